@@ -1,0 +1,67 @@
+/* cli.h - what the subcommands share: options, exit codes, the loaded inputs. */
+#ifndef RA_CLI_H
+#define RA_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "diag.h"
+#include "load.h"
+#include "model.h"
+#include "status.h"
+
+/* Exit codes (README "Exit codes"). */
+enum {
+    RA_EXIT_OK = 0,        /* success */
+    RA_EXIT_NOT_READY = 1, /* ran, but a gate that was asked for failed (--fail-under, not ready) */
+    RA_EXIT_USAGE = 2,     /* bad command line */
+    RA_EXIT_INVALID = 3,   /* invalid input: malformed, schema or semantic errors, limits */
+    RA_EXIT_IO = 4,        /* a file could not be read or written, or the PDF failed */
+    RA_EXIT_MISMATCH = 5,  /* verify: the report does not match the record */
+};
+
+/* Parsed command line of one subcommand. */
+typedef struct {
+    const char *checklist_path; /* --checklist, or the shipped one */
+    const char *profile;        /* --profile */
+    const char *format;         /* --format */
+    const char *output;         /* -o */
+    const char *template_path;  /* --template */
+    double fail_under;          /* --fail-under, or -1 */
+    bool quiet;                 /* -q */
+    bool attach_source;         /* --attach-source */
+    char **args;                /* positional arguments */
+    int nargs;
+} ra_opts_t;
+
+/* Process-wide context of one run: the data directory, diagnostics, loader. */
+typedef struct {
+    const char *prog;
+    char *datadir;
+    ra_diag_sink_t sink;
+    ra_loader_t *loader;
+    ra_opts_t opts;
+} ra_cli_t;
+
+/* Maps a status to its exit code. */
+int ra_exit_code(ra_status_t st);
+
+/* Loads the checklist named by --checklist (or the shipped one). */
+ra_status_t ra_cli_checklist(ra_cli_t *cli, ra_checklist_t **out);
+
+/* Resolves --profile (or the record's own profile when NULL); reports unknown ones. */
+ra_status_t ra_cli_profile(ra_cli_t *cli, const ra_checklist_t *cl, const char *id, size_t *out);
+
+/* Loads a record and runs the semantic checks. */
+ra_status_t ra_cli_record(ra_cli_t *cli, const ra_checklist_t *cl, const char *path,
+                          ra_record_t **out);
+
+/* Closes a stream, reporting a failed write; returns RA_ERR_IO on failure. */
+ra_status_t ra_cli_close(ra_cli_t *cli, FILE *f, const char *name);
+
+int ra_cmd_validate(ra_cli_t *cli);
+int ra_cmd_init(ra_cli_t *cli);
+int ra_cmd_checklist(ra_cli_t *cli);
+int ra_cmd_score(ra_cli_t *cli);
+
+#endif

@@ -1,0 +1,7 @@
+/* version.h - the tool version printed by --version and stamped into reports. */
+#ifndef RA_VERSION_H
+#define RA_VERSION_H
+
+#define RA_VERSION "0.1.0"
+
+#endif

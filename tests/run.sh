@@ -1,0 +1,35 @@
+#!/bin/sh
+# Runs every test suite given (cmocka binaries and tests/*.sh suites) and
+# prints one closing line totalling them all: "N passed, N failed".
+# Suites print their own failures; V=1 shows everything.
+cd "$(dirname "$0")/.." || exit 2
+passed=0
+failed=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+for t in "$@" tests/cli.sh tests/report.sh; do
+    [ -e "$t" ] || continue
+    case "$t" in
+    *.sh) sh "$t" >"$log" 2>&1 ;;
+    *) CMOCKA_MESSAGE_OUTPUT=stdout "$t" >"$log" 2>&1 ;;
+    esac
+    rc=$?
+    # cmocka: "[  PASSED  ] N test(s)." / "[  FAILED  ] N test(s)"; our shell
+    # suites: "NAME: N passed, N failed".
+    p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p; s/^[a-z-]*: \([0-9]*\) passed, [0-9]* failed$/\1/p' "$log" | tail -1)
+    f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p; s/^[a-z-]*: [0-9]* passed, \([0-9]*\) failed$/\1/p' "$log" | tail -1)
+    p=${p:-0}
+    f=${f:-0}
+    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+        f=1 # crashed or failed without saying so
+    fi
+    if [ "$f" -ne 0 ] || [ "${V:-0}" = 1 ]; then
+        cat "$log"
+    fi
+    printf '%-24s %4d passed, %d failed\n' "$(basename "$t")" "$p" "$f"
+    passed=$((passed + p))
+    failed=$((failed + f))
+done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
