@@ -27,12 +27,16 @@ DEB_PACKAGES = build-essential libhpdf-dev libpng-dev zlib1g-dev libxml2-dev lib
                fonts-dejavu-core fonts-dejavu-extra icc-profiles-free
 
 LIB_SRC = src/arena.c src/buf.c src/diag.c src/status.c src/hash.c src/model.c \
-          src/load.c src/validate.c src/score.c src/format_text.c src/format_data.c
-CLI_SRC = src/main.c src/cli.c src/cmd_score.c
+          src/load.c src/validate.c src/score.c src/format_text.c src/format_data.c \
+          src/method.c src/seal.c src/text.c src/pdf.c src/layout.c src/report.c \
+          src/report_front.c src/report_layers.c src/report_actions.c src/report_signoff.c \
+          src/report_appendix.c src/verify.c src/manifest.c src/portfolio.c
+CLI_SRC = src/main.c src/cli.c src/cmd_score.c src/cmd_report.c src/cmd_batch.c \
+          src/cmd_verify.c
 LIB_OBJ = $(LIB_SRC:src/%.c=build/%.o)
 CLI_OBJ = $(CLI_SRC:src/%.c=build/%.o)
 
-UNIT_TESTS = build/test_model build/test_score
+UNIT_TESTS = build/test_load build/test_score
 
 .PHONY: all deps demo check unit e2e install uninstall clean help
 all: readyaudit

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "buf.h"
+#include "method.h"
 
 int ra_exit_code(ra_status_t st)
 {
@@ -49,10 +50,18 @@ ra_status_t ra_cli_profile(ra_cli_t *cli, const ra_checklist_t *cl, const char *
     ra_buf_t ids = RA_BUF_INIT;
     for (size_t i = 0; i < cl->nprofiles; i++)
         ra_buf_printf(&ids, "%s%s", i ? ", " : "", cl->profiles[i].id);
-    fprintf(stderr, "%s: unknown profile '%s' (checklist '%s' has: %s)\n", cli->prog, id, cl->id,
-            ra_buf_str(&ids));
+    fprintf(stderr, "%s %s: unknown profile '%s' (checklist '%s' has: %s)\nTry '%s %s --help'.\n",
+            cli->prog, cli->command, id, cl->id, ra_buf_str(&ids), cli->prog, cli->command);
     ra_buf_free(&ids);
     return RA_ERR_USAGE;
+}
+
+/* Prints how many errors the sink held back, if any, and resets its counts. */
+static void flush_suppressed(ra_cli_t *cli, const char *file)
+{
+    if (cli->sink.suppressed)
+        fprintf(stderr, "%s: %zu more errors not shown\n", file, cli->sink.suppressed);
+    cli->sink.errors = cli->sink.warnings = cli->sink.suppressed = 0;
 }
 
 ra_status_t ra_cli_record(ra_cli_t *cli, const ra_checklist_t *cl, const char *path,
@@ -62,6 +71,7 @@ ra_status_t ra_cli_record(ra_cli_t *cli, const ra_checklist_t *cl, const char *p
     ra_status_t st = ra_load_record(cli->loader, path, &rec);
     if (st == RA_OK)
         st = ra_record_check(cl, rec, &cli->sink);
+    flush_suppressed(cli, path);
     if (st != RA_OK) {
         ra_record_free(rec);
         rec = NULL;
@@ -84,14 +94,6 @@ ra_status_t ra_cli_close(ra_cli_t *cli, FILE *f, const char *name)
     return RA_OK;
 }
 
-/* Prints how many errors the sink held back, if any, and resets its counts. */
-static void flush_suppressed(ra_cli_t *cli, const char *file)
-{
-    if (cli->sink.suppressed)
-        fprintf(stderr, "%s: %zu more errors not shown\n", file, cli->sink.suppressed);
-    cli->sink.errors = cli->sink.warnings = cli->sink.suppressed = 0;
-}
-
 int ra_cmd_validate(ra_cli_t *cli)
 {
     if (cli->opts.nargs < 1) {
@@ -108,7 +110,6 @@ int ra_cmd_validate(ra_cli_t *cli)
         const char *path = cli->opts.args[i];
         ra_record_t *rec = NULL;
         st = ra_cli_record(cli, cl, path, &rec);
-        flush_suppressed(cli, path);
         if (st == RA_OK && !cli->opts.quiet)
             printf("%s: valid (%s, profile %s, %zu results)\n", path, rec->id, rec->profile,
                    rec->nresults);
@@ -275,6 +276,15 @@ int ra_cmd_checklist(ra_cli_t *cli)
     if (st == RA_OK && !all)
         st = ra_cli_profile(cli, cl, cli->opts.profile, &profile);
     if (st != RA_OK) {
+        ra_checklist_free(cl);
+        return ra_exit_code(st);
+    }
+    if (cli->opts.methodology) {
+        ra_buf_t text = RA_BUF_INIT;
+        st = ra_method_text(cl, &text);
+        if (st == RA_OK)
+            printf("%s\n", ra_buf_str(&text));
+        ra_buf_free(&text);
         ra_checklist_free(cl);
         return ra_exit_code(st);
     }

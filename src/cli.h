@@ -8,6 +8,7 @@
 #include "diag.h"
 #include "load.h"
 #include "model.h"
+#include "score.h"
 #include "status.h"
 
 /* Exit codes (README "Exit codes"). */
@@ -30,6 +31,12 @@ typedef struct {
     double fail_under;          /* --fail-under, or -1 */
     bool quiet;                 /* -q */
     bool attach_source;         /* --attach-source */
+    bool methodology;           /* --methodology */
+    bool force;                 /* --force */
+    unsigned jobs;              /* -j, 0: one per core */
+    const char *shard;          /* --shard K/N */
+    const char *manifest;       /* --manifest */
+    const char *summary;        /* --summary */
     char **args;                /* positional arguments */
     int nargs;
 } ra_opts_t;
@@ -37,6 +44,7 @@ typedef struct {
 /* Process-wide context of one run: the data directory, diagnostics, loader. */
 typedef struct {
     const char *prog;
+    const char *command; /* the subcommand's name */
     char *datadir;
     ra_diag_sink_t sink;
     ra_loader_t *loader;
@@ -59,9 +67,38 @@ ra_status_t ra_cli_record(ra_cli_t *cli, const ra_checklist_t *cl, const char *p
 /* Closes a stream, reporting a failed write; returns RA_ERR_IO on failure. */
 ra_status_t ra_cli_close(ra_cli_t *cli, FILE *f, const char *name);
 
+/* What one report run produced, for the caller (batch manifests). */
+typedef struct ra_outcome ra_outcome_t;
+struct ra_outcome {
+    ra_record_t *record; /* owned; NULL when the record did not load */
+    ra_score_t *score;   /* owned */
+    char *output_path;   /* owned; set once written */
+    unsigned char output_sha256[32];
+    bool skipped;        /* the output was up to date */
+    const char *outdir;  /* where to write <record id>.pdf when no path is given */
+    /* Returns true when the output at path is up to date and need not be made. */
+    bool (*skip_current)(ra_outcome_t *oc, const char *path);
+    void *ctx;
+};
+
+/* Frees what an outcome owns and empties it. */
+void ra_outcome_clear(ra_outcome_t *oc);
+
+/* Loads --template or the shipped default report template. */
+ra_status_t ra_cli_template(ra_cli_t *cli, ra_template_t **out);
+
+/* Loads, checks and scores a record and writes its report to out_path (or,
+ * when NULL, to oc->outdir/<record id>.pdf). oc may be NULL for a single run. */
+ra_status_t ra_cli_report(ra_cli_t *cli, const ra_checklist_t *cl, const ra_template_t *tpl,
+                          const char *record_path, const char *out_path, ra_outcome_t *oc);
+
 int ra_cmd_validate(ra_cli_t *cli);
 int ra_cmd_init(ra_cli_t *cli);
 int ra_cmd_checklist(ra_cli_t *cli);
 int ra_cmd_score(ra_cli_t *cli);
+int ra_cmd_report(ra_cli_t *cli);
+int ra_cmd_batch(ra_cli_t *cli);
+int ra_cmd_verify(ra_cli_t *cli);
+int ra_cmd_manifest(ra_cli_t *cli);
 
 #endif

@@ -1,4 +1,5 @@
 /* cmd_score.c - `readyaudit score`: load, check, score, print in the chosen format. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -56,15 +57,23 @@ int ra_cmd_score(ra_cli_t *cli)
         }
         if (st == RA_OK)
             st = ra_cli_close(cli, stdout, "standard output");
+        else if (st == RA_ERR_IO)
+            fprintf(stderr, "%s: error writing standard output: %s\n", cli->prog,
+                    strerror(errno ? errno : EIO));
     }
     int rc = ra_exit_code(st);
     if (st == RA_OK && o->fail_under >= 0) {
         bool below = !s->has_score || s->score < o->fail_under - RA_SCORE_EPSILON;
-        if (below || s->verdict == RA_VERDICT_NOT_READY) {
-            char sc[16];
-            ra_score_format(s->has_score, s->score, sc);
-            fprintf(stderr, "%s: not ready: score %s%s, verdict %s\n", o->args[0], sc,
-                    below ? " is below --fail-under" : "", ra_verdict_label(s->verdict));
+        char sc[32], n[32];
+        ra_format_number(s->score, sc);
+        ra_format_number(o->fail_under, n);
+        if (below) {
+            fprintf(stderr, "%s: not ready: score %s is below --fail-under %s\n", o->args[0],
+                    s->has_score ? sc : "n/a", n);
+            rc = RA_EXIT_NOT_READY;
+        } else if (s->verdict == RA_VERDICT_NOT_READY) {
+            fprintf(stderr, "%s: not ready: the verdict is Not ready (%s)\n", o->args[0],
+                    ra_buf_str(&s->verdict_reason));
             rc = RA_EXIT_NOT_READY;
         }
     }

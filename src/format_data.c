@@ -14,9 +14,10 @@ void ra_format_number(double v, char out[32])
 {
     for (int prec = 1; prec <= 17; prec++) {
         snprintf(out, 32, "%.*g", prec, v);
-        if (strtod(out, NULL) == v)
+        if (!strchr(out, 'e') && strtod(out, NULL) == v)
             return;
     }
+    snprintf(out, 32, "%.17g", v);
 }
 
 /* A date as a JSON string, or null when absent. */
@@ -272,8 +273,16 @@ static void gap_text(const ra_check_score_t *cs, ra_buf_t *b)
                       r->risk->expires % 100, cs->risk_expired ? " (EXPIRED)" : "", r->risk->text);
 }
 
+/* Swallows libxml2's own "I/O error" lines: the caller reports the failure. */
+static void quiet_xml_error(void *ctx, const char *msg, ...)
+{
+    (void)ctx;
+    (void)msg;
+}
+
 ra_status_t ra_format_junit(FILE *f, const ra_score_t *s)
 {
+    xmlSetGenericErrorFunc(NULL, quiet_xml_error);
     xmlOutputBufferPtr out = xmlOutputBufferCreateIO(write_file, NULL, f, NULL);
     if (!out)
         return RA_ERR_NOMEM;
@@ -340,6 +349,7 @@ ra_status_t ra_format_junit(FILE *f, const ra_score_t *s)
     xmlTextWriterEndElement(w);
     int rc = xmlTextWriterEndDocument(w);
     xmlFreeTextWriter(w);
+    xmlSetGenericErrorFunc(NULL, NULL);
     ra_buf_free(&name);
     return rc < 0 || ferror(f) ? RA_ERR_IO : RA_OK;
 }

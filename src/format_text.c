@@ -48,6 +48,34 @@ static void put_clipped(FILE *f, const char *s, size_t cols)
     fputs("\xE2\x80\xA6", f);
 }
 
+/* Prints text word-wrapped to cols columns, every line after the first
+ * indented by indent spaces (the first is assumed to be there already). */
+static void put_wrapped(FILE *f, const char *text, size_t indent, size_t cols)
+{
+    size_t used = 0;
+    const char *p = text;
+    while (*p) {
+        const char *end = strchr(p, ' ');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        ra_buf_t word = RA_BUF_INIT;
+        ra_buf_append(&word, p, n);
+        size_t w = u8len(ra_buf_str(&word));
+        if (used && used + 1 + w > cols) {
+            fprintf(f, "\n%*s", (int)indent, "");
+            used = 0;
+        } else if (used) {
+            putc(' ', f);
+            used++;
+        }
+        put_clipped(f, ra_buf_str(&word), cols);
+        used += w;
+        ra_buf_free(&word);
+        p += n;
+        while (*p == ' ')
+            p++;
+    }
+}
+
 /* Prints s clipped and padded to exactly cols columns. */
 static void put_cell(FILE *f, const char *s, size_t cols)
 {
@@ -71,8 +99,13 @@ static void print_header(FILE *f, const ra_score_t *s, const colors_t *c)
     put_clipped(f, r->system_name, 60);
     fprintf(f, "%s  ", paint(c, RESET));
     put_clipped(f, r->organisation, 36);
-    fprintf(f, "\nRecord %s, profile %s, checklist %s %s, assessed %s\n\n", r->id,
-            s->profile->id, s->checklist->id, s->checklist->version, date);
+    ra_buf_t line = RA_BUF_INIT;
+    ra_buf_printf(&line, "Record %s, profile %s, checklist %s %s, assessed %s", r->id,
+                  s->profile->id, s->checklist->id, s->checklist->version, date);
+    putc('\n', f);
+    put_clipped(f, ra_buf_str(&line), WIDTH);
+    fputs("\n\n", f);
+    ra_buf_free(&line);
     fprintf(f, "  Score     %s%s / 100%s", paint(c, BOLD), sc, paint(c, RESET));
     if (*s->band)
         fprintf(f, "  (%s)", s->band);
@@ -80,7 +113,7 @@ static void print_header(FILE *f, const ra_score_t *s, const colors_t *c)
     fprintf(f, "  Verdict   %s%s%s\n", paint(c, verdict_color(s->verdict)),
             ra_verdict_label(s->verdict), paint(c, RESET));
     fprintf(f, "            ");
-    put_clipped(f, ra_buf_str(&s->verdict_reason), WIDTH - 12);
+    put_wrapped(f, ra_buf_str(&s->verdict_reason), 12, WIDTH - 12);
     fprintf(f, "\n  Sign-off  %s%s%s", paint(c, s->signoff == RA_SIGNOFF_SIGNED ? GREEN : YELLOW),
             ra_signoff_label(s->signoff), paint(c, RESET));
     size_t missing = 0;
@@ -105,8 +138,10 @@ static void print_gates(FILE *f, const ra_score_t *s, const colors_t *c)
         if (!cs->applicable || !cs->check->gate)
             continue;
         bool ok = cs->credit == 1;
-        fprintf(f, "  %s%-4s%s  %-8s ", paint(c, ok ? GREEN : RED), ok ? "PASS" : "FAIL",
-                paint(c, RESET), cs->check->id);
+        fprintf(f, "  %s%-4s%s  ", paint(c, ok ? GREEN : RED), ok ? "PASS" : "FAIL",
+                paint(c, RESET));
+        put_cell(f, cs->check->id, 8);
+        putc(' ', f);
         put_clipped(f, cs->check->title, WIDTH - 17);
         putc('\n', f);
     }
@@ -139,8 +174,9 @@ static void print_gaps(FILE *f, const ra_score_t *s, const colors_t *c)
     for (size_t i = 0; i < n; i++) {
         const ra_check_score_t *cs = &s->checks[idx[i]];
         const char *st = cs->unevidenced ? "unevid." : ra_result_status_name(cs->status);
-        fprintf(f, "  %-8s %-12s w%d%s ", cs->check->id, st, cs->check->weight,
-                cs->check->gate ? "G" : " ");
+        fprintf(f, "  ");
+        put_cell(f, cs->check->id, 8);
+        fprintf(f, " %-12s w%d%s ", st, cs->check->weight, cs->check->gate ? "G" : " ");
         put_cell(f, cs->check->title, 44);
         putc(' ', f);
         if (cs->risk_accepted)

@@ -2,9 +2,11 @@
 #include "load.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
@@ -15,12 +17,16 @@
 #include "buf.h"
 #include "hash.h"
 
-#define NS_ASSESSMENT "urn:readyaudit:assessment:1"
-#define NS_CHECKLIST "urn:readyaudit:checklist:1"
+enum { SCHEMA_ASSESSMENT, SCHEMA_CHECKLIST, SCHEMA_TEMPLATE, SCHEMA_COUNT };
 
-enum { SCHEMA_ASSESSMENT, SCHEMA_CHECKLIST, SCHEMA_COUNT };
-
-static const char *const schema_files[SCHEMA_COUNT] = {"assessment.xsd", "checklist.xsd"};
+/* Each kind of document: its schema file, root element and namespace. */
+static const struct {
+    const char *file, *root, *ns;
+} doc_kinds[SCHEMA_COUNT] = {
+    {"assessment.xsd", "assessment", "urn:readyaudit:assessment:1"},
+    {"checklist.xsd", "checklist", "urn:readyaudit:checklist:1"},
+    {"report-template.xsd", "report-template", "urn:readyaudit:template:1"},
+};
 
 struct ra_loader {
     char *datadir;
@@ -102,10 +108,20 @@ void ra_loader_free(ra_loader_t *ld)
     free(ld);
 }
 
-/* Removes libxml2's "{namespace}" qualifiers and trailing newline from a message. */
+/* Removes libxml2's "{namespace}" qualifiers, keeps a message on one line,
+ * and rewords the one message that names a parser option users cannot set. */
 static void tidy_message(const char *in, ra_buf_t *out)
 {
+    if (strncmp(in, "Excessive depth in document", 27) == 0) {
+        ra_buf_puts(out, "elements are nested too deeply (the limit is 256 levels)");
+        return;
+    }
     for (const char *p = in; *p; p++) {
+        if (*p == '\n') {
+            if (p[1])
+                ra_buf_puts(out, "; ");
+            continue;
+        }
         if (*p == '{') {
             const char *close = strchr(p, '}');
             if (close && strncmp(p + 1, "urn:readyaudit:", 15) == 0) {
@@ -143,7 +159,7 @@ static void reject_doctype(void *vctxt, const xmlChar *name, const xmlChar *eid,
     xml_report_t *r = ctxt->_private;
     r->doctype = 1;
     ra_diag(r->sink, RA_DIAG_ERROR, r->file, xmlSAX2GetLineNumber(ctxt),
-            "DOCTYPE declarations are not allowed (no DTDs or entities in records)");
+            "DOCTYPE declarations are not allowed (no DTDs or entities)");
     xmlStopParser(ctxt);
 }
 
@@ -176,6 +192,10 @@ static ra_status_t parse_bytes(ra_diag_sink_t *sink, const char *name, const cha
     if (nl) {
         ra_diag(sink, RA_DIAG_ERROR, name, nl,
                 "file contains a NUL byte (binary data or UTF-16/32 text); records must be UTF-8 XML");
+        return RA_ERR_PARSE;
+    }
+    if (len == 0) {
+        ra_diag(sink, RA_DIAG_ERROR, name, 1, "Document is empty");
         return RA_ERR_PARSE;
     }
     if (len > INT32_MAX)
@@ -214,7 +234,7 @@ static ra_status_t get_schema(ra_loader_t *ld, int which, xmlSchemaPtr *out)
         return RA_OK;
     }
     ra_buf_t path = RA_BUF_INIT, data = RA_BUF_INIT;
-    ra_status_t st = ra_buf_printf(&path, "%s/schemas/%s", ld->datadir, schema_files[which]);
+    ra_status_t st = ra_buf_printf(&path, "%s/schemas/%s", ld->datadir, doc_kinds[which].file);
     if (st != RA_OK)
         goto done;
     if ((st = ra_read_file(ra_buf_str(&path), RA_MAX_FILE_BYTES, &data, ld->sink)) != RA_OK)
@@ -264,9 +284,9 @@ static ra_status_t validate_doc(ra_loader_t *ld, int which, const char *name, xm
 }
 
 /* Checks the root element's name and namespace before the schema does, to say it plainly. */
-static ra_status_t check_root(ra_diag_sink_t *sink, const char *name, xmlDocPtr doc,
-                              const char *local, const char *ns)
+static ra_status_t check_root(ra_diag_sink_t *sink, const char *name, xmlDocPtr doc, int which)
 {
+    const char *local = doc_kinds[which].root, *ns = doc_kinds[which].ns;
     xmlNodePtr root = xmlDocGetRootElement(doc);
     const char *got_ns = root && root->ns ? (const char *)root->ns->href : "";
     if (root && strcmp((const char *)root->name, local) == 0 && strcmp(got_ns, ns) == 0)
@@ -276,6 +296,22 @@ static ra_status_t check_root(ra_diag_sink_t *sink, const char *name, xmlDocPtr 
             root ? (const char *)root->name : "(none)", *got_ns ? " in namespace " : "",
             got_ns, *got_ns ? "" : " without a namespace", local, ns);
     return RA_ERR_SCHEMA;
+}
+
+/* Parses bytes as a document of the given kind and validates it. */
+static ra_status_t parse_valid(ra_loader_t *ld, int which, const char *name, const char *data,
+                               size_t len, xmlDocPtr *out)
+{
+    ra_status_t st = parse_bytes(ld->sink, name, data, len, out);
+    if (st == RA_OK)
+        st = check_root(ld->sink, name, *out, which);
+    if (st == RA_OK)
+        st = validate_doc(ld, which, name, *out);
+    if (st != RA_OK) {
+        xmlFreeDoc(*out);
+        *out = NULL;
+    }
+    return st;
 }
 
 /* ---- copying the tree into the model ---- */
@@ -626,12 +662,8 @@ ra_status_t ra_load_record_mem(ra_loader_t *ld, const char *name, const char *da
     *out = NULL;
     xmlDocPtr doc = NULL;
     ra_record_t *rec = NULL;
-    ra_status_t st = parse_bytes(ld->sink, name, data, len, &doc);
+    ra_status_t st = parse_valid(ld, SCHEMA_ASSESSMENT, name, data, len, &doc);
     if (st != RA_OK)
-        goto fail;
-    if ((st = check_root(ld->sink, name, doc, "assessment", NS_ASSESSMENT)) != RA_OK)
-        goto fail;
-    if ((st = validate_doc(ld, SCHEMA_ASSESSMENT, name, doc)) != RA_OK)
         goto fail;
     rec = calloc(1, sizeof *rec);
     if (!rec) {
@@ -899,11 +931,7 @@ ra_status_t ra_load_checklist(ra_loader_t *ld, const char *path, ra_checklist_t 
     ra_status_t st = ra_read_file(path, RA_MAX_FILE_BYTES, &data, ld->sink);
     if (st != RA_OK)
         goto fail;
-    if ((st = parse_bytes(ld->sink, path, ra_buf_str(&data), data.len, &doc)) != RA_OK)
-        goto fail;
-    if ((st = check_root(ld->sink, path, doc, "checklist", NS_CHECKLIST)) != RA_OK)
-        goto fail;
-    if ((st = validate_doc(ld, SCHEMA_CHECKLIST, path, doc)) != RA_OK)
+    if ((st = parse_valid(ld, SCHEMA_CHECKLIST, path, data.data, data.len, &doc)) != RA_OK)
         goto fail;
     cl = calloc(1, sizeof *cl);
     if (!cl) {
@@ -922,6 +950,145 @@ ra_status_t ra_load_checklist(ra_loader_t *ld, const char *path, ra_checklist_t 
     return RA_OK;
 fail:
     ra_checklist_free(cl);
+    xmlFreeDoc(doc);
+    ra_buf_free(&data);
+    return st;
+}
+
+/* ---- report template ---- */
+
+/* Resolves a logo path relative to the template's directory, refusing
+ * anything that leaves it or is not a regular file. */
+static const char *resolve_logo(walk_t *w, long line, const char *tpl_path, const char *src)
+{
+    const char *result = NULL;
+    char *dir = strdup(tpl_path);
+    char *base = NULL, *full = NULL;
+    ra_buf_t joined = RA_BUF_INIT;
+    if (!dir) {
+        w->st = RA_ERR_NOMEM;
+        return NULL;
+    }
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *slash = '\0';
+    else
+        strcpy(dir, ".");
+    base = realpath(dir, NULL);
+    ra_buf_printf(&joined, "%s/%s", dir, src);
+    full = realpath(ra_buf_str(&joined), NULL);
+    struct stat sb;
+    size_t bl = base ? strlen(base) : 0;
+    if (!base || !full || strncmp(full, base, bl) != 0 || full[bl] != '/' ||
+        stat(full, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        ra_diag(w->sink, RA_DIAG_ERROR, w->file, line,
+                "logo '%s' is not a readable file inside the template's directory", src);
+        w->st = RA_ERR_INVALID;
+    } else {
+        result = ra_arena_strdup(w->arena, full);
+    }
+    free(dir);
+    free(base);
+    free(full);
+    ra_buf_free(&joined);
+    return result;
+}
+
+/* Two hex digits as a colour component 0..1. */
+static double hex_component(const char *s)
+{
+    int v = 0;
+    for (int i = 0; i < 2; i++) {
+        char c = s[i];
+        v = v * 16 + (c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c - 'A' + 10);
+    }
+    return v / 255.0;
+}
+
+static void read_template(walk_t *w, xmlNodePtr root, ra_template_t *t)
+{
+    t->id = req_attr(w, root, "id");
+    t->version = req_attr(w, root, "version");
+    t->organisation = child_text(w, root, "organisation");
+    t->confidentiality = child_text(w, root, "confidentiality");
+    t->introduction = child_text(w, root, "introduction");
+    t->disclaimer = child_text(w, root, "disclaimer");
+    t->accent[0] = 0x1F / 255.0;
+    t->accent[1] = 0x3A / 255.0;
+    t->accent[2] = 0x5F / 255.0;
+    const char *accent = child_text(w, root, "accent");
+    if (accent && strlen(accent) == 7)
+        for (int i = 0; i < 3; i++)
+            t->accent[i] = hex_component(accent + 1 + 2 * i);
+    const char *size = child_text(w, root, "page-size");
+    t->page_size = size && strcmp(size, "Letter") == 0 ? RA_PAGE_LETTER : RA_PAGE_A4;
+    xmlNodePtr logo = child(root, "logo");
+    if (logo)
+        t->logo_path = resolve_logo(w, xmlGetLineNo(logo), t->path, req_attr(w, logo, "src"));
+
+    /* Section order: as listed; the mandatory ones keep their default
+     * places when a template leaves them out. */
+    static const ra_section_t mandatory[] = {RA_SECTION_COVER, RA_SECTION_SIGNOFF,
+                                             RA_SECTION_INTEGRITY};
+    xmlNodePtr secs = child(root, "sections");
+    bool listed[RA_SECTION_COUNT] = {false};
+    if (!secs) {
+        for (int i = 0; i < RA_SECTION_COUNT; i++)
+            t->sections[t->nsections++] = (ra_section_t)i;
+        return;
+    }
+    for (xmlNodePtr c = first_elem(secs->children); c; c = next_elem(c)) {
+        const char *id = req_attr(w, c, "id");
+        for (int i = 0; i < RA_SECTION_COUNT; i++)
+            if (strcmp(id, ra_section_name((ra_section_t)i)) == 0 && !listed[i]) {
+                listed[i] = true;
+                bool mand = false;
+                for (size_t m = 0; m < sizeof mandatory / sizeof *mandatory; m++)
+                    mand |= mandatory[m] == (ra_section_t)i;
+                const char *en = attr(w, c, "enabled");
+                if (mand || !en || strcmp(en, "true") == 0 || strcmp(en, "1") == 0)
+                    t->sections[t->nsections++] = (ra_section_t)i;
+            }
+    }
+    if (!listed[RA_SECTION_COVER]) {
+        memmove(t->sections + 1, t->sections, t->nsections * sizeof *t->sections);
+        t->sections[0] = RA_SECTION_COVER;
+        t->nsections++;
+    }
+    if (!listed[RA_SECTION_SIGNOFF])
+        t->sections[t->nsections++] = RA_SECTION_SIGNOFF;
+    if (!listed[RA_SECTION_INTEGRITY])
+        t->sections[t->nsections++] = RA_SECTION_INTEGRITY;
+}
+
+ra_status_t ra_load_template(ra_loader_t *ld, const char *path, ra_template_t **out)
+{
+    *out = NULL;
+    xmlDocPtr doc = NULL;
+    ra_template_t *t = NULL;
+    ra_buf_t data = RA_BUF_INIT;
+    ra_status_t st = ra_read_file(path, RA_MAX_FILE_BYTES, &data, ld->sink);
+    if (st != RA_OK)
+        goto fail;
+    if ((st = parse_valid(ld, SCHEMA_TEMPLATE, path, data.data, data.len, &doc)) != RA_OK)
+        goto fail;
+    t = calloc(1, sizeof *t);
+    if (!t) {
+        st = RA_ERR_NOMEM;
+        goto fail;
+    }
+    walk_t w = {&t->arena, ld->sink, path, RA_OK};
+    t->path = ra_arena_strdup(&t->arena, path);
+    ra_sha256(data.data, data.len, t->sha256);
+    read_template(&w, xmlDocGetRootElement(doc), t);
+    if ((st = w.st) != RA_OK)
+        goto fail;
+    xmlFreeDoc(doc);
+    ra_buf_free(&data);
+    *out = t;
+    return RA_OK;
+fail:
+    ra_template_free(t);
     xmlFreeDoc(doc);
     ra_buf_free(&data);
     return st;

@@ -20,7 +20,7 @@
 #define RA_MAX_FILE_BYTES (16u * 1024 * 1024) /* one record or checklist file */
 #define RA_MAX_TEXT_BYTES (64u * 1024)        /* one text field or attribute */
 #define RA_MAX_ITEMS 20000u                   /* results, checks, evidence items of one result, approvals */
-#define RA_MAX_DEPTH 64                       /* element nesting */
+/* Element nesting is limited to 256 levels by libxml2 itself. */
 
 typedef struct ra_loader ra_loader_t;
 
@@ -43,6 +43,11 @@ ra_status_t ra_load_checklist(ra_loader_t *ld, const char *path, ra_checklist_t 
 ra_status_t ra_load_record(ra_loader_t *ld, const char *path, ra_record_t **out);
 ra_status_t ra_load_record_mem(ra_loader_t *ld, const char *name, const char *data, size_t len,
                                ra_record_t **out);
+
+/* Loads and XSD-validates a report template; a logo must be a regular file
+ * inside the template's directory. On success *out is owned by the caller
+ * (ra_template_free). */
+ra_status_t ra_load_template(ra_loader_t *ld, const char *path, ra_template_t **out);
 
 /* Semantic checks of a record against a checklist: ids, profile, roles,
  * dates, justifications. Returns RA_ERR_INVALID when any error was reported. */

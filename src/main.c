@@ -26,7 +26,8 @@ typedef struct {
 
 enum { OPT_CHECKLIST = 'C', OPT_PROFILE = 'p', OPT_FORMAT = 'f', OPT_OUTPUT = 'o',
        OPT_TEMPLATE = 't', OPT_FAIL_UNDER = 'F', OPT_QUIET = 'q', OPT_ATTACH = 'A',
-       OPT_HELP = 'h' };
+       OPT_HELP = 'h', OPT_METHOD = 'M', OPT_FORCE = 'x', OPT_JOBS = 'j',
+       OPT_SHARD = 'S', OPT_MANIFEST = 'm', OPT_SUMMARY = 's' };
 
 static const struct option long_options[] = {
     {"checklist", required_argument, NULL, OPT_CHECKLIST},
@@ -37,6 +38,12 @@ static const struct option long_options[] = {
     {"fail-under", required_argument, NULL, OPT_FAIL_UNDER},
     {"quiet", no_argument, NULL, OPT_QUIET},
     {"attach-source", no_argument, NULL, OPT_ATTACH},
+    {"methodology", no_argument, NULL, OPT_METHOD},
+    {"force", no_argument, NULL, OPT_FORCE},
+    {"jobs", required_argument, NULL, OPT_JOBS},
+    {"shard", required_argument, NULL, OPT_SHARD},
+    {"manifest", required_argument, NULL, OPT_MANIFEST},
+    {"summary", required_argument, NULL, OPT_SUMMARY},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
 };
@@ -46,10 +53,19 @@ static const command_t commands[] = {
      "Check records against the schema and the checklist; errors as FILE:LINE: message."},
     {"init", ra_cmd_init, "po", "init --profile P [-o FILE]",
      "Print a blank record listing every check of profile P, ready to fill in."},
-    {"checklist", ra_cmd_checklist, "p", "checklist [--profile P]",
-     "List the checks (of profile P, or all) as a table."},
+    {"checklist", ra_cmd_checklist, "pM", "checklist [--profile P] [--methodology]",
+     "List the checks (of profile P, or all) as a table, or print the scoring methodology."},
     {"score", ra_cmd_score, "pfF", "score FILE [--format text|json|csv|junit] [--profile P] [--fail-under N]",
      "Score a record: maturity score, band, verdict, sign-off status, gaps."},
+    {"report", ra_cmd_report, "otqA", "report FILE -o OUT.pdf [--template T] [--attach-source]",
+     "Lay out the PDF readiness report of a record."},
+    {"batch", ra_cmd_batch, "ojSmsxqA",
+     "batch FILE|DIR... -o OUTDIR [-j N] [--manifest M] [--summary S.pdf] [--shard K/N] [--force]",
+     "Report on many records at once into OUTDIR, one worker process per core."},
+    {"verify", ra_cmd_verify, "", "verify REPORT.pdf [RECORD.xml]",
+     "Show a report's integrity data; with a record, say whether the report was made from it."},
+    {"manifest", ra_cmd_manifest, "oq", "manifest merge MANIFEST... -o OUT",
+     "Merge the manifests of sharded batch runs into one."},
 };
 
 static void print_usage(FILE *f, const char *prog)
@@ -80,6 +96,12 @@ static void print_command_help(const command_t *c, const char *prog)
         {'t', "  --template FILE   report template (default: the shipped one)"},
         {'A', "  --attach-source   embed the record in the PDF"},
         {'q', "  -q, --quiet       print nothing on success"},
+        {'M', "  --methodology     print how scores, verdicts and sign-off are decided"},
+        {'j', "  -j, --jobs N      worker processes (default: one per core)"},
+        {'m', "  --manifest FILE   write the audit pack's index (.csv or .json)"},
+        {'s', "  --summary FILE    write a portfolio summary PDF over the batch"},
+        {'S', "  --shard K/N       process only the K-th of N deterministic parts of the input"},
+        {'x', "  --force           redo records whose report is already up to date"},
     };
     for (size_t i = 0; i < sizeof docs / sizeof *docs; i++)
         if (strchr(c->options, docs[i].letter))
@@ -122,7 +144,7 @@ static int parse_options(ra_cli_t *cli, const command_t *c, int argc, char **arg
     opterr = 0;
     optind = 1;
     int ch;
-    while ((ch = getopt_long(argc, argv, ":o:qh", long_options, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, ":o:qhj:", long_options, NULL)) != -1) {
         if (ch == OPT_HELP) {
             print_command_help(c, cli->prog);
             return RA_EXIT_OK;
@@ -135,8 +157,12 @@ static int parse_options(ra_cli_t *cli, const command_t *c, int argc, char **arg
             return RA_EXIT_USAGE;
         }
         if (ch != OPT_CHECKLIST && !strchr(c->options, ch)) {
-            fprintf(stderr, "%s %s: option '%s' does not apply to this command\n", cli->prog,
-                    c->name, argv[optind - 1]);
+            const char *name = "?";
+            for (const struct option *lo = long_options; lo->name; lo++)
+                if (lo->val == ch)
+                    name = lo->name;
+            fprintf(stderr, "%s %s: option '--%s' does not apply to this command\nTry '%s %s --help'.\n",
+                    cli->prog, c->name, name, cli->prog, c->name);
             return RA_EXIT_USAGE;
         }
         switch (ch) {
@@ -161,6 +187,32 @@ static int parse_options(ra_cli_t *cli, const command_t *c, int argc, char **arg
         case OPT_ATTACH:
             o->attach_source = true;
             break;
+        case OPT_METHOD:
+            o->methodology = true;
+            break;
+        case OPT_FORCE:
+            o->force = true;
+            break;
+        case OPT_SHARD:
+            o->shard = optarg;
+            break;
+        case OPT_MANIFEST:
+            o->manifest = optarg;
+            break;
+        case OPT_SUMMARY:
+            o->summary = optarg;
+            break;
+        case OPT_JOBS: {
+            char *end;
+            long j = strtol(optarg, &end, 10);
+            if (end == optarg || *end || j < 1 || j > 256) {
+                fprintf(stderr, "%s %s: -j wants a number of jobs from 1 to 256, not '%s'\n",
+                        cli->prog, c->name, optarg);
+                return RA_EXIT_USAGE;
+            }
+            o->jobs = (unsigned)j;
+            break;
+        }
         case OPT_FAIL_UNDER:
             if (parse_percent(optarg, &o->fail_under) != 0) {
                 fprintf(stderr, "%s %s: --fail-under wants a number from 0 to 100, not '%s'\n",
@@ -211,6 +263,18 @@ static char *find_datadir(void)
     return strdup(RA_DATADIR);
 }
 
+/* Closes standard output; a failed write turns success into an I/O failure, said once. */
+static int close_stdout(const char *prog, int rc)
+{
+    int bad = ferror(stdout);
+    bad |= fclose(stdout) != 0;
+    if (bad && rc != RA_EXIT_IO) {
+        fprintf(stderr, "%s: error writing standard output: %s\n", prog, strerror(errno ? errno : EIO));
+        return RA_EXIT_IO;
+    }
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     setlocale(LC_ALL, "C");
@@ -226,12 +290,12 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
         printf("readyaudit %s\n", RA_VERSION);
-        return fclose(stdout) == 0 ? RA_EXIT_OK : RA_EXIT_IO;
+        return close_stdout(cli.prog, RA_EXIT_OK);
     }
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
         strcmp(argv[1], "help") == 0) {
         print_usage(stdout, cli.prog);
-        return fclose(stdout) == 0 ? RA_EXIT_OK : RA_EXIT_IO;
+        return close_stdout(cli.prog, RA_EXIT_OK);
     }
     const command_t *cmd = NULL;
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
@@ -242,12 +306,10 @@ int main(int argc, char **argv)
         print_usage(stderr, cli.prog);
         return RA_EXIT_USAGE;
     }
+    cli.command = cmd->name;
     int rc = parse_options(&cli, cmd, argc - 1, argv + 1);
-    if (rc >= 0) {
-        if (fclose(stdout) != 0 && rc == RA_EXIT_OK)
-            rc = RA_EXIT_IO;
-        return rc;
-    }
+    if (rc >= 0)
+        return close_stdout(cli.prog, rc);
     cli.datadir = find_datadir();
     if (!cli.datadir || ra_loader_new(cli.datadir, &cli.sink, &cli.loader) != RA_OK) {
         fprintf(stderr, "%s: out of memory\n", cli.prog);
@@ -257,9 +319,5 @@ int main(int argc, char **argv)
     rc = cmd->fn(&cli);
     ra_loader_free(cli.loader);
     free(cli.datadir);
-    if (fclose(stdout) != 0 && rc == RA_EXIT_OK) {
-        fprintf(stderr, "%s: error writing standard output: %s\n", cli.prog, strerror(errno));
-        rc = RA_EXIT_IO;
-    }
-    return rc;
+    return close_stdout(cli.prog, rc);
 }

@@ -135,6 +135,23 @@ void ra_checklist_free(ra_checklist_t *cl)
     free(cl);
 }
 
+const char *ra_section_name(ra_section_t s)
+{
+    static const char *const names[] = {"cover",   "summary", "contents",     "overview",
+                                        "layers",  "actions",  "risks",       "signoff",
+                                        "methodology", "evidence", "integrity"};
+    _Static_assert(sizeof names / sizeof *names == RA_SECTION_COUNT, "section names");
+    return (unsigned)s < RA_SECTION_COUNT ? names[s] : "?";
+}
+
+void ra_template_free(ra_template_t *t)
+{
+    if (!t)
+        return;
+    ra_arena_free(&t->arena);
+    free(t);
+}
+
 void ra_record_free(ra_record_t *rec)
 {
     if (!rec)

@@ -162,6 +162,44 @@ typedef struct {
     long line; /* of the root element */
 } ra_record_t;
 
+/* Report sections, in their default order. */
+typedef enum {
+    RA_SECTION_COVER,
+    RA_SECTION_SUMMARY,
+    RA_SECTION_CONTENTS,
+    RA_SECTION_OVERVIEW,
+    RA_SECTION_LAYERS,
+    RA_SECTION_ACTIONS,
+    RA_SECTION_RISKS,
+    RA_SECTION_SIGNOFF,
+    RA_SECTION_METHODOLOGY,
+    RA_SECTION_EVIDENCE,
+    RA_SECTION_INTEGRITY,
+    RA_SECTION_COUNT
+} ra_section_t;
+
+typedef enum { RA_PAGE_A4, RA_PAGE_LETTER } ra_page_size_t;
+
+/* A report template: branding, texts and section order. */
+typedef struct {
+    ra_arena_t arena;
+    const char *path;
+    unsigned char sha256[32]; /* of the file's bytes */
+    const char *id, *version;
+    const char *organisation;    /* NULL: the record's */
+    const char *logo_path;       /* resolved path of a PNG inside the template's directory, or NULL */
+    double accent[3];            /* RGB 0..1 */
+    ra_page_size_t page_size;
+    const char *confidentiality; /* optional */
+    const char *introduction;    /* optional */
+    const char *disclaimer;      /* optional */
+    ra_section_t sections[RA_SECTION_COUNT]; /* in order */
+    size_t nsections;
+} ra_template_t;
+
+/* The id of a section as written in templates ("cover", "summary"...). */
+const char *ra_section_name(ra_section_t s);
+
 /* The spelling used in XML for a result status ("pass", "not-applicable"...). */
 const char *ra_result_status_name(ra_result_status_t s);
 /* A human label ("Pass", "Not applicable"...). */
@@ -188,5 +226,6 @@ void ra_date_format(ra_date_t d, char out[11]);
 
 void ra_checklist_free(ra_checklist_t *cl);
 void ra_record_free(ra_record_t *rec);
+void ra_template_free(ra_template_t *t);
 
 #endif

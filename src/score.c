@@ -186,9 +186,12 @@ static void decide_verdict(ra_score_t *s)
         const ra_check_score_t *cs = &s->checks[i];
         if (cs->applicable && cs->check->gate && cs->credit < 1) {
             s->verdict = RA_VERDICT_NOT_READY;
-            ra_buf_printf(why, "Gate check %s (%s) is %s%s.", cs->check->id, cs->check->title,
-                          cs->unevidenced ? "an unevidenced pass" : "not a pass: ",
-                          cs->unevidenced ? "" : ra_result_status_label(cs->status));
+            if (cs->unevidenced)
+                ra_buf_printf(why, "Gate check %s (%s) passes without the evidence this profile "
+                                   "requires.", cs->check->id, cs->check->title);
+            else
+                ra_buf_printf(why, "Gate check %s (%s) is not a pass (result: %s).", cs->check->id,
+                              cs->check->title, ra_result_status_name(cs->status));
             return;
         }
     }

@@ -36,11 +36,14 @@ ra_status_t ra_record_check(const ra_checklist_t *cl, const ra_record_t *rec, ra
     const char *file = rec->path;
     size_t before = sink->errors;
 
-    if (strcmp(rec->checklist_id, cl->id) != 0 || strcmp(rec->checklist_version, cl->version) != 0)
+    /* Against the wrong checklist every id would be unknown: say it once. */
+    if (strcmp(rec->checklist_id, cl->id) != 0 || strcmp(rec->checklist_version, cl->version) != 0) {
         ra_diag(sink, RA_DIAG_ERROR, file, rec->line,
                 "record is for checklist '%s' version %s, but the checklist in use is '%s' "
                 "version %s (choose another with --checklist)",
                 rec->checklist_id, rec->checklist_version, cl->id, cl->version);
+        return RA_ERR_INVALID;
+    }
 
     long profile = ra_checklist_find_profile(cl, rec->profile);
     if (profile < 0) {

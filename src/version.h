@@ -3,5 +3,6 @@
 #define RA_VERSION_H
 
 #define RA_VERSION "0.1.0"
+#define RA_TOOL "readyaudit " RA_VERSION
 
 #endif

@@ -237,7 +237,8 @@ static void evidence_required_gate(void **state)
                                     PASS_EV("B-2") PASS_EV("B-3") PASS_EV("G-1"),
                                 OWNER_OK AUDITOR_OK);
     assert_int_equal(s->verdict, RA_VERDICT_NOT_READY);
-    assert_non_null(strstr(ra_buf_str(&s->verdict_reason), "unevidenced"));
+    assert_string_equal(ra_buf_str(&s->verdict_reason),
+                        "Gate check A-1 (Check A-1) passes without the evidence this profile requires.");
 }
 
 /* B-3 (weight 3) partial: beta = 100*(2 + 1 + 1.5)/6 = 75; score =

@@ -1,0 +1,2162 @@
+/* pdf.c - PDF backend over libharu 2.3.0: Unicode TrueType text, vector
+ * drawing, links, bookmarks, metadata, deterministic in-memory save.
+ *
+ * libharu builds the document: pages, xref, annotations, outline, page
+ * labels, info, compression and the file itself. Fonts and page content
+ * are ours, written through libharu's object API, because libharu 2.3.0's
+ * own path is wrong or slow for Unicode text:
+ *   - its UTF-8 CID fonts carry a ToUnicode stream that is really its CID
+ *     CMap ("begincidrange"), which poppler rejects, so extracted text is
+ *     garbage; ours is a CMapType 2 map of the code points drawn;
+ *   - HPDF_LoadTTFontFromFile + HPDF_GetFont cost ~2.5 ms a face (a lookup
+ *     of all 65536 code points), HPDF_Page_ShowText ~4 us a call;
+ *   - the embedded font keeps post, name and full loca/hmtx (~140 KB a
+ *     face); we embed a subset with renumbered glyphs (a few KB);
+ *   - its UTF-8 encoder turns characters above U+FFFF into spaces and drops
+ *     malformed bytes silently.
+ * Text uses Type0 fonts with Identity-H encoding; the 2-byte code of a
+ * character is its CID, which is its Unicode code point (as with libharu's
+ * UTF-8 encoder); /CIDToGIDMap maps it to the subset's glyph. Measuring
+ * uses the same cmap/hmtx parse, so widths are exactly those in /W.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "pdf.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <hpdf.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "text.h"
+
+#define FACE_FILE_MAX (64u << 20) /* refuse font files above 64 MiB */
+#define COMPOSITE_DEPTH_MAX 8     /* nesting limit for composite glyphs */
+#define TJ_CHARS_MAX 8000         /* characters per string in content */
+#define PI 3.14159265358979323846
+
+static const char *const default_font_file[RA_FACE_COUNT] = {
+    "DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf",
+    "DejaVuSansMono.ttf"};
+
+/* A table of the font file: offset and length. */
+typedef struct {
+    uint32_t off, len;
+} table_t;
+
+/* One face: the font file, our lookup tables, and its PDF objects. */
+typedef struct {
+    char *path;          /* owned */
+    const char *name;    /* file name part of path */
+    unsigned char *data; /* whole font file, mapped read-only; owned */
+    size_t size;
+    table_t head, hhea, maxp, hmtx, loca, glyf, post, os2, cvt, fpgm, prep;
+    uint16_t upem, num_glyphs, num_hmetrics, weight;
+    int loca_long, fixed_pitch;
+    double ascent, descent, cap_height, italic_angle; /* per 1 pt */
+    uint16_t *gid;   /* [65536] code point -> glyph, 0: missing; owned */
+    uint16_t *width; /* [num_glyphs] advance in 1/1000 em; owned */
+    uint32_t repl;   /* what missing characters become: U+FFFD or '?' */
+    uint8_t *used;   /* [8192] bitset of code points drawn; owned */
+    int alias;       /* earlier face loaded from the same file, or -1 */
+    ra_buf_t psname;       /* PostScript name */
+    ra_buf_t missing_what; /* "not in font X.ttf" */
+    /* PDF objects, created on first use and completed by ra_pdf_save. */
+    HPDF_Dict type0, cidfont, desc, file, map, tounicode;
+} face_t;
+
+/* A page: size (to flip y), our content stream, and the graphics state
+ * last set in it so that unchanged fonts and colours are not repeated. */
+typedef struct {
+    HPDF_Page page;
+    double w, h;
+    ra_buf_t content;
+    unsigned fonts;  /* bit per face present in the page's resources */
+    int in_text;     /* inside BT ... ET */
+    int font;        /* face last set with Tf, -1: none */
+    double font_size;
+    int has_fill, has_stroke, dashed;
+    ra_rgb_t fill, stroke;
+    double line_width; /* -1: not set */
+} page_t;
+
+struct ra_pdf {
+    HPDF_Doc doc;
+    face_t face[RA_FACE_COUNT];
+    page_t *pages;
+    size_t npages, cap_pages, cur;
+    HPDF_Outline *outlines;
+    size_t noutlines, cap_outlines;
+    ra_pdf_glyph_fn on_glyph;
+    void *glyph_ctx;
+    uint8_t *reported; /* [0x110000/8] code points reported, lazily */
+    int reported_invalid;
+    HPDF_STATUS err, err_detail; /* first error */
+    char errmsg[96];
+};
+
+/* --- Errors --- */
+
+/* libharu error handler: records the first error; never jumps. */
+static void on_hpdf_error(HPDF_STATUS err, HPDF_STATUS detail, void *ud)
+{
+    ra_pdf_t *pdf = ud;
+    if (pdf->err)
+        return;
+    pdf->err = err;
+    pdf->err_detail = detail;
+    snprintf(pdf->errmsg, sizeof pdf->errmsg,
+             "libharu error 0x%04X (detail %u)", (unsigned)err,
+             (unsigned)detail);
+}
+
+/* Records a failure of our own (first one wins) and returns RA_ERR_PDF. */
+static ra_status_t fail_msg(ra_pdf_t *pdf, const char *msg)
+{
+    if (!pdf->err) {
+        pdf->err = 1;
+        snprintf(pdf->errmsg, sizeof pdf->errmsg, "%s", msg);
+    }
+    return RA_ERR_PDF;
+}
+
+/* Turns a libharu return code plus the recorded state into a status. */
+static ra_status_t hp(ra_pdf_t *pdf, HPDF_STATUS st)
+{
+    if (st != HPDF_OK && !pdf->err)
+        on_hpdf_error(st, 0, pdf);
+    return pdf->err ? RA_ERR_PDF : RA_OK;
+}
+
+/* Records st (when not RA_OK) as the document's error and returns it. */
+static ra_status_t keep(ra_pdf_t *pdf, ra_status_t st)
+{
+    if (st != RA_OK && !pdf->err)
+        fail_msg(pdf, ra_strerror(st));
+    return st;
+}
+
+/* --- Font file parsing --- */
+
+static uint16_t be16(const unsigned char *p)
+{
+    return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static uint32_t be32(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
+           p[3];
+}
+
+static void put16(unsigned char *p, uint32_t v)
+{
+    p[0] = (unsigned char)(v >> 8);
+    p[1] = (unsigned char)v;
+}
+
+static void put32(unsigned char *p, uint32_t v)
+{
+    p[0] = (unsigned char)(v >> 24);
+    p[1] = (unsigned char)(v >> 16);
+    p[2] = (unsigned char)(v >> 8);
+    p[3] = (unsigned char)v;
+}
+
+/* Finds table tag in the font's directory; returns 0 when absent. */
+static int find_table(const face_t *f, const char *tag, table_t *t)
+{
+    uint16_t n = be16(f->data + 4);
+    if (12 + 16 * (size_t)n > f->size)
+        return 0;
+    for (uint16_t i = 0; i < n; i++) {
+        const unsigned char *r = f->data + 12 + 16 * (size_t)i;
+        if (memcmp(r, tag, 4) != 0)
+            continue;
+        uint32_t off = be32(r + 8), len = be32(r + 12);
+        if (off > f->size || len > f->size - off)
+            return 0;
+        t->off = off;
+        t->len = len;
+        return 1;
+    }
+    t->off = t->len = 0;
+    return 0;
+}
+
+/* Returns the byte range of glyph g in glyf via loca; 0 if malformed. */
+static int glyph_range(const face_t *f, uint32_t g, uint32_t *off,
+                       uint32_t *len)
+{
+    uint32_t a, b;
+    if (g >= f->num_glyphs)
+        return 0;
+    if (f->loca_long) {
+        if ((size_t)(g + 2) * 4 > f->loca.len)
+            return 0;
+        a = be32(f->data + f->loca.off + g * 4);
+        b = be32(f->data + f->loca.off + g * 4 + 4);
+    } else {
+        if ((size_t)(g + 2) * 2 > f->loca.len)
+            return 0;
+        a = 2u * be16(f->data + f->loca.off + g * 2);
+        b = 2u * be16(f->data + f->loca.off + g * 2 + 2);
+    }
+    if (a > b || b > f->glyf.len)
+        return 0;
+    *off = f->glyf.off + a;
+    *len = b - a;
+    return 1;
+}
+
+/* Fills f->gid from a cmap format 4 subtable at p (n bytes). */
+static int cmap_format4(face_t *f, const unsigned char *p, size_t n)
+{
+    if (n < 14)
+        return 0;
+    size_t segs = be16(p + 6) / 2;
+    if (16 + segs * 8 > n)
+        return 0;
+    const unsigned char *ends = p + 14, *starts = ends + segs * 2 + 2;
+    const unsigned char *deltas = starts + segs * 2;
+    const unsigned char *ranges = deltas + segs * 2;
+    for (size_t s = 0; s < segs; s++) {
+        uint32_t start = be16(starts + s * 2), end = be16(ends + s * 2);
+        uint16_t delta = be16(deltas + s * 2), ro = be16(ranges + s * 2);
+        for (uint32_t c = start; c <= end && c < 0xFFFF; c++) {
+            uint32_t g;
+            if (ro == 0) {
+                g = (c + delta) & 0xFFFF;
+            } else {
+                size_t at = (size_t)(ranges - p) + s * 2 + ro + 2 * (c - start);
+                if (at + 2 > n)
+                    break;
+                g = be16(p + at);
+                if (g)
+                    g = (g + delta) & 0xFFFF;
+            }
+            f->gid[c] = g < f->num_glyphs ? (uint16_t)g : 0;
+        }
+    }
+    return 1;
+}
+
+/* Fills f->gid (BMP only) from a cmap format 12 subtable at p. */
+static int cmap_format12(face_t *f, const unsigned char *p, size_t n)
+{
+    if (n < 16)
+        return 0;
+    uint32_t groups = be32(p + 12);
+    if (groups > (n - 16) / 12)
+        return 0;
+    for (uint32_t i = 0; i < groups; i++) {
+        const unsigned char *gp = p + 16 + (size_t)i * 12;
+        uint32_t start = be32(gp), end = be32(gp + 4), g = be32(gp + 8);
+        for (uint32_t c = start; c <= end && c < 0xFFFF; c++, g++)
+            f->gid[c] = g < f->num_glyphs ? (uint16_t)g : 0;
+    }
+    return 1;
+}
+
+/* Builds f->gid from the best Unicode cmap subtable. */
+static int parse_cmap(face_t *f)
+{
+    table_t t;
+    if (!find_table(f, "cmap", &t) || t.len < 4)
+        return 0;
+    const unsigned char *c = f->data + t.off;
+    uint16_t n = be16(c + 2);
+    const unsigned char *best = NULL;
+    int best_rank = 0;
+    for (uint16_t i = 0; i < n && 4 + 8 * (size_t)i + 8 <= t.len; i++) {
+        const unsigned char *r = c + 4 + 8 * (size_t)i;
+        uint16_t plat = be16(r), enc = be16(r + 2);
+        uint32_t off = be32(r + 4);
+        if (off + 2 > t.len)
+            continue;
+        uint16_t fmt = be16(c + off);
+        int rank = 0;
+        if (plat == 3 && enc == 10 && fmt == 12)
+            rank = 4;
+        else if (plat == 3 && enc == 1 && fmt == 4)
+            rank = 3;
+        else if (plat == 0 && fmt == 12)
+            rank = 2;
+        else if (plat == 0 && fmt == 4)
+            rank = 1;
+        if (rank > best_rank) {
+            best_rank = rank;
+            best = c + off;
+        }
+    }
+    if (!best)
+        return 0;
+    size_t left = t.len - (size_t)(best - c);
+    if (be16(best) == 12)
+        return cmap_format12(f, best, left);
+    return cmap_format4(f, best, left);
+}
+
+/* Sets f->psname to the font's PostScript name (name ID 6), reduced to
+ * characters allowed in a PDF name; the file name when there is none. */
+static ra_status_t face_psname(face_t *f)
+{
+    table_t t;
+    const unsigned char *best = NULL;
+    size_t best_len = 0;
+    int best_wide = 0;
+    if (find_table(f, "name", &t) && t.len >= 6) {
+        const unsigned char *n = f->data + t.off;
+        uint16_t count = be16(n + 2), strings = be16(n + 4);
+        for (uint16_t i = 0; i < count && 6 + 12 * (size_t)(i + 1) <= t.len;
+             i++) {
+            const unsigned char *r = n + 6 + 12 * (size_t)i;
+            uint16_t plat = be16(r), id = be16(r + 6);
+            size_t len = be16(r + 8), off = (size_t)strings + be16(r + 10);
+            if (id != 6 || off + len > t.len || (plat != 1 && plat != 3))
+                continue;
+            best = n + off;
+            best_len = len;
+            best_wide = plat == 3;
+            if (plat == 3)
+                break;
+        }
+    }
+    ra_buf_clear(&f->psname);
+    for (size_t i = 0; best && i < best_len; i += best_wide ? 2 : 1) {
+        unsigned c = best_wide ? (i + 1 < best_len ? best[i + 1] : 0) : best[i];
+        if (best_wide && best[i] != 0)
+            continue;
+        if (c > 0x20 && c < 0x7F && !strchr("()<>[]{}/%#", (int)c))
+            if (ra_buf_putc(&f->psname, (char)c) != RA_OK)
+                return RA_ERR_NOMEM;
+    }
+    for (const char *c = f->name; f->psname.len == 0 && *c && *c != '.'; c++)
+        if (((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') ||
+             (*c >= '0' && *c <= '9') || *c == '-') &&
+            ra_buf_putc(&f->psname, *c) != RA_OK)
+            return RA_ERR_NOMEM;
+    if (f->psname.len == 0 && ra_buf_puts(&f->psname, "Font") != RA_OK)
+        return RA_ERR_NOMEM;
+    return RA_OK;
+}
+
+/* Reads and parses one font file into f; appends a reason to err. */
+static ra_status_t face_load(face_t *f, const char *path, ra_buf_t *err)
+{
+    ra_status_t st = RA_ERR_FONT;
+    int fd = -1;
+
+    f->alias = -1;
+    size_t plen = strlen(path);
+    f->path = malloc(plen + 1);
+    if (!f->path)
+        return RA_ERR_NOMEM;
+    memcpy(f->path, path, plen + 1);
+    const char *slash = strrchr(f->path, '/');
+    f->name = slash ? slash + 1 : f->path;
+
+    /* Mapped, not read: only the tables and glyphs used are paged in. */
+    fd = open(path, O_RDONLY);
+    if (fd < 0) {
+        if (err)
+            ra_buf_printf(err, "cannot open %s: %s", path, strerror(errno));
+        goto fail;
+    }
+    struct stat sb;
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size < 12 ||
+        (unsigned long long)sb.st_size > FACE_FILE_MAX)
+        goto bad_font;
+    f->size = (size_t)sb.st_size;
+    void *map = mmap(NULL, f->size, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (map == MAP_FAILED)
+        goto bad_read;
+    f->data = map;
+    close(fd);
+    fd = -1;
+
+    uint32_t ver = be32(f->data);
+    if (ver != 0x00010000 && ver != 0x74727565) /* TrueType outlines only */
+        goto bad_font;
+    if (!find_table(f, "head", &f->head) || f->head.len < 54 ||
+        !find_table(f, "hhea", &f->hhea) || f->hhea.len < 36 ||
+        !find_table(f, "maxp", &f->maxp) || f->maxp.len < 6 ||
+        !find_table(f, "hmtx", &f->hmtx) || !find_table(f, "loca", &f->loca) ||
+        !find_table(f, "glyf", &f->glyf))
+        goto bad_font;
+    find_table(f, "post", &f->post);
+    find_table(f, "OS/2", &f->os2);
+    find_table(f, "cvt ", &f->cvt);
+    find_table(f, "fpgm", &f->fpgm);
+    find_table(f, "prep", &f->prep);
+
+    const unsigned char *head = f->data + f->head.off;
+    const unsigned char *hhea = f->data + f->hhea.off;
+    f->upem = be16(head + 18);
+    f->loca_long = be16(head + 50) != 0;
+    f->num_glyphs = be16(f->data + f->maxp.off + 4);
+    f->num_hmetrics = be16(hhea + 34);
+    if (f->upem < 16 || f->num_glyphs == 0 || f->num_hmetrics == 0 ||
+        f->num_hmetrics > f->num_glyphs ||
+        (size_t)f->num_hmetrics * 4 > f->hmtx.len)
+        goto bad_font;
+    f->ascent = (int16_t)be16(hhea + 4) / (double)f->upem;
+    f->descent = (int16_t)be16(hhea + 6) / (double)f->upem;
+    f->cap_height = 0.7;
+    if (f->os2.len >= 90 && be16(f->data + f->os2.off) >= 2)
+        f->cap_height = (int16_t)be16(f->data + f->os2.off + 88) /
+                        (double)f->upem;
+
+    f->italic_angle = 0;
+    f->fixed_pitch = 0;
+    if (f->post.len >= 16) {
+        const unsigned char *post = f->data + f->post.off;
+        f->italic_angle = (int32_t)be32(post + 4) / 65536.0;
+        f->fixed_pitch = be32(post + 12) != 0;
+    }
+    f->weight = 400;
+    if (f->os2.len >= 6)
+        f->weight = be16(f->data + f->os2.off + 4);
+    if ((st = face_psname(f)) != RA_OK)
+        goto fail;
+    st = RA_ERR_FONT;
+
+    f->gid = calloc(65536, sizeof *f->gid);
+    f->width = malloc(f->num_glyphs * sizeof *f->width);
+    f->used = calloc(65536 / 8, 1);
+    if (!f->gid || !f->width || !f->used) {
+        st = RA_ERR_NOMEM;
+        goto fail;
+    }
+    for (uint32_t g = 0; g < f->num_glyphs; g++) {
+        uint32_t m = g < f->num_hmetrics ? g : f->num_hmetrics - 1u;
+        uint32_t adv = be16(f->data + f->hmtx.off + m * 4);
+        f->width[g] = (uint16_t)((adv * 1000u + f->upem / 2) / f->upem);
+    }
+    if (!parse_cmap(f))
+        goto bad_font;
+    f->repl = f->gid[RA_UNICODE_REPLACEMENT] ? RA_UNICODE_REPLACEMENT : '?';
+    if (ra_buf_printf(&f->missing_what, "not in font %s", f->name) != RA_OK) {
+        st = RA_ERR_NOMEM;
+        goto fail;
+    }
+    return RA_OK;
+
+bad_read:
+    if (err)
+        ra_buf_printf(err, "cannot read %s", path);
+    goto fail;
+bad_font:
+    if (err)
+        ra_buf_printf(err, "%s: not a usable TrueType font", path);
+fail:
+    if (fd >= 0)
+        close(fd);
+    return st;
+}
+
+/* Frees what face_load allocated. */
+static void face_free(face_t *f)
+{
+    free(f->path);
+    if (f->data)
+        munmap(f->data, f->size);
+    free(f->gid);
+    free(f->width);
+    free(f->used);
+    ra_buf_free(&f->psname);
+    ra_buf_free(&f->missing_what);
+}
+
+/* --- Character mapping and measuring --- */
+
+/* Maps a decoded code point to the one face f draws in its place; sets
+ * *why (NULL when drawn as itself). */
+static uint32_t face_map(const face_t *f, uint32_t cp, const char **why)
+{
+    *why = NULL;
+    if (cp == '\t')
+        return ' ';
+    if (cp == RA_UTF8_INVALID) {
+        *why = "invalid UTF-8";
+        return f->repl;
+    }
+    if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0)) {
+        *why = "control character";
+        return f->repl;
+    }
+    if (cp > 0xFFFF) {
+        *why = "outside the Basic Multilingual Plane";
+        return f->repl;
+    }
+    if (!f->gid[cp]) {
+        *why = ra_buf_str(&f->missing_what);
+        return f->repl;
+    }
+    return cp;
+}
+
+/* Returns the width in 1/1000 em of decoded code point cp. */
+static unsigned face_advance(const face_t *f, uint32_t cp)
+{
+    const char *why;
+    return f->width[f->gid[face_map(f, cp, &why)]];
+}
+
+/* The 2-byte code (= CID) of a drawn code point is the code point itself,
+ * except U+FFFD, which gets code 1 (a control character, never drawn as
+ * itself) so that /CIDToGIDMap stays short; ToUnicode maps it back. */
+#define REPL_CODE 1u
+
+/* Returns the code drawn for code point cp. */
+static uint32_t code_of(uint32_t cp)
+{
+    return cp == RA_UNICODE_REPLACEMENT ? REPL_CODE : cp;
+}
+
+/* Returns the code point of code. */
+static uint32_t cp_of(uint32_t code)
+{
+    return code == REPL_CODE ? RA_UNICODE_REPLACEMENT : code;
+}
+
+/* Returns 1 when code has been drawn with face f. */
+static int code_used(const face_t *f, uint32_t code)
+{
+    return (f->used[code >> 3] >> (code & 7)) & 1;
+}
+
+/* Returns the face data for face (out-of-range faces are regular). */
+static const face_t *face_of(const ra_pdf_t *pdf, ra_face_t face)
+{
+    if ((unsigned)face >= RA_FACE_COUNT)
+        face = RA_FACE_REGULAR;
+    return &pdf->face[face];
+}
+
+double ra_pdf_text_width(const ra_pdf_t *pdf, ra_face_t face, double size,
+                         const char *utf8, size_t len)
+{
+    const face_t *f = face_of(pdf, face);
+    unsigned long total = 0;
+    size_t pos = 0;
+    while (pos < len) {
+        unsigned char c = (unsigned char)utf8[pos];
+        if (c >= 0x20 && c < 0x7F) { /* ASCII fast path */
+            pos++;
+            total += f->width[f->gid[c]];
+            continue;
+        }
+        total += face_advance(f, ra_utf8_decode(utf8, len, &pos));
+    }
+    return (double)total * size / 1000.0;
+}
+
+size_t ra_pdf_text_fit(const ra_pdf_t *pdf, ra_face_t face, double size,
+                       const char *utf8, size_t len, double max_width)
+{
+    const face_t *f = face_of(pdf, face);
+    /* Compare in font units, with a hair of tolerance for rounding. */
+    double limit = size > 0 ? max_width * 1000.0 / size + 1e-6 : 0;
+    unsigned long total = 0;
+    size_t pos = 0;
+    while (pos < len) {
+        size_t next = pos;
+        total += face_advance(f, ra_utf8_decode(utf8, len, &next));
+        if ((double)total > limit)
+            break;
+        pos = next;
+    }
+    if (pos == 0 && len > 0) /* always progress by one code point */
+        ra_utf8_decode(utf8, len, &pos);
+    return pos;
+}
+
+void ra_pdf_font_metrics(const ra_pdf_t *pdf, ra_face_t face, double *ascent,
+                         double *descent)
+{
+    const face_t *f = face_of(pdf, face);
+    if (ascent)
+        *ascent = f->ascent;
+    if (descent)
+        *descent = f->descent;
+}
+
+ra_status_t ra_pdf_sanitize(const ra_pdf_t *pdf, ra_face_t face,
+                            const char *utf8, size_t len, ra_buf_t *out)
+{
+    const face_t *f = face_of(pdf, face);
+    size_t pos = 0;
+    while (pos < len) {
+        const char *why;
+        char u[4];
+        uint32_t cp = face_map(f, ra_utf8_decode(utf8, len, &pos), &why);
+        ra_status_t st = ra_buf_append(out, u, ra_utf8_encode(cp, u));
+        if (st != RA_OK)
+            return st;
+    }
+    return ra_buf_reserve(out, 0);
+}
+
+/* Reports a substitution once per code point (once in all for malformed
+ * UTF-8). */
+static void report(ra_pdf_t *pdf, ra_face_t face, uint32_t cp,
+                   uint32_t drawn, const char *why)
+{
+    if (cp == RA_UTF8_INVALID) {
+        if (pdf->reported_invalid)
+            return;
+        pdf->reported_invalid = 1;
+    } else {
+        if (!pdf->reported) {
+            pdf->reported = calloc(0x110000 / 8, 1);
+            if (!pdf->reported)
+                return; /* out of memory: report again rather than never */
+        }
+        if (pdf->reported[cp >> 3] & (1u << (cp & 7)))
+            return;
+        pdf->reported[cp >> 3] |= (uint8_t)(1u << (cp & 7));
+    }
+    if (pdf->on_glyph) {
+        pdf->on_glyph(pdf->glyph_ctx, cp, face, why);
+        return;
+    }
+    if (cp == RA_UTF8_INVALID)
+        fprintf(stderr, "readyaudit: warning: invalid UTF-8 drawn as U+%04X\n",
+                (unsigned)drawn);
+    else
+        fprintf(stderr, "readyaudit: warning: U+%04X drawn as U+%04X: %s\n",
+                (unsigned)cp, (unsigned)drawn, why);
+}
+
+/* --- Document --- */
+
+ra_status_t ra_pdf_new(const ra_pdf_options_t *opt, ra_pdf_t **out)
+{
+    static const ra_pdf_options_t none = {0};
+    ra_status_t st;
+    ra_buf_t path = RA_BUF_INIT;
+    ra_pdf_t *pdf = calloc(1, sizeof *pdf);
+
+    *out = NULL;
+    if (!opt)
+        opt = &none;
+    if (!pdf)
+        return RA_ERR_NOMEM;
+    pdf->on_glyph = opt->on_glyph;
+    pdf->glyph_ctx = opt->glyph_ctx;
+    for (int i = 0; i < RA_FACE_COUNT; i++)
+        pdf->face[i].alias = -1;
+
+    const char *dir = opt->font_dir ? opt->font_dir : RA_PDF_FONT_DIR;
+    for (int i = 0; i < RA_FACE_COUNT; i++) {
+        const char *file =
+            opt->font_file[i] ? opt->font_file[i] : default_font_file[i];
+        ra_buf_clear(&path);
+        st = file[0] == '/' ? ra_buf_puts(&path, file)
+                            : ra_buf_printf(&path, "%s/%s", dir, file);
+        if (st != RA_OK)
+            goto fail;
+        if ((st = face_load(&pdf->face[i], ra_buf_str(&path), opt->errmsg)) !=
+            RA_OK)
+            goto fail;
+        for (int j = 0; j < i; j++)
+            if (strcmp(pdf->face[j].path, pdf->face[i].path) == 0) {
+                pdf->face[i].alias = j;
+                break;
+            }
+    }
+
+    pdf->doc = HPDF_New(on_hpdf_error, pdf);
+    if (!pdf->doc) {
+        st = RA_ERR_NOMEM;
+        goto fail;
+    }
+    /* Compression applies to streams created afterwards: set it first. */
+    if ((st = hp(pdf, HPDF_SetCompressionMode(pdf->doc, HPDF_COMP_ALL))) !=
+        RA_OK)
+        goto fail;
+    ra_buf_free(&path);
+    *out = pdf;
+    return RA_OK;
+
+fail:
+    if (opt->errmsg && st == RA_ERR_PDF)
+        ra_buf_printf(opt->errmsg, "PDF library: %s", pdf->errmsg);
+    ra_buf_free(&path);
+    ra_pdf_free(pdf);
+    return st;
+}
+
+void ra_pdf_free(ra_pdf_t *pdf)
+{
+    if (!pdf)
+        return;
+    if (pdf->doc)
+        HPDF_Free(pdf->doc);
+    for (int i = 0; i < RA_FACE_COUNT; i++)
+        face_free(&pdf->face[i]);
+    for (size_t i = 0; i < pdf->npages; i++)
+        ra_buf_free(&pdf->pages[i].content);
+    free(pdf->pages);
+    free(pdf->outlines);
+    free(pdf->reported);
+    free(pdf);
+}
+
+const char *ra_pdf_errmsg(const ra_pdf_t *pdf)
+{
+    return pdf->err ? pdf->errmsg : "";
+}
+
+/* Creates a PDF text string object for UTF-8 s: UTF-16BE with a byte
+ * order mark, written in hex; malformed UTF-8 becomes U+FFFD and control
+ * characters spaces. NULL on failure (error recorded). */
+static HPDF_Binary text_string(ra_pdf_t *pdf, const char *s)
+{
+    size_t len = strlen(s), pos = 0;
+    ra_buf_t b = RA_BUF_INIT;
+    HPDF_Binary bin = NULL;
+    if (ra_buf_append(&b, "\xFE\xFF", 2) != RA_OK)
+        goto done;
+    while (pos < len) {
+        uint32_t cp = ra_utf8_decode(s, len, &pos);
+        if (cp == RA_UTF8_INVALID)
+            cp = RA_UNICODE_REPLACEMENT;
+        else if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0))
+            cp = ' ';
+        unsigned char u[4];
+        size_t n = 2;
+        if (cp > 0xFFFF) { /* surrogate pair */
+            uint32_t v = cp - 0x10000;
+            put16(u, 0xD800 + (v >> 10));
+            put16(u + 2, 0xDC00 + (v & 0x3FF));
+            n = 4;
+        } else {
+            put16(u, cp);
+        }
+        if (ra_buf_append(&b, (char *)u, n) != RA_OK)
+            goto done;
+    }
+    bin = HPDF_Binary_New(pdf->doc->mmgr, (HPDF_BYTE *)b.data,
+                          (HPDF_UINT)b.len);
+done:
+    ra_buf_free(&b);
+    if (!bin)
+        hp(pdf, HPDF_FAILD_TO_ALLOC_MEM);
+    return bin;
+}
+
+/* Converts seconds since the epoch to a UTC calendar date. */
+static HPDF_Date utc_date(int64_t t)
+{
+    HPDF_Date d;
+    int64_t days = t / 86400, secs = t % 86400;
+    if (secs < 0) {
+        secs += 86400;
+        days--;
+    }
+    /* Civil-from-days (proleptic Gregorian), era-based. */
+    int64_t z = days + 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    int64_t day = doy - (153 * mp + 2) / 5 + 1;
+    int64_t month = mp < 10 ? mp + 3 : mp - 9;
+    int64_t year = yoe + era * 400 + (month <= 2);
+    memset(&d, 0, sizeof d);
+    d.year = (HPDF_INT)year;
+    d.month = (HPDF_INT)month;
+    d.day = (HPDF_INT)day;
+    d.hour = (HPDF_INT)(secs / 3600);
+    d.minutes = (HPDF_INT)(secs / 60 % 60);
+    d.seconds = (HPDF_INT)(secs % 60);
+    d.ind = 'Z';
+    return d;
+}
+
+ra_status_t ra_pdf_set_info(ra_pdf_t *pdf, const ra_pdf_info_t *info)
+{
+    static const struct {
+        HPDF_InfoType type;
+        const char *key;
+        size_t off;
+    } fields[] = {
+        {HPDF_INFO_TITLE, "Title", offsetof(ra_pdf_info_t, title)},
+        {HPDF_INFO_AUTHOR, "Author", offsetof(ra_pdf_info_t, author)},
+        {HPDF_INFO_SUBJECT, "Subject", offsetof(ra_pdf_info_t, subject)},
+        {HPDF_INFO_KEYWORDS, "Keywords", offsetof(ra_pdf_info_t, keywords)},
+        {HPDF_INFO_CREATOR, "Creator", offsetof(ra_pdf_info_t, creator)},
+        {HPDF_INFO_PRODUCER, "Producer", offsetof(ra_pdf_info_t, producer)},
+    };
+    if (pdf->err)
+        return RA_ERR_PDF;
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        const char *v =
+            *(const char *const *)((const char *)info + fields[i].off);
+        if (!v)
+            continue;
+        /* libharu creates the entry; we replace its value with a UTF-16
+         * string (its own conversion drops characters above U+FFFF). */
+        if (hp(pdf, HPDF_SetInfoAttr(pdf->doc, fields[i].type, " ")) != RA_OK)
+            return RA_ERR_PDF;
+        HPDF_Binary s = text_string(pdf, v);
+        if (!s || hp(pdf, HPDF_Dict_Add(pdf->doc->info, fields[i].key, s)) !=
+                      RA_OK)
+            return RA_ERR_PDF;
+    }
+    if (info->created >= 0) {
+        HPDF_Date d = utc_date(info->created);
+        if (hp(pdf, HPDF_SetInfoDateAttr(pdf->doc, HPDF_INFO_CREATION_DATE,
+                                         d)) != RA_OK ||
+            hp(pdf, HPDF_SetInfoDateAttr(pdf->doc, HPDF_INFO_MOD_DATE, d)) !=
+                RA_OK)
+            return RA_ERR_PDF;
+    }
+    return RA_OK;
+}
+
+ra_status_t ra_pdf_add_page(ra_pdf_t *pdf, double width, double height)
+{
+    if (pdf->err)
+        return RA_ERR_PDF;
+    if (!(width >= 3 && width <= 14400 && height >= 3 && height <= 14400))
+        return fail_msg(pdf, "page size out of range");
+    if (pdf->npages == pdf->cap_pages) {
+        size_t cap = pdf->cap_pages ? pdf->cap_pages * 2 : 16;
+        page_t *p = realloc(pdf->pages, cap * sizeof *p);
+        if (!p)
+            return keep(pdf, RA_ERR_NOMEM);
+        pdf->pages = p;
+        pdf->cap_pages = cap;
+    }
+    HPDF_Page page = HPDF_AddPage(pdf->doc);
+    if (!page)
+        return hp(pdf, HPDF_FAILD_TO_ALLOC_MEM);
+    if (hp(pdf, HPDF_Page_SetWidth(page, (HPDF_REAL)width)) != RA_OK ||
+        hp(pdf, HPDF_Page_SetHeight(page, (HPDF_REAL)height)) != RA_OK)
+        return RA_ERR_PDF;
+    page_t *pg = &pdf->pages[pdf->npages];
+    memset(pg, 0, sizeof *pg);
+    pg->page = page;
+    pg->w = width;
+    pg->h = height;
+    pg->font = -1;
+    pg->line_width = -1;
+    pdf->cur = pdf->npages++;
+    return RA_OK;
+}
+
+size_t ra_pdf_page_count(const ra_pdf_t *pdf)
+{
+    return pdf->npages;
+}
+
+ra_status_t ra_pdf_use_page(ra_pdf_t *pdf, size_t index)
+{
+    if (pdf->err)
+        return RA_ERR_PDF;
+    if (index >= pdf->npages)
+        return fail_msg(pdf, "page index out of range");
+    pdf->cur = index;
+    return RA_OK;
+}
+
+/* Returns the current page, or NULL (error recorded) when there is none. */
+static page_t *cur_page(ra_pdf_t *pdf)
+{
+    if (pdf->err)
+        return NULL;
+    if (pdf->npages == 0) {
+        fail_msg(pdf, "drawing before the first page");
+        return NULL;
+    }
+    return &pdf->pages[pdf->cur];
+}
+
+/* --- Content stream writing --- */
+
+/* Appends v in PDF number syntax with at most 3 decimals (C locale). */
+static ra_status_t put_num(ra_buf_t *b, double v)
+{
+    char tmp[32], *p = tmp + sizeof tmp;
+    if (!(v > -1e9 && v < 1e9)) /* NaN, infinities, absurd values */
+        v = 0;
+    int neg = v < 0;
+    long long m = llround(fabs(v) * 1000.0);
+    int frac = (int)(m % 1000);
+    long long ip = m / 1000;
+    int digits = 3;
+    while (digits > 0 && frac % 10 == 0) {
+        frac /= 10;
+        digits--;
+    }
+    for (int i = 0; i < digits; i++) {
+        *--p = (char)('0' + frac % 10);
+        frac /= 10;
+    }
+    if (digits > 0)
+        *--p = '.';
+    do {
+        *--p = (char)('0' + ip % 10);
+        ip /= 10;
+    } while (ip > 0);
+    if (neg && m != 0)
+        *--p = '-';
+    return ra_buf_append(b, p, (size_t)(tmp + sizeof tmp - p));
+}
+
+/* Appends n numbers separated by spaces, then a space and op and "\n". */
+static ra_status_t put_op(ra_buf_t *b, const double *v, int n, const char *op)
+{
+    ra_status_t st = RA_OK;
+    for (int i = 0; i < n && st == RA_OK; i++) {
+        st = put_num(b, v[i]);
+        if (st == RA_OK)
+            st = ra_buf_putc(b, ' ');
+    }
+    if (st == RA_OK)
+        st = ra_buf_puts(b, op);
+    if (st == RA_OK)
+        st = ra_buf_putc(b, '\n');
+    return st;
+}
+
+/* Returns 1 when colours a and b are the same. */
+static int same_rgb(ra_rgb_t a, ra_rgb_t b)
+{
+    return a.r == b.r && a.g == b.g && a.b == b.b;
+}
+
+/* Clamps a colour component to 0..1. */
+static double unit(double v)
+{
+    return v > 0 ? (v < 1 ? v : 1) : 0;
+}
+
+/* Sets the fill colour unless it is already current on the page. */
+static ra_status_t set_fill(page_t *pg, ra_rgb_t c)
+{
+    if (pg->has_fill && same_rgb(pg->fill, c))
+        return RA_OK;
+    pg->has_fill = 1;
+    pg->fill = c;
+    double v[3] = {unit(c.r), unit(c.g), unit(c.b)};
+    return put_op(&pg->content, v, 3, "rg");
+}
+
+/* Sets the stroke colour, line width and dash unless already current. */
+static ra_status_t set_stroke(page_t *pg, ra_rgb_t c, double width,
+                              double dash)
+{
+    ra_status_t st = RA_OK;
+    if (!pg->has_stroke || !same_rgb(pg->stroke, c)) {
+        pg->has_stroke = 1;
+        pg->stroke = c;
+        double v[3] = {unit(c.r), unit(c.g), unit(c.b)};
+        st = put_op(&pg->content, v, 3, "RG");
+    }
+    if (st == RA_OK && pg->line_width != width) {
+        pg->line_width = width;
+        st = put_op(&pg->content, &width, 1, "w");
+    }
+    if (st == RA_OK && (dash > 0 || pg->dashed)) {
+        pg->dashed = dash > 0;
+        if (dash > 0) {
+            st = ra_buf_puts(&pg->content, "[");
+            double d[2] = {dash, dash};
+            if (st == RA_OK)
+                st = put_op(&pg->content, d, 2, "] 0 d");
+        } else {
+            st = ra_buf_puts(&pg->content, "[] 0 d\n");
+        }
+    }
+    return st;
+}
+
+/* Leaves the text object, if any, so that paths may be drawn. */
+static ra_status_t end_text(page_t *pg)
+{
+    if (!pg->in_text)
+        return RA_OK;
+    pg->in_text = 0;
+    return ra_buf_puts(&pg->content, "ET\n");
+}
+
+/* --- Fonts --- */
+
+/* Returns the face that owns the PDF objects and usage bits for face. */
+static face_t *owner_of(ra_pdf_t *pdf, ra_face_t face)
+{
+    face_t *f = &pdf->face[face];
+    return f->alias >= 0 ? &pdf->face[f->alias] : f;
+}
+
+/* Creates a dictionary registered as an indirect object (NULL on error). */
+static HPDF_Dict new_indirect(ra_pdf_t *pdf)
+{
+    HPDF_Dict d = HPDF_Dict_New(pdf->doc->mmgr);
+    if (!d || hp(pdf, HPDF_Xref_Add(pdf->doc->xref, d)) != RA_OK)
+        return NULL;
+    return d;
+}
+
+/* Creates the PDF objects of face f on first use: Type0 font, CIDFontType2,
+ * descriptor and the streams filled at save time. */
+static ra_status_t ensure_font(ra_pdf_t *pdf, face_t *f)
+{
+    HPDF_MMgr mm = pdf->doc->mmgr;
+    HPDF_Xref xref = pdf->doc->xref;
+    if (f->type0)
+        return RA_OK;
+    f->type0 = new_indirect(pdf);
+    f->cidfont = new_indirect(pdf);
+    f->desc = new_indirect(pdf);
+    f->file = HPDF_DictStream_New(mm, xref);
+    f->map = HPDF_DictStream_New(mm, xref);
+    f->tounicode = HPDF_DictStream_New(mm, xref);
+    HPDF_Array desc_fonts = HPDF_Array_New(mm);
+    HPDF_Dict sysinfo = HPDF_Dict_New(mm);
+    HPDF_Array bbox = HPDF_Array_New(mm);
+    if (!f->type0 || !f->cidfont || !f->desc || !f->file || !f->map ||
+        !f->tounicode || !desc_fonts || !sysinfo || !bbox || pdf->err)
+        return hp(pdf, HPDF_FAILD_TO_ALLOC_MEM);
+
+    HPDF_STATUS s = HPDF_OK;
+    s |= HPDF_Dict_AddName(f->type0, "Type", "Font");
+    s |= HPDF_Dict_AddName(f->type0, "Subtype", "Type0");
+    s |= HPDF_Dict_AddName(f->type0, "Encoding", "Identity-H");
+    s |= HPDF_Dict_Add(f->type0, "DescendantFonts", desc_fonts);
+    s |= HPDF_Array_Add(desc_fonts, f->cidfont);
+    s |= HPDF_Dict_Add(f->type0, "ToUnicode", f->tounicode);
+
+    s |= HPDF_Dict_AddName(f->cidfont, "Type", "Font");
+    s |= HPDF_Dict_AddName(f->cidfont, "Subtype", "CIDFontType2");
+    s |= HPDF_Dict_Add(sysinfo, "Registry",
+                       HPDF_String_New(mm, "Adobe", NULL));
+    s |= HPDF_Dict_Add(sysinfo, "Ordering",
+                       HPDF_String_New(mm, "Identity", NULL));
+    s |= HPDF_Dict_AddNumber(sysinfo, "Supplement", 0);
+    s |= HPDF_Dict_Add(f->cidfont, "CIDSystemInfo", sysinfo);
+    s |= HPDF_Dict_Add(f->cidfont, "FontDescriptor", f->desc);
+    s |= HPDF_Dict_AddNumber(f->cidfont, "DW", f->width[0]);
+    s |= HPDF_Dict_Add(f->cidfont, "CIDToGIDMap", f->map);
+
+    const unsigned char *head = f->data + f->head.off;
+    for (int i = 0; i < 4; i++)
+        s |= HPDF_Array_AddNumber(
+            bbox, (HPDF_INT32)lround((int16_t)be16(head + 36 + 2 * i) *
+                                     1000.0 / f->upem));
+    /* Flags: symbolic (4; glyphs beyond the standard Latin set), plus
+     * fixed pitch (1) and italic (64) where they apply. */
+    HPDF_INT32 flags = 4 | (f->fixed_pitch ? 1 : 0) |
+                       (f->italic_angle != 0 ? 64 : 0);
+    s |= HPDF_Dict_AddName(f->desc, "Type", "FontDescriptor");
+    s |= HPDF_Dict_AddNumber(f->desc, "Flags", flags);
+    s |= HPDF_Dict_Add(f->desc, "FontBBox", bbox);
+    s |= HPDF_Dict_AddReal(f->desc, "ItalicAngle",
+                           (HPDF_REAL)f->italic_angle);
+    s |= HPDF_Dict_AddNumber(f->desc, "Ascent",
+                             (HPDF_INT32)lround(f->ascent * 1000));
+    s |= HPDF_Dict_AddNumber(f->desc, "Descent",
+                             (HPDF_INT32)lround(f->descent * 1000));
+    s |= HPDF_Dict_AddNumber(f->desc, "CapHeight",
+                             (HPDF_INT32)lround(f->cap_height * 1000));
+    s |= HPDF_Dict_AddNumber(f->desc, "StemV", f->weight >= 600 ? 120 : 80);
+    s |= HPDF_Dict_Add(f->desc, "FontFile2", f->file);
+    return hp(pdf, s);
+}
+
+/* Makes face usable on page pg: PDF objects and a /F<n> resource. */
+static ra_status_t use_font(ra_pdf_t *pdf, page_t *pg, ra_face_t face)
+{
+    face_t *f = owner_of(pdf, face);
+    int idx = (int)(f - pdf->face);
+    if (pg->fonts & (1u << idx))
+        return RA_OK;
+    if (ensure_font(pdf, f) != RA_OK)
+        return RA_ERR_PDF;
+    HPDF_Dict res = HPDF_Dict_GetItem(pg->page, "Resources", HPDF_OCLASS_DICT);
+    if (!res)
+        return hp(pdf, HPDF_INVALID_PAGE);
+    HPDF_Dict fonts = HPDF_Dict_GetItem(res, "Font", HPDF_OCLASS_DICT);
+    if (!fonts) {
+        fonts = HPDF_Dict_New(pdf->doc->mmgr);
+        if (!fonts || hp(pdf, HPDF_Dict_Add(res, "Font", fonts)) != RA_OK)
+            return hp(pdf, HPDF_FAILD_TO_ALLOC_MEM);
+    }
+    char name[4] = {'F', (char)('0' + idx), 0, 0};
+    if (hp(pdf, HPDF_Dict_Add(fonts, name, f->type0)) != RA_OK)
+        return RA_ERR_PDF;
+    pg->fonts |= 1u << idx;
+    return RA_OK;
+}
+
+/* --- Text --- */
+
+/* Appends the text run: sets font, size and colour when they changed,
+ * the text matrix, then the string as 2-byte codes (= code points, after
+ * substitution), marking them used and reporting substitutions. */
+static ra_status_t draw_text(ra_pdf_t *pdf, ra_face_t face, double size,
+                             ra_rgb_t color, double x, double y, double angle,
+                             const char *utf8, size_t len)
+{
+    page_t *pg = cur_page(pdf);
+    ra_status_t st;
+    if (!pg)
+        return RA_ERR_PDF;
+    if ((unsigned)face >= RA_FACE_COUNT)
+        face = RA_FACE_REGULAR;
+    if (len == 0 || !(size > 0))
+        return RA_OK;
+    if (use_font(pdf, pg, face) != RA_OK)
+        return RA_ERR_PDF;
+    face_t *f = &pdf->face[face], *owner = owner_of(pdf, face);
+    ra_buf_t *b = &pg->content;
+
+    if (!pg->in_text) {
+        if ((st = ra_buf_puts(b, "BT\n")) != RA_OK)
+            return keep(pdf, st);
+        pg->in_text = 1;
+    }
+    if (pg->font != (int)(owner - pdf->face) || pg->font_size != size) {
+        pg->font = (int)(owner - pdf->face);
+        pg->font_size = size;
+        if ((st = ra_buf_printf(b, "/F%d ", pg->font)) != RA_OK ||
+            (st = put_op(b, &size, 1, "Tf")) != RA_OK)
+            return keep(pdf, st);
+    }
+    if ((st = set_fill(pg, color)) != RA_OK)
+        return keep(pdf, st);
+    double rad = angle * PI / 180.0;
+    double c = angle ? cos(rad) : 1, s = angle ? sin(rad) : 0;
+    double m[6] = {c, s, -s, c, x, pg->h - y};
+    if ((st = put_op(b, m, 6, "Tm")) != RA_OK)
+        return keep(pdf, st);
+
+    /* A literal string of 2-byte codes, big-endian, with the bytes that
+     * are special in strings escaped: at most 4 bytes a character. */
+    if ((st = ra_buf_reserve(b, 4 * len + 8)) != RA_OK)
+        return keep(pdf, st);
+    size_t pos = 0, run = 0;
+    b->data[b->len++] = '(';
+    while (pos < len) {
+        const char *why;
+        uint32_t in = ra_utf8_decode(utf8, len, &pos);
+        uint32_t cp = face_map(f, in, &why);
+        if (why)
+            report(pdf, face, in, cp, why);
+        uint32_t code = code_of(cp);
+        owner->used[code >> 3] |= (uint8_t)(1u << (code & 7));
+        if (run == TJ_CHARS_MAX) { /* keep strings short; Tj continues */
+            if ((st = ra_buf_puts(b, ")Tj (")) != RA_OK ||
+                (st = ra_buf_reserve(b, 4 * (len - pos) + 16)) != RA_OK)
+                return keep(pdf, st);
+            run = 0;
+        }
+        unsigned char two[2] = {(unsigned char)(code >> 8),
+                                (unsigned char)code};
+        for (int k = 0; k < 2; k++) {
+            unsigned char c = two[k];
+            if (c == '(' || c == ')' || c == '\\' || c == '\r' || c == '\n') {
+                b->data[b->len++] = '\\';
+                c = c == '\r' ? 'r' : c == '\n' ? 'n' : c;
+            }
+            b->data[b->len++] = (char)c;
+        }
+        run++;
+    }
+    b->data[b->len] = '\0';
+    return keep(pdf, ra_buf_puts(b, ")Tj\n"));
+}
+
+ra_status_t ra_pdf_text(ra_pdf_t *pdf, ra_face_t face, double size,
+                        ra_rgb_t color, double x, double y, const char *utf8,
+                        size_t len)
+{
+    return draw_text(pdf, face, size, color, x, y, 0, utf8, len);
+}
+
+ra_status_t ra_pdf_text_rotated(ra_pdf_t *pdf, ra_face_t face, double size,
+                                ra_rgb_t color, double x, double y,
+                                double angle, const char *utf8, size_t len)
+{
+    return draw_text(pdf, face, size, color, x, y, angle, utf8, len);
+}
+
+/* --- Glyph outlines --- */
+
+static ra_status_t path_style(page_t *pg, const ra_rgb_t *fill,
+                              const ra_rgb_t *stroke, double width,
+                              double dash);
+
+/* Maps glyph-space points to PDF space: scale, rotate, translate. */
+typedef struct {
+    double a, b, c, d, e, f; /* x' = a x + c y + e, y' = b x + d y + f */
+} xform_t;
+
+/* Appends "x y op" for glyph point (x, y) under m. */
+static ra_status_t put_pt(ra_buf_t *b, const xform_t *m, double x, double y,
+                          const char *op)
+{
+    double v[2] = {m->a * x + m->c * y + m->e, m->b * x + m->d * y + m->f};
+    return put_op(b, v, 2, op);
+}
+
+/* Appends the quadratic Bezier p0-c-p2 (glyph space) as a cubic. */
+static ra_status_t put_quad(ra_buf_t *b, const xform_t *m, double x0,
+                            double y0, double cx, double cy, double x2,
+                            double y2)
+{
+    double x1 = x0 + 2.0 / 3 * (cx - x0), y1 = y0 + 2.0 / 3 * (cy - y0);
+    double x3 = x2 + 2.0 / 3 * (cx - x2), y3 = y2 + 2.0 / 3 * (cy - y2);
+    double v[6] = {m->a * x1 + m->c * y1 + m->e, m->b * x1 + m->d * y1 + m->f,
+                   m->a * x3 + m->c * y3 + m->e, m->b * x3 + m->d * y3 + m->f,
+                   m->a * x2 + m->c * y2 + m->e, m->b * x2 + m->d * y2 + m->f};
+    return put_op(b, v, 6, "c");
+}
+
+/* Appends the path of a simple glyph's contours (data p, len n). */
+static ra_status_t put_simple_glyph(ra_buf_t *b, const xform_t *m,
+                                    const unsigned char *p, size_t n)
+{
+    int16_t ncont = (int16_t)be16(p);
+    size_t at = 10 + 2 * (size_t)ncont;
+    if (at + 2 > n)
+        return RA_OK;
+    uint16_t npts = (uint16_t)(be16(p + at - 2) + 1);
+    at += 2 + be16(p + at); /* skip instructions */
+    unsigned char *flags = malloc(npts);
+    int32_t *xs = malloc(npts * sizeof *xs), *ys = malloc(npts * sizeof *ys);
+    ra_status_t st = RA_ERR_NOMEM;
+    if (!flags || !xs || !ys)
+        goto done;
+    st = RA_OK;
+    for (uint16_t i = 0; i < npts;) { /* flags, with repeats */
+        if (at >= n)
+            goto done;
+        unsigned char f = p[at++];
+        unsigned rep = 0;
+        if (f & 8) {
+            if (at >= n)
+                goto done;
+            rep = p[at++];
+        }
+        for (unsigned r = 0; r <= rep && i < npts; r++)
+            flags[i++] = f;
+    }
+    for (int axis = 0; axis < 2; axis++) { /* x deltas, then y deltas */
+        int32_t v = 0, *out = axis ? ys : xs;
+        unsigned shrt = axis ? 4 : 2, same = axis ? 32 : 16;
+        for (uint16_t i = 0; i < npts; i++) {
+            if (flags[i] & shrt) {
+                if (at >= n)
+                    goto done;
+                v += (flags[i] & same) ? p[at] : -(int32_t)p[at];
+                at++;
+            } else if (!(flags[i] & same)) {
+                if (at + 2 > n)
+                    goto done;
+                v += (int16_t)be16(p + at);
+                at += 2;
+            }
+            out[i] = v;
+        }
+    }
+    /* Contours: on-curve points joined by lines, off-curve points as
+     * quadratic controls (two in a row imply an on-curve midpoint). */
+    uint16_t start = 0;
+    for (int16_t c = 0; c < ncont && st == RA_OK; c++) {
+        uint16_t end = be16(p + 10 + 2 * c);
+        if (end < start || end >= npts)
+            break;
+        uint16_t cnt = (uint16_t)(end - start + 1), first = 0;
+        while (first < cnt && !(flags[start + first] & 1))
+            first++;
+        double sx, sy;
+        if (first == cnt) { /* all off-curve: start between the first two */
+            sx = (xs[start] + xs[start + (cnt > 1)]) / 2.0;
+            sy = (ys[start] + ys[start + (cnt > 1)]) / 2.0;
+            first = 0;
+        } else {
+            sx = xs[start + first];
+            sy = ys[start + first];
+            first++;
+        }
+        double px = sx, py = sy, cx = 0, cy = 0;
+        int ctrl = 0;
+        st = put_pt(b, m, sx, sy, "m");
+        for (uint16_t k = 0; k < cnt && st == RA_OK; k++) {
+            uint16_t i = (uint16_t)(start + (first + k) % cnt);
+            double x = xs[i], y = ys[i];
+            if (flags[i] & 1) {
+                st = ctrl ? put_quad(b, m, px, py, cx, cy, x, y)
+                          : put_pt(b, m, x, y, "l");
+                ctrl = 0;
+                px = x;
+                py = y;
+            } else if (ctrl) {
+                double mx = (cx + x) / 2, my = (cy + y) / 2;
+                st = put_quad(b, m, px, py, cx, cy, mx, my);
+                px = mx;
+                py = my;
+                cx = x;
+                cy = y;
+            } else {
+                cx = x;
+                cy = y;
+                ctrl = 1;
+            }
+        }
+        if (st == RA_OK && ctrl)
+            st = put_quad(b, m, px, py, cx, cy, sx, sy);
+        if (st == RA_OK)
+            st = ra_buf_puts(b, "h\n");
+        start = (uint16_t)(end + 1);
+    }
+done:
+    free(flags);
+    free(xs);
+    free(ys);
+    return st;
+}
+
+/* Appends the outline path of glyph g under m (composites recursively). */
+static ra_status_t put_glyph(ra_buf_t *b, const face_t *f, uint32_t g,
+                             const xform_t *m, int depth)
+{
+    uint32_t off, len;
+    if (depth > COMPOSITE_DEPTH_MAX || !glyph_range(f, g, &off, &len) ||
+        len < 10)
+        return RA_OK;
+    const unsigned char *p = f->data + off, *end = p + len;
+    if ((int16_t)be16(p) >= 0)
+        return put_simple_glyph(b, m, p, len);
+    p += 10;
+    for (;;) {
+        if (p + 4 > end)
+            return RA_OK;
+        uint16_t flags = be16(p), comp = be16(p + 2);
+        double dx = 0, dy = 0, sa = 1, sb = 0, sc = 0, sd = 1;
+        p += 4;
+        if (flags & 1) { /* 16-bit arguments */
+            if (p + 4 > end)
+                return RA_OK;
+            dx = (int16_t)be16(p);
+            dy = (int16_t)be16(p + 2);
+            p += 4;
+        } else {
+            if (p + 2 > end)
+                return RA_OK;
+            dx = (int8_t)p[0];
+            dy = (int8_t)p[1];
+            p += 2;
+        }
+        if (!(flags & 2)) /* point matching: not supported, no offset */
+            dx = dy = 0;
+        if (flags & 8) {
+            if (p + 2 > end)
+                return RA_OK;
+            sa = sd = (int16_t)be16(p) / 16384.0;
+            p += 2;
+        } else if (flags & 0x40) {
+            if (p + 4 > end)
+                return RA_OK;
+            sa = (int16_t)be16(p) / 16384.0;
+            sd = (int16_t)be16(p + 2) / 16384.0;
+            p += 4;
+        } else if (flags & 0x80) {
+            if (p + 8 > end)
+                return RA_OK;
+            sa = (int16_t)be16(p) / 16384.0;
+            sb = (int16_t)be16(p + 2) / 16384.0;
+            sc = (int16_t)be16(p + 4) / 16384.0;
+            sd = (int16_t)be16(p + 6) / 16384.0;
+            p += 8;
+        }
+        /* Component space -> glyph space (scale, then offset) -> m. */
+        xform_t k = {m->a * sa + m->c * sb, m->b * sa + m->d * sb,
+                     m->a * sc + m->c * sd, m->b * sc + m->d * sd,
+                     m->a * dx + m->c * dy + m->e,
+                     m->b * dx + m->d * dy + m->f};
+        ra_status_t st = put_glyph(b, f, comp, &k, depth + 1);
+        if (st != RA_OK || !(flags & 0x20))
+            return st;
+    }
+}
+
+ra_status_t ra_pdf_text_shape(ra_pdf_t *pdf, ra_face_t face, double size,
+                              ra_rgb_t color, double x, double y, double angle,
+                              double stroke_width, const char *utf8,
+                              size_t len)
+{
+    page_t *pg = cur_page(pdf);
+    if (!pg)
+        return RA_ERR_PDF;
+    if ((unsigned)face >= RA_FACE_COUNT)
+        face = RA_FACE_REGULAR;
+    if (len == 0 || !(size > 0))
+        return RA_OK;
+    const face_t *f = &pdf->face[face];
+    double rad = angle * PI / 180.0, s = size / f->upem;
+    double ca = cos(rad), sa = sin(rad), pen = 0;
+    ra_status_t st = stroke_width > 0
+                         ? path_style(pg, NULL, &color, stroke_width, 0)
+                         : path_style(pg, &color, NULL, 0, 0);
+    size_t pos = 0, before = pg->content.len;
+    while (pos < len && st == RA_OK) {
+        const char *why;
+        uint32_t in = ra_utf8_decode(utf8, len, &pos);
+        uint32_t cp = face_map(f, in, &why);
+        if (why)
+            report(pdf, face, in, cp, why);
+        uint16_t g = f->gid[cp];
+        before = before < pg->content.len ? before : pg->content.len;
+        /* Glyph units -> page: scale, move along the baseline, rotate. */
+        xform_t m = {s * ca, s * sa, -s * sa, s * ca, x + pen * ca,
+                     pg->h - y + pen * sa};
+        st = put_glyph(&pg->content, f, g, &m, 0);
+        pen += f->width[g] * size / 1000.0;
+    }
+    /* Paint only if some glyph had an outline (spaces have none). */
+    if (st == RA_OK && pg->content.len > before &&
+        pg->content.data[pg->content.len - 2] == 'h')
+        st = ra_buf_puts(&pg->content, stroke_width > 0 ? "S\n" : "f\n");
+    return keep(pdf, st);
+}
+
+/* --- Vector graphics --- */
+
+/* Ends any text object and sets fill and stroke state for a path. */
+static ra_status_t path_style(page_t *pg, const ra_rgb_t *fill,
+                              const ra_rgb_t *stroke, double width,
+                              double dash)
+{
+    ra_status_t st = end_text(pg);
+    if (st == RA_OK && fill)
+        st = set_fill(pg, *fill);
+    if (st == RA_OK && stroke)
+        st = set_stroke(pg, *stroke, width, dash);
+    return st;
+}
+
+/* Paints the current path: fill, stroke or both. */
+static ra_status_t path_paint(page_t *pg, const ra_rgb_t *fill,
+                              const ra_rgb_t *stroke)
+{
+    return ra_buf_puts(&pg->content, fill && stroke ? "B\n"
+                                     : fill         ? "f\n"
+                                                    : "S\n");
+}
+
+ra_status_t ra_pdf_line(ra_pdf_t *pdf, double x1, double y1, double x2,
+                        double y2, double width, ra_rgb_t color, double dash)
+{
+    page_t *pg = cur_page(pdf);
+    if (!pg)
+        return RA_ERR_PDF;
+    double a[2] = {x1, pg->h - y1}, b[2] = {x2, pg->h - y2};
+    ra_status_t st = path_style(pg, NULL, &color, width, dash);
+    if (st == RA_OK)
+        st = put_op(&pg->content, a, 2, "m");
+    if (st == RA_OK)
+        st = put_op(&pg->content, b, 2, "l S");
+    return keep(pdf, st);
+}
+
+/* Appends a cubic Bezier segment. */
+static ra_status_t put_curve(ra_buf_t *b, double x1, double y1, double x2,
+                             double y2, double x3, double y3)
+{
+    double v[6] = {x1, y1, x2, y2, x3, y3};
+    return put_op(b, v, 6, "c");
+}
+
+ra_status_t ra_pdf_rect(ra_pdf_t *pdf, double x, double y, double w, double h,
+                        double radius, const ra_rgb_t *fill,
+                        const ra_rgb_t *stroke, double line_width)
+{
+    page_t *pg = cur_page(pdf);
+    if (!pg)
+        return RA_ERR_PDF;
+    if (!(w > 0 && h > 0) || (!fill && !stroke))
+        return RA_OK;
+    ra_buf_t *b = &pg->content;
+    ra_status_t st = path_style(pg, fill, stroke, line_width, 0);
+    double top = pg->h - y, bottom = top - h;
+    if (radius > w / 2)
+        radius = w / 2;
+    if (radius > h / 2)
+        radius = h / 2;
+    if (st == RA_OK && !(radius > 0)) {
+        double v[4] = {x, bottom, w, h};
+        st = put_op(b, v, 4, "re");
+    } else if (st == RA_OK) {
+        /* Four sides and four quarter-circle Bezier corners. */
+        double r = radius, k = r * 0.5523, x2 = x + w;
+        double m[2] = {x + r, bottom}, l1[2] = {x2 - r, bottom},
+               l2[2] = {x2, top - r}, l3[2] = {x + r, top},
+               l4[2] = {x, bottom + r};
+        st = put_op(b, m, 2, "m");
+        if (st == RA_OK)
+            st = put_op(b, l1, 2, "l");
+        if (st == RA_OK)
+            st = put_curve(b, x2 - r + k, bottom, x2, bottom + r - k, x2,
+                           bottom + r);
+        if (st == RA_OK)
+            st = put_op(b, l2, 2, "l");
+        if (st == RA_OK)
+            st = put_curve(b, x2, top - r + k, x2 - r + k, top, x2 - r, top);
+        if (st == RA_OK)
+            st = put_op(b, l3, 2, "l");
+        if (st == RA_OK)
+            st = put_curve(b, x + r - k, top, x, top - r + k, x, top - r);
+        if (st == RA_OK)
+            st = put_op(b, l4, 2, "l");
+        if (st == RA_OK)
+            st = put_curve(b, x, bottom + r - k, x + r - k, bottom, x + r,
+                           bottom);
+        if (st == RA_OK)
+            st = ra_buf_puts(b, "h\n");
+    }
+    if (st == RA_OK)
+        st = path_paint(pg, fill, stroke);
+    return keep(pdf, st);
+}
+
+/* Appends an arc path from a to b (radians, clockwise from 12 o'clock in
+ * page terms) around (cx, pcy) in PDF space, starting with a moveto when
+ * move is set; Bezier pieces of at most 90 degrees. */
+static ra_status_t put_arc(ra_buf_t *buf, double cx, double pcy, double r,
+                           double a, double b, int move)
+{
+    ra_status_t st = RA_OK;
+    int n = (int)ceil((b - a) / (PI / 2) - 1e-9);
+    if (n < 1)
+        n = 1;
+    double step = (b - a) / n, k = 4.0 / 3.0 * tan(step / 4) * r;
+    if (move) {
+        double m[2] = {cx + r * sin(a), pcy + r * cos(a)};
+        st = put_op(buf, m, 2, "m");
+    }
+    for (int i = 0; i < n && st == RA_OK; i++, a += step) {
+        double e = a + step;
+        /* In PDF space the point at angle a is (cx + r sin a, cy + r cos a)
+         * and the clockwise tangent (cos a, -sin a). */
+        double x0 = cx + r * sin(a), y0 = pcy + r * cos(a);
+        double x3 = cx + r * sin(e), y3 = pcy + r * cos(e);
+        st = put_curve(buf, x0 + k * cos(a), y0 - k * sin(a), x3 - k * cos(e),
+                       y3 + k * sin(e), x3, y3);
+    }
+    return st;
+}
+
+ra_status_t ra_pdf_circle(ra_pdf_t *pdf, double cx, double cy, double r,
+                          const ra_rgb_t *fill, const ra_rgb_t *stroke,
+                          double line_width)
+{
+    page_t *pg = cur_page(pdf);
+    if (!pg)
+        return RA_ERR_PDF;
+    if (!(r > 0) || (!fill && !stroke))
+        return RA_OK;
+    ra_status_t st = path_style(pg, fill, stroke, line_width, 0);
+    if (st == RA_OK)
+        st = put_arc(&pg->content, cx, pg->h - cy, r, 0, 2 * PI, 1);
+    if (st == RA_OK)
+        st = ra_buf_puts(&pg->content, "h\n");
+    if (st == RA_OK)
+        st = path_paint(pg, fill, stroke);
+    return keep(pdf, st);
+}
+
+ra_status_t ra_pdf_arc(ra_pdf_t *pdf, double cx, double cy, double r,
+                       double from_deg, double to_deg, double width,
+                       ra_rgb_t color)
+{
+    page_t *pg = cur_page(pdf);
+    if (!pg)
+        return RA_ERR_PDF;
+    if (!(r > 0) || !(to_deg > from_deg))
+        return RA_OK;
+    if (to_deg - from_deg > 360)
+        to_deg = from_deg + 360;
+    ra_status_t st = path_style(pg, NULL, &color, width, 0);
+    if (st == RA_OK)
+        st = put_arc(&pg->content, cx, pg->h - cy, r, from_deg * PI / 180,
+                     to_deg * PI / 180, 1);
+    if (st == RA_OK)
+        st = ra_buf_puts(&pg->content, "S\n");
+    return keep(pdf, st);
+}
+
+/* --- Links and bookmarks --- */
+
+/* Creates a destination [page /XYZ 0 top null] showing y (from the top)
+ * of page target at the reader's zoom. NULL on error (recorded). */
+static HPDF_Destination make_dest(ra_pdf_t *pdf, size_t target, double y)
+{
+    if (target >= pdf->npages) {
+        fail_msg(pdf, "link or bookmark to a page that does not exist");
+        return NULL;
+    }
+    page_t *t = &pdf->pages[target];
+    HPDF_Destination d = HPDF_Page_CreateDestination(t->page);
+    HPDF_Null null = HPDF_Null_New(pdf->doc->mmgr);
+    if (!d || !null || pdf->err) {
+        hp(pdf, HPDF_FAILD_TO_ALLOC_MEM);
+        return NULL;
+    }
+    double top = t->h - y;
+    top = top < 0 ? 0 : top > t->h ? t->h : top;
+    /* libharu's SetXYZ insists on a zoom factor: rebuild with null. */
+    HPDF_Array_Clear(d);
+    HPDF_STATUS s = HPDF_Array_Add(d, t->page);
+    s |= HPDF_Array_AddName(d, "XYZ");
+    s |= HPDF_Array_AddReal(d, 0);
+    s |= HPDF_Array_AddReal(d, (HPDF_REAL)top);
+    s |= HPDF_Array_Add(d, null);
+    if (hp(pdf, s) != RA_OK)
+        return NULL;
+    return d;
+}
+
+ra_status_t ra_pdf_link(ra_pdf_t *pdf, double x, double y, double w, double h,
+                        size_t target, double target_y)
+{
+    page_t *pg = cur_page(pdf);
+    if (!pg)
+        return RA_ERR_PDF;
+    HPDF_Destination d = make_dest(pdf, target, target_y);
+    if (!d)
+        return RA_ERR_PDF;
+    HPDF_Rect r = {(HPDF_REAL)x, (HPDF_REAL)(pg->h - y - h),
+                   (HPDF_REAL)(x + w), (HPDF_REAL)(pg->h - y)};
+    HPDF_Annotation a = HPDF_Page_CreateLinkAnnot(pg->page, r, d);
+    if (!a || pdf->err)
+        return hp(pdf, HPDF_INVALID_ANNOTATION);
+    /* No border; print flag (PDF/A wants /F 4 on annotations). */
+    if (hp(pdf, HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0)) != RA_OK ||
+        hp(pdf, HPDF_Dict_AddNumber(a, "F", 4)) != RA_OK)
+        return RA_ERR_PDF;
+    return RA_OK;
+}
+
+ra_status_t ra_pdf_outline(ra_pdf_t *pdf, int parent, const char *title,
+                           size_t page, double y, int *id)
+{
+    if (pdf->err)
+        return RA_ERR_PDF;
+    if (parent >= (int)pdf->noutlines)
+        return fail_msg(pdf, "bookmark parent does not exist");
+    if (pdf->noutlines == pdf->cap_outlines) {
+        size_t cap = pdf->cap_outlines ? pdf->cap_outlines * 2 : 32;
+        HPDF_Outline *o = realloc(pdf->outlines, cap * sizeof *o);
+        if (!o)
+            return keep(pdf, RA_ERR_NOMEM);
+        pdf->outlines = o;
+        pdf->cap_outlines = cap;
+    }
+    HPDF_Outline o = HPDF_CreateOutline(
+        pdf->doc, parent < 0 ? NULL : pdf->outlines[parent], " ", NULL);
+    if (!o || pdf->err)
+        return hp(pdf, HPDF_INVALID_OUTLINE);
+    HPDF_Binary t = text_string(pdf, title ? title : "");
+    if (!t || hp(pdf, HPDF_Dict_Add(o, "Title", t)) != RA_OK)
+        return RA_ERR_PDF;
+    HPDF_Destination d = make_dest(pdf, page, y);
+    if (!d)
+        return RA_ERR_PDF;
+    if (hp(pdf, HPDF_Outline_SetDestination(o, d)) != RA_OK ||
+        hp(pdf, HPDF_Outline_SetOpened(o, parent < 0)) != RA_OK)
+        return RA_ERR_PDF;
+    if (id)
+        *id = (int)pdf->noutlines;
+    pdf->outlines[pdf->noutlines++] = o;
+    return RA_OK;
+}
+
+ra_status_t ra_pdf_page_label(ra_pdf_t *pdf, size_t first,
+                              ra_label_style_t style, unsigned start,
+                              const char *prefix)
+{
+    static const HPDF_PageNumStyle styles[] = {
+        HPDF_PAGE_NUM_STYLE_DECIMAL, HPDF_PAGE_NUM_STYLE_LOWER_ROMAN,
+        HPDF_PAGE_NUM_STYLE_UPPER_ROMAN, HPDF_PAGE_NUM_STYLE_UPPER_LETTERS};
+    if (pdf->err)
+        return RA_ERR_PDF;
+    if ((unsigned)style > RA_LABEL_LETTERS_UPPER)
+        style = RA_LABEL_DECIMAL;
+    if (prefix)
+        for (const char *c = prefix; *c; c++)
+            if ((unsigned char)*c < 0x20 || (unsigned char)*c > 0x7E)
+                return fail_msg(pdf, "page label prefix must be ASCII");
+    return hp(pdf, HPDF_AddPageLabel(pdf->doc, (HPDF_UINT)first, styles[style],
+                                     start ? start : 1, prefix));
+}
+
+/* --- Save: font subset, /W, /CIDToGIDMap, /ToUnicode, content --- */
+
+/* Replaces the data of stream dictionary s with data[0..len), compressed. */
+static ra_status_t stream_set(ra_pdf_t *pdf, HPDF_Dict s, const void *data,
+                              size_t len)
+{
+    HPDF_MemStream_FreeData(s->stream);
+    s->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+    if (len == 0)
+        return RA_OK;
+    return hp(pdf, HPDF_Stream_Write(s->stream, data, (HPDF_UINT)len));
+}
+
+/* Appends n bytes of font data at off (bounds already checked). */
+static ra_status_t copy_table(ra_buf_t *b, const face_t *f, table_t t)
+{
+    return ra_buf_append(b, (const char *)f->data + t.off, t.len);
+}
+
+/* Marks glyph g and, for composite glyphs, its components in keep. */
+static void keep_glyph(const face_t *f, uint8_t *keep, uint32_t g, int depth)
+{
+    uint32_t off, len;
+    if (g >= f->num_glyphs || keep[g] || depth > COMPOSITE_DEPTH_MAX)
+        return;
+    keep[g] = 1;
+    if (!glyph_range(f, g, &off, &len) || len < 10)
+        return;
+    const unsigned char *p = f->data + off, *end = p + len;
+    if ((int16_t)be16(p) >= 0)
+        return;
+    p += 10;
+    for (;;) {
+        if (p + 4 > end)
+            return;
+        uint16_t flags = be16(p);
+        keep_glyph(f, keep, be16(p + 2), depth + 1);
+        p += 4 + ((flags & 0x0001) ? 4 : 2);
+        if (flags & 0x0008)
+            p += 2;
+        else if (flags & 0x0040)
+            p += 4;
+        else if (flags & 0x0080)
+            p += 8;
+        if (!(flags & 0x0020))
+            return;
+    }
+}
+
+/* Rewrites the component glyph ids of a composite glyph copied to p. */
+static void remap_composite(unsigned char *p, size_t len,
+                            const uint16_t *newid)
+{
+    unsigned char *end = p + len;
+    if (len < 10 || (int16_t)be16(p) >= 0)
+        return;
+    p += 10;
+    for (;;) {
+        if (p + 4 > end)
+            return;
+        uint16_t flags = be16(p);
+        put16(p + 2, newid[be16(p + 2)]);
+        p += 4 + ((flags & 0x0001) ? 4 : 2);
+        if (flags & 0x0008)
+            p += 2;
+        else if (flags & 0x0040)
+            p += 4;
+        else if (flags & 0x0080)
+            p += 8;
+        if (!(flags & 0x0020))
+            return;
+    }
+}
+
+/* Sums a table as big-endian 32-bit words (zero-padded). */
+static uint32_t table_sum(const unsigned char *p, size_t len)
+{
+    uint32_t sum = 0;
+    size_t i;
+    for (i = 0; i + 4 <= len; i += 4)
+        sum += be32(p + i);
+    if (i < len) {
+        unsigned char last[4] = {0, 0, 0, 0};
+        memcpy(last, p + i, len - i);
+        sum += be32(last);
+    }
+    return sum;
+}
+
+/* Builds a TrueType subset of f holding glyph 0 and the glyphs of the used
+ * code points (plus components), renumbered in original order; fills
+ * newid[old glyph] (0 for dropped glyphs) and appends the font to out. */
+static ra_status_t build_subset(const face_t *f, uint16_t *newid,
+                                ra_buf_t *out)
+{
+    enum { T_OS2, T_CVT, T_FPGM, T_GLYF, T_HEAD, T_HHEA, T_HMTX, T_LOCA,
+           T_MAXP, T_POST, T_PREP, T_COUNT };
+    static const char tags[T_COUNT][5] = {"OS/2", "cvt ", "fpgm", "glyf",
+                                          "head", "hhea", "hmtx", "loca",
+                                          "maxp", "post", "prep"};
+    ra_buf_t t[T_COUNT];
+    ra_status_t st = RA_ERR_NOMEM;
+    uint8_t *keep = calloc(f->num_glyphs, 1);
+    uint32_t n = 0;
+
+    for (int i = 0; i < T_COUNT; i++)
+        t[i] = (ra_buf_t)RA_BUF_INIT;
+    if (!keep)
+        goto done;
+    keep_glyph(f, keep, 0, 0);
+    for (uint32_t code = 0; code < 65536; code++)
+        if (code_used(f, code))
+            keep_glyph(f, keep, f->gid[cp_of(code)], 0);
+    for (uint32_t g = 0; g < f->num_glyphs; g++)
+        newid[g] = keep[g] ? (uint16_t)n++ : 0;
+
+    /* glyf, loca (long offsets) and hmtx for the kept glyphs. */
+    unsigned char b4[4];
+    for (uint32_t g = 0; g < f->num_glyphs; g++) {
+        if (!keep[g])
+            continue;
+        uint32_t off = 0, len = 0;
+        put32(b4, (uint32_t)t[T_GLYF].len);
+        if ((st = ra_buf_append(&t[T_LOCA], (char *)b4, 4)) != RA_OK)
+            goto done;
+        if (glyph_range(f, g, &off, &len) && len > 0) {
+            size_t at = t[T_GLYF].len;
+            if ((st = ra_buf_append(&t[T_GLYF], (const char *)f->data + off,
+                                    len)) != RA_OK)
+                goto done;
+            remap_composite((unsigned char *)t[T_GLYF].data + at, len, newid);
+            while (t[T_GLYF].len % 4)
+                if ((st = ra_buf_putc(&t[T_GLYF], 0)) != RA_OK)
+                    goto done;
+        }
+        uint32_t m = g < f->num_hmetrics ? g : f->num_hmetrics - 1u;
+        put16(b4, be16(f->data + f->hmtx.off + m * 4));
+        /* Left side bearing: from the long metric or the trailing array. */
+        size_t lsb_at = g < f->num_hmetrics
+                            ? (size_t)g * 4 + 2
+                            : (size_t)f->num_hmetrics * 4 +
+                                  (size_t)(g - f->num_hmetrics) * 2;
+        uint16_t lsb = lsb_at + 2 <= f->hmtx.len
+                           ? be16(f->data + f->hmtx.off + lsb_at)
+                           : 0;
+        put16(b4 + 2, lsb);
+        if ((st = ra_buf_append(&t[T_HMTX], (char *)b4, 4)) != RA_OK)
+            goto done;
+    }
+    put32(b4, (uint32_t)t[T_GLYF].len);
+    if ((st = ra_buf_append(&t[T_LOCA], (char *)b4, 4)) != RA_OK)
+        goto done;
+
+    /* Fixed tables copied with their counts updated. */
+    if ((st = copy_table(&t[T_HEAD], f, f->head)) != RA_OK ||
+        (st = copy_table(&t[T_HHEA], f, f->hhea)) != RA_OK ||
+        (st = copy_table(&t[T_MAXP], f, f->maxp)) != RA_OK ||
+        (st = copy_table(&t[T_OS2], f, f->os2)) != RA_OK ||
+        (st = copy_table(&t[T_CVT], f, f->cvt)) != RA_OK ||
+        (st = copy_table(&t[T_FPGM], f, f->fpgm)) != RA_OK ||
+        (st = copy_table(&t[T_PREP], f, f->prep)) != RA_OK)
+        goto done;
+    put32((unsigned char *)t[T_HEAD].data + 8, 0); /* checkSumAdjustment */
+    put16((unsigned char *)t[T_HEAD].data + 50, 1); /* long loca */
+    put16((unsigned char *)t[T_HHEA].data + 34, n);
+    put16((unsigned char *)t[T_MAXP].data + 4, n);
+    /* post format 3 (no glyph names), metrics kept from the original. */
+    unsigned char post[32] = {0, 3, 0, 0};
+    if (f->post.len >= 16)
+        memcpy(post + 4, f->data + f->post.off + 4, 12);
+    if ((st = ra_buf_append(&t[T_POST], (char *)post, sizeof post)) != RA_OK)
+        goto done;
+
+    /* Directory, then tables (sorted by tag, 4-byte aligned). */
+    int ntab = 0;
+    for (int i = 0; i < T_COUNT; i++)
+        ntab += t[i].len > 0;
+    int es = 0;
+    while ((2 << es) <= ntab)
+        es++;
+    unsigned char hdr[12];
+    put32(hdr, 0x00010000);
+    put16(hdr + 4, (uint32_t)ntab);
+    put16(hdr + 6, (1u << es) * 16);
+    put16(hdr + 8, (uint32_t)es);
+    put16(hdr + 10, (uint32_t)ntab * 16 - (1u << es) * 16);
+    size_t base = out->len;
+    if ((st = ra_buf_append(out, (char *)hdr, 12)) != RA_OK)
+        goto done;
+    size_t off = 12 + 16 * (size_t)ntab;
+    for (int i = 0; i < T_COUNT; i++) {
+        if (!t[i].len)
+            continue;
+        unsigned char rec[16];
+        memcpy(rec, tags[i], 4);
+        put32(rec + 4, table_sum((unsigned char *)t[i].data, t[i].len));
+        put32(rec + 8, (uint32_t)off);
+        put32(rec + 12, (uint32_t)t[i].len);
+        if ((st = ra_buf_append(out, (char *)rec, 16)) != RA_OK)
+            goto done;
+        off += (t[i].len + 3) & ~(size_t)3;
+    }
+    for (int i = 0; i < T_COUNT; i++) {
+        if (!t[i].len)
+            continue;
+        if ((st = ra_buf_append(out, t[i].data, t[i].len)) != RA_OK)
+            goto done;
+        while ((out->len - base) % 4)
+            if ((st = ra_buf_putc(out, 0)) != RA_OK)
+                goto done;
+    }
+    /* head.checkSumAdjustment makes the whole font sum to 0xB1B0AFBA. */
+    uint32_t sum = table_sum((unsigned char *)out->data + base,
+                             out->len - base);
+    size_t head_at = 12 + 16 * (size_t)ntab;
+    for (int i = 0; i < T_HEAD; i++)
+        if (t[i].len)
+            head_at += (t[i].len + 3) & ~(size_t)3;
+    put32((unsigned char *)out->data + base + head_at + 8, 0xB1B0AFBAu - sum);
+    st = RA_OK;
+done:
+    for (int i = 0; i < T_COUNT; i++)
+        ra_buf_free(&t[i]);
+    free(keep);
+    return st;
+}
+
+/* Writes n entries as bfrange (ranges: first and last code of a run that
+ * maps to itself) or bfchar (singles: code and code point) blocks of at
+ * most 100 entries. */
+static ra_status_t put_bf_blocks(ra_buf_t *b, const uint32_t (*runs)[2],
+                                 size_t n, int ranges)
+{
+    ra_status_t st = RA_OK;
+    for (size_t i = 0; i < n && st == RA_OK; i += 100) {
+        size_t k = n - i < 100 ? n - i : 100;
+        st = ra_buf_printf(b, "%zu %s\n", k,
+                           ranges ? "beginbfrange" : "beginbfchar");
+        for (size_t j = i; j < i + k && st == RA_OK; j++) {
+            if (ranges)
+                st = ra_buf_printf(b, "<%04X> <%04X> <%04X>\n",
+                                   (unsigned)runs[j][0], (unsigned)runs[j][1],
+                                   (unsigned)runs[j][0]);
+            else /* a single: code and code point */
+                st = ra_buf_printf(b, "<%04X> <%04X>\n",
+                                   (unsigned)runs[j][0],
+                                   (unsigned)runs[j][1]);
+        }
+        if (st == RA_OK)
+            st = ra_buf_puts(b, ranges ? "endbfrange\n" : "endbfchar\n");
+    }
+    return st;
+}
+
+/* Builds a CMapType 2 ToUnicode map of the used codes: runs of
+ * consecutive codes within one high byte as bfrange, single codes as
+ * bfchar. */
+static ra_status_t build_tounicode(const face_t *f, ra_buf_t *b)
+{
+    ra_status_t st = RA_ERR_NOMEM;
+    uint32_t(*runs)[2] = malloc(65536 * sizeof *runs);
+    uint32_t(*singles)[2] = malloc(65536 * sizeof *singles);
+    size_t nr = 0, ns = 0;
+
+    if (!runs || !singles)
+        goto done;
+    for (uint32_t code = 0; code < 65536; code++) {
+        if (!code_used(f, code))
+            continue;
+        uint32_t last = code;
+        while (last < 65535 && ((last + 1) & 0xFF) != 0 &&
+               code_used(f, last + 1) && cp_of(last + 1) == last + 1 &&
+               cp_of(code) == code)
+            last++;
+        if (last > code) {
+            runs[nr][0] = code;
+            runs[nr++][1] = last;
+        } else {
+            singles[ns][0] = code;
+            singles[ns++][1] = cp_of(code);
+        }
+        code = last;
+    }
+    if ((st = ra_buf_puts(b, "/CIDInit /ProcSet findresource begin\n"
+                             "12 dict begin\n"
+                             "begincmap\n"
+                             "/CIDSystemInfo << /Registry (Adobe) /Ordering "
+                             "(UCS) /Supplement 0 >> def\n"
+                             "/CMapName /Adobe-Identity-UCS def\n"
+                             "/CMapType 2 def\n"
+                             "1 begincodespacerange\n<0000> <FFFF>\n"
+                             "endcodespacerange\n")) != RA_OK ||
+        (st = put_bf_blocks(b, (const uint32_t(*)[2])runs, nr, 1)) != RA_OK ||
+        (st = put_bf_blocks(b, (const uint32_t(*)[2])singles, ns, 0)) !=
+            RA_OK)
+        goto done;
+    st = ra_buf_puts(b, "endcmap\n"
+                        "CMapName currentdict /CMap defineresource pop\n"
+                        "end\nend\n");
+done:
+    free(runs);
+    free(singles);
+    return st;
+}
+
+/* Returns the subset tag: six capitals from a hash of the font name and
+ * the code points used, so that equal subsets get equal tags. */
+static void subset_tag(const face_t *f, char tag[7])
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < f->psname.len; i++)
+        h = (h ^ (unsigned char)f->psname.data[i]) * 16777619u;
+    for (size_t i = 0; i < 65536 / 8; i++)
+        h = (h ^ f->used[i]) * 16777619u;
+    for (int i = 0; i < 6; i++) {
+        tag[i] = (char)('A' + h % 26);
+        h /= 26;
+        if (i == 3)
+            h ^= h >> 7 | (uint32_t)f->num_glyphs << 11;
+    }
+    tag[6] = '\0';
+}
+
+/* Completes face f's objects: BaseFont, FontFile2 (subset), /W,
+ * /CIDToGIDMap and /ToUnicode for the code points drawn. */
+static ra_status_t finish_face(ra_pdf_t *pdf, face_t *f)
+{
+    ra_status_t st;
+    ra_buf_t b = RA_BUF_INIT;
+    HPDF_MMgr mm = pdf->doc->mmgr;
+    uint16_t *newid = calloc(f->num_glyphs, sizeof *newid);
+    if (!newid)
+        return keep(pdf, RA_ERR_NOMEM);
+
+    char tag[7];
+    subset_tag(f, tag);
+    if ((st = keep(pdf, ra_buf_printf(&b, "%s+%s", tag,
+                                      ra_buf_str(&f->psname)))) != RA_OK ||
+        (st = hp(pdf, HPDF_Dict_AddName(f->type0, "BaseFont", b.data))) !=
+            RA_OK ||
+        (st = hp(pdf, HPDF_Dict_AddName(f->cidfont, "BaseFont", b.data))) !=
+            RA_OK ||
+        (st = hp(pdf, HPDF_Dict_AddName(f->desc, "FontName", b.data))) !=
+            RA_OK)
+        goto done;
+
+    /* FontFile2. */
+    ra_buf_clear(&b);
+    if ((st = keep(pdf, build_subset(f, newid, &b))) != RA_OK ||
+        (st = stream_set(pdf, f->file, b.data, b.len)) != RA_OK ||
+        (st = hp(pdf, HPDF_Dict_AddNumber(f->file, "Length1",
+                                          (HPDF_UINT32)b.len))) != RA_OK)
+        goto done;
+
+    /* CIDToGIDMap: two bytes per CID up to the highest one used. */
+    uint32_t max = 0;
+    for (uint32_t code = 0; code < 65536; code++)
+        if (code_used(f, code))
+            max = code;
+    ra_buf_clear(&b);
+    if ((st = keep(pdf, ra_buf_reserve(&b, 2 * (size_t)(max + 1)))) != RA_OK)
+        goto done;
+    for (uint32_t code = 0; code <= max; code++) {
+        uint16_t g = code_used(f, code) ? newid[f->gid[cp_of(code)]] : 0;
+        b.data[2 * code] = (char)(g >> 8);
+        b.data[2 * code + 1] = (char)g;
+    }
+    b.len = 2 * (size_t)(max + 1);
+    if ((st = stream_set(pdf, f->map, b.data, b.len)) != RA_OK)
+        goto done;
+
+    /* W: [first [w w ...] first [w ...] ...] for runs of used CIDs. */
+    HPDF_Array w = HPDF_Array_New(mm);
+    if (!w || (st = hp(pdf, HPDF_Dict_Add(f->cidfont, "W", w))) != RA_OK) {
+        st = hp(pdf, HPDF_FAILD_TO_ALLOC_MEM);
+        goto done;
+    }
+    HPDF_Array run = NULL;
+    HPDF_STATUS s = HPDF_OK;
+    for (uint32_t code = 0; code <= max && s == HPDF_OK; code++) {
+        if (!code_used(f, code)) {
+            run = NULL;
+            continue;
+        }
+        if (!run) {
+            run = HPDF_Array_New(mm);
+            if (!run) {
+                s = HPDF_FAILD_TO_ALLOC_MEM;
+                break;
+            }
+            s |= HPDF_Array_AddNumber(w, (HPDF_INT32)code);
+            s |= HPDF_Array_Add(w, run);
+        }
+        s |= HPDF_Array_AddNumber(run, f->width[f->gid[cp_of(code)]]);
+    }
+    if ((st = hp(pdf, s)) != RA_OK)
+        goto done;
+
+    /* ToUnicode. */
+    ra_buf_clear(&b);
+    if ((st = keep(pdf, build_tounicode(f, &b))) != RA_OK)
+        goto done;
+    st = stream_set(pdf, f->tounicode, b.data, b.len);
+done:
+    free(newid);
+    ra_buf_free(&b);
+    return st;
+}
+
+ra_status_t ra_pdf_save(ra_pdf_t *pdf, ra_buf_t *out)
+{
+    ra_status_t st;
+    if (pdf->err)
+        return RA_ERR_PDF;
+    if (pdf->npages == 0 &&
+        (st = ra_pdf_add_page(pdf, RA_PAGE_A4_W, RA_PAGE_A4_H)) != RA_OK)
+        return st;
+    for (int i = 0; i < RA_FACE_COUNT; i++) {
+        face_t *f = &pdf->face[i];
+        if (f->type0 && (st = finish_face(pdf, f)) != RA_OK)
+            return st;
+    }
+    /* Page content: close an open text object, then hand libharu the bytes
+     * (replacing what an earlier save wrote). */
+    for (size_t i = 0; i < pdf->npages; i++) {
+        page_t *pg = &pdf->pages[i];
+        HPDF_PageAttr pa = pg->page->attr;
+        if ((st = keep(pdf, end_text(pg))) != RA_OK)
+            return st;
+        HPDF_MemStream_FreeData(pa->stream);
+        if (pg->content.len &&
+            hp(pdf, HPDF_Stream_Write(pa->stream,
+                                      (HPDF_BYTE *)pg->content.data,
+                                      (HPDF_UINT)pg->content.len)) != RA_OK)
+            return RA_ERR_PDF;
+    }
+    if (hp(pdf, HPDF_SaveToStream(pdf->doc)) != RA_OK)
+        return RA_ERR_PDF;
+    HPDF_UINT32 size = HPDF_GetStreamSize(pdf->doc);
+    if ((st = keep(pdf, ra_buf_reserve(out, size))) != RA_OK)
+        return st;
+    if (hp(pdf, HPDF_ResetStream(pdf->doc)) != RA_OK)
+        return RA_ERR_PDF;
+    HPDF_UINT32 got = size;
+    HPDF_STATUS r = HPDF_ReadFromStream(
+        pdf->doc, (HPDF_BYTE *)out->data + out->len, &got);
+    if (pdf->err == HPDF_STREAM_EOF) { /* reading to the end is no error */
+        pdf->err = 0;
+        HPDF_ResetError(pdf->doc);
+    }
+    if ((r != HPDF_OK && r != HPDF_STREAM_EOF) || got != size)
+        return hp(pdf, r != HPDF_OK && r != HPDF_STREAM_EOF
+                           ? r
+                           : HPDF_STREAM_EOF);
+    out->len += size;
+    out->data[out->len] = '\0';
+    return RA_OK;
+}

@@ -1,0 +1,32 @@
+/* verify.h - the integrity data a report carries, written and read back. */
+#ifndef RA_VERIFY_H
+#define RA_VERIFY_H
+
+#include <stddef.h>
+
+#include "buf.h"
+#include "status.h"
+
+/* What a report says it was made from. */
+typedef struct {
+    char report_id[24];
+    char record_sha256[65], checklist_sha256[65], template_sha256[65];
+    char tool[64];
+} ra_integrity_t;
+
+/* The report ID: "RA-" and 16 hex digits of SHA-256 over the three input
+ * digests (raw bytes) and the tool string. */
+void ra_report_id_from(const unsigned char rec[32], const unsigned char cl[32],
+                       const unsigned char tpl[32], const char *tool, char out[24]);
+
+/* Appends the integrity data as the report's Keywords carry it:
+ * "report-id=...; record-sha256=...; checklist-sha256=...; template-sha256=...; tool=...". */
+ra_status_t ra_integrity_format(const ra_integrity_t *it, ra_buf_t *out);
+
+/* Finds and parses the integrity data in a PDF's bytes. RA_ERR_INVALID when
+ * there is none (not a readyaudit report). */
+ra_status_t ra_integrity_read(const char *pdf, size_t len, ra_integrity_t *out);
+/* Same, reading the file first. */
+ra_status_t ra_integrity_read_file(const char *path, ra_integrity_t *out);
+
+#endif
