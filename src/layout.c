@@ -585,6 +585,8 @@ ra_status_t ra_layout_table_begin(ra_layout_t *lo, const ra_table_style_t *ts,
         return s;
     if (ncols == 0)
         return RA_ERR_INVALID;
+    if (ncols > RA_LAYOUT_MAX_COLUMNS)
+        return RA_ERR_LIMIT;
     block_t *b = new_block(lo, K_TABLE);
     if (!b)
         return RA_ERR_NOMEM;
@@ -1000,8 +1002,9 @@ static ra_status_t lo_text(ra_layout_t *lo, ra_face_t face, double size,
         st = ra_buf_putc(d, ' ');
     if (st == RA_OK)
         st = put_fixed(d, y);
+    char fl[3] = {' ', face_letter[face], ' '};
     if (st == RA_OK)
-        st = ra_buf_printf(d, " %c ", face_letter[face]);
+        st = ra_buf_append(d, fl, 3);
     if (st == RA_OK)
         st = put_fixed(d, size);
     if (st == RA_OK)
@@ -1283,7 +1286,6 @@ static ra_status_t measure(ra_layout_t *lo, size_t i, size_t end, double *h)
     return st;
 }
 
-/* Heights of a table's columns and a row of it. */
 static ra_status_t table_row_lines(ra_layout_t *lo, const block_t *b,
                                    size_t row, double *colw, size_t *l0,
                                    size_t *nl, double *h);
@@ -1315,7 +1317,23 @@ static ra_status_t first_height(ra_layout_t *lo, size_t i, int depth,
             st = first_height(lo, i + 1, depth + 1, &more);
         *h += more;
         return st;
-    case K_PARA:
+    case K_PARA: {
+        /* A short paragraph (a lead-in of up to three lines) stays whole
+         * with the heading, and with the first line or row after it. */
+        size_t l0, nl;
+        st = wrap_cell(lo, &lo->cells.v[b->cell0], b->st.size,
+                       lo->width - b->st.indent, &l0, &nl);
+        wr_clear(lo);
+        if (st != RA_OK)
+            return st;
+        if (nl > 3) {
+            *h = line_h(lo, b->st.size);
+            return RA_OK;
+        }
+        st = first_height(lo, i + 1, depth + 1, &more);
+        *h = (double)nl * line_h(lo, b->st.size) + b->st.space_after + more;
+        return st;
+    }
     case K_BULLETS:
         *h = line_h(lo, b->st.size);
         return RA_OK;
@@ -1323,10 +1341,9 @@ static ra_status_t first_height(ra_layout_t *lo, size_t i, int depth,
     case K_TABLE: {
         if (b->ncells == 0)
             return RA_OK;
-        size_t wl = lo->wr.lines.n, wf = lo->wr.frags.n, l0[64], nl[64];
-        double colw[64], rh = 0;
-        if (b->kind == K_TABLE && b->naux > 64)
-            return RA_OK;
+        size_t wl = lo->wr.lines.n, wf = lo->wr.frags.n;
+        size_t l0[RA_LAYOUT_MAX_COLUMNS], nl[RA_LAYOUT_MAX_COLUMNS];
+        double colw[RA_LAYOUT_MAX_COLUMNS], rh = 0;
         st = table_row_lines(lo, b, 0, colw, l0, nl, &rh);
         lo->wr.lines.n = wl;
         lo->wr.frags.n = wf;
@@ -1497,6 +1514,8 @@ static double table_size(const ra_layout_t *lo, const block_t *b)
     return b->kind == K_KV ? lo->opt.font_size : b->ts.font_size;
 }
 
+/* Wraps row of table (or kv grid) b into its columns: colw gets the
+ * column widths, l0/nl each cell's lines, *h the row height. */
 static ra_status_t table_row_lines(ra_layout_t *lo, const block_t *b,
                                    size_t row, double *colw, size_t *l0,
                                    size_t *nl, double *h)
@@ -1521,7 +1540,7 @@ static ra_status_t table_row_lines(ra_layout_t *lo, const block_t *b,
 static ra_status_t draw_table_header(ra_layout_t *lo, const block_t *b,
                                      const double *colw, double *h)
 {
-    size_t ncols = b->naux, l0[64], nl[64];
+    size_t ncols = b->naux, l0[RA_LAYOUT_MAX_COLUMNS], nl[RA_LAYOUT_MAX_COLUMNS];
     double size = b->ts.font_size, most = 1, x = lo->left;
     ra_status_t st;
     size_t wl = lo->wr.lines.n, wf = lo->wr.frags.n;
@@ -1569,15 +1588,13 @@ static ra_status_t draw_table_header(ra_layout_t *lo, const block_t *b,
  * (header repeated); a row taller than a page is split between lines. */
 static ra_status_t place_table(ra_layout_t *lo, const block_t *b)
 {
-    double colw[64];
-    size_t ncols, l0[64], nl[64];
+    double colw[RA_LAYOUT_MAX_COLUMNS];
+    size_t ncols, l0[RA_LAYOUT_MAX_COLUMNS], nl[RA_LAYOUT_MAX_COLUMNS];
     int header = b->kind == K_TABLE && b->ts.header;
     double size = table_size(lo, b), lh = line_h(lo, size);
     ra_status_t st;
 
     column_widths(lo, b, colw, &ncols);
-    if (ncols > 64)
-        return RA_ERR_LIMIT;
     size_t nrows = ncols ? b->ncells / ncols : 0;
     double header_h = 0;
     /* A key-value grid is one record: it moves whole when it fits on a

@@ -61,8 +61,9 @@ typedef struct {
     ra_rgb_t text_color; /* body text, default near-black */
     ra_rgb_t muted;      /* secondary text and rules, default grey */
     ra_rgb_t accent;     /* headings, table headers, bars; default navy */
-    /* Drawn large, diagonal, light grey under the content of every page;
-     * NULL or "": none. Copied. */
+    /* Drawn on every page as large diagonal letter outlines in light grey
+     * over the content (vector paths: not extracted as text, content stays
+     * readable, no transparency); NULL or "": none. Copied. */
     const char *watermark;
     ra_layout_page_fn header, footer; /* NULL: none */
     void *page_ctx;                   /* passed to header and footer */
@@ -111,10 +112,12 @@ enum {
     RA_HEADING_NO_OUTLINE = 4, /* no bookmark */
 };
 
-/* Appends a heading of level 1..3 (sizes 1.8, 1.35, 1.1 em, accent colour,
- * bold). It gets a bookmark nested by level and, for levels 1..2, an entry
- * in the contents list. It never ends a page: it moves to the next page with
- * the first line or row of the following block. Stores its anchor (> 0) in
+/* Appends a heading of level 1..3 (bold; 2, 1.4, 1.15 times the base size;
+ * levels 1..2 in the accent colour, level 1 underlined). It gets a bookmark
+ * nested by level and, for levels 1..2, an entry in the contents list. It
+ * never ends a page: it moves to the next page with the first line or row
+ * of the following block (with all of a lead-in paragraph of up to three
+ * lines, and the first line or row after that). Stores its anchor (> 0) in
  * *anchor when anchor is not NULL. */
 ra_status_t ra_layout_heading(ra_layout_t *lo, int level, const char *text,
                               unsigned flags, int *anchor);
@@ -147,7 +150,9 @@ typedef struct {
 } ra_kv_t;
 
 /* Appends a two-column grid: labels in the first label_frac of the width
- * (0: 0.3), values wrapped beside them. Rows move whole to the next page. */
+ * (0: 0.3), values wrapped beside them. The grid moves whole to the next
+ * page if it fits on one; otherwise rows move whole (split only if taller
+ * than a page). */
 ra_status_t ra_layout_kv(ra_layout_t *lo, const ra_kv_t *rows, size_t n,
                          double label_frac);
 
@@ -177,7 +182,11 @@ typedef struct {
 /* Returns the default table style. */
 ra_table_style_t ra_layout_table_style(const ra_layout_t *lo);
 
-/* Starts a table of ncols columns (ts NULL: default style). Between
+/* Most columns a table may have. */
+#define RA_LAYOUT_MAX_COLUMNS 64
+
+/* Starts a table of ncols columns, 1..RA_LAYOUT_MAX_COLUMNS (else
+ * RA_ERR_INVALID / RA_ERR_LIMIT; ts NULL: default style). Between
  * begin and end only rows may be appended. A row that does not fit moves
  * to the next page, the header repeated above it; a row taller than a page
  * is split between lines as a last resort. */

@@ -10,10 +10,15 @@
  * per code point and document through the glyph callback. Measuring and
  * drawing apply the same substitution, so measured widths match the page.
  *
- * Errors: the first error libharu raises is recorded and makes the document
- * unusable; every later call returns RA_ERR_PDF and ra_pdf_errmsg() says what
- * went wrong. Output is deterministic: same calls, same bytes (no clock, no
- * randomness, no /ID).
+ * Fonts are embedded as subsetted Type0/CIDFontType2 fonts, Identity-H;
+ * a character's 2-byte code (= CID) is its code point (U+FFFD: code 1), and
+ * each font has a CMapType 2 ToUnicode map of the codes drawn, so text
+ * extracts intact (pdftotext).
+ *
+ * Errors: the first error (libharu's or ours) is recorded and makes the
+ * document unusable; every later call returns RA_ERR_PDF and
+ * ra_pdf_errmsg() says what went wrong. Output is deterministic: same
+ * calls, same bytes (no clock, no randomness, no /ID).
  */
 #ifndef RA_PDF_H
 #define RA_PDF_H
