@@ -33,13 +33,17 @@ LIB_SRC = src/arena.c src/buf.c src/diag.c src/status.c src/hash.c src/model.c \
           src/report_appendix.c src/verify.c src/manifest.c src/portfolio.c
 CLI_SRC = src/main.c src/cli.c src/cmd_score.c src/cmd_report.c src/cmd_batch.c \
           src/cmd_verify.c
-LIB_OBJ = $(LIB_SRC:src/%.c=build/%.o)
-CLI_OBJ = $(CLI_SRC:src/%.c=build/%.o)
+# Objects go to $(BUILD); the sanitizer and fuzzing builds use their own.
+BUILD   ?= build
+BIN     ?= readyaudit
+LIB_OBJ = $(LIB_SRC:src/%.c=$(BUILD)/%.o)
+CLI_OBJ = $(CLI_SRC:src/%.c=$(BUILD)/%.o)
 
-UNIT_TESTS = build/test_load build/test_score
+UNIT_NAMES = test_load test_score test_layout
+UNIT_TESTS = $(UNIT_NAMES:%=$(BUILD)/%)
 
-.PHONY: all deps demo check unit e2e install uninstall clean help
-all: readyaudit
+.PHONY: all deps demo check unit install uninstall clean help asan valgrind fuzz bench lint
+all: $(BIN)
 
 help:
 	@echo "make            build ./readyaudit"
@@ -49,23 +53,30 @@ help:
 	@echo "make install    install into \$$(DESTDIR)\$$(PREFIX) (default /usr/local)"
 	@echo "make clean      remove build outputs"
 
-build/%.o: src/%.c $(wildcard src/*.h) | build
+$(BUILD)/%.o: src/%.c $(wildcard src/*.h) | $(BUILD)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c $< -o $@
 
-build:
-	$(Q)mkdir -p build
+$(BUILD):
+	$(Q)mkdir -p $(BUILD)
 
-build/libreadyaudit.a: $(LIB_OBJ)
+$(BUILD)/libreadyaudit.a: $(LIB_OBJ)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-readyaudit: $(CLI_OBJ) build/libreadyaudit.a
+$(BIN): $(CLI_OBJ) $(BUILD)/libreadyaudit.a
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@.tmp $^ $(LDLIBS) && mv $@.tmp $@
 
-build/test_%: tests/test_%.c build/libreadyaudit.a
+$(BUILD)/test_%: tests/test_%.c $(BUILD)/libreadyaudit.a
 	@$(if $(Q),echo "  CC      $@")
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $^ $(LDLIBS) -lcmocka
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+
+$(BUILD)/layout_demo: tests/layout_demo.c $(BUILD)/libreadyaudit.a
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/fuzz_%: tests/fuzz_%.c $(BUILD)/libreadyaudit.a
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -fsanitize=fuzzer $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # Installs what is missing from DEB_PACKAGES when root; otherwise says how.
 deps:
@@ -88,14 +99,54 @@ demo: deps
 	$(Q)./readyaudit validate samples/*.xml
 	$(Q)for f in samples/*.xml; do \
 	  b=$$(basename $$f .xml); \
-	  ./readyaudit score $$f > out/$$b.txt || exit 1; \
-	  ./readyaudit score --format json $$f > out/$$b.json || exit 1; \
-	  echo "  out/$$b.txt  $$(sed -n 's/^  Verdict *//p' out/$$b.txt)"; \
+	  ./readyaudit score $$f > out/$$b.txt && \
+	  ./readyaudit score --format json $$f > out/$$b.json && \
+	  ./readyaudit report -q $$f -o out/$$b.pdf || exit 1; \
+	  printf '  out/%-34s %s\n' "$$b.pdf" "$$(sed -n 's/^  Verdict *//p' out/$$b.txt)"; \
 	done
+	$(Q)./readyaudit batch -q samples -o out/pack --force --manifest out/pack/manifest.csv \
+	  --summary out/pack/portfolio.pdf
+	@echo "  out/pack/: the samples as an audit pack, with manifest.csv and portfolio.pdf"
 
 check: deps
 	$(Q)$(MAKE) --no-print-directory all $(UNIT_TESTS)
 	$(Q)tests/run.sh $(UNIT_TESTS)
+
+# The whole test suite with AddressSanitizer and UndefinedBehaviorSanitizer.
+SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+asan: deps
+	$(Q)$(MAKE) --no-print-directory BUILD=build/asan BIN=build/asan/readyaudit CC=clang \
+	  CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" build/asan/readyaudit \
+	  $(UNIT_NAMES:%=build/asan/%)
+	$(Q)READYAUDIT=build/asan/readyaudit READYAUDIT_DATADIR=. \
+	  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  tests/run.sh $(UNIT_NAMES:%=build/asan/%)
+
+# Every sample through every command under memcheck: no error, no leak.
+valgrind: all
+	$(Q)tests/valgrind.sh ./$(BIN)
+
+# libFuzzer targets, each run for FUZZ_SECONDS on a corpus seeded from the
+# samples, the fixtures and the malformed corpus.
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS = -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+fuzz: deps
+	$(Q)$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang CFLAGS="-O1 -g $(FUZZ_FLAGS)" \
+	  LDFLAGS="-fsanitize=address,undefined" build/fuzz/fuzz_record build/fuzz/fuzz_report
+	$(Q)for t in record report; do \
+	  mkdir -p build/fuzz/corpus-$$t && \
+	  cp samples/*.xml tests/fixtures/*.xml tests/malformed/*.xml build/fuzz/corpus-$$t/ && \
+	  build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
+	    -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=build/fuzz/crash-$$t- \
+	    -dict=tests/fuzz.dict build/fuzz/corpus-$$t 2>&1 | tail -12 || exit 1; \
+	done
+
+# Speed and memory, printed as a table (see tests/bench.sh).
+bench: all
+	$(Q)tests/bench.sh ./$(BIN)
+
+lint:
+	$(Q)clang-format --dry-run --Werror src/*.c src/*.h tests/*.c
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(DATADIR)/schemas $(DESTDIR)$(DATADIR)/templates \
@@ -110,4 +161,4 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
-	rm -rf build out readyaudit
+	rm -rf build out readyaudit readyaudit.tmp

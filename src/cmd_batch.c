@@ -250,8 +250,11 @@ static void reap(worker_t *w, inputs_t *in, progress_t *pg, int status)
     if (state && strcmp(state, "failed") == 0) {
         pg->failed++;
         const char *err = json_string_value(json_object_get(row, "error"));
-        fprintf(stderr, "%s%s: failed: %s\n", pg->tty && !pg->quiet ? "\r\033[K" : "",
-                in->paths[w->index], err ? err : "");
+        /* The error names its file already, unless the worker itself died. */
+        const char *path = in->paths[w->index];
+        bool named = err && strncmp(err, path, strlen(path)) == 0;
+        fprintf(stderr, "%s%s%s%s\n", pg->tty && !pg->quiet ? "\r\033[K" : "", named ? "" : path,
+                named ? "" : ": ", err ? err : "failed");
     } else if (state && strcmp(state, "skipped") == 0)
         pg->skipped++;
     else
@@ -289,7 +292,15 @@ static ra_status_t run_workers(batch_t *b, inputs_t *in, unsigned jobs, progress
                 break;
             }
             if (pid == 0) {
+                /* The worker keeps nothing of the parent's bookkeeping. */
                 close(p[0]);
+                for (unsigned k = 0; k < jobs; k++)
+                    if (ws[k].pid) {
+                        close(ws[k].fd);
+                        ra_buf_free(&ws[k].out);
+                    }
+                free(ws);
+                free(pfd);
                 _exit(run_one(b, in->paths[next], p[1]));
             }
             close(p[1]);

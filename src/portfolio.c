@@ -97,7 +97,7 @@ static ra_status_t counts(portfolio_t *p, json_t **ok, size_t nok, size_t failed
         long pi = ra_checklist_find_profile(p->cl, str(ok[i], "profile"));
         by_profile[pi >= 0 ? (size_t)pi : p->cl->nprofiles]++;
     }
-    const ra_column_t cols[] = {{"", 3, RA_ALIGN_LEFT}, {"Systems", 1, RA_ALIGN_RIGHT}};
+    const ra_column_t cols[] = {{"Breakdown", 3, RA_ALIGN_LEFT}, {"Systems", 1, RA_ALIGN_RIGHT}};
     ra_status_t rc = ra_layout_table_begin(p->lo, NULL, cols, 2);
     const char *vl[3] = {"Not ready", "Ready with conditions", "Ready"};
     const ra_rgb_t *vt[3] = {&TINT_BAD, &TINT_WARN, &TINT_GOOD};
@@ -133,10 +133,10 @@ static ra_status_t counts(portfolio_t *p, json_t **ok, size_t nok, size_t failed
 static ra_status_t systems_table(portfolio_t *p, json_t **ok, size_t nok)
 {
     const ra_column_t cols[] = {
-        {"System", 3.4, RA_ALIGN_LEFT}, {"Organisation", 2.6, RA_ALIGN_LEFT},
-        {"Profile", 1.9, RA_ALIGN_LEFT}, {"Score", 1.1, RA_ALIGN_RIGHT},
-        {"Verdict", 2.4, RA_ALIGN_LEFT}, {"Sign-off", 1.5, RA_ALIGN_LEFT},
-        {"Gaps", 0.9, RA_ALIGN_RIGHT},
+        {"System", 3.3, RA_ALIGN_LEFT}, {"Organisation", 2.4, RA_ALIGN_LEFT},
+        {"Profile", 2.3, RA_ALIGN_LEFT}, {"Score", 1.1, RA_ALIGN_RIGHT},
+        {"Verdict", 2.3, RA_ALIGN_LEFT}, {"Sign-off", 1.5, RA_ALIGN_LEFT},
+        {"Gaps", 1.1, RA_ALIGN_RIGHT},
     };
     ra_status_t rc = ra_layout_table_begin(p->lo, NULL, cols, 7);
     for (size_t i = 0; i < nok && rc == RA_OK; i++) {
@@ -176,13 +176,30 @@ static ra_status_t heat_map(portfolio_t *p, json_t **ok, size_t nok)
         free(vals);
         return RA_ERR_NOMEM;
     }
+    /* Columns are numbered L1..Ln, the legend above says which layer is which. */
+    char (*heads)[24] = calloc(nl ? nl : 1, sizeof *heads);
+    if (!heads) {
+        free(cols);
+        free(cells);
+        free(vals);
+        return RA_ERR_NOMEM;
+    }
+    ra_buf_t legend = RA_BUF_INIT;
     cols[0] = (ra_column_t){"System", 3.2, RA_ALIGN_LEFT};
-    for (size_t l = 0; l < nl; l++)
-        cols[l + 1] = (ra_column_t){p->cl->layers[l].name, 1.25, RA_ALIGN_CENTER};
+    for (size_t l = 0; l < nl; l++) {
+        snprintf(heads[l], sizeof heads[l], "L%zu", l + 1);
+        cols[l + 1] = (ra_column_t){heads[l], 1, RA_ALIGN_CENTER};
+        ra_buf_printf(&legend, "%sL%zu %s", l ? ", " : "Layers: ", l + 1, p->cl->layers[l].name);
+    }
+    ra_buf_puts(&legend, ". Each cell is the layer's score, shaded by step: 80 and above, 60 to "
+                         "80, below 60, no score (n/a).");
+    ra_status_t rc = ra_layout_paragraph(p->lo, NULL, ra_buf_str(&legend));
+    ra_buf_free(&legend);
     ra_table_style_t ts = ra_layout_table_style(p->lo);
     ts.zebra = 0;
-    ts.font_size = 7.5;
-    ra_status_t rc = ra_layout_table_begin(p->lo, &ts, cols, nl + 1);
+    ts.font_size = 8;
+    if (rc == RA_OK)
+        rc = ra_layout_table_begin(p->lo, &ts, cols, nl + 1);
     for (size_t i = 0; i < nok && rc == RA_OK; i++) {
         json_t *layers = json_object_get(ok[i], "layers");
         cells[0] = (ra_cell_t){str(ok[i], "system"), RA_FACE_BOLD, NULL, NULL, 0};
@@ -201,6 +218,7 @@ static ra_status_t heat_map(portfolio_t *p, json_t **ok, size_t nok)
     free(cols);
     free(cells);
     free(vals);
+    free(heads);
     return rc;
 }
 
@@ -346,9 +364,6 @@ ra_status_t ra_portfolio_write(ra_cli_t *cli, const ra_checklist_t *cl, const ch
         rc = systems_table(&p, ok, nok);
     if (rc == RA_OK)
         rc = ra_layout_heading(p.lo, 2, "Layer scores", RA_HEADING_NEW_PAGE, NULL);
-    if (rc == RA_OK)
-        rc = ra_layout_paragraph(p.lo, NULL, "Each cell is the layer's score; shading: 80 and above, "
-                                             "60 to 80, below 60, no score.");
     if (rc == RA_OK)
         rc = heat_map(&p, ok, nok);
     if (rc == RA_OK)

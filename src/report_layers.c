@@ -86,7 +86,8 @@ static ra_status_t layer_checks(report_t *r, const ra_layer_score_t *ls)
             {cs->check->id, RA_FACE_BOLD, NULL, NULL, 0},
             {ra_buf_str(&req), RA_FACE_REGULAR, NULL, NULL, 0},
             {w, RA_FACE_REGULAR, NULL, NULL, 0},
-            {report_status_label(cs), RA_FACE_BOLD, NULL, report_status_tint(cs), 0},
+            {cs->unevidenced ? "Pass\n(unevidenced)" : report_status_label(cs), RA_FACE_BOLD, NULL,
+             report_status_tint(cs), 0},
             {ra_buf_str(&ev), RA_FACE_REGULAR, NULL, NULL, 0},
         };
         rc = ra_layout_table_row(r->lo, cells);

@@ -28,7 +28,7 @@
 
 cd "$(dirname "$0")/.." || exit 2
 
-RA=./readyaudit
+RA=${READYAUDIT:-./readyaudit}
 MINI="--checklist tests/fixtures/mini-checklist.xml"
 COND=tests/fixtures/mini-conditional.xml
 READY=tests/fixtures/mini-ready.xml
