@@ -96,6 +96,7 @@ typedef struct {
 
 typedef struct {
     int placed;
+    int bound; /* a heading or mark owns it */
     size_t page;
     double y;
 } anchor_t;
@@ -450,8 +451,14 @@ static ra_status_t add_heading(ra_layout_t *lo, kind_t k, int level,
         return st;
     if (k == K_HEADING && (level < 1 || level > HEADING_DEPTH))
         return RA_ERR_INVALID;
-    if ((st = new_anchor(lo, &id)) != RA_OK)
+    /* A caller may bind a heading to an anchor reserved earlier, so that
+     * links placed before the heading can point at it. */
+    if (anchor && *anchor > 0 && (size_t)*anchor <= lo->anchors.n &&
+        !lo->anchors.v[*anchor - 1].bound)
+        id = *anchor;
+    else if ((st = new_anchor(lo, &id)) != RA_OK)
         return st;
+    lo->anchors.v[id - 1].bound = 1;
     block_t *b = new_block(lo, k);
     if (!b)
         return RA_ERR_NOMEM;
@@ -472,6 +479,14 @@ static ra_status_t add_heading(ra_layout_t *lo, kind_t k, int level,
     if (anchor)
         *anchor = id;
     return RA_OK;
+}
+
+ra_status_t ra_layout_anchor_new(ra_layout_t *lo, int *anchor)
+{
+    ra_status_t st = can_append(lo, 0);
+    if (st == RA_OK)
+        st = new_anchor(lo, anchor);
+    return st;
 }
 
 ra_status_t ra_layout_heading(ra_layout_t *lo, int level, const char *text,
@@ -2233,9 +2248,10 @@ ra_status_t ra_layout_finish(ra_layout_t *lo)
     /* Links, now that every anchor has a page. */
     for (size_t i = 0; i < lo->links.n; i++) {
         const link_t *l = &lo->links.v[i];
-        if (l->anchor < 1 || (size_t)l->anchor > lo->anchors.n ||
-            !lo->anchors.v[l->anchor - 1].placed)
+        if (l->anchor < 1 || (size_t)l->anchor > lo->anchors.n)
             return RA_ERR_INVALID;
+        if (!lo->anchors.v[l->anchor - 1].placed)
+            continue; /* reserved but never bound: nowhere to go */
         const anchor_t *a = &lo->anchors.v[l->anchor - 1];
         if ((st = ra_pdf_use_page(lo->pdf, l->page)) != RA_OK ||
             (st = ra_pdf_link(lo->pdf, l->x, l->y, l->w, l->h, a->page,

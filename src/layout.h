@@ -112,13 +112,19 @@ enum {
     RA_HEADING_NO_OUTLINE = 4, /* no bookmark */
 };
 
+/* Reserves an anchor for a heading or mark appended later (passed to it in
+ * *anchor), so that links appended before the heading can point at it.
+ * Links to an anchor that is never bound are dropped. */
+ra_status_t ra_layout_anchor_new(ra_layout_t *lo, int *anchor);
+
 /* Appends a heading of level 1..3 (bold; 2, 1.4, 1.15 times the base size;
  * levels 1..2 in the accent colour, level 1 underlined). It gets a bookmark
  * nested by level and, for levels 1..2, an entry in the contents list. It
  * never ends a page: it moves to the next page with the first line or row
  * of the following block (with all of a lead-in paragraph of up to three
- * lines, and the first line or row after that). Stores its anchor (> 0) in
- * *anchor when anchor is not NULL. */
+ * lines, and the first line or row after that). When anchor is not NULL:
+ * if *anchor is an anchor reserved with ra_layout_anchor_new and not yet
+ * bound, the heading takes it; otherwise a new anchor (> 0) is stored there. */
 ra_status_t ra_layout_heading(ra_layout_t *lo, int level, const char *text,
                               unsigned flags, int *anchor);
 

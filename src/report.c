@@ -260,6 +260,9 @@ ra_status_t ra_report_render(const ra_report_input_t *in, ra_buf_t *out)
         goto done;
     if ((st = set_info(&r)) != RA_OK)
         goto done;
+    /* Layer sections come after the summary and overview that link to them. */
+    for (size_t l = 0; l < r.cl->nlayers && st == RA_OK; l++)
+        st = ra_layout_anchor_new(r.lo, &r.layer_anchor[l]);
     for (size_t i = 0; i < in->tmpl->nsections && st == RA_OK; i++)
         st = section_fns[in->tmpl->sections[i]](&r);
     if (st == RA_OK)

@@ -663,6 +663,49 @@ static void test_contents_and_outline(void **state)
     ra_pdf_free(pdf);
 }
 
+/* A link appended before its heading reaches it through a reserved anchor;
+ * a reserved anchor never bound yields no link. */
+static void test_forward_anchor(void **state)
+{
+    (void)state;
+    reports_t r = {0};
+    ra_pdf_t *pdf = new_pdf(&r);
+    ra_layout_t *lo;
+    ra_layout_options_t o = test_options();
+    assert_int_equal(ra_layout_new(pdf, &o, &lo), RA_OK);
+    int later = 0, never = 0;
+    assert_int_equal(ra_layout_anchor_new(lo, &later), RA_OK);
+    assert_int_equal(ra_layout_anchor_new(lo, &never), RA_OK);
+    assert_true(later > 0 && never > 0 && later != never);
+    ra_style_t st = ra_layout_style(lo);
+    st.link = later;
+    assert_int_equal(ra_layout_paragraph(lo, &st, "see below"), RA_OK);
+    st.link = never;
+    assert_int_equal(ra_layout_paragraph(lo, &st, "nowhere"), RA_OK);
+    int bound = later;
+    assert_int_equal(ra_layout_heading(lo, 1, "Target", RA_HEADING_NEW_PAGE, &bound), RA_OK);
+    assert_int_equal(bound, later);
+    /* Binding the same anchor twice gives the second heading a new one. */
+    int again = later;
+    assert_int_equal(ra_layout_heading(lo, 2, "Other", 0, &again), RA_OK);
+    assert_true(again != later);
+    assert_int_equal(ra_layout_finish(lo), RA_OK);
+    size_t p;
+    assert_int_equal(ra_layout_anchor_page(lo, later, &p), RA_OK);
+    assert_int_equal(p, 1);
+    assert_int_not_equal(ra_layout_anchor_page(lo, never, &p), RA_OK);
+    ra_buf_t file = RA_BUF_INIT;
+    save(pdf, &file);
+    size_t links = 0;
+    for (const char *q = file.data; (q = memmem(q, file.len - (size_t)(q - file.data), "/Link", 5));
+         q += 5)
+        links++;
+    assert_int_equal(links, 1);
+    ra_buf_free(&file);
+    ra_layout_free(lo);
+    ra_pdf_free(pdf);
+}
+
 static void test_api_misuse(void **state)
 {
     (void)state;
@@ -704,6 +747,7 @@ int main(void)
         cmocka_unit_test(test_row_taller_than_page_splits),
         cmocka_unit_test(test_heading_keeps_with_next),
         cmocka_unit_test(test_contents_and_outline),
+        cmocka_unit_test(test_forward_anchor),
         cmocka_unit_test(test_api_misuse),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
