@@ -143,7 +143,7 @@ fuzz: deps
 
 # Speed and memory, printed as a table (see tests/bench.sh).
 bench: all
-	$(Q)tests/bench.sh ./$(BIN)
+	$(Q)python3 tests/bench.py ./$(BIN)
 
 lint:
 	$(Q)clang-format --dry-run --Werror src/*.c src/*.h tests/*.c

@@ -75,6 +75,7 @@ struct ra_outcome {
     char *output_path;   /* owned; set once written */
     unsigned char output_sha256[32];
     bool skipped;        /* the output was up to date */
+    bool hash_output;    /* fill output_sha256 (batch manifests) */
     const char *outdir;  /* where to write <record id>.pdf when no path is given */
     /* Returns true when the output at path is up to date and need not be made. */
     bool (*skip_current)(ra_outcome_t *oc, const char *path);

@@ -169,6 +169,7 @@ static int run_one(batch_t *b, const char *path, int fd)
     b->cli->sink = (ra_diag_sink_t){worker_diag, &wd, 0, 0, 50, 0};
     ra_outcome_t oc = {0};
     oc.outdir = b->outdir;
+    oc.hash_output = true;
     oc.skip_current = output_current;
     oc.ctx = b;
     ra_status_t st = ra_cli_report(b->cli, b->cl, b->tpl, path, NULL, &oc);
@@ -412,9 +413,14 @@ int ra_cmd_batch(ra_cli_t *cli)
         st = ra_manifest_write(o->manifest, in.rows, in.n, &cli->sink);
     if (st == RA_OK && o->summary)
         st = ra_portfolio_write(cli, cl, o->summary, in.rows, in.n);
-    if (!o->quiet)
-        printf("%zu done, %zu skipped, %zu failed (%zu records%s, %.1f s)\n", pg.done, pg.skipped,
-               pg.failed, in.n, shard_n > 1 ? ", this shard" : "", elapsed(&pg));
+    if (!o->quiet) {
+        /* The largest worker: memory must not grow with the batch. */
+        struct rusage ru;
+        getrusage(RUSAGE_CHILDREN, &ru);
+        printf("%zu done, %zu skipped, %zu failed (%zu records%s, %.1f s, largest worker %.1f MiB)\n",
+               pg.done, pg.skipped, pg.failed, in.n, shard_n > 1 ? ", this shard" : "",
+               elapsed(&pg), (double)ru.ru_maxrss / 1024.0);
+    }
     rc = st != RA_OK ? ra_exit_code(st) : pg.failed ? RA_EXIT_INVALID : RA_EXIT_OK;
 done:
     for (size_t i = 0; i < all.n; i++)

@@ -88,7 +88,8 @@ ra_status_t ra_cli_report(ra_cli_t *cli, const ra_checklist_t *cl, const ra_temp
     if (st == RA_OK)
         st = ra_write_atomic(out_path, pdf.data, pdf.len, &cli->sink);
     if (st == RA_OK && oc) {
-        ra_sha256(pdf.data, pdf.len, oc->output_sha256);
+        if (oc->hash_output)
+            ra_sha256(pdf.data, pdf.len, oc->output_sha256);
         oc->output_path = strdup(out_path);
     }
 done:
