@@ -21,10 +21,14 @@ else
 Q = @
 endif
 
-# Debian packages the build, the tests and the demo need.
-DEB_PACKAGES = build-essential libhpdf-dev libpng-dev zlib1g-dev libxml2-dev libxml2-utils \
-               libssl-dev libjansson-dev libcmocka-dev poppler-utils qpdf \
-               fonts-dejavu-core fonts-dejavu-extra icc-profiles-free
+# Debian packages: the build, then what the tests, the sanitizer and fuzzing
+# builds, and the PDF/A validator (Apache PDFBox Preflight) need.
+DEB_PACKAGES = build-essential libhpdf-dev libpng-dev zlib1g-dev libxml2-dev libssl-dev \
+               libjansson-dev fonts-dejavu-core fonts-dejavu-extra icc-profiles-free \
+               libcmocka-dev libxml2-utils poppler-utils qpdf python3 locales \
+               clang libclang-rt-14-dev valgrind \
+               default-jre-headless libpdfbox2-java libfontbox2-java \
+               libcommons-logging-java libactivation-java libjaxb-api-java
 
 LIB_SRC = src/arena.c src/buf.c src/diag.c src/status.c src/hash.c src/model.c \
           src/load.c src/validate.c src/score.c src/format_text.c src/format_data.c \

@@ -76,6 +76,7 @@ ra_status_t ra_cli_report(ra_cli_t *cli, const ra_checklist_t *cl, const ra_temp
         .record = rec,
         .score = s,
         .tmpl = tpl,
+        .font_dir = getenv("READYAUDIT_FONT_DIR"),
         .created = document_date(rec),
         .record_data = src.data,
         .record_len = src.len,

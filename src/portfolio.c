@@ -335,7 +335,7 @@ ra_status_t ra_portfolio_write(ra_cli_t *cli, const ra_checklist_t *cl, const ch
     }
     if (rc == RA_OK)
         qsort(ok, nok, sizeof *ok, cmp_rows);
-    ra_pdf_options_t po = {.errmsg = &err};
+    ra_pdf_options_t po = {.font_dir = getenv("READYAUDIT_FONT_DIR"), .errmsg = &err};
     if (rc == RA_OK && (rc = ra_pdf_new(&po, &pdf)) != RA_OK)
         ra_diag(&cli->sink, RA_DIAG_ERROR, path, 0, "cannot set up the PDF: %s", ra_buf_str(&err));
     ra_layout_options_t lopt;
