@@ -71,16 +71,20 @@ $(BIN): $(CLI_OBJ) $(BUILD)/libreadyaudit.a
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@.tmp $^ $(LDLIBS) && mv $@.tmp $@
 
-$(BUILD)/test_%: tests/test_%.c $(BUILD)/libreadyaudit.a
-	@$(if $(Q),echo "  CC      $@")
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+# Test programs depend on the headers too: a changed struct must rebuild them.
+TEST_DEPS = $(BUILD)/libreadyaudit.a $(wildcard src/*.h) tests/testutil.h
+LINK_INPUTS = $(filter %.c %.a,$^)
 
-$(BUILD)/layout_demo: tests/layout_demo.c $(BUILD)/libreadyaudit.a
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-
-$(BUILD)/fuzz_%: tests/fuzz_%.c $(BUILD)/libreadyaudit.a
+$(BUILD)/test_%: tests/test_%.c $(TEST_DEPS)
 	@$(if $(Q),echo "  CC      $@")
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -fsanitize=fuzzer $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $(LINK_INPUTS) $(LDLIBS) -lcmocka
+
+$(BUILD)/layout_demo: tests/layout_demo.c $(TEST_DEPS)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $(LINK_INPUTS) $(LDLIBS)
+
+$(BUILD)/fuzz_%: tests/fuzz_%.c $(TEST_DEPS)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -fsanitize=fuzzer $(LDFLAGS) -o $@ $(LINK_INPUTS) $(LDLIBS)
 
 # Installs what is missing from DEB_PACKAGES when root; otherwise says how.
 deps:
