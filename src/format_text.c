@@ -100,8 +100,12 @@ static void print_header(FILE *f, const ra_score_t *s, const colors_t *c)
     fprintf(f, "%s  ", paint(c, RESET));
     put_clipped(f, r->organisation, 36);
     ra_buf_t line = RA_BUF_INIT;
-    ra_buf_printf(&line, "Record %s, profile %s, checklist %s %s, assessed %s", r->id,
-                  s->profile->id, s->checklist->id, s->checklist->version, date);
+    ra_buf_printf(&line, "Record %s, assessed %s", r->id, date);
+    putc('\n', f);
+    put_clipped(f, ra_buf_str(&line), WIDTH);
+    ra_buf_clear(&line);
+    ra_buf_printf(&line, "Profile %s, checklist %s %s", s->profile->id, s->checklist->id,
+                  s->checklist->version);
     putc('\n', f);
     put_clipped(f, ra_buf_str(&line), WIDTH);
     fputs("\n\n", f);

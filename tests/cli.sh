@@ -1024,7 +1024,8 @@ expect_line out "  Score     62.5 / 100  (Medium)   ready at 70, conditional at 
 expect_line out "  Verdict   Ready with conditions"
 expect_line out "  Sign-off  Signed off"
 expect_line out "  Checks    4 applicable: 1 pass, 2 partial, 0 fail, 1 not applicable, 0 not assessed"
-expect_line out "Record MINI-COND, profile basic, checklist mini 1, assessed 2026-05-20"
+expect_line out "Record MINI-COND, assessed 2026-05-20"
+expect_line out "Profile basic, checklist mini 1"
 expect_no_color
 expect_width "$tmp/out" 100
 end
