@@ -237,7 +237,7 @@ static ra_status_t common_gaps(portfolio_t *p, json_t **ok, size_t nok)
                 count[c]++;
         }
     }
-    const ra_column_t cols[] = {{"Check", 1.3, RA_ALIGN_LEFT}, {"Title", 6, RA_ALIGN_LEFT},
+    const ra_column_t cols[] = {{"Check", 1.7, RA_ALIGN_LEFT}, {"Title", 6, RA_ALIGN_LEFT},
                                 {"Layer", 2.4, RA_ALIGN_LEFT}, {"Systems", 1.3, RA_ALIGN_RIGHT}};
     ra_status_t rc = ra_layout_table_begin(p->lo, NULL, cols, 4);
     for (int shown = 0; shown < 10 && rc == RA_OK; shown++) {

@@ -47,7 +47,7 @@ ra_status_t report_actions(report_t *r)
                                            "the assessment date, %s.",
                                         date));
     const ra_column_t cols[] = {
-        {"Due", 1.7, RA_ALIGN_LEFT},   {"Check", 1.3, RA_ALIGN_LEFT},
+        {"Due", 1.7, RA_ALIGN_LEFT},   {"Check", 1.7, RA_ALIGN_LEFT},
         {"Action", 5.2, RA_ALIGN_LEFT}, {"Owner", 2.2, RA_ALIGN_LEFT},
         {"State", 1.9, RA_ALIGN_LEFT},
     };
@@ -101,7 +101,7 @@ ra_status_t report_risks(report_t *r)
                              "Risks formally accepted instead of being fixed. An acceptance "
                              "counts while it has not expired on the assessment date.");
     const ra_column_t cols[] = {
-        {"Check", 1.3, RA_ALIGN_LEFT},       {"Accepted by", 2.6, RA_ALIGN_LEFT},
+        {"Check", 1.7, RA_ALIGN_LEFT},       {"Accepted by", 2.6, RA_ALIGN_LEFT},
         {"Given", 1.7, RA_ALIGN_LEFT},       {"Expires", 1.7, RA_ALIGN_LEFT},
         {"Justification", 5, RA_ALIGN_LEFT},
     };

@@ -129,7 +129,7 @@ ra_status_t report_evidence(report_t *r)
                                            "be checked against it.",
                                         n));
     const ra_column_t cols[] = {
-        {"Check", 1.2, RA_ALIGN_LEFT},    {"Kind", 1.3, RA_ALIGN_LEFT},
+        {"Check", 1.7, RA_ALIGN_LEFT},    {"Kind", 1.3, RA_ALIGN_LEFT},
         {"Reference", 4.2, RA_ALIGN_LEFT}, {"SHA-256", 4.4, RA_ALIGN_LEFT},
     };
     if (rc == RA_OK)
@@ -176,7 +176,8 @@ ra_status_t report_integrity(report_t *r)
             "SHA-256 digests tie it to its inputs: hashing the assessment record and comparing "
             "the digest with the one printed here (or running the verify command) shows whether "
             "a record is the one this report was made from.");
-    ra_buf_t clv = RA_BUF_INIT, tv = RA_BUF_INIT, trail = RA_BUF_INIT, how = RA_BUF_INIT;
+    ra_buf_t clv = RA_BUF_INIT, tv = RA_BUF_INIT, trail = RA_BUF_INIT, how = RA_BUF_INIT,
+             src = RA_BUF_INIT;
     ra_buf_printf(&clv, "%s version %s", r->cl->id, r->cl->version);
     ra_buf_printf(&tv, "%s version %s", in->tmpl->id, in->tmpl->version);
     ra_buf_printf(&trail,
@@ -189,6 +190,11 @@ ra_status_t report_integrity(report_t *r)
     const char *base = strrchr(r->rec->path, '/');
     ra_buf_printf(&how, "readyaudit verify REPORT.pdf %s\nor: sha256sum %s", base ? base + 1 : r->rec->path,
                   base ? base + 1 : r->rec->path);
+    /* The PDF backend makes PDF/A-1b exactly when nothing is attached (report.c). */
+    if (in->attach_source)
+        ra_buf_printf(&src, "%s (%zu bytes), embedded in this PDF; extract it with: pdfdetach "
+                            "-saveall REPORT.pdf",
+                      base ? base + 1 : r->rec->path, in->record_len);
     ra_kv_t rows[] = {
         {"Report ID", r->integrity.report_id},
         {"Assessment record", r->rec->id},
@@ -200,12 +206,17 @@ ra_status_t report_integrity(report_t *r)
         {"Tool", "readyaudit " RA_VERSION},
         {"Audit trail", ra_buf_str(&trail)},
         {"How to verify", ra_buf_str(&how)},
+        {"Archival format", in->attach_source ? "Not PDF/A: the source record is attached "
+                                                "(PDF/A-1 forbids attachments)"
+                                              : "PDF/A-1b"},
+        {"Attached record", ra_buf_str(&src)},
     };
     if (rc == RA_OK)
-        rc = ra_layout_kv(r->lo, rows, sizeof rows / sizeof *rows, 0.24);
+        rc = ra_layout_kv(r->lo, rows, sizeof rows / sizeof *rows - !in->attach_source, 0.24);
     ra_buf_free(&clv);
     ra_buf_free(&tv);
     ra_buf_free(&trail);
     ra_buf_free(&how);
+    ra_buf_free(&src);
     return rc;
 }

@@ -63,7 +63,7 @@ static void evidence_text(const ra_result_t *res, ra_buf_t *b)
 static ra_status_t layer_checks(report_t *r, const ra_layer_score_t *ls)
 {
     const ra_column_t cols[] = {
-        {"Check", 1.3, RA_ALIGN_LEFT}, {"Requirement", 4.4, RA_ALIGN_LEFT},
+        {"Check", 1.7, RA_ALIGN_LEFT}, {"Requirement", 4.4, RA_ALIGN_LEFT},
         {"W", 0.5, RA_ALIGN_CENTER},   {"Result", 1.8, RA_ALIGN_LEFT},
         {"Evidence and notes", 4.6, RA_ALIGN_LEFT},
     };
@@ -131,7 +131,7 @@ static ra_status_t layer_gaps(report_t *r, const ra_layer_score_t *ls)
     if (ls->gaps == 0)
         return ra_layout_paragraph(r->lo, NULL, "None: every applicable check in this layer passes.");
     const ra_column_t cols[] = {
-        {"Check", 1.3, RA_ALIGN_LEFT},
+        {"Check", 1.7, RA_ALIGN_LEFT},
         {"What good looks like", 5, RA_ALIGN_LEFT},
         {"Plan", 5.3, RA_ALIGN_LEFT},
     };
