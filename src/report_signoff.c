@@ -131,6 +131,10 @@ ra_status_t report_signoff(report_t *r)
         rc = ra_layout_heading(r->lo, 3, "Approvals recorded", RA_HEADING_NO_TOC, NULL);
     if (rc == RA_OK)
         rc = approvals_list(r);
+    /* The signature block stays on one page: a lone signature line on a
+     * page of its own would invite a signature out of context. */
+    if (rc == RA_OK)
+        rc = ra_layout_keep_begin(r->lo);
     if (rc == RA_OK)
         rc = ra_layout_heading(r->lo, 3, "Signatures", RA_HEADING_NO_TOC, NULL);
     if (rc == RA_OK)
@@ -145,5 +149,7 @@ ra_status_t report_signoff(report_t *r)
         lines[i] = (sigline_t){r, s->roles[i].role};
         rc = ra_layout_custom(r->lo, 48, draw_signature, &lines[i]);
     }
+    if (rc == RA_OK)
+        rc = ra_layout_keep_end(r->lo);
     return rc;
 }
