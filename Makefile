@@ -161,7 +161,7 @@ install: all
 	  $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 readyaudit $(DESTDIR)$(PREFIX)/bin/readyaudit
 	install -m 644 schemas/*.xsd $(DESTDIR)$(DATADIR)/schemas/
-	install -m 644 templates/*.xml $(DESTDIR)$(DATADIR)/templates/
+	install -m 644 templates/*.xml templates/*.png $(DESTDIR)$(DATADIR)/templates/
 	install -m 644 src/readyaudit.1 $(DESTDIR)$(PREFIX)/share/man/man1/readyaudit.1
 
 uninstall:
