@@ -76,6 +76,8 @@ struct ra_outcome {
     unsigned char output_sha256[32];
     bool skipped;        /* the output was up to date */
     bool hash_output;    /* fill output_sha256 (batch manifests) */
+    bool defer_commit;   /* leave the report in temp_path for the caller to commit */
+    char *temp_path;     /* owned; with defer_commit, the written temporary file */
     const char *outdir;  /* where to write <record id>.pdf when no path is given */
     /* Returns true when the output at path is up to date and need not be made. */
     bool (*skip_current)(ra_outcome_t *oc, const char *path);

@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "hash.h"
 #include "manifest.h"
+#include "seal.h"
 #include "verify.h"
 #include "version.h"
 
@@ -25,6 +26,7 @@ typedef struct {
     char **paths;
     size_t n, cap;
     json_t **rows; /* per input, once done */
+    json_t *ids;   /* record id -> index of the input that produced it */
 } inputs_t;
 
 static ra_status_t add_input(inputs_t *in, const char *path)
@@ -131,7 +133,7 @@ static bool output_current(ra_outcome_t *oc, const char *path)
     if (b->force)
         return false;
     ra_integrity_t it;
-    if (ra_integrity_read_file(path, &it) != RA_OK)
+    if (!ra_pdf_file_complete(path) || ra_integrity_read_file(path, &it) != RA_OK)
         return false;
     char rec[65], cl[65], tpl[65];
     ra_hex(oc->record->sha256, 32, rec);
@@ -170,6 +172,7 @@ static int run_one(batch_t *b, const char *path, int fd)
     ra_outcome_t oc = {0};
     oc.outdir = b->outdir;
     oc.hash_output = true;
+    oc.defer_commit = true;
     oc.skip_current = output_current;
     oc.ctx = b;
     ra_status_t st = ra_cli_report(b->cli, b->cl, b->tpl, path, NULL, &oc);
@@ -233,8 +236,80 @@ static void progress_draw(const progress_t *p)
     fflush(stderr);
 }
 
-/* Collects a finished worker's row. */
-static void reap(worker_t *w, inputs_t *in, progress_t *pg, int status)
+/* Marks a row failed with a message, keeping the counts right. */
+static void fail_row(json_t *row, progress_t *pg, const char *msg)
+{
+    const char *state = json_string_value(json_object_get(row, "status"));
+    if (state && strcmp(state, "done") == 0)
+        pg->done--;
+    else if (state && strcmp(state, "skipped") == 0)
+        pg->skipped--;
+    else if (state && strcmp(state, "failed") == 0)
+        pg->failed--;
+    json_object_set_new(row, "status", json_string("failed"));
+    json_object_set_new(row, "error", json_string(msg));
+    json_object_set_new(row, "output", json_null());
+    json_object_set_new(row, "output_sha256", json_null());
+    pg->failed++;
+}
+
+/* The parent is the only one to put reports in place: a worker's report is
+ * renamed into OUTDIR once no other input of this batch claims the same
+ * record id. Two inputs with one id are ambiguous: both fail, and a report
+ * this run wrote under that id is removed, whatever order they finished in.
+ * Returns the index of the earlier input it collided with, or -1. */
+static long commit_row(json_t *row, size_t index, inputs_t *in, progress_t *pg,
+                       ra_diag_sink_t *sink)
+{
+    json_t *ids = in->ids;
+    const char *id = json_string_value(json_object_get(row, "id"));
+    const char *state = json_string_value(json_object_get(row, "status"));
+    const char *tmp = json_string_value(json_object_get(row, "_temp"));
+    const char *out = json_string_value(json_object_get(row, "output"));
+    if (!id || !state || strcmp(state, "failed") == 0) {
+        if (tmp)
+            unlink(tmp);
+        return -1;
+    }
+    json_t *first = json_object_get(ids, id);
+    if (first) {
+        size_t k = (size_t)json_integer_value(first);
+        json_t *other = in->rows[k];
+        const char *oout = json_string_value(json_object_get(other, "output"));
+        const char *ostate = json_string_value(json_object_get(other, "status"));
+        if (oout && ostate && strcmp(ostate, "done") == 0)
+            unlink(oout);
+        ra_buf_t msg = RA_BUF_INIT;
+        ra_buf_printf(&msg, "%s: record id '%s' is also the id of %s; no report is kept for "
+                            "either", in->paths[index], id, in->paths[k]);
+        fail_row(row, pg, ra_buf_str(&msg));
+        ra_buf_clear(&msg);
+        ra_buf_printf(&msg, "%s: record id '%s' is also the id of %s; no report is kept for "
+                            "either", in->paths[k], id, in->paths[index]);
+        fail_row(other, pg, ra_buf_str(&msg));
+        ra_buf_free(&msg);
+        if (tmp)
+            unlink(tmp);
+        return (long)k;
+    }
+    json_object_set_new(ids, id, json_integer((json_int_t)index));
+    if (tmp && out && ra_commit(tmp, out, sink) != RA_OK)
+        fail_row(row, pg, "cannot move the report into place");
+    return -1;
+}
+
+/* Says on stderr that an input failed (the error names its file already,
+ * unless the worker itself died). */
+static void say_failed(const progress_t *pg, const char *path, const json_t *row)
+{
+    const char *err = json_string_value(json_object_get(row, "error"));
+    bool named = err && strncmp(err, path, strlen(path)) == 0;
+    fprintf(stderr, "%s%s%s%s\n", pg->tty && !pg->quiet ? "\r\033[K" : "", named ? "" : path,
+            named ? "" : ": ", err ? err : "failed");
+}
+
+/* Collects a finished worker's row and commits its report. */
+static void reap(worker_t *w, inputs_t *in, progress_t *pg, int status, ra_diag_sink_t *sink)
 {
     json_t *row = json_loads(ra_buf_str(&w->out), 0, NULL);
     if (!row) {
@@ -248,18 +323,19 @@ static void reap(worker_t *w, inputs_t *in, progress_t *pg, int status)
     }
     in->rows[w->index] = row;
     const char *state = json_string_value(json_object_get(row, "status"));
-    if (state && strcmp(state, "failed") == 0) {
+    if (state && strcmp(state, "failed") == 0)
         pg->failed++;
-        const char *err = json_string_value(json_object_get(row, "error"));
-        /* The error names its file already, unless the worker itself died. */
-        const char *path = in->paths[w->index];
-        bool named = err && strncmp(err, path, strlen(path)) == 0;
-        fprintf(stderr, "%s%s%s%s\n", pg->tty && !pg->quiet ? "\r\033[K" : "", named ? "" : path,
-                named ? "" : ": ", err ? err : "failed");
-    } else if (state && strcmp(state, "skipped") == 0)
+    else if (state && strcmp(state, "skipped") == 0)
         pg->skipped++;
     else
         pg->done++;
+    /* A duplicate id fails this row and the earlier one it collides with. */
+    long other = commit_row(row, w->index, in, pg, sink);
+    if (strcmp(json_string_value(json_object_get(row, "status")), "failed") == 0)
+        say_failed(pg, in->paths[w->index], row);
+    if (other >= 0)
+        say_failed(pg, in->paths[other], in->rows[other]);
+    json_object_del(row, "_temp");
     ra_buf_free(&w->out);
     close(w->fd);
     w->pid = 0;
@@ -333,7 +409,7 @@ static ra_status_t run_workers(batch_t *b, inputs_t *in, unsigned jobs, progress
                 continue;
             int status = 0;
             waitpid(w->pid, &status, 0);
-            reap(w, in, pg, status);
+            reap(w, in, pg, status, &b->cli->sink);
             running--;
             progress_draw(pg);
         }
@@ -385,7 +461,8 @@ int ra_cmd_batch(ra_cli_t *cli)
             if (path_hash(all.paths[i]) % shard_n == shard_k - 1)
                 st = add_input(&in, all.paths[i]);
     in.rows = calloc(in.n ? in.n : 1, sizeof *in.rows);
-    if (st != RA_OK || !in.rows) {
+    in.ids = json_object();
+    if (st != RA_OK || !in.rows || !in.ids) {
         rc = RA_EXIT_IO;
         goto done;
     }
@@ -433,6 +510,7 @@ done:
     free(all.paths);
     free(in.paths);
     free(in.rows);
+    json_decref(in.ids);
     ra_template_free(tpl);
     ra_checklist_free(cl);
     return rc;

@@ -66,6 +66,13 @@ ra_status_t ra_cli_report(ra_cli_t *cli, const ra_checklist_t *cl, const ra_temp
     }
     if (oc && oc->skip_current && oc->skip_current(oc, out_path)) {
         oc->skipped = true;
+        oc->output_path = strdup(out_path);
+        if (oc->hash_output) {
+            ra_buf_t old = RA_BUF_INIT;
+            if (ra_read_file(out_path, 256u * 1024 * 1024, &old, &cli->sink) == RA_OK)
+                ra_sha256(old.data, old.len, oc->output_sha256);
+            ra_buf_free(&old);
+        }
         goto done;
     }
     ra_buf_t src = RA_BUF_INIT;
@@ -86,7 +93,9 @@ ra_status_t ra_cli_report(ra_cli_t *cli, const ra_checklist_t *cl, const ra_temp
     if (st == RA_OK)
         st = ra_report_render(&in, &pdf);
     ra_buf_free(&src);
-    if (st == RA_OK)
+    if (st == RA_OK && oc && oc->defer_commit)
+        st = ra_write_temp(out_path, pdf.data, pdf.len, &cli->sink, &oc->temp_path);
+    else if (st == RA_OK)
         st = ra_write_atomic(out_path, pdf.data, pdf.len, &cli->sink);
     if (st == RA_OK && oc) {
         if (oc->hash_output)
@@ -136,7 +145,9 @@ void ra_outcome_clear(ra_outcome_t *oc)
     ra_score_free(oc->score);
     ra_record_free(oc->record);
     free(oc->output_path);
+    free(oc->temp_path);
     oc->score = NULL;
     oc->record = NULL;
     oc->output_path = NULL;
+    oc->temp_path = NULL;
 }

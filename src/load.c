@@ -175,6 +175,52 @@ static long nul_line(const char *data, size_t len)
     return line;
 }
 
+/* Line of the first start tag with more than max attributes, or 0. libxml2
+ * checks duplicate attributes in quadratic time (100,000 attributes take
+ * minutes), so they are counted before it parses: '=' outside quotes inside
+ * a tag, skipping comments, CDATA sections and processing instructions. */
+static long crowded_tag_line(const char *s, size_t len, size_t max)
+{
+    static const struct {
+        const char *open, *close;
+    } skips[] = {{"<!--", "-->"}, {"<![CDATA[", "]]>"}, {"<?", "?>"}};
+    long line = 1;
+    size_t i = 0;
+    while (i < len) {
+        if (s[i] == '\n')
+            line++;
+        if (s[i] != '<') {
+            i++;
+            continue;
+        }
+        int skipped = 0;
+        for (size_t k = 0; k < sizeof skips / sizeof *skips && !skipped; k++) {
+            size_t ol = strlen(skips[k].open), cl = strlen(skips[k].close);
+            if (len - i < ol || memcmp(s + i, skips[k].open, ol) != 0)
+                continue;
+            skipped = 1;
+            for (i += ol; i < len && (len - i < cl || memcmp(s + i, skips[k].close, cl) != 0); i++)
+                line += s[i] == '\n';
+            i += cl;
+        }
+        if (skipped)
+            continue;
+        long tag_line = line;
+        size_t attrs = 0;
+        char quote = 0;
+        for (i++; i < len && (quote || s[i] != '>'); i++) {
+            line += s[i] == '\n';
+            if (quote)
+                quote = s[i] == quote ? 0 : quote;
+            else if (s[i] == '"' || s[i] == '\'')
+                quote = s[i];
+            else if (s[i] == '=' && ++attrs > max)
+                return tag_line;
+        }
+    }
+    return 0;
+}
+
 /* Parses bytes into a document, or reports why not. */
 static ra_status_t parse_bytes(ra_diag_sink_t *sink, const char *name, const char *data,
                                size_t len, xmlDocPtr *out)
@@ -200,6 +246,12 @@ static ra_status_t parse_bytes(ra_diag_sink_t *sink, const char *name, const cha
     }
     if (len > INT32_MAX)
         return RA_ERR_LIMIT;
+    long crowded = crowded_tag_line(data, len, RA_MAX_ATTRIBUTES);
+    if (crowded) {
+        ra_diag(sink, RA_DIAG_ERROR, name, crowded,
+                "an element has more than %u attributes (the limit)", RA_MAX_ATTRIBUTES);
+        return RA_ERR_LIMIT;
+    }
 
     xml_report_t rep = {sink, name, 0};
     xmlParserCtxtPtr ctxt = xmlCreateMemoryParserCtxt(data, (int)len);

@@ -48,6 +48,10 @@ json_t *ra_manifest_row(const char *input, const ra_outcome_t *oc, ra_status_t s
     const char *status = st != RA_OK ? "failed" : oc && oc->skipped ? "skipped" : "done";
     json_object_set_new(row, "status", json_string(status));
     json_object_set_new(row, "error", json_string(st != RA_OK ? (*error ? error : ra_strerror(st)) : ""));
+    /* Not a manifest column: where a batch worker left the report for the
+     * parent to commit. */
+    if (oc && oc->temp_path)
+        json_object_set_new(row, "_temp", json_string(oc->temp_path));
     /* Per-layer scores for the portfolio heat map. */
     if (s) {
         json_t *layers = json_object();

@@ -380,6 +380,18 @@ expect_rc 3
 expect_first_line err "$tmp/deep.xml:8: error: elements are nested too deeply (the limit is 256 levels)"
 end
 
+# libxml2's duplicate-attribute check is quadratic: 100,000 attributes would
+# take minutes, so they are refused before parsing.
+begin "validate an element with 100000 attributes"
+python3 -c "
+import sys
+sys.stdout.write('<?xml version=\"1.0\"?>\n<assessment xmlns=\"urn:readyaudit:assessment:1\" '
+                 + ' '.join('a%d=\"x\"' % i for i in range(100000)) + '/>\n')" >"$tmp/attrs.xml"
+run validate "$tmp/attrs.xml"
+expect_rc 3
+expect_err "$tmp/attrs.xml:2: error: an element has more than 64 attributes (the limit)"
+end
+
 # -------------------------------------------- nothing outside the record is read
 
 # A secret file in a temporary directory, and records that try to pull it in

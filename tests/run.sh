@@ -8,7 +8,7 @@ failed=0
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
-for t in "$@" tests/cli.sh tests/report.sh; do
+for t in "$@" tests/cli.sh tests/report.sh tests/batch.sh tests/pdfa.sh; do
     [ -e "$t" ] || continue
     case "$t" in
     *.sh) sh "$t" >"$log" 2>&1 ;;
