@@ -494,8 +494,9 @@ int ra_cmd_batch(ra_cli_t *cli)
         /* The largest worker: memory must not grow with the batch. */
         struct rusage ru;
         getrusage(RUSAGE_CHILDREN, &ru);
-        printf("%zu done, %zu skipped, %zu failed (%zu records%s, %.1f s, largest worker %.1f MiB)\n",
-               pg.done, pg.skipped, pg.failed, in.n, shard_n > 1 ? ", this shard" : "",
+        printf("%zu done, %zu skipped, %zu failed (%zu record%s%s, %.1f s, largest worker %.1f MiB)\n",
+               pg.done, pg.skipped, pg.failed, in.n, in.n == 1 ? "" : "s",
+               shard_n > 1 ? ", this shard" : "",
                elapsed(&pg), (double)ru.ru_maxrss / 1024.0);
     }
     rc = st != RA_OK ? ra_exit_code(st) : pg.failed ? RA_EXIT_INVALID : RA_EXIT_OK;

@@ -130,6 +130,13 @@ static ra_status_t counts(portfolio_t *p, json_t **ok, size_t nok, size_t failed
     return rc;
 }
 
+/* A profile's name from its id (the id itself if the checklist lacks it). */
+static const char *profile_name(const ra_checklist_t *cl, const char *id)
+{
+    long k = ra_checklist_find_profile(cl, id);
+    return k >= 0 ? cl->profiles[k].name : id;
+}
+
 static ra_status_t systems_table(portfolio_t *p, json_t **ok, size_t nok)
 {
     const ra_column_t cols[] = {
@@ -148,7 +155,7 @@ static ra_status_t systems_table(portfolio_t *p, json_t **ok, size_t nok)
         ra_cell_t cells[] = {
             {str(ok[i], "system"), RA_FACE_BOLD, NULL, NULL, 0},
             {str(ok[i], "organisation"), RA_FACE_REGULAR, NULL, NULL, 0},
-            {str(ok[i], "profile"), RA_FACE_REGULAR, NULL, NULL, 0},
+            {profile_name(p->cl, str(ok[i], "profile")), RA_FACE_REGULAR, NULL, NULL, 0},
             {sc, RA_FACE_BOLD, NULL, NULL, 0},
             {verdict_label(v), RA_FACE_BOLD, NULL, verdict_tint(v), 0},
             {strcmp(so, "signed-off") == 0 ? "Signed off" : strcmp(so, "draft") == 0 ? "Draft" : "Rejected",

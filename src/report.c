@@ -64,6 +64,20 @@ const char *report_status_label(const ra_check_score_t *cs)
     return ra_result_status_label(cs->status);
 }
 
+const char *report_status_word(const ra_check_score_t *cs)
+{
+    static const char *const words[] = {"pass", "partial", "fail", "not applicable",
+                                        "not assessed"};
+    if (cs->unevidenced)
+        return "unevidenced pass";
+    return (unsigned)cs->status < RA_RESULT_COUNT ? words[cs->status] : "?";
+}
+
+const char *report_s(size_t n)
+{
+    return n == 1 ? "" : "s";
+}
+
 void report_date(ra_date_t d, char out[11])
 {
     ra_date_format(d, out);
@@ -184,6 +198,16 @@ static ra_status_t set_info(report_t *r)
     ra_buf_printf(&kw, "LLMOps production readiness; %s; %s %s; %s; ", r->rec->id, r->cl->id,
                   r->cl->version, r->s->profile->id);
     ra_integrity_format(&r->integrity, &kw);
+    /* The integrity data again, as XMP properties of our own schema. */
+    const ra_integrity_t *it = &r->integrity;
+    const ra_pdf_xmp_prop_t props[] = {
+        {"reportId", it->report_id, "Report ID: RA- and 16 hex digits of SHA-256 over the "
+                                    "three input digests and the tool"},
+        {"recordSha256", it->record_sha256, "SHA-256 of the assessment record file"},
+        {"checklistSha256", it->checklist_sha256, "SHA-256 of the checklist file"},
+        {"templateSha256", it->template_sha256, "SHA-256 of the report template file"},
+        {"tool", it->tool, "The program and version that made the report"},
+    };
     ra_pdf_info_t info = {
         .title = ra_buf_str(&title),
         .author = ra_buf_str(&author),
@@ -191,6 +215,11 @@ static ra_status_t set_info(report_t *r)
         .keywords = ra_buf_str(&kw),
         .creator = RA_TOOL,
         .created = r->in->created,
+        .xmp_schema = "readyaudit report integrity",
+        .xmp_namespace = RA_XMP_NAMESPACE,
+        .xmp_prefix = "ra",
+        .xmp_props = props,
+        .nxmp_props = sizeof props / sizeof props[0],
     };
     ra_status_t st = ra_pdf_set_info(r->pdf, &info);
     ra_buf_free(&title);
@@ -198,6 +227,27 @@ static ra_status_t set_info(report_t *r)
     ra_buf_free(&subject);
     ra_buf_free(&kw);
     return st;
+}
+
+/* With --attach-source, embeds the record's bytes under its file name, after
+ * checking that they are the bytes that were scored. */
+static ra_status_t attach_source(report_t *r)
+{
+    const ra_report_input_t *in = r->in;
+    if (!in->attach_source)
+        return RA_OK;
+    unsigned char digest[32];
+    ra_sha256(in->record_data ? in->record_data : "", in->record_len, digest);
+    if (!in->record_data || memcmp(digest, r->rec->sha256, 32) != 0) {
+        if (in->sink)
+            ra_diag(in->sink, RA_DIAG_ERROR, r->rec->path, 0,
+                    "the record changed while the report was made: not attached");
+        return RA_ERR_IO;
+    }
+    const char *base = strrchr(r->rec->path, '/');
+    return ra_pdf_attach(r->pdf, base ? base + 1 : r->rec->path, "application/xml",
+                         "The assessment record this report was made from", in->record_data,
+                         in->record_len);
 }
 
 typedef ra_status_t (*section_fn)(report_t *r);
@@ -233,7 +283,9 @@ ra_status_t ra_report_render(const ra_report_input_t *in, ra_buf_t *out)
         goto done;
     }
 
+    /* PDF/A-1b unless the record is attached: PDF/A-1 forbids embedded files. */
     ra_pdf_options_t po = {.font_dir = in->font_dir, .on_glyph = on_glyph, .glyph_ctx = &r,
+                           .conformance = in->attach_source ? RA_PDF_PLAIN : RA_PDF_PDFA_1B,
                            .errmsg = &err};
     if ((st = ra_pdf_new(&po, &r.pdf)) != RA_OK) {
         if (in->sink)
@@ -258,7 +310,7 @@ ra_status_t ra_report_render(const ra_report_input_t *in, ra_buf_t *out)
     lo.page_ctx = &r;
     if ((st = ra_layout_new(r.pdf, &lo, &r.lo)) != RA_OK)
         goto done;
-    if ((st = set_info(&r)) != RA_OK)
+    if ((st = set_info(&r)) != RA_OK || (st = attach_source(&r)) != RA_OK)
         goto done;
     /* Layer sections come after the summary and overview that link to them. */
     for (size_t l = 0; l < r.cl->nlayers && st == RA_OK; l++)

@@ -61,7 +61,7 @@ ra_status_t report_actions(report_t *r)
         if (m)
             report_date(m->due, due);
         ra_buf_clear(&action);
-        ra_buf_printf(&action, "%s (%s)\n%s", cs->check->title, report_status_label(cs),
+        ra_buf_printf(&action, "%s (%s)\n%s", cs->check->title, report_status_word(cs),
                       m ? m->text : cs->check->remediation ? cs->check->remediation : "");
         const char *state = cs->overdue ? "OVERDUE"
                             : cs->risk_accepted ? "Risk accepted"

@@ -34,10 +34,10 @@ static ra_status_t profiles_table(report_t *r)
 {
     const ra_checklist_t *cl = r->cl;
     const ra_column_t cols[] = {
-        {"Profile", 2.4, RA_ALIGN_LEFT},    {"Rank", 0.9, RA_ALIGN_RIGHT},
-        {"Checks", 1.1, RA_ALIGN_RIGHT},    {"Ready", 1.1, RA_ALIGN_RIGHT},
-        {"Conditional", 1.6, RA_ALIGN_RIGHT}, {"Evidence", 1.4, RA_ALIGN_LEFT},
-        {"Required sign-off", 4, RA_ALIGN_LEFT},
+        {"Profile", 2.2, RA_ALIGN_LEFT},    {"Rank", 0.9, RA_ALIGN_RIGHT},
+        {"Checks", 1.3, RA_ALIGN_RIGHT},    {"Ready", 1.1, RA_ALIGN_RIGHT},
+        {"Conditional", 2.0, RA_ALIGN_RIGHT}, {"Evidence", 1.7, RA_ALIGN_LEFT},
+        {"Required sign-off", 3.6, RA_ALIGN_LEFT},
     };
     ra_status_t rc = ra_layout_table_begin(r->lo, NULL, cols, 7);
     ra_buf_t roles = RA_BUF_INIT;
@@ -99,9 +99,13 @@ ra_status_t report_methodology(report_t *r)
     }
     ra_buf_free(&text);
     if (rc == RA_OK)
+        rc = ra_layout_keep_begin(r->lo);
+    if (rc == RA_OK)
         rc = ra_layout_heading(r->lo, 3, "Profiles", RA_HEADING_NO_TOC, NULL);
     if (rc == RA_OK)
         rc = profiles_table(r);
+    if (rc == RA_OK)
+        rc = ra_layout_keep_end(r->lo);
     if (rc == RA_OK && r->in->tmpl->disclaimer) {
         ra_style_t st = ra_layout_style(r->lo);
         st.face = RA_FACE_ITALIC;

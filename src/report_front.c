@@ -47,7 +47,10 @@ ra_status_t report_cover(report_t *r)
         rc = ra_layout_mark(lo, 1, "Cover", RA_HEADING_NO_TOC, NULL);
     ra_style_t title = st;
     title.face = RA_FACE_BOLD;
-    title.size = 26;
+    /* A long system name must not push the cover's details onto a page of
+     * their own. */
+    size_t name_len = strlen(rec->system_name);
+    title.size = name_len > 120 ? 14 : name_len > 60 ? 18 : 26;
     title.space_after = 6;
     if (rc == RA_OK)
         rc = ra_layout_paragraph(lo, &title, rec->system_name);
@@ -270,11 +273,11 @@ ra_status_t report_summary(report_t *r)
     ra_buf_printf(&verdict, "%s. %s", ra_verdict_label(s->verdict), ra_buf_str(&s->verdict_reason));
     ra_buf_t counts = RA_BUF_INIT;
     ra_buf_printf(&counts, "%zu applicable: %zu pass, %zu partial%s, %zu fail, %zu not applicable, "
-                           "%zu not assessed. %zu gaps, %zu overdue, %zu accepted risk%s%s.",
+                           "%zu not assessed. %zu gap%s, %zu overdue, %zu accepted risk%s%s.",
                   s->applicable, s->counts.pass, s->counts.partial,
                   s->counts.unevidenced ? report_fmt(r, " (%zu unevidenced)", s->counts.unevidenced) : "",
                   s->counts.fail, s->counts.not_applicable, s->counts.not_assessed, s->gaps,
-                  s->overdue, s->risks_accepted, s->risks_accepted == 1 ? "" : "s",
+                  report_s(s->gaps), s->overdue, s->risks_accepted, s->risks_accepted == 1 ? "" : "s",
                   s->risks_expired ? report_fmt(r, ", %zu expired", s->risks_expired) : "");
     ra_buf_t score = RA_BUF_INIT;
     ra_buf_printf(&score, "%s / 100 (%s); ready at %g, conditional at %g", r->score_text,

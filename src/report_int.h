@@ -38,6 +38,12 @@ ra_rgb_t report_score_color(const ra_profile_t *p, bool has, double score);
  * "Pass (unevidenced)", "Fail", "Not applicable", "Not assessed". */
 const char *report_status_label(const ra_check_score_t *cs);
 
+/* The same in running text: "partial", "not assessed", "unevidenced pass". */
+const char *report_status_word(const ra_check_score_t *cs);
+
+/* "s" unless n is 1, for plurals in running text. */
+const char *report_s(size_t n);
+
 /* A date as YYYY-MM-DD in a static-free way: out holds 11 bytes. */
 void report_date(ra_date_t d, char out[11]);
 

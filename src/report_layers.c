@@ -181,9 +181,9 @@ ra_status_t report_layers(report_t *r)
         rc = ra_layout_paragraph(
             r->lo, &q,
             report_fmt(r, "Prototype question: %s  Production question: %s  Layer weight %g; %zu "
-                          "applicable checks, %zu gaps.",
+                          "applicable check%s, %zu gap%s.",
                        ls->layer->prototype_question, ls->layer->production_question, ls->weight,
-                       ls->applicable, ls->gaps));
+                       ls->applicable, report_s(ls->applicable), ls->gaps, report_s(ls->gaps)));
         if (rc != RA_OK)
             break;
         if (ls->applicable == 0) {
