@@ -1,11 +1,24 @@
-/* hash.h - SHA-256 (OpenSSL) and hex formatting. */
+/* hash.h - SHA-256 and MD5 (GNU Nettle) and hex formatting. */
 #ifndef RA_HASH_H
 #define RA_HASH_H
 
 #include <stddef.h>
 
+#include <nettle/sha2.h>
+
+/* An incremental SHA-256. */
+typedef struct {
+    struct sha256_ctx ctx;
+} ra_sha256_ctx_t;
+
+void ra_sha256_init(ra_sha256_ctx_t *c);
+void ra_sha256_update(ra_sha256_ctx_t *c, const void *data, size_t len);
+void ra_sha256_final(ra_sha256_ctx_t *c, unsigned char out[32]);
+
 /* Computes the SHA-256 of len bytes into out. */
 void ra_sha256(const void *data, size_t len, unsigned char out[32]);
+/* Computes the MD5 of len bytes into out (PDF embedded-file checksums only). */
+void ra_md5(const void *data, size_t len, unsigned char out[16]);
 /* Writes n bytes as lower-case hex plus a NUL into out (2n+1 bytes). */
 void ra_hex(const unsigned char *bytes, size_t n, char *out);
 
