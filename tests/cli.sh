@@ -1195,6 +1195,21 @@ EOF
     end
 done
 
+# The methodology is written once: the README quotes what the program prints.
+begin "README's methodology is what checklist --methodology prints"
+run checklist --methodology
+expect_rc 0
+python3 - "$tmp/out" README.md >"$tmp/missing" <<'PY'
+import sys
+text = open(sys.argv[1], encoding="utf-8").read().strip()
+readme = open(sys.argv[2], encoding="utf-8").read()
+for para in text.split("\n\n"):
+    if para not in readme:
+        print(para[:100])
+PY
+[ -s "$tmp/missing" ] && problem "paragraphs missing from README.md:" "$(excerpt "$tmp/missing")"
+end
+
 # ------------------------------------------------------------------ total
 
 echo "cli: $passed passed, $failed failed"
