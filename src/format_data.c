@@ -132,8 +132,14 @@ ra_status_t ra_format_json(FILE *f, const ra_score_t *s)
         const ra_role_score_t *rs = &s->roles[i];
         json_t *o = json_pack("{s:s, s:s, s:s}", "role", rs->role->id, "name", rs->role->name,
                               "state", ra_role_state_name(rs->state));
-        if (rs->approval)
-            json_object_set_new(o, "approver", json_string(rs->approval->name));
+        if (rs->approval) {
+            const ra_approval_t *a = rs->approval;
+            json_object_set_new(o, "approver", json_string(a->name));
+            json_object_set_new(o, "decision", json_string(ra_decision_name(a->decision)));
+            json_object_set_new(o, "date", jdate(a->date));
+            json_object_set_new(o, "before_assessment", json_boolean(a->date < s->record->assessed_on));
+            json_object_set_new(o, "comment", json_string(a->comment));
+        }
         json_array_append_new(roles, o);
     }
     json_object_set_new(root, "signoff_roles", roles);
