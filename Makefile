@@ -9,7 +9,7 @@ WARN     = -Wall -Wextra -Wstrict-prototypes -Wshadow -Wformat=2
 CPPFLAGS += -std=c11 -D_GNU_SOURCE -Isrc -I/usr/include/libxml2 \
             -DRA_DATADIR='"$(DATADIR)"'
 # libharu ships no pkg-config file on Debian: its libraries are named here.
-LDLIBS   = -lhpdf -lpng -lz -lxml2 -ljansson -lnettle -lcrypto -lm
+LDLIBS   = -lhpdf -lpng -lz -lxml2 -ljansson -lnettle -lm
 
 ifeq ($(CI),true)
 WARN += -Werror
@@ -23,8 +23,8 @@ endif
 
 # Debian packages: the build, then what the tests, the sanitizer and fuzzing
 # builds, and the PDF/A validator (Apache PDFBox Preflight) need.
-DEB_PACKAGES = build-essential libhpdf-dev libpng-dev zlib1g-dev libxml2-dev nettle-dev libssl-dev \
-               libjansson-dev fonts-dejavu-core fonts-dejavu-extra icc-profiles-free \
+DEB_PACKAGES = build-essential libhpdf-dev libpng-dev zlib1g-dev libxml2-dev nettle-dev \
+               libjansson-dev fonts-dejavu-core fonts-dejavu-extra \
                libcmocka-dev libxml2-utils poppler-utils qpdf python3 locales \
                clang libclang-rt-14-dev valgrind \
                default-jre-headless libpdfbox2-java libfontbox2-java \

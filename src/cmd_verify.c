@@ -36,7 +36,20 @@ int ra_cmd_verify(ra_cli_t *cli)
     }
     ra_integrity_t it;
     st = ra_integrity_read(data.data, data.len, &it);
+    /* A report made with --attach-source carries the record itself. */
+    ra_buf_t embedded = RA_BUF_INIT;
+    bool attached = false;
+    ra_status_t est = st == RA_OK ? ra_embedded_read(data.data, data.len, RA_MAX_FILE_BYTES,
+                                                     &embedded, &attached)
+                                  : RA_OK;
     ra_buf_free(&data);
+    char embedded_hex[65] = "";
+    if (attached && est == RA_OK) {
+        unsigned char d[32];
+        ra_sha256(embedded.data, embedded.len, d);
+        ra_hex(d, 32, embedded_hex);
+    }
+    ra_buf_free(&embedded);
     if (st != RA_OK) {
         ra_diag(&cli->sink, RA_DIAG_ERROR, report, 0,
                 "no readyaudit integrity data found: not a readyaudit report, or its metadata "
@@ -59,6 +72,19 @@ int ra_cmd_verify(ra_cli_t *cli)
                         "its metadata was altered\n",
                 report);
         return RA_EXIT_MISMATCH;
+    }
+    /* A damaged or oversized attachment does not match either. */
+    if (attached) {
+        bool embedded_ok = est == RA_OK && strcmp(embedded_hex, it.record_sha256) == 0;
+        printf("%-19s%s\n", "embedded record:", embedded_ok ? "matches" : "DOES NOT match");
+        if (!embedded_ok) {
+            fprintf(stderr, "%s: error: %s\n", report,
+                    est == RA_OK      ? "the record embedded in the report is not the one "
+                                        "whose digest it states"
+                    : est == RA_ERR_LIMIT ? "the record embedded in the report is too large"
+                                          : "the record embedded in the report is damaged");
+            return RA_EXIT_MISMATCH;
+        }
     }
     if (o->nargs == 1) {
         printf("No record given: nothing was compared. Run '%s verify %s RECORD.xml' to check "

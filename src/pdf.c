@@ -1,5 +1,6 @@
 /* pdf.c - PDF backend over libharu 2.3.0: Unicode TrueType text, vector
- * drawing, links, bookmarks, metadata, deterministic in-memory save.
+ * drawing, links, bookmarks, metadata, attachments, PDF/A-1b, deterministic
+ * in-memory save.
  *
  * libharu builds the document: pages, xref, annotations, outline, page
  * labels, info, compression and the file itself. Fonts and page content
@@ -20,6 +21,15 @@
  * glyph. Measuring uses the same cmap/hmtx parse, so widths are exactly
  * those in /W. Streams are compressed here (one zlib stream reused), and
  * libharu writes them as they are.
+ *
+ * PDF/A-1b is ours too: libharu's HPDF_PDFA_SetPDFAConformance writes
+ * /SubType, no XML escaping, an /ID from the clock, and its output intent
+ * a "/DestOutputProfile " key with a trailing space. We write the XMP
+ * packet (escaped, equal to the info dictionary), the sRGB output intent,
+ * a /CIDSet per subset, direct destinations (Preflight cannot resolve
+ * indirect ones) and an /ID that is a digest of the document. The sRGB
+ * profile is built here too (build_srgb_icc), short enough for readers to
+ * colour-manage quickly.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "pdf.h"
@@ -36,6 +46,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "hash.h"
 #include "text.h"
 
 #define FACE_FILE_MAX (64u << 20) /* refuse font files above 64 MiB */
@@ -73,7 +84,7 @@ typedef struct {
     ra_buf_t psname;       /* PostScript name */
     ra_buf_t missing_what; /* "not in font X.ttf" */
     /* PDF objects, created on first use and completed by ra_pdf_save. */
-    HPDF_Dict type0, cidfont, desc, file, map, tounicode;
+    HPDF_Dict type0, cidfont, desc, file, map, tounicode, cidset;
 } face_t;
 
 /* A page: size (to flip y), our content stream, and the graphics state
@@ -93,8 +104,31 @@ typedef struct {
     double line_width; /* -1: not set */
 } page_t;
 
+/* The document information entries, in the order of the XMP packet. */
+enum { INFO_TITLE, INFO_AUTHOR, INFO_SUBJECT, INFO_KEYWORDS, INFO_CREATOR,
+       INFO_PRODUCER, INFO_COUNT };
+
+/* An embedded file: its name-tree key and file specification. */
+typedef struct {
+    ra_buf_t key_bytes;       /* the name as a UTF-16BE text string */
+    HPDF_Dict spec;           /* /Type /Filespec */
+    unsigned char sha256[32]; /* of the data, for the /ID */
+} attach_t;
+
 struct ra_pdf {
     HPDF_Doc doc;
+    ra_pdf_conformance_t conformance;
+    /* Info values as written (cleaned UTF-8), repeated in the XMP. */
+    ra_buf_t info[INFO_COUNT];
+    int has_info[INFO_COUNT];
+    char xmp_date[64];   /* "2026-03-12T00:00:00Z", "": no date */
+    ra_buf_t xmp_schema; /* the caller's extension schema (XML), or empty */
+    ra_buf_t xmp_props;  /* the caller's properties (XML), or empty */
+    HPDF_Dict metadata;  /* the XMP stream, created by the first save */
+    HPDF_Array id;       /* the trailer's /ID */
+    attach_t *att;
+    size_t natt, cap_att;
+    HPDF_Array att_names; /* the EmbeddedFiles name tree's /Names */
     face_t face[RA_FACE_COUNT];
     page_t *pages;
     size_t npages, cap_pages, cur;
@@ -666,8 +700,15 @@ ra_status_t ra_pdf_new(const ra_pdf_options_t *opt, ra_pdf_t **out)
         return RA_ERR_NOMEM;
     pdf->on_glyph = opt->on_glyph;
     pdf->glyph_ctx = opt->glyph_ctx;
+    pdf->conformance =
+        opt->conformance == RA_PDF_PLAIN ? RA_PDF_PLAIN : RA_PDF_PDFA_1B;
     for (int i = 0; i < RA_FACE_COUNT; i++)
         pdf->face[i].alias = -1;
+    /* libharu's default producer, which the XMP packet must repeat. */
+    pdf->has_info[INFO_PRODUCER] = 1;
+    if ((st = ra_buf_puts(&pdf->info[INFO_PRODUCER],
+                          "Haru Free PDF Library " HPDF_VERSION_TEXT)) != RA_OK)
+        goto fail;
 
     const char *dir = opt->font_dir ? opt->font_dir : RA_PDF_FONT_DIR;
     for (int i = 0; i < RA_FACE_COUNT; i++) {
@@ -697,6 +738,8 @@ ra_status_t ra_pdf_new(const ra_pdf_options_t *opt, ra_pdf_t **out)
     if ((st = hp(pdf, HPDF_SetCompressionMode(pdf->doc, HPDF_COMP_ALL))) !=
         RA_OK)
         goto fail;
+    /* XMP metadata needs PDF 1.4; PDF/A-1 allows no later version. */
+    pdf->doc->pdf_version = HPDF_VER_14;
     ra_buf_free(&path);
     *out = pdf;
     return RA_OK;
@@ -724,6 +767,13 @@ void ra_pdf_free(ra_pdf_t *pdf)
     free(pdf->pages);
     free(pdf->outlines);
     free(pdf->reported);
+    for (int i = 0; i < INFO_COUNT; i++)
+        ra_buf_free(&pdf->info[i]);
+    ra_buf_free(&pdf->xmp_schema);
+    ra_buf_free(&pdf->xmp_props);
+    for (size_t i = 0; i < pdf->natt; i++)
+        ra_buf_free(&pdf->att[i].key_bytes);
+    free(pdf->att);
     free(pdf);
 }
 
@@ -732,17 +782,34 @@ const char *ra_pdf_errmsg(const ra_pdf_t *pdf)
     return pdf->err ? pdf->errmsg : "";
 }
 
-/* Creates a PDF text string object for UTF-8 s: UTF-16BE with a byte
- * order mark, written in hex; malformed UTF-8 becomes U+FFFD and control
- * characters spaces. NULL on failure (error recorded). */
-static HPDF_Binary text_string(ra_pdf_t *pdf, const char *s)
+/* Appends s to out as it is written to the document: malformed UTF-8
+ * becomes U+FFFD, control characters spaces, and the noncharacters U+FFFE
+ * and U+FFFF (not allowed in XML) U+FFFD, so that the info dictionary and
+ * the XMP packet carry the same text. */
+static ra_status_t clean_text(const char *s, ra_buf_t *out)
 {
     size_t len = strlen(s), pos = 0;
-    ra_buf_t b = RA_BUF_INIT;
-    HPDF_Binary bin = NULL;
-    if (ra_buf_append(&b, "\xFE\xFF", 2) != RA_OK)
-        goto done;
-    while (pos < len) {
+    ra_status_t st = ra_buf_reserve(out, len);
+    while (pos < len && st == RA_OK) {
+        uint32_t cp = ra_utf8_decode(s, len, &pos);
+        if (cp == RA_UTF8_INVALID || cp == 0xFFFE || cp == 0xFFFF)
+            cp = RA_UNICODE_REPLACEMENT;
+        else if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0))
+            cp = ' ';
+        char u[4];
+        st = ra_buf_append(out, u, ra_utf8_encode(cp, u));
+    }
+    return st;
+}
+
+/* Appends UTF-8 s as a PDF text string's bytes: UTF-16BE with a byte
+ * order mark; malformed UTF-8 becomes U+FFFD and control characters spaces
+ * (no-ops on text that clean_text made). */
+static ra_status_t utf16_text(const char *s, ra_buf_t *b)
+{
+    size_t len = strlen(s), pos = 0;
+    ra_status_t st = ra_buf_append(b, "\xFE\xFF", 2);
+    while (pos < len && st == RA_OK) {
         uint32_t cp = ra_utf8_decode(s, len, &pos);
         if (cp == RA_UTF8_INVALID)
             cp = RA_UNICODE_REPLACEMENT;
@@ -758,12 +825,20 @@ static HPDF_Binary text_string(ra_pdf_t *pdf, const char *s)
         } else {
             put16(u, cp);
         }
-        if (ra_buf_append(&b, (char *)u, n) != RA_OK)
-            goto done;
+        st = ra_buf_append(b, (char *)u, n);
     }
-    bin = HPDF_Binary_New(pdf->doc->mmgr, (HPDF_BYTE *)b.data,
-                          (HPDF_UINT)b.len);
-done:
+    return st;
+}
+
+/* Creates a PDF text string object for UTF-8 s, written in hex (see
+ * utf16_text). NULL on failure (error recorded). */
+static HPDF_Binary text_string(ra_pdf_t *pdf, const char *s)
+{
+    ra_buf_t b = RA_BUF_INIT;
+    HPDF_Binary bin = NULL;
+    if (utf16_text(s, &b) == RA_OK)
+        bin = HPDF_Binary_New(pdf->doc->mmgr, (HPDF_BYTE *)b.data,
+                              (HPDF_UINT)b.len);
     ra_buf_free(&b);
     if (!bin)
         hp(pdf, HPDF_FAILD_TO_ALLOC_MEM);
@@ -800,45 +875,181 @@ static HPDF_Date utc_date(int64_t t)
     return d;
 }
 
+/* Appends s with the characters XML gives a meaning escaped. */
+static ra_status_t xml_escape(ra_buf_t *out, const char *s)
+{
+    ra_status_t st = RA_OK;
+    for (; *s && st == RA_OK; s++) {
+        const char *e = *s == '&'   ? "&amp;"
+                        : *s == '<' ? "&lt;"
+                        : *s == '>' ? "&gt;"
+                        : *s == '"' ? "&quot;"
+                        : *s == '\'' ? "&apos;"
+                                     : NULL;
+        st = e ? ra_buf_puts(out, e) : ra_buf_putc(out, *s);
+    }
+    return st;
+}
+
+/* Returns 1 when s is 1..64 ASCII letters and digits, a letter first: an
+ * XML name that needs no checking beyond that. */
+static int plain_name(const char *s)
+{
+    size_t n = 0;
+    if (!s || !((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z')))
+        return 0;
+    for (; s[n]; n++)
+        if (!((s[n] >= 'A' && s[n] <= 'Z') || (s[n] >= 'a' && s[n] <= 'z') ||
+              (s[n] >= '0' && s[n] <= '9')) ||
+            n >= 64)
+            return 0;
+    return 1;
+}
+
+/* Renders the caller's XMP properties and the PDF/A extension schema that
+ * declares them (PDF/A-1 accepts no undeclared property). */
+static ra_status_t xmp_custom(ra_pdf_t *pdf, const ra_pdf_info_t *info)
+{
+    ra_buf_t *sc = &pdf->xmp_schema, *pr = &pdf->xmp_props, v = RA_BUF_INIT;
+    ra_status_t st = RA_OK;
+    ra_buf_clear(sc);
+    ra_buf_clear(pr);
+    if (info->nxmp_props == 0)
+        return RA_OK;
+    if (!plain_name(info->xmp_prefix) || !info->xmp_namespace ||
+        !*info->xmp_namespace)
+        return fail_msg(pdf, "XMP properties need a prefix and a namespace");
+    for (size_t i = 0; i < info->nxmp_props; i++)
+        if (!plain_name(info->xmp_props[i].name))
+            return fail_msg(pdf, "XMP property names must be ASCII letters "
+                                 "and digits");
+    const char *pfx = info->xmp_prefix;
+    st = ra_buf_puts(sc, "<rdf:Description rdf:about=\"\"\n"
+                         " xmlns:pdfaExtension=\"http://www.aiim.org/pdfa/ns/"
+                         "extension/\"\n"
+                         " xmlns:pdfaSchema=\"http://www.aiim.org/pdfa/ns/"
+                         "schema#\"\n"
+                         " xmlns:pdfaProperty=\"http://www.aiim.org/pdfa/ns/"
+                         "property#\">\n"
+                         "<pdfaExtension:schemas><rdf:Bag>\n"
+                         "<rdf:li rdf:parseType=\"Resource\">\n"
+                         "<pdfaSchema:schema>");
+    if (st == RA_OK)
+        st = xml_escape(sc, info->xmp_schema ? info->xmp_schema : pfx);
+    if (st == RA_OK)
+        st = ra_buf_puts(sc, "</pdfaSchema:schema>\n<pdfaSchema:namespaceURI>");
+    if (st == RA_OK)
+        st = xml_escape(sc, info->xmp_namespace);
+    if (st == RA_OK)
+        st = ra_buf_printf(sc, "</pdfaSchema:namespaceURI>\n"
+                               "<pdfaSchema:prefix>%s</pdfaSchema:prefix>\n"
+                               "<pdfaSchema:property><rdf:Seq>\n",
+                           pfx);
+    if (st == RA_OK)
+        st = ra_buf_printf(pr, "<rdf:Description rdf:about=\"\" xmlns:%s=\"",
+                           pfx);
+    if (st == RA_OK)
+        st = xml_escape(pr, info->xmp_namespace);
+    if (st == RA_OK)
+        st = ra_buf_puts(pr, "\">\n");
+    for (size_t i = 0; i < info->nxmp_props && st == RA_OK; i++) {
+        const ra_pdf_xmp_prop_t *p = &info->xmp_props[i];
+        ra_buf_clear(&v);
+        st = ra_buf_printf(sc, "<rdf:li rdf:parseType=\"Resource\">"
+                               "<pdfaProperty:name>%s</pdfaProperty:name>"
+                               "<pdfaProperty:valueType>Text"
+                               "</pdfaProperty:valueType>"
+                               "<pdfaProperty:category>external"
+                               "</pdfaProperty:category>"
+                               "<pdfaProperty:description>",
+                           p->name);
+        if (st == RA_OK)
+            st = clean_text(p->description ? p->description : p->name, &v);
+        if (st == RA_OK)
+            st = xml_escape(sc, ra_buf_str(&v));
+        if (st == RA_OK)
+            st = ra_buf_puts(sc, "</pdfaProperty:description></rdf:li>\n");
+        ra_buf_clear(&v);
+        if (st == RA_OK)
+            st = clean_text(p->value ? p->value : "", &v);
+        if (st == RA_OK)
+            st = ra_buf_printf(pr, "<%s:%s>", pfx, p->name);
+        if (st == RA_OK)
+            st = xml_escape(pr, ra_buf_str(&v));
+        if (st == RA_OK)
+            st = ra_buf_printf(pr, "</%s:%s>\n", pfx, p->name);
+    }
+    if (st == RA_OK)
+        st = ra_buf_puts(sc, "</rdf:Seq></pdfaSchema:property>\n</rdf:li>\n"
+                             "</rdf:Bag></pdfaExtension:schemas>\n"
+                             "</rdf:Description>\n");
+    if (st == RA_OK)
+        st = ra_buf_puts(pr, "</rdf:Description>\n");
+    ra_buf_free(&v);
+    return keep(pdf, st);
+}
+
 ra_status_t ra_pdf_set_info(ra_pdf_t *pdf, const ra_pdf_info_t *info)
 {
     static const struct {
         HPDF_InfoType type;
         const char *key;
         size_t off;
-    } fields[] = {
-        {HPDF_INFO_TITLE, "Title", offsetof(ra_pdf_info_t, title)},
-        {HPDF_INFO_AUTHOR, "Author", offsetof(ra_pdf_info_t, author)},
-        {HPDF_INFO_SUBJECT, "Subject", offsetof(ra_pdf_info_t, subject)},
-        {HPDF_INFO_KEYWORDS, "Keywords", offsetof(ra_pdf_info_t, keywords)},
-        {HPDF_INFO_CREATOR, "Creator", offsetof(ra_pdf_info_t, creator)},
-        {HPDF_INFO_PRODUCER, "Producer", offsetof(ra_pdf_info_t, producer)},
+    } fields[INFO_COUNT] = {
+        [INFO_TITLE] = {HPDF_INFO_TITLE, "Title",
+                        offsetof(ra_pdf_info_t, title)},
+        [INFO_AUTHOR] = {HPDF_INFO_AUTHOR, "Author",
+                         offsetof(ra_pdf_info_t, author)},
+        [INFO_SUBJECT] = {HPDF_INFO_SUBJECT, "Subject",
+                          offsetof(ra_pdf_info_t, subject)},
+        [INFO_KEYWORDS] = {HPDF_INFO_KEYWORDS, "Keywords",
+                           offsetof(ra_pdf_info_t, keywords)},
+        [INFO_CREATOR] = {HPDF_INFO_CREATOR, "Creator",
+                          offsetof(ra_pdf_info_t, creator)},
+        [INFO_PRODUCER] = {HPDF_INFO_PRODUCER, "Producer",
+                           offsetof(ra_pdf_info_t, producer)},
     };
     if (pdf->err)
         return RA_ERR_PDF;
-    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+    for (size_t i = 0; i < INFO_COUNT; i++) {
         const char *v =
             *(const char *const *)((const char *)info + fields[i].off);
         if (!v)
             continue;
         /* libharu creates the entry; we replace its value with a UTF-16
          * string (its own conversion drops characters above U+FFFF). */
-        if (hp(pdf, HPDF_SetInfoAttr(pdf->doc, fields[i].type, " ")) != RA_OK)
+        ra_buf_t *clean = &pdf->info[i];
+        ra_buf_clear(clean);
+        if (keep(pdf, clean_text(v, clean)) != RA_OK ||
+            hp(pdf, HPDF_SetInfoAttr(pdf->doc, fields[i].type, " ")) != RA_OK)
             return RA_ERR_PDF;
-        HPDF_Binary s = text_string(pdf, v);
+        HPDF_Binary s = text_string(pdf, ra_buf_str(clean));
         if (!s || hp(pdf, HPDF_Dict_Add(pdf->doc->info, fields[i].key, s)) !=
                       RA_OK)
             return RA_ERR_PDF;
+        pdf->has_info[i] = 1;
     }
     if (info->created >= 0) {
+        /* Written by hand in one form for both: libharu's dates end in
+         * "Z00'00'", which the XMP date would not match. */
         HPDF_Date d = utc_date(info->created);
-        if (hp(pdf, HPDF_SetInfoDateAttr(pdf->doc, HPDF_INFO_CREATION_DATE,
-                                         d)) != RA_OK ||
-            hp(pdf, HPDF_SetInfoDateAttr(pdf->doc, HPDF_INFO_MOD_DATE, d)) !=
-                RA_OK)
-            return RA_ERR_PDF;
+        char pdfdate[64];
+        if (d.year > 9999)
+            return fail_msg(pdf, "document date after the year 9999");
+        snprintf(pdfdate, sizeof pdfdate, "D:%04d%02d%02d%02d%02d%02dZ",
+                 d.year, d.month, d.day, d.hour, d.minutes, d.seconds);
+        snprintf(pdf->xmp_date, sizeof pdf->xmp_date,
+                 "%04d-%02d-%02dT%02d:%02d:%02dZ", d.year, d.month, d.day,
+                 d.hour, d.minutes, d.seconds);
+        HPDF_String c = HPDF_String_New(pdf->doc->mmgr, pdfdate, NULL);
+        HPDF_String m = HPDF_String_New(pdf->doc->mmgr, pdfdate, NULL);
+        if (!c || !m ||
+            hp(pdf, HPDF_Dict_Add(pdf->doc->info, "CreationDate", c)) !=
+                RA_OK ||
+            hp(pdf, HPDF_Dict_Add(pdf->doc->info, "ModDate", m)) != RA_OK)
+            return hp(pdf, HPDF_FAILD_TO_ALLOC_MEM);
     }
-    return RA_OK;
+    return xmp_custom(pdf, info);
 }
 
 ra_status_t ra_pdf_add_page(ra_pdf_t *pdf, double width, double height)
@@ -1641,7 +1852,9 @@ ra_status_t ra_pdf_arc(ra_pdf_t *pdf, double cx, double cy, double r,
 /* --- Links and bookmarks --- */
 
 /* Creates a destination [page /XYZ 0 top null] showing y (from the top)
- * of page target at the reader's zoom. NULL on error (recorded). */
+ * of page target at the reader's zoom, as a direct object: libharu's are
+ * indirect, which PDFBox's PDF/A validator fails to resolve. NULL on
+ * error (recorded). */
 static HPDF_Destination make_dest(ra_pdf_t *pdf, size_t target, double y)
 {
     if (target >= pdf->npages) {
@@ -1649,16 +1862,16 @@ static HPDF_Destination make_dest(ra_pdf_t *pdf, size_t target, double y)
         return NULL;
     }
     page_t *t = &pdf->pages[target];
-    HPDF_Destination d = HPDF_Page_CreateDestination(t->page);
+    HPDF_Array d = HPDF_Array_New(pdf->doc->mmgr);
     HPDF_Null null = HPDF_Null_New(pdf->doc->mmgr);
     if (!d || !null || pdf->err) {
         hp(pdf, HPDF_FAILD_TO_ALLOC_MEM);
         return NULL;
     }
+    /* What libharu's destination checks look for. */
+    d->header.obj_class |= HPDF_OSUBCLASS_DESTINATION;
     double top = t->h - y;
     top = top < 0 ? 0 : top > t->h ? t->h : top;
-    /* libharu's SetXYZ insists on a zoom factor: rebuild with null. */
-    HPDF_Array_Clear(d);
     HPDF_STATUS s = HPDF_Array_Add(d, t->page);
     s |= HPDF_Array_AddName(d, "XYZ");
     s |= HPDF_Array_AddReal(d, 0);
@@ -2158,6 +2371,28 @@ static ra_status_t finish_face(ra_pdf_t *pdf, face_t *f)
     if ((st = stream_set(pdf, f->map, b.data, b.len)) != RA_OK)
         goto done;
 
+    /* CIDSet (PDF/A-1 wants one for a subset): a bit per CID present,
+     * the most significant bit of the first byte for CID 0 (.notdef). */
+    if (!f->cidset) {
+        f->cidset = HPDF_DictStream_New(mm, pdf->doc->xref);
+        if (!f->cidset ||
+            (st = hp(pdf, HPDF_Dict_Add(f->desc, "CIDSet", f->cidset))) !=
+                RA_OK) {
+            st = hp(pdf, HPDF_FAILD_TO_ALLOC_MEM);
+            goto done;
+        }
+    }
+    ra_buf_clear(&b);
+    if ((st = keep(pdf, ra_buf_reserve(&b, max / 8 + 1))) != RA_OK)
+        goto done;
+    memset(b.data, 0, max / 8 + 1);
+    b.data[0] = (char)0x80;
+    for (size_t i = 0; i < n; i++)
+        b.data[codes[i] / 8] |= (char)(0x80u >> (codes[i] % 8));
+    b.len = max / 8 + 1;
+    if ((st = stream_set(pdf, f->cidset, b.data, b.len)) != RA_OK)
+        goto done;
+
     /* W: [first [w w ...] first [w ...] ...] for runs of used CIDs. */
     HPDF_Array w = HPDF_Array_New(mm);
     if (!w || (st = hp(pdf, HPDF_Dict_Add(f->cidfont, "W", w))) != RA_OK) {
@@ -2196,6 +2431,431 @@ done:
     return st;
 }
 
+/* --- Attachments --- */
+
+/* Returns 1 when mime is a plausible MIME type: printable ASCII with one
+ * '/', no spaces, short enough for a PDF name. */
+static int plain_mime(const char *mime)
+{
+    size_t n = 0, slashes = 0;
+    for (; mime && mime[n]; n++) {
+        unsigned char c = (unsigned char)mime[n];
+        if (c <= 0x20 || c >= 0x7F || n >= 100)
+            return 0;
+        slashes += c == '/';
+    }
+    return n > 0 && slashes == 1;
+}
+
+ra_status_t ra_pdf_attach(ra_pdf_t *pdf, const char *name, const char *mime,
+                          const char *desc, const void *data, size_t len)
+{
+    HPDF_MMgr mm;
+    ra_buf_t clean = RA_BUF_INIT, ascii = RA_BUF_INIT;
+    ra_status_t st;
+    if (pdf->err)
+        return RA_ERR_PDF;
+    mm = pdf->doc->mmgr;
+    if (pdf->conformance == RA_PDF_PDFA_1B)
+        return fail_msg(pdf, "PDF/A-1 forbids embedded files");
+    if (!plain_mime(mime))
+        return fail_msg(pdf, "attachment MIME type is not type/subtype");
+    if (len > 0x7FFFFFFF)
+        return fail_msg(pdf, "attachment larger than 2 GiB");
+    const char *base = name ? strrchr(name, '/') : NULL;
+    base = base ? base + 1 : name ? name : "";
+    if (!*base)
+        return fail_msg(pdf, "attachment without a file name");
+    if ((st = keep(pdf, clean_text(base, &clean))) != RA_OK)
+        goto done;
+    /* /F for old readers: the name in ASCII; /UF: in full. */
+    for (const char *c = ra_buf_str(&clean); *c && st == RA_OK; c++)
+        st = ra_buf_putc(&ascii, (*c > 0x20 && *c < 0x7F && *c != '\\')
+                                     ? *c
+                                     : '_');
+    /* The name tree's key: the UTF-16BE text string of /UF. */
+    ra_buf_t key = RA_BUF_INIT;
+    if (st == RA_OK)
+        st = utf16_text(ra_buf_str(&clean), &key);
+    if ((st = keep(pdf, st)) != RA_OK)
+        goto done;
+    for (size_t i = 0; i < pdf->natt; i++)
+        if (pdf->att[i].key_bytes.len == key.len &&
+            memcmp(pdf->att[i].key_bytes.data, key.data, key.len) == 0) {
+            ra_buf_free(&key);
+            st = fail_msg(pdf, "two attachments with the same name");
+            goto done;
+        }
+    if (pdf->natt == pdf->cap_att) {
+        size_t cap = pdf->cap_att ? pdf->cap_att * 2 : 4;
+        attach_t *a = realloc(pdf->att, cap * sizeof *a);
+        if (!a) {
+            ra_buf_free(&key);
+            st = keep(pdf, RA_ERR_NOMEM);
+            goto done;
+        }
+        pdf->att = a;
+        pdf->cap_att = cap;
+    }
+    attach_t *a = &pdf->att[pdf->natt++];
+    memset(a, 0, sizeof *a);
+    a->key_bytes = key; /* owned by the attachment from here */
+    ra_sha256(data, len, a->sha256);
+
+    /* The embedded file stream: type, size and MD5 checksum, no dates. */
+    unsigned char md5[16];
+    ra_md5(data, len, md5);
+    HPDF_Dict file = HPDF_DictStream_New(mm, pdf->doc->xref);
+    HPDF_Dict params = HPDF_Dict_New(mm);
+    HPDF_Dict ef = HPDF_Dict_New(mm);
+    HPDF_Binary sum = HPDF_Binary_New(mm, md5, sizeof md5);
+    HPDF_String f = HPDF_String_New(mm, ra_buf_str(&ascii), NULL);
+    HPDF_Binary uf = HPDF_Binary_New(mm, (HPDF_BYTE *)key.data,
+                                     (HPDF_UINT)key.len);
+    a->spec = new_indirect(pdf);
+    HPDF_Binary d = desc ? text_string(pdf, desc) : NULL;
+    if (!file || !params || !ef || !sum || !f || !uf || !a->spec ||
+        (desc && !d) || pdf->err)
+        goto fail;
+    HPDF_STATUS s = HPDF_Dict_AddName(file, "Type", "EmbeddedFile");
+    s |= HPDF_Dict_AddName(file, "Subtype", mime);
+    s |= HPDF_Dict_AddNumber(params, "Size", (HPDF_INT32)len);
+    s |= HPDF_Dict_Add(params, "CheckSum", sum);
+    s |= HPDF_Dict_Add(file, "Params", params);
+    s |= HPDF_Dict_Add(ef, "F", file);
+    s |= HPDF_Dict_AddName(a->spec, "Type", "Filespec");
+    s |= HPDF_Dict_Add(a->spec, "F", f);
+    s |= HPDF_Dict_Add(a->spec, "UF", uf);
+    s |= HPDF_Dict_Add(a->spec, "EF", ef);
+    if (d)
+        s |= HPDF_Dict_Add(a->spec, "Desc", d);
+    if ((st = hp(pdf, s)) == RA_OK)
+        st = stream_set(pdf, file, data, len);
+    goto done;
+fail:
+    st = hp(pdf, HPDF_FAILD_TO_ALLOC_MEM);
+done:
+    ra_buf_free(&clean);
+    ra_buf_free(&ascii);
+    return st;
+}
+
+/* Orders attachments by name-tree key (byte order, as name trees are). */
+static int attach_cmp(const void *a, const void *b)
+{
+    const ra_buf_t *x = &((const attach_t *)a)->key_bytes;
+    const ra_buf_t *y = &((const attach_t *)b)->key_bytes;
+    int c = memcmp(x->data, y->data, x->len < y->len ? x->len : y->len);
+    return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+/* Lists the attachments in the catalog's EmbeddedFiles name tree (one
+ * leaf, keys sorted), rebuilt on every save. */
+static ra_status_t finish_attachments(ra_pdf_t *pdf)
+{
+    HPDF_MMgr mm = pdf->doc->mmgr;
+    HPDF_STATUS s = HPDF_OK;
+    if (pdf->natt == 0)
+        return RA_OK;
+    if (!pdf->att_names) {
+        HPDF_Dict names = HPDF_Dict_New(mm), tree = HPDF_Dict_New(mm);
+        pdf->att_names = HPDF_Array_New(mm);
+        if (!names || !tree || !pdf->att_names || pdf->err)
+            return hp(pdf, HPDF_FAILD_TO_ALLOC_MEM);
+        s |= HPDF_Dict_Add(pdf->doc->catalog, "Names", names);
+        s |= HPDF_Dict_Add(names, "EmbeddedFiles", tree);
+        s |= HPDF_Dict_Add(tree, "Names", pdf->att_names);
+        if (hp(pdf, s) != RA_OK)
+            return RA_ERR_PDF;
+    }
+    qsort(pdf->att, pdf->natt, sizeof *pdf->att, attach_cmp);
+    HPDF_Array_Clear(pdf->att_names);
+    for (size_t i = 0; i < pdf->natt && s == HPDF_OK; i++) {
+        attach_t *a = &pdf->att[i];
+        HPDF_Binary key = HPDF_Binary_New(mm, (HPDF_BYTE *)a->key_bytes.data,
+                                          (HPDF_UINT)a->key_bytes.len);
+        if (!key)
+            return hp(pdf, HPDF_FAILD_TO_ALLOC_MEM);
+        s |= HPDF_Array_Add(pdf->att_names, key);
+        s |= HPDF_Array_Add(pdf->att_names, a->spec);
+    }
+    return hp(pdf, s);
+}
+
+/* --- Archival metadata: XMP, output intent, /ID --- */
+
+/* Appends the XMP packet: the info dictionary's values (dc:title,
+ * dc:creator, dc:description, xmp:CreatorTool and dates, pdf:Keywords and
+ * pdf:Producer), the PDF/A identification and the caller's properties. */
+static ra_status_t build_xmp(const ra_pdf_t *pdf, ra_buf_t *x)
+{
+    static const struct {
+        int field;
+        const char *open, *close;
+    } dc[] = {
+        {INFO_TITLE, "<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">",
+         "</rdf:li></rdf:Alt></dc:title>\n"},
+        {INFO_AUTHOR, "<dc:creator><rdf:Seq><rdf:li>",
+         "</rdf:li></rdf:Seq></dc:creator>\n"},
+        {INFO_SUBJECT,
+         "<dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">",
+         "</rdf:li></rdf:Alt></dc:description>\n"},
+        {INFO_CREATOR, "<xmp:CreatorTool>", "</xmp:CreatorTool>\n"},
+        {INFO_KEYWORDS, "<pdf:Keywords>", "</pdf:Keywords>\n"},
+        {INFO_PRODUCER, "<pdf:Producer>", "</pdf:Producer>\n"},
+    };
+    ra_status_t st = ra_buf_puts(
+        x, "<?xpacket begin=\"\xEF\xBB\xBF\""
+           " id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
+           "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
+           "<rdf:RDF\n"
+           " xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
+           "<rdf:Description rdf:about=\"\"\n"
+           " xmlns:dc=\"http://purl.org/dc/elements/1.1/\"\n"
+           " xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\"\n"
+           " xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">\n"
+           "<dc:format>application/pdf</dc:format>\n");
+    for (size_t i = 0; i < sizeof dc / sizeof dc[0] && st == RA_OK; i++) {
+        if (!pdf->has_info[dc[i].field])
+            continue;
+        st = ra_buf_puts(x, dc[i].open);
+        if (st == RA_OK)
+            st = xml_escape(x, ra_buf_str(&pdf->info[dc[i].field]));
+        if (st == RA_OK)
+            st = ra_buf_puts(x, dc[i].close);
+    }
+    if (st == RA_OK && pdf->xmp_date[0])
+        st = ra_buf_printf(x, "<xmp:CreateDate>%s</xmp:CreateDate>\n"
+                              "<xmp:ModifyDate>%s</xmp:ModifyDate>\n",
+                           pdf->xmp_date, pdf->xmp_date);
+    if (st == RA_OK)
+        st = ra_buf_puts(x, "</rdf:Description>\n");
+    if (st == RA_OK && pdf->conformance == RA_PDF_PDFA_1B)
+        st = ra_buf_puts(x, "<rdf:Description rdf:about=\"\"\n"
+                            " xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/"
+                            "id/\">\n"
+                            "<pdfaid:part>1</pdfaid:part>\n"
+                            "<pdfaid:conformance>B</pdfaid:conformance>\n"
+                            "</rdf:Description>\n");
+    if (st == RA_OK)
+        st = ra_buf_append(x, pdf->xmp_schema.data, pdf->xmp_schema.len);
+    if (st == RA_OK)
+        st = ra_buf_append(x, pdf->xmp_props.data, pdf->xmp_props.len);
+    if (st == RA_OK)
+        st = ra_buf_puts(x, "</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"w\"?>");
+    return st;
+}
+
+/* Number of points of the ICC profile's tone curves: enough for sRGB to
+ * within 1e-4 with linear interpolation, and few, because a reader that
+ * colour-manages inverts the curves per page at a cost proportional to
+ * their length (poppler with lcms2 spent 50 ms a page on the 1024-point
+ * curves of Debian's sRGB.icc). */
+#define ICC_TRC_POINTS 64
+
+/* Appends an ICC tag header: type signature and four reserved bytes. */
+static ra_status_t icc_type(ra_buf_t *b, const char *sig)
+{
+    ra_status_t st = ra_buf_append(b, sig, 4);
+    return st == RA_OK ? ra_buf_append(b, "\0\0\0\0", 4) : st;
+}
+
+/* Appends a big-endian 32-bit word. */
+static ra_status_t icc_u32(ra_buf_t *b, uint32_t v)
+{
+    unsigned char w[4];
+    put32(w, v);
+    return ra_buf_append(b, (char *)w, 4);
+}
+
+/* Appends an XYZType of the given tristimulus values (s15Fixed16). */
+static ra_status_t icc_xyz(ra_buf_t *b, double x, double y, double z)
+{
+    ra_status_t st = icc_type(b, "XYZ ");
+    double v[3] = {x, y, z};
+    for (int i = 0; i < 3 && st == RA_OK; i++)
+        st = icc_u32(b, (uint32_t)(int32_t)lround(v[i] * 65536.0));
+    return st;
+}
+
+/* Builds the output intent's profile: sRGB (IEC 61966-2.1) as an ICC
+ * version 2.1 RGB display profile, the primaries adapted to D50 (Bradford)
+ * as the PCS requires, the tone curve sampled at ICC_TRC_POINTS points and
+ * shared by the three channels. Our own, so no profile file is needed. */
+static ra_status_t build_srgb_icc(ra_buf_t *b)
+{
+    static const char desc[] = "sRGB IEC61966-2.1";
+    static const char cprt[] = "No copyright, use freely";
+    enum { NTAGS = 9, HDR = 128 + 4 + 12 * NTAGS };
+    /* Tag data, in order: desc, cprt, wtpt, rXYZ, gXYZ, bXYZ, TRC. */
+    ra_buf_t d = RA_BUF_INIT;
+    uint32_t off[7], len[7];
+    ra_status_t st = RA_OK;
+    for (int t = 0; t < 7 && st == RA_OK; t++) {
+        off[t] = HDR + (uint32_t)d.len;
+        switch (t) {
+        case 0: /* textDescriptionType: ASCII, empty Unicode and Script */
+            st = icc_type(&d, "desc");
+            if (st == RA_OK)
+                st = icc_u32(&d, sizeof desc);
+            if (st == RA_OK)
+                st = ra_buf_append(&d, desc, sizeof desc);
+            for (int k = 0; k < 4 + 4 + 2 + 1 + 67 && st == RA_OK; k++)
+                st = ra_buf_putc(&d, 0);
+            break;
+        case 1:
+            st = icc_type(&d, "text");
+            if (st == RA_OK)
+                st = ra_buf_append(&d, cprt, sizeof cprt);
+            break;
+        case 2: /* media white point: D50, as the colorants are adapted */
+            st = icc_xyz(&d, 0.9642, 1.0, 0.8249);
+            break;
+        case 3:
+            st = icc_xyz(&d, 0.4360747, 0.2225045, 0.0139322);
+            break;
+        case 4:
+            st = icc_xyz(&d, 0.3850649, 0.7168786, 0.0971045);
+            break;
+        case 5:
+            st = icc_xyz(&d, 0.1430804, 0.0606169, 0.7141733);
+            break;
+        case 6: /* the sRGB transfer function, encoded value -> linear */
+            st = icc_type(&d, "curv");
+            if (st == RA_OK)
+                st = icc_u32(&d, ICC_TRC_POINTS);
+            for (int i = 0; i < ICC_TRC_POINTS && st == RA_OK; i++) {
+                double v = (double)i / (ICC_TRC_POINTS - 1);
+                double lin = v <= 0.04045 ? v / 12.92
+                                          : pow((v + 0.055) / 1.055, 2.4);
+                unsigned char e[2];
+                put16(e, (uint32_t)lround(lin * 65535.0));
+                st = ra_buf_append(&d, (char *)e, 2);
+            }
+            break;
+        }
+        len[t] = HDR + (uint32_t)d.len - off[t];
+        while (st == RA_OK && d.len % 4)
+            st = ra_buf_putc(&d, 0);
+    }
+    /* Header: size, version 2.1, display class, RGB data, XYZ PCS, a fixed
+     * date, 'acsp', perceptual intent, the D50 illuminant. */
+    unsigned char h[128];
+    memset(h, 0, sizeof h);
+    put32(h, (uint32_t)(HDR + d.len));
+    put32(h + 8, 0x02100000);
+    memcpy(h + 12, "mntrRGB XYZ ", 12);
+    put16(h + 24, 2026);
+    put16(h + 26, 1);
+    put16(h + 28, 1);
+    memcpy(h + 36, "acsp", 4);
+    put32(h + 68, 0x0000F6D6);
+    put32(h + 72, 0x00010000);
+    put32(h + 76, 0x0000D32D);
+    static const struct {
+        char sig[5];
+        int data;
+    } tags[NTAGS] = {{"desc", 0}, {"cprt", 1}, {"wtpt", 2},
+                     {"rXYZ", 3}, {"gXYZ", 4}, {"bXYZ", 5},
+                     {"rTRC", 6}, {"gTRC", 6}, {"bTRC", 6}};
+    if (st == RA_OK)
+        st = ra_buf_append(b, (char *)h, sizeof h);
+    if (st == RA_OK)
+        st = icc_u32(b, NTAGS);
+    for (int i = 0; i < NTAGS && st == RA_OK; i++) {
+        st = ra_buf_append(b, tags[i].sig, 4);
+        if (st == RA_OK)
+            st = icc_u32(b, off[tags[i].data]);
+        if (st == RA_OK)
+            st = icc_u32(b, len[tags[i].data]);
+    }
+    if (st == RA_OK)
+        st = ra_buf_append(b, d.data, d.len);
+    ra_buf_free(&d);
+    return st;
+}
+
+/* Adds the sRGB output intent (the colours the pages use are DeviceRGB,
+ * which PDF/A accepts only with an RGB output intent). */
+static ra_status_t add_output_intent(ra_pdf_t *pdf)
+{
+    HPDF_MMgr mm = pdf->doc->mmgr;
+    HPDF_Dict icc = HPDF_DictStream_New(mm, pdf->doc->xref);
+    HPDF_Dict intent = HPDF_Dict_New(mm);
+    HPDF_Array intents = HPDF_Array_New(mm);
+    if (!icc || !intent || !intents || pdf->err)
+        return hp(pdf, HPDF_FAILD_TO_ALLOC_MEM);
+    const char *id = "sRGB IEC61966-2.1";
+    HPDF_STATUS s = HPDF_Dict_AddNumber(icc, "N", 3);
+    s |= HPDF_Dict_AddName(intent, "Type", "OutputIntent");
+    s |= HPDF_Dict_AddName(intent, "S", "GTS_PDFA1");
+    s |= HPDF_Dict_Add(intent, "OutputConditionIdentifier",
+                       HPDF_String_New(mm, id, NULL));
+    s |= HPDF_Dict_Add(intent, "RegistryName",
+                       HPDF_String_New(mm, "http://www.color.org", NULL));
+    s |= HPDF_Dict_Add(intent, "Info", HPDF_String_New(mm, id, NULL));
+    s |= HPDF_Dict_Add(intent, "DestOutputProfile", icc);
+    s |= HPDF_Array_Add(intents, intent);
+    s |= HPDF_Dict_Add(pdf->doc->catalog, "OutputIntents", intents);
+    if (hp(pdf, s) != RA_OK)
+        return RA_ERR_PDF;
+    ra_buf_t prof = RA_BUF_INIT;
+    ra_status_t st = keep(pdf, build_srgb_icc(&prof));
+    if (st == RA_OK)
+        st = stream_set(pdf, icc, prof.data, prof.len);
+    ra_buf_free(&prof);
+    return st;
+}
+
+/* Writes the XMP metadata stream (uncompressed, as PDF/A requires), the
+ * output intent (once) and the /ID: twice the first 16 bytes of SHA-256
+ * over the XMP packet, the page content and the attachments' digests, so
+ * that the same document gets the same ID and a different one another. */
+static ra_status_t finish_archival(ra_pdf_t *pdf)
+{
+    HPDF_MMgr mm = pdf->doc->mmgr;
+    ra_buf_t x = RA_BUF_INIT;
+    ra_status_t st;
+    if (!pdf->metadata) {
+        pdf->metadata = HPDF_DictStream_New(mm, pdf->doc->xref);
+        pdf->id = HPDF_Array_New(mm);
+        if (!pdf->metadata || !pdf->id || pdf->err)
+            return hp(pdf, HPDF_FAILD_TO_ALLOC_MEM);
+        HPDF_STATUS s = HPDF_Dict_AddName(pdf->metadata, "Type", "Metadata");
+        s |= HPDF_Dict_AddName(pdf->metadata, "Subtype", "XML");
+        s |= HPDF_Dict_Add(pdf->doc->catalog, "Metadata", pdf->metadata);
+        s |= HPDF_Dict_Add(pdf->doc->trailer, "ID", pdf->id);
+        if (hp(pdf, s) != RA_OK || add_output_intent(pdf) != RA_OK)
+            return RA_ERR_PDF;
+    }
+    if ((st = keep(pdf, build_xmp(pdf, &x))) != RA_OK)
+        goto done;
+    HPDF_Dict m = pdf->metadata;
+    HPDF_MemStream_FreeData(m->stream);
+    m->filter = HPDF_STREAM_FILTER_NONE;
+    m->write_fn = NULL;
+    if ((st = hp(pdf, HPDF_Stream_Write(m->stream, (HPDF_BYTE *)x.data,
+                                        (HPDF_UINT)x.len))) != RA_OK)
+        goto done;
+
+    unsigned char digest[32];
+    ra_sha256_ctx_t ctx;
+    ra_sha256_init(&ctx);
+    ra_sha256_update(&ctx, x.data, x.len);
+    for (size_t i = 0; i < pdf->npages; i++)
+        ra_sha256_update(&ctx, pdf->pages[i].content.data,
+                         pdf->pages[i].content.len);
+    for (size_t i = 0; i < pdf->natt; i++)
+        ra_sha256_update(&ctx, pdf->att[i].sha256, 32);
+    ra_sha256_final(&ctx, digest);
+    HPDF_Array_Clear(pdf->id);
+    st = hp(pdf, HPDF_Array_Add(pdf->id, HPDF_Binary_New(mm, digest, 16)) |
+                     HPDF_Array_Add(pdf->id, HPDF_Binary_New(mm, digest, 16)));
+done:
+    ra_buf_free(&x);
+    return st;
+}
+
 ra_status_t ra_pdf_save(ra_pdf_t *pdf, ra_buf_t *out)
 {
     ra_status_t st;
@@ -2219,6 +2879,9 @@ ra_status_t ra_pdf_save(ra_pdf_t *pdf, ra_buf_t *out)
                              pg->content.len)) != RA_OK)
             return st;
     }
+    if ((st = finish_attachments(pdf)) != RA_OK ||
+        (st = finish_archival(pdf)) != RA_OK)
+        return st;
     if (hp(pdf, HPDF_SaveToStream(pdf->doc)) != RA_OK)
         return RA_ERR_PDF;
     HPDF_UINT32 size = HPDF_GetStreamSize(pdf->doc);

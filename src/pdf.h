@@ -15,10 +15,19 @@
  * each font has a CMapType 2 ToUnicode map of the codes drawn, so text
  * extracts intact (pdftotext).
  *
+ * Archival: by default the document is PDF/A-1b (ISO 19005-1, level B):
+ * PDF 1.4, an XMP metadata stream (uncompressed) that repeats the document
+ * information and claims pdfaid part 1 conformance B, an sRGB output intent
+ * (an ICC v2 profile built in, 0.6 KB), a /CIDSet per font subset,
+ * direct destinations, printable annotations, and a trailer /ID. With
+ * RA_PDF_PLAIN the file has all of that except the claim, and may carry
+ * embedded files (which PDF/A-1 forbids).
+ *
  * Errors: the first error (libharu's or ours) is recorded and makes the
  * document unusable; every later call returns RA_ERR_PDF and
  * ra_pdf_errmsg() says what went wrong. Output is deterministic: same
- * calls, same bytes (no clock, no randomness, no /ID).
+ * calls, same bytes (no clock, no randomness; the /ID is a digest of the
+ * metadata, the page content and the attachments).
  */
 #ifndef RA_PDF_H
 #define RA_PDF_H
@@ -60,6 +69,12 @@ typedef struct {
 typedef void (*ra_pdf_glyph_fn)(void *ctx, uint32_t cp, ra_face_t face,
                                 const char *what);
 
+/* What the document claims to conform to. */
+typedef enum {
+    RA_PDF_PDFA_1B = 0, /* PDF/A-1b; ra_pdf_attach is refused */
+    RA_PDF_PLAIN        /* PDF 1.4, no PDF/A claim; attachments allowed */
+} ra_pdf_conformance_t;
+
 typedef struct {
     /* Directory holding the font files; NULL: RA_PDF_FONT_DIR. */
     const char *font_dir;
@@ -70,10 +85,19 @@ typedef struct {
      * ("readyaudit: warning: U+1F600 drawn as U+FFFD: outside the BMP"). */
     ra_pdf_glyph_fn on_glyph;
     void *glyph_ctx;
+    /* PDF/A-1b (the zero value) or plain. */
+    ra_pdf_conformance_t conformance;
     /* When not NULL, ra_pdf_new appends why it failed (e.g. "cannot open
      * /x/DejaVuSans.ttf: No such file or directory"). */
     ra_buf_t *errmsg;
 } ra_pdf_options_t;
+
+/* A property of the caller's own XMP schema (see ra_pdf_info_t). */
+typedef struct {
+    const char *name;        /* ASCII letters and digits: "reportId" */
+    const char *value;       /* UTF-8 text */
+    const char *description; /* what it means, for the PDF/A extension schema */
+} ra_pdf_xmp_prop_t;
 
 /* Document metadata. NULL strings are left out. */
 typedef struct {
@@ -86,6 +110,15 @@ typedef struct {
     /* Creation (and modification) date, seconds since 1970-01-01 UTC,
      * written as UTC; negative: no date. Never taken from the clock. */
     int64_t created;
+    /* Optional text properties in the caller's own XMP namespace, written
+     * to the XMP metadata with the PDF/A extension schema that declares
+     * them. xmp_prefix (ASCII letters) and xmp_namespace (a URI) are
+     * required when nxmp_props > 0; xmp_schema names the schema. */
+    const char *xmp_schema;
+    const char *xmp_namespace;
+    const char *xmp_prefix;
+    const ra_pdf_xmp_prop_t *xmp_props;
+    size_t nxmp_props;
 } ra_pdf_info_t;
 
 /* Page label numbering styles (what a viewer shows as the page number). */
@@ -109,7 +142,9 @@ void ra_pdf_free(ra_pdf_t *pdf);
 /* Returns a description of the first error, or "" when none occurred. */
 const char *ra_pdf_errmsg(const ra_pdf_t *pdf);
 
-/* Sets the document information dictionary (copies the strings). */
+/* Sets the document information dictionary and the XMP metadata that
+ * repeats it (copies the strings). Control characters become spaces and
+ * malformed UTF-8 U+FFFD, in both alike. */
 ra_status_t ra_pdf_set_info(ra_pdf_t *pdf, const ra_pdf_info_t *info);
 
 /* Appends a page of the given size and makes it the current page. */
@@ -182,6 +217,14 @@ ra_status_t ra_pdf_link(ra_pdf_t *pdf, double x, double y, double w, double h,
 
 /* --- Document structure --- */
 
+/* Embeds data[0..len) as a file attachment named name (UTF-8; its base
+ * name is used), of MIME type mime (e.g. "application/xml"), described by
+ * desc (NULL: none), listed in the document's EmbeddedFiles name tree.
+ * Stored Flate-compressed with /Params /Size and /CheckSum (MD5) and no
+ * dates. Refused (RA_ERR_PDF) in a PDF/A document. Copies the data. */
+ra_status_t ra_pdf_attach(ra_pdf_t *pdf, const char *name, const char *mime,
+                          const char *desc, const void *data, size_t len);
+
 /* Adds a bookmark titled title (UTF-8) pointing to y on page (0-based);
  * parent is the id of an earlier bookmark or -1 for the top level. Stores
  * its id (>= 0) in *id when id is not NULL. Entries open collapsed except
@@ -195,9 +238,10 @@ ra_status_t ra_pdf_page_label(ra_pdf_t *pdf, size_t first,
                               const char *prefix);
 
 /* Appends the complete PDF file to out (the caller writes it to disk).
- * Writes the ToUnicode maps, glyph widths and CIDToGIDMap for the code
- * points actually drawn; compressed (Flate). May be called more than once;
- * the document stays usable. */
+ * Writes the ToUnicode maps, glyph widths, CIDToGIDMap and CIDSet for the
+ * code points actually drawn; compressed (Flate); then the XMP metadata,
+ * the output intent and the /ID. May be called more than once; the
+ * document stays usable. */
 ra_status_t ra_pdf_save(ra_pdf_t *pdf, ra_buf_t *out);
 
 #endif

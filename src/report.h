@@ -25,6 +25,8 @@ typedef struct {
     int64_t created;           /* document date, seconds since the epoch (UTC) */
     const char *record_data;   /* the record's bytes, embedded with attach_source */
     size_t record_len;
+    /* Embed the record (its bytes must hash to record->sha256). The report is
+     * then not PDF/A (PDF/A-1 forbids attachments) and says so; else PDF/A-1b. */
     bool attach_source;
     ra_diag_sink_t *sink;      /* warnings: glyphs drawn as replacements */
 } ra_report_input_t;

@@ -2,10 +2,15 @@
 #ifndef RA_VERIFY_H
 #define RA_VERIFY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "buf.h"
 #include "status.h"
+
+/* The XMP namespace of the integrity data (ra:reportId, ra:recordSha256,
+ * ra:checklistSha256, ra:templateSha256, ra:tool). */
+#define RA_XMP_NAMESPACE "urn:readyaudit:report:1"
 
 /* What a report says it was made from. */
 typedef struct {
@@ -28,5 +33,13 @@ ra_status_t ra_integrity_format(const ra_integrity_t *it, ra_buf_t *out);
 ra_status_t ra_integrity_read(const char *pdf, size_t len, ra_integrity_t *out);
 /* Same, reading the file first. */
 ra_status_t ra_integrity_read_file(const char *path, ra_integrity_t *out);
+
+/* Finds the first embedded file (a /Type /EmbeddedFile stream, Flate or
+ * unfiltered) in a PDF's bytes, sets *found, and puts its content in out
+ * (cleared first). RA_OK with *found false when there is none;
+ * RA_ERR_INVALID when it is damaged or its size differs from its
+ * /Params /Size; RA_ERR_LIMIT when it exceeds max bytes. */
+ra_status_t ra_embedded_read(const char *pdf, size_t len, size_t max, ra_buf_t *out,
+                             bool *found);
 
 #endif

@@ -418,10 +418,12 @@ int main(int argc, char **argv)
         return 1;
     }
     demo_t d = {"ACME Support Assistant — ACME GmbH", "ACME-CHAT-2026Q4-7f3a9c"};
-    ra_pdf_info_t info = {"LLMOps readiness audit: ACME Support Assistant",
-                          "Zoë Müller", "Production-readiness assessment",
-                          "LLMOps, readiness, audit", "readyaudit 0.1.0",
-                          NULL, 1795651200};
+    ra_pdf_info_t info = {.title = "LLMOps readiness audit: ACME Support Assistant",
+                          .author = "Zoë Müller",
+                          .subject = "Production-readiness assessment",
+                          .keywords = "LLMOps, readiness, audit",
+                          .creator = "readyaudit 0.1.0",
+                          .created = 1795651200};
     ra_layout_options_t opt;
     ra_layout_options_default(&opt);
     opt.header = header;
