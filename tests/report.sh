@@ -379,7 +379,7 @@ end
 # ------------------------------------------------------------------ stress
 
 # A regulated record made heavy: 2,000-character notes, 300 evidence items on
-# one result, a 400-character word, long names, RTL override, combining marks,
+# one result, a 400- and a 10,000-character word, long names, RTL override, combining marks,
 # emoji, CJK, C1 controls and other characters XML allows, PDF syntax in text,
 # lines of white space.
 cat >"$tmp/stress.py" <<'EOF'
@@ -395,6 +395,7 @@ CJK = "\u4E2D\u6587\u6D4B\u8BD5\u3001\u65E5\u672C\u8A9E"
 CONTROLS = "\u0085\u0080\u009F\u007F\u200B\u200D\u2028\uFEFF\uFFFD"
 PDF_SYNTAX = ") >> endstream endobj (\\) \\\\ %%EOF /Type /Page << >> [ ] trailer"
 WORD = "W" * 50 + "".join(chr(0x61 + i % 26) for i in range(350))
+WORD10K = "".join(chr(0x41 + i % 26) for i in range(10000))
 LONG_NAME = "Maximiliane-Alexandra Wolkenstein-Trostberg-Ødegård-Παπαδοπούλου-Соколова"
 
 def esc(s):
@@ -419,7 +420,8 @@ sub(r'(<result check="PM-01" status="pass">)', lambda m: m.group(1) + "".join(
     '\n      <evidence kind="note">Evidence item %d: %s</evidence>'
     % (i, esc(PDF_SYNTAX if i % 3 == 0 else "log export " + CJK)) for i in range(300)))
 sub(r'(<result check="PM-06" status="partial">.*?<note>)[^<]*(</note>)',
-    lambda m: m.group(1) + esc(note(2000)) + " " + WORD + "\n   \n\t\t\n      \n&#9;&#13;&#10; end" + m.group(2),
+    lambda m: m.group(1) + esc(note(2000)) + " " + WORD + " " + WORD10K +
+    "\n   \n\t\t\n      \n&#9;&#13;&#10; end" + m.group(2),
     flags=re.S)
 sub(r"<note>((?!Stress note)[^<])*</note>", lambda m: "<note>%s</note>" % esc(note(2000)), count=0)
 sub(r'(<remediation owner=")[^"]*(" due="[^"]*">)([^<]*)',
