@@ -376,6 +376,38 @@ cmp -s "$tmp/keep.orig" "$tmp/atomic/keep.pdf" && problem "the target was not re
 [ -n "$(leftovers "$tmp/atomic")" ] && problem "temporary files left:" "$(leftovers "$tmp/atomic")"
 end
 
+# Killed at random moments while replacing a report, a run leaves either the
+# old file or the complete new one: never a part of either.
+begin "a report killed at random moments leaves the old or the new file"
+mkdir -p "$tmp/kill"
+NEW=samples/regulated-credit-advisor.xml
+"$RA" report -q samples/mvp-support-bot.xml -o "$tmp/kill/old.pdf" &&
+    "$RA" report -q "$NEW" -o "$tmp/kill/new.pdf" || problem "could not make the two reports"
+i=0
+seen_old=0
+seen_new=0
+while [ $i -lt 20 ]; do
+    cp "$tmp/kill/old.pdf" "$tmp/kill/target.pdf"
+    "$RA" report -q "$NEW" -o "$tmp/kill/target.pdf" &
+    pid=$!
+    sleep "0.0$(( (i * 7) % 10 ))$(( (i * 3) % 10 ))"
+    kill -9 "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    if cmp -s "$tmp/kill/target.pdf" "$tmp/kill/old.pdf"; then
+        seen_old=$((seen_old + 1))
+    elif cmp -s "$tmp/kill/target.pdf" "$tmp/kill/new.pdf"; then
+        seen_new=$((seen_new + 1))
+    else
+        problem "after a kill at try $i the target is neither the old nor the new report"
+    fi
+    i=$((i + 1))
+done
+[ $((seen_old + seen_new)) -eq 20 ] || problem "old $seen_old + new $seen_new is not 20"
+# Kills from 0 to 99 ms land both before and after the rename.
+[ "$seen_old" -gt 0 ] && [ "$seen_new" -gt 0 ] ||
+    problem "the kills did not land on both sides of the rename (old $seen_old, new $seen_new)"
+end
+
 # ------------------------------------------------------------------ stress
 
 # A regulated record made heavy: 2,000-character notes, 300 evidence items on
