@@ -319,6 +319,10 @@ ra_status_t ra_report_render(const ra_report_input_t *in, ra_buf_t *out)
         st = section_fns[in->tmpl->sections[i]](&r);
     if (st == RA_OK)
         st = ra_layout_finish(r.lo);
+    /* Page labels agree with the footers' "Page X of Y", so a viewer's page
+     * box and the printed page number are the same. */
+    if (st == RA_OK)
+        st = ra_pdf_page_label(r.pdf, 0, RA_LABEL_DECIMAL, 1, NULL);
     if (st == RA_OK)
         st = ra_pdf_save(r.pdf, out);
     if (st != RA_OK && in->sink)

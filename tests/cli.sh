@@ -382,6 +382,26 @@ end
 
 # libxml2's duplicate-attribute check is quadratic: 100,000 attributes would
 # take minutes, so they are refused before parsing.
+# Reading by file name, libxml2 would inflate gzip silently (a small file can
+# unpack to gigabytes); readyaudit reads the bytes itself and refuses them.
+begin "validate a gzip-compressed record"
+gzip -c samples/mvp-support-bot.xml >"$tmp/packed.xml"
+run validate "$tmp/packed.xml"
+expect_rc 3
+expect_first_line err "$tmp/packed.xml:1: error: file contains a NUL byte (binary data or UTF-16/32 text); records must be UTF-8 XML"
+end
+
+# A template's logo must stay inside the template's directory.
+begin "report --template whose logo path leaves its directory"
+mkdir -p "$tmp/tpl/sub"
+cp templates/example-logo.png "$tmp/logo-outside.png"
+sed 's|src="example-logo.png"|src="sub/../../logo-outside.png"|' templates/branded-report.xml >"$tmp/tpl/t.xml"
+run report samples/mvp-support-bot.xml --template "$tmp/tpl/t.xml" -o "$tmp/tpl/out.pdf"
+expect_rc 3
+expect_first_line err "$tmp/tpl/t.xml:7: error: logo 'sub/../../logo-outside.png' is not a readable file inside the template's directory"
+[ -e "$tmp/tpl/out.pdf" ] && problem "a report was written"
+end
+
 begin "validate an element with 100000 attributes"
 python3 -c "
 import sys
