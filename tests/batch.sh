@@ -19,64 +19,17 @@
 
 cd "$(dirname "$0")/.." || exit 2
 
-RA=$(pwd)/readyaudit
 JOBS=2
 # Generated records of the kill test, and how many times it is killed.
 NKILL_RECORDS=60
 NKILLS=3
 
-PY=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null)
-missing=
-[ -x "$RA" ] || missing="$missing ./readyaudit (run make)"
-[ -n "$PY" ] || missing="$missing python3"
-for t in qpdf pdffonts pdftotext setsid; do
-    command -v "$t" >/dev/null 2>&1 || missing="$missing $t"
-done
-if [ -n "$missing" ]; then
-    echo "FAIL: batch: missing:$missing"
-    echo "batch: 0 passed, 1 failed"
-    exit 1
-fi
-
-passed=0
-failed=0
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/readyaudit-batch.XXXXXX") || exit 2
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 130' INT TERM
-
-# Test one build throughout: a copy of the binary, reading its data (schemas,
-# templates) from this tree, so a rebuild while the suite runs (others at
-# work in the tree) cannot mix two builds' reports.
-cp "$RA" "$tmp/readyaudit" || exit 2
-RA=$tmp/readyaudit
-READYAUDIT_DATADIR=$(pwd)
-export READYAUDIT_DATADIR
+SUITE=batch
+. tests/lib.sh
+suite_start qpdf pdffonts pdftotext setsid
+RA=$(cd "$(dirname "$RA")" && pwd)/$(basename "$RA")
 
 # ------------------------------------------------------------------ harness
-
-# begin NAME: starts a case. Failed expectations collect in $why.
-begin() {
-    case_name=$(printf '%s\n' "$1" | sed "s|$tmp/|TMP/|g")
-    why=
-    [ "${V:-0}" = 1 ] && printf 'case: %s\n' "$case_name"
-    return 0
-}
-
-# problem LINE...: records a failed expectation of the current case.
-problem() {
-    why="$why$(printf '%s\n' "$@" | sed "s|$tmp/|TMP/|g; s/^/    /")
-"
-}
-
-# end: counts the current case, printing it when something failed.
-end() {
-    if [ -z "$why" ]; then
-        passed=$((passed + 1))
-    else
-        failed=$((failed + 1))
-        printf 'FAIL: %s\n%s' "$case_name" "$why"
-    fi
-}
 
 # run ARG...: runs readyaudit in $tmp; stdout in $tmp/out, stderr in
 # $tmp/err, status in $rc.
@@ -85,18 +38,7 @@ run() {
     rc=$?
 }
 
-excerpt() {
-    if [ -s "$1" ]; then
-        head -n "${2:-5}" "$1" | sed 's/^/  | /'
-    else
-        echo "  (empty)"
-    fi
-}
 
-expect_rc() {
-    [ "$rc" -eq "$1" ] && return
-    problem "exit code: expected $1, got $rc; stderr:" "$(excerpt "$tmp/err")"
-}
 
 # expect_summary DONE SKIPPED FAILED: stdout's last line is the batch summary
 # "N done, N skipped, N failed (N records...".
@@ -707,6 +649,5 @@ end
 
 # ------------------------------------------------------------------ total
 
-echo "batch: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+suite_end
 

@@ -28,7 +28,6 @@
 
 cd "$(dirname "$0")/.." || exit 2
 
-RA=${READYAUDIT:-./readyaudit}
 MINI="--checklist tests/fixtures/mini-checklist.xml"
 COND=tests/fixtures/mini-conditional.xml
 READY=tests/fixtures/mini-ready.xml
@@ -36,56 +35,11 @@ NOTREADY=tests/fixtures/mini-not-ready.xml
 # The warning every run over $COND prints: B-3 is a check of profile strict.
 COND_WARN="$COND:28: warning: check 'B-3' belongs to profile 'strict', above 'basic': its result is not scored"
 
-# What the suite needs; without it, one failed case says why.
-# python3 may be a slow wrapper (a pyenv shim): find the interpreter once.
-PY=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null)
-missing=
-[ -x "$RA" ] || missing="$missing ./readyaudit (run make)"
-[ -n "$PY" ] || missing="$missing python3"
-command -v xmllint >/dev/null 2>&1 || missing="$missing xmllint (libxml2-utils)"
-if [ -n "$missing" ]; then
-    echo "FAIL: cli: missing:$missing"
-    echo "cli: 0 passed, 1 failed"
-    exit 1
-fi
-
-passed=0
-failed=0
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/readyaudit-cli.XXXXXX") || exit 2
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 130' INT TERM
+SUITE=cli
+. tests/lib.sh
+suite_start xmllint
 
 # ------------------------------------------------------------------ harness
-
-# begin NAME: starts a case. Failed expectations collect in $why.
-begin() {
-    case_name=$(printf '%s\n' "$1" | sed "s|$tmp/|TMP/|g")
-    why=
-    [ "${V:-0}" = 1 ] && printf 'case: %s\n' "$case_name"
-    return 0
-}
-
-# problem LINE...: records a failed expectation of the current case.
-problem() {
-    why="$why$(printf '%s\n' "$@" | sed 's/^/    /')
-"
-}
-
-# end: counts the current case, printing it when something failed.
-end() {
-    if [ -z "$why" ]; then
-        passed=$((passed + 1))
-    else
-        failed=$((failed + 1))
-        printf 'FAIL: %s\n%s' "$case_name" "$why"
-    fi
-}
-
-# run ARG...: runs readyaudit; stdout in $tmp/out, stderr in $tmp/err, status in $rc.
-run() {
-    "$RA" "$@" >"$tmp/out" 2>"$tmp/err"
-    rc=$?
-}
 
 # run_env VAR=VALUE ARG...: the same with one more environment variable.
 run_env() {
@@ -93,20 +47,6 @@ run_env() {
     shift
     env "$run_var" "$RA" "$@" >"$tmp/out" 2>"$tmp/err"
     rc=$?
-}
-
-# A few lines of a file, indented, for failure reports.
-excerpt() {
-    if [ -s "$1" ]; then
-        head -n "${2:-5}" "$1" | sed 's/^/  | /'
-    else
-        echo "  (empty)"
-    fi
-}
-
-expect_rc() {
-    [ "$rc" -eq "$1" ] && return
-    problem "exit code: expected $1, got $rc; stderr:" "$(excerpt "$tmp/err")"
 }
 
 # visible FILE: the file with each CR shown as \r (CSV comparisons).
@@ -1232,5 +1172,4 @@ end
 
 # ------------------------------------------------------------------ total
 
-echo "cli: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+suite_end

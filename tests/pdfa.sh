@@ -26,22 +26,12 @@
 
 cd "$(dirname "$0")/.." || exit 2
 
-RA=${READYAUDIT:-./readyaudit}
 JARDIR=${PDFBOX_JARS:-/usr/share/java}
 JARS="pdfbox2 fontbox2 preflight xmpbox commons-logging javax.activation jaxb-api"
 
-PY=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null)
-missing=
-[ -x "$RA" ] || missing="$missing ./readyaudit (run make)"
-[ -n "$PY" ] || missing="$missing python3"
-for t in qpdf pdfinfo pdftotext pdffonts pdfdetach; do
-    command -v "$t" >/dev/null 2>&1 || missing="$missing $t"
-done
-if [ -n "$missing" ]; then
-    echo "FAIL: pdfa: missing:$missing"
-    echo "pdfa: 0 passed, 1 failed"
-    exit 1
-fi
+SUITE=pdfa
+. tests/lib.sh
+suite_start qpdf pdfinfo pdftotext pdffonts pdfdetach
 
 # Preflight: java and every jar, else its cases are skipped.
 CP=
@@ -55,56 +45,7 @@ for j in $JARS; do
     fi
 done
 
-passed=0
-failed=0
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/readyaudit-pdfa.XXXXXX") || exit 2
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 130' INT TERM
-
 # ------------------------------------------------------------------ harness
-
-# begin NAME: starts a case. Failed expectations collect in $why.
-begin() {
-    case_name=$(printf '%s\n' "$1" | sed "s|$tmp/|TMP/|g")
-    why=
-    [ "${V:-0}" = 1 ] && printf 'case: %s\n' "$case_name"
-    return 0
-}
-
-# problem LINE...: records a failed expectation of the current case.
-problem() {
-    why="$why$(printf '%s\n' "$@" | sed "s|$tmp/|TMP/|g; s/^/    /")
-"
-}
-
-# end: counts the current case, printing it when something failed.
-end() {
-    if [ -z "$why" ]; then
-        passed=$((passed + 1))
-    else
-        failed=$((failed + 1))
-        printf 'FAIL: %s\n%s' "$case_name" "$why"
-    fi
-}
-
-# run ARG...: runs readyaudit; stdout in $tmp/out, stderr in $tmp/err, status in $rc.
-run() {
-    "$RA" "$@" >"$tmp/out" 2>"$tmp/err"
-    rc=$?
-}
-
-excerpt() {
-    if [ -s "$1" ]; then
-        head -n "${2:-5}" "$1" | sed 's/^/  | /'
-    else
-        echo "  (empty)"
-    fi
-}
-
-expect_rc() {
-    [ "$rc" -eq "$1" ] && return
-    problem "exit code: expected $1, got $rc; stderr:" "$(excerpt "$tmp/err")"
-}
 
 # structure PDF [attached]: what qpdf's JSON shows of the archival parts, one
 # problem per line (nothing when all is well): PDF 1.4, /ID two equal 16-byte
@@ -342,5 +283,4 @@ else
     done
 fi
 
-echo "pdfa: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+suite_end

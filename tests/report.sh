@@ -25,85 +25,17 @@
 
 cd "$(dirname "$0")/.." || exit 2
 
-RA=./readyaudit
 GOLDEN="mvp-support-bot regulated-credit-advisor"
 # The layout's margins (src/layout.h: 20 mm) and how far a glyph box may
 # stray past them (pdftotext rounds boxes).
 MARGIN=56.69
 SLACK=0.5
 
-PY=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null)
-missing=
-[ -x "$RA" ] || missing="$missing ./readyaudit (run make)"
-[ -n "$PY" ] || missing="$missing python3"
-for t in qpdf pdffonts pdftotext pdfinfo; do
-    command -v "$t" >/dev/null 2>&1 || missing="$missing $t"
-done
-if [ -n "$missing" ]; then
-    echo "FAIL: report: missing:$missing"
-    echo "report: 0 passed, 1 failed"
-    exit 1
-fi
-
-passed=0
-failed=0
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/readyaudit-report.XXXXXX") || exit 2
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 130' INT TERM
-
-# Test one build throughout: a copy of the binary, reading its data (schemas,
-# templates) from this tree, so a rebuild while the suite runs (others at
-# work in the tree) cannot mix two builds' reports.
-cp "$RA" "$tmp/readyaudit" || exit 2
-RA=$tmp/readyaudit
-READYAUDIT_DATADIR=$(pwd)
-export READYAUDIT_DATADIR
+SUITE=report
+. tests/lib.sh
+suite_start qpdf pdffonts pdftotext pdfinfo
 
 # ------------------------------------------------------------------ harness
-
-# begin NAME: starts a case. Failed expectations collect in $why.
-begin() {
-    case_name=$(printf '%s\n' "$1" | sed "s|$tmp/|TMP/|g")
-    why=
-    [ "${V:-0}" = 1 ] && printf 'case: %s\n' "$case_name"
-    return 0
-}
-
-# problem LINE...: records a failed expectation of the current case.
-problem() {
-    why="$why$(printf '%s\n' "$@" | sed "s|$tmp/|TMP/|g; s/^/    /")
-"
-}
-
-# end: counts the current case, printing it when something failed.
-end() {
-    if [ -z "$why" ]; then
-        passed=$((passed + 1))
-    else
-        failed=$((failed + 1))
-        printf 'FAIL: %s\n%s' "$case_name" "$why"
-    fi
-}
-
-# run ARG...: runs readyaudit; stdout in $tmp/out, stderr in $tmp/err, status in $rc.
-run() {
-    "$RA" "$@" >"$tmp/out" 2>"$tmp/err"
-    rc=$?
-}
-
-# A few lines of a file, indented, for failure reports.
-excerpt() {
-    if [ -s "$1" ]; then
-        head -n "${2:-5}" "$1" | sed 's/^/  | /'
-    else
-        echo "  (empty)"
-    fi
-}
-
-expect_rc() {
-    [ "$rc" -eq "$1" ] && return
-    problem "exit code: expected $1, got $rc; stderr:" "$(excerpt "$tmp/err")"
-}
 
 expect_err_empty() {
     [ -s "$tmp/err" ] && problem "stderr: expected nothing, got:" "$(excerpt "$tmp/err")"
@@ -561,5 +493,4 @@ done
 
 # ------------------------------------------------------------------ total
 
-echo "report: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+suite_end

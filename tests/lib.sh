@@ -1,0 +1,86 @@
+# tests/lib.sh - the harness the shell suites share; sourced, not run.
+#
+#   SUITE=name; . tests/lib.sh; suite_start TOOL...
+#
+# suite_start checks that ./readyaudit (or $READYAUDIT) and every TOOL exist,
+# makes $tmp (removed on exit) and points $RA at a copy of the binary reading
+# its data from this tree, so a rebuild while the suite runs cannot mix two
+# builds. Cases are begin NAME / expectations / end; problem records a failed
+# expectation; suite_end prints the closing "NAME: N passed, N failed" line
+# and returns 1 when a case failed.
+
+RA=${READYAUDIT:-./readyaudit}
+# python3 may be a slow wrapper (a pyenv shim): find the interpreter once.
+PY=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null)
+passed=0
+failed=0
+
+suite_start() {
+    missing=
+    [ -x "$RA" ] || missing="$missing $RA (run make)"
+    [ -n "$PY" ] || missing="$missing python3"
+    for t in "$@"; do
+        command -v "$t" >/dev/null 2>&1 || missing="$missing $t"
+    done
+    if [ -n "$missing" ]; then
+        echo "FAIL: $SUITE: missing:$missing"
+        echo "$SUITE: 0 passed, 1 failed"
+        exit 1
+    fi
+    tmp=$(mktemp -d "${TMPDIR:-/tmp}/readyaudit-$SUITE.XXXXXX") || exit 2
+    trap 'rm -rf "$tmp"' EXIT
+    trap 'exit 130' INT TERM
+    cp "$RA" "$tmp/readyaudit" || exit 2
+    RA=$tmp/readyaudit
+    READYAUDIT_DATADIR=$(pwd)
+    export READYAUDIT_DATADIR
+}
+
+suite_end() {
+    echo "$SUITE: $passed passed, $failed failed"
+    [ "$failed" -eq 0 ]
+}
+
+# begin NAME: starts a case. Failed expectations collect in $why.
+begin() {
+    case_name=$(printf '%s\n' "$1" | sed "s|$tmp/|TMP/|g")
+    why=
+    [ "${V:-0}" = 1 ] && printf 'case: %s\n' "$case_name"
+    return 0
+}
+
+# problem LINE...: records a failed expectation of the current case.
+problem() {
+    why="$why$(printf '%s\n' "$@" | sed "s|$tmp/|TMP/|g; s/^/    /")
+"
+}
+
+# end: counts the current case, printing it when something failed.
+end() {
+    if [ -z "$why" ]; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        printf 'FAIL: %s\n%s' "$case_name" "$why"
+    fi
+}
+
+# run ARG...: runs readyaudit; stdout in $tmp/out, stderr in $tmp/err, status in $rc.
+run() {
+    "$RA" "$@" >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+}
+
+# excerpt FILE [N]: a few lines of a file, indented, for failure reports.
+excerpt() {
+    if [ -s "$1" ]; then
+        head -n "${2:-5}" "$1" | sed 's/^/  | /'
+    else
+        echo "  (empty)"
+    fi
+}
+
+expect_rc() {
+    [ "$rc" -eq "$1" ] && return
+    problem "exit code: expected $1, got $rc; stderr:" "$(excerpt "$tmp/err")"
+}
