@@ -2,36 +2,6 @@
  * exact diagnostics ("LINE: severity: message") a user sees. */
 #include "testutil.h"
 
-#include "score.h"
-
-typedef struct {
-    capture_t cap;
-    ra_loader_t *loader;
-    ra_checklist_t *cl;
-    ra_buf_t xml;
-} fixture_t;
-
-static int setup(void **state)
-{
-    fixture_t *f = calloc(1, sizeof *f);
-    capture_init(&f->cap);
-    if (ra_loader_new(".", &f->cap.sink, &f->loader) != RA_OK ||
-        ra_load_checklist(f->loader, "tests/fixtures/mini-checklist.xml", &f->cl) != RA_OK)
-        return -1;
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture_t *f = *state;
-    ra_checklist_free(f->cl);
-    ra_loader_free(f->loader);
-    ra_buf_free(&f->xml);
-    ra_buf_free(&f->cap.text);
-    free(f);
-    return 0;
-}
 
 /* Loads bytes as a record and, when that works, runs the semantic checks.
  * Returns the status; the diagnostics are in f->cap.text. */
@@ -244,5 +214,5 @@ int main(void)
         cmocka_unit_test(whitespace_collapsed),
         cmocka_unit_test(dates),
     };
-    return cmocka_run_group_tests_name("load", tests, setup, teardown);
+    return cmocka_run_group_tests_name("load", tests, fixture_setup, fixture_teardown);
 }

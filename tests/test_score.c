@@ -11,7 +11,6 @@
 
 #include <math.h>
 
-#include "score.h"
 
 #define EV "<evidence kind=\"ticket\" ref=\"T-1\"/>"
 #define PASS(id) "<result check=\"" id "\" status=\"pass\"/>\n"
@@ -21,41 +20,6 @@
 #define OWNER_OK "<approval name=\"O\" role=\"owner\" decision=\"approved\" date=\"2026-06-01\"/>"
 #define AUDITOR_OK "<approval name=\"Au\" role=\"auditor\" decision=\"approved\" date=\"2026-06-02\"/>"
 #define ALL_STRICT_EV PASS_EV("A-1") PASS_EV("A-2") PASS_EV("A-3") PASS_EV("B-1") PASS_EV("B-2")
-
-typedef struct {
-    capture_t cap;
-    ra_loader_t *loader;
-    ra_checklist_t *cl;
-    ra_record_t *rec;
-    ra_score_t *score;
-    ra_buf_t xml;
-} fixture_t;
-
-static int setup(void **state)
-{
-    fixture_t *f = calloc(1, sizeof *f);
-    capture_init(&f->cap);
-    if (ra_loader_new(".", &f->cap.sink, &f->loader) != RA_OK ||
-        ra_load_checklist(f->loader, "tests/fixtures/mini-checklist.xml", &f->cl) != RA_OK) {
-        fprintf(stderr, "%s", ra_buf_str(&f->cap.text));
-        return -1;
-    }
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture_t *f = *state;
-    ra_score_free(f->score);
-    ra_record_free(f->rec);
-    ra_checklist_free(f->cl);
-    ra_loader_free(f->loader);
-    ra_buf_free(&f->xml);
-    ra_buf_free(&f->cap.text);
-    free(f);
-    return 0;
-}
 
 /* Loads, checks and scores a record at the named profile (NULL: its own). */
 static const ra_score_t *score_at(fixture_t *f, const char *profile, const char *at,
@@ -430,5 +394,5 @@ int main(void)
         cmocka_unit_test(score_format),
         cmocka_unit_test(gap_priority),
     };
-    return cmocka_run_group_tests_name("score", tests, setup, teardown);
+    return cmocka_run_group_tests_name("score", tests, fixture_setup, fixture_teardown);
 }

@@ -15,6 +15,7 @@
 
 #include "buf.h"
 #include "load.h"
+#include "score.h"
 
 /* A sink that keeps every diagnostic as "LINE: severity: message\n". */
 typedef struct {
@@ -56,6 +57,44 @@ static void build_record(ra_buf_t *b, const char *checklist, const char *version
                   "<assessors><assessor name=\"A\" role=\"lead\"/></assessors>\n"
                   "<results>\n%s</results>\n<sign-off>%s</sign-off>\n</assessment>\n",
                   checklist, version, profile, results, signoff);
+}
+
+/* What every test over the mini checklist holds: the loader and checklist,
+ * and the record under test with its XML and score. */
+typedef struct {
+    capture_t cap;
+    ra_loader_t *loader;
+    ra_checklist_t *cl;
+    ra_record_t *rec;
+    ra_score_t *score;
+    ra_buf_t xml;
+} fixture_t;
+
+/* cmocka group set-up: loads tests/fixtures/mini-checklist.xml. */
+static int fixture_setup(void **state)
+{
+    fixture_t *f = calloc(1, sizeof *f);
+    capture_init(&f->cap);
+    if (ra_loader_new(".", &f->cap.sink, &f->loader) != RA_OK ||
+        ra_load_checklist(f->loader, "tests/fixtures/mini-checklist.xml", &f->cl) != RA_OK) {
+        fprintf(stderr, "%s", ra_buf_str(&f->cap.text));
+        return -1;
+    }
+    *state = f;
+    return 0;
+}
+
+static int fixture_teardown(void **state)
+{
+    fixture_t *f = *state;
+    ra_score_free(f->score);
+    ra_record_free(f->rec);
+    ra_checklist_free(f->cl);
+    ra_loader_free(f->loader);
+    ra_buf_free(&f->xml);
+    ra_buf_free(&f->cap.text);
+    free(f);
+    return 0;
 }
 
 #endif
