@@ -49,6 +49,9 @@ typedef struct {
     ra_diag_sink_t sink;
     ra_loader_t *loader;
     ra_opts_t opts;
+    /* Fonts read once for many reports (batch), or NULL: each report
+     * reads its own. Not owned. */
+    const struct ra_pdf_fonts *fonts;
 } ra_cli_t;
 
 /* Maps a status to its exit code. */

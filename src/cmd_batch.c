@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "hash.h"
 #include "manifest.h"
+#include "pdf.h"
 #include "seal.h"
 #include "verify.h"
 #include "version.h"
@@ -439,6 +440,7 @@ int ra_cmd_batch(ra_cli_t *cli)
     inputs_t all = {0}, in = {0};
     ra_checklist_t *cl = NULL;
     ra_template_t *tpl = NULL;
+    ra_pdf_fonts_t *fonts = NULL;
     ra_status_t st = RA_OK;
     int rc = RA_EXIT_OK;
     for (int i = 0; i < o->nargs && st == RA_OK; i++) {
@@ -480,6 +482,17 @@ int ra_cmd_batch(ra_cli_t *cli)
         goto done;
     }
 
+    /* What every worker needs is read here, once: the workers inherit it
+     * (the fonts and the schemas; checklist and template are loaded). If
+     * the fonts cannot be read, each worker tries and reports why. */
+    ra_pdf_options_t fo = {.font_dir = getenv("READYAUDIT_FONT_DIR")};
+    if (ra_pdf_fonts_new(&fo, &fonts) == RA_OK)
+        cli->fonts = fonts;
+    if ((st = ra_loader_preload(cli->loader)) != RA_OK) {
+        rc = ra_exit_code(st);
+        goto done;
+    }
+
     batch_t b = {cli, cl, tpl, o->output, o->force};
     progress_t pg = {isatty(STDERR_FILENO) != 0, o->quiet, in.n, 0, 0, 0, {0, 0}};
     clock_gettime(CLOCK_MONOTONIC, &pg.start);
@@ -512,6 +525,8 @@ done:
     free(in.paths);
     free(in.rows);
     json_decref(in.ids);
+    cli->fonts = NULL;
+    ra_pdf_fonts_free(fonts);
     ra_template_free(tpl);
     ra_checklist_free(cl);
     return rc;

@@ -84,6 +84,7 @@ ra_status_t ra_cli_report(ra_cli_t *cli, const ra_checklist_t *cl, const ra_temp
         .score = s,
         .tmpl = tpl,
         .font_dir = getenv("READYAUDIT_FONT_DIR"),
+        .fonts = cli->fonts,
         .created = document_date(rec),
         .record_data = src.data,
         .record_len = src.len,

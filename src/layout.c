@@ -345,6 +345,11 @@ void ra_layout_free(ra_layout_t *lo)
     free(lo);
 }
 
+double ra_layout_body_width(const ra_layout_t *lo)
+{
+    return lo->opt.page_width - lo->opt.margin_left - lo->opt.margin_right;
+}
+
 ra_style_t ra_layout_style(const ra_layout_t *lo)
 {
     ra_style_t st;
@@ -1002,13 +1007,10 @@ static void wr_clear(ra_layout_t *lo)
 
 /* --- Drawing (logged to the dump; nothing when measuring) --- */
 
-/* Logs and draws text with its baseline at (x, y). */
-static ra_status_t lo_text(ra_layout_t *lo, ra_face_t face, double size,
-                           ra_rgb_t color, double x, double y, const char *s,
-                           size_t len)
+/* Logs a text item to the dump: "text x y F size \"text as drawn\"". */
+static ra_status_t log_text(ra_layout_t *lo, ra_face_t face, double size,
+                            double x, double y, const char *s, size_t len)
 {
-    if (lo->dry || len == 0)
-        return RA_OK;
     ra_buf_t *d = &lo->dump;
     ra_status_t st = ra_buf_puts(d, "text ");
     if (st == RA_OK)
@@ -1037,6 +1039,17 @@ static ra_status_t lo_text(ra_layout_t *lo, ra_face_t face, double size,
     }
     if (st == RA_OK)
         st = ra_buf_puts(d, "\"\n");
+    return st;
+}
+
+/* Logs and draws text with its baseline at (x, y). */
+static ra_status_t lo_text(ra_layout_t *lo, ra_face_t face, double size,
+                           ra_rgb_t color, double x, double y, const char *s,
+                           size_t len)
+{
+    if (lo->dry || len == 0)
+        return RA_OK;
+    ra_status_t st = lo->opt.no_dump ? RA_OK : log_text(lo, face, size, x, y, s, len);
     if (st != RA_OK)
         return st;
     return ra_pdf_text(lo->pdf, face, size, color, x, y, s, len);
@@ -1046,6 +1059,8 @@ static ra_status_t lo_text(ra_layout_t *lo, ra_face_t face, double size,
 static ra_status_t log_item(ra_layout_t *lo, const char *kind,
                             const double *v, int n, const char *suffix)
 {
+    if (lo->opt.no_dump)
+        return RA_OK;
     ra_status_t st = ra_buf_puts(&lo->dump, kind);
     for (int i = 0; i < n && st == RA_OK; i++) {
         st = ra_buf_putc(&lo->dump, ' ');
@@ -1057,6 +1072,12 @@ static ra_status_t log_item(ra_layout_t *lo, const char *kind,
     if (st == RA_OK)
         st = ra_buf_putc(&lo->dump, '\n');
     return st;
+}
+
+/* Logs "page N" (1-based): the items after it are on that page. */
+static ra_status_t log_page(ra_layout_t *lo, size_t page)
+{
+    return lo->opt.no_dump ? RA_OK : ra_buf_printf(&lo->dump, "page %zu\n", page);
 }
 
 /* Logs and draws a rectangle. */
@@ -1159,7 +1180,7 @@ static ra_status_t new_page(ra_layout_t *lo)
         return st;
     lo->page = ra_pdf_page_count(lo->pdf) - 1;
     lo->npages++;
-    return ra_buf_printf(&lo->dump, "page %zu\n", lo->npages);
+    return log_page(lo, lo->npages);
 }
 
 /* Returns the space left on the page. */
@@ -2118,8 +2139,7 @@ static ra_status_t draw_contents(ra_layout_t *lo)
             continue;
         if (t->row_page != logged) { /* the dump says which page again */
             logged = t->row_page;
-            if ((st = ra_buf_printf(&lo->dump, "page %zu\n",
-                                    t->row_page + 1)) != RA_OK)
+            if ((st = log_page(lo, t->row_page + 1)) != RA_OK)
                 break;
         }
         const anchor_t *a = &lo->anchors.v[t->anchor - 1];
@@ -2261,7 +2281,7 @@ ra_status_t ra_layout_finish(ra_layout_t *lo)
     /* Watermark over each page's content, logged after all pages. */
     for (size_t p = 0; p < lo->npages && lo->watermark.len; p++) {
         if ((st = ra_pdf_use_page(lo->pdf, first_page + p)) != RA_OK ||
-            (st = ra_buf_printf(&lo->dump, "page %zu\n", p + 1)) != RA_OK ||
+            (st = log_page(lo, p + 1)) != RA_OK ||
             (st = draw_watermark(lo)) != RA_OK)
             return st;
     }
@@ -2308,21 +2328,18 @@ ra_status_t ra_layout_draw_line(ra_pdf_t *pdf, const ra_rect_t *box,
                                 ra_face_t face, double size, ra_rgb_t color,
                                 ra_align_t align, const char *text)
 {
-    ra_buf_t tmp = RA_BUF_INIT, copy = RA_BUF_INIT;
+    ra_buf_t tmp = RA_BUF_INIT;
     size_t len = strlen(text);
+    /* ellipsize returns text itself when it fits, else a copy in tmp */
     const char *s = ellipsize(pdf, &tmp, face, size, box->w, text, &len);
-    ra_status_t st = ra_buf_append(&copy, s, len);
-    if (st == RA_OK) {
-        double w = ra_pdf_text_width(pdf, face, size, copy.data, len);
-        double asc, desc;
-        ra_pdf_font_metrics(pdf, face, &asc, &desc);
-        double x = align == RA_ALIGN_RIGHT    ? box->x + box->w - w
-                   : align == RA_ALIGN_CENTER ? box->x + (box->w - w) / 2
-                                              : box->x;
-        double y = box->y + box->h / 2 + (asc + desc) / 2 * size;
-        st = ra_pdf_text(pdf, face, size, color, x, y, copy.data, len);
-    }
+    double w = ra_pdf_text_width(pdf, face, size, s, len);
+    double asc, desc;
+    ra_pdf_font_metrics(pdf, face, &asc, &desc);
+    double x = align == RA_ALIGN_RIGHT    ? box->x + box->w - w
+               : align == RA_ALIGN_CENTER ? box->x + (box->w - w) / 2
+                                          : box->x;
+    double y = box->y + box->h / 2 + (asc + desc) / 2 * size;
+    ra_status_t st = ra_pdf_text(pdf, face, size, color, x, y, s, len);
     ra_buf_free(&tmp);
-    ra_buf_free(&copy);
     return st;
 }

@@ -67,6 +67,9 @@ typedef struct {
     const char *watermark;
     ra_layout_page_fn header, footer; /* NULL: none */
     void *page_ctx;                   /* passed to header and footer */
+    /* Set: keep no dump (ra_layout_dump appends nothing), which saves a
+     * formatted line per item drawn; for callers that never read it. */
+    int no_dump;
 } ra_layout_options_t;
 
 /* Fills opt with the defaults (A4, 20 mm margins, 10 pt, navy accent). */
@@ -91,6 +94,10 @@ typedef struct {
     double space_after; /* gap below the block in points, default 0.6 em */
     int link;           /* anchor to link the text to; 0: none */
 } ra_style_t;
+
+/* Returns the width of the body column: the page less its left and right
+ * margins (what a custom block's box is wide). */
+double ra_layout_body_width(const ra_layout_t *lo);
 
 /* Returns the body text style of lo. */
 ra_style_t ra_layout_style(const ra_layout_t *lo);
@@ -297,7 +304,8 @@ ra_status_t ra_layout_anchor_page(const ra_layout_t *lo, int anchor,
  * toc-row/watermark: geometry), numbers with 2 decimals in C style. A
  * "page N" line (1-based) applies to the items after it; contents entries
  * and watermarks, drawn once all pages exist, come last under their own
- * "page N" lines. Header and footer callbacks' drawing is not included. */
+ * "page N" lines. Header and footer callbacks' drawing is not included.
+ * Empty when the options had no_dump set. */
 ra_status_t ra_layout_dump(const ra_layout_t *lo, ra_buf_t *out);
 
 /* Wraps text to width in face at size as paragraphs are wrapped and

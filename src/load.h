@@ -29,6 +29,9 @@ typedef struct ra_loader ra_loader_t;
  * sink (which must outlive the loader). Free with ra_loader_free. */
 ra_status_t ra_loader_new(const char *datadir, ra_diag_sink_t *sink, ra_loader_t **out);
 void ra_loader_free(ra_loader_t *ld);
+/* Loads every schema now rather than on first use (for a parent about to
+ * fork workers, which then share them instead of each parsing them). */
+ra_status_t ra_loader_preload(ra_loader_t *ld);
 
 /* Reads a whole file into buf (at most max bytes; larger is RA_ERR_LIMIT),
  * reporting failures to sink under the file's name. */

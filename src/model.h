@@ -188,6 +188,12 @@ typedef struct {
     const char *id, *version;
     const char *organisation;    /* NULL: the record's */
     const char *logo_path;       /* resolved path of a PNG inside the template's directory, or NULL */
+    /* The logo file's bytes (in the arena) when logo_path is set: a PNG the
+     * loader checked (opaque, 8 bits or fewer, not interlaced), and its size
+     * in pixels from its header. */
+    const unsigned char *logo_png;
+    size_t logo_len;
+    unsigned logo_width, logo_height;
     double accent[3];            /* RGB 0..1 */
     ra_page_size_t page_size;
     const char *confidentiality; /* optional */

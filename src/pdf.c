@@ -45,6 +45,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
+#ifdef RA_HAVE_LIBDEFLATE
+#include <libdeflate.h>
+#endif
 
 #include "hash.h"
 #include "text.h"
@@ -52,10 +55,17 @@
 #define FACE_FILE_MAX (64u << 20) /* refuse font files above 64 MiB */
 #define COMPOSITE_DEPTH_MAX 8     /* nesting limit for composite glyphs */
 #define TJ_CHARS_MAX 8000         /* characters per string in content */
+#define PAGE_CONTENT_INIT 8192    /* bytes first reserved for a page */
 #define PI 3.14159265358979323846
-/* zlib level of every stream we write: on the demo report level 3 costs
- * 12% fewer instructions than 6 for 2% more bytes. */
+/* Compression of every stream we write. zlib: level 3 costs 12% fewer
+ * instructions than 6 for 2% more bytes on the demo report, and memLevel 7
+ * (a 32K-entry hash) gives the same size as the default 8 and clears half
+ * the memory at each reset. With libdeflate (built with
+ * RA_HAVE_LIBDEFLATE), level 1 makes slightly smaller streams than zlib's
+ * level 3 in half the instructions. */
 #define STREAM_ZLEVEL 3
+#define STREAM_ZMEM 7
+#define STREAM_LIBDEFLATE_LEVEL 1
 
 static const char *const default_font_file[RA_FACE_COUNT] = {
     "DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf",
@@ -66,23 +76,37 @@ typedef struct {
     uint32_t off, len;
 } table_t;
 
-/* One face: the font file, our lookup tables, and its PDF objects. */
+/* One font file and our lookup tables: read-only once loaded, so that
+ * documents may share it (ra_pdf_fonts_t). */
 typedef struct {
     char *path;          /* owned */
     const char *name;    /* file name part of path */
     unsigned char *data; /* whole font file, mapped read-only; owned */
     size_t size;
-    table_t head, hhea, maxp, hmtx, loca, glyf, post, os2, cvt, fpgm, prep;
+    table_t head, hhea, maxp, hmtx, loca, glyf, post, os2;
     uint16_t upem, num_glyphs, num_hmetrics, weight;
     int loca_long, fixed_pitch;
     double ascent, descent, cap_height, italic_angle; /* per 1 pt */
     uint16_t *gid;   /* [65536] code point -> glyph, 0: missing; owned */
     uint16_t *width; /* [num_glyphs] advance in 1/1000 em; owned */
     uint32_t repl;   /* what missing characters become: U+FFFD or '?' */
-    uint8_t *used;   /* [8192] bitset of code points drawn; owned */
-    int alias;       /* earlier face loaded from the same file, or -1 */
+    uint16_t ascii_w[128]; /* advance of printable ASCII as drawn, 1/1000 em */
     ra_buf_t psname;       /* PostScript name */
     ra_buf_t missing_what; /* "not in font X.ttf" */
+} font_t;
+
+/* The four faces' fonts, loaded once. */
+struct ra_pdf_fonts {
+    font_t font[RA_FACE_COUNT];
+    int alias[RA_FACE_COUNT]; /* earlier face of the same file, or -1 */
+};
+
+/* One face in a document: its font, the code points drawn, its PDF
+ * objects. */
+typedef struct {
+    const font_t *ft;
+    uint8_t *used; /* [8192] bitset of code points drawn; owned */
+    int alias;     /* earlier face loaded from the same file, or -1 */
     /* PDF objects, created on first use and completed by ra_pdf_save. */
     HPDF_Dict type0, cidfont, desc, file, map, tounicode, cidset;
 } face_t;
@@ -102,7 +126,25 @@ typedef struct {
     int has_fill, has_stroke, dashed;
     ra_rgb_t fill, stroke;
     double line_width; /* -1: not set */
+    double leading;    /* TL, 0 at the start of a page as in PDF */
 } page_t;
+
+/* Text outlines drawn once as a form XObject and painted again wherever
+ * the same shape is drawn on a page of the same size (a watermark). */
+typedef struct {
+    ra_face_t face;
+    double size, x, y, angle, stroke_width, page_w, page_h;
+    ra_rgb_t color;
+    char *text; /* owned */
+    size_t len;
+    HPDF_Dict form; /* NULL: nothing to paint */
+} shape_t;
+
+/* The data of one stream, read by libharu as it writes the file. */
+typedef struct {
+    char *data; /* owned */
+    size_t len, pos;
+} blob_t;
 
 /* The document information entries, in the order of the XMP packet. */
 enum { INFO_TITLE, INFO_AUTHOR, INFO_SUBJECT, INFO_KEYWORDS, INFO_CREATOR,
@@ -129,6 +171,12 @@ struct ra_pdf {
     attach_t *att;
     size_t natt, cap_att;
     HPDF_Array att_names; /* the EmbeddedFiles name tree's /Names */
+    ra_buf_t xobject_digests; /* SHA-256 of each image and form, for /ID */
+    shape_t *shapes;
+    size_t nshapes, cap_shapes;
+    blob_t **blobs; /* every stream's data */
+    size_t nblobs, cap_blobs;
+    ra_pdf_fonts_t *own_fonts; /* when the options gave none */
     face_t face[RA_FACE_COUNT];
     page_t *pages;
     size_t npages, cap_pages, cur;
@@ -140,8 +188,13 @@ struct ra_pdf {
     int reported_invalid;
     HPDF_STATUS err, err_detail; /* first error */
     char errmsg[96];
+#ifdef RA_HAVE_LIBDEFLATE
+    struct libdeflate_compressor *z; /* reused for every stream */
+#else
     z_stream z; /* reused for every stream (deflateReset) */
     int z_ready;
+#endif
+    ra_buf_t zout; /* compressed output, reused */
 };
 
 /* --- Errors --- */
@@ -214,7 +267,7 @@ static void put32(unsigned char *p, uint32_t v)
 }
 
 /* Finds table tag in the font's directory; returns 0 when absent. */
-static int find_table(const face_t *f, const char *tag, table_t *t)
+static int find_table(const font_t *f, const char *tag, table_t *t)
 {
     uint16_t n = be16(f->data + 4);
     if (12 + 16 * (size_t)n > f->size)
@@ -235,7 +288,7 @@ static int find_table(const face_t *f, const char *tag, table_t *t)
 }
 
 /* Returns the byte range of glyph g in glyf via loca; 0 if malformed. */
-static int glyph_range(const face_t *f, uint32_t g, uint32_t *off,
+static int glyph_range(const font_t *f, uint32_t g, uint32_t *off,
                        uint32_t *len)
 {
     uint32_t a, b;
@@ -260,7 +313,7 @@ static int glyph_range(const face_t *f, uint32_t g, uint32_t *off,
 }
 
 /* Fills f->gid from a cmap format 4 subtable at p (n bytes). */
-static int cmap_format4(face_t *f, const unsigned char *p, size_t n)
+static int cmap_format4(font_t *f, const unsigned char *p, size_t n)
 {
     if (n < 14)
         return 0;
@@ -292,7 +345,7 @@ static int cmap_format4(face_t *f, const unsigned char *p, size_t n)
 }
 
 /* Fills f->gid (BMP only) from a cmap format 12 subtable at p. */
-static int cmap_format12(face_t *f, const unsigned char *p, size_t n)
+static int cmap_format12(font_t *f, const unsigned char *p, size_t n)
 {
     if (n < 16)
         return 0;
@@ -309,7 +362,7 @@ static int cmap_format12(face_t *f, const unsigned char *p, size_t n)
 }
 
 /* Builds f->gid from the best Unicode cmap subtable. */
-static int parse_cmap(face_t *f)
+static int parse_cmap(font_t *f)
 {
     table_t t;
     if (!find_table(f, "cmap", &t) || t.len < 4)
@@ -349,7 +402,7 @@ static int parse_cmap(face_t *f)
 
 /* Sets f->psname to the font's PostScript name (name ID 6), reduced to
  * characters allowed in a PDF name; the file name when there is none. */
-static ra_status_t face_psname(face_t *f)
+static ra_status_t face_psname(font_t *f)
 {
     table_t t;
     const unsigned char *best = NULL;
@@ -391,13 +444,14 @@ static ra_status_t face_psname(face_t *f)
     return RA_OK;
 }
 
+static unsigned face_advance(const font_t *f, uint32_t cp);
+
 /* Reads and parses one font file into f; appends a reason to err. */
-static ra_status_t face_load(face_t *f, const char *path, ra_buf_t *err)
+static ra_status_t font_load(font_t *f, const char *path, ra_buf_t *err)
 {
     ra_status_t st = RA_ERR_FONT;
     int fd = -1;
 
-    f->alias = -1;
     size_t plen = strlen(path);
     f->path = malloc(plen + 1);
     if (!f->path)
@@ -436,9 +490,6 @@ static ra_status_t face_load(face_t *f, const char *path, ra_buf_t *err)
         goto bad_font;
     find_table(f, "post", &f->post);
     find_table(f, "OS/2", &f->os2);
-    find_table(f, "cvt ", &f->cvt);
-    find_table(f, "fpgm", &f->fpgm);
-    find_table(f, "prep", &f->prep);
 
     const unsigned char *head = f->data + f->head.off;
     const unsigned char *hhea = f->data + f->hhea.off;
@@ -473,8 +524,7 @@ static ra_status_t face_load(face_t *f, const char *path, ra_buf_t *err)
 
     f->gid = calloc(65536, sizeof *f->gid);
     f->width = malloc(f->num_glyphs * sizeof *f->width);
-    f->used = calloc(65536 / 8, 1);
-    if (!f->gid || !f->width || !f->used) {
+    if (!f->gid || !f->width) {
         st = RA_ERR_NOMEM;
         goto fail;
     }
@@ -486,6 +536,8 @@ static ra_status_t face_load(face_t *f, const char *path, ra_buf_t *err)
     if (!parse_cmap(f))
         goto bad_font;
     f->repl = f->gid[RA_UNICODE_REPLACEMENT] ? RA_UNICODE_REPLACEMENT : '?';
+    for (uint32_t c = 0x20; c < 0x7F; c++)
+        f->ascii_w[c] = (uint16_t)face_advance(f, c);
     if (ra_buf_printf(&f->missing_what, "not in font %s", f->name) != RA_OK) {
         st = RA_ERR_NOMEM;
         goto fail;
@@ -505,15 +557,14 @@ fail:
     return st;
 }
 
-/* Frees what face_load allocated. */
-static void face_free(face_t *f)
+/* Frees what font_load allocated. */
+static void font_free(font_t *f)
 {
     free(f->path);
     if (f->data)
         munmap(f->data, f->size);
     free(f->gid);
     free(f->width);
-    free(f->used);
     ra_buf_free(&f->psname);
     ra_buf_free(&f->missing_what);
 }
@@ -522,7 +573,7 @@ static void face_free(face_t *f)
 
 /* Maps a decoded code point to the one face f draws in its place; sets
  * *why (NULL when drawn as itself). */
-static uint32_t face_map(const face_t *f, uint32_t cp, const char **why)
+static uint32_t face_map(const font_t *f, uint32_t cp, const char **why)
 {
     *why = NULL;
     if (cp == '\t')
@@ -547,7 +598,7 @@ static uint32_t face_map(const face_t *f, uint32_t cp, const char **why)
 }
 
 /* Returns the width in 1/1000 em of decoded code point cp. */
-static unsigned face_advance(const face_t *f, uint32_t cp)
+static unsigned face_advance(const font_t *f, uint32_t cp)
 {
     const char *why;
     return f->width[f->gid[face_map(f, cp, &why)]];
@@ -570,25 +621,25 @@ static uint32_t cp_of(uint32_t code)
     return code == REPL_CODE ? RA_UNICODE_REPLACEMENT : code;
 }
 
-/* Returns the face data for face (out-of-range faces are regular). */
-static const face_t *face_of(const ra_pdf_t *pdf, ra_face_t face)
+/* Returns the font of face (out-of-range faces are regular). */
+static const font_t *face_of(const ra_pdf_t *pdf, ra_face_t face)
 {
     if ((unsigned)face >= RA_FACE_COUNT)
         face = RA_FACE_REGULAR;
-    return &pdf->face[face];
+    return pdf->face[face].ft;
 }
 
 double ra_pdf_text_width(const ra_pdf_t *pdf, ra_face_t face, double size,
                          const char *utf8, size_t len)
 {
-    const face_t *f = face_of(pdf, face);
+    const font_t *f = face_of(pdf, face);
     unsigned long total = 0;
     size_t pos = 0;
     while (pos < len) {
         unsigned char c = (unsigned char)utf8[pos];
         if (c >= 0x20 && c < 0x7F) { /* ASCII fast path */
             pos++;
-            total += f->width[f->gid[c]];
+            total += f->ascii_w[c];
             continue;
         }
         total += face_advance(f, ra_utf8_decode(utf8, len, &pos));
@@ -599,7 +650,7 @@ double ra_pdf_text_width(const ra_pdf_t *pdf, ra_face_t face, double size,
 size_t ra_pdf_text_fit(const ra_pdf_t *pdf, ra_face_t face, double size,
                        const char *utf8, size_t len, double max_width)
 {
-    const face_t *f = face_of(pdf, face);
+    const font_t *f = face_of(pdf, face);
     /* Compare in font units, with a hair of tolerance for rounding. */
     double limit = size > 0 ? max_width * 1000.0 / size + 1e-6 : 0;
     unsigned long total = 0;
@@ -619,7 +670,7 @@ size_t ra_pdf_text_fit(const ra_pdf_t *pdf, ra_face_t face, double size,
 void ra_pdf_font_metrics(const ra_pdf_t *pdf, ra_face_t face, double *ascent,
                          double *descent)
 {
-    const face_t *f = face_of(pdf, face);
+    const font_t *f = face_of(pdf, face);
     if (ascent)
         *ascent = f->ascent;
     if (descent)
@@ -629,7 +680,7 @@ void ra_pdf_font_metrics(const ra_pdf_t *pdf, ra_face_t face, double *ascent,
 ra_status_t ra_pdf_sanitize(const ra_pdf_t *pdf, ra_face_t face,
                             const char *utf8, size_t len, ra_buf_t *out)
 {
-    const face_t *f = face_of(pdf, face);
+    const font_t *f = face_of(pdf, face);
     size_t pos = 0;
     while (pos < len) {
         const char *why;
@@ -684,13 +735,60 @@ static void report(ra_pdf_t *pdf, ra_face_t face, uint32_t cp,
                 (unsigned)cp, (unsigned)drawn, why);
 }
 
+/* --- Fonts shared by documents --- */
+
+ra_status_t ra_pdf_fonts_new(const ra_pdf_options_t *opt, ra_pdf_fonts_t **out)
+{
+    static const ra_pdf_options_t none = {0};
+    ra_status_t st = RA_OK;
+    ra_buf_t path = RA_BUF_INIT;
+    ra_pdf_fonts_t *fonts = calloc(1, sizeof *fonts);
+
+    *out = NULL;
+    if (!opt)
+        opt = &none;
+    if (!fonts)
+        return RA_ERR_NOMEM;
+    const char *dir = opt->font_dir ? opt->font_dir : RA_PDF_FONT_DIR;
+    for (int i = 0; i < RA_FACE_COUNT && st == RA_OK; i++) {
+        const char *file =
+            opt->font_file[i] ? opt->font_file[i] : default_font_file[i];
+        fonts->alias[i] = -1;
+        ra_buf_clear(&path);
+        st = file[0] == '/' ? ra_buf_puts(&path, file)
+                            : ra_buf_printf(&path, "%s/%s", dir, file);
+        if (st == RA_OK)
+            st = font_load(&fonts->font[i], ra_buf_str(&path), opt->errmsg);
+        for (int j = 0; j < i && st == RA_OK; j++)
+            if (strcmp(fonts->font[j].path, fonts->font[i].path) == 0) {
+                fonts->alias[i] = j;
+                break;
+            }
+    }
+    ra_buf_free(&path);
+    if (st != RA_OK) {
+        ra_pdf_fonts_free(fonts);
+        return st;
+    }
+    *out = fonts;
+    return RA_OK;
+}
+
+void ra_pdf_fonts_free(ra_pdf_fonts_t *fonts)
+{
+    if (!fonts)
+        return;
+    for (int i = 0; i < RA_FACE_COUNT; i++)
+        font_free(&fonts->font[i]);
+    free(fonts);
+}
+
 /* --- Document --- */
 
 ra_status_t ra_pdf_new(const ra_pdf_options_t *opt, ra_pdf_t **out)
 {
     static const ra_pdf_options_t none = {0};
     ra_status_t st;
-    ra_buf_t path = RA_BUF_INIT;
     ra_pdf_t *pdf = calloc(1, sizeof *pdf);
 
     *out = NULL;
@@ -702,31 +800,26 @@ ra_status_t ra_pdf_new(const ra_pdf_options_t *opt, ra_pdf_t **out)
     pdf->glyph_ctx = opt->glyph_ctx;
     pdf->conformance =
         opt->conformance == RA_PDF_PLAIN ? RA_PDF_PLAIN : RA_PDF_PDFA_1B;
-    for (int i = 0; i < RA_FACE_COUNT; i++)
-        pdf->face[i].alias = -1;
     /* libharu's default producer, which the XMP packet must repeat. */
     pdf->has_info[INFO_PRODUCER] = 1;
     if ((st = ra_buf_puts(&pdf->info[INFO_PRODUCER],
                           "Haru Free PDF Library " HPDF_VERSION_TEXT)) != RA_OK)
         goto fail;
 
-    const char *dir = opt->font_dir ? opt->font_dir : RA_PDF_FONT_DIR;
+    const ra_pdf_fonts_t *fonts = opt->fonts;
+    if (!fonts) {
+        if ((st = ra_pdf_fonts_new(opt, &pdf->own_fonts)) != RA_OK)
+            goto fail;
+        fonts = pdf->own_fonts;
+    }
     for (int i = 0; i < RA_FACE_COUNT; i++) {
-        const char *file =
-            opt->font_file[i] ? opt->font_file[i] : default_font_file[i];
-        ra_buf_clear(&path);
-        st = file[0] == '/' ? ra_buf_puts(&path, file)
-                            : ra_buf_printf(&path, "%s/%s", dir, file);
-        if (st != RA_OK)
+        pdf->face[i].ft = &fonts->font[i];
+        pdf->face[i].alias = fonts->alias[i];
+        if (fonts->alias[i] < 0 &&
+            !(pdf->face[i].used = calloc(65536 / 8, 1))) {
+            st = RA_ERR_NOMEM;
             goto fail;
-        if ((st = face_load(&pdf->face[i], ra_buf_str(&path), opt->errmsg)) !=
-            RA_OK)
-            goto fail;
-        for (int j = 0; j < i; j++)
-            if (strcmp(pdf->face[j].path, pdf->face[i].path) == 0) {
-                pdf->face[i].alias = j;
-                break;
-            }
+        }
     }
 
     pdf->doc = HPDF_New(on_hpdf_error, pdf);
@@ -740,14 +833,12 @@ ra_status_t ra_pdf_new(const ra_pdf_options_t *opt, ra_pdf_t **out)
         goto fail;
     /* XMP metadata needs PDF 1.4; PDF/A-1 allows no later version. */
     pdf->doc->pdf_version = HPDF_VER_14;
-    ra_buf_free(&path);
     *out = pdf;
     return RA_OK;
 
 fail:
     if (opt->errmsg && st == RA_ERR_PDF)
         ra_buf_printf(opt->errmsg, "PDF library: %s", pdf->errmsg);
-    ra_buf_free(&path);
     ra_pdf_free(pdf);
     return st;
 }
@@ -758,10 +849,16 @@ void ra_pdf_free(ra_pdf_t *pdf)
         return;
     if (pdf->doc)
         HPDF_Free(pdf->doc);
+#ifdef RA_HAVE_LIBDEFLATE
+    if (pdf->z)
+        libdeflate_free_compressor(pdf->z);
+#else
     if (pdf->z_ready)
         deflateEnd(&pdf->z);
+#endif
     for (int i = 0; i < RA_FACE_COUNT; i++)
-        face_free(&pdf->face[i]);
+        free(pdf->face[i].used);
+    ra_pdf_fonts_free(pdf->own_fonts);
     for (size_t i = 0; i < pdf->npages; i++)
         ra_buf_free(&pdf->pages[i].content);
     free(pdf->pages);
@@ -774,6 +871,16 @@ void ra_pdf_free(ra_pdf_t *pdf)
     for (size_t i = 0; i < pdf->natt; i++)
         ra_buf_free(&pdf->att[i].key_bytes);
     free(pdf->att);
+    ra_buf_free(&pdf->xobject_digests);
+    for (size_t i = 0; i < pdf->nshapes; i++)
+        free(pdf->shapes[i].text);
+    free(pdf->shapes);
+    for (size_t i = 0; i < pdf->nblobs; i++) {
+        free(pdf->blobs[i]->data);
+        free(pdf->blobs[i]);
+    }
+    free(pdf->blobs);
+    ra_buf_free(&pdf->zout);
     free(pdf);
 }
 
@@ -1080,7 +1187,8 @@ ra_status_t ra_pdf_add_page(ra_pdf_t *pdf, double width, double height)
     pg->font = -1;
     pg->line_width = -1;
     pdf->cur = pdf->npages++;
-    return RA_OK;
+    /* Room for a typical page's content at once, not by doubling. */
+    return keep(pdf, ra_buf_reserve(&pg->content, PAGE_CONTENT_INIT));
 }
 
 size_t ra_pdf_page_count(const ra_pdf_t *pdf)
@@ -1112,56 +1220,63 @@ static page_t *cur_page(ra_pdf_t *pdf)
 
 /* --- Content stream writing --- */
 
-/* Rounds v to the 3 decimals put_num writes. */
+/* Rounds v to the 3 decimals fmt_num writes. */
 static double round3(double v)
 {
     return (double)llround(v * 1000.0) / 1000.0;
 }
 
-/* Appends v in PDF number syntax with at most 3 decimals (C locale). */
-static ra_status_t put_num(ra_buf_t *b, double v)
+/* Writes v in PDF number syntax with at most 3 decimals (C locale) at p,
+ * which has room for 16 bytes; returns the end. */
+static char *fmt_num(char *p, double v)
 {
-    char tmp[32], *p = tmp + sizeof tmp;
+    char tmp[16], *q = tmp + sizeof tmp;
     if (!(v > -1e9 && v < 1e9)) /* NaN, infinities, absurd values */
         v = 0;
-    int neg = v < 0;
     long long m = llround(fabs(v) * 1000.0);
-    int frac = (int)(m % 1000);
-    long long ip = m / 1000;
-    int digits = 3;
-    while (digits > 0 && frac % 10 == 0) {
-        frac /= 10;
-        digits--;
+    unsigned frac = (unsigned)(m % 1000);
+    unsigned long ip = (unsigned long)(m / 1000);
+    if (frac) { /* up to 3 decimals, no trailing zeros */
+        int digits = 3;
+        while (frac % 10 == 0) {
+            frac /= 10;
+            digits--;
+        }
+        while (digits-- > 0) {
+            *--q = (char)('0' + frac % 10);
+            frac /= 10;
+        }
+        *--q = '.';
     }
-    for (int i = 0; i < digits; i++) {
-        *--p = (char)('0' + frac % 10);
-        frac /= 10;
-    }
-    if (digits > 0)
-        *--p = '.';
     do {
-        *--p = (char)('0' + ip % 10);
+        *--q = (char)('0' + ip % 10);
         ip /= 10;
     } while (ip > 0);
-    if (neg && m != 0)
-        *--p = '-';
-    return ra_buf_append(b, p, (size_t)(tmp + sizeof tmp - p));
+    if (v < 0 && m != 0)
+        *--q = '-';
+    size_t n = (size_t)(tmp + sizeof tmp - q);
+    memcpy(p, q, n);
+    return p + n;
 }
 
 /* Appends n numbers separated by spaces, then a space and op and "\n". */
 static ra_status_t put_op(ra_buf_t *b, const double *v, int n, const char *op)
 {
-    ra_status_t st = RA_OK;
-    for (int i = 0; i < n && st == RA_OK; i++) {
-        st = put_num(b, v[i]);
-        if (st == RA_OK)
-            st = ra_buf_putc(b, ' ');
+    size_t oplen = strlen(op);
+    ra_status_t st = ra_buf_reserve(b, (size_t)n * 17 + oplen + 1);
+    if (st != RA_OK)
+        return st;
+    char *p = b->data + b->len;
+    for (int i = 0; i < n; i++) {
+        p = fmt_num(p, v[i]);
+        *p++ = ' ';
     }
-    if (st == RA_OK)
-        st = ra_buf_puts(b, op);
-    if (st == RA_OK)
-        st = ra_buf_putc(b, '\n');
-    return st;
+    memcpy(p, op, oplen);
+    p += oplen;
+    *p++ = '\n';
+    *p = '\0';
+    b->len = (size_t)(p - b->data);
+    return RA_OK;
 }
 
 /* Returns 1 when colours a and b are the same. */
@@ -1247,6 +1362,7 @@ static HPDF_Dict new_indirect(ra_pdf_t *pdf)
  * descriptor and the streams filled at save time. */
 static ra_status_t ensure_font(ra_pdf_t *pdf, face_t *f)
 {
+    const font_t *ft = f->ft;
     HPDF_MMgr mm = pdf->doc->mmgr;
     HPDF_Xref xref = pdf->doc->xref;
     if (f->type0)
@@ -1281,30 +1397,30 @@ static ra_status_t ensure_font(ra_pdf_t *pdf, face_t *f)
     s |= HPDF_Dict_AddNumber(sysinfo, "Supplement", 0);
     s |= HPDF_Dict_Add(f->cidfont, "CIDSystemInfo", sysinfo);
     s |= HPDF_Dict_Add(f->cidfont, "FontDescriptor", f->desc);
-    s |= HPDF_Dict_AddNumber(f->cidfont, "DW", f->width[0]);
+    s |= HPDF_Dict_AddNumber(f->cidfont, "DW", ft->width[0]);
     s |= HPDF_Dict_Add(f->cidfont, "CIDToGIDMap", f->map);
 
-    const unsigned char *head = f->data + f->head.off;
+    const unsigned char *head = ft->data + ft->head.off;
     for (int i = 0; i < 4; i++)
         s |= HPDF_Array_AddNumber(
             bbox, (HPDF_INT32)lround((int16_t)be16(head + 36 + 2 * i) *
-                                     1000.0 / f->upem));
+                                     1000.0 / ft->upem));
     /* Flags: symbolic (4; glyphs beyond the standard Latin set), plus
      * fixed pitch (1) and italic (64) where they apply. */
-    HPDF_INT32 flags = 4 | (f->fixed_pitch ? 1 : 0) |
-                       (f->italic_angle != 0 ? 64 : 0);
+    HPDF_INT32 flags = 4 | (ft->fixed_pitch ? 1 : 0) |
+                       (ft->italic_angle != 0 ? 64 : 0);
     s |= HPDF_Dict_AddName(f->desc, "Type", "FontDescriptor");
     s |= HPDF_Dict_AddNumber(f->desc, "Flags", flags);
     s |= HPDF_Dict_Add(f->desc, "FontBBox", bbox);
     s |= HPDF_Dict_AddReal(f->desc, "ItalicAngle",
-                           (HPDF_REAL)f->italic_angle);
+                           (HPDF_REAL)ft->italic_angle);
     s |= HPDF_Dict_AddNumber(f->desc, "Ascent",
-                             (HPDF_INT32)lround(f->ascent * 1000));
+                             (HPDF_INT32)lround(ft->ascent * 1000));
     s |= HPDF_Dict_AddNumber(f->desc, "Descent",
-                             (HPDF_INT32)lround(f->descent * 1000));
+                             (HPDF_INT32)lround(ft->descent * 1000));
     s |= HPDF_Dict_AddNumber(f->desc, "CapHeight",
-                             (HPDF_INT32)lround(f->cap_height * 1000));
-    s |= HPDF_Dict_AddNumber(f->desc, "StemV", f->weight >= 600 ? 120 : 80);
+                             (HPDF_INT32)lround(ft->cap_height * 1000));
+    s |= HPDF_Dict_AddNumber(f->desc, "StemV", ft->weight >= 600 ? 120 : 80);
     s |= HPDF_Dict_Add(f->desc, "FontFile2", f->file);
     return hp(pdf, s);
 }
@@ -1335,6 +1451,11 @@ static ra_status_t use_font(ra_pdf_t *pdf, page_t *pg, ra_face_t face)
 }
 
 /* --- Text --- */
+
+/* The bytes that a literal string escapes, and what follows the
+ * backslash; 0: written as they are. */
+static const unsigned char str_escape[256] = {
+    ['('] = '(', [')'] = ')', ['\\'] = '\\', ['\r'] = 'r', ['\n'] = 'n'};
 
 /* Appends the text run: sets font, size and colour when they changed,
  * the text matrix, then the string as 2-byte codes (= code points, after
@@ -1373,13 +1494,24 @@ static ra_status_t draw_text(ra_pdf_t *pdf, ra_face_t face, double size,
     }
     if ((st = set_fill(pg, color)) != RA_OK)
         return keep(pdf, st);
+    const char *show = "Tj";
     if (angle == 0 && pg->plain) {
         /* Move relative to the last line start (shorter than Tm); the
-         * origin kept is the rounded one written, so errors do not add. */
+         * origin kept is the rounded one written, so errors do not add.
+         * A move straight down is "next line" by the leading (TL), shown
+         * with the ' operator: most lines of a paragraph or cell. */
         double d[2] = {round3(x - pg->tx), round3(pg->h - y - pg->ty)};
         pg->tx += d[0];
         pg->ty += d[1];
-        st = put_op(b, d, 2, "Td");
+        if (d[0] == 0 && d[1] < 0) {
+            if (pg->leading != -d[1]) {
+                pg->leading = -d[1];
+                st = put_op(b, &pg->leading, 1, "TL");
+            }
+            show = "'";
+        } else {
+            st = put_op(b, d, 2, "Td");
+        }
     } else {
         double rad = angle * PI / 180.0;
         double c = angle ? cos(rad) : 1, s = angle ? sin(rad) : 0;
@@ -1396,37 +1528,59 @@ static ra_status_t draw_text(ra_pdf_t *pdf, ra_face_t face, double size,
      * are special in strings escaped: at most 4 bytes a character. */
     if ((st = ra_buf_reserve(b, 4 * len + 8)) != RA_OK)
         return keep(pdf, st);
+    const font_t *ft = f->ft;
+    uint8_t *used = owner->used;
+    char *o = b->data + b->len;
     size_t pos = 0, run = 0;
-    b->data[b->len++] = '(';
+    *o++ = '(';
     while (pos < len) {
-        const char *why;
-        uint32_t in = ra_utf8_decode(utf8, len, &pos);
-        uint32_t cp = face_map(f, in, &why);
-        if (why)
-            report(pdf, face, in, cp, why);
-        uint32_t code = code_of(cp);
-        owner->used[code >> 3] |= (uint8_t)(1u << (code & 7));
         if (run == TJ_CHARS_MAX) { /* keep strings short; Tj continues */
-            if ((st = ra_buf_puts(b, ")Tj (")) != RA_OK ||
+            b->len = (size_t)(o - b->data);
+            if ((st = ra_buf_putc(b, ')')) != RA_OK ||
+                (st = ra_buf_puts(b, show)) != RA_OK ||
+                (st = ra_buf_puts(b, " (")) != RA_OK ||
                 (st = ra_buf_reserve(b, 4 * (len - pos) + 16)) != RA_OK)
                 return keep(pdf, st);
+            o = b->data + b->len;
             run = 0;
-        }
-        unsigned char two[2] = {(unsigned char)(code >> 8),
-                                (unsigned char)code};
-        for (int k = 0; k < 2; k++) {
-            unsigned char by = two[k];
-            if (by == '(' || by == ')' || by == '\\' || by == '\r' ||
-                by == '\n') {
-                b->data[b->len++] = '\\';
-                by = by == '\r' ? 'r' : by == '\n' ? 'n' : by;
-            }
-            b->data[b->len++] = (char)by;
+            show = "Tj";
         }
         run++;
+        unsigned char c = (unsigned char)utf8[pos];
+        uint32_t code;
+        if (c >= 0x20 && c < 0x7F && ft->gid[c]) { /* ASCII the face has */
+            pos++;
+            used[c >> 3] |= (uint8_t)(1u << (c & 7));
+            *o++ = '\0';
+            if (str_escape[c]) {
+                *o++ = '\\';
+                c = str_escape[c];
+            }
+            *o++ = (char)c;
+            continue;
+        }
+        const char *why;
+        uint32_t in = ra_utf8_decode(utf8, len, &pos);
+        uint32_t cp = face_map(ft, in, &why);
+        if (why)
+            report(pdf, face, in, cp, why);
+        code = code_of(cp);
+        used[code >> 3] |= (uint8_t)(1u << (code & 7));
+        unsigned char two[2] = {(unsigned char)(code >> 8), (unsigned char)code};
+        for (int k = 0; k < 2; k++) {
+            if (str_escape[two[k]]) {
+                *o++ = '\\';
+                two[k] = str_escape[two[k]];
+            }
+            *o++ = (char)two[k];
+        }
     }
+    *o++ = ')';
+    b->len = (size_t)(o - b->data);
     b->data[b->len] = '\0';
-    return keep(pdf, ra_buf_puts(b, ")Tj\n"));
+    if ((st = ra_buf_puts(b, show)) == RA_OK)
+        st = ra_buf_putc(b, '\n');
+    return keep(pdf, st);
 }
 
 ra_status_t ra_pdf_text(ra_pdf_t *pdf, ra_face_t face, double size,
@@ -1444,10 +1598,6 @@ ra_status_t ra_pdf_text_rotated(ra_pdf_t *pdf, ra_face_t face, double size,
 }
 
 /* --- Glyph outlines --- */
-
-static ra_status_t path_style(page_t *pg, const ra_rgb_t *fill,
-                              const ra_rgb_t *stroke, double width,
-                              double dash);
 
 /* Maps glyph-space points to PDF space: scale, rotate, translate. */
 typedef struct {
@@ -1581,7 +1731,7 @@ done:
 }
 
 /* Appends the outline path of glyph g under m (composites recursively). */
-static ra_status_t put_glyph(ra_buf_t *b, const face_t *f, uint32_t g,
+static ra_status_t put_glyph(ra_buf_t *b, const font_t *f, uint32_t g,
                              const xform_t *m, int depth)
 {
     uint32_t off, len;
@@ -1644,6 +1794,73 @@ static ra_status_t put_glyph(ra_buf_t *b, const face_t *f, uint32_t g,
     }
 }
 
+static ra_status_t stream_set(ra_pdf_t *pdf, HPDF_Dict s, HPDF_PageAttr page,
+                              const void *data, size_t len,
+                              ra_sha256_ctx_t *digest);
+static ra_status_t stream_put(ra_pdf_t *pdf, HPDF_Dict d, HPDF_PageAttr page,
+                              const void *data, size_t len);
+
+/* Creates shape sh's form XObject: its glyph outlines, filled or stroked,
+ * on a page of its size; none when no glyph has an outline (spaces). */
+static ra_status_t make_shape_form(ra_pdf_t *pdf, shape_t *sh)
+{
+    const font_t *f = pdf->face[sh->face].ft;
+    double rad = sh->angle * PI / 180.0, s = sh->size / f->upem;
+    double ca = cos(rad), sa = sin(rad), pen = 0;
+    double c[3] = {unit(sh->color.r), unit(sh->color.g), unit(sh->color.b)};
+    ra_buf_t b = RA_BUF_INIT;
+    ra_status_t st = put_op(&b, c, 3, sh->stroke_width > 0 ? "RG" : "rg");
+    if (st == RA_OK && sh->stroke_width > 0)
+        st = put_op(&b, &sh->stroke_width, 1, "w");
+    size_t style_len = b.len, pos = 0;
+    while (pos < sh->len && st == RA_OK) {
+        const char *why;
+        uint32_t in = ra_utf8_decode(sh->text, sh->len, &pos);
+        uint32_t cp = face_map(f, in, &why);
+        if (why)
+            report(pdf, sh->face, in, cp, why);
+        uint16_t g = f->gid[cp];
+        /* Glyph units -> page: scale, move along the baseline, rotate. */
+        xform_t m = {s * ca, s * sa, -s * sa, s * ca, sh->x + pen * ca,
+                     sh->page_h - sh->y + pen * sa};
+        st = put_glyph(&b, f, g, &m, 0);
+        pen += f->width[g] * sh->size / 1000.0;
+    }
+    /* Paint only if some glyph had an outline (spaces have none). */
+    if (st != RA_OK || b.len == style_len)
+        goto done;
+    if ((st = ra_buf_puts(&b, sh->stroke_width > 0 ? "S\n" : "f\n")) != RA_OK)
+        goto done;
+    HPDF_MMgr mm = pdf->doc->mmgr;
+    HPDF_Dict form = HPDF_DictStream_New(mm, pdf->doc->xref);
+    HPDF_Array bbox = HPDF_Array_New(mm);
+    HPDF_Dict res = HPDF_Dict_New(mm);
+    if (!form || !bbox || !res || pdf->err) {
+        st = hp(pdf, HPDF_FAILD_TO_ALLOC_MEM);
+        goto done;
+    }
+    form->header.obj_class |= HPDF_OSUBCLASS_XOBJECT;
+    HPDF_STATUS hs = HPDF_Dict_AddName(form, "Type", "XObject");
+    hs |= HPDF_Dict_AddName(form, "Subtype", "Form");
+    hs |= HPDF_Array_AddReal(bbox, 0);
+    hs |= HPDF_Array_AddReal(bbox, 0);
+    hs |= HPDF_Array_AddReal(bbox, (HPDF_REAL)sh->page_w);
+    hs |= HPDF_Array_AddReal(bbox, (HPDF_REAL)sh->page_h);
+    hs |= HPDF_Dict_Add(form, "BBox", bbox);
+    hs |= HPDF_Dict_Add(form, "Resources", res);
+    if ((st = hp(pdf, hs)) != RA_OK ||
+        (st = stream_set(pdf, form, NULL, b.data, b.len, NULL)) != RA_OK)
+        goto done;
+    unsigned char digest[32];
+    ra_sha256(b.data, b.len, digest);
+    if ((st = keep(pdf, ra_buf_append(&pdf->xobject_digests,
+                                      (const char *)digest, 32))) == RA_OK)
+        sh->form = form;
+done:
+    ra_buf_free(&b);
+    return keep(pdf, st);
+}
+
 ra_status_t ra_pdf_text_shape(ra_pdf_t *pdf, ra_face_t face, double size,
                               ra_rgb_t color, double x, double y, double angle,
                               double stroke_width, const char *utf8,
@@ -1656,31 +1873,46 @@ ra_status_t ra_pdf_text_shape(ra_pdf_t *pdf, ra_face_t face, double size,
         face = RA_FACE_REGULAR;
     if (len == 0 || !(size > 0))
         return RA_OK;
-    const face_t *f = &pdf->face[face];
-    double rad = angle * PI / 180.0, s = size / f->upem;
-    double ca = cos(rad), sa = sin(rad), pen = 0;
-    ra_status_t st = stroke_width > 0
-                         ? path_style(pg, NULL, &color, stroke_width, 0)
-                         : path_style(pg, &color, NULL, 0, 0);
-    size_t pos = 0, before = pg->content.len;
-    while (pos < len && st == RA_OK) {
-        const char *why;
-        uint32_t in = ra_utf8_decode(utf8, len, &pos);
-        uint32_t cp = face_map(f, in, &why);
-        if (why)
-            report(pdf, face, in, cp, why);
-        uint16_t g = f->gid[cp];
-        before = before < pg->content.len ? before : pg->content.len;
-        /* Glyph units -> page: scale, move along the baseline, rotate. */
-        xform_t m = {s * ca, s * sa, -s * sa, s * ca, x + pen * ca,
-                     pg->h - y + pen * sa};
-        st = put_glyph(&pg->content, f, g, &m, 0);
-        pen += f->width[g] * size / 1000.0;
+    if (!(stroke_width > 0))
+        stroke_width = 0;
+    /* The same shape on a page of the same size: the same form. */
+    shape_t *sh = NULL;
+    for (size_t i = 0; i < pdf->nshapes && !sh; i++) {
+        shape_t *o = &pdf->shapes[i];
+        if (o->face == face && o->size == size && same_rgb(o->color, color) &&
+            o->x == x && o->y == y && o->angle == angle &&
+            o->stroke_width == stroke_width && o->page_w == pg->w &&
+            o->page_h == pg->h && o->len == len &&
+            memcmp(o->text, utf8, len) == 0)
+            sh = o;
     }
-    /* Paint only if some glyph had an outline (spaces have none). */
-    if (st == RA_OK && pg->content.len > before &&
-        pg->content.data[pg->content.len - 2] == 'h')
-        st = ra_buf_puts(&pg->content, stroke_width > 0 ? "S\n" : "f\n");
+    if (!sh) {
+        if (pdf->nshapes == pdf->cap_shapes) {
+            size_t cap = pdf->cap_shapes ? pdf->cap_shapes * 2 : 2;
+            shape_t *v = realloc(pdf->shapes, cap * sizeof *v);
+            if (!v)
+                return keep(pdf, RA_ERR_NOMEM);
+            pdf->shapes = v;
+            pdf->cap_shapes = cap;
+        }
+        char *text = malloc(len);
+        if (!text)
+            return keep(pdf, RA_ERR_NOMEM);
+        memcpy(text, utf8, len);
+        sh = &pdf->shapes[pdf->nshapes++];
+        *sh = (shape_t){face, size, x, y, angle, stroke_width, pg->w, pg->h,
+                        color, text, len, NULL};
+        if (make_shape_form(pdf, sh) != RA_OK)
+            return RA_ERR_PDF;
+    }
+    if (!sh->form)
+        return RA_OK;
+    const char *name = HPDF_Page_GetXObjectName(pg->page, sh->form);
+    if (!name || pdf->err)
+        return hp(pdf, HPDF_INVALID_OBJECT);
+    ra_status_t st = end_text(pg);
+    if (st == RA_OK)
+        st = ra_buf_printf(&pg->content, "/%s Do\n", name);
     return keep(pdf, st);
 }
 
@@ -1849,6 +2081,171 @@ ra_status_t ra_pdf_arc(ra_pdf_t *pdf, double cx, double cy, double r,
     return keep(pdf, st);
 }
 
+/* --- Images --- */
+
+static HPDF_STATUS write_flate_key(HPDF_Dict dict, HPDF_Stream out);
+
+/* Most pixels a side of an embedded image (PNG allows 2^31 - 1). */
+#define IMAGE_SIDE_MAX 16384u
+
+/* What png_parse learns from a PNG's chunks. */
+typedef struct {
+    uint32_t width, height;
+    unsigned depth, ctype;     /* bits per sample, PNG colour type */
+    const unsigned char *plte; /* palette entries (RGB), colour type 3 */
+    size_t plte_len;           /* bytes */
+} png_t;
+
+/* Checks that png[0..len) is a PNG that can be embedded as it is: opaque
+ * (colour type 0, 2 or 3 and no tRNS chunk), at most 8 bits a sample, not
+ * interlaced; appends its image data (the IDAT chunks joined: one zlib
+ * stream of PNG-predicted rows, which FlateDecode with /Predictor 15 reads)
+ * to idat. Returns NULL, or why the image cannot be embedded. */
+static const char *png_parse(const unsigned char *p, size_t len, png_t *png,
+                             ra_buf_t *idat)
+{
+    static const unsigned char sig[8] = {0x89, 'P', 'N', 'G',
+                                         '\r', '\n', 0x1A, '\n'};
+    size_t at = 8;
+    int ended = 0;
+    memset(png, 0, sizeof *png);
+    if (len < 8 + 25 || memcmp(p, sig, 8) != 0)
+        return "image is not a PNG file";
+    while (!ended) {
+        if (len - at < 12)
+            return "PNG image is truncated";
+        uint32_t n = be32(p + at);
+        const unsigned char *type = p + at + 4, *d = p + at + 8;
+        if (n > len - at - 12)
+            return "PNG image is truncated";
+        if (at == 8) { /* IHDR comes first */
+            if (memcmp(type, "IHDR", 4) != 0 || n != 13)
+                return "PNG image has no header";
+            png->width = be32(d);
+            png->height = be32(d + 4);
+            png->depth = d[8];
+            png->ctype = d[9];
+            if (png->width == 0 || png->height == 0 ||
+                png->width > IMAGE_SIDE_MAX || png->height > IMAGE_SIDE_MAX)
+                return "PNG image is empty or too large";
+            if (png->ctype == 4 || png->ctype == 6)
+                return "PNG image has transparency (alpha channel)";
+            if (png->depth > 8)
+                return "PNG image has 16-bit samples";
+            if (d[12] != 0)
+                return "PNG image is interlaced";
+            int ok = d[10] == 0 && d[11] == 0 &&
+                     (png->ctype == 0 ? png->depth == 1 || png->depth == 2 ||
+                                            png->depth == 4 || png->depth == 8
+                      : png->ctype == 2 ? png->depth == 8
+                      : png->ctype == 3 ? png->depth == 1 || png->depth == 2 ||
+                                              png->depth == 4 || png->depth == 8
+                                        : 0);
+            if (!ok)
+                return "PNG image header is invalid";
+        } else if (memcmp(type, "tRNS", 4) == 0) {
+            return "PNG image has transparency (tRNS chunk)";
+        } else if (memcmp(type, "PLTE", 4) == 0) {
+            if (n == 0 || n % 3 != 0 || n > 768)
+                return "PNG image has an invalid palette";
+            png->plte = d;
+            png->plte_len = n;
+        } else if (memcmp(type, "IDAT", 4) == 0) {
+            if (ra_buf_append(idat, (const char *)d, n) != RA_OK)
+                return "out of memory";
+        } else if (memcmp(type, "IEND", 4) == 0) {
+            ended = 1;
+        }
+        at += 12 + (size_t)n;
+    }
+    if (idat->len == 0)
+        return "PNG image has no image data";
+    if (png->ctype == 3 && !png->plte)
+        return "PNG image has no palette";
+    return NULL;
+}
+
+ra_status_t ra_pdf_image_png(ra_pdf_t *pdf, const void *data, size_t len,
+                             double x, double y, double w, double h)
+{
+    page_t *pg = cur_page(pdf);
+    ra_buf_t idat = RA_BUF_INIT;
+    png_t png;
+    if (!pg)
+        return RA_ERR_PDF;
+    const char *why = png_parse(data, len, &png, &idat);
+    if (why) {
+        ra_buf_free(&idat);
+        return fail_msg(pdf, why);
+    }
+    if (!(w > 0 && h > 0)) {
+        ra_buf_free(&idat);
+        return RA_OK;
+    }
+    /* The image XObject: the PNG's own compressed rows, undecoded. */
+    HPDF_MMgr mm = pdf->doc->mmgr;
+    HPDF_Dict img = HPDF_DictStream_New(mm, pdf->doc->xref);
+    HPDF_Dict parms = HPDF_Dict_New(mm);
+    if (!img || !parms || pdf->err) {
+        ra_buf_free(&idat);
+        return hp(pdf, HPDF_FAILD_TO_ALLOC_MEM);
+    }
+    img->header.obj_class |= HPDF_OSUBCLASS_XOBJECT;
+    HPDF_STATUS s = HPDF_Dict_AddName(img, "Type", "XObject");
+    s |= HPDF_Dict_AddName(img, "Subtype", "Image");
+    s |= HPDF_Dict_AddNumber(img, "Width", (HPDF_INT32)png.width);
+    s |= HPDF_Dict_AddNumber(img, "Height", (HPDF_INT32)png.height);
+    s |= HPDF_Dict_AddNumber(img, "BitsPerComponent", (HPDF_INT32)png.depth);
+    if (png.ctype == 3) { /* [/Indexed /DeviceRGB hival <palette>] */
+        HPDF_Array cs = HPDF_Array_New(mm);
+        HPDF_Binary lookup =
+            HPDF_Binary_New(mm, (HPDF_BYTE *)png.plte, (HPDF_UINT)png.plte_len);
+        if (!cs || !lookup) {
+            ra_buf_free(&idat);
+            return hp(pdf, HPDF_FAILD_TO_ALLOC_MEM);
+        }
+        s |= HPDF_Array_AddName(cs, "Indexed");
+        s |= HPDF_Array_AddName(cs, "DeviceRGB");
+        s |= HPDF_Array_AddNumber(cs, (HPDF_INT32)(png.plte_len / 3 - 1));
+        s |= HPDF_Array_Add(cs, lookup);
+        s |= HPDF_Dict_Add(img, "ColorSpace", cs);
+    } else {
+        s |= HPDF_Dict_AddName(img, "ColorSpace",
+                               png.ctype == 2 ? "DeviceRGB" : "DeviceGray");
+    }
+    s |= HPDF_Dict_AddNumber(parms, "Predictor", 15);
+    s |= HPDF_Dict_AddNumber(parms, "Colors", png.ctype == 2 ? 3 : 1);
+    s |= HPDF_Dict_AddNumber(parms, "BitsPerComponent",
+                             (HPDF_INT32)png.depth);
+    s |= HPDF_Dict_AddNumber(parms, "Columns", (HPDF_INT32)png.width);
+    s |= HPDF_Dict_Add(img, "DecodeParms", parms);
+    if (hp(pdf, s) != RA_OK ||
+        stream_put(pdf, img, NULL, idat.data, idat.len) != RA_OK) {
+        ra_buf_free(&idat);
+        return RA_ERR_PDF;
+    }
+    ra_buf_free(&idat);
+    img->write_fn = write_flate_key;
+    /* The image's bytes go into the /ID like the page content. */
+    unsigned char digest[32];
+    ra_sha256(data, len, digest);
+    ra_status_t st = keep(pdf, ra_buf_append(&pdf->xobject_digests,
+                                             (const char *)digest, 32));
+    if (st != RA_OK)
+        return st;
+
+    const char *name = HPDF_Page_GetXObjectName(pg->page, img);
+    if (!name || pdf->err)
+        return hp(pdf, HPDF_INVALID_OBJECT);
+    /* Scale the unit square to the box; q/Q keeps the tracked state. */
+    double m[6] = {w, 0, 0, h, x, pg->h - y - h};
+    ra_buf_t *b = &pg->content;
+    if ((st = end_text(pg)) == RA_OK && (st = ra_buf_puts(b, "q\n")) == RA_OK &&
+        (st = put_op(b, m, 6, "cm")) == RA_OK)
+        st = ra_buf_printf(b, "/%s Do\nQ\n", name);
+    return keep(pdf, st);
+}
+
 /* --- Links and bookmarks --- */
 
 /* Creates a destination [page /XYZ 0 top null] showing y (from the top)
@@ -1967,51 +2364,154 @@ static HPDF_STATUS write_flate_key(HPDF_Dict dict, HPDF_Stream out)
     return HPDF_Stream_WriteStr(out, "/Filter /FlateDecode\012");
 }
 
-/* Replaces the data of stream dictionary s with data[0..len), which we
- * compress ourselves (zlib level STREAM_ZLEVEL), so that libharu copies a
- * quarter of the bytes through its memory streams. */
-static ra_status_t stream_set(ra_pdf_t *pdf, HPDF_Dict s, const void *data,
-                              size_t len)
+/* --- Stream data ---
+ *
+ * The data of every stream we write stays in our memory: the stream
+ * dictionary's libharu memory stream is replaced by a callback reader over
+ * a blob, which libharu reads when it writes the file. So the bytes are
+ * not copied, a byte at a time, into and out of libharu's 4 KiB chunks. */
+
+/* Reads the next bytes of a blob; HPDF_STREAM_EOF with the last ones. */
+static HPDF_STATUS blob_read(HPDF_Stream s, HPDF_BYTE *ptr, HPDF_UINT *siz)
 {
-    HPDF_MemStream_FreeData(s->stream);
-    s->filter = HPDF_STREAM_FILTER_NONE;
-    s->write_fn = NULL;
+    blob_t *b = s->attr;
+    size_t n = b->len - b->pos < *siz ? b->len - b->pos : *siz;
+    if (n)
+        memcpy(ptr, b->data + b->pos, n);
+    b->pos += n;
+    *siz = (HPDF_UINT)n;
+    return b->pos == b->len ? HPDF_STREAM_EOF : HPDF_OK;
+}
+
+static HPDF_STATUS blob_seek(HPDF_Stream s, HPDF_INT pos, HPDF_WhenceMode mode)
+{
+    blob_t *b = s->attr;
+    long long at = mode == HPDF_SEEK_CUR   ? (long long)b->pos + pos
+                   : mode == HPDF_SEEK_END ? (long long)b->len - pos
+                                           : pos;
+    if (at < 0 || at > (long long)b->len)
+        return HPDF_SetError(s->error, HPDF_STREAM_EOF, 0);
+    b->pos = (size_t)at;
+    return HPDF_OK;
+}
+
+static HPDF_INT32 blob_tell(HPDF_Stream s)
+{
+    return (HPDF_INT32)((blob_t *)s->attr)->pos;
+}
+
+static HPDF_UINT32 blob_size(HPDF_Stream s)
+{
+    return (HPDF_UINT32)((blob_t *)s->attr)->len;
+}
+
+/* Makes data[0..len) (copied) the data of stream dictionary d, written
+ * as it is; on the first call for d, its memory stream is replaced (for a
+ * page's contents, also the page's pointer to it). */
+static ra_status_t stream_put(ra_pdf_t *pdf, HPDF_Dict d, HPDF_PageAttr page,
+                              const void *data, size_t len)
+{
+    blob_t *b = NULL;
+    if (len > 0x7FFFFFFF)
+        return fail_msg(pdf, "stream larger than 2 GiB");
+    if (d->stream && d->stream->read_fn == blob_read) {
+        b = d->stream->attr;
+    } else {
+        if (pdf->nblobs == pdf->cap_blobs) {
+            size_t cap = pdf->cap_blobs ? pdf->cap_blobs * 2 : 64;
+            blob_t **v = realloc(pdf->blobs, cap * sizeof *v);
+            if (!v)
+                return keep(pdf, RA_ERR_NOMEM);
+            pdf->blobs = v;
+            pdf->cap_blobs = cap;
+        }
+        if (!(b = calloc(1, sizeof *b)))
+            return keep(pdf, RA_ERR_NOMEM);
+        pdf->blobs[pdf->nblobs++] = b;
+        HPDF_Stream rs = HPDF_CallbackReader_New(
+            pdf->doc->mmgr, blob_read, blob_seek, blob_tell, blob_size, b);
+        if (!rs)
+            return hp(pdf, HPDF_FAILD_TO_ALLOC_MEM);
+        HPDF_Stream old = d->stream;
+        d->stream = rs;
+        if (page && page->stream == old)
+            page->stream = rs;
+        HPDF_Stream_Free(old);
+    }
+    char *copy = len ? malloc(len) : NULL;
+    if (len && !copy)
+        return keep(pdf, RA_ERR_NOMEM);
+    if (len)
+        memcpy(copy, data, len);
+    free(b->data);
+    b->data = copy;
+    b->len = len;
+    b->pos = 0;
+    d->filter = HPDF_STREAM_FILTER_NONE;
+    d->write_fn = NULL;
+    return RA_OK;
+}
+
+/* Replaces the data of stream dictionary s with data[0..len), which we
+ * compress ourselves (see STREAM_ZLEVEL). When digest is not NULL, the
+ * compressed bytes (as they are in the file) are added to it. page: see
+ * stream_put. */
+static ra_status_t stream_set(ra_pdf_t *pdf, HPDF_Dict s, HPDF_PageAttr page,
+                              const void *data, size_t len,
+                              ra_sha256_ctx_t *digest)
+{
     if (len == 0)
-        return RA_OK;
+        return stream_put(pdf, s, page, "", 0);
+    ra_buf_t *z = &pdf->zout;
+    size_t zlen;
+#ifdef RA_HAVE_LIBDEFLATE
+    if (!pdf->z &&
+        !(pdf->z = libdeflate_alloc_compressor(STREAM_LIBDEFLATE_LEVEL)))
+        return keep(pdf, RA_ERR_NOMEM);
+    size_t bound = libdeflate_zlib_compress_bound(pdf->z, len);
+    ra_buf_clear(z);
+    if (ra_buf_reserve(z, bound) != RA_OK)
+        return keep(pdf, RA_ERR_NOMEM);
+    zlen = libdeflate_zlib_compress(pdf->z, data, len, z->data, bound);
+    if (zlen == 0)
+        return fail_msg(pdf, "compression failed");
+#else
     if (!pdf->z_ready) {
-        if (deflateInit(&pdf->z, STREAM_ZLEVEL) != Z_OK)
+        if (deflateInit2(&pdf->z, STREAM_ZLEVEL, Z_DEFLATED, 15, STREAM_ZMEM,
+                         Z_DEFAULT_STRATEGY) != Z_OK)
             return fail_msg(pdf, "zlib initialisation failed");
         pdf->z_ready = 1;
     } else if (deflateReset(&pdf->z) != Z_OK) {
         return fail_msg(pdf, "zlib reset failed");
     }
-    uLong zlen = deflateBound(&pdf->z, (uLong)len);
-    unsigned char *z = malloc(zlen);
-    if (!z)
+    uLong bound = deflateBound(&pdf->z, (uLong)len);
+    ra_buf_clear(z);
+    if (ra_buf_reserve(z, bound) != RA_OK)
         return keep(pdf, RA_ERR_NOMEM);
     pdf->z.next_in = (Bytef *)data;
     pdf->z.avail_in = (uInt)len;
-    pdf->z.next_out = z;
-    pdf->z.avail_out = (uInt)zlen;
-    if (deflate(&pdf->z, Z_FINISH) != Z_STREAM_END) {
-        free(z);
+    pdf->z.next_out = (Bytef *)z->data;
+    pdf->z.avail_out = (uInt)bound;
+    if (deflate(&pdf->z, Z_FINISH) != Z_STREAM_END)
         return fail_msg(pdf, "zlib compression failed");
-    }
     zlen = pdf->z.total_out;
-    s->write_fn = write_flate_key;
-    ra_status_t st = hp(pdf, HPDF_Stream_Write(s->stream, z, (HPDF_UINT)zlen));
-    free(z);
+#endif
+    if (digest)
+        ra_sha256_update(digest, z->data, zlen);
+    ra_status_t st = stream_put(pdf, s, page, z->data, zlen);
+    if (st == RA_OK)
+        s->write_fn = write_flate_key;
     return st;
 }
 
 /* Appends n bytes of font data at off (bounds already checked). */
-static ra_status_t copy_table(ra_buf_t *b, const face_t *f, table_t t)
+static ra_status_t copy_table(ra_buf_t *b, const font_t *f, table_t t)
 {
     return ra_buf_append(b, (const char *)f->data + t.off, t.len);
 }
 
 /* Marks glyph g and, for composite glyphs, its components in keep. */
-static void keep_glyph(const face_t *f, uint8_t *keep, uint32_t g, int depth)
+static void keep_glyph(const font_t *f, uint8_t *keep, uint32_t g, int depth)
 {
     uint32_t off, len;
     if (g >= f->num_glyphs || keep[g] || depth > COMPOSITE_DEPTH_MAX)
@@ -2065,6 +2565,57 @@ static void remap_composite(unsigned char *p, size_t len,
     }
 }
 
+/* Appends glyph data p[0..len) to out without its hinting instructions,
+ * the component glyph ids of a composite glyph renumbered through newid.
+ * A glyph too malformed to take apart is copied as it is. */
+static ra_status_t put_glyph_unhinted(ra_buf_t *out, const unsigned char *p,
+                                      size_t len, const uint16_t *newid)
+{
+    size_t at = out->len, keep_len = len;
+    ra_status_t st;
+    if (len >= 12 && (int16_t)be16(p) >= 0) {
+        /* Simple: header, contour ends, instructions (dropped), then the
+         * flags and coordinates. */
+        size_t ins = 10 + 2 * (size_t)be16(p);
+        if (ins + 2 <= len && ins + 2 + be16(p + ins) <= len) {
+            size_t skip = be16(p + ins);
+            if ((st = ra_buf_append(out, (const char *)p, ins)) != RA_OK ||
+                (st = ra_buf_append(out, "\0\0", 2)) != RA_OK)
+                return st;
+            return ra_buf_append(out, (const char *)p + ins + 2 + skip,
+                                 len - ins - 2 - skip);
+        }
+    } else if (len >= 10) {
+        /* Composite: the components, then instructions if the last one
+         * says so (dropped, and the flag cleared). */
+        size_t q = 10, last = 0;
+        uint16_t flags = 0;
+        do {
+            if (q + 4 > len)
+                break;
+            flags = be16(p + q);
+            last = q;
+            q += 4 + ((flags & 0x0001) ? 4 : 2);
+            if (flags & 0x0008)
+                q += 2;
+            else if (flags & 0x0040)
+                q += 4;
+            else if (flags & 0x0080)
+                q += 8;
+        } while (flags & 0x0020);
+        if (!(flags & 0x0020) && q <= len)
+            keep_len = q;
+        if ((st = ra_buf_append(out, (const char *)p, keep_len)) != RA_OK)
+            return st;
+        unsigned char *c = (unsigned char *)out->data + at;
+        if (keep_len < len)
+            put16(c + last, be16(c + last) & ~0x0100u);
+        remap_composite(c, keep_len, newid);
+        return RA_OK;
+    }
+    return ra_buf_append(out, (const char *)p, len);
+}
+
 /* Sums a table as big-endian 32-bit words (zero-padded). */
 static uint32_t table_sum(const unsigned char *p, size_t len)
 {
@@ -2082,15 +2633,17 @@ static uint32_t table_sum(const unsigned char *p, size_t len)
 
 /* Builds a TrueType subset of f holding glyph 0 and the glyphs of codes
  * (plus components), renumbered in original order; fills newid[old glyph]
- * (0 for dropped glyphs) and appends the font to out. */
-static ra_status_t build_subset(const face_t *f, const uint32_t *codes,
+ * (0 for dropped glyphs) and appends the font to out. The subset has no
+ * hinting (no cvt, fpgm, prep, no glyph instructions): that was over half
+ * its bytes, and viewers rasterise embedded fonts at every size and
+ * resolution, mostly auto-hinting or ignoring TrueType instructions. */
+static ra_status_t build_subset(const font_t *f, const uint32_t *codes,
                                 size_t ncodes, uint16_t *newid, ra_buf_t *out)
 {
-    enum { T_OS2, T_CVT, T_FPGM, T_GLYF, T_HEAD, T_HHEA, T_HMTX, T_LOCA,
-           T_MAXP, T_POST, T_PREP, T_COUNT };
-    static const char tags[T_COUNT][5] = {"OS/2", "cvt ", "fpgm", "glyf",
-                                          "head", "hhea", "hmtx", "loca",
-                                          "maxp", "post", "prep"};
+    enum { T_OS2, T_GLYF, T_HEAD, T_HHEA, T_HMTX, T_LOCA, T_MAXP, T_POST,
+           T_COUNT };
+    static const char tags[T_COUNT][5] = {"OS/2", "glyf", "head", "hhea",
+                                          "hmtx", "loca", "maxp", "post"};
     ra_buf_t t[T_COUNT];
     ra_status_t st = RA_ERR_NOMEM;
     uint8_t *keep = calloc(f->num_glyphs, 1);
@@ -2116,11 +2669,9 @@ static ra_status_t build_subset(const face_t *f, const uint32_t *codes,
         if ((st = ra_buf_append(&t[T_LOCA], (char *)b4, 4)) != RA_OK)
             goto done;
         if (glyph_range(f, g, &off, &len) && len > 0) {
-            size_t at = t[T_GLYF].len;
-            if ((st = ra_buf_append(&t[T_GLYF], (const char *)f->data + off,
-                                    len)) != RA_OK)
+            if ((st = put_glyph_unhinted(&t[T_GLYF], f->data + off, len,
+                                         newid)) != RA_OK)
                 goto done;
-            remap_composite((unsigned char *)t[T_GLYF].data + at, len, newid);
             while (t[T_GLYF].len % 4)
                 if ((st = ra_buf_putc(&t[T_GLYF], 0)) != RA_OK)
                     goto done;
@@ -2147,10 +2698,7 @@ static ra_status_t build_subset(const face_t *f, const uint32_t *codes,
     if ((st = copy_table(&t[T_HEAD], f, f->head)) != RA_OK ||
         (st = copy_table(&t[T_HHEA], f, f->hhea)) != RA_OK ||
         (st = copy_table(&t[T_MAXP], f, f->maxp)) != RA_OK ||
-        (st = copy_table(&t[T_OS2], f, f->os2)) != RA_OK ||
-        (st = copy_table(&t[T_CVT], f, f->cvt)) != RA_OK ||
-        (st = copy_table(&t[T_FPGM], f, f->fpgm)) != RA_OK ||
-        (st = copy_table(&t[T_PREP], f, f->prep)) != RA_OK)
+        (st = copy_table(&t[T_OS2], f, f->os2)) != RA_OK)
         goto done;
     put32((unsigned char *)t[T_HEAD].data + 8, 0); /* checkSumAdjustment */
     put16((unsigned char *)t[T_HEAD].data + 50, 1); /* long loca */
@@ -2217,6 +2765,19 @@ done:
     return st;
 }
 
+/* Writes "<XXXX>" for a 16-bit value at p; returns the end. */
+static char *put_hex4(char *p, uint32_t v)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    p[0] = '<';
+    p[1] = hex[(v >> 12) & 15];
+    p[2] = hex[(v >> 8) & 15];
+    p[3] = hex[(v >> 4) & 15];
+    p[4] = hex[v & 15];
+    p[5] = '>';
+    return p + 6;
+}
+
 /* Writes n entries as bfrange (ranges: first and last code of a run that
  * maps to itself) or bfchar (singles: code and code point) blocks of at
  * most 100 entries. */
@@ -2228,18 +2789,25 @@ static ra_status_t put_bf_blocks(ra_buf_t *b, const uint32_t (*runs)[2],
         size_t k = n - i < 100 ? n - i : 100;
         st = ra_buf_printf(b, "%zu %s\n", k,
                            ranges ? "beginbfrange" : "beginbfchar");
-        for (size_t j = i; j < i + k && st == RA_OK; j++) {
-            if (ranges)
-                st = ra_buf_printf(b, "<%04X> <%04X> <%04X>\n",
-                                   (unsigned)runs[j][0], (unsigned)runs[j][1],
-                                   (unsigned)runs[j][0]);
-            else /* a single: code and code point */
-                st = ra_buf_printf(b, "<%04X> <%04X>\n",
-                                   (unsigned)runs[j][0],
-                                   (unsigned)runs[j][1]);
-        }
         if (st == RA_OK)
-            st = ra_buf_puts(b, ranges ? "endbfrange\n" : "endbfchar\n");
+            st = ra_buf_reserve(b, k * 21);
+        if (st != RA_OK)
+            break;
+        char *p = b->data + b->len;
+        for (size_t j = i; j < i + k; j++) {
+            /* a range: first, last, first; a single: code, code point */
+            p = put_hex4(p, runs[j][0]);
+            *p++ = ' ';
+            p = put_hex4(p, runs[j][1]);
+            if (ranges) {
+                *p++ = ' ';
+                p = put_hex4(p, runs[j][0]);
+            }
+            *p++ = '\n';
+        }
+        b->len = (size_t)(p - b->data);
+        b->data[b->len] = '\0';
+        st = ra_buf_puts(b, ranges ? "endbfrange\n" : "endbfchar\n");
     }
     return st;
 }
@@ -2298,7 +2866,7 @@ done:
 
 /* Returns the subset tag: six capitals from a hash of the font name and
  * the codes used, so that equal subsets get equal tags. */
-static void subset_tag(const face_t *f, const uint32_t *codes, size_t n,
+static void subset_tag(const font_t *f, const uint32_t *codes, size_t n,
                        char tag[7])
 {
     uint32_t h = 2166136261u;
@@ -2317,10 +2885,11 @@ static void subset_tag(const face_t *f, const uint32_t *codes, size_t n,
  * /CIDToGIDMap and /ToUnicode for the code points drawn. */
 static ra_status_t finish_face(ra_pdf_t *pdf, face_t *f)
 {
+    const font_t *ft = f->ft;
     ra_status_t st;
     ra_buf_t b = RA_BUF_INIT;
     HPDF_MMgr mm = pdf->doc->mmgr;
-    uint16_t *newid = calloc(f->num_glyphs, sizeof *newid);
+    uint16_t *newid = calloc(ft->num_glyphs, sizeof *newid);
     if (!newid)
         return keep(pdf, RA_ERR_NOMEM);
 
@@ -2337,9 +2906,9 @@ static ra_status_t finish_face(ra_pdf_t *pdf, face_t *f)
                 codes[n++] = byte * 8 + bit;
 
     char tag[7];
-    subset_tag(f, codes, n, tag);
+    subset_tag(ft, codes, n, tag);
     if ((st = keep(pdf, ra_buf_printf(&b, "%s+%s", tag,
-                                      ra_buf_str(&f->psname)))) != RA_OK ||
+                                      ra_buf_str(&ft->psname)))) != RA_OK ||
         (st = hp(pdf, HPDF_Dict_AddName(f->type0, "BaseFont", b.data))) !=
             RA_OK ||
         (st = hp(pdf, HPDF_Dict_AddName(f->cidfont, "BaseFont", b.data))) !=
@@ -2350,8 +2919,8 @@ static ra_status_t finish_face(ra_pdf_t *pdf, face_t *f)
 
     /* FontFile2. */
     ra_buf_clear(&b);
-    if ((st = keep(pdf, build_subset(f, codes, n, newid, &b))) != RA_OK ||
-        (st = stream_set(pdf, f->file, b.data, b.len)) != RA_OK ||
+    if ((st = keep(pdf, build_subset(ft, codes, n, newid, &b))) != RA_OK ||
+        (st = stream_set(pdf, f->file, NULL, b.data, b.len, NULL)) != RA_OK ||
         (st = hp(pdf, HPDF_Dict_AddNumber(f->file, "Length1",
                                           (HPDF_UINT32)b.len))) != RA_OK)
         goto done;
@@ -2363,12 +2932,12 @@ static ra_status_t finish_face(ra_pdf_t *pdf, face_t *f)
         goto done;
     memset(b.data, 0, 2 * (size_t)(max + 1));
     for (size_t i = 0; i < n; i++) {
-        uint16_t g = newid[f->gid[cp_of(codes[i])]];
+        uint16_t g = newid[ft->gid[cp_of(codes[i])]];
         b.data[2 * codes[i]] = (char)(g >> 8);
         b.data[2 * codes[i] + 1] = (char)g;
     }
     b.len = 2 * (size_t)(max + 1);
-    if ((st = stream_set(pdf, f->map, b.data, b.len)) != RA_OK)
+    if ((st = stream_set(pdf, f->map, NULL, b.data, b.len, NULL)) != RA_OK)
         goto done;
 
     /* CIDSet (PDF/A-1 wants one for a subset): a bit per CID present,
@@ -2390,7 +2959,7 @@ static ra_status_t finish_face(ra_pdf_t *pdf, face_t *f)
     for (size_t i = 0; i < n; i++)
         b.data[codes[i] / 8] |= (char)(0x80u >> (codes[i] % 8));
     b.len = max / 8 + 1;
-    if ((st = stream_set(pdf, f->cidset, b.data, b.len)) != RA_OK)
+    if ((st = stream_set(pdf, f->cidset, NULL, b.data, b.len, NULL)) != RA_OK)
         goto done;
 
     /* W: [first [w w ...] first [w ...] ...] for runs of used CIDs. */
@@ -2414,7 +2983,7 @@ static ra_status_t finish_face(ra_pdf_t *pdf, face_t *f)
             s |= HPDF_Array_AddNumber(w, (HPDF_INT32)code);
             s |= HPDF_Array_Add(w, run);
         }
-        s |= HPDF_Array_AddNumber(run, f->width[f->gid[cp_of(code)]]);
+        s |= HPDF_Array_AddNumber(run, ft->width[ft->gid[cp_of(code)]]);
     }
     if ((st = hp(pdf, s)) != RA_OK)
         goto done;
@@ -2423,7 +2992,7 @@ static ra_status_t finish_face(ra_pdf_t *pdf, face_t *f)
     ra_buf_clear(&b);
     if ((st = keep(pdf, build_tounicode(codes, n, &b))) != RA_OK)
         goto done;
-    st = stream_set(pdf, f->tounicode, b.data, b.len);
+    st = stream_set(pdf, f->tounicode, NULL, b.data, b.len, NULL);
 done:
     free(codes);
     free(newid);
@@ -2530,7 +3099,7 @@ ra_status_t ra_pdf_attach(ra_pdf_t *pdf, const char *name, const char *mime,
     if (d)
         s |= HPDF_Dict_Add(a->spec, "Desc", d);
     if ((st = hp(pdf, s)) == RA_OK)
-        st = stream_set(pdf, file, data, len);
+        st = stream_set(pdf, file, NULL, data, len, NULL);
     goto done;
 fail:
     st = hp(pdf, HPDF_FAILD_TO_ALLOC_MEM);
@@ -2802,16 +3371,18 @@ static ra_status_t add_output_intent(ra_pdf_t *pdf)
     ra_buf_t prof = RA_BUF_INIT;
     ra_status_t st = keep(pdf, build_srgb_icc(&prof));
     if (st == RA_OK)
-        st = stream_set(pdf, icc, prof.data, prof.len);
+        st = stream_set(pdf, icc, NULL, prof.data, prof.len, NULL);
     ra_buf_free(&prof);
     return st;
 }
 
 /* Writes the XMP metadata stream (uncompressed, as PDF/A requires), the
  * output intent (once) and the /ID: twice the first 16 bytes of SHA-256
- * over the XMP packet, the page content and the attachments' digests, so
+ * over the XMP packet, the digest of the compressed page content and the
+ * attachments' and images' digests, so
  * that the same document gets the same ID and a different one another. */
-static ra_status_t finish_archival(ra_pdf_t *pdf)
+static ra_status_t finish_archival(ra_pdf_t *pdf,
+                                   const unsigned char content_digest[32])
 {
     HPDF_MMgr mm = pdf->doc->mmgr;
     ra_buf_t x = RA_BUF_INIT;
@@ -2830,23 +3401,17 @@ static ra_status_t finish_archival(ra_pdf_t *pdf)
     }
     if ((st = keep(pdf, build_xmp(pdf, &x))) != RA_OK)
         goto done;
-    HPDF_Dict m = pdf->metadata;
-    HPDF_MemStream_FreeData(m->stream);
-    m->filter = HPDF_STREAM_FILTER_NONE;
-    m->write_fn = NULL;
-    if ((st = hp(pdf, HPDF_Stream_Write(m->stream, (HPDF_BYTE *)x.data,
-                                        (HPDF_UINT)x.len))) != RA_OK)
+    if ((st = stream_put(pdf, pdf->metadata, NULL, x.data, x.len)) != RA_OK)
         goto done;
 
     unsigned char digest[32];
     ra_sha256_ctx_t ctx;
     ra_sha256_init(&ctx);
     ra_sha256_update(&ctx, x.data, x.len);
-    for (size_t i = 0; i < pdf->npages; i++)
-        ra_sha256_update(&ctx, pdf->pages[i].content.data,
-                         pdf->pages[i].content.len);
+    ra_sha256_update(&ctx, content_digest, 32);
     for (size_t i = 0; i < pdf->natt; i++)
         ra_sha256_update(&ctx, pdf->att[i].sha256, 32);
+    ra_sha256_update(&ctx, pdf->xobject_digests.data, pdf->xobject_digests.len);
     ra_sha256_final(&ctx, digest);
     HPDF_Array_Clear(pdf->id);
     st = hp(pdf, HPDF_Array_Add(pdf->id, HPDF_Binary_New(mm, digest, 16)) |
@@ -2854,6 +3419,18 @@ static ra_status_t finish_archival(ra_pdf_t *pdf)
 done:
     ra_buf_free(&x);
     return st;
+}
+
+/* libharu's output: appends to the ra_buf_t in the stream's attr. */
+static HPDF_STATUS out_write(HPDF_Stream s, const HPDF_BYTE *ptr, HPDF_UINT siz)
+{
+    ra_buf_t *b = s->attr;
+    if (b->cap - b->len <= siz && ra_buf_reserve(b, siz) != RA_OK)
+        return HPDF_SetError(s->error, HPDF_FAILD_TO_ALLOC_MEM, 0);
+    memcpy(b->data + b->len, ptr, siz);
+    b->len += siz;
+    b->data[b->len] = '\0';
+    return HPDF_OK;
 }
 
 ra_status_t ra_pdf_save(ra_pdf_t *pdf, ra_buf_t *out)
@@ -2870,37 +3447,45 @@ ra_status_t ra_pdf_save(ra_pdf_t *pdf, ra_buf_t *out)
             return st;
     }
     /* Page content: close an open text object, then hand libharu the bytes
-     * (replacing what an earlier save wrote). */
+     * (replacing what an earlier save wrote); the compressed bytes go into
+     * the /ID. */
+    unsigned char content_digest[32];
+    ra_sha256_ctx_t ctx;
+    ra_sha256_init(&ctx);
     for (size_t i = 0; i < pdf->npages; i++) {
         page_t *pg = &pdf->pages[i];
         HPDF_PageAttr pa = pg->page->attr;
         if ((st = keep(pdf, end_text(pg))) != RA_OK ||
-            (st = stream_set(pdf, pa->contents, pg->content.data,
-                             pg->content.len)) != RA_OK)
+            (st = stream_set(pdf, pa->contents, pa, pg->content.data,
+                             pg->content.len, &ctx)) != RA_OK)
             return st;
     }
+    ra_sha256_final(&ctx, content_digest);
     if ((st = finish_attachments(pdf)) != RA_OK ||
-        (st = finish_archival(pdf)) != RA_OK)
+        (st = finish_archival(pdf, content_digest)) != RA_OK)
         return st;
-    if (hp(pdf, HPDF_SaveToStream(pdf->doc)) != RA_OK)
-        return RA_ERR_PDF;
-    HPDF_UINT32 size = HPDF_GetStreamSize(pdf->doc);
-    if ((st = keep(pdf, ra_buf_reserve(out, size))) != RA_OK)
-        return st;
-    if (hp(pdf, HPDF_ResetStream(pdf->doc)) != RA_OK)
-        return RA_ERR_PDF;
-    HPDF_UINT32 got = size;
-    HPDF_STATUS r = HPDF_ReadFromStream(
-        pdf->doc, (HPDF_BYTE *)out->data + out->len, &got);
-    if (pdf->err == HPDF_STREAM_EOF) { /* reading to the end is no error */
-        pdf->err = 0;
-        HPDF_ResetError(pdf->doc);
+    /* libharu writes the file straight into out through a callback
+     * writer in place of its memory stream; the offsets in the xref are
+     * counted from the stream's size, so it starts from 0. */
+    HPDF_Doc doc = pdf->doc;
+    if (!doc->stream || doc->stream->write_fn != out_write) {
+        HPDF_Stream w = HPDF_CallbackWriter_New(doc->mmgr, out_write, NULL);
+        if (!w)
+            return hp(pdf, HPDF_FAILD_TO_ALLOC_MEM);
+        HPDF_Stream_Free(doc->stream);
+        doc->stream = w;
     }
-    if ((r != HPDF_OK && r != HPDF_STREAM_EOF) || got != size)
-        return hp(pdf, r != HPDF_OK && r != HPDF_STREAM_EOF
-                           ? r
-                           : HPDF_STREAM_EOF);
-    out->len += size;
-    out->data[out->len] = '\0';
+    size_t start = out->len, bytes = 0;
+    for (size_t i = 0; i < pdf->nblobs; i++)
+        bytes += pdf->blobs[i]->len;
+    if ((st = keep(pdf, ra_buf_reserve(out, bytes + 65536))) != RA_OK)
+        return st;
+    doc->stream->attr = out;
+    doc->stream->size = 0;
+    if (hp(pdf, HPDF_SaveToStream(doc)) != RA_OK) {
+        out->len = start;
+        out->data[start] = '\0';
+        return RA_ERR_PDF;
+    }
     return RA_OK;
 }

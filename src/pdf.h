@@ -27,7 +27,7 @@
  * document unusable; every later call returns RA_ERR_PDF and
  * ra_pdf_errmsg() says what went wrong. Output is deterministic: same
  * calls, same bytes (no clock, no randomness; the /ID is a digest of the
- * metadata, the page content and the attachments).
+ * metadata, the page content, the attachments and the images).
  */
 #ifndef RA_PDF_H
 #define RA_PDF_H
@@ -69,6 +69,11 @@ typedef struct {
 typedef void (*ra_pdf_glyph_fn)(void *ctx, uint32_t cp, ra_face_t face,
                                 const char *what);
 
+/* The four faces' font files, read and parsed once: a document made with
+ * them (ra_pdf_options_t.fonts) reads no font file itself. Read-only once
+ * made, so documents, and processes forked after it was made, share it. */
+typedef struct ra_pdf_fonts ra_pdf_fonts_t;
+
 /* What the document claims to conform to. */
 typedef enum {
     RA_PDF_PDFA_1B = 0, /* PDF/A-1b; ra_pdf_attach is refused */
@@ -90,6 +95,10 @@ typedef struct {
     /* When not NULL, ra_pdf_new appends why it failed (e.g. "cannot open
      * /x/DejaVuSans.ttf: No such file or directory"). */
     ra_buf_t *errmsg;
+    /* Fonts loaded beforehand (ra_pdf_fonts_new), which must outlive the
+     * document; font_dir and font_file are then not used. NULL: the
+     * document reads its own. */
+    const ra_pdf_fonts_t *fonts;
 } ra_pdf_options_t;
 
 /* A property of the caller's own XMP schema (see ra_pdf_info_t). */
@@ -131,11 +140,19 @@ typedef enum {
 
 typedef struct ra_pdf ra_pdf_t;
 
-/* Creates an empty document and reads the four font files (each once; a
- * face is embedded, subsetted, only if text is drawn with it). opt may be
- * NULL. On failure *out is NULL and the status is RA_ERR_FONT (font missing
- * or unusable), RA_ERR_NOMEM or RA_ERR_PDF; see opt->errmsg. The caller
- * frees the document with ra_pdf_free. */
+/* Reads the four font files named by opt (font_dir, font_file; errmsg as
+ * for ra_pdf_new) for documents to share. Fails as ra_pdf_new does. The
+ * caller frees them with ra_pdf_fonts_free after the last document. */
+ra_status_t ra_pdf_fonts_new(const ra_pdf_options_t *opt,
+                             ra_pdf_fonts_t **out);
+/* Frees fonts; NULL is fine. */
+void ra_pdf_fonts_free(ra_pdf_fonts_t *fonts);
+
+/* Creates an empty document and reads the four font files (each once)
+ * unless opt->fonts gives them; a face is embedded, subsetted, only if text
+ * is drawn with it. opt may be NULL. On failure *out is NULL and the status
+ * is RA_ERR_FONT (font missing or unusable), RA_ERR_NOMEM or RA_ERR_PDF;
+ * see opt->errmsg. The caller frees the document with ra_pdf_free. */
 ra_status_t ra_pdf_new(const ra_pdf_options_t *opt, ra_pdf_t **out);
 /* Frees the document and everything it owns; NULL is fine. */
 void ra_pdf_free(ra_pdf_t *pdf);
@@ -210,6 +227,16 @@ ra_status_t ra_pdf_circle(ra_pdf_t *pdf, double cx, double cy, double r,
 ra_status_t ra_pdf_arc(ra_pdf_t *pdf, double cx, double cy, double r,
                        double from_deg, double to_deg, double width,
                        ra_rgb_t color);
+/* Draws the PNG image png[0..len) scaled into the rectangle whose top-left
+ * corner is (x, y), w by h points. The PNG's compressed data is embedded as
+ * it is (an image XObject, Flate with PNG predictors), so it must be opaque
+ * (greyscale, RGB or palette colour, no alpha channel and no tRNS chunk:
+ * PDF/A-1 forbids transparency), at most 8 bits a sample and not
+ * interlaced, at most 16384 pixels a side; anything else is an error
+ * (ra_pdf_errmsg says why). Each call embeds the image once more; its
+ * digest goes into the /ID. The data is copied. */
+ra_status_t ra_pdf_image_png(ra_pdf_t *pdf, const void *png, size_t len,
+                             double x, double y, double w, double h);
 /* Makes the rectangle (x, y, w, h) on the current page a borderless link to
  * the point y (from the top) of page target (0-based, must exist). */
 ra_status_t ra_pdf_link(ra_pdf_t *pdf, double x, double y, double w, double h,

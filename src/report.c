@@ -284,7 +284,8 @@ ra_status_t ra_report_render(const ra_report_input_t *in, ra_buf_t *out)
     }
 
     /* PDF/A-1b unless the record is attached: PDF/A-1 forbids embedded files. */
-    ra_pdf_options_t po = {.font_dir = in->font_dir, .on_glyph = on_glyph, .glyph_ctx = &r,
+    ra_pdf_options_t po = {.font_dir = in->font_dir, .fonts = in->fonts,
+                           .on_glyph = on_glyph, .glyph_ctx = &r,
                            .conformance = in->attach_source ? RA_PDF_PLAIN : RA_PDF_PDFA_1B,
                            .errmsg = &err};
     if ((st = ra_pdf_new(&po, &r.pdf)) != RA_OK) {
@@ -308,6 +309,7 @@ ra_status_t ra_report_render(const ra_report_input_t *in, ra_buf_t *out)
     lo.header = draw_header;
     lo.footer = draw_footer;
     lo.page_ctx = &r;
+    lo.no_dump = 1; /* the report never reads the layout's text dump */
     if ((st = ra_layout_new(r.pdf, &lo, &r.lo)) != RA_OK)
         goto done;
     if ((st = set_info(&r)) != RA_OK || (st = attach_source(&r)) != RA_OK)

@@ -16,6 +16,94 @@ static const char *assessor_list(report_t *r)
     return ra_buf_str(&r->tmp);
 }
 
+/* The letterhead at the top of a cover with a logo: the template's logo,
+ * LOGO_HEIGHT high, and beside it the issuer and the confidentiality label. */
+#define LOGO_HEIGHT 40.0
+#define LOGO_GAP 12.0 /* between the logo and the text */
+#define LETTERHEAD_SIZE 9.0
+
+typedef struct {
+    const ra_template_t *t;
+    const char *issuer, *confidentiality; /* NULL: logo only */
+} letterhead_t;
+
+/* Returns the logo's width and height in points at the letterhead's height,
+ * narrowed (aspect ratio kept) to at most max_w. */
+static void logo_size(const ra_template_t *t, double max_w, double *w, double *h)
+{
+    *h = LOGO_HEIGHT;
+    *w = *h * t->logo_width / t->logo_height;
+    if (*w > max_w) {
+        *h *= max_w / *w;
+        *w = max_w;
+    }
+}
+
+/* Draws the letterhead into box: the logo at the top left, the texts (one
+ * line each, already known to fit) beside it, centred on the logo. */
+static ra_status_t draw_letterhead(void *ctx, ra_pdf_t *pdf, const ra_rect_t *box)
+{
+    const letterhead_t *lh = ctx;
+    double w, h;
+    logo_size(lh->t, box->w * 0.6, &w, &h);
+    ra_status_t st = ra_pdf_image_png(pdf, lh->t->logo_png, lh->t->logo_len, box->x, box->y, w, h);
+    if (st != RA_OK || !lh->issuer)
+        return st;
+    double line = LETTERHEAD_SIZE * 1.6, lines = lh->confidentiality ? 2 : 1;
+    ra_rect_t text = {box->x + w + LOGO_GAP, box->y + (h - lines * line) / 2,
+                      box->w - w - LOGO_GAP, line};
+    st = ra_layout_draw_line(pdf, &text, RA_FACE_BOLD, LETTERHEAD_SIZE, RA_C_MUTED,
+                             RA_ALIGN_LEFT, lh->issuer);
+    text.y += line;
+    if (st == RA_OK && lh->confidentiality)
+        st = ra_layout_draw_line(pdf, &text, RA_FACE_REGULAR, LETTERHEAD_SIZE, RA_C_MUTED,
+                                 RA_ALIGN_LEFT, lh->confidentiality);
+    return st;
+}
+
+/* Appends the top of the cover: the issuer and the confidentiality label,
+ * beside the template's logo when there is one (below it when they are too
+ * long for one line each), then white space. */
+static ra_status_t cover_letterhead(report_t *r, const char *issuer)
+{
+    const ra_template_t *t = r->in->tmpl;
+    ra_layout_t *lo = r->lo;
+    ra_status_t rc = RA_OK;
+    bool beside = false;
+    if (t->logo_png && t->logo_width && t->logo_height) {
+        letterhead_t *lh = ra_arena_alloc(&r->arena, sizeof *lh);
+        if (!lh)
+            return RA_ERR_NOMEM;
+        double body_w = ra_layout_body_width(lo), w, h;
+        logo_size(t, body_w * 0.6, &w, &h);
+        double room = body_w - w - LOGO_GAP;
+        const char *conf = t->confidentiality;
+        beside = ra_pdf_text_width(r->pdf, RA_FACE_BOLD, LETTERHEAD_SIZE, issuer,
+                                   strlen(issuer)) <= room &&
+                 (!conf || ra_pdf_text_width(r->pdf, RA_FACE_REGULAR, LETTERHEAD_SIZE, conf,
+                                             strlen(conf)) <= room);
+        *lh = (letterhead_t){t, beside ? issuer : NULL, beside ? conf : NULL};
+        rc = ra_layout_custom(lo, LOGO_HEIGHT, draw_letterhead, lh);
+    }
+    if (!beside) {
+        ra_style_t small = ra_layout_style(lo);
+        small.face = RA_FACE_BOLD;
+        small.color = RA_C_MUTED;
+        small.size = LETTERHEAD_SIZE;
+        if (rc == RA_OK)
+            rc = ra_layout_paragraph(lo, &small, issuer);
+        if (rc == RA_OK && t->confidentiality) {
+            small.face = RA_FACE_REGULAR;
+            rc = ra_layout_paragraph(lo, &small, t->confidentiality);
+        }
+    }
+    /* The letterhead is as tall as the two paragraphs and less white space
+     * would be, so that the cover's details stay on the cover. */
+    if (rc == RA_OK)
+        rc = ra_layout_space(lo, beside ? 24 : 36);
+    return rc;
+}
+
 ra_status_t report_cover(report_t *r)
 {
     const ra_template_t *t = r->in->tmpl;
@@ -25,18 +113,7 @@ ra_status_t report_cover(report_t *r)
     ra_style_t st = ra_layout_style(lo);
     ra_status_t rc = RA_OK;
 
-    ra_style_t small = st;
-    small.face = RA_FACE_BOLD;
-    small.color = RA_C_MUTED;
-    small.size = 9;
-    const char *issuer = t->organisation ? t->organisation : rec->organisation;
-    rc = ra_layout_paragraph(lo, &small, issuer);
-    if (rc == RA_OK && t->confidentiality) {
-        small.face = RA_FACE_REGULAR;
-        rc = ra_layout_paragraph(lo, &small, t->confidentiality);
-    }
-    if (rc == RA_OK)
-        rc = ra_layout_space(lo, 36);
+    rc = cover_letterhead(r, t->organisation ? t->organisation : rec->organisation);
 
     ra_style_t kicker = st;
     kicker.size = 12;

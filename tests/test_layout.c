@@ -404,6 +404,91 @@ static void test_errors(void **state)
     ra_pdf_free(pdf);
 }
 
+/* Appends a PNG chunk (length, type, data, CRC) to b. */
+static void png_chunk(ra_buf_t *b, const char *type, const void *data,
+                      size_t len)
+{
+    unsigned char n[4] = {(unsigned char)(len >> 24), (unsigned char)(len >> 16),
+                          (unsigned char)(len >> 8), (unsigned char)len};
+    ra_buf_append(b, (const char *)n, 4);
+    size_t at = b->len;
+    ra_buf_append(b, type, 4);
+    ra_buf_append(b, data, len);
+    unsigned long crc = crc32(0, (const unsigned char *)b->data + at, (uInt)(len + 4));
+    unsigned char c[4] = {(unsigned char)(crc >> 24), (unsigned char)(crc >> 16),
+                          (unsigned char)(crc >> 8), (unsigned char)crc};
+    ra_buf_append(b, (const char *)c, 4);
+}
+
+/* Builds a 4 x 2 PNG of colour type ctype (0 grey, 2 RGB, 6 RGBA), 8 bits,
+ * with a tRNS chunk when trns is set. */
+static void make_png(ra_buf_t *b, int ctype, int trns)
+{
+    int chans = ctype == 6 ? 4 : ctype == 2 ? 3 : 1;
+    unsigned char raw[2 * (1 + 4 * 4)], z[256];
+    size_t rowlen = 1 + 4 * (size_t)chans, n = 0;
+    for (int y = 0; y < 2; y++) {
+        raw[n++] = 0; /* filter: none */
+        for (size_t i = 1; i < rowlen; i++)
+            raw[n++] = (unsigned char)(40 * y + 9 * i);
+    }
+    uLongf zlen = sizeof z;
+    assert_int_equal(compress(z, &zlen, raw, n), Z_OK);
+    unsigned char ihdr[13] = {0, 0, 0, 4, 0, 0, 0, 2, 8, (unsigned char)ctype, 0, 0, 0};
+    ra_buf_append(b, "\x89PNG\r\n\x1A\n", 8);
+    png_chunk(b, "IHDR", ihdr, 13);
+    if (trns)
+        png_chunk(b, "tRNS", "\0\1\0\2\0\3", 6);
+    png_chunk(b, "IDAT", z, zlen);
+    png_chunk(b, "IEND", "", 0);
+}
+
+static void test_image_png(void **state)
+{
+    (void)state;
+    reports_t r = {0};
+    ra_buf_t png = RA_BUF_INIT, out = RA_BUF_INIT;
+    make_png(&png, 2, 0);
+    ra_pdf_t *pdf = new_pdf(&r);
+    assert_int_equal(ra_pdf_add_page(pdf, RA_PAGE_A4_W, RA_PAGE_A4_H), RA_OK);
+    assert_int_equal(ra_pdf_image_png(pdf, png.data, png.len, 72, 72, 80, 40),
+                     RA_OK);
+    save(pdf, &out);
+    /* An image XObject with the PNG's own data and predictors, named in
+     * the page's resources and painted by the page. */
+    assert_non_null(memmem(out.data, out.len, "/Subtype /Image", 15));
+    assert_non_null(memmem(out.data, out.len, "/Type /XObject", 14));
+    assert_non_null(memmem(out.data, out.len, "/ColorSpace /DeviceRGB", 22));
+    assert_non_null(memmem(out.data, out.len, "/Predictor 15", 13));
+    assert_non_null(memmem(out.data, out.len, "/XObject <<", 11));
+    assert_null(memmem(out.data, out.len, "/SMask", 6));
+    ra_buf_t all = RA_BUF_INIT;
+    inflate_streams(&out, &all);
+    /* 80 x 40 points at x 72, from the top 72 + 40 down: y = 841.89 - 112. */
+    assert_non_null(strstr(ra_buf_str(&all), "q\n80 0 0 40 72 729.89 cm\n/X1 Do\nQ\n"));
+    ra_buf_free(&all);
+    ra_buf_free(&out);
+    ra_pdf_free(pdf);
+
+    /* Transparency, which PDF/A-1 forbids, is refused: alpha or tRNS. */
+    for (int k = 0; k < 2; k++) {
+        ra_buf_clear(&png);
+        make_png(&png, k ? 2 : 6, k);
+        pdf = new_pdf(&r);
+        assert_int_equal(ra_pdf_add_page(pdf, RA_PAGE_A4_W, RA_PAGE_A4_H), RA_OK);
+        assert_int_equal(ra_pdf_image_png(pdf, png.data, png.len, 0, 0, 8, 4),
+                         RA_ERR_PDF);
+        assert_non_null(strstr(ra_pdf_errmsg(pdf), "transparency"));
+        ra_pdf_free(pdf);
+    }
+    /* So are bytes that are not a PNG. */
+    pdf = new_pdf(&r);
+    assert_int_equal(ra_pdf_add_page(pdf, RA_PAGE_A4_W, RA_PAGE_A4_H), RA_OK);
+    assert_int_equal(ra_pdf_image_png(pdf, "GIF89a", 6, 0, 0, 8, 4), RA_ERR_PDF);
+    ra_pdf_free(pdf);
+    ra_buf_free(&png);
+}
+
 /* --- layout.c wrapping --- */
 
 static void test_wrap_break_points(void **state)
@@ -743,6 +828,7 @@ int main(void)
         cmocka_unit_test(test_locale_independent),
         cmocka_unit_test(test_save_twice),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_image_png),
         cmocka_unit_test(test_wrap_break_points),
         cmocka_unit_test(test_wrap_long_words),
         cmocka_unit_test(test_table_row_moves_header_repeats),
