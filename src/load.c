@@ -377,6 +377,17 @@ static ra_status_t parse_valid(ra_loader_t *ld, int which, const char *name, con
     return st;
 }
 
+/* Reads a file and parses it as a valid document of the given kind; the
+ * caller frees data and *doc. */
+static ra_status_t read_valid(ra_loader_t *ld, int which, const char *path, ra_buf_t *data,
+                              xmlDocPtr *doc)
+{
+    ra_status_t st = ra_read_file(path, RA_MAX_FILE_BYTES, data, ld->sink);
+    if (st == RA_OK)
+        st = parse_valid(ld, which, path, data->data, data->len, doc);
+    return st;
+}
+
 /* ---- copying the tree into the model ---- */
 
 /* State of one tree walk: where strings go and where problems are reported. */
@@ -991,10 +1002,8 @@ ra_status_t ra_load_checklist(ra_loader_t *ld, const char *path, ra_checklist_t 
     xmlDocPtr doc = NULL;
     ra_checklist_t *cl = NULL;
     ra_buf_t data = RA_BUF_INIT;
-    ra_status_t st = ra_read_file(path, RA_MAX_FILE_BYTES, &data, ld->sink);
+    ra_status_t st = read_valid(ld, SCHEMA_CHECKLIST, path, &data, &doc);
     if (st != RA_OK)
-        goto fail;
-    if ((st = parse_valid(ld, SCHEMA_CHECKLIST, path, data.data, data.len, &doc)) != RA_OK)
         goto fail;
     cl = calloc(1, sizeof *cl);
     if (!cl) {
@@ -1272,10 +1281,8 @@ ra_status_t ra_load_template(ra_loader_t *ld, const char *path, ra_template_t **
     xmlDocPtr doc = NULL;
     ra_template_t *t = NULL;
     ra_buf_t data = RA_BUF_INIT;
-    ra_status_t st = ra_read_file(path, RA_MAX_FILE_BYTES, &data, ld->sink);
+    ra_status_t st = read_valid(ld, SCHEMA_TEMPLATE, path, &data, &doc);
     if (st != RA_OK)
-        goto fail;
-    if ((st = parse_valid(ld, SCHEMA_TEMPLATE, path, data.data, data.len, &doc)) != RA_OK)
         goto fail;
     t = calloc(1, sizeof *t);
     if (!t) {
