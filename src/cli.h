@@ -79,7 +79,8 @@ struct ra_outcome {
     unsigned char output_sha256[32];
     bool skipped;        /* the output was up to date */
     bool hash_output;    /* fill output_sha256 (batch manifests) */
-    bool defer_commit;   /* leave the report in temp_path for the caller to commit */
+    bool defer_commit;   /* leave the report, not yet flushed to disk, in temp_path for
+                            the caller to commit and sync */
     char *temp_path;     /* owned; with defer_commit, the written temporary file */
     const char *outdir;  /* where to write <record id>.pdf when no path is given */
     /* Returns true when the output at path is up to date and need not be made. */

@@ -1,6 +1,7 @@
 /* cmd_batch.c - `readyaudit batch`: many records into an audit pack, in
  * worker processes, with progress, a manifest, resumability and shards. */
 #include <dirent.h>
+#include <fcntl.h>
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -497,6 +498,15 @@ int ra_cmd_batch(ra_cli_t *cli)
     progress_t pg = {isatty(STDERR_FILENO) != 0, o->quiet, in.n, 0, 0, 0, {0, 0}};
     clock_gettime(CLOCK_MONOTONIC, &pg.start);
     st = run_workers(&b, &in, jobs, &pg);
+    /* Workers do not flush each report (an fsync per file serialised the
+     * workers on the disk); one sync of the file system makes the whole pack
+     * durable. A report cut short by a crash before it still fails the
+     * up-to-date check (it lacks its trailing cross-reference) and is redone. */
+    int dfd = open(o->output, O_RDONLY | O_DIRECTORY);
+    if (dfd >= 0) {
+        syncfs(dfd);
+        close(dfd);
+    }
     if (pg.tty && !pg.quiet)
         fprintf(stderr, "\r\033[K");
     if (st == RA_OK && o->manifest)

@@ -95,7 +95,7 @@ ra_status_t ra_cli_report(ra_cli_t *cli, const ra_checklist_t *cl, const ra_temp
         st = ra_report_render(&in, &pdf);
     ra_buf_free(&src);
     if (st == RA_OK && oc && oc->defer_commit)
-        st = ra_write_temp(out_path, pdf.data, pdf.len, &cli->sink, &oc->temp_path);
+        st = ra_write_temp(out_path, pdf.data, pdf.len, 0, &cli->sink, &oc->temp_path);
     else if (st == RA_OK)
         st = ra_write_atomic(out_path, pdf.data, pdf.len, &cli->sink);
     if (st == RA_OK && oc) {

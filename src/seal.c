@@ -11,8 +11,8 @@
 
 #include "buf.h"
 
-ra_status_t ra_write_temp(const char *path, const void *data, size_t len, ra_diag_sink_t *sink,
-                          char **tmp_out)
+ra_status_t ra_write_temp(const char *path, const void *data, size_t len, int durable,
+                          ra_diag_sink_t *sink, char **tmp_out)
 {
     *tmp_out = NULL;
     ra_buf_t tmp = RA_BUF_INIT;
@@ -47,7 +47,7 @@ ra_status_t ra_write_temp(const char *path, const void *data, size_t len, ra_dia
         p += n;
         left -= (size_t)n;
     }
-    if (!err && fsync(fd) != 0)
+    if (!err && durable && fsync(fd) != 0)
         err = errno;
     if (close(fd) != 0 && !err)
         err = errno;
@@ -74,7 +74,7 @@ ra_status_t ra_commit(const char *tmp, const char *path, ra_diag_sink_t *sink)
 ra_status_t ra_write_atomic(const char *path, const void *data, size_t len, ra_diag_sink_t *sink)
 {
     char *tmp = NULL;
-    ra_status_t st = ra_write_temp(path, data, len, sink, &tmp);
+    ra_status_t st = ra_write_temp(path, data, len, 1, sink, &tmp);
     if (st == RA_OK)
         st = ra_commit(tmp, path, sink);
     free(tmp);

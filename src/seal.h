@@ -13,12 +13,13 @@
  * reason goes to sink. */
 ra_status_t ra_write_atomic(const char *path, const void *data, size_t len, ra_diag_sink_t *sink);
 
-/* The first half of ra_write_atomic: writes and flushes a temporary file
- * beside path and stores its name in *tmp (the caller frees it), for a
- * caller that decides later whether to rename it into place (ra_commit) or
- * discard it (unlink). */
-ra_status_t ra_write_temp(const char *path, const void *data, size_t len, ra_diag_sink_t *sink,
-                          char **tmp);
+/* The first half of ra_write_atomic: writes a temporary file beside path
+ * (flushed to disk when durable) and stores its name in *tmp (the caller
+ * frees it), for a caller that decides later whether to rename it into
+ * place (ra_commit) or discard it (unlink). A caller writing many files may
+ * skip the flush of each and sync the file system once at the end. */
+ra_status_t ra_write_temp(const char *path, const void *data, size_t len, int durable,
+                          ra_diag_sink_t *sink, char **tmp);
 
 /* Renames a temporary file into place; on failure removes it. */
 ra_status_t ra_commit(const char *tmp, const char *path, ra_diag_sink_t *sink);
