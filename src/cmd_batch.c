@@ -29,6 +29,7 @@ typedef struct {
     size_t n, cap;
     json_t **rows; /* per input, once done */
     json_t *ids;   /* record id -> index of the input that produced it */
+    bool keep_detail; /* keep per-layer scores and gaps (for --summary) */
 } inputs_t;
 
 static ra_status_t add_input(inputs_t *in, const char *path)
@@ -338,6 +339,12 @@ static void reap(worker_t *w, inputs_t *in, progress_t *pg, int status, ra_diag_
     if (other >= 0)
         say_failed(pg, in->paths[other], in->rows[other]);
     json_object_del(row, "_temp");
+    /* Workers are forked from this process, so what it holds they carry:
+     * keep only what the manifest (and a summary, when asked for) needs. */
+    if (!in->keep_detail) {
+        json_object_del(row, "layers");
+        json_object_del(row, "gap_checks");
+    }
     ra_buf_free(&w->out);
     close(w->fd);
     w->pid = 0;
@@ -465,6 +472,7 @@ int ra_cmd_batch(ra_cli_t *cli)
                 st = add_input(&in, all.paths[i]);
     in.rows = calloc(in.n ? in.n : 1, sizeof *in.rows);
     in.ids = json_object();
+    in.keep_detail = o->summary != NULL;
     if (st != RA_OK || !in.rows || !in.ids) {
         rc = RA_EXIT_IO;
         goto done;
