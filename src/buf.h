@@ -28,7 +28,8 @@ ra_status_t ra_buf_putc(ra_buf_t *b, char c);
 /* Appends printf-formatted text (C locale is the caller's business). */
 ra_status_t ra_buf_printf(ra_buf_t *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-ra_status_t ra_buf_vprintf(ra_buf_t *b, const char *fmt, va_list ap);
+ra_status_t ra_buf_vprintf(ra_buf_t *b, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 /* Empties the buffer, keeping its storage. */
 void ra_buf_clear(ra_buf_t *b);
 /* Frees the storage; the buffer is then empty and reusable. */
