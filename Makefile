@@ -46,7 +46,7 @@ CLI_OBJ = $(CLI_SRC:src/%.c=$(BUILD)/%.o)
 UNIT_NAMES = test_load test_score test_layout
 UNIT_TESTS = $(UNIT_NAMES:%=$(BUILD)/%)
 
-.PHONY: all deps demo check unit install uninstall clean help asan valgrind fuzz bench lint
+.PHONY: all deps demo check unit install uninstall clean help asan valgrind fuzz bench
 all: $(BIN)
 
 help:
@@ -152,9 +152,6 @@ fuzz: deps
 # Speed and memory, printed as a table (see tests/bench.sh).
 bench: all
 	$(Q)python3 tests/bench.py ./$(BIN)
-
-lint:
-	$(Q)clang-format --dry-run --Werror src/*.c src/*.h tests/*.c
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(DATADIR)/schemas $(DESTDIR)$(DATADIR)/templates \
