@@ -12,15 +12,19 @@
  *   - HPDF_LoadTTFontFromFile + HPDF_GetFont cost ~2.5 ms a face (a lookup
  *     of all 65536 code points), HPDF_Page_ShowText ~4 us a call;
  *   - the embedded font keeps post, name and full loca/hmtx (~140 KB a
- *     face); we embed a subset with renumbered glyphs (a few KB);
+ *     face); we embed a subset with renumbered glyphs and no hinting (a
+ *     few KB);
  *   - its UTF-8 encoder turns characters above U+FFFF into spaces and drops
  *     malformed bytes silently.
  * Text uses Type0 fonts with Identity-H encoding; the 2-byte code of a
  * character is its CID, which is its Unicode code point (as with libharu's
  * UTF-8 encoder; U+FFFD gets code 1); /CIDToGIDMap maps it to the subset's
  * glyph. Measuring uses the same cmap/hmtx parse, so widths are exactly
- * those in /W. Streams are compressed here (one zlib stream reused), and
- * libharu writes them as they are.
+ * those in /W. Streams are compressed here (one compressor reused) and
+ * their bytes stay ours: libharu reads them through callback streams as
+ * it writes the file, straight into the caller's buffer. The four faces'
+ * parsed fonts may be shared by documents (ra_pdf_fonts_t); text outlines
+ * drawn again (a watermark on every page) are one form XObject.
  *
  * PDF/A-1b is ours too: libharu's HPDF_PDFA_SetPDFAConformance writes
  * /SubType, no XML escaping, an /ID from the clock, and its output intent

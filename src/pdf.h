@@ -204,7 +204,9 @@ ra_status_t ra_pdf_text_rotated(ra_pdf_t *pdf, ra_face_t face, double size,
                                 double angle, const char *utf8, size_t len);
 /* Draws text as the vector outlines of its glyphs, filled (stroke_width 0)
  * or stroked with that line width, rotated as ra_pdf_text_rotated. It is
- * graphics, not text: not extracted, not searchable (for watermarks). */
+ * graphics, not text: not extracted, not searchable (for watermarks). The
+ * outlines are a form XObject, written once and painted again wherever
+ * the same shape is drawn on a page of the same size. */
 ra_status_t ra_pdf_text_shape(ra_pdf_t *pdf, ra_face_t face, double size,
                               ra_rgb_t color, double x, double y, double angle,
                               double stroke_width, const char *utf8,

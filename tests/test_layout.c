@@ -489,6 +489,129 @@ static void test_image_png(void **state)
     ra_buf_free(&png);
 }
 
+/* Builds a two-page document with text in every face, with the given
+ * fonts (NULL: the document reads its own), into out. */
+static void build_with_fonts(const ra_pdf_fonts_t *fonts, ra_buf_t *out)
+{
+    reports_t r = {0};
+    ra_pdf_options_t o = {0};
+    ra_pdf_t *pdf = NULL;
+    o.on_glyph = capture;
+    o.glyph_ctx = &r;
+    o.fonts = fonts;
+    assert_int_equal(ra_pdf_new(&o, &pdf), RA_OK);
+    ra_rgb_t black = {0, 0, 0};
+    for (int page = 0; page < 2; page++) {
+        assert_int_equal(ra_pdf_add_page(pdf, RA_PAGE_A4_W, RA_PAGE_A4_H), RA_OK);
+        for (int f = 0; f < RA_FACE_COUNT; f++)
+            assert_int_equal(ra_pdf_text(pdf, (ra_face_t)f, 10, black, 72,
+                                         72 + 20 * f, "Zoë Łukasz ✓", 15),
+                             RA_OK);
+    }
+    save(pdf, out);
+    ra_pdf_free(pdf);
+}
+
+static void test_shared_fonts(void **state)
+{
+    (void)state;
+    ra_pdf_fonts_t *fonts = NULL;
+    ra_buf_t own = RA_BUF_INIT, a = RA_BUF_INIT, b = RA_BUF_INIT;
+    assert_int_equal(ra_pdf_fonts_new(NULL, &fonts), RA_OK);
+    build_with_fonts(NULL, &own);
+    /* Documents made with fonts loaded once are the same bytes, and the
+     * fonts stay usable for the next document. */
+    build_with_fonts(fonts, &a);
+    build_with_fonts(fonts, &b);
+    assert_int_equal(own.len, a.len);
+    assert_memory_equal(own.data, a.data, a.len);
+    assert_int_equal(a.len, b.len);
+    assert_memory_equal(a.data, b.data, a.len);
+    ra_pdf_fonts_free(fonts);
+    ra_pdf_fonts_free(NULL);
+    /* A missing font file fails as ra_pdf_new does. */
+    ra_buf_t err = RA_BUF_INIT;
+    ra_pdf_options_t o = {0};
+    o.font_dir = "/nonexistent";
+    o.errmsg = &err;
+    fonts = (ra_pdf_fonts_t *)1;
+    assert_int_equal(ra_pdf_fonts_new(&o, &fonts), RA_ERR_FONT);
+    assert_null(fonts);
+    assert_non_null(strstr(ra_buf_str(&err), "/nonexistent/DejaVuSans.ttf"));
+    ra_buf_free(&err);
+    ra_buf_free(&own);
+    ra_buf_free(&a);
+    ra_buf_free(&b);
+}
+
+static void test_subset_has_no_hinting(void **state)
+{
+    (void)state;
+    ra_buf_t file = RA_BUF_INIT, all = RA_BUF_INIT;
+    build_with_fonts(NULL, &file);
+    inflate_streams(&file, &all);
+    /* The embedded subsets keep their outlines (glyf) and metrics but no
+     * hinting programs. */
+    assert_non_null(memmem(all.data, all.len, "glyf", 4));
+    assert_non_null(memmem(all.data, all.len, "hmtx", 4));
+    assert_null(memmem(all.data, all.len, "fpgm", 4));
+    assert_null(memmem(all.data, all.len, "prep", 4));
+    assert_null(memmem(all.data, all.len, "cvt ", 4));
+    ra_buf_free(&file);
+    ra_buf_free(&all);
+}
+
+/* Counts occurrences of needle[0..nl) in the bytes of b (which may hold
+ * NULs). */
+static int bcountn(const ra_buf_t *b, const char *needle, size_t nl)
+{
+    int n = 0;
+    const char *p = b->data, *end = b->data + b->len;
+    while (p < end && (p = memmem(p, (size_t)(end - p), needle, nl)) != NULL) {
+        n++;
+        p++;
+    }
+    return n;
+}
+
+static int bcount(const ra_buf_t *b, const char *needle)
+{
+    return bcountn(b, needle, strlen(needle));
+}
+
+static void test_watermark_is_one_form(void **state)
+{
+    (void)state;
+    reports_t r = {0};
+    ra_pdf_t *pdf = new_pdf(&r);
+    ra_layout_t *lo;
+    ra_layout_options_t o = test_options();
+    o.watermark = "DRAFT";
+    assert_int_equal(ra_layout_new(pdf, &o, &lo), RA_OK);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(ra_layout_paragraph(lo, NULL,
+                                             "First line\nsecond line\nthird"),
+                         RA_OK);
+        if (i < 2)
+            assert_int_equal(ra_layout_page_break(lo), RA_OK);
+    }
+    assert_int_equal(ra_layout_finish(lo), RA_OK);
+    assert_int_equal(ra_layout_page_count(lo), 3);
+    ra_buf_t file = RA_BUF_INIT, all = RA_BUF_INIT;
+    save(pdf, &file);
+    inflate_streams(&file, &all);
+    /* The outlines are drawn once, as a form every page paints. */
+    assert_int_equal(bcount(&file, "/Subtype /Form"), 1);
+    assert_int_equal(bcount(&all, " Do\n"), 3);
+    /* Lines below one another: the leading is set and ' shows them. */
+    assert_true(bcount(&all, " TL\n") >= 1);
+    assert_int_equal(bcountn(&all, "\0d)'\n", 5), 3); /* each "third" */
+    ra_buf_free(&file);
+    ra_buf_free(&all);
+    ra_layout_free(lo);
+    ra_pdf_free(pdf);
+}
+
 /* --- layout.c wrapping --- */
 
 static void test_wrap_break_points(void **state)
@@ -829,6 +952,9 @@ int main(void)
         cmocka_unit_test(test_save_twice),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_image_png),
+        cmocka_unit_test(test_shared_fonts),
+        cmocka_unit_test(test_subset_has_no_hinting),
+        cmocka_unit_test(test_watermark_is_one_form),
         cmocka_unit_test(test_wrap_break_points),
         cmocka_unit_test(test_wrap_long_words),
         cmocka_unit_test(test_table_row_moves_header_repeats),
