@@ -331,6 +331,24 @@ expect_rc 3
 expect_first_line err "$tmp/packed.xml:1: error: file contains a NUL byte (binary data or UTF-16/32 text); records must be UTF-8 XML"
 end
 
+# PDF/A-1 forbids transparency: a logo with an alpha channel is refused when
+# the template loads, before anything is written.
+begin "report --template whose logo has an alpha channel"
+mkdir -p "$tmp/alpha"
+"$PY" -c "
+import struct, sys, zlib
+def chunk(t, d):
+    return struct.pack('>I', len(d)) + t + d + struct.pack('>I', zlib.crc32(t + d) & 0xffffffff)
+raw = b''.join(b'\\0' + b'\\x10\\x20\\x30\\x80' * 4 for _ in range(4))
+sys.stdout.buffer.write(b'\\x89PNG\\r\\n\\x1a\\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', 4, 4, 8, 6, 0, 0, 0))
+                        + chunk(b'IDAT', zlib.compress(raw)) + chunk(b'IEND', b''))" >"$tmp/alpha/alpha.png"
+sed 's|src="example-logo.png"|src="alpha.png"|' templates/branded-report.xml >"$tmp/alpha/t.xml"
+run report samples/mvp-support-bot.xml --template "$tmp/alpha/t.xml" -o "$tmp/alpha/out.pdf"
+expect_rc 3
+expect_first_line err "$tmp/alpha/t.xml:7: error: alpha.png: logo PNG has transparency, which PDF/A-1 forbids; flatten it"
+[ -e "$tmp/alpha/out.pdf" ] && problem "a report was written"
+end
+
 # A template's logo must stay inside the template's directory.
 begin "report --template whose logo path leaves its directory"
 mkdir -p "$tmp/tpl/sub"
