@@ -305,8 +305,8 @@ static ra_status_t top_gaps(report_t *r, size_t max)
         free(idx);
         return rc;
     }
-    const ra_column_t cols[] = {{"Check", 1.7, RA_ALIGN_LEFT}, {"Gap", 6.0, RA_ALIGN_LEFT},
-                                {"Result", 1.6, RA_ALIGN_LEFT}, {"Plan", 4.4, RA_ALIGN_LEFT}};
+    const ra_column_t cols[] = {{"Check", 1.7, RA_ALIGN_LEFT}, {"Gap", 5.7, RA_ALIGN_LEFT},
+                                {"Result", 2.0, RA_ALIGN_LEFT}, {"Plan", 4.3, RA_ALIGN_LEFT}};
     ra_table_style_t ts = compact(r);
     rc = ra_layout_table_begin(r->lo, &ts, cols, 4);
     for (size_t i = 0; i < n && rc == RA_OK; i++) {
