@@ -2514,6 +2514,21 @@ static ra_status_t copy_table(ra_buf_t *b, const font_t *f, table_t t)
     return ra_buf_append(b, (const char *)f->data + t.off, t.len);
 }
 
+/* Bytes of one component record of a composite glyph, from its flags:
+ * flags and glyph id, two arguments of 1 or 2 bytes, then a scale, an x/y
+ * scale or a 2x2 matrix. */
+static size_t component_size(uint16_t flags)
+{
+    size_t n = 4 + ((flags & 0x0001) ? 4 : 2);
+    if (flags & 0x0008)
+        n += 2;
+    else if (flags & 0x0040)
+        n += 4;
+    else if (flags & 0x0080)
+        n += 8;
+    return n;
+}
+
 /* Marks glyph g and, for composite glyphs, its components in keep. */
 static void keep_glyph(const font_t *f, uint8_t *keep, uint32_t g, int depth)
 {
@@ -2532,13 +2547,7 @@ static void keep_glyph(const font_t *f, uint8_t *keep, uint32_t g, int depth)
             return;
         uint16_t flags = be16(p);
         keep_glyph(f, keep, be16(p + 2), depth + 1);
-        p += 4 + ((flags & 0x0001) ? 4 : 2);
-        if (flags & 0x0008)
-            p += 2;
-        else if (flags & 0x0040)
-            p += 4;
-        else if (flags & 0x0080)
-            p += 8;
+        p += component_size(flags);
         if (!(flags & 0x0020))
             return;
     }
@@ -2557,13 +2566,7 @@ static void remap_composite(unsigned char *p, size_t len,
             return;
         uint16_t flags = be16(p);
         put16(p + 2, newid[be16(p + 2)]);
-        p += 4 + ((flags & 0x0001) ? 4 : 2);
-        if (flags & 0x0008)
-            p += 2;
-        else if (flags & 0x0040)
-            p += 4;
-        else if (flags & 0x0080)
-            p += 8;
+        p += component_size(flags);
         if (!(flags & 0x0020))
             return;
     }
@@ -2599,13 +2602,7 @@ static ra_status_t put_glyph_unhinted(ra_buf_t *out, const unsigned char *p,
                 break;
             flags = be16(p + q);
             last = q;
-            q += 4 + ((flags & 0x0001) ? 4 : 2);
-            if (flags & 0x0008)
-                q += 2;
-            else if (flags & 0x0040)
-                q += 4;
-            else if (flags & 0x0080)
-                q += 8;
+            q += component_size(flags);
         } while (flags & 0x0020);
         if (!(flags & 0x0020) && q <= len)
             keep_len = q;
