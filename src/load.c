@@ -996,34 +996,45 @@ static void read_checklist(walk_t *w, xmlNodePtr root, ra_checklist_t *cl)
     }
 }
 
+/* Reads, validates and copies a checklist or template file into the
+ * object whose arena, path and digest fields are given, through fn. */
+typedef void (*read_node_fn)(walk_t *w, xmlNodePtr root, void *obj);
+
+static ra_status_t load_into(ra_loader_t *ld, int which, const char *path, ra_arena_t *arena,
+                             const char **path_field, unsigned char sha256[32], read_node_fn fn,
+                             void *obj)
+{
+    xmlDocPtr doc = NULL;
+    ra_buf_t data = RA_BUF_INIT;
+    ra_status_t st = read_valid(ld, which, path, &data, &doc);
+    if (st == RA_OK) {
+        walk_t w = {arena, ld->sink, path, RA_OK};
+        *path_field = ra_arena_strdup(arena, path);
+        ra_sha256(data.data, data.len, sha256);
+        fn(&w, xmlDocGetRootElement(doc), obj);
+        st = w.st;
+    }
+    xmlFreeDoc(doc);
+    ra_buf_free(&data);
+    return st;
+}
+
+static void read_checklist_node(walk_t *w, xmlNodePtr root, void *obj)
+{
+    read_checklist(w, root, obj);
+}
+
 ra_status_t ra_load_checklist(ra_loader_t *ld, const char *path, ra_checklist_t **out)
 {
-    *out = NULL;
-    xmlDocPtr doc = NULL;
-    ra_checklist_t *cl = NULL;
-    ra_buf_t data = RA_BUF_INIT;
-    ra_status_t st = read_valid(ld, SCHEMA_CHECKLIST, path, &data, &doc);
-    if (st != RA_OK)
-        goto fail;
-    cl = calloc(1, sizeof *cl);
-    if (!cl) {
-        st = RA_ERR_NOMEM;
-        goto fail;
+    ra_checklist_t *cl = calloc(1, sizeof *cl);
+    ra_status_t st = cl ? load_into(ld, SCHEMA_CHECKLIST, path, &cl->arena, &cl->path, cl->sha256,
+                                    read_checklist_node, cl)
+                        : RA_ERR_NOMEM;
+    if (st != RA_OK) {
+        ra_checklist_free(cl);
+        cl = NULL;
     }
-    walk_t w = {&cl->arena, ld->sink, path, RA_OK};
-    cl->path = ra_arena_strdup(&cl->arena, path);
-    ra_sha256(data.data, data.len, cl->sha256);
-    read_checklist(&w, xmlDocGetRootElement(doc), cl);
-    if ((st = w.st) != RA_OK)
-        goto fail;
-    xmlFreeDoc(doc);
-    ra_buf_free(&data);
     *out = cl;
-    return RA_OK;
-fail:
-    ra_checklist_free(cl);
-    xmlFreeDoc(doc);
-    ra_buf_free(&data);
     return st;
 }
 
@@ -1275,33 +1286,21 @@ static void read_template(walk_t *w, xmlNodePtr root, ra_template_t *t)
         t->sections[t->nsections++] = RA_SECTION_INTEGRITY;
 }
 
+static void read_template_node(walk_t *w, xmlNodePtr root, void *obj)
+{
+    read_template(w, root, obj);
+}
+
 ra_status_t ra_load_template(ra_loader_t *ld, const char *path, ra_template_t **out)
 {
-    *out = NULL;
-    xmlDocPtr doc = NULL;
-    ra_template_t *t = NULL;
-    ra_buf_t data = RA_BUF_INIT;
-    ra_status_t st = read_valid(ld, SCHEMA_TEMPLATE, path, &data, &doc);
-    if (st != RA_OK)
-        goto fail;
-    t = calloc(1, sizeof *t);
-    if (!t) {
-        st = RA_ERR_NOMEM;
-        goto fail;
+    ra_template_t *t = calloc(1, sizeof *t);
+    ra_status_t st = t ? load_into(ld, SCHEMA_TEMPLATE, path, &t->arena, &t->path, t->sha256,
+                                   read_template_node, t)
+                       : RA_ERR_NOMEM;
+    if (st != RA_OK) {
+        ra_template_free(t);
+        t = NULL;
     }
-    walk_t w = {&t->arena, ld->sink, path, RA_OK};
-    t->path = ra_arena_strdup(&t->arena, path);
-    ra_sha256(data.data, data.len, t->sha256);
-    read_template(&w, xmlDocGetRootElement(doc), t);
-    if ((st = w.st) != RA_OK)
-        goto fail;
-    xmlFreeDoc(doc);
-    ra_buf_free(&data);
     *out = t;
-    return RA_OK;
-fail:
-    ra_template_free(t);
-    xmlFreeDoc(doc);
-    ra_buf_free(&data);
     return st;
 }
