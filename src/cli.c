@@ -28,15 +28,23 @@ int ra_exit_code(ra_status_t st)
     }
 }
 
+const char *ra_cli_data_file(const ra_cli_t *cli, const char *given, const char *name,
+                             ra_buf_t *buf)
+{
+    if (given)
+        return given;
+    ra_buf_clear(buf);
+    ra_buf_printf(buf, "%s/templates/%s", cli->datadir, name);
+    return ra_buf_str(buf);
+}
+
 ra_status_t ra_cli_checklist(ra_cli_t *cli, ra_checklist_t **out)
 {
-    if (cli->opts.checklist_path)
-        return ra_load_checklist(cli->loader, cli->opts.checklist_path, out);
-    ra_buf_t path = RA_BUF_INIT;
-    ra_status_t st = ra_buf_printf(&path, "%s/templates/llmops-readiness.xml", cli->datadir);
-    if (st == RA_OK)
-        st = ra_load_checklist(cli->loader, ra_buf_str(&path), out);
-    ra_buf_free(&path);
+    ra_buf_t buf = RA_BUF_INIT;
+    ra_status_t st = ra_load_checklist(
+        cli->loader, ra_cli_data_file(cli, cli->opts.checklist_path, "llmops-readiness.xml", &buf),
+        out);
+    ra_buf_free(&buf);
     return st;
 }
 

@@ -57,6 +57,11 @@ typedef struct {
 /* Maps a status to its exit code. */
 int ra_exit_code(ra_status_t st);
 
+/* The file the user named, or the shipped one of that name in the data
+ * directory's templates/ (formatted into buf, which the caller frees). */
+const char *ra_cli_data_file(const ra_cli_t *cli, const char *given, const char *name,
+                             ra_buf_t *buf);
+
 /* Loads the checklist named by --checklist (or the shipped one). */
 ra_status_t ra_cli_checklist(ra_cli_t *cli, ra_checklist_t **out);
 

@@ -32,13 +32,11 @@ static int64_t document_date(const ra_record_t *rec)
 
 ra_status_t ra_cli_template(ra_cli_t *cli, ra_template_t **out)
 {
-    if (cli->opts.template_path)
-        return ra_load_template(cli->loader, cli->opts.template_path, out);
-    ra_buf_t path = RA_BUF_INIT;
-    ra_status_t st = ra_buf_printf(&path, "%s/templates/default-report.xml", cli->datadir);
-    if (st == RA_OK)
-        st = ra_load_template(cli->loader, ra_buf_str(&path), out);
-    ra_buf_free(&path);
+    ra_buf_t buf = RA_BUF_INIT;
+    ra_status_t st = ra_load_template(
+        cli->loader, ra_cli_data_file(cli, cli->opts.template_path, "default-report.xml", &buf),
+        out);
+    ra_buf_free(&buf);
     return st;
 }
 
