@@ -88,7 +88,8 @@ struct ra_outcome {
                             the caller to commit and sync */
     char *temp_path;     /* owned; with defer_commit, the written temporary file */
     const char *outdir;  /* where to write <record id>.pdf when no path is given */
-    /* Returns true when the output at path is up to date and need not be made. */
+    /* Returns true when the output at path is up to date and need not be
+     * made; it then fills output_sha256 when hash_output is set. */
     bool (*skip_current)(ra_outcome_t *oc, const char *path);
     void *ctx;
 };

@@ -128,22 +128,32 @@ typedef struct {
     bool force;
 } batch_t;
 
-/* Is the report at path made from these very inputs? Reads its integrity
- * data back (as verify does). */
+/* Is the report at path complete and made from these very inputs? Reads it
+ * once: its integrity data back (as verify does) and, when it is current,
+ * its digest for the manifest. */
 static bool output_current(ra_outcome_t *oc, const char *path)
 {
     const batch_t *b = oc->ctx;
     if (b->force)
         return false;
+    ra_diag_sink_t quiet = {0};
+    ra_buf_t data = RA_BUF_INIT;
     ra_integrity_t it;
-    if (!ra_pdf_file_complete(path) || ra_integrity_read_file(path, &it) != RA_OK)
-        return false;
-    char rec[65], cl[65], tpl[65];
-    ra_hex(oc->record->sha256, 32, rec);
-    ra_hex(b->cl->sha256, 32, cl);
-    ra_hex(b->tpl->sha256, 32, tpl);
-    return strcmp(it.record_sha256, rec) == 0 && strcmp(it.checklist_sha256, cl) == 0 &&
-           strcmp(it.template_sha256, tpl) == 0 && strcmp(it.tool, RA_TOOL) == 0;
+    bool current = false;
+    if (ra_read_file(path, 256u * 1024 * 1024, &data, &quiet) == RA_OK &&
+        ra_pdf_complete(data.data, data.len) &&
+        ra_integrity_read(data.data, data.len, &it) == RA_OK) {
+        char rec[65], cl[65], tpl[65];
+        ra_hex(oc->record->sha256, 32, rec);
+        ra_hex(b->cl->sha256, 32, cl);
+        ra_hex(b->tpl->sha256, 32, tpl);
+        current = strcmp(it.record_sha256, rec) == 0 && strcmp(it.checklist_sha256, cl) == 0 &&
+                  strcmp(it.template_sha256, tpl) == 0 && strcmp(it.tool, RA_TOOL) == 0;
+    }
+    if (current && oc->hash_output)
+        ra_sha256(data.data, data.len, oc->output_sha256);
+    ra_buf_free(&data);
+    return current;
 }
 
 /* A sink that keeps the first error message, for the manifest. */

@@ -65,12 +65,6 @@ ra_status_t ra_cli_report(ra_cli_t *cli, const ra_checklist_t *cl, const ra_temp
     if (oc && oc->skip_current && oc->skip_current(oc, out_path)) {
         oc->skipped = true;
         oc->output_path = strdup(out_path);
-        if (oc->hash_output) {
-            ra_buf_t old = RA_BUF_INIT;
-            if (ra_read_file(out_path, 256u * 1024 * 1024, &old, &cli->sink) == RA_OK)
-                ra_sha256(old.data, old.len, oc->output_sha256);
-            ra_buf_free(&old);
-        }
         goto done;
     }
     ra_buf_t src = RA_BUF_INIT;

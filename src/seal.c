@@ -81,22 +81,22 @@ ra_status_t ra_write_atomic(const char *path, const void *data, size_t len, ra_d
     return st;
 }
 
-int ra_pdf_file_complete(const char *path)
+int ra_pdf_complete(const char *pdf, size_t len)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    if (len < 16 || memcmp(pdf, "%PDF-", 5) != 0)
         return 0;
-    char head[8] = {0}, tail[64] = {0}, at[8] = {0};
-    int ok = fread(head, 1, 5, f) == 5 && memcmp(head, "%PDF-", 5) == 0;
-    long size = ok && fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
-    long from = size > (long)sizeof tail - 1 ? size - (long)sizeof tail + 1 : 0;
-    ok = ok && size > 0 && fseek(f, from, SEEK_SET) == 0 &&
-         fread(tail, 1, (size_t)(size - from), f) == (size_t)(size - from);
     /* The file ends "startxref\nOFFSET\n%%EOF" and OFFSET holds "xref". */
-    const char *sx = ok ? strstr(tail, "startxref") : NULL;
-    long off = sx ? strtol(sx + 9, NULL, 10) : -1;
-    ok = ok && sx && strstr(sx, "%%EOF") && off > 0 && off < size &&
-         fseek(f, off, SEEK_SET) == 0 && fread(at, 1, 4, f) == 4 && memcmp(at, "xref", 4) == 0;
-    fclose(f);
-    return ok;
+    size_t from = len > 64 ? len - 64 : 0;
+    const char *sx = memmem(pdf + from, len - from, "startxref", 9);
+    if (!sx || !memmem(sx, (size_t)(pdf + len - sx), "%%EOF", 5))
+        return 0;
+    char num[24] = {0};
+    size_t k = 0;
+    for (const char *p = sx + 9; p < pdf + len && k + 1 < sizeof num; p++)
+        if (*p >= '0' && *p <= '9')
+            num[k++] = *p;
+        else if (k)
+            break;
+    unsigned long long off = strtoull(num, NULL, 10);
+    return k && off > 0 && off + 4 <= len && memcmp(pdf + off, "xref", 4) == 0;
 }

@@ -24,8 +24,8 @@ ra_status_t ra_write_temp(const char *path, const void *data, size_t len, int du
 /* Renames a temporary file into place; on failure removes it. */
 ra_status_t ra_commit(const char *tmp, const char *path, ra_diag_sink_t *sink);
 
-/* Does the file at path look like a complete PDF: "%PDF-" at the start,
- * "%%EOF" at the end and a startxref offset pointing at a cross-reference? */
-int ra_pdf_file_complete(const char *path);
+/* Do these bytes look like a complete PDF: "%PDF-" at the start, "%%EOF"
+ * at the end and a startxref offset pointing at a cross-reference? */
+int ra_pdf_complete(const char *pdf, size_t len);
 
 #endif

@@ -138,17 +138,6 @@ ra_status_t ra_integrity_read(const char *pdf, size_t len, ra_integrity_t *it)
     return st;
 }
 
-ra_status_t ra_integrity_read_file(const char *path, ra_integrity_t *out)
-{
-    ra_diag_sink_t quiet = {0};
-    ra_buf_t data = RA_BUF_INIT;
-    ra_status_t st = ra_read_file(path, 256u * 1024 * 1024, &data, &quiet);
-    if (st == RA_OK)
-        st = ra_integrity_read(data.data, data.len, out);
-    ra_buf_free(&data);
-    return st;
-}
-
 static int is_letter(char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');

@@ -31,8 +31,6 @@ ra_status_t ra_integrity_format(const ra_integrity_t *it, ra_buf_t *out);
 /* Finds and parses the integrity data in a PDF's bytes. RA_ERR_INVALID when
  * there is none (not a readyaudit report). */
 ra_status_t ra_integrity_read(const char *pdf, size_t len, ra_integrity_t *out);
-/* Same, reading the file first. */
-ra_status_t ra_integrity_read_file(const char *path, ra_integrity_t *out);
 
 /* Finds the first embedded file (a /Type /EmbeddedFile stream, Flate or
  * unfiltered) in a PDF's bytes, sets *found, and puts its content in out
