@@ -30,13 +30,12 @@ DEB_PACKAGES = build-essential libhpdf-dev libpng-dev zlib1g-dev libxml2-dev net
                default-jre-headless libpdfbox2-java libfontbox2-java \
                libcommons-logging-java libactivation-java libjaxb-api-java
 
-LIB_SRC = src/arena.c src/buf.c src/diag.c src/status.c src/hash.c src/model.c \
-          src/load.c src/validate.c src/score.c src/format_text.c src/format_data.c \
-          src/method.c src/seal.c src/text.c src/pdf.c src/layout.c src/report.c \
-          src/report_front.c src/report_layers.c src/report_actions.c src/report_signoff.c \
-          src/report_appendix.c src/verify.c src/manifest.c src/portfolio.c
-CLI_SRC = src/main.c src/cli.c src/cmd_score.c src/cmd_report.c src/cmd_batch.c \
-          src/cmd_verify.c
+# Sources by stage (README "Layout of the repository"): every .c file of a
+# stage folder is part of the library; src/cli/ is the command line over it.
+LIB_DIRS = base model score layout pdf report seal pack format
+LIB_SRC  = $(sort $(wildcard $(LIB_DIRS:%=src/%/*.c)))
+CLI_SRC  = $(sort $(wildcard src/cli/*.c))
+HEADERS  = $(wildcard src/*/*.h)
 # Objects go to $(BUILD); the sanitizer and fuzzing builds use their own.
 BUILD   ?= build
 BIN     ?= readyaudit
@@ -57,12 +56,10 @@ help:
 	@echo "make install    install into \$$(DESTDIR)\$$(PREFIX) (default /usr/local)"
 	@echo "make clean      remove build outputs"
 
-$(BUILD)/%.o: src/%.c $(wildcard src/*.h) | $(BUILD)
+$(BUILD)/%.o: src/%.c $(HEADERS)
 	@$(if $(Q),echo "  CC      $<")
+	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c $< -o $@
-
-$(BUILD):
-	$(Q)mkdir -p $(BUILD)
 
 $(BUILD)/libreadyaudit.a: $(LIB_OBJ)
 	$(Q)rm -f $@ && ar rcs $@ $^
@@ -72,17 +69,17 @@ $(BIN): $(CLI_OBJ) $(BUILD)/libreadyaudit.a
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@.tmp $^ $(LDLIBS) && mv $@.tmp $@
 
 # Test programs depend on the headers too: a changed struct must rebuild them.
-TEST_DEPS = $(BUILD)/libreadyaudit.a $(wildcard src/*.h) tests/testutil.h
+TEST_DEPS = $(BUILD)/libreadyaudit.a $(HEADERS) tests/unit/testutil.h
 LINK_INPUTS = $(filter %.c %.a,$^)
 
-$(BUILD)/test_%: tests/test_%.c $(TEST_DEPS)
+$(BUILD)/test_%: tests/unit/test_%.c $(TEST_DEPS)
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $(LINK_INPUTS) $(LDLIBS) -lcmocka
 
-$(BUILD)/layout_demo: tests/layout_demo.c $(TEST_DEPS)
+$(BUILD)/layout_demo: tests/unit/layout_demo.c $(TEST_DEPS)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $(LINK_INPUTS) $(LDLIBS)
 
-$(BUILD)/fuzz_%: tests/fuzz_%.c $(TEST_DEPS)
+$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(TEST_DEPS)
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -fsanitize=fuzzer $(LDFLAGS) -o $@ $(LINK_INPUTS) $(LDLIBS)
 
@@ -132,7 +129,7 @@ asan: deps
 
 # Every sample through every command under memcheck: no error, no leak.
 valgrind: all
-	$(Q)tests/valgrind.sh ./$(BIN)
+	$(Q)tests/cli/valgrind.sh ./$(BIN)
 
 # libFuzzer targets, each run for FUZZ_SECONDS on a corpus seeded from the
 # samples, the fixtures and the malformed corpus.
@@ -146,12 +143,12 @@ fuzz: deps
 	  cp samples/*.xml tests/fixtures/*.xml tests/malformed/*.xml build/fuzz/corpus-$$t/ && \
 	  build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
 	    -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=build/fuzz/crash-$$t- \
-	    -dict=tests/fuzz.dict build/fuzz/corpus-$$t 2>&1 | tail -12 || exit 1; \
+	    -dict=tests/fuzz/fuzz.dict build/fuzz/corpus-$$t 2>&1 | tail -12 || exit 1; \
 	done
 
-# Speed and memory, printed as a table (see tests/bench.sh).
+# Speed and memory, printed as a table (see tests/bench/bench.py).
 bench: all
-	$(Q)python3 tests/bench.py ./$(BIN)
+	$(Q)python3 tests/bench/bench.py ./$(BIN)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(DATADIR)/schemas $(DESTDIR)$(DATADIR)/templates \
@@ -159,7 +156,7 @@ install: all
 	install -m 755 readyaudit $(DESTDIR)$(PREFIX)/bin/readyaudit
 	install -m 644 schemas/*.xsd $(DESTDIR)$(DATADIR)/schemas/
 	install -m 644 templates/*.xml templates/*.png $(DESTDIR)$(DATADIR)/templates/
-	install -m 644 src/readyaudit.1 $(DESTDIR)$(PREFIX)/share/man/man1/readyaudit.1
+	install -m 644 src/cli/readyaudit.1 $(DESTDIR)$(PREFIX)/share/man/man1/readyaudit.1
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/readyaudit $(DESTDIR)$(PREFIX)/share/man/man1/readyaudit.1

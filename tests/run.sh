@@ -1,5 +1,5 @@
 #!/bin/sh
-# Runs every test suite given (cmocka binaries and tests/*.sh suites) and
+# Runs every test suite given (cmocka binaries and tests/cli/*.sh suites) and
 # prints one closing line totalling them all: "N passed, N failed".
 # Suites print their own failures; V=1 shows everything.
 cd "$(dirname "$0")/.." || exit 2
@@ -8,7 +8,7 @@ failed=0
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
-for t in "$@" tests/cli.sh tests/report.sh tests/batch.sh tests/pdfa.sh; do
+for t in "$@" tests/cli/cli.sh tests/cli/report.sh tests/cli/batch.sh tests/cli/pdfa.sh; do
     [ -e "$t" ] || continue
     case "$t" in
     *.sh) sh "$t" >"$log" 2>&1 ;;

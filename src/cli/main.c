@@ -1,0 +1,323 @@
+/* main.c - the readyaudit command line: a table of subcommands over one pipeline. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "base/version.h"
+
+#ifndef RA_DATADIR
+#define RA_DATADIR "/usr/local/share/readyaudit"
+#endif
+
+/* Option letters that a subcommand accepts beyond --help and --checklist. */
+typedef struct {
+    const char *name;
+    int (*fn)(ra_cli_t *cli);
+    const char *options; /* letters from the long-option table below */
+    const char *usage;
+    const char *help;
+} command_t;
+
+enum { OPT_CHECKLIST = 'C', OPT_PROFILE = 'p', OPT_FORMAT = 'f', OPT_OUTPUT = 'o',
+       OPT_TEMPLATE = 't', OPT_FAIL_UNDER = 'F', OPT_QUIET = 'q', OPT_ATTACH = 'A',
+       OPT_HELP = 'h', OPT_METHOD = 'M', OPT_FORCE = 'x', OPT_JOBS = 'j',
+       OPT_SHARD = 'S', OPT_MANIFEST = 'm', OPT_SUMMARY = 's' };
+
+static const struct option long_options[] = {
+    {"checklist", required_argument, NULL, OPT_CHECKLIST},
+    {"profile", required_argument, NULL, OPT_PROFILE},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"output", required_argument, NULL, OPT_OUTPUT},
+    {"template", required_argument, NULL, OPT_TEMPLATE},
+    {"fail-under", required_argument, NULL, OPT_FAIL_UNDER},
+    {"quiet", no_argument, NULL, OPT_QUIET},
+    {"attach-source", no_argument, NULL, OPT_ATTACH},
+    {"methodology", no_argument, NULL, OPT_METHOD},
+    {"force", no_argument, NULL, OPT_FORCE},
+    {"jobs", required_argument, NULL, OPT_JOBS},
+    {"shard", required_argument, NULL, OPT_SHARD},
+    {"manifest", required_argument, NULL, OPT_MANIFEST},
+    {"summary", required_argument, NULL, OPT_SUMMARY},
+    {"help", no_argument, NULL, OPT_HELP},
+    {NULL, 0, NULL, 0},
+};
+
+static const command_t commands[] = {
+    {"validate", ra_cmd_validate, "q", "validate [-q] FILE...",
+     "Check records against the schema and the checklist; errors as FILE:LINE: message."},
+    {"init", ra_cmd_init, "po", "init --profile P [-o FILE]",
+     "Print a blank record listing every check of profile P, ready to fill in."},
+    {"checklist", ra_cmd_checklist, "pM", "checklist [--profile P] [--methodology]",
+     "List the checks (of profile P, or all) as a table, or print the scoring methodology."},
+    {"score", ra_cmd_score, "pfF", "score FILE [--format text|json|csv|junit] [--profile P] [--fail-under N]",
+     "Score a record: maturity score, band, verdict, sign-off status, gaps."},
+    {"report", ra_cmd_report, "otqA", "report FILE -o OUT.pdf [--template T] [--attach-source]",
+     "Lay out the PDF readiness report of a record."},
+    {"batch", ra_cmd_batch, "ojSmsxqA",
+     "batch FILE|DIR... -o OUTDIR [-j N] [--manifest M] [--summary S.pdf] [--shard K/N] [--force]",
+     "Report on many records at once into OUTDIR, one worker process per core."},
+    {"verify", ra_cmd_verify, "", "verify REPORT.pdf [RECORD.xml]",
+     "Show a report's integrity data; with a record, say whether the report was made from it."},
+    {"manifest", ra_cmd_manifest, "oq", "manifest merge MANIFEST... -o OUT",
+     "Merge the manifests of sharded batch runs into one."},
+};
+
+static void print_usage(FILE *f, const char *prog)
+{
+    fprintf(f, "usage: %s COMMAND [OPTIONS] [FILE...]\n\ncommands:\n", prog);
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
+    fprintf(f, "\noptions of every command:\n"
+               "  --checklist FILE  use this checklist instead of the shipped one\n"
+               "  --help            describe the command\n\n"
+               "%s --version prints the version. Exit codes: 0 success, 1 not ready (with a\n"
+               "gate such as --fail-under), 2 usage error, 3 invalid input, 4 I/O or output\n"
+               "failure, 5 verify mismatch.\n",
+            prog);
+}
+
+static void print_command_help(const command_t *c, const char *prog)
+{
+    printf("usage: %s %s\n\n%s\n\noptions:\n", prog, c->usage, c->help);
+    static const struct {
+        char letter;
+        const char *text;
+    } docs[] = {
+        {'p', "  --profile P       score or list for profile P (minimum-viable, startup, ...)"},
+        {'f', "  --format F        text (default), json, csv or junit"},
+        {'F', "  --fail-under N    exit 1 when the score is below N or the verdict is not ready"},
+        {'o', "  -o, --output FILE write to FILE instead of standard output"},
+        {'t', "  --template FILE   report template (default: the shipped one)"},
+        {'A', "  --attach-source   embed the record in the PDF"},
+        {'q', "  -q, --quiet       print nothing on success"},
+        {'M', "  --methodology     print how scores, verdicts and sign-off are decided"},
+        {'j', "  -j, --jobs N      worker processes (default: one per core)"},
+        {'m', "  --manifest FILE   write the audit pack's index (.csv or .json)"},
+        {'s', "  --summary FILE    write a portfolio summary PDF over the batch"},
+        {'S', "  --shard K/N       process only the K-th of N deterministic parts of the input"},
+        {'x', "  --force           redo records whose report is already up to date"},
+    };
+    for (size_t i = 0; i < sizeof docs / sizeof *docs; i++)
+        if (strchr(c->options, docs[i].letter))
+            printf("%s\n", docs[i].text);
+    printf("  --checklist FILE  use this checklist instead of the shipped one\n"
+           "  --help            show this help\n");
+}
+
+/* Parses "N" as a number between 0 and 100, locale-independently. */
+static int parse_percent(const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    long whole = strtol(s, &end, 10);
+    double v = (double)whole;
+    if (end == s || errno || whole < 0)
+        return -1;
+    if (*end == '.') {
+        double scale = 1;
+        const char *p = end + 1;
+        if (!*p)
+            return -1;
+        for (; *p >= '0' && *p <= '9'; p++) {
+            scale /= 10;
+            v += (*p - '0') * scale;
+        }
+        end = (char *)p;
+    }
+    if (*end || v > 100)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* Parses the subcommand's options into cli->opts; returns an exit code or -1 to go on. */
+static int parse_options(ra_cli_t *cli, const command_t *c, int argc, char **argv)
+{
+    ra_opts_t *o = &cli->opts;
+    o->fail_under = -1;
+    opterr = 0;
+    optind = 1;
+    int ch;
+    while ((ch = getopt_long(argc, argv, ":o:qhj:", long_options, NULL)) != -1) {
+        if (ch == OPT_HELP) {
+            print_command_help(c, cli->prog);
+            return RA_EXIT_OK;
+        }
+        if (ch == '?' || ch == ':') {
+            const char *bad = argv[optind - 1];
+            fprintf(stderr, "%s %s: %s '%s'\nTry '%s %s --help'.\n", cli->prog, c->name,
+                    ch == ':' ? "missing argument for" : "unknown option", bad, cli->prog,
+                    c->name);
+            return RA_EXIT_USAGE;
+        }
+        if (ch != OPT_CHECKLIST && !strchr(c->options, ch)) {
+            const char *name = "?";
+            for (const struct option *lo = long_options; lo->name; lo++)
+                if (lo->val == ch)
+                    name = lo->name;
+            fprintf(stderr, "%s %s: option '--%s' does not apply to this command\nTry '%s %s --help'.\n",
+                    cli->prog, c->name, name, cli->prog, c->name);
+            return RA_EXIT_USAGE;
+        }
+        switch (ch) {
+        case OPT_CHECKLIST:
+            o->checklist_path = optarg;
+            break;
+        case OPT_PROFILE:
+            o->profile = optarg;
+            break;
+        case OPT_FORMAT:
+            o->format = optarg;
+            break;
+        case OPT_OUTPUT:
+            o->output = optarg;
+            break;
+        case OPT_TEMPLATE:
+            o->template_path = optarg;
+            break;
+        case OPT_QUIET:
+            o->quiet = true;
+            break;
+        case OPT_ATTACH:
+            o->attach_source = true;
+            break;
+        case OPT_METHOD:
+            o->methodology = true;
+            break;
+        case OPT_FORCE:
+            o->force = true;
+            break;
+        case OPT_SHARD:
+            o->shard = optarg;
+            break;
+        case OPT_MANIFEST:
+            o->manifest = optarg;
+            break;
+        case OPT_SUMMARY:
+            o->summary = optarg;
+            break;
+        case OPT_JOBS: {
+            char *end;
+            long j = strtol(optarg, &end, 10);
+            if (end == optarg || *end || j < 1 || j > 256) {
+                fprintf(stderr, "%s %s: -j wants a number of jobs from 1 to 256, not '%s'\n",
+                        cli->prog, c->name, optarg);
+                return RA_EXIT_USAGE;
+            }
+            o->jobs = (unsigned)j;
+            break;
+        }
+        case OPT_FAIL_UNDER:
+            if (parse_percent(optarg, &o->fail_under) != 0) {
+                fprintf(stderr, "%s %s: --fail-under wants a number from 0 to 100, not '%s'\n",
+                        cli->prog, c->name, optarg);
+                return RA_EXIT_USAGE;
+            }
+            break;
+        }
+    }
+    o->args = argv + optind;
+    o->nargs = argc - optind;
+    return -1;
+}
+
+/* Does dir hold our data files (schemas)? */
+static int has_data(const char *dir)
+{
+    char path[PATH_MAX];
+    if (snprintf(path, sizeof path, "%s/schemas/assessment.xsd", dir) >= (int)sizeof path)
+        return 0;
+    return access(path, R_OK) == 0;
+}
+
+/* Finds the data directory: $READYAUDIT_DATADIR, beside the executable (a
+ * build tree), or the installed share directory. */
+static char *find_datadir(void)
+{
+    const char *env = getenv("READYAUDIT_DATADIR");
+    if (env && *env)
+        return strdup(env);
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0';
+            if (has_data(exe))
+                return strdup(exe);
+            char up[PATH_MAX];
+            if (snprintf(up, sizeof up, "%s/..", exe) < (int)sizeof up && has_data(up))
+                return strdup(up);
+            if (snprintf(up, sizeof up, "%s/../share/readyaudit", exe) < (int)sizeof up &&
+                has_data(up))
+                return strdup(up);
+        }
+    }
+    return strdup(RA_DATADIR);
+}
+
+/* Closes standard output; a failed write turns success into an I/O failure, said once. */
+static int close_stdout(const char *prog, int rc)
+{
+    int bad = ferror(stdout);
+    bad |= fclose(stdout) != 0;
+    if (bad && rc != RA_EXIT_IO) {
+        fprintf(stderr, "%s: error writing standard output: %s\n", prog, strerror(errno ? errno : EIO));
+        return RA_EXIT_IO;
+    }
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    setlocale(LC_ALL, "C");
+    ra_cli_t cli = {0};
+    cli.prog = "readyaudit";
+    cli.sink.fn = ra_diag_print;
+    cli.sink.ctx = stderr;
+    cli.sink.cap = 50;
+
+    if (argc < 2) {
+        print_usage(stderr, cli.prog);
+        return RA_EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+        printf("readyaudit %s\n", RA_VERSION);
+        return close_stdout(cli.prog, RA_EXIT_OK);
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        print_usage(stdout, cli.prog);
+        return close_stdout(cli.prog, RA_EXIT_OK);
+    }
+    const command_t *cmd = NULL;
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            cmd = &commands[i];
+    if (!cmd) {
+        fprintf(stderr, "%s: unknown command '%s'\n", cli.prog, argv[1]);
+        print_usage(stderr, cli.prog);
+        return RA_EXIT_USAGE;
+    }
+    cli.command = cmd->name;
+    int rc = parse_options(&cli, cmd, argc - 1, argv + 1);
+    if (rc >= 0)
+        return close_stdout(cli.prog, rc);
+    cli.datadir = find_datadir();
+    if (!cli.datadir || ra_loader_new(cli.datadir, &cli.sink, &cli.loader) != RA_OK) {
+        fprintf(stderr, "%s: out of memory\n", cli.prog);
+        free(cli.datadir);
+        return RA_EXIT_IO;
+    }
+    rc = cmd->fn(&cli);
+    ra_loader_free(cli.loader);
+    free(cli.datadir);
+    return close_stdout(cli.prog, rc);
+}

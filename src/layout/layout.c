@@ -1,0 +1,2345 @@
+/* layout.c - content-independent layout engine: records blocks, then wraps,
+ * paginates and draws them through pdf.h in ra_layout_finish. */
+#include "layout/layout.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/text.h"
+
+#define EPS 0.001        /* tolerance when comparing positions */
+#define TABLE_PAD_X 4.0  /* cell padding, points */
+#define TABLE_PAD_Y 3.0
+#define BULLET_INDENT 14.0
+#define HEADING_DEPTH 3
+#define FIRST_DEPTH_MAX 8 /* keep-with-next lookahead through headings */
+
+/* What a recorded block is. */
+typedef enum {
+    K_HEADING,
+    K_MARK,
+    K_PARA,
+    K_BULLETS,
+    K_KV,
+    K_TABLE,
+    K_CHART,
+    K_CALLOUT,
+    K_GAUGE,
+    K_CUSTOM,
+    K_SPACE,
+    K_RULE,
+    K_BREAK,
+    K_KEEP_BEGIN,
+    K_KEEP_END,
+    K_CONTENTS
+} kind_t;
+
+/* A string in the layout's text arena. */
+typedef struct {
+    size_t off, len;
+} str_t;
+
+/* A run of text of one face and colour. */
+typedef struct {
+    str_t text;
+    ra_face_t face;
+    ra_rgb_t color;
+    int link;
+} span_t;
+
+/* A paragraph, list item, grid or table cell: a range of spans. */
+typedef struct {
+    size_t span0, nspans;
+    int has_fill;
+    ra_rgb_t fill;
+} cell_t;
+
+typedef struct {
+    str_t title;
+    double width;
+    ra_align_t align;
+} col_t;
+
+typedef struct {
+    str_t label, value_text;
+    int has_text;
+    double value;
+    ra_rgb_t fill;
+} bar_t;
+
+typedef struct {
+    double value;
+    str_t label;
+    ra_rgb_t color;
+} thr_t;
+
+/* One recorded block; which fields matter depends on kind. */
+typedef struct {
+    kind_t kind;
+    ra_style_t st;
+    size_t cell0, ncells; /* para 1, bullets n, kv 2n, table rows*cols */
+    size_t aux0, naux;    /* table columns, chart bars */
+    size_t thr0, nthr;    /* chart thresholds */
+    ra_table_style_t ts;
+    int level;
+    unsigned flags;
+    int anchor;
+    double num, height; /* gauge value, custom/space height, kv label_frac */
+    ra_rgb_t c1, c2;
+    ra_align_t align;
+    ra_layout_draw_fn fn;
+    void *ctx;
+    str_t s1, s2; /* heading/mark title, contents title, callout title,
+                     gauge number and caption */
+} block_t;
+
+typedef struct {
+    int placed;
+    int bound; /* a heading or mark owns it */
+    size_t page;
+    double y;
+} anchor_t;
+
+/* A link rectangle waiting for its anchor's page. */
+typedef struct {
+    size_t page;
+    double x, y, w, h;
+    int anchor;
+} link_t;
+
+/* A contents entry and the row reserved for it. */
+typedef struct {
+    int level;
+    str_t title;
+    int anchor;
+    int has_row;
+    size_t row_page;
+    double row_y;
+} toc_t;
+
+/* Text to wrap: resolved pointers, valid during one wrap. */
+typedef struct {
+    const char *s;
+    size_t len;
+    ra_face_t face;
+    ra_rgb_t color;
+    int link;
+} wspan_t;
+
+/* A piece of a wrapped line drawn with one text call. */
+typedef struct {
+    const char *s;
+    size_t len;
+    ra_face_t face;
+    ra_rgb_t color;
+    int link;
+    double x, w;
+} frag_t;
+
+typedef struct {
+    size_t frag0, nfrag;
+    double w;
+} line_t;
+
+/* A growable array. */
+#define VEC(T)       \
+    struct {         \
+        T *v;        \
+        size_t n, cap; \
+    }
+
+/* Wrapping state, reusable (no allocation once warm). */
+typedef struct {
+    const ra_pdf_t *pdf;
+    double size;
+    VEC(frag_t) frags;
+    VEC(line_t) lines;
+} wrapper_t;
+
+struct ra_layout {
+    ra_pdf_t *pdf;
+    ra_layout_options_t opt;
+    ra_buf_t text; /* arena for all copied strings */
+    str_t watermark;
+    VEC(block_t) blocks;
+    VEC(span_t) spans;
+    VEC(cell_t) cells;
+    VEC(col_t) cols;
+    VEC(bar_t) bars;
+    VEC(thr_t) thrs;
+    VEC(anchor_t) anchors;
+    VEC(link_t) links;
+    VEC(toc_t) tocs;
+    VEC(wspan_t) wspans;
+    wrapper_t wr;
+    int in_table, in_keep, finished;
+    /* Placement cursor (during finish). */
+    int dry;             /* measuring: draw nothing, never break pages */
+    size_t page;         /* current page, 0-based */
+    size_t npages;
+    double y;            /* top of the free space */
+    double top, bottom;  /* body limits */
+    double left, width;  /* body column */
+    int fresh;           /* nothing placed on this page yet */
+    int outline[HEADING_DEPTH + 1]; /* last bookmark id per level */
+    ra_buf_t dump;
+    ra_buf_t tmp;
+};
+
+/* --- Small helpers --- */
+
+/* Makes room for one more element in a VEC; returns its address or NULL. */
+static void *vec_grow(void **v, size_t *n, size_t *cap, size_t size)
+{
+    if (*n == *cap) {
+        size_t c = *cap ? *cap * 2 : 16;
+        void *p = realloc(*v, c * size);
+        if (!p)
+            return NULL;
+        *v = p;
+        *cap = c;
+    }
+    return (char *)*v + (*n)++ * size;
+}
+
+#define VEC_PUSH(vec) \
+    vec_grow((void **)&(vec).v, &(vec).n, &(vec).cap, sizeof *(vec).v)
+
+/* Copies s (NULL: empty) into the arena. */
+static ra_status_t put_str(ra_layout_t *lo, const char *s, str_t *out)
+{
+    size_t len = s ? strlen(s) : 0;
+    out->off = lo->text.len;
+    out->len = len;
+    ra_status_t st = ra_buf_append(&lo->text, s ? s : "", len);
+    if (st == RA_OK)
+        st = ra_buf_putc(&lo->text, '\0');
+    return st;
+}
+
+/* Returns the arena text of s (valid until the next append). */
+static const char *S(const ra_layout_t *lo, str_t s)
+{
+    return lo->text.data ? lo->text.data + s.off : "";
+}
+
+/* Appends v with 2 decimals, C locale, to b. */
+static ra_status_t put_fixed(ra_buf_t *b, double v)
+{
+    char tmp[32], *p = tmp + sizeof tmp;
+    if (!(v > -1e12 && v < 1e12))
+        v = 0;
+    long long m = llround(v * 100);
+    int neg = m < 0;
+    if (neg)
+        m = -m;
+    for (int i = 0; i < 2; i++, m /= 10)
+        *--p = (char)('0' + m % 10);
+    *--p = '.';
+    do {
+        *--p = (char)('0' + m % 10);
+        m /= 10;
+    } while (m > 0);
+    if (neg)
+        *--p = '-';
+    return ra_buf_append(b, p, (size_t)(tmp + sizeof tmp - p));
+}
+
+/* Formats v with one decimal, C locale, into b (cleared first). */
+static ra_status_t fmt_one_decimal(ra_buf_t *b, double v)
+{
+    ra_buf_clear(b);
+    long long m = llround(v * 10);
+    const char *sign = m < 0 ? "-" : "";
+    if (m < 0)
+        m = -m;
+    return ra_buf_printf(b, "%s%lld.%lld", sign, m / 10, m % 10);
+}
+
+static const char face_letter[RA_FACE_COUNT] = {'R', 'B', 'I', 'M'};
+
+/* Mixes colour c towards white by t (0..1). */
+static ra_rgb_t tint(ra_rgb_t c, double t)
+{
+    ra_rgb_t r = {c.r + (1 - c.r) * t, c.g + (1 - c.g) * t,
+                  c.b + (1 - c.b) * t};
+    return r;
+}
+
+static const ra_rgb_t white = {1, 1, 1};
+
+/* --- Options and creation --- */
+
+void ra_layout_options_default(ra_layout_options_t *opt)
+{
+    memset(opt, 0, sizeof *opt);
+    opt->page_width = RA_PAGE_A4_W;
+    opt->page_height = RA_PAGE_A4_H;
+    opt->margin_top = opt->margin_right = opt->margin_bottom =
+        opt->margin_left = 56.69;
+    opt->header_height = opt->footer_height = 24;
+    opt->font_size = 10;
+    opt->line_spacing = 1.35;
+    opt->text_color = (ra_rgb_t){0.13, 0.15, 0.18};
+    opt->muted = (ra_rgb_t){0.42, 0.45, 0.50};
+    opt->accent = (ra_rgb_t){0.10, 0.24, 0.45};
+}
+
+ra_status_t ra_layout_new(ra_pdf_t *pdf, const ra_layout_options_t *opt,
+                          ra_layout_t **out)
+{
+    ra_layout_t *lo = calloc(1, sizeof *lo);
+    *out = NULL;
+    if (!lo)
+        return RA_ERR_NOMEM;
+    lo->pdf = pdf;
+    if (opt)
+        lo->opt = *opt;
+    else
+        ra_layout_options_default(&lo->opt);
+    ra_layout_options_t *o = &lo->opt;
+    if (!(o->font_size > 0))
+        o->font_size = 10;
+    if (!(o->line_spacing > 0))
+        o->line_spacing = 1.35;
+    double body_h = o->page_height - o->margin_top - o->margin_bottom -
+                    o->header_height - o->footer_height;
+    double body_w = o->page_width - o->margin_left - o->margin_right;
+    if (!(body_h >= 5 * o->font_size * o->line_spacing) ||
+        !(body_w >= 10 * o->font_size) || o->header_height < 0 ||
+        o->footer_height < 0) {
+        free(lo);
+        return RA_ERR_INVALID;
+    }
+    lo->wr.pdf = pdf;
+    ra_status_t st = put_str(lo, o->watermark, &lo->watermark);
+    o->watermark = NULL; /* the copy lives in the arena */
+    if (st != RA_OK) {
+        ra_layout_free(lo);
+        return st;
+    }
+    *out = lo;
+    return RA_OK;
+}
+
+void ra_layout_free(ra_layout_t *lo)
+{
+    if (!lo)
+        return;
+    ra_buf_free(&lo->text);
+    free(lo->blocks.v);
+    free(lo->spans.v);
+    free(lo->cells.v);
+    free(lo->cols.v);
+    free(lo->bars.v);
+    free(lo->thrs.v);
+    free(lo->anchors.v);
+    free(lo->links.v);
+    free(lo->tocs.v);
+    free(lo->wspans.v);
+    free(lo->wr.frags.v);
+    free(lo->wr.lines.v);
+    ra_buf_free(&lo->dump);
+    ra_buf_free(&lo->tmp);
+    free(lo);
+}
+
+double ra_layout_body_width(const ra_layout_t *lo)
+{
+    return lo->opt.page_width - lo->opt.margin_left - lo->opt.margin_right;
+}
+
+ra_style_t ra_layout_style(const ra_layout_t *lo)
+{
+    ra_style_t st;
+    memset(&st, 0, sizeof st);
+    st.face = RA_FACE_REGULAR;
+    st.size = lo->opt.font_size;
+    st.color = lo->opt.text_color;
+    st.align = RA_ALIGN_LEFT;
+    st.space_after = 0.6 * lo->opt.font_size;
+    return st;
+}
+
+ra_table_style_t ra_layout_table_style(const ra_layout_t *lo)
+{
+    ra_table_style_t ts;
+    ts.font_size = lo->opt.font_size - 1;
+    ts.header = 1;
+    ts.zebra = 1;
+    ts.grid = 1;
+    return ts;
+}
+
+/* --- Recording blocks --- */
+
+/* Checks that a block may be appended now (not finished, not in a table
+ * unless in_table_ok). */
+static ra_status_t can_append(const ra_layout_t *lo, int in_table_ok)
+{
+    if (lo->finished || (lo->in_table && !in_table_ok))
+        return RA_ERR_INVALID;
+    return RA_OK;
+}
+
+/* Appends a zeroed block of kind k; NULL when out of memory. */
+static block_t *new_block(ra_layout_t *lo, kind_t k)
+{
+    block_t *b = VEC_PUSH(lo->blocks);
+    if (!b)
+        return NULL;
+    memset(b, 0, sizeof *b);
+    b->kind = k;
+    b->st = ra_layout_style(lo);
+    return b;
+}
+
+/* Returns the index of a new anchor (ids are index + 1). */
+static ra_status_t new_anchor(ra_layout_t *lo, int *id)
+{
+    anchor_t *a = VEC_PUSH(lo->anchors);
+    if (!a)
+        return RA_ERR_NOMEM;
+    memset(a, 0, sizeof *a);
+    *id = (int)lo->anchors.n;
+    return RA_OK;
+}
+
+/* Appends a cell holding one span of text. */
+static ra_status_t add_text_cell(ra_layout_t *lo, const char *text,
+                                 ra_face_t face, ra_rgb_t color, int link,
+                                 const ra_rgb_t *fill)
+{
+    span_t *sp = VEC_PUSH(lo->spans);
+    if (!sp)
+        return RA_ERR_NOMEM;
+    sp->face = (unsigned)face < RA_FACE_COUNT ? face : RA_FACE_REGULAR;
+    sp->color = color;
+    sp->link = link;
+    ra_status_t st = put_str(lo, text, &sp->text);
+    if (st != RA_OK)
+        return st;
+    cell_t *c = VEC_PUSH(lo->cells);
+    if (!c)
+        return RA_ERR_NOMEM;
+    c->span0 = lo->spans.n - 1;
+    c->nspans = 1;
+    c->has_fill = fill != NULL;
+    if (fill)
+        c->fill = *fill;
+    return RA_OK;
+}
+
+/* Completes a style given by the caller (NULL: body style). */
+static ra_style_t style_or_default(const ra_layout_t *lo, const ra_style_t *st)
+{
+    ra_style_t s = st ? *st : ra_layout_style(lo);
+    if (!(s.size > 0))
+        s.size = lo->opt.font_size;
+    if ((unsigned)s.face >= RA_FACE_COUNT)
+        s.face = RA_FACE_REGULAR;
+    if (!(s.space_after >= 0))
+        s.space_after = 0;
+    if (!(s.indent >= 0))
+        s.indent = 0;
+    return s;
+}
+
+/* Records a heading or mark. */
+static ra_status_t add_heading(ra_layout_t *lo, kind_t k, int level,
+                               const char *text, unsigned flags, int *anchor)
+{
+    ra_status_t st = can_append(lo, 0);
+    int id;
+    if (st != RA_OK)
+        return st;
+    if (k == K_HEADING && (level < 1 || level > HEADING_DEPTH))
+        return RA_ERR_INVALID;
+    /* A caller may bind a heading to an anchor reserved earlier, so that
+     * links placed before the heading can point at it. */
+    if (anchor && *anchor > 0 && (size_t)*anchor <= lo->anchors.n &&
+        !lo->anchors.v[*anchor - 1].bound)
+        id = *anchor;
+    else if ((st = new_anchor(lo, &id)) != RA_OK)
+        return st;
+    lo->anchors.v[id - 1].bound = 1;
+    block_t *b = new_block(lo, k);
+    if (!b)
+        return RA_ERR_NOMEM;
+    b->level = text && level >= 1 && level <= HEADING_DEPTH ? level : 0;
+    b->flags = flags;
+    b->anchor = id;
+    if ((st = put_str(lo, text, &b->s1)) != RA_OK)
+        return st;
+    if (b->level && !(flags & RA_HEADING_NO_TOC)) {
+        toc_t *t = VEC_PUSH(lo->tocs);
+        if (!t)
+            return RA_ERR_NOMEM;
+        memset(t, 0, sizeof *t);
+        t->level = b->level;
+        t->title = b->s1;
+        t->anchor = id;
+    }
+    if (anchor)
+        *anchor = id;
+    return RA_OK;
+}
+
+ra_status_t ra_layout_anchor_new(ra_layout_t *lo, int *anchor)
+{
+    ra_status_t st = can_append(lo, 0);
+    if (st == RA_OK)
+        st = new_anchor(lo, anchor);
+    return st;
+}
+
+ra_status_t ra_layout_heading(ra_layout_t *lo, int level, const char *text,
+                              unsigned flags, int *anchor)
+{
+    return add_heading(lo, K_HEADING, level, text ? text : "", flags, anchor);
+}
+
+ra_status_t ra_layout_mark(ra_layout_t *lo, int level, const char *title,
+                           unsigned flags, int *anchor)
+{
+    return add_heading(lo, K_MARK, title ? level : 0, title, flags, anchor);
+}
+
+ra_status_t ra_layout_paragraph(ra_layout_t *lo, const ra_style_t *st,
+                                const char *text)
+{
+    ra_status_t s = can_append(lo, 0);
+    if (s != RA_OK)
+        return s;
+    ra_style_t sty = style_or_default(lo, st);
+    block_t *b = new_block(lo, K_PARA);
+    if (!b)
+        return RA_ERR_NOMEM;
+    b->st = sty;
+    b->cell0 = lo->cells.n;
+    b->ncells = 1;
+    return add_text_cell(lo, text, sty.face, sty.color, sty.link, NULL);
+}
+
+ra_status_t ra_layout_rich(ra_layout_t *lo, const ra_style_t *st,
+                           const ra_span_t *spans, size_t n)
+{
+    ra_status_t s = can_append(lo, 0);
+    if (s != RA_OK)
+        return s;
+    ra_style_t sty = style_or_default(lo, st);
+    block_t *b = new_block(lo, K_PARA);
+    if (!b)
+        return RA_ERR_NOMEM;
+    b->st = sty;
+    b->cell0 = lo->cells.n;
+    b->ncells = 1;
+    size_t first = lo->spans.n;
+    for (size_t i = 0; i < n; i++) {
+        span_t *sp = VEC_PUSH(lo->spans);
+        if (!sp)
+            return RA_ERR_NOMEM;
+        sp->face = (unsigned)spans[i].face < RA_FACE_COUNT ? spans[i].face
+                                                            : RA_FACE_REGULAR;
+        sp->color = spans[i].color ? *spans[i].color : sty.color;
+        sp->link = spans[i].link ? spans[i].link : sty.link;
+        if ((s = put_str(lo, spans[i].text, &sp->text)) != RA_OK)
+            return s;
+    }
+    cell_t *c = VEC_PUSH(lo->cells);
+    if (!c)
+        return RA_ERR_NOMEM;
+    memset(c, 0, sizeof *c);
+    c->span0 = first;
+    c->nspans = n;
+    return RA_OK;
+}
+
+ra_status_t ra_layout_bullets(ra_layout_t *lo, const ra_style_t *st,
+                              const char *const *items, size_t n)
+{
+    ra_status_t s = can_append(lo, 0);
+    if (s != RA_OK)
+        return s;
+    ra_style_t sty = style_or_default(lo, st);
+    block_t *b = new_block(lo, K_BULLETS);
+    if (!b)
+        return RA_ERR_NOMEM;
+    b->st = sty;
+    b->cell0 = lo->cells.n;
+    b->ncells = n;
+    for (size_t i = 0; i < n; i++)
+        if ((s = add_text_cell(lo, items[i], sty.face, sty.color, sty.link,
+                               NULL)) != RA_OK)
+            return s;
+    return RA_OK;
+}
+
+ra_status_t ra_layout_kv(ra_layout_t *lo, const ra_kv_t *rows, size_t n,
+                         double label_frac)
+{
+    ra_status_t s = can_append(lo, 0);
+    if (s != RA_OK)
+        return s;
+    block_t *b = new_block(lo, K_KV);
+    if (!b)
+        return RA_ERR_NOMEM;
+    b->num = label_frac > 0.05 && label_frac < 0.95 ? label_frac : 0.3;
+    b->cell0 = lo->cells.n;
+    b->ncells = 2 * n;
+    for (size_t i = 0; i < n; i++)
+        if ((s = add_text_cell(lo, rows[i].label, RA_FACE_BOLD, lo->opt.muted,
+                               0, NULL)) != RA_OK ||
+            (s = add_text_cell(lo, rows[i].value, RA_FACE_REGULAR,
+                               lo->opt.text_color, 0, NULL)) != RA_OK)
+            return s;
+    return RA_OK;
+}
+
+ra_status_t ra_layout_table_begin(ra_layout_t *lo, const ra_table_style_t *ts,
+                                  const ra_column_t *cols, size_t ncols)
+{
+    ra_status_t s = can_append(lo, 0);
+    if (s != RA_OK)
+        return s;
+    if (ncols == 0)
+        return RA_ERR_INVALID;
+    if (ncols > RA_LAYOUT_MAX_COLUMNS)
+        return RA_ERR_LIMIT;
+    block_t *b = new_block(lo, K_TABLE);
+    if (!b)
+        return RA_ERR_NOMEM;
+    b->ts = ts ? *ts : ra_layout_table_style(lo);
+    if (!(b->ts.font_size > 0))
+        b->ts.font_size = lo->opt.font_size - 1;
+    b->aux0 = lo->cols.n;
+    b->naux = ncols;
+    b->cell0 = lo->cells.n;
+    for (size_t i = 0; i < ncols; i++) {
+        col_t *c = VEC_PUSH(lo->cols);
+        if (!c)
+            return RA_ERR_NOMEM;
+        c->width = cols[i].width > 0 ? cols[i].width : 1;
+        c->align = cols[i].align;
+        if ((s = put_str(lo, cols[i].title, &c->title)) != RA_OK)
+            return s;
+    }
+    lo->in_table = 1;
+    return RA_OK;
+}
+
+ra_status_t ra_layout_table_row(ra_layout_t *lo, const ra_cell_t *cells)
+{
+    if (lo->finished || !lo->in_table)
+        return RA_ERR_INVALID;
+    block_t *b = &lo->blocks.v[lo->blocks.n - 1];
+    for (size_t i = 0; i < b->naux; i++) {
+        ra_rgb_t color = cells[i].color ? *cells[i].color : lo->opt.text_color;
+        ra_status_t s = add_text_cell(lo, cells[i].text, cells[i].face, color,
+                                      cells[i].link, cells[i].fill);
+        if (s != RA_OK)
+            return s;
+    }
+    b = &lo->blocks.v[lo->blocks.n - 1];
+    b->ncells += b->naux;
+    return RA_OK;
+}
+
+ra_status_t ra_layout_table_row_text(ra_layout_t *lo, const char *const *texts)
+{
+    if (lo->finished || !lo->in_table)
+        return RA_ERR_INVALID;
+    block_t *b = &lo->blocks.v[lo->blocks.n - 1];
+    for (size_t i = 0; i < b->naux; i++) {
+        ra_status_t s = add_text_cell(lo, texts[i], RA_FACE_REGULAR,
+                                      lo->opt.text_color, 0, NULL);
+        if (s != RA_OK)
+            return s;
+    }
+    b = &lo->blocks.v[lo->blocks.n - 1];
+    b->ncells += b->naux;
+    return RA_OK;
+}
+
+ra_status_t ra_layout_table_end(ra_layout_t *lo)
+{
+    if (lo->finished || !lo->in_table)
+        return RA_ERR_INVALID;
+    lo->in_table = 0;
+    return RA_OK;
+}
+
+ra_status_t ra_layout_bar_chart(ra_layout_t *lo, const ra_bar_t *bars,
+                                size_t n, const ra_threshold_t *th,
+                                size_t nth)
+{
+    ra_status_t s = can_append(lo, 0);
+    if (s != RA_OK)
+        return s;
+    block_t *b = new_block(lo, K_CHART);
+    if (!b)
+        return RA_ERR_NOMEM;
+    b->aux0 = lo->bars.n;
+    b->naux = n;
+    b->thr0 = lo->thrs.n;
+    b->nthr = nth;
+    for (size_t i = 0; i < n; i++) {
+        bar_t *r = VEC_PUSH(lo->bars);
+        if (!r)
+            return RA_ERR_NOMEM;
+        r->value = bars[i].value;
+        r->fill = bars[i].fill;
+        r->has_text = bars[i].value_text != NULL;
+        if ((s = put_str(lo, bars[i].label, &r->label)) != RA_OK ||
+            (s = put_str(lo, bars[i].value_text, &r->value_text)) != RA_OK)
+            return s;
+    }
+    for (size_t i = 0; i < nth; i++) {
+        thr_t *t = VEC_PUSH(lo->thrs);
+        if (!t)
+            return RA_ERR_NOMEM;
+        t->value = th[i].value;
+        t->color = th[i].color;
+        if ((s = put_str(lo, th[i].label, &t->label)) != RA_OK)
+            return s;
+    }
+    return RA_OK;
+}
+
+ra_status_t ra_layout_callout(ra_layout_t *lo, const char *title,
+                              const char *text, ra_rgb_t fill, ra_rgb_t edge)
+{
+    ra_status_t s = can_append(lo, 0);
+    if (s != RA_OK)
+        return s;
+    block_t *b = new_block(lo, K_CALLOUT);
+    if (!b)
+        return RA_ERR_NOMEM;
+    b->c1 = fill;
+    b->c2 = edge;
+    b->cell0 = lo->cells.n;
+    b->ncells = 2;
+    if ((s = add_text_cell(lo, title, RA_FACE_BOLD, edge, 0, NULL)) != RA_OK)
+        return s;
+    return add_text_cell(lo, text, RA_FACE_REGULAR, lo->opt.text_color, 0,
+                         NULL);
+}
+
+ra_status_t ra_layout_gauge(ra_layout_t *lo, double value, const char *number,
+                            const char *caption, ra_rgb_t color,
+                            double diameter, ra_align_t align)
+{
+    ra_status_t s = can_append(lo, 0);
+    if (s != RA_OK)
+        return s;
+    block_t *b = new_block(lo, K_GAUGE);
+    if (!b)
+        return RA_ERR_NOMEM;
+    b->num = value;
+    b->height = diameter > 10 ? diameter : 10;
+    b->c1 = color;
+    b->align = align;
+    if ((s = put_str(lo, number, &b->s1)) != RA_OK)
+        return s;
+    return put_str(lo, caption, &b->s2);
+}
+
+ra_status_t ra_layout_custom(ra_layout_t *lo, double height,
+                             ra_layout_draw_fn fn, void *ctx)
+{
+    ra_status_t s = can_append(lo, 0);
+    if (s != RA_OK)
+        return s;
+    if (!fn || !(height > 0))
+        return RA_ERR_INVALID;
+    block_t *b = new_block(lo, K_CUSTOM);
+    if (!b)
+        return RA_ERR_NOMEM;
+    b->height = height;
+    b->fn = fn;
+    b->ctx = ctx;
+    return RA_OK;
+}
+
+/* Records a block that carries at most a height. */
+static ra_status_t add_simple(ra_layout_t *lo, kind_t k, double height)
+{
+    ra_status_t s = can_append(lo, 0);
+    if (s != RA_OK)
+        return s;
+    block_t *b = new_block(lo, k);
+    if (!b)
+        return RA_ERR_NOMEM;
+    b->height = height;
+    return RA_OK;
+}
+
+ra_status_t ra_layout_space(ra_layout_t *lo, double points)
+{
+    return add_simple(lo, K_SPACE, points > 0 ? points : 0);
+}
+
+ra_status_t ra_layout_rule(ra_layout_t *lo)
+{
+    return add_simple(lo, K_RULE, 0);
+}
+
+ra_status_t ra_layout_page_break(ra_layout_t *lo)
+{
+    return add_simple(lo, K_BREAK, 0);
+}
+
+ra_status_t ra_layout_keep_begin(ra_layout_t *lo)
+{
+    if (lo->in_keep)
+        return RA_ERR_INVALID;
+    ra_status_t s = add_simple(lo, K_KEEP_BEGIN, 0);
+    if (s == RA_OK)
+        lo->in_keep = 1;
+    return s;
+}
+
+ra_status_t ra_layout_keep_end(ra_layout_t *lo)
+{
+    if (!lo->in_keep)
+        return RA_ERR_INVALID;
+    ra_status_t s = add_simple(lo, K_KEEP_END, 0);
+    if (s == RA_OK)
+        lo->in_keep = 0;
+    return s;
+}
+
+ra_status_t ra_layout_contents(ra_layout_t *lo, const char *title,
+                               int max_level)
+{
+    ra_status_t s = can_append(lo, 0);
+    if (s != RA_OK)
+        return s;
+    block_t *b = new_block(lo, K_CONTENTS);
+    if (!b)
+        return RA_ERR_NOMEM;
+    b->level = max_level >= 2 ? 2 : 1;
+    b->flags = title != NULL;
+    return put_str(lo, title, &b->s1);
+}
+
+/* --- Wrapping --- */
+
+/* Starts a new line in w. */
+static ra_status_t wr_new_line(wrapper_t *w)
+{
+    line_t *l = VEC_PUSH(w->lines);
+    if (!l)
+        return RA_ERR_NOMEM;
+    l->frag0 = w->frags.n;
+    l->nfrag = 0;
+    l->w = 0;
+    return RA_OK;
+}
+
+/* Adds text s[0..len) of span sp at x with width tw to the last line,
+ * extending the previous fragment when it is the same span's adjacent
+ * text (so that a line of one style is one text call). */
+static ra_status_t wr_add(wrapper_t *w, const wspan_t *sp, const char *s,
+                          size_t len, double x, double tw)
+{
+    line_t *l = &w->lines.v[w->lines.n - 1];
+    if (l->nfrag > 0) {
+        frag_t *f = &w->frags.v[w->frags.n - 1];
+        if (f->face == sp->face && f->link == sp->link &&
+            f->color.r == sp->color.r && f->color.g == sp->color.g &&
+            f->color.b == sp->color.b && s >= f->s && s <= sp->s + sp->len &&
+            f->s >= sp->s && f->s < sp->s + sp->len) {
+            f->len = (size_t)(s + len - f->s);
+            f->w = x + tw - f->x;
+            l->w = x + tw;
+            return RA_OK;
+        }
+    }
+    frag_t *f = VEC_PUSH(w->frags);
+    if (!f)
+        return RA_ERR_NOMEM;
+    f->s = s;
+    f->len = len;
+    f->face = sp->face;
+    f->color = sp->color;
+    f->link = sp->link;
+    f->x = x;
+    f->w = tw;
+    l = &w->lines.v[w->lines.n - 1];
+    l->nfrag++;
+    l->w = x + tw;
+    return RA_OK;
+}
+
+/* Wraps spans to width at w->size, appending lines to w->lines: words
+ * break on spaces; a word wider than a line breaks between characters;
+ * "\n" (or "\r\n", "\r") ends a line. */
+static ra_status_t wrap_spans(wrapper_t *w, const wspan_t *spans, size_t n,
+                              double width)
+{
+    ra_status_t st;
+    int open = 0;       /* a line is started */
+    size_t pending = 0; /* spaces before the next word */
+    double x = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        const wspan_t *sp = &spans[i];
+        const char *s = sp->s;
+        size_t len = sp->len, pos = 0;
+        double space_w = ra_pdf_text_width(w->pdf, sp->face, w->size, " ", 1);
+        while (pos < len) {
+            char c = s[pos];
+            if (c == '\n' || c == '\r') {
+                if (!open && (st = wr_new_line(w)) != RA_OK)
+                    return st;
+                open = 0;
+                pending = 0;
+                x = 0;
+                pos += (c == '\r' && pos + 1 < len && s[pos + 1] == '\n') ? 2
+                                                                          : 1;
+                continue;
+            }
+            if (c == ' ') {
+                pending++;
+                pos++;
+                continue;
+            }
+            size_t end = pos;
+            while (end < len && s[end] != ' ' && s[end] != '\n' &&
+                   s[end] != '\r')
+                end++;
+            double ww = ra_pdf_text_width(w->pdf, sp->face, w->size, s + pos,
+                                          end - pos);
+            double gap = open && x > 0 ? pending * space_w : 0;
+            if (!open) {
+                if ((st = wr_new_line(w)) != RA_OK)
+                    return st;
+                open = 1;
+                x = 0;
+                gap = 0;
+            }
+            if (x + gap + ww <= width + EPS) {
+                if ((st = wr_add(w, sp, s + pos, end - pos, x + gap, ww)) !=
+                    RA_OK)
+                    return st;
+                x += gap + ww;
+                pending = 0;
+                pos = end;
+                continue;
+            }
+            if (x > 0) { /* does not fit after others: next line */
+                open = 0;
+                pending = 0;
+                continue;
+            }
+            /* Alone and too wide: as much as fits, the rest goes on. */
+            size_t k = ra_pdf_text_fit(w->pdf, sp->face, w->size, s + pos,
+                                       end - pos, width);
+            double kw = ra_pdf_text_width(w->pdf, sp->face, w->size, s + pos,
+                                          k);
+            if ((st = wr_add(w, sp, s + pos, k, 0, kw)) != RA_OK)
+                return st;
+            pos += k;
+            open = 0;
+            pending = 0;
+            x = 0;
+        }
+    }
+    return RA_OK;
+}
+
+ra_status_t ra_layout_wrap(const ra_pdf_t *pdf, ra_face_t face, double size,
+                           double width, const char *text, ra_buf_t *out)
+{
+    wrapper_t w;
+    memset(&w, 0, sizeof w);
+    w.pdf = pdf;
+    w.size = size;
+    wspan_t sp = {text, strlen(text), face, {0, 0, 0}, 0};
+    ra_status_t st = wrap_spans(&w, &sp, 1, width);
+    for (size_t i = 0; st == RA_OK && i < w.lines.n; i++) {
+        const line_t *l = &w.lines.v[i];
+        if (i > 0)
+            st = ra_buf_putc(out, '\n');
+        for (size_t j = 0; st == RA_OK && j < l->nfrag; j++) {
+            const frag_t *f = &w.frags.v[l->frag0 + j];
+            st = ra_buf_append(out, f->s, f->len);
+        }
+    }
+    free(w.frags.v);
+    free(w.lines.v);
+    return st == RA_OK ? ra_buf_reserve(out, 0) : st;
+}
+
+/* Wraps cell c of lo at size to width; its lines are appended to lo->wr
+ * from *line0 on (the caller clears lo->wr between uses). */
+static ra_status_t wrap_cell(ra_layout_t *lo, const cell_t *c, double size,
+                             double width, size_t *line0, size_t *nlines)
+{
+    lo->wspans.n = 0;
+    for (size_t i = 0; i < c->nspans; i++) {
+        const span_t *sp = &lo->spans.v[c->span0 + i];
+        wspan_t *w = VEC_PUSH(lo->wspans);
+        if (!w)
+            return RA_ERR_NOMEM;
+        w->s = S(lo, sp->text);
+        w->len = sp->text.len;
+        w->face = sp->face;
+        w->color = sp->color;
+        w->link = sp->link;
+    }
+    lo->wr.size = size;
+    *line0 = lo->wr.lines.n;
+    ra_status_t st = wrap_spans(&lo->wr, lo->wspans.v, lo->wspans.n,
+                                width > 1 ? width : 1);
+    *nlines = lo->wr.lines.n - *line0;
+    return st;
+}
+
+/* Forgets all wrapped lines. */
+static void wr_clear(ra_layout_t *lo)
+{
+    lo->wr.lines.n = 0;
+    lo->wr.frags.n = 0;
+}
+
+/* --- Drawing (logged to the dump; nothing when measuring) --- */
+
+/* Logs a text item to the dump: "text x y F size \"text as drawn\"". */
+static ra_status_t log_text(ra_layout_t *lo, ra_face_t face, double size,
+                            double x, double y, const char *s, size_t len)
+{
+    ra_buf_t *d = &lo->dump;
+    ra_status_t st = ra_buf_puts(d, "text ");
+    if (st == RA_OK)
+        st = put_fixed(d, x);
+    if (st == RA_OK)
+        st = ra_buf_putc(d, ' ');
+    if (st == RA_OK)
+        st = put_fixed(d, y);
+    char fl[3] = {' ', face_letter[face], ' '};
+    if (st == RA_OK)
+        st = ra_buf_append(d, fl, 3);
+    if (st == RA_OK)
+        st = put_fixed(d, size);
+    if (st == RA_OK)
+        st = ra_buf_puts(d, " \"");
+    if (st == RA_OK) {
+        ra_buf_clear(&lo->tmp);
+        st = ra_pdf_sanitize(lo->pdf, face, s, len, &lo->tmp);
+    }
+    for (size_t i = 0; st == RA_OK && i < lo->tmp.len; i++) {
+        char c = lo->tmp.data[i];
+        if (c == '"' || c == '\\')
+            st = ra_buf_putc(d, '\\');
+        if (st == RA_OK)
+            st = ra_buf_putc(d, c);
+    }
+    if (st == RA_OK)
+        st = ra_buf_puts(d, "\"\n");
+    return st;
+}
+
+/* Logs and draws text with its baseline at (x, y). */
+static ra_status_t lo_text(ra_layout_t *lo, ra_face_t face, double size,
+                           ra_rgb_t color, double x, double y, const char *s,
+                           size_t len)
+{
+    if (lo->dry || len == 0)
+        return RA_OK;
+    ra_status_t st = lo->opt.no_dump ? RA_OK : log_text(lo, face, size, x, y, s, len);
+    if (st != RA_OK)
+        return st;
+    return ra_pdf_text(lo->pdf, face, size, color, x, y, s, len);
+}
+
+/* Logs "kind x y w h" style items with n numbers and a suffix. */
+static ra_status_t log_item(ra_layout_t *lo, const char *kind,
+                            const double *v, int n, const char *suffix)
+{
+    if (lo->opt.no_dump)
+        return RA_OK;
+    ra_status_t st = ra_buf_puts(&lo->dump, kind);
+    for (int i = 0; i < n && st == RA_OK; i++) {
+        st = ra_buf_putc(&lo->dump, ' ');
+        if (st == RA_OK)
+            st = put_fixed(&lo->dump, v[i]);
+    }
+    if (st == RA_OK && suffix)
+        st = ra_buf_printf(&lo->dump, " %s", suffix);
+    if (st == RA_OK)
+        st = ra_buf_putc(&lo->dump, '\n');
+    return st;
+}
+
+/* Logs "page N" (1-based): the items after it are on that page. */
+static ra_status_t log_page(ra_layout_t *lo, size_t page)
+{
+    return lo->opt.no_dump ? RA_OK : ra_buf_printf(&lo->dump, "page %zu\n", page);
+}
+
+/* Logs and draws a rectangle. */
+static ra_status_t lo_rect(ra_layout_t *lo, double x, double y, double w,
+                           double h, double radius, const ra_rgb_t *fill,
+                           const ra_rgb_t *stroke, double lw)
+{
+    if (lo->dry)
+        return RA_OK;
+    double v[4] = {x, y, w, h};
+    ra_status_t st = log_item(lo, "rect", v, 4,
+                              fill && stroke ? "fill+stroke"
+                              : fill         ? "fill"
+                                             : "stroke");
+    if (st != RA_OK)
+        return st;
+    return ra_pdf_rect(lo->pdf, x, y, w, h, radius, fill, stroke, lw);
+}
+
+/* Logs and draws a line. */
+static ra_status_t lo_line(ra_layout_t *lo, double x1, double y1, double x2,
+                           double y2, double lw, ra_rgb_t color, double dash)
+{
+    if (lo->dry)
+        return RA_OK;
+    double v[4] = {x1, y1, x2, y2};
+    ra_status_t st = log_item(lo, "line", v, 4, dash > 0 ? "dashed" : NULL);
+    if (st != RA_OK)
+        return st;
+    return ra_pdf_line(lo->pdf, x1, y1, x2, y2, lw, color, dash);
+}
+
+/* Records a link rectangle on the current page to anchor. */
+static ra_status_t lo_link(ra_layout_t *lo, double x, double y, double w,
+                           double h, int anchor)
+{
+    if (lo->dry || anchor <= 0)
+        return RA_OK;
+    link_t *l = VEC_PUSH(lo->links);
+    if (!l)
+        return RA_ERR_NOMEM;
+    l->page = lo->page;
+    l->x = x;
+    l->y = y;
+    l->w = w;
+    l->h = h;
+    l->anchor = anchor;
+    double v[4] = {x, y, w, h};
+    return log_item(lo, "link", v, 4, NULL);
+}
+
+/* --- Pages and cursor --- */
+
+/* Draws the watermark on the current page: outlined letters (vector
+ * paths, so not extracted as text), diagonal, centred in the body, as large
+ * as fits (at most 110 pt), light grey over the content, which stays
+ * readable through the thin strokes. */
+static ra_status_t draw_watermark(ra_layout_t *lo)
+{
+    const char *s = S(lo, lo->watermark);
+    size_t len = lo->watermark.len;
+    if (len == 0)
+        return RA_OK;
+    double bw = lo->width, bh = lo->bottom - lo->top;
+    double a = atan2(bh, bw), ca = cos(a), sa = sin(a);
+    double asc, desc;
+    ra_pdf_font_metrics(lo->pdf, RA_FACE_BOLD, &asc, &desc);
+    double w1 = ra_pdf_text_width(lo->pdf, RA_FACE_BOLD, 1, s, len);
+    double h1 = asc - desc;
+    /* Rotated box of a w x h text: (w cos + h sin) x (w sin + h cos). */
+    double size = 110;
+    double fit_w = 0.9 * bw / (w1 * ca + h1 * sa);
+    double fit_h = 0.9 * bh / (w1 * sa + h1 * ca);
+    if (fit_w < size)
+        size = fit_w;
+    if (fit_h < size)
+        size = fit_h;
+    double w = w1 * size, mid = size * (asc + desc) / 2;
+    double cx = lo->left + bw / 2, cy = lo->top + bh / 2;
+    double x = cx - w / 2 * ca + mid * sa, y = cy + w / 2 * sa + mid * ca;
+    ra_rgb_t grey = {0.70, 0.70, 0.72};
+    ra_status_t st = log_item(lo, "watermark", (double[]){x, y, size}, 3,
+                              NULL);
+    if (st != RA_OK)
+        return st;
+    return ra_pdf_text_shape(lo->pdf, RA_FACE_BOLD, size, grey, x, y,
+                             a * 180 / 3.14159265358979323846, 1.6, s, len);
+}
+
+/* Starts a new page (unless measuring) and puts the cursor at its top. */
+static ra_status_t new_page(ra_layout_t *lo)
+{
+    ra_status_t st;
+    lo->y = lo->top;
+    lo->fresh = 1;
+    if (lo->dry)
+        return RA_OK;
+    if ((st = ra_pdf_add_page(lo->pdf, lo->opt.page_width,
+                              lo->opt.page_height)) != RA_OK)
+        return st;
+    lo->page = ra_pdf_page_count(lo->pdf) - 1;
+    lo->npages++;
+    return log_page(lo, lo->npages);
+}
+
+/* Returns the space left on the page. */
+static double room(const ra_layout_t *lo)
+{
+    return lo->bottom - lo->y;
+}
+
+/* Returns the body height of a page. */
+static double body_height(const ra_layout_t *lo)
+{
+    return lo->bottom - lo->top;
+}
+
+/* Moves to a new page when h does not fit below the cursor (a fresh page
+ * takes anything: the caller splits what is taller than a page). */
+static ra_status_t ensure(ra_layout_t *lo, double h)
+{
+    if (lo->fresh || lo->y + h <= lo->bottom + EPS)
+        return RA_OK;
+    return new_page(lo);
+}
+
+/* Moves the cursor down by h after placing something. */
+static void advance(ra_layout_t *lo, double h)
+{
+    lo->y += h;
+    lo->fresh = 0;
+}
+
+/* Adds vertical space, dropped at the top of a page. */
+static void gap(ra_layout_t *lo, double h)
+{
+    if (lo->fresh)
+        return;
+    lo->y += h;
+    if (lo->y > lo->bottom)
+        lo->y = lo->bottom;
+}
+
+/* --- Placing text lines --- */
+
+/* Returns the line height at size. */
+static double line_h(const ra_layout_t *lo, double size)
+{
+    return size * lo->opt.line_spacing;
+}
+
+/* Returns the baseline offset from a line's top at size. */
+static double baseline(const ra_layout_t *lo, double size)
+{
+    double asc, desc;
+    ra_pdf_font_metrics(lo->pdf, RA_FACE_REGULAR, &asc, &desc);
+    return (line_h(lo, size) - (asc - desc) * size) / 2 + asc * size;
+}
+
+/* Draws wrapped line li with its top at y in a column at x of width w. */
+static ra_status_t draw_line_at(ra_layout_t *lo, size_t li, double x,
+                                double y, double w, double size,
+                                ra_align_t align)
+{
+    const line_t *l = &lo->wr.lines.v[li];
+    double shift = align == RA_ALIGN_RIGHT    ? w - l->w
+                   : align == RA_ALIGN_CENTER ? (w - l->w) / 2
+                                              : 0;
+    if (shift < 0)
+        shift = 0;
+    double base = y + baseline(lo, size);
+    for (size_t j = 0; j < l->nfrag; j++) {
+        const frag_t *f = &lo->wr.frags.v[l->frag0 + j];
+        ra_status_t st = lo_text(lo, f->face, size, f->color,
+                                 x + shift + f->x, base, f->s, f->len);
+        if (st == RA_OK && f->link)
+            st = lo_link(lo, x + shift + f->x, y, f->w, line_h(lo, size),
+                         f->link);
+        if (st != RA_OK)
+            return st;
+    }
+    return RA_OK;
+}
+
+/* Places lines [l0, l0+n) one below the other in the body column at
+ * indent, breaking pages between lines. */
+static ra_status_t place_lines(ra_layout_t *lo, size_t l0, size_t n,
+                               double indent, double size, ra_align_t align)
+{
+    double lh = line_h(lo, size);
+    for (size_t i = 0; i < n; i++) {
+        ra_status_t st = ensure(lo, lh);
+        if (st == RA_OK)
+            st = draw_line_at(lo, l0 + i, lo->left + indent, lo->y,
+                              lo->width - indent, size, align);
+        if (st != RA_OK)
+            return st;
+        advance(lo, lh);
+    }
+    return RA_OK;
+}
+
+/* --- Block placement --- */
+
+/* Size, face and spacing of a heading level. */
+static void heading_style(const ra_layout_t *lo, int level, double *size,
+                          double *before, double *after)
+{
+    double b = lo->opt.font_size;
+    double sizes[] = {b, 2.0 * b, 1.4 * b, 1.15 * b};
+    double bef[] = {0, 1.4 * b, 1.2 * b, 0.9 * b};
+    double aft[] = {0, 0.9 * b, 0.5 * b, 0.35 * b};
+    if (level < 0 || level > HEADING_DEPTH)
+        level = 0;
+    *size = sizes[level];
+    *before = bef[level];
+    *after = aft[level];
+}
+
+static ra_status_t place_block(ra_layout_t *lo, size_t i);
+
+/* Measures blocks [i, end) placed from the top of an endless page. */
+static ra_status_t measure(ra_layout_t *lo, size_t i, size_t end, double *h)
+{
+    int dry = lo->dry, fresh = lo->fresh;
+    double y = lo->y, bottom = lo->bottom;
+    size_t wl = lo->wr.lines.n, wf = lo->wr.frags.n;
+    ra_status_t st = RA_OK;
+    lo->dry = 1;
+    lo->fresh = 0; /* spacing counts as it would after other content */
+    lo->y = 0;
+    lo->bottom = HUGE_VAL;
+    for (; i < end && st == RA_OK; i++)
+        st = place_block(lo, i);
+    *h = lo->y;
+    lo->dry = dry;
+    lo->fresh = fresh;
+    lo->y = y;
+    lo->bottom = bottom;
+    lo->wr.lines.n = wl;
+    lo->wr.frags.n = wf;
+    return st;
+}
+
+static ra_status_t table_row_lines(ra_layout_t *lo, const block_t *b,
+                                   size_t row, double *colw, size_t *l0,
+                                   size_t *nl, double *h);
+
+/* Measures the least that must follow a heading on its page: the first
+ * line or row of block i (more for blocks that are never split). */
+static ra_status_t first_height(ra_layout_t *lo, size_t i, int depth,
+                                double *h)
+{
+    *h = 0;
+    if (i >= lo->blocks.n || depth > FIRST_DEPTH_MAX)
+        return RA_OK;
+    const block_t *b = &lo->blocks.v[i];
+    ra_status_t st = RA_OK;
+    double more = 0;
+    switch (b->kind) {
+    case K_MARK:
+    case K_KEEP_END:
+        return first_height(lo, i + 1, depth + 1, h);
+    case K_BREAK:
+    case K_CONTENTS:
+        return RA_OK;
+    case K_SPACE:
+    case K_RULE:
+    case K_KEEP_BEGIN:
+    case K_HEADING:
+        st = measure(lo, i, i + 1, h);
+        if (st == RA_OK)
+            st = first_height(lo, i + 1, depth + 1, &more);
+        *h += more;
+        return st;
+    case K_PARA: {
+        /* A short paragraph (a lead-in of up to three lines) stays whole
+         * with the heading, and with the first line or row after it. */
+        size_t l0, nl;
+        st = wrap_cell(lo, &lo->cells.v[b->cell0], b->st.size,
+                       lo->width - b->st.indent, &l0, &nl);
+        wr_clear(lo);
+        if (st != RA_OK)
+            return st;
+        if (nl > 3) {
+            *h = line_h(lo, b->st.size);
+            return RA_OK;
+        }
+        st = first_height(lo, i + 1, depth + 1, &more);
+        *h = (double)nl * line_h(lo, b->st.size) + b->st.space_after + more;
+        return st;
+    }
+    case K_BULLETS:
+        *h = line_h(lo, b->st.size);
+        return RA_OK;
+    case K_KV:
+    case K_TABLE: {
+        if (b->ncells == 0)
+            return RA_OK;
+        size_t wl = lo->wr.lines.n, wf = lo->wr.frags.n;
+        size_t l0[RA_LAYOUT_MAX_COLUMNS], nl[RA_LAYOUT_MAX_COLUMNS];
+        double colw[RA_LAYOUT_MAX_COLUMNS], rh = 0;
+        st = table_row_lines(lo, b, 0, colw, l0, nl, &rh);
+        lo->wr.lines.n = wl;
+        lo->wr.frags.n = wf;
+        if (b->kind == K_TABLE && b->ts.header)
+            rh *= 2; /* header about as tall as a row */
+        *h = rh;
+        return st;
+    }
+    default:
+        return measure(lo, i, i + 1, h);
+    }
+}
+
+/* Wraps heading b's text (bold, accent colour) into the wrapper. */
+static ra_status_t wrap_heading(ra_layout_t *lo, const block_t *b, double size,
+                                size_t *l0, size_t *nl)
+{
+    span_t *tmp = VEC_PUSH(lo->spans);
+    if (!tmp)
+        return RA_ERR_NOMEM;
+    tmp->text = b->s1;
+    tmp->face = RA_FACE_BOLD;
+    tmp->color = b->level == 3 ? lo->opt.text_color : lo->opt.accent;
+    tmp->link = 0;
+    cell_t cell = {lo->spans.n - 1, 1, 0, {0, 0, 0}};
+    ra_status_t st = wrap_cell(lo, &cell, size, lo->width, l0, nl);
+    lo->spans.n--;
+    return st;
+}
+
+/* Places a heading or mark: anchor, bookmark, and for headings the text
+ * kept together with what follows. */
+static ra_status_t place_heading(ra_layout_t *lo, size_t i)
+{
+    const block_t *b = &lo->blocks.v[i];
+    ra_status_t st;
+    double size = lo->opt.font_size, before = 0, after = 0;
+    size_t l0 = 0, nl = 0;
+
+    if (b->kind == K_HEADING) {
+        if ((b->flags & RA_HEADING_NEW_PAGE) && !lo->fresh && !lo->dry &&
+            (st = new_page(lo)) != RA_OK)
+            return st;
+        heading_style(lo, b->level, &size, &before, &after);
+        if ((st = wrap_heading(lo, b, size, &l0, &nl)) != RA_OK)
+            return st;
+        double own = nl * line_h(lo, size) + (b->level == 1 ? 6 : 0);
+        /* Keep with next: the heading moves if it and the first line or
+         * row of what follows do not fit. Measuring what follows reuses
+         * the wrapper, so the heading is wrapped again afterwards. */
+        if (!lo->dry && !lo->fresh) {
+            double next = 0;
+            wr_clear(lo);
+            if ((st = first_height(lo, i + 1, 0, &next)) != RA_OK)
+                return st;
+            if (lo->y + before + own + after + next > lo->bottom + EPS &&
+                own + after + next <= body_height(lo) &&
+                (st = new_page(lo)) != RA_OK)
+                return st;
+            if ((st = wrap_heading(lo, b, size, &l0, &nl)) != RA_OK)
+                return st;
+        }
+        gap(lo, before);
+    }
+    /* The anchor and bookmark point at the heading's top. */
+    if (!lo->dry) {
+        anchor_t *a = &lo->anchors.v[b->anchor - 1];
+        a->placed = 1;
+        a->page = lo->page;
+        a->y = lo->y;
+        if (b->level > 0 && !(b->flags & RA_HEADING_NO_OUTLINE)) {
+            int parent = -1;
+            for (int k = b->level - 1; k >= 1; k--)
+                if (lo->outline[k] >= 0) {
+                    parent = lo->outline[k];
+                    break;
+                }
+            int id;
+            if ((st = ra_pdf_outline(lo->pdf, parent, S(lo, b->s1), lo->page,
+                                     lo->y, &id)) != RA_OK)
+                return st;
+            lo->outline[b->level] = id;
+            for (int k = b->level + 1; k <= HEADING_DEPTH; k++)
+                lo->outline[k] = -1;
+        }
+    }
+    if (b->kind != K_HEADING)
+        return RA_OK;
+    if ((st = place_lines(lo, l0, nl, 0, size, RA_ALIGN_LEFT)) != RA_OK)
+        return st;
+    if (b->level == 1) {
+        st = lo_line(lo, lo->left, lo->y + 2, lo->left + lo->width, lo->y + 2,
+                     1.2, lo->opt.accent, 0);
+        advance(lo, 6);
+    }
+    wr_clear(lo);
+    gap(lo, after);
+    return st;
+}
+
+/* Places a paragraph. */
+static ra_status_t place_para(ra_layout_t *lo, const block_t *b)
+{
+    size_t l0, nl;
+    ra_status_t st = wrap_cell(lo, &lo->cells.v[b->cell0], b->st.size,
+                               lo->width - b->st.indent, &l0, &nl);
+    if (st == RA_OK)
+        st = place_lines(lo, l0, nl, b->st.indent, b->st.size, b->st.align);
+    wr_clear(lo);
+    gap(lo, b->st.space_after);
+    return st;
+}
+
+/* Places a bullet list: a bullet, then the item wrapped beside it. */
+static ra_status_t place_bullets(ra_layout_t *lo, const block_t *b)
+{
+    double size = b->st.size, lh = line_h(lo, size);
+    double indent = b->st.indent + BULLET_INDENT;
+    for (size_t i = 0; i < b->ncells; i++) {
+        size_t l0, nl;
+        ra_status_t st = wrap_cell(lo, &lo->cells.v[b->cell0 + i], size,
+                                   lo->width - indent, &l0, &nl);
+        if (st != RA_OK)
+            return st;
+        for (size_t k = 0; k < nl || k == 0; k++) {
+            if ((st = ensure(lo, lh)) != RA_OK)
+                return st;
+            if (k == 0)
+                st = lo_text(lo, RA_FACE_REGULAR, size, lo->opt.accent,
+                             lo->left + b->st.indent + 3,
+                             lo->y + baseline(lo, size), "\xE2\x80\xA2", 3);
+            if (st == RA_OK && k < nl)
+                st = draw_line_at(lo, l0 + k, lo->left + indent, lo->y,
+                                  lo->width - indent, size, RA_ALIGN_LEFT);
+            if (st != RA_OK)
+                return st;
+            advance(lo, lh);
+        }
+        wr_clear(lo);
+        if (i + 1 < b->ncells)
+            gap(lo, 0.25 * size);
+    }
+    gap(lo, b->st.space_after);
+    return RA_OK;
+}
+
+/* Column widths of a table (or the two kv columns) over the body. */
+static void column_widths(const ra_layout_t *lo, const block_t *b,
+                          double *colw, size_t *ncols)
+{
+    if (b->kind == K_KV) {
+        colw[0] = lo->width * b->num;
+        colw[1] = lo->width - colw[0];
+        *ncols = 2;
+        return;
+    }
+    double total = 0;
+    for (size_t c = 0; c < b->naux; c++)
+        total += lo->cols.v[b->aux0 + c].width;
+    for (size_t c = 0; c < b->naux; c++)
+        colw[c] = lo->width * lo->cols.v[b->aux0 + c].width / total;
+    *ncols = b->naux;
+}
+
+/* Table font size (kv grids use the base size). */
+static double table_size(const ra_layout_t *lo, const block_t *b)
+{
+    return b->kind == K_KV ? lo->opt.font_size : b->ts.font_size;
+}
+
+/* Wraps row of table (or kv grid) b into its columns: colw gets the
+ * column widths, l0/nl each cell's lines, *h the row height. */
+static ra_status_t table_row_lines(ra_layout_t *lo, const block_t *b,
+                                   size_t row, double *colw, size_t *l0,
+                                   size_t *nl, double *h)
+{
+    size_t ncols;
+    double size = table_size(lo, b), most = 1;
+    column_widths(lo, b, colw, &ncols);
+    for (size_t c = 0; c < ncols; c++) {
+        const cell_t *cell = &lo->cells.v[b->cell0 + row * ncols + c];
+        ra_status_t st = wrap_cell(lo, cell, size, colw[c] - 2 * TABLE_PAD_X,
+                                   &l0[c], &nl[c]);
+        if (st != RA_OK)
+            return st;
+        if (nl[c] > most)
+            most = (double)nl[c];
+    }
+    *h = most * line_h(lo, size) + 2 * TABLE_PAD_Y;
+    return RA_OK;
+}
+
+/* Draws a table's header row at the cursor. */
+static ra_status_t draw_table_header(ra_layout_t *lo, const block_t *b,
+                                     const double *colw, double *h)
+{
+    size_t ncols = b->naux, l0[RA_LAYOUT_MAX_COLUMNS], nl[RA_LAYOUT_MAX_COLUMNS];
+    double size = b->ts.font_size, most = 1, x = lo->left;
+    ra_status_t st;
+    size_t wl = lo->wr.lines.n, wf = lo->wr.frags.n;
+    for (size_t c = 0; c < ncols; c++) {
+        span_t *sp = VEC_PUSH(lo->spans);
+        if (!sp)
+            return RA_ERR_NOMEM;
+        sp->text = lo->cols.v[b->aux0 + c].title;
+        sp->face = RA_FACE_BOLD;
+        sp->color = white;
+        sp->link = 0;
+        cell_t cell = {lo->spans.n - 1, 1, 0, {0, 0, 0}};
+        st = wrap_cell(lo, &cell, size, colw[c] - 2 * TABLE_PAD_X, &l0[c],
+                       &nl[c]);
+        lo->spans.n--;
+        if (st != RA_OK)
+            return st;
+        if (nl[c] > most)
+            most = (double)nl[c];
+    }
+    *h = most * line_h(lo, size) + 2 * TABLE_PAD_Y;
+    if ((st = ensure(lo, *h)) != RA_OK)
+        return st;
+    if ((st = lo_rect(lo, lo->left, lo->y, lo->width, *h, 0, &lo->opt.accent,
+                      NULL, 0)) != RA_OK)
+        return st;
+    for (size_t c = 0; c < ncols; c++) {
+        ra_align_t al = lo->cols.v[b->aux0 + c].align;
+        for (size_t k = 0; k < nl[c]; k++)
+            if ((st = draw_line_at(lo, l0[c] + k, x + TABLE_PAD_X,
+                                   lo->y + TABLE_PAD_Y +
+                                       k * line_h(lo, size),
+                                   colw[c] - 2 * TABLE_PAD_X, size, al)) !=
+                RA_OK)
+                return st;
+        x += colw[c];
+    }
+    lo->wr.lines.n = wl;
+    lo->wr.frags.n = wf;
+    advance(lo, *h);
+    return RA_OK;
+}
+
+/* Places a table or key-value grid: rows move whole to the next page
+ * (header repeated); a row taller than a page is split between lines. */
+static ra_status_t place_table(ra_layout_t *lo, const block_t *b)
+{
+    double colw[RA_LAYOUT_MAX_COLUMNS];
+    size_t ncols, l0[RA_LAYOUT_MAX_COLUMNS], nl[RA_LAYOUT_MAX_COLUMNS];
+    int header = b->kind == K_TABLE && b->ts.header;
+    double size = table_size(lo, b), lh = line_h(lo, size);
+    ra_status_t st;
+
+    column_widths(lo, b, colw, &ncols);
+    size_t nrows = ncols ? b->ncells / ncols : 0;
+    double header_h = 0;
+    /* A key-value grid is one record: it moves whole when it fits on a
+     * page. */
+    if (b->kind == K_KV && !lo->dry && !lo->fresh && nrows > 1) {
+        double h = 0;
+        size_t here = (size_t)(b - lo->blocks.v);
+        if ((st = measure(lo, here, here + 1, &h)) != RA_OK)
+            return st;
+        h -= 0.8 * lo->opt.font_size; /* the gap after it may overhang */
+        if (lo->y + h > lo->bottom + EPS && h <= body_height(lo) &&
+            (st = new_page(lo)) != RA_OK)
+            return st;
+    }
+    if (header && nrows == 0) /* an empty table still shows its header */
+        return draw_table_header(lo, b, colw, &header_h);
+    int need_header = header;
+    for (size_t r = 0; r < nrows; r++) {
+        double rh;
+        if ((st = table_row_lines(lo, b, r, colw, l0, nl, &rh)) != RA_OK)
+            return st;
+        /* The row moves to a new page when it does not fit (with the
+         * header when that is still to be drawn). */
+        /* A header not drawn yet counts about as tall as the row. */
+        double need = rh + (need_header ? (header_h > 0 ? header_h : rh) : 0);
+        if (lo->y + need > lo->bottom + EPS && !lo->fresh) {
+            if ((st = new_page(lo)) != RA_OK)
+                return st;
+            need_header = header;
+        }
+        if (need_header) {
+            if ((st = draw_table_header(lo, b, colw, &header_h)) != RA_OK)
+                return st;
+            need_header = 0;
+        }
+        /* Draw the row, continuing on further pages if it is taller than
+         * what is left of a fresh page. */
+        size_t done = 0, most = 0;
+        for (size_t c = 0; c < ncols; c++)
+            if (nl[c] > most)
+                most = nl[c];
+        do {
+            size_t fit = most - done;
+            double avail = room(lo) - 2 * TABLE_PAD_Y;
+            if ((double)fit * lh > avail + EPS) {
+                fit = avail > lh ? (size_t)((avail + EPS) / lh) : 0;
+                if (fit == 0) {
+                    if ((st = new_page(lo)) != RA_OK)
+                        return st;
+                    if (header &&
+                        (st = draw_table_header(lo, b, colw, &header_h)) !=
+                            RA_OK)
+                        return st;
+                    continue;
+                }
+            }
+            double h = (most == 0 ? 1 : (double)fit) * lh + 2 * TABLE_PAD_Y;
+            double x = lo->left;
+            int stripe = b->kind == K_TABLE && b->ts.zebra && r % 2 == 1;
+            ra_rgb_t zebra = {0.955, 0.963, 0.975};
+            if (stripe && (st = lo_rect(lo, lo->left, lo->y, lo->width, h, 0,
+                                        &zebra, NULL, 0)) != RA_OK)
+                return st;
+            for (size_t c = 0; c < ncols; c++) {
+                const cell_t *cell = &lo->cells.v[b->cell0 + r * ncols + c];
+                ra_align_t al = b->kind == K_TABLE
+                                    ? lo->cols.v[b->aux0 + c].align
+                                    : RA_ALIGN_LEFT;
+                if (cell->has_fill &&
+                    (st = lo_rect(lo, x, lo->y, colw[c], h, 0, &cell->fill,
+                                  NULL, 0)) != RA_OK)
+                    return st;
+                for (size_t k = done; k < done + fit && k < nl[c]; k++)
+                    if ((st = draw_line_at(
+                             lo, l0[c] + k, x + TABLE_PAD_X,
+                             lo->y + TABLE_PAD_Y + (double)(k - done) * lh,
+                             colw[c] - 2 * TABLE_PAD_X, size, al)) != RA_OK)
+                        return st;
+                x += colw[c];
+            }
+            if ((b->kind == K_KV || b->ts.grid) &&
+                (st = lo_line(lo, lo->left, lo->y + h, lo->left + lo->width,
+                              lo->y + h, 0.5, tint(lo->opt.muted, 0.7), 0)) !=
+                    RA_OK)
+                return st;
+            advance(lo, h);
+            done += fit;
+            if (done < most) {
+                if ((st = new_page(lo)) != RA_OK)
+                    return st;
+                if (header &&
+                    (st = draw_table_header(lo, b, colw, &header_h)) != RA_OK)
+                    return st;
+            }
+        } while (done < most);
+        wr_clear(lo);
+    }
+    gap(lo, 0.8 * lo->opt.font_size);
+    return RA_OK;
+}
+
+/* Shortens s to fit width (adding U+2026) into lo->tmp; returns it. */
+static const char *ellipsize(const ra_pdf_t *pdf, ra_buf_t *tmp,
+                             ra_face_t face, double size, double width,
+                             const char *s, size_t *len)
+{
+    static const char dots[] = "\xE2\x80\xA6";
+    ra_buf_clear(tmp);
+    if (ra_pdf_text_width(pdf, face, size, s, *len) <= width + EPS)
+        return s;
+    double dw = ra_pdf_text_width(pdf, face, size, dots, 3);
+    size_t k = width > dw ? ra_pdf_text_fit(pdf, face, size, s, *len,
+                                            width - dw)
+                          : 0;
+    if (width <= dw ||
+        ra_pdf_text_width(pdf, face, size, s, k) + dw > width + EPS)
+        k = 0;
+    while (k > 0 && s[k - 1] == ' ')
+        k--;
+    if (ra_buf_append(tmp, s, k) != RA_OK || ra_buf_append(tmp, dots, 3) !=
+                                                 RA_OK) {
+        *len = 0;
+        return s;
+    }
+    *len = tmp->len;
+    return tmp->data;
+}
+
+/* Places a bar chart: label column, bars on a 0..100 scale with value
+ * texts, gridlines and dashed threshold lines; rows continue on the next
+ * page only if the chart is taller than a page. */
+static ra_status_t place_chart(ra_layout_t *lo, const block_t *b)
+{
+    double size = lo->opt.font_size - 1, lh = line_h(lo, size);
+    double bar_h = 1.25 * size, row_h = bar_h + 0.8 * size;
+    double label_w = 0.28 * lo->width, value_w = 4.2 * size;
+    double x0 = lo->left + label_w + 6, scale_w = lo->width - label_w - 6 -
+                                                    value_w;
+    double head = b->nthr ? lh : 0, foot = lh + 4;
+    ra_status_t st;
+    ra_buf_t val = RA_BUF_INIT;
+
+    /* Whole chart on one page when it fits on one. */
+    double total = head + b->naux * row_h + foot;
+    if (total <= body_height(lo) && (st = ensure(lo, total)) != RA_OK)
+        return st;
+    size_t r = 0;
+    while (r < b->naux || r == 0) {
+        size_t rows = b->naux - r;
+        double avail = room(lo) - head - foot;
+        if ((double)rows * row_h > avail + EPS) {
+            rows = avail > row_h ? (size_t)((avail + EPS) / row_h) : 0;
+            if (rows == 0 && !lo->fresh) {
+                if ((st = new_page(lo)) != RA_OK)
+                    goto done;
+                continue;
+            }
+            if (rows == 0)
+                rows = 1;
+        }
+        double top = lo->y + head, bot = top + rows * row_h;
+        ra_rgb_t grid = tint(lo->opt.muted, 0.8);
+        /* Gridlines and scale. */
+        for (int g = 0; g <= 100; g += 20) {
+            double gx = x0 + scale_w * g / 100.0;
+            if ((st = lo_line(lo, gx, top, gx, bot, 0.4, grid, 0)) != RA_OK)
+                goto done;
+            if ((st = fmt_one_decimal(&val, g)) != RA_OK)
+                goto done;
+            val.len -= 2; /* integers: drop ".0" */
+            val.data[val.len] = '\0';
+            double tw = ra_pdf_text_width(lo->pdf, RA_FACE_REGULAR, size - 1,
+                                          val.data, val.len);
+            if ((st = lo_text(lo, RA_FACE_REGULAR, size - 1, lo->opt.muted,
+                              gx - tw / 2, bot + baseline(lo, size - 1) + 2,
+                              val.data, val.len)) != RA_OK)
+                goto done;
+        }
+        /* Labels and bars. */
+        for (size_t k = 0; k < rows; k++) {
+            const bar_t *bar = &lo->bars.v[b->aux0 + r + k];
+            double ry = top + k * row_h + (row_h - bar_h) / 2;
+            double base = ry + bar_h / 2 + size * 0.35;
+            size_t len = bar->label.len;
+            const char *lab = ellipsize(lo->pdf, &lo->tmp, RA_FACE_REGULAR,
+                                        size, label_w, S(lo, bar->label),
+                                        &len);
+            /* Copy: lo->tmp is reused by lo_text's dump. */
+            ra_buf_clear(&val);
+            if ((st = ra_buf_append(&val, lab, len)) != RA_OK ||
+                (st = lo_text(lo, RA_FACE_REGULAR, size, lo->opt.text_color,
+                              lo->left, base, val.data, val.len)) != RA_OK)
+                goto done;
+            double v = bar->value >= 0 ? (bar->value > 100 ? 100 : bar->value)
+                                       : 0;
+            if (v > 0 && (st = lo_rect(lo, x0, ry, scale_w * v / 100.0, bar_h,
+                                       0, &bar->fill, NULL, 0)) != RA_OK)
+                goto done;
+        }
+        /* Thresholds over the bars; labels above, moved right when they
+         * would run into the previous one. */
+        double last_end = -HUGE_VAL;
+        size_t prev = (size_t)-1; /* thresholds go by (value, index) */
+        for (size_t t = 0; t < b->nthr; t++) {
+            size_t next = (size_t)-1;
+            for (size_t q = 0; q < b->nthr; q++) {
+                double vq = lo->thrs.v[b->thr0 + q].value;
+                int after_prev =
+                    prev == (size_t)-1 ||
+                    vq > lo->thrs.v[b->thr0 + prev].value ||
+                    (vq == lo->thrs.v[b->thr0 + prev].value && q > prev);
+                if (after_prev &&
+                    (next == (size_t)-1 ||
+                     vq < lo->thrs.v[b->thr0 + next].value))
+                    next = q;
+            }
+            if (next == (size_t)-1)
+                break;
+            prev = next;
+            const thr_t *th = &lo->thrs.v[b->thr0 + next];
+            double v = th->value < 0 ? 0 : th->value > 100 ? 100 : th->value;
+            double tx = x0 + scale_w * v / 100.0;
+            if ((st = lo_line(lo, tx, top - 2, tx, bot, 1.0, th->color, 3)) !=
+                RA_OK)
+                goto done;
+            {
+                double tw = ra_pdf_text_width(lo->pdf, RA_FACE_BOLD, size - 1,
+                                              S(lo, th->label),
+                                              th->label.len);
+                double lx = tx - tw / 2;
+                if (lx < last_end + 6)
+                    lx = last_end + 6;
+                if (lx + tw > lo->left + lo->width)
+                    lx = lo->left + lo->width - tw;
+                last_end = lx + tw;
+                if ((st = lo_text(lo, RA_FACE_BOLD, size - 1, th->color, lx,
+                                  lo->y + baseline(lo, size - 1),
+                                  S(lo, th->label), th->label.len)) != RA_OK)
+                    goto done;
+            }
+        }
+        /* Values beside the bars, on a white ground over any line. */
+        for (size_t k = 0; k < rows; k++) {
+            const bar_t *bar = &lo->bars.v[b->aux0 + r + k];
+            double ry = top + k * row_h + (row_h - bar_h) / 2;
+            double base = ry + bar_h / 2 + size * 0.35;
+            int na = !(bar->value >= 0);
+            double v = na ? 0 : bar->value > 100 ? 100 : bar->value;
+            double bx = x0 + scale_w * v / 100.0 + 4;
+            if (bar->has_text) {
+                ra_buf_clear(&val);
+                st = ra_buf_append(&val, S(lo, bar->value_text),
+                                   bar->value_text.len);
+            } else if (na) {
+                ra_buf_clear(&val);
+                st = ra_buf_puts(&val, "n/a");
+            } else {
+                st = fmt_one_decimal(&val, bar->value);
+            }
+            ra_face_t face = na ? RA_FACE_ITALIC : RA_FACE_BOLD;
+            double vw = ra_pdf_text_width(lo->pdf, face, size, val.data,
+                                          val.len);
+            if (st != RA_OK ||
+                (st = lo_rect(lo, bx - 1.5, ry, vw + 3, bar_h, 0, &white,
+                              NULL, 0)) != RA_OK ||
+                (st = lo_text(lo, face, size,
+                              na ? lo->opt.muted : lo->opt.text_color, bx,
+                              base, val.data, val.len)) != RA_OK)
+                goto done;
+        }
+        advance(lo, head + rows * row_h + foot);
+        r += rows;
+        if (r < b->naux && (st = new_page(lo)) != RA_OK)
+            goto done;
+        if (b->naux == 0)
+            break;
+    }
+    gap(lo, 0.8 * lo->opt.font_size);
+    st = RA_OK;
+done:
+    ra_buf_free(&val);
+    return st;
+}
+
+/* Places a callout: filled panel, edge bar, title and text. */
+static ra_status_t place_callout(ra_layout_t *lo, const block_t *b)
+{
+    double pad = 10, edge = 4, size = lo->opt.font_size;
+    double tsize = 1.15 * size, inner = lo->width - 2 * pad - edge;
+    const cell_t *title = &lo->cells.v[b->cell0];
+    size_t t0 = 0, tn = 0, x0, xn;
+    ra_status_t st = RA_OK;
+    if (lo->spans.v[title->span0].text.len > 0)
+        st = wrap_cell(lo, title, tsize, inner, &t0, &tn);
+    if (st == RA_OK)
+        st = wrap_cell(lo, &lo->cells.v[b->cell0 + 1], size, inner, &x0, &xn);
+    if (st != RA_OK)
+        return st;
+    double tlh = line_h(lo, tsize), lh = line_h(lo, size);
+    double title_h = tn * tlh + (tn ? 2 : 0);
+    double total = 2 * pad + title_h + xn * lh;
+    if (total <= body_height(lo) && (st = ensure(lo, total)) != RA_OK)
+        return st;
+    /* Panel segments: normally one; more if taller than a page. */
+    size_t done = 0, title_done = 0;
+    while (title_done < tn || done < xn || (tn == 0 && xn == 0 && !done)) {
+        double avail = room(lo) - 2 * pad;
+        size_t tfit = 0, fit = 0;
+        double h = 0;
+        while (title_done + tfit < tn && h + tlh <= avail + EPS) {
+            tfit++;
+            h += tlh;
+        }
+        if (tfit && title_done + tfit == tn)
+            h += 2;
+        while (title_done + tfit == tn && done + fit < xn &&
+               h + lh <= avail + EPS) {
+            fit++;
+            h += lh;
+        }
+        if (tfit == 0 && fit == 0 && (tn || xn)) {
+            if (lo->fresh) { /* cannot happen with sane page sizes */
+                return RA_ERR_LIMIT;
+            }
+            if ((st = new_page(lo)) != RA_OK)
+                return st;
+            continue;
+        }
+        double y = lo->y, panel_h = h + 2 * pad;
+        if ((st = lo_rect(lo, lo->left, y, lo->width, panel_h, 0, &b->c1, NULL,
+                          0)) != RA_OK ||
+            (st = lo_rect(lo, lo->left, y, edge, panel_h, 0, &b->c2, NULL, 0)) !=
+                RA_OK)
+            return st;
+        double ty = y + pad;
+        for (size_t k = 0; k < tfit; k++, ty += tlh)
+            if ((st = draw_line_at(lo, t0 + title_done + k,
+                                   lo->left + edge + pad, ty, inner, tsize,
+                                   RA_ALIGN_LEFT)) != RA_OK)
+                return st;
+        if (tfit && title_done + tfit == tn)
+            ty += 2;
+        for (size_t k = 0; k < fit; k++, ty += lh)
+            if ((st = draw_line_at(lo, x0 + done + k, lo->left + edge + pad,
+                                   ty, inner, size, RA_ALIGN_LEFT)) != RA_OK)
+                return st;
+        title_done += tfit;
+        done += fit;
+        advance(lo, panel_h);
+        if (tn == 0 && xn == 0)
+            break;
+        if ((title_done < tn || done < xn) && (st = new_page(lo)) != RA_OK)
+            return st;
+    }
+    wr_clear(lo);
+    gap(lo, 0.8 * size);
+    return RA_OK;
+}
+
+ra_status_t ra_layout_draw_gauge(ra_pdf_t *pdf, double cx, double cy, double r,
+                                 double value, const char *number,
+                                 ra_rgb_t color)
+{
+    double ring = r * 0.16;
+    ra_rgb_t track = {0.9, 0.91, 0.93};
+    ra_status_t st = ra_pdf_circle(pdf, cx, cy, r - ring / 2, NULL, &track,
+                                   ring);
+    if (st == RA_OK && value > 0) {
+        double v = value > 100 ? 100 : value;
+        st = ra_pdf_arc(pdf, cx, cy, r - ring / 2, 0, v * 3.6, ring, color);
+    }
+    if (st == RA_OK && number && *number) {
+        double size = r * 0.52;
+        size_t len = strlen(number);
+        double w = ra_pdf_text_width(pdf, RA_FACE_BOLD, size, number, len);
+        double maxw = 2 * (r - ring) * 0.85;
+        if (w > maxw) {
+            size *= maxw / w;
+            w = maxw;
+        }
+        st = ra_pdf_text(pdf, RA_FACE_BOLD, size, color, cx - w / 2,
+                         cy + size * 0.36, number, len);
+    }
+    return st;
+}
+
+/* Places a gauge block: ring with number, caption centred below. */
+static ra_status_t place_gauge(ra_layout_t *lo, const block_t *b)
+{
+    double d = b->height, size = lo->opt.font_size;
+    if (d > body_height(lo) - 2 * line_h(lo, size))
+        d = body_height(lo) - 2 * line_h(lo, size);
+    if (d > lo->width)
+        d = lo->width;
+    double cap = b->s2.len ? line_h(lo, size) + 2 : 0;
+    ra_status_t st = ensure(lo, d + cap);
+    if (st != RA_OK)
+        return st;
+    double cx = b->align == RA_ALIGN_CENTER  ? lo->left + lo->width / 2
+                : b->align == RA_ALIGN_RIGHT ? lo->left + lo->width - d / 2
+                                             : lo->left + d / 2;
+    if (!lo->dry) {
+        double v[4] = {cx - d / 2, lo->y, d, d};
+        if ((st = log_item(lo, "gauge", v, 4, S(lo, b->s1))) != RA_OK ||
+            (st = ra_layout_draw_gauge(lo->pdf, cx, lo->y + d / 2, d / 2,
+                                       b->num, S(lo, b->s1), b->c1)) != RA_OK)
+            return st;
+    }
+    if (b->s2.len) {
+        size_t len = b->s2.len;
+        const char *s = ellipsize(lo->pdf, &lo->tmp, RA_FACE_REGULAR, size,
+                                  lo->width, S(lo, b->s2), &len);
+        ra_buf_t copy = RA_BUF_INIT;
+        if ((st = ra_buf_append(&copy, s, len)) != RA_OK)
+            return st;
+        double w = ra_pdf_text_width(lo->pdf, RA_FACE_REGULAR, size, copy.data,
+                                     len);
+        double x = cx - w / 2;
+        if (x < lo->left)
+            x = lo->left;
+        if (x + w > lo->left + lo->width)
+            x = lo->left + lo->width - w;
+        st = lo_text(lo, RA_FACE_REGULAR, size, lo->opt.muted, x,
+                     lo->y + d + 2 + baseline(lo, size), copy.data, len);
+        ra_buf_free(&copy);
+        if (st != RA_OK)
+            return st;
+    }
+    advance(lo, d + cap);
+    gap(lo, 0.8 * size);
+    return RA_OK;
+}
+
+/* Places a custom block; its height is clamped to a page. */
+static ra_status_t place_custom(ra_layout_t *lo, const block_t *b)
+{
+    double h = b->height < body_height(lo) ? b->height : body_height(lo);
+    ra_status_t st = ensure(lo, h);
+    if (st != RA_OK)
+        return st;
+    if (!lo->dry) {
+        ra_rect_t r = {lo->left, lo->y, lo->width, h};
+        double v[4] = {r.x, r.y, r.w, r.h};
+        if ((st = log_item(lo, "custom", v, 4, NULL)) != RA_OK ||
+            (st = b->fn(b->ctx, lo->pdf, &r)) != RA_OK)
+            return st;
+    }
+    advance(lo, h);
+    gap(lo, 0.6 * lo->opt.font_size);
+    return RA_OK;
+}
+
+/* Reserves the contents list: an optional title and one row per entry,
+ * filled in by draw_contents once page numbers are known. */
+static ra_status_t place_contents(ra_layout_t *lo, const block_t *b)
+{
+    double size = lo->opt.font_size, lh = line_h(lo, size) * 1.15;
+    ra_status_t st;
+    if (b->flags) { /* has a title */
+        double ts = 1.4 * size, tlh = line_h(lo, ts);
+        size_t len = b->s1.len;
+        const char *t = ellipsize(lo->pdf, &lo->tmp, RA_FACE_BOLD, ts,
+                                  lo->width, S(lo, b->s1), &len);
+        ra_buf_t copy = RA_BUF_INIT;
+        if ((st = ensure(lo, tlh + lh)) != RA_OK ||
+            (st = ra_buf_append(&copy, t, len)) != RA_OK)
+            return st;
+        st = lo_text(lo, RA_FACE_BOLD, ts, lo->opt.accent, lo->left,
+                     lo->y + baseline(lo, ts), copy.data, len);
+        ra_buf_free(&copy);
+        if (st != RA_OK)
+            return st;
+        advance(lo, tlh + 0.5 * size);
+    }
+    for (size_t i = 0; i < lo->tocs.n; i++) {
+        toc_t *t = &lo->tocs.v[i];
+        if (t->level > b->level)
+            continue;
+        if ((st = ensure(lo, lh)) != RA_OK)
+            return st;
+        if (!lo->dry) {
+            t->has_row = 1;
+            t->row_page = lo->page;
+            t->row_y = lo->y;
+            double v[4] = {lo->left, lo->y, lo->width, lh};
+            if ((st = log_item(lo, "toc-row", v, 4, NULL)) != RA_OK)
+                return st;
+        }
+        advance(lo, lh);
+    }
+    gap(lo, size);
+    return RA_OK;
+}
+
+/* Fills the reserved contents rows: title, dotted leader, page number,
+ * the whole row a link to the heading. */
+static ra_status_t draw_contents(ra_layout_t *lo)
+{
+    double size = lo->opt.font_size, lh = line_h(lo, size) * 1.15;
+    ra_buf_t num = RA_BUF_INIT, title = RA_BUF_INIT;
+    ra_status_t st = RA_OK;
+    size_t logged = (size_t)-1;
+    for (size_t i = 0; i < lo->tocs.n && st == RA_OK; i++) {
+        const toc_t *t = &lo->tocs.v[i];
+        if (!t->has_row)
+            continue;
+        if (t->row_page != logged) { /* the dump says which page again */
+            logged = t->row_page;
+            if ((st = log_page(lo, t->row_page + 1)) != RA_OK)
+                break;
+        }
+        const anchor_t *a = &lo->anchors.v[t->anchor - 1];
+        ra_face_t face = t->level == 1 ? RA_FACE_BOLD : RA_FACE_REGULAR;
+        double indent = t->level == 1 ? 0 : 16;
+        double base = t->row_y + (lh - line_h(lo, size)) / 2 +
+                      baseline(lo, size);
+        ra_buf_clear(&num);
+        if ((st = ra_buf_printf(&num, "%zu", a->page + 1)) != RA_OK ||
+            (st = ra_pdf_use_page(lo->pdf, t->row_page)) != RA_OK)
+            break;
+        double nw = ra_pdf_text_width(lo->pdf, face, size, num.data, num.len);
+        double avail = lo->width - indent - nw - 24;
+        size_t len = t->title.len;
+        const char *s = ellipsize(lo->pdf, &lo->tmp, face, size, avail,
+                                  S(lo, t->title), &len);
+        ra_buf_clear(&title);
+        if ((st = ra_buf_append(&title, s, len)) != RA_OK)
+            break;
+        double tw = ra_pdf_text_width(lo->pdf, face, size, title.data, len);
+        lo->page = t->row_page;
+        if ((st = lo_text(lo, face, size, lo->opt.text_color, lo->left + indent,
+                          base, title.data, len)) != RA_OK ||
+            (st = lo_text(lo, face, size, lo->opt.text_color,
+                          lo->left + lo->width - nw, base, num.data,
+                          num.len)) != RA_OK)
+            break;
+        double lx = lo->left + indent + tw + 6,
+               rx = lo->left + lo->width - nw - 6;
+        if (rx > lx &&
+            (st = lo_line(lo, lx, base, rx, base, 0.6,
+                          tint(lo->opt.muted, 0.4), 1.5)) != RA_OK)
+            break;
+        st = lo_link(lo, lo->left, t->row_y, lo->width, lh, t->anchor);
+    }
+    ra_buf_free(&num);
+    ra_buf_free(&title);
+    return st;
+}
+
+/* Places block i at the cursor. */
+static ra_status_t place_block(ra_layout_t *lo, size_t i)
+{
+    const block_t *b = &lo->blocks.v[i];
+    switch (b->kind) {
+    case K_HEADING:
+    case K_MARK:
+        return place_heading(lo, i);
+    case K_PARA:
+        return place_para(lo, b);
+    case K_BULLETS:
+        return place_bullets(lo, b);
+    case K_KV:
+    case K_TABLE:
+        return place_table(lo, b);
+    case K_CHART:
+        return place_chart(lo, b);
+    case K_CALLOUT:
+        return place_callout(lo, b);
+    case K_GAUGE:
+        return place_gauge(lo, b);
+    case K_CUSTOM:
+        return place_custom(lo, b);
+    case K_CONTENTS:
+        return place_contents(lo, b);
+    case K_SPACE:
+        if (!lo->fresh && lo->y + b->height > lo->bottom)
+            return new_page(lo);
+        gap(lo, b->height);
+        return RA_OK;
+    case K_RULE: {
+        double size = lo->opt.font_size;
+        ra_status_t st = ensure(lo, size);
+        if (st == RA_OK)
+            st = lo_line(lo, lo->left, lo->y + size / 2, lo->left + lo->width,
+                         lo->y + size / 2, 0.6, tint(lo->opt.muted, 0.5), 0);
+        advance(lo, size);
+        return st;
+    }
+    case K_BREAK:
+        if (lo->fresh || lo->dry)
+            return RA_OK;
+        return new_page(lo);
+    case K_KEEP_BEGIN: {
+        size_t end = i + 1;
+        while (end < lo->blocks.n && lo->blocks.v[end].kind != K_KEEP_END)
+            end++;
+        if (lo->dry || lo->fresh)
+            return RA_OK;
+        double h;
+        ra_status_t st = measure(lo, i + 1, end, &h);
+        if (st == RA_OK && lo->y + h > lo->bottom + EPS &&
+            h <= body_height(lo))
+            st = new_page(lo);
+        return st;
+    }
+    case K_KEEP_END:
+        return RA_OK;
+    }
+    return RA_OK;
+}
+
+/* --- Finishing --- */
+
+ra_status_t ra_layout_finish(ra_layout_t *lo)
+{
+    ra_status_t st;
+    const ra_layout_options_t *o = &lo->opt;
+    if (lo->finished || lo->in_table)
+        return RA_ERR_INVALID;
+    lo->finished = 1;
+    lo->top = o->margin_top + o->header_height;
+    lo->bottom = o->page_height - o->margin_bottom - o->footer_height;
+    lo->left = o->margin_left;
+    lo->width = o->page_width - o->margin_left - o->margin_right;
+    for (int k = 0; k <= HEADING_DEPTH; k++)
+        lo->outline[k] = -1;
+    if ((st = new_page(lo)) != RA_OK)
+        return st;
+    size_t first_page = lo->page;
+    for (size_t i = 0; i < lo->blocks.n; i++)
+        if ((st = place_block(lo, i)) != RA_OK)
+            return st;
+    if ((st = draw_contents(lo)) != RA_OK)
+        return st;
+    /* Links, now that every anchor has a page. */
+    for (size_t i = 0; i < lo->links.n; i++) {
+        const link_t *l = &lo->links.v[i];
+        if (l->anchor < 1 || (size_t)l->anchor > lo->anchors.n)
+            return RA_ERR_INVALID;
+        if (!lo->anchors.v[l->anchor - 1].placed)
+            continue; /* reserved but never bound: nowhere to go */
+        const anchor_t *a = &lo->anchors.v[l->anchor - 1];
+        if ((st = ra_pdf_use_page(lo->pdf, l->page)) != RA_OK ||
+            (st = ra_pdf_link(lo->pdf, l->x, l->y, l->w, l->h, a->page,
+                              a->y)) != RA_OK)
+            return st;
+    }
+    /* Watermark over each page's content, logged after all pages. */
+    for (size_t p = 0; p < lo->npages && lo->watermark.len; p++) {
+        if ((st = ra_pdf_use_page(lo->pdf, first_page + p)) != RA_OK ||
+            (st = log_page(lo, p + 1)) != RA_OK ||
+            (st = draw_watermark(lo)) != RA_OK)
+            return st;
+    }
+    /* Header and footer bands, each page knowing the page count. */
+    ra_rect_t hb = {o->margin_left, o->margin_top, lo->width,
+                    o->header_height};
+    ra_rect_t fb = {o->margin_left, lo->bottom, lo->width, o->footer_height};
+    for (size_t p = 0; p < lo->npages; p++) {
+        if ((st = ra_pdf_use_page(lo->pdf, first_page + p)) != RA_OK)
+            return st;
+        if (o->header && o->header_height > 0 &&
+            (st = o->header(o->page_ctx, lo->pdf, p, lo->npages, &hb)) !=
+                RA_OK)
+            return st;
+        if (o->footer && o->footer_height > 0 &&
+            (st = o->footer(o->page_ctx, lo->pdf, p, lo->npages, &fb)) !=
+                RA_OK)
+            return st;
+    }
+    return RA_OK;
+}
+
+size_t ra_layout_page_count(const ra_layout_t *lo)
+{
+    return lo->npages;
+}
+
+ra_status_t ra_layout_anchor_page(const ra_layout_t *lo, int anchor,
+                                  size_t *page)
+{
+    if (anchor < 1 || (size_t)anchor > lo->anchors.n ||
+        !lo->anchors.v[anchor - 1].placed)
+        return RA_ERR_INVALID;
+    *page = lo->anchors.v[anchor - 1].page;
+    return RA_OK;
+}
+
+ra_status_t ra_layout_dump(const ra_layout_t *lo, ra_buf_t *out)
+{
+    return ra_buf_append(out, ra_buf_str(&lo->dump), lo->dump.len);
+}
+
+ra_status_t ra_layout_draw_line(ra_pdf_t *pdf, const ra_rect_t *box,
+                                ra_face_t face, double size, ra_rgb_t color,
+                                ra_align_t align, const char *text)
+{
+    ra_buf_t tmp = RA_BUF_INIT;
+    size_t len = strlen(text);
+    /* ellipsize returns text itself when it fits, else a copy in tmp */
+    const char *s = ellipsize(pdf, &tmp, face, size, box->w, text, &len);
+    double w = ra_pdf_text_width(pdf, face, size, s, len);
+    double asc, desc;
+    ra_pdf_font_metrics(pdf, face, &asc, &desc);
+    double x = align == RA_ALIGN_RIGHT    ? box->x + box->w - w
+               : align == RA_ALIGN_CENTER ? box->x + (box->w - w) / 2
+                                          : box->x;
+    double y = box->y + box->h / 2 + (asc + desc) / 2 * size;
+    ra_status_t st = ra_pdf_text(pdf, face, size, color, x, y, s, len);
+    ra_buf_free(&tmp);
+    return st;
+}

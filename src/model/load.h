@@ -1,0 +1,60 @@
+/* load.h - reading checklists and records safely: bytes -> libxml2 -> XSD -> model structs.
+ *
+ * libxml2 stays in this module. Files are read here (never by libxml2, which
+ * would inflate gzip and follow URLs), parsed from memory without a base URL,
+ * any DOCTYPE is rejected before its declarations are processed, external
+ * entities are refused, and the document is validated against a schema
+ * loaded once from the data directory. Every problem goes to the sink as
+ * FILE:LINE: message. */
+#ifndef RA_LOAD_H
+#define RA_LOAD_H
+
+#include <stddef.h>
+
+#include "base/buf.h"
+#include "base/diag.h"
+#include "model/model.h"
+#include "base/status.h"
+
+/* Documented input limits (README "Limits"). */
+#define RA_MAX_FILE_BYTES (16u * 1024 * 1024) /* one record or checklist file */
+#define RA_MAX_TEXT_BYTES (64u * 1024)        /* one text field or attribute */
+#define RA_MAX_ITEMS 20000u                   /* results, checks, evidence items of one result, approvals */
+#define RA_MAX_ATTRIBUTES 64u                 /* attributes of one element */
+/* Element nesting is limited to 256 levels by libxml2 itself. */
+
+typedef struct ra_loader ra_loader_t;
+
+/* Creates a loader that finds its schemas in datadir/schemas and reports to
+ * sink (which must outlive the loader). Free with ra_loader_free. */
+ra_status_t ra_loader_new(const char *datadir, ra_diag_sink_t *sink, ra_loader_t **out);
+void ra_loader_free(ra_loader_t *ld);
+/* Loads every schema now rather than on first use (for a parent about to
+ * fork workers, which then share them instead of each parsing them). */
+ra_status_t ra_loader_preload(ra_loader_t *ld);
+
+/* Reads a whole file into buf (at most max bytes; larger is RA_ERR_LIMIT),
+ * reporting failures to sink under the file's name. */
+ra_status_t ra_read_file(const char *path, size_t max, ra_buf_t *buf, ra_diag_sink_t *sink);
+
+/* Loads and XSD-validates a checklist, and checks its own consistency.
+ * On success *out is owned by the caller (ra_checklist_free). */
+ra_status_t ra_load_checklist(ra_loader_t *ld, const char *path, ra_checklist_t **out);
+
+/* Loads and XSD-validates an assessment record (no semantic checks: see
+ * ra_record_check). name is used in diagnostics. On success *out is owned
+ * by the caller (ra_record_free). */
+ra_status_t ra_load_record(ra_loader_t *ld, const char *path, ra_record_t **out);
+ra_status_t ra_load_record_mem(ra_loader_t *ld, const char *name, const char *data, size_t len,
+                               ra_record_t **out);
+
+/* Loads and XSD-validates a report template; a logo must be a regular file
+ * inside the template's directory. On success *out is owned by the caller
+ * (ra_template_free). */
+ra_status_t ra_load_template(ra_loader_t *ld, const char *path, ra_template_t **out);
+
+/* Semantic checks of a record against a checklist: ids, profile, roles,
+ * dates, justifications. Returns RA_ERR_INVALID when any error was reported. */
+ra_status_t ra_record_check(const ra_checklist_t *cl, const ra_record_t *rec, ra_diag_sink_t *sink);
+
+#endif

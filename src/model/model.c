@@ -1,0 +1,161 @@
+/* model.c - names, lookups and dates over the checklist and record structs. */
+#include "model/model.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const result_names[] = {"pass", "partial", "fail", "not-applicable",
+                                           "not-assessed"};
+static const char *const result_labels[] = {"Pass", "Partial", "Fail", "Not applicable",
+                                            "Not assessed"};
+_Static_assert(sizeof result_names / sizeof *result_names == RA_RESULT_COUNT, "result names");
+_Static_assert(sizeof result_labels / sizeof *result_labels == RA_RESULT_COUNT, "result labels");
+
+const char *ra_result_status_name(ra_result_status_t s)
+{
+    return (unsigned)s < RA_RESULT_COUNT ? result_names[s] : "?";
+}
+
+const char *ra_result_status_label(ra_result_status_t s)
+{
+    return (unsigned)s < RA_RESULT_COUNT ? result_labels[s] : "?";
+}
+
+const char *ra_evidence_kind_name(ra_evidence_kind_t k)
+{
+    static const char *const names[] = {"link", "document", "ticket", "note"};
+    return (unsigned)k < 4 ? names[k] : "?";
+}
+
+const char *ra_decision_name(ra_decision_t d)
+{
+    static const char *const names[] = {"approved", "approved-with-conditions", "rejected"};
+    return (unsigned)d < 3 ? names[d] : "?";
+}
+
+const char *ra_decision_label(ra_decision_t d)
+{
+    static const char *const names[] = {"Approved", "Approved with conditions", "Rejected"};
+    return (unsigned)d < 3 ? names[d] : "?";
+}
+
+long ra_checklist_find_profile(const ra_checklist_t *cl, const char *id)
+{
+    for (size_t i = 0; i < cl->nprofiles; i++)
+        if (strcmp(cl->profiles[i].id, id) == 0)
+            return (long)i;
+    return -1;
+}
+
+long ra_checklist_find_check(const ra_checklist_t *cl, const char *id)
+{
+    size_t lo = 0, hi = cl->nchecks;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        size_t k = cl->check_order[mid];
+        int c = strcmp(cl->checks[k].id, id);
+        if (c == 0)
+            return (long)k;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}
+
+long ra_checklist_find_role(const ra_checklist_t *cl, const char *id)
+{
+    for (size_t i = 0; i < cl->nroles; i++)
+        if (strcmp(cl->roles[i].id, id) == 0)
+            return (long)i;
+    return -1;
+}
+
+const char *ra_checklist_band(const ra_checklist_t *cl, double score)
+{
+    for (size_t i = 0; i < cl->nbands; i++)
+        if (score >= cl->bands[i].min)
+            return cl->bands[i].label;
+    return "";
+}
+
+double ra_checklist_layer_weight(const ra_checklist_t *cl, size_t profile, size_t layer)
+{
+    const ra_profile_t *p = &cl->profiles[profile];
+    for (size_t i = 0; i < p->nweights; i++)
+        if (p->weights[i].layer == layer)
+            return p->weights[i].weight;
+    return cl->layers[layer].weight;
+}
+
+static int is_leap(int y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+ra_date_t ra_date_parse(const char *s)
+{
+    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+        return 0;
+    int v[3] = {0, 0, 0};
+    const int start[3] = {0, 5, 8}, len[3] = {4, 2, 2};
+    for (int f = 0; f < 3; f++)
+        for (int i = 0; i < len[f]; i++) {
+            char c = s[start[f] + i];
+            if (c < '0' || c > '9')
+                return 0;
+            v[f] = v[f] * 10 + (c - '0');
+        }
+    int y = v[0], m = v[1], d = v[2];
+    if (y < 1 || m < 1 || m > 12 || d < 1)
+        return 0;
+    int max = mdays[m - 1] + (m == 2 && is_leap(y));
+    if (d > max)
+        return 0;
+    return y * 10000 + m * 100 + d;
+}
+
+void ra_date_format(ra_date_t d, char out[11])
+{
+    if (d <= 0) {
+        out[0] = '\0';
+        return;
+    }
+    snprintf(out, 11, "%04d-%02d-%02d", d / 10000 % 10000, d / 100 % 100, d % 100);
+}
+
+void ra_checklist_free(ra_checklist_t *cl)
+{
+    if (!cl)
+        return;
+    ra_arena_free(&cl->arena);
+    free(cl);
+}
+
+const char *ra_section_name(ra_section_t s)
+{
+    static const char *const names[] = {"cover",   "summary", "contents",     "overview",
+                                        "layers",  "actions",  "risks",       "signoff",
+                                        "methodology", "evidence", "integrity"};
+    _Static_assert(sizeof names / sizeof *names == RA_SECTION_COUNT, "section names");
+    return (unsigned)s < RA_SECTION_COUNT ? names[s] : "?";
+}
+
+void ra_template_free(ra_template_t *t)
+{
+    if (!t)
+        return;
+    ra_arena_free(&t->arena);
+    free(t);
+}
+
+void ra_record_free(ra_record_t *rec)
+{
+    if (!rec)
+        return;
+    ra_arena_free(&rec->arena);
+    free(rec);
+}

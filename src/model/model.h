@@ -1,0 +1,237 @@
+/* model.h - plain C structs for a checklist (catalog) and an assessment record.
+ *
+ * The loader fills these from XML and frees the tree; nothing downstream sees
+ * libxml2. Every string is UTF-8 with whitespace runs collapsed, owned by the
+ * document's arena; optional strings are NULL when absent. Every element keeps
+ * the line it came from so later stages can report FILE:LINE. */
+#ifndef RA_MODEL_H
+#define RA_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/arena.h"
+
+/* A calendar date as YYYYMMDD (20261120); 0 when absent. Compare as integers. */
+typedef int ra_date_t;
+
+typedef struct {
+    const char *framework, *clause;
+} ra_ref_t;
+
+typedef struct {
+    const char *id, *title, *question, *guidance, *remediation;
+    size_t layer;   /* index into ra_checklist_t.layers */
+    size_t profile; /* index into ra_checklist_t.profiles of the first profile it applies to */
+    int weight;     /* 1, 2 or 3 */
+    bool gate;
+    ra_ref_t *refs;
+    size_t nrefs;
+    long line;
+} ra_check_t;
+
+typedef struct {
+    const char *id, *name;
+    double weight;
+    const char *prototype_question, *production_question;
+    size_t first_check, ncheck; /* the layer's checks: checks[first_check .. +ncheck) */
+    long line;
+} ra_layer_t;
+
+typedef struct {
+    size_t layer; /* index into layers */
+    double weight;
+} ra_layer_weight_t;
+
+typedef struct {
+    const char *id, *name, *description;
+    int rank;
+    double ready, conditional;
+    bool evidence_required;
+    size_t *signoff_roles; /* indexes into roles */
+    size_t nsignoff;
+    ra_layer_weight_t *weights; /* overrides of layer weights */
+    size_t nweights;
+    long line;
+} ra_profile_t;
+
+typedef struct {
+    const char *id, *name;
+} ra_role_t;
+
+typedef struct {
+    double min;
+    const char *label;
+} ra_band_t;
+
+/* A checklist. Profiles are sorted by rank; checks are in document order,
+ * grouped by layer; bands are sorted by descending min. */
+typedef struct {
+    ra_arena_t arena;
+    const char *path;
+    unsigned char sha256[32]; /* of the file's bytes */
+    const char *id, *version, *title, *description;
+    ra_role_t *roles;
+    size_t nroles;
+    ra_profile_t *profiles;
+    size_t nprofiles;
+    ra_layer_t *layers;
+    size_t nlayers;
+    ra_check_t *checks;
+    size_t nchecks;
+    ra_band_t *bands;
+    size_t nbands;
+    size_t *check_order; /* indexes of checks sorted by id, for lookups */
+} ra_checklist_t;
+
+typedef enum {
+    RA_RESULT_PASS,
+    RA_RESULT_PARTIAL,
+    RA_RESULT_FAIL,
+    RA_RESULT_NOT_APPLICABLE,
+    RA_RESULT_NOT_ASSESSED, /* explicit "not-assessed", or no result at all */
+    RA_RESULT_COUNT
+} ra_result_status_t;
+
+typedef enum { RA_EVIDENCE_LINK, RA_EVIDENCE_DOCUMENT, RA_EVIDENCE_TICKET, RA_EVIDENCE_NOTE } ra_evidence_kind_t;
+
+typedef struct {
+    ra_evidence_kind_t kind;
+    const char *ref;    /* optional */
+    const char *sha256; /* optional, lower-case hex */
+    const char *text;   /* may be "" */
+    long line;
+} ra_evidence_t;
+
+typedef struct {
+    const char *owner;
+    ra_date_t due;
+    const char *text;
+    long line;
+} ra_remediation_t;
+
+typedef struct {
+    const char *by, *role; /* role: a role id of the checklist */
+    ra_date_t date, expires;
+    const char *text;
+    long line;
+} ra_risk_t;
+
+typedef struct {
+    const char *check;
+    ra_result_status_t status;
+    ra_evidence_t *evidence;
+    size_t nevidence;
+    const char *note, *justification; /* optional */
+    ra_remediation_t *remediation;     /* optional */
+    ra_risk_t *risk;                   /* optional */
+    long line;
+} ra_result_t;
+
+typedef struct {
+    const char *name, *role, *email; /* email optional */
+    long line;
+} ra_assessor_t;
+
+typedef enum { RA_APPROVED, RA_APPROVED_WITH_CONDITIONS, RA_REJECTED } ra_decision_t;
+
+typedef struct {
+    const char *name, *role; /* role: a role id of the checklist */
+    ra_decision_t decision;
+    ra_date_t date;
+    const char *comment; /* may be "" */
+    const char **conditions;
+    size_t nconditions;
+    long line;
+} ra_approval_t;
+
+typedef struct {
+    ra_arena_t arena;
+    const char *path;
+    unsigned char sha256[32]; /* of the file's bytes */
+    size_t size;              /* bytes */
+    const char *id, *checklist_id, *checklist_version, *profile;
+    const char *system_name, *organisation, *unit, *description;
+    ra_date_t assessed_on;
+    ra_assessor_t *assessors;
+    size_t nassessors;
+    ra_result_t *results;
+    size_t nresults;
+    ra_approval_t *approvals;
+    size_t napprovals;
+    long line; /* of the root element */
+} ra_record_t;
+
+/* Report sections, in their default order. */
+typedef enum {
+    RA_SECTION_COVER,
+    RA_SECTION_SUMMARY,
+    RA_SECTION_CONTENTS,
+    RA_SECTION_OVERVIEW,
+    RA_SECTION_LAYERS,
+    RA_SECTION_ACTIONS,
+    RA_SECTION_RISKS,
+    RA_SECTION_SIGNOFF,
+    RA_SECTION_METHODOLOGY,
+    RA_SECTION_EVIDENCE,
+    RA_SECTION_INTEGRITY,
+    RA_SECTION_COUNT
+} ra_section_t;
+
+typedef enum { RA_PAGE_A4, RA_PAGE_LETTER } ra_page_size_t;
+
+/* A report template: branding, texts and section order. */
+typedef struct {
+    ra_arena_t arena;
+    const char *path;
+    unsigned char sha256[32]; /* of the file's bytes */
+    const char *id, *version;
+    const char *organisation;    /* NULL: the record's */
+    const char *logo_path;       /* resolved path of a PNG inside the template's directory, or NULL */
+    /* The logo file's bytes (in the arena) when logo_path is set: a PNG the
+     * loader checked (opaque, 8 bits or fewer, not interlaced), and its size
+     * in pixels from its header. */
+    const unsigned char *logo_png;
+    size_t logo_len;
+    unsigned logo_width, logo_height;
+    double accent[3];            /* RGB 0..1 */
+    ra_page_size_t page_size;
+    const char *confidentiality; /* optional */
+    const char *introduction;    /* optional */
+    const char *disclaimer;      /* optional */
+    ra_section_t sections[RA_SECTION_COUNT]; /* in order */
+    size_t nsections;
+} ra_template_t;
+
+/* The id of a section as written in templates ("cover", "summary"...). */
+const char *ra_section_name(ra_section_t s);
+
+/* The spelling used in XML for a result status ("pass", "not-applicable"...). */
+const char *ra_result_status_name(ra_result_status_t s);
+/* A human label ("Pass", "Not applicable"...). */
+const char *ra_result_status_label(ra_result_status_t s);
+const char *ra_evidence_kind_name(ra_evidence_kind_t k);
+const char *ra_decision_name(ra_decision_t d);
+const char *ra_decision_label(ra_decision_t d);
+
+/* Finds a profile by id; returns its index or -1. */
+long ra_checklist_find_profile(const ra_checklist_t *cl, const char *id);
+/* Finds a check by id; returns its index or -1 (binary search: checks are indexed). */
+long ra_checklist_find_check(const ra_checklist_t *cl, const char *id);
+/* Finds a role by id; returns its index or -1. */
+long ra_checklist_find_role(const ra_checklist_t *cl, const char *id);
+/* The label of the band that a score falls in ("" when no band applies). */
+const char *ra_checklist_band(const ra_checklist_t *cl, double score);
+/* The weight of a layer under a profile (its override, or the layer's own). */
+double ra_checklist_layer_weight(const ra_checklist_t *cl, size_t profile, size_t layer);
+
+/* Parses "YYYY-MM-DD" into a date; returns 0 unless it is a real calendar date. */
+ra_date_t ra_date_parse(const char *s);
+/* Writes a date as "YYYY-MM-DD" into out (11 bytes); "" for 0. */
+void ra_date_format(ra_date_t d, char out[11]);
+
+void ra_checklist_free(ra_checklist_t *cl);
+void ra_record_free(ra_record_t *rec);
+void ra_template_free(ra_template_t *t);
+
+#endif

@@ -1,0 +1,224 @@
+/* manifest.c - manifest rows, CSV/JSON writing and reading, and `readyaudit manifest merge`. */
+#include "pack/manifest.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "format/format.h"
+#include "base/hash.h"
+#include "model/load.h"
+#include "seal/seal.h"
+
+const char *const ra_manifest_columns[] = {
+    "id",     "system",  "organisation", "profile", "score",         "band",
+    "verdict", "signoff", "gaps",         "overdue", "expired_risks", "input",
+    "input_sha256", "output", "output_sha256", "status", "error",
+};
+const size_t ra_manifest_ncolumns = sizeof ra_manifest_columns / sizeof *ra_manifest_columns;
+
+json_t *ra_manifest_row(const char *input, const ra_outcome_t *oc, ra_status_t st, const char *error)
+{
+    json_t *row = json_object();
+    const ra_record_t *rec = oc ? oc->record : NULL;
+    const ra_score_t *s = oc ? oc->score : NULL;
+    char hex[65];
+    json_object_set_new(row, "id", rec ? json_string(rec->id) : json_null());
+    json_object_set_new(row, "system", rec ? json_string(rec->system_name) : json_null());
+    json_object_set_new(row, "organisation", rec ? json_string(rec->organisation) : json_null());
+    json_object_set_new(row, "profile", s ? json_string(s->profile->id) : json_null());
+    json_object_set_new(row, "score", s && s->has_score ? json_real(s->score) : json_null());
+    json_object_set_new(row, "band", s && s->has_score ? json_string(s->band) : json_null());
+    json_object_set_new(row, "verdict", s ? json_string(ra_verdict_name(s->verdict)) : json_null());
+    json_object_set_new(row, "signoff", s ? json_string(ra_signoff_name(s->signoff)) : json_null());
+    json_object_set_new(row, "gaps", s ? json_integer((json_int_t)s->gaps) : json_null());
+    json_object_set_new(row, "overdue", s ? json_integer((json_int_t)s->overdue) : json_null());
+    json_object_set_new(row, "expired_risks",
+                        s ? json_integer((json_int_t)s->risks_expired) : json_null());
+    json_object_set_new(row, "input", json_string(input));
+    if (rec)
+        ra_hex(rec->sha256, 32, hex);
+    json_object_set_new(row, "input_sha256", rec ? json_string(hex) : json_null());
+    json_object_set_new(row, "output",
+                        oc && oc->output_path ? json_string(oc->output_path) : json_null());
+    if (oc && oc->output_path)
+        ra_hex(oc->output_sha256, 32, hex);
+    json_object_set_new(row, "output_sha256",
+                        oc && oc->output_path ? json_string(hex) : json_null());
+    const char *status = st != RA_OK ? "failed" : oc && oc->skipped ? "skipped" : "done";
+    json_object_set_new(row, "status", json_string(status));
+    json_object_set_new(row, "error", json_string(st != RA_OK ? (*error ? error : ra_strerror(st)) : ""));
+    /* Not a manifest column: where a batch worker left the report for the
+     * parent to commit. */
+    if (oc && oc->temp_path)
+        json_object_set_new(row, "_temp", json_string(oc->temp_path));
+    /* Per-layer scores for the portfolio heat map. */
+    if (s) {
+        json_t *layers = json_object();
+        for (size_t l = 0; l < s->nlayers; l++)
+            json_object_set_new(layers, s->layers[l].layer->id,
+                                s->layers[l].has_score ? json_real(s->layers[l].score) : json_null());
+        json_object_set_new(row, "layers", layers);
+        json_t *gaps = json_array();
+        for (size_t i = 0; i < s->nchecks; i++)
+            if (s->checks[i].gap)
+                json_array_append_new(gaps, json_string(s->checks[i].check->id));
+        json_object_set_new(row, "gap_checks", gaps);
+    }
+    return row;
+}
+
+/* One field of a CSV row, RFC 4180 quoted when needed. */
+static void csv_put(ra_buf_t *b, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        ra_buf_puts(b, s);
+        return;
+    }
+    ra_buf_putc(b, '"');
+    for (; *s; s++) {
+        if (*s == '"')
+            ra_buf_putc(b, '"');
+        ra_buf_putc(b, *s);
+    }
+    ra_buf_putc(b, '"');
+}
+
+/* A JSON scalar as CSV text: strings as they are, numbers shortest exact, null empty. */
+static void csv_value(ra_buf_t *b, const json_t *v)
+{
+    char num[32];
+    if (json_is_string(v))
+        csv_put(b, json_string_value(v));
+    else if (json_is_integer(v))
+        ra_buf_printf(b, "%lld", (long long)json_integer_value(v));
+    else if (json_is_real(v)) {
+        ra_format_number(json_real_value(v), num);
+        ra_buf_puts(b, num);
+    }
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+ra_status_t ra_manifest_write(const char *path, json_t *const *rows, size_t n, ra_diag_sink_t *sink)
+{
+    ra_buf_t out = RA_BUF_INIT;
+    if (ends_with(path, ".json")) {
+        json_t *arr = json_array();
+        for (size_t i = 0; i < n; i++) {
+            json_t *row = json_object();
+            for (size_t c = 0; c < ra_manifest_ncolumns; c++) {
+                json_t *v = rows[i] ? json_object_get(rows[i], ra_manifest_columns[c]) : NULL;
+                json_object_set(row, ra_manifest_columns[c], v ? v : json_null());
+            }
+            json_array_append_new(arr, row);
+        }
+        char *text = json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
+        json_decref(arr);
+        if (text) {
+            ra_buf_puts(&out, text);
+            ra_buf_putc(&out, '\n');
+        }
+        free(text);
+    } else {
+        for (size_t c = 0; c < ra_manifest_ncolumns; c++)
+            ra_buf_printf(&out, "%s%s", c ? "," : "", ra_manifest_columns[c]);
+        ra_buf_puts(&out, "\r\n");
+        for (size_t i = 0; i < n; i++) {
+            for (size_t c = 0; c < ra_manifest_ncolumns; c++) {
+                if (c)
+                    ra_buf_putc(&out, ',');
+                if (rows[i])
+                    csv_value(&out, json_object_get(rows[i], ra_manifest_columns[c]));
+            }
+            ra_buf_puts(&out, "\r\n");
+        }
+    }
+    ra_status_t st = out.data ? ra_write_atomic(path, out.data, out.len, sink) : RA_ERR_NOMEM;
+    ra_buf_free(&out);
+    return st;
+}
+
+/* Splits one CSV record starting at *p into fields (RFC 4180); advances *p. */
+static size_t csv_record(const char **p, ra_buf_t *fields, size_t max)
+{
+    size_t n = 0;
+    const char *s = *p;
+    while (n < max) {
+        ra_buf_clear(&fields[n]);
+        if (*s == '"') {
+            for (s++; *s; s++) {
+                if (*s == '"' && s[1] == '"')
+                    ra_buf_putc(&fields[n], *s++);
+                else if (*s == '"') {
+                    s++;
+                    break;
+                } else
+                    ra_buf_putc(&fields[n], *s);
+            }
+        } else
+            while (*s && *s != ',' && *s != '\r' && *s != '\n')
+                ra_buf_putc(&fields[n], *s++);
+        n++;
+        if (*s == ',') {
+            s++;
+            continue;
+        }
+        break;
+    }
+    while (*s == '\r' || *s == '\n')
+        s++;
+    *p = s;
+    return n;
+}
+
+ra_status_t ra_manifest_read(const char *path, json_t *rows, ra_diag_sink_t *sink)
+{
+    ra_buf_t data = RA_BUF_INIT;
+    ra_status_t st = ra_read_file(path, RA_MAX_FILE_BYTES * 4, &data, sink);
+    if (st != RA_OK)
+        goto done;
+    if (ends_with(path, ".json")) {
+        json_error_t err;
+        json_t *arr = json_loadb(ra_buf_str(&data), data.len, 0, &err);
+        if (!json_is_array(arr)) {
+            ra_diag(sink, RA_DIAG_ERROR, path, err.line > 0 ? err.line : 0,
+                    "not a manifest: %s", arr ? "expected a JSON array" : err.text);
+            st = RA_ERR_INVALID;
+        } else
+            json_array_extend(rows, arr);
+        json_decref(arr);
+        goto done;
+    }
+    ra_buf_t fields[32] = {RA_BUF_INIT};
+    const char *p = ra_buf_str(&data);
+    size_t nh = csv_record(&p, fields, 32);
+    if (nh != ra_manifest_ncolumns || strcmp(ra_buf_str(&fields[0]), "id") != 0) {
+        ra_diag(sink, RA_DIAG_ERROR, path, 1, "not a readyaudit manifest (unexpected header)");
+        st = RA_ERR_INVALID;
+    }
+    long line = 1;
+    while (st == RA_OK && *p) {
+        line++;
+        size_t n = csv_record(&p, fields, 32);
+        if (n != ra_manifest_ncolumns) {
+            ra_diag(sink, RA_DIAG_ERROR, path, line, "row has %zu fields, expected %zu", n,
+                    ra_manifest_ncolumns);
+            st = RA_ERR_INVALID;
+            break;
+        }
+        json_t *row = json_object();
+        for (size_t c = 0; c < n; c++)
+            json_object_set_new(row, ra_manifest_columns[c], json_string(ra_buf_str(&fields[c])));
+        json_array_append_new(rows, row);
+    }
+    for (size_t i = 0; i < 32; i++)
+        ra_buf_free(&fields[i]);
+done:
+    ra_buf_free(&data);
+    return st;
+}

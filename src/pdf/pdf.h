@@ -1,0 +1,276 @@
+/* pdf.h - the PDF backend: the only module that calls libharu.
+ *
+ * Coordinates are in points with the origin at the TOP-LEFT corner of the
+ * page and y growing downwards (the backend flips them for PDF). Text is
+ * positioned by the left end of its baseline. Colours are opaque RGB 0..1.
+ *
+ * Text is UTF-8. Every character is drawn: malformed UTF-8, code points
+ * above U+FFFF, control characters and characters the face has no glyph for
+ * are drawn as U+FFFD (or '?' if the face lacks that too) and reported once
+ * per code point and document through the glyph callback. Measuring and
+ * drawing apply the same substitution, so measured widths match the page.
+ *
+ * Fonts are embedded as subsetted Type0/CIDFontType2 fonts, Identity-H;
+ * a character's 2-byte code (= CID) is its code point (U+FFFD: code 1), and
+ * each font has a CMapType 2 ToUnicode map of the codes drawn, so text
+ * extracts intact (pdftotext).
+ *
+ * Archival: by default the document is PDF/A-1b (ISO 19005-1, level B):
+ * PDF 1.4, an XMP metadata stream (uncompressed) that repeats the document
+ * information and claims pdfaid part 1 conformance B, an sRGB output intent
+ * (an ICC v2 profile built in, 0.6 KB), a /CIDSet per font subset,
+ * direct destinations, printable annotations, and a trailer /ID. With
+ * RA_PDF_PLAIN the file has all of that except the claim, and may carry
+ * embedded files (which PDF/A-1 forbids).
+ *
+ * Errors: the first error (libharu's or ours) is recorded and makes the
+ * document unusable; every later call returns RA_ERR_PDF and
+ * ra_pdf_errmsg() says what went wrong. Output is deterministic: same
+ * calls, same bytes (no clock, no randomness; the /ID is a digest of the
+ * metadata, the page content, the attachments and the images).
+ */
+#ifndef RA_PDF_H
+#define RA_PDF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/buf.h"
+#include "base/status.h"
+
+/* Debian's fonts-dejavu-core directory. */
+#define RA_PDF_FONT_DIR "/usr/share/fonts/truetype/dejavu"
+
+/* Page sizes in points. */
+#define RA_PAGE_A4_W 595.276
+#define RA_PAGE_A4_H 841.89
+#define RA_PAGE_LETTER_W 612.0
+#define RA_PAGE_LETTER_H 792.0
+
+/* The four embedded faces. */
+typedef enum {
+    RA_FACE_REGULAR = 0, /* DejaVuSans.ttf */
+    RA_FACE_BOLD,        /* DejaVuSans-Bold.ttf */
+    RA_FACE_ITALIC,      /* DejaVuSans-Oblique.ttf */
+    RA_FACE_MONO,        /* DejaVuSansMono.ttf */
+    RA_FACE_COUNT
+} ra_face_t;
+
+/* An opaque colour, components 0..1. */
+typedef struct {
+    double r, g, b;
+} ra_rgb_t;
+
+/* Receives one report per code point that could not be drawn as itself.
+ * cp is the offending code point, or RA_UTF8_INVALID (text.h) for malformed
+ * UTF-8 (reported once in all); face is the face it was drawn with; what
+ * says why ("not in font DejaVuSans-Bold.ttf", "outside the BMP",
+ * "control character", "invalid UTF-8"). */
+typedef void (*ra_pdf_glyph_fn)(void *ctx, uint32_t cp, ra_face_t face,
+                                const char *what);
+
+/* The four faces' font files, read and parsed once: a document made with
+ * them (ra_pdf_options_t.fonts) reads no font file itself. Read-only once
+ * made, so documents, and processes forked after it was made, share it. */
+typedef struct ra_pdf_fonts ra_pdf_fonts_t;
+
+/* What the document claims to conform to. */
+typedef enum {
+    RA_PDF_PDFA_1B = 0, /* PDF/A-1b; ra_pdf_attach is refused */
+    RA_PDF_PLAIN        /* PDF 1.4, no PDF/A claim; attachments allowed */
+} ra_pdf_conformance_t;
+
+typedef struct {
+    /* Directory holding the font files; NULL: RA_PDF_FONT_DIR. */
+    const char *font_dir;
+    /* File name (in font_dir) or absolute path per face; NULL entries take
+     * the DejaVu default named above. */
+    const char *font_file[RA_FACE_COUNT];
+    /* Glyph substitution reports; NULL: a warning line on stderr
+     * ("readyaudit: warning: U+1F600 drawn as U+FFFD: outside the BMP"). */
+    ra_pdf_glyph_fn on_glyph;
+    void *glyph_ctx;
+    /* PDF/A-1b (the zero value) or plain. */
+    ra_pdf_conformance_t conformance;
+    /* When not NULL, ra_pdf_new appends why it failed (e.g. "cannot open
+     * /x/DejaVuSans.ttf: No such file or directory"). */
+    ra_buf_t *errmsg;
+    /* Fonts loaded beforehand (ra_pdf_fonts_new), which must outlive the
+     * document; font_dir and font_file are then not used. NULL: the
+     * document reads its own. */
+    const ra_pdf_fonts_t *fonts;
+} ra_pdf_options_t;
+
+/* A property of the caller's own XMP schema (see ra_pdf_info_t). */
+typedef struct {
+    const char *name;        /* ASCII letters and digits: "reportId" */
+    const char *value;       /* UTF-8 text */
+    const char *description; /* what it means, for the PDF/A extension schema */
+} ra_pdf_xmp_prop_t;
+
+/* Document metadata. NULL strings are left out. */
+typedef struct {
+    const char *title;
+    const char *author;
+    const char *subject;
+    const char *keywords;
+    const char *creator;
+    const char *producer; /* NULL: libharu's "Haru Free PDF Library 2.3.0" */
+    /* Creation (and modification) date, seconds since 1970-01-01 UTC,
+     * written as UTC; negative: no date. Never taken from the clock. */
+    int64_t created;
+    /* Optional text properties in the caller's own XMP namespace, written
+     * to the XMP metadata with the PDF/A extension schema that declares
+     * them. xmp_prefix (ASCII letters) and xmp_namespace (a URI) are
+     * required when nxmp_props > 0; xmp_schema names the schema. */
+    const char *xmp_schema;
+    const char *xmp_namespace;
+    const char *xmp_prefix;
+    const ra_pdf_xmp_prop_t *xmp_props;
+    size_t nxmp_props;
+} ra_pdf_info_t;
+
+/* Page label numbering styles (what a viewer shows as the page number). */
+typedef enum {
+    RA_LABEL_DECIMAL = 0,
+    RA_LABEL_ROMAN_LOWER,
+    RA_LABEL_ROMAN_UPPER,
+    RA_LABEL_LETTERS_UPPER
+} ra_label_style_t;
+
+typedef struct ra_pdf ra_pdf_t;
+
+/* Reads the four font files named by opt (font_dir, font_file; errmsg as
+ * for ra_pdf_new) for documents to share. Fails as ra_pdf_new does. The
+ * caller frees them with ra_pdf_fonts_free after the last document. */
+ra_status_t ra_pdf_fonts_new(const ra_pdf_options_t *opt,
+                             ra_pdf_fonts_t **out);
+/* Frees fonts; NULL is fine. */
+void ra_pdf_fonts_free(ra_pdf_fonts_t *fonts);
+
+/* Creates an empty document and reads the four font files (each once)
+ * unless opt->fonts gives them; a face is embedded, subsetted, only if text
+ * is drawn with it. opt may be NULL. On failure *out is NULL and the status
+ * is RA_ERR_FONT (font missing or unusable), RA_ERR_NOMEM or RA_ERR_PDF;
+ * see opt->errmsg. The caller frees the document with ra_pdf_free. */
+ra_status_t ra_pdf_new(const ra_pdf_options_t *opt, ra_pdf_t **out);
+/* Frees the document and everything it owns; NULL is fine. */
+void ra_pdf_free(ra_pdf_t *pdf);
+/* Returns a description of the first error, or "" when none occurred. */
+const char *ra_pdf_errmsg(const ra_pdf_t *pdf);
+
+/* Sets the document information dictionary and the XMP metadata that
+ * repeats it (copies the strings). Control characters become spaces and
+ * malformed UTF-8 U+FFFD, in both alike. */
+ra_status_t ra_pdf_set_info(ra_pdf_t *pdf, const ra_pdf_info_t *info);
+
+/* Appends a page of the given size and makes it the current page. */
+ra_status_t ra_pdf_add_page(ra_pdf_t *pdf, double width, double height);
+/* Returns the number of pages. */
+size_t ra_pdf_page_count(const ra_pdf_t *pdf);
+/* Makes page index (0-based) the current page for the drawing calls. */
+ra_status_t ra_pdf_use_page(ra_pdf_t *pdf, size_t index);
+
+/* --- Text measurement (pure; no page needed) --- */
+
+/* Returns the advance width in points of utf8[0..len) in face at size,
+ * after substitution, exactly as drawn (no kerning). Fast: a table lookup
+ * per code point. */
+double ra_pdf_text_width(const ra_pdf_t *pdf, ra_face_t face, double size,
+                         const char *utf8, size_t len);
+/* Returns the byte length of the longest prefix of utf8[0..len) that ends
+ * on a code point boundary and is at most max_width wide; at least one code
+ * point when len > 0, so that callers always progress. */
+size_t ra_pdf_text_fit(const ra_pdf_t *pdf, ra_face_t face, double size,
+                       const char *utf8, size_t len, double max_width);
+/* Gives the face's ascender (positive) and descender (negative) for a
+ * 1-point size; multiply by the font size. */
+void ra_pdf_font_metrics(const ra_pdf_t *pdf, ra_face_t face, double *ascent,
+                         double *descent);
+/* Appends to out the text as it will be drawn in face (substitutions made,
+ * tabs as spaces). Does not report. */
+ra_status_t ra_pdf_sanitize(const ra_pdf_t *pdf, ra_face_t face,
+                            const char *utf8, size_t len, ra_buf_t *out);
+
+/* --- Drawing on the current page --- */
+
+/* Draws utf8[0..len) with its baseline starting at (x, y). */
+ra_status_t ra_pdf_text(ra_pdf_t *pdf, ra_face_t face, double size,
+                        ra_rgb_t color, double x, double y, const char *utf8,
+                        size_t len);
+/* Like ra_pdf_text, rotated by angle degrees counter-clockwise about (x, y). */
+ra_status_t ra_pdf_text_rotated(ra_pdf_t *pdf, ra_face_t face, double size,
+                                ra_rgb_t color, double x, double y,
+                                double angle, const char *utf8, size_t len);
+/* Draws text as the vector outlines of its glyphs, filled (stroke_width 0)
+ * or stroked with that line width, rotated as ra_pdf_text_rotated. It is
+ * graphics, not text: not extracted, not searchable (for watermarks). The
+ * outlines are a form XObject, written once and painted again wherever
+ * the same shape is drawn on a page of the same size. */
+ra_status_t ra_pdf_text_shape(ra_pdf_t *pdf, ra_face_t face, double size,
+                              ra_rgb_t color, double x, double y, double angle,
+                              double stroke_width, const char *utf8,
+                              size_t len);
+/* Strokes a line of the given width; dash > 0 draws dashes of that length. */
+ra_status_t ra_pdf_line(ra_pdf_t *pdf, double x1, double y1, double x2,
+                        double y2, double width, ra_rgb_t color, double dash);
+/* Draws a rectangle whose top-left corner is (x, y), with corner radius
+ * (0: square); fill and/or stroke it (NULL: not), stroke of line_width. */
+ra_status_t ra_pdf_rect(ra_pdf_t *pdf, double x, double y, double w, double h,
+                        double radius, const ra_rgb_t *fill,
+                        const ra_rgb_t *stroke, double line_width);
+/* Draws a circle centred on (cx, cy); fill and/or stroke as ra_pdf_rect. */
+ra_status_t ra_pdf_circle(ra_pdf_t *pdf, double cx, double cy, double r,
+                          const ra_rgb_t *fill, const ra_rgb_t *stroke,
+                          double line_width);
+/* Strokes an arc of a circle centred on (cx, cy) from angle from_deg to
+ * to_deg, degrees measured clockwise from 12 o'clock (0..360, from < to),
+ * with the given line width and butt caps. */
+ra_status_t ra_pdf_arc(ra_pdf_t *pdf, double cx, double cy, double r,
+                       double from_deg, double to_deg, double width,
+                       ra_rgb_t color);
+/* Draws the PNG image png[0..len) scaled into the rectangle whose top-left
+ * corner is (x, y), w by h points. The PNG's compressed data is embedded as
+ * it is (an image XObject, Flate with PNG predictors), so it must be opaque
+ * (greyscale, RGB or palette colour, no alpha channel and no tRNS chunk:
+ * PDF/A-1 forbids transparency), at most 8 bits a sample and not
+ * interlaced, at most 16384 pixels a side; anything else is an error
+ * (ra_pdf_errmsg says why). Each call embeds the image once more; its
+ * digest goes into the /ID. The data is copied. */
+ra_status_t ra_pdf_image_png(ra_pdf_t *pdf, const void *png, size_t len,
+                             double x, double y, double w, double h);
+/* Makes the rectangle (x, y, w, h) on the current page a borderless link to
+ * the point y (from the top) of page target (0-based, must exist). */
+ra_status_t ra_pdf_link(ra_pdf_t *pdf, double x, double y, double w, double h,
+                        size_t target, double target_y);
+
+/* --- Document structure --- */
+
+/* Embeds data[0..len) as a file attachment named name (UTF-8; its base
+ * name is used), of MIME type mime (e.g. "application/xml"), described by
+ * desc (NULL: none), listed in the document's EmbeddedFiles name tree.
+ * Stored Flate-compressed with /Params /Size and /CheckSum (MD5) and no
+ * dates. Refused (RA_ERR_PDF) in a PDF/A document. Copies the data. */
+ra_status_t ra_pdf_attach(ra_pdf_t *pdf, const char *name, const char *mime,
+                          const char *desc, const void *data, size_t len);
+
+/* Adds a bookmark titled title (UTF-8) pointing to y on page (0-based);
+ * parent is the id of an earlier bookmark or -1 for the top level. Stores
+ * its id (>= 0) in *id when id is not NULL. Entries open collapsed except
+ * at the top level. */
+ra_status_t ra_pdf_outline(ra_pdf_t *pdf, int parent, const char *title,
+                           size_t page, double y, int *id);
+/* From page first (0-based) on, labels pages prefix + number in style,
+ * counting from start (>= 1). prefix (NULL: none) must be ASCII. */
+ra_status_t ra_pdf_page_label(ra_pdf_t *pdf, size_t first,
+                              ra_label_style_t style, unsigned start,
+                              const char *prefix);
+
+/* Appends the complete PDF file to out (the caller writes it to disk).
+ * Writes the ToUnicode maps, glyph widths, CIDToGIDMap and CIDSet for the
+ * code points actually drawn; compressed (Flate); then the XMP metadata,
+ * the output intent and the /ID. May be called more than once; the
+ * document stays usable. */
+ra_status_t ra_pdf_save(ra_pdf_t *pdf, ra_buf_t *out);
+
+#endif

@@ -1,0 +1,341 @@
+/* report.c - the report orchestrator: document set-up, sections in template
+ * order, page furniture (header, footer, draft mark), metadata. */
+#include "report/report.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/hash.h"
+#include "report/report_int.h"
+#include "seal/verify.h"
+#include "base/version.h"
+
+const ra_rgb_t RA_C_TEXT = {0.13, 0.13, 0.15};
+const ra_rgb_t RA_C_MUTED = {0.40, 0.42, 0.45};
+const ra_rgb_t RA_C_GOOD = {0.0, 0.447, 0.698};    /* Okabe-Ito blue */
+const ra_rgb_t RA_C_WARN = {0.902, 0.624, 0.0};    /* Okabe-Ito orange */
+const ra_rgb_t RA_C_BAD = {0.835, 0.369, 0.0};     /* Okabe-Ito vermillion */
+const ra_rgb_t RA_C_NEUTRAL = {0.55, 0.56, 0.58};
+const ra_rgb_t RA_C_GOOD_TINT = {0.85, 0.92, 0.97};
+const ra_rgb_t RA_C_WARN_TINT = {0.99, 0.93, 0.80};
+const ra_rgb_t RA_C_BAD_TINT = {0.98, 0.87, 0.80};
+const ra_rgb_t RA_C_NEUTRAL_TINT = {0.93, 0.93, 0.94};
+const ra_rgb_t RA_C_PANEL = {0.95, 0.96, 0.97};
+
+ra_rgb_t report_verdict_color(ra_verdict_t v)
+{
+    return v == RA_VERDICT_READY ? RA_C_GOOD : v == RA_VERDICT_CONDITIONAL ? RA_C_WARN : RA_C_BAD;
+}
+
+const ra_rgb_t *report_verdict_tint(ra_verdict_t v)
+{
+    return v == RA_VERDICT_READY ? &RA_C_GOOD_TINT
+         : v == RA_VERDICT_CONDITIONAL ? &RA_C_WARN_TINT : &RA_C_BAD_TINT;
+}
+
+const ra_rgb_t *report_status_tint(const ra_check_score_t *cs)
+{
+    if (!cs->scored)
+        return &RA_C_NEUTRAL_TINT;
+    if (cs->credit == 1)
+        return &RA_C_GOOD_TINT;
+    if (cs->credit > 0)
+        return &RA_C_WARN_TINT;
+    return &RA_C_BAD_TINT;
+}
+
+ra_rgb_t report_score_color(const ra_profile_t *p, bool has, double score)
+{
+    if (!has)
+        return RA_C_NEUTRAL;
+    if (score >= p->ready - RA_SCORE_EPSILON)
+        return RA_C_GOOD;
+    if (score >= p->conditional - RA_SCORE_EPSILON)
+        return RA_C_WARN;
+    return RA_C_BAD;
+}
+
+const char *report_status_label(const ra_check_score_t *cs)
+{
+    if (cs->unevidenced)
+        return "Pass (unevidenced)";
+    return ra_result_status_label(cs->status);
+}
+
+const char *report_status_word(const ra_check_score_t *cs)
+{
+    static const char *const words[] = {"pass", "partial", "fail", "not applicable",
+                                        "not assessed"};
+    if (cs->unevidenced)
+        return "unevidenced pass";
+    return (unsigned)cs->status < RA_RESULT_COUNT ? words[cs->status] : "?";
+}
+
+const char *report_s(size_t n)
+{
+    return n == 1 ? "" : "s";
+}
+
+void report_date(ra_date_t d, char out[11])
+{
+    ra_date_format(d, out);
+    if (!*out)
+        snprintf(out, 11, "-");
+}
+
+const char *report_fmt(report_t *r, const char *fmt, ...)
+{
+    ra_buf_clear(&r->tmp);
+    va_list ap;
+    va_start(ap, fmt);
+    ra_buf_vprintf(&r->tmp, fmt, ap);
+    va_end(ap);
+    return ra_buf_str(&r->tmp);
+}
+
+void ra_report_integrity(const ra_report_input_t *in, ra_integrity_t *it)
+{
+    memset(it, 0, sizeof *it);
+    ra_hex(in->record->sha256, 32, it->record_sha256);
+    ra_hex(in->checklist->sha256, 32, it->checklist_sha256);
+    ra_hex(in->tmpl->sha256, 32, it->template_sha256);
+    snprintf(it->tool, sizeof it->tool, "%s", RA_TOOL);
+    ra_report_id_from(in->record->sha256, in->checklist->sha256, in->tmpl->sha256, it->tool,
+                      it->report_id);
+}
+
+/* Page header: the system on the left, profile and confidentiality on the right. */
+static ra_status_t draw_header(void *ctx, ra_pdf_t *pdf, size_t page, size_t count,
+                               const ra_rect_t *band)
+{
+    (void)count;
+    report_t *r = ctx;
+    if (page == 0)
+        return RA_OK; /* the cover carries its own */
+    ra_rect_t left = *band, right = *band;
+    left.w = band->w * 0.6;
+    right.x = band->x + band->w * 0.6;
+    right.w = band->w * 0.4;
+    ra_status_t st = ra_layout_draw_line(pdf, &left, RA_FACE_BOLD, 8, RA_C_MUTED, RA_ALIGN_LEFT,
+                                         r->rec->system_name);
+    const char *conf = r->in->tmpl->confidentiality;
+    ra_buf_t t = RA_BUF_INIT;
+    ra_buf_printf(&t, "%s profile%s%s", r->s->profile->name, conf ? " \xC2\xB7 " : "",
+                  conf ? conf : "");
+    if (st == RA_OK)
+        st = ra_layout_draw_line(pdf, &right, RA_FACE_REGULAR, 8, RA_C_MUTED, RA_ALIGN_RIGHT,
+                                 ra_buf_str(&t));
+    ra_buf_free(&t);
+    if (st == RA_OK)
+        st = ra_pdf_line(pdf, band->x, band->y + band->h - 2, band->x + band->w,
+                         band->y + band->h - 2, 0.5, RA_C_MUTED, 0);
+    return st;
+}
+
+/* Page footer: report ID and record hash prefix, the sign-off state, page X of Y. */
+static ra_status_t draw_footer(void *ctx, ra_pdf_t *pdf, size_t page, size_t count,
+                               const ra_rect_t *band)
+{
+    report_t *r = ctx;
+    ra_rect_t third = *band;
+    third.w = band->w / 3;
+    char hash[65];
+    ra_hex(r->rec->sha256, 32, hash);
+    hash[12] = '\0';
+    ra_buf_t t = RA_BUF_INIT;
+    ra_buf_printf(&t, "%s \xC2\xB7 record sha256 %s\xE2\x80\xA6", r->integrity.report_id, hash);
+    ra_status_t st = ra_pdf_line(pdf, band->x, band->y + 2, band->x + band->w, band->y + 2, 0.5,
+                                 RA_C_MUTED, 0);
+    if (st == RA_OK)
+        st = ra_layout_draw_line(pdf, &(ra_rect_t){band->x, band->y, band->w * 0.55, band->h},
+                                 RA_FACE_MONO, 7, RA_C_MUTED, RA_ALIGN_LEFT, ra_buf_str(&t));
+    ra_buf_clear(&t);
+    if (r->s->signoff != RA_SIGNOFF_SIGNED)
+        ra_buf_printf(&t, "%s", r->s->signoff == RA_SIGNOFF_REJECTED ? "REJECTED" : "DRAFT");
+    third.x = band->x + band->w * 0.55;
+    third.w = band->w * 0.2;
+    if (st == RA_OK && t.len)
+        st = ra_layout_draw_line(pdf, &third, RA_FACE_BOLD, 8, RA_C_BAD, RA_ALIGN_CENTER,
+                                 ra_buf_str(&t));
+    ra_buf_clear(&t);
+    ra_buf_printf(&t, "Page %zu of %zu", page + 1, count);
+    third.x = band->x + band->w * 0.75;
+    third.w = band->w * 0.25;
+    if (st == RA_OK)
+        st = ra_layout_draw_line(pdf, &third, RA_FACE_REGULAR, 8, RA_C_MUTED, RA_ALIGN_RIGHT,
+                                 ra_buf_str(&t));
+    ra_buf_free(&t);
+    return st;
+}
+
+/* Sends a glyph substitution to the diagnostic sink as a warning. */
+static void on_glyph(void *ctx, uint32_t cp, ra_face_t face, const char *what)
+{
+    (void)face;
+    report_t *r = ctx;
+    if (!r->in->sink)
+        return;
+    if (cp == 0xFFFFFFFFu)
+        ra_diag(r->in->sink, RA_DIAG_WARNING, r->rec->path, 0,
+                "invalid UTF-8 drawn as U+FFFD in the report");
+    else
+        ra_diag(r->in->sink, RA_DIAG_WARNING, r->rec->path, 0,
+                "U+%04X drawn as a replacement character in the report: %s", (unsigned)cp, what);
+}
+
+/* Title, author, subject and keywords of the document. */
+static ra_status_t set_info(report_t *r)
+{
+    ra_buf_t title = RA_BUF_INIT, author = RA_BUF_INIT, subject = RA_BUF_INIT, kw = RA_BUF_INIT;
+    ra_buf_printf(&title, "%s: %s", r->cl->title, r->rec->system_name);
+    for (size_t i = 0; i < r->rec->nassessors; i++)
+        ra_buf_printf(&author, "%s%s", i ? ", " : "", r->rec->assessors[i].name);
+    ra_buf_printf(&subject, "Readiness assessment %s of %s (%s), profile %s: %s, %s, %s", r->rec->id,
+                  r->rec->system_name, r->rec->organisation, r->s->profile->id, r->score_text,
+                  ra_verdict_label(r->s->verdict), ra_signoff_label(r->s->signoff));
+    ra_buf_printf(&kw, "LLMOps production readiness; %s; %s %s; %s; ", r->rec->id, r->cl->id,
+                  r->cl->version, r->s->profile->id);
+    ra_integrity_format(&r->integrity, &kw);
+    /* The integrity data again, as XMP properties of our own schema. */
+    const ra_integrity_t *it = &r->integrity;
+    const ra_pdf_xmp_prop_t props[] = {
+        {"reportId", it->report_id, "Report ID: RA- and 16 hex digits of SHA-256 over the "
+                                    "three input digests and the tool"},
+        {"recordSha256", it->record_sha256, "SHA-256 of the assessment record file"},
+        {"checklistSha256", it->checklist_sha256, "SHA-256 of the checklist file"},
+        {"templateSha256", it->template_sha256, "SHA-256 of the report template file"},
+        {"tool", it->tool, "The program and version that made the report"},
+    };
+    ra_pdf_info_t info = {
+        .title = ra_buf_str(&title),
+        .author = ra_buf_str(&author),
+        .subject = ra_buf_str(&subject),
+        .keywords = ra_buf_str(&kw),
+        .creator = RA_TOOL,
+        .created = r->in->created,
+        .xmp_schema = "readyaudit report integrity",
+        .xmp_namespace = RA_XMP_NAMESPACE,
+        .xmp_prefix = "ra",
+        .xmp_props = props,
+        .nxmp_props = sizeof props / sizeof props[0],
+    };
+    ra_status_t st = ra_pdf_set_info(r->pdf, &info);
+    ra_buf_free(&title);
+    ra_buf_free(&author);
+    ra_buf_free(&subject);
+    ra_buf_free(&kw);
+    return st;
+}
+
+/* With --attach-source, embeds the record's bytes under its file name, after
+ * checking that they are the bytes that were scored. */
+static ra_status_t attach_source(report_t *r)
+{
+    const ra_report_input_t *in = r->in;
+    if (!in->attach_source)
+        return RA_OK;
+    unsigned char digest[32];
+    ra_sha256(in->record_data ? in->record_data : "", in->record_len, digest);
+    if (!in->record_data || memcmp(digest, r->rec->sha256, 32) != 0) {
+        if (in->sink)
+            ra_diag(in->sink, RA_DIAG_ERROR, r->rec->path, 0,
+                    "the record changed while the report was made: not attached");
+        return RA_ERR_IO;
+    }
+    const char *base = strrchr(r->rec->path, '/');
+    return ra_pdf_attach(r->pdf, base ? base + 1 : r->rec->path, "application/xml",
+                         "The assessment record this report was made from", in->record_data,
+                         in->record_len);
+}
+
+typedef ra_status_t (*section_fn)(report_t *r);
+
+static const section_fn section_fns[RA_SECTION_COUNT] = {
+    [RA_SECTION_COVER] = report_cover,
+    [RA_SECTION_SUMMARY] = report_summary,
+    [RA_SECTION_CONTENTS] = report_contents,
+    [RA_SECTION_OVERVIEW] = report_overview,
+    [RA_SECTION_LAYERS] = report_layers,
+    [RA_SECTION_ACTIONS] = report_actions,
+    [RA_SECTION_RISKS] = report_risks,
+    [RA_SECTION_SIGNOFF] = report_signoff,
+    [RA_SECTION_METHODOLOGY] = report_methodology,
+    [RA_SECTION_EVIDENCE] = report_evidence,
+    [RA_SECTION_INTEGRITY] = report_integrity,
+};
+
+ra_status_t ra_report_render(const ra_report_input_t *in, ra_buf_t *out)
+{
+    report_t r = {0};
+    r.in = in;
+    r.cl = in->checklist;
+    r.rec = in->record;
+    r.s = in->score;
+    ra_report_integrity(in, &r.integrity);
+    ra_score_format(r.s->has_score, r.s->score, r.score_text);
+    ra_buf_t err = RA_BUF_INIT;
+    ra_status_t st = RA_OK;
+    r.layer_anchor = calloc(r.cl->nlayers ? r.cl->nlayers : 1, sizeof *r.layer_anchor);
+    if (!r.layer_anchor) {
+        st = RA_ERR_NOMEM;
+        goto done;
+    }
+
+    /* PDF/A-1b unless the record is attached: PDF/A-1 forbids embedded files. */
+    ra_pdf_options_t po = {.font_dir = in->font_dir, .fonts = in->fonts,
+                           .on_glyph = on_glyph, .glyph_ctx = &r,
+                           .conformance = in->attach_source ? RA_PDF_PLAIN : RA_PDF_PDFA_1B,
+                           .errmsg = &err};
+    if ((st = ra_pdf_new(&po, &r.pdf)) != RA_OK) {
+        if (in->sink)
+            ra_diag(in->sink, RA_DIAG_ERROR, NULL, 0, "cannot set up the PDF: %s",
+                    ra_buf_str(&err));
+        goto done;
+    }
+    ra_layout_options_t lo;
+    ra_layout_options_default(&lo);
+    if (in->tmpl->page_size == RA_PAGE_LETTER) {
+        lo.page_width = RA_PAGE_LETTER_W;
+        lo.page_height = RA_PAGE_LETTER_H;
+    }
+    lo.accent = (ra_rgb_t){in->tmpl->accent[0], in->tmpl->accent[1], in->tmpl->accent[2]};
+    lo.text_color = RA_C_TEXT;
+    lo.muted = RA_C_MUTED;
+    lo.watermark = r.s->signoff == RA_SIGNOFF_SIGNED   ? NULL
+                   : r.s->signoff == RA_SIGNOFF_REJECTED ? "REJECTED"
+                                                        : "DRAFT";
+    lo.header = draw_header;
+    lo.footer = draw_footer;
+    lo.page_ctx = &r;
+    lo.no_dump = 1; /* the report never reads the layout's text dump */
+    if ((st = ra_layout_new(r.pdf, &lo, &r.lo)) != RA_OK)
+        goto done;
+    if ((st = set_info(&r)) != RA_OK || (st = attach_source(&r)) != RA_OK)
+        goto done;
+    /* Layer sections come after the summary and overview that link to them. */
+    for (size_t l = 0; l < r.cl->nlayers && st == RA_OK; l++)
+        st = ra_layout_anchor_new(r.lo, &r.layer_anchor[l]);
+    for (size_t i = 0; i < in->tmpl->nsections && st == RA_OK; i++)
+        st = section_fns[in->tmpl->sections[i]](&r);
+    if (st == RA_OK)
+        st = ra_layout_finish(r.lo);
+    /* Page labels agree with the footers' "Page X of Y", so a viewer's page
+     * box and the printed page number are the same. */
+    if (st == RA_OK)
+        st = ra_pdf_page_label(r.pdf, 0, RA_LABEL_DECIMAL, 1, NULL);
+    if (st == RA_OK)
+        st = ra_pdf_save(r.pdf, out);
+    if (st != RA_OK && in->sink)
+        ra_diag(in->sink, RA_DIAG_ERROR, NULL, 0, "cannot render the report: %s%s",
+                ra_strerror(st), *ra_pdf_errmsg(r.pdf) ? ra_pdf_errmsg(r.pdf) : "");
+done:
+    ra_layout_free(r.lo);
+    ra_pdf_free(r.pdf);
+    free(r.layer_anchor);
+    ra_arena_free(&r.arena);
+    ra_buf_free(&r.tmp);
+    ra_buf_free(&err);
+    return st;
+}

@@ -1,0 +1,41 @@
+/* report.h - the PDF readiness report: sections laid out by the layout engine.
+ *
+ * The report knows the model and the score, not XML; it lays out blocks and
+ * leaves drawing to layout.c and pdf.c. */
+#ifndef RA_REPORT_H
+#define RA_REPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/buf.h"
+#include "base/diag.h"
+#include "model/model.h"
+#include "score/score.h"
+#include "base/status.h"
+#include "seal/verify.h"
+
+/* Everything a report is made from. All pointers are borrowed. */
+typedef struct {
+    const ra_checklist_t *checklist;
+    const ra_record_t *record;
+    const ra_score_t *score; /* at the record's own profile */
+    const ra_template_t *tmpl;
+    const char *font_dir;      /* NULL: the default */
+    const struct ra_pdf_fonts *fonts; /* read beforehand (pdf.h), or NULL */
+    int64_t created;           /* document date, seconds since the epoch (UTC) */
+    const char *record_data;   /* the record's bytes, embedded with attach_source */
+    size_t record_len;
+    /* Embed the record (its bytes must hash to record->sha256). The report is
+     * then not PDF/A (PDF/A-1 forbids attachments) and says so; else PDF/A-1b. */
+    bool attach_source;
+    ra_diag_sink_t *sink;      /* warnings: glyphs drawn as replacements */
+} ra_report_input_t;
+
+/* The integrity data of the report these inputs make (digests, tool, report ID). */
+void ra_report_integrity(const ra_report_input_t *in, ra_integrity_t *it);
+
+/* Lays out and renders the whole report into out (the PDF file's bytes). */
+ra_status_t ra_report_render(const ra_report_input_t *in, ra_buf_t *out);
+
+#endif

@@ -1,0 +1,155 @@
+/* report_signoff.c - the sign-off page: required roles met or missing, the
+ * approvals with their conditions, and signature lines. */
+#include <stdio.h>
+#include <string.h>
+
+#include "report/report_int.h"
+
+/* Required roles: met, missing or rejected, and by whom. */
+static ra_status_t roles_table(report_t *r)
+{
+    const ra_score_t *s = r->s;
+    const ra_column_t cols[] = {
+        {"Required role", 3, RA_ALIGN_LEFT}, {"State", 1.8, RA_ALIGN_LEFT},
+        {"Approver", 3, RA_ALIGN_LEFT},      {"Decision", 2.6, RA_ALIGN_LEFT},
+        {"Date", 1.7, RA_ALIGN_LEFT},
+    };
+    ra_status_t rc = ra_layout_table_begin(r->lo, NULL, cols, 5);
+    for (size_t i = 0; i < s->nroles && rc == RA_OK; i++) {
+        const ra_role_score_t *rs = &s->roles[i];
+        const ra_approval_t *a = rs->approval;
+        char date[11] = "-";
+        if (a)
+            report_date(a->date, date);
+        const char *state = rs->state == RA_ROLE_MET ? "\xE2\x9C\x93 Met"
+                            : rs->state == RA_ROLE_REJECTED ? "\xE2\x9C\x97 Rejected"
+                                                            : "\xE2\x80\x94 Missing";
+        const ra_rgb_t *tint = rs->state == RA_ROLE_MET ? &RA_C_GOOD_TINT : &RA_C_BAD_TINT;
+        bool early = a && a->date < r->rec->assessed_on && rs->state != RA_ROLE_REJECTED;
+        ra_cell_t cells[] = {
+            {rs->role->name, RA_FACE_BOLD, NULL, NULL, 0},
+            {state, RA_FACE_BOLD, NULL, tint, 0},
+            {a ? a->name : "-", RA_FACE_REGULAR, NULL, NULL, 0},
+            {a ? ra_decision_label(a->decision) : "-", RA_FACE_REGULAR, NULL, NULL, 0},
+            {early ? report_fmt(r, "%s (before the assessment: not counted)", date) : date,
+             early ? RA_FACE_BOLD : RA_FACE_REGULAR, NULL, NULL, 0},
+        };
+        rc = ra_layout_table_row(r->lo, cells);
+    }
+    if (rc == RA_OK)
+        rc = ra_layout_table_end(r->lo);
+    return rc;
+}
+
+/* Every approval in the record, with its comment and conditions. */
+static ra_status_t approvals_list(report_t *r)
+{
+    const ra_score_t *s = r->s;
+    if (s->napprovals == 0)
+        return ra_layout_paragraph(r->lo, NULL, "The record holds no approval.");
+    ra_status_t rc = RA_OK;
+    ra_buf_t head = RA_BUF_INIT, body = RA_BUF_INIT;
+    for (size_t i = 0; i < s->napprovals && rc == RA_OK; i++) {
+        const ra_approval_score_t *as = &s->approvals[i];
+        const ra_approval_t *a = as->approval;
+        long role = ra_checklist_find_role(r->cl, a->role);
+        char date[11];
+        report_date(a->date, date);
+        ra_buf_clear(&head);
+        ra_buf_clear(&body);
+        ra_buf_printf(&head, "%s \xE2\x80\x94 %s, %s, %s", ra_decision_label(a->decision), a->name,
+                      role >= 0 ? r->cl->roles[role].name : a->role, date);
+        if (*a->comment)
+            ra_buf_printf(&body, "%s", a->comment);
+        for (size_t k = 0; k < a->nconditions; k++)
+            ra_buf_printf(&body, "%sCondition %zu: %s", body.len ? "\n" : "", k + 1,
+                          a->conditions[k]);
+        if (as->early)
+            ra_buf_printf(&body, "%sDated before the assessment: does not count towards "
+                                 "sign-off.",
+                          body.len ? "\n" : "");
+        if (!as->required)
+            ra_buf_printf(&body, "%sNot a role this profile requires.", body.len ? "\n" : "");
+        if (!body.len)
+            ra_buf_puts(&body, "No comment.");
+        ra_rgb_t edge = a->decision == RA_REJECTED ? RA_C_BAD
+                        : a->decision == RA_APPROVED_WITH_CONDITIONS ? RA_C_WARN
+                                                                     : RA_C_GOOD;
+        rc = ra_layout_callout(r->lo, ra_buf_str(&head), ra_buf_str(&body), RA_C_PANEL, edge);
+    }
+    ra_buf_free(&head);
+    ra_buf_free(&body);
+    return rc;
+}
+
+/* Signature lines, one per required role, drawn as rules with captions. */
+typedef struct {
+    report_t *r;
+    const ra_role_t *role;
+} sigline_t;
+
+static ra_status_t draw_signature(void *ctx, ra_pdf_t *pdf, const ra_rect_t *box)
+{
+    const sigline_t *sl = ctx;
+    const double y = box->y + box->h - 14;
+    const double cols[3][2] = {{0, 0.42}, {0.46, 0.76}, {0.80, 1.0}};
+    const char *captions[3] = {"Name", "Signature", "Date"};
+    ra_status_t rc = ra_layout_draw_line(pdf, &(ra_rect_t){box->x, box->y, box->w, 12},
+                                         RA_FACE_BOLD, 9, RA_C_TEXT, RA_ALIGN_LEFT,
+                                         sl->role->name);
+    for (int i = 0; i < 3 && rc == RA_OK; i++) {
+        double x0 = box->x + cols[i][0] * box->w, x1 = box->x + cols[i][1] * box->w;
+        rc = ra_pdf_line(pdf, x0, y, x1, y, 0.6, RA_C_MUTED, 0);
+        if (rc == RA_OK)
+            rc = ra_layout_draw_line(pdf, &(ra_rect_t){x0, y + 2, x1 - x0, 10}, RA_FACE_REGULAR,
+                                     7, RA_C_MUTED, RA_ALIGN_LEFT, captions[i]);
+    }
+    return rc;
+}
+
+ra_status_t report_signoff(report_t *r)
+{
+    const ra_score_t *s = r->s;
+    ra_status_t rc = ra_layout_heading(r->lo, 1, "Sign-off", RA_HEADING_NEW_PAGE, NULL);
+    char date[11];
+    report_date(r->rec->assessed_on, date);
+    if (rc == RA_OK)
+        rc = ra_layout_paragraph(
+            r->lo, NULL,
+            report_fmt(r, "Sign-off status: %s. The %s profile requires approval by %zu role%s. "
+                          "An approval counts when it is dated on or after the assessment date "
+                          "(%s); any rejection makes the assessment rejected. The verdict (%s) "
+                          "and the sign-off status are separate: one says whether the system is "
+                          "ready, the other who has accepted that finding.",
+                       ra_signoff_label(s->signoff), s->profile->name, s->nroles,
+                       s->nroles == 1 ? "" : "s", date, ra_verdict_label(s->verdict)));
+    if (rc == RA_OK)
+        rc = ra_layout_heading(r->lo, 3, "Required roles", RA_HEADING_NO_TOC, NULL);
+    if (rc == RA_OK)
+        rc = roles_table(r);
+    if (rc == RA_OK)
+        rc = ra_layout_heading(r->lo, 3, "Approvals recorded", RA_HEADING_NO_TOC, NULL);
+    if (rc == RA_OK)
+        rc = approvals_list(r);
+    /* The signature block stays on one page: a lone signature line on a
+     * page of its own would invite a signature out of context. */
+    if (rc == RA_OK)
+        rc = ra_layout_keep_begin(r->lo);
+    if (rc == RA_OK)
+        rc = ra_layout_heading(r->lo, 3, "Signatures", RA_HEADING_NO_TOC, NULL);
+    if (rc == RA_OK)
+        rc = ra_layout_paragraph(r->lo, NULL,
+                                 "For a wet-ink or scanned counter-signature of this report.");
+    /* The layout calls draw_signature at finish time: the lines live in
+     * the report's arena until then. */
+    sigline_t *lines = ra_arena_alloc(&r->arena, (s->nroles ? s->nroles : 1) * sizeof *lines);
+    if (!lines)
+        return RA_ERR_NOMEM;
+    for (size_t i = 0; i < s->nroles && rc == RA_OK; i++) {
+        lines[i] = (sigline_t){r, s->roles[i].role};
+        rc = ra_layout_custom(r->lo, 48, draw_signature, &lines[i]);
+    }
+    if (rc == RA_OK)
+        rc = ra_layout_keep_end(r->lo);
+    return rc;
+}

@@ -1,0 +1,264 @@
+/* verify.c - integrity data in the report's metadata, and `readyaudit verify`. */
+#include "seal/verify.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "base/hash.h"
+#include "model/load.h"
+
+void ra_report_id_from(const unsigned char rec[32], const unsigned char cl[32],
+                       const unsigned char tpl[32], const char *tool, char out[24])
+{
+    ra_buf_t m = RA_BUF_INIT;
+    ra_buf_append(&m, (const char *)rec, 32);
+    ra_buf_append(&m, (const char *)cl, 32);
+    ra_buf_append(&m, (const char *)tpl, 32);
+    ra_buf_puts(&m, tool);
+    unsigned char digest[32];
+    ra_sha256(m.data, m.len, digest);
+    ra_buf_free(&m);
+    char hex[17];
+    ra_hex(digest, 8, hex);
+    snprintf(out, 24, "RA-%s", hex);
+}
+
+ra_status_t ra_integrity_format(const ra_integrity_t *it, ra_buf_t *out)
+{
+    return ra_buf_printf(out, "report-id=%s; record-sha256=%s; checklist-sha256=%s; "
+                              "template-sha256=%s; tool=%s",
+                         it->report_id, it->record_sha256, it->checklist_sha256,
+                         it->template_sha256, it->tool);
+}
+
+/* Copies the value of "key=" up to ';' or the end into out (size n). */
+static int field(const char *text, const char *key, char *out, size_t n)
+{
+    const char *p = strstr(text, key);
+    if (!p)
+        return -1;
+    p += strlen(key);
+    size_t k = 0;
+    while (*p && *p != ';' && k + 1 < n)
+        out[k++] = *p++;
+    out[k] = '\0';
+    return k ? 0 : -1;
+}
+
+static int is_hex64(const char *s)
+{
+    if (strlen(s) != 64)
+        return 0;
+    for (; *s; s++)
+        if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f')))
+            return 0;
+    return 1;
+}
+
+/* Decodes the PDF string after "/Keywords" (literal, or hex UTF-16BE) as ASCII.
+ * Only the hex form counts when the file has an XMP packet: readyaudit writes
+ * info strings in hex, and the packet, uncompressed, may quote "/Keywords (...)"
+ * in a title, but never a '<', which XML escapes. */
+static ra_status_t keywords(const char *pdf, size_t len, ra_buf_t *out)
+{
+    const char *end = pdf + len;
+    const char *key = NULL;
+    int hex_only = memmem(pdf, len, "<?xpacket", 9) != NULL;
+    for (const char *p = pdf; p + 9 < end; p++) {
+        p = memchr(p, '/', (size_t)(end - p));
+        if (!p || p + 9 >= end)
+            break;
+        if (memcmp(p, "/Keywords", 9) != 0)
+            continue;
+        const char *v = p + 9;
+        while (v < end && (*v == ' ' || *v == '\r' || *v == '\n'))
+            v++;
+        if (!hex_only || (v < end && *v == '<'))
+            key = p + 9; /* the last one wins, as in an incremental update */
+    }
+    if (!key)
+        return RA_ERR_INVALID;
+    const char *p = key;
+    while (p < end && (*p == ' ' || *p == '\r' || *p == '\n'))
+        p++;
+    if (p < end && *p == '(') {
+        int depth = 1;
+        for (p++; p < end && depth > 0 && out->len < 4096; p++) {
+            if (*p == '\\' && p + 1 < end) {
+                ra_buf_putc(out, *++p);
+                continue;
+            }
+            if (*p == '(')
+                depth++;
+            else if (*p == ')' && --depth == 0)
+                break;
+            ra_buf_putc(out, *p);
+        }
+        return RA_OK;
+    }
+    if (p < end && *p == '<') {
+        /* UTF-16BE with a byte-order mark: keep the low bytes. */
+        unsigned v = 0;
+        int nib = 0, byte = 0;
+        for (p++; p < end && *p != '>' && out->len < 4096; p++) {
+            int d = *p >= '0' && *p <= '9' ? *p - '0' : *p >= 'A' && *p <= 'F' ? *p - 'A' + 10
+                    : *p >= 'a' && *p <= 'f' ? *p - 'a' + 10 : -1;
+            if (d < 0)
+                continue;
+            v = v * 16 + (unsigned)d;
+            if (++nib == 2) {
+                if (byte++ % 2 == 1 && byte > 2)
+                    ra_buf_putc(out, (char)v);
+                v = 0;
+                nib = 0;
+            }
+        }
+        return RA_OK;
+    }
+    return RA_ERR_INVALID;
+}
+
+ra_status_t ra_integrity_read(const char *pdf, size_t len, ra_integrity_t *it)
+{
+    memset(it, 0, sizeof *it);
+    ra_buf_t kw = RA_BUF_INIT;
+    ra_status_t st = keywords(pdf, len, &kw);
+    const char *t = ra_buf_str(&kw);
+    if (st == RA_OK &&
+        (field(t, "report-id=", it->report_id, sizeof it->report_id) ||
+         field(t, "record-sha256=", it->record_sha256, sizeof it->record_sha256) ||
+         field(t, "checklist-sha256=", it->checklist_sha256, sizeof it->checklist_sha256) ||
+         field(t, "template-sha256=", it->template_sha256, sizeof it->template_sha256) ||
+         field(t, "tool=", it->tool, sizeof it->tool) || !is_hex64(it->record_sha256) ||
+         !is_hex64(it->checklist_sha256) || !is_hex64(it->template_sha256)))
+        st = RA_ERR_INVALID;
+    ra_buf_free(&kw);
+    return st;
+}
+
+static int is_letter(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* Returns the start of keyword kw (a whole word) in [p, end), or NULL. */
+static const char *find_word(const char *p, const char *end, const char *kw)
+{
+    size_t n = strlen(kw);
+    while (p < end) {
+        const char *q = memmem(p, (size_t)(end - p), kw, n);
+        if (!q)
+            return NULL;
+        if ((q == p || !is_letter(q[-1])) && (q + n == end || !is_letter(q[n])))
+            return q;
+        p = q + 1;
+    }
+    return NULL;
+}
+
+/* Reads the non-negative integer after key (e.g. "/Size") in [p, end); -1 if
+ * absent, not a direct number, or above max. */
+static long long direct_number(const char *p, const char *end, const char *key, long long max)
+{
+    const char *k = memmem(p, (size_t)(end - p), key, strlen(key));
+    if (!k)
+        return -1;
+    k += strlen(key);
+    while (k < end && (*k == ' ' || *k == '\r' || *k == '\n'))
+        k++;
+    long long v = 0;
+    const char *d = k;
+    while (d < end && *d >= '0' && *d <= '9' && v <= max)
+        v = v * 10 + (*d++ - '0');
+    if (d == k || v > max)
+        return -1;
+    /* "5 0 R" is a reference, not the number 5. */
+    const char *r = d;
+    while (r < end && *r == ' ')
+        r++;
+    if (r < end && *r >= '0' && *r <= '9')
+        return -1;
+    return v;
+}
+
+ra_status_t ra_embedded_read(const char *pdf, size_t len, size_t max, ra_buf_t *out,
+                             bool *found)
+{
+    static const char type[] = "/Type /EmbeddedFile";
+    const char *end = pdf + len;
+    *found = false;
+    for (const char *p = pdf; p < end;) {
+        const char *t = memmem(p, (size_t)(end - p), type, sizeof type - 1);
+        if (!t)
+            break;
+        p = t + 1;
+        const char *after = t + sizeof type - 1;
+        if (after < end && !strchr(" \r\n/>", *after))
+            continue; /* "/EmbeddedFiles" or the like */
+        /* The match must sit in an object's dictionary: "obj" before it with
+         * no stream or object boundary in between (not in a stream's text,
+         * such as the XMP packet). */
+        const char *obj = NULL;
+        for (const char *b = t; b >= pdf + 3 && b > t - 65536; b--)
+            if (memcmp(b - 3, "obj", 3) == 0 && find_word(b - 3, b, "obj")) {
+                obj = b;
+                break;
+            }
+        if (!obj || find_word(obj, t, "stream") || find_word(obj, t, "endobj"))
+            continue;
+        const char *open = memmem(obj, (size_t)(t - obj), "<<", 2);
+        if (!open)
+            continue;
+        const char *kw = find_word(t, end, "stream");
+        const char *eo = find_word(t, end, "endobj");
+        if (!kw || (eo && eo < kw))
+            continue;
+        *found = true;
+        long long size = direct_number(open, kw, "/Size", (long long)max);
+        int flate = memmem(open, (size_t)(kw - open), "/FlateDecode", 12) != NULL;
+        const char *data = kw + 6;
+        if (data < end && *data == '\r')
+            data++;
+        if (data < end && *data == '\n')
+            data++;
+        ra_buf_clear(out);
+        if (!flate) {
+            long long n = direct_number(open, kw, "/Length", (long long)max);
+            if (n < 0 || n > end - data)
+                return RA_ERR_INVALID;
+            return ra_buf_append(out, data, (size_t)n);
+        }
+        /* Inflate until the end of the zlib stream, at most max bytes. */
+        z_stream z;
+        memset(&z, 0, sizeof z);
+        if (inflateInit(&z) != Z_OK)
+            return RA_ERR_NOMEM;
+        z.next_in = (Bytef *)data;
+        z.avail_in = (uInt)((size_t)(end - data) < 0x7FFFFFFF ? (size_t)(end - data) : 0x7FFFFFFF);
+        ra_status_t st = RA_OK;
+        int zr = Z_OK;
+        while (zr == Z_OK && st == RA_OK) {
+            if (out->len >= max) {
+                st = RA_ERR_LIMIT;
+                break;
+            }
+            size_t room = max - out->len < 65536 ? max - out->len : 65536;
+            if ((st = ra_buf_reserve(out, room)) != RA_OK)
+                break;
+            z.next_out = (Bytef *)out->data + out->len;
+            z.avail_out = (uInt)room;
+            zr = inflate(&z, Z_NO_FLUSH);
+            out->len += room - z.avail_out;
+            out->data[out->len] = '\0';
+        }
+        inflateEnd(&z);
+        if (st == RA_OK && zr != Z_STREAM_END)
+            st = RA_ERR_INVALID;
+        if (st == RA_OK && size >= 0 && (size_t)size != out->len)
+            st = RA_ERR_INVALID;
+        return st;
+    }
+    return RA_OK;
+}

@@ -1,0 +1,126 @@
+#!/usr/bin/env python3
+"""make bench: readyaudit's speed and memory, printed as a table.
+
+    bench.py BINARY [--quick]
+
+Runs each measurement several times and reports medians:
+  - one regulated sample report as a whole process (wall ms, peak RSS);
+  - a batch of 1,000 generated records at -j1 and -j2 (reports/s, ms/report);
+  - the largest batch worker for 10 and for 1,000 records (memory must not grow);
+  - a 48-check and a 2,000-check custom checklist record (time per check, pages).
+Records come from tests/bench/gen_records.py (seeded, deterministic). Work files go
+to build/bench/.
+"""
+import os
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+WORK = os.path.join(ROOT, "build", "bench")
+
+
+def run(cmd):
+    """Runs cmd; returns (wall seconds, peak RSS KiB of the process, stdout)."""
+    start = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _, status, ru = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - start
+    out = p.stdout.read().decode()
+    err = p.stderr.read().decode()
+    p.stdout.close()
+    p.stderr.close()
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):
+        sys.exit("bench: %s failed (%d): %s" % (" ".join(cmd), code, err.strip()[:500]))
+    return wall, ru.ru_maxrss, out
+
+
+def median_run(cmd, n):
+    runs = [run(cmd) for _ in range(n)]
+    return (statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs),
+            runs[-1][2])
+
+
+def pages(pdf):
+    out = subprocess.run(["pdfinfo", pdf], capture_output=True, text=True).stdout
+    m = re.search(r"^Pages:\s+(\d+)", out, re.M)
+    return int(m.group(1)) if m else 0
+
+
+def batch(ra, src, jobs, n):
+    outdir = os.path.join(WORK, "pack")
+    times, worker = [], 0.0
+    for _ in range(n):
+        shutil.rmtree(outdir, ignore_errors=True)
+        wall, _, out = run([ra, "batch", src, "-o", outdir, "-j", str(jobs)])
+        times.append(wall)
+        m = re.search(r"largest worker ([0-9.]+) MiB", out)
+        worker = max(worker, float(m.group(1)) if m else 0.0)
+    return statistics.median(times), worker
+
+
+def main(argv):
+    if len(argv) < 2:
+        sys.exit(__doc__)
+    ra = os.path.abspath(argv[1])
+    quick = "--quick" in argv
+    reps = 3 if quick else 11
+    nbatch = 200 if quick else 1000
+    os.makedirs(WORK, exist_ok=True)
+    gen = os.path.join(HERE, "gen_records.py")
+    big = os.path.join(WORK, "records-%d" % nbatch)
+    small = os.path.join(WORK, "records-10")
+    for d, n in ((big, nbatch), (small, 10)):
+        if not os.path.isdir(d):
+            subprocess.run([sys.executable, gen, str(n), d], check=True)
+    for n in (48, 2000):
+        if not os.path.exists(os.path.join(WORK, "record-%d.xml" % n)):
+            subprocess.run([sys.executable, gen, "--checklist", str(n), WORK], check=True)
+
+    rows = []
+    sample = os.path.join(ROOT, "samples", "regulated-credit-advisor.xml")
+    pdf = os.path.join(WORK, "one.pdf")
+    wall, rss, _ = median_run([ra, "report", "-q", sample, "-o", pdf], reps * 2)
+    rows.append(("one regulated report (%d pages, %.0f KiB), whole process" % (
+        pages(pdf), os.path.getsize(pdf) / 1024), "%.1f ms" % (wall * 1000),
+        "peak RSS %.1f MiB" % (rss / 1024), "target <= 25 ms, <= 16 MiB"))
+
+    t1, w1 = batch(ra, big, 1, 3 if not quick else 1)
+    t2, w2 = batch(ra, big, 2, 3 if not quick else 1)
+    rows.append(("batch of %d, -j1" % nbatch, "%.0f reports/s" % (nbatch / t1),
+                 "%.1f ms/report" % (t1 * 1000 / nbatch), ""))
+    rows.append(("batch of %d, -j2" % nbatch, "%.0f reports/s" % (nbatch / t2),
+                 "%.1f ms/report" % (t2 * 1000 / nbatch),
+                 "speed-up %.2fx; target >= 120/s, >= 1.8x" % (t1 / t2)))
+    _, w10 = batch(ra, small, 2, 3 if not quick else 1)
+    rows.append(("largest worker, 10 records", "%.1f MiB" % w10, "", "target <= 16 MiB"))
+    rows.append(("largest worker, %d records" % nbatch, "%.1f MiB" % max(w1, w2), "",
+                 "no growth with batch size"))
+
+    per = {}
+    for n in (48, 2000):
+        cl = os.path.join(WORK, "checklist-%d.xml" % n)
+        rec = os.path.join(WORK, "record-%d.xml" % n)
+        out = os.path.join(WORK, "custom-%d.pdf" % n)
+        wall, rss, _ = median_run([ra, "report", "-q", "--checklist", cl, rec, "-o", out],
+                                  reps if n == 48 else max(3, reps // 3))
+        per[n] = wall / n
+        rows.append(("%d-check record (%d pages)" % (n, pages(out)), "%.1f ms" % (wall * 1000),
+                     "%.3f ms/check" % (per[n] * 1000), "peak RSS %.1f MiB" % (rss / 1024)))
+    rows.append(("time per check, 2,000 vs 48 checks", "%.2fx" % (per[2000] / per[48]), "",
+                 "target within 1.5x"))
+
+    w = max(len(r[0]) for r in rows)
+    print("%-*s  %-16s %-16s %s" % (w, "measurement (median)", "result", "", "note"))
+    for r in rows:
+        print("%-*s  %-16s %-16s %s" % (w, r[0], r[1], r[2], r[3]))
+
+
+if __name__ == "__main__":
+    main(sys.argv)
