@@ -15,7 +15,10 @@ typedef struct {
     size_t cap;
 } ra_buf_t;
 
-#define RA_BUF_INIT {NULL, 0, 0}
+#define RA_BUF_INIT \
+    {               \
+        NULL, 0, 0  \
+    }
 
 /* Ensures room for extra more bytes plus the terminator. */
 ra_status_t ra_buf_reserve(ra_buf_t *b, size_t extra);
@@ -26,8 +29,7 @@ ra_status_t ra_buf_puts(ra_buf_t *b, const char *s);
 /* Appends one byte. */
 ra_status_t ra_buf_putc(ra_buf_t *b, char c);
 /* Appends printf-formatted text (C locale is the caller's business). */
-ra_status_t ra_buf_printf(ra_buf_t *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+ra_status_t ra_buf_printf(ra_buf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 ra_status_t ra_buf_vprintf(ra_buf_t *b, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
 /* Empties the buffer, keeping its storage. */

@@ -19,8 +19,8 @@ const char *ra_severity_name(ra_severity_t sev)
     return "error";
 }
 
-void ra_diag(ra_diag_sink_t *sink, ra_severity_t sev, const char *file, long line,
-             const char *fmt, ...)
+void ra_diag(ra_diag_sink_t *sink, ra_severity_t sev, const char *file, long line, const char *fmt,
+             ...)
 {
     if (sev == RA_DIAG_ERROR)
         sink->errors++;
@@ -46,8 +46,7 @@ void ra_diag_print(void *ctx, const ra_diag_t *d)
 {
     FILE *f = ctx ? ctx : stderr;
     if (d->file && d->line > 0)
-        fprintf(f, "%s:%ld: %s: %s\n", d->file, d->line, ra_severity_name(d->severity),
-                d->message);
+        fprintf(f, "%s:%ld: %s: %s\n", d->file, d->line, ra_severity_name(d->severity), d->message);
     else if (d->file)
         fprintf(f, "%s: %s: %s\n", d->file, ra_severity_name(d->severity), d->message);
     else

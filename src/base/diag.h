@@ -21,13 +21,13 @@ typedef struct {
     ra_diag_fn fn;
     void *ctx;
     size_t errors, warnings;
-    size_t cap;        /* errors beyond this many are counted, not passed on; 0 = no cap */
+    size_t cap; /* errors beyond this many are counted, not passed on; 0 = no cap */
     size_t suppressed;
 } ra_diag_sink_t;
 
 /* Reports one diagnostic with a printf-style message. */
-void ra_diag(ra_diag_sink_t *sink, ra_severity_t sev, const char *file, long line,
-             const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void ra_diag(ra_diag_sink_t *sink, ra_severity_t sev, const char *file, long line, const char *fmt,
+             ...) __attribute__((format(printf, 5, 6)));
 
 /* A sink function printing "file:line: error: message" to the FILE* in ctx. */
 void ra_diag_print(void *ctx, const ra_diag_t *d);

@@ -216,11 +216,12 @@ int ra_cmd_init(ra_cli_t *cli)
     comment_text(f, cl->id);
     fprintf(f, " %s, profile ", cl->version);
     comment_text(f, p->id);
-    fprintf(f, " (%zu checks).\n"
-               "     For each result set status to pass, partial, fail or not-applicable; add\n"
-               "     <evidence>, and for every gap a <remediation owner due> or a\n"
-               "     <risk-acceptance>. Not-applicable needs a <justification>.\n"
-               "     Check it with: readyaudit validate THIS-FILE -->\n",
+    fprintf(f,
+            " (%zu checks).\n"
+            "     For each result set status to pass, partial, fail or not-applicable; add\n"
+            "     <evidence>, and for every gap a <remediation owner due> or a\n"
+            "     <risk-acceptance>. Not-applicable needs a <justification>.\n"
+            "     Check it with: readyaudit validate THIS-FILE -->\n",
             count);
     fprintf(f, "<assessment xmlns=\"urn:readyaudit:assessment:1\" id=\"CHANGE-ME\" checklist=\"");
     xml_escape(f, cl->id);
@@ -228,11 +229,12 @@ int ra_cmd_init(ra_cli_t *cli)
     xml_escape(f, cl->version);
     fprintf(f, "\" profile=\"");
     xml_escape(f, p->id);
-    fprintf(f, "\">\n  <system>\n    <name>System name</name>\n"
-               "    <organisation>Organisation</organisation>\n  </system>\n"
-               "  <assessed-on>%s</assessed-on>\n  <assessors>\n"
-               "    <assessor name=\"Assessor name\" role=\"Assessor\"/>\n  </assessors>\n"
-               "  <results>\n",
+    fprintf(f,
+            "\">\n  <system>\n    <name>System name</name>\n"
+            "    <organisation>Organisation</organisation>\n  </system>\n"
+            "  <assessed-on>%s</assessed-on>\n  <assessors>\n"
+            "    <assessor name=\"Assessor name\" role=\"Assessor\"/>\n  </assessors>\n"
+            "  <results>\n",
             date);
     for (size_t r = 0; r < cl->nprofiles && cl->profiles[r].rank <= p->rank; r++) {
         fprintf(f, "    <!-- Profile ");
@@ -256,8 +258,9 @@ int ra_cmd_init(ra_cli_t *cli)
     fprintf(f, "  </results>\n  <sign-off>\n    <!-- <approval name=\"\" role=\"");
     if (p->nsignoff)
         comment_text(f, cl->roles[p->signoff_roles[0]].id);
-    fprintf(f, "\" decision=\"approved\" date=\"%s\">comment</approval>\n"
-               "         required roles:",
+    fprintf(f,
+            "\" decision=\"approved\" date=\"%s\">comment</approval>\n"
+            "         required roles:",
             date);
     for (size_t k = 0; k < p->nsignoff; k++) {
         putc(' ', f);

@@ -82,12 +82,12 @@ struct ra_outcome {
     ra_score_t *score;   /* owned */
     char *output_path;   /* owned; set once written */
     unsigned char output_sha256[32];
-    bool skipped;        /* the output was up to date */
-    bool hash_output;    /* fill output_sha256 (batch manifests) */
-    bool defer_commit;   /* leave the report, not yet flushed to disk, in temp_path for
-                            the caller to commit and sync */
-    char *temp_path;     /* owned; with defer_commit, the written temporary file */
-    const char *outdir;  /* where to write <record id>.pdf when no path is given */
+    bool skipped;       /* the output was up to date */
+    bool hash_output;   /* fill output_sha256 (batch manifests) */
+    bool defer_commit;  /* leave the report, not yet flushed to disk, in temp_path for
+                           the caller to commit and sync */
+    char *temp_path;    /* owned; with defer_commit, the written temporary file */
+    const char *outdir; /* where to write <record id>.pdf when no path is given */
     /* Returns true when the output at path is up to date and need not be
      * made; it then fills output_sha256 when hash_output is set. */
     bool (*skip_current)(ra_outcome_t *oc, const char *path);

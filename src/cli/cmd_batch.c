@@ -27,8 +27,8 @@
 typedef struct {
     char **paths;
     size_t n, cap;
-    json_t **rows; /* per input, once done */
-    json_t *ids;   /* record id -> index of the input that produced it */
+    json_t **rows;    /* per input, once done */
+    json_t *ids;      /* record id -> index of the input that produced it */
     bool keep_detail; /* keep per-layer scores and gaps (for --summary) */
 } inputs_t;
 
@@ -293,12 +293,16 @@ static long commit_row(json_t *row, size_t index, inputs_t *in, progress_t *pg,
         if (oout && ostate && strcmp(ostate, "done") == 0)
             unlink(oout);
         ra_buf_t msg = RA_BUF_INIT;
-        ra_buf_printf(&msg, "%s: record id '%s' is also the id of %s; no report is kept for "
-                            "either", in->paths[index], id, in->paths[k]);
+        ra_buf_printf(&msg,
+                      "%s: record id '%s' is also the id of %s; no report is kept for "
+                      "either",
+                      in->paths[index], id, in->paths[k]);
         fail_row(row, pg, ra_buf_str(&msg));
         ra_buf_clear(&msg);
-        ra_buf_printf(&msg, "%s: record id '%s' is also the id of %s; no report is kept for "
-                            "either", in->paths[k], id, in->paths[index]);
+        ra_buf_printf(&msg,
+                      "%s: record id '%s' is also the id of %s; no report is kept for "
+                      "either",
+                      in->paths[k], id, in->paths[index]);
         fail_row(other, pg, ra_buf_str(&msg));
         ra_buf_free(&msg);
         if (tmp)
@@ -535,10 +539,10 @@ int ra_cmd_batch(ra_cli_t *cli)
         /* The largest worker: memory must not grow with the batch. */
         struct rusage ru;
         getrusage(RUSAGE_CHILDREN, &ru);
-        printf("%zu done, %zu skipped, %zu failed (%zu record%s%s, %.1f s, largest worker %.1f MiB)\n",
-               pg.done, pg.skipped, pg.failed, in.n, in.n == 1 ? "" : "s",
-               shard_n > 1 ? ", this shard" : "",
-               elapsed(&pg), (double)ru.ru_maxrss / 1024.0);
+        printf(
+            "%zu done, %zu skipped, %zu failed (%zu record%s%s, %.1f s, largest worker %.1f MiB)\n",
+            pg.done, pg.skipped, pg.failed, in.n, in.n == 1 ? "" : "s",
+            shard_n > 1 ? ", this shard" : "", elapsed(&pg), (double)ru.ru_maxrss / 1024.0);
     }
     rc = st != RA_OK ? ra_exit_code(st) : pg.failed ? RA_EXIT_INVALID : RA_EXIT_OK;
 done:

@@ -39,9 +39,9 @@ int ra_cmd_verify(ra_cli_t *cli)
     /* A report made with --attach-source carries the record itself. */
     ra_buf_t embedded = RA_BUF_INIT;
     bool attached = false;
-    ra_status_t est = st == RA_OK ? ra_embedded_read(data.data, data.len, RA_MAX_FILE_BYTES,
-                                                     &embedded, &attached)
-                                  : RA_OK;
+    ra_status_t est =
+        st == RA_OK ? ra_embedded_read(data.data, data.len, RA_MAX_FILE_BYTES, &embedded, &attached)
+                    : RA_OK;
     ra_buf_free(&data);
     char embedded_hex[65] = "";
     if (attached && est == RA_OK) {
@@ -65,11 +65,12 @@ int ra_cmd_verify(ra_cli_t *cli)
     bool consistent = strcmp(id, it.report_id) == 0;
     printf("report:            %s\nreport ID:         %s%s\nmade by:           %s\n"
            "record SHA-256:    %s\nchecklist SHA-256: %s\ntemplate SHA-256:  %s\n",
-           report, it.report_id, consistent ? "" : "  (does NOT match the digests below)",
-           it.tool, it.record_sha256, it.checklist_sha256, it.template_sha256);
+           report, it.report_id, consistent ? "" : "  (does NOT match the digests below)", it.tool,
+           it.record_sha256, it.checklist_sha256, it.template_sha256);
     if (!consistent) {
-        fprintf(stderr, "%s: error: the report ID does not derive from the digests it lists: "
-                        "its metadata was altered\n",
+        fprintf(stderr,
+                "%s: error: the report ID does not derive from the digests it lists: "
+                "its metadata was altered\n",
                 report);
         return RA_EXIT_MISMATCH;
     }
@@ -79,8 +80,8 @@ int ra_cmd_verify(ra_cli_t *cli)
         printf("%-19s%s\n", "embedded record:", embedded_ok ? "matches" : "DOES NOT match");
         if (!embedded_ok) {
             fprintf(stderr, "%s: error: %s\n", report,
-                    est == RA_OK      ? "the record embedded in the report is not the one "
-                                        "whose digest it states"
+                    est == RA_OK          ? "the record embedded in the report is not the one "
+                                            "whose digest it states"
                     : est == RA_ERR_LIMIT ? "the record embedded in the report is too large"
                                           : "the record embedded in the report is damaged");
             return RA_EXIT_MISMATCH;

@@ -24,10 +24,23 @@ typedef struct {
     const char *help;
 } command_t;
 
-enum { OPT_CHECKLIST = 'C', OPT_PROFILE = 'p', OPT_FORMAT = 'f', OPT_OUTPUT = 'o',
-       OPT_TEMPLATE = 't', OPT_FAIL_UNDER = 'F', OPT_QUIET = 'q', OPT_ATTACH = 'A',
-       OPT_HELP = 'h', OPT_METHOD = 'M', OPT_FORCE = 'x', OPT_JOBS = 'j',
-       OPT_SHARD = 'S', OPT_MANIFEST = 'm', OPT_SUMMARY = 's' };
+enum {
+    OPT_CHECKLIST = 'C',
+    OPT_PROFILE = 'p',
+    OPT_FORMAT = 'f',
+    OPT_OUTPUT = 'o',
+    OPT_TEMPLATE = 't',
+    OPT_FAIL_UNDER = 'F',
+    OPT_QUIET = 'q',
+    OPT_ATTACH = 'A',
+    OPT_HELP = 'h',
+    OPT_METHOD = 'M',
+    OPT_FORCE = 'x',
+    OPT_JOBS = 'j',
+    OPT_SHARD = 'S',
+    OPT_MANIFEST = 'm',
+    OPT_SUMMARY = 's'
+};
 
 static const struct option long_options[] = {
     {"checklist", required_argument, NULL, OPT_CHECKLIST},
@@ -55,7 +68,8 @@ static const command_t commands[] = {
      "Print a blank record listing every check of profile P, ready to fill in."},
     {"checklist", ra_cmd_checklist, "pM", "checklist [--profile P] [--methodology]",
      "List the checks (of profile P, or all) as a table, or print the scoring methodology."},
-    {"score", ra_cmd_score, "pfF", "score FILE [--format text|json|csv|junit] [--profile P] [--fail-under N]",
+    {"score", ra_cmd_score, "pfF",
+     "score FILE [--format text|json|csv|junit] [--profile P] [--fail-under N]",
      "Score a record: maturity score, band, verdict, sign-off status, gaps."},
     {"report", ra_cmd_report, "otqA", "report FILE -o OUT.pdf [--template T] [--attach-source]",
      "Lay out the PDF readiness report of a record."},
@@ -73,12 +87,13 @@ static void print_usage(FILE *f, const char *prog)
     fprintf(f, "usage: %s COMMAND [OPTIONS] [FILE...]\n\ncommands:\n", prog);
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
         fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
-    fprintf(f, "\noptions of every command:\n"
-               "  --checklist FILE  use this checklist instead of the shipped one\n"
-               "  --help            describe the command\n\n"
-               "%s --version prints the version. Exit codes: 0 success, 1 not ready (with a\n"
-               "gate such as --fail-under), 2 usage error, 3 invalid input, 4 I/O or output\n"
-               "failure, 5 verify mismatch.\n",
+    fprintf(f,
+            "\noptions of every command:\n"
+            "  --checklist FILE  use this checklist instead of the shipped one\n"
+            "  --help            describe the command\n\n"
+            "%s --version prints the version. Exit codes: 0 success, 1 not ready (with a\n"
+            "gate such as --fail-under), 2 usage error, 3 invalid input, 4 I/O or output\n"
+            "failure, 5 verify mismatch.\n",
             prog);
 }
 
@@ -152,8 +167,7 @@ static int parse_options(ra_cli_t *cli, const command_t *c, int argc, char **arg
         if (ch == '?' || ch == ':') {
             const char *bad = argv[optind - 1];
             fprintf(stderr, "%s %s: %s '%s'\nTry '%s %s --help'.\n", cli->prog, c->name,
-                    ch == ':' ? "missing argument for" : "unknown option", bad, cli->prog,
-                    c->name);
+                    ch == ':' ? "missing argument for" : "unknown option", bad, cli->prog, c->name);
             return RA_EXIT_USAGE;
         }
         if (ch != OPT_CHECKLIST && !strchr(c->options, ch)) {
@@ -161,7 +175,8 @@ static int parse_options(ra_cli_t *cli, const command_t *c, int argc, char **arg
             for (const struct option *lo = long_options; lo->name; lo++)
                 if (lo->val == ch)
                     name = lo->name;
-            fprintf(stderr, "%s %s: option '--%s' does not apply to this command\nTry '%s %s --help'.\n",
+            fprintf(stderr,
+                    "%s %s: option '--%s' does not apply to this command\nTry '%s %s --help'.\n",
                     cli->prog, c->name, name, cli->prog, c->name);
             return RA_EXIT_USAGE;
         }
@@ -269,7 +284,8 @@ static int close_stdout(const char *prog, int rc)
     int bad = ferror(stdout);
     bad |= fclose(stdout) != 0;
     if (bad && rc != RA_EXIT_IO) {
-        fprintf(stderr, "%s: error writing standard output: %s\n", prog, strerror(errno ? errno : EIO));
+        fprintf(stderr, "%s: error writing standard output: %s\n", prog,
+                strerror(errno ? errno : EIO));
         return RA_EXIT_IO;
     }
     return rc;

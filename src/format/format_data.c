@@ -1,4 +1,5 @@
-/* format_data.c - JSON (jansson), CSV (RFC 4180) and JUnit XML (libxml2 writer) forms of a score. */
+/* format_data.c - JSON (jansson), CSV (RFC 4180) and JUnit XML (libxml2 writer) forms of a score.
+ */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,12 +43,12 @@ static json_t *jscore(bool has, double v)
 static json_t *json_check(const ra_score_t *s, const ra_check_score_t *cs)
 {
     const ra_result_t *r = cs->result;
-    json_t *o = json_pack("{s:s, s:s, s:i, s:b, s:b, s:s, s:b, s:b, s:b, s:i}", "id",
-                          cs->check->id, "layer", s->checklist->layers[cs->check->layer].id,
-                          "weight", cs->check->weight, "gate", cs->check->gate, "applicable",
-                          cs->applicable, "status", ra_result_status_name(cs->status), "scored",
-                          cs->scored, "gap", cs->gap, "unevidenced", cs->unevidenced, "evidence",
-                          (int)(r ? r->nevidence : 0));
+    json_t *o =
+        json_pack("{s:s, s:s, s:i, s:b, s:b, s:s, s:b, s:b, s:b, s:i}", "id", cs->check->id,
+                  "layer", s->checklist->layers[cs->check->layer].id, "weight", cs->check->weight,
+                  "gate", cs->check->gate, "applicable", cs->applicable, "status",
+                  ra_result_status_name(cs->status), "scored", cs->scored, "gap", cs->gap,
+                  "unevidenced", cs->unevidenced, "evidence", (int)(r ? r->nevidence : 0));
     json_object_set_new(o, "credit", cs->applicable ? json_real(cs->credit) : json_null());
     if (r && r->remediation)
         json_object_set_new(o, "remediation",
@@ -58,7 +59,8 @@ static json_t *json_check(const ra_score_t *s, const ra_check_score_t *cs)
         json_object_set_new(o, "risk_acceptance",
                             json_pack("{s:s, s:s, s:o, s:o, s:b}", "by", r->risk->by, "role",
                                       r->risk->role, "date", jdate(r->risk->date), "expires",
-                                      jdate(r->risk->expires), "expired", !(r->risk->expires >= s->record->assessed_on)));
+                                      jdate(r->risk->expires), "expired",
+                                      !(r->risk->expires >= s->record->assessed_on)));
     return o;
 }
 
@@ -78,9 +80,11 @@ ra_status_t ra_format_json(FILE *f, const ra_score_t *s)
                                   r->organisation, "unit", jstr(r->unit), "description",
                                   jstr(r->description)));
     json_object_set_new(root, "assessed_on", jdate(r->assessed_on));
-    json_object_set_new(root, "record", json_pack("{s:s, s:s}", "file", r->path, "sha256", rec_hash));
-    json_object_set_new(root, "checklist", json_pack("{s:s, s:s, s:s}", "id", cl->id, "version",
-                                                     cl->version, "sha256", cl_hash));
+    json_object_set_new(root, "record",
+                        json_pack("{s:s, s:s}", "file", r->path, "sha256", rec_hash));
+    json_object_set_new(
+        root, "checklist",
+        json_pack("{s:s, s:s, s:s}", "id", cl->id, "version", cl->version, "sha256", cl_hash));
     json_object_set_new(root, "profile", json_string(s->profile->id));
     json_object_set_new(root, "thresholds",
                         json_pack("{s:f, s:f, s:b}", "ready", s->profile->ready, "conditional",
@@ -137,7 +141,8 @@ ra_status_t ra_format_json(FILE *f, const ra_score_t *s)
             json_object_set_new(o, "approver", json_string(a->name));
             json_object_set_new(o, "decision", json_string(ra_decision_name(a->decision)));
             json_object_set_new(o, "date", jdate(a->date));
-            json_object_set_new(o, "before_assessment", json_boolean(a->date < s->record->assessed_on));
+            json_object_set_new(o, "before_assessment",
+                                json_boolean(a->date < s->record->assessed_on));
             json_object_set_new(o, "comment", json_string(a->comment));
         }
         json_array_append_new(roles, o);
@@ -151,12 +156,11 @@ ra_status_t ra_format_json(FILE *f, const ra_score_t *s)
         json_t *conds = json_array();
         for (size_t k = 0; k < a->nconditions; k++)
             json_array_append_new(conds, json_string(a->conditions[k]));
-        json_array_append_new(approvals,
-                              json_pack("{s:s, s:s, s:s, s:o, s:b, s:b, s:s, s:o}", "name", a->name,
-                                        "role", a->role, "decision", ra_decision_name(a->decision),
-                                        "date", jdate(a->date), "before_assessment", as->early,
-                                        "required_role", as->required, "comment", a->comment,
-                                        "conditions", conds));
+        json_array_append_new(
+            approvals, json_pack("{s:s, s:s, s:s, s:o, s:b, s:b, s:s, s:o}", "name", a->name,
+                                 "role", a->role, "decision", ra_decision_name(a->decision), "date",
+                                 jdate(a->date), "before_assessment", as->early, "required_role",
+                                 as->required, "comment", a->comment, "conditions", conds));
     }
     json_object_set_new(root, "approvals", approvals);
 
@@ -201,7 +205,8 @@ static void csv_score(FILE *f, bool has, double v)
 ra_status_t ra_format_csv(FILE *f, const ra_score_t *s)
 {
     const ra_record_t *r = s->record;
-    fputs("assessment,profile,layer,name,weight,score,applicable,scored,gaps,band,verdict,signoff\r\n",
+    fputs("assessment,profile,layer,name,weight,score,applicable,scored,gaps,band,verdict,"
+          "signoff\r\n",
           f);
     char w[32], n1[32], n2[32], n3[32];
     for (size_t l = 0; l < s->nlayers; l++) {
@@ -264,8 +269,9 @@ static void attr_str(xmlTextWriterPtr w, const char *name, const char *v)
 static void gap_text(const ra_check_score_t *cs, ra_buf_t *b)
 {
     const ra_result_t *r = cs->result;
-    ra_buf_printf(b, "%s: %s\n", cs->unevidenced ? "pass without evidence" :
-                                 ra_result_status_label(cs->status), cs->check->question);
+    ra_buf_printf(b, "%s: %s\n",
+                  cs->unevidenced ? "pass without evidence" : ra_result_status_label(cs->status),
+                  cs->check->question);
     if (r && r->remediation) {
         char due[11];
         ra_date_format(r->remediation->due, due);
@@ -331,8 +337,9 @@ ra_status_t ra_format_junit(FILE *f, const ra_score_t *s)
             attr_str(w, "classname", ra_buf_str(&name));
             if (!cs->scored) {
                 xmlTextWriterStartElement(w, BAD_CAST "skipped");
-                attr_str(w, "message", cs->result && cs->result->justification ?
-                                       cs->result->justification : "not applicable");
+                attr_str(w, "message",
+                         cs->result && cs->result->justification ? cs->result->justification
+                                                                 : "not applicable");
                 xmlTextWriterEndElement(w);
             } else if (cs->gap) {
                 xmlTextWriterStartElement(w, BAD_CAST "failure");
@@ -341,8 +348,8 @@ ra_status_t ra_format_junit(FILE *f, const ra_score_t *s)
                               cs->unevidenced ? "unevidenced" : ra_result_status_name(cs->status),
                               cs->check->weight);
                 attr_str(w, "message", ra_buf_str(&name));
-                attr_str(w, "type", cs->unevidenced ? "unevidenced" :
-                                    ra_result_status_name(cs->status));
+                attr_str(w, "type",
+                         cs->unevidenced ? "unevidenced" : ra_result_status_name(cs->status));
                 ra_buf_clear(&name);
                 gap_text(cs, &name);
                 xmlTextWriterWriteString(w, BAD_CAST ra_buf_str(&name));

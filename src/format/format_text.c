@@ -126,8 +126,9 @@ static void print_header(FILE *f, const ra_score_t *s, const colors_t *c)
             fprintf(f, "%s%s %s", missing++ ? ", " : "  (", s->roles[i].role->id,
                     ra_role_state_name(s->roles[i].state));
     fprintf(f, "%s\n", missing ? ")" : "");
-    fprintf(f, "  Checks    %zu applicable: %zu pass, %zu partial, %zu fail, %zu not applicable, "
-               "%zu not assessed\n",
+    fprintf(f,
+            "  Checks    %zu applicable: %zu pass, %zu partial, %zu fail, %zu not applicable, "
+            "%zu not assessed\n",
             s->applicable, s->counts.pass, s->counts.partial, s->counts.fail,
             s->counts.not_applicable, s->counts.not_assessed);
 }

@@ -8,8 +8,8 @@
 
 #include "base/text.h"
 
-#define EPS 0.001        /* tolerance when comparing positions */
-#define TABLE_PAD_X 4.0  /* cell padding, points */
+#define EPS 0.001       /* tolerance when comparing positions */
+#define TABLE_PAD_X 4.0 /* cell padding, points */
 #define TABLE_PAD_Y 3.0
 #define BULLET_INDENT 14.0
 #define HEADING_DEPTH 3
@@ -143,9 +143,9 @@ typedef struct {
 } line_t;
 
 /* A growable array. */
-#define VEC(T)       \
-    struct {         \
-        T *v;        \
+#define VEC(T)         \
+    struct {           \
+        T *v;          \
         size_t n, cap; \
     }
 
@@ -175,13 +175,13 @@ struct ra_layout {
     wrapper_t wr;
     int in_table, in_keep, finished;
     /* Placement cursor (during finish). */
-    int dry;             /* measuring: draw nothing, never break pages */
-    size_t page;         /* current page, 0-based */
+    int dry;     /* measuring: draw nothing, never break pages */
+    size_t page; /* current page, 0-based */
     size_t npages;
-    double y;            /* top of the free space */
-    double top, bottom;  /* body limits */
-    double left, width;  /* body column */
-    int fresh;           /* nothing placed on this page yet */
+    double y;                       /* top of the free space */
+    double top, bottom;             /* body limits */
+    double left, width;             /* body column */
+    int fresh;                      /* nothing placed on this page yet */
     int outline[HEADING_DEPTH + 1]; /* last bookmark id per level */
     ra_buf_t dump;
     ra_buf_t tmp;
@@ -203,8 +203,7 @@ static void *vec_grow(void **v, size_t *n, size_t *cap, size_t size)
     return (char *)*v + (*n)++ * size;
 }
 
-#define VEC_PUSH(vec) \
-    vec_grow((void **)&(vec).v, &(vec).n, &(vec).cap, sizeof *(vec).v)
+#define VEC_PUSH(vec) vec_grow((void **)&(vec).v, &(vec).n, &(vec).cap, sizeof *(vec).v)
 
 /* Copies s (NULL: empty) into the arena. */
 static ra_status_t put_str(ra_layout_t *lo, const char *s, str_t *out)
@@ -262,8 +261,7 @@ static const char face_letter[RA_FACE_COUNT] = {'R', 'B', 'I', 'M'};
 /* Mixes colour c towards white by t (0..1). */
 static ra_rgb_t tint(ra_rgb_t c, double t)
 {
-    ra_rgb_t r = {c.r + (1 - c.r) * t, c.g + (1 - c.g) * t,
-                  c.b + (1 - c.b) * t};
+    ra_rgb_t r = {c.r + (1 - c.r) * t, c.g + (1 - c.g) * t, c.b + (1 - c.b) * t};
     return r;
 }
 
@@ -276,8 +274,7 @@ void ra_layout_options_default(ra_layout_options_t *opt)
     memset(opt, 0, sizeof *opt);
     opt->page_width = RA_PAGE_A4_W;
     opt->page_height = RA_PAGE_A4_H;
-    opt->margin_top = opt->margin_right = opt->margin_bottom =
-        opt->margin_left = 56.69;
+    opt->margin_top = opt->margin_right = opt->margin_bottom = opt->margin_left = 56.69;
     opt->header_height = opt->footer_height = 24;
     opt->font_size = 10;
     opt->line_spacing = 1.35;
@@ -286,8 +283,7 @@ void ra_layout_options_default(ra_layout_options_t *opt)
     opt->accent = (ra_rgb_t){0.10, 0.24, 0.45};
 }
 
-ra_status_t ra_layout_new(ra_pdf_t *pdf, const ra_layout_options_t *opt,
-                          ra_layout_t **out)
+ra_status_t ra_layout_new(ra_pdf_t *pdf, const ra_layout_options_t *opt, ra_layout_t **out)
 {
     ra_layout_t *lo = calloc(1, sizeof *lo);
     *out = NULL;
@@ -303,12 +299,11 @@ ra_status_t ra_layout_new(ra_pdf_t *pdf, const ra_layout_options_t *opt,
         o->font_size = 10;
     if (!(o->line_spacing > 0))
         o->line_spacing = 1.35;
-    double body_h = o->page_height - o->margin_top - o->margin_bottom -
-                    o->header_height - o->footer_height;
+    double body_h =
+        o->page_height - o->margin_top - o->margin_bottom - o->header_height - o->footer_height;
     double body_w = o->page_width - o->margin_left - o->margin_right;
-    if (!(body_h >= 5 * o->font_size * o->line_spacing) ||
-        !(body_w >= 10 * o->font_size) || o->header_height < 0 ||
-        o->footer_height < 0) {
+    if (!(body_h >= 5 * o->font_size * o->line_spacing) || !(body_w >= 10 * o->font_size) ||
+        o->header_height < 0 || o->footer_height < 0) {
         free(lo);
         return RA_ERR_INVALID;
     }
@@ -407,9 +402,8 @@ static ra_status_t new_anchor(ra_layout_t *lo, int *id)
 }
 
 /* Appends a cell holding one span of text. */
-static ra_status_t add_text_cell(ra_layout_t *lo, const char *text,
-                                 ra_face_t face, ra_rgb_t color, int link,
-                                 const ra_rgb_t *fill)
+static ra_status_t add_text_cell(ra_layout_t *lo, const char *text, ra_face_t face, ra_rgb_t color,
+                                 int link, const ra_rgb_t *fill)
 {
     span_t *sp = VEC_PUSH(lo->spans);
     if (!sp)
@@ -447,8 +441,8 @@ static ra_style_t style_or_default(const ra_layout_t *lo, const ra_style_t *st)
 }
 
 /* Records a heading or mark. */
-static ra_status_t add_heading(ra_layout_t *lo, kind_t k, int level,
-                               const char *text, unsigned flags, int *anchor)
+static ra_status_t add_heading(ra_layout_t *lo, kind_t k, int level, const char *text,
+                               unsigned flags, int *anchor)
 {
     ra_status_t st = can_append(lo, 0);
     int id;
@@ -494,20 +488,19 @@ ra_status_t ra_layout_anchor_new(ra_layout_t *lo, int *anchor)
     return st;
 }
 
-ra_status_t ra_layout_heading(ra_layout_t *lo, int level, const char *text,
-                              unsigned flags, int *anchor)
+ra_status_t ra_layout_heading(ra_layout_t *lo, int level, const char *text, unsigned flags,
+                              int *anchor)
 {
     return add_heading(lo, K_HEADING, level, text ? text : "", flags, anchor);
 }
 
-ra_status_t ra_layout_mark(ra_layout_t *lo, int level, const char *title,
-                           unsigned flags, int *anchor)
+ra_status_t ra_layout_mark(ra_layout_t *lo, int level, const char *title, unsigned flags,
+                           int *anchor)
 {
     return add_heading(lo, K_MARK, title ? level : 0, title, flags, anchor);
 }
 
-ra_status_t ra_layout_paragraph(ra_layout_t *lo, const ra_style_t *st,
-                                const char *text)
+ra_status_t ra_layout_paragraph(ra_layout_t *lo, const ra_style_t *st, const char *text)
 {
     ra_status_t s = can_append(lo, 0);
     if (s != RA_OK)
@@ -522,8 +515,7 @@ ra_status_t ra_layout_paragraph(ra_layout_t *lo, const ra_style_t *st,
     return add_text_cell(lo, text, sty.face, sty.color, sty.link, NULL);
 }
 
-ra_status_t ra_layout_rich(ra_layout_t *lo, const ra_style_t *st,
-                           const ra_span_t *spans, size_t n)
+ra_status_t ra_layout_rich(ra_layout_t *lo, const ra_style_t *st, const ra_span_t *spans, size_t n)
 {
     ra_status_t s = can_append(lo, 0);
     if (s != RA_OK)
@@ -540,8 +532,7 @@ ra_status_t ra_layout_rich(ra_layout_t *lo, const ra_style_t *st,
         span_t *sp = VEC_PUSH(lo->spans);
         if (!sp)
             return RA_ERR_NOMEM;
-        sp->face = (unsigned)spans[i].face < RA_FACE_COUNT ? spans[i].face
-                                                            : RA_FACE_REGULAR;
+        sp->face = (unsigned)spans[i].face < RA_FACE_COUNT ? spans[i].face : RA_FACE_REGULAR;
         sp->color = spans[i].color ? *spans[i].color : sty.color;
         sp->link = spans[i].link ? spans[i].link : sty.link;
         if ((s = put_str(lo, spans[i].text, &sp->text)) != RA_OK)
@@ -556,8 +547,8 @@ ra_status_t ra_layout_rich(ra_layout_t *lo, const ra_style_t *st,
     return RA_OK;
 }
 
-ra_status_t ra_layout_bullets(ra_layout_t *lo, const ra_style_t *st,
-                              const char *const *items, size_t n)
+ra_status_t ra_layout_bullets(ra_layout_t *lo, const ra_style_t *st, const char *const *items,
+                              size_t n)
 {
     ra_status_t s = can_append(lo, 0);
     if (s != RA_OK)
@@ -570,14 +561,12 @@ ra_status_t ra_layout_bullets(ra_layout_t *lo, const ra_style_t *st,
     b->cell0 = lo->cells.n;
     b->ncells = n;
     for (size_t i = 0; i < n; i++)
-        if ((s = add_text_cell(lo, items[i], sty.face, sty.color, sty.link,
-                               NULL)) != RA_OK)
+        if ((s = add_text_cell(lo, items[i], sty.face, sty.color, sty.link, NULL)) != RA_OK)
             return s;
     return RA_OK;
 }
 
-ra_status_t ra_layout_kv(ra_layout_t *lo, const ra_kv_t *rows, size_t n,
-                         double label_frac)
+ra_status_t ra_layout_kv(ra_layout_t *lo, const ra_kv_t *rows, size_t n, double label_frac)
 {
     ra_status_t s = can_append(lo, 0);
     if (s != RA_OK)
@@ -589,10 +578,9 @@ ra_status_t ra_layout_kv(ra_layout_t *lo, const ra_kv_t *rows, size_t n,
     b->cell0 = lo->cells.n;
     b->ncells = 2 * n;
     for (size_t i = 0; i < n; i++)
-        if ((s = add_text_cell(lo, rows[i].label, RA_FACE_BOLD, lo->opt.muted,
-                               0, NULL)) != RA_OK ||
-            (s = add_text_cell(lo, rows[i].value, RA_FACE_REGULAR,
-                               lo->opt.text_color, 0, NULL)) != RA_OK)
+        if ((s = add_text_cell(lo, rows[i].label, RA_FACE_BOLD, lo->opt.muted, 0, NULL)) != RA_OK ||
+            (s = add_text_cell(lo, rows[i].value, RA_FACE_REGULAR, lo->opt.text_color, 0, NULL)) !=
+                RA_OK)
             return s;
     return RA_OK;
 }
@@ -636,8 +624,8 @@ ra_status_t ra_layout_table_row(ra_layout_t *lo, const ra_cell_t *cells)
     block_t *b = &lo->blocks.v[lo->blocks.n - 1];
     for (size_t i = 0; i < b->naux; i++) {
         ra_rgb_t color = cells[i].color ? *cells[i].color : lo->opt.text_color;
-        ra_status_t s = add_text_cell(lo, cells[i].text, cells[i].face, color,
-                                      cells[i].link, cells[i].fill);
+        ra_status_t s =
+            add_text_cell(lo, cells[i].text, cells[i].face, color, cells[i].link, cells[i].fill);
         if (s != RA_OK)
             return s;
     }
@@ -652,8 +640,7 @@ ra_status_t ra_layout_table_row_text(ra_layout_t *lo, const char *const *texts)
         return RA_ERR_INVALID;
     block_t *b = &lo->blocks.v[lo->blocks.n - 1];
     for (size_t i = 0; i < b->naux; i++) {
-        ra_status_t s = add_text_cell(lo, texts[i], RA_FACE_REGULAR,
-                                      lo->opt.text_color, 0, NULL);
+        ra_status_t s = add_text_cell(lo, texts[i], RA_FACE_REGULAR, lo->opt.text_color, 0, NULL);
         if (s != RA_OK)
             return s;
     }
@@ -670,9 +657,8 @@ ra_status_t ra_layout_table_end(ra_layout_t *lo)
     return RA_OK;
 }
 
-ra_status_t ra_layout_bar_chart(ra_layout_t *lo, const ra_bar_t *bars,
-                                size_t n, const ra_threshold_t *th,
-                                size_t nth)
+ra_status_t ra_layout_bar_chart(ra_layout_t *lo, const ra_bar_t *bars, size_t n,
+                                const ra_threshold_t *th, size_t nth)
 {
     ra_status_t s = can_append(lo, 0);
     if (s != RA_OK)
@@ -707,8 +693,8 @@ ra_status_t ra_layout_bar_chart(ra_layout_t *lo, const ra_bar_t *bars,
     return RA_OK;
 }
 
-ra_status_t ra_layout_callout(ra_layout_t *lo, const char *title,
-                              const char *text, ra_rgb_t fill, ra_rgb_t edge)
+ra_status_t ra_layout_callout(ra_layout_t *lo, const char *title, const char *text, ra_rgb_t fill,
+                              ra_rgb_t edge)
 {
     ra_status_t s = can_append(lo, 0);
     if (s != RA_OK)
@@ -722,13 +708,11 @@ ra_status_t ra_layout_callout(ra_layout_t *lo, const char *title,
     b->ncells = 2;
     if ((s = add_text_cell(lo, title, RA_FACE_BOLD, edge, 0, NULL)) != RA_OK)
         return s;
-    return add_text_cell(lo, text, RA_FACE_REGULAR, lo->opt.text_color, 0,
-                         NULL);
+    return add_text_cell(lo, text, RA_FACE_REGULAR, lo->opt.text_color, 0, NULL);
 }
 
-ra_status_t ra_layout_gauge(ra_layout_t *lo, double value, const char *number,
-                            const char *caption, ra_rgb_t color,
-                            double diameter, ra_align_t align)
+ra_status_t ra_layout_gauge(ra_layout_t *lo, double value, const char *number, const char *caption,
+                            ra_rgb_t color, double diameter, ra_align_t align)
 {
     ra_status_t s = can_append(lo, 0);
     if (s != RA_OK)
@@ -745,8 +729,7 @@ ra_status_t ra_layout_gauge(ra_layout_t *lo, double value, const char *number,
     return put_str(lo, caption, &b->s2);
 }
 
-ra_status_t ra_layout_custom(ra_layout_t *lo, double height,
-                             ra_layout_draw_fn fn, void *ctx)
+ra_status_t ra_layout_custom(ra_layout_t *lo, double height, ra_layout_draw_fn fn, void *ctx)
 {
     ra_status_t s = can_append(lo, 0);
     if (s != RA_OK)
@@ -810,8 +793,7 @@ ra_status_t ra_layout_keep_end(ra_layout_t *lo)
     return s;
 }
 
-ra_status_t ra_layout_contents(ra_layout_t *lo, const char *title,
-                               int max_level)
+ra_status_t ra_layout_contents(ra_layout_t *lo, const char *title, int max_level)
 {
     ra_status_t s = can_append(lo, 0);
     if (s != RA_OK)
@@ -841,16 +823,15 @@ static ra_status_t wr_new_line(wrapper_t *w)
 /* Adds text s[0..len) of span sp at x with width tw to the last line,
  * extending the previous fragment when it is the same span's adjacent
  * text (so that a line of one style is one text call). */
-static ra_status_t wr_add(wrapper_t *w, const wspan_t *sp, const char *s,
-                          size_t len, double x, double tw)
+static ra_status_t wr_add(wrapper_t *w, const wspan_t *sp, const char *s, size_t len, double x,
+                          double tw)
 {
     line_t *l = &w->lines.v[w->lines.n - 1];
     if (l->nfrag > 0) {
         frag_t *f = &w->frags.v[w->frags.n - 1];
-        if (f->face == sp->face && f->link == sp->link &&
-            f->color.r == sp->color.r && f->color.g == sp->color.g &&
-            f->color.b == sp->color.b && s >= f->s && s <= sp->s + sp->len &&
-            f->s >= sp->s && f->s < sp->s + sp->len) {
+        if (f->face == sp->face && f->link == sp->link && f->color.r == sp->color.r &&
+            f->color.g == sp->color.g && f->color.b == sp->color.b && s >= f->s &&
+            s <= sp->s + sp->len && f->s >= sp->s && f->s < sp->s + sp->len) {
             f->len = (size_t)(s + len - f->s);
             f->w = x + tw - f->x;
             l->w = x + tw;
@@ -876,8 +857,7 @@ static ra_status_t wr_add(wrapper_t *w, const wspan_t *sp, const char *s,
 /* Wraps spans to width at w->size, appending lines to w->lines: words
  * break on spaces; a word wider than a line breaks between characters;
  * "\n" (or "\r\n", "\r") ends a line. */
-static ra_status_t wrap_spans(wrapper_t *w, const wspan_t *spans, size_t n,
-                              double width)
+static ra_status_t wrap_spans(wrapper_t *w, const wspan_t *spans, size_t n, double width)
 {
     ra_status_t st;
     int open = 0;       /* a line is started */
@@ -897,8 +877,7 @@ static ra_status_t wrap_spans(wrapper_t *w, const wspan_t *spans, size_t n,
                 open = 0;
                 pending = 0;
                 x = 0;
-                pos += (c == '\r' && pos + 1 < len && s[pos + 1] == '\n') ? 2
-                                                                          : 1;
+                pos += (c == '\r' && pos + 1 < len && s[pos + 1] == '\n') ? 2 : 1;
                 continue;
             }
             if (c == ' ') {
@@ -907,11 +886,9 @@ static ra_status_t wrap_spans(wrapper_t *w, const wspan_t *spans, size_t n,
                 continue;
             }
             size_t end = pos;
-            while (end < len && s[end] != ' ' && s[end] != '\n' &&
-                   s[end] != '\r')
+            while (end < len && s[end] != ' ' && s[end] != '\n' && s[end] != '\r')
                 end++;
-            double ww = ra_pdf_text_width(w->pdf, sp->face, w->size, s + pos,
-                                          end - pos);
+            double ww = ra_pdf_text_width(w->pdf, sp->face, w->size, s + pos, end - pos);
             double gap = open && x > 0 ? pending * space_w : 0;
             if (!open) {
                 if ((st = wr_new_line(w)) != RA_OK)
@@ -921,8 +898,7 @@ static ra_status_t wrap_spans(wrapper_t *w, const wspan_t *spans, size_t n,
                 gap = 0;
             }
             if (x + gap + ww <= width + EPS) {
-                if ((st = wr_add(w, sp, s + pos, end - pos, x + gap, ww)) !=
-                    RA_OK)
+                if ((st = wr_add(w, sp, s + pos, end - pos, x + gap, ww)) != RA_OK)
                     return st;
                 x += gap + ww;
                 pending = 0;
@@ -935,10 +911,8 @@ static ra_status_t wrap_spans(wrapper_t *w, const wspan_t *spans, size_t n,
                 continue;
             }
             /* Alone and too wide: as much as fits, the rest goes on. */
-            size_t k = ra_pdf_text_fit(w->pdf, sp->face, w->size, s + pos,
-                                       end - pos, width);
-            double kw = ra_pdf_text_width(w->pdf, sp->face, w->size, s + pos,
-                                          k);
+            size_t k = ra_pdf_text_fit(w->pdf, sp->face, w->size, s + pos, end - pos, width);
+            double kw = ra_pdf_text_width(w->pdf, sp->face, w->size, s + pos, k);
             if ((st = wr_add(w, sp, s + pos, k, 0, kw)) != RA_OK)
                 return st;
             pos += k;
@@ -950,8 +924,8 @@ static ra_status_t wrap_spans(wrapper_t *w, const wspan_t *spans, size_t n,
     return RA_OK;
 }
 
-ra_status_t ra_layout_wrap(const ra_pdf_t *pdf, ra_face_t face, double size,
-                           double width, const char *text, ra_buf_t *out)
+ra_status_t ra_layout_wrap(const ra_pdf_t *pdf, ra_face_t face, double size, double width,
+                           const char *text, ra_buf_t *out)
 {
     wrapper_t w;
     memset(&w, 0, sizeof w);
@@ -975,8 +949,8 @@ ra_status_t ra_layout_wrap(const ra_pdf_t *pdf, ra_face_t face, double size,
 
 /* Wraps cell c of lo at size to width; its lines are appended to lo->wr
  * from *line0 on (the caller clears lo->wr between uses). */
-static ra_status_t wrap_cell(ra_layout_t *lo, const cell_t *c, double size,
-                             double width, size_t *line0, size_t *nlines)
+static ra_status_t wrap_cell(ra_layout_t *lo, const cell_t *c, double size, double width,
+                             size_t *line0, size_t *nlines)
 {
     lo->wspans.n = 0;
     for (size_t i = 0; i < c->nspans; i++) {
@@ -992,8 +966,7 @@ static ra_status_t wrap_cell(ra_layout_t *lo, const cell_t *c, double size,
     }
     lo->wr.size = size;
     *line0 = lo->wr.lines.n;
-    ra_status_t st = wrap_spans(&lo->wr, lo->wspans.v, lo->wspans.n,
-                                width > 1 ? width : 1);
+    ra_status_t st = wrap_spans(&lo->wr, lo->wspans.v, lo->wspans.n, width > 1 ? width : 1);
     *nlines = lo->wr.lines.n - *line0;
     return st;
 }
@@ -1008,8 +981,8 @@ static void wr_clear(ra_layout_t *lo)
 /* --- Drawing (logged to the dump; nothing when measuring) --- */
 
 /* Logs a text item to the dump: "text x y F size \"text as drawn\"". */
-static ra_status_t log_text(ra_layout_t *lo, ra_face_t face, double size,
-                            double x, double y, const char *s, size_t len)
+static ra_status_t log_text(ra_layout_t *lo, ra_face_t face, double size, double x, double y,
+                            const char *s, size_t len)
 {
     ra_buf_t *d = &lo->dump;
     ra_status_t st = ra_buf_puts(d, "text ");
@@ -1043,9 +1016,8 @@ static ra_status_t log_text(ra_layout_t *lo, ra_face_t face, double size,
 }
 
 /* Logs and draws text with its baseline at (x, y). */
-static ra_status_t lo_text(ra_layout_t *lo, ra_face_t face, double size,
-                           ra_rgb_t color, double x, double y, const char *s,
-                           size_t len)
+static ra_status_t lo_text(ra_layout_t *lo, ra_face_t face, double size, ra_rgb_t color, double x,
+                           double y, const char *s, size_t len)
 {
     if (lo->dry || len == 0)
         return RA_OK;
@@ -1056,8 +1028,8 @@ static ra_status_t lo_text(ra_layout_t *lo, ra_face_t face, double size,
 }
 
 /* Logs "kind x y w h" style items with n numbers and a suffix. */
-static ra_status_t log_item(ra_layout_t *lo, const char *kind,
-                            const double *v, int n, const char *suffix)
+static ra_status_t log_item(ra_layout_t *lo, const char *kind, const double *v, int n,
+                            const char *suffix)
 {
     if (lo->opt.no_dump)
         return RA_OK;
@@ -1081,9 +1053,8 @@ static ra_status_t log_page(ra_layout_t *lo, size_t page)
 }
 
 /* Logs and draws a rectangle. */
-static ra_status_t lo_rect(ra_layout_t *lo, double x, double y, double w,
-                           double h, double radius, const ra_rgb_t *fill,
-                           const ra_rgb_t *stroke, double lw)
+static ra_status_t lo_rect(ra_layout_t *lo, double x, double y, double w, double h, double radius,
+                           const ra_rgb_t *fill, const ra_rgb_t *stroke, double lw)
 {
     if (lo->dry)
         return RA_OK;
@@ -1098,8 +1069,8 @@ static ra_status_t lo_rect(ra_layout_t *lo, double x, double y, double w,
 }
 
 /* Logs and draws a line. */
-static ra_status_t lo_line(ra_layout_t *lo, double x1, double y1, double x2,
-                           double y2, double lw, ra_rgb_t color, double dash)
+static ra_status_t lo_line(ra_layout_t *lo, double x1, double y1, double x2, double y2, double lw,
+                           ra_rgb_t color, double dash)
 {
     if (lo->dry)
         return RA_OK;
@@ -1111,8 +1082,7 @@ static ra_status_t lo_line(ra_layout_t *lo, double x1, double y1, double x2,
 }
 
 /* Records a link rectangle on the current page to anchor. */
-static ra_status_t lo_link(ra_layout_t *lo, double x, double y, double w,
-                           double h, int anchor)
+static ra_status_t lo_link(ra_layout_t *lo, double x, double y, double w, double h, int anchor)
 {
     if (lo->dry || anchor <= 0)
         return RA_OK;
@@ -1159,8 +1129,7 @@ static ra_status_t draw_watermark(ra_layout_t *lo)
     double cx = lo->left + bw / 2, cy = lo->top + bh / 2;
     double x = cx - w / 2 * ca + mid * sa, y = cy + w / 2 * sa + mid * ca;
     ra_rgb_t grey = {0.70, 0.70, 0.72};
-    ra_status_t st = log_item(lo, "watermark", (double[]){x, y, size}, 3,
-                              NULL);
+    ra_status_t st = log_item(lo, "watermark", (double[]){x, y, size}, 3, NULL);
     if (st != RA_OK)
         return st;
     return ra_pdf_text_shape(lo->pdf, RA_FACE_BOLD, size, grey, x, y,
@@ -1175,8 +1144,7 @@ static ra_status_t new_page(ra_layout_t *lo)
     lo->fresh = 1;
     if (lo->dry)
         return RA_OK;
-    if ((st = ra_pdf_add_page(lo->pdf, lo->opt.page_width,
-                              lo->opt.page_height)) != RA_OK)
+    if ((st = ra_pdf_add_page(lo->pdf, lo->opt.page_width, lo->opt.page_height)) != RA_OK)
         return st;
     lo->page = ra_pdf_page_count(lo->pdf) - 1;
     lo->npages++;
@@ -1238,9 +1206,8 @@ static double baseline(const ra_layout_t *lo, double size)
 }
 
 /* Draws wrapped line li with its top at y in a column at x of width w. */
-static ra_status_t draw_line_at(ra_layout_t *lo, size_t li, double x,
-                                double y, double w, double size,
-                                ra_align_t align)
+static ra_status_t draw_line_at(ra_layout_t *lo, size_t li, double x, double y, double w,
+                                double size, ra_align_t align)
 {
     const line_t *l = &lo->wr.lines.v[li];
     double shift = align == RA_ALIGN_RIGHT    ? w - l->w
@@ -1251,11 +1218,9 @@ static ra_status_t draw_line_at(ra_layout_t *lo, size_t li, double x,
     double base = y + baseline(lo, size);
     for (size_t j = 0; j < l->nfrag; j++) {
         const frag_t *f = &lo->wr.frags.v[l->frag0 + j];
-        ra_status_t st = lo_text(lo, f->face, size, f->color,
-                                 x + shift + f->x, base, f->s, f->len);
+        ra_status_t st = lo_text(lo, f->face, size, f->color, x + shift + f->x, base, f->s, f->len);
         if (st == RA_OK && f->link)
-            st = lo_link(lo, x + shift + f->x, y, f->w, line_h(lo, size),
-                         f->link);
+            st = lo_link(lo, x + shift + f->x, y, f->w, line_h(lo, size), f->link);
         if (st != RA_OK)
             return st;
     }
@@ -1264,15 +1229,15 @@ static ra_status_t draw_line_at(ra_layout_t *lo, size_t li, double x,
 
 /* Places lines [l0, l0+n) one below the other in the body column at
  * indent, breaking pages between lines. */
-static ra_status_t place_lines(ra_layout_t *lo, size_t l0, size_t n,
-                               double indent, double size, ra_align_t align)
+static ra_status_t place_lines(ra_layout_t *lo, size_t l0, size_t n, double indent, double size,
+                               ra_align_t align)
 {
     double lh = line_h(lo, size);
     for (size_t i = 0; i < n; i++) {
         ra_status_t st = ensure(lo, lh);
         if (st == RA_OK)
-            st = draw_line_at(lo, l0 + i, lo->left + indent, lo->y,
-                              lo->width - indent, size, align);
+            st =
+                draw_line_at(lo, l0 + i, lo->left + indent, lo->y, lo->width - indent, size, align);
         if (st != RA_OK)
             return st;
         advance(lo, lh);
@@ -1283,8 +1248,8 @@ static ra_status_t place_lines(ra_layout_t *lo, size_t l0, size_t n,
 /* --- Block placement --- */
 
 /* Size, face and spacing of a heading level. */
-static void heading_style(const ra_layout_t *lo, int level, double *size,
-                          double *before, double *after)
+static void heading_style(const ra_layout_t *lo, int level, double *size, double *before,
+                          double *after)
 {
     double b = lo->opt.font_size;
     double sizes[] = {b, 2.0 * b, 1.4 * b, 1.15 * b};
@@ -1322,14 +1287,12 @@ static ra_status_t measure(ra_layout_t *lo, size_t i, size_t end, double *h)
     return st;
 }
 
-static ra_status_t table_row_lines(ra_layout_t *lo, const block_t *b,
-                                   size_t row, double *colw, size_t *l0,
-                                   size_t *nl, double *h);
+static ra_status_t table_row_lines(ra_layout_t *lo, const block_t *b, size_t row, double *colw,
+                                   size_t *l0, size_t *nl, double *h);
 
 /* Measures the least that must follow a heading on its page: the first
  * line or row of block i (more for blocks that are never split). */
-static ra_status_t first_height(ra_layout_t *lo, size_t i, int depth,
-                                double *h)
+static ra_status_t first_height(ra_layout_t *lo, size_t i, int depth, double *h)
 {
     *h = 0;
     if (i >= lo->blocks.n || depth > FIRST_DEPTH_MAX)
@@ -1357,8 +1320,7 @@ static ra_status_t first_height(ra_layout_t *lo, size_t i, int depth,
         /* A short paragraph (a lead-in of up to three lines) stays whole
          * with the heading, and with the first line or row after it. */
         size_t l0, nl;
-        st = wrap_cell(lo, &lo->cells.v[b->cell0], b->st.size,
-                       lo->width - b->st.indent, &l0, &nl);
+        st = wrap_cell(lo, &lo->cells.v[b->cell0], b->st.size, lo->width - b->st.indent, &l0, &nl);
         wr_clear(lo);
         if (st != RA_OK)
             return st;
@@ -1394,8 +1356,8 @@ static ra_status_t first_height(ra_layout_t *lo, size_t i, int depth,
 }
 
 /* Wraps heading b's text (bold, accent colour) into the wrapper. */
-static ra_status_t wrap_heading(ra_layout_t *lo, const block_t *b, double size,
-                                size_t *l0, size_t *nl)
+static ra_status_t wrap_heading(ra_layout_t *lo, const block_t *b, double size, size_t *l0,
+                                size_t *nl)
 {
     span_t *tmp = VEC_PUSH(lo->spans);
     if (!tmp)
@@ -1436,8 +1398,7 @@ static ra_status_t place_heading(ra_layout_t *lo, size_t i)
             if ((st = first_height(lo, i + 1, 0, &next)) != RA_OK)
                 return st;
             if (lo->y + before + own + after + next > lo->bottom + EPS &&
-                own + after + next <= body_height(lo) &&
-                (st = new_page(lo)) != RA_OK)
+                own + after + next <= body_height(lo) && (st = new_page(lo)) != RA_OK)
                 return st;
             if ((st = wrap_heading(lo, b, size, &l0, &nl)) != RA_OK)
                 return st;
@@ -1458,8 +1419,7 @@ static ra_status_t place_heading(ra_layout_t *lo, size_t i)
                     break;
                 }
             int id;
-            if ((st = ra_pdf_outline(lo->pdf, parent, S(lo, b->s1), lo->page,
-                                     lo->y, &id)) != RA_OK)
+            if ((st = ra_pdf_outline(lo->pdf, parent, S(lo, b->s1), lo->page, lo->y, &id)) != RA_OK)
                 return st;
             lo->outline[b->level] = id;
             for (int k = b->level + 1; k <= HEADING_DEPTH; k++)
@@ -1471,8 +1431,8 @@ static ra_status_t place_heading(ra_layout_t *lo, size_t i)
     if ((st = place_lines(lo, l0, nl, 0, size, RA_ALIGN_LEFT)) != RA_OK)
         return st;
     if (b->level == 1) {
-        st = lo_line(lo, lo->left, lo->y + 2, lo->left + lo->width, lo->y + 2,
-                     1.2, lo->opt.accent, 0);
+        st = lo_line(lo, lo->left, lo->y + 2, lo->left + lo->width, lo->y + 2, 1.2, lo->opt.accent,
+                     0);
         advance(lo, 6);
     }
     wr_clear(lo);
@@ -1484,8 +1444,8 @@ static ra_status_t place_heading(ra_layout_t *lo, size_t i)
 static ra_status_t place_para(ra_layout_t *lo, const block_t *b)
 {
     size_t l0, nl;
-    ra_status_t st = wrap_cell(lo, &lo->cells.v[b->cell0], b->st.size,
-                               lo->width - b->st.indent, &l0, &nl);
+    ra_status_t st =
+        wrap_cell(lo, &lo->cells.v[b->cell0], b->st.size, lo->width - b->st.indent, &l0, &nl);
     if (st == RA_OK)
         st = place_lines(lo, l0, nl, b->st.indent, b->st.size, b->st.align);
     wr_clear(lo);
@@ -1500,20 +1460,19 @@ static ra_status_t place_bullets(ra_layout_t *lo, const block_t *b)
     double indent = b->st.indent + BULLET_INDENT;
     for (size_t i = 0; i < b->ncells; i++) {
         size_t l0, nl;
-        ra_status_t st = wrap_cell(lo, &lo->cells.v[b->cell0 + i], size,
-                                   lo->width - indent, &l0, &nl);
+        ra_status_t st =
+            wrap_cell(lo, &lo->cells.v[b->cell0 + i], size, lo->width - indent, &l0, &nl);
         if (st != RA_OK)
             return st;
         for (size_t k = 0; k < nl || k == 0; k++) {
             if ((st = ensure(lo, lh)) != RA_OK)
                 return st;
             if (k == 0)
-                st = lo_text(lo, RA_FACE_REGULAR, size, lo->opt.accent,
-                             lo->left + b->st.indent + 3,
+                st = lo_text(lo, RA_FACE_REGULAR, size, lo->opt.accent, lo->left + b->st.indent + 3,
                              lo->y + baseline(lo, size), "\xE2\x80\xA2", 3);
             if (st == RA_OK && k < nl)
-                st = draw_line_at(lo, l0 + k, lo->left + indent, lo->y,
-                                  lo->width - indent, size, RA_ALIGN_LEFT);
+                st = draw_line_at(lo, l0 + k, lo->left + indent, lo->y, lo->width - indent, size,
+                                  RA_ALIGN_LEFT);
             if (st != RA_OK)
                 return st;
             advance(lo, lh);
@@ -1527,8 +1486,7 @@ static ra_status_t place_bullets(ra_layout_t *lo, const block_t *b)
 }
 
 /* Column widths of a table (or the two kv columns) over the body. */
-static void column_widths(const ra_layout_t *lo, const block_t *b,
-                          double *colw, size_t *ncols)
+static void column_widths(const ra_layout_t *lo, const block_t *b, double *colw, size_t *ncols)
 {
     if (b->kind == K_KV) {
         colw[0] = lo->width * b->num;
@@ -1552,17 +1510,15 @@ static double table_size(const ra_layout_t *lo, const block_t *b)
 
 /* Wraps row of table (or kv grid) b into its columns: colw gets the
  * column widths, l0/nl each cell's lines, *h the row height. */
-static ra_status_t table_row_lines(ra_layout_t *lo, const block_t *b,
-                                   size_t row, double *colw, size_t *l0,
-                                   size_t *nl, double *h)
+static ra_status_t table_row_lines(ra_layout_t *lo, const block_t *b, size_t row, double *colw,
+                                   size_t *l0, size_t *nl, double *h)
 {
     size_t ncols;
     double size = table_size(lo, b), most = 1;
     column_widths(lo, b, colw, &ncols);
     for (size_t c = 0; c < ncols; c++) {
         const cell_t *cell = &lo->cells.v[b->cell0 + row * ncols + c];
-        ra_status_t st = wrap_cell(lo, cell, size, colw[c] - 2 * TABLE_PAD_X,
-                                   &l0[c], &nl[c]);
+        ra_status_t st = wrap_cell(lo, cell, size, colw[c] - 2 * TABLE_PAD_X, &l0[c], &nl[c]);
         if (st != RA_OK)
             return st;
         if (nl[c] > most)
@@ -1573,8 +1529,8 @@ static ra_status_t table_row_lines(ra_layout_t *lo, const block_t *b,
 }
 
 /* Draws a table's header row at the cursor. */
-static ra_status_t draw_table_header(ra_layout_t *lo, const block_t *b,
-                                     const double *colw, double *h)
+static ra_status_t draw_table_header(ra_layout_t *lo, const block_t *b, const double *colw,
+                                     double *h)
 {
     size_t ncols = b->naux, l0[RA_LAYOUT_MAX_COLUMNS], nl[RA_LAYOUT_MAX_COLUMNS];
     double size = b->ts.font_size, most = 1, x = lo->left;
@@ -1589,8 +1545,7 @@ static ra_status_t draw_table_header(ra_layout_t *lo, const block_t *b,
         sp->color = white;
         sp->link = 0;
         cell_t cell = {lo->spans.n - 1, 1, 0, {0, 0, 0}};
-        st = wrap_cell(lo, &cell, size, colw[c] - 2 * TABLE_PAD_X, &l0[c],
-                       &nl[c]);
+        st = wrap_cell(lo, &cell, size, colw[c] - 2 * TABLE_PAD_X, &l0[c], &nl[c]);
         lo->spans.n--;
         if (st != RA_OK)
             return st;
@@ -1600,17 +1555,14 @@ static ra_status_t draw_table_header(ra_layout_t *lo, const block_t *b,
     *h = most * line_h(lo, size) + 2 * TABLE_PAD_Y;
     if ((st = ensure(lo, *h)) != RA_OK)
         return st;
-    if ((st = lo_rect(lo, lo->left, lo->y, lo->width, *h, 0, &lo->opt.accent,
-                      NULL, 0)) != RA_OK)
+    if ((st = lo_rect(lo, lo->left, lo->y, lo->width, *h, 0, &lo->opt.accent, NULL, 0)) != RA_OK)
         return st;
     for (size_t c = 0; c < ncols; c++) {
         ra_align_t al = lo->cols.v[b->aux0 + c].align;
         for (size_t k = 0; k < nl[c]; k++)
             if ((st = draw_line_at(lo, l0[c] + k, x + TABLE_PAD_X,
-                                   lo->y + TABLE_PAD_Y +
-                                       k * line_h(lo, size),
-                                   colw[c] - 2 * TABLE_PAD_X, size, al)) !=
-                RA_OK)
+                                   lo->y + TABLE_PAD_Y + k * line_h(lo, size),
+                                   colw[c] - 2 * TABLE_PAD_X, size, al)) != RA_OK)
                 return st;
         x += colw[c];
     }
@@ -1641,8 +1593,7 @@ static ra_status_t place_table(ra_layout_t *lo, const block_t *b)
         if ((st = measure(lo, here, here + 1, &h)) != RA_OK)
             return st;
         h -= 0.8 * lo->opt.font_size; /* the gap after it may overhang */
-        if (lo->y + h > lo->bottom + EPS && h <= body_height(lo) &&
-            (st = new_page(lo)) != RA_OK)
+        if (lo->y + h > lo->bottom + EPS && h <= body_height(lo) && (st = new_page(lo)) != RA_OK)
             return st;
     }
     if (header && nrows == 0) /* an empty table still shows its header */
@@ -1680,9 +1631,7 @@ static ra_status_t place_table(ra_layout_t *lo, const block_t *b)
                 if (fit == 0) {
                     if ((st = new_page(lo)) != RA_OK)
                         return st;
-                    if (header &&
-                        (st = draw_table_header(lo, b, colw, &header_h)) !=
-                            RA_OK)
+                    if (header && (st = draw_table_header(lo, b, colw, &header_h)) != RA_OK)
                         return st;
                     continue;
                 }
@@ -1691,38 +1640,32 @@ static ra_status_t place_table(ra_layout_t *lo, const block_t *b)
             double x = lo->left;
             int stripe = b->kind == K_TABLE && b->ts.zebra && r % 2 == 1;
             ra_rgb_t zebra = {0.955, 0.963, 0.975};
-            if (stripe && (st = lo_rect(lo, lo->left, lo->y, lo->width, h, 0,
-                                        &zebra, NULL, 0)) != RA_OK)
+            if (stripe &&
+                (st = lo_rect(lo, lo->left, lo->y, lo->width, h, 0, &zebra, NULL, 0)) != RA_OK)
                 return st;
             for (size_t c = 0; c < ncols; c++) {
                 const cell_t *cell = &lo->cells.v[b->cell0 + r * ncols + c];
-                ra_align_t al = b->kind == K_TABLE
-                                    ? lo->cols.v[b->aux0 + c].align
-                                    : RA_ALIGN_LEFT;
+                ra_align_t al = b->kind == K_TABLE ? lo->cols.v[b->aux0 + c].align : RA_ALIGN_LEFT;
                 if (cell->has_fill &&
-                    (st = lo_rect(lo, x, lo->y, colw[c], h, 0, &cell->fill,
-                                  NULL, 0)) != RA_OK)
+                    (st = lo_rect(lo, x, lo->y, colw[c], h, 0, &cell->fill, NULL, 0)) != RA_OK)
                     return st;
                 for (size_t k = done; k < done + fit && k < nl[c]; k++)
-                    if ((st = draw_line_at(
-                             lo, l0[c] + k, x + TABLE_PAD_X,
-                             lo->y + TABLE_PAD_Y + (double)(k - done) * lh,
-                             colw[c] - 2 * TABLE_PAD_X, size, al)) != RA_OK)
+                    if ((st = draw_line_at(lo, l0[c] + k, x + TABLE_PAD_X,
+                                           lo->y + TABLE_PAD_Y + (double)(k - done) * lh,
+                                           colw[c] - 2 * TABLE_PAD_X, size, al)) != RA_OK)
                         return st;
                 x += colw[c];
             }
             if ((b->kind == K_KV || b->ts.grid) &&
-                (st = lo_line(lo, lo->left, lo->y + h, lo->left + lo->width,
-                              lo->y + h, 0.5, tint(lo->opt.muted, 0.7), 0)) !=
-                    RA_OK)
+                (st = lo_line(lo, lo->left, lo->y + h, lo->left + lo->width, lo->y + h, 0.5,
+                              tint(lo->opt.muted, 0.7), 0)) != RA_OK)
                 return st;
             advance(lo, h);
             done += fit;
             if (done < most) {
                 if ((st = new_page(lo)) != RA_OK)
                     return st;
-                if (header &&
-                    (st = draw_table_header(lo, b, colw, &header_h)) != RA_OK)
+                if (header && (st = draw_table_header(lo, b, colw, &header_h)) != RA_OK)
                     return st;
             }
         } while (done < most);
@@ -1733,25 +1676,20 @@ static ra_status_t place_table(ra_layout_t *lo, const block_t *b)
 }
 
 /* Shortens s to fit width (adding U+2026) into lo->tmp; returns it. */
-static const char *ellipsize(const ra_pdf_t *pdf, ra_buf_t *tmp,
-                             ra_face_t face, double size, double width,
-                             const char *s, size_t *len)
+static const char *ellipsize(const ra_pdf_t *pdf, ra_buf_t *tmp, ra_face_t face, double size,
+                             double width, const char *s, size_t *len)
 {
     static const char dots[] = "\xE2\x80\xA6";
     ra_buf_clear(tmp);
     if (ra_pdf_text_width(pdf, face, size, s, *len) <= width + EPS)
         return s;
     double dw = ra_pdf_text_width(pdf, face, size, dots, 3);
-    size_t k = width > dw ? ra_pdf_text_fit(pdf, face, size, s, *len,
-                                            width - dw)
-                          : 0;
-    if (width <= dw ||
-        ra_pdf_text_width(pdf, face, size, s, k) + dw > width + EPS)
+    size_t k = width > dw ? ra_pdf_text_fit(pdf, face, size, s, *len, width - dw) : 0;
+    if (width <= dw || ra_pdf_text_width(pdf, face, size, s, k) + dw > width + EPS)
         k = 0;
     while (k > 0 && s[k - 1] == ' ')
         k--;
-    if (ra_buf_append(tmp, s, k) != RA_OK || ra_buf_append(tmp, dots, 3) !=
-                                                 RA_OK) {
+    if (ra_buf_append(tmp, s, k) != RA_OK || ra_buf_append(tmp, dots, 3) != RA_OK) {
         *len = 0;
         return s;
     }
@@ -1767,8 +1705,7 @@ static ra_status_t place_chart(ra_layout_t *lo, const block_t *b)
     double size = lo->opt.font_size - 1, lh = line_h(lo, size);
     double bar_h = 1.25 * size, row_h = bar_h + 0.8 * size;
     double label_w = 0.28 * lo->width, value_w = 4.2 * size;
-    double x0 = lo->left + label_w + 6, scale_w = lo->width - label_w - 6 -
-                                                    value_w;
+    double x0 = lo->left + label_w + 6, scale_w = lo->width - label_w - 6 - value_w;
     double head = b->nthr ? lh : 0, foot = lh + 4;
     ra_status_t st;
     ra_buf_t val = RA_BUF_INIT;
@@ -1802,11 +1739,9 @@ static ra_status_t place_chart(ra_layout_t *lo, const block_t *b)
                 goto done;
             val.len -= 2; /* integers: drop ".0" */
             val.data[val.len] = '\0';
-            double tw = ra_pdf_text_width(lo->pdf, RA_FACE_REGULAR, size - 1,
-                                          val.data, val.len);
-            if ((st = lo_text(lo, RA_FACE_REGULAR, size - 1, lo->opt.muted,
-                              gx - tw / 2, bot + baseline(lo, size - 1) + 2,
-                              val.data, val.len)) != RA_OK)
+            double tw = ra_pdf_text_width(lo->pdf, RA_FACE_REGULAR, size - 1, val.data, val.len);
+            if ((st = lo_text(lo, RA_FACE_REGULAR, size - 1, lo->opt.muted, gx - tw / 2,
+                              bot + baseline(lo, size - 1) + 2, val.data, val.len)) != RA_OK)
                 goto done;
         }
         /* Labels and bars. */
@@ -1815,19 +1750,17 @@ static ra_status_t place_chart(ra_layout_t *lo, const block_t *b)
             double ry = top + k * row_h + (row_h - bar_h) / 2;
             double base = ry + bar_h / 2 + size * 0.35;
             size_t len = bar->label.len;
-            const char *lab = ellipsize(lo->pdf, &lo->tmp, RA_FACE_REGULAR,
-                                        size, label_w, S(lo, bar->label),
-                                        &len);
+            const char *lab = ellipsize(lo->pdf, &lo->tmp, RA_FACE_REGULAR, size, label_w,
+                                        S(lo, bar->label), &len);
             /* Copy: lo->tmp is reused by lo_text's dump. */
             ra_buf_clear(&val);
             if ((st = ra_buf_append(&val, lab, len)) != RA_OK ||
-                (st = lo_text(lo, RA_FACE_REGULAR, size, lo->opt.text_color,
-                              lo->left, base, val.data, val.len)) != RA_OK)
+                (st = lo_text(lo, RA_FACE_REGULAR, size, lo->opt.text_color, lo->left, base,
+                              val.data, val.len)) != RA_OK)
                 goto done;
-            double v = bar->value >= 0 ? (bar->value > 100 ? 100 : bar->value)
-                                       : 0;
-            if (v > 0 && (st = lo_rect(lo, x0, ry, scale_w * v / 100.0, bar_h,
-                                       0, &bar->fill, NULL, 0)) != RA_OK)
+            double v = bar->value >= 0 ? (bar->value > 100 ? 100 : bar->value) : 0;
+            if (v > 0 && (st = lo_rect(lo, x0, ry, scale_w * v / 100.0, bar_h, 0, &bar->fill, NULL,
+                                       0)) != RA_OK)
                 goto done;
         }
         /* Thresholds over the bars; labels above, moved right when they
@@ -1838,13 +1771,9 @@ static ra_status_t place_chart(ra_layout_t *lo, const block_t *b)
             size_t next = (size_t)-1;
             for (size_t q = 0; q < b->nthr; q++) {
                 double vq = lo->thrs.v[b->thr0 + q].value;
-                int after_prev =
-                    prev == (size_t)-1 ||
-                    vq > lo->thrs.v[b->thr0 + prev].value ||
-                    (vq == lo->thrs.v[b->thr0 + prev].value && q > prev);
-                if (after_prev &&
-                    (next == (size_t)-1 ||
-                     vq < lo->thrs.v[b->thr0 + next].value))
+                int after_prev = prev == (size_t)-1 || vq > lo->thrs.v[b->thr0 + prev].value ||
+                                 (vq == lo->thrs.v[b->thr0 + prev].value && q > prev);
+                if (after_prev && (next == (size_t)-1 || vq < lo->thrs.v[b->thr0 + next].value))
                     next = q;
             }
             if (next == (size_t)-1)
@@ -1853,12 +1782,10 @@ static ra_status_t place_chart(ra_layout_t *lo, const block_t *b)
             const thr_t *th = &lo->thrs.v[b->thr0 + next];
             double v = th->value < 0 ? 0 : th->value > 100 ? 100 : th->value;
             double tx = x0 + scale_w * v / 100.0;
-            if ((st = lo_line(lo, tx, top - 2, tx, bot, 1.0, th->color, 3)) !=
-                RA_OK)
+            if ((st = lo_line(lo, tx, top - 2, tx, bot, 1.0, th->color, 3)) != RA_OK)
                 goto done;
             {
-                double tw = ra_pdf_text_width(lo->pdf, RA_FACE_BOLD, size - 1,
-                                              S(lo, th->label),
+                double tw = ra_pdf_text_width(lo->pdf, RA_FACE_BOLD, size - 1, S(lo, th->label),
                                               th->label.len);
                 double lx = tx - tw / 2;
                 if (lx < last_end + 6)
@@ -1867,8 +1794,8 @@ static ra_status_t place_chart(ra_layout_t *lo, const block_t *b)
                     lx = lo->left + lo->width - tw;
                 last_end = lx + tw;
                 if ((st = lo_text(lo, RA_FACE_BOLD, size - 1, th->color, lx,
-                                  lo->y + baseline(lo, size - 1),
-                                  S(lo, th->label), th->label.len)) != RA_OK)
+                                  lo->y + baseline(lo, size - 1), S(lo, th->label),
+                                  th->label.len)) != RA_OK)
                     goto done;
             }
         }
@@ -1882,8 +1809,7 @@ static ra_status_t place_chart(ra_layout_t *lo, const block_t *b)
             double bx = x0 + scale_w * v / 100.0 + 4;
             if (bar->has_text) {
                 ra_buf_clear(&val);
-                st = ra_buf_append(&val, S(lo, bar->value_text),
-                                   bar->value_text.len);
+                st = ra_buf_append(&val, S(lo, bar->value_text), bar->value_text.len);
             } else if (na) {
                 ra_buf_clear(&val);
                 st = ra_buf_puts(&val, "n/a");
@@ -1891,14 +1817,11 @@ static ra_status_t place_chart(ra_layout_t *lo, const block_t *b)
                 st = fmt_one_decimal(&val, bar->value);
             }
             ra_face_t face = na ? RA_FACE_ITALIC : RA_FACE_BOLD;
-            double vw = ra_pdf_text_width(lo->pdf, face, size, val.data,
-                                          val.len);
+            double vw = ra_pdf_text_width(lo->pdf, face, size, val.data, val.len);
             if (st != RA_OK ||
-                (st = lo_rect(lo, bx - 1.5, ry, vw + 3, bar_h, 0, &white,
-                              NULL, 0)) != RA_OK ||
-                (st = lo_text(lo, face, size,
-                              na ? lo->opt.muted : lo->opt.text_color, bx,
-                              base, val.data, val.len)) != RA_OK)
+                (st = lo_rect(lo, bx - 1.5, ry, vw + 3, bar_h, 0, &white, NULL, 0)) != RA_OK ||
+                (st = lo_text(lo, face, size, na ? lo->opt.muted : lo->opt.text_color, bx, base,
+                              val.data, val.len)) != RA_OK)
                 goto done;
         }
         advance(lo, head + rows * row_h + foot);
@@ -1946,8 +1869,7 @@ static ra_status_t place_callout(ra_layout_t *lo, const block_t *b)
         }
         if (tfit && title_done + tfit == tn)
             h += 2;
-        while (title_done + tfit == tn && done + fit < xn &&
-               h + lh <= avail + EPS) {
+        while (title_done + tfit == tn && done + fit < xn && h + lh <= avail + EPS) {
             fit++;
             h += lh;
         }
@@ -1960,22 +1882,19 @@ static ra_status_t place_callout(ra_layout_t *lo, const block_t *b)
             continue;
         }
         double y = lo->y, panel_h = h + 2 * pad;
-        if ((st = lo_rect(lo, lo->left, y, lo->width, panel_h, 0, &b->c1, NULL,
-                          0)) != RA_OK ||
-            (st = lo_rect(lo, lo->left, y, edge, panel_h, 0, &b->c2, NULL, 0)) !=
-                RA_OK)
+        if ((st = lo_rect(lo, lo->left, y, lo->width, panel_h, 0, &b->c1, NULL, 0)) != RA_OK ||
+            (st = lo_rect(lo, lo->left, y, edge, panel_h, 0, &b->c2, NULL, 0)) != RA_OK)
             return st;
         double ty = y + pad;
         for (size_t k = 0; k < tfit; k++, ty += tlh)
-            if ((st = draw_line_at(lo, t0 + title_done + k,
-                                   lo->left + edge + pad, ty, inner, tsize,
+            if ((st = draw_line_at(lo, t0 + title_done + k, lo->left + edge + pad, ty, inner, tsize,
                                    RA_ALIGN_LEFT)) != RA_OK)
                 return st;
         if (tfit && title_done + tfit == tn)
             ty += 2;
         for (size_t k = 0; k < fit; k++, ty += lh)
-            if ((st = draw_line_at(lo, x0 + done + k, lo->left + edge + pad,
-                                   ty, inner, size, RA_ALIGN_LEFT)) != RA_OK)
+            if ((st = draw_line_at(lo, x0 + done + k, lo->left + edge + pad, ty, inner, size,
+                                   RA_ALIGN_LEFT)) != RA_OK)
                 return st;
         title_done += tfit;
         done += fit;
@@ -1990,14 +1909,12 @@ static ra_status_t place_callout(ra_layout_t *lo, const block_t *b)
     return RA_OK;
 }
 
-ra_status_t ra_layout_draw_gauge(ra_pdf_t *pdf, double cx, double cy, double r,
-                                 double value, const char *number,
-                                 ra_rgb_t color)
+ra_status_t ra_layout_draw_gauge(ra_pdf_t *pdf, double cx, double cy, double r, double value,
+                                 const char *number, ra_rgb_t color)
 {
     double ring = r * 0.16;
     ra_rgb_t track = {0.9, 0.91, 0.93};
-    ra_status_t st = ra_pdf_circle(pdf, cx, cy, r - ring / 2, NULL, &track,
-                                   ring);
+    ra_status_t st = ra_pdf_circle(pdf, cx, cy, r - ring / 2, NULL, &track, ring);
     if (st == RA_OK && value > 0) {
         double v = value > 100 ? 100 : value;
         st = ra_pdf_arc(pdf, cx, cy, r - ring / 2, 0, v * 3.6, ring, color);
@@ -2011,8 +1928,7 @@ ra_status_t ra_layout_draw_gauge(ra_pdf_t *pdf, double cx, double cy, double r,
             size *= maxw / w;
             w = maxw;
         }
-        st = ra_pdf_text(pdf, RA_FACE_BOLD, size, color, cx - w / 2,
-                         cy + size * 0.36, number, len);
+        st = ra_pdf_text(pdf, RA_FACE_BOLD, size, color, cx - w / 2, cy + size * 0.36, number, len);
     }
     return st;
 }
@@ -2035,19 +1951,18 @@ static ra_status_t place_gauge(ra_layout_t *lo, const block_t *b)
     if (!lo->dry) {
         double v[4] = {cx - d / 2, lo->y, d, d};
         if ((st = log_item(lo, "gauge", v, 4, S(lo, b->s1))) != RA_OK ||
-            (st = ra_layout_draw_gauge(lo->pdf, cx, lo->y + d / 2, d / 2,
-                                       b->num, S(lo, b->s1), b->c1)) != RA_OK)
+            (st = ra_layout_draw_gauge(lo->pdf, cx, lo->y + d / 2, d / 2, b->num, S(lo, b->s1),
+                                       b->c1)) != RA_OK)
             return st;
     }
     if (b->s2.len) {
         size_t len = b->s2.len;
-        const char *s = ellipsize(lo->pdf, &lo->tmp, RA_FACE_REGULAR, size,
-                                  lo->width, S(lo, b->s2), &len);
+        const char *s =
+            ellipsize(lo->pdf, &lo->tmp, RA_FACE_REGULAR, size, lo->width, S(lo, b->s2), &len);
         ra_buf_t copy = RA_BUF_INIT;
         if ((st = ra_buf_append(&copy, s, len)) != RA_OK)
             return st;
-        double w = ra_pdf_text_width(lo->pdf, RA_FACE_REGULAR, size, copy.data,
-                                     len);
+        double w = ra_pdf_text_width(lo->pdf, RA_FACE_REGULAR, size, copy.data, len);
         double x = cx - w / 2;
         if (x < lo->left)
             x = lo->left;
@@ -2092,14 +2007,13 @@ static ra_status_t place_contents(ra_layout_t *lo, const block_t *b)
     if (b->flags) { /* has a title */
         double ts = 1.4 * size, tlh = line_h(lo, ts);
         size_t len = b->s1.len;
-        const char *t = ellipsize(lo->pdf, &lo->tmp, RA_FACE_BOLD, ts,
-                                  lo->width, S(lo, b->s1), &len);
+        const char *t =
+            ellipsize(lo->pdf, &lo->tmp, RA_FACE_BOLD, ts, lo->width, S(lo, b->s1), &len);
         ra_buf_t copy = RA_BUF_INIT;
-        if ((st = ensure(lo, tlh + lh)) != RA_OK ||
-            (st = ra_buf_append(&copy, t, len)) != RA_OK)
+        if ((st = ensure(lo, tlh + lh)) != RA_OK || (st = ra_buf_append(&copy, t, len)) != RA_OK)
             return st;
-        st = lo_text(lo, RA_FACE_BOLD, ts, lo->opt.accent, lo->left,
-                     lo->y + baseline(lo, ts), copy.data, len);
+        st = lo_text(lo, RA_FACE_BOLD, ts, lo->opt.accent, lo->left, lo->y + baseline(lo, ts),
+                     copy.data, len);
         ra_buf_free(&copy);
         if (st != RA_OK)
             return st;
@@ -2145,8 +2059,7 @@ static ra_status_t draw_contents(ra_layout_t *lo)
         const anchor_t *a = &lo->anchors.v[t->anchor - 1];
         ra_face_t face = t->level == 1 ? RA_FACE_BOLD : RA_FACE_REGULAR;
         double indent = t->level == 1 ? 0 : 16;
-        double base = t->row_y + (lh - line_h(lo, size)) / 2 +
-                      baseline(lo, size);
+        double base = t->row_y + (lh - line_h(lo, size)) / 2 + baseline(lo, size);
         ra_buf_clear(&num);
         if ((st = ra_buf_printf(&num, "%zu", a->page + 1)) != RA_OK ||
             (st = ra_pdf_use_page(lo->pdf, t->row_page)) != RA_OK)
@@ -2154,24 +2067,20 @@ static ra_status_t draw_contents(ra_layout_t *lo)
         double nw = ra_pdf_text_width(lo->pdf, face, size, num.data, num.len);
         double avail = lo->width - indent - nw - 24;
         size_t len = t->title.len;
-        const char *s = ellipsize(lo->pdf, &lo->tmp, face, size, avail,
-                                  S(lo, t->title), &len);
+        const char *s = ellipsize(lo->pdf, &lo->tmp, face, size, avail, S(lo, t->title), &len);
         ra_buf_clear(&title);
         if ((st = ra_buf_append(&title, s, len)) != RA_OK)
             break;
         double tw = ra_pdf_text_width(lo->pdf, face, size, title.data, len);
         lo->page = t->row_page;
-        if ((st = lo_text(lo, face, size, lo->opt.text_color, lo->left + indent,
-                          base, title.data, len)) != RA_OK ||
-            (st = lo_text(lo, face, size, lo->opt.text_color,
-                          lo->left + lo->width - nw, base, num.data,
-                          num.len)) != RA_OK)
+        if ((st = lo_text(lo, face, size, lo->opt.text_color, lo->left + indent, base, title.data,
+                          len)) != RA_OK ||
+            (st = lo_text(lo, face, size, lo->opt.text_color, lo->left + lo->width - nw, base,
+                          num.data, num.len)) != RA_OK)
             break;
-        double lx = lo->left + indent + tw + 6,
-               rx = lo->left + lo->width - nw - 6;
+        double lx = lo->left + indent + tw + 6, rx = lo->left + lo->width - nw - 6;
         if (rx > lx &&
-            (st = lo_line(lo, lx, base, rx, base, 0.6,
-                          tint(lo->opt.muted, 0.4), 1.5)) != RA_OK)
+            (st = lo_line(lo, lx, base, rx, base, 0.6, tint(lo->opt.muted, 0.4), 1.5)) != RA_OK)
             break;
         st = lo_link(lo, lo->left, t->row_y, lo->width, lh, t->anchor);
     }
@@ -2214,8 +2123,8 @@ static ra_status_t place_block(ra_layout_t *lo, size_t i)
         double size = lo->opt.font_size;
         ra_status_t st = ensure(lo, size);
         if (st == RA_OK)
-            st = lo_line(lo, lo->left, lo->y + size / 2, lo->left + lo->width,
-                         lo->y + size / 2, 0.6, tint(lo->opt.muted, 0.5), 0);
+            st = lo_line(lo, lo->left, lo->y + size / 2, lo->left + lo->width, lo->y + size / 2,
+                         0.6, tint(lo->opt.muted, 0.5), 0);
         advance(lo, size);
         return st;
     }
@@ -2231,8 +2140,7 @@ static ra_status_t place_block(ra_layout_t *lo, size_t i)
             return RA_OK;
         double h;
         ra_status_t st = measure(lo, i + 1, end, &h);
-        if (st == RA_OK && lo->y + h > lo->bottom + EPS &&
-            h <= body_height(lo))
+        if (st == RA_OK && lo->y + h > lo->bottom + EPS && h <= body_height(lo))
             st = new_page(lo);
         return st;
     }
@@ -2274,31 +2182,26 @@ ra_status_t ra_layout_finish(ra_layout_t *lo)
             continue; /* reserved but never bound: nowhere to go */
         const anchor_t *a = &lo->anchors.v[l->anchor - 1];
         if ((st = ra_pdf_use_page(lo->pdf, l->page)) != RA_OK ||
-            (st = ra_pdf_link(lo->pdf, l->x, l->y, l->w, l->h, a->page,
-                              a->y)) != RA_OK)
+            (st = ra_pdf_link(lo->pdf, l->x, l->y, l->w, l->h, a->page, a->y)) != RA_OK)
             return st;
     }
     /* Watermark over each page's content, logged after all pages. */
     for (size_t p = 0; p < lo->npages && lo->watermark.len; p++) {
         if ((st = ra_pdf_use_page(lo->pdf, first_page + p)) != RA_OK ||
-            (st = log_page(lo, p + 1)) != RA_OK ||
-            (st = draw_watermark(lo)) != RA_OK)
+            (st = log_page(lo, p + 1)) != RA_OK || (st = draw_watermark(lo)) != RA_OK)
             return st;
     }
     /* Header and footer bands, each page knowing the page count. */
-    ra_rect_t hb = {o->margin_left, o->margin_top, lo->width,
-                    o->header_height};
+    ra_rect_t hb = {o->margin_left, o->margin_top, lo->width, o->header_height};
     ra_rect_t fb = {o->margin_left, lo->bottom, lo->width, o->footer_height};
     for (size_t p = 0; p < lo->npages; p++) {
         if ((st = ra_pdf_use_page(lo->pdf, first_page + p)) != RA_OK)
             return st;
         if (o->header && o->header_height > 0 &&
-            (st = o->header(o->page_ctx, lo->pdf, p, lo->npages, &hb)) !=
-                RA_OK)
+            (st = o->header(o->page_ctx, lo->pdf, p, lo->npages, &hb)) != RA_OK)
             return st;
         if (o->footer && o->footer_height > 0 &&
-            (st = o->footer(o->page_ctx, lo->pdf, p, lo->npages, &fb)) !=
-                RA_OK)
+            (st = o->footer(o->page_ctx, lo->pdf, p, lo->npages, &fb)) != RA_OK)
             return st;
     }
     return RA_OK;
@@ -2309,11 +2212,9 @@ size_t ra_layout_page_count(const ra_layout_t *lo)
     return lo->npages;
 }
 
-ra_status_t ra_layout_anchor_page(const ra_layout_t *lo, int anchor,
-                                  size_t *page)
+ra_status_t ra_layout_anchor_page(const ra_layout_t *lo, int anchor, size_t *page)
 {
-    if (anchor < 1 || (size_t)anchor > lo->anchors.n ||
-        !lo->anchors.v[anchor - 1].placed)
+    if (anchor < 1 || (size_t)anchor > lo->anchors.n || !lo->anchors.v[anchor - 1].placed)
         return RA_ERR_INVALID;
     *page = lo->anchors.v[anchor - 1].page;
     return RA_OK;
@@ -2324,9 +2225,8 @@ ra_status_t ra_layout_dump(const ra_layout_t *lo, ra_buf_t *out)
     return ra_buf_append(out, ra_buf_str(&lo->dump), lo->dump.len);
 }
 
-ra_status_t ra_layout_draw_line(ra_pdf_t *pdf, const ra_rect_t *box,
-                                ra_face_t face, double size, ra_rgb_t color,
-                                ra_align_t align, const char *text)
+ra_status_t ra_layout_draw_line(ra_pdf_t *pdf, const ra_rect_t *box, ra_face_t face, double size,
+                                ra_rgb_t color, ra_align_t align, const char *text)
 {
     ra_buf_t tmp = RA_BUF_INIT;
     size_t len = strlen(text);

@@ -42,12 +42,11 @@ typedef enum { RA_ALIGN_LEFT = 0, RA_ALIGN_CENTER, RA_ALIGN_RIGHT } ra_align_t;
  * total number of pages; band is the header band (top margin edge down to
  * header_height) or the footer band (footer_height up from the bottom margin
  * edge). Return RA_OK or an error that ra_layout_finish passes on. */
-typedef ra_status_t (*ra_layout_page_fn)(void *ctx, ra_pdf_t *pdf, size_t page,
-                                         size_t count, const ra_rect_t *band);
+typedef ra_status_t (*ra_layout_page_fn)(void *ctx, ra_pdf_t *pdf, size_t page, size_t count,
+                                         const ra_rect_t *band);
 
 /* Draws custom content into box (ra_layout_custom). */
-typedef ra_status_t (*ra_layout_draw_fn)(void *ctx, ra_pdf_t *pdf,
-                                         const ra_rect_t *box);
+typedef ra_status_t (*ra_layout_draw_fn)(void *ctx, ra_pdf_t *pdf, const ra_rect_t *box);
 
 typedef struct {
     double page_width, page_height; /* RA_PAGE_A4_W x RA_PAGE_A4_H default */
@@ -77,8 +76,7 @@ void ra_layout_options_default(ra_layout_options_t *opt);
 
 /* Creates a layout drawing into pdf (not owned; must outlive it). Copies
  * opt. Free with ra_layout_free. */
-ra_status_t ra_layout_new(ra_pdf_t *pdf, const ra_layout_options_t *opt,
-                          ra_layout_t **out);
+ra_status_t ra_layout_new(ra_pdf_t *pdf, const ra_layout_options_t *opt, ra_layout_t **out);
 /* Frees the layout and its recorded blocks; NULL is fine. */
 void ra_layout_free(ra_layout_t *lo);
 
@@ -132,29 +130,27 @@ ra_status_t ra_layout_anchor_new(ra_layout_t *lo, int *anchor);
  * lines, and the first line or row after that). When anchor is not NULL:
  * if *anchor is an anchor reserved with ra_layout_anchor_new and not yet
  * bound, the heading takes it; otherwise a new anchor (> 0) is stored there. */
-ra_status_t ra_layout_heading(ra_layout_t *lo, int level, const char *text,
-                              unsigned flags, int *anchor);
+ra_status_t ra_layout_heading(ra_layout_t *lo, int level, const char *text, unsigned flags,
+                              int *anchor);
 
 /* Appends an invisible mark at the current position and stores a new anchor
  * in *anchor. With a title and level 1..3 it also adds a bookmark (and a
  * contents entry unless flags has RA_HEADING_NO_TOC), as a heading would;
  * title NULL: anchor only. */
-ra_status_t ra_layout_mark(ra_layout_t *lo, int level, const char *title,
-                           unsigned flags, int *anchor);
+ra_status_t ra_layout_mark(ra_layout_t *lo, int level, const char *title, unsigned flags,
+                           int *anchor);
 
 /* Appends a wrapped paragraph; st NULL: body style. Words wrap on spaces;
  * a word longer than a line breaks between characters. */
-ra_status_t ra_layout_paragraph(ra_layout_t *lo, const ra_style_t *st,
-                                const char *text);
+ra_status_t ra_layout_paragraph(ra_layout_t *lo, const ra_style_t *st, const char *text);
 
 /* Appends a paragraph of mixed runs (bold inside regular, links...). st
  * gives size, colour, alignment, indent and spacing; the runs' faces. */
-ra_status_t ra_layout_rich(ra_layout_t *lo, const ra_style_t *st,
-                           const ra_span_t *spans, size_t n);
+ra_status_t ra_layout_rich(ra_layout_t *lo, const ra_style_t *st, const ra_span_t *spans, size_t n);
 
 /* Appends a bullet list of n items, each wrapped with a hanging indent. */
-ra_status_t ra_layout_bullets(ra_layout_t *lo, const ra_style_t *st,
-                              const char *const *items, size_t n);
+ra_status_t ra_layout_bullets(ra_layout_t *lo, const ra_style_t *st, const char *const *items,
+                              size_t n);
 
 /* One row of a key-value grid. */
 typedef struct {
@@ -166,8 +162,7 @@ typedef struct {
  * (0: 0.3), values wrapped beside them. The grid moves whole to the next
  * page if it fits on one; otherwise rows move whole (split only if taller
  * than a page). */
-ra_status_t ra_layout_kv(ra_layout_t *lo, const ra_kv_t *rows, size_t n,
-                         double label_frac);
+ra_status_t ra_layout_kv(ra_layout_t *lo, const ra_kv_t *rows, size_t n, double label_frac);
 
 /* --- Tables --- */
 
@@ -208,8 +203,7 @@ ra_status_t ra_layout_table_begin(ra_layout_t *lo, const ra_table_style_t *ts,
 /* Appends a row of ncols cells. */
 ra_status_t ra_layout_table_row(ra_layout_t *lo, const ra_cell_t *cells);
 /* Appends a row of ncols plain texts (NULL: empty cell). */
-ra_status_t ra_layout_table_row_text(ra_layout_t *lo,
-                                     const char *const *texts);
+ra_status_t ra_layout_table_row_text(ra_layout_t *lo, const char *const *texts);
 /* Ends the table. */
 ra_status_t ra_layout_table_end(ra_layout_t *lo);
 
@@ -230,38 +224,33 @@ typedef struct {
 
 /* Appends a horizontal bar chart (scale 0..100, gridlines every 20) with
  * dashed vertical threshold lines. Kept on one page. */
-ra_status_t ra_layout_bar_chart(ra_layout_t *lo, const ra_bar_t *bars,
-                                size_t n, const ra_threshold_t *th,
-                                size_t nth);
+ra_status_t ra_layout_bar_chart(ra_layout_t *lo, const ra_bar_t *bars, size_t n,
+                                const ra_threshold_t *th, size_t nth);
 
 /* Appends a filled panel with a bold title (may be NULL) and wrapped text
  * and an edge bar on the left in edge colour. Kept on one page. */
-ra_status_t ra_layout_callout(ra_layout_t *lo, const char *title,
-                              const char *text, ra_rgb_t fill, ra_rgb_t edge);
+ra_status_t ra_layout_callout(ra_layout_t *lo, const char *title, const char *text, ra_rgb_t fill,
+                              ra_rgb_t edge);
 
 /* Appends a score gauge: a ring of the given diameter with an arc for
  * value (0..100, NaN: none), number (e.g. "72.5") in its centre and an
  * optional caption below, placed by align. */
-ra_status_t ra_layout_gauge(ra_layout_t *lo, double value, const char *number,
-                            const char *caption, ra_rgb_t color,
-                            double diameter, ra_align_t align);
+ra_status_t ra_layout_gauge(ra_layout_t *lo, double value, const char *number, const char *caption,
+                            ra_rgb_t color, double diameter, ra_align_t align);
 
 /* Draws the gauge of ra_layout_gauge (without caption) centred on (cx, cy)
  * straight away; for header/footer and custom callbacks. */
-ra_status_t ra_layout_draw_gauge(ra_pdf_t *pdf, double cx, double cy, double r,
-                                 double value, const char *number,
-                                 ra_rgb_t color);
+ra_status_t ra_layout_draw_gauge(ra_pdf_t *pdf, double cx, double cy, double r, double value,
+                                 const char *number, ra_rgb_t color);
 
 /* Draws one line of text vertically centred in box, aligned, shortened
  * with "..." (U+2026) if wider than the box; for header/footer callbacks. */
-ra_status_t ra_layout_draw_line(ra_pdf_t *pdf, const ra_rect_t *box,
-                                ra_face_t face, double size, ra_rgb_t color,
-                                ra_align_t align, const char *text);
+ra_status_t ra_layout_draw_line(ra_pdf_t *pdf, const ra_rect_t *box, ra_face_t face, double size,
+                                ra_rgb_t color, ra_align_t align, const char *text);
 
 /* Appends a block of the given height across the body width, drawn by fn
  * at finish time. Moves to the next page if it does not fit. */
-ra_status_t ra_layout_custom(ra_layout_t *lo, double height,
-                             ra_layout_draw_fn fn, void *ctx);
+ra_status_t ra_layout_custom(ra_layout_t *lo, double height, ra_layout_draw_fn fn, void *ctx);
 
 /* --- Flow control --- */
 
@@ -279,8 +268,7 @@ ra_status_t ra_layout_keep_end(ra_layout_t *lo);
 /* Appends a contents list titled title (NULL: none) of the headings of
  * levels 1..max_level (1 or 2) that follow or precede it, each with its
  * page number (1-based, as "Page X of Y") and a link to the heading. */
-ra_status_t ra_layout_contents(ra_layout_t *lo, const char *title,
-                               int max_level);
+ra_status_t ra_layout_contents(ra_layout_t *lo, const char *title, int max_level);
 
 /* --- Finishing and inspection --- */
 
@@ -292,8 +280,7 @@ ra_status_t ra_layout_finish(ra_layout_t *lo);
 size_t ra_layout_page_count(const ra_layout_t *lo);
 
 /* Stores the 0-based page of anchor after ra_layout_finish. */
-ra_status_t ra_layout_anchor_page(const ra_layout_t *lo, int anchor,
-                                  size_t *page);
+ra_status_t ra_layout_anchor_page(const ra_layout_t *lo, int anchor, size_t *page);
 
 /* Appends a text dump of the laid-out pages to out, for golden tests:
  *     page 1
@@ -310,7 +297,7 @@ ra_status_t ra_layout_dump(const ra_layout_t *lo, ra_buf_t *out);
 
 /* Wraps text to width in face at size as paragraphs are wrapped and
  * appends the lines to out separated by "\n" (no trailing one). */
-ra_status_t ra_layout_wrap(const ra_pdf_t *pdf, ra_face_t face, double size,
-                           double width, const char *text, ra_buf_t *out);
+ra_status_t ra_layout_wrap(const ra_pdf_t *pdf, ra_face_t face, double size, double width,
+                           const char *text, ra_buf_t *out);
 
 #endif

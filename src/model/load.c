@@ -151,8 +151,7 @@ static void xml_error(void *ctx, xmlErrorPtr err)
 }
 
 /* SAX hook: a DOCTYPE stops the parse before any declaration is processed. */
-static void reject_doctype(void *vctxt, const xmlChar *name, const xmlChar *eid,
-                           const xmlChar *sid)
+static void reject_doctype(void *vctxt, const xmlChar *name, const xmlChar *eid, const xmlChar *sid)
 {
     (void)name;
     (void)eid;
@@ -224,8 +223,8 @@ static long crowded_tag_line(const char *s, size_t len, size_t max)
 }
 
 /* Parses bytes into a document, or reports why not. */
-static ra_status_t parse_bytes(ra_diag_sink_t *sink, const char *name, const char *data,
-                               size_t len, xmlDocPtr *out)
+static ra_status_t parse_bytes(ra_diag_sink_t *sink, const char *name, const char *data, size_t len,
+                               xmlDocPtr *out)
 {
     *out = NULL;
     if (len >= 2 && ((unsigned char)data[0] == 0xFE && (unsigned char)data[1] == 0xFF)) {
@@ -238,8 +237,9 @@ static ra_status_t parse_bytes(ra_diag_sink_t *sink, const char *name, const cha
     }
     long nl = nul_line(data, len);
     if (nl) {
-        ra_diag(sink, RA_DIAG_ERROR, name, nl,
-                "file contains a NUL byte (binary data or UTF-16/32 text); records must be UTF-8 XML");
+        ra_diag(
+            sink, RA_DIAG_ERROR, name, nl,
+            "file contains a NUL byte (binary data or UTF-16/32 text); records must be UTF-8 XML");
         return RA_ERR_PARSE;
     }
     if (len == 0) {
@@ -356,8 +356,8 @@ static ra_status_t check_root(ra_diag_sink_t *sink, const char *name, xmlDocPtr 
         return RA_OK;
     ra_diag(sink, RA_DIAG_ERROR, name, root ? xmlGetLineNo(root) : 0,
             "root element is <%s>%s%s%s; expected <%s> in namespace %s",
-            root ? (const char *)root->name : "(none)", *got_ns ? " in namespace " : "",
-            got_ns, *got_ns ? "" : " without a namespace", local, ns);
+            root ? (const char *)root->name : "(none)", *got_ns ? " in namespace " : "", got_ns,
+            *got_ns ? "" : " without a namespace", local, ns);
     return RA_ERR_SCHEMA;
 }
 
@@ -816,8 +816,8 @@ static void read_profiles(walk_t *w, xmlNodePtr ps, ra_checklist_t *cl)
         p->evidence_required = bool_attr(w, c, "evidence-required");
         if (p->conditional > p->ready) {
             ra_diag(w->sink, RA_DIAG_ERROR, w->file, p->line,
-                    "profile '%s': conditional threshold %g is above its ready threshold %g",
-                    p->id, p->conditional, p->ready);
+                    "profile '%s': conditional threshold %g is above its ready threshold %g", p->id,
+                    p->conditional, p->ready);
             w->st = RA_ERR_INVALID;
         }
         p->nsignoff = count_children(c, "requires-signoff");
@@ -1062,8 +1062,8 @@ static const char *resolve_logo(walk_t *w, long line, const char *tpl_path, cons
     full = realpath(ra_buf_str(&joined), NULL);
     struct stat sb;
     size_t bl = base ? strlen(base) : 0;
-    if (!base || !full || strncmp(full, base, bl) != 0 || full[bl] != '/' ||
-        stat(full, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+    if (!base || !full || strncmp(full, base, bl) != 0 || full[bl] != '/' || stat(full, &sb) != 0 ||
+        !S_ISREG(sb.st_mode)) {
         ra_diag(w->sink, RA_DIAG_ERROR, w->file, line,
                 "logo '%s' is not a readable file inside the template's directory", src);
         w->st = RA_ERR_INVALID;
@@ -1131,8 +1131,7 @@ static const char *check_png_rows(const unsigned char *p, size_t len, size_t row
 /* Checks that a logo is a PNG the renderer can embed as it is in a PDF/A-1
  * file: opaque, at most 8 bits a sample, not interlaced, sound. Stores its
  * size in pixels; returns NULL or a message (after the file name). */
-static const char *check_png(const unsigned char *p, size_t len, unsigned *width,
-                             unsigned *height)
+static const char *check_png(const unsigned char *p, size_t len, unsigned *width, unsigned *height)
 {
     static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
     if (len < 8 + 25 || memcmp(p, sig, 8) != 0 || memcmp(p + 12, "IHDR", 4) != 0 ||
@@ -1162,16 +1161,15 @@ static const char *check_png(const unsigned char *p, size_t len, unsigned *width
     if (h[12] != 0)
         return "logo PNG is interlaced; save it without interlacing";
     bool valid = h[10] == 0 && h[11] == 0 && h[12] == 0 &&
-                 (ctype == 2 ? depth == 8
-                  : ctype == 0 || ctype == 3
-                      ? depth == 1 || depth == 2 || depth == 4 || depth == 8
-                      : false);
+                 (ctype == 2                 ? depth == 8
+                  : ctype == 0 || ctype == 3 ? depth == 1 || depth == 2 || depth == 4 || depth == 8
+                                             : false);
     if (!valid || w == 0 || ht == 0 || !idat || (ctype == 3 && !plte))
         return "logo PNG is damaged (invalid header or missing chunks)";
     if (w > LOGO_MAX_SIDE || ht > LOGO_MAX_SIDE)
         return "logo PNG is larger than the limit of 4096 x 4096 pixels";
-    const char *why = check_png_rows(p, len, ((size_t)w * (ctype == 2 ? 3 : 1) * depth + 7) / 8,
-                                     ht);
+    const char *why =
+        check_png_rows(p, len, ((size_t)w * (ctype == 2 ? 3 : 1) * depth + 7) / 8, ht);
     if (why)
         return strcmp(why, "out of memory") == 0 ? why : "logo PNG is damaged";
     *width = w;
@@ -1194,8 +1192,8 @@ static void load_logo(walk_t *w, long line, const char *src, ra_template_t *t)
     }
     ra_status_t st = ra_read_file(t->logo_path, LOGO_MAX_BYTES, &data, w->sink);
     if (st == RA_OK)
-        why = check_png((const unsigned char *)data.data, data.len, &t->logo_width,
-                        &t->logo_height);
+        why =
+            check_png((const unsigned char *)data.data, data.len, &t->logo_width, &t->logo_height);
     if (st == RA_OK && why) {
         ra_diag(w->sink, RA_DIAG_ERROR, w->file, line, "%s: %s", src, why);
         st = strcmp(why, "out of memory") == 0 ? RA_ERR_NOMEM : RA_ERR_INVALID;
@@ -1221,7 +1219,9 @@ static double hex_component(const char *s)
     int v = 0;
     for (int i = 0; i < 2; i++) {
         char c = s[i];
-        v = v * 16 + (c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c - 'A' + 10);
+        v = v * 16 + (c >= '0' && c <= '9'   ? c - '0'
+                      : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                                             : c - 'A' + 10);
     }
     return v / 255.0;
 }

@@ -19,8 +19,8 @@
 /* Documented input limits (README "Limits"). */
 #define RA_MAX_FILE_BYTES (16u * 1024 * 1024) /* one record or checklist file */
 #define RA_MAX_TEXT_BYTES (64u * 1024)        /* one text field or attribute */
-#define RA_MAX_ITEMS 20000u                   /* results, checks, evidence items of one result, approvals */
-#define RA_MAX_ATTRIBUTES 64u                 /* attributes of one element */
+#define RA_MAX_ITEMS 20000u   /* results, checks, evidence items of one result, approvals */
+#define RA_MAX_ATTRIBUTES 64u /* attributes of one element */
 /* Element nesting is limited to 256 levels by libxml2 itself. */
 
 typedef struct ra_loader ra_loader_t;

@@ -137,8 +137,8 @@ void ra_checklist_free(ra_checklist_t *cl)
 
 const char *ra_section_name(ra_section_t s)
 {
-    static const char *const names[] = {"cover",   "summary", "contents",     "overview",
-                                        "layers",  "actions",  "risks",       "signoff",
+    static const char *const names[] = {"cover",       "summary",  "contents", "overview",
+                                        "layers",      "actions",  "risks",    "signoff",
                                         "methodology", "evidence", "integrity"};
     _Static_assert(sizeof names / sizeof *names == RA_SECTION_COUNT, "section names");
     return (unsigned)s < RA_SECTION_COUNT ? names[s] : "?";

@@ -93,7 +93,12 @@ typedef enum {
     RA_RESULT_COUNT
 } ra_result_status_t;
 
-typedef enum { RA_EVIDENCE_LINK, RA_EVIDENCE_DOCUMENT, RA_EVIDENCE_TICKET, RA_EVIDENCE_NOTE } ra_evidence_kind_t;
+typedef enum {
+    RA_EVIDENCE_LINK,
+    RA_EVIDENCE_DOCUMENT,
+    RA_EVIDENCE_TICKET,
+    RA_EVIDENCE_NOTE
+} ra_evidence_kind_t;
 
 typedef struct {
     ra_evidence_kind_t kind;
@@ -123,8 +128,8 @@ typedef struct {
     ra_evidence_t *evidence;
     size_t nevidence;
     const char *note, *justification; /* optional */
-    ra_remediation_t *remediation;     /* optional */
-    ra_risk_t *risk;                   /* optional */
+    ra_remediation_t *remediation;    /* optional */
+    ra_risk_t *risk;                  /* optional */
     long line;
 } ra_result_t;
 
@@ -186,19 +191,19 @@ typedef struct {
     const char *path;
     unsigned char sha256[32]; /* of the file's bytes */
     const char *id, *version;
-    const char *organisation;    /* NULL: the record's */
-    const char *logo_path;       /* resolved path of a PNG inside the template's directory, or NULL */
+    const char *organisation; /* NULL: the record's */
+    const char *logo_path;    /* resolved path of a PNG inside the template's directory, or NULL */
     /* The logo file's bytes (in the arena) when logo_path is set: a PNG the
      * loader checked (opaque, 8 bits or fewer, not interlaced), and its size
      * in pixels from its header. */
     const unsigned char *logo_png;
     size_t logo_len;
     unsigned logo_width, logo_height;
-    double accent[3];            /* RGB 0..1 */
+    double accent[3]; /* RGB 0..1 */
     ra_page_size_t page_size;
-    const char *confidentiality; /* optional */
-    const char *introduction;    /* optional */
-    const char *disclaimer;      /* optional */
+    const char *confidentiality;             /* optional */
+    const char *introduction;                /* optional */
+    const char *disclaimer;                  /* optional */
     ra_section_t sections[RA_SECTION_COUNT]; /* in order */
     size_t nsections;
 } ra_template_t;

@@ -19,8 +19,8 @@ static void list_roles(const ra_checklist_t *cl, ra_buf_t *b)
 }
 
 /* Reports a role that the checklist does not define. */
-static void check_role(const ra_checklist_t *cl, ra_diag_sink_t *sink, const char *file,
-                       long line, const char *what, const char *role)
+static void check_role(const ra_checklist_t *cl, ra_diag_sink_t *sink, const char *file, long line,
+                       const char *what, const char *role)
 {
     if (ra_checklist_find_role(cl, role) >= 0)
         return;
@@ -37,7 +37,8 @@ ra_status_t ra_record_check(const ra_checklist_t *cl, const ra_record_t *rec, ra
     size_t before = sink->errors;
 
     /* Against the wrong checklist every id would be unknown: say it once. */
-    if (strcmp(rec->checklist_id, cl->id) != 0 || strcmp(rec->checklist_version, cl->version) != 0) {
+    if (strcmp(rec->checklist_id, cl->id) != 0 ||
+        strcmp(rec->checklist_version, cl->version) != 0) {
         ra_diag(sink, RA_DIAG_ERROR, file, rec->line,
                 "record is for checklist '%s' version %s, but the checklist in use is '%s' "
                 "version %s (choose another with --checklist)",

@@ -11,13 +11,14 @@
 #include "seal/seal.h"
 
 const char *const ra_manifest_columns[] = {
-    "id",     "system",  "organisation", "profile", "score",         "band",
-    "verdict", "signoff", "gaps",         "overdue", "expired_risks", "input",
-    "input_sha256", "output", "output_sha256", "status", "error",
+    "id",           "system",  "organisation",  "profile", "score",         "band",
+    "verdict",      "signoff", "gaps",          "overdue", "expired_risks", "input",
+    "input_sha256", "output",  "output_sha256", "status",  "error",
 };
 const size_t ra_manifest_ncolumns = sizeof ra_manifest_columns / sizeof *ra_manifest_columns;
 
-json_t *ra_manifest_row(const char *input, const ra_outcome_t *oc, ra_status_t st, const char *error)
+json_t *ra_manifest_row(const char *input, const ra_outcome_t *oc, ra_status_t st,
+                        const char *error)
 {
     json_t *row = json_object();
     const ra_record_t *rec = oc ? oc->record : NULL;
@@ -47,7 +48,8 @@ json_t *ra_manifest_row(const char *input, const ra_outcome_t *oc, ra_status_t s
                         oc && oc->output_path ? json_string(hex) : json_null());
     const char *status = st != RA_OK ? "failed" : oc && oc->skipped ? "skipped" : "done";
     json_object_set_new(row, "status", json_string(status));
-    json_object_set_new(row, "error", json_string(st != RA_OK ? (*error ? error : ra_strerror(st)) : ""));
+    json_object_set_new(row, "error",
+                        json_string(st != RA_OK ? (*error ? error : ra_strerror(st)) : ""));
     /* Not a manifest column: where a batch worker left the report for the
      * parent to commit. */
     if (oc && oc->temp_path)
@@ -57,7 +59,8 @@ json_t *ra_manifest_row(const char *input, const ra_outcome_t *oc, ra_status_t s
         json_t *layers = json_object();
         for (size_t l = 0; l < s->nlayers; l++)
             json_object_set_new(layers, s->layers[l].layer->id,
-                                s->layers[l].has_score ? json_real(s->layers[l].score) : json_null());
+                                s->layers[l].has_score ? json_real(s->layers[l].score)
+                                                       : json_null());
         json_object_set_new(row, "layers", layers);
         json_t *gaps = json_array();
         for (size_t i = 0; i < s->nchecks; i++)
@@ -117,7 +120,8 @@ ra_status_t ra_manifest_write(const char *path, json_t *const *rows, size_t n, r
             }
             json_array_append_new(arr, row);
         }
-        char *text = json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
+        char *text =
+            json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
         json_decref(arr);
         if (text) {
             ra_buf_puts(&out, text);
@@ -186,8 +190,8 @@ ra_status_t ra_manifest_read(const char *path, json_t *rows, ra_diag_sink_t *sin
         json_error_t err;
         json_t *arr = json_loadb(ra_buf_str(&data), data.len, 0, &err);
         if (!json_is_array(arr)) {
-            ra_diag(sink, RA_DIAG_ERROR, path, err.line > 0 ? err.line : 0,
-                    "not a manifest: %s", arr ? "expected a JSON array" : err.text);
+            ra_diag(sink, RA_DIAG_ERROR, path, err.line > 0 ? err.line : 0, "not a manifest: %s",
+                    arr ? "expected a JSON array" : err.text);
             st = RA_ERR_INVALID;
         } else
             json_array_extend(rows, arr);

@@ -15,10 +15,12 @@ extern const size_t ra_manifest_ncolumns;
 
 /* Builds the row of one record: from its outcome when it loaded (oc may be
  * NULL), its status, and the first error message ("" when none). */
-json_t *ra_manifest_row(const char *input, const ra_outcome_t *oc, ra_status_t st, const char *error);
+json_t *ra_manifest_row(const char *input, const ra_outcome_t *oc, ra_status_t st,
+                        const char *error);
 
 /* Writes rows to path as JSON (".json") or CSV (anything else), atomically. */
-ra_status_t ra_manifest_write(const char *path, json_t *const *rows, size_t n, ra_diag_sink_t *sink);
+ra_status_t ra_manifest_write(const char *path, json_t *const *rows, size_t n,
+                              ra_diag_sink_t *sink);
 
 /* Reads a manifest written by ra_manifest_write (CSV or JSON) and appends
  * its rows to the array. */

@@ -140,7 +140,7 @@ static const char *profile_name(const ra_checklist_t *cl, const char *id)
 static ra_status_t systems_table(portfolio_t *p, json_t **ok, size_t nok)
 {
     const ra_column_t cols[] = {
-        {"System", 3.3, RA_ALIGN_LEFT}, {"Organisation", 2.4, RA_ALIGN_LEFT},
+        {"System", 3.3, RA_ALIGN_LEFT},  {"Organisation", 2.4, RA_ALIGN_LEFT},
         {"Profile", 2.3, RA_ALIGN_LEFT}, {"Score", 1.1, RA_ALIGN_RIGHT},
         {"Verdict", 2.3, RA_ALIGN_LEFT}, {"Sign-off", 1.5, RA_ALIGN_LEFT},
         {"Gaps", 1.1, RA_ALIGN_RIGHT},
@@ -149,7 +149,8 @@ static ra_status_t systems_table(portfolio_t *p, json_t **ok, size_t nok)
     for (size_t i = 0; i < nok && rc == RA_OK; i++) {
         char sc[16], gaps[32];
         score_text(json_object_get(ok[i], "score"), sc);
-        snprintf(gaps, sizeof gaps, "%lld", (long long)json_integer_value(json_object_get(ok[i], "gaps")));
+        snprintf(gaps, sizeof gaps, "%lld",
+                 (long long)json_integer_value(json_object_get(ok[i], "gaps")));
         const char *v = str(ok[i], "verdict");
         const char *so = str(ok[i], "signoff");
         ra_cell_t cells[] = {
@@ -158,7 +159,9 @@ static ra_status_t systems_table(portfolio_t *p, json_t **ok, size_t nok)
             {profile_name(p->cl, str(ok[i], "profile")), RA_FACE_REGULAR, NULL, NULL, 0},
             {sc, RA_FACE_BOLD, NULL, NULL, 0},
             {verdict_label(v), RA_FACE_BOLD, NULL, verdict_tint(v), 0},
-            {strcmp(so, "signed-off") == 0 ? "Signed off" : strcmp(so, "draft") == 0 ? "Draft" : "Rejected",
+            {strcmp(so, "signed-off") == 0 ? "Signed off"
+             : strcmp(so, "draft") == 0    ? "Draft"
+                                           : "Rejected",
              RA_FACE_REGULAR, NULL, NULL, 0},
             {gaps, RA_FACE_REGULAR, NULL, NULL, 0},
         };
@@ -176,7 +179,7 @@ static ra_status_t heat_map(portfolio_t *p, json_t **ok, size_t nok)
     size_t nl = p->cl->nlayers;
     ra_column_t *cols = calloc(nl + 1, sizeof *cols);
     ra_cell_t *cells = calloc(nl + 1, sizeof *cells);
-    char (*vals)[16] = calloc(nl, sizeof *vals);
+    char(*vals)[16] = calloc(nl, sizeof *vals);
     if (!cols || !cells || !vals) {
         free(cols);
         free(cells);
@@ -184,7 +187,7 @@ static ra_status_t heat_map(portfolio_t *p, json_t **ok, size_t nok)
         return RA_ERR_NOMEM;
     }
     /* Columns are numbered L1..Ln, the legend above says which layer is which. */
-    char (*heads)[24] = calloc(nl ? nl : 1, sizeof *heads);
+    char(*heads)[24] = calloc(nl ? nl : 1, sizeof *heads);
     if (!heads) {
         free(cols);
         free(cells);
@@ -215,7 +218,9 @@ static ra_status_t heat_map(portfolio_t *p, json_t **ok, size_t nok)
             score_text(v, vals[l]);
             double x = json_number_value(v);
             const ra_rgb_t *fill = !json_is_number(v) ? &TINT_NONE
-                                   : x >= 80 ? &TINT_GOOD : x >= 60 ? &TINT_WARN : &TINT_BAD;
+                                   : x >= 80          ? &TINT_GOOD
+                                   : x >= 60          ? &TINT_WARN
+                                                      : &TINT_BAD;
             cells[l + 1] = (ra_cell_t){vals[l], RA_FACE_REGULAR, NULL, fill, 0};
         }
         rc = ra_layout_table_row(p->lo, cells);
@@ -244,8 +249,10 @@ static ra_status_t common_gaps(portfolio_t *p, json_t **ok, size_t nok)
                 count[c]++;
         }
     }
-    const ra_column_t cols[] = {{"Check", 1.7, RA_ALIGN_LEFT}, {"Title", 6, RA_ALIGN_LEFT},
-                                {"Layer", 2.4, RA_ALIGN_LEFT}, {"Systems", 1.3, RA_ALIGN_RIGHT}};
+    const ra_column_t cols[] = {{"Check", 1.7, RA_ALIGN_LEFT},
+                                {"Title", 6, RA_ALIGN_LEFT},
+                                {"Layer", 2.4, RA_ALIGN_LEFT},
+                                {"Systems", 1.3, RA_ALIGN_RIGHT}};
     ra_status_t rc = ra_layout_table_begin(p->lo, NULL, cols, 4);
     for (int shown = 0; shown < 10 && rc == RA_OK; shown++) {
         size_t best = nc;
@@ -277,7 +284,8 @@ static ra_status_t attention(portfolio_t *p, json_t **ok, size_t nok)
         return ra_layout_paragraph(p->lo, NULL,
                                    "No system has an overdue remediation or an expired risk "
                                    "acceptance.");
-    const ra_column_t cols[] = {{"System", 4, RA_ALIGN_LEFT}, {"Record", 2.6, RA_ALIGN_LEFT},
+    const ra_column_t cols[] = {{"System", 4, RA_ALIGN_LEFT},
+                                {"Record", 2.6, RA_ALIGN_LEFT},
                                 {"Overdue remediations", 2, RA_ALIGN_RIGHT},
                                 {"Expired risk acceptances", 2.2, RA_ALIGN_RIGHT}};
     ra_status_t rc = ra_layout_table_begin(p->lo, NULL, cols, 4);
@@ -310,7 +318,8 @@ static ra_status_t failures(portfolio_t *p, json_t **bad, size_t nbad)
     return rc;
 }
 
-static ra_status_t footer(void *ctx, ra_pdf_t *pdf, size_t page, size_t count, const ra_rect_t *band)
+static ra_status_t footer(void *ctx, ra_pdf_t *pdf, size_t page, size_t count,
+                          const ra_rect_t *band)
 {
     (void)ctx;
     char t[64];
@@ -350,8 +359,10 @@ ra_status_t ra_portfolio_write(ra_cli_t *cli, const ra_checklist_t *cl, const ch
     lopt.footer = footer;
     if (rc == RA_OK)
         rc = ra_layout_new(pdf, &lopt, &p.lo);
-    ra_pdf_info_t info = {.title = "Portfolio summary", .subject = "LLMOps production readiness portfolio",
-                          .creator = RA_TOOL, .created = 0};
+    ra_pdf_info_t info = {.title = "Portfolio summary",
+                          .subject = "LLMOps production readiness portfolio",
+                          .creator = RA_TOOL,
+                          .created = 0};
     const char *sde = getenv("SOURCE_DATE_EPOCH");
     info.created = sde && *sde ? strtoll(sde, NULL, 10) : -1;
     if (rc == RA_OK)
@@ -360,8 +371,9 @@ ra_status_t ra_portfolio_write(ra_cli_t *cli, const ra_checklist_t *cl, const ch
         rc = ra_layout_heading(p.lo, 1, "Portfolio summary", 0, NULL);
     if (rc == RA_OK)
         rc = ra_layout_paragraph(p.lo, NULL,
-                                 fmt(&p, "%zu records assessed against %s %s; %zu failed to load. "
-                                         "Each system's full report is in the audit pack.",
+                                 fmt(&p,
+                                     "%zu records assessed against %s %s; %zu failed to load. "
+                                     "Each system's full report is in the audit pack.",
                                      n, cl->title, cl->version, nbad));
     if (rc == RA_OK)
         rc = counts(&p, ok, nok, nbad);
@@ -378,7 +390,8 @@ ra_status_t ra_portfolio_write(ra_cli_t *cli, const ra_checklist_t *cl, const ch
     if (rc == RA_OK)
         rc = common_gaps(&p, ok, nok);
     if (rc == RA_OK)
-        rc = ra_layout_heading(p.lo, 2, "Overdue remediations and expired risk acceptances", 0, NULL);
+        rc = ra_layout_heading(p.lo, 2, "Overdue remediations and expired risk acceptances", 0,
+                               NULL);
     if (rc == RA_OK)
         rc = attention(&p, ok, nok);
     if (rc == RA_OK && nbad) {

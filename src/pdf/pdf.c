@@ -72,8 +72,7 @@
 #define STREAM_LIBDEFLATE_LEVEL 1
 
 static const char *const default_font_file[RA_FACE_COUNT] = {
-    "DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf",
-    "DejaVuSansMono.ttf"};
+    "DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf", "DejaVuSansMono.ttf"};
 
 /* A table of the font file: offset and length. */
 typedef struct {
@@ -91,9 +90,9 @@ typedef struct {
     uint16_t upem, num_glyphs, num_hmetrics, weight;
     int loca_long, fixed_pitch;
     double ascent, descent, cap_height, italic_angle; /* per 1 pt */
-    uint16_t *gid;   /* [65536] code point -> glyph, 0: missing; owned */
-    uint16_t *width; /* [num_glyphs] advance in 1/1000 em; owned */
-    uint32_t repl;   /* what missing characters become: U+FFFD or '?' */
+    uint16_t *gid;         /* [65536] code point -> glyph, 0: missing; owned */
+    uint16_t *width;       /* [num_glyphs] advance in 1/1000 em; owned */
+    uint32_t repl;         /* what missing characters become: U+FFFD or '?' */
     uint16_t ascii_w[128]; /* advance of printable ASCII as drawn, 1/1000 em */
     ra_buf_t psname;       /* PostScript name */
     ra_buf_t missing_what; /* "not in font X.ttf" */
@@ -121,11 +120,11 @@ typedef struct {
     HPDF_Page page;
     double w, h;
     ra_buf_t content;
-    unsigned fonts;  /* bit per face present in the page's resources */
-    int in_text;     /* inside BT ... ET */
-    int plain;       /* text line matrix is a translation to (tx, ty) */
+    unsigned fonts; /* bit per face present in the page's resources */
+    int in_text;    /* inside BT ... ET */
+    int plain;      /* text line matrix is a translation to (tx, ty) */
     double tx, ty;
-    int font;        /* face last set with Tf, -1: none */
+    int font; /* face last set with Tf, -1: none */
     double font_size;
     int has_fill, has_stroke, dashed;
     ra_rgb_t fill, stroke;
@@ -151,8 +150,15 @@ typedef struct {
 } blob_t;
 
 /* The document information entries, in the order of the XMP packet. */
-enum { INFO_TITLE, INFO_AUTHOR, INFO_SUBJECT, INFO_KEYWORDS, INFO_CREATOR,
-       INFO_PRODUCER, INFO_COUNT };
+enum {
+    INFO_TITLE,
+    INFO_AUTHOR,
+    INFO_SUBJECT,
+    INFO_KEYWORDS,
+    INFO_CREATOR,
+    INFO_PRODUCER,
+    INFO_COUNT
+};
 
 /* An embedded file: its name-tree key and file specification. */
 typedef struct {
@@ -174,7 +180,7 @@ struct ra_pdf {
     HPDF_Array id;       /* the trailer's /ID */
     attach_t *att;
     size_t natt, cap_att;
-    HPDF_Array att_names; /* the EmbeddedFiles name tree's /Names */
+    HPDF_Array att_names;     /* the EmbeddedFiles name tree's /Names */
     ra_buf_t xobject_digests; /* SHA-256 of each image and form, for /ID */
     shape_t *shapes;
     size_t nshapes, cap_shapes;
@@ -211,8 +217,7 @@ static void on_hpdf_error(HPDF_STATUS err, HPDF_STATUS detail, void *ud)
         return;
     pdf->err = err;
     pdf->err_detail = detail;
-    snprintf(pdf->errmsg, sizeof pdf->errmsg,
-             "libharu error 0x%04X (detail %u)", (unsigned)err,
+    snprintf(pdf->errmsg, sizeof pdf->errmsg, "libharu error 0x%04X (detail %u)", (unsigned)err,
              (unsigned)detail);
 }
 
@@ -252,8 +257,7 @@ static uint16_t be16(const unsigned char *p)
 
 static uint32_t be32(const unsigned char *p)
 {
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
-           p[3];
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
 static void put16(unsigned char *p, uint32_t v)
@@ -292,8 +296,7 @@ static int find_table(const font_t *f, const char *tag, table_t *t)
 }
 
 /* Returns the byte range of glyph g in glyf via loca; 0 if malformed. */
-static int glyph_range(const font_t *f, uint32_t g, uint32_t *off,
-                       uint32_t *len)
+static int glyph_range(const font_t *f, uint32_t g, uint32_t *off, uint32_t *len)
 {
     uint32_t a, b;
     if (g >= f->num_glyphs)
@@ -415,8 +418,7 @@ static ra_status_t face_psname(font_t *f)
     if (find_table(f, "name", &t) && t.len >= 6) {
         const unsigned char *n = f->data + t.off;
         uint16_t count = be16(n + 2), strings = be16(n + 4);
-        for (uint16_t i = 0; i < count && 6 + 12 * (size_t)(i + 1) <= t.len;
-             i++) {
+        for (uint16_t i = 0; i < count && 6 + 12 * (size_t)(i + 1) <= t.len; i++) {
             const unsigned char *r = n + 6 + 12 * (size_t)i;
             uint16_t plat = be16(r), id = be16(r + 6);
             size_t len = be16(r + 8), off = (size_t)strings + be16(r + 10);
@@ -439,8 +441,8 @@ static ra_status_t face_psname(font_t *f)
                 return RA_ERR_NOMEM;
     }
     for (const char *c = f->name; f->psname.len == 0 && *c && *c != '.'; c++)
-        if (((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') ||
-             (*c >= '0' && *c <= '9') || *c == '-') &&
+        if (((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ||
+             *c == '-') &&
             ra_buf_putc(&f->psname, *c) != RA_OK)
             return RA_ERR_NOMEM;
     if (f->psname.len == 0 && ra_buf_puts(&f->psname, "Font") != RA_OK)
@@ -486,9 +488,8 @@ static ra_status_t font_load(font_t *f, const char *path, ra_buf_t *err)
     uint32_t ver = be32(f->data);
     if (ver != 0x00010000 && ver != 0x74727565) /* TrueType outlines only */
         goto bad_font;
-    if (!find_table(f, "head", &f->head) || f->head.len < 54 ||
-        !find_table(f, "hhea", &f->hhea) || f->hhea.len < 36 ||
-        !find_table(f, "maxp", &f->maxp) || f->maxp.len < 6 ||
+    if (!find_table(f, "head", &f->head) || f->head.len < 54 || !find_table(f, "hhea", &f->hhea) ||
+        f->hhea.len < 36 || !find_table(f, "maxp", &f->maxp) || f->maxp.len < 6 ||
         !find_table(f, "hmtx", &f->hmtx) || !find_table(f, "loca", &f->loca) ||
         !find_table(f, "glyf", &f->glyf))
         goto bad_font;
@@ -502,15 +503,13 @@ static ra_status_t font_load(font_t *f, const char *path, ra_buf_t *err)
     f->num_glyphs = be16(f->data + f->maxp.off + 4);
     f->num_hmetrics = be16(hhea + 34);
     if (f->upem < 16 || f->num_glyphs == 0 || f->num_hmetrics == 0 ||
-        f->num_hmetrics > f->num_glyphs ||
-        (size_t)f->num_hmetrics * 4 > f->hmtx.len)
+        f->num_hmetrics > f->num_glyphs || (size_t)f->num_hmetrics * 4 > f->hmtx.len)
         goto bad_font;
     f->ascent = (int16_t)be16(hhea + 4) / (double)f->upem;
     f->descent = (int16_t)be16(hhea + 6) / (double)f->upem;
     f->cap_height = 0.7;
     if (f->os2.len >= 90 && be16(f->data + f->os2.off) >= 2)
-        f->cap_height = (int16_t)be16(f->data + f->os2.off + 88) /
-                        (double)f->upem;
+        f->cap_height = (int16_t)be16(f->data + f->os2.off + 88) / (double)f->upem;
 
     f->italic_angle = 0;
     f->fixed_pitch = 0;
@@ -633,8 +632,8 @@ static const font_t *face_of(const ra_pdf_t *pdf, ra_face_t face)
     return pdf->face[face].ft;
 }
 
-double ra_pdf_text_width(const ra_pdf_t *pdf, ra_face_t face, double size,
-                         const char *utf8, size_t len)
+double ra_pdf_text_width(const ra_pdf_t *pdf, ra_face_t face, double size, const char *utf8,
+                         size_t len)
 {
     const font_t *f = face_of(pdf, face);
     unsigned long total = 0;
@@ -651,8 +650,8 @@ double ra_pdf_text_width(const ra_pdf_t *pdf, ra_face_t face, double size,
     return (double)total * size / 1000.0;
 }
 
-size_t ra_pdf_text_fit(const ra_pdf_t *pdf, ra_face_t face, double size,
-                       const char *utf8, size_t len, double max_width)
+size_t ra_pdf_text_fit(const ra_pdf_t *pdf, ra_face_t face, double size, const char *utf8,
+                       size_t len, double max_width)
 {
     const font_t *f = face_of(pdf, face);
     /* Compare in font units, with a hair of tolerance for rounding. */
@@ -671,8 +670,7 @@ size_t ra_pdf_text_fit(const ra_pdf_t *pdf, ra_face_t face, double size,
     return pos;
 }
 
-void ra_pdf_font_metrics(const ra_pdf_t *pdf, ra_face_t face, double *ascent,
-                         double *descent)
+void ra_pdf_font_metrics(const ra_pdf_t *pdf, ra_face_t face, double *ascent, double *descent)
 {
     const font_t *f = face_of(pdf, face);
     if (ascent)
@@ -681,8 +679,8 @@ void ra_pdf_font_metrics(const ra_pdf_t *pdf, ra_face_t face, double *ascent,
         *descent = f->descent;
 }
 
-ra_status_t ra_pdf_sanitize(const ra_pdf_t *pdf, ra_face_t face,
-                            const char *utf8, size_t len, ra_buf_t *out)
+ra_status_t ra_pdf_sanitize(const ra_pdf_t *pdf, ra_face_t face, const char *utf8, size_t len,
+                            ra_buf_t *out)
 {
     const font_t *f = face_of(pdf, face);
     size_t pos = 0;
@@ -690,8 +688,8 @@ ra_status_t ra_pdf_sanitize(const ra_pdf_t *pdf, ra_face_t face,
         const char *why;
         char u[4];
         size_t run = pos; /* printable ASCII the face has: copied as is */
-        while (run < len && (unsigned char)utf8[run] >= 0x20 &&
-               (unsigned char)utf8[run] < 0x7F && f->gid[(unsigned char)utf8[run]])
+        while (run < len && (unsigned char)utf8[run] >= 0x20 && (unsigned char)utf8[run] < 0x7F &&
+               f->gid[(unsigned char)utf8[run]])
             run++;
         if (run > pos) {
             ra_status_t st = ra_buf_append(out, utf8 + pos, run - pos);
@@ -710,8 +708,7 @@ ra_status_t ra_pdf_sanitize(const ra_pdf_t *pdf, ra_face_t face,
 
 /* Reports a substitution once per code point (once in all for malformed
  * UTF-8). */
-static void report(ra_pdf_t *pdf, ra_face_t face, uint32_t cp,
-                   uint32_t drawn, const char *why)
+static void report(ra_pdf_t *pdf, ra_face_t face, uint32_t cp, uint32_t drawn, const char *why)
 {
     if (cp == RA_UTF8_INVALID) {
         if (pdf->reported_invalid)
@@ -732,11 +729,10 @@ static void report(ra_pdf_t *pdf, ra_face_t face, uint32_t cp,
         return;
     }
     if (cp == RA_UTF8_INVALID)
-        fprintf(stderr, "readyaudit: warning: invalid UTF-8 drawn as U+%04X\n",
-                (unsigned)drawn);
+        fprintf(stderr, "readyaudit: warning: invalid UTF-8 drawn as U+%04X\n", (unsigned)drawn);
     else
-        fprintf(stderr, "readyaudit: warning: U+%04X drawn as U+%04X: %s\n",
-                (unsigned)cp, (unsigned)drawn, why);
+        fprintf(stderr, "readyaudit: warning: U+%04X drawn as U+%04X: %s\n", (unsigned)cp,
+                (unsigned)drawn, why);
 }
 
 /* --- Fonts shared by documents --- */
@@ -755,12 +751,10 @@ ra_status_t ra_pdf_fonts_new(const ra_pdf_options_t *opt, ra_pdf_fonts_t **out)
         return RA_ERR_NOMEM;
     const char *dir = opt->font_dir ? opt->font_dir : RA_PDF_FONT_DIR;
     for (int i = 0; i < RA_FACE_COUNT && st == RA_OK; i++) {
-        const char *file =
-            opt->font_file[i] ? opt->font_file[i] : default_font_file[i];
+        const char *file = opt->font_file[i] ? opt->font_file[i] : default_font_file[i];
         fonts->alias[i] = -1;
         ra_buf_clear(&path);
-        st = file[0] == '/' ? ra_buf_puts(&path, file)
-                            : ra_buf_printf(&path, "%s/%s", dir, file);
+        st = file[0] == '/' ? ra_buf_puts(&path, file) : ra_buf_printf(&path, "%s/%s", dir, file);
         if (st == RA_OK)
             st = font_load(&fonts->font[i], ra_buf_str(&path), opt->errmsg);
         for (int j = 0; j < i && st == RA_OK; j++)
@@ -802,12 +796,11 @@ ra_status_t ra_pdf_new(const ra_pdf_options_t *opt, ra_pdf_t **out)
         return RA_ERR_NOMEM;
     pdf->on_glyph = opt->on_glyph;
     pdf->glyph_ctx = opt->glyph_ctx;
-    pdf->conformance =
-        opt->conformance == RA_PDF_PLAIN ? RA_PDF_PLAIN : RA_PDF_PDFA_1B;
+    pdf->conformance = opt->conformance == RA_PDF_PLAIN ? RA_PDF_PLAIN : RA_PDF_PDFA_1B;
     /* libharu's default producer, which the XMP packet must repeat. */
     pdf->has_info[INFO_PRODUCER] = 1;
-    if ((st = ra_buf_puts(&pdf->info[INFO_PRODUCER],
-                          "Haru Free PDF Library " HPDF_VERSION_TEXT)) != RA_OK)
+    if ((st = ra_buf_puts(&pdf->info[INFO_PRODUCER], "Haru Free PDF Library " HPDF_VERSION_TEXT)) !=
+        RA_OK)
         goto fail;
 
     const ra_pdf_fonts_t *fonts = opt->fonts;
@@ -819,8 +812,7 @@ ra_status_t ra_pdf_new(const ra_pdf_options_t *opt, ra_pdf_t **out)
     for (int i = 0; i < RA_FACE_COUNT; i++) {
         pdf->face[i].ft = &fonts->font[i];
         pdf->face[i].alias = fonts->alias[i];
-        if (fonts->alias[i] < 0 &&
-            !(pdf->face[i].used = calloc(65536 / 8, 1))) {
+        if (fonts->alias[i] < 0 && !(pdf->face[i].used = calloc(65536 / 8, 1))) {
             st = RA_ERR_NOMEM;
             goto fail;
         }
@@ -832,8 +824,7 @@ ra_status_t ra_pdf_new(const ra_pdf_options_t *opt, ra_pdf_t **out)
         goto fail;
     }
     /* Compression applies to streams created afterwards: set it first. */
-    if ((st = hp(pdf, HPDF_SetCompressionMode(pdf->doc, HPDF_COMP_ALL))) !=
-        RA_OK)
+    if ((st = hp(pdf, HPDF_SetCompressionMode(pdf->doc, HPDF_COMP_ALL))) != RA_OK)
         goto fail;
     /* XMP metadata needs PDF 1.4; PDF/A-1 allows no later version. */
     pdf->doc->pdf_version = HPDF_VER_14;
@@ -948,8 +939,7 @@ static HPDF_Binary text_string(ra_pdf_t *pdf, const char *s)
     ra_buf_t b = RA_BUF_INIT;
     HPDF_Binary bin = NULL;
     if (utf16_text(s, &b) == RA_OK)
-        bin = HPDF_Binary_New(pdf->doc->mmgr, (HPDF_BYTE *)b.data,
-                              (HPDF_UINT)b.len);
+        bin = HPDF_Binary_New(pdf->doc->mmgr, (HPDF_BYTE *)b.data, (HPDF_UINT)b.len);
     ra_buf_free(&b);
     if (!bin)
         hp(pdf, HPDF_FAILD_TO_ALLOC_MEM);
@@ -991,10 +981,10 @@ static ra_status_t xml_escape(ra_buf_t *out, const char *s)
 {
     ra_status_t st = RA_OK;
     for (; *s && st == RA_OK; s++) {
-        const char *e = *s == '&'   ? "&amp;"
-                        : *s == '<' ? "&lt;"
-                        : *s == '>' ? "&gt;"
-                        : *s == '"' ? "&quot;"
+        const char *e = *s == '&'    ? "&amp;"
+                        : *s == '<'  ? "&lt;"
+                        : *s == '>'  ? "&gt;"
+                        : *s == '"'  ? "&quot;"
                         : *s == '\'' ? "&apos;"
                                      : NULL;
         st = e ? ra_buf_puts(out, e) : ra_buf_putc(out, *s);
@@ -1027,8 +1017,7 @@ static ra_status_t xmp_custom(ra_pdf_t *pdf, const ra_pdf_info_t *info)
     ra_buf_clear(pr);
     if (info->nxmp_props == 0)
         return RA_OK;
-    if (!plain_name(info->xmp_prefix) || !info->xmp_namespace ||
-        !*info->xmp_namespace)
+    if (!plain_name(info->xmp_prefix) || !info->xmp_namespace || !*info->xmp_namespace)
         return fail_msg(pdf, "XMP properties need a prefix and a namespace");
     for (size_t i = 0; i < info->nxmp_props; i++)
         if (!plain_name(info->xmp_props[i].name))
@@ -1052,13 +1041,13 @@ static ra_status_t xmp_custom(ra_pdf_t *pdf, const ra_pdf_info_t *info)
     if (st == RA_OK)
         st = xml_escape(sc, info->xmp_namespace);
     if (st == RA_OK)
-        st = ra_buf_printf(sc, "</pdfaSchema:namespaceURI>\n"
-                               "<pdfaSchema:prefix>%s</pdfaSchema:prefix>\n"
-                               "<pdfaSchema:property><rdf:Seq>\n",
+        st = ra_buf_printf(sc,
+                           "</pdfaSchema:namespaceURI>\n"
+                           "<pdfaSchema:prefix>%s</pdfaSchema:prefix>\n"
+                           "<pdfaSchema:property><rdf:Seq>\n",
                            pfx);
     if (st == RA_OK)
-        st = ra_buf_printf(pr, "<rdf:Description rdf:about=\"\" xmlns:%s=\"",
-                           pfx);
+        st = ra_buf_printf(pr, "<rdf:Description rdf:about=\"\" xmlns:%s=\"", pfx);
     if (st == RA_OK)
         st = xml_escape(pr, info->xmp_namespace);
     if (st == RA_OK)
@@ -1066,13 +1055,14 @@ static ra_status_t xmp_custom(ra_pdf_t *pdf, const ra_pdf_info_t *info)
     for (size_t i = 0; i < info->nxmp_props && st == RA_OK; i++) {
         const ra_pdf_xmp_prop_t *p = &info->xmp_props[i];
         ra_buf_clear(&v);
-        st = ra_buf_printf(sc, "<rdf:li rdf:parseType=\"Resource\">"
-                               "<pdfaProperty:name>%s</pdfaProperty:name>"
-                               "<pdfaProperty:valueType>Text"
-                               "</pdfaProperty:valueType>"
-                               "<pdfaProperty:category>external"
-                               "</pdfaProperty:category>"
-                               "<pdfaProperty:description>",
+        st = ra_buf_printf(sc,
+                           "<rdf:li rdf:parseType=\"Resource\">"
+                           "<pdfaProperty:name>%s</pdfaProperty:name>"
+                           "<pdfaProperty:valueType>Text"
+                           "</pdfaProperty:valueType>"
+                           "<pdfaProperty:category>external"
+                           "</pdfaProperty:category>"
+                           "<pdfaProperty:description>",
                            p->name);
         if (st == RA_OK)
             st = clean_text(p->description ? p->description : p->name, &v);
@@ -1107,24 +1097,17 @@ ra_status_t ra_pdf_set_info(ra_pdf_t *pdf, const ra_pdf_info_t *info)
         const char *key;
         size_t off;
     } fields[INFO_COUNT] = {
-        [INFO_TITLE] = {HPDF_INFO_TITLE, "Title",
-                        offsetof(ra_pdf_info_t, title)},
-        [INFO_AUTHOR] = {HPDF_INFO_AUTHOR, "Author",
-                         offsetof(ra_pdf_info_t, author)},
-        [INFO_SUBJECT] = {HPDF_INFO_SUBJECT, "Subject",
-                          offsetof(ra_pdf_info_t, subject)},
-        [INFO_KEYWORDS] = {HPDF_INFO_KEYWORDS, "Keywords",
-                           offsetof(ra_pdf_info_t, keywords)},
-        [INFO_CREATOR] = {HPDF_INFO_CREATOR, "Creator",
-                          offsetof(ra_pdf_info_t, creator)},
-        [INFO_PRODUCER] = {HPDF_INFO_PRODUCER, "Producer",
-                           offsetof(ra_pdf_info_t, producer)},
+        [INFO_TITLE] = {HPDF_INFO_TITLE, "Title", offsetof(ra_pdf_info_t, title)},
+        [INFO_AUTHOR] = {HPDF_INFO_AUTHOR, "Author", offsetof(ra_pdf_info_t, author)},
+        [INFO_SUBJECT] = {HPDF_INFO_SUBJECT, "Subject", offsetof(ra_pdf_info_t, subject)},
+        [INFO_KEYWORDS] = {HPDF_INFO_KEYWORDS, "Keywords", offsetof(ra_pdf_info_t, keywords)},
+        [INFO_CREATOR] = {HPDF_INFO_CREATOR, "Creator", offsetof(ra_pdf_info_t, creator)},
+        [INFO_PRODUCER] = {HPDF_INFO_PRODUCER, "Producer", offsetof(ra_pdf_info_t, producer)},
     };
     if (pdf->err)
         return RA_ERR_PDF;
     for (size_t i = 0; i < INFO_COUNT; i++) {
-        const char *v =
-            *(const char *const *)((const char *)info + fields[i].off);
+        const char *v = *(const char *const *)((const char *)info + fields[i].off);
         if (!v)
             continue;
         /* libharu creates the entry; we replace its value with a UTF-16
@@ -1135,8 +1118,7 @@ ra_status_t ra_pdf_set_info(ra_pdf_t *pdf, const ra_pdf_info_t *info)
             hp(pdf, HPDF_SetInfoAttr(pdf->doc, fields[i].type, " ")) != RA_OK)
             return RA_ERR_PDF;
         HPDF_Binary s = text_string(pdf, ra_buf_str(clean));
-        if (!s || hp(pdf, HPDF_Dict_Add(pdf->doc->info, fields[i].key, s)) !=
-                      RA_OK)
+        if (!s || hp(pdf, HPDF_Dict_Add(pdf->doc->info, fields[i].key, s)) != RA_OK)
             return RA_ERR_PDF;
         pdf->has_info[i] = 1;
     }
@@ -1147,16 +1129,13 @@ ra_status_t ra_pdf_set_info(ra_pdf_t *pdf, const ra_pdf_info_t *info)
         char pdfdate[64];
         if (d.year > 9999)
             return fail_msg(pdf, "document date after the year 9999");
-        snprintf(pdfdate, sizeof pdfdate, "D:%04d%02d%02d%02d%02d%02dZ",
-                 d.year, d.month, d.day, d.hour, d.minutes, d.seconds);
-        snprintf(pdf->xmp_date, sizeof pdf->xmp_date,
-                 "%04d-%02d-%02dT%02d:%02d:%02dZ", d.year, d.month, d.day,
+        snprintf(pdfdate, sizeof pdfdate, "D:%04d%02d%02d%02d%02d%02dZ", d.year, d.month, d.day,
                  d.hour, d.minutes, d.seconds);
+        snprintf(pdf->xmp_date, sizeof pdf->xmp_date, "%04d-%02d-%02dT%02d:%02d:%02dZ", d.year,
+                 d.month, d.day, d.hour, d.minutes, d.seconds);
         HPDF_String c = HPDF_String_New(pdf->doc->mmgr, pdfdate, NULL);
         HPDF_String m = HPDF_String_New(pdf->doc->mmgr, pdfdate, NULL);
-        if (!c || !m ||
-            hp(pdf, HPDF_Dict_Add(pdf->doc->info, "CreationDate", c)) !=
-                RA_OK ||
+        if (!c || !m || hp(pdf, HPDF_Dict_Add(pdf->doc->info, "CreationDate", c)) != RA_OK ||
             hp(pdf, HPDF_Dict_Add(pdf->doc->info, "ModDate", m)) != RA_OK)
             return hp(pdf, HPDF_FAILD_TO_ALLOC_MEM);
     }
@@ -1307,8 +1286,7 @@ static ra_status_t set_fill(page_t *pg, ra_rgb_t c)
 }
 
 /* Sets the stroke colour, line width and dash unless already current. */
-static ra_status_t set_stroke(page_t *pg, ra_rgb_t c, double width,
-                              double dash)
+static ra_status_t set_stroke(page_t *pg, ra_rgb_t c, double width, double dash)
 {
     ra_status_t st = RA_OK;
     if (!pg->has_stroke || !same_rgb(pg->stroke, c)) {
@@ -1380,8 +1358,8 @@ static ra_status_t ensure_font(ra_pdf_t *pdf, face_t *f)
     HPDF_Array desc_fonts = HPDF_Array_New(mm);
     HPDF_Dict sysinfo = HPDF_Dict_New(mm);
     HPDF_Array bbox = HPDF_Array_New(mm);
-    if (!f->type0 || !f->cidfont || !f->desc || !f->file || !f->map ||
-        !f->tounicode || !desc_fonts || !sysinfo || !bbox || pdf->err)
+    if (!f->type0 || !f->cidfont || !f->desc || !f->file || !f->map || !f->tounicode ||
+        !desc_fonts || !sysinfo || !bbox || pdf->err)
         return hp(pdf, HPDF_FAILD_TO_ALLOC_MEM);
 
     HPDF_STATUS s = HPDF_OK;
@@ -1394,10 +1372,8 @@ static ra_status_t ensure_font(ra_pdf_t *pdf, face_t *f)
 
     s |= HPDF_Dict_AddName(f->cidfont, "Type", "Font");
     s |= HPDF_Dict_AddName(f->cidfont, "Subtype", "CIDFontType2");
-    s |= HPDF_Dict_Add(sysinfo, "Registry",
-                       HPDF_String_New(mm, "Adobe", NULL));
-    s |= HPDF_Dict_Add(sysinfo, "Ordering",
-                       HPDF_String_New(mm, "Identity", NULL));
+    s |= HPDF_Dict_Add(sysinfo, "Registry", HPDF_String_New(mm, "Adobe", NULL));
+    s |= HPDF_Dict_Add(sysinfo, "Ordering", HPDF_String_New(mm, "Identity", NULL));
     s |= HPDF_Dict_AddNumber(sysinfo, "Supplement", 0);
     s |= HPDF_Dict_Add(f->cidfont, "CIDSystemInfo", sysinfo);
     s |= HPDF_Dict_Add(f->cidfont, "FontDescriptor", f->desc);
@@ -1407,23 +1383,17 @@ static ra_status_t ensure_font(ra_pdf_t *pdf, face_t *f)
     const unsigned char *head = ft->data + ft->head.off;
     for (int i = 0; i < 4; i++)
         s |= HPDF_Array_AddNumber(
-            bbox, (HPDF_INT32)lround((int16_t)be16(head + 36 + 2 * i) *
-                                     1000.0 / ft->upem));
+            bbox, (HPDF_INT32)lround((int16_t)be16(head + 36 + 2 * i) * 1000.0 / ft->upem));
     /* Flags: symbolic (4; glyphs beyond the standard Latin set), plus
      * fixed pitch (1) and italic (64) where they apply. */
-    HPDF_INT32 flags = 4 | (ft->fixed_pitch ? 1 : 0) |
-                       (ft->italic_angle != 0 ? 64 : 0);
+    HPDF_INT32 flags = 4 | (ft->fixed_pitch ? 1 : 0) | (ft->italic_angle != 0 ? 64 : 0);
     s |= HPDF_Dict_AddName(f->desc, "Type", "FontDescriptor");
     s |= HPDF_Dict_AddNumber(f->desc, "Flags", flags);
     s |= HPDF_Dict_Add(f->desc, "FontBBox", bbox);
-    s |= HPDF_Dict_AddReal(f->desc, "ItalicAngle",
-                           (HPDF_REAL)ft->italic_angle);
-    s |= HPDF_Dict_AddNumber(f->desc, "Ascent",
-                             (HPDF_INT32)lround(ft->ascent * 1000));
-    s |= HPDF_Dict_AddNumber(f->desc, "Descent",
-                             (HPDF_INT32)lround(ft->descent * 1000));
-    s |= HPDF_Dict_AddNumber(f->desc, "CapHeight",
-                             (HPDF_INT32)lround(ft->cap_height * 1000));
+    s |= HPDF_Dict_AddReal(f->desc, "ItalicAngle", (HPDF_REAL)ft->italic_angle);
+    s |= HPDF_Dict_AddNumber(f->desc, "Ascent", (HPDF_INT32)lround(ft->ascent * 1000));
+    s |= HPDF_Dict_AddNumber(f->desc, "Descent", (HPDF_INT32)lround(ft->descent * 1000));
+    s |= HPDF_Dict_AddNumber(f->desc, "CapHeight", (HPDF_INT32)lround(ft->cap_height * 1000));
     s |= HPDF_Dict_AddNumber(f->desc, "StemV", ft->weight >= 600 ? 120 : 80);
     s |= HPDF_Dict_Add(f->desc, "FontFile2", f->file);
     return hp(pdf, s);
@@ -1464,9 +1434,8 @@ static const unsigned char str_escape[256] = {
 /* Appends the text run: sets font, size and colour when they changed,
  * the text matrix, then the string as 2-byte codes (= code points, after
  * substitution), marking them used and reporting substitutions. */
-static ra_status_t draw_text(ra_pdf_t *pdf, ra_face_t face, double size,
-                             ra_rgb_t color, double x, double y, double angle,
-                             const char *utf8, size_t len)
+static ra_status_t draw_text(ra_pdf_t *pdf, ra_face_t face, double size, ra_rgb_t color, double x,
+                             double y, double angle, const char *utf8, size_t len)
 {
     page_t *pg = cur_page(pdf);
     ra_status_t st;
@@ -1492,8 +1461,7 @@ static ra_status_t draw_text(ra_pdf_t *pdf, ra_face_t face, double size,
         pg->font = (int)(owner - pdf->face);
         pg->font_size = size;
         char name[4] = {'/', 'F', (char)('0' + pg->font), ' '};
-        if ((st = ra_buf_append(b, name, 4)) != RA_OK ||
-            (st = put_op(b, &size, 1, "Tf")) != RA_OK)
+        if ((st = ra_buf_append(b, name, 4)) != RA_OK || (st = put_op(b, &size, 1, "Tf")) != RA_OK)
             return keep(pdf, st);
     }
     if ((st = set_fill(pg, color)) != RA_OK)
@@ -1540,8 +1508,7 @@ static ra_status_t draw_text(ra_pdf_t *pdf, ra_face_t face, double size,
     while (pos < len) {
         if (run == TJ_CHARS_MAX) { /* keep strings short; Tj continues */
             b->len = (size_t)(o - b->data);
-            if ((st = ra_buf_putc(b, ')')) != RA_OK ||
-                (st = ra_buf_puts(b, show)) != RA_OK ||
+            if ((st = ra_buf_putc(b, ')')) != RA_OK || (st = ra_buf_puts(b, show)) != RA_OK ||
                 (st = ra_buf_puts(b, " (")) != RA_OK ||
                 (st = ra_buf_reserve(b, 4 * (len - pos) + 16)) != RA_OK)
                 return keep(pdf, st);
@@ -1587,16 +1554,14 @@ static ra_status_t draw_text(ra_pdf_t *pdf, ra_face_t face, double size,
     return keep(pdf, st);
 }
 
-ra_status_t ra_pdf_text(ra_pdf_t *pdf, ra_face_t face, double size,
-                        ra_rgb_t color, double x, double y, const char *utf8,
-                        size_t len)
+ra_status_t ra_pdf_text(ra_pdf_t *pdf, ra_face_t face, double size, ra_rgb_t color, double x,
+                        double y, const char *utf8, size_t len)
 {
     return draw_text(pdf, face, size, color, x, y, 0, utf8, len);
 }
 
-ra_status_t ra_pdf_text_rotated(ra_pdf_t *pdf, ra_face_t face, double size,
-                                ra_rgb_t color, double x, double y,
-                                double angle, const char *utf8, size_t len)
+ra_status_t ra_pdf_text_rotated(ra_pdf_t *pdf, ra_face_t face, double size, ra_rgb_t color,
+                                double x, double y, double angle, const char *utf8, size_t len)
 {
     return draw_text(pdf, face, size, color, x, y, angle, utf8, len);
 }
@@ -1609,17 +1574,15 @@ typedef struct {
 } xform_t;
 
 /* Appends "x y op" for glyph point (x, y) under m. */
-static ra_status_t put_pt(ra_buf_t *b, const xform_t *m, double x, double y,
-                          const char *op)
+static ra_status_t put_pt(ra_buf_t *b, const xform_t *m, double x, double y, const char *op)
 {
     double v[2] = {m->a * x + m->c * y + m->e, m->b * x + m->d * y + m->f};
     return put_op(b, v, 2, op);
 }
 
 /* Appends the quadratic Bezier p0-c-p2 (glyph space) as a cubic. */
-static ra_status_t put_quad(ra_buf_t *b, const xform_t *m, double x0,
-                            double y0, double cx, double cy, double x2,
-                            double y2)
+static ra_status_t put_quad(ra_buf_t *b, const xform_t *m, double x0, double y0, double cx,
+                            double cy, double x2, double y2)
 {
     double x1 = x0 + 2.0 / 3 * (cx - x0), y1 = y0 + 2.0 / 3 * (cy - y0);
     double x3 = x2 + 2.0 / 3 * (cx - x2), y3 = y2 + 2.0 / 3 * (cy - y2);
@@ -1630,8 +1593,7 @@ static ra_status_t put_quad(ra_buf_t *b, const xform_t *m, double x0,
 }
 
 /* Appends the path of a simple glyph's contours (data p, len n). */
-static ra_status_t put_simple_glyph(ra_buf_t *b, const xform_t *m,
-                                    const unsigned char *p, size_t n)
+static ra_status_t put_simple_glyph(ra_buf_t *b, const xform_t *m, const unsigned char *p, size_t n)
 {
     int16_t ncont = (int16_t)be16(p);
     size_t at = 10 + 2 * (size_t)ncont;
@@ -1703,8 +1665,7 @@ static ra_status_t put_simple_glyph(ra_buf_t *b, const xform_t *m,
             uint16_t i = (uint16_t)(start + (first + k) % cnt);
             double x = xs[i], y = ys[i];
             if (flags[i] & 1) {
-                st = ctrl ? put_quad(b, m, px, py, cx, cy, x, y)
-                          : put_pt(b, m, x, y, "l");
+                st = ctrl ? put_quad(b, m, px, py, cx, cy, x, y) : put_pt(b, m, x, y, "l");
                 ctrl = 0;
                 px = x;
                 py = y;
@@ -1735,12 +1696,10 @@ done:
 }
 
 /* Appends the outline path of glyph g under m (composites recursively). */
-static ra_status_t put_glyph(ra_buf_t *b, const font_t *f, uint32_t g,
-                             const xform_t *m, int depth)
+static ra_status_t put_glyph(ra_buf_t *b, const font_t *f, uint32_t g, const xform_t *m, int depth)
 {
     uint32_t off, len;
-    if (depth > COMPOSITE_DEPTH_MAX || !glyph_range(f, g, &off, &len) ||
-        len < 10)
+    if (depth > COMPOSITE_DEPTH_MAX || !glyph_range(f, g, &off, &len) || len < 10)
         return RA_OK;
     const unsigned char *p = f->data + off, *end = p + len;
     if ((int16_t)be16(p) >= 0)
@@ -1788,21 +1747,19 @@ static ra_status_t put_glyph(ra_buf_t *b, const font_t *f, uint32_t g,
             p += 8;
         }
         /* Component space -> glyph space (scale, then offset) -> m. */
-        xform_t k = {m->a * sa + m->c * sb, m->b * sa + m->d * sb,
-                     m->a * sc + m->c * sd, m->b * sc + m->d * sd,
-                     m->a * dx + m->c * dy + m->e,
-                     m->b * dx + m->d * dy + m->f};
+        xform_t k = {m->a * sa + m->c * sb,        m->b * sa + m->d * sb,
+                     m->a * sc + m->c * sd,        m->b * sc + m->d * sd,
+                     m->a * dx + m->c * dy + m->e, m->b * dx + m->d * dy + m->f};
         ra_status_t st = put_glyph(b, f, comp, &k, depth + 1);
         if (st != RA_OK || !(flags & 0x20))
             return st;
     }
 }
 
-static ra_status_t stream_set(ra_pdf_t *pdf, HPDF_Dict s, HPDF_PageAttr page,
-                              const void *data, size_t len,
-                              ra_sha256_ctx_t *digest);
-static ra_status_t stream_put(ra_pdf_t *pdf, HPDF_Dict d, HPDF_PageAttr page,
-                              const void *data, size_t len);
+static ra_status_t stream_set(ra_pdf_t *pdf, HPDF_Dict s, HPDF_PageAttr page, const void *data,
+                              size_t len, ra_sha256_ctx_t *digest);
+static ra_status_t stream_put(ra_pdf_t *pdf, HPDF_Dict d, HPDF_PageAttr page, const void *data,
+                              size_t len);
 
 /* Creates shape sh's form XObject: its glyph outlines, filled or stroked,
  * on a page of its size; none when no glyph has an outline (spaces). */
@@ -1825,8 +1782,8 @@ static ra_status_t make_shape_form(ra_pdf_t *pdf, shape_t *sh)
             report(pdf, sh->face, in, cp, why);
         uint16_t g = f->gid[cp];
         /* Glyph units -> page: scale, move along the baseline, rotate. */
-        xform_t m = {s * ca, s * sa, -s * sa, s * ca, sh->x + pen * ca,
-                     sh->page_h - sh->y + pen * sa};
+        xform_t m = {s * ca, s * sa,           -s * sa,
+                     s * ca, sh->x + pen * ca, sh->page_h - sh->y + pen * sa};
         st = put_glyph(&b, f, g, &m, 0);
         pen += f->width[g] * sh->size / 1000.0;
     }
@@ -1857,17 +1814,15 @@ static ra_status_t make_shape_form(ra_pdf_t *pdf, shape_t *sh)
         goto done;
     unsigned char digest[32];
     ra_sha256(b.data, b.len, digest);
-    if ((st = keep(pdf, ra_buf_append(&pdf->xobject_digests,
-                                      (const char *)digest, 32))) == RA_OK)
+    if ((st = keep(pdf, ra_buf_append(&pdf->xobject_digests, (const char *)digest, 32))) == RA_OK)
         sh->form = form;
 done:
     ra_buf_free(&b);
     return keep(pdf, st);
 }
 
-ra_status_t ra_pdf_text_shape(ra_pdf_t *pdf, ra_face_t face, double size,
-                              ra_rgb_t color, double x, double y, double angle,
-                              double stroke_width, const char *utf8,
+ra_status_t ra_pdf_text_shape(ra_pdf_t *pdf, ra_face_t face, double size, ra_rgb_t color, double x,
+                              double y, double angle, double stroke_width, const char *utf8,
                               size_t len)
 {
     page_t *pg = cur_page(pdf);
@@ -1883,10 +1838,9 @@ ra_status_t ra_pdf_text_shape(ra_pdf_t *pdf, ra_face_t face, double size,
     shape_t *sh = NULL;
     for (size_t i = 0; i < pdf->nshapes && !sh; i++) {
         shape_t *o = &pdf->shapes[i];
-        if (o->face == face && o->size == size && same_rgb(o->color, color) &&
-            o->x == x && o->y == y && o->angle == angle &&
-            o->stroke_width == stroke_width && o->page_w == pg->w &&
-            o->page_h == pg->h && o->len == len &&
+        if (o->face == face && o->size == size && same_rgb(o->color, color) && o->x == x &&
+            o->y == y && o->angle == angle && o->stroke_width == stroke_width &&
+            o->page_w == pg->w && o->page_h == pg->h && o->len == len &&
             memcmp(o->text, utf8, len) == 0)
             sh = o;
     }
@@ -1904,8 +1858,8 @@ ra_status_t ra_pdf_text_shape(ra_pdf_t *pdf, ra_face_t face, double size,
             return keep(pdf, RA_ERR_NOMEM);
         memcpy(text, utf8, len);
         sh = &pdf->shapes[pdf->nshapes++];
-        *sh = (shape_t){face, size, x, y, angle, stroke_width, pg->w, pg->h,
-                        color, text, len, NULL};
+        *sh =
+            (shape_t){face, size, x, y, angle, stroke_width, pg->w, pg->h, color, text, len, NULL};
         if (make_shape_form(pdf, sh) != RA_OK)
             return RA_ERR_PDF;
     }
@@ -1923,9 +1877,8 @@ ra_status_t ra_pdf_text_shape(ra_pdf_t *pdf, ra_face_t face, double size,
 /* --- Vector graphics --- */
 
 /* Ends any text object and sets fill and stroke state for a path. */
-static ra_status_t path_style(page_t *pg, const ra_rgb_t *fill,
-                              const ra_rgb_t *stroke, double width,
-                              double dash)
+static ra_status_t path_style(page_t *pg, const ra_rgb_t *fill, const ra_rgb_t *stroke,
+                              double width, double dash)
 {
     ra_status_t st = end_text(pg);
     if (st == RA_OK && fill)
@@ -1936,16 +1889,13 @@ static ra_status_t path_style(page_t *pg, const ra_rgb_t *fill,
 }
 
 /* Paints the current path: fill, stroke or both. */
-static ra_status_t path_paint(page_t *pg, const ra_rgb_t *fill,
-                              const ra_rgb_t *stroke)
+static ra_status_t path_paint(page_t *pg, const ra_rgb_t *fill, const ra_rgb_t *stroke)
 {
-    return ra_buf_puts(&pg->content, fill && stroke ? "B\n"
-                                     : fill         ? "f\n"
-                                                    : "S\n");
+    return ra_buf_puts(&pg->content, fill && stroke ? "B\n" : fill ? "f\n" : "S\n");
 }
 
-ra_status_t ra_pdf_line(ra_pdf_t *pdf, double x1, double y1, double x2,
-                        double y2, double width, ra_rgb_t color, double dash)
+ra_status_t ra_pdf_line(ra_pdf_t *pdf, double x1, double y1, double x2, double y2, double width,
+                        ra_rgb_t color, double dash)
 {
     page_t *pg = cur_page(pdf);
     if (!pg)
@@ -1960,16 +1910,15 @@ ra_status_t ra_pdf_line(ra_pdf_t *pdf, double x1, double y1, double x2,
 }
 
 /* Appends a cubic Bezier segment. */
-static ra_status_t put_curve(ra_buf_t *b, double x1, double y1, double x2,
-                             double y2, double x3, double y3)
+static ra_status_t put_curve(ra_buf_t *b, double x1, double y1, double x2, double y2, double x3,
+                             double y3)
 {
     double v[6] = {x1, y1, x2, y2, x3, y3};
     return put_op(b, v, 6, "c");
 }
 
-ra_status_t ra_pdf_rect(ra_pdf_t *pdf, double x, double y, double w, double h,
-                        double radius, const ra_rgb_t *fill,
-                        const ra_rgb_t *stroke, double line_width)
+ra_status_t ra_pdf_rect(ra_pdf_t *pdf, double x, double y, double w, double h, double radius,
+                        const ra_rgb_t *fill, const ra_rgb_t *stroke, double line_width)
 {
     page_t *pg = cur_page(pdf);
     if (!pg)
@@ -1989,15 +1938,13 @@ ra_status_t ra_pdf_rect(ra_pdf_t *pdf, double x, double y, double w, double h,
     } else if (st == RA_OK) {
         /* Four sides and four quarter-circle Bezier corners. */
         double r = radius, k = r * 0.5523, x2 = x + w;
-        double m[2] = {x + r, bottom}, l1[2] = {x2 - r, bottom},
-               l2[2] = {x2, top - r}, l3[2] = {x + r, top},
-               l4[2] = {x, bottom + r};
+        double m[2] = {x + r, bottom}, l1[2] = {x2 - r, bottom}, l2[2] = {x2, top - r},
+               l3[2] = {x + r, top}, l4[2] = {x, bottom + r};
         st = put_op(b, m, 2, "m");
         if (st == RA_OK)
             st = put_op(b, l1, 2, "l");
         if (st == RA_OK)
-            st = put_curve(b, x2 - r + k, bottom, x2, bottom + r - k, x2,
-                           bottom + r);
+            st = put_curve(b, x2 - r + k, bottom, x2, bottom + r - k, x2, bottom + r);
         if (st == RA_OK)
             st = put_op(b, l2, 2, "l");
         if (st == RA_OK)
@@ -2009,8 +1956,7 @@ ra_status_t ra_pdf_rect(ra_pdf_t *pdf, double x, double y, double w, double h,
         if (st == RA_OK)
             st = put_op(b, l4, 2, "l");
         if (st == RA_OK)
-            st = put_curve(b, x, bottom + r - k, x + r - k, bottom, x + r,
-                           bottom);
+            st = put_curve(b, x, bottom + r - k, x + r - k, bottom, x + r, bottom);
         if (st == RA_OK)
             st = ra_buf_puts(b, "h\n");
     }
@@ -2022,8 +1968,8 @@ ra_status_t ra_pdf_rect(ra_pdf_t *pdf, double x, double y, double w, double h,
 /* Appends an arc path from a to b (radians, clockwise from 12 o'clock in
  * page terms) around (cx, pcy) in PDF space, starting with a moveto when
  * move is set; Bezier pieces of at most 90 degrees. */
-static ra_status_t put_arc(ra_buf_t *buf, double cx, double pcy, double r,
-                           double a, double b, int move)
+static ra_status_t put_arc(ra_buf_t *buf, double cx, double pcy, double r, double a, double b,
+                           int move)
 {
     ra_status_t st = RA_OK;
     int n = (int)ceil((b - a) / (PI / 2) - 1e-9);
@@ -2040,15 +1986,14 @@ static ra_status_t put_arc(ra_buf_t *buf, double cx, double pcy, double r,
          * and the clockwise tangent (cos a, -sin a). */
         double x0 = cx + r * sin(a), y0 = pcy + r * cos(a);
         double x3 = cx + r * sin(e), y3 = pcy + r * cos(e);
-        st = put_curve(buf, x0 + k * cos(a), y0 - k * sin(a), x3 - k * cos(e),
-                       y3 + k * sin(e), x3, y3);
+        st = put_curve(buf, x0 + k * cos(a), y0 - k * sin(a), x3 - k * cos(e), y3 + k * sin(e), x3,
+                       y3);
     }
     return st;
 }
 
-ra_status_t ra_pdf_circle(ra_pdf_t *pdf, double cx, double cy, double r,
-                          const ra_rgb_t *fill, const ra_rgb_t *stroke,
-                          double line_width)
+ra_status_t ra_pdf_circle(ra_pdf_t *pdf, double cx, double cy, double r, const ra_rgb_t *fill,
+                          const ra_rgb_t *stroke, double line_width)
 {
     page_t *pg = cur_page(pdf);
     if (!pg)
@@ -2065,9 +2010,8 @@ ra_status_t ra_pdf_circle(ra_pdf_t *pdf, double cx, double cy, double r,
     return keep(pdf, st);
 }
 
-ra_status_t ra_pdf_arc(ra_pdf_t *pdf, double cx, double cy, double r,
-                       double from_deg, double to_deg, double width,
-                       ra_rgb_t color)
+ra_status_t ra_pdf_arc(ra_pdf_t *pdf, double cx, double cy, double r, double from_deg,
+                       double to_deg, double width, ra_rgb_t color)
 {
     page_t *pg = cur_page(pdf);
     if (!pg)
@@ -2078,8 +2022,7 @@ ra_status_t ra_pdf_arc(ra_pdf_t *pdf, double cx, double cy, double r,
         to_deg = from_deg + 360;
     ra_status_t st = path_style(pg, NULL, &color, width, 0);
     if (st == RA_OK)
-        st = put_arc(&pg->content, cx, pg->h - cy, r, from_deg * PI / 180,
-                     to_deg * PI / 180, 1);
+        st = put_arc(&pg->content, cx, pg->h - cy, r, from_deg * PI / 180, to_deg * PI / 180, 1);
     if (st == RA_OK)
         st = ra_buf_puts(&pg->content, "S\n");
     return keep(pdf, st);
@@ -2105,11 +2048,9 @@ typedef struct {
  * interlaced; appends its image data (the IDAT chunks joined: one zlib
  * stream of PNG-predicted rows, which FlateDecode with /Predictor 15 reads)
  * to idat. Returns NULL, or why the image cannot be embedded. */
-static const char *png_parse(const unsigned char *p, size_t len, png_t *png,
-                             ra_buf_t *idat)
+static const char *png_parse(const unsigned char *p, size_t len, png_t *png, ra_buf_t *idat)
 {
-    static const unsigned char sig[8] = {0x89, 'P', 'N', 'G',
-                                         '\r', '\n', 0x1A, '\n'};
+    static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
     size_t at = 8;
     int ended = 0;
     memset(png, 0, sizeof *png);
@@ -2129,8 +2070,8 @@ static const char *png_parse(const unsigned char *p, size_t len, png_t *png,
             png->height = be32(d + 4);
             png->depth = d[8];
             png->ctype = d[9];
-            if (png->width == 0 || png->height == 0 ||
-                png->width > IMAGE_SIDE_MAX || png->height > IMAGE_SIDE_MAX)
+            if (png->width == 0 || png->height == 0 || png->width > IMAGE_SIDE_MAX ||
+                png->height > IMAGE_SIDE_MAX)
                 return "PNG image is empty or too large";
             if (png->ctype == 4 || png->ctype == 6)
                 return "PNG image has transparency (alpha channel)";
@@ -2139,12 +2080,12 @@ static const char *png_parse(const unsigned char *p, size_t len, png_t *png,
             if (d[12] != 0)
                 return "PNG image is interlaced";
             int ok = d[10] == 0 && d[11] == 0 &&
-                     (png->ctype == 0 ? png->depth == 1 || png->depth == 2 ||
-                                            png->depth == 4 || png->depth == 8
+                     (png->ctype == 0
+                          ? png->depth == 1 || png->depth == 2 || png->depth == 4 || png->depth == 8
                       : png->ctype == 2 ? png->depth == 8
-                      : png->ctype == 3 ? png->depth == 1 || png->depth == 2 ||
-                                              png->depth == 4 || png->depth == 8
-                                        : 0);
+                      : png->ctype == 3
+                          ? png->depth == 1 || png->depth == 2 || png->depth == 4 || png->depth == 8
+                          : 0);
             if (!ok)
                 return "PNG image header is invalid";
         } else if (memcmp(type, "tRNS", 4) == 0) {
@@ -2169,8 +2110,8 @@ static const char *png_parse(const unsigned char *p, size_t len, png_t *png,
     return NULL;
 }
 
-ra_status_t ra_pdf_image_png(ra_pdf_t *pdf, const void *data, size_t len,
-                             double x, double y, double w, double h)
+ra_status_t ra_pdf_image_png(ra_pdf_t *pdf, const void *data, size_t len, double x, double y,
+                             double w, double h)
 {
     page_t *pg = cur_page(pdf);
     ra_buf_t idat = RA_BUF_INIT;
@@ -2202,8 +2143,7 @@ ra_status_t ra_pdf_image_png(ra_pdf_t *pdf, const void *data, size_t len,
     s |= HPDF_Dict_AddNumber(img, "BitsPerComponent", (HPDF_INT32)png.depth);
     if (png.ctype == 3) { /* [/Indexed /DeviceRGB hival <palette>] */
         HPDF_Array cs = HPDF_Array_New(mm);
-        HPDF_Binary lookup =
-            HPDF_Binary_New(mm, (HPDF_BYTE *)png.plte, (HPDF_UINT)png.plte_len);
+        HPDF_Binary lookup = HPDF_Binary_New(mm, (HPDF_BYTE *)png.plte, (HPDF_UINT)png.plte_len);
         if (!cs || !lookup) {
             ra_buf_free(&idat);
             return hp(pdf, HPDF_FAILD_TO_ALLOC_MEM);
@@ -2214,17 +2154,14 @@ ra_status_t ra_pdf_image_png(ra_pdf_t *pdf, const void *data, size_t len,
         s |= HPDF_Array_Add(cs, lookup);
         s |= HPDF_Dict_Add(img, "ColorSpace", cs);
     } else {
-        s |= HPDF_Dict_AddName(img, "ColorSpace",
-                               png.ctype == 2 ? "DeviceRGB" : "DeviceGray");
+        s |= HPDF_Dict_AddName(img, "ColorSpace", png.ctype == 2 ? "DeviceRGB" : "DeviceGray");
     }
     s |= HPDF_Dict_AddNumber(parms, "Predictor", 15);
     s |= HPDF_Dict_AddNumber(parms, "Colors", png.ctype == 2 ? 3 : 1);
-    s |= HPDF_Dict_AddNumber(parms, "BitsPerComponent",
-                             (HPDF_INT32)png.depth);
+    s |= HPDF_Dict_AddNumber(parms, "BitsPerComponent", (HPDF_INT32)png.depth);
     s |= HPDF_Dict_AddNumber(parms, "Columns", (HPDF_INT32)png.width);
     s |= HPDF_Dict_Add(img, "DecodeParms", parms);
-    if (hp(pdf, s) != RA_OK ||
-        stream_put(pdf, img, NULL, idat.data, idat.len) != RA_OK) {
+    if (hp(pdf, s) != RA_OK || stream_put(pdf, img, NULL, idat.data, idat.len) != RA_OK) {
         ra_buf_free(&idat);
         return RA_ERR_PDF;
     }
@@ -2233,8 +2170,7 @@ ra_status_t ra_pdf_image_png(ra_pdf_t *pdf, const void *data, size_t len,
     /* The image's bytes go into the /ID like the page content. */
     unsigned char digest[32];
     ra_sha256(data, len, digest);
-    ra_status_t st = keep(pdf, ra_buf_append(&pdf->xobject_digests,
-                                             (const char *)digest, 32));
+    ra_status_t st = keep(pdf, ra_buf_append(&pdf->xobject_digests, (const char *)digest, 32));
     if (st != RA_OK)
         return st;
 
@@ -2283,8 +2219,8 @@ static HPDF_Destination make_dest(ra_pdf_t *pdf, size_t target, double y)
     return d;
 }
 
-ra_status_t ra_pdf_link(ra_pdf_t *pdf, double x, double y, double w, double h,
-                        size_t target, double target_y)
+ra_status_t ra_pdf_link(ra_pdf_t *pdf, double x, double y, double w, double h, size_t target,
+                        double target_y)
 {
     page_t *pg = cur_page(pdf);
     if (!pg)
@@ -2292,8 +2228,8 @@ ra_status_t ra_pdf_link(ra_pdf_t *pdf, double x, double y, double w, double h,
     HPDF_Destination d = make_dest(pdf, target, target_y);
     if (!d)
         return RA_ERR_PDF;
-    HPDF_Rect r = {(HPDF_REAL)x, (HPDF_REAL)(pg->h - y - h),
-                   (HPDF_REAL)(x + w), (HPDF_REAL)(pg->h - y)};
+    HPDF_Rect r = {(HPDF_REAL)x, (HPDF_REAL)(pg->h - y - h), (HPDF_REAL)(x + w),
+                   (HPDF_REAL)(pg->h - y)};
     HPDF_Annotation a = HPDF_Page_CreateLinkAnnot(pg->page, r, d);
     if (!a || pdf->err)
         return hp(pdf, HPDF_INVALID_ANNOTATION);
@@ -2304,8 +2240,8 @@ ra_status_t ra_pdf_link(ra_pdf_t *pdf, double x, double y, double w, double h,
     return RA_OK;
 }
 
-ra_status_t ra_pdf_outline(ra_pdf_t *pdf, int parent, const char *title,
-                           size_t page, double y, int *id)
+ra_status_t ra_pdf_outline(ra_pdf_t *pdf, int parent, const char *title, size_t page, double y,
+                           int *id)
 {
     if (pdf->err)
         return RA_ERR_PDF;
@@ -2319,8 +2255,8 @@ ra_status_t ra_pdf_outline(ra_pdf_t *pdf, int parent, const char *title,
         pdf->outlines = o;
         pdf->cap_outlines = cap;
     }
-    HPDF_Outline o = HPDF_CreateOutline(
-        pdf->doc, parent < 0 ? NULL : pdf->outlines[parent], " ", NULL);
+    HPDF_Outline o =
+        HPDF_CreateOutline(pdf->doc, parent < 0 ? NULL : pdf->outlines[parent], " ", NULL);
     if (!o || pdf->err)
         return hp(pdf, HPDF_INVALID_OUTLINE);
     HPDF_Binary t = text_string(pdf, title ? title : "");
@@ -2338,8 +2274,7 @@ ra_status_t ra_pdf_outline(ra_pdf_t *pdf, int parent, const char *title,
     return RA_OK;
 }
 
-ra_status_t ra_pdf_page_label(ra_pdf_t *pdf, size_t first,
-                              ra_label_style_t style, unsigned start,
+ra_status_t ra_pdf_page_label(ra_pdf_t *pdf, size_t first, ra_label_style_t style, unsigned start,
                               const char *prefix)
 {
     static const HPDF_PageNumStyle styles[] = {
@@ -2353,8 +2288,8 @@ ra_status_t ra_pdf_page_label(ra_pdf_t *pdf, size_t first,
         for (const char *c = prefix; *c; c++)
             if ((unsigned char)*c < 0x20 || (unsigned char)*c > 0x7E)
                 return fail_msg(pdf, "page label prefix must be ASCII");
-    return hp(pdf, HPDF_AddPageLabel(pdf->doc, (HPDF_UINT)first, styles[style],
-                                     start ? start : 1, prefix));
+    return hp(pdf, HPDF_AddPageLabel(pdf->doc, (HPDF_UINT)first, styles[style], start ? start : 1,
+                                     prefix));
 }
 
 /* --- Save: font subset, /W, /CIDToGIDMap, /ToUnicode, content --- */
@@ -2412,8 +2347,8 @@ static HPDF_UINT32 blob_size(HPDF_Stream s)
 /* Makes data[0..len) (copied) the data of stream dictionary d, written
  * as it is; on the first call for d, its memory stream is replaced (for a
  * page's contents, also the page's pointer to it). */
-static ra_status_t stream_put(ra_pdf_t *pdf, HPDF_Dict d, HPDF_PageAttr page,
-                              const void *data, size_t len)
+static ra_status_t stream_put(ra_pdf_t *pdf, HPDF_Dict d, HPDF_PageAttr page, const void *data,
+                              size_t len)
 {
     blob_t *b = NULL;
     if (len > 0x7FFFFFFF)
@@ -2432,8 +2367,8 @@ static ra_status_t stream_put(ra_pdf_t *pdf, HPDF_Dict d, HPDF_PageAttr page,
         if (!(b = calloc(1, sizeof *b)))
             return keep(pdf, RA_ERR_NOMEM);
         pdf->blobs[pdf->nblobs++] = b;
-        HPDF_Stream rs = HPDF_CallbackReader_New(
-            pdf->doc->mmgr, blob_read, blob_seek, blob_tell, blob_size, b);
+        HPDF_Stream rs =
+            HPDF_CallbackReader_New(pdf->doc->mmgr, blob_read, blob_seek, blob_tell, blob_size, b);
         if (!rs)
             return hp(pdf, HPDF_FAILD_TO_ALLOC_MEM);
         HPDF_Stream old = d->stream;
@@ -2460,17 +2395,15 @@ static ra_status_t stream_put(ra_pdf_t *pdf, HPDF_Dict d, HPDF_PageAttr page,
  * compress ourselves (see STREAM_ZLEVEL). When digest is not NULL, the
  * compressed bytes (as they are in the file) are added to it. page: see
  * stream_put. */
-static ra_status_t stream_set(ra_pdf_t *pdf, HPDF_Dict s, HPDF_PageAttr page,
-                              const void *data, size_t len,
-                              ra_sha256_ctx_t *digest)
+static ra_status_t stream_set(ra_pdf_t *pdf, HPDF_Dict s, HPDF_PageAttr page, const void *data,
+                              size_t len, ra_sha256_ctx_t *digest)
 {
     if (len == 0)
         return stream_put(pdf, s, page, "", 0);
     ra_buf_t *z = &pdf->zout;
     size_t zlen;
 #ifdef RA_HAVE_LIBDEFLATE
-    if (!pdf->z &&
-        !(pdf->z = libdeflate_alloc_compressor(STREAM_LIBDEFLATE_LEVEL)))
+    if (!pdf->z && !(pdf->z = libdeflate_alloc_compressor(STREAM_LIBDEFLATE_LEVEL)))
         return keep(pdf, RA_ERR_NOMEM);
     size_t bound = libdeflate_zlib_compress_bound(pdf->z, len);
     ra_buf_clear(z);
@@ -2481,8 +2414,8 @@ static ra_status_t stream_set(ra_pdf_t *pdf, HPDF_Dict s, HPDF_PageAttr page,
         return fail_msg(pdf, "compression failed");
 #else
     if (!pdf->z_ready) {
-        if (deflateInit2(&pdf->z, STREAM_ZLEVEL, Z_DEFLATED, 15, STREAM_ZMEM,
-                         Z_DEFAULT_STRATEGY) != Z_OK)
+        if (deflateInit2(&pdf->z, STREAM_ZLEVEL, Z_DEFLATED, 15, STREAM_ZMEM, Z_DEFAULT_STRATEGY) !=
+            Z_OK)
             return fail_msg(pdf, "zlib initialisation failed");
         pdf->z_ready = 1;
     } else if (deflateReset(&pdf->z) != Z_OK) {
@@ -2554,8 +2487,7 @@ static void keep_glyph(const font_t *f, uint8_t *keep, uint32_t g, int depth)
 }
 
 /* Rewrites the component glyph ids of a composite glyph copied to p. */
-static void remap_composite(unsigned char *p, size_t len,
-                            const uint16_t *newid)
+static void remap_composite(unsigned char *p, size_t len, const uint16_t *newid)
 {
     unsigned char *end = p + len;
     if (len < 10 || (int16_t)be16(p) >= 0)
@@ -2575,8 +2507,8 @@ static void remap_composite(unsigned char *p, size_t len,
 /* Appends glyph data p[0..len) to out without its hinting instructions,
  * the component glyph ids of a composite glyph renumbered through newid.
  * A glyph too malformed to take apart is copied as it is. */
-static ra_status_t put_glyph_unhinted(ra_buf_t *out, const unsigned char *p,
-                                      size_t len, const uint16_t *newid)
+static ra_status_t put_glyph_unhinted(ra_buf_t *out, const unsigned char *p, size_t len,
+                                      const uint16_t *newid)
 {
     size_t at = out->len, keep_len = len;
     ra_status_t st;
@@ -2589,8 +2521,7 @@ static ra_status_t put_glyph_unhinted(ra_buf_t *out, const unsigned char *p,
             if ((st = ra_buf_append(out, (const char *)p, ins)) != RA_OK ||
                 (st = ra_buf_append(out, "\0\0", 2)) != RA_OK)
                 return st;
-            return ra_buf_append(out, (const char *)p + ins + 2 + skip,
-                                 len - ins - 2 - skip);
+            return ra_buf_append(out, (const char *)p + ins + 2 + skip, len - ins - 2 - skip);
         }
     } else if (len >= 10) {
         /* Composite: the components, then instructions if the last one
@@ -2638,11 +2569,10 @@ static uint32_t table_sum(const unsigned char *p, size_t len)
  * hinting (no cvt, fpgm, prep, no glyph instructions): that was over half
  * its bytes, and viewers rasterise embedded fonts at every size and
  * resolution, mostly auto-hinting or ignoring TrueType instructions. */
-static ra_status_t build_subset(const font_t *f, const uint32_t *codes,
-                                size_t ncodes, uint16_t *newid, ra_buf_t *out)
+static ra_status_t build_subset(const font_t *f, const uint32_t *codes, size_t ncodes,
+                                uint16_t *newid, ra_buf_t *out)
 {
-    enum { T_OS2, T_GLYF, T_HEAD, T_HHEA, T_HMTX, T_LOCA, T_MAXP, T_POST,
-           T_COUNT };
+    enum { T_OS2, T_GLYF, T_HEAD, T_HHEA, T_HMTX, T_LOCA, T_MAXP, T_POST, T_COUNT };
     static const char tags[T_COUNT][5] = {"OS/2", "glyf", "head", "hhea",
                                           "hmtx", "loca", "maxp", "post"};
     ra_buf_t t[T_COUNT];
@@ -2670,8 +2600,7 @@ static ra_status_t build_subset(const font_t *f, const uint32_t *codes,
         if ((st = ra_buf_append(&t[T_LOCA], (char *)b4, 4)) != RA_OK)
             goto done;
         if (glyph_range(f, g, &off, &len) && len > 0) {
-            if ((st = put_glyph_unhinted(&t[T_GLYF], f->data + off, len,
-                                         newid)) != RA_OK)
+            if ((st = put_glyph_unhinted(&t[T_GLYF], f->data + off, len, newid)) != RA_OK)
                 goto done;
             while (t[T_GLYF].len % 4)
                 if ((st = ra_buf_putc(&t[T_GLYF], 0)) != RA_OK)
@@ -2682,11 +2611,8 @@ static ra_status_t build_subset(const font_t *f, const uint32_t *codes,
         /* Left side bearing: from the long metric or the trailing array. */
         size_t lsb_at = g < f->num_hmetrics
                             ? (size_t)g * 4 + 2
-                            : (size_t)f->num_hmetrics * 4 +
-                                  (size_t)(g - f->num_hmetrics) * 2;
-        uint16_t lsb = lsb_at + 2 <= f->hmtx.len
-                           ? be16(f->data + f->hmtx.off + lsb_at)
-                           : 0;
+                            : (size_t)f->num_hmetrics * 4 + (size_t)(g - f->num_hmetrics) * 2;
+        uint16_t lsb = lsb_at + 2 <= f->hmtx.len ? be16(f->data + f->hmtx.off + lsb_at) : 0;
         put16(b4 + 2, lsb);
         if ((st = ra_buf_append(&t[T_HMTX], (char *)b4, 4)) != RA_OK)
             goto done;
@@ -2701,7 +2627,7 @@ static ra_status_t build_subset(const font_t *f, const uint32_t *codes,
         (st = copy_table(&t[T_MAXP], f, f->maxp)) != RA_OK ||
         (st = copy_table(&t[T_OS2], f, f->os2)) != RA_OK)
         goto done;
-    put32((unsigned char *)t[T_HEAD].data + 8, 0); /* checkSumAdjustment */
+    put32((unsigned char *)t[T_HEAD].data + 8, 0);  /* checkSumAdjustment */
     put16((unsigned char *)t[T_HEAD].data + 50, 1); /* long loca */
     put16((unsigned char *)t[T_HHEA].data + 34, n);
     put16((unsigned char *)t[T_MAXP].data + 4, n);
@@ -2751,8 +2677,7 @@ static ra_status_t build_subset(const font_t *f, const uint32_t *codes,
                 goto done;
     }
     /* head.checkSumAdjustment makes the whole font sum to 0xB1B0AFBA. */
-    uint32_t sum = table_sum((unsigned char *)out->data + base,
-                             out->len - base);
+    uint32_t sum = table_sum((unsigned char *)out->data + base, out->len - base);
     size_t head_at = 12 + 16 * (size_t)ntab;
     for (int i = 0; i < T_HEAD; i++)
         if (t[i].len)
@@ -2782,14 +2707,12 @@ static char *put_hex4(char *p, uint32_t v)
 /* Writes n entries as bfrange (ranges: first and last code of a run that
  * maps to itself) or bfchar (singles: code and code point) blocks of at
  * most 100 entries. */
-static ra_status_t put_bf_blocks(ra_buf_t *b, const uint32_t (*runs)[2],
-                                 size_t n, int ranges)
+static ra_status_t put_bf_blocks(ra_buf_t *b, const uint32_t (*runs)[2], size_t n, int ranges)
 {
     ra_status_t st = RA_OK;
     for (size_t i = 0; i < n && st == RA_OK; i += 100) {
         size_t k = n - i < 100 ? n - i : 100;
-        st = ra_buf_printf(b, "%zu %s\n", k,
-                           ranges ? "beginbfrange" : "beginbfchar");
+        st = ra_buf_printf(b, "%zu %s\n", k, ranges ? "beginbfrange" : "beginbfchar");
         if (st == RA_OK)
             st = ra_buf_reserve(b, k * 21);
         if (st != RA_OK)
@@ -2816,8 +2739,7 @@ static ra_status_t put_bf_blocks(ra_buf_t *b, const uint32_t (*runs)[2],
 /* Builds a CMapType 2 ToUnicode map of the used codes: runs of
  * consecutive codes within one high byte as bfrange, single codes as
  * bfchar. */
-static ra_status_t build_tounicode(const uint32_t *codes, size_t n,
-                                   ra_buf_t *b)
+static ra_status_t build_tounicode(const uint32_t *codes, size_t n, ra_buf_t *b)
 {
     ra_status_t st = RA_ERR_NOMEM;
     uint32_t(*runs)[2] = malloc((n + 1) * sizeof *runs);
@@ -2830,9 +2752,8 @@ static ra_status_t build_tounicode(const uint32_t *codes, size_t n,
         uint32_t code = codes[i];
         size_t j = i;
         /* A run: consecutive codes, one high byte, each its own code point. */
-        while (j + 1 < n && codes[j + 1] == codes[j] + 1 &&
-               (codes[j + 1] & 0xFF) != 0 && cp_of(codes[j + 1]) == codes[j + 1] &&
-               cp_of(code) == code)
+        while (j + 1 < n && codes[j + 1] == codes[j] + 1 && (codes[j + 1] & 0xFF) != 0 &&
+               cp_of(codes[j + 1]) == codes[j + 1] && cp_of(code) == code)
             j++;
         if (j > i) {
             runs[nr][0] = code;
@@ -2853,8 +2774,7 @@ static ra_status_t build_tounicode(const uint32_t *codes, size_t n,
                              "1 begincodespacerange\n<0000> <FFFF>\n"
                              "endcodespacerange\n")) != RA_OK ||
         (st = put_bf_blocks(b, (const uint32_t(*)[2])runs, nr, 1)) != RA_OK ||
-        (st = put_bf_blocks(b, (const uint32_t(*)[2])singles, ns, 0)) !=
-            RA_OK)
+        (st = put_bf_blocks(b, (const uint32_t(*)[2])singles, ns, 0)) != RA_OK)
         goto done;
     st = ra_buf_puts(b, "endcmap\n"
                         "CMapName currentdict /CMap defineresource pop\n"
@@ -2867,8 +2787,7 @@ done:
 
 /* Returns the subset tag: six capitals from a hash of the font name and
  * the codes used, so that equal subsets get equal tags. */
-static void subset_tag(const font_t *f, const uint32_t *codes, size_t n,
-                       char tag[7])
+static void subset_tag(const font_t *f, const uint32_t *codes, size_t n, char tag[7])
 {
     uint32_t h = 2166136261u;
     for (size_t i = 0; i < f->psname.len; i++)
@@ -2908,22 +2827,17 @@ static ra_status_t finish_face(ra_pdf_t *pdf, face_t *f)
 
     char tag[7];
     subset_tag(ft, codes, n, tag);
-    if ((st = keep(pdf, ra_buf_printf(&b, "%s+%s", tag,
-                                      ra_buf_str(&ft->psname)))) != RA_OK ||
-        (st = hp(pdf, HPDF_Dict_AddName(f->type0, "BaseFont", b.data))) !=
-            RA_OK ||
-        (st = hp(pdf, HPDF_Dict_AddName(f->cidfont, "BaseFont", b.data))) !=
-            RA_OK ||
-        (st = hp(pdf, HPDF_Dict_AddName(f->desc, "FontName", b.data))) !=
-            RA_OK)
+    if ((st = keep(pdf, ra_buf_printf(&b, "%s+%s", tag, ra_buf_str(&ft->psname)))) != RA_OK ||
+        (st = hp(pdf, HPDF_Dict_AddName(f->type0, "BaseFont", b.data))) != RA_OK ||
+        (st = hp(pdf, HPDF_Dict_AddName(f->cidfont, "BaseFont", b.data))) != RA_OK ||
+        (st = hp(pdf, HPDF_Dict_AddName(f->desc, "FontName", b.data))) != RA_OK)
         goto done;
 
     /* FontFile2. */
     ra_buf_clear(&b);
     if ((st = keep(pdf, build_subset(ft, codes, n, newid, &b))) != RA_OK ||
         (st = stream_set(pdf, f->file, NULL, b.data, b.len, NULL)) != RA_OK ||
-        (st = hp(pdf, HPDF_Dict_AddNumber(f->file, "Length1",
-                                          (HPDF_UINT32)b.len))) != RA_OK)
+        (st = hp(pdf, HPDF_Dict_AddNumber(f->file, "Length1", (HPDF_UINT32)b.len))) != RA_OK)
         goto done;
 
     /* CIDToGIDMap: two bytes per CID up to the highest one used. */
@@ -2945,9 +2859,7 @@ static ra_status_t finish_face(ra_pdf_t *pdf, face_t *f)
      * the most significant bit of the first byte for CID 0 (.notdef). */
     if (!f->cidset) {
         f->cidset = HPDF_DictStream_New(mm, pdf->doc->xref);
-        if (!f->cidset ||
-            (st = hp(pdf, HPDF_Dict_Add(f->desc, "CIDSet", f->cidset))) !=
-                RA_OK) {
+        if (!f->cidset || (st = hp(pdf, HPDF_Dict_Add(f->desc, "CIDSet", f->cidset))) != RA_OK) {
             st = hp(pdf, HPDF_FAILD_TO_ALLOC_MEM);
             goto done;
         }
@@ -3017,8 +2929,8 @@ static int plain_mime(const char *mime)
     return n > 0 && slashes == 1;
 }
 
-ra_status_t ra_pdf_attach(ra_pdf_t *pdf, const char *name, const char *mime,
-                          const char *desc, const void *data, size_t len)
+ra_status_t ra_pdf_attach(ra_pdf_t *pdf, const char *name, const char *mime, const char *desc,
+                          const void *data, size_t len)
 {
     HPDF_MMgr mm;
     ra_buf_t clean = RA_BUF_INIT, ascii = RA_BUF_INIT;
@@ -3040,9 +2952,7 @@ ra_status_t ra_pdf_attach(ra_pdf_t *pdf, const char *name, const char *mime,
         goto done;
     /* /F for old readers: the name in ASCII; /UF: in full. */
     for (const char *c = ra_buf_str(&clean); *c && st == RA_OK; c++)
-        st = ra_buf_putc(&ascii, (*c > 0x20 && *c < 0x7F && *c != '\\')
-                                     ? *c
-                                     : '_');
+        st = ra_buf_putc(&ascii, (*c > 0x20 && *c < 0x7F && *c != '\\') ? *c : '_');
     /* The name tree's key: the UTF-16BE text string of /UF. */
     ra_buf_t key = RA_BUF_INIT;
     if (st == RA_OK)
@@ -3080,12 +2990,10 @@ ra_status_t ra_pdf_attach(ra_pdf_t *pdf, const char *name, const char *mime,
     HPDF_Dict ef = HPDF_Dict_New(mm);
     HPDF_Binary sum = HPDF_Binary_New(mm, md5, sizeof md5);
     HPDF_String f = HPDF_String_New(mm, ra_buf_str(&ascii), NULL);
-    HPDF_Binary uf = HPDF_Binary_New(mm, (HPDF_BYTE *)key.data,
-                                     (HPDF_UINT)key.len);
+    HPDF_Binary uf = HPDF_Binary_New(mm, (HPDF_BYTE *)key.data, (HPDF_UINT)key.len);
     a->spec = new_indirect(pdf);
     HPDF_Binary d = desc ? text_string(pdf, desc) : NULL;
-    if (!file || !params || !ef || !sum || !f || !uf || !a->spec ||
-        (desc && !d) || pdf->err)
+    if (!file || !params || !ef || !sum || !f || !uf || !a->spec || (desc && !d) || pdf->err)
         goto fail;
     HPDF_STATUS s = HPDF_Dict_AddName(file, "Type", "EmbeddedFile");
     s |= HPDF_Dict_AddName(file, "Subtype", mime);
@@ -3142,8 +3050,8 @@ static ra_status_t finish_attachments(ra_pdf_t *pdf)
     HPDF_Array_Clear(pdf->att_names);
     for (size_t i = 0; i < pdf->natt && s == HPDF_OK; i++) {
         attach_t *a = &pdf->att[i];
-        HPDF_Binary key = HPDF_Binary_New(mm, (HPDF_BYTE *)a->key_bytes.data,
-                                          (HPDF_UINT)a->key_bytes.len);
+        HPDF_Binary key =
+            HPDF_Binary_New(mm, (HPDF_BYTE *)a->key_bytes.data, (HPDF_UINT)a->key_bytes.len);
         if (!key)
             return hp(pdf, HPDF_FAILD_TO_ALLOC_MEM);
         s |= HPDF_Array_Add(pdf->att_names, key);
@@ -3165,26 +3073,23 @@ static ra_status_t build_xmp(const ra_pdf_t *pdf, ra_buf_t *x)
     } dc[] = {
         {INFO_TITLE, "<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">",
          "</rdf:li></rdf:Alt></dc:title>\n"},
-        {INFO_AUTHOR, "<dc:creator><rdf:Seq><rdf:li>",
-         "</rdf:li></rdf:Seq></dc:creator>\n"},
-        {INFO_SUBJECT,
-         "<dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">",
+        {INFO_AUTHOR, "<dc:creator><rdf:Seq><rdf:li>", "</rdf:li></rdf:Seq></dc:creator>\n"},
+        {INFO_SUBJECT, "<dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">",
          "</rdf:li></rdf:Alt></dc:description>\n"},
         {INFO_CREATOR, "<xmp:CreatorTool>", "</xmp:CreatorTool>\n"},
         {INFO_KEYWORDS, "<pdf:Keywords>", "</pdf:Keywords>\n"},
         {INFO_PRODUCER, "<pdf:Producer>", "</pdf:Producer>\n"},
     };
-    ra_status_t st = ra_buf_puts(
-        x, "<?xpacket begin=\"\xEF\xBB\xBF\""
-           " id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
-           "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
-           "<rdf:RDF\n"
-           " xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
-           "<rdf:Description rdf:about=\"\"\n"
-           " xmlns:dc=\"http://purl.org/dc/elements/1.1/\"\n"
-           " xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\"\n"
-           " xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">\n"
-           "<dc:format>application/pdf</dc:format>\n");
+    ra_status_t st = ra_buf_puts(x, "<?xpacket begin=\"\xEF\xBB\xBF\""
+                                    " id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
+                                    "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
+                                    "<rdf:RDF\n"
+                                    " xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
+                                    "<rdf:Description rdf:about=\"\"\n"
+                                    " xmlns:dc=\"http://purl.org/dc/elements/1.1/\"\n"
+                                    " xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\"\n"
+                                    " xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">\n"
+                                    "<dc:format>application/pdf</dc:format>\n");
     for (size_t i = 0; i < sizeof dc / sizeof dc[0] && st == RA_OK; i++) {
         if (!pdf->has_info[dc[i].field])
             continue;
@@ -3195,8 +3100,9 @@ static ra_status_t build_xmp(const ra_pdf_t *pdf, ra_buf_t *x)
             st = ra_buf_puts(x, dc[i].close);
     }
     if (st == RA_OK && pdf->xmp_date[0])
-        st = ra_buf_printf(x, "<xmp:CreateDate>%s</xmp:CreateDate>\n"
-                              "<xmp:ModifyDate>%s</xmp:ModifyDate>\n",
+        st = ra_buf_printf(x,
+                           "<xmp:CreateDate>%s</xmp:CreateDate>\n"
+                           "<xmp:ModifyDate>%s</xmp:ModifyDate>\n",
                            pdf->xmp_date, pdf->xmp_date);
     if (st == RA_OK)
         st = ra_buf_puts(x, "</rdf:Description>\n");
@@ -3296,8 +3202,7 @@ static ra_status_t build_srgb_icc(ra_buf_t *b)
                 st = icc_u32(&d, ICC_TRC_POINTS);
             for (int i = 0; i < ICC_TRC_POINTS && st == RA_OK; i++) {
                 double v = (double)i / (ICC_TRC_POINTS - 1);
-                double lin = v <= 0.04045 ? v / 12.92
-                                          : pow((v + 0.055) / 1.055, 2.4);
+                double lin = v <= 0.04045 ? v / 12.92 : pow((v + 0.055) / 1.055, 2.4);
                 unsigned char e[2];
                 put16(e, (uint32_t)lround(lin * 65535.0));
                 st = ra_buf_append(&d, (char *)e, 2);
@@ -3325,9 +3230,8 @@ static ra_status_t build_srgb_icc(ra_buf_t *b)
     static const struct {
         char sig[5];
         int data;
-    } tags[NTAGS] = {{"desc", 0}, {"cprt", 1}, {"wtpt", 2},
-                     {"rXYZ", 3}, {"gXYZ", 4}, {"bXYZ", 5},
-                     {"rTRC", 6}, {"gTRC", 6}, {"bTRC", 6}};
+    } tags[NTAGS] = {{"desc", 0}, {"cprt", 1}, {"wtpt", 2}, {"rXYZ", 3}, {"gXYZ", 4},
+                     {"bXYZ", 5}, {"rTRC", 6}, {"gTRC", 6}, {"bTRC", 6}};
     if (st == RA_OK)
         st = ra_buf_append(b, (char *)h, sizeof h);
     if (st == RA_OK)
@@ -3359,10 +3263,8 @@ static ra_status_t add_output_intent(ra_pdf_t *pdf)
     HPDF_STATUS s = HPDF_Dict_AddNumber(icc, "N", 3);
     s |= HPDF_Dict_AddName(intent, "Type", "OutputIntent");
     s |= HPDF_Dict_AddName(intent, "S", "GTS_PDFA1");
-    s |= HPDF_Dict_Add(intent, "OutputConditionIdentifier",
-                       HPDF_String_New(mm, id, NULL));
-    s |= HPDF_Dict_Add(intent, "RegistryName",
-                       HPDF_String_New(mm, "http://www.color.org", NULL));
+    s |= HPDF_Dict_Add(intent, "OutputConditionIdentifier", HPDF_String_New(mm, id, NULL));
+    s |= HPDF_Dict_Add(intent, "RegistryName", HPDF_String_New(mm, "http://www.color.org", NULL));
     s |= HPDF_Dict_Add(intent, "Info", HPDF_String_New(mm, id, NULL));
     s |= HPDF_Dict_Add(intent, "DestOutputProfile", icc);
     s |= HPDF_Array_Add(intents, intent);
@@ -3382,8 +3284,7 @@ static ra_status_t add_output_intent(ra_pdf_t *pdf)
  * over the XMP packet, the digest of the compressed page content and the
  * attachments' and images' digests, so
  * that the same document gets the same ID and a different one another. */
-static ra_status_t finish_archival(ra_pdf_t *pdf,
-                                   const unsigned char content_digest[32])
+static ra_status_t finish_archival(ra_pdf_t *pdf, const unsigned char content_digest[32])
 {
     HPDF_MMgr mm = pdf->doc->mmgr;
     ra_buf_t x = RA_BUF_INIT;
@@ -3439,8 +3340,7 @@ ra_status_t ra_pdf_save(ra_pdf_t *pdf, ra_buf_t *out)
     ra_status_t st;
     if (pdf->err)
         return RA_ERR_PDF;
-    if (pdf->npages == 0 &&
-        (st = ra_pdf_add_page(pdf, RA_PAGE_A4_W, RA_PAGE_A4_H)) != RA_OK)
+    if (pdf->npages == 0 && (st = ra_pdf_add_page(pdf, RA_PAGE_A4_W, RA_PAGE_A4_H)) != RA_OK)
         return st;
     for (int i = 0; i < RA_FACE_COUNT; i++) {
         face_t *f = &pdf->face[i];
@@ -3457,8 +3357,8 @@ ra_status_t ra_pdf_save(ra_pdf_t *pdf, ra_buf_t *out)
         page_t *pg = &pdf->pages[i];
         HPDF_PageAttr pa = pg->page->attr;
         if ((st = keep(pdf, end_text(pg))) != RA_OK ||
-            (st = stream_set(pdf, pa->contents, pa, pg->content.data,
-                             pg->content.len, &ctx)) != RA_OK)
+            (st = stream_set(pdf, pa->contents, pa, pg->content.data, pg->content.len, &ctx)) !=
+                RA_OK)
             return st;
     }
     ra_sha256_final(&ctx, content_digest);

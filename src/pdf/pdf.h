@@ -66,8 +66,7 @@ typedef struct {
  * UTF-8 (reported once in all); face is the face it was drawn with; what
  * says why ("not in font DejaVuSans-Bold.ttf", "outside the BMP",
  * "control character", "invalid UTF-8"). */
-typedef void (*ra_pdf_glyph_fn)(void *ctx, uint32_t cp, ra_face_t face,
-                                const char *what);
+typedef void (*ra_pdf_glyph_fn)(void *ctx, uint32_t cp, ra_face_t face, const char *what);
 
 /* The four faces' font files, read and parsed once: a document made with
  * them (ra_pdf_options_t.fonts) reads no font file itself. Read-only once
@@ -143,8 +142,7 @@ typedef struct ra_pdf ra_pdf_t;
 /* Reads the four font files named by opt (font_dir, font_file; errmsg as
  * for ra_pdf_new) for documents to share. Fails as ra_pdf_new does. The
  * caller frees them with ra_pdf_fonts_free after the last document. */
-ra_status_t ra_pdf_fonts_new(const ra_pdf_options_t *opt,
-                             ra_pdf_fonts_t **out);
+ra_status_t ra_pdf_fonts_new(const ra_pdf_options_t *opt, ra_pdf_fonts_t **out);
 /* Frees fonts; NULL is fine. */
 void ra_pdf_fonts_free(ra_pdf_fonts_t *fonts);
 
@@ -176,59 +174,52 @@ ra_status_t ra_pdf_use_page(ra_pdf_t *pdf, size_t index);
 /* Returns the advance width in points of utf8[0..len) in face at size,
  * after substitution, exactly as drawn (no kerning). Fast: a table lookup
  * per code point. */
-double ra_pdf_text_width(const ra_pdf_t *pdf, ra_face_t face, double size,
-                         const char *utf8, size_t len);
+double ra_pdf_text_width(const ra_pdf_t *pdf, ra_face_t face, double size, const char *utf8,
+                         size_t len);
 /* Returns the byte length of the longest prefix of utf8[0..len) that ends
  * on a code point boundary and is at most max_width wide; at least one code
  * point when len > 0, so that callers always progress. */
-size_t ra_pdf_text_fit(const ra_pdf_t *pdf, ra_face_t face, double size,
-                       const char *utf8, size_t len, double max_width);
+size_t ra_pdf_text_fit(const ra_pdf_t *pdf, ra_face_t face, double size, const char *utf8,
+                       size_t len, double max_width);
 /* Gives the face's ascender (positive) and descender (negative) for a
  * 1-point size; multiply by the font size. */
-void ra_pdf_font_metrics(const ra_pdf_t *pdf, ra_face_t face, double *ascent,
-                         double *descent);
+void ra_pdf_font_metrics(const ra_pdf_t *pdf, ra_face_t face, double *ascent, double *descent);
 /* Appends to out the text as it will be drawn in face (substitutions made,
  * tabs as spaces). Does not report. */
-ra_status_t ra_pdf_sanitize(const ra_pdf_t *pdf, ra_face_t face,
-                            const char *utf8, size_t len, ra_buf_t *out);
+ra_status_t ra_pdf_sanitize(const ra_pdf_t *pdf, ra_face_t face, const char *utf8, size_t len,
+                            ra_buf_t *out);
 
 /* --- Drawing on the current page --- */
 
 /* Draws utf8[0..len) with its baseline starting at (x, y). */
-ra_status_t ra_pdf_text(ra_pdf_t *pdf, ra_face_t face, double size,
-                        ra_rgb_t color, double x, double y, const char *utf8,
-                        size_t len);
+ra_status_t ra_pdf_text(ra_pdf_t *pdf, ra_face_t face, double size, ra_rgb_t color, double x,
+                        double y, const char *utf8, size_t len);
 /* Like ra_pdf_text, rotated by angle degrees counter-clockwise about (x, y). */
-ra_status_t ra_pdf_text_rotated(ra_pdf_t *pdf, ra_face_t face, double size,
-                                ra_rgb_t color, double x, double y,
-                                double angle, const char *utf8, size_t len);
+ra_status_t ra_pdf_text_rotated(ra_pdf_t *pdf, ra_face_t face, double size, ra_rgb_t color,
+                                double x, double y, double angle, const char *utf8, size_t len);
 /* Draws text as the vector outlines of its glyphs, filled (stroke_width 0)
  * or stroked with that line width, rotated as ra_pdf_text_rotated. It is
  * graphics, not text: not extracted, not searchable (for watermarks). The
  * outlines are a form XObject, written once and painted again wherever
  * the same shape is drawn on a page of the same size. */
-ra_status_t ra_pdf_text_shape(ra_pdf_t *pdf, ra_face_t face, double size,
-                              ra_rgb_t color, double x, double y, double angle,
-                              double stroke_width, const char *utf8,
+ra_status_t ra_pdf_text_shape(ra_pdf_t *pdf, ra_face_t face, double size, ra_rgb_t color, double x,
+                              double y, double angle, double stroke_width, const char *utf8,
                               size_t len);
 /* Strokes a line of the given width; dash > 0 draws dashes of that length. */
-ra_status_t ra_pdf_line(ra_pdf_t *pdf, double x1, double y1, double x2,
-                        double y2, double width, ra_rgb_t color, double dash);
+ra_status_t ra_pdf_line(ra_pdf_t *pdf, double x1, double y1, double x2, double y2, double width,
+                        ra_rgb_t color, double dash);
 /* Draws a rectangle whose top-left corner is (x, y), with corner radius
  * (0: square); fill and/or stroke it (NULL: not), stroke of line_width. */
-ra_status_t ra_pdf_rect(ra_pdf_t *pdf, double x, double y, double w, double h,
-                        double radius, const ra_rgb_t *fill,
-                        const ra_rgb_t *stroke, double line_width);
+ra_status_t ra_pdf_rect(ra_pdf_t *pdf, double x, double y, double w, double h, double radius,
+                        const ra_rgb_t *fill, const ra_rgb_t *stroke, double line_width);
 /* Draws a circle centred on (cx, cy); fill and/or stroke as ra_pdf_rect. */
-ra_status_t ra_pdf_circle(ra_pdf_t *pdf, double cx, double cy, double r,
-                          const ra_rgb_t *fill, const ra_rgb_t *stroke,
-                          double line_width);
+ra_status_t ra_pdf_circle(ra_pdf_t *pdf, double cx, double cy, double r, const ra_rgb_t *fill,
+                          const ra_rgb_t *stroke, double line_width);
 /* Strokes an arc of a circle centred on (cx, cy) from angle from_deg to
  * to_deg, degrees measured clockwise from 12 o'clock (0..360, from < to),
  * with the given line width and butt caps. */
-ra_status_t ra_pdf_arc(ra_pdf_t *pdf, double cx, double cy, double r,
-                       double from_deg, double to_deg, double width,
-                       ra_rgb_t color);
+ra_status_t ra_pdf_arc(ra_pdf_t *pdf, double cx, double cy, double r, double from_deg,
+                       double to_deg, double width, ra_rgb_t color);
 /* Draws the PNG image png[0..len) scaled into the rectangle whose top-left
  * corner is (x, y), w by h points. The PNG's compressed data is embedded as
  * it is (an image XObject, Flate with PNG predictors), so it must be opaque
@@ -237,12 +228,12 @@ ra_status_t ra_pdf_arc(ra_pdf_t *pdf, double cx, double cy, double r,
  * interlaced, at most 16384 pixels a side; anything else is an error
  * (ra_pdf_errmsg says why). Each call embeds the image once more; its
  * digest goes into the /ID. The data is copied. */
-ra_status_t ra_pdf_image_png(ra_pdf_t *pdf, const void *png, size_t len,
-                             double x, double y, double w, double h);
+ra_status_t ra_pdf_image_png(ra_pdf_t *pdf, const void *png, size_t len, double x, double y,
+                             double w, double h);
 /* Makes the rectangle (x, y, w, h) on the current page a borderless link to
  * the point y (from the top) of page target (0-based, must exist). */
-ra_status_t ra_pdf_link(ra_pdf_t *pdf, double x, double y, double w, double h,
-                        size_t target, double target_y);
+ra_status_t ra_pdf_link(ra_pdf_t *pdf, double x, double y, double w, double h, size_t target,
+                        double target_y);
 
 /* --- Document structure --- */
 
@@ -251,19 +242,18 @@ ra_status_t ra_pdf_link(ra_pdf_t *pdf, double x, double y, double w, double h,
  * desc (NULL: none), listed in the document's EmbeddedFiles name tree.
  * Stored Flate-compressed with /Params /Size and /CheckSum (MD5) and no
  * dates. Refused (RA_ERR_PDF) in a PDF/A document. Copies the data. */
-ra_status_t ra_pdf_attach(ra_pdf_t *pdf, const char *name, const char *mime,
-                          const char *desc, const void *data, size_t len);
+ra_status_t ra_pdf_attach(ra_pdf_t *pdf, const char *name, const char *mime, const char *desc,
+                          const void *data, size_t len);
 
 /* Adds a bookmark titled title (UTF-8) pointing to y on page (0-based);
  * parent is the id of an earlier bookmark or -1 for the top level. Stores
  * its id (>= 0) in *id when id is not NULL. Entries open collapsed except
  * at the top level. */
-ra_status_t ra_pdf_outline(ra_pdf_t *pdf, int parent, const char *title,
-                           size_t page, double y, int *id);
+ra_status_t ra_pdf_outline(ra_pdf_t *pdf, int parent, const char *title, size_t page, double y,
+                           int *id);
 /* From page first (0-based) on, labels pages prefix + number in style,
  * counting from start (>= 1). prefix (NULL: none) must be ASCII. */
-ra_status_t ra_pdf_page_label(ra_pdf_t *pdf, size_t first,
-                              ra_label_style_t style, unsigned start,
+ra_status_t ra_pdf_page_label(ra_pdf_t *pdf, size_t first, ra_label_style_t style, unsigned start,
                               const char *prefix);
 
 /* Appends the complete PDF file to out (the caller writes it to disk).

@@ -14,9 +14,9 @@
 
 const ra_rgb_t RA_C_TEXT = {0.13, 0.13, 0.15};
 const ra_rgb_t RA_C_MUTED = {0.40, 0.42, 0.45};
-const ra_rgb_t RA_C_GOOD = {0.0, 0.447, 0.698};    /* Okabe-Ito blue */
-const ra_rgb_t RA_C_WARN = {0.902, 0.624, 0.0};    /* Okabe-Ito orange */
-const ra_rgb_t RA_C_BAD = {0.835, 0.369, 0.0};     /* Okabe-Ito vermillion */
+const ra_rgb_t RA_C_GOOD = {0.0, 0.447, 0.698}; /* Okabe-Ito blue */
+const ra_rgb_t RA_C_WARN = {0.902, 0.624, 0.0}; /* Okabe-Ito orange */
+const ra_rgb_t RA_C_BAD = {0.835, 0.369, 0.0};  /* Okabe-Ito vermillion */
 const ra_rgb_t RA_C_NEUTRAL = {0.55, 0.56, 0.58};
 const ra_rgb_t RA_C_GOOD_TINT = {0.85, 0.92, 0.97};
 const ra_rgb_t RA_C_WARN_TINT = {0.99, 0.93, 0.80};
@@ -31,8 +31,9 @@ ra_rgb_t report_verdict_color(ra_verdict_t v)
 
 const ra_rgb_t *report_verdict_tint(ra_verdict_t v)
 {
-    return v == RA_VERDICT_READY ? &RA_C_GOOD_TINT
-         : v == RA_VERDICT_CONDITIONAL ? &RA_C_WARN_TINT : &RA_C_BAD_TINT;
+    return v == RA_VERDICT_READY         ? &RA_C_GOOD_TINT
+           : v == RA_VERDICT_CONDITIONAL ? &RA_C_WARN_TINT
+                                         : &RA_C_BAD_TINT;
 }
 
 const ra_rgb_t *report_status_tint(const ra_check_score_t *cs)
@@ -146,8 +147,8 @@ static ra_status_t draw_footer(void *ctx, ra_pdf_t *pdf, size_t page, size_t cou
     hash[12] = '\0';
     ra_buf_t t = RA_BUF_INIT;
     ra_buf_printf(&t, "%s \xC2\xB7 record sha256 %s\xE2\x80\xA6", r->integrity.report_id, hash);
-    ra_status_t st = ra_pdf_line(pdf, band->x, band->y + 2, band->x + band->w, band->y + 2, 0.5,
-                                 RA_C_MUTED, 0);
+    ra_status_t st =
+        ra_pdf_line(pdf, band->x, band->y + 2, band->x + band->w, band->y + 2, 0.5, RA_C_MUTED, 0);
     if (st == RA_OK)
         st = ra_layout_draw_line(pdf, &(ra_rect_t){band->x, band->y, band->w * 0.55, band->h},
                                  RA_FACE_MONO, 7, RA_C_MUTED, RA_ALIGN_LEFT, ra_buf_str(&t));
@@ -192,17 +193,18 @@ static ra_status_t set_info(report_t *r)
     ra_buf_printf(&title, "%s: %s", r->cl->title, r->rec->system_name);
     for (size_t i = 0; i < r->rec->nassessors; i++)
         ra_buf_printf(&author, "%s%s", i ? ", " : "", r->rec->assessors[i].name);
-    ra_buf_printf(&subject, "Readiness assessment %s of %s (%s), profile %s: %s, %s, %s", r->rec->id,
-                  r->rec->system_name, r->rec->organisation, r->s->profile->id, r->score_text,
-                  ra_verdict_label(r->s->verdict), ra_signoff_label(r->s->signoff));
+    ra_buf_printf(&subject, "Readiness assessment %s of %s (%s), profile %s: %s, %s, %s",
+                  r->rec->id, r->rec->system_name, r->rec->organisation, r->s->profile->id,
+                  r->score_text, ra_verdict_label(r->s->verdict), ra_signoff_label(r->s->signoff));
     ra_buf_printf(&kw, "LLMOps production readiness; %s; %s %s; %s; ", r->rec->id, r->cl->id,
                   r->cl->version, r->s->profile->id);
     ra_integrity_format(&r->integrity, &kw);
     /* The integrity data again, as XMP properties of our own schema. */
     const ra_integrity_t *it = &r->integrity;
     const ra_pdf_xmp_prop_t props[] = {
-        {"reportId", it->report_id, "Report ID: RA- and 16 hex digits of SHA-256 over the "
-                                    "three input digests and the tool"},
+        {"reportId", it->report_id,
+         "Report ID: RA- and 16 hex digits of SHA-256 over the "
+         "three input digests and the tool"},
         {"recordSha256", it->record_sha256, "SHA-256 of the assessment record file"},
         {"checklistSha256", it->checklist_sha256, "SHA-256 of the checklist file"},
         {"templateSha256", it->template_sha256, "SHA-256 of the report template file"},
@@ -284,8 +286,10 @@ ra_status_t ra_report_render(const ra_report_input_t *in, ra_buf_t *out)
     }
 
     /* PDF/A-1b unless the record is attached: PDF/A-1 forbids embedded files. */
-    ra_pdf_options_t po = {.font_dir = in->font_dir, .fonts = in->fonts,
-                           .on_glyph = on_glyph, .glyph_ctx = &r,
+    ra_pdf_options_t po = {.font_dir = in->font_dir,
+                           .fonts = in->fonts,
+                           .on_glyph = on_glyph,
+                           .glyph_ctx = &r,
                            .conformance = in->attach_source ? RA_PDF_PLAIN : RA_PDF_PDFA_1B,
                            .errmsg = &err};
     if ((st = ra_pdf_new(&po, &r.pdf)) != RA_OK) {
@@ -303,9 +307,9 @@ ra_status_t ra_report_render(const ra_report_input_t *in, ra_buf_t *out)
     lo.accent = (ra_rgb_t){in->tmpl->accent[0], in->tmpl->accent[1], in->tmpl->accent[2]};
     lo.text_color = RA_C_TEXT;
     lo.muted = RA_C_MUTED;
-    lo.watermark = r.s->signoff == RA_SIGNOFF_SIGNED   ? NULL
+    lo.watermark = r.s->signoff == RA_SIGNOFF_SIGNED     ? NULL
                    : r.s->signoff == RA_SIGNOFF_REJECTED ? "REJECTED"
-                                                        : "DRAFT";
+                                                         : "DRAFT";
     lo.header = draw_header;
     lo.footer = draw_footer;
     lo.page_ctx = &r;
@@ -328,8 +332,8 @@ ra_status_t ra_report_render(const ra_report_input_t *in, ra_buf_t *out)
     if (st == RA_OK)
         st = ra_pdf_save(r.pdf, out);
     if (st != RA_OK && in->sink)
-        ra_diag(in->sink, RA_DIAG_ERROR, NULL, 0, "cannot render the report: %s%s",
-                ra_strerror(st), *ra_pdf_errmsg(r.pdf) ? ra_pdf_errmsg(r.pdf) : "");
+        ra_diag(in->sink, RA_DIAG_ERROR, NULL, 0, "cannot render the report: %s%s", ra_strerror(st),
+                *ra_pdf_errmsg(r.pdf) ? ra_pdf_errmsg(r.pdf) : "");
 done:
     ra_layout_free(r.lo);
     ra_pdf_free(r.pdf);

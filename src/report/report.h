@@ -21,15 +21,15 @@ typedef struct {
     const ra_record_t *record;
     const ra_score_t *score; /* at the record's own profile */
     const ra_template_t *tmpl;
-    const char *font_dir;      /* NULL: the default */
+    const char *font_dir;             /* NULL: the default */
     const struct ra_pdf_fonts *fonts; /* read beforehand (pdf.h), or NULL */
-    int64_t created;           /* document date, seconds since the epoch (UTC) */
-    const char *record_data;   /* the record's bytes, embedded with attach_source */
+    int64_t created;                  /* document date, seconds since the epoch (UTC) */
+    const char *record_data;          /* the record's bytes, embedded with attach_source */
     size_t record_len;
     /* Embed the record (its bytes must hash to record->sha256). The report is
      * then not PDF/A (PDF/A-1 forbids attachments) and says so; else PDF/A-1b. */
     bool attach_source;
-    ra_diag_sink_t *sink;      /* warnings: glyphs drawn as replacements */
+    ra_diag_sink_t *sink; /* warnings: glyphs drawn as replacements */
 } ra_report_input_t;
 
 /* The integrity data of the report these inputs make (digests, tool, report ID). */

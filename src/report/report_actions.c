@@ -35,19 +35,19 @@ ra_status_t report_actions(report_t *r)
     size_t n = 0;
     for (size_t i = 0; i < s->nchecks && n < s->gaps; i++)
         if (s->checks[i].gap)
-            acts[n++] = (action_t){s->checks[i].remediation ? s->checks[i].result->remediation->due
-                                                            : 99999999,
-                                   i};
+            acts[n++] = (action_t){
+                s->checks[i].remediation ? s->checks[i].result->remediation->due : 99999999, i};
     qsort(acts, n, sizeof *acts, cmp_action);
     char date[11];
     report_date(r->rec->assessed_on, date);
     rc = ra_layout_paragraph(r->lo, NULL,
-                             report_fmt(r, "Every gap, the earliest due first; gaps without a "
-                                           "remediation plan come last. Overdue means due before "
-                                           "the assessment date, %s.",
+                             report_fmt(r,
+                                        "Every gap, the earliest due first; gaps without a "
+                                        "remediation plan come last. Overdue means due before "
+                                        "the assessment date, %s.",
                                         date));
     const ra_column_t cols[] = {
-        {"Due", 1.7, RA_ALIGN_LEFT},   {"Check", 1.7, RA_ALIGN_LEFT},
+        {"Due", 1.7, RA_ALIGN_LEFT},    {"Check", 1.7, RA_ALIGN_LEFT},
         {"Action", 5.2, RA_ALIGN_LEFT}, {"Owner", 2.2, RA_ALIGN_LEFT},
         {"State", 1.9, RA_ALIGN_LEFT},
     };
@@ -62,14 +62,16 @@ ra_status_t report_actions(report_t *r)
             report_date(m->due, due);
         ra_buf_clear(&action);
         ra_buf_printf(&action, "%s (%s)\n%s", cs->check->title, report_status_word(cs),
-                      m ? m->text : cs->check->remediation ? cs->check->remediation : "");
-        const char *state = cs->overdue ? "OVERDUE"
+                      m                        ? m->text
+                      : cs->check->remediation ? cs->check->remediation
+                                               : "");
+        const char *state = cs->overdue         ? "OVERDUE"
                             : cs->risk_accepted ? "Risk accepted"
-                            : m ? "Open"
-                                : "No plan";
+                            : m                 ? "Open"
+                                                : "No plan";
         const ra_rgb_t *tint = cs->overdue || (!m && !cs->risk_accepted) ? &RA_C_BAD_TINT
-                               : cs->risk_accepted ? &RA_C_NEUTRAL_TINT
-                                                   : NULL;
+                               : cs->risk_accepted                       ? &RA_C_NEUTRAL_TINT
+                                                                         : NULL;
         ra_cell_t cells[] = {
             {due, RA_FACE_REGULAR, NULL, NULL, 0},
             {cs->check->id, RA_FACE_BOLD, NULL, NULL, 0},

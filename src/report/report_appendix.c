@@ -34,9 +34,9 @@ static ra_status_t profiles_table(report_t *r)
 {
     const ra_checklist_t *cl = r->cl;
     const ra_column_t cols[] = {
-        {"Profile", 2.2, RA_ALIGN_LEFT},    {"Rank", 0.9, RA_ALIGN_RIGHT},
-        {"Checks", 1.3, RA_ALIGN_RIGHT},    {"Ready", 1.1, RA_ALIGN_RIGHT},
-        {"Conditional", 2.0, RA_ALIGN_RIGHT}, {"Evidence", 1.7, RA_ALIGN_LEFT},
+        {"Profile", 2.2, RA_ALIGN_LEFT},           {"Rank", 0.9, RA_ALIGN_RIGHT},
+        {"Checks", 1.3, RA_ALIGN_RIGHT},           {"Ready", 1.1, RA_ALIGN_RIGHT},
+        {"Conditional", 2.0, RA_ALIGN_RIGHT},      {"Evidence", 1.7, RA_ALIGN_LEFT},
         {"Required sign-off", 3.6, RA_ALIGN_LEFT},
     };
     ra_status_t rc = ra_layout_table_begin(r->lo, NULL, cols, 7);
@@ -76,14 +76,15 @@ static ra_status_t profiles_table(report_t *r)
 
 ra_status_t report_methodology(report_t *r)
 {
-    ra_status_t rc = ra_layout_heading(r->lo, 1, "Appendix A. Methodology", RA_HEADING_NEW_PAGE,
-                                       NULL);
+    ra_status_t rc =
+        ra_layout_heading(r->lo, 1, "Appendix A. Methodology", RA_HEADING_NEW_PAGE, NULL);
     if (rc == RA_OK)
         rc = ra_layout_paragraph(
             r->lo, NULL,
-            report_fmt(r, "How this report's numbers are computed, generated from checklist %s "
-                          "version %s. Anyone can recompute every score from the record with "
-                          "these rules.",
+            report_fmt(r,
+                       "How this report's numbers are computed, generated from checklist %s "
+                       "version %s. Anyone can recompute every score from the record with "
+                       "these rules.",
                        r->cl->id, r->cl->version));
     ra_buf_t text = RA_BUF_INIT;
     if (rc == RA_OK)
@@ -128,13 +129,16 @@ ra_status_t report_evidence(report_t *r)
     if (n == 0)
         return ra_layout_paragraph(r->lo, NULL, "The record cites no evidence.");
     rc = ra_layout_paragraph(r->lo, NULL,
-                             report_fmt(r, "%zu evidence items cited by the record, by check. "
-                                           "Where a SHA-256 is given, the document it names can "
-                                           "be checked against it.",
+                             report_fmt(r,
+                                        "%zu evidence items cited by the record, by check. "
+                                        "Where a SHA-256 is given, the document it names can "
+                                        "be checked against it.",
                                         n));
     const ra_column_t cols[] = {
-        {"Check", 1.7, RA_ALIGN_LEFT},    {"Kind", 1.3, RA_ALIGN_LEFT},
-        {"Reference", 4.2, RA_ALIGN_LEFT}, {"SHA-256", 4.4, RA_ALIGN_LEFT},
+        {"Check", 1.7, RA_ALIGN_LEFT},
+        {"Kind", 1.3, RA_ALIGN_LEFT},
+        {"Reference", 4.2, RA_ALIGN_LEFT},
+        {"SHA-256", 4.4, RA_ALIGN_LEFT},
     };
     if (rc == RA_OK)
         rc = ra_layout_table_begin(r->lo, NULL, cols, 4);
@@ -171,8 +175,8 @@ ra_status_t report_integrity(report_t *r)
     ra_hex(r->cl->sha256, 32, cl);
     ra_hex(in->tmpl->sha256, 32, tpl);
     report_date(r->rec->assessed_on, date);
-    ra_status_t rc = ra_layout_heading(r->lo, 1, "Appendix C. Document integrity",
-                                       RA_HEADING_NEW_PAGE, NULL);
+    ra_status_t rc =
+        ra_layout_heading(r->lo, 1, "Appendix C. Document integrity", RA_HEADING_NEW_PAGE, NULL);
     if (rc == RA_OK)
         rc = ra_layout_paragraph(
             r->lo, NULL,
@@ -192,12 +196,13 @@ ra_status_t report_integrity(report_t *r)
                   r->cl->id, r->cl->version, r->s->profile->id, r->s->profile->name, date,
                   r->score_text, ra_verdict_label(r->s->verdict), ra_signoff_label(r->s->signoff));
     const char *base = strrchr(r->rec->path, '/');
-    ra_buf_printf(&how, "readyaudit verify REPORT.pdf %s\nor: sha256sum %s", base ? base + 1 : r->rec->path,
-                  base ? base + 1 : r->rec->path);
+    ra_buf_printf(&how, "readyaudit verify REPORT.pdf %s\nor: sha256sum %s",
+                  base ? base + 1 : r->rec->path, base ? base + 1 : r->rec->path);
     /* The PDF backend makes PDF/A-1b exactly when nothing is attached (report.c). */
     if (in->attach_source)
-        ra_buf_printf(&src, "%s (%zu bytes), embedded in this PDF; extract it with: pdfdetach "
-                            "-saveall REPORT.pdf",
+        ra_buf_printf(&src,
+                      "%s (%zu bytes), embedded in this PDF; extract it with: pdfdetach "
+                      "-saveall REPORT.pdf",
                       base ? base + 1 : r->rec->path, in->record_len);
     ra_kv_t rows[] = {
         {"Report ID", r->integrity.report_id},

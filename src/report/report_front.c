@@ -50,10 +50,10 @@ static ra_status_t draw_letterhead(void *ctx, ra_pdf_t *pdf, const ra_rect_t *bo
     if (st != RA_OK || !lh->issuer)
         return st;
     double line = LETTERHEAD_SIZE * 1.6, lines = lh->confidentiality ? 2 : 1;
-    ra_rect_t text = {box->x + w + LOGO_GAP, box->y + (h - lines * line) / 2,
-                      box->w - w - LOGO_GAP, line};
-    st = ra_layout_draw_line(pdf, &text, RA_FACE_BOLD, LETTERHEAD_SIZE, RA_C_MUTED,
-                             RA_ALIGN_LEFT, lh->issuer);
+    ra_rect_t text = {box->x + w + LOGO_GAP, box->y + (h - lines * line) / 2, box->w - w - LOGO_GAP,
+                      line};
+    st = ra_layout_draw_line(pdf, &text, RA_FACE_BOLD, LETTERHEAD_SIZE, RA_C_MUTED, RA_ALIGN_LEFT,
+                             lh->issuer);
     text.y += line;
     if (st == RA_OK && lh->confidentiality)
         st = ra_layout_draw_line(pdf, &text, RA_FACE_REGULAR, LETTERHEAD_SIZE, RA_C_MUTED,
@@ -78,8 +78,8 @@ static ra_status_t cover_letterhead(report_t *r, const char *issuer)
         logo_size(t, body_w * 0.6, &w, &h);
         double room = body_w - w - LOGO_GAP;
         const char *conf = t->confidentiality;
-        beside = ra_pdf_text_width(r->pdf, RA_FACE_BOLD, LETTERHEAD_SIZE, issuer,
-                                   strlen(issuer)) <= room &&
+        beside = ra_pdf_text_width(r->pdf, RA_FACE_BOLD, LETTERHEAD_SIZE, issuer, strlen(issuer)) <=
+                     room &&
                  (!conf || ra_pdf_text_width(r->pdf, RA_FACE_REGULAR, LETTERHEAD_SIZE, conf,
                                              strlen(conf)) <= room);
         *lh = (letterhead_t){t, beside ? issuer : NULL, beside ? conf : NULL};
@@ -135,9 +135,9 @@ ra_status_t report_cover(report_t *r)
     sub.size = 13;
     if (rc == RA_OK)
         rc = ra_layout_paragraph(lo, &sub,
-                                 rec->unit ? report_fmt(r, "%s \xC2\xB7 %s", rec->organisation,
-                                                        rec->unit)
-                                           : rec->organisation);
+                                 rec->unit
+                                     ? report_fmt(r, "%s \xC2\xB7 %s", rec->organisation, rec->unit)
+                                     : rec->organisation);
     if (rc == RA_OK)
         rc = ra_layout_space(lo, 18);
 
@@ -154,10 +154,10 @@ ra_status_t report_cover(report_t *r)
         rc = ra_layout_callout(lo, report_fmt(r, "Verdict: %s", ra_verdict_label(s->verdict)),
                                ra_buf_str(&s->verdict_reason), *report_verdict_tint(s->verdict),
                                report_verdict_color(s->verdict));
-    const ra_rgb_t *so_tint = s->signoff == RA_SIGNOFF_SIGNED ? &RA_C_GOOD_TINT
+    const ra_rgb_t *so_tint = s->signoff == RA_SIGNOFF_SIGNED     ? &RA_C_GOOD_TINT
                               : s->signoff == RA_SIGNOFF_REJECTED ? &RA_C_BAD_TINT
                                                                   : &RA_C_NEUTRAL_TINT;
-    ra_rgb_t so_edge = s->signoff == RA_SIGNOFF_SIGNED ? RA_C_GOOD
+    ra_rgb_t so_edge = s->signoff == RA_SIGNOFF_SIGNED     ? RA_C_GOOD
                        : s->signoff == RA_SIGNOFF_REJECTED ? RA_C_BAD
                                                            : RA_C_NEUTRAL;
     size_t met = 0;
@@ -165,8 +165,9 @@ ra_status_t report_cover(report_t *r)
         met += s->roles[i].state == RA_ROLE_MET;
     if (rc == RA_OK) {
         ra_buf_t text = RA_BUF_INIT;
-        ra_buf_printf(&text, "%zu of %zu required approvals recorded on or after the assessment "
-                             "date.",
+        ra_buf_printf(&text,
+                      "%zu of %zu required approvals recorded on or after the assessment "
+                      "date.",
                       met, s->nroles);
         if (s->signoff == RA_SIGNOFF_DRAFT)
             ra_buf_puts(&text, " Until every required role approves, this report is a draft.");
@@ -208,8 +209,8 @@ ra_status_t report_contents(report_t *r)
 {
     ra_status_t rc = ra_layout_page_break(r->lo);
     if (rc == RA_OK && r->in->tmpl->introduction) {
-        rc = ra_layout_heading(r->lo, 2, "About this report", RA_HEADING_NO_TOC | RA_HEADING_NO_OUTLINE,
-                               NULL);
+        rc = ra_layout_heading(r->lo, 2, "About this report",
+                               RA_HEADING_NO_TOC | RA_HEADING_NO_OUTLINE, NULL);
         if (rc == RA_OK)
             rc = ra_layout_paragraph(r->lo, NULL, r->in->tmpl->introduction);
     }
@@ -249,12 +250,14 @@ static ra_status_t profile_ladder(report_t *r)
         ra_face_t face = own ? RA_FACE_BOLD : RA_FACE_REGULAR;
         const ra_rgb_t *fill = own ? &RA_C_PANEL : NULL;
         ra_cell_t cells[] = {
-            {report_fmt(r, "%s%s", sp->profile->name, own ? " (assessed)" : ""), face, NULL, fill, 0},
+            {report_fmt(r, "%s%s", sp->profile->name, own ? " (assessed)" : ""), face, NULL, fill,
+             0},
             {n, face, NULL, fill, 0},
             {ready, face, NULL, fill, 0},
             {sc, face, NULL, fill, 0},
             {gaps, face, NULL, fill, 0},
-            {ra_verdict_label(sp->verdict), RA_FACE_BOLD, NULL, report_verdict_tint(sp->verdict), 0},
+            {ra_verdict_label(sp->verdict), RA_FACE_BOLD, NULL, report_verdict_tint(sp->verdict),
+             0},
         };
         rc = ra_layout_table_row(r->lo, cells);
         ra_score_free(sp);
@@ -269,7 +272,7 @@ static ra_status_t layer_chart(report_t *r)
 {
     const ra_score_t *s = r->s;
     ra_bar_t *bars = calloc(s->nlayers ? s->nlayers : 1, sizeof *bars);
-    char (*vals)[16] = calloc(s->nlayers ? s->nlayers : 1, sizeof *vals);
+    char(*vals)[16] = calloc(s->nlayers ? s->nlayers : 1, sizeof *vals);
     ra_status_t rc = RA_ERR_NOMEM;
     if (bars && vals) {
         for (size_t l = 0; l < s->nlayers; l++) {
@@ -305,8 +308,10 @@ static ra_status_t top_gaps(report_t *r, size_t max)
         free(idx);
         return rc;
     }
-    const ra_column_t cols[] = {{"Check", 1.7, RA_ALIGN_LEFT}, {"Gap", 5.7, RA_ALIGN_LEFT},
-                                {"Result", 2.0, RA_ALIGN_LEFT}, {"Plan", 4.3, RA_ALIGN_LEFT}};
+    const ra_column_t cols[] = {{"Check", 1.7, RA_ALIGN_LEFT},
+                                {"Gap", 5.7, RA_ALIGN_LEFT},
+                                {"Result", 2.0, RA_ALIGN_LEFT},
+                                {"Plan", 4.3, RA_ALIGN_LEFT}};
     ra_table_style_t ts = compact(r);
     rc = ra_layout_table_begin(r->lo, &ts, cols, 4);
     for (size_t i = 0; i < n && rc == RA_OK; i++) {
@@ -349,13 +354,15 @@ ra_status_t report_summary(report_t *r)
     ra_buf_t verdict = RA_BUF_INIT;
     ra_buf_printf(&verdict, "%s. %s", ra_verdict_label(s->verdict), ra_buf_str(&s->verdict_reason));
     ra_buf_t counts = RA_BUF_INIT;
-    ra_buf_printf(&counts, "%zu applicable: %zu pass, %zu partial%s, %zu fail, %zu not applicable, "
-                           "%zu not assessed. %zu gap%s, %zu overdue, %zu accepted risk%s%s.",
-                  s->applicable, s->counts.pass, s->counts.partial,
-                  s->counts.unevidenced ? report_fmt(r, " (%zu unevidenced)", s->counts.unevidenced) : "",
-                  s->counts.fail, s->counts.not_applicable, s->counts.not_assessed, s->gaps,
-                  report_s(s->gaps), s->overdue, s->risks_accepted, s->risks_accepted == 1 ? "" : "s",
-                  s->risks_expired ? report_fmt(r, ", %zu expired", s->risks_expired) : "");
+    ra_buf_printf(
+        &counts,
+        "%zu applicable: %zu pass, %zu partial%s, %zu fail, %zu not applicable, "
+        "%zu not assessed. %zu gap%s, %zu overdue, %zu accepted risk%s%s.",
+        s->applicable, s->counts.pass, s->counts.partial,
+        s->counts.unevidenced ? report_fmt(r, " (%zu unevidenced)", s->counts.unevidenced) : "",
+        s->counts.fail, s->counts.not_applicable, s->counts.not_assessed, s->gaps,
+        report_s(s->gaps), s->overdue, s->risks_accepted, s->risks_accepted == 1 ? "" : "s",
+        s->risks_expired ? report_fmt(r, ", %zu expired", s->risks_expired) : "");
     ra_buf_t score = RA_BUF_INIT;
     ra_buf_printf(&score, "%s / 100 (%s); ready at %g, conditional at %g", r->score_text,
                   s->has_score ? s->band : "n/a", s->profile->ready, s->profile->conditional);
@@ -374,7 +381,8 @@ ra_status_t report_summary(report_t *r)
         if (cs->applicable && cs->check->gate)
             ra_buf_printf(&gates, " %s %s%s%s%s", cs->credit == 1 ? "\xE2\x9C\x93" : "\xE2\x9C\x97",
                           cs->check->id, cs->credit == 1 ? "" : " (",
-                          cs->credit == 1 ? "" : report_status_label(cs), cs->credit == 1 ? "" : ")");
+                          cs->credit == 1 ? "" : report_status_label(cs),
+                          cs->credit == 1 ? "" : ")");
     }
     rows[3].value = ra_buf_str(&gates);
     if (rc == RA_OK)
@@ -385,14 +393,16 @@ ra_status_t report_summary(report_t *r)
     ra_buf_free(&gates);
 
     if (rc == RA_OK)
-        rc = ra_layout_heading(lo, 3, "Layer scores against the thresholds", RA_HEADING_NO_TOC, NULL);
+        rc = ra_layout_heading(lo, 3, "Layer scores against the thresholds", RA_HEADING_NO_TOC,
+                               NULL);
     if (rc == RA_OK)
         rc = layer_chart(r);
     if (rc == RA_OK)
-        rc = ra_layout_heading(lo, 3,
-                               s->gaps > 3 ? report_fmt(r, "Top 3 of %zu gaps (all in the action plan)", s->gaps)
-                                           : "Gaps",
-                               RA_HEADING_NO_TOC, NULL);
+        rc = ra_layout_heading(
+            lo, 3,
+            s->gaps > 3 ? report_fmt(r, "Top 3 of %zu gaps (all in the action plan)", s->gaps)
+                        : "Gaps",
+            RA_HEADING_NO_TOC, NULL);
     if (rc == RA_OK)
         rc = top_gaps(r, 3);
     if (rc == RA_OK)

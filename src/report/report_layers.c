@@ -15,9 +15,12 @@ ra_status_t report_overview(report_t *r)
                                  "production one. The score says how far this system answers the "
                                  "production question at its profile.");
     const ra_column_t cols[] = {
-        {"Layer", 2.6, RA_ALIGN_LEFT},         {"Prototype question", 3.2, RA_ALIGN_LEFT},
-        {"Production question", 3.6, RA_ALIGN_LEFT}, {"Score", 1.2, RA_ALIGN_RIGHT},
-        {"Checks", 1.2, RA_ALIGN_RIGHT},       {"Gaps", 1, RA_ALIGN_RIGHT},
+        {"Layer", 2.6, RA_ALIGN_LEFT},
+        {"Prototype question", 3.2, RA_ALIGN_LEFT},
+        {"Production question", 3.6, RA_ALIGN_LEFT},
+        {"Score", 1.2, RA_ALIGN_RIGHT},
+        {"Checks", 1.2, RA_ALIGN_RIGHT},
+        {"Gaps", 1, RA_ALIGN_RIGHT},
     };
     if (rc == RA_OK)
         rc = ra_layout_table_begin(r->lo, NULL, cols, 6);
@@ -63,8 +66,10 @@ static void evidence_text(const ra_result_t *res, ra_buf_t *b)
 static ra_status_t layer_checks(report_t *r, const ra_layer_score_t *ls)
 {
     const ra_column_t cols[] = {
-        {"Check", 1.7, RA_ALIGN_LEFT}, {"Requirement", 4.4, RA_ALIGN_LEFT},
-        {"W", 0.5, RA_ALIGN_CENTER},   {"Result", 1.8, RA_ALIGN_LEFT},
+        {"Check", 1.7, RA_ALIGN_LEFT},
+        {"Requirement", 4.4, RA_ALIGN_LEFT},
+        {"W", 0.5, RA_ALIGN_CENTER},
+        {"Result", 1.8, RA_ALIGN_LEFT},
         {"Evidence and notes", 4.6, RA_ALIGN_LEFT},
     };
     ra_status_t rc = ra_layout_table_begin(r->lo, NULL, cols, 5);
@@ -123,13 +128,14 @@ static void gap_plan(const ra_check_score_t *cs, ra_buf_t *b)
 /* The gaps of one layer: what is missing, and who closes it by when. */
 static ra_status_t layer_gaps(report_t *r, const ra_layer_score_t *ls)
 {
-    ra_status_t rc = ra_layout_heading(r->lo, 3, report_fmt(r, "Gaps in %s (%zu)",
-                                                            ls->layer->name, ls->gaps),
-                                       RA_HEADING_NO_TOC | RA_HEADING_NO_OUTLINE, NULL);
+    ra_status_t rc =
+        ra_layout_heading(r->lo, 3, report_fmt(r, "Gaps in %s (%zu)", ls->layer->name, ls->gaps),
+                          RA_HEADING_NO_TOC | RA_HEADING_NO_OUTLINE, NULL);
     if (rc != RA_OK)
         return rc;
     if (ls->gaps == 0)
-        return ra_layout_paragraph(r->lo, NULL, "None: every applicable check in this layer passes.");
+        return ra_layout_paragraph(r->lo, NULL,
+                                   "None: every applicable check in this layer passes.");
     const ra_column_t cols[] = {
         {"Check", 1.7, RA_ALIGN_LEFT},
         {"What good looks like", 5, RA_ALIGN_LEFT},
@@ -171,8 +177,9 @@ ra_status_t report_layers(report_t *r)
         if (l > 0)
             rc = ra_layout_space(r->lo, 10);
         if (rc == RA_OK)
-            rc = ra_layout_heading(r->lo, 2, report_fmt(r, "%s \xE2\x80\x94 %s", ls->layer->name, sc),
-                                   0, &r->layer_anchor[l]);
+            rc = ra_layout_heading(r->lo, 2,
+                                   report_fmt(r, "%s \xE2\x80\x94 %s", ls->layer->name, sc), 0,
+                                   &r->layer_anchor[l]);
         if (rc != RA_OK)
             break;
         ra_style_t q = ra_layout_style(r->lo);
@@ -180,16 +187,19 @@ ra_status_t report_layers(report_t *r)
         q.color = RA_C_MUTED;
         rc = ra_layout_paragraph(
             r->lo, &q,
-            report_fmt(r, "Prototype question: %s  Production question: %s  Layer weight %g; %zu "
-                          "applicable check%s, %zu gap%s.",
+            report_fmt(r,
+                       "Prototype question: %s  Production question: %s  Layer weight %g; %zu "
+                       "applicable check%s, %zu gap%s.",
                        ls->layer->prototype_question, ls->layer->production_question, ls->weight,
                        ls->applicable, report_s(ls->applicable), ls->gaps, report_s(ls->gaps)));
         if (rc != RA_OK)
             break;
         if (ls->applicable == 0) {
-            rc = ra_layout_paragraph(r->lo, NULL, report_fmt(r, "No check of this layer applies "
-                                                                "to the %s profile.",
-                                                             s->profile->name));
+            rc = ra_layout_paragraph(r->lo, NULL,
+                                     report_fmt(r,
+                                                "No check of this layer applies "
+                                                "to the %s profile.",
+                                                s->profile->name));
             continue;
         }
         rc = layer_checks(r, ls);

@@ -21,7 +21,7 @@ static ra_status_t roles_table(report_t *r)
         char date[11] = "-";
         if (a)
             report_date(a->date, date);
-        const char *state = rs->state == RA_ROLE_MET ? "\xE2\x9C\x93 Met"
+        const char *state = rs->state == RA_ROLE_MET        ? "\xE2\x9C\x93 Met"
                             : rs->state == RA_ROLE_REJECTED ? "\xE2\x9C\x97 Rejected"
                                                             : "\xE2\x80\x94 Missing";
         const ra_rgb_t *tint = rs->state == RA_ROLE_MET ? &RA_C_GOOD_TINT : &RA_C_BAD_TINT;
@@ -65,14 +65,15 @@ static ra_status_t approvals_list(report_t *r)
             ra_buf_printf(&body, "%sCondition %zu: %s", body.len ? "\n" : "", k + 1,
                           a->conditions[k]);
         if (as->early)
-            ra_buf_printf(&body, "%sDated before the assessment: does not count towards "
-                                 "sign-off.",
+            ra_buf_printf(&body,
+                          "%sDated before the assessment: does not count towards "
+                          "sign-off.",
                           body.len ? "\n" : "");
         if (!as->required)
             ra_buf_printf(&body, "%sNot a role this profile requires.", body.len ? "\n" : "");
         if (!body.len)
             ra_buf_puts(&body, "No comment.");
-        ra_rgb_t edge = a->decision == RA_REJECTED ? RA_C_BAD
+        ra_rgb_t edge = a->decision == RA_REJECTED                   ? RA_C_BAD
                         : a->decision == RA_APPROVED_WITH_CONDITIONS ? RA_C_WARN
                                                                      : RA_C_GOOD;
         rc = ra_layout_callout(r->lo, ra_buf_str(&head), ra_buf_str(&body), RA_C_PANEL, edge);
@@ -95,14 +96,13 @@ static ra_status_t draw_signature(void *ctx, ra_pdf_t *pdf, const ra_rect_t *box
     const double cols[3][2] = {{0, 0.42}, {0.46, 0.76}, {0.80, 1.0}};
     const char *captions[3] = {"Name", "Signature", "Date"};
     ra_status_t rc = ra_layout_draw_line(pdf, &(ra_rect_t){box->x, box->y, box->w, 12},
-                                         RA_FACE_BOLD, 9, RA_C_TEXT, RA_ALIGN_LEFT,
-                                         sl->role->name);
+                                         RA_FACE_BOLD, 9, RA_C_TEXT, RA_ALIGN_LEFT, sl->role->name);
     for (int i = 0; i < 3 && rc == RA_OK; i++) {
         double x0 = box->x + cols[i][0] * box->w, x1 = box->x + cols[i][1] * box->w;
         rc = ra_pdf_line(pdf, x0, y, x1, y, 0.6, RA_C_MUTED, 0);
         if (rc == RA_OK)
-            rc = ra_layout_draw_line(pdf, &(ra_rect_t){x0, y + 2, x1 - x0, 10}, RA_FACE_REGULAR,
-                                     7, RA_C_MUTED, RA_ALIGN_LEFT, captions[i]);
+            rc = ra_layout_draw_line(pdf, &(ra_rect_t){x0, y + 2, x1 - x0, 10}, RA_FACE_REGULAR, 7,
+                                     RA_C_MUTED, RA_ALIGN_LEFT, captions[i]);
     }
     return rc;
 }
@@ -116,11 +116,12 @@ ra_status_t report_signoff(report_t *r)
     if (rc == RA_OK)
         rc = ra_layout_paragraph(
             r->lo, NULL,
-            report_fmt(r, "Sign-off status: %s. The %s profile requires approval by %zu role%s. "
-                          "An approval counts when it is dated on or after the assessment date "
-                          "(%s); any rejection makes the assessment rejected. The verdict (%s) "
-                          "and the sign-off status are separate: one says whether the system is "
-                          "ready, the other who has accepted that finding.",
+            report_fmt(r,
+                       "Sign-off status: %s. The %s profile requires approval by %zu role%s. "
+                       "An approval counts when it is dated on or after the assessment date "
+                       "(%s); any rejection makes the assessment rejected. The verdict (%s) "
+                       "and the sign-off status are separate: one says whether the system is "
+                       "ready, the other who has accepted that finding.",
                        ra_signoff_label(s->signoff), s->profile->name, s->nroles,
                        s->nroles == 1 ? "" : "s", date, ra_verdict_label(s->verdict)));
     if (rc == RA_OK)

@@ -80,15 +80,16 @@ ra_status_t ra_method_text(const ra_checklist_t *cl, ra_buf_t *b)
     for (size_t i = 0; i < cl->nchecks; i++)
         if (cl->checks[i].gate)
             ra_buf_printf(b, "%s%s", ng++ ? ", " : " (", cl->checks[i].id);
-    ra_buf_printf(b, "%s is not a credited pass. Otherwise Ready if M reaches the profile's ready "
-                     "threshold and every weight-3 gap carries an unexpired risk acceptance; "
-                     "otherwise Ready with conditions if M reaches the conditional threshold and "
-                     "every gap has a remediation (owner and due date) or an unexpired risk "
-                     "acceptance; otherwise Not ready. Thresholds (ready / conditional):",
+    ra_buf_printf(b,
+                  "%s is not a credited pass. Otherwise Ready if M reaches the profile's ready "
+                  "threshold and every weight-3 gap carries an unexpired risk acceptance; "
+                  "otherwise Ready with conditions if M reaches the conditional threshold and "
+                  "every gap has a remediation (owner and due date) or an unexpired risk "
+                  "acceptance; otherwise Not ready. Thresholds (ready / conditional):",
                   ng ? ")" : "");
     for (size_t p = 0; p < cl->nprofiles; p++)
-        ra_buf_printf(b, "%s %s %g / %g", p ? ";" : "", cl->profiles[p].name,
-                      cl->profiles[p].ready, cl->profiles[p].conditional);
+        ra_buf_printf(b, "%s %s %g / %g", p ? ";" : "", cl->profiles[p].name, cl->profiles[p].ready,
+                      cl->profiles[p].conditional);
     ra_buf_puts(b, ".\n\n");
 
     ra_buf_puts(b, "Sign-off. Rejected if any approval is a rejection; otherwise Signed off when "

@@ -187,8 +187,10 @@ static void decide_verdict(ra_score_t *s)
         if (cs->applicable && cs->check->gate && cs->credit < 1) {
             s->verdict = RA_VERDICT_NOT_READY;
             if (cs->unevidenced)
-                ra_buf_printf(why, "Gate check %s (%s) passes without the evidence this profile "
-                                   "requires.", cs->check->id, cs->check->title);
+                ra_buf_printf(why,
+                              "Gate check %s (%s) passes without the evidence this profile "
+                              "requires.",
+                              cs->check->id, cs->check->title);
             else
                 ra_buf_printf(why, "Gate check %s (%s) is not a pass (result: %s).", cs->check->id,
                               cs->check->title, ra_result_status_name(cs->status));
@@ -214,28 +216,36 @@ static void decide_verdict(ra_score_t *s)
     bool cond = s->score >= p->conditional - RA_SCORE_EPSILON;
     if (ready && !w3) {
         s->verdict = RA_VERDICT_READY;
-        ra_buf_printf(why, "Score %s reaches the ready threshold %g, every gate passes and no "
-                           "weight-3 gap is open without an accepted risk.", sc, p->ready);
+        ra_buf_printf(why,
+                      "Score %s reaches the ready threshold %g, every gate passes and no "
+                      "weight-3 gap is open without an accepted risk.",
+                      sc, p->ready);
         return;
     }
     if (cond && !open) {
         s->verdict = RA_VERDICT_CONDITIONAL;
         if (ready)
-            ra_buf_printf(why, "Score %s reaches the ready threshold %g, but weight-3 gap %s "
-                               "has no unexpired risk acceptance; every gap has a remediation "
-                               "plan or an accepted risk.", sc, p->ready, w3->check->id);
+            ra_buf_printf(why,
+                          "Score %s reaches the ready threshold %g, but weight-3 gap %s "
+                          "has no unexpired risk acceptance; every gap has a remediation "
+                          "plan or an accepted risk.",
+                          sc, p->ready, w3->check->id);
         else
-            ra_buf_printf(why, "Score %s is below the ready threshold %g but reaches the "
-                               "conditional threshold %g, and every gap has a remediation plan "
-                               "or an accepted risk.", sc, p->ready, p->conditional);
+            ra_buf_printf(why,
+                          "Score %s is below the ready threshold %g but reaches the "
+                          "conditional threshold %g, and every gap has a remediation plan "
+                          "or an accepted risk.",
+                          sc, p->ready, p->conditional);
         return;
     }
     s->verdict = RA_VERDICT_NOT_READY;
     if (!cond)
         ra_buf_printf(why, "Score %s is below the conditional threshold %g.", sc, p->conditional);
     else
-        ra_buf_printf(why, "Gap %s has neither a remediation plan (owner and due date) nor an "
-                           "unexpired risk acceptance.", open->check->id);
+        ra_buf_printf(why,
+                      "Gap %s has neither a remediation plan (owner and due date) nor an "
+                      "unexpired risk acceptance.",
+                      open->check->id);
 }
 
 ra_status_t ra_score_compute(const ra_checklist_t *cl, const ra_record_t *rec, size_t profile,

@@ -27,8 +27,9 @@ void ra_report_id_from(const unsigned char rec[32], const unsigned char cl[32],
 
 ra_status_t ra_integrity_format(const ra_integrity_t *it, ra_buf_t *out)
 {
-    return ra_buf_printf(out, "report-id=%s; record-sha256=%s; checklist-sha256=%s; "
-                              "template-sha256=%s; tool=%s",
+    return ra_buf_printf(out,
+                         "report-id=%s; record-sha256=%s; checklist-sha256=%s; "
+                         "template-sha256=%s; tool=%s",
                          it->report_id, it->record_sha256, it->checklist_sha256,
                          it->template_sha256, it->tool);
 }
@@ -103,8 +104,10 @@ static ra_status_t keywords(const char *pdf, size_t len, ra_buf_t *out)
         unsigned v = 0;
         int nib = 0, byte = 0;
         for (p++; p < end && *p != '>' && out->len < 4096; p++) {
-            int d = *p >= '0' && *p <= '9' ? *p - '0' : *p >= 'A' && *p <= 'F' ? *p - 'A' + 10
-                    : *p >= 'a' && *p <= 'f' ? *p - 'a' + 10 : -1;
+            int d = *p >= '0' && *p <= '9'   ? *p - '0'
+                    : *p >= 'A' && *p <= 'F' ? *p - 'A' + 10
+                    : *p >= 'a' && *p <= 'f' ? *p - 'a' + 10
+                                             : -1;
             if (d < 0)
                 continue;
             v = v * 16 + (unsigned)d;
@@ -183,8 +186,7 @@ static long long direct_number(const char *p, const char *end, const char *key, 
     return v;
 }
 
-ra_status_t ra_embedded_read(const char *pdf, size_t len, size_t max, ra_buf_t *out,
-                             bool *found)
+ra_status_t ra_embedded_read(const char *pdf, size_t len, size_t max, ra_buf_t *out, bool *found)
 {
     static const char type[] = "/Type /EmbeddedFile";
     const char *end = pdf + len;

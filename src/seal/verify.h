@@ -37,7 +37,6 @@ ra_status_t ra_integrity_read(const char *pdf, size_t len, ra_integrity_t *out);
  * (cleared first). RA_OK with *found false when there is none;
  * RA_ERR_INVALID when it is damaged or its size differs from its
  * /Params /Size; RA_ERR_LIMIT when it exceeds max bytes. */
-ra_status_t ra_embedded_read(const char *pdf, size_t len, size_t max, ra_buf_t *out,
-                             bool *found);
+ra_status_t ra_embedded_read(const char *pdf, size_t len, size_t max, ra_buf_t *out, bool *found);
 
 #endif

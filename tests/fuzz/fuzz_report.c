@@ -35,8 +35,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         ra_record_check(checklist, rec, &sink) == RA_OK &&
         (p = ra_checklist_find_profile(checklist, rec->profile)) >= 0 &&
         ra_score_compute(checklist, rec, (size_t)p, &s) == RA_OK) {
-        ra_report_input_t in = {.checklist = checklist, .record = rec, .score = s,
-                                .tmpl = tmpl, .created = 0, .sink = &sink};
+        ra_report_input_t in = {.checklist = checklist,
+                                .record = rec,
+                                .score = s,
+                                .tmpl = tmpl,
+                                .created = 0,
+                                .sink = &sink};
         ra_buf_t pdf = RA_BUF_INIT;
         /* A valid record must always render. */
         if (ra_report_render(&in, &pdf) != RA_OK)

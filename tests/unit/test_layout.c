@@ -56,12 +56,10 @@ static double W(const ra_pdf_t *pdf, const char *s)
 }
 
 /* Wraps s at width (regular, 10 pt) and compares with expected. */
-static void check_wrap(const ra_pdf_t *pdf, const char *s, double width,
-                       const char *expected)
+static void check_wrap(const ra_pdf_t *pdf, const char *s, double width, const char *expected)
 {
     ra_buf_t out = RA_BUF_INIT;
-    assert_int_equal(ra_layout_wrap(pdf, RA_FACE_REGULAR, 10, width, s, &out),
-                     RA_OK);
+    assert_int_equal(ra_layout_wrap(pdf, RA_FACE_REGULAR, 10, width, s, &out), RA_OK);
     assert_string_equal(ra_buf_str(&out), expected);
     ra_buf_free(&out);
 }
@@ -116,8 +114,8 @@ static ra_layout_options_t test_options(void)
 }
 
 /* Body limits of options o. */
-static void body(const ra_layout_options_t *o, double *top, double *bottom,
-                 double *left, double *right)
+static void body(const ra_layout_options_t *o, double *top, double *bottom, double *left,
+                 double *right)
 {
     *top = o->margin_top + o->header_height;
     *bottom = o->page_height - o->margin_bottom - o->footer_height;
@@ -127,8 +125,7 @@ static void body(const ra_layout_options_t *o, double *top, double *bottom,
 
 /* Checks every text line of a dump: baseline inside the body, start at or
  * right of the left margin and measured end at or left of the right one. */
-static void check_dump_inside(const ra_pdf_t *pdf, const ra_layout_options_t *o,
-                              const char *dump)
+static void check_dump_inside(const ra_pdf_t *pdf, const ra_layout_options_t *o, const char *dump)
 {
     double top, bottom, left, right;
     body(o, &top, &bottom, &left, &right);
@@ -145,8 +142,7 @@ static void check_dump_inside(const ra_pdf_t *pdf, const ra_layout_options_t *o,
                           : face == 'I' ? RA_FACE_ITALIC
                           : face == 'M' ? RA_FACE_MONO
                                         : RA_FACE_REGULAR;
-            double w = ra_pdf_text_width(pdf, f, size, q + 1,
-                                         (size_t)(qe - q - 1));
+            double w = ra_pdf_text_width(pdf, f, size, q + 1, (size_t)(qe - q - 1));
             assert_true(x >= left - 0.01);
             assert_true(x + w <= right + 0.02);
             assert_true(y - size >= top - 0.01);
@@ -182,8 +178,7 @@ static void test_utf8_decode(void **state)
     size_t n = 0;
     pos = 0;
     while (pos < sizeof bad - 1) {
-        assert_int_equal(ra_utf8_decode(bad, sizeof bad - 1, &pos),
-                         RA_UTF8_INVALID);
+        assert_int_equal(ra_utf8_decode(bad, sizeof bad - 1, &pos), RA_UTF8_INVALID);
         n++;
     }
     assert_int_equal(n, 1 + 2 + 3 + 1); /* maximal subparts */
@@ -204,25 +199,20 @@ static void test_width_additive(void **state)
     /* No kerning: widths add up; they scale with the size. */
     assert_true(fabs(W(pdf, "AV") - W(pdf, "A") - W(pdf, "V")) < 1e-9);
     assert_true(fabs(ra_pdf_text_width(pdf, RA_FACE_BOLD, 20, "Zoë", 4) -
-                     2 * ra_pdf_text_width(pdf, RA_FACE_BOLD, 10, "Zoë", 4)) <
-                1e-9);
+                     2 * ra_pdf_text_width(pdf, RA_FACE_BOLD, 10, "Zoë", 4)) < 1e-9);
     /* A missing glyph measures as its replacement. */
     assert_true(fabs(W(pdf, "\xE6\xBC\xA2") - W(pdf, "\xEF\xBF\xBD")) < 1e-9);
-    assert_true(fabs(W(pdf, "\xF0\x9F\x98\x80") - W(pdf, "\xEF\xBF\xBD")) <
-                1e-9);
+    assert_true(fabs(W(pdf, "\xF0\x9F\x98\x80") - W(pdf, "\xEF\xBF\xBD")) < 1e-9);
     assert_true(fabs(W(pdf, "\t") - W(pdf, " ")) < 1e-9);
     /* Mono is monospaced. */
     assert_true(fabs(ra_pdf_text_width(pdf, RA_FACE_MONO, 10, "iiii", 4) -
-                     ra_pdf_text_width(pdf, RA_FACE_MONO, 10, "MMMM", 4)) <
-                1e-9);
+                     ra_pdf_text_width(pdf, RA_FACE_MONO, 10, "MMMM", 4)) < 1e-9);
     /* Fit: the longest prefix that fits, at least one character. */
     const char *s = "abcdefghij";
     size_t k = ra_pdf_text_fit(pdf, RA_FACE_REGULAR, 10, s, 10, W(pdf, "abcd"));
     assert_int_equal(k, 4);
     assert_int_equal(ra_pdf_text_fit(pdf, RA_FACE_REGULAR, 10, s, 10, 0.1), 1);
-    assert_int_equal(
-        ra_pdf_text_fit(pdf, RA_FACE_REGULAR, 10, "\xC3\xAB\xC3\xAB", 4, 0.1),
-        2);
+    assert_int_equal(ra_pdf_text_fit(pdf, RA_FACE_REGULAR, 10, "\xC3\xAB\xC3\xAB", 4, 0.1), 2);
     ra_pdf_free(pdf);
 }
 
@@ -231,10 +221,12 @@ static void test_sanitize_and_report_once(void **state)
     (void)state;
     reports_t r = {0};
     ra_pdf_t *pdf = new_pdf(&r);
-    const char *s = "a\xFF" "b\xF0\x9F\x98\x80" "c\x01" "d\te\xE6\xBC\xA2";
+    const char *s = "a\xFF"
+                    "b\xF0\x9F\x98\x80"
+                    "c\x01"
+                    "d\te\xE6\xBC\xA2";
     ra_buf_t out = RA_BUF_INIT;
-    assert_int_equal(ra_pdf_sanitize(pdf, RA_FACE_REGULAR, s, strlen(s), &out),
-                     RA_OK);
+    assert_int_equal(ra_pdf_sanitize(pdf, RA_FACE_REGULAR, s, strlen(s), &out), RA_OK);
     assert_string_equal(ra_buf_str(&out), "a\xEF\xBF\xBD"
                                           "b\xEF\xBF\xBD"
                                           "c\xEF\xBF\xBD"
@@ -243,12 +235,8 @@ static void test_sanitize_and_report_once(void **state)
     assert_int_equal(ra_pdf_add_page(pdf, RA_PAGE_A4_W, RA_PAGE_A4_H), RA_OK);
     ra_rgb_t black = {0, 0, 0};
     for (int i = 0; i < 3; i++) /* drawn three times, reported once */
-        assert_int_equal(ra_pdf_text(pdf, RA_FACE_REGULAR, 10, black, 72, 72,
-                                     s, strlen(s)),
-                         RA_OK);
-    assert_int_equal(ra_pdf_text(pdf, RA_FACE_BOLD, 10, black, 72, 90, "\xFE",
-                                 1),
-                     RA_OK);
+        assert_int_equal(ra_pdf_text(pdf, RA_FACE_REGULAR, 10, black, 72, 72, s, strlen(s)), RA_OK);
+    assert_int_equal(ra_pdf_text(pdf, RA_FACE_BOLD, 10, black, 72, 90, "\xFE", 1), RA_OK);
     assert_int_equal(r.n, 4);
     assert_int_equal(r.cp[0], RA_UTF8_INVALID);
     assert_int_equal(r.cp[1], 0x1F600);
@@ -268,9 +256,7 @@ static void test_tounicode_cmap(void **state)
     const char *s = "Zoë Müller, Łukasz, Ελένη, Дмитрий ABCDEF \xF0\x9F\x98\x80";
     ra_rgb_t black = {0, 0, 0};
     assert_int_equal(ra_pdf_add_page(pdf, RA_PAGE_A4_W, RA_PAGE_A4_H), RA_OK);
-    assert_int_equal(
-        ra_pdf_text(pdf, RA_FACE_REGULAR, 12, black, 72, 72, s, strlen(s)),
-        RA_OK);
+    assert_int_equal(ra_pdf_text(pdf, RA_FACE_REGULAR, 12, black, 72, 72, s, strlen(s)), RA_OK);
     ra_buf_t file = RA_BUF_INIT, all = RA_BUF_INIT;
     save(pdf, &file);
     inflate_streams(&file, &all);
@@ -278,8 +264,8 @@ static void test_tounicode_cmap(void **state)
     const char *cmap = memmem(all.data, all.len, "begincmap", 9);
     assert_non_null(cmap);
     assert_null(memmem(all.data, all.len, "begincidrange", 13));
-    assert_null(memmem(cmap + 9, all.len - (size_t)(cmap + 9 - all.data),
-                       "begincmap", 9)); /* one face, one map */
+    assert_null(memmem(cmap + 9, all.len - (size_t)(cmap + 9 - all.data), "begincmap",
+                       9)); /* one face, one map */
     assert_non_null(strstr(cmap, "/CMapType 2 def"));
     assert_non_null(strstr(cmap, "/Ordering (UCS)"));
     /* ë and Ł singles; A..F a range; code = CID = code point. */
@@ -307,8 +293,12 @@ static void build_doc(ra_buf_t *out)
     ra_layout_t *lo;
     ra_layout_options_t o = test_options();
     o.watermark = "DRAFT";
-    ra_pdf_info_t info = {.title = "Zoë 😀", .author = "Łukasz", .subject = "s",
-                          .keywords = "k", .creator = "c", .created = 0};
+    ra_pdf_info_t info = {.title = "Zoë 😀",
+                          .author = "Łukasz",
+                          .subject = "s",
+                          .keywords = "k",
+                          .creator = "c",
+                          .created = 0};
     assert_int_equal(ra_pdf_set_info(pdf, &info), RA_OK);
     assert_int_equal(ra_layout_new(pdf, &o, &lo), RA_OK);
     int a;
@@ -318,9 +308,7 @@ static void build_doc(ra_buf_t *out)
     ra_bar_t bar = {"x", 50, NULL, {0, 0, 1}};
     ra_threshold_t th = {60, "ready", {0, 1, 0}};
     assert_int_equal(ra_layout_bar_chart(lo, &bar, 1, &th, 1), RA_OK);
-    assert_int_equal(ra_layout_gauge(lo, 40, "40", "score", bar.fill, 60,
-                                     RA_ALIGN_LEFT),
-                     RA_OK);
+    assert_int_equal(ra_layout_gauge(lo, 40, "40", "score", bar.fill, 60, RA_ALIGN_LEFT), RA_OK);
     assert_int_equal(ra_layout_finish(lo), RA_OK);
     save(pdf, out);
     ra_layout_free(lo);
@@ -346,8 +334,7 @@ static void test_locale_independent(void **state)
     (void)state;
     ra_buf_t a = RA_BUF_INIT, b = RA_BUF_INIT;
     build_doc(&a);
-    if (!setlocale(LC_NUMERIC, "de_DE.UTF-8") &&
-        !setlocale(LC_NUMERIC, "fr_FR.UTF-8")) {
+    if (!setlocale(LC_NUMERIC, "de_DE.UTF-8") && !setlocale(LC_NUMERIC, "fr_FR.UTF-8")) {
         ra_buf_free(&a);
         skip(); /* no comma-decimal locale installed */
     }
@@ -396,8 +383,7 @@ static void test_errors(void **state)
     /* Drawing before a page is an error, and errors are sticky. */
     assert_int_equal(ra_pdf_text(pdf, 0, 10, black, 0, 0, "x", 1), RA_ERR_PDF);
     assert_true(strlen(ra_pdf_errmsg(pdf)) > 0);
-    assert_int_equal(ra_pdf_add_page(pdf, RA_PAGE_A4_W, RA_PAGE_A4_H),
-                     RA_ERR_PDF);
+    assert_int_equal(ra_pdf_add_page(pdf, RA_PAGE_A4_W, RA_PAGE_A4_H), RA_ERR_PDF);
     ra_buf_t out = RA_BUF_INIT;
     assert_int_equal(ra_pdf_save(pdf, &out), RA_ERR_PDF);
     ra_buf_free(&out);
@@ -405,8 +391,7 @@ static void test_errors(void **state)
 }
 
 /* Appends a PNG chunk (length, type, data, CRC) to b. */
-static void png_chunk(ra_buf_t *b, const char *type, const void *data,
-                      size_t len)
+static void png_chunk(ra_buf_t *b, const char *type, const void *data, size_t len)
 {
     unsigned char n[4] = {(unsigned char)(len >> 24), (unsigned char)(len >> 16),
                           (unsigned char)(len >> 8), (unsigned char)len};
@@ -451,8 +436,7 @@ static void test_image_png(void **state)
     make_png(&png, 2, 0);
     ra_pdf_t *pdf = new_pdf(&r);
     assert_int_equal(ra_pdf_add_page(pdf, RA_PAGE_A4_W, RA_PAGE_A4_H), RA_OK);
-    assert_int_equal(ra_pdf_image_png(pdf, png.data, png.len, 72, 72, 80, 40),
-                     RA_OK);
+    assert_int_equal(ra_pdf_image_png(pdf, png.data, png.len, 72, 72, 80, 40), RA_OK);
     save(pdf, &out);
     /* An image XObject with the PNG's own data and predictors, named in
      * the page's resources and painted by the page. */
@@ -476,8 +460,7 @@ static void test_image_png(void **state)
         make_png(&png, k ? 2 : 6, k);
         pdf = new_pdf(&r);
         assert_int_equal(ra_pdf_add_page(pdf, RA_PAGE_A4_W, RA_PAGE_A4_H), RA_OK);
-        assert_int_equal(ra_pdf_image_png(pdf, png.data, png.len, 0, 0, 8, 4),
-                         RA_ERR_PDF);
+        assert_int_equal(ra_pdf_image_png(pdf, png.data, png.len, 0, 0, 8, 4), RA_ERR_PDF);
         assert_non_null(strstr(ra_pdf_errmsg(pdf), "transparency"));
         ra_pdf_free(pdf);
     }
@@ -504,9 +487,9 @@ static void build_with_fonts(const ra_pdf_fonts_t *fonts, ra_buf_t *out)
     for (int page = 0; page < 2; page++) {
         assert_int_equal(ra_pdf_add_page(pdf, RA_PAGE_A4_W, RA_PAGE_A4_H), RA_OK);
         for (int f = 0; f < RA_FACE_COUNT; f++)
-            assert_int_equal(ra_pdf_text(pdf, (ra_face_t)f, 10, black, 72,
-                                         72 + 20 * f, "Zoë Łukasz ✓", 15),
-                             RA_OK);
+            assert_int_equal(
+                ra_pdf_text(pdf, (ra_face_t)f, 10, black, 72, 72 + 20 * f, "Zoë Łukasz ✓", 15),
+                RA_OK);
     }
     save(pdf, out);
     ra_pdf_free(pdf);
@@ -589,9 +572,7 @@ static void test_watermark_is_one_form(void **state)
     o.watermark = "DRAFT";
     assert_int_equal(ra_layout_new(pdf, &o, &lo), RA_OK);
     for (int i = 0; i < 3; i++) {
-        assert_int_equal(ra_layout_paragraph(lo, NULL,
-                                             "First line\nsecond line\nthird"),
-                         RA_OK);
+        assert_int_equal(ra_layout_paragraph(lo, NULL, "First line\nsecond line\nthird"), RA_OK);
         if (i < 2)
             assert_int_equal(ra_layout_page_break(lo), RA_OK);
     }
@@ -649,9 +630,7 @@ static void check_long_word(const ra_pdf_t *pdf, size_t n, double width)
         word[i] = (char)('a' + (i * 7) % 26);
     word[n] = '\0';
     ra_buf_t out = RA_BUF_INIT, joined = RA_BUF_INIT;
-    assert_int_equal(ra_layout_wrap(pdf, RA_FACE_REGULAR, 10, width, word,
-                                    &out),
-                     RA_OK);
+    assert_int_equal(ra_layout_wrap(pdf, RA_FACE_REGULAR, 10, width, word, &out), RA_OK);
     const char *line = ra_buf_str(&out);
     size_t lines = 0;
     while (*line) {
@@ -660,8 +639,7 @@ static void check_long_word(const ra_pdf_t *pdf, size_t n, double width)
         double lw = ra_pdf_text_width(pdf, RA_FACE_REGULAR, 10, line, len);
         assert_true(lw <= width + 1e-6);
         if (nl) /* not the last: one more character would not fit */
-            assert_true(ra_pdf_text_width(pdf, RA_FACE_REGULAR, 10, line,
-                                          len + 1) > width);
+            assert_true(ra_pdf_text_width(pdf, RA_FACE_REGULAR, 10, line, len + 1) > width);
         ra_buf_append(&joined, line, len);
         lines++;
         line = nl ? nl + 1 : line + len;
@@ -682,8 +660,7 @@ static void test_wrap_long_words(void **state)
     check_long_word(pdf, 10000, 481.9);
     /* A long word after a short one starts on its own line. */
     ra_buf_t out = RA_BUF_INIT;
-    assert_int_equal(ra_layout_wrap(pdf, RA_FACE_REGULAR, 10, W(pdf, "abc"),
-                                    "x abcdefgh", &out),
+    assert_int_equal(ra_layout_wrap(pdf, RA_FACE_REGULAR, 10, W(pdf, "abc"), "x abcdefgh", &out),
                      RA_OK);
     assert_string_equal(ra_buf_str(&out), "x\nabc\ndef\ngh");
     ra_buf_free(&out);
@@ -714,15 +691,13 @@ static void test_table_row_moves_header_repeats(void **state)
     ra_layout_t *lo;
     ra_layout_options_t o = test_options();
     assert_int_equal(ra_layout_new(pdf, &o, &lo), RA_OK);
-    ra_column_t cols[] = {{"HdrA", 1, RA_ALIGN_LEFT},
-                          {"HdrB", 3, RA_ALIGN_RIGHT}};
+    ra_column_t cols[] = {{"HdrA", 1, RA_ALIGN_LEFT}, {"HdrB", 3, RA_ALIGN_RIGHT}};
     assert_int_equal(ra_layout_table_begin(lo, NULL, cols, 2), RA_OK);
     char a[32], b[600];
     for (int i = 0; i < 60; i++) {
         snprintf(a, sizeof a, "row%02d", i);
         /* Every 7th row is tall: six lines of text. */
-        snprintf(b, sizeof b, "%s", i % 7 == 6 ? "l1\nl2\nl3\nl4\nl5\nl6"
-                                               : "short");
+        snprintf(b, sizeof b, "%s", i % 7 == 6 ? "l1\nl2\nl3\nl4\nl5\nl6" : "short");
         const char *row[] = {a, b};
         assert_int_equal(ra_layout_table_row_text(lo, row), RA_OK);
     }
@@ -751,8 +726,7 @@ static void test_table_row_moves_header_repeats(void **state)
     while ((p = strstr(p + 1, "\npage ")) != NULL) {
         const char *next_text = strstr(p, "text ");
         assert_non_null(next_text);
-        assert_true(strstr(next_text, "\"HdrA\"") ==
-                    strchr(next_text, '"'));
+        assert_true(strstr(next_text, "\"HdrA\"") == strchr(next_text, '"'));
     }
     check_dump_inside(pdf, &o, d);
     ra_buf_free(&dump);
@@ -838,14 +812,10 @@ static void test_contents_and_outline(void **state)
     assert_int_equal(ra_layout_new(pdf, &o, &lo), RA_OK);
     assert_int_equal(ra_layout_contents(lo, "Contents", 2), RA_OK);
     int a1, a2, a3;
-    assert_int_equal(ra_layout_heading(lo, 1, "First", RA_HEADING_NEW_PAGE,
-                                       &a1),
-                     RA_OK);
+    assert_int_equal(ra_layout_heading(lo, 1, "First", RA_HEADING_NEW_PAGE, &a1), RA_OK);
     assert_int_equal(ra_layout_heading(lo, 2, "Second", 0, &a2), RA_OK);
     assert_int_equal(ra_layout_paragraph(lo, NULL, "text"), RA_OK);
-    assert_int_equal(ra_layout_heading(lo, 1, "Third", RA_HEADING_NEW_PAGE,
-                                       &a3),
-                     RA_OK);
+    assert_int_equal(ra_layout_heading(lo, 1, "Third", RA_HEADING_NEW_PAGE, &a3), RA_OK);
     assert_int_equal(ra_layout_paragraph(lo, NULL, "text"), RA_OK);
     assert_int_equal(ra_layout_finish(lo), RA_OK);
     assert_int_equal(ra_layout_page_count(lo), 3);

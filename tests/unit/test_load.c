@@ -2,7 +2,6 @@
  * exact diagnostics ("LINE: severity: message") a user sees. */
 #include "testutil.h"
 
-
 /* Loads bytes as a record and, when that works, runs the semantic checks.
  * Returns the status; the diagnostics are in f->cap.text. */
 static ra_status_t load(fixture_t *f, const char *data, size_t len)
@@ -34,7 +33,8 @@ static void valid_record(void **state)
 static void unknown_check(void **state)
 {
     fixture_t *f = *state;
-    assert_int_equal(load_parts(f, "<result check=\"Z-9\" status=\"pass\"/>\n", ""), RA_ERR_INVALID);
+    assert_int_equal(load_parts(f, "<result check=\"Z-9\" status=\"pass\"/>\n", ""),
+                     RA_ERR_INVALID);
     assert_string_equal(ra_buf_str(&f->cap.text),
                         "8: error: result for unknown check 'Z-9' (not in checklist 'mini')\n");
 }
@@ -51,8 +51,10 @@ static void not_applicable_without_justification(void **state)
 static void gate_not_applicable(void **state)
 {
     fixture_t *f = *state;
-    assert_int_equal(load_parts(f, "<result check=\"A-1\" status=\"not-applicable\">"
-                                   "<justification>none</justification></result>\n", ""),
+    assert_int_equal(load_parts(f,
+                                "<result check=\"A-1\" status=\"not-applicable\">"
+                                "<justification>none</justification></result>\n",
+                                ""),
                      RA_ERR_INVALID);
     assert_string_equal(ra_buf_str(&f->cap.text),
                         "8: error: check 'A-1' is a gate check and cannot be not-applicable\n");
@@ -61,19 +63,23 @@ static void gate_not_applicable(void **state)
 static void unknown_approval_role(void **state)
 {
     fixture_t *f = *state;
-    assert_int_equal(load_parts(f, "", "<approval name=\"X\" role=\"ceo\" decision=\"approved\" "
-                                       "date=\"2026-06-01\"/>"),
+    assert_int_equal(load_parts(f, "",
+                                "<approval name=\"X\" role=\"ceo\" decision=\"approved\" "
+                                "date=\"2026-06-01\"/>"),
                      RA_ERR_INVALID);
-    assert_string_equal(ra_buf_str(&f->cap.text),
-                        "9: error: approval role 'ceo' is not a role of checklist 'mini' (owner, auditor)\n");
+    assert_string_equal(
+        ra_buf_str(&f->cap.text),
+        "9: error: approval role 'ceo' is not a role of checklist 'mini' (owner, auditor)\n");
 }
 
 static void risk_expires_before_given(void **state)
 {
     fixture_t *f = *state;
-    assert_int_equal(load_parts(f, "<result check=\"A-2\" status=\"fail\">\n"
-                                   "<risk-acceptance by=\"X\" role=\"owner\" date=\"2026-05-01\" "
-                                   "expires=\"2026-04-30\">ok</risk-acceptance></result>\n", ""),
+    assert_int_equal(load_parts(f,
+                                "<result check=\"A-2\" status=\"fail\">\n"
+                                "<risk-acceptance by=\"X\" role=\"owner\" date=\"2026-05-01\" "
+                                "expires=\"2026-04-30\">ok</risk-acceptance></result>\n",
+                                ""),
                      RA_ERR_INVALID);
     assert_string_equal(ra_buf_str(&f->cap.text),
                         "9: error: risk acceptance for 'A-2' expires (2026-04-30) before it was "
@@ -123,8 +129,9 @@ static void impossible_date(void **state)
 static void doctype_rejected(void **state)
 {
     fixture_t *f = *state;
-    const char *x = "<?xml version=\"1.0\"?>\n<!DOCTYPE a [<!ENTITY s SYSTEM \"file:///etc/passwd\">]>\n"
-                    "<assessment xmlns=\"urn:readyaudit:assessment:1\">&s;</assessment>\n";
+    const char *x =
+        "<?xml version=\"1.0\"?>\n<!DOCTYPE a [<!ENTITY s SYSTEM \"file:///etc/passwd\">]>\n"
+        "<assessment xmlns=\"urn:readyaudit:assessment:1\">&s;</assessment>\n";
     assert_int_equal(load(f, x, strlen(x)), RA_ERR_PARSE);
     assert_string_equal(ra_buf_str(&f->cap.text),
                         "2: error: DOCTYPE declarations are not allowed (no DTDs or entities)\n");
@@ -146,7 +153,8 @@ static void utf16(void **state)
 {
     fixture_t *f = *state;
     assert_int_equal(load(f, "\xFF\xFE<\0a\0", 6), RA_ERR_PARSE);
-    assert_string_equal(ra_buf_str(&f->cap.text), "1: error: file is UTF-16; records must be UTF-8\n");
+    assert_string_equal(ra_buf_str(&f->cap.text),
+                        "1: error: file is UTF-16; records must be UTF-8\n");
 }
 
 static void wrong_root(void **state)
@@ -171,7 +179,8 @@ static void whitespace_collapsed(void **state)
 {
     fixture_t *f = *state;
     build_record(&f->xml, "mini", "1", "basic",
-                 "<result check=\"A-1\" status=\"pass\"><note>  two\n\t lines  </note></result>\n", "");
+                 "<result check=\"A-1\" status=\"pass\"><note>  two\n\t lines  </note></result>\n",
+                 "");
     ra_record_t *rec = NULL;
     capture_reset(&f->cap);
     assert_int_equal(ra_load_record_mem(f->loader, "t.xml", f->xml.data, f->xml.len, &rec), RA_OK);

@@ -11,14 +11,14 @@
 
 #include <math.h>
 
-
 #define EV "<evidence kind=\"ticket\" ref=\"T-1\"/>"
 #define PASS(id) "<result check=\"" id "\" status=\"pass\"/>\n"
 #define PASS_EV(id) "<result check=\"" id "\" status=\"pass\">" EV "</result>\n"
 #define FAIL(id) "<result check=\"" id "\" status=\"fail\"/>\n"
 #define PLAN "<remediation owner=\"Ops\" due=\"2026-07-01\">Fix it</remediation>"
 #define OWNER_OK "<approval name=\"O\" role=\"owner\" decision=\"approved\" date=\"2026-06-01\"/>"
-#define AUDITOR_OK "<approval name=\"Au\" role=\"auditor\" decision=\"approved\" date=\"2026-06-02\"/>"
+#define AUDITOR_OK \
+    "<approval name=\"Au\" role=\"auditor\" decision=\"approved\" date=\"2026-06-02\"/>"
 #define ALL_STRICT_EV PASS_EV("A-1") PASS_EV("A-2") PASS_EV("A-3") PASS_EV("B-1") PASS_EV("B-2")
 
 /* Loads, checks and scores a record at the named profile (NULL: its own). */
@@ -31,7 +31,8 @@ static const ra_score_t *score_at(fixture_t *f, const char *profile, const char 
     f->rec = NULL;
     capture_reset(&f->cap);
     build_record(&f->xml, "mini", "1", profile, results, signoff);
-    assert_int_equal(ra_load_record_mem(f->loader, "t.xml", f->xml.data, f->xml.len, &f->rec), RA_OK);
+    assert_int_equal(ra_load_record_mem(f->loader, "t.xml", f->xml.data, f->xml.len, &f->rec),
+                     RA_OK);
     assert_int_equal(ra_record_check(f->cl, f->rec, &f->cap.sink), RA_OK);
     long p = ra_checklist_find_profile(f->cl, at ? at : profile);
     assert_true(p >= 0);
@@ -60,8 +61,8 @@ static const ra_check_score_t *check(const ra_score_t *s, const char *id)
  * (n/a, left out of the mean): score (1*100 + 2*100) / 3 = 100. */
 static void all_pass(void **state)
 {
-    const ra_score_t *s = score(*state, "basic",
-                                PASS("A-1") PASS("A-2") PASS("B-1") PASS("B-2"), OWNER_OK);
+    const ra_score_t *s =
+        score(*state, "basic", PASS("A-1") PASS("A-2") PASS("B-1") PASS("B-2"), OWNER_OK);
     assert_close(s->layers[0].score, 100);
     assert_close(s->layers[1].score, 100);
     assert_false(s->layers[2].has_score);
@@ -80,11 +81,11 @@ static void all_pass(void **state)
  * above conditional 50, every gap planned -> ready with conditions. */
 static void partial_arithmetic(void **state)
 {
-    const ra_score_t *s =
-        score(*state, "basic",
-              PASS("A-1") "<result check=\"A-2\" status=\"fail\">" PLAN "</result>\n"
-                          "<result check=\"B-1\" status=\"partial\">" PLAN "</result>\n" PASS("B-2"),
-              OWNER_OK);
+    const ra_score_t *s = score(
+        *state, "basic",
+        PASS("A-1") "<result check=\"A-2\" status=\"fail\">" PLAN "</result>\n"
+                    "<result check=\"B-1\" status=\"partial\">" PLAN "</result>\n" PASS("B-2"),
+        OWNER_OK);
     assert_close(s->layers[0].score, 75);
     assert_close(s->layers[1].score, 200.0 / 3);
     assert_close(s->score, (75 + 400.0 / 3) / 3);
@@ -115,8 +116,8 @@ static void unplanned_gap(void **state)
  * above ready 70, but a failed gate is not ready whatever the score. */
 static void failed_gate(void **state)
 {
-    const ra_score_t *s = score(*state, "basic",
-                                FAIL("A-1") PASS("A-2") PASS("B-1") PASS("B-2"), OWNER_OK);
+    const ra_score_t *s =
+        score(*state, "basic", FAIL("A-1") PASS("A-2") PASS("B-1") PASS("B-2"), OWNER_OK);
     assert_close(s->score, 75);
     assert_int_equal(s->verdict, RA_VERDICT_NOT_READY);
     assert_int_equal(s->gates, 1);
@@ -132,8 +133,8 @@ static void not_applicable(void **state)
     const ra_score_t *s =
         score(*state, "basic",
               PASS("A-1") "<result check=\"A-2\" status=\"not-applicable\"><justification>No "
-                          "such thing here.</justification></result>\n" PASS("B-1")
-                  "<result check=\"B-2\" status=\"fail\">" PLAN "</result>\n",
+                          "such thing here.</justification></result>\n" PASS(
+                              "B-1") "<result check=\"B-2\" status=\"fail\">" PLAN "</result>\n",
               OWNER_OK);
     assert_close(s->layers[0].score, 100);
     assert_int_equal(s->layers[0].scored, 1);
@@ -148,12 +149,14 @@ static void not_applicable(void **state)
  * 1, so it does not stop "ready". */
 static void layer_all_not_applicable(void **state)
 {
-    const ra_score_t *s =
-        score(*state, "basic",
-              PASS("A-1") FAIL("A-2")
-                  "<result check=\"B-1\" status=\"not-applicable\"><justification>x</justification></result>\n"
-                  "<result check=\"B-2\" status=\"not-applicable\"><justification>y</justification></result>\n",
-              OWNER_OK);
+    const ra_score_t *s = score(
+        *state, "basic",
+        PASS("A-1")
+            FAIL("A-2") "<result check=\"B-1\" "
+                        "status=\"not-applicable\"><justification>x</justification></result>\n"
+                        "<result check=\"B-2\" "
+                        "status=\"not-applicable\"><justification>y</justification></result>\n",
+        OWNER_OK);
     assert_false(s->layers[1].has_score);
     assert_close(s->score, 75);
     assert_int_equal(s->verdict, RA_VERDICT_READY);
@@ -201,8 +204,9 @@ static void evidence_required_gate(void **state)
                                     PASS_EV("B-2") PASS_EV("B-3") PASS_EV("G-1"),
                                 OWNER_OK AUDITOR_OK);
     assert_int_equal(s->verdict, RA_VERDICT_NOT_READY);
-    assert_string_equal(ra_buf_str(&s->verdict_reason),
-                        "Gate check A-1 (Check A-1) passes without the evidence this profile requires.");
+    assert_string_equal(
+        ra_buf_str(&s->verdict_reason),
+        "Gate check A-1 (Check A-1) passes without the evidence this profile requires.");
 }
 
 /* B-3 (weight 3) partial: beta = 100*(2 + 1 + 1.5)/6 = 75; score =
@@ -210,12 +214,13 @@ static void evidence_required_gate(void **state)
  * assessment date itself: still unexpired -> ready. */
 static void risk_unexpired(void **state)
 {
-    const ra_score_t *s = score(
-        *state, "strict",
-        ALL_STRICT_EV "<result check=\"B-3\" status=\"partial\">" EV
-                      "<risk-acceptance by=\"CRO\" role=\"auditor\" date=\"2026-05-01\" "
-                      "expires=\"2026-06-01\">Accepted.</risk-acceptance></result>\n" PASS_EV("G-1"),
-        OWNER_OK AUDITOR_OK);
+    const ra_score_t *s =
+        score(*state, "strict",
+              ALL_STRICT_EV
+              "<result check=\"B-3\" status=\"partial\">" EV
+              "<risk-acceptance by=\"CRO\" role=\"auditor\" date=\"2026-05-01\" "
+              "expires=\"2026-06-01\">Accepted.</risk-acceptance></result>\n" PASS_EV("G-1"),
+              OWNER_OK AUDITOR_OK);
     assert_close(s->score, 85);
     assert_true(check(s, "B-3")->risk_accepted);
     assert_int_equal(s->risks_accepted, 1);
@@ -226,12 +231,13 @@ static void risk_unexpired(void **state)
  * not ready for "ready"; it has no remediation either, so not conditional. */
 static void risk_expired(void **state)
 {
-    const ra_score_t *s = score(
-        *state, "strict",
-        ALL_STRICT_EV "<result check=\"B-3\" status=\"partial\">" EV
-                      "<risk-acceptance by=\"CRO\" role=\"auditor\" date=\"2026-05-01\" "
-                      "expires=\"2026-05-31\">Accepted.</risk-acceptance></result>\n" PASS_EV("G-1"),
-        OWNER_OK AUDITOR_OK);
+    const ra_score_t *s =
+        score(*state, "strict",
+              ALL_STRICT_EV
+              "<result check=\"B-3\" status=\"partial\">" EV
+              "<risk-acceptance by=\"CRO\" role=\"auditor\" date=\"2026-05-01\" "
+              "expires=\"2026-05-31\">Accepted.</risk-acceptance></result>\n" PASS_EV("G-1"),
+              OWNER_OK AUDITOR_OK);
     assert_true(check(s, "B-3")->risk_expired);
     assert_int_equal(s->risks_expired, 1);
     assert_int_equal(s->verdict, RA_VERDICT_NOT_READY);
@@ -241,10 +247,10 @@ static void risk_expired(void **state)
  * gap is uncovered -> ready with conditions. */
 static void weight3_gap_planned(void **state)
 {
-    const ra_score_t *s =
-        score(*state, "strict",
-              ALL_STRICT_EV "<result check=\"B-3\" status=\"partial\">" EV PLAN "</result>\n" PASS_EV("G-1"),
-              OWNER_OK AUDITOR_OK);
+    const ra_score_t *s = score(*state, "strict",
+                                ALL_STRICT_EV "<result check=\"B-3\" status=\"partial\">" EV PLAN
+                                              "</result>\n" PASS_EV("G-1"),
+                                OWNER_OK AUDITOR_OK);
     assert_close(s->score, 85);
     assert_int_equal(s->verdict, RA_VERDICT_CONDITIONAL);
 }
@@ -280,9 +286,9 @@ static void profile_override(void **state)
 /* An approval dated before the assessment does not count: draft, flagged. */
 static void early_approval(void **state)
 {
-    const ra_score_t *s = score(
-        *state, "basic", PASS("A-1") PASS("A-2") PASS("B-1") PASS("B-2"),
-        "<approval name=\"O\" role=\"owner\" decision=\"approved\" date=\"2026-05-31\"/>");
+    const ra_score_t *s =
+        score(*state, "basic", PASS("A-1") PASS("A-2") PASS("B-1") PASS("B-2"),
+              "<approval name=\"O\" role=\"owner\" decision=\"approved\" date=\"2026-05-31\"/>");
     assert_int_equal(s->signoff, RA_SIGNOFF_DRAFT);
     assert_true(s->approvals[0].early);
     assert_int_equal(s->roles[0].state, RA_ROLE_MISSING);
@@ -292,9 +298,10 @@ static void early_approval(void **state)
 /* One rejection among approvals makes the sign-off rejected. */
 static void rejection(void **state)
 {
-    const ra_score_t *s = score(
-        *state, "strict", ALL_STRICT_EV PASS_EV("B-3") PASS_EV("G-1"),
-        OWNER_OK "<approval name=\"Au\" role=\"auditor\" decision=\"rejected\" date=\"2026-06-02\">No.</approval>");
+    const ra_score_t *s =
+        score(*state, "strict", ALL_STRICT_EV PASS_EV("B-3") PASS_EV("G-1"),
+              OWNER_OK "<approval name=\"Au\" role=\"auditor\" decision=\"rejected\" "
+                       "date=\"2026-06-02\">No.</approval>");
     assert_int_equal(s->signoff, RA_SIGNOFF_REJECTED);
     assert_int_equal(s->roles[0].state, RA_ROLE_MET);
     assert_int_equal(s->roles[1].state, RA_ROLE_REJECTED);
@@ -309,8 +316,9 @@ static void required_roles(void **state)
     assert_int_equal(s->signoff, RA_SIGNOFF_DRAFT);
     assert_int_equal(s->roles[1].state, RA_ROLE_MISSING);
     s = score(*state, "strict", ALL_STRICT_EV PASS_EV("B-3") PASS_EV("G-1"),
-              OWNER_OK "<approval name=\"Au\" role=\"auditor\" decision=\"approved-with-conditions\" "
-                       "date=\"2026-06-01\">Fine<condition>Review in Q3</condition></approval>");
+              OWNER_OK
+              "<approval name=\"Au\" role=\"auditor\" decision=\"approved-with-conditions\" "
+              "date=\"2026-06-01\">Fine<condition>Review in Q3</condition></approval>");
     assert_int_equal(s->signoff, RA_SIGNOFF_SIGNED);
     assert_int_equal(s->approvals[1].approval->nconditions, 1);
     assert_string_equal(s->approvals[1].approval->conditions[0], "Review in Q3");
@@ -328,12 +336,13 @@ static void unsigned_draft(void **state)
 /* Overdue is a due date before the assessment date; on the date is not. */
 static void overdue(void **state)
 {
-    const ra_score_t *s = score(
-        *state, "basic",
-        PASS("A-1")
-        "<result check=\"A-2\" status=\"fail\"><remediation owner=\"X\" due=\"2026-05-31\">a</remediation></result>\n"
-        "<result check=\"B-1\" status=\"fail\"><remediation owner=\"Y\" due=\"2026-06-01\">b</remediation></result>\n",
-        OWNER_OK);
+    const ra_score_t *s =
+        score(*state, "basic",
+              PASS("A-1") "<result check=\"A-2\" status=\"fail\"><remediation owner=\"X\" "
+                          "due=\"2026-05-31\">a</remediation></result>\n"
+                          "<result check=\"B-1\" status=\"fail\"><remediation owner=\"Y\" "
+                          "due=\"2026-06-01\">b</remediation></result>\n",
+              OWNER_OK);
     assert_true(check(s, "A-2")->overdue);
     assert_false(check(s, "B-1")->overdue);
     assert_int_equal(s->overdue, 1);
