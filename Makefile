@@ -32,7 +32,7 @@ DEB_PACKAGES = build-essential libhpdf-dev libpng-dev zlib1g-dev libxml2-dev net
 
 # Sources by stage (README "Layout of the repository"): every .c file of a
 # stage folder is part of the library; src/cli/ is the command line over it.
-LIB_DIRS = base model score layout pdf report seal pack format
+LIB_DIRS = base model score layout pdf report seal pack format pipeline
 LIB_SRC  = $(sort $(wildcard $(LIB_DIRS:%=src/%/*.c)))
 CLI_SRC  = $(sort $(wildcard src/cli/*.c))
 HEADERS  = $(wildcard src/*/*.h)
@@ -42,7 +42,8 @@ BIN     ?= readyaudit
 LIB_OBJ = $(LIB_SRC:src/%.c=$(BUILD)/%.o)
 CLI_OBJ = $(CLI_SRC:src/%.c=$(BUILD)/%.o)
 
-UNIT_NAMES = test_load test_score test_layout
+# One cmocka program per tests/unit/test_*.c.
+UNIT_NAMES = $(sort $(basename $(notdir $(wildcard tests/unit/test_*.c))))
 UNIT_TESTS = $(UNIT_NAMES:%=$(BUILD)/%)
 
 .PHONY: all deps demo check unit install uninstall clean help asan valgrind fuzz bench
