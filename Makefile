@@ -22,11 +22,12 @@ Q = @
 endif
 
 # Debian packages: the build, then what the tests, the sanitizer and fuzzing
-# builds, and the PDF/A validator (Apache PDFBox Preflight) need.
+# builds, make lint (clang-format) and the PDF/A validator (Apache PDFBox
+# Preflight) need.
 DEB_PACKAGES = build-essential libhpdf-dev libpng-dev zlib1g-dev libxml2-dev nettle-dev \
                libjansson-dev fonts-dejavu-core fonts-dejavu-extra \
                libcmocka-dev libxml2-utils poppler-utils qpdf python3 locales \
-               clang libclang-rt-14-dev valgrind \
+               clang libclang-rt-14-dev clang-format valgrind \
                default-jre-headless libpdfbox2-java libfontbox2-java \
                libcommons-logging-java libactivation-java libjaxb-api-java
 
@@ -46,14 +47,15 @@ CLI_OBJ = $(CLI_SRC:src/%.c=$(BUILD)/%.o)
 UNIT_NAMES = $(sort $(basename $(notdir $(wildcard tests/unit/test_*.c))))
 UNIT_TESTS = $(UNIT_NAMES:%=$(BUILD)/%)
 
-.PHONY: all deps demo check unit install uninstall clean help asan valgrind fuzz bench
+.PHONY: all deps demo check lint unit install uninstall clean help asan valgrind fuzz bench
 all: $(BIN)
 
 help:
 	@echo "make            build ./readyaudit"
 	@echo "make deps       install missing Debian packages (as root) or print the apt-get line"
 	@echo "make demo       build and run every sample through readyaudit into out/"
-	@echo "make check      build and run every test; ends with 'N passed, N failed'"
+	@echo "make check      lint, build and run every test; ends with 'N passed, N failed, N skipped'"
+	@echo "make lint       check formatting (clang-format) and which stage includes which library"
 	@echo "make install    install into \$$(DESTDIR)\$$(PREFIX) (default /usr/local)"
 	@echo "make clean      remove build outputs"
 
@@ -85,18 +87,25 @@ $(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(TEST_DEPS)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -fsanitize=fuzzer $(LDFLAGS) -o $@ $(LINK_INPUTS) $(LDLIBS)
 
 # Installs what is missing from DEB_PACKAGES when root; otherwise says how.
+# Then the comma-decimal locale the tests run the scorer under (de_DE.UTF-8).
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do \
 	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
 	  done); \
-	if [ -z "$$missing" ]; then exit 0; fi; \
-	if [ "$$(id -u)" = 0 ]; then \
+	if [ -n "$$missing" ] && [ "$$(id -u)" = 0 ]; then \
 	  echo "installing:" $$missing; \
 	  export DEBIAN_FRONTEND=noninteractive; \
-	  apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
-	else \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 1; \
+	elif [ -n "$$missing" ]; then \
 	  echo "missing Debian packages; run:"; \
 	  echo "  sudo apt-get install -y $$missing"; exit 1; \
+	fi; \
+	if ! locale -a 2>/dev/null | grep -qix 'de_DE.utf-\?8'; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing the de_DE.UTF-8 locale"; localedef -i de_DE -f UTF-8 de_DE.UTF-8 || exit 1; \
+	  else \
+	    echo "note: no de_DE.UTF-8 locale, so its tests are skipped; run: sudo localedef -i de_DE -f UTF-8 de_DE.UTF-8"; \
+	  fi; \
 	fi
 
 demo: deps
@@ -117,6 +126,10 @@ demo: deps
 check: deps
 	$(Q)$(MAKE) --no-print-directory all $(UNIT_TESTS)
 	$(Q)tests/run.sh $(UNIT_TESTS)
+
+# Formatting and include boundaries (tests/lint.sh says which); make check runs it.
+lint:
+	$(Q)tests/lint.sh
 
 # The whole test suite with AddressSanitizer and UndefinedBehaviorSanitizer.
 SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer

@@ -6,14 +6,16 @@
 # makes $tmp (removed on exit) and points $RA at a copy of the binary reading
 # its data from this tree, so a rebuild while the suite runs cannot mix two
 # builds. Cases are begin NAME / expectations / end; problem records a failed
-# expectation; suite_end prints the closing "NAME: N passed, N failed" line
-# and returns 1 when a case failed.
+# expectation; skip NAME WHY counts a case that cannot run here; suite_end
+# prints the closing "NAME: N passed, N failed, N skipped" line and returns 1
+# when a case failed.
 
 RA=${READYAUDIT:-./readyaudit}
 # python3 may be a slow wrapper (a pyenv shim): find the interpreter once.
 PY=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null)
 passed=0
 failed=0
+skipped=0
 
 suite_start() {
     missing=
@@ -24,7 +26,7 @@ suite_start() {
     done
     if [ -n "$missing" ]; then
         echo "FAIL: $SUITE: missing:$missing"
-        echo "$SUITE: 0 passed, 1 failed"
+        echo "$SUITE: 0 passed, 1 failed, 0 skipped"
         exit 1
     fi
     tmp=$(mktemp -d "${TMPDIR:-/tmp}/readyaudit-$SUITE.XXXXXX") || exit 2
@@ -37,7 +39,7 @@ suite_start() {
 }
 
 suite_end() {
-    echo "$SUITE: $passed passed, $failed failed"
+    echo "$SUITE: $passed passed, $failed failed, $skipped skipped"
     [ "$failed" -eq 0 ]
 }
 
@@ -47,6 +49,12 @@ begin() {
     why=
     [ "${V:-0}" = 1 ] && printf 'case: %s\n' "$case_name"
     return 0
+}
+
+# skip NAME WHY: counts a case that cannot run on this machine, and says why.
+skip() {
+    skipped=$((skipped + 1))
+    printf 'SKIP: %s: %s\n' "$1" "$2"
 }
 
 # problem LINE...: records a failed expectation of the current case.

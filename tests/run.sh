@@ -1,10 +1,11 @@
 #!/bin/sh
 # Runs every test suite given (cmocka binaries and tests/cli/*.sh suites) and
-# prints one closing line totalling them all: "N passed, N failed".
+# prints one closing line totalling them all: "N passed, N failed, N skipped".
 # Suites print their own failures; V=1 shows everything.
 cd "$(dirname "$0")/.." || exit 2
 passed=0
 failed=0
+skipped=0
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
@@ -15,21 +16,26 @@ for t in "$@" tests/cli/cli.sh tests/cli/report.sh tests/cli/batch.sh tests/cli/
     *) CMOCKA_MESSAGE_OUTPUT=stdout "$t" >"$log" 2>&1 ;;
     esac
     rc=$?
-    # cmocka: "[  PASSED  ] N test(s)." / "[  FAILED  ] N test(s)"; our shell
-    # suites: "NAME: N passed, N failed".
-    p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p; s/^[a-z-]*: \([0-9]*\) passed, [0-9]* failed$/\1/p' "$log" | tail -1)
-    f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p; s/^[a-z-]*: [0-9]* passed, \([0-9]*\) failed$/\1/p' "$log" | tail -1)
+    # cmocka: "[  PASSED  ] N test(s)." / "[  FAILED  ] N test(s)" /
+    # "[  SKIPPED ] N test(s)"; our shell suites: "NAME: N passed, N failed,
+    # N skipped".
+    total='^[a-z-]*: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$'
+    p=$(sed -n "s/^\[  PASSED  \] \([0-9]*\) test.*/\1/p; s/$total/\1/p" "$log" | tail -1)
+    f=$(sed -n "s/^\[  FAILED  \] \([0-9]*\) test.*/\1/p; s/$total/\2/p" "$log" | tail -1)
+    s=$(sed -n "s/^\[  SKIPPED \] \([0-9]*\) test.*/\1/p; s/$total/\3/p" "$log" | tail -1)
     p=${p:-0}
     f=${f:-0}
+    s=${s:-0}
     if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
         f=1 # crashed or failed without saying so
     fi
     if [ "$f" -ne 0 ] || [ "${V:-0}" = 1 ]; then
         cat "$log"
     fi
-    printf '%-24s %4d passed, %d failed\n' "$(basename "$t")" "$p" "$f"
+    printf '%-24s %4d passed, %d failed, %d skipped\n' "$(basename "$t")" "$p" "$f" "$s"
     passed=$((passed + p))
     failed=$((failed + f))
+    skipped=$((skipped + s))
 done
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

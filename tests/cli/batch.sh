@@ -5,7 +5,7 @@
 # Run as `sh tests/batch.sh` from anywhere; needs ./readyaudit built, python3,
 # qpdf, pdffonts, pdftotext (poppler-utils) and setsid (util-linux). Quiet on
 # success: each failed case prints "FAIL: case" and what was expected and
-# what came out; the last line is always "batch: N passed, N failed", and the
+# what came out; the last line is always "batch: N passed, N failed, N skipped", and the
 # exit status is 1 when a case failed. Set V=1 to list every case as it runs.
 #
 # The batches run inside the temporary directory on relative paths (in/...,

@@ -6,7 +6,7 @@
 # ./readyaudit built, python3, and qpdf, pdffonts, pdftotext, pdfinfo
 # (packages qpdf and poppler-utils). Quiet on success: each failed case prints
 # "FAIL: case" and what was expected and what came out; the last line is
-# always "report: N passed, N failed", and the exit status is 1 when a case
+# always "report: N passed, N failed, N skipped", and the exit status is 1 when a case
 # failed. Set V=1 to list every case as it runs.
 #
 # What it checks, for every samples/*.xml: the report renders; qpdf finds no
