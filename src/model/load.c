@@ -574,23 +574,11 @@ static ra_date_t date_attr(walk_t *w, xmlNodePtr n, const char *name)
     return date_value(w, xmlGetLineNo(n), name, attr(w, n, name));
 }
 
-/* Index of the string in a table, or -1. */
-static int lookup(const char *s, const char *const *table, int n)
-{
-    for (int i = 0; s && i < n; i++)
-        if (strcmp(s, table[i]) == 0)
-            return i;
-    return -1;
-}
-
 static void read_result(walk_t *w, xmlNodePtr n, ra_result_t *r)
 {
-    static const char *const statuses[] = {"pass", "partial", "fail", "not-applicable",
-                                           "not-assessed"};
-    static const char *const kinds[] = {"link", "document", "ticket", "note"};
     r->line = xmlGetLineNo(n);
     r->check = req_attr(w, n, "check");
-    int s = lookup(attr(w, n, "status"), statuses, RA_RESULT_COUNT);
+    int s = ra_result_status_parse(attr(w, n, "status"));
     r->status = s < 0 ? RA_RESULT_NOT_ASSESSED : (ra_result_status_t)s;
     r->nevidence = count_children(n, "evidence");
     r->evidence = alloc_items(w, n, r->nevidence, sizeof *r->evidence, "evidence items");
@@ -602,7 +590,7 @@ static void read_result(walk_t *w, xmlNodePtr n, ra_result_t *r)
         if (is_elem(c, "evidence") && k < r->nevidence) {
             ra_evidence_t *e = &r->evidence[k++];
             e->line = line;
-            int kd = lookup(attr(w, c, "kind"), kinds, 4);
+            int kd = ra_evidence_kind_parse(attr(w, c, "kind"));
             e->kind = kd < 0 ? RA_EVIDENCE_NOTE : (ra_evidence_kind_t)kd;
             e->ref = attr(w, c, "ref");
             const char *h = attr(w, c, "sha256");
@@ -649,11 +637,10 @@ static void read_result(walk_t *w, xmlNodePtr n, ra_result_t *r)
 
 static void read_approval(walk_t *w, xmlNodePtr n, ra_approval_t *a)
 {
-    static const char *const decisions[] = {"approved", "approved-with-conditions", "rejected"};
     a->line = xmlGetLineNo(n);
     a->name = req_attr(w, n, "name");
     a->role = req_attr(w, n, "role");
-    int d = lookup(attr(w, n, "decision"), decisions, 3);
+    int d = ra_decision_parse(attr(w, n, "decision"));
     a->decision = d < 0 ? RA_REJECTED : (ra_decision_t)d;
     a->date = date_attr(w, n, "date");
     a->comment = own_text(w, n);

@@ -5,39 +5,76 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* One table per enum, in enum order; the static asserts keep them in step. */
 static const char *const result_names[] = {"pass", "partial", "fail", "not-applicable",
                                            "not-assessed"};
 static const char *const result_labels[] = {"Pass", "Partial", "Fail", "Not applicable",
                                             "Not assessed"};
+static const char *const evidence_names[] = {"link", "document", "ticket", "note"};
+static const char *const decision_names[] = {"approved", "approved-with-conditions", "rejected"};
+static const char *const decision_labels[] = {"Approved", "Approved with conditions", "Rejected"};
 _Static_assert(sizeof result_names / sizeof *result_names == RA_RESULT_COUNT, "result names");
 _Static_assert(sizeof result_labels / sizeof *result_labels == RA_RESULT_COUNT, "result labels");
+_Static_assert(sizeof evidence_names / sizeof *evidence_names == RA_EVIDENCE_COUNT,
+               "evidence kind names");
+_Static_assert(sizeof decision_names / sizeof *decision_names == RA_DECISION_COUNT,
+               "decision names");
+_Static_assert(sizeof decision_labels / sizeof *decision_labels == RA_DECISION_COUNT,
+               "decision labels");
+
+/* Entry v of a table of n, or "?" out of range. */
+static const char *entry(const char *const *table, unsigned n, unsigned v)
+{
+    return v < n ? table[v] : "?";
+}
+
+/* Index of s in a table of n, or -1. */
+static int lookup(const char *const *table, int n, const char *s)
+{
+    for (int i = 0; s && i < n; i++)
+        if (strcmp(s, table[i]) == 0)
+            return i;
+    return -1;
+}
 
 const char *ra_result_status_name(ra_result_status_t s)
 {
-    return (unsigned)s < RA_RESULT_COUNT ? result_names[s] : "?";
+    return entry(result_names, RA_RESULT_COUNT, s);
 }
 
 const char *ra_result_status_label(ra_result_status_t s)
 {
-    return (unsigned)s < RA_RESULT_COUNT ? result_labels[s] : "?";
+    return entry(result_labels, RA_RESULT_COUNT, s);
 }
 
 const char *ra_evidence_kind_name(ra_evidence_kind_t k)
 {
-    static const char *const names[] = {"link", "document", "ticket", "note"};
-    return (unsigned)k < 4 ? names[k] : "?";
+    return entry(evidence_names, RA_EVIDENCE_COUNT, k);
 }
 
 const char *ra_decision_name(ra_decision_t d)
 {
-    static const char *const names[] = {"approved", "approved-with-conditions", "rejected"};
-    return (unsigned)d < 3 ? names[d] : "?";
+    return entry(decision_names, RA_DECISION_COUNT, d);
 }
 
 const char *ra_decision_label(ra_decision_t d)
 {
-    static const char *const names[] = {"Approved", "Approved with conditions", "Rejected"};
-    return (unsigned)d < 3 ? names[d] : "?";
+    return entry(decision_labels, RA_DECISION_COUNT, d);
+}
+
+int ra_result_status_parse(const char *s)
+{
+    return lookup(result_names, RA_RESULT_COUNT, s);
+}
+
+int ra_evidence_kind_parse(const char *s)
+{
+    return lookup(evidence_names, RA_EVIDENCE_COUNT, s);
+}
+
+int ra_decision_parse(const char *s)
+{
+    return lookup(decision_names, RA_DECISION_COUNT, s);
 }
 
 long ra_checklist_find_profile(const ra_checklist_t *cl, const char *id)

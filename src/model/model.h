@@ -97,7 +97,8 @@ typedef enum {
     RA_EVIDENCE_LINK,
     RA_EVIDENCE_DOCUMENT,
     RA_EVIDENCE_TICKET,
-    RA_EVIDENCE_NOTE
+    RA_EVIDENCE_NOTE,
+    RA_EVIDENCE_COUNT
 } ra_evidence_kind_t;
 
 typedef struct {
@@ -138,7 +139,12 @@ typedef struct {
     long line;
 } ra_assessor_t;
 
-typedef enum { RA_APPROVED, RA_APPROVED_WITH_CONDITIONS, RA_REJECTED } ra_decision_t;
+typedef enum {
+    RA_APPROVED,
+    RA_APPROVED_WITH_CONDITIONS,
+    RA_REJECTED,
+    RA_DECISION_COUNT
+} ra_decision_t;
 
 typedef struct {
     const char *name, *role; /* role: a role id of the checklist */
@@ -218,6 +224,11 @@ const char *ra_result_status_label(ra_result_status_t s);
 const char *ra_evidence_kind_name(ra_evidence_kind_t k);
 const char *ra_decision_name(ra_decision_t d);
 const char *ra_decision_label(ra_decision_t d);
+/* The value whose XML spelling is s, or -1 (NULL or unknown: the XSD lets
+ * only known values through, so -1 means a value the schema rejected). */
+int ra_result_status_parse(const char *s);
+int ra_evidence_kind_parse(const char *s);
+int ra_decision_parse(const char *s);
 
 /* Finds a profile by id; returns its index or -1. */
 long ra_checklist_find_profile(const ra_checklist_t *cl, const char *id);
