@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "base/text.h"
+#include "pdf/image.h"
 
 /* --- Content stream writing --- */
 
@@ -530,149 +531,102 @@ ra_status_t ra_pdf_arc(ra_pdf_t *pdf, double cx, double cy, double r, double fro
 
 /* --- Images --- */
 
-/* Most pixels a side of an embedded image (PNG allows 2^31 - 1). */
-#define IMAGE_SIDE_MAX 16384u
-
-/* What png_parse learns from a PNG's chunks. */
-typedef struct {
-    uint32_t width, height;
-    unsigned depth, ctype;     /* bits per sample, PNG colour type */
-    const unsigned char *plte; /* palette entries (RGB), colour type 3 */
-    size_t plte_len;           /* bytes */
-} png_t;
-
-/* Checks that png[0..len) is a PNG that can be embedded as it is: opaque
- * (colour type 0, 2 or 3 and no tRNS chunk), at most 8 bits a sample, not
- * interlaced; appends its image data (the IDAT chunks joined: one zlib
- * stream of PNG-predicted rows, which FlateDecode with /Predictor 15 reads)
- * to idat. Returns NULL, or why the image cannot be embedded. */
-static const char *png_parse(const unsigned char *p, size_t len, png_t *png, ra_buf_t *idat)
+/* Adds the image XObject of img (read from data[0..len)) to the document:
+ * a PNG embedded as it is keeps its compressed rows (FlateDecode with PNG
+ * predictors), decoded pixels are compressed here, a JPEG is embedded as
+ * it is (DCTDecode). NULL on error (recorded). */
+static HPDF_Dict image_xobject(ra_pdf_t *pdf, const ra_image_t *img, const void *data, size_t len)
 {
-    static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
-    size_t at = 8;
-    int ended = 0;
-    memset(png, 0, sizeof *png);
-    if (len < 8 + 25 || memcmp(p, sig, 8) != 0)
-        return "image is not a PNG file";
-    while (!ended) {
-        if (len - at < 12)
-            return "PNG image is truncated";
-        uint32_t n = be32(p + at);
-        const unsigned char *type = p + at + 4, *d = p + at + 8;
-        if (n > len - at - 12)
-            return "PNG image is truncated";
-        if (at == 8) { /* IHDR comes first */
-            if (memcmp(type, "IHDR", 4) != 0 || n != 13)
-                return "PNG image has no header";
-            png->width = be32(d);
-            png->height = be32(d + 4);
-            png->depth = d[8];
-            png->ctype = d[9];
-            if (png->width == 0 || png->height == 0 || png->width > IMAGE_SIDE_MAX ||
-                png->height > IMAGE_SIDE_MAX)
-                return "PNG image is empty or too large";
-            if (png->ctype == 4 || png->ctype == 6)
-                return "PNG image has transparency (alpha channel)";
-            if (png->depth > 8)
-                return "PNG image has 16-bit samples";
-            if (d[12] != 0)
-                return "PNG image is interlaced";
-            int ok = d[10] == 0 && d[11] == 0 &&
-                     (png->ctype == 0
-                          ? png->depth == 1 || png->depth == 2 || png->depth == 4 || png->depth == 8
-                      : png->ctype == 2 ? png->depth == 8
-                      : png->ctype == 3
-                          ? png->depth == 1 || png->depth == 2 || png->depth == 4 || png->depth == 8
-                          : 0);
-            if (!ok)
-                return "PNG image header is invalid";
-        } else if (memcmp(type, "tRNS", 4) == 0) {
-            return "PNG image has transparency (tRNS chunk)";
-        } else if (memcmp(type, "PLTE", 4) == 0) {
-            if (n == 0 || n % 3 != 0 || n > 768)
-                return "PNG image has an invalid palette";
-            png->plte = d;
-            png->plte_len = n;
-        } else if (memcmp(type, "IDAT", 4) == 0) {
-            if (ra_buf_append(idat, (const char *)d, n) != RA_OK)
-                return "out of memory";
-        } else if (memcmp(type, "IEND", 4) == 0) {
-            ended = 1;
-        }
-        at += 12 + (size_t)n;
-    }
-    if (idat->len == 0)
-        return "PNG image has no image data";
-    if (png->ctype == 3 && !png->plte)
-        return "PNG image has no palette";
-    return NULL;
-}
-
-ra_status_t ra_pdf_image_png(ra_pdf_t *pdf, const void *data, size_t len, double x, double y,
-                             double w, double h)
-{
-    page_t *pg = ra_pdf__cur_page(pdf);
-    ra_buf_t idat = RA_BUF_INIT;
-    png_t png;
-    if (!pg)
-        return RA_ERR_PDF;
-    const char *why = png_parse(data, len, &png, &idat);
-    if (why) {
-        ra_buf_free(&idat);
-        return fail_msg(pdf, why);
-    }
-    if (!(w > 0 && h > 0)) {
-        ra_buf_free(&idat);
-        return RA_OK;
-    }
-    /* The image XObject: the PNG's own compressed rows, undecoded. */
     HPDF_MMgr mm = ra_pdf__mmgr(pdf);
-    HPDF_Dict img = ra_pdf__new_stream(pdf);
-    HPDF_Dict parms = HPDF_Dict_New(mm);
-    if (!img || !parms || pdf->err) {
-        ra_buf_free(&idat);
-        return hp(pdf, HPDF_FAILD_TO_ALLOC_MEM);
+    HPDF_Dict xo = ra_pdf__new_stream(pdf);
+    HPDF_Dict parms = img->kind == RA_IMAGE_PNG_RAW || img->jpeg_rgb ? HPDF_Dict_New(mm) : NULL;
+    if (!xo || (!parms && (img->kind == RA_IMAGE_PNG_RAW || img->jpeg_rgb)) || pdf->err) {
+        hp(pdf, HPDF_FAILD_TO_ALLOC_MEM);
+        return NULL;
     }
-    ra_pdf__mark_xobject(img);
-    HPDF_STATUS s = HPDF_Dict_AddName(img, "Type", "XObject");
-    s |= HPDF_Dict_AddName(img, "Subtype", "Image");
-    s |= HPDF_Dict_AddNumber(img, "Width", (HPDF_INT32)png.width);
-    s |= HPDF_Dict_AddNumber(img, "Height", (HPDF_INT32)png.height);
-    s |= HPDF_Dict_AddNumber(img, "BitsPerComponent", (HPDF_INT32)png.depth);
-    if (png.ctype == 3) { /* [/Indexed /DeviceRGB hival <palette>] */
+    ra_pdf__mark_xobject(xo);
+    HPDF_STATUS s = HPDF_Dict_AddName(xo, "Type", "XObject");
+    s |= HPDF_Dict_AddName(xo, "Subtype", "Image");
+    s |= HPDF_Dict_AddNumber(xo, "Width", (HPDF_INT32)img->width);
+    s |= HPDF_Dict_AddNumber(xo, "Height", (HPDF_INT32)img->height);
+    s |= HPDF_Dict_AddNumber(xo, "BitsPerComponent", (HPDF_INT32)img->depth);
+    if (img->palette) { /* [/Indexed /DeviceRGB hival <palette>] */
         HPDF_Array cs = HPDF_Array_New(mm);
-        HPDF_Binary lookup = HPDF_Binary_New(mm, (HPDF_BYTE *)png.plte, (HPDF_UINT)png.plte_len);
+        HPDF_Binary lookup =
+            HPDF_Binary_New(mm, (HPDF_BYTE *)img->palette, (HPDF_UINT)img->palette_len);
         if (!cs || !lookup) {
-            ra_buf_free(&idat);
-            return hp(pdf, HPDF_FAILD_TO_ALLOC_MEM);
+            hp(pdf, HPDF_FAILD_TO_ALLOC_MEM);
+            return NULL;
         }
         s |= HPDF_Array_AddName(cs, "Indexed");
         s |= HPDF_Array_AddName(cs, "DeviceRGB");
-        s |= HPDF_Array_AddNumber(cs, (HPDF_INT32)(png.plte_len / 3 - 1));
+        s |= HPDF_Array_AddNumber(cs, (HPDF_INT32)(img->palette_len / 3 - 1));
         s |= HPDF_Array_Add(cs, lookup);
-        s |= HPDF_Dict_Add(img, "ColorSpace", cs);
+        s |= HPDF_Dict_Add(xo, "ColorSpace", cs);
     } else {
-        s |= HPDF_Dict_AddName(img, "ColorSpace", png.ctype == 2 ? "DeviceRGB" : "DeviceGray");
+        s |= HPDF_Dict_AddName(xo, "ColorSpace", img->components == 3 ? "DeviceRGB" : "DeviceGray");
     }
-    s |= HPDF_Dict_AddNumber(parms, "Predictor", 15);
-    s |= HPDF_Dict_AddNumber(parms, "Colors", png.ctype == 2 ? 3 : 1);
-    s |= HPDF_Dict_AddNumber(parms, "BitsPerComponent", (HPDF_INT32)png.depth);
-    s |= HPDF_Dict_AddNumber(parms, "Columns", (HPDF_INT32)png.width);
-    s |= HPDF_Dict_Add(img, "DecodeParms", parms);
-    if (hp(pdf, s) != RA_OK || ra_pdf__stream_put(pdf, img, idat.data, idat.len) != RA_OK) {
-        ra_buf_free(&idat);
+    if (img->kind == RA_IMAGE_PNG_RAW) {
+        s |= HPDF_Dict_AddNumber(parms, "Predictor", 15);
+        s |= HPDF_Dict_AddNumber(parms, "Colors", (HPDF_INT32)img->components);
+        s |= HPDF_Dict_AddNumber(parms, "BitsPerComponent", (HPDF_INT32)img->depth);
+        s |= HPDF_Dict_AddNumber(parms, "Columns", (HPDF_INT32)img->width);
+        s |= HPDF_Dict_Add(xo, "DecodeParms", parms);
+    } else if (img->jpeg_rgb) { /* RGB samples, not YCbCr (Adobe marker) */
+        s |= HPDF_Dict_AddNumber(parms, "ColorTransform", 0);
+        s |= HPDF_Dict_Add(xo, "DecodeParms", parms);
+    }
+    if (hp(pdf, s) != RA_OK)
+        return NULL;
+    ra_status_t st;
+    switch (img->kind) {
+    case RA_IMAGE_PNG_RAW: /* the PNG's own compressed rows, undecoded */
+        st = ra_pdf__stream_put(pdf, xo, img->data.data, img->data.len);
+        if (st == RA_OK)
+            ra_pdf__mark_flate(xo);
+        break;
+    case RA_IMAGE_PIXELS:
+        st = ra_pdf__stream_set(pdf, xo, img->data.data, img->data.len, NULL);
+        break;
+    default: /* RA_IMAGE_JPEG: the file itself */
+        st = ra_pdf__stream_put(pdf, xo, data, len);
+        if (st == RA_OK)
+            ra_pdf__mark_dct(xo);
+        break;
+    }
+    return st == RA_OK ? xo : NULL;
+}
+
+ra_status_t ra_pdf_image(ra_pdf_t *pdf, const void *data, size_t len, double x, double y, double w,
+                         double h)
+{
+    page_t *pg = ra_pdf__cur_page(pdf);
+    ra_image_t img;
+    ra_buf_t why = RA_BUF_INIT;
+    if (!pg)
+        return RA_ERR_PDF;
+    ra_status_t st = ra_image_read(data, len, "image", 1, &img, &why);
+    if (st != RA_OK) {
+        fail_msg(pdf, ra_buf_str(&why));
+        ra_buf_free(&why);
         return RA_ERR_PDF;
     }
-    ra_buf_free(&idat);
-    ra_pdf__mark_flate(img);
+    if (!(w > 0 && h > 0)) {
+        ra_image_free(&img);
+        return RA_OK;
+    }
+    HPDF_Dict xo = image_xobject(pdf, &img, data, len);
+    ra_image_free(&img);
+    if (!xo)
+        return RA_ERR_PDF;
     /* The image's bytes go into the /ID like the page content. */
     unsigned char digest[32];
     ra_sha256(data, len, digest);
-    ra_status_t st = keep(pdf, ra_buf_append(&pdf->xobject_digests, (const char *)digest, 32));
+    st = keep(pdf, ra_buf_append(&pdf->xobject_digests, (const char *)digest, 32));
     if (st != RA_OK)
         return st;
 
-    const char *name = HPDF_Page_GetXObjectName(pg->page, img);
+    const char *name = HPDF_Page_GetXObjectName(pg->page, xo);
     if (!name || pdf->err)
         return hp(pdf, HPDF_INVALID_OBJECT);
     /* Scale the unit square to the box; q/Q keeps the tracked state. */

@@ -72,6 +72,19 @@ static HPDF_STATUS write_flate_key(HPDF_Dict dict, HPDF_Stream out)
     return HPDF_Stream_WriteStr(out, "/Filter /FlateDecode\012");
 }
 
+/* libharu hook: declares /Filter /DCTDecode (a JPEG embedded as it is). */
+static HPDF_STATUS write_dct_key(HPDF_Dict dict, HPDF_Stream out)
+{
+    (void)dict;
+    return HPDF_Stream_WriteStr(out, "/Filter /DCTDecode\012");
+}
+
+/* Declares /Filter /DCTDecode for a JPEG's bytes. */
+void ra_pdf__mark_dct(HPDF_Dict d)
+{
+    d->write_fn = write_dct_key;
+}
+
 /* Declares /Filter /FlateDecode for data we compressed ourselves. */
 void ra_pdf__mark_flate(HPDF_Dict d)
 {

@@ -152,7 +152,7 @@ struct ra_pdf {
     uint8_t *reported; /* [0x110000/8] code points reported, lazily */
     int reported_invalid;
     HPDF_STATUS err, err_detail; /* first error */
-    char errmsg[96];
+    char errmsg[192];
 #ifdef RA_HAVE_LIBDEFLATE
     struct libdeflate_compressor *z; /* reused for every stream */
 #else
@@ -356,6 +356,8 @@ void ra_pdf__mark_xobject(HPDF_Dict d);
 void ra_pdf__mark_destination(HPDF_Array a);
 /* Declares /Filter /FlateDecode for data we compressed ourselves. */
 void ra_pdf__mark_flate(HPDF_Dict d);
+/* Declares /Filter /DCTDecode for a JPEG's bytes, embedded as they are. */
+void ra_pdf__mark_dct(HPDF_Dict d);
 /* Makes data[0..len) (copied) the data of stream dictionary d, as it is. */
 ra_status_t ra_pdf__stream_put(ra_pdf_t *pdf, HPDF_Dict d, const void *data, size_t len);
 /* Makes data[0..len), compressed here, the data of stream dictionary s;
