@@ -36,8 +36,7 @@ typedef struct {
     size_t plte_len;
 } png_head_t;
 
-/* libpng's state for one decode: the input, the allocations to free after
- * a longjmp, and the first error message. */
+/* One decode: the input and the allocations to free after a longjmp. */
 typedef struct {
     const unsigned char *p;
     size_t len, pos;

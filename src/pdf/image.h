@@ -69,9 +69,9 @@ typedef struct {
  * image in messages ("logo"). On success fills *img (the caller frees it
  * with ra_image_free) and returns RA_OK; otherwise appends to why a message
  * starting with what ("logo PNG is truncated") and returns RA_ERR_INVALID,
- * RA_ERR_LIMIT (too large) or RA_ERR_NOMEM. With pixels 0, a PNG that is
- * decoded is checked the same way but its samples are not kept (img->data
- * stays empty): what the loader needs. */
+ * RA_ERR_LIMIT (too large) or RA_ERR_NOMEM. With pixels 0 the image is
+ * checked the same way (every PNG row decoded) but nothing is kept
+ * (img->data stays empty): what the loader needs. */
 ra_status_t ra_image_read(const void *data, size_t len, const char *what, int pixels,
                           ra_image_t *img, ra_buf_t *why);
 /* Frees what ra_image_read allocated; a zeroed image is fine. */
