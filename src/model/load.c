@@ -14,10 +14,10 @@
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 #include <libxml/xmlschemas.h>
-#include <zlib.h>
 
 #include "base/buf.h"
 #include "base/hash.h"
+#include "pdf/image.h"
 
 enum { SCHEMA_ASSESSMENT, SCHEMA_CHECKLIST, SCHEMA_TEMPLATE, SCHEMA_COUNT };
 
@@ -1064,126 +1064,30 @@ static const char *resolve_logo(walk_t *w, long line, const char *tpl_path, cons
     return result;
 }
 
-/* Limits of a template's logo: file size, and pixels a side (which bounds
- * the work of checking its image data). */
-#define LOGO_MAX_BYTES (2u << 20)
-#define LOGO_MAX_SIDE 4096u
-
-static uint32_t png_be32(const unsigned char *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-/* Inflates a PNG's image data, its IDAT chunks in turn, and checks that it
- * holds exactly height rows of 1 + rowbytes bytes, each starting with a
- * valid filter type. Returns NULL or what is wrong. */
-static const char *check_png_rows(const unsigned char *p, size_t len, size_t rowbytes,
-                                  uint32_t height)
-{
-    const char *why = NULL;
-    unsigned char out[16384];
-    z_stream z;
-    memset(&z, 0, sizeof z);
-    if (inflateInit(&z) != Z_OK)
-        return "out of memory";
-    size_t stride = rowbytes + 1, expect = stride * height, pos = 0;
-    int rc = Z_OK;
-    for (size_t at = 8; rc != Z_STREAM_END && at + 12 <= len && !why;) {
-        uint32_t n = png_be32(p + at);
-        bool idat = memcmp(p + at + 4, "IDAT", 4) == 0;
-        z.next_in = (Bytef *)(p + at + 8);
-        z.avail_in = idat ? n : 0;
-        at += 12 + (size_t)n;
-        while (z.avail_in > 0 && rc != Z_STREAM_END && !why) {
-            z.next_out = out;
-            z.avail_out = sizeof out;
-            rc = inflate(&z, Z_NO_FLUSH);
-            if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR)
-                why = "its image data is damaged";
-            size_t got = sizeof out - z.avail_out;
-            if (pos + got > expect) /* more rows than the header says */
-                why = "its image data does not match its size";
-            for (size_t k = (stride - pos % stride) % stride; !why && k < got; k += stride)
-                if (out[k] > 4)
-                    why = "its image data is damaged";
-            pos += got;
-        }
-    }
-    if (!why && (rc != Z_STREAM_END || pos != expect))
-        why = "its image data does not match its size";
-    inflateEnd(&z);
-    return why;
-}
-
-/* Checks that a logo is a PNG the renderer can embed as it is in a PDF/A-1
- * file: opaque, at most 8 bits a sample, not interlaced, sound. Stores its
- * size in pixels; returns NULL or a message (after the file name). */
-static const char *check_png(const unsigned char *p, size_t len, unsigned *width, unsigned *height)
-{
-    static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
-    if (len < 8 + 25 || memcmp(p, sig, 8) != 0 || memcmp(p + 12, "IHDR", 4) != 0 ||
-        png_be32(p + 8) != 13)
-        return "logo is not a PNG file";
-    const unsigned char *h = p + 16;
-    uint32_t w = png_be32(h), ht = png_be32(h + 4);
-    unsigned depth = h[8], ctype = h[9];
-    /* Transparency first: it is what an exported logo most often has. */
-    if (ctype == 4 || ctype == 6)
-        return "logo PNG has transparency, which PDF/A-1 forbids; flatten it";
-    bool plte = false, iend = false, idat = false;
-    for (size_t at = 8; !iend;) {
-        if (len - at < 12 || png_be32(p + at) > len - at - 12)
-            return "logo PNG is truncated";
-        const unsigned char *type = p + at + 4;
-        if (memcmp(type, "tRNS", 4) == 0)
-            return "logo PNG has transparency, which PDF/A-1 forbids; flatten it";
-        plte |= memcmp(type, "PLTE", 4) == 0;
-        idat |= memcmp(type, "IDAT", 4) == 0;
-        iend = memcmp(type, "IEND", 4) == 0;
-        at += 12 + (size_t)png_be32(p + at);
-    }
-    if (depth == 16)
-        return "logo PNG has 16-bit samples, which PDF/A-1 cannot hold; save it with 8 bits "
-               "per sample";
-    if (h[12] != 0)
-        return "logo PNG is interlaced; save it without interlacing";
-    bool valid = h[10] == 0 && h[11] == 0 && h[12] == 0 &&
-                 (ctype == 2                 ? depth == 8
-                  : ctype == 0 || ctype == 3 ? depth == 1 || depth == 2 || depth == 4 || depth == 8
-                                             : false);
-    if (!valid || w == 0 || ht == 0 || !idat || (ctype == 3 && !plte))
-        return "logo PNG is damaged (invalid header or missing chunks)";
-    if (w > LOGO_MAX_SIDE || ht > LOGO_MAX_SIDE)
-        return "logo PNG is larger than the limit of 4096 x 4096 pixels";
-    const char *why =
-        check_png_rows(p, len, ((size_t)w * (ctype == 2 ? 3 : 1) * depth + 7) / 8, ht);
-    if (why)
-        return strcmp(why, "out of memory") == 0 ? why : "logo PNG is damaged";
-    *width = w;
-    *height = ht;
-    return NULL;
-}
-
 /* Reads the template's logo (resolved already) into the template's arena
- * and checks it; an unusable logo is an error at the <logo> element. */
+ * and checks it with the renderer's image module (image.h: PNG or JPEG,
+ * its limits); an unusable logo is an error at the <logo> element. */
 static void load_logo(walk_t *w, long line, const char *src, ra_template_t *t)
 {
-    ra_buf_t data = RA_BUF_INIT;
+    ra_buf_t data = RA_BUF_INIT, why = RA_BUF_INIT;
     struct stat sb;
-    const char *why = NULL;
-    if (stat(t->logo_path, &sb) == 0 && (unsigned long long)sb.st_size > LOGO_MAX_BYTES) {
+    if (stat(t->logo_path, &sb) == 0 && (unsigned long long)sb.st_size > RA_IMAGE_MAX_BYTES) {
         ra_diag(w->sink, RA_DIAG_ERROR, w->file, line,
-                "%s: logo is larger than the limit of %u bytes", src, LOGO_MAX_BYTES);
+                "%s: logo is larger than the limit of %u bytes", src, RA_IMAGE_MAX_BYTES);
         w->st = RA_ERR_LIMIT;
         return;
     }
-    ra_status_t st = ra_read_file(t->logo_path, LOGO_MAX_BYTES, &data, w->sink);
-    if (st == RA_OK)
-        why =
-            check_png((const unsigned char *)data.data, data.len, &t->logo_width, &t->logo_height);
-    if (st == RA_OK && why) {
-        ra_diag(w->sink, RA_DIAG_ERROR, w->file, line, "%s: %s", src, why);
-        st = strcmp(why, "out of memory") == 0 ? RA_ERR_NOMEM : RA_ERR_INVALID;
+    ra_status_t st = ra_read_file(t->logo_path, RA_IMAGE_MAX_BYTES, &data, w->sink);
+    if (st == RA_OK) {
+        ra_image_t img;
+        st = ra_image_read(data.data, data.len, "logo", 0, &img, &why);
+        if (st != RA_OK) {
+            ra_diag(w->sink, RA_DIAG_ERROR, w->file, line, "%s: %s", src, ra_buf_str(&why));
+        } else {
+            t->logo_width = img.width;
+            t->logo_height = img.height;
+            ra_image_free(&img);
+        }
     }
     if (st == RA_OK) {
         unsigned char *copy = ra_arena_alloc(w->arena, data.len);
@@ -1198,6 +1102,7 @@ static void load_logo(walk_t *w, long line, const char *src, ra_template_t *t)
     if (st != RA_OK && w->st == RA_OK)
         w->st = st;
     ra_buf_free(&data);
+    ra_buf_free(&why);
 }
 
 /* Two hex digits as a colour component 0..1. */

@@ -198,10 +198,10 @@ typedef struct {
     unsigned char sha256[32]; /* of the file's bytes */
     const char *id, *version;
     const char *organisation; /* NULL: the record's */
-    const char *logo_path;    /* resolved path of a PNG inside the template's directory, or NULL */
-    /* The logo file's bytes (in the arena) when logo_path is set: a PNG the
-     * loader checked (opaque, 8 bits or fewer, not interlaced), and its size
-     * in pixels from its header. */
+    const char *logo_path; /* resolved path of an image inside the template's directory, or NULL */
+    /* The logo file's bytes (in the arena) when logo_path is set: a PNG or
+     * JPEG the loader checked with the renderer's image module
+     * (src/pdf/image.h), and its size in pixels. */
     const unsigned char *logo_png;
     size_t logo_len;
     unsigned logo_width, logo_height;

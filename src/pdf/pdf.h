@@ -220,16 +220,19 @@ ra_status_t ra_pdf_circle(ra_pdf_t *pdf, double cx, double cy, double r, const r
  * with the given line width and butt caps. */
 ra_status_t ra_pdf_arc(ra_pdf_t *pdf, double cx, double cy, double r, double from_deg,
                        double to_deg, double width, ra_rgb_t color);
-/* Draws the PNG image png[0..len) scaled into the rectangle whose top-left
- * corner is (x, y), w by h points. The PNG's compressed data is embedded as
- * it is (an image XObject, Flate with PNG predictors), so it must be opaque
- * (greyscale, RGB or palette colour, no alpha channel and no tRNS chunk:
- * PDF/A-1 forbids transparency), at most 8 bits a sample and not
- * interlaced, at most 16384 pixels a side; anything else is an error
- * (ra_pdf_errmsg says why). Each call embeds the image once more; its
- * digest goes into the /ID. The data is copied. */
-ra_status_t ra_pdf_image_png(ra_pdf_t *pdf, const void *png, size_t len, double x, double y,
-                             double w, double h);
+/* Draws the PNG or JPEG image data[0..len) (told apart by content) scaled
+ * into the rectangle whose top-left corner is (x, y), w by h points, as an
+ * image XObject. An opaque PNG of at most 8 bits a sample, not interlaced,
+ * is embedded as it is (Flate with PNG predictors); any other PNG is
+ * decoded, 16-bit samples reduced to 8 bits and transparency flattened
+ * onto the white page (PDF/A-1 forbids transparency); a greyscale or RGB
+ * 8-bit JPEG (baseline or progressive) is embedded as it is (DCTDecode).
+ * The limits and refusals are those of image.h (2 MiB, 4096 pixels a side,
+ * no CMYK or 12-bit JPEG); a refused image is an error (ra_pdf_errmsg says
+ * why, e.g. "image PNG is damaged"). Each call embeds the image once more;
+ * its digest goes into the /ID. The data is copied. */
+ra_status_t ra_pdf_image(ra_pdf_t *pdf, const void *data, size_t len, double x, double y, double w,
+                         double h);
 /* Makes the rectangle (x, y, w, h) on the current page a borderless link to
  * the point y (from the top) of page target (0-based, must exist). */
 ra_status_t ra_pdf_link(ra_pdf_t *pdf, double x, double y, double w, double h, size_t target,

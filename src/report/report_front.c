@@ -46,7 +46,7 @@ static ra_status_t draw_letterhead(void *ctx, ra_pdf_t *pdf, const ra_rect_t *bo
     const letterhead_t *lh = ctx;
     double w, h;
     logo_size(lh->t, box->w * 0.6, &w, &h);
-    ra_status_t st = ra_pdf_image_png(pdf, lh->t->logo_png, lh->t->logo_len, box->x, box->y, w, h);
+    ra_status_t st = ra_pdf_image(pdf, lh->t->logo_png, lh->t->logo_len, box->x, box->y, w, h);
     if (st != RA_OK || !lh->issuer)
         return st;
     double line = LETTERHEAD_SIZE * 1.6, lines = lh->confidentiality ? 2 : 1;

@@ -331,8 +331,10 @@ expect_rc 3
 expect_first_line err "$tmp/packed.xml:1: error: file contains a NUL byte (binary data or UTF-16/32 text); records must be UTF-8 XML"
 end
 
-# PDF/A-1 forbids transparency: a logo with an alpha channel is refused when
-# the template loads, before anything is written.
+# PDF/A-1 forbids transparency: a logo with an alpha channel is flattened
+# onto the white page when the report is drawn. Every pixel is
+# (0x10, 0x20, 0x30) at alpha 0x80; over white, (v * 128 + 255 * 127) / 255
+# rounded: (135, 143, 151).
 begin "report --template whose logo has an alpha channel"
 mkdir -p "$tmp/alpha"
 "$PY" -c "
@@ -343,10 +345,57 @@ raw = b''.join(b'\\0' + b'\\x10\\x20\\x30\\x80' * 4 for _ in range(4))
 sys.stdout.buffer.write(b'\\x89PNG\\r\\n\\x1a\\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', 4, 4, 8, 6, 0, 0, 0))
                         + chunk(b'IDAT', zlib.compress(raw)) + chunk(b'IEND', b''))" >"$tmp/alpha/alpha.png"
 sed 's|src="example-logo.png"|src="alpha.png"|' templates/branded-report.xml >"$tmp/alpha/t.xml"
-run report samples/mvp-support-bot.xml --template "$tmp/alpha/t.xml" -o "$tmp/alpha/out.pdf"
+run report samples/mvp-support-bot.xml --template "$tmp/alpha/t.xml" -o "$tmp/alpha/out.pdf" -q
+expect_rc 0
+pdfimages -f 1 -l 1 "$tmp/alpha/out.pdf" "$tmp/alpha/img" 2>/dev/null
+px=$(od -An -tu1 -j11 -N3 "$tmp/alpha/img-000.ppm" 2>/dev/null | tr -s ' ' | sed 's/^ //')
+[ "$px" = "135 143 151" ] || problem "first pixel of the logo: '$px', expected '135 143 151'"
+pdfimages -list "$tmp/alpha/out.pdf" | grep -q smask && problem "the logo has a soft mask"
+end
+
+# A JPEG logo is embedded as it is, whatever its file is called.
+begin "report --template whose logo is a JPEG named .png"
+mkdir -p "$tmp/jpeg"
+cp tests/fixtures/images/rgb-progressive.jpg "$tmp/jpeg/logo.png"
+sed 's|src="example-logo.png"|src="logo.png"|' templates/branded-report.xml >"$tmp/jpeg/t.xml"
+run report samples/mvp-support-bot.xml --template "$tmp/jpeg/t.xml" -o "$tmp/jpeg/out.pdf" -q
+expect_rc 0
+pdfimages -list "$tmp/jpeg/out.pdf" | grep -q ' jpeg ' || problem "no JPEG image in the report"
+end
+
+# What is still refused when the template loads: a CMYK JPEG (its frame
+# header patched to four components), a damaged PNG, a file that is no image.
+begin "report --template whose logo is a CMYK JPEG"
+mkdir -p "$tmp/cmyk"
+"$PY" -c "
+import sys
+d = bytearray(open('tests/fixtures/images/rgb-baseline.jpg', 'rb').read())
+i = d.index(b'\\xff\\xc0')
+d[i + 9] = 4
+sys.stdout.buffer.write(bytes(d))" >"$tmp/cmyk/logo.jpg"
+sed 's|src="example-logo.png"|src="logo.jpg"|' templates/branded-report.xml >"$tmp/cmyk/t.xml"
+run report samples/mvp-support-bot.xml --template "$tmp/cmyk/t.xml" -o "$tmp/cmyk/out.pdf"
 expect_rc 3
-expect_first_line err "$tmp/alpha/t.xml:7: error: alpha.png: logo PNG has transparency, which PDF/A-1 forbids; flatten it"
-[ -e "$tmp/alpha/out.pdf" ] && problem "a report was written"
+expect_first_line err "$tmp/cmyk/t.xml:7: error: logo.jpg: logo JPEG is CMYK; save it as RGB or greyscale"
+[ -e "$tmp/cmyk/out.pdf" ] && problem "a report was written"
+end
+
+begin "report --template whose logo PNG is damaged"
+mkdir -p "$tmp/bad"
+"$PY" -c "
+import sys
+d = bytearray(open('templates/example-logo.png', 'rb').read())
+i = d.index(b'IDAT')
+d[i + 20] ^= 0xff
+sys.stdout.buffer.write(bytes(d))" >"$tmp/bad/logo.png"
+sed 's|src="example-logo.png"|src="logo.png"|' templates/branded-report.xml >"$tmp/bad/t.xml"
+run report samples/mvp-support-bot.xml --template "$tmp/bad/t.xml" -o "$tmp/bad/out.pdf"
+expect_rc 3
+expect_first_line err "$tmp/bad/t.xml:7: error: logo.png: logo PNG is damaged"
+printf 'GIF89a' >"$tmp/bad/logo.png"
+run report samples/mvp-support-bot.xml --template "$tmp/bad/t.xml" -o "$tmp/bad/out.pdf"
+expect_rc 3
+expect_first_line err "$tmp/bad/t.xml:7: error: logo.png: logo is not a PNG or JPEG file"
 end
 
 # A template's logo must stay inside the template's directory.

@@ -133,6 +133,39 @@ if [ -f templates/branded-report.xml ]; then
     end
 fi
 
+# Logos of every kind the image module flattens or passes through must keep
+# the report PDF/A-1b: an RGBA PNG (flattened), a 16-bit interlaced grey
+# PNG with tRNS (decoded), a progressive and a greyscale JPEG (DCTDecode).
+mkdir -p "$tmp/logos"
+"$PY" -c "
+import struct, sys, zlib
+def chunk(t, d):
+    return struct.pack('>I', len(d)) + t + d + struct.pack('>I', zlib.crc32(t + d) & 0xffffffff)
+def png(ctype, depth, interlace, rows, extra=b''):
+    return (b'\\x89PNG\\r\\n\\x1a\\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', 8, 4, depth, ctype, 0, 0, interlace))
+            + extra + chunk(b'IDAT', zlib.compress(rows)) + chunk(b'IEND', b''))
+rgba = b''.join(b'\\0' + bytes([255, 0, 0, 128, 0, 0, 255, 255] * 4) for _ in range(4))
+open(sys.argv[1], 'wb').write(png(6, 8, 0, rgba))
+# Adam7: pass (x0, y0, dx, dy) has ceil((8 - x0) / dx) columns of
+# ceil((4 - y0) / dy) rows; an empty pass has no rows at all.
+adam7 = [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2)]
+rows = b''
+for x0, y0, dx, dy in adam7:
+    w, h = -(-(8 - x0) // dx), -(-(4 - y0) // dy)
+    if w > 0 and h > 0:
+        rows += (b'\\0' + b'\\x12\\x34' * w) * h
+open(sys.argv[2], 'wb').write(png(0, 16, 1, rows, chunk(b'tRNS', b'\\x12\\x34')))
+" "$tmp/logos/rgba.png" "$tmp/logos/grey16.png"
+cp tests/fixtures/images/rgb-progressive.jpg tests/fixtures/images/grey-baseline.jpg "$tmp/logos/"
+for logo in rgba.png grey16.png rgb-progressive.jpg grey-baseline.jpg; do
+    begin "a report with the logo $logo renders"
+    sed "s|src=\"example-logo.png\"|src=\"$logo\"|" templates/branded-report.xml >"$tmp/logos/t.xml"
+    run report samples/mvp-support-bot.xml --template "$tmp/logos/t.xml" \
+        -o "$tmp/pdfa/logo-${logo%.*}.pdf" -q
+    expect_rc 0
+    end
+done
+
 # A record whose metadata needs XML escaping, has accents and a character
 # outside the BMP, and quotes "/Keywords (...)" (which the uncompressed XMP
 # packet repeats: verify must still read the info dictionary's keywords).

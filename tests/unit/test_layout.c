@@ -436,7 +436,7 @@ static void test_image_png(void **state)
     make_png(&png, 2, 0);
     ra_pdf_t *pdf = new_pdf(&r);
     assert_int_equal(ra_pdf_add_page(pdf, RA_PAGE_A4_W, RA_PAGE_A4_H), RA_OK);
-    assert_int_equal(ra_pdf_image_png(pdf, png.data, png.len, 72, 72, 80, 40), RA_OK);
+    assert_int_equal(ra_pdf_image(pdf, png.data, png.len, 72, 72, 80, 40), RA_OK);
     save(pdf, &out);
     /* An image XObject with the PNG's own data and predictors, named in
      * the page's resources and painted by the page. */
@@ -454,20 +454,27 @@ static void test_image_png(void **state)
     ra_buf_free(&out);
     ra_pdf_free(pdf);
 
-    /* Transparency, which PDF/A-1 forbids, is refused: alpha or tRNS. */
+    /* Transparency, which PDF/A-1 forbids, is flattened: alpha or tRNS
+     * give decoded RGB pixels, no soft mask, no PNG predictors. */
     for (int k = 0; k < 2; k++) {
         ra_buf_clear(&png);
+        ra_buf_clear(&out);
         make_png(&png, k ? 2 : 6, k);
         pdf = new_pdf(&r);
         assert_int_equal(ra_pdf_add_page(pdf, RA_PAGE_A4_W, RA_PAGE_A4_H), RA_OK);
-        assert_int_equal(ra_pdf_image_png(pdf, png.data, png.len, 0, 0, 8, 4), RA_ERR_PDF);
-        assert_non_null(strstr(ra_pdf_errmsg(pdf), "transparency"));
+        assert_int_equal(ra_pdf_image(pdf, png.data, png.len, 0, 0, 8, 4), RA_OK);
+        save(pdf, &out);
+        assert_non_null(memmem(out.data, out.len, "/ColorSpace /DeviceRGB", 22));
+        assert_null(memmem(out.data, out.len, "/Predictor", 10));
+        assert_null(memmem(out.data, out.len, "/SMask", 6));
         ra_pdf_free(pdf);
     }
-    /* So are bytes that are not a PNG. */
+    ra_buf_free(&out);
+    /* Bytes that are neither PNG nor JPEG are refused. */
     pdf = new_pdf(&r);
     assert_int_equal(ra_pdf_add_page(pdf, RA_PAGE_A4_W, RA_PAGE_A4_H), RA_OK);
-    assert_int_equal(ra_pdf_image_png(pdf, "GIF89a", 6, 0, 0, 8, 4), RA_ERR_PDF);
+    assert_int_equal(ra_pdf_image(pdf, "GIF89a", 6, 0, 0, 8, 4), RA_ERR_PDF);
+    assert_string_equal(ra_pdf_errmsg(pdf), "image is not a PNG or JPEG file");
     ra_pdf_free(pdf);
     ra_buf_free(&png);
 }

@@ -1,0 +1,373 @@
+/* pdf_int.h - private to the PDF backend: its structs, shared helpers, internal calls. */
+#ifndef RA_PDF_INT_H
+#define RA_PDF_INT_H
+
+#include <hpdf.h>
+#include <stdio.h>
+#include <string.h>
+#include <zlib.h>
+#ifdef RA_HAVE_LIBDEFLATE
+#include <libdeflate.h>
+#endif
+
+#include "base/hash.h"
+#include "base/text.h"
+#include "pdf/pdf.h"
+
+#define FACE_FILE_MAX (64u << 20) /* refuse font files above 64 MiB */
+#define COMPOSITE_DEPTH_MAX 8     /* nesting limit for composite glyphs */
+#define TJ_CHARS_MAX 8000         /* characters per string in content */
+#define PAGE_CONTENT_INIT 8192    /* bytes first reserved for a page */
+#define PI 3.14159265358979323846
+/* Compression of every stream we write. zlib: level 3 costs 12% fewer
+ * instructions than 6 for 2% more bytes on the demo report, and memLevel 7
+ * (a 32K-entry hash) gives the same size as the default 8 and clears half
+ * the memory at each reset. With libdeflate (built with
+ * RA_HAVE_LIBDEFLATE), level 1 makes slightly smaller streams than zlib's
+ * level 3 in half the instructions. */
+#define STREAM_ZLEVEL 3
+#define STREAM_ZMEM 7
+#define STREAM_LIBDEFLATE_LEVEL 1
+
+/* A table of the font file: offset and length. */
+typedef struct {
+    uint32_t off, len;
+} table_t;
+
+/* One font file and our lookup tables: read-only once loaded, so that
+ * documents may share it (ra_pdf_fonts_t). */
+typedef struct {
+    char *path;          /* owned */
+    const char *name;    /* file name part of path */
+    unsigned char *data; /* whole font file, mapped read-only; owned */
+    size_t size;
+    table_t head, hhea, maxp, hmtx, loca, glyf, post, os2;
+    uint16_t upem, num_glyphs, num_hmetrics, weight;
+    int loca_long, fixed_pitch;
+    double ascent, descent, cap_height, italic_angle; /* per 1 pt */
+    uint16_t *gid;         /* [65536] code point -> glyph, 0: missing; owned */
+    uint16_t *width;       /* [num_glyphs] advance in 1/1000 em; owned */
+    uint32_t repl;         /* what missing characters become: U+FFFD or '?' */
+    uint16_t ascii_w[128]; /* advance of printable ASCII as drawn, 1/1000 em */
+    ra_buf_t psname;       /* PostScript name */
+    ra_buf_t missing_what; /* "not in font X.ttf" */
+} font_t;
+
+/* The four faces' fonts, loaded once. */
+struct ra_pdf_fonts {
+    font_t font[RA_FACE_COUNT];
+    int alias[RA_FACE_COUNT]; /* earlier face of the same file, or -1 */
+};
+
+/* One face in a document: its font, the code points drawn, its PDF
+ * objects. */
+typedef struct {
+    const font_t *ft;
+    uint8_t *used; /* [8192] bitset of code points drawn; owned */
+    int alias;     /* earlier face loaded from the same file, or -1 */
+    /* PDF objects, created on first use and completed by ra_pdf_save. */
+    HPDF_Dict type0, cidfont, desc, file, map, tounicode, cidset;
+} face_t;
+
+/* A page: size (to flip y), our content stream, and the graphics state
+ * last set in it so that unchanged fonts and colours are not repeated. */
+typedef struct {
+    HPDF_Page page;
+    double w, h;
+    ra_buf_t content;
+    unsigned fonts; /* bit per face present in the page's resources */
+    int in_text;    /* inside BT ... ET */
+    int plain;      /* text line matrix is a translation to (tx, ty) */
+    double tx, ty;
+    int font; /* face last set with Tf, -1: none */
+    double font_size;
+    int has_fill, has_stroke, dashed;
+    ra_rgb_t fill, stroke;
+    double line_width; /* -1: not set */
+    double leading;    /* TL, 0 at the start of a page as in PDF */
+} page_t;
+
+/* Text outlines drawn once as a form XObject and painted again wherever
+ * the same shape is drawn on a page of the same size (a watermark). */
+typedef struct {
+    ra_face_t face;
+    double size, x, y, angle, stroke_width, page_w, page_h;
+    ra_rgb_t color;
+    char *text; /* owned */
+    size_t len;
+    HPDF_Dict form; /* NULL: nothing to paint */
+} shape_t;
+
+/* The data of one stream, read by libharu as it writes the file. */
+typedef struct {
+    char *data; /* owned */
+    size_t len, pos;
+} blob_t;
+
+/* The document information entries, in the order of the XMP packet. */
+enum {
+    INFO_TITLE,
+    INFO_AUTHOR,
+    INFO_SUBJECT,
+    INFO_KEYWORDS,
+    INFO_CREATOR,
+    INFO_PRODUCER,
+    INFO_COUNT
+};
+
+/* An embedded file: its name-tree key and file specification. */
+typedef struct {
+    ra_buf_t key_bytes;       /* the name as a UTF-16BE text string */
+    HPDF_Dict spec;           /* /Type /Filespec */
+    unsigned char sha256[32]; /* of the data, for the /ID */
+} attach_t;
+
+struct ra_pdf {
+    HPDF_Doc doc;
+    ra_pdf_conformance_t conformance;
+    /* Info values as written (cleaned UTF-8), repeated in the XMP. */
+    ra_buf_t info[INFO_COUNT];
+    int has_info[INFO_COUNT];
+    char xmp_date[64];   /* "2026-03-12T00:00:00Z", "": no date */
+    ra_buf_t xmp_schema; /* the caller's extension schema (XML), or empty */
+    ra_buf_t xmp_props;  /* the caller's properties (XML), or empty */
+    HPDF_Dict metadata;  /* the XMP stream, created by the first save */
+    HPDF_Array id;       /* the trailer's /ID */
+    attach_t *att;
+    size_t natt, cap_att;
+    HPDF_Array att_names;     /* the EmbeddedFiles name tree's /Names */
+    ra_buf_t xobject_digests; /* SHA-256 of each image and form, for /ID */
+    shape_t *shapes;
+    size_t nshapes, cap_shapes;
+    blob_t **blobs; /* every stream's data */
+    size_t nblobs, cap_blobs;
+    ra_pdf_fonts_t *own_fonts; /* when the options gave none */
+    face_t face[RA_FACE_COUNT];
+    page_t *pages;
+    size_t npages, cap_pages, cur;
+    HPDF_Outline *outlines;
+    size_t noutlines, cap_outlines;
+    ra_pdf_glyph_fn on_glyph;
+    void *glyph_ctx;
+    uint8_t *reported; /* [0x110000/8] code points reported, lazily */
+    int reported_invalid;
+    HPDF_STATUS err, err_detail; /* first error */
+    char errmsg[192];
+#ifdef RA_HAVE_LIBDEFLATE
+    struct libdeflate_compressor *z; /* reused for every stream */
+#else
+    z_stream z; /* reused for every stream (deflateReset) */
+    int z_ready;
+#endif
+    ra_buf_t zout; /* compressed output, reused */
+};
+
+/* --- Errors --- */
+
+/* libharu error handler: records the first error; never jumps. */
+static inline void on_hpdf_error(HPDF_STATUS err, HPDF_STATUS detail, void *ud)
+{
+    ra_pdf_t *pdf = ud;
+    if (pdf->err)
+        return;
+    pdf->err = err;
+    pdf->err_detail = detail;
+    snprintf(pdf->errmsg, sizeof pdf->errmsg, "libharu error 0x%04X (detail %u)", (unsigned)err,
+             (unsigned)detail);
+}
+
+/* Records a failure of our own (first one wins) and returns RA_ERR_PDF. */
+static inline ra_status_t fail_msg(ra_pdf_t *pdf, const char *msg)
+{
+    if (!pdf->err) {
+        pdf->err = 1;
+        snprintf(pdf->errmsg, sizeof pdf->errmsg, "%s", msg);
+    }
+    return RA_ERR_PDF;
+}
+
+/* Turns a libharu return code plus the recorded state into a status. */
+static inline ra_status_t hp(ra_pdf_t *pdf, HPDF_STATUS st)
+{
+    if (st != HPDF_OK && !pdf->err)
+        on_hpdf_error(st, 0, pdf);
+    return pdf->err ? RA_ERR_PDF : RA_OK;
+}
+
+/* Records st (when not RA_OK) as the document's error and returns it. */
+static inline ra_status_t keep(ra_pdf_t *pdf, ra_status_t st)
+{
+    if (st != RA_OK && !pdf->err)
+        fail_msg(pdf, ra_strerror(st));
+    return st;
+}
+
+/* --- Big-endian reads and writes (font data, ICC, UTF-16) --- */
+
+static inline uint16_t be16(const unsigned char *p)
+{
+    return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static inline uint32_t be32(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static inline void put16(unsigned char *p, uint32_t v)
+{
+    p[0] = (unsigned char)(v >> 8);
+    p[1] = (unsigned char)v;
+}
+
+static inline void put32(unsigned char *p, uint32_t v)
+{
+    p[0] = (unsigned char)(v >> 24);
+    p[1] = (unsigned char)(v >> 16);
+    p[2] = (unsigned char)(v >> 8);
+    p[3] = (unsigned char)v;
+}
+/* --- Codes and faces --- */
+
+/* The 2-byte code (= CID) of a drawn code point is the code point itself,
+ * except U+FFFD, which gets code 1 (a control character, never drawn as
+ * itself) so that /CIDToGIDMap stays short; ToUnicode maps it back. */
+#define REPL_CODE 1u
+
+/* Returns the code drawn for code point cp. */
+static inline uint32_t code_of(uint32_t cp)
+{
+    return cp == RA_UNICODE_REPLACEMENT ? REPL_CODE : cp;
+}
+
+/* Returns the code point of code. */
+static inline uint32_t cp_of(uint32_t code)
+{
+    return code == REPL_CODE ? RA_UNICODE_REPLACEMENT : code;
+}
+
+/* Returns the font of face (out-of-range faces are regular). */
+static inline const font_t *face_of(const ra_pdf_t *pdf, ra_face_t face)
+{
+    if ((unsigned)face >= RA_FACE_COUNT)
+        face = RA_FACE_REGULAR;
+    return pdf->face[face].ft;
+}
+
+/* Returns the face that owns the PDF objects and usage bits for face. */
+static inline face_t *owner_of(ra_pdf_t *pdf, ra_face_t face)
+{
+    face_t *f = &pdf->face[face];
+    return f->alias >= 0 ? &pdf->face[f->alias] : f;
+}
+
+/* --- Colours --- */
+
+/* Returns 1 when colours a and b are the same. */
+static inline int same_rgb(ra_rgb_t a, ra_rgb_t b)
+{
+    return a.r == b.r && a.g == b.g && a.b == b.b;
+}
+
+/* Clamps a colour component to 0..1. */
+static inline double unit(double v)
+{
+    return v > 0 ? (v < 1 ? v : 1) : 0;
+}
+
+/* Maps glyph-space points to PDF space: scale, rotate, translate. */
+typedef struct {
+    double a, b, c, d, e, f; /* x' = a x + c y + e, y' = b x + d y + f */
+} xform_t;
+
+/* --- ttf.c: the TrueType font files --- */
+
+/* Reads and parses one font file into f; appends a reason to err. */
+ra_status_t ra_pdf__font_load(font_t *f, const char *path, ra_buf_t *err);
+/* Frees what ra_pdf__font_load allocated. */
+void ra_pdf__font_free(font_t *f);
+/* Maps a decoded code point to the one face f draws in its place; sets
+ * *why (NULL when drawn as itself). */
+uint32_t ra_pdf__face_map(const font_t *f, uint32_t cp, const char **why);
+/* Returns the width in 1/1000 em of decoded code point cp. */
+unsigned ra_pdf__face_advance(const font_t *f, uint32_t cp);
+/* Appends the outline path of glyph g under m (composites recursively). */
+ra_status_t ra_pdf__put_glyph(ra_buf_t *b, const font_t *f, uint32_t g, const xform_t *m,
+                              int depth);
+/* Builds a TrueType subset of f for codes; fills newid, appends to out. */
+ra_status_t ra_pdf__build_subset(const font_t *f, const uint32_t *codes, size_t ncodes,
+                                 uint16_t *newid, ra_buf_t *out);
+
+/* --- font.c: the document's fonts --- */
+
+/* Reports a substitution once per code point. */
+void ra_pdf__report(ra_pdf_t *pdf, ra_face_t face, uint32_t cp, uint32_t drawn, const char *why);
+/* Makes face usable on page pg: PDF objects and a /F<n> resource. */
+ra_status_t ra_pdf__use_font(ra_pdf_t *pdf, page_t *pg, ra_face_t face);
+/* Completes face f's objects for the code points drawn. */
+ra_status_t ra_pdf__finish_face(ra_pdf_t *pdf, face_t *f);
+
+/* --- content.c: content streams --- */
+
+/* Appends n numbers separated by spaces, then a space and op and "\n". */
+ra_status_t ra_pdf__put_op(ra_buf_t *b, const double *v, int n, const char *op);
+/* Leaves the text object, if any, so that paths may be drawn. */
+ra_status_t ra_pdf__end_text(page_t *pg);
+
+/* --- document.c --- */
+
+/* Returns the current page, or NULL (error recorded) when there is none. */
+page_t *ra_pdf__cur_page(ra_pdf_t *pdf);
+/* Appends s to out as it is written to the document (see document.c). */
+ra_status_t ra_pdf__clean_text(const char *s, ra_buf_t *out);
+/* Appends UTF-8 s as a PDF text string's bytes: UTF-16BE with a BOM. */
+ra_status_t ra_pdf__utf16_text(const char *s, ra_buf_t *b);
+/* Creates a PDF text string object for UTF-8 s; NULL on failure. */
+HPDF_Binary ra_pdf__text_string(ra_pdf_t *pdf, const char *s);
+
+/* --- archival.c --- */
+
+/* Renders the caller's XMP properties and their extension schema. */
+ra_status_t ra_pdf__xmp_custom(ra_pdf_t *pdf, const ra_pdf_info_t *info);
+/* Writes the XMP stream, the output intent (once) and the /ID. */
+ra_status_t ra_pdf__finish_archival(ra_pdf_t *pdf, const unsigned char content_digest[32]);
+
+/* --- attach.c --- */
+
+/* Lists the attachments in the catalog's EmbeddedFiles name tree. */
+ra_status_t ra_pdf__finish_attachments(ra_pdf_t *pdf);
+
+/* --- hpdf_internals.c: the only file that reaches into libharu's structs --- */
+
+/* The document's memory manager, catalog, info and trailer dictionaries. */
+HPDF_MMgr ra_pdf__mmgr(const ra_pdf_t *pdf);
+HPDF_Dict ra_pdf__catalog(const ra_pdf_t *pdf);
+HPDF_Dict ra_pdf__info(const ra_pdf_t *pdf);
+HPDF_Dict ra_pdf__trailer(const ra_pdf_t *pdf);
+/* Sets the PDF version written to 1.4. */
+void ra_pdf__use_pdf14(ra_pdf_t *pdf);
+/* Creates a dictionary registered as an indirect object (NULL on error). */
+HPDF_Dict ra_pdf__new_indirect(ra_pdf_t *pdf);
+/* Creates a stream dictionary in the document (NULL on error). */
+HPDF_Dict ra_pdf__new_stream(ra_pdf_t *pdf);
+/* Marks dictionary d as an XObject, array a as a destination (what
+ * libharu's own checks look for). */
+void ra_pdf__mark_xobject(HPDF_Dict d);
+void ra_pdf__mark_destination(HPDF_Array a);
+/* Declares /Filter /FlateDecode for data we compressed ourselves. */
+void ra_pdf__mark_flate(HPDF_Dict d);
+/* Declares /Filter /DCTDecode for a JPEG's bytes, embedded as they are. */
+void ra_pdf__mark_dct(HPDF_Dict d);
+/* Makes data[0..len) (copied) the data of stream dictionary d, as it is. */
+ra_status_t ra_pdf__stream_put(ra_pdf_t *pdf, HPDF_Dict d, const void *data, size_t len);
+/* Makes data[0..len), compressed here, the data of stream dictionary s;
+ * adds the compressed bytes to digest when not NULL. */
+ra_status_t ra_pdf__stream_set(ra_pdf_t *pdf, HPDF_Dict s, const void *data, size_t len,
+                               ra_sha256_ctx_t *digest);
+/* Makes data[0..len), compressed, the content stream of page. */
+ra_status_t ra_pdf__page_content_set(ra_pdf_t *pdf, HPDF_Page page, const void *data, size_t len,
+                                     ra_sha256_ctx_t *digest);
+/* Writes the whole file through libharu straight into out. */
+ra_status_t ra_pdf__write(ra_pdf_t *pdf, ra_buf_t *out);
+
+#endif

@@ -1,0 +1,247 @@
+/* test_pdf.c - cmocka unit tests for the PDF backend through pdf.h: a whole document saves,
+ * same calls give the same bytes, exact text widths, images, errors and their messages. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* memmem */
+#endif
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "base/buf.h"
+#include "pdf/pdf.h"
+
+static const ra_rgb_t black = {0, 0, 0}, accent = {0.1, 0.2, 0.4};
+
+/* Creates a document (fonts from the system's DejaVu) of conformance c. */
+static ra_pdf_t *new_pdf(ra_pdf_conformance_t c)
+{
+    ra_pdf_options_t o = {0};
+    ra_pdf_t *pdf = NULL;
+    o.conformance = c;
+    assert_int_equal(ra_pdf_new(&o, &pdf), RA_OK);
+    return pdf;
+}
+
+/* Returns 1 when the bytes of s occur in b. */
+static int has(const ra_buf_t *b, const char *s)
+{
+    return memmem(b->data, b->len, s, strlen(s)) != NULL;
+}
+
+/* Counts the occurrences of s in b. */
+static int count(const ra_buf_t *b, const char *s)
+{
+    int n = 0;
+    size_t len = strlen(s);
+    for (const char *p = b->data, *end = b->data + b->len;
+         (p = memmem(p, (size_t)(end - p), s, len)) != NULL; p += len)
+        n++;
+    return n;
+}
+
+/* Builds a two-page plain document with text, a rectangle, a line, a
+ * circle, a link from page 1 to page 2, two bookmarks, page labels and an
+ * attachment; title is the document title. */
+static void build(const char *title, ra_buf_t *out)
+{
+    ra_pdf_t *pdf = new_pdf(RA_PDF_PLAIN);
+    ra_pdf_info_t info = {.title = title, .author = "Audit team", .created = 1773273600};
+    int top = -1;
+    assert_int_equal(ra_pdf_set_info(pdf, &info), RA_OK);
+    assert_int_equal(ra_pdf_add_page(pdf, RA_PAGE_A4_W, RA_PAGE_A4_H), RA_OK);
+    assert_int_equal(ra_pdf_add_page(pdf, RA_PAGE_A4_W, RA_PAGE_A4_H), RA_OK);
+    assert_int_equal(ra_pdf_page_count(pdf), 2);
+    assert_int_equal(ra_pdf_use_page(pdf, 0), RA_OK);
+    assert_int_equal(ra_pdf_text(pdf, RA_FACE_BOLD, 18, black, 72, 100, "Readiness", 9), RA_OK);
+    assert_int_equal(ra_pdf_rect(pdf, 72, 120, 200, 40, 4, &accent, NULL, 0), RA_OK);
+    assert_int_equal(ra_pdf_line(pdf, 72, 170, 272, 170, 1, black, 0), RA_OK);
+    assert_int_equal(ra_pdf_circle(pdf, 300, 300, 20, NULL, &accent, 2), RA_OK);
+    assert_int_equal(ra_pdf_link(pdf, 72, 120, 200, 40, 1, 0), RA_OK);
+    assert_int_equal(ra_pdf_use_page(pdf, 1), RA_OK);
+    assert_int_equal(ra_pdf_text(pdf, RA_FACE_REGULAR, 10, black, 72, 100, "Gaps", 4), RA_OK);
+    assert_int_equal(ra_pdf_outline(pdf, -1, "Cover", 0, 0, &top), RA_OK);
+    assert_int_equal(top, 0);
+    assert_int_equal(ra_pdf_outline(pdf, top, "Gaps", 1, 90, NULL), RA_OK);
+    assert_int_equal(ra_pdf_page_label(pdf, 0, RA_LABEL_ROMAN_LOWER, 1, NULL), RA_OK);
+    assert_int_equal(
+        ra_pdf_attach(pdf, "dir/record.xml", "application/xml", "The record", "<a/>\n", 5), RA_OK);
+    assert_int_equal(ra_pdf_save(pdf, out), RA_OK);
+    assert_string_equal(ra_pdf_errmsg(pdf), "");
+    ra_pdf_free(pdf);
+}
+
+static void test_document_saves(void **state)
+{
+    (void)state;
+    ra_buf_t out = RA_BUF_INIT;
+    build("Report", &out);
+    assert_memory_equal(out.data, "%PDF-1.4\n", 9);
+    assert_memory_equal(out.data + out.len - 6, "%%EOF\n", 6);
+    assert_int_equal(count(&out, "/Type /Page"), 3); /* two pages and /Pages */
+    assert_int_equal(count(&out, "/Type /Pages"), 1);
+    assert_true(has(&out, "/Count 2"));
+    assert_int_equal(count(&out, "/Subtype /Link"), 1);
+    /* Titles as UTF-16 text strings: the info dictionary's and the two
+     * bookmarks' (libharu marks each item /Type /Outlines, as the root). */
+    assert_int_equal(count(&out, "/Title <FEFF"), 3);
+    assert_int_equal(count(&out, "/Type /Outlines"), 3);
+    assert_true(has(&out, "/PageLabels"));
+    assert_true(has(&out, "/S /r"));
+    assert_true(has(&out, "/EmbeddedFiles"));
+    assert_int_equal(count(&out, "/Type /Filespec"), 1);
+    assert_true(has(&out, "/F (record.xml)"));
+    /* Two faces used, each a Type0 font with its subset, one /ID. */
+    assert_int_equal(count(&out, "/Subtype /Type0"), 2);
+    assert_int_equal(count(&out, "/FontFile2"), 2);
+    assert_int_equal(count(&out, "/ID ["), 1);
+    /* A plain document claims no PDF/A conformance. */
+    assert_false(has(&out, "pdfaid:part"));
+    ra_buf_free(&out);
+}
+
+/* Same calls, same bytes; another title, other bytes and another /ID. */
+static void test_deterministic(void **state)
+{
+    (void)state;
+    ra_buf_t a = RA_BUF_INIT, b = RA_BUF_INIT, c = RA_BUF_INIT;
+    build("Report", &a);
+    build("Report", &b);
+    build("Report 2", &c);
+    assert_int_equal(a.len, b.len);
+    assert_memory_equal(a.data, b.data, a.len);
+    const char *ida = memmem(a.data, a.len, "/ID [", 5), *idc = memmem(c.data, c.len, "/ID [", 5);
+    assert_non_null(ida);
+    assert_non_null(idc);
+    assert_true(memcmp(ida, idc, 40) != 0);
+    ra_buf_free(&a);
+    ra_buf_free(&b);
+    ra_buf_free(&c);
+}
+
+/* DejaVu Sans advances (hmtx / 2048 units per em, in 1/1000 em, rounded):
+ * H 752, e 615, l 278, o 612; W 989; i 278; and for "Readiness 88.2%":
+ * R 695 e 615 a 613 d 635 i 278 n 634 e 615 s 521 s 521, space 318,
+ * 8 636 8 636 . 318 2 636 % 950: 8621 in all. */
+static void test_text_width(void **state)
+{
+    (void)state;
+    ra_pdf_t *pdf = new_pdf(RA_PDF_PDFA_1B);
+    /* 2535 / 1000 * 10 */
+    assert_int_equal(llround(ra_pdf_text_width(pdf, RA_FACE_REGULAR, 10, "Hello", 5) * 1000),
+                     25350);
+    /* 2967 / 1000 * 20 */
+    assert_int_equal(llround(ra_pdf_text_width(pdf, RA_FACE_REGULAR, 20, "WWW", 3) * 1000), 59340);
+    /* 8621 / 1000 * 12 */
+    assert_int_equal(
+        llround(ra_pdf_text_width(pdf, RA_FACE_REGULAR, 12, "Readiness 88.2%", 15) * 1000), 103452);
+    /* Monospaced: every character 602 units. */
+    assert_int_equal(llround(ra_pdf_text_width(pdf, RA_FACE_MONO, 10, "iiii", 4) * 1000), 24080);
+    /* The longest prefix of "Hello" within 15 pt at 10 pt: "Hel" is
+     * 16.45, "He" 13.67. */
+    assert_int_equal(ra_pdf_text_fit(pdf, RA_FACE_REGULAR, 10, "Hello", 5, 15), 2);
+    ra_pdf_free(pdf);
+}
+
+/* Reads a file of tests/fixtures/images into b. */
+static void fixture(const char *name, ra_buf_t *b)
+{
+    char path[256], chunk[4096];
+    size_t got;
+    snprintf(path, sizeof path, "tests/fixtures/images/%s", name);
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
+        ra_buf_append(b, chunk, got);
+    fclose(f);
+}
+
+/* A JPEG is embedded byte for byte with /DCTDecode; a damaged one is an
+ * error with the image module's message. */
+static void test_image_jpeg(void **state)
+{
+    (void)state;
+    ra_buf_t jpg = RA_BUF_INIT, out = RA_BUF_INIT;
+    fixture("rgb-progressive.jpg", &jpg);
+    ra_pdf_t *pdf = new_pdf(RA_PDF_PDFA_1B);
+    assert_int_equal(ra_pdf_add_page(pdf, RA_PAGE_A4_W, RA_PAGE_A4_H), RA_OK);
+    assert_int_equal(ra_pdf_image(pdf, jpg.data, jpg.len, 72, 72, 120, 80), RA_OK);
+    assert_int_equal(ra_pdf_save(pdf, &out), RA_OK);
+    assert_true(has(&out, "/Filter /DCTDecode"));
+    assert_true(has(&out, "/Width 12"));
+    assert_true(has(&out, "/Height 8"));
+    assert_true(has(&out, "/ColorSpace /DeviceRGB"));
+    assert_non_null(memmem(out.data, out.len, jpg.data, jpg.len));
+    ra_pdf_free(pdf);
+
+    pdf = new_pdf(RA_PDF_PDFA_1B);
+    assert_int_equal(ra_pdf_add_page(pdf, RA_PAGE_A4_W, RA_PAGE_A4_H), RA_OK);
+    assert_int_equal(ra_pdf_image(pdf, jpg.data, jpg.len / 2, 72, 72, 120, 80), RA_ERR_PDF);
+    assert_string_equal(ra_pdf_errmsg(pdf), "image JPEG is truncated");
+    ra_pdf_free(pdf);
+    ra_buf_free(&jpg);
+    ra_buf_free(&out);
+}
+
+/* The first error is kept, with its message, and every later call fails. */
+static void test_errors(void **state)
+{
+    (void)state;
+    ra_pdf_t *pdf = new_pdf(RA_PDF_PDFA_1B);
+    assert_int_equal(ra_pdf_text(pdf, RA_FACE_REGULAR, 10, black, 0, 0, "x", 1), RA_ERR_PDF);
+    assert_string_equal(ra_pdf_errmsg(pdf), "drawing before the first page");
+    assert_int_equal(ra_pdf_add_page(pdf, RA_PAGE_A4_W, RA_PAGE_A4_H), RA_ERR_PDF);
+    ra_buf_t out = RA_BUF_INIT;
+    assert_int_equal(ra_pdf_save(pdf, &out), RA_ERR_PDF);
+    assert_int_equal(out.len, 0);
+    ra_pdf_free(pdf);
+
+    pdf = new_pdf(RA_PDF_PDFA_1B);
+    assert_int_equal(ra_pdf_attach(pdf, "a.xml", "application/xml", NULL, "x", 1), RA_ERR_PDF);
+    assert_string_equal(ra_pdf_errmsg(pdf), "PDF/A-1 forbids embedded files");
+    ra_pdf_free(pdf);
+
+    pdf = new_pdf(RA_PDF_PDFA_1B);
+    assert_int_equal(ra_pdf_add_page(pdf, 2, 2), RA_ERR_PDF);
+    assert_string_equal(ra_pdf_errmsg(pdf), "page size out of range");
+    ra_pdf_free(pdf);
+
+    pdf = new_pdf(RA_PDF_PDFA_1B);
+    assert_int_equal(ra_pdf_add_page(pdf, RA_PAGE_A4_W, RA_PAGE_A4_H), RA_OK);
+    assert_int_equal(ra_pdf_link(pdf, 0, 0, 10, 10, 1, 0), RA_ERR_PDF);
+    assert_string_equal(ra_pdf_errmsg(pdf), "link or bookmark to a page that does not exist");
+    ra_pdf_free(pdf);
+
+    pdf = new_pdf(RA_PDF_PLAIN);
+    assert_int_equal(ra_pdf_attach(pdf, "a.xml", "application xml", NULL, "x", 1), RA_ERR_PDF);
+    assert_string_equal(ra_pdf_errmsg(pdf), "attachment MIME type is not type/subtype");
+    ra_pdf_free(pdf);
+
+    /* A font directory that does not exist: no document, and why. */
+    ra_pdf_options_t o = {0};
+    ra_buf_t why = RA_BUF_INIT;
+    o.font_dir = "/nonexistent";
+    o.errmsg = &why;
+    pdf = (ra_pdf_t *)&o; /* must be reset to NULL */
+    assert_int_equal(ra_pdf_new(&o, &pdf), RA_ERR_FONT);
+    assert_null(pdf);
+    assert_string_equal(ra_buf_str(&why),
+                        "cannot open /nonexistent/DejaVuSans.ttf: No such file or directory");
+    ra_buf_free(&why);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_document_saves), cmocka_unit_test(test_deterministic),
+        cmocka_unit_test(test_text_width),     cmocka_unit_test(test_image_jpeg),
+        cmocka_unit_test(test_errors),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
