@@ -57,16 +57,10 @@ ra_status_t ra_pdf_attach(ra_pdf_t *pdf, const char *name, const char *mime, con
             st = fail_msg(pdf, "two attachments with the same name");
             goto done;
         }
-    if (pdf->natt == pdf->cap_att) {
-        size_t cap = pdf->cap_att ? pdf->cap_att * 2 : 4;
-        attach_t *a = realloc(pdf->att, cap * sizeof *a);
-        if (!a) {
-            ra_buf_free(&key);
-            st = keep(pdf, RA_ERR_NOMEM);
-            goto done;
-        }
-        pdf->att = a;
-        pdf->cap_att = cap;
+    if (RA_VEC_RESERVE(pdf->att, pdf->natt, pdf->cap_att, 4) != RA_OK) {
+        ra_buf_free(&key);
+        st = keep(pdf, RA_ERR_NOMEM);
+        goto done;
     }
     attach_t *a = &pdf->att[pdf->natt++];
     memset(a, 0, sizeof *a);

@@ -346,14 +346,8 @@ ra_status_t ra_pdf_text_shape(ra_pdf_t *pdf, ra_face_t face, double size, ra_rgb
             sh = o;
     }
     if (!sh) {
-        if (pdf->nshapes == pdf->cap_shapes) {
-            size_t cap = pdf->cap_shapes ? pdf->cap_shapes * 2 : 2;
-            shape_t *v = realloc(pdf->shapes, cap * sizeof *v);
-            if (!v)
-                return keep(pdf, RA_ERR_NOMEM);
-            pdf->shapes = v;
-            pdf->cap_shapes = cap;
-        }
+        if (RA_VEC_RESERVE(pdf->shapes, pdf->nshapes, pdf->cap_shapes, 2) != RA_OK)
+            return keep(pdf, RA_ERR_NOMEM);
         char *text = malloc(len);
         if (!text)
             return keep(pdf, RA_ERR_NOMEM);

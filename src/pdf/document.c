@@ -302,14 +302,8 @@ ra_status_t ra_pdf_add_page(ra_pdf_t *pdf, double width, double height)
         return RA_ERR_PDF;
     if (!(width >= 3 && width <= 14400 && height >= 3 && height <= 14400))
         return fail_msg(pdf, "page size out of range");
-    if (pdf->npages == pdf->cap_pages) {
-        size_t cap = pdf->cap_pages ? pdf->cap_pages * 2 : 16;
-        page_t *p = realloc(pdf->pages, cap * sizeof *p);
-        if (!p)
-            return keep(pdf, RA_ERR_NOMEM);
-        pdf->pages = p;
-        pdf->cap_pages = cap;
-    }
+    if (RA_VEC_RESERVE(pdf->pages, pdf->npages, pdf->cap_pages, 16) != RA_OK)
+        return keep(pdf, RA_ERR_NOMEM);
     HPDF_Page page = HPDF_AddPage(pdf->doc);
     if (!page)
         return hp(pdf, HPDF_FAILD_TO_ALLOC_MEM);
@@ -416,14 +410,8 @@ ra_status_t ra_pdf_outline(ra_pdf_t *pdf, int parent, const char *title, size_t 
         return RA_ERR_PDF;
     if (parent >= (int)pdf->noutlines)
         return fail_msg(pdf, "bookmark parent does not exist");
-    if (pdf->noutlines == pdf->cap_outlines) {
-        size_t cap = pdf->cap_outlines ? pdf->cap_outlines * 2 : 32;
-        HPDF_Outline *o = realloc(pdf->outlines, cap * sizeof *o);
-        if (!o)
-            return keep(pdf, RA_ERR_NOMEM);
-        pdf->outlines = o;
-        pdf->cap_outlines = cap;
-    }
+    if (RA_VEC_RESERVE(pdf->outlines, pdf->noutlines, pdf->cap_outlines, 32) != RA_OK)
+        return keep(pdf, RA_ERR_NOMEM);
     HPDF_Outline o =
         HPDF_CreateOutline(pdf->doc, parent < 0 ? NULL : pdf->outlines[parent], " ", NULL);
     if (!o || pdf->err)

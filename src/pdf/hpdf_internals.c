@@ -144,14 +144,8 @@ static ra_status_t put_data(ra_pdf_t *pdf, HPDF_Dict d, HPDF_PageAttr page, cons
     if (d->stream && d->stream->read_fn == blob_read) {
         b = d->stream->attr;
     } else {
-        if (pdf->nblobs == pdf->cap_blobs) {
-            size_t cap = pdf->cap_blobs ? pdf->cap_blobs * 2 : 64;
-            blob_t **v = realloc(pdf->blobs, cap * sizeof *v);
-            if (!v)
-                return keep(pdf, RA_ERR_NOMEM);
-            pdf->blobs = v;
-            pdf->cap_blobs = cap;
-        }
+        if (RA_VEC_RESERVE(pdf->blobs, pdf->nblobs, pdf->cap_blobs, 64) != RA_OK)
+            return keep(pdf, RA_ERR_NOMEM);
         if (!(b = calloc(1, sizeof *b)))
             return keep(pdf, RA_ERR_NOMEM);
         pdf->blobs[pdf->nblobs++] = b;

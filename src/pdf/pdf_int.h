@@ -12,6 +12,7 @@
 
 #include "base/hash.h"
 #include "base/text.h"
+#include "base/vec.h"
 #include "pdf/pdf.h"
 
 #define FACE_FILE_MAX (64u << 20) /* refuse font files above 64 MiB */
