@@ -313,7 +313,7 @@ ra_status_t ra_report_render(const ra_report_input_t *in, ra_buf_t *out)
     lo.header = draw_header;
     lo.footer = draw_footer;
     lo.page_ctx = &r;
-    lo.no_dump = 1; /* the report never reads the layout's text dump */
+    lo.no_dump = in->layout_dump == NULL; /* the dump costs a line per item drawn */
     if ((st = ra_layout_new(r.pdf, &lo, &r.lo)) != RA_OK)
         goto done;
     if ((st = set_info(&r)) != RA_OK || (st = attach_source(&r)) != RA_OK)
@@ -325,6 +325,8 @@ ra_status_t ra_report_render(const ra_report_input_t *in, ra_buf_t *out)
         st = section_fns[in->tmpl->sections[i]](&r);
     if (st == RA_OK)
         st = ra_layout_finish(r.lo);
+    if (st == RA_OK && in->layout_dump)
+        st = ra_layout_dump(r.lo, in->layout_dump);
     /* Page labels agree with the footers' "Page X of Y", so a viewer's page
      * box and the printed page number are the same. */
     if (st == RA_OK)
