@@ -944,7 +944,8 @@ ra_status_t ra_layout_wrap(const ra_pdf_t *pdf, ra_face_t face, double size, dou
     }
     free(w.frags.v);
     free(w.lines.v);
-    return st == RA_OK ? ra_buf_reserve(out, 0) : st;
+    /* Terminated also when no line was appended to a buffer never used. */
+    return st == RA_OK ? ra_buf_append(out, "", 0) : st;
 }
 
 /* Wraps cell c of lo at size to width; its lines are appended to lo->wr

@@ -605,6 +605,10 @@ static void test_wrap_break_points(void **state)
     check_wrap(pdf, s, w3, "alpha beta gamma\ndelta");
     check_wrap(pdf, s, w3 - 0.01, "alpha beta\ngamma delta");
     check_wrap(pdf, s, W(pdf, s), s);
+    /* No line, or one empty line: still a terminated string (regression:
+     * a fresh buffer was left unterminated). */
+    check_wrap(pdf, "   ", 100, "");
+    check_wrap(pdf, "\n", 100, "");
     /* One word a line when the line is as wide as the widest word. */
     double widest = W(pdf, "gamma");
     assert_true(widest >= W(pdf, "alpha") && widest >= W(pdf, "delta"));
