@@ -145,15 +145,15 @@ ra_status_t report_cover(report_t *r)
     char caption[128];
     snprintf(caption, sizeof caption, "Maturity score \xC2\xB7 %s", s->has_score ? s->band : "n/a");
     if (rc == RA_OK)
-        rc = ra_layout_gauge(lo, s->has_score ? s->score : NAN, r->score_text, caption,
-                             report_score_color(s->profile, s->has_score, s->score), 130,
-                             RA_ALIGN_LEFT);
+        rc = ra_graphics_gauge(lo, s->has_score ? s->score : NAN, r->score_text, caption,
+                               report_score_color(s->profile, s->has_score, s->score), 130,
+                               RA_ALIGN_LEFT);
     if (rc == RA_OK)
         rc = ra_layout_space(lo, 12);
     if (rc == RA_OK)
-        rc = ra_layout_callout(lo, report_fmt(r, "Verdict: %s", ra_verdict_label(s->verdict)),
-                               ra_buf_str(&s->verdict_reason), *report_verdict_tint(s->verdict),
-                               report_verdict_color(s->verdict));
+        rc = ra_graphics_callout(lo, report_fmt(r, "Verdict: %s", ra_verdict_label(s->verdict)),
+                                 ra_buf_str(&s->verdict_reason), *report_verdict_tint(s->verdict),
+                                 report_verdict_color(s->verdict));
     const ra_rgb_t *so_tint = s->signoff == RA_SIGNOFF_SIGNED     ? &RA_C_GOOD_TINT
                               : s->signoff == RA_SIGNOFF_REJECTED ? &RA_C_BAD_TINT
                                                                   : &RA_C_NEUTRAL_TINT;
@@ -173,8 +173,8 @@ ra_status_t report_cover(report_t *r)
             ra_buf_puts(&text, " Until every required role approves, this report is a draft.");
         else if (s->signoff == RA_SIGNOFF_REJECTED)
             ra_buf_puts(&text, " An approver rejected the assessment.");
-        rc = ra_layout_callout(lo, report_fmt(r, "Sign-off: %s", ra_signoff_label(s->signoff)),
-                               ra_buf_str(&text), *so_tint, so_edge);
+        rc = ra_graphics_callout(lo, report_fmt(r, "Sign-off: %s", ra_signoff_label(s->signoff)),
+                                 ra_buf_str(&text), *so_tint, so_edge);
         ra_buf_free(&text);
     }
     if (rc == RA_OK)
@@ -288,7 +288,7 @@ static ra_status_t layer_chart(report_t *r)
         snprintf(cond, sizeof cond, "conditional %g", s->profile->conditional);
         ra_threshold_t th[] = {{s->profile->conditional, cond, RA_C_WARN},
                                {s->profile->ready, ready, RA_C_GOOD}};
-        rc = ra_layout_bar_chart(r->lo, bars, s->nlayers, th, 2);
+        rc = ra_graphics_bar_chart(r->lo, bars, s->nlayers, th, 2);
     }
     free(bars);
     free(vals);

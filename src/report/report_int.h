@@ -6,6 +6,7 @@
 #include "base/arena.h"
 #include "layout/layout.h"
 #include "pdf/pdf.h"
+#include "report/graphics.h"
 #include "report/report.h"
 
 /* One report in the making. Sections append blocks to lo. */

@@ -76,7 +76,7 @@ static ra_status_t approvals_list(report_t *r)
         ra_rgb_t edge = a->decision == RA_REJECTED                   ? RA_C_BAD
                         : a->decision == RA_APPROVED_WITH_CONDITIONS ? RA_C_WARN
                                                                      : RA_C_GOOD;
-        rc = ra_layout_callout(r->lo, ra_buf_str(&head), ra_buf_str(&body), RA_C_PANEL, edge);
+        rc = ra_graphics_callout(r->lo, ra_buf_str(&head), ra_buf_str(&body), RA_C_PANEL, edge);
     }
     ra_buf_free(&head);
     ra_buf_free(&body);

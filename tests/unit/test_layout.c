@@ -18,6 +18,7 @@
 
 #include "base/buf.h"
 #include "layout/layout.h"
+#include "report/graphics.h"
 #include "pdf/pdf.h"
 #include "base/text.h"
 
@@ -307,8 +308,8 @@ static void build_doc(ra_buf_t *out)
     assert_int_equal(ra_layout_paragraph(lo, NULL, "Дмитрий"), RA_OK);
     ra_bar_t bar = {"x", 50, NULL, {0, 0, 1}};
     ra_threshold_t th = {60, "ready", {0, 1, 0}};
-    assert_int_equal(ra_layout_bar_chart(lo, &bar, 1, &th, 1), RA_OK);
-    assert_int_equal(ra_layout_gauge(lo, 40, "40", "score", bar.fill, 60, RA_ALIGN_LEFT), RA_OK);
+    assert_int_equal(ra_graphics_bar_chart(lo, &bar, 1, &th, 1), RA_OK);
+    assert_int_equal(ra_graphics_gauge(lo, 40, "40", "score", bar.fill, 60, RA_ALIGN_LEFT), RA_OK);
     assert_int_equal(ra_layout_finish(lo), RA_OK);
     save(pdf, out);
     ra_layout_free(lo);
