@@ -146,20 +146,14 @@ ra_status_t report_cover(report_t *r)
     snprintf(caption, sizeof caption, "Maturity score \xC2\xB7 %s", s->has_score ? s->band : "n/a");
     if (rc == RA_OK)
         rc = ra_graphics_gauge(lo, s->has_score ? s->score : NAN, r->score_text, caption,
-                               report_score_color(s->profile, s->has_score, s->score), 130,
+                               ra_style_score_color(s->profile, s->has_score, s->score), 130,
                                RA_ALIGN_LEFT);
     if (rc == RA_OK)
         rc = ra_layout_space(lo, 12);
     if (rc == RA_OK)
         rc = ra_graphics_callout(lo, report_fmt(r, "Verdict: %s", ra_verdict_label(s->verdict)),
-                                 ra_buf_str(&s->verdict_reason), *report_verdict_tint(s->verdict),
-                                 report_verdict_color(s->verdict));
-    const ra_rgb_t *so_tint = s->signoff == RA_SIGNOFF_SIGNED     ? &RA_C_GOOD_TINT
-                              : s->signoff == RA_SIGNOFF_REJECTED ? &RA_C_BAD_TINT
-                                                                  : &RA_C_NEUTRAL_TINT;
-    ra_rgb_t so_edge = s->signoff == RA_SIGNOFF_SIGNED     ? RA_C_GOOD
-                       : s->signoff == RA_SIGNOFF_REJECTED ? RA_C_BAD
-                                                           : RA_C_NEUTRAL;
+                                 ra_buf_str(&s->verdict_reason), *ra_style_verdict_tint(s->verdict),
+                                 ra_style_verdict_color(s->verdict));
     size_t met = 0;
     for (size_t i = 0; i < s->nroles; i++)
         met += s->roles[i].state == RA_ROLE_MET;
@@ -174,14 +168,15 @@ ra_status_t report_cover(report_t *r)
         else if (s->signoff == RA_SIGNOFF_REJECTED)
             ra_buf_puts(&text, " An approver rejected the assessment.");
         rc = ra_graphics_callout(lo, report_fmt(r, "Sign-off: %s", ra_signoff_label(s->signoff)),
-                                 ra_buf_str(&text), *so_tint, so_edge);
+                                 ra_buf_str(&text), *ra_style_signoff_tint(s->signoff),
+                                 ra_style_signoff_color(s->signoff));
         ra_buf_free(&text);
     }
     if (rc == RA_OK)
         rc = ra_layout_space(lo, 12);
 
     char date[11];
-    report_date(rec->assessed_on, date);
+    ra_style_date(rec->assessed_on, date);
     ra_buf_t assessors = RA_BUF_INIT;
     ra_buf_puts(&assessors, assessor_list(r));
     ra_kv_t rows[] = {
@@ -256,7 +251,7 @@ static ra_status_t profile_ladder(report_t *r)
             {ready, face, NULL, fill, 0},
             {sc, face, NULL, fill, 0},
             {gaps, face, NULL, fill, 0},
-            {ra_verdict_label(sp->verdict), RA_FACE_BOLD, NULL, report_verdict_tint(sp->verdict),
+            {ra_verdict_label(sp->verdict), RA_FACE_BOLD, NULL, ra_style_verdict_tint(sp->verdict),
              0},
         };
         rc = ra_layout_table_row(r->lo, cells);
@@ -281,7 +276,7 @@ static ra_status_t layer_chart(report_t *r)
             bars[l].label = ls->layer->name;
             bars[l].value = ls->has_score ? ls->score : -1;
             bars[l].value_text = vals[l];
-            bars[l].fill = report_score_color(s->profile, ls->has_score, ls->score);
+            bars[l].fill = ra_style_score_color(s->profile, ls->has_score, ls->score);
         }
         char ready[32], cond[32];
         snprintf(ready, sizeof ready, "ready %g", s->profile->ready);
@@ -319,11 +314,11 @@ static ra_status_t top_gaps(report_t *r, size_t max)
         ra_buf_t plan = RA_BUF_INIT;
         if (cs->risk_accepted) {
             char d[11];
-            report_date(cs->result->risk->expires, d);
+            ra_style_date(cs->result->risk->expires, d);
             ra_buf_printf(&plan, "Risk accepted to %s", d);
         } else if (cs->remediation) {
             char d[11];
-            report_date(cs->result->remediation->due, d);
+            ra_style_date(cs->result->remediation->due, d);
             ra_buf_printf(&plan, "Due %s%s, %s", d, cs->overdue ? " (OVERDUE)" : "",
                           cs->result->remediation->owner);
         } else
@@ -331,8 +326,8 @@ static ra_status_t top_gaps(report_t *r, size_t max)
         ra_cell_t cells[] = {
             {cs->check->id, RA_FACE_BOLD, NULL, NULL, r->layer_anchor[cs->check->layer]},
             {cs->check->title, RA_FACE_REGULAR, NULL, NULL, 0},
-            {cs->unevidenced ? "Unevidenced" : report_status_label(cs), RA_FACE_REGULAR, NULL,
-             report_status_tint(cs), 0},
+            {cs->unevidenced ? "Unevidenced" : ra_style_status_label(cs), RA_FACE_REGULAR, NULL,
+             ra_style_status_tint(cs), 0},
             {ra_buf_str(&plan), cs->overdue ? RA_FACE_BOLD : RA_FACE_REGULAR,
              cs->overdue ? &RA_C_BAD : NULL, NULL, 0},
         };
@@ -381,7 +376,7 @@ ra_status_t report_summary(report_t *r)
         if (cs->applicable && cs->check->gate)
             ra_buf_printf(&gates, " %s %s%s%s%s", cs->credit == 1 ? "\xE2\x9C\x93" : "\xE2\x9C\x97",
                           cs->check->id, cs->credit == 1 ? "" : " (",
-                          cs->credit == 1 ? "" : report_status_label(cs),
+                          cs->credit == 1 ? "" : ra_style_status_label(cs),
                           cs->credit == 1 ? "" : ")");
     }
     rows[3].value = ra_buf_str(&gates);

@@ -20,7 +20,7 @@ static ra_status_t roles_table(report_t *r)
         const ra_approval_t *a = rs->approval;
         char date[11] = "-";
         if (a)
-            report_date(a->date, date);
+            ra_style_date(a->date, date);
         const char *state = rs->state == RA_ROLE_MET        ? "\xE2\x9C\x93 Met"
                             : rs->state == RA_ROLE_REJECTED ? "\xE2\x9C\x97 Rejected"
                                                             : "\xE2\x80\x94 Missing";
@@ -54,7 +54,7 @@ static ra_status_t approvals_list(report_t *r)
         const ra_approval_t *a = as->approval;
         long role = ra_checklist_find_role(r->cl, a->role);
         char date[11];
-        report_date(a->date, date);
+        ra_style_date(a->date, date);
         ra_buf_clear(&head);
         ra_buf_clear(&body);
         ra_buf_printf(&head, "%s \xE2\x80\x94 %s, %s, %s", ra_decision_label(a->decision), a->name,
@@ -112,7 +112,7 @@ ra_status_t report_signoff(report_t *r)
     const ra_score_t *s = r->s;
     ra_status_t rc = ra_layout_heading(r->lo, 1, "Sign-off", RA_HEADING_NEW_PAGE, NULL);
     char date[11];
-    report_date(r->rec->assessed_on, date);
+    ra_style_date(r->rec->assessed_on, date);
     if (rc == RA_OK)
         rc = ra_layout_paragraph(
             r->lo, NULL,
