@@ -216,6 +216,8 @@ ra_status_t ra_report_render(const ra_report_input_t *in, ra_buf_t *out)
         st = RA_ERR_NOMEM;
         goto done;
     }
+    if ((st = ra_score_ladder(r.cl, r.rec, &r.ladder)) != RA_OK)
+        goto done;
 
     /* PDF/A-1b unless the record is attached: PDF/A-1 forbids embedded files. */
     ra_pdf_options_t po = {.font_dir = in->font_dir,
@@ -270,6 +272,7 @@ done:
     ra_layout_free(r.lo);
     ra_pdf_free(r.pdf);
     free(r.layer_anchor);
+    free(r.ladder);
     ra_arena_free(&r.arena);
     ra_buf_free(&r.tmp);
     ra_buf_free(&err);

@@ -222,7 +222,8 @@ static ra_table_style_t compact(const report_t *r)
     return ts;
 }
 
-/* The profile ladder: the record's score and verdict at every profile. */
+/* The profile ladder (r->ladder): the record's score and verdict at every
+ * profile, its own profile highlighted. */
 static ra_status_t profile_ladder(report_t *r)
 {
     const ra_column_t cols[] = {
@@ -233,29 +234,26 @@ static ra_status_t profile_ladder(report_t *r)
     ra_table_style_t ts = compact(r);
     ra_status_t rc = ra_layout_table_begin(r->lo, &ts, cols, 6);
     for (size_t p = 0; p < r->cl->nprofiles && rc == RA_OK; p++) {
-        ra_score_t *sp = NULL;
-        if ((rc = ra_score_compute(r->cl, r->rec, p, &sp)) != RA_OK)
-            break;
-        bool own = sp->profile == r->s->profile;
+        const ra_rung_t *rung = &r->ladder[p];
+        bool own = rung->profile == r->s->profile;
         char sc[16], n[16], ready[16], gaps[16];
-        ra_score_format(sp->has_score, sp->score, sc);
-        snprintf(n, sizeof n, "%zu", sp->applicable);
-        snprintf(ready, sizeof ready, "%g", sp->profile->ready);
-        snprintf(gaps, sizeof gaps, "%zu", sp->gaps);
+        ra_score_format(rung->has_score, rung->score, sc);
+        snprintf(n, sizeof n, "%zu", rung->applicable);
+        snprintf(ready, sizeof ready, "%g", rung->profile->ready);
+        snprintf(gaps, sizeof gaps, "%zu", rung->gaps);
         ra_face_t face = own ? RA_FACE_BOLD : RA_FACE_REGULAR;
         const ra_rgb_t *fill = own ? &RA_C_PANEL : NULL;
         ra_cell_t cells[] = {
-            {report_fmt(r, "%s%s", sp->profile->name, own ? " (assessed)" : ""), face, NULL, fill,
+            {report_fmt(r, "%s%s", rung->profile->name, own ? " (assessed)" : ""), face, NULL, fill,
              0},
             {n, face, NULL, fill, 0},
             {ready, face, NULL, fill, 0},
             {sc, face, NULL, fill, 0},
             {gaps, face, NULL, fill, 0},
-            {ra_verdict_label(sp->verdict), RA_FACE_BOLD, NULL, ra_style_verdict_tint(sp->verdict),
-             0},
+            {ra_verdict_label(rung->verdict), RA_FACE_BOLD, NULL,
+             ra_style_verdict_tint(rung->verdict), 0},
         };
         rc = ra_layout_table_row(r->lo, cells);
-        ra_score_free(sp);
     }
     if (rc == RA_OK)
         rc = ra_layout_table_end(r->lo);

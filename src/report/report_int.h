@@ -22,6 +22,7 @@ typedef struct {
     ra_integrity_t integrity;
     char score_text[16];
     int *layer_anchor; /* per layer: anchor of its section (0: none) */
+    ra_rung_t *ladder; /* the record at every profile (ra_score_ladder) */
     ra_buf_t tmp;      /* scratch for formatting; sections clear it before use */
     ra_arena_t arena;  /* what callbacks need until the layout is finished */
 } report_t;

@@ -383,6 +383,26 @@ void ra_score_free(ra_score_t *s)
     free(s);
 }
 
+ra_status_t ra_score_ladder(const ra_checklist_t *cl, const ra_record_t *rec, ra_rung_t **out)
+{
+    ra_rung_t *rungs = calloc(cl->nprofiles ? cl->nprofiles : 1, sizeof *rungs);
+    ra_status_t st = rungs ? RA_OK : RA_ERR_NOMEM;
+    for (size_t p = 0; p < cl->nprofiles && st == RA_OK; p++) {
+        ra_score_t *s = NULL;
+        if ((st = ra_score_compute(cl, rec, p, &s)) != RA_OK)
+            break;
+        rungs[p] =
+            (ra_rung_t){s->profile, s->applicable, s->gaps, s->has_score, s->score, s->verdict};
+        ra_score_free(s);
+    }
+    if (st != RA_OK) {
+        free(rungs);
+        rungs = NULL;
+    }
+    *out = rungs;
+    return st;
+}
+
 /* Rank of a gap for ordering: gates first, then heavier checks. */
 static int gap_rank(const ra_check_score_t *cs)
 {

@@ -105,6 +105,20 @@ ra_status_t ra_score_compute(const ra_checklist_t *cl, const ra_record_t *rec, s
                              ra_score_t **out);
 void ra_score_free(ra_score_t *s);
 
+/* One rung of the profile ladder: the record scored at one profile. */
+typedef struct {
+    const ra_profile_t *profile;
+    size_t applicable, gaps;
+    bool has_score;
+    double score; /* unrounded */
+    ra_verdict_t verdict;
+} ra_rung_t;
+
+/* The profile ladder: scores rec at every profile of cl, in checklist
+ * order, into cl->nprofiles rungs. On success *out is a malloc'd array
+ * owned by the caller (free). */
+ra_status_t ra_score_ladder(const ra_checklist_t *cl, const ra_record_t *rec, ra_rung_t **out);
+
 /* Fills idx with the indexes (into s->checks) of the gaps in priority order:
  * gates first, then weight descending, then checklist order. Returns how many
  * were written (at most max). */
