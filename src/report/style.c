@@ -42,6 +42,18 @@ static const struct {
 _Static_assert(sizeof signoff_style / sizeof signoff_style[0] == RA_SIGNOFF_COUNT,
                "one signoff_style row per ra_signoff_t");
 
+/* How each state of a required role looks; out of range: as missing. */
+static const struct {
+    const char *label;
+    const ra_rgb_t *tint;
+} role_state_style[] = {
+    [RA_ROLE_MET] = {"\xE2\x9C\x93 Met", &RA_C_GOOD_TINT},
+    [RA_ROLE_MISSING] = {"\xE2\x80\x94 Missing", &RA_C_BAD_TINT},
+    [RA_ROLE_REJECTED] = {"\xE2\x9C\x97 Rejected", &RA_C_BAD_TINT},
+};
+_Static_assert(sizeof role_state_style / sizeof role_state_style[0] == RA_ROLE_STATE_COUNT,
+               "one role_state_style row per ra_role_state_t");
+
 /* Results in running text. */
 static const char *const status_words[] = {
     [RA_RESULT_PASS] = "pass",
@@ -93,6 +105,21 @@ const ra_rgb_t *ra_style_signoff_tint(ra_signoff_t s)
 const char *ra_style_signoff_mark(ra_signoff_t s)
 {
     return signoff_style[signoff_in_range(s)].mark;
+}
+
+const char *ra_style_role_state_label(ra_role_state_t s)
+{
+    return role_state_style[(unsigned)s < RA_ROLE_STATE_COUNT ? s : RA_ROLE_MISSING].label;
+}
+
+const ra_rgb_t *ra_style_role_state_tint(ra_role_state_t s)
+{
+    return role_state_style[(unsigned)s < RA_ROLE_STATE_COUNT ? s : RA_ROLE_MISSING].tint;
+}
+
+ra_rgb_t ra_style_decision_color(ra_decision_t d)
+{
+    return d == RA_REJECTED ? RA_C_BAD : d == RA_APPROVED_WITH_CONDITIONS ? RA_C_WARN : RA_C_GOOD;
 }
 
 const ra_rgb_t *ra_style_status_tint(const ra_check_score_t *cs)

@@ -31,6 +31,14 @@ ra_rgb_t ra_style_signoff_color(ra_signoff_t s);
 const ra_rgb_t *ra_style_signoff_tint(ra_signoff_t s);
 const char *ra_style_signoff_mark(ra_signoff_t s);
 
+/* Label ("✓ Met", "✗ Rejected", "— Missing") and tint of a required role's
+ * state in the sign-off table. */
+const char *ra_style_role_state_label(ra_role_state_t s);
+const ra_rgb_t *ra_style_role_state_tint(ra_role_state_t s);
+
+/* Edge colour of an approval by its decision. */
+ra_rgb_t ra_style_decision_color(ra_decision_t d);
+
 /* Tint of a checked result: pass, partial (or unevidenced), fail, unscored. */
 const ra_rgb_t *ra_style_status_tint(const ra_check_score_t *cs);
 
