@@ -23,10 +23,8 @@ typedef enum {
     K_BULLETS,
     K_KV,
     K_TABLE,
-    K_CHART,
-    K_CALLOUT,
-    K_GAUGE,
     K_CUSTOM,
+    K_PLACED,
     K_SPACE,
     K_RULE,
     K_BREAK,
@@ -61,37 +59,22 @@ typedef struct {
     ra_align_t align;
 } col_t;
 
-typedef struct {
-    str_t label, value_text;
-    int has_text;
-    double value;
-    ra_rgb_t fill;
-} bar_t;
-
-typedef struct {
-    double value;
-    str_t label;
-    ra_rgb_t color;
-} thr_t;
-
 /* One recorded block; which fields matter depends on kind. */
 typedef struct {
     kind_t kind;
     ra_style_t st;
     size_t cell0, ncells; /* para 1, bullets n, kv 2n, table rows*cols */
-    size_t aux0, naux;    /* table columns, chart bars */
-    size_t thr0, nthr;    /* chart thresholds */
+    size_t aux0, naux;    /* table columns */
     ra_table_style_t ts;
     int level;
     unsigned flags;
     int anchor;
-    double num, height; /* gauge value, custom/space height, kv label_frac */
-    ra_rgb_t c1, c2;
-    ra_align_t align;
+    double num, height; /* kv label_frac, custom/space height */
     ra_layout_draw_fn fn;
+    ra_layout_place_fn place;
     void *ctx;
-    str_t s1, s2; /* heading/mark title, contents title, callout title,
-                     gauge number and caption */
+    void (*free_ctx)(void *); /* frees a placed block's ctx */
+    str_t s1;                 /* heading/mark title, contents title */
 } block_t;
 
 typedef struct {
@@ -166,8 +149,6 @@ struct ra_layout {
     VEC(span_t) spans;
     VEC(cell_t) cells;
     VEC(col_t) cols;
-    VEC(bar_t) bars;
-    VEC(thr_t) thrs;
     VEC(anchor_t) anchors;
     VEC(link_t) links;
     VEC(toc_t) tocs;
@@ -245,17 +226,6 @@ static ra_status_t put_fixed(ra_buf_t *b, double v)
     return ra_buf_append(b, p, (size_t)(tmp + sizeof tmp - p));
 }
 
-/* Formats v with one decimal, C locale, into b (cleared first). */
-static ra_status_t fmt_one_decimal(ra_buf_t *b, double v)
-{
-    ra_buf_clear(b);
-    long long m = llround(v * 10);
-    const char *sign = m < 0 ? "-" : "";
-    if (m < 0)
-        m = -m;
-    return ra_buf_printf(b, "%s%lld.%lld", sign, m / 10, m % 10);
-}
-
 static const char face_letter[RA_FACE_COUNT] = {'R', 'B', 'I', 'M'};
 
 /* Mixes colour c towards white by t (0..1). */
@@ -323,12 +293,13 @@ void ra_layout_free(ra_layout_t *lo)
     if (!lo)
         return;
     ra_buf_free(&lo->text);
+    for (size_t i = 0; i < lo->blocks.n; i++)
+        if (lo->blocks.v[i].free_ctx)
+            lo->blocks.v[i].free_ctx(lo->blocks.v[i].ctx);
     free(lo->blocks.v);
     free(lo->spans.v);
     free(lo->cells.v);
     free(lo->cols.v);
-    free(lo->bars.v);
-    free(lo->thrs.v);
     free(lo->anchors.v);
     free(lo->links.v);
     free(lo->tocs.v);
@@ -657,78 +628,6 @@ ra_status_t ra_layout_table_end(ra_layout_t *lo)
     return RA_OK;
 }
 
-ra_status_t ra_layout_bar_chart(ra_layout_t *lo, const ra_bar_t *bars, size_t n,
-                                const ra_threshold_t *th, size_t nth)
-{
-    ra_status_t s = can_append(lo, 0);
-    if (s != RA_OK)
-        return s;
-    block_t *b = new_block(lo, K_CHART);
-    if (!b)
-        return RA_ERR_NOMEM;
-    b->aux0 = lo->bars.n;
-    b->naux = n;
-    b->thr0 = lo->thrs.n;
-    b->nthr = nth;
-    for (size_t i = 0; i < n; i++) {
-        bar_t *r = VEC_PUSH(lo->bars);
-        if (!r)
-            return RA_ERR_NOMEM;
-        r->value = bars[i].value;
-        r->fill = bars[i].fill;
-        r->has_text = bars[i].value_text != NULL;
-        if ((s = put_str(lo, bars[i].label, &r->label)) != RA_OK ||
-            (s = put_str(lo, bars[i].value_text, &r->value_text)) != RA_OK)
-            return s;
-    }
-    for (size_t i = 0; i < nth; i++) {
-        thr_t *t = VEC_PUSH(lo->thrs);
-        if (!t)
-            return RA_ERR_NOMEM;
-        t->value = th[i].value;
-        t->color = th[i].color;
-        if ((s = put_str(lo, th[i].label, &t->label)) != RA_OK)
-            return s;
-    }
-    return RA_OK;
-}
-
-ra_status_t ra_layout_callout(ra_layout_t *lo, const char *title, const char *text, ra_rgb_t fill,
-                              ra_rgb_t edge)
-{
-    ra_status_t s = can_append(lo, 0);
-    if (s != RA_OK)
-        return s;
-    block_t *b = new_block(lo, K_CALLOUT);
-    if (!b)
-        return RA_ERR_NOMEM;
-    b->c1 = fill;
-    b->c2 = edge;
-    b->cell0 = lo->cells.n;
-    b->ncells = 2;
-    if ((s = add_text_cell(lo, title, RA_FACE_BOLD, edge, 0, NULL)) != RA_OK)
-        return s;
-    return add_text_cell(lo, text, RA_FACE_REGULAR, lo->opt.text_color, 0, NULL);
-}
-
-ra_status_t ra_layout_gauge(ra_layout_t *lo, double value, const char *number, const char *caption,
-                            ra_rgb_t color, double diameter, ra_align_t align)
-{
-    ra_status_t s = can_append(lo, 0);
-    if (s != RA_OK)
-        return s;
-    block_t *b = new_block(lo, K_GAUGE);
-    if (!b)
-        return RA_ERR_NOMEM;
-    b->num = value;
-    b->height = diameter > 10 ? diameter : 10;
-    b->c1 = color;
-    b->align = align;
-    if ((s = put_str(lo, number, &b->s1)) != RA_OK)
-        return s;
-    return put_str(lo, caption, &b->s2);
-}
-
 ra_status_t ra_layout_custom(ra_layout_t *lo, double height, ra_layout_draw_fn fn, void *ctx)
 {
     ra_status_t s = can_append(lo, 0);
@@ -742,6 +641,22 @@ ra_status_t ra_layout_custom(ra_layout_t *lo, double height, ra_layout_draw_fn f
     b->height = height;
     b->fn = fn;
     b->ctx = ctx;
+    return RA_OK;
+}
+
+ra_status_t ra_layout_block(ra_layout_t *lo, ra_layout_place_fn fn, void *ctx,
+                            void (*free_ctx)(void *))
+{
+    ra_status_t s = can_append(lo, 0);
+    block_t *b = s == RA_OK && fn ? new_block(lo, K_PLACED) : NULL;
+    if (!b) {
+        if (free_ctx)
+            free_ctx(ctx);
+        return s != RA_OK ? s : fn ? RA_ERR_NOMEM : RA_ERR_INVALID;
+    }
+    b->place = fn;
+    b->ctx = ctx;
+    b->free_ctx = free_ctx;
     return RA_OK;
 }
 
@@ -944,7 +859,8 @@ ra_status_t ra_layout_wrap(const ra_pdf_t *pdf, ra_face_t face, double size, dou
     }
     free(w.frags.v);
     free(w.lines.v);
-    return st == RA_OK ? ra_buf_reserve(out, 0) : st;
+    /* Terminated also when no line was appended to a buffer never used. */
+    return st == RA_OK ? ra_buf_append(out, "", 0) : st;
 }
 
 /* Wraps cell c of lo at size to width; its lines are appended to lo->wr
@@ -1675,9 +1591,8 @@ static ra_status_t place_table(ra_layout_t *lo, const block_t *b)
     return RA_OK;
 }
 
-/* Shortens s to fit width (adding U+2026) into lo->tmp; returns it. */
-static const char *ellipsize(const ra_pdf_t *pdf, ra_buf_t *tmp, ra_face_t face, double size,
-                             double width, const char *s, size_t *len)
+const char *ra_layout_ellipsize(const ra_pdf_t *pdf, ra_buf_t *tmp, ra_face_t face, double size,
+                                double width, const char *s, size_t *len)
 {
     static const char dots[] = "\xE2\x80\xA6";
     ra_buf_clear(tmp);
@@ -1695,288 +1610,6 @@ static const char *ellipsize(const ra_pdf_t *pdf, ra_buf_t *tmp, ra_face_t face,
     }
     *len = tmp->len;
     return tmp->data;
-}
-
-/* Places a bar chart: label column, bars on a 0..100 scale with value
- * texts, gridlines and dashed threshold lines; rows continue on the next
- * page only if the chart is taller than a page. */
-static ra_status_t place_chart(ra_layout_t *lo, const block_t *b)
-{
-    double size = lo->opt.font_size - 1, lh = line_h(lo, size);
-    double bar_h = 1.25 * size, row_h = bar_h + 0.8 * size;
-    double label_w = 0.28 * lo->width, value_w = 4.2 * size;
-    double x0 = lo->left + label_w + 6, scale_w = lo->width - label_w - 6 - value_w;
-    double head = b->nthr ? lh : 0, foot = lh + 4;
-    ra_status_t st;
-    ra_buf_t val = RA_BUF_INIT;
-
-    /* Whole chart on one page when it fits on one. */
-    double total = head + b->naux * row_h + foot;
-    if (total <= body_height(lo) && (st = ensure(lo, total)) != RA_OK)
-        return st;
-    size_t r = 0;
-    while (r < b->naux || r == 0) {
-        size_t rows = b->naux - r;
-        double avail = room(lo) - head - foot;
-        if ((double)rows * row_h > avail + EPS) {
-            rows = avail > row_h ? (size_t)((avail + EPS) / row_h) : 0;
-            if (rows == 0 && !lo->fresh) {
-                if ((st = new_page(lo)) != RA_OK)
-                    goto done;
-                continue;
-            }
-            if (rows == 0)
-                rows = 1;
-        }
-        double top = lo->y + head, bot = top + rows * row_h;
-        ra_rgb_t grid = tint(lo->opt.muted, 0.8);
-        /* Gridlines and scale. */
-        for (int g = 0; g <= 100; g += 20) {
-            double gx = x0 + scale_w * g / 100.0;
-            if ((st = lo_line(lo, gx, top, gx, bot, 0.4, grid, 0)) != RA_OK)
-                goto done;
-            if ((st = fmt_one_decimal(&val, g)) != RA_OK)
-                goto done;
-            val.len -= 2; /* integers: drop ".0" */
-            val.data[val.len] = '\0';
-            double tw = ra_pdf_text_width(lo->pdf, RA_FACE_REGULAR, size - 1, val.data, val.len);
-            if ((st = lo_text(lo, RA_FACE_REGULAR, size - 1, lo->opt.muted, gx - tw / 2,
-                              bot + baseline(lo, size - 1) + 2, val.data, val.len)) != RA_OK)
-                goto done;
-        }
-        /* Labels and bars. */
-        for (size_t k = 0; k < rows; k++) {
-            const bar_t *bar = &lo->bars.v[b->aux0 + r + k];
-            double ry = top + k * row_h + (row_h - bar_h) / 2;
-            double base = ry + bar_h / 2 + size * 0.35;
-            size_t len = bar->label.len;
-            const char *lab = ellipsize(lo->pdf, &lo->tmp, RA_FACE_REGULAR, size, label_w,
-                                        S(lo, bar->label), &len);
-            /* Copy: lo->tmp is reused by lo_text's dump. */
-            ra_buf_clear(&val);
-            if ((st = ra_buf_append(&val, lab, len)) != RA_OK ||
-                (st = lo_text(lo, RA_FACE_REGULAR, size, lo->opt.text_color, lo->left, base,
-                              val.data, val.len)) != RA_OK)
-                goto done;
-            double v = bar->value >= 0 ? (bar->value > 100 ? 100 : bar->value) : 0;
-            if (v > 0 && (st = lo_rect(lo, x0, ry, scale_w * v / 100.0, bar_h, 0, &bar->fill, NULL,
-                                       0)) != RA_OK)
-                goto done;
-        }
-        /* Thresholds over the bars; labels above, moved right when they
-         * would run into the previous one. */
-        double last_end = -HUGE_VAL;
-        size_t prev = (size_t)-1; /* thresholds go by (value, index) */
-        for (size_t t = 0; t < b->nthr; t++) {
-            size_t next = (size_t)-1;
-            for (size_t q = 0; q < b->nthr; q++) {
-                double vq = lo->thrs.v[b->thr0 + q].value;
-                int after_prev = prev == (size_t)-1 || vq > lo->thrs.v[b->thr0 + prev].value ||
-                                 (vq == lo->thrs.v[b->thr0 + prev].value && q > prev);
-                if (after_prev && (next == (size_t)-1 || vq < lo->thrs.v[b->thr0 + next].value))
-                    next = q;
-            }
-            if (next == (size_t)-1)
-                break;
-            prev = next;
-            const thr_t *th = &lo->thrs.v[b->thr0 + next];
-            double v = th->value < 0 ? 0 : th->value > 100 ? 100 : th->value;
-            double tx = x0 + scale_w * v / 100.0;
-            if ((st = lo_line(lo, tx, top - 2, tx, bot, 1.0, th->color, 3)) != RA_OK)
-                goto done;
-            {
-                double tw = ra_pdf_text_width(lo->pdf, RA_FACE_BOLD, size - 1, S(lo, th->label),
-                                              th->label.len);
-                double lx = tx - tw / 2;
-                if (lx < last_end + 6)
-                    lx = last_end + 6;
-                if (lx + tw > lo->left + lo->width)
-                    lx = lo->left + lo->width - tw;
-                last_end = lx + tw;
-                if ((st = lo_text(lo, RA_FACE_BOLD, size - 1, th->color, lx,
-                                  lo->y + baseline(lo, size - 1), S(lo, th->label),
-                                  th->label.len)) != RA_OK)
-                    goto done;
-            }
-        }
-        /* Values beside the bars, on a white ground over any line. */
-        for (size_t k = 0; k < rows; k++) {
-            const bar_t *bar = &lo->bars.v[b->aux0 + r + k];
-            double ry = top + k * row_h + (row_h - bar_h) / 2;
-            double base = ry + bar_h / 2 + size * 0.35;
-            int na = !(bar->value >= 0);
-            double v = na ? 0 : bar->value > 100 ? 100 : bar->value;
-            double bx = x0 + scale_w * v / 100.0 + 4;
-            if (bar->has_text) {
-                ra_buf_clear(&val);
-                st = ra_buf_append(&val, S(lo, bar->value_text), bar->value_text.len);
-            } else if (na) {
-                ra_buf_clear(&val);
-                st = ra_buf_puts(&val, "n/a");
-            } else {
-                st = fmt_one_decimal(&val, bar->value);
-            }
-            ra_face_t face = na ? RA_FACE_ITALIC : RA_FACE_BOLD;
-            double vw = ra_pdf_text_width(lo->pdf, face, size, val.data, val.len);
-            if (st != RA_OK ||
-                (st = lo_rect(lo, bx - 1.5, ry, vw + 3, bar_h, 0, &white, NULL, 0)) != RA_OK ||
-                (st = lo_text(lo, face, size, na ? lo->opt.muted : lo->opt.text_color, bx, base,
-                              val.data, val.len)) != RA_OK)
-                goto done;
-        }
-        advance(lo, head + rows * row_h + foot);
-        r += rows;
-        if (r < b->naux && (st = new_page(lo)) != RA_OK)
-            goto done;
-        if (b->naux == 0)
-            break;
-    }
-    gap(lo, 0.8 * lo->opt.font_size);
-    st = RA_OK;
-done:
-    ra_buf_free(&val);
-    return st;
-}
-
-/* Places a callout: filled panel, edge bar, title and text. */
-static ra_status_t place_callout(ra_layout_t *lo, const block_t *b)
-{
-    double pad = 10, edge = 4, size = lo->opt.font_size;
-    double tsize = 1.15 * size, inner = lo->width - 2 * pad - edge;
-    const cell_t *title = &lo->cells.v[b->cell0];
-    size_t t0 = 0, tn = 0, x0, xn;
-    ra_status_t st = RA_OK;
-    if (lo->spans.v[title->span0].text.len > 0)
-        st = wrap_cell(lo, title, tsize, inner, &t0, &tn);
-    if (st == RA_OK)
-        st = wrap_cell(lo, &lo->cells.v[b->cell0 + 1], size, inner, &x0, &xn);
-    if (st != RA_OK)
-        return st;
-    double tlh = line_h(lo, tsize), lh = line_h(lo, size);
-    double title_h = tn * tlh + (tn ? 2 : 0);
-    double total = 2 * pad + title_h + xn * lh;
-    if (total <= body_height(lo) && (st = ensure(lo, total)) != RA_OK)
-        return st;
-    /* Panel segments: normally one; more if taller than a page. */
-    size_t done = 0, title_done = 0;
-    while (title_done < tn || done < xn || (tn == 0 && xn == 0 && !done)) {
-        double avail = room(lo) - 2 * pad;
-        size_t tfit = 0, fit = 0;
-        double h = 0;
-        while (title_done + tfit < tn && h + tlh <= avail + EPS) {
-            tfit++;
-            h += tlh;
-        }
-        if (tfit && title_done + tfit == tn)
-            h += 2;
-        while (title_done + tfit == tn && done + fit < xn && h + lh <= avail + EPS) {
-            fit++;
-            h += lh;
-        }
-        if (tfit == 0 && fit == 0 && (tn || xn)) {
-            if (lo->fresh) { /* cannot happen with sane page sizes */
-                return RA_ERR_LIMIT;
-            }
-            if ((st = new_page(lo)) != RA_OK)
-                return st;
-            continue;
-        }
-        double y = lo->y, panel_h = h + 2 * pad;
-        if ((st = lo_rect(lo, lo->left, y, lo->width, panel_h, 0, &b->c1, NULL, 0)) != RA_OK ||
-            (st = lo_rect(lo, lo->left, y, edge, panel_h, 0, &b->c2, NULL, 0)) != RA_OK)
-            return st;
-        double ty = y + pad;
-        for (size_t k = 0; k < tfit; k++, ty += tlh)
-            if ((st = draw_line_at(lo, t0 + title_done + k, lo->left + edge + pad, ty, inner, tsize,
-                                   RA_ALIGN_LEFT)) != RA_OK)
-                return st;
-        if (tfit && title_done + tfit == tn)
-            ty += 2;
-        for (size_t k = 0; k < fit; k++, ty += lh)
-            if ((st = draw_line_at(lo, x0 + done + k, lo->left + edge + pad, ty, inner, size,
-                                   RA_ALIGN_LEFT)) != RA_OK)
-                return st;
-        title_done += tfit;
-        done += fit;
-        advance(lo, panel_h);
-        if (tn == 0 && xn == 0)
-            break;
-        if ((title_done < tn || done < xn) && (st = new_page(lo)) != RA_OK)
-            return st;
-    }
-    wr_clear(lo);
-    gap(lo, 0.8 * size);
-    return RA_OK;
-}
-
-ra_status_t ra_layout_draw_gauge(ra_pdf_t *pdf, double cx, double cy, double r, double value,
-                                 const char *number, ra_rgb_t color)
-{
-    double ring = r * 0.16;
-    ra_rgb_t track = {0.9, 0.91, 0.93};
-    ra_status_t st = ra_pdf_circle(pdf, cx, cy, r - ring / 2, NULL, &track, ring);
-    if (st == RA_OK && value > 0) {
-        double v = value > 100 ? 100 : value;
-        st = ra_pdf_arc(pdf, cx, cy, r - ring / 2, 0, v * 3.6, ring, color);
-    }
-    if (st == RA_OK && number && *number) {
-        double size = r * 0.52;
-        size_t len = strlen(number);
-        double w = ra_pdf_text_width(pdf, RA_FACE_BOLD, size, number, len);
-        double maxw = 2 * (r - ring) * 0.85;
-        if (w > maxw) {
-            size *= maxw / w;
-            w = maxw;
-        }
-        st = ra_pdf_text(pdf, RA_FACE_BOLD, size, color, cx - w / 2, cy + size * 0.36, number, len);
-    }
-    return st;
-}
-
-/* Places a gauge block: ring with number, caption centred below. */
-static ra_status_t place_gauge(ra_layout_t *lo, const block_t *b)
-{
-    double d = b->height, size = lo->opt.font_size;
-    if (d > body_height(lo) - 2 * line_h(lo, size))
-        d = body_height(lo) - 2 * line_h(lo, size);
-    if (d > lo->width)
-        d = lo->width;
-    double cap = b->s2.len ? line_h(lo, size) + 2 : 0;
-    ra_status_t st = ensure(lo, d + cap);
-    if (st != RA_OK)
-        return st;
-    double cx = b->align == RA_ALIGN_CENTER  ? lo->left + lo->width / 2
-                : b->align == RA_ALIGN_RIGHT ? lo->left + lo->width - d / 2
-                                             : lo->left + d / 2;
-    if (!lo->dry) {
-        double v[4] = {cx - d / 2, lo->y, d, d};
-        if ((st = log_item(lo, "gauge", v, 4, S(lo, b->s1))) != RA_OK ||
-            (st = ra_layout_draw_gauge(lo->pdf, cx, lo->y + d / 2, d / 2, b->num, S(lo, b->s1),
-                                       b->c1)) != RA_OK)
-            return st;
-    }
-    if (b->s2.len) {
-        size_t len = b->s2.len;
-        const char *s =
-            ellipsize(lo->pdf, &lo->tmp, RA_FACE_REGULAR, size, lo->width, S(lo, b->s2), &len);
-        ra_buf_t copy = RA_BUF_INIT;
-        if ((st = ra_buf_append(&copy, s, len)) != RA_OK)
-            return st;
-        double w = ra_pdf_text_width(lo->pdf, RA_FACE_REGULAR, size, copy.data, len);
-        double x = cx - w / 2;
-        if (x < lo->left)
-            x = lo->left;
-        if (x + w > lo->left + lo->width)
-            x = lo->left + lo->width - w;
-        st = lo_text(lo, RA_FACE_REGULAR, size, lo->opt.muted, x,
-                     lo->y + d + 2 + baseline(lo, size), copy.data, len);
-        ra_buf_free(&copy);
-        if (st != RA_OK)
-            return st;
-    }
-    advance(lo, d + cap);
-    gap(lo, 0.8 * size);
-    return RA_OK;
 }
 
 /* Places a custom block; its height is clamped to a page. */
@@ -2008,7 +1641,7 @@ static ra_status_t place_contents(ra_layout_t *lo, const block_t *b)
         double ts = 1.4 * size, tlh = line_h(lo, ts);
         size_t len = b->s1.len;
         const char *t =
-            ellipsize(lo->pdf, &lo->tmp, RA_FACE_BOLD, ts, lo->width, S(lo, b->s1), &len);
+            ra_layout_ellipsize(lo->pdf, &lo->tmp, RA_FACE_BOLD, ts, lo->width, S(lo, b->s1), &len);
         ra_buf_t copy = RA_BUF_INIT;
         if ((st = ensure(lo, tlh + lh)) != RA_OK || (st = ra_buf_append(&copy, t, len)) != RA_OK)
             return st;
@@ -2067,7 +1700,8 @@ static ra_status_t draw_contents(ra_layout_t *lo)
         double nw = ra_pdf_text_width(lo->pdf, face, size, num.data, num.len);
         double avail = lo->width - indent - nw - 24;
         size_t len = t->title.len;
-        const char *s = ellipsize(lo->pdf, &lo->tmp, face, size, avail, S(lo, t->title), &len);
+        const char *s =
+            ra_layout_ellipsize(lo->pdf, &lo->tmp, face, size, avail, S(lo, t->title), &len);
         ra_buf_clear(&title);
         if ((st = ra_buf_append(&title, s, len)) != RA_OK)
             break;
@@ -2104,14 +1738,10 @@ static ra_status_t place_block(ra_layout_t *lo, size_t i)
     case K_KV:
     case K_TABLE:
         return place_table(lo, b);
-    case K_CHART:
-        return place_chart(lo, b);
-    case K_CALLOUT:
-        return place_callout(lo, b);
-    case K_GAUGE:
-        return place_gauge(lo, b);
     case K_CUSTOM:
         return place_custom(lo, b);
+    case K_PLACED:
+        return b->place(b->ctx, lo);
     case K_CONTENTS:
         return place_contents(lo, b);
     case K_SPACE:
@@ -2231,7 +1861,7 @@ ra_status_t ra_layout_draw_line(ra_pdf_t *pdf, const ra_rect_t *box, ra_face_t f
     ra_buf_t tmp = RA_BUF_INIT;
     size_t len = strlen(text);
     /* ellipsize returns text itself when it fits, else a copy in tmp */
-    const char *s = ellipsize(pdf, &tmp, face, size, box->w, text, &len);
+    const char *s = ra_layout_ellipsize(pdf, &tmp, face, size, box->w, text, &len);
     double w = ra_pdf_text_width(pdf, face, size, s, len);
     double asc, desc;
     ra_pdf_font_metrics(pdf, face, &asc, &desc);
@@ -2242,4 +1872,90 @@ ra_status_t ra_layout_draw_line(ra_pdf_t *pdf, const ra_rect_t *box, ra_face_t f
     ra_status_t st = ra_pdf_text(pdf, face, size, color, x, y, s, len);
     ra_buf_free(&tmp);
     return st;
+}
+
+/* --- For place functions (ra_layout_block) --- */
+
+ra_rect_t ra_layout_cursor(const ra_layout_t *lo)
+{
+    return (ra_rect_t){lo->left, lo->y, lo->width, room(lo)};
+}
+
+int ra_layout_fresh(const ra_layout_t *lo)
+{
+    return lo->fresh;
+}
+
+int ra_layout_drawing(const ra_layout_t *lo)
+{
+    return !lo->dry;
+}
+
+double ra_layout_body_height(const ra_layout_t *lo)
+{
+    return body_height(lo);
+}
+
+const ra_layout_options_t *ra_layout_options(const ra_layout_t *lo)
+{
+    return &lo->opt;
+}
+
+ra_pdf_t *ra_layout_pdf(const ra_layout_t *lo)
+{
+    return lo->pdf;
+}
+
+double ra_layout_line_height(const ra_layout_t *lo, double size)
+{
+    return line_h(lo, size);
+}
+
+double ra_layout_baseline(const ra_layout_t *lo, double size)
+{
+    return baseline(lo, size);
+}
+
+ra_status_t ra_layout_ensure(ra_layout_t *lo, double h)
+{
+    return ensure(lo, h);
+}
+
+ra_status_t ra_layout_new_page(ra_layout_t *lo)
+{
+    return new_page(lo);
+}
+
+void ra_layout_advance(ra_layout_t *lo, double h)
+{
+    advance(lo, h);
+}
+
+void ra_layout_gap(ra_layout_t *lo, double h)
+{
+    gap(lo, h);
+}
+
+ra_status_t ra_layout_text(ra_layout_t *lo, ra_face_t face, double size, ra_rgb_t color, double x,
+                           double y, const char *s, size_t len)
+{
+    return lo_text(lo, face, size, color, x, y, s, len);
+}
+
+ra_status_t ra_layout_rect(ra_layout_t *lo, double x, double y, double w, double h, double radius,
+                           const ra_rgb_t *fill, const ra_rgb_t *stroke, double lw)
+{
+    return lo_rect(lo, x, y, w, h, radius, fill, stroke, lw);
+}
+
+ra_status_t ra_layout_line(ra_layout_t *lo, double x1, double y1, double x2, double y2, double lw,
+                           ra_rgb_t color, double dash)
+{
+    return lo_line(lo, x1, y1, x2, y2, lw, color, dash);
+}
+
+ra_status_t ra_layout_log(ra_layout_t *lo, const char *kind, const double *v, int n,
+                          const char *suffix)
+{
+    return lo->dry ? RA_OK : log_item(lo, kind, v, n, suffix);
 }

@@ -207,42 +207,6 @@ ra_status_t ra_layout_table_row_text(ra_layout_t *lo, const char *const *texts);
 /* Ends the table. */
 ra_status_t ra_layout_table_end(ra_layout_t *lo);
 
-/* --- Graphics --- */
-
-typedef struct {
-    const char *label;      /* left of the bar, ellipsised if too long */
-    double value;           /* 0..100; negative or NaN: "n/a", no bar */
-    const char *value_text; /* printed beside the bar; NULL: one decimal */
-    ra_rgb_t fill;
-} ra_bar_t;
-
-typedef struct {
-    double value;      /* 0..100 */
-    const char *label; /* e.g. "ready 80", printed above the line */
-    ra_rgb_t color;
-} ra_threshold_t;
-
-/* Appends a horizontal bar chart (scale 0..100, gridlines every 20) with
- * dashed vertical threshold lines. Kept on one page. */
-ra_status_t ra_layout_bar_chart(ra_layout_t *lo, const ra_bar_t *bars, size_t n,
-                                const ra_threshold_t *th, size_t nth);
-
-/* Appends a filled panel with a bold title (may be NULL) and wrapped text
- * and an edge bar on the left in edge colour. Kept on one page. */
-ra_status_t ra_layout_callout(ra_layout_t *lo, const char *title, const char *text, ra_rgb_t fill,
-                              ra_rgb_t edge);
-
-/* Appends a score gauge: a ring of the given diameter with an arc for
- * value (0..100, NaN: none), number (e.g. "72.5") in its centre and an
- * optional caption below, placed by align. */
-ra_status_t ra_layout_gauge(ra_layout_t *lo, double value, const char *number, const char *caption,
-                            ra_rgb_t color, double diameter, ra_align_t align);
-
-/* Draws the gauge of ra_layout_gauge (without caption) centred on (cx, cy)
- * straight away; for header/footer and custom callbacks. */
-ra_status_t ra_layout_draw_gauge(ra_pdf_t *pdf, double cx, double cy, double r, double value,
-                                 const char *number, ra_rgb_t color);
-
 /* Draws one line of text vertically centred in box, aligned, shortened
  * with "..." (U+2026) if wider than the box; for header/footer callbacks. */
 ra_status_t ra_layout_draw_line(ra_pdf_t *pdf, const ra_rect_t *box, ra_face_t face, double size,
@@ -251,6 +215,62 @@ ra_status_t ra_layout_draw_line(ra_pdf_t *pdf, const ra_rect_t *box, ra_face_t f
 /* Appends a block of the given height across the body width, drawn by fn
  * at finish time. Moves to the next page if it does not fit. */
 ra_status_t ra_layout_custom(ra_layout_t *lo, double height, ra_layout_draw_fn fn, void *ctx);
+
+/* --- Blocks placed by the caller (charts, panels: src/report/graphics.h) --- */
+
+/* Places a caller's block at the cursor during ra_layout_finish, with the
+ * functions below. The engine also calls it to measure the block (to keep
+ * it with a heading or in a keep group); then ra_layout_drawing is 0, the
+ * draw functions draw nothing and pages never end. */
+typedef ra_status_t (*ra_layout_place_fn)(void *ctx, ra_layout_t *lo);
+
+/* Appends a block placed by fn. The layout owns ctx: it calls free_ctx
+ * (NULL: none) on it when it is freed, also when this call fails. */
+ra_status_t ra_layout_block(ra_layout_t *lo, ra_layout_place_fn fn, void *ctx,
+                            void (*free_ctx)(void *));
+
+/* For place functions: the body column (x, w), the cursor (y) and the room
+ * left below it on the page (h). */
+ra_rect_t ra_layout_cursor(const ra_layout_t *lo);
+/* Returns 1 when nothing is placed on the page yet, else 0. */
+int ra_layout_fresh(const ra_layout_t *lo);
+/* Returns 1 when the block is drawn, 0 when it is only measured. */
+int ra_layout_drawing(const ra_layout_t *lo);
+/* Returns the height of the body of a page. */
+double ra_layout_body_height(const ra_layout_t *lo);
+/* Returns the options the layout was made with (colours, base size). */
+const ra_layout_options_t *ra_layout_options(const ra_layout_t *lo);
+/* Returns the PDF the layout draws into (for its text widths and metrics). */
+ra_pdf_t *ra_layout_pdf(const ra_layout_t *lo);
+/* Returns the height of a line of text at size. */
+double ra_layout_line_height(const ra_layout_t *lo, double size);
+/* Returns the baseline's offset from the top of a line at size. */
+double ra_layout_baseline(const ra_layout_t *lo, double size);
+/* Starts a new page unless h fits below the cursor or the page is fresh. */
+ra_status_t ra_layout_ensure(ra_layout_t *lo, double h);
+/* Starts a new page and puts the cursor at its top. */
+ra_status_t ra_layout_new_page(ra_layout_t *lo);
+/* Moves the cursor down by h after placing something. */
+void ra_layout_advance(ra_layout_t *lo, double h);
+/* Adds vertical space below what was placed (none at the top of a page). */
+void ra_layout_gap(ra_layout_t *lo, double h);
+/* Draw and log in the dump (nothing while measuring): text of len bytes
+ * with its baseline at (x, y); a rectangle (pdf.h ra_pdf_rect); a line
+ * (ra_pdf_line). */
+ra_status_t ra_layout_text(ra_layout_t *lo, ra_face_t face, double size, ra_rgb_t color, double x,
+                           double y, const char *s, size_t len);
+ra_status_t ra_layout_rect(ra_layout_t *lo, double x, double y, double w, double h, double radius,
+                           const ra_rgb_t *fill, const ra_rgb_t *stroke, double lw);
+ra_status_t ra_layout_line(ra_layout_t *lo, double x1, double y1, double x2, double y2, double lw,
+                           ra_rgb_t color, double dash);
+/* Logs "kind v[0] .. v[n-1] suffix" in the dump for something drawn
+ * straight into the PDF (suffix may be NULL; nothing while measuring). */
+ra_status_t ra_layout_log(ra_layout_t *lo, const char *kind, const double *v, int n,
+                          const char *suffix);
+/* Returns s[0..*len) shortened with U+2026 to fit width: s itself when it
+ * fits, else a copy in tmp; *len is set to the result's length. */
+const char *ra_layout_ellipsize(const ra_pdf_t *pdf, ra_buf_t *tmp, ra_face_t face, double size,
+                                double width, const char *s, size_t *len);
 
 /* --- Flow control --- */
 
@@ -287,8 +307,8 @@ ra_status_t ra_layout_anchor_page(const ra_layout_t *lo, int anchor, size_t *pag
  *     text 56.69 80.12 B 18.00 "Executive summary"
  *     rect 56.69 100.00 481.89 20.00 fill
  * one line per drawn item in drawing order (text: x, y of the baseline
- * start, face R/B/I/M, size, text as drawn; rect/line/link/gauge/custom/
- * toc-row/watermark: geometry), numbers with 2 decimals in C style. A
+ * start, face R/B/I/M, size, text as drawn; rect/line/link/custom/toc-row/
+ * watermark and what place functions log: geometry), numbers with 2 decimals in C style. A
  * "page N" line (1-based) applies to the items after it; contents entries
  * and watermarks, drawn once all pages exist, come last under their own
  * "page N" lines. Header and footer callbacks' drawing is not included.

@@ -8,13 +8,9 @@
 #include "layout/layout.h"
 #include "pack/manifest.h"
 #include "pdf/pdf.h"
+#include "report/style.h"
 #include "seal/seal.h"
 #include "base/version.h"
-
-/* Palette shared with the report's meaning: blue ready, orange conditional,
- * vermillion not ready; tints light enough for black text, distinct in grey. */
-static const ra_rgb_t TINT_GOOD = {0.78, 0.87, 0.95}, TINT_WARN = {0.99, 0.88, 0.66},
-                      TINT_BAD = {0.96, 0.74, 0.62}, TINT_NONE = {0.93, 0.93, 0.94};
 
 typedef struct {
     json_t *const *rows;
@@ -35,18 +31,24 @@ static int verdict_rank(const char *v)
     return strcmp(v, "not-ready") == 0 ? 0 : strcmp(v, "ready-with-conditions") == 0 ? 1 : 2;
 }
 
-static const char *verdict_label(const char *v)
+/* The verdict a row names; an unknown name counts as ready (verdict_rank). */
+static ra_verdict_t verdict_of(const char *v)
 {
-    return strcmp(v, "not-ready") == 0               ? "Not ready"
-           : strcmp(v, "ready-with-conditions") == 0 ? "Ready with conditions"
-           : strcmp(v, "ready") == 0                 ? "Ready"
-                                                     : "-";
+    ra_verdict_t e;
+    return ra_verdict_parse(v, &e) == RA_OK ? e : RA_VERDICT_READY;
 }
 
-static const ra_rgb_t *verdict_tint(const char *v)
+/* The sign-off state a row names; an unknown name counts as rejected. */
+static ra_signoff_t signoff_of(const char *so)
 {
-    int r = verdict_rank(v);
-    return r == 0 ? &TINT_BAD : r == 1 ? &TINT_WARN : &TINT_GOOD;
+    ra_signoff_t e;
+    return ra_signoff_parse(so, &e) == RA_OK ? e : RA_SIGNOFF_REJECTED;
+}
+
+static const char *verdict_label(const char *v)
+{
+    ra_verdict_t e;
+    return ra_verdict_parse(v, &e) == RA_OK ? ra_verdict_label(e) : "-";
 }
 
 /* Orders loaded rows: not ready first, then conditional, then ready; lower
@@ -78,40 +80,35 @@ static const char *fmt(portfolio_t *p, const char *f, ...)
 /* A score as one decimal, or "n/a". */
 static void score_text(const json_t *v, char out[16])
 {
-    if (json_is_number(v))
-        snprintf(out, 16, "%.1f", json_number_value(v) + 1e-9);
-    else
-        snprintf(out, 16, "n/a");
+    ra_style_decimal(json_is_number(v), json_number_value(v), out);
 }
 
 static ra_status_t counts(portfolio_t *p, json_t **ok, size_t nok, size_t failed)
 {
-    size_t by_verdict[3] = {0}, by_signoff[3] = {0};
+    size_t by_verdict[RA_VERDICT_COUNT] = {0}, by_signoff[RA_SIGNOFF_COUNT] = {0};
     size_t *by_profile = calloc(p->cl->nprofiles + 1, sizeof *by_profile);
     if (!by_profile)
         return RA_ERR_NOMEM;
     for (size_t i = 0; i < nok; i++) {
-        by_verdict[verdict_rank(str(ok[i], "verdict"))]++;
-        const char *so = str(ok[i], "signoff");
-        by_signoff[strcmp(so, "signed-off") == 0 ? 0 : strcmp(so, "draft") == 0 ? 1 : 2]++;
+        by_verdict[verdict_of(str(ok[i], "verdict"))]++;
+        by_signoff[signoff_of(str(ok[i], "signoff"))]++;
         long pi = ra_checklist_find_profile(p->cl, str(ok[i], "profile"));
         by_profile[pi >= 0 ? (size_t)pi : p->cl->nprofiles]++;
     }
     const ra_column_t cols[] = {{"Breakdown", 3, RA_ALIGN_LEFT}, {"Systems", 1, RA_ALIGN_RIGHT}};
     ra_status_t rc = ra_layout_table_begin(p->lo, NULL, cols, 2);
-    const char *vl[3] = {"Not ready", "Ready with conditions", "Ready"};
-    const ra_rgb_t *vt[3] = {&TINT_BAD, &TINT_WARN, &TINT_GOOD};
     char num[32];
-    for (int v = 2; v >= 0 && rc == RA_OK; v--) {
+    for (int v = 0; v < RA_VERDICT_COUNT && rc == RA_OK; v++) {
         snprintf(num, sizeof num, "%zu", by_verdict[v]);
-        ra_cell_t cells[] = {{fmt(p, "Verdict: %s", vl[v]), RA_FACE_BOLD, NULL, vt[v], 0},
-                             {num, RA_FACE_BOLD, NULL, vt[v], 0}};
+        const ra_rgb_t *tint = ra_style_verdict_heat((ra_verdict_t)v);
+        ra_cell_t cells[] = {
+            {fmt(p, "Verdict: %s", ra_verdict_label((ra_verdict_t)v)), RA_FACE_BOLD, NULL, tint, 0},
+            {num, RA_FACE_BOLD, NULL, tint, 0}};
         rc = ra_layout_table_row(p->lo, cells);
     }
-    const char *sl[3] = {"Signed off", "Draft", "Rejected"};
-    for (int v = 0; v < 3 && rc == RA_OK; v++) {
+    for (int v = 0; v < RA_SIGNOFF_COUNT && rc == RA_OK; v++) {
         snprintf(num, sizeof num, "%zu", by_signoff[v]);
-        const char *texts[] = {fmt(p, "Sign-off: %s", sl[v]), num};
+        const char *texts[] = {fmt(p, "Sign-off: %s", ra_signoff_label((ra_signoff_t)v)), num};
         rc = ra_layout_table_row_text(p->lo, texts);
     }
     for (size_t k = 0; k < p->cl->nprofiles && rc == RA_OK; k++) {
@@ -158,11 +155,8 @@ static ra_status_t systems_table(portfolio_t *p, json_t **ok, size_t nok)
             {str(ok[i], "organisation"), RA_FACE_REGULAR, NULL, NULL, 0},
             {profile_name(p->cl, str(ok[i], "profile")), RA_FACE_REGULAR, NULL, NULL, 0},
             {sc, RA_FACE_BOLD, NULL, NULL, 0},
-            {verdict_label(v), RA_FACE_BOLD, NULL, verdict_tint(v), 0},
-            {strcmp(so, "signed-off") == 0 ? "Signed off"
-             : strcmp(so, "draft") == 0    ? "Draft"
-                                           : "Rejected",
-             RA_FACE_REGULAR, NULL, NULL, 0},
+            {verdict_label(v), RA_FACE_BOLD, NULL, ra_style_verdict_heat(verdict_of(v)), 0},
+            {ra_signoff_label(signoff_of(so)), RA_FACE_REGULAR, NULL, NULL, 0},
             {gaps, RA_FACE_REGULAR, NULL, NULL, 0},
         };
         rc = ra_layout_table_row(p->lo, cells);
@@ -216,11 +210,7 @@ static ra_status_t heat_map(portfolio_t *p, json_t **ok, size_t nok)
         for (size_t l = 0; l < nl; l++) {
             json_t *v = json_object_get(layers, p->cl->layers[l].id);
             score_text(v, vals[l]);
-            double x = json_number_value(v);
-            const ra_rgb_t *fill = !json_is_number(v) ? &TINT_NONE
-                                   : x >= 80          ? &TINT_GOOD
-                                   : x >= 60          ? &TINT_WARN
-                                                      : &TINT_BAD;
+            const ra_rgb_t *fill = ra_style_score_heat(json_is_number(v), json_number_value(v));
             cells[l + 1] = (ra_cell_t){vals[l], RA_FACE_REGULAR, NULL, fill, 0};
         }
         rc = ra_layout_table_row(p->lo, cells);
@@ -324,11 +314,11 @@ static ra_status_t footer(void *ctx, ra_pdf_t *pdf, size_t page, size_t count,
     (void)ctx;
     char t[64];
     snprintf(t, sizeof t, "Page %zu of %zu", page + 1, count);
-    ra_status_t rc = ra_layout_draw_line(pdf, band, RA_FACE_REGULAR, 8, (ra_rgb_t){0.4, 0.42, 0.45},
-                                         RA_ALIGN_RIGHT, t);
+    ra_status_t rc =
+        ra_layout_draw_line(pdf, band, RA_FACE_REGULAR, 8, RA_C_MUTED, RA_ALIGN_RIGHT, t);
     if (rc == RA_OK)
-        rc = ra_layout_draw_line(pdf, band, RA_FACE_REGULAR, 8, (ra_rgb_t){0.4, 0.42, 0.45},
-                                 RA_ALIGN_LEFT, "Portfolio summary \xC2\xB7 " RA_TOOL);
+        rc = ra_layout_draw_line(pdf, band, RA_FACE_REGULAR, 8, RA_C_MUTED, RA_ALIGN_LEFT,
+                                 "Portfolio summary \xC2\xB7 " RA_TOOL);
     return rc;
 }
 

@@ -12,78 +12,9 @@
 #include "seal/verify.h"
 #include "base/version.h"
 
-const ra_rgb_t RA_C_TEXT = {0.13, 0.13, 0.15};
-const ra_rgb_t RA_C_MUTED = {0.40, 0.42, 0.45};
-const ra_rgb_t RA_C_GOOD = {0.0, 0.447, 0.698}; /* Okabe-Ito blue */
-const ra_rgb_t RA_C_WARN = {0.902, 0.624, 0.0}; /* Okabe-Ito orange */
-const ra_rgb_t RA_C_BAD = {0.835, 0.369, 0.0};  /* Okabe-Ito vermillion */
-const ra_rgb_t RA_C_NEUTRAL = {0.55, 0.56, 0.58};
-const ra_rgb_t RA_C_GOOD_TINT = {0.85, 0.92, 0.97};
-const ra_rgb_t RA_C_WARN_TINT = {0.99, 0.93, 0.80};
-const ra_rgb_t RA_C_BAD_TINT = {0.98, 0.87, 0.80};
-const ra_rgb_t RA_C_NEUTRAL_TINT = {0.93, 0.93, 0.94};
-const ra_rgb_t RA_C_PANEL = {0.95, 0.96, 0.97};
-
-ra_rgb_t report_verdict_color(ra_verdict_t v)
-{
-    return v == RA_VERDICT_READY ? RA_C_GOOD : v == RA_VERDICT_CONDITIONAL ? RA_C_WARN : RA_C_BAD;
-}
-
-const ra_rgb_t *report_verdict_tint(ra_verdict_t v)
-{
-    return v == RA_VERDICT_READY         ? &RA_C_GOOD_TINT
-           : v == RA_VERDICT_CONDITIONAL ? &RA_C_WARN_TINT
-                                         : &RA_C_BAD_TINT;
-}
-
-const ra_rgb_t *report_status_tint(const ra_check_score_t *cs)
-{
-    if (!cs->scored)
-        return &RA_C_NEUTRAL_TINT;
-    if (cs->credit == 1)
-        return &RA_C_GOOD_TINT;
-    if (cs->credit > 0)
-        return &RA_C_WARN_TINT;
-    return &RA_C_BAD_TINT;
-}
-
-ra_rgb_t report_score_color(const ra_profile_t *p, bool has, double score)
-{
-    if (!has)
-        return RA_C_NEUTRAL;
-    if (score >= p->ready - RA_SCORE_EPSILON)
-        return RA_C_GOOD;
-    if (score >= p->conditional - RA_SCORE_EPSILON)
-        return RA_C_WARN;
-    return RA_C_BAD;
-}
-
-const char *report_status_label(const ra_check_score_t *cs)
-{
-    if (cs->unevidenced)
-        return "Pass (unevidenced)";
-    return ra_result_status_label(cs->status);
-}
-
-const char *report_status_word(const ra_check_score_t *cs)
-{
-    static const char *const words[] = {"pass", "partial", "fail", "not applicable",
-                                        "not assessed"};
-    if (cs->unevidenced)
-        return "unevidenced pass";
-    return (unsigned)cs->status < RA_RESULT_COUNT ? words[cs->status] : "?";
-}
-
 const char *report_s(size_t n)
 {
     return n == 1 ? "" : "s";
-}
-
-void report_date(ra_date_t d, char out[11])
-{
-    ra_date_format(d, out);
-    if (!*out)
-        snprintf(out, 11, "-");
 }
 
 const char *report_fmt(report_t *r, const char *fmt, ...)
@@ -153,8 +84,9 @@ static ra_status_t draw_footer(void *ctx, ra_pdf_t *pdf, size_t page, size_t cou
         st = ra_layout_draw_line(pdf, &(ra_rect_t){band->x, band->y, band->w * 0.55, band->h},
                                  RA_FACE_MONO, 7, RA_C_MUTED, RA_ALIGN_LEFT, ra_buf_str(&t));
     ra_buf_clear(&t);
-    if (r->s->signoff != RA_SIGNOFF_SIGNED)
-        ra_buf_printf(&t, "%s", r->s->signoff == RA_SIGNOFF_REJECTED ? "REJECTED" : "DRAFT");
+    const char *mark = ra_style_signoff_mark(r->s->signoff);
+    if (mark)
+        ra_buf_puts(&t, mark);
     third.x = band->x + band->w * 0.55;
     third.w = band->w * 0.2;
     if (st == RA_OK && t.len)
@@ -284,6 +216,8 @@ ra_status_t ra_report_render(const ra_report_input_t *in, ra_buf_t *out)
         st = RA_ERR_NOMEM;
         goto done;
     }
+    if ((st = ra_score_ladder(r.cl, r.rec, &r.ladder)) != RA_OK)
+        goto done;
 
     /* PDF/A-1b unless the record is attached: PDF/A-1 forbids embedded files. */
     ra_pdf_options_t po = {.font_dir = in->font_dir,
@@ -307,13 +241,11 @@ ra_status_t ra_report_render(const ra_report_input_t *in, ra_buf_t *out)
     lo.accent = (ra_rgb_t){in->tmpl->accent[0], in->tmpl->accent[1], in->tmpl->accent[2]};
     lo.text_color = RA_C_TEXT;
     lo.muted = RA_C_MUTED;
-    lo.watermark = r.s->signoff == RA_SIGNOFF_SIGNED     ? NULL
-                   : r.s->signoff == RA_SIGNOFF_REJECTED ? "REJECTED"
-                                                         : "DRAFT";
+    lo.watermark = ra_style_signoff_mark(r.s->signoff);
     lo.header = draw_header;
     lo.footer = draw_footer;
     lo.page_ctx = &r;
-    lo.no_dump = 1; /* the report never reads the layout's text dump */
+    lo.no_dump = in->layout_dump == NULL; /* the dump costs a line per item drawn */
     if ((st = ra_layout_new(r.pdf, &lo, &r.lo)) != RA_OK)
         goto done;
     if ((st = set_info(&r)) != RA_OK || (st = attach_source(&r)) != RA_OK)
@@ -325,6 +257,8 @@ ra_status_t ra_report_render(const ra_report_input_t *in, ra_buf_t *out)
         st = section_fns[in->tmpl->sections[i]](&r);
     if (st == RA_OK)
         st = ra_layout_finish(r.lo);
+    if (st == RA_OK && in->layout_dump)
+        st = ra_layout_dump(r.lo, in->layout_dump);
     /* Page labels agree with the footers' "Page X of Y", so a viewer's page
      * box and the printed page number are the same. */
     if (st == RA_OK)
@@ -338,6 +272,7 @@ done:
     ra_layout_free(r.lo);
     ra_pdf_free(r.pdf);
     free(r.layer_anchor);
+    free(r.ladder);
     ra_arena_free(&r.arena);
     ra_buf_free(&r.tmp);
     ra_buf_free(&err);

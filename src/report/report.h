@@ -30,6 +30,9 @@ typedef struct {
      * then not PDF/A (PDF/A-1 forbids attachments) and says so; else PDF/A-1b. */
     bool attach_source;
     ra_diag_sink_t *sink; /* warnings: glyphs drawn as replacements */
+    /* Not NULL: the layout's text dump (ra_layout_dump) of the report is
+     * appended here, for the layout goldens; NULL: no dump is kept. */
+    ra_buf_t *layout_dump;
 } ra_report_input_t;
 
 /* The integrity data of the report these inputs make (digests, tool, report ID). */

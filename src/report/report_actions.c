@@ -39,7 +39,7 @@ ra_status_t report_actions(report_t *r)
                 s->checks[i].remediation ? s->checks[i].result->remediation->due : 99999999, i};
     qsort(acts, n, sizeof *acts, cmp_action);
     char date[11];
-    report_date(r->rec->assessed_on, date);
+    ra_style_date(r->rec->assessed_on, date);
     rc = ra_layout_paragraph(r->lo, NULL,
                              report_fmt(r,
                                         "Every gap, the earliest due first; gaps without a "
@@ -59,9 +59,9 @@ ra_status_t report_actions(report_t *r)
         const ra_remediation_t *m = cs->remediation ? cs->result->remediation : NULL;
         char due[11] = "-";
         if (m)
-            report_date(m->due, due);
+            ra_style_date(m->due, due);
         ra_buf_clear(&action);
-        ra_buf_printf(&action, "%s (%s)\n%s", cs->check->title, report_status_word(cs),
+        ra_buf_printf(&action, "%s (%s)\n%s", cs->check->title, ra_style_status_word(cs),
                       m                        ? m->text
                       : cs->check->remediation ? cs->check->remediation
                                                : "");
@@ -119,8 +119,8 @@ ra_status_t report_risks(report_t *r)
         ra_buf_clear(&who);
         ra_buf_printf(&who, "%s\n%s", k->by, role >= 0 ? r->cl->roles[role].name : k->role);
         char given[11], exp[11];
-        report_date(k->date, given);
-        report_date(k->expires, exp);
+        ra_style_date(k->date, given);
+        ra_style_date(k->expires, exp);
         bool expired = k->expires < r->rec->assessed_on;
         ra_cell_t cells[] = {
             {cs->check->id, RA_FACE_BOLD, NULL, NULL, 0},

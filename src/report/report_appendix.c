@@ -174,7 +174,7 @@ ra_status_t report_integrity(report_t *r)
     ra_hex(r->rec->sha256, 32, rec);
     ra_hex(r->cl->sha256, 32, cl);
     ra_hex(in->tmpl->sha256, 32, tpl);
-    report_date(r->rec->assessed_on, date);
+    ra_style_date(r->rec->assessed_on, date);
     ra_status_t rc =
         ra_layout_heading(r->lo, 1, "Appendix C. Document integrity", RA_HEADING_NEW_PAGE, NULL);
     if (rc == RA_OK)

@@ -145,21 +145,15 @@ ra_status_t report_cover(report_t *r)
     char caption[128];
     snprintf(caption, sizeof caption, "Maturity score \xC2\xB7 %s", s->has_score ? s->band : "n/a");
     if (rc == RA_OK)
-        rc = ra_layout_gauge(lo, s->has_score ? s->score : NAN, r->score_text, caption,
-                             report_score_color(s->profile, s->has_score, s->score), 130,
-                             RA_ALIGN_LEFT);
+        rc = ra_graphics_gauge(lo, s->has_score ? s->score : NAN, r->score_text, caption,
+                               ra_style_score_color(s->profile, s->has_score, s->score), 130,
+                               RA_ALIGN_LEFT);
     if (rc == RA_OK)
         rc = ra_layout_space(lo, 12);
     if (rc == RA_OK)
-        rc = ra_layout_callout(lo, report_fmt(r, "Verdict: %s", ra_verdict_label(s->verdict)),
-                               ra_buf_str(&s->verdict_reason), *report_verdict_tint(s->verdict),
-                               report_verdict_color(s->verdict));
-    const ra_rgb_t *so_tint = s->signoff == RA_SIGNOFF_SIGNED     ? &RA_C_GOOD_TINT
-                              : s->signoff == RA_SIGNOFF_REJECTED ? &RA_C_BAD_TINT
-                                                                  : &RA_C_NEUTRAL_TINT;
-    ra_rgb_t so_edge = s->signoff == RA_SIGNOFF_SIGNED     ? RA_C_GOOD
-                       : s->signoff == RA_SIGNOFF_REJECTED ? RA_C_BAD
-                                                           : RA_C_NEUTRAL;
+        rc = ra_graphics_callout(lo, report_fmt(r, "Verdict: %s", ra_verdict_label(s->verdict)),
+                                 ra_buf_str(&s->verdict_reason), *ra_style_verdict_tint(s->verdict),
+                                 ra_style_verdict_color(s->verdict));
     size_t met = 0;
     for (size_t i = 0; i < s->nroles; i++)
         met += s->roles[i].state == RA_ROLE_MET;
@@ -173,15 +167,16 @@ ra_status_t report_cover(report_t *r)
             ra_buf_puts(&text, " Until every required role approves, this report is a draft.");
         else if (s->signoff == RA_SIGNOFF_REJECTED)
             ra_buf_puts(&text, " An approver rejected the assessment.");
-        rc = ra_layout_callout(lo, report_fmt(r, "Sign-off: %s", ra_signoff_label(s->signoff)),
-                               ra_buf_str(&text), *so_tint, so_edge);
+        rc = ra_graphics_callout(lo, report_fmt(r, "Sign-off: %s", ra_signoff_label(s->signoff)),
+                                 ra_buf_str(&text), *ra_style_signoff_tint(s->signoff),
+                                 ra_style_signoff_color(s->signoff));
         ra_buf_free(&text);
     }
     if (rc == RA_OK)
         rc = ra_layout_space(lo, 12);
 
     char date[11];
-    report_date(rec->assessed_on, date);
+    ra_style_date(rec->assessed_on, date);
     ra_buf_t assessors = RA_BUF_INIT;
     ra_buf_puts(&assessors, assessor_list(r));
     ra_kv_t rows[] = {
@@ -227,7 +222,8 @@ static ra_table_style_t compact(const report_t *r)
     return ts;
 }
 
-/* The profile ladder: the record's score and verdict at every profile. */
+/* The profile ladder (r->ladder): the record's score and verdict at every
+ * profile, its own profile highlighted. */
 static ra_status_t profile_ladder(report_t *r)
 {
     const ra_column_t cols[] = {
@@ -238,29 +234,26 @@ static ra_status_t profile_ladder(report_t *r)
     ra_table_style_t ts = compact(r);
     ra_status_t rc = ra_layout_table_begin(r->lo, &ts, cols, 6);
     for (size_t p = 0; p < r->cl->nprofiles && rc == RA_OK; p++) {
-        ra_score_t *sp = NULL;
-        if ((rc = ra_score_compute(r->cl, r->rec, p, &sp)) != RA_OK)
-            break;
-        bool own = sp->profile == r->s->profile;
+        const ra_rung_t *rung = &r->ladder[p];
+        bool own = rung->profile == r->s->profile;
         char sc[16], n[16], ready[16], gaps[16];
-        ra_score_format(sp->has_score, sp->score, sc);
-        snprintf(n, sizeof n, "%zu", sp->applicable);
-        snprintf(ready, sizeof ready, "%g", sp->profile->ready);
-        snprintf(gaps, sizeof gaps, "%zu", sp->gaps);
+        ra_score_format(rung->has_score, rung->score, sc);
+        snprintf(n, sizeof n, "%zu", rung->applicable);
+        snprintf(ready, sizeof ready, "%g", rung->profile->ready);
+        snprintf(gaps, sizeof gaps, "%zu", rung->gaps);
         ra_face_t face = own ? RA_FACE_BOLD : RA_FACE_REGULAR;
         const ra_rgb_t *fill = own ? &RA_C_PANEL : NULL;
         ra_cell_t cells[] = {
-            {report_fmt(r, "%s%s", sp->profile->name, own ? " (assessed)" : ""), face, NULL, fill,
+            {report_fmt(r, "%s%s", rung->profile->name, own ? " (assessed)" : ""), face, NULL, fill,
              0},
             {n, face, NULL, fill, 0},
             {ready, face, NULL, fill, 0},
             {sc, face, NULL, fill, 0},
             {gaps, face, NULL, fill, 0},
-            {ra_verdict_label(sp->verdict), RA_FACE_BOLD, NULL, report_verdict_tint(sp->verdict),
-             0},
+            {ra_verdict_label(rung->verdict), RA_FACE_BOLD, NULL,
+             ra_style_verdict_tint(rung->verdict), 0},
         };
         rc = ra_layout_table_row(r->lo, cells);
-        ra_score_free(sp);
     }
     if (rc == RA_OK)
         rc = ra_layout_table_end(r->lo);
@@ -281,14 +274,14 @@ static ra_status_t layer_chart(report_t *r)
             bars[l].label = ls->layer->name;
             bars[l].value = ls->has_score ? ls->score : -1;
             bars[l].value_text = vals[l];
-            bars[l].fill = report_score_color(s->profile, ls->has_score, ls->score);
+            bars[l].fill = ra_style_score_color(s->profile, ls->has_score, ls->score);
         }
         char ready[32], cond[32];
         snprintf(ready, sizeof ready, "ready %g", s->profile->ready);
         snprintf(cond, sizeof cond, "conditional %g", s->profile->conditional);
         ra_threshold_t th[] = {{s->profile->conditional, cond, RA_C_WARN},
                                {s->profile->ready, ready, RA_C_GOOD}};
-        rc = ra_layout_bar_chart(r->lo, bars, s->nlayers, th, 2);
+        rc = ra_graphics_bar_chart(r->lo, bars, s->nlayers, th, 2);
     }
     free(bars);
     free(vals);
@@ -319,11 +312,11 @@ static ra_status_t top_gaps(report_t *r, size_t max)
         ra_buf_t plan = RA_BUF_INIT;
         if (cs->risk_accepted) {
             char d[11];
-            report_date(cs->result->risk->expires, d);
+            ra_style_date(cs->result->risk->expires, d);
             ra_buf_printf(&plan, "Risk accepted to %s", d);
         } else if (cs->remediation) {
             char d[11];
-            report_date(cs->result->remediation->due, d);
+            ra_style_date(cs->result->remediation->due, d);
             ra_buf_printf(&plan, "Due %s%s, %s", d, cs->overdue ? " (OVERDUE)" : "",
                           cs->result->remediation->owner);
         } else
@@ -331,8 +324,8 @@ static ra_status_t top_gaps(report_t *r, size_t max)
         ra_cell_t cells[] = {
             {cs->check->id, RA_FACE_BOLD, NULL, NULL, r->layer_anchor[cs->check->layer]},
             {cs->check->title, RA_FACE_REGULAR, NULL, NULL, 0},
-            {cs->unevidenced ? "Unevidenced" : report_status_label(cs), RA_FACE_REGULAR, NULL,
-             report_status_tint(cs), 0},
+            {cs->unevidenced ? "Unevidenced" : ra_style_status_label(cs), RA_FACE_REGULAR, NULL,
+             ra_style_status_tint(cs), 0},
             {ra_buf_str(&plan), cs->overdue ? RA_FACE_BOLD : RA_FACE_REGULAR,
              cs->overdue ? &RA_C_BAD : NULL, NULL, 0},
         };
@@ -381,7 +374,7 @@ ra_status_t report_summary(report_t *r)
         if (cs->applicable && cs->check->gate)
             ra_buf_printf(&gates, " %s %s%s%s%s", cs->credit == 1 ? "\xE2\x9C\x93" : "\xE2\x9C\x97",
                           cs->check->id, cs->credit == 1 ? "" : " (",
-                          cs->credit == 1 ? "" : report_status_label(cs),
+                          cs->credit == 1 ? "" : ra_style_status_label(cs),
                           cs->credit == 1 ? "" : ")");
     }
     rows[3].value = ra_buf_str(&gates);

@@ -30,7 +30,7 @@ ra_status_t report_overview(report_t *r)
         ra_score_format(ls->has_score, ls->score, sc);
         snprintf(n, sizeof n, "%zu", ls->applicable);
         snprintf(g, sizeof g, "%zu", ls->gaps);
-        ra_rgb_t col = report_score_color(s->profile, ls->has_score, ls->score);
+        ra_rgb_t col = ra_style_score_color(s->profile, ls->has_score, ls->score);
         ra_cell_t cells[] = {
             {ls->layer->name, RA_FACE_BOLD, NULL, NULL, r->layer_anchor[l]},
             {ls->layer->prototype_question, RA_FACE_ITALIC, &RA_C_MUTED, NULL, 0},
@@ -91,8 +91,8 @@ static ra_status_t layer_checks(report_t *r, const ra_layer_score_t *ls)
             {cs->check->id, RA_FACE_BOLD, NULL, NULL, 0},
             {ra_buf_str(&req), RA_FACE_REGULAR, NULL, NULL, 0},
             {w, RA_FACE_REGULAR, NULL, NULL, 0},
-            {cs->unevidenced ? "Pass\n(unevidenced)" : report_status_label(cs), RA_FACE_BOLD, NULL,
-             report_status_tint(cs), 0},
+            {cs->unevidenced ? "Pass\n(unevidenced)" : ra_style_status_label(cs), RA_FACE_BOLD,
+             NULL, ra_style_status_tint(cs), 0},
             {ra_buf_str(&ev), RA_FACE_REGULAR, NULL, NULL, 0},
         };
         rc = ra_layout_table_row(r->lo, cells);
@@ -110,7 +110,7 @@ static void gap_plan(const ra_check_score_t *cs, ra_buf_t *b)
     const ra_result_t *res = cs->result;
     char d[11];
     if (res && res->remediation) {
-        report_date(res->remediation->due, d);
+        ra_style_date(res->remediation->due, d);
         ra_buf_printf(b, "Remediation: %s\nOwner: %s \xC2\xB7 due %s%s", res->remediation->text,
                       res->remediation->owner, d, cs->overdue ? " \xE2\x80\x94 OVERDUE" : "");
     } else
@@ -118,7 +118,7 @@ static void gap_plan(const ra_check_score_t *cs, ra_buf_t *b)
                       cs->check->remediation ? " Suggested: " : "",
                       cs->check->remediation ? cs->check->remediation : "");
     if (res && res->risk) {
-        report_date(res->risk->expires, d);
+        ra_style_date(res->risk->expires, d);
         ra_buf_printf(b, "\nRisk accepted by %s (%s) until %s%s: %s", res->risk->by,
                       res->risk->role, d, cs->risk_expired ? " \xE2\x80\x94 EXPIRED" : "",
                       res->risk->text);
@@ -149,7 +149,7 @@ static ra_status_t layer_gaps(report_t *r, const ra_layer_score_t *ls)
             continue;
         ra_buf_clear(&good);
         ra_buf_clear(&plan);
-        ra_buf_printf(&good, "%s: %s", report_status_label(cs), cs->check->guidance);
+        ra_buf_printf(&good, "%s: %s", ra_style_status_label(cs), cs->check->guidance);
         gap_plan(cs, &plan);
         bool flagged = cs->overdue || cs->risk_expired;
         ra_cell_t cells[] = {

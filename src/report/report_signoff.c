@@ -20,15 +20,12 @@ static ra_status_t roles_table(report_t *r)
         const ra_approval_t *a = rs->approval;
         char date[11] = "-";
         if (a)
-            report_date(a->date, date);
-        const char *state = rs->state == RA_ROLE_MET        ? "\xE2\x9C\x93 Met"
-                            : rs->state == RA_ROLE_REJECTED ? "\xE2\x9C\x97 Rejected"
-                                                            : "\xE2\x80\x94 Missing";
-        const ra_rgb_t *tint = rs->state == RA_ROLE_MET ? &RA_C_GOOD_TINT : &RA_C_BAD_TINT;
+            ra_style_date(a->date, date);
         bool early = a && a->date < r->rec->assessed_on && rs->state != RA_ROLE_REJECTED;
         ra_cell_t cells[] = {
             {rs->role->name, RA_FACE_BOLD, NULL, NULL, 0},
-            {state, RA_FACE_BOLD, NULL, tint, 0},
+            {ra_style_role_state_label(rs->state), RA_FACE_BOLD, NULL,
+             ra_style_role_state_tint(rs->state), 0},
             {a ? a->name : "-", RA_FACE_REGULAR, NULL, NULL, 0},
             {a ? ra_decision_label(a->decision) : "-", RA_FACE_REGULAR, NULL, NULL, 0},
             {early ? report_fmt(r, "%s (before the assessment: not counted)", date) : date,
@@ -54,7 +51,7 @@ static ra_status_t approvals_list(report_t *r)
         const ra_approval_t *a = as->approval;
         long role = ra_checklist_find_role(r->cl, a->role);
         char date[11];
-        report_date(a->date, date);
+        ra_style_date(a->date, date);
         ra_buf_clear(&head);
         ra_buf_clear(&body);
         ra_buf_printf(&head, "%s \xE2\x80\x94 %s, %s, %s", ra_decision_label(a->decision), a->name,
@@ -73,10 +70,8 @@ static ra_status_t approvals_list(report_t *r)
             ra_buf_printf(&body, "%sNot a role this profile requires.", body.len ? "\n" : "");
         if (!body.len)
             ra_buf_puts(&body, "No comment.");
-        ra_rgb_t edge = a->decision == RA_REJECTED                   ? RA_C_BAD
-                        : a->decision == RA_APPROVED_WITH_CONDITIONS ? RA_C_WARN
-                                                                     : RA_C_GOOD;
-        rc = ra_layout_callout(r->lo, ra_buf_str(&head), ra_buf_str(&body), RA_C_PANEL, edge);
+        rc = ra_graphics_callout(r->lo, ra_buf_str(&head), ra_buf_str(&body), RA_C_PANEL,
+                                 ra_style_decision_color(a->decision));
     }
     ra_buf_free(&head);
     ra_buf_free(&body);
@@ -112,7 +107,7 @@ ra_status_t report_signoff(report_t *r)
     const ra_score_t *s = r->s;
     ra_status_t rc = ra_layout_heading(r->lo, 1, "Sign-off", RA_HEADING_NEW_PAGE, NULL);
     char date[11];
-    report_date(r->rec->assessed_on, date);
+    ra_style_date(r->rec->assessed_on, date);
     if (rc == RA_OK)
         rc = ra_layout_paragraph(
             r->lo, NULL,

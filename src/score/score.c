@@ -6,34 +6,79 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Name (JSON, CSV, the manifest) and label (the page) of each verdict. */
+static const struct {
+    const char *name, *label;
+} verdicts[] = {
+    [RA_VERDICT_READY] = {"ready", "Ready"},
+    [RA_VERDICT_CONDITIONAL] = {"ready-with-conditions", "Ready with conditions"},
+    [RA_VERDICT_NOT_READY] = {"not-ready", "Not ready"},
+};
+_Static_assert(sizeof verdicts / sizeof verdicts[0] == RA_VERDICT_COUNT,
+               "one verdicts row per ra_verdict_t");
+
+/* Name and label of each sign-off state. */
+static const struct {
+    const char *name, *label;
+} signoffs[] = {
+    [RA_SIGNOFF_SIGNED] = {"signed-off", "Signed off"},
+    [RA_SIGNOFF_DRAFT] = {"draft", "Draft"},
+    [RA_SIGNOFF_REJECTED] = {"rejected", "Rejected"},
+};
+_Static_assert(sizeof signoffs / sizeof signoffs[0] == RA_SIGNOFF_COUNT,
+               "one signoffs row per ra_signoff_t");
+
+static const char *const role_states[] = {
+    [RA_ROLE_MET] = "met",
+    [RA_ROLE_MISSING] = "missing",
+    [RA_ROLE_REJECTED] = "rejected",
+};
+_Static_assert(sizeof role_states / sizeof role_states[0] == RA_ROLE_STATE_COUNT,
+               "one role_states name per ra_role_state_t");
+
 const char *ra_verdict_name(ra_verdict_t v)
 {
-    static const char *const n[] = {"ready", "ready-with-conditions", "not-ready"};
-    return (unsigned)v < 3 ? n[v] : "?";
+    return (unsigned)v < RA_VERDICT_COUNT ? verdicts[v].name : "?";
 }
 
 const char *ra_verdict_label(ra_verdict_t v)
 {
-    static const char *const n[] = {"Ready", "Ready with conditions", "Not ready"};
-    return (unsigned)v < 3 ? n[v] : "?";
+    return (unsigned)v < RA_VERDICT_COUNT ? verdicts[v].label : "?";
 }
 
 const char *ra_signoff_name(ra_signoff_t s)
 {
-    static const char *const n[] = {"signed-off", "draft", "rejected"};
-    return (unsigned)s < 3 ? n[s] : "?";
+    return (unsigned)s < RA_SIGNOFF_COUNT ? signoffs[s].name : "?";
 }
 
 const char *ra_signoff_label(ra_signoff_t s)
 {
-    static const char *const n[] = {"Signed off", "Draft", "Rejected"};
-    return (unsigned)s < 3 ? n[s] : "?";
+    return (unsigned)s < RA_SIGNOFF_COUNT ? signoffs[s].label : "?";
 }
 
 const char *ra_role_state_name(ra_role_state_t s)
 {
-    static const char *const n[] = {"met", "missing", "rejected"};
-    return (unsigned)s < 3 ? n[s] : "?";
+    return (unsigned)s < RA_ROLE_STATE_COUNT ? role_states[s] : "?";
+}
+
+ra_status_t ra_verdict_parse(const char *name, ra_verdict_t *out)
+{
+    for (int v = 0; v < RA_VERDICT_COUNT; v++)
+        if (strcmp(name, verdicts[v].name) == 0) {
+            *out = (ra_verdict_t)v;
+            return RA_OK;
+        }
+    return RA_ERR_INVALID;
+}
+
+ra_status_t ra_signoff_parse(const char *name, ra_signoff_t *out)
+{
+    for (int s = 0; s < RA_SIGNOFF_COUNT; s++)
+        if (strcmp(name, signoffs[s].name) == 0) {
+            *out = (ra_signoff_t)s;
+            return RA_OK;
+        }
+    return RA_ERR_INVALID;
 }
 
 void ra_score_format(bool has_score, double score, char out[16])
@@ -336,6 +381,26 @@ void ra_score_free(ra_score_t *s)
     free(s->approvals);
     ra_buf_free(&s->verdict_reason);
     free(s);
+}
+
+ra_status_t ra_score_ladder(const ra_checklist_t *cl, const ra_record_t *rec, ra_rung_t **out)
+{
+    ra_rung_t *rungs = calloc(cl->nprofiles ? cl->nprofiles : 1, sizeof *rungs);
+    ra_status_t st = rungs ? RA_OK : RA_ERR_NOMEM;
+    for (size_t p = 0; p < cl->nprofiles && st == RA_OK; p++) {
+        ra_score_t *s = NULL;
+        if ((st = ra_score_compute(cl, rec, p, &s)) != RA_OK)
+            break;
+        rungs[p] =
+            (ra_rung_t){s->profile, s->applicable, s->gaps, s->has_score, s->score, s->verdict};
+        ra_score_free(s);
+    }
+    if (st != RA_OK) {
+        free(rungs);
+        rungs = NULL;
+    }
+    *out = rungs;
+    return st;
 }
 
 /* Rank of a gap for ordering: gates first, then heavier checks. */

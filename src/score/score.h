@@ -16,9 +16,24 @@
  * decimal layer weights cannot tip a verdict by binary rounding. */
 #define RA_SCORE_EPSILON 1e-9
 
-typedef enum { RA_VERDICT_READY, RA_VERDICT_CONDITIONAL, RA_VERDICT_NOT_READY } ra_verdict_t;
-typedef enum { RA_SIGNOFF_SIGNED, RA_SIGNOFF_DRAFT, RA_SIGNOFF_REJECTED } ra_signoff_t;
-typedef enum { RA_ROLE_MET, RA_ROLE_MISSING, RA_ROLE_REJECTED } ra_role_state_t;
+typedef enum {
+    RA_VERDICT_READY,
+    RA_VERDICT_CONDITIONAL,
+    RA_VERDICT_NOT_READY,
+    RA_VERDICT_COUNT
+} ra_verdict_t;
+typedef enum {
+    RA_SIGNOFF_SIGNED,
+    RA_SIGNOFF_DRAFT,
+    RA_SIGNOFF_REJECTED,
+    RA_SIGNOFF_COUNT
+} ra_signoff_t;
+typedef enum {
+    RA_ROLE_MET,
+    RA_ROLE_MISSING,
+    RA_ROLE_REJECTED,
+    RA_ROLE_STATE_COUNT
+} ra_role_state_t;
 
 /* One check of the checklist as scored for the record's profile. */
 typedef struct {
@@ -90,6 +105,20 @@ ra_status_t ra_score_compute(const ra_checklist_t *cl, const ra_record_t *rec, s
                              ra_score_t **out);
 void ra_score_free(ra_score_t *s);
 
+/* One rung of the profile ladder: the record scored at one profile. */
+typedef struct {
+    const ra_profile_t *profile;
+    size_t applicable, gaps;
+    bool has_score;
+    double score; /* unrounded */
+    ra_verdict_t verdict;
+} ra_rung_t;
+
+/* The profile ladder: scores rec at every profile of cl, in checklist
+ * order, into cl->nprofiles rungs. On success *out is a malloc'd array
+ * owned by the caller (free). */
+ra_status_t ra_score_ladder(const ra_checklist_t *cl, const ra_record_t *rec, ra_rung_t **out);
+
 /* Fills idx with the indexes (into s->checks) of the gaps in priority order:
  * gates first, then weight descending, then checklist order. Returns how many
  * were written (at most max). */
@@ -100,6 +129,11 @@ const char *ra_verdict_label(ra_verdict_t v); /* "Ready", "Ready with conditions
 const char *ra_signoff_name(ra_signoff_t s);  /* "signed-off", "draft", "rejected" */
 const char *ra_signoff_label(ra_signoff_t s); /* "Signed off", "Draft", "Rejected" */
 const char *ra_role_state_name(ra_role_state_t s); /* "met", "missing", "rejected" */
+
+/* Stores the verdict or sign-off state named name (as ra_verdict_name,
+ * ra_signoff_name write it) in *out; RA_ERR_INVALID for any other name. */
+ra_status_t ra_verdict_parse(const char *name, ra_verdict_t *out);
+ra_status_t ra_signoff_parse(const char *name, ra_signoff_t *out);
 
 /* Formats a score with one decimal, locale-independent ("72.5"; "n/a" when absent). */
 void ra_score_format(bool has_score, double score, char out[16]);

@@ -6,6 +6,7 @@
 
 #include "base/buf.h"
 #include "layout/layout.h"
+#include "report/graphics.h"
 #include "pdf/pdf.h"
 
 static const ra_rgb_t GREEN = {0.16, 0.55, 0.33};
@@ -132,8 +133,8 @@ static ra_status_t build(ra_layout_t *lo)
                             "Zoë Müller’s team (Ελένη, Дмитрий, Łukasz) "
                             "漢字 😀"));
     TRY(ra_layout_space(lo, 20));
-    TRY(ra_layout_gauge(lo, 72.4, "72.4", "Maturity score — Operational", AMBER, 130,
-                        RA_ALIGN_CENTER));
+    TRY(ra_graphics_gauge(lo, 72.4, "72.4", "Maturity score — Operational", AMBER, 130,
+                          RA_ALIGN_CENTER));
     ra_kv_t cover[] = {
         {"System", "ACME Support Assistant (chat, retrieval-augmented)"},
         {"Organisation", "ACME GmbH · Kundenservice"},
@@ -145,12 +146,12 @@ static ra_status_t build(ra_layout_t *lo)
         {"Report ID", "ACME-CHAT-2026Q4-7f3a9c"},
     };
     TRY(ra_layout_kv(lo, cover, sizeof cover / sizeof cover[0], 0.28));
-    TRY(ra_layout_callout(lo, "Verdict: Ready with conditions",
-                          "All three gate checks pass. The score of 72.4 is above the "
-                          "conditional threshold (60) and below the ready threshold (80); every "
-                          "gap has a remediation with an owner and a due date or an unexpired "
-                          "risk acceptance.",
-                          (ra_rgb_t){0.99, 0.96, 0.89}, AMBER));
+    TRY(ra_graphics_callout(lo, "Verdict: Ready with conditions",
+                            "All three gate checks pass. The score of 72.4 is above the "
+                            "conditional threshold (60) and below the ready threshold (80); every "
+                            "gap has a remediation with an owner and a due date or an unexpired "
+                            "risk acceptance.",
+                            (ra_rgb_t){0.99, 0.96, 0.89}, AMBER));
 
     /* Contents. */
     TRY(ra_layout_page_break(lo));
@@ -177,7 +178,7 @@ static ra_status_t build(ra_layout_t *lo)
         bars[i].fill = layer_score[i] >= 80 ? GREEN : layer_score[i] >= 60 ? AMBER : RED;
     }
     ra_threshold_t th[] = {{80, "ready 80", GREEN}, {60, "conditional 60", AMBER}};
-    TRY(ra_layout_bar_chart(lo, bars, 8, th, 2));
+    TRY(ra_graphics_bar_chart(lo, bars, 8, th, 2));
     TRY(ra_layout_heading(lo, 2, "Gates", 0, NULL));
     static const char *const gates[] = {
         "OBS-01 Every request and response is logged — pass",
@@ -305,11 +306,11 @@ static ra_status_t build(ra_layout_t *lo)
 
     /* Accepted risks. */
     TRY(ra_layout_heading(lo, 1, "Accepted-risk register", 0, NULL));
-    TRY(ra_layout_callout(lo, "GOV-04 accepted until 2027-03-31",
-                          "Accepted by Дмитрий Иванов (CISO) on 2026-11-18: the model provider's "
-                          "data-processing addendum is under negotiation; traffic is limited to "
-                          "non-personal data until it is signed.",
-                          (ra_rgb_t){0.94, 0.96, 0.99}, (ra_rgb_t){0.10, 0.24, 0.45}));
+    TRY(ra_graphics_callout(lo, "GOV-04 accepted until 2027-03-31",
+                            "Accepted by Дмитрий Иванов (CISO) on 2026-11-18: the model provider's "
+                            "data-processing addendum is under negotiation; traffic is limited to "
+                            "non-personal data until it is signed.",
+                            (ra_rgb_t){0.94, 0.96, 0.99}, (ra_rgb_t){0.10, 0.24, 0.45}));
 
     /* Sign-off. */
     TRY(ra_layout_heading(lo, 1, "Sign-off", RA_HEADING_NEW_PAGE, NULL));

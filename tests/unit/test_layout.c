@@ -18,6 +18,7 @@
 
 #include "base/buf.h"
 #include "layout/layout.h"
+#include "report/graphics.h"
 #include "pdf/pdf.h"
 #include "base/text.h"
 
@@ -307,8 +308,8 @@ static void build_doc(ra_buf_t *out)
     assert_int_equal(ra_layout_paragraph(lo, NULL, "Дмитрий"), RA_OK);
     ra_bar_t bar = {"x", 50, NULL, {0, 0, 1}};
     ra_threshold_t th = {60, "ready", {0, 1, 0}};
-    assert_int_equal(ra_layout_bar_chart(lo, &bar, 1, &th, 1), RA_OK);
-    assert_int_equal(ra_layout_gauge(lo, 40, "40", "score", bar.fill, 60, RA_ALIGN_LEFT), RA_OK);
+    assert_int_equal(ra_graphics_bar_chart(lo, &bar, 1, &th, 1), RA_OK);
+    assert_int_equal(ra_graphics_gauge(lo, 40, "40", "score", bar.fill, 60, RA_ALIGN_LEFT), RA_OK);
     assert_int_equal(ra_layout_finish(lo), RA_OK);
     save(pdf, out);
     ra_layout_free(lo);
@@ -612,6 +613,10 @@ static void test_wrap_break_points(void **state)
     check_wrap(pdf, s, w3, "alpha beta gamma\ndelta");
     check_wrap(pdf, s, w3 - 0.01, "alpha beta\ngamma delta");
     check_wrap(pdf, s, W(pdf, s), s);
+    /* No line, or one empty line: still a terminated string (regression:
+     * a fresh buffer was left unterminated). */
+    check_wrap(pdf, "   ", 100, "");
+    check_wrap(pdf, "\n", 100, "");
     /* One word a line when the line is as wide as the widest word. */
     double widest = W(pdf, "gamma");
     assert_true(widest >= W(pdf, "alpha") && widest >= W(pdf, "delta"));

@@ -378,6 +378,52 @@ static void gap_priority(void **state)
     assert_string_equal(s->checks[idx[2]].check->id, "A-2");
 }
 
+/* The profile ladder of one strict record: A-1, B-1, B-3 pass with
+ * evidence, A-2 passes without, A-3 fails and B-2 is partial (both
+ * planned), G-1 has no result.
+ * basic (4 applicable; no evidence rule, so A-2 is a full pass):
+ *   alpha = 100*(3*1 + 1*1)/4 = 100; beta = 100*(2*1 + 1*0.5)/3 = 83.333...
+ *   score = (1*100 + 2*83.333...)/3 = 88.888...; one gap (B-2, planned),
+ *   above ready 70 with no weight-3 gap -> ready.
+ * strict (7 applicable; A-2 unevidenced: 0.5 and a gap):
+ *   alpha = 100*(3*1 + 1*0.5 + 2*0)/6 = 58.333...;
+ *   beta = 100*(2*1 + 1*0.5 + 3*1)/6 = 91.666...; gamma = 0 (G-1 not assessed)
+ *   score = (1*58.333... + 3*91.666... + 1*0)/5 = 66.666...; gaps A-2, A-3,
+ *   B-2, G-1; above conditional 60 but A-2 has no plan -> not ready. */
+static void ladder(void **state)
+{
+    fixture_t *f = *state;
+    score(f, "strict",
+          PASS_EV("A-1") PASS("A-2") "<result check=\"A-3\" status=\"fail\">" PLAN
+                                     "</result>\n" PASS_EV(
+                                         "B-1") "<result check=\"B-2\" status=\"partial\">" PLAN
+                                                "</result>\n" PASS_EV("B-3"),
+          OWNER_OK AUDITOR_OK);
+    ra_rung_t *rungs = NULL;
+    assert_int_equal(ra_score_ladder(f->cl, f->rec, &rungs), RA_OK);
+    assert_int_equal(f->cl->nprofiles, 2);
+    assert_string_equal(rungs[0].profile->id, "basic");
+    assert_int_equal(rungs[0].applicable, 4);
+    assert_int_equal(rungs[0].gaps, 1);
+    assert_true(rungs[0].has_score);
+    assert_close(rungs[0].score, (100 + 500.0 / 3) / 3);
+    assert_int_equal(rungs[0].verdict, RA_VERDICT_READY);
+    assert_string_equal(rungs[1].profile->id, "strict");
+    assert_int_equal(rungs[1].applicable, 7);
+    assert_int_equal(rungs[1].gaps, 4);
+    assert_true(rungs[1].has_score);
+    assert_close(rungs[1].score, (350.0 / 6 + 3 * 550.0 / 6) / 5);
+    assert_int_equal(rungs[1].verdict, RA_VERDICT_NOT_READY);
+    char text[16];
+    ra_score_format(true, rungs[0].score, text);
+    assert_string_equal(text, "88.9");
+    ra_score_format(true, rungs[1].score, text);
+    assert_string_equal(text, "66.7");
+    /* The rung at the record's own profile is its score. */
+    assert_close(rungs[1].score, f->score->score);
+    free(rungs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -402,6 +448,7 @@ int main(void)
         cmocka_unit_test(overdue),
         cmocka_unit_test(score_format),
         cmocka_unit_test(gap_priority),
+        cmocka_unit_test(ladder),
     };
     return cmocka_run_group_tests_name("score", tests, fixture_setup, fixture_teardown);
 }
