@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "base/buf.h"
+#include "base/io.h"
 #include "score/method.h"
 
 int ra_exit_code(ra_status_t st)
@@ -90,12 +91,7 @@ ra_status_t ra_cli_record(ra_cli_t *cli, const ra_checklist_t *cl, const char *p
 
 ra_status_t ra_cli_close(ra_cli_t *cli, FILE *f, const char *name)
 {
-    int bad = ferror(f);
-    if (f == stdout)
-        bad |= fflush(f) != 0;
-    else
-        bad |= fclose(f) != 0;
-    if (bad) {
+    if (ra_close_stream(f) != RA_OK) {
         fprintf(stderr, "%s: error writing %s: %s\n", cli->prog, name, strerror(errno));
         return RA_ERR_IO;
     }

@@ -19,7 +19,7 @@
 #include "base/hash.h"
 #include "pack/manifest.h"
 #include "pdf/pdf.h"
-#include "seal/seal.h"
+#include "base/io.h"
 #include "seal/verify.h"
 #include "base/version.h"
 

@@ -7,7 +7,7 @@
 #include "base/hash.h"
 #include "report/report.h"
 #include "score/score.h"
-#include "seal/seal.h"
+#include "base/io.h"
 
 /* The document date: SOURCE_DATE_EPOCH when set, else midnight UTC of the
  * assessment date, so that the same inputs give the same bytes. */

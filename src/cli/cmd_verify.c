@@ -4,6 +4,7 @@
 
 #include "cli/cli.h"
 #include "base/hash.h"
+#include "base/io.h"
 #include "seal/verify.h"
 
 /* Parses 64 hex digits into 32 bytes. */

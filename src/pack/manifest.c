@@ -8,7 +8,7 @@
 #include "format/format.h"
 #include "base/hash.h"
 #include "model/load.h"
-#include "seal/seal.h"
+#include "base/io.h"
 
 const char *const ra_manifest_columns[] = {
     "id",           "system",  "organisation",  "profile", "score",         "band",

@@ -8,7 +8,7 @@
 #include "layout/layout.h"
 #include "pack/manifest.h"
 #include "pdf/pdf.h"
-#include "seal/seal.h"
+#include "base/io.h"
 #include "base/version.h"
 
 /* Palette shared with the report's meaning: blue ready, orange conditional,

@@ -1,4 +1,4 @@
-/* verify.c - integrity data in the report's metadata, and `readyaudit verify`. */
+/* verify.c - integrity data in the report's metadata, embedded records, and complete PDFs. */
 #include "seal/verify.h"
 
 #include <stdio.h>
@@ -263,4 +263,24 @@ ra_status_t ra_embedded_read(const char *pdf, size_t len, size_t max, ra_buf_t *
         return st;
     }
     return RA_OK;
+}
+
+int ra_pdf_complete(const char *pdf, size_t len)
+{
+    if (len < 16 || memcmp(pdf, "%PDF-", 5) != 0)
+        return 0;
+    /* The file ends "startxref\nOFFSET\n%%EOF" and OFFSET holds "xref". */
+    size_t from = len > 64 ? len - 64 : 0;
+    const char *sx = memmem(pdf + from, len - from, "startxref", 9);
+    if (!sx || !memmem(sx, (size_t)(pdf + len - sx), "%%EOF", 5))
+        return 0;
+    char num[24] = {0};
+    size_t k = 0;
+    for (const char *p = sx + 9; p < pdf + len && k + 1 < sizeof num; p++)
+        if (*p >= '0' && *p <= '9')
+            num[k++] = *p;
+        else if (k)
+            break;
+    unsigned long long off = strtoull(num, NULL, 10);
+    return k && off > 0 && off + 4 <= len && memcmp(pdf + off, "xref", 4) == 0;
 }

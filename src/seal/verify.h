@@ -39,4 +39,8 @@ ra_status_t ra_integrity_read(const char *pdf, size_t len, ra_integrity_t *out);
  * /Params /Size; RA_ERR_LIMIT when it exceeds max bytes. */
 ra_status_t ra_embedded_read(const char *pdf, size_t len, size_t max, ra_buf_t *out, bool *found);
 
+/* Do these bytes look like a complete PDF: "%PDF-" at the start, "%%EOF"
+ * at the end and a startxref offset pointing at a cross-reference? */
+int ra_pdf_complete(const char *pdf, size_t len);
+
 #endif
