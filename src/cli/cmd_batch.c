@@ -140,7 +140,7 @@ static bool output_current(ra_outcome_t *oc, const char *path)
     ra_buf_t data = RA_BUF_INIT;
     ra_integrity_t it;
     bool current = false;
-    if (ra_read_file(path, 256u * 1024 * 1024, &data, &quiet) == RA_OK &&
+    if (ra_read_file(path, RA_MAX_REPORT_BYTES, &data, &quiet) == RA_OK &&
         ra_pdf_complete(data.data, data.len) &&
         ra_integrity_read(data.data, data.len, &it) == RA_OK) {
         char rec[65], cl[65], tpl[65];
