@@ -35,7 +35,7 @@ const char *ra_cli_data_file(const ra_cli_t *cli, const char *given, const char 
     if (given)
         return given;
     ra_buf_clear(buf);
-    ra_buf_printf(buf, "%s/templates/%s", cli->datadir, name);
+    ra_buf_printf(buf, "%s/templates/%s", cli->env->datadir, name);
     return ra_buf_str(buf);
 }
 
@@ -43,8 +43,8 @@ ra_status_t ra_cli_checklist(ra_cli_t *cli, ra_checklist_t **out)
 {
     ra_buf_t buf = RA_BUF_INIT;
     ra_status_t st = ra_load_checklist(
-        cli->loader, ra_cli_data_file(cli, cli->opts.checklist_path, "llmops-readiness.xml", &buf),
-        out);
+        cli->env->loader,
+        ra_cli_data_file(cli, cli->opts.checklist_path, "llmops-readiness.xml", &buf), out);
     ra_buf_free(&buf);
     return st;
 }
@@ -65,22 +65,31 @@ ra_status_t ra_cli_profile(ra_cli_t *cli, const ra_checklist_t *cl, const char *
     return RA_ERR_USAGE;
 }
 
-/* Prints how many errors the sink held back, if any, and resets its counts. */
-static void flush_suppressed(ra_cli_t *cli, const char *file)
+ra_status_t ra_cli_template(ra_cli_t *cli, ra_template_t **out)
 {
-    if (cli->sink.suppressed)
-        fprintf(stderr, "%s: %zu more errors not shown\n", file, cli->sink.suppressed);
-    cli->sink.errors = cli->sink.warnings = cli->sink.suppressed = 0;
+    ra_buf_t buf = RA_BUF_INIT;
+    ra_status_t st = ra_load_template(
+        cli->env->loader,
+        ra_cli_data_file(cli, cli->opts.template_path, "default-report.xml", &buf), out);
+    ra_buf_free(&buf);
+    return st;
+}
+
+void ra_cli_flush(ra_cli_t *cli, const char *file)
+{
+    if (cli->env->sink->suppressed)
+        fprintf(stderr, "%s: %zu more errors not shown\n", file, cli->env->sink->suppressed);
+    cli->env->sink->errors = cli->env->sink->warnings = cli->env->sink->suppressed = 0;
 }
 
 ra_status_t ra_cli_record(ra_cli_t *cli, const ra_checklist_t *cl, const char *path,
                           ra_record_t **out)
 {
     ra_record_t *rec = NULL;
-    ra_status_t st = ra_load_record(cli->loader, path, &rec);
+    ra_status_t st = ra_load_record(cli->env->loader, path, &rec);
     if (st == RA_OK)
-        st = ra_record_check(cl, rec, &cli->sink);
-    flush_suppressed(cli, path);
+        st = ra_record_check(cl, rec, cli->env->sink);
+    ra_cli_flush(cli, path);
     if (st != RA_OK) {
         ra_record_free(rec);
         rec = NULL;
@@ -159,12 +168,9 @@ static void comment_text(FILE *f, const char *s)
 }
 
 /* Today's date, or SOURCE_DATE_EPOCH's, as YYYY-MM-DD. */
-static void today(char out[11])
+static void today(const ra_env_t *env, char out[11])
 {
-    time_t t = time(NULL);
-    const char *sde = getenv("SOURCE_DATE_EPOCH");
-    if (sde && *sde)
-        t = (time_t)strtoll(sde, NULL, 10);
+    time_t t = env->epoch_set ? (time_t)env->epoch : time(NULL);
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(out, 11, "%Y-%m-%d", &tm);
@@ -206,7 +212,7 @@ int ra_cmd_init(ra_cli_t *cli)
     for (size_t i = 0; i < cl->nchecks; i++)
         count += cl->profiles[cl->checks[i].profile].rank <= p->rank;
     char date[11];
-    today(date);
+    today(cli->env, date);
 
     fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- Assessment record for checklist ");
     comment_text(f, cl->id);

@@ -16,7 +16,7 @@ int ra_cmd_verify(ra_cli_t *cli)
     }
     const char *report = o->args[0];
     ra_buf_t data = RA_BUF_INIT;
-    ra_status_t st = ra_read_file(report, RA_MAX_REPORT_BYTES, &data, &cli->sink);
+    ra_status_t st = ra_read_file(report, RA_MAX_REPORT_BYTES, &data, cli->env->sink);
     if (st != RA_OK) {
         ra_buf_free(&data);
         return ra_exit_code(st);
@@ -25,7 +25,7 @@ int ra_cmd_verify(ra_cli_t *cli)
     st = ra_verify_report(data.data, data.len, &v);
     ra_buf_free(&data);
     if (st == RA_ERR_INVALID) {
-        ra_diag(&cli->sink, RA_DIAG_ERROR, report, 0,
+        ra_diag(cli->env->sink, RA_DIAG_ERROR, report, 0,
                 "no readyaudit integrity data found: not a readyaudit report, or its metadata "
                 "was removed");
         return RA_EXIT_INVALID;
@@ -62,7 +62,7 @@ int ra_cmd_verify(ra_cli_t *cli)
     }
     const char *record = o->args[1];
     ra_buf_t rdata = RA_BUF_INIT;
-    st = ra_read_file(record, RA_MAX_FILE_BYTES, &rdata, &cli->sink);
+    st = ra_read_file(record, RA_MAX_FILE_BYTES, &rdata, cli->env->sink);
     if (st != RA_OK) {
         ra_buf_free(&rdata);
         return ra_exit_code(st);
