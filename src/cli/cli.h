@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "base/diag.h"
+#include "base/env.h"
 #include "model/load.h"
 #include "model/model.h"
 #include "score/score.h"
@@ -41,17 +42,12 @@ typedef struct {
     int nargs;
 } ra_opts_t;
 
-/* Process-wide context of one run: the data directory, diagnostics, loader. */
+/* One run of one subcommand: its name, options and the process environment. */
 typedef struct {
     const char *prog;
     const char *command; /* the subcommand's name */
-    char *datadir;
-    ra_diag_sink_t sink;
-    ra_loader_t *loader;
     ra_opts_t opts;
-    /* Fonts read once for many reports (batch), or NULL: each report
-     * reads its own. Not owned. */
-    const struct ra_pdf_fonts *fonts;
+    ra_env_t *env; /* made once in main.c */
 } ra_cli_t;
 
 /* Maps a status to its exit code. */
@@ -68,6 +64,9 @@ ra_status_t ra_cli_checklist(ra_cli_t *cli, ra_checklist_t **out);
 /* Resolves --profile (or the record's own profile when NULL); reports unknown ones. */
 ra_status_t ra_cli_profile(ra_cli_t *cli, const ra_checklist_t *cl, const char *id, size_t *out);
 
+/* Prints how many errors the sink held back for file, if any, and resets its counts. */
+void ra_cli_flush(ra_cli_t *cli, const char *file);
+
 /* Loads a record and runs the semantic checks. */
 ra_status_t ra_cli_record(ra_cli_t *cli, const ra_checklist_t *cl, const char *path,
                           ra_record_t **out);
@@ -75,35 +74,8 @@ ra_status_t ra_cli_record(ra_cli_t *cli, const ra_checklist_t *cl, const char *p
 /* Closes a stream, reporting a failed write; returns RA_ERR_IO on failure. */
 ra_status_t ra_cli_close(ra_cli_t *cli, FILE *f, const char *name);
 
-/* What one report run produced, for the caller (batch manifests). */
-typedef struct ra_outcome ra_outcome_t;
-struct ra_outcome {
-    ra_record_t *record; /* owned; NULL when the record did not load */
-    ra_score_t *score;   /* owned */
-    char *output_path;   /* owned; set once written */
-    unsigned char output_sha256[32];
-    bool skipped;       /* the output was up to date */
-    bool hash_output;   /* fill output_sha256 (batch manifests) */
-    bool defer_commit;  /* leave the report, not yet flushed to disk, in temp_path for
-                           the caller to commit and sync */
-    char *temp_path;    /* owned; with defer_commit, the written temporary file */
-    const char *outdir; /* where to write <record id>.pdf when no path is given */
-    /* Returns true when the output at path is up to date and need not be
-     * made; it then fills output_sha256 when hash_output is set. */
-    bool (*skip_current)(ra_outcome_t *oc, const char *path);
-    void *ctx;
-};
-
-/* Frees what an outcome owns and empties it. */
-void ra_outcome_clear(ra_outcome_t *oc);
-
 /* Loads --template or the shipped default report template. */
 ra_status_t ra_cli_template(ra_cli_t *cli, ra_template_t **out);
-
-/* Loads, checks and scores a record and writes its report to out_path (or,
- * when NULL, to oc->outdir/<record id>.pdf). oc may be NULL for a single run. */
-ra_status_t ra_cli_report(ra_cli_t *cli, const ra_checklist_t *cl, const ra_template_t *tpl,
-                          const char *record_path, const char *out_path, ra_outcome_t *oc);
 
 int ra_cmd_validate(ra_cli_t *cli);
 int ra_cmd_init(ra_cli_t *cli);

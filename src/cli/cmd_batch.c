@@ -4,6 +4,8 @@
 #include <fcntl.h>
 #include <errno.h>
 #include <poll.h>
+#include <search.h>
+#include <stdint.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,13 +15,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <jansson.h>
-
 #include "cli/cli.h"
 #include "base/hash.h"
+#include "base/io.h"
 #include "pack/manifest.h"
 #include "pdf/pdf.h"
-#include "seal/seal.h"
+#include "pipeline/pipeline.h"
 #include "seal/verify.h"
 #include "base/version.h"
 
@@ -27,8 +28,11 @@
 typedef struct {
     char **paths;
     size_t n, cap;
-    json_t **rows;    /* per input, once done */
-    json_t *ids;      /* record id -> index of the input that produced it */
+    ra_manifest_row_t **rows; /* per input, once done */
+    struct hsearch_data ids;  /* record id -> index of the input that produced it */
+    bool has_ids;
+    char **id_keys; /* the keys of ids, owned */
+    size_t nids;
     bool keep_detail; /* keep per-layer scores and gaps (for --summary) */
 } inputs_t;
 
@@ -122,36 +126,36 @@ static int parse_shard(const char *s, unsigned *k, unsigned *n)
 /* Batch-wide state the workers inherit. */
 typedef struct {
     ra_cli_t *cli;
+    const ra_env_t *env; /* the process's, with the fonts read once */
     const ra_checklist_t *cl;
     const ra_template_t *tpl;
     const char *outdir;
-    bool force;
+    bool force, attach_source;
 } batch_t;
 
 /* Is the report at path complete and made from these very inputs? Reads it
  * once: its integrity data back (as verify does) and, when it is current,
  * its digest for the manifest. */
-static bool output_current(ra_outcome_t *oc, const char *path)
+static bool output_current(const batch_t *b, const ra_record_t *rec, const char *path,
+                           unsigned char sha256[32])
 {
-    const batch_t *b = oc->ctx;
     if (b->force)
         return false;
     ra_diag_sink_t quiet = {0};
     ra_buf_t data = RA_BUF_INIT;
-    ra_integrity_t it;
+    ra_integrity_t it, want;
     bool current = false;
-    if (ra_read_file(path, 256u * 1024 * 1024, &data, &quiet) == RA_OK &&
+    if (ra_read_file(path, RA_MAX_REPORT_BYTES, &data, &quiet) == RA_OK &&
         ra_pdf_complete(data.data, data.len) &&
         ra_integrity_read(data.data, data.len, &it) == RA_OK) {
-        char rec[65], cl[65], tpl[65];
-        ra_hex(oc->record->sha256, 32, rec);
-        ra_hex(b->cl->sha256, 32, cl);
-        ra_hex(b->tpl->sha256, 32, tpl);
-        current = strcmp(it.record_sha256, rec) == 0 && strcmp(it.checklist_sha256, cl) == 0 &&
-                  strcmp(it.template_sha256, tpl) == 0 && strcmp(it.tool, RA_TOOL) == 0;
+        ra_integrity_make(rec->sha256, b->cl->sha256, b->tpl->sha256, RA_TOOL, &want);
+        current = strcmp(it.record_sha256, want.record_sha256) == 0 &&
+                  strcmp(it.checklist_sha256, want.checklist_sha256) == 0 &&
+                  strcmp(it.template_sha256, want.template_sha256) == 0 &&
+                  strcmp(it.tool, want.tool) == 0;
     }
-    if (current && oc->hash_output)
-        ra_sha256(data.data, data.len, oc->output_sha256);
+    if (current)
+        ra_sha256(data.data, data.len, sha256);
     ra_buf_free(&data);
     return current;
 }
@@ -177,34 +181,66 @@ static void worker_diag(void *ctx, const ra_diag_t *d)
         ra_diag_print(w->echo, d);
 }
 
-/* Runs one record in a worker and writes its manifest row as JSON to fd. */
-static int run_one(batch_t *b, const char *path, int fd)
+/* Writes all of len bytes to fd; false when it could not. */
+static bool write_all(int fd, const char *p, size_t len)
 {
-    worker_diag_t wd = {RA_BUF_INIT, NULL};
-    b->cli->sink = (ra_diag_sink_t){worker_diag, &wd, 0, 0, 50, 0};
-    ra_outcome_t oc = {0};
-    oc.outdir = b->outdir;
-    oc.hash_output = true;
-    oc.defer_commit = true;
-    oc.skip_current = output_current;
-    oc.ctx = b;
-    ra_status_t st = ra_cli_report(b->cli, b->cl, b->tpl, path, NULL, &oc);
-    json_t *row = ra_manifest_row(path, &oc, st, ra_buf_str(&wd.first));
-    char *text = json_dumps(row, JSON_COMPACT);
-    size_t len = text ? strlen(text) : 0;
-    const char *p = text;
     while (len > 0) {
         ssize_t n = write(fd, p, len);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
-            break;
+            return false;
         p += n;
         len -= (size_t)n;
     }
+    return true;
+}
+
+/* Runs one record in a worker: scores it, and unless its report is up to
+ * date renders it into a temporary file beside OUTDIR/<record id>.pdf for
+ * the parent to commit. Sends the parent the temporary file's name (empty
+ * when none), a NUL, and the manifest row. */
+static int run_one(batch_t *b, const char *path, int fd)
+{
+    worker_diag_t wd = {RA_BUF_INIT, NULL};
+    *b->env->sink = (ra_diag_sink_t){worker_diag, &wd, 0, 0, 50, 0};
+    ra_pipeline_input_t in = {
+        .checklist = b->cl, .tmpl = b->tpl, .record_path = path, .attach_source = b->attach_source};
+    ra_pipeline_result_t res = {0};
+    ra_buf_t out = RA_BUF_INIT;
+    char *tmp = NULL;
+    unsigned char sha256[32];
+    bool skipped = false, written = false;
+    ra_status_t st = ra_pipeline_score(b->env, &in, &res);
+    ra_cli_flush(b->cli, path);
+    if (st == RA_OK) {
+        ra_buf_printf(&out, "%s/%s.pdf", b->outdir, res.record->id);
+        skipped = output_current(b, res.record, ra_buf_str(&out), sha256);
+        if (!skipped)
+            st = ra_pipeline_render(b->env, &in, &res);
+        if (!skipped && st == RA_OK)
+            st = ra_write_temp(ra_buf_str(&out), res.pdf.data, res.pdf.len, 0, b->env->sink, &tmp);
+        if (!skipped && st == RA_OK)
+            ra_sha256(res.pdf.data, res.pdf.len, sha256);
+        written = st == RA_OK;
+    }
+    ra_manifest_entry_t e = {.input = path,
+                             .record = res.record,
+                             .score = res.score,
+                             .output = written ? ra_buf_str(&out) : NULL,
+                             .output_sha256 = sha256,
+                             .skipped = skipped,
+                             .status = st,
+                             .error = ra_buf_str(&wd.first)};
+    ra_manifest_row_t *row = ra_manifest_row_new(&e);
+    char *text = row ? ra_manifest_row_encode(row) : NULL;
+    if (text && write_all(fd, tmp ? tmp : "", tmp ? strlen(tmp) + 1 : 1))
+        write_all(fd, text, strlen(text));
     free(text);
-    json_decref(row);
-    ra_outcome_clear(&oc);
+    ra_manifest_row_free(row);
+    ra_pipeline_result_free(&res);
+    ra_buf_free(&out);
+    free(tmp);
     ra_buf_free(&wd.first);
     return ra_exit_code(st);
 }
@@ -250,20 +286,33 @@ static void progress_draw(const progress_t *p)
 }
 
 /* Marks a row failed with a message, keeping the counts right. */
-static void fail_row(json_t *row, progress_t *pg, const char *msg)
+static void fail_row(ra_manifest_row_t *row, progress_t *pg, const char *msg)
 {
-    const char *state = json_string_value(json_object_get(row, "status"));
+    const char *state = ra_manifest_row_str(row, "status");
     if (state && strcmp(state, "done") == 0)
         pg->done--;
     else if (state && strcmp(state, "skipped") == 0)
         pg->skipped--;
     else if (state && strcmp(state, "failed") == 0)
         pg->failed--;
-    json_object_set_new(row, "status", json_string("failed"));
-    json_object_set_new(row, "error", json_string(msg));
-    json_object_set_new(row, "output", json_null());
-    json_object_set_new(row, "output_sha256", json_null());
+    ra_manifest_row_fail(row, msg);
     pg->failed++;
+}
+
+/* Returns the index of the input that first produced record id, or claims
+ * id for index and returns -1. */
+static long claim_id(inputs_t *in, const char *id, size_t index)
+{
+    ENTRY e = {(char *)id, NULL}, *found = NULL;
+    if (hsearch_r(e, FIND, &found, &in->ids) && found)
+        return (long)(uintptr_t)found->data;
+    char *key = strdup(id);
+    if (!key)
+        return -1;
+    in->id_keys[in->nids++] = key;
+    e = (ENTRY){key, (void *)(uintptr_t)index};
+    hsearch_r(e, ENTER, &found, &in->ids);
+    return -1;
 }
 
 /* The parent is the only one to put reports in place: a worker's report is
@@ -271,25 +320,23 @@ static void fail_row(json_t *row, progress_t *pg, const char *msg)
  * record id. Two inputs with one id are ambiguous: both fail, and a report
  * this run wrote under that id is removed, whatever order they finished in.
  * Returns the index of the earlier input it collided with, or -1. */
-static long commit_row(json_t *row, size_t index, inputs_t *in, progress_t *pg,
-                       ra_diag_sink_t *sink)
+static long commit_row(ra_manifest_row_t *row, const char *tmp, size_t index, inputs_t *in,
+                       progress_t *pg, ra_diag_sink_t *sink)
 {
-    json_t *ids = in->ids;
-    const char *id = json_string_value(json_object_get(row, "id"));
-    const char *state = json_string_value(json_object_get(row, "status"));
-    const char *tmp = json_string_value(json_object_get(row, "_temp"));
-    const char *out = json_string_value(json_object_get(row, "output"));
+    const char *id = ra_manifest_row_str(row, "id");
+    const char *state = ra_manifest_row_str(row, "status");
+    const char *out = ra_manifest_row_str(row, "output");
     if (!id || !state || strcmp(state, "failed") == 0) {
         if (tmp)
             unlink(tmp);
         return -1;
     }
-    json_t *first = json_object_get(ids, id);
-    if (first) {
-        size_t k = (size_t)json_integer_value(first);
-        json_t *other = in->rows[k];
-        const char *oout = json_string_value(json_object_get(other, "output"));
-        const char *ostate = json_string_value(json_object_get(other, "status"));
+    long first = claim_id(in, id, index);
+    if (first >= 0) {
+        size_t k = (size_t)first;
+        ra_manifest_row_t *other = in->rows[k];
+        const char *oout = ra_manifest_row_str(other, "output");
+        const char *ostate = ra_manifest_row_str(other, "status");
         if (oout && ostate && strcmp(ostate, "done") == 0)
             unlink(oout);
         ra_buf_t msg = RA_BUF_INIT;
@@ -309,7 +356,6 @@ static long commit_row(json_t *row, size_t index, inputs_t *in, progress_t *pg,
             unlink(tmp);
         return (long)k;
     }
-    json_object_set_new(ids, id, json_integer((json_int_t)index));
     if (tmp && out && ra_commit(tmp, out, sink) != RA_OK)
         fail_row(row, pg, "cannot move the report into place");
     return -1;
@@ -317,9 +363,9 @@ static long commit_row(json_t *row, size_t index, inputs_t *in, progress_t *pg,
 
 /* Says on stderr that an input failed (the error names its file already,
  * unless the worker itself died). */
-static void say_failed(const progress_t *pg, const char *path, const json_t *row)
+static void say_failed(const progress_t *pg, const char *path, const ra_manifest_row_t *row)
 {
-    const char *err = json_string_value(json_object_get(row, "error"));
+    const char *err = ra_manifest_row_str(row, "error");
     bool named = err && strncmp(err, path, strlen(path)) == 0;
     fprintf(stderr, "%s%s%s%s\n", pg->tty && !pg->quiet ? "\r\033[K" : "", named ? "" : path,
             named ? "" : ": ", err ? err : "failed");
@@ -328,7 +374,11 @@ static void say_failed(const progress_t *pg, const char *path, const json_t *row
 /* Collects a finished worker's row and commits its report. */
 static void reap(worker_t *w, inputs_t *in, progress_t *pg, int status, ra_diag_sink_t *sink)
 {
-    json_t *row = json_loads(ra_buf_str(&w->out), 0, NULL);
+    /* The worker sent "TEMP\0ROW" (see run_one). */
+    const char *msg = ra_buf_str(&w->out);
+    size_t tlen = strlen(msg);
+    const char *tmp = tlen ? msg : NULL;
+    ra_manifest_row_t *row = tlen < w->out.len ? ra_manifest_row_decode(msg + tlen + 1) : NULL;
     if (!row) {
         char why[96];
         if (WIFSIGNALED(status))
@@ -336,28 +386,29 @@ static void reap(worker_t *w, inputs_t *in, progress_t *pg, int status, ra_diag_
         else
             snprintf(why, sizeof why, "worker exited with status %d and no result",
                      WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-        row = ra_manifest_row(in->paths[w->index], NULL, RA_ERR_IO, why);
+        ra_manifest_entry_t e = {.input = in->paths[w->index], .status = RA_ERR_IO, .error = why};
+        row = ra_manifest_row_new(&e);
+        tmp = NULL;
     }
     in->rows[w->index] = row;
-    const char *state = json_string_value(json_object_get(row, "status"));
+    const char *state = row ? ra_manifest_row_str(row, "status") : "failed";
     if (state && strcmp(state, "failed") == 0)
         pg->failed++;
     else if (state && strcmp(state, "skipped") == 0)
         pg->skipped++;
     else
         pg->done++;
-    /* A duplicate id fails this row and the earlier one it collides with. */
-    long other = commit_row(row, w->index, in, pg, sink);
-    if (strcmp(json_string_value(json_object_get(row, "status")), "failed") == 0)
-        say_failed(pg, in->paths[w->index], row);
-    if (other >= 0)
-        say_failed(pg, in->paths[other], in->rows[other]);
-    json_object_del(row, "_temp");
-    /* Workers are forked from this process, so what it holds they carry:
-     * keep only what the manifest (and a summary, when asked for) needs. */
-    if (!in->keep_detail) {
-        json_object_del(row, "layers");
-        json_object_del(row, "gap_checks");
+    if (row) {
+        /* A duplicate id fails this row and the earlier one it collides with. */
+        long other = commit_row(row, tmp, w->index, in, pg, sink);
+        if (strcmp(ra_manifest_row_str(row, "status"), "failed") == 0)
+            say_failed(pg, in->paths[w->index], row);
+        if (other >= 0)
+            say_failed(pg, in->paths[other], in->rows[other]);
+        /* Workers are forked from this process, so what it holds they carry:
+         * keep only what the manifest (and a summary, when asked for) needs. */
+        if (!in->keep_detail)
+            ra_manifest_row_drop_detail(row);
     }
     ra_buf_free(&w->out);
     close(w->fd);
@@ -432,7 +483,7 @@ static ra_status_t run_workers(batch_t *b, inputs_t *in, unsigned jobs, progress
                 continue;
             int status = 0;
             waitpid(w->pid, &status, 0);
-            reap(w, in, pg, status, &b->cli->sink);
+            reap(w, in, pg, status, b->env->sink);
             running--;
             progress_draw(pg);
         }
@@ -468,10 +519,11 @@ int ra_cmd_batch(ra_cli_t *cli)
     for (int i = 0; i < o->nargs && st == RA_OK; i++) {
         struct stat sb;
         if (stat(o->args[i], &sb) != 0) {
-            ra_diag(&cli->sink, RA_DIAG_ERROR, o->args[i], 0, "cannot open: %s", strerror(errno));
+            ra_diag(cli->env->sink, RA_DIAG_ERROR, o->args[i], 0, "cannot open: %s",
+                    strerror(errno));
             st = RA_ERR_IO;
         } else if (S_ISDIR(sb.st_mode))
-            st = scan_dir(&all, o->args[i], 0, &cli->sink);
+            st = scan_dir(&all, o->args[i], 0, cli->env->sink);
         else
             st = add_input(&all, o->args[i]);
     }
@@ -485,14 +537,15 @@ int ra_cmd_batch(ra_cli_t *cli)
             if (path_hash(all.paths[i]) % shard_n == shard_k - 1)
                 st = add_input(&in, all.paths[i]);
     in.rows = calloc(in.n ? in.n : 1, sizeof *in.rows);
-    in.ids = json_object();
+    in.id_keys = calloc(in.n ? in.n : 1, sizeof *in.id_keys);
+    in.has_ids = hcreate_r(in.n * 2 + 16, &in.ids) != 0;
     in.keep_detail = o->summary != NULL;
-    if (st != RA_OK || !in.rows || !in.ids) {
+    if (st != RA_OK || !in.rows || !in.id_keys || !in.has_ids) {
         rc = RA_EXIT_IO;
         goto done;
     }
     if (mkdir(o->output, 0777) != 0 && errno != EEXIST) {
-        ra_diag(&cli->sink, RA_DIAG_ERROR, o->output, 0, "cannot create directory: %s",
+        ra_diag(cli->env->sink, RA_DIAG_ERROR, o->output, 0, "cannot create directory: %s",
                 strerror(errno));
         rc = RA_EXIT_IO;
         goto done;
@@ -508,15 +561,16 @@ int ra_cmd_batch(ra_cli_t *cli)
     /* What every worker needs is read here, once: the workers inherit it
      * (the fonts and the schemas; checklist and template are loaded). If
      * the fonts cannot be read, each worker tries and reports why. */
-    ra_pdf_options_t fo = {.font_dir = getenv("READYAUDIT_FONT_DIR")};
+    ra_env_t env = *cli->env;
+    ra_pdf_options_t fo = {.font_dir = env.font_dir};
     if (ra_pdf_fonts_new(&fo, &fonts) == RA_OK)
-        cli->fonts = fonts;
-    if ((st = ra_loader_preload(cli->loader)) != RA_OK) {
+        env.fonts = fonts;
+    if ((st = ra_loader_preload(env.loader)) != RA_OK) {
         rc = ra_exit_code(st);
         goto done;
     }
 
-    batch_t b = {cli, cl, tpl, o->output, o->force};
+    batch_t b = {cli, &env, cl, tpl, o->output, o->force, o->attach_source};
     progress_t pg = {isatty(STDERR_FILENO) != 0, o->quiet, in.n, 0, 0, 0, {0, 0}};
     clock_gettime(CLOCK_MONOTONIC, &pg.start);
     st = run_workers(&b, &in, jobs, &pg);
@@ -532,9 +586,9 @@ int ra_cmd_batch(ra_cli_t *cli)
     if (pg.tty && !pg.quiet)
         fprintf(stderr, "\r\033[K");
     if (st == RA_OK && o->manifest)
-        st = ra_manifest_write(o->manifest, in.rows, in.n, &cli->sink);
+        st = ra_manifest_write(o->manifest, in.rows, in.n, cli->env->sink);
     if (st == RA_OK && o->summary)
-        st = ra_portfolio_write(cli, cl, o->summary, in.rows, in.n);
+        st = ra_portfolio_write(&env, cl, o->summary, in.rows, in.n);
     if (!o->quiet) {
         /* The largest worker: memory must not grow with the batch. */
         struct rusage ru;
@@ -551,52 +605,18 @@ done:
     for (size_t i = 0; i < in.n; i++) {
         free(in.paths[i]);
         if (in.rows)
-            json_decref(in.rows[i]);
+            ra_manifest_row_free(in.rows[i]);
     }
+    for (size_t i = 0; i < in.nids; i++)
+        free(in.id_keys[i]);
+    if (in.has_ids)
+        hdestroy_r(&in.ids);
     free(all.paths);
     free(in.paths);
     free(in.rows);
-    json_decref(in.ids);
-    cli->fonts = NULL;
+    free(in.id_keys);
     ra_pdf_fonts_free(fonts);
     ra_template_free(tpl);
     ra_checklist_free(cl);
     return rc;
-}
-
-int ra_cmd_manifest(ra_cli_t *cli)
-{
-    const ra_opts_t *o = &cli->opts;
-    if (o->nargs < 2 || strcmp(o->args[0], "merge") != 0 || !o->output) {
-        fprintf(stderr, "%s manifest: usage: %s manifest merge MANIFEST... -o OUT.csv|OUT.json\n",
-                cli->prog, cli->prog);
-        return RA_EXIT_USAGE;
-    }
-    json_t *rows = json_array();
-    ra_status_t st = RA_OK;
-    for (int i = 1; i < o->nargs && st == RA_OK; i++)
-        st = ra_manifest_read(o->args[i], rows, &cli->sink);
-    if (st == RA_OK) {
-        /* Sorted by input path, so merging shards in any order gives the same file. */
-        size_t n = json_array_size(rows);
-        json_t **v = calloc(n ? n : 1, sizeof *v);
-        for (size_t i = 0; v && i < n; i++)
-            v[i] = json_array_get(rows, i);
-        for (size_t i = 1; v && i < n; i++)
-            for (size_t k = i; k > 0; k--) {
-                const char *a = json_string_value(json_object_get(v[k - 1], "input"));
-                const char *b = json_string_value(json_object_get(v[k], "input"));
-                if (strcmp(a ? a : "", b ? b : "") <= 0)
-                    break;
-                json_t *t = v[k - 1];
-                v[k - 1] = v[k];
-                v[k] = t;
-            }
-        st = v ? ra_manifest_write(o->output, v, n, &cli->sink) : RA_ERR_NOMEM;
-        if (st == RA_OK && !o->quiet)
-            printf("%s: %zu rows from %d manifests\n", o->output, n, o->nargs - 1);
-        free(v);
-    }
-    json_decref(rows);
-    return ra_exit_code(st);
 }

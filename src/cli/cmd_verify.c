@@ -3,21 +3,8 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "base/hash.h"
+#include "base/io.h"
 #include "seal/verify.h"
-
-/* Parses 64 hex digits into 32 bytes. */
-static void unhex(const char *hex, unsigned char out[32])
-{
-    for (int i = 0; i < 32; i++) {
-        unsigned v = 0;
-        for (int k = 0; k < 2; k++) {
-            char c = hex[2 * i + k];
-            v = v * 16 + (unsigned)(c <= '9' ? c - '0' : c - 'a' + 10);
-        }
-        out[i] = (unsigned char)v;
-    }
-}
 
 int ra_cmd_verify(ra_cli_t *cli)
 {
@@ -29,61 +16,41 @@ int ra_cmd_verify(ra_cli_t *cli)
     }
     const char *report = o->args[0];
     ra_buf_t data = RA_BUF_INIT;
-    ra_status_t st = ra_read_file(report, 256u * 1024 * 1024, &data, &cli->sink);
+    ra_status_t st = ra_read_file(report, RA_MAX_REPORT_BYTES, &data, cli->env->sink);
     if (st != RA_OK) {
         ra_buf_free(&data);
         return ra_exit_code(st);
     }
-    ra_integrity_t it;
-    st = ra_integrity_read(data.data, data.len, &it);
-    /* A report made with --attach-source carries the record itself. */
-    ra_buf_t embedded = RA_BUF_INIT;
-    bool attached = false;
-    ra_status_t est =
-        st == RA_OK ? ra_embedded_read(data.data, data.len, RA_MAX_FILE_BYTES, &embedded, &attached)
-                    : RA_OK;
+    ra_verify_t v;
+    st = ra_verify_report(data.data, data.len, &v);
     ra_buf_free(&data);
-    char embedded_hex[65] = "";
-    if (attached && est == RA_OK) {
-        unsigned char d[32];
-        ra_sha256(embedded.data, embedded.len, d);
-        ra_hex(d, 32, embedded_hex);
-    }
-    ra_buf_free(&embedded);
-    if (st != RA_OK) {
-        ra_diag(&cli->sink, RA_DIAG_ERROR, report, 0,
+    if (st == RA_ERR_INVALID) {
+        ra_diag(cli->env->sink, RA_DIAG_ERROR, report, 0,
                 "no readyaudit integrity data found: not a readyaudit report, or its metadata "
                 "was removed");
         return RA_EXIT_INVALID;
     }
-    unsigned char rec[32], cl[32], tpl[32];
-    unhex(it.record_sha256, rec);
-    unhex(it.checklist_sha256, cl);
-    unhex(it.template_sha256, tpl);
-    char id[24];
-    ra_report_id_from(rec, cl, tpl, it.tool, id);
-    bool consistent = strcmp(id, it.report_id) == 0;
+    const ra_integrity_t *it = &v.it;
     printf("report:            %s\nreport ID:         %s%s\nmade by:           %s\n"
            "record SHA-256:    %s\nchecklist SHA-256: %s\ntemplate SHA-256:  %s\n",
-           report, it.report_id, consistent ? "" : "  (does NOT match the digests below)", it.tool,
-           it.record_sha256, it.checklist_sha256, it.template_sha256);
-    if (!consistent) {
+           report, it->report_id, v.consistent ? "" : "  (does NOT match the digests below)",
+           it->tool, it->record_sha256, it->checklist_sha256, it->template_sha256);
+    if (!v.consistent) {
         fprintf(stderr,
                 "%s: error: the report ID does not derive from the digests it lists: "
                 "its metadata was altered\n",
                 report);
         return RA_EXIT_MISMATCH;
     }
-    /* A damaged or oversized attachment does not match either. */
-    if (attached) {
-        bool embedded_ok = est == RA_OK && strcmp(embedded_hex, it.record_sha256) == 0;
-        printf("%-19s%s\n", "embedded record:", embedded_ok ? "matches" : "DOES NOT match");
-        if (!embedded_ok) {
+    if (v.attached) {
+        printf("%-19s%s\n", "embedded record:", v.embedded_ok ? "matches" : "DOES NOT match");
+        if (!v.embedded_ok) {
             fprintf(stderr, "%s: error: %s\n", report,
-                    est == RA_OK          ? "the record embedded in the report is not the one "
-                                            "whose digest it states"
-                    : est == RA_ERR_LIMIT ? "the record embedded in the report is too large"
-                                          : "the record embedded in the report is damaged");
+                    v.embedded_st == RA_OK ? "the record embedded in the report is not the one "
+                                             "whose digest it states"
+                    : v.embedded_st == RA_ERR_LIMIT
+                        ? "the record embedded in the report is too large"
+                        : "the record embedded in the report is damaged");
             return RA_EXIT_MISMATCH;
         }
     }
@@ -95,18 +62,16 @@ int ra_cmd_verify(ra_cli_t *cli)
     }
     const char *record = o->args[1];
     ra_buf_t rdata = RA_BUF_INIT;
-    st = ra_read_file(record, RA_MAX_FILE_BYTES, &rdata, &cli->sink);
+    st = ra_read_file(record, RA_MAX_FILE_BYTES, &rdata, cli->env->sink);
     if (st != RA_OK) {
         ra_buf_free(&rdata);
         return ra_exit_code(st);
     }
-    unsigned char got[32];
     char hex[65];
-    ra_sha256(rdata.data, rdata.len, got);
+    st = ra_verify_record(&v, rdata.data, rdata.len, hex);
     ra_buf_free(&rdata);
-    ra_hex(got, 32, hex);
     printf("%-19s%s\n", "record given:", hex);
-    if (strcmp(hex, it.record_sha256) != 0) {
+    if (st != RA_OK) {
         printf("MISMATCH: %s is not the record this report was made from.\n", record);
         return RA_EXIT_MISMATCH;
     }

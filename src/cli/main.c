@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "base/env.h"
+#include "model/load.h"
 #include "base/version.h"
 
 #ifndef RA_DATADIR
@@ -294,11 +296,9 @@ static int close_stdout(const char *prog, int rc)
 int main(int argc, char **argv)
 {
     setlocale(LC_ALL, "C");
-    ra_cli_t cli = {0};
-    cli.prog = "readyaudit";
-    cli.sink.fn = ra_diag_print;
-    cli.sink.ctx = stderr;
-    cli.sink.cap = 50;
+    ra_diag_sink_t sink = {.fn = ra_diag_print, .ctx = stderr, .cap = 50};
+    ra_env_t env = {.sink = &sink};
+    ra_cli_t cli = {.prog = "readyaudit", .env = &env};
 
     if (argc < 2) {
         print_usage(stderr, cli.prog);
@@ -326,14 +326,19 @@ int main(int argc, char **argv)
     int rc = parse_options(&cli, cmd, argc - 1, argv + 1);
     if (rc >= 0)
         return close_stdout(cli.prog, rc);
-    cli.datadir = find_datadir();
-    if (!cli.datadir || ra_loader_new(cli.datadir, &cli.sink, &cli.loader) != RA_OK) {
+    /* What the process knows, read once for the whole run. */
+    char *datadir = find_datadir();
+    const char *font_dir = getenv("READYAUDIT_FONT_DIR");
+    env.datadir = datadir;
+    env.font_dir = font_dir;
+    ra_env_set_epoch(&env, getenv("SOURCE_DATE_EPOCH"));
+    if (!datadir || ra_loader_new(datadir, &sink, &env.loader) != RA_OK) {
         fprintf(stderr, "%s: out of memory\n", cli.prog);
-        free(cli.datadir);
+        free(datadir);
         return RA_EXIT_IO;
     }
     rc = cmd->fn(&cli);
-    ra_loader_free(cli.loader);
-    free(cli.datadir);
+    ra_loader_free(env.loader);
+    free(datadir);
     return close_stdout(cli.prog, rc);
 }

@@ -17,6 +17,7 @@
 
 #include "base/buf.h"
 #include "base/hash.h"
+#include "base/io.h"
 #include "pdf/image.h"
 
 enum { SCHEMA_ASSESSMENT, SCHEMA_CHECKLIST, SCHEMA_TEMPLATE, SCHEMA_COUNT };
@@ -50,35 +51,6 @@ static xmlParserInputPtr deny_loader(const char *url, const char *id, xmlParserC
     (void)id;
     (void)ctxt;
     return NULL;
-}
-
-ra_status_t ra_read_file(const char *path, size_t max, ra_buf_t *buf, ra_diag_sink_t *sink)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        ra_diag(sink, RA_DIAG_ERROR, path, 0, "cannot open: %s", strerror(errno));
-        return RA_ERR_IO;
-    }
-    ra_status_t st = RA_OK;
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (buf->len + n > max) {
-            ra_diag(sink, RA_DIAG_ERROR, path, 0, "file is larger than the limit of %zu bytes",
-                    max);
-            st = RA_ERR_LIMIT;
-            goto done;
-        }
-        if ((st = ra_buf_append(buf, chunk, n)) != RA_OK)
-            goto done;
-    }
-    if (ferror(f)) {
-        ra_diag(sink, RA_DIAG_ERROR, path, 0, "read error: %s", strerror(errno));
-        st = RA_ERR_IO;
-    }
-done:
-    fclose(f);
-    return st;
 }
 
 ra_status_t ra_loader_new(const char *datadir, ra_diag_sink_t *sink, ra_loader_t **out)

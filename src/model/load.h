@@ -33,10 +33,6 @@ void ra_loader_free(ra_loader_t *ld);
  * fork workers, which then share them instead of each parsing them). */
 ra_status_t ra_loader_preload(ra_loader_t *ld);
 
-/* Reads a whole file into buf (at most max bytes; larger is RA_ERR_LIMIT),
- * reporting failures to sink under the file's name. */
-ra_status_t ra_read_file(const char *path, size_t max, ra_buf_t *buf, ra_diag_sink_t *sink);
-
 /* Loads and XSD-validates a checklist, and checks its own consistency.
  * On success *out is owned by the caller (ra_checklist_free). */
 ra_status_t ra_load_checklist(ra_loader_t *ld, const char *path, ra_checklist_t **out);

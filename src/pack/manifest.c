@@ -1,14 +1,16 @@
-/* manifest.c - manifest rows, CSV/JSON writing and reading, and `readyaudit manifest merge`. */
+/* manifest.c - manifest rows (jansson objects behind an opaque type), CSV and
+ * JSON writing and reading, and merging. */
 #include "pack/manifest.h"
 
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "format/format.h"
 #include "base/hash.h"
+#include "base/io.h"
 #include "model/load.h"
-#include "seal/seal.h"
 
 const char *const ra_manifest_columns[] = {
     "id",           "system",  "organisation",  "profile", "score",         "band",
@@ -17,12 +19,32 @@ const char *const ra_manifest_columns[] = {
 };
 const size_t ra_manifest_ncolumns = sizeof ra_manifest_columns / sizeof *ra_manifest_columns;
 
-json_t *ra_manifest_row(const char *input, const ra_outcome_t *oc, ra_status_t st,
-                        const char *error)
+struct ra_manifest_row {
+    json_t *obj;
+};
+
+struct ra_manifest_rows {
+    ra_manifest_row_t **v;
+    size_t n, cap;
+};
+
+/* Wraps a JSON object as a row (taking the reference); NULL when it is not one. */
+static ra_manifest_row_t *row_wrap(json_t *obj)
+{
+    ra_manifest_row_t *row = json_is_object(obj) ? malloc(sizeof *row) : NULL;
+    if (!row) {
+        json_decref(obj);
+        return NULL;
+    }
+    row->obj = obj;
+    return row;
+}
+
+ra_manifest_row_t *ra_manifest_row_new(const ra_manifest_entry_t *e)
 {
     json_t *row = json_object();
-    const ra_record_t *rec = oc ? oc->record : NULL;
-    const ra_score_t *s = oc ? oc->score : NULL;
+    const ra_record_t *rec = e->record;
+    const ra_score_t *s = e->score;
     char hex[65];
     json_object_set_new(row, "id", rec ? json_string(rec->id) : json_null());
     json_object_set_new(row, "system", rec ? json_string(rec->system_name) : json_null());
@@ -36,24 +58,20 @@ json_t *ra_manifest_row(const char *input, const ra_outcome_t *oc, ra_status_t s
     json_object_set_new(row, "overdue", s ? json_integer((json_int_t)s->overdue) : json_null());
     json_object_set_new(row, "expired_risks",
                         s ? json_integer((json_int_t)s->risks_expired) : json_null());
-    json_object_set_new(row, "input", json_string(input));
+    json_object_set_new(row, "input", json_string(e->input));
     if (rec)
         ra_hex(rec->sha256, 32, hex);
     json_object_set_new(row, "input_sha256", rec ? json_string(hex) : json_null());
-    json_object_set_new(row, "output",
-                        oc && oc->output_path ? json_string(oc->output_path) : json_null());
-    if (oc && oc->output_path)
-        ra_hex(oc->output_sha256, 32, hex);
-    json_object_set_new(row, "output_sha256",
-                        oc && oc->output_path ? json_string(hex) : json_null());
-    const char *status = st != RA_OK ? "failed" : oc && oc->skipped ? "skipped" : "done";
+    json_object_set_new(row, "output", e->output ? json_string(e->output) : json_null());
+    if (e->output)
+        ra_hex(e->output_sha256, 32, hex);
+    json_object_set_new(row, "output_sha256", e->output ? json_string(hex) : json_null());
+    const char *status = e->status != RA_OK ? "failed" : e->skipped ? "skipped" : "done";
     json_object_set_new(row, "status", json_string(status));
-    json_object_set_new(row, "error",
-                        json_string(st != RA_OK ? (*error ? error : ra_strerror(st)) : ""));
-    /* Not a manifest column: where a batch worker left the report for the
-     * parent to commit. */
-    if (oc && oc->temp_path)
-        json_object_set_new(row, "_temp", json_string(oc->temp_path));
+    const char *error = e->error ? e->error : "";
+    json_object_set_new(
+        row, "error",
+        json_string(e->status != RA_OK ? (*error ? error : ra_strerror(e->status)) : ""));
     /* Per-layer scores for the portfolio heat map. */
     if (s) {
         json_t *layers = json_object();
@@ -68,7 +86,126 @@ json_t *ra_manifest_row(const char *input, const ra_outcome_t *oc, ra_status_t s
                 json_array_append_new(gaps, json_string(s->checks[i].check->id));
         json_object_set_new(row, "gap_checks", gaps);
     }
-    return row;
+    return row_wrap(row);
+}
+
+void ra_manifest_row_free(ra_manifest_row_t *row)
+{
+    if (!row)
+        return;
+    json_decref(row->obj);
+    free(row);
+}
+
+char *ra_manifest_row_encode(const ra_manifest_row_t *row)
+{
+    return json_dumps(row->obj, JSON_COMPACT);
+}
+
+ra_manifest_row_t *ra_manifest_row_decode(const char *text)
+{
+    return row_wrap(json_loads(text, 0, NULL));
+}
+
+const char *ra_manifest_row_str(const ra_manifest_row_t *row, const char *column)
+{
+    return json_string_value(json_object_get(row->obj, column));
+}
+
+/* A JSON value as a number: false, and 0, when it is not one. */
+static bool number(const json_t *v, double *out)
+{
+    *out = json_number_value(v);
+    return json_is_number(v);
+}
+
+bool ra_manifest_row_number(const ra_manifest_row_t *row, const char *column, double *out)
+{
+    return number(json_object_get(row->obj, column), out);
+}
+
+long long ra_manifest_row_int(const ra_manifest_row_t *row, const char *column)
+{
+    return (long long)json_integer_value(json_object_get(row->obj, column));
+}
+
+bool ra_manifest_row_layer(const ra_manifest_row_t *row, const char *layer, double *out)
+{
+    return number(json_object_get(json_object_get(row->obj, "layers"), layer), out);
+}
+
+size_t ra_manifest_row_ngaps(const ra_manifest_row_t *row)
+{
+    return json_array_size(json_object_get(row->obj, "gap_checks"));
+}
+
+const char *ra_manifest_row_gap(const ra_manifest_row_t *row, size_t i)
+{
+    return json_string_value(json_array_get(json_object_get(row->obj, "gap_checks"), i));
+}
+
+void ra_manifest_row_fail(ra_manifest_row_t *row, const char *msg)
+{
+    json_object_set_new(row->obj, "status", json_string("failed"));
+    json_object_set_new(row->obj, "error", json_string(msg));
+    json_object_set_new(row->obj, "output", json_null());
+    json_object_set_new(row->obj, "output_sha256", json_null());
+}
+
+void ra_manifest_row_drop_detail(ra_manifest_row_t *row)
+{
+    json_object_del(row->obj, "layers");
+    json_object_del(row->obj, "gap_checks");
+}
+
+ra_manifest_rows_t *ra_manifest_rows_new(void)
+{
+    return calloc(1, sizeof(ra_manifest_rows_t));
+}
+
+void ra_manifest_rows_free(ra_manifest_rows_t *rows)
+{
+    if (!rows)
+        return;
+    for (size_t i = 0; i < rows->n; i++)
+        ra_manifest_row_free(rows->v[i]);
+    free(rows->v);
+    free(rows);
+}
+
+size_t ra_manifest_rows_count(const ra_manifest_rows_t *rows)
+{
+    return rows->n;
+}
+
+ra_manifest_row_t *ra_manifest_rows_get(const ra_manifest_rows_t *rows, size_t i)
+{
+    return i < rows->n ? rows->v[i] : NULL;
+}
+
+/* Appends a JSON object to rows (taking the reference). */
+static ra_status_t rows_add(ra_manifest_rows_t *rows, json_t *obj)
+{
+    if (rows->n == rows->cap) {
+        size_t cap = rows->cap ? rows->cap * 2 : 64;
+        ra_manifest_row_t **v = realloc(rows->v, cap * sizeof *v);
+        if (!v) {
+            json_decref(obj);
+            return RA_ERR_NOMEM;
+        }
+        rows->v = v;
+        rows->cap = cap;
+    }
+    /* A JSON manifest may hold anything; a row that is not an object reads as empty. */
+    if (!json_is_object(obj)) {
+        json_decref(obj);
+        obj = json_object();
+    }
+    ra_manifest_row_t *row = row_wrap(obj);
+    if (!row)
+        return RA_ERR_NOMEM;
+    rows->v[rows->n++] = row;
+    return RA_OK;
 }
 
 /* One field of a CSV row, RFC 4180 quoted when needed. */
@@ -107,7 +244,8 @@ static int ends_with(const char *s, const char *suffix)
     return n >= k && strcmp(s + n - k, suffix) == 0;
 }
 
-ra_status_t ra_manifest_write(const char *path, json_t *const *rows, size_t n, ra_diag_sink_t *sink)
+ra_status_t ra_manifest_write(const char *path, ra_manifest_row_t *const *rows, size_t n,
+                              ra_diag_sink_t *sink)
 {
     ra_buf_t out = RA_BUF_INIT;
     if (ends_with(path, ".json")) {
@@ -115,7 +253,7 @@ ra_status_t ra_manifest_write(const char *path, json_t *const *rows, size_t n, r
         for (size_t i = 0; i < n; i++) {
             json_t *row = json_object();
             for (size_t c = 0; c < ra_manifest_ncolumns; c++) {
-                json_t *v = rows[i] ? json_object_get(rows[i], ra_manifest_columns[c]) : NULL;
+                json_t *v = rows[i] ? json_object_get(rows[i]->obj, ra_manifest_columns[c]) : NULL;
                 json_object_set(row, ra_manifest_columns[c], v ? v : json_null());
             }
             json_array_append_new(arr, row);
@@ -137,7 +275,7 @@ ra_status_t ra_manifest_write(const char *path, json_t *const *rows, size_t n, r
                 if (c)
                     ra_buf_putc(&out, ',');
                 if (rows[i])
-                    csv_value(&out, json_object_get(rows[i], ra_manifest_columns[c]));
+                    csv_value(&out, json_object_get(rows[i]->obj, ra_manifest_columns[c]));
             }
             ra_buf_puts(&out, "\r\n");
         }
@@ -180,7 +318,7 @@ static size_t csv_record(const char **p, ra_buf_t *fields, size_t max)
     return n;
 }
 
-ra_status_t ra_manifest_read(const char *path, json_t *rows, ra_diag_sink_t *sink)
+ra_status_t ra_manifest_read(const char *path, ra_manifest_rows_t *rows, ra_diag_sink_t *sink)
 {
     ra_buf_t data = RA_BUF_INIT;
     ra_status_t st = ra_read_file(path, RA_MAX_FILE_BYTES * 4, &data, sink);
@@ -194,7 +332,8 @@ ra_status_t ra_manifest_read(const char *path, json_t *rows, ra_diag_sink_t *sin
                     arr ? "expected a JSON array" : err.text);
             st = RA_ERR_INVALID;
         } else
-            json_array_extend(rows, arr);
+            for (size_t i = 0; i < json_array_size(arr) && st == RA_OK; i++)
+                st = rows_add(rows, json_incref(json_array_get(arr, i)));
         json_decref(arr);
         goto done;
     }
@@ -218,11 +357,38 @@ ra_status_t ra_manifest_read(const char *path, json_t *rows, ra_diag_sink_t *sin
         json_t *row = json_object();
         for (size_t c = 0; c < n; c++)
             json_object_set_new(row, ra_manifest_columns[c], json_string(ra_buf_str(&fields[c])));
-        json_array_append_new(rows, row);
+        st = rows_add(rows, row);
     }
     for (size_t i = 0; i < 32; i++)
         ra_buf_free(&fields[i]);
 done:
     ra_buf_free(&data);
+    return st;
+}
+
+ra_status_t ra_manifest_merge(const char *const *paths, size_t n, const char *out, size_t *count,
+                              ra_diag_sink_t *sink)
+{
+    ra_manifest_rows_t *rows = ra_manifest_rows_new();
+    ra_status_t st = rows ? RA_OK : RA_ERR_NOMEM;
+    for (size_t i = 0; i < n && st == RA_OK; i++)
+        st = ra_manifest_read(paths[i], rows, sink);
+    if (st == RA_OK) {
+        /* Sorted by input path, stably, so merging shards in any order gives the same file. */
+        ra_manifest_row_t **v = rows->v;
+        for (size_t i = 1; i < rows->n; i++)
+            for (size_t k = i; k > 0; k--) {
+                const char *a = ra_manifest_row_str(v[k - 1], "input");
+                const char *b = ra_manifest_row_str(v[k], "input");
+                if (strcmp(a ? a : "", b ? b : "") <= 0)
+                    break;
+                ra_manifest_row_t *t = v[k - 1];
+                v[k - 1] = v[k];
+                v[k] = t;
+            }
+        st = ra_manifest_write(out, v, rows->n, sink);
+        *count = rows->n;
+    }
+    ra_manifest_rows_free(rows);
     return st;
 }

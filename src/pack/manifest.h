@@ -1,35 +1,89 @@
-/* manifest.h - the audit pack's index: one row per record of a batch, as
- * JSON objects (jansson) written to CSV or JSON, and merged across shards. */
+/* manifest.h - the audit pack's index: one row per record of a batch,
+ * written to CSV or JSON, read back, and merged across shards.
+ *
+ * Rows are opaque; their columns are read by name. */
 #ifndef RA_MANIFEST_H
 #define RA_MANIFEST_H
 
-#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
 
-#include "cli/cli.h"
 #include "base/diag.h"
+#include "base/env.h"
 #include "base/status.h"
+#include "model/model.h"
+#include "score/score.h"
 
 /* The manifest's columns, in order. */
 extern const char *const ra_manifest_columns[];
 extern const size_t ra_manifest_ncolumns;
 
-/* Builds the row of one record: from its outcome when it loaded (oc may be
- * NULL), its status, and the first error message ("" when none). */
-json_t *ra_manifest_row(const char *input, const ra_outcome_t *oc, ra_status_t st,
-                        const char *error);
+typedef struct ra_manifest_row ra_manifest_row_t;
+typedef struct ra_manifest_rows ra_manifest_rows_t;
 
-/* Writes rows to path as JSON (".json") or CSV (anything else), atomically. */
-ra_status_t ra_manifest_write(const char *path, json_t *const *rows, size_t n,
+/* What became of one input of a batch. All pointers are borrowed. */
+typedef struct {
+    const char *input;
+    const ra_record_t *record;          /* NULL when it did not load */
+    const ra_score_t *score;            /* NULL when it was not scored */
+    const char *output;                 /* the report's path, NULL when there is none */
+    const unsigned char *output_sha256; /* the report's digest, with output */
+    bool skipped;                       /* the report was already up to date */
+    ra_status_t status;
+    const char *error; /* the first error message, "" when none */
+} ra_manifest_entry_t;
+
+/* Builds the row of one input (with per-layer scores and gap checks for the
+ * portfolio). NULL when out of memory. Free with ra_manifest_row_free. */
+ra_manifest_row_t *ra_manifest_row_new(const ra_manifest_entry_t *e);
+void ra_manifest_row_free(ra_manifest_row_t *row);
+
+/* The row as one line of JSON (the caller frees it), and back: a batch
+ * worker sends its row to the parent this way. decode gives NULL when the
+ * text is not a row. */
+char *ra_manifest_row_encode(const ra_manifest_row_t *row);
+ra_manifest_row_t *ra_manifest_row_decode(const char *text);
+
+/* A column's value: a string (NULL when null or not a string), a number
+ * (false when there is none; *out is then 0), an integer (0 when none). */
+const char *ra_manifest_row_str(const ra_manifest_row_t *row, const char *column);
+bool ra_manifest_row_number(const ra_manifest_row_t *row, const char *column, double *out);
+long long ra_manifest_row_int(const ra_manifest_row_t *row, const char *column);
+
+/* The score of a layer (false when it has none), and the checks that are gaps. */
+bool ra_manifest_row_layer(const ra_manifest_row_t *row, const char *layer, double *out);
+size_t ra_manifest_row_ngaps(const ra_manifest_row_t *row);
+const char *ra_manifest_row_gap(const ra_manifest_row_t *row, size_t i);
+
+/* Marks the row failed with message msg: no output, no output digest. */
+void ra_manifest_row_fail(ra_manifest_row_t *row, const char *msg);
+
+/* Drops the per-layer scores and gap checks (kept only for the portfolio). */
+void ra_manifest_row_drop_detail(ra_manifest_row_t *row);
+
+/* Writes rows (NULL entries give empty rows) to path as JSON (".json") or
+ * CSV (anything else), atomically. */
+ra_status_t ra_manifest_write(const char *path, ra_manifest_row_t *const *rows, size_t n,
                               ra_diag_sink_t *sink);
 
+/* Rows read back from manifests. */
+ra_manifest_rows_t *ra_manifest_rows_new(void);
+void ra_manifest_rows_free(ra_manifest_rows_t *rows);
+size_t ra_manifest_rows_count(const ra_manifest_rows_t *rows);
+ra_manifest_row_t *ra_manifest_rows_get(const ra_manifest_rows_t *rows, size_t i);
+
 /* Reads a manifest written by ra_manifest_write (CSV or JSON) and appends
- * its rows to the array. */
-ra_status_t ra_manifest_read(const char *path, json_t *rows, ra_diag_sink_t *sink);
+ * its rows. A CSV manifest's values all read back as strings. */
+ra_status_t ra_manifest_read(const char *path, ra_manifest_rows_t *rows, ra_diag_sink_t *sink);
+
+/* Reads the manifests at paths and writes their rows, sorted by input path
+ * (so merging shards in any order gives the same file), to out; *count
+ * is the number of rows. */
+ra_status_t ra_manifest_merge(const char *const *paths, size_t n, const char *out, size_t *count,
+                              ra_diag_sink_t *sink);
 
 /* Writes the portfolio summary PDF over the rows of a batch. */
-ra_status_t ra_portfolio_write(ra_cli_t *cli, const ra_checklist_t *cl, const char *path,
-                               json_t *const *rows, size_t n);
-
-int ra_cmd_manifest(ra_cli_t *cli);
+ra_status_t ra_portfolio_write(const ra_env_t *env, const ra_checklist_t *cl, const char *path,
+                               ra_manifest_row_t *const *rows, size_t n);
 
 #endif

@@ -8,21 +8,21 @@
 #include "layout/layout.h"
 #include "pack/manifest.h"
 #include "pdf/pdf.h"
+#include "base/io.h"
 #include "report/style.h"
-#include "seal/seal.h"
 #include "base/version.h"
 
 typedef struct {
-    json_t *const *rows;
+    ra_manifest_row_t *const *rows;
     size_t n;
     const ra_checklist_t *cl;
     ra_layout_t *lo;
     ra_buf_t tmp;
 } portfolio_t;
 
-static const char *str(const json_t *row, const char *key)
+static const char *str(const ra_manifest_row_t *row, const char *key)
 {
-    const char *s = json_string_value(json_object_get(row, key));
+    const char *s = ra_manifest_row_str(row, key);
     return s ? s : "";
 }
 
@@ -55,12 +55,14 @@ static const char *verdict_label(const char *v)
  * scores first within a verdict; then by id. */
 static int cmp_rows(const void *a, const void *b)
 {
-    const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+    const ra_manifest_row_t *x = *(ra_manifest_row_t *const *)a;
+    const ra_manifest_row_t *y = *(ra_manifest_row_t *const *)b;
     int d = verdict_rank(str(x, "verdict")) - verdict_rank(str(y, "verdict"));
     if (d)
         return d;
-    double sx = json_number_value(json_object_get(x, "score"));
-    double sy = json_number_value(json_object_get(y, "score"));
+    double sx, sy;
+    ra_manifest_row_number(x, "score", &sx);
+    ra_manifest_row_number(y, "score", &sy);
     if (sx != sy)
         return sx < sy ? -1 : 1;
     return strcmp(str(x, "id"), str(y, "id"));
@@ -78,12 +80,12 @@ static const char *fmt(portfolio_t *p, const char *f, ...)
 }
 
 /* A score as one decimal, or "n/a". */
-static void score_text(const json_t *v, char out[16])
+static void score_text(bool has, double v, char out[16])
 {
-    ra_style_decimal(json_is_number(v), json_number_value(v), out);
+    ra_style_decimal(has, v, out);
 }
 
-static ra_status_t counts(portfolio_t *p, json_t **ok, size_t nok, size_t failed)
+static ra_status_t counts(portfolio_t *p, ra_manifest_row_t **ok, size_t nok, size_t failed)
 {
     size_t by_verdict[RA_VERDICT_COUNT] = {0}, by_signoff[RA_SIGNOFF_COUNT] = {0};
     size_t *by_profile = calloc(p->cl->nprofiles + 1, sizeof *by_profile);
@@ -134,7 +136,7 @@ static const char *profile_name(const ra_checklist_t *cl, const char *id)
     return k >= 0 ? cl->profiles[k].name : id;
 }
 
-static ra_status_t systems_table(portfolio_t *p, json_t **ok, size_t nok)
+static ra_status_t systems_table(portfolio_t *p, ra_manifest_row_t **ok, size_t nok)
 {
     const ra_column_t cols[] = {
         {"System", 3.3, RA_ALIGN_LEFT},  {"Organisation", 2.4, RA_ALIGN_LEFT},
@@ -145,9 +147,10 @@ static ra_status_t systems_table(portfolio_t *p, json_t **ok, size_t nok)
     ra_status_t rc = ra_layout_table_begin(p->lo, NULL, cols, 7);
     for (size_t i = 0; i < nok && rc == RA_OK; i++) {
         char sc[16], gaps[32];
-        score_text(json_object_get(ok[i], "score"), sc);
-        snprintf(gaps, sizeof gaps, "%lld",
-                 (long long)json_integer_value(json_object_get(ok[i], "gaps")));
+        double x;
+        bool has = ra_manifest_row_number(ok[i], "score", &x);
+        score_text(has, x, sc);
+        snprintf(gaps, sizeof gaps, "%lld", ra_manifest_row_int(ok[i], "gaps"));
         const char *v = str(ok[i], "verdict");
         const char *so = str(ok[i], "signoff");
         ra_cell_t cells[] = {
@@ -168,7 +171,7 @@ static ra_status_t systems_table(portfolio_t *p, json_t **ok, size_t nok)
 
 /* Systems x layers with the score in each cell; the fill follows the same
  * three steps as verdicts (80+, 60+, below) and the number is always printed. */
-static ra_status_t heat_map(portfolio_t *p, json_t **ok, size_t nok)
+static ra_status_t heat_map(portfolio_t *p, ra_manifest_row_t **ok, size_t nok)
 {
     size_t nl = p->cl->nlayers;
     ra_column_t *cols = calloc(nl + 1, sizeof *cols);
@@ -205,12 +208,12 @@ static ra_status_t heat_map(portfolio_t *p, json_t **ok, size_t nok)
     if (rc == RA_OK)
         rc = ra_layout_table_begin(p->lo, &ts, cols, nl + 1);
     for (size_t i = 0; i < nok && rc == RA_OK; i++) {
-        json_t *layers = json_object_get(ok[i], "layers");
         cells[0] = (ra_cell_t){str(ok[i], "system"), RA_FACE_BOLD, NULL, NULL, 0};
         for (size_t l = 0; l < nl; l++) {
-            json_t *v = json_object_get(layers, p->cl->layers[l].id);
-            score_text(v, vals[l]);
-            const ra_rgb_t *fill = ra_style_score_heat(json_is_number(v), json_number_value(v));
+            double x = 0;
+            bool has = ra_manifest_row_layer(ok[i], p->cl->layers[l].id, &x);
+            score_text(has, x, vals[l]);
+            const ra_rgb_t *fill = ra_style_score_heat(has, x);
             cells[l + 1] = (ra_cell_t){vals[l], RA_FACE_REGULAR, NULL, fill, 0};
         }
         rc = ra_layout_table_row(p->lo, cells);
@@ -225,16 +228,15 @@ static ra_status_t heat_map(portfolio_t *p, json_t **ok, size_t nok)
 }
 
 /* The checks that are gaps in the most systems. */
-static ra_status_t common_gaps(portfolio_t *p, json_t **ok, size_t nok)
+static ra_status_t common_gaps(portfolio_t *p, ra_manifest_row_t **ok, size_t nok)
 {
     size_t nc = p->cl->nchecks;
     size_t *count = calloc(nc ? nc : 1, sizeof *count);
     if (!count)
         return RA_ERR_NOMEM;
     for (size_t i = 0; i < nok; i++) {
-        json_t *g = json_object_get(ok[i], "gap_checks");
-        for (size_t k = 0; k < json_array_size(g); k++) {
-            long c = ra_checklist_find_check(p->cl, json_string_value(json_array_get(g, k)));
+        for (size_t k = 0; k < ra_manifest_row_ngaps(ok[i]); k++) {
+            long c = ra_checklist_find_check(p->cl, ra_manifest_row_gap(ok[i], k));
             if (c >= 0)
                 count[c]++;
         }
@@ -264,12 +266,12 @@ static ra_status_t common_gaps(portfolio_t *p, json_t **ok, size_t nok)
     return rc;
 }
 
-static ra_status_t attention(portfolio_t *p, json_t **ok, size_t nok)
+static ra_status_t attention(portfolio_t *p, ra_manifest_row_t **ok, size_t nok)
 {
     size_t n = 0;
     for (size_t i = 0; i < nok; i++)
-        n += json_integer_value(json_object_get(ok[i], "overdue")) > 0 ||
-             json_integer_value(json_object_get(ok[i], "expired_risks")) > 0;
+        n += ra_manifest_row_int(ok[i], "overdue") > 0 ||
+             ra_manifest_row_int(ok[i], "expired_risks") > 0;
     if (n == 0)
         return ra_layout_paragraph(p->lo, NULL,
                                    "No system has an overdue remediation or an expired risk "
@@ -280,8 +282,8 @@ static ra_status_t attention(portfolio_t *p, json_t **ok, size_t nok)
                                 {"Expired risk acceptances", 2.2, RA_ALIGN_RIGHT}};
     ra_status_t rc = ra_layout_table_begin(p->lo, NULL, cols, 4);
     for (size_t i = 0; i < nok && rc == RA_OK; i++) {
-        long long od = json_integer_value(json_object_get(ok[i], "overdue"));
-        long long ex = json_integer_value(json_object_get(ok[i], "expired_risks"));
+        long long od = ra_manifest_row_int(ok[i], "overdue");
+        long long ex = ra_manifest_row_int(ok[i], "expired_risks");
         if (!od && !ex)
             continue;
         char a[32], b[32];
@@ -295,7 +297,7 @@ static ra_status_t attention(portfolio_t *p, json_t **ok, size_t nok)
     return rc;
 }
 
-static ra_status_t failures(portfolio_t *p, json_t **bad, size_t nbad)
+static ra_status_t failures(portfolio_t *p, ra_manifest_row_t **bad, size_t nbad)
 {
     const ra_column_t cols[] = {{"Input", 4, RA_ALIGN_LEFT}, {"Error", 7, RA_ALIGN_LEFT}};
     ra_status_t rc = ra_layout_table_begin(p->lo, NULL, cols, 2);
@@ -322,11 +324,11 @@ static ra_status_t footer(void *ctx, ra_pdf_t *pdf, size_t page, size_t count,
     return rc;
 }
 
-ra_status_t ra_portfolio_write(ra_cli_t *cli, const ra_checklist_t *cl, const char *path,
-                               json_t *const *rows, size_t n)
+ra_status_t ra_portfolio_write(const ra_env_t *env, const ra_checklist_t *cl, const char *path,
+                               ra_manifest_row_t *const *rows, size_t n)
 {
     portfolio_t p = {rows, n, cl, NULL, RA_BUF_INIT};
-    json_t **ok = calloc(n ? n : 1, sizeof *ok), **bad = calloc(n ? n : 1, sizeof *bad);
+    ra_manifest_row_t **ok = calloc(n ? n : 1, sizeof *ok), **bad = calloc(n ? n : 1, sizeof *bad);
     ra_pdf_t *pdf = NULL;
     ra_buf_t out = RA_BUF_INIT, err = RA_BUF_INIT;
     ra_status_t rc = ok && bad ? RA_OK : RA_ERR_NOMEM;
@@ -334,16 +336,16 @@ ra_status_t ra_portfolio_write(ra_cli_t *cli, const ra_checklist_t *cl, const ch
     for (size_t i = 0; rc == RA_OK && i < n; i++) {
         if (!rows[i])
             continue;
-        if (json_is_string(json_object_get(rows[i], "verdict")))
+        if (ra_manifest_row_str(rows[i], "verdict"))
             ok[nok++] = rows[i];
         else
             bad[nbad++] = rows[i];
     }
     if (rc == RA_OK)
         qsort(ok, nok, sizeof *ok, cmp_rows);
-    ra_pdf_options_t po = {.font_dir = getenv("READYAUDIT_FONT_DIR"), .errmsg = &err};
+    ra_pdf_options_t po = {.font_dir = env->font_dir, .errmsg = &err};
     if (rc == RA_OK && (rc = ra_pdf_new(&po, &pdf)) != RA_OK)
-        ra_diag(&cli->sink, RA_DIAG_ERROR, path, 0, "cannot set up the PDF: %s", ra_buf_str(&err));
+        ra_diag(env->sink, RA_DIAG_ERROR, path, 0, "cannot set up the PDF: %s", ra_buf_str(&err));
     ra_layout_options_t lopt;
     ra_layout_options_default(&lopt);
     lopt.footer = footer;
@@ -353,8 +355,7 @@ ra_status_t ra_portfolio_write(ra_cli_t *cli, const ra_checklist_t *cl, const ch
                           .subject = "LLMOps production readiness portfolio",
                           .creator = RA_TOOL,
                           .created = 0};
-    const char *sde = getenv("SOURCE_DATE_EPOCH");
-    info.created = sde && *sde ? strtoll(sde, NULL, 10) : -1;
+    info.created = env->epoch_set ? env->epoch : -1;
     if (rc == RA_OK)
         rc = ra_pdf_set_info(pdf, &info);
     if (rc == RA_OK)
@@ -394,9 +395,9 @@ ra_status_t ra_portfolio_write(ra_cli_t *cli, const ra_checklist_t *cl, const ch
     if (rc == RA_OK)
         rc = ra_pdf_save(pdf, &out);
     if (rc == RA_OK)
-        rc = ra_write_atomic(path, out.data, out.len, &cli->sink);
+        rc = ra_write_atomic(path, out.data, out.len, env->sink);
     else
-        ra_diag(&cli->sink, RA_DIAG_ERROR, path, 0, "cannot make the portfolio summary: %s",
+        ra_diag(env->sink, RA_DIAG_ERROR, path, 0, "cannot make the portfolio summary: %s",
                 ra_strerror(rc));
     ra_layout_free(p.lo);
     ra_pdf_free(pdf);

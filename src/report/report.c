@@ -9,7 +9,7 @@
 
 #include "base/hash.h"
 #include "report/report_int.h"
-#include "seal/verify.h"
+#include "seal/integrity.h"
 #include "base/version.h"
 
 const char *report_s(size_t n)
@@ -29,13 +29,7 @@ const char *report_fmt(report_t *r, const char *fmt, ...)
 
 void ra_report_integrity(const ra_report_input_t *in, ra_integrity_t *it)
 {
-    memset(it, 0, sizeof *it);
-    ra_hex(in->record->sha256, 32, it->record_sha256);
-    ra_hex(in->checklist->sha256, 32, it->checklist_sha256);
-    ra_hex(in->tmpl->sha256, 32, it->template_sha256);
-    snprintf(it->tool, sizeof it->tool, "%s", RA_TOOL);
-    ra_report_id_from(in->record->sha256, in->checklist->sha256, in->tmpl->sha256, it->tool,
-                      it->report_id);
+    ra_integrity_make(in->record->sha256, in->checklist->sha256, in->tmpl->sha256, RA_TOOL, it);
 }
 
 /* Page header: the system on the left, profile and confidentiality on the right. */

@@ -13,7 +13,7 @@
 #include "model/model.h"
 #include "score/score.h"
 #include "base/status.h"
-#include "seal/verify.h"
+#include "seal/integrity.h"
 
 /* Everything a report is made from. All pointers are borrowed. */
 typedef struct {

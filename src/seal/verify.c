@@ -1,4 +1,4 @@
-/* verify.c - integrity data in the report's metadata, and `readyaudit verify`. */
+/* verify.c - integrity data in the report's metadata, embedded records, and complete PDFs. */
 #include "seal/verify.h"
 
 #include <stdio.h>
@@ -8,31 +8,6 @@
 
 #include "base/hash.h"
 #include "model/load.h"
-
-void ra_report_id_from(const unsigned char rec[32], const unsigned char cl[32],
-                       const unsigned char tpl[32], const char *tool, char out[24])
-{
-    ra_buf_t m = RA_BUF_INIT;
-    ra_buf_append(&m, (const char *)rec, 32);
-    ra_buf_append(&m, (const char *)cl, 32);
-    ra_buf_append(&m, (const char *)tpl, 32);
-    ra_buf_puts(&m, tool);
-    unsigned char digest[32];
-    ra_sha256(m.data, m.len, digest);
-    ra_buf_free(&m);
-    char hex[17];
-    ra_hex(digest, 8, hex);
-    snprintf(out, 24, "RA-%s", hex);
-}
-
-ra_status_t ra_integrity_format(const ra_integrity_t *it, ra_buf_t *out)
-{
-    return ra_buf_printf(out,
-                         "report-id=%s; record-sha256=%s; checklist-sha256=%s; "
-                         "template-sha256=%s; tool=%s",
-                         it->report_id, it->record_sha256, it->checklist_sha256,
-                         it->template_sha256, it->tool);
-}
 
 /* Copies the value of "key=" up to ';' or the end into out (size n). */
 static int field(const char *text, const char *key, char *out, size_t n)
@@ -263,4 +238,73 @@ ra_status_t ra_embedded_read(const char *pdf, size_t len, size_t max, ra_buf_t *
         return st;
     }
     return RA_OK;
+}
+
+int ra_pdf_complete(const char *pdf, size_t len)
+{
+    if (len < 16 || memcmp(pdf, "%PDF-", 5) != 0)
+        return 0;
+    /* The file ends "startxref\nOFFSET\n%%EOF" and OFFSET holds "xref". */
+    size_t from = len > 64 ? len - 64 : 0;
+    const char *sx = memmem(pdf + from, len - from, "startxref", 9);
+    if (!sx || !memmem(sx, (size_t)(pdf + len - sx), "%%EOF", 5))
+        return 0;
+    char num[24] = {0};
+    size_t k = 0;
+    for (const char *p = sx + 9; p < pdf + len && k + 1 < sizeof num; p++)
+        if (*p >= '0' && *p <= '9')
+            num[k++] = *p;
+        else if (k)
+            break;
+    unsigned long long off = strtoull(num, NULL, 10);
+    return k && off > 0 && off + 4 <= len && memcmp(pdf + off, "xref", 4) == 0;
+}
+
+/* Parses 64 hex digits into 32 bytes. */
+static void unhex(const char *hex, unsigned char out[32])
+{
+    for (int i = 0; i < 32; i++) {
+        unsigned v = 0;
+        for (int k = 0; k < 2; k++) {
+            char c = hex[2 * i + k];
+            v = v * 16 + (unsigned)(c <= '9' ? c - '0' : c - 'a' + 10);
+        }
+        out[i] = (unsigned char)v;
+    }
+}
+
+ra_status_t ra_verify_report(const char *pdf, size_t len, ra_verify_t *out)
+{
+    memset(out, 0, sizeof *out);
+    ra_status_t st = ra_integrity_read(pdf, len, &out->it);
+    if (st != RA_OK)
+        return RA_ERR_INVALID;
+    unsigned char rec[32], cl[32], tpl[32];
+    unhex(out->it.record_sha256, rec);
+    unhex(out->it.checklist_sha256, cl);
+    unhex(out->it.template_sha256, tpl);
+    char id[24];
+    ra_report_id_from(rec, cl, tpl, out->it.tool, id);
+    out->consistent = strcmp(id, out->it.report_id) == 0;
+    /* A report made with --attach-source carries the record itself; a
+     * damaged or oversized attachment does not match either. */
+    ra_buf_t embedded = RA_BUF_INIT;
+    out->embedded_st = ra_embedded_read(pdf, len, RA_MAX_FILE_BYTES, &embedded, &out->attached);
+    if (out->attached && out->embedded_st == RA_OK) {
+        unsigned char d[32];
+        char hex[65];
+        ra_sha256(embedded.data, embedded.len, d);
+        ra_hex(d, 32, hex);
+        out->embedded_ok = strcmp(hex, out->it.record_sha256) == 0;
+    }
+    ra_buf_free(&embedded);
+    return !out->consistent || (out->attached && !out->embedded_ok) ? RA_ERR_MISMATCH : RA_OK;
+}
+
+ra_status_t ra_verify_record(const ra_verify_t *v, const char *record, size_t len, char hex[65])
+{
+    unsigned char got[32];
+    ra_sha256(record, len, got);
+    ra_hex(got, 32, hex);
+    return strcmp(hex, v->it.record_sha256) == 0 ? RA_OK : RA_ERR_MISMATCH;
 }

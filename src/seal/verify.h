@@ -1,4 +1,5 @@
-/* verify.h - the integrity data a report carries, written and read back. */
+/* verify.h - reading a report back: its integrity data, the record it may
+ * embed, and whether a record is the one it was made from. */
 #ifndef RA_VERIFY_H
 #define RA_VERIFY_H
 
@@ -7,26 +8,31 @@
 
 #include "base/buf.h"
 #include "base/status.h"
+#include "seal/integrity.h"
 
-/* The XMP namespace of the integrity data (ra:reportId, ra:recordSha256,
- * ra:checklistSha256, ra:templateSha256, ra:tool). */
-#define RA_XMP_NAMESPACE "urn:readyaudit:report:1"
+/* The largest report verify and batch read back. */
+#define RA_MAX_REPORT_BYTES (256u * 1024 * 1024)
 
-/* What a report says it was made from. */
+/* What a report's bytes say about themselves. */
 typedef struct {
-    char report_id[24];
-    char record_sha256[65], checklist_sha256[65], template_sha256[65];
-    char tool[64];
-} ra_integrity_t;
+    ra_integrity_t it;       /* as stated in the report */
+    bool consistent;         /* the report ID derives from the digests it lists */
+    bool attached;           /* the report embeds a record (--attach-source) */
+    ra_status_t embedded_st; /* reading it: RA_OK, RA_ERR_INVALID damaged, RA_ERR_LIMIT too large */
+    bool embedded_ok;        /* it was read and hashes to the stated record digest */
+} ra_verify_t;
 
-/* The report ID: "RA-" and 16 hex digits of SHA-256 over the three input
- * digests (raw bytes) and the tool string. */
-void ra_report_id_from(const unsigned char rec[32], const unsigned char cl[32],
-                       const unsigned char tpl[32], const char *tool, char out[24]);
+/* Reads a report's integrity data back and checks it against itself: the
+ * report ID against the digests, an embedded record against its digest.
+ * RA_ERR_INVALID when the bytes carry no integrity data (not a readyaudit
+ * report, or its metadata was removed); RA_ERR_MISMATCH when the report ID
+ * or the embedded record does not match; else RA_OK. *out is filled as far
+ * as the report could be read. */
+ra_status_t ra_verify_report(const char *pdf, size_t len, ra_verify_t *out);
 
-/* Appends the integrity data as the report's Keywords carry it:
- * "report-id=...; record-sha256=...; checklist-sha256=...; template-sha256=...; tool=...". */
-ra_status_t ra_integrity_format(const ra_integrity_t *it, ra_buf_t *out);
+/* Is this record, byte for byte, the one the report was made from? Puts the
+ * record's digest in hex and returns RA_OK or RA_ERR_MISMATCH. */
+ra_status_t ra_verify_record(const ra_verify_t *v, const char *record, size_t len, char hex[65]);
 
 /* Finds and parses the integrity data in a PDF's bytes. RA_ERR_INVALID when
  * there is none (not a readyaudit report). */
@@ -38,5 +44,9 @@ ra_status_t ra_integrity_read(const char *pdf, size_t len, ra_integrity_t *out);
  * RA_ERR_INVALID when it is damaged or its size differs from its
  * /Params /Size; RA_ERR_LIMIT when it exceeds max bytes. */
 ra_status_t ra_embedded_read(const char *pdf, size_t len, size_t max, ra_buf_t *out, bool *found);
+
+/* Do these bytes look like a complete PDF: "%PDF-" at the start, "%%EOF"
+ * at the end and a startxref offset pointing at a cross-reference? */
+int ra_pdf_complete(const char *pdf, size_t len);
 
 #endif

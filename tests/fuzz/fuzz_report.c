@@ -1,13 +1,12 @@
-/* fuzz_report.c - libFuzzer target: records that load are laid out and
- * rendered to memory, exercising the layout engine and the PDF backend with
- * arbitrary text. Run from the repository root. */
+/* fuzz_report.c - libFuzzer target: arbitrary bytes through the report
+ * pipeline (ra_pipeline_score, ra_pipeline_render) in memory, exercising the layout engine and the
+ * PDF backend with arbitrary text. Run from the repository root. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "model/load.h"
-#include "report/report.h"
-#include "score/score.h"
+#include "pipeline/pipeline.h"
 
 static ra_loader_t *loader;
 static ra_checklist_t *checklist;
@@ -28,27 +27,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (!loader)
         setup();
-    ra_record_t *rec = NULL;
-    ra_score_t *s = NULL;
-    long p;
-    if (ra_load_record_mem(loader, "fuzz.xml", (const char *)data, size, &rec) == RA_OK &&
-        ra_record_check(checklist, rec, &sink) == RA_OK &&
-        (p = ra_checklist_find_profile(checklist, rec->profile)) >= 0 &&
-        ra_score_compute(checklist, rec, (size_t)p, &s) == RA_OK) {
-        ra_report_input_t in = {.checklist = checklist,
-                                .record = rec,
-                                .score = s,
-                                .tmpl = tmpl,
-                                .created = 0,
-                                .sink = &sink};
-        ra_buf_t pdf = RA_BUF_INIT;
-        /* A valid record must always render. */
-        if (ra_report_render(&in, &pdf) != RA_OK)
-            abort();
-        ra_buf_free(&pdf);
-    }
-    ra_score_free(s);
-    ra_record_free(rec);
+    ra_env_t env = {
+        .datadir = ".", .epoch_set = true, .epoch_valid = true, .sink = &sink, .loader = loader};
+    ra_pipeline_input_t in = {.checklist = checklist,
+                              .tmpl = tmpl,
+                              .record_path = "fuzz.xml",
+                              .record_data = (const char *)data,
+                              .record_len = size};
+    ra_pipeline_result_t res = {0};
+    /* A record that scores must always render. */
+    if (ra_pipeline_score(&env, &in, &res) == RA_OK && ra_pipeline_render(&env, &in, &res) != RA_OK)
+        abort();
+    ra_pipeline_result_free(&res);
     sink.errors = sink.warnings = sink.suppressed = 0;
     return 0;
 }

@@ -1,15 +1,41 @@
-/* seal.c - atomic output: temporary file, fsync, rename. */
-#include "seal/seal.h"
+/* io.c - bounded reads, atomic writes (temporary file, fsync, rename), checked closing. */
+#include "base/io.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "base/buf.h"
+ra_status_t ra_read_file(const char *path, size_t max, ra_buf_t *buf, ra_diag_sink_t *sink)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        ra_diag(sink, RA_DIAG_ERROR, path, 0, "cannot open: %s", strerror(errno));
+        return RA_ERR_IO;
+    }
+    ra_status_t st = RA_OK;
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (buf->len + n > max) {
+            ra_diag(sink, RA_DIAG_ERROR, path, 0, "file is larger than the limit of %zu bytes",
+                    max);
+            st = RA_ERR_LIMIT;
+            goto done;
+        }
+        if ((st = ra_buf_append(buf, chunk, n)) != RA_OK)
+            goto done;
+    }
+    if (ferror(f)) {
+        ra_diag(sink, RA_DIAG_ERROR, path, 0, "read error: %s", strerror(errno));
+        st = RA_ERR_IO;
+    }
+done:
+    fclose(f);
+    return st;
+}
 
 ra_status_t ra_write_temp(const char *path, const void *data, size_t len, int durable,
                           ra_diag_sink_t *sink, char **tmp_out)
@@ -81,22 +107,12 @@ ra_status_t ra_write_atomic(const char *path, const void *data, size_t len, ra_d
     return st;
 }
 
-int ra_pdf_complete(const char *pdf, size_t len)
+ra_status_t ra_close_stream(FILE *f)
 {
-    if (len < 16 || memcmp(pdf, "%PDF-", 5) != 0)
-        return 0;
-    /* The file ends "startxref\nOFFSET\n%%EOF" and OFFSET holds "xref". */
-    size_t from = len > 64 ? len - 64 : 0;
-    const char *sx = memmem(pdf + from, len - from, "startxref", 9);
-    if (!sx || !memmem(sx, (size_t)(pdf + len - sx), "%%EOF", 5))
-        return 0;
-    char num[24] = {0};
-    size_t k = 0;
-    for (const char *p = sx + 9; p < pdf + len && k + 1 < sizeof num; p++)
-        if (*p >= '0' && *p <= '9')
-            num[k++] = *p;
-        else if (k)
-            break;
-    unsigned long long off = strtoull(num, NULL, 10);
-    return k && off > 0 && off + 4 <= len && memcmp(pdf + off, "xref", 4) == 0;
+    int bad = ferror(f);
+    if (f == stdout)
+        bad |= fflush(f) != 0;
+    else
+        bad |= fclose(f) != 0;
+    return bad ? RA_ERR_IO : RA_OK;
 }

@@ -1,11 +1,18 @@
-/* seal.h - the last stage: writing an output file atomically. */
-#ifndef RA_SEAL_H
-#define RA_SEAL_H
+/* io.h - file input and output: bounded reads, atomic and deferred writes,
+ * checked closing. Every failure goes to the sink under the file's name. */
+#ifndef RA_IO_H
+#define RA_IO_H
 
 #include <stddef.h>
+#include <stdio.h>
 
+#include "base/buf.h"
 #include "base/diag.h"
 #include "base/status.h"
+
+/* Reads a whole file into buf (at most max bytes; larger is RA_ERR_LIMIT),
+ * reporting failures to sink under the file's name. */
+ra_status_t ra_read_file(const char *path, size_t max, ra_buf_t *buf, ra_diag_sink_t *sink);
 
 /* Writes len bytes to path through a temporary file in the same directory,
  * flushed to disk and renamed into place: readers see the old file or the
@@ -24,8 +31,8 @@ ra_status_t ra_write_temp(const char *path, const void *data, size_t len, int du
 /* Renames a temporary file into place; on failure removes it. */
 ra_status_t ra_commit(const char *tmp, const char *path, ra_diag_sink_t *sink);
 
-/* Do these bytes look like a complete PDF: "%PDF-" at the start, "%%EOF"
- * at the end and a startxref offset pointing at a cross-reference? */
-int ra_pdf_complete(const char *pdf, size_t len);
+/* Closes a stream (standard output is only flushed), and says whether every
+ * write to it succeeded: RA_ERR_IO, with errno set, when one failed. */
+ra_status_t ra_close_stream(FILE *f);
 
 #endif

@@ -1,0 +1,22 @@
+/* cmd_manifest.c - `readyaudit manifest merge`: the manifests of sharded batches as one. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "pack/manifest.h"
+
+int ra_cmd_manifest(ra_cli_t *cli)
+{
+    const ra_opts_t *o = &cli->opts;
+    if (o->nargs < 2 || strcmp(o->args[0], "merge") != 0 || !o->output) {
+        fprintf(stderr, "%s manifest: usage: %s manifest merge MANIFEST... -o OUT.csv|OUT.json\n",
+                cli->prog, cli->prog);
+        return RA_EXIT_USAGE;
+    }
+    size_t n = 0;
+    ra_status_t st = ra_manifest_merge((const char *const *)o->args + 1, (size_t)o->nargs - 1,
+                                       o->output, &n, cli->env->sink);
+    if (st == RA_OK && !o->quiet)
+        printf("%s: %zu rows from %d manifests\n", o->output, n, o->nargs - 1);
+    return ra_exit_code(st);
+}

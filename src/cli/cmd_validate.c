@@ -1,0 +1,32 @@
+/* cmd_validate.c - `readyaudit validate`: schema and semantic checks of records. */
+#include <stdio.h>
+
+#include "cli/cli.h"
+
+int ra_cmd_validate(ra_cli_t *cli)
+{
+    if (cli->opts.nargs < 1) {
+        fprintf(stderr, "%s validate: no record given\nTry '%s validate --help'.\n", cli->prog,
+                cli->prog);
+        return RA_EXIT_USAGE;
+    }
+    ra_checklist_t *cl = NULL;
+    ra_status_t st = ra_cli_checklist(cli, &cl);
+    if (st != RA_OK)
+        return ra_exit_code(st);
+    int rc = RA_EXIT_OK;
+    for (int i = 0; i < cli->opts.nargs; i++) {
+        const char *path = cli->opts.args[i];
+        ra_record_t *rec = NULL;
+        st = ra_cli_record(cli, cl, path, &rec);
+        if (st == RA_OK && !cli->opts.quiet)
+            printf("%s: valid (%s, profile %s, %zu results)\n", path, rec->id, rec->profile,
+                   rec->nresults);
+        ra_record_free(rec);
+        int code = ra_exit_code(st);
+        if (code > rc)
+            rc = code;
+    }
+    ra_checklist_free(cl);
+    return rc;
+}

@@ -1,0 +1,52 @@
+/* pipeline.h - the whole pipeline as one library call: read the record once,
+ * validate it, pick its profile, score it, render the PDF report.
+ *
+ * The report and batch commands and the fuzz targets share it; the command
+ * line only parses options around it and writes the bytes. */
+#ifndef RA_PIPELINE_H
+#define RA_PIPELINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/buf.h"
+#include "base/env.h"
+#include "base/status.h"
+#include "model/model.h"
+#include "score/score.h"
+
+/* What one report is made from. All pointers are borrowed. */
+typedef struct {
+    const ra_checklist_t *checklist;
+    const ra_template_t *tmpl;
+    const char *record_path; /* the record's file, and its name in diagnostics */
+    const char *record_data; /* or its bytes, already in memory (then not read) */
+    size_t record_len;
+    bool attach_source; /* embed the record in the PDF (not PDF/A then) */
+} ra_pipeline_input_t;
+
+/* What the pipeline made; start from {0}, free with ra_pipeline_result_free. */
+typedef struct {
+    ra_buf_t source;     /* the record's bytes, when read from record_path */
+    ra_record_t *record; /* the checked record */
+    ra_score_t *score;   /* at the record's own profile */
+    ra_buf_t pdf;        /* the report's bytes */
+} ra_pipeline_result_t;
+
+/* Reads the record (once), loads, checks and scores it into out->record and
+ * out->score. Problems go to env->sink under the record's path. */
+ra_status_t ra_pipeline_score(const ra_env_t *env, const ra_pipeline_input_t *in,
+                              ra_pipeline_result_t *out);
+
+/* Renders the report of a record ra_pipeline_score has scored into out->pdf. */
+ra_status_t ra_pipeline_render(const ra_env_t *env, const ra_pipeline_input_t *in,
+                               ra_pipeline_result_t *out);
+
+/* ra_pipeline_score, then ra_pipeline_render. */
+ra_status_t ra_pipeline_report(const ra_env_t *env, const ra_pipeline_input_t *in,
+                               ra_pipeline_result_t *out);
+
+/* Frees what a result holds and empties it. */
+void ra_pipeline_result_free(ra_pipeline_result_t *out);
+
+#endif
