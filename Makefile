@@ -124,7 +124,7 @@ demo: deps
 	@echo "  out/pack/: the samples as an audit pack, with manifest.csv and portfolio.pdf"
 
 check: deps
-	$(Q)$(MAKE) --no-print-directory all $(UNIT_TESTS)
+	$(Q)$(MAKE) --no-print-directory lint all $(UNIT_TESTS)
 	$(Q)tests/run.sh $(UNIT_TESTS)
 
 # Formatting and include boundaries (tests/lint.sh says which); make check runs it.

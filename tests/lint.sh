@@ -1,0 +1,51 @@
+#!/bin/sh
+# tests/lint.sh [ROOT] - what `make lint` checks in the tree at ROOT (default:
+# this checkout): every C file is formatted as .clang-format says, and each
+# library's headers are included only by the stage that owns it. Prints one
+# line per problem and exits 1 when there is one; prints "lint: ok" otherwise.
+root=${1:-$(dirname "$0")/..}
+cd "$root" || exit 2
+CLANG_FORMAT=${CLANG_FORMAT:-clang-format}
+bad=0
+
+# Who may include what: HEADER-PATTERN|FILES-ALLOWED (shell patterns)|WHY.
+# libharu stays in the PDF backend, libxml2 in the loader and the XML
+# writers, the command line's header in the command line, jansson in the
+# JSON and manifest code.
+rules='<hpdf|src/pdf/*|only the PDF backend (src/pdf/) may call libharu
+<libxml/|src/model/load.c src/format/format_data.c|only the loader (src/model/load.c) and the XML writers (src/format/format_data.c) may use libxml2
+"cli/|src/cli/*|only the command line (src/cli/) may include its headers
+<jansson|src/pack/manifest.c src/format/format_data.c|only the JSON and manifest code (src/pack/manifest.c, src/format/format_data.c) may use jansson'
+
+if ! command -v "$CLANG_FORMAT" >/dev/null 2>&1; then
+    echo "lint: $CLANG_FORMAT not found (make deps installs it)"
+    exit 1
+fi
+files=$(find src tests -name '*.[ch]' | sort)
+# One clang-format run over every file; it names each file that differs.
+# shellcheck disable=SC2086
+unformatted=$("$CLANG_FORMAT" --dry-run -Werror $files 2>&1 |
+    sed -n 's/^\([^:]*\):[0-9]*:[0-9]*: error: .*clang-format-violations.*/\1/p' | sort -u)
+for f in $unformatted; do
+    echo "lint: $f is not formatted as .clang-format says; run: clang-format -i $f"
+    bad=1
+done
+
+for f in $files; do
+    case $f in tests/*) continue ;; esac
+    printf '%s\n' "$rules" | while IFS='|' read -r header allowed why; do
+        allowed_here=0
+        for a in $allowed; do
+            # shellcheck disable=SC2254
+            case $f in $a) allowed_here=1 ;; esac
+        done
+        [ "$allowed_here" = 1 ] && continue
+        grep -n "^[[:space:]]*#[[:space:]]*include[[:space:]]*$header" "$f" |
+            while IFS=: read -r line text; do
+                echo "lint: $f:$line: $(printf '%s' "$text" | sed 's/^[[:space:]]*//'): $why"
+            done
+    done | grep . && bad=1
+done
+
+[ "$bad" = 0 ] && echo "lint: ok"
+exit "$bad"
