@@ -22,6 +22,7 @@
 #include "pdf/pdf.h"
 #include "pipeline/pipeline.h"
 #include "seal/verify.h"
+#include "base/vec.h"
 #include "base/version.h"
 
 /* The inputs found, sorted, and what became of each. */
@@ -38,14 +39,8 @@ typedef struct {
 
 static ra_status_t add_input(inputs_t *in, const char *path)
 {
-    if (in->n == in->cap) {
-        size_t cap = in->cap ? in->cap * 2 : 64;
-        char **p = realloc(in->paths, cap * sizeof *p);
-        if (!p)
-            return RA_ERR_NOMEM;
-        in->paths = p;
-        in->cap = cap;
-    }
+    if (RA_VEC_RESERVE(in->paths, in->n, in->cap, 64) != RA_OK)
+        return RA_ERR_NOMEM;
     if (!(in->paths[in->n] = strdup(path)))
         return RA_ERR_NOMEM;
     in->n++;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/text.h"
+#include "base/vec.h"
 
 #define EPS 0.001       /* tolerance when comparing positions */
 #define TABLE_PAD_X 4.0 /* cell padding, points */
@@ -170,21 +171,10 @@ struct ra_layout {
 
 /* --- Small helpers --- */
 
-/* Makes room for one more element in a VEC; returns its address or NULL. */
-static void *vec_grow(void **v, size_t *n, size_t *cap, size_t size)
-{
-    if (*n == *cap) {
-        size_t c = *cap ? *cap * 2 : 16;
-        void *p = realloc(*v, c * size);
-        if (!p)
-            return NULL;
-        *v = p;
-        *cap = c;
-    }
-    return (char *)*v + (*n)++ * size;
-}
-
-#define VEC_PUSH(vec) vec_grow((void **)&(vec).v, &(vec).n, &(vec).cap, sizeof *(vec).v)
+/* VEC_PUSH(vec): the address of a new last element of a VEC (uninitialised),
+ * or NULL when out of memory. */
+#define VEC_PUSH(vec) \
+    (RA_VEC_RESERVE((vec).v, (vec).n, (vec).cap, 16) == RA_OK ? &(vec).v[(vec).n++] : NULL)
 
 /* Copies s (NULL: empty) into the arena. */
 static ra_status_t put_str(ra_layout_t *lo, const char *s, str_t *out)

@@ -10,6 +10,7 @@
 #include "format/format.h"
 #include "base/hash.h"
 #include "base/io.h"
+#include "base/vec.h"
 #include "model/load.h"
 
 const char *const ra_manifest_columns[] = {
@@ -186,15 +187,9 @@ ra_manifest_row_t *ra_manifest_rows_get(const ra_manifest_rows_t *rows, size_t i
 /* Appends a JSON object to rows (taking the reference). */
 static ra_status_t rows_add(ra_manifest_rows_t *rows, json_t *obj)
 {
-    if (rows->n == rows->cap) {
-        size_t cap = rows->cap ? rows->cap * 2 : 64;
-        ra_manifest_row_t **v = realloc(rows->v, cap * sizeof *v);
-        if (!v) {
-            json_decref(obj);
-            return RA_ERR_NOMEM;
-        }
-        rows->v = v;
-        rows->cap = cap;
+    if (RA_VEC_RESERVE(rows->v, rows->n, rows->cap, 64) != RA_OK) {
+        json_decref(obj);
+        return RA_ERR_NOMEM;
     }
     /* A JSON manifest may hold anything; a row that is not an object reads as empty. */
     if (!json_is_object(obj)) {
