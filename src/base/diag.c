@@ -6,17 +6,13 @@
 
 #include "base/buf.h"
 
+static const char *const severity_names[] = {"error", "warning", "note"};
+_Static_assert(sizeof severity_names / sizeof *severity_names == RA_SEVERITY_COUNT,
+               "a name for every ra_severity_t");
+
 const char *ra_severity_name(ra_severity_t sev)
 {
-    switch (sev) {
-    case RA_DIAG_ERROR:
-        return "error";
-    case RA_DIAG_WARNING:
-        return "warning";
-    case RA_DIAG_NOTE:
-        return "note";
-    }
-    return "error";
+    return (unsigned)sev < RA_SEVERITY_COUNT ? severity_names[sev] : "error";
 }
 
 void ra_diag(ra_diag_sink_t *sink, ra_severity_t sev, const char *file, long line, const char *fmt,

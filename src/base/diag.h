@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-typedef enum { RA_DIAG_ERROR, RA_DIAG_WARNING, RA_DIAG_NOTE } ra_severity_t;
+typedef enum { RA_DIAG_ERROR, RA_DIAG_WARNING, RA_DIAG_NOTE, RA_SEVERITY_COUNT } ra_severity_t;
 
 typedef struct {
     ra_severity_t severity;

@@ -437,9 +437,11 @@ ra_status_t ra_pdf_page_label(ra_pdf_t *pdf, size_t first, ra_label_style_t styl
     static const HPDF_PageNumStyle styles[] = {
         HPDF_PAGE_NUM_STYLE_DECIMAL, HPDF_PAGE_NUM_STYLE_LOWER_ROMAN,
         HPDF_PAGE_NUM_STYLE_UPPER_ROMAN, HPDF_PAGE_NUM_STYLE_UPPER_LETTERS};
+    _Static_assert(sizeof styles / sizeof *styles == RA_LABEL_STYLE_COUNT,
+                   "a libharu style for every ra_label_style_t");
     if (pdf->err)
         return RA_ERR_PDF;
-    if ((unsigned)style > RA_LABEL_LETTERS_UPPER)
+    if ((unsigned)style >= RA_LABEL_STYLE_COUNT)
         style = RA_LABEL_DECIMAL;
     if (prefix)
         for (const char *c = prefix; *c; c++)

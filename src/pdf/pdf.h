@@ -134,7 +134,8 @@ typedef enum {
     RA_LABEL_DECIMAL = 0,
     RA_LABEL_ROMAN_LOWER,
     RA_LABEL_ROMAN_UPPER,
-    RA_LABEL_LETTERS_UPPER
+    RA_LABEL_LETTERS_UPPER,
+    RA_LABEL_STYLE_COUNT
 } ra_label_style_t;
 
 typedef struct ra_pdf ra_pdf_t;
