@@ -31,8 +31,36 @@ for f in $unformatted; do
     bad=1
 done
 
+# The stages in the order they may include each other: a file of one stage
+# includes only headers of its own stage and of stages before it (README,
+# "Layout of the repository").
+stages="base pdf model score format layout seal report pack pipeline cli"
+rank() {
+    i=0
+    for s in $stages; do
+        i=$((i + 1))
+        [ "$s" = "$1" ] && echo "$i" && return
+    done
+    echo 0
+}
+
 for f in $files; do
     case $f in tests/*) continue ;; esac
+    stage=${f#src/}
+    stage=${stage%%/*}
+    own=$(rank "$stage")
+    if [ "$own" = 0 ]; then
+        echo "lint: $f: src/$stage/ is not a stage of the layout ($stages)"
+        bad=1
+        continue
+    fi
+    for used in $(sed -n 's|^[[:space:]]*#[[:space:]]*include[[:space:]]*"\([a-z]*\)/.*|\1|p' "$f" | sort -u); do
+        [ "$(rank "$used")" -le "$own" ] && [ "$(rank "$used")" != 0 ] && continue
+        grep -n "^[[:space:]]*#[[:space:]]*include[[:space:]]*\"$used/" "$f" | while IFS=: read -r line text; do
+            echo "lint: $f:$line: $text: src/$stage/ may include only its own stage and those before it ($stages)"
+        done
+        bad=1
+    done
     printf '%s\n' "$rules" | while IFS='|' read -r header allowed why; do
         allowed_here=0
         for a in $allowed; do

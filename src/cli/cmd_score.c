@@ -6,6 +6,7 @@
 
 #include "cli/cli.h"
 #include "format/format.h"
+#include "base/number.h"
 #include "score/score.h"
 
 int ra_cmd_score(ra_cli_t *cli)
@@ -65,8 +66,8 @@ int ra_cmd_score(ra_cli_t *cli)
     if (st == RA_OK && o->fail_under >= 0) {
         bool below = !s->has_score || s->score < o->fail_under - RA_SCORE_EPSILON;
         char sc[32], n[32];
-        ra_format_number(s->score, sc);
-        ra_format_number(o->fail_under, n);
+        ra_number_shortest(s->score, sc);
+        ra_number_shortest(o->fail_under, n);
         if (below) {
             fprintf(stderr, "%s: not ready: score %s is below --fail-under %s\n", o->args[0],
                     s->has_score ? sc : "n/a", n);

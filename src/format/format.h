@@ -17,7 +17,4 @@ ra_status_t ra_format_csv(FILE *f, const ra_score_t *s);
 /* JUnit XML: a suite per layer, a case per applicable check (libxml2 writer). */
 ra_status_t ra_format_junit(FILE *f, const ra_score_t *s);
 
-/* Writes a number in its shortest form that reads back exactly (C locale). */
-void ra_format_number(double v, char out[32]);
-
 #endif

@@ -9,17 +9,8 @@
 #include <libxml/xmlwriter.h>
 
 #include "format/format.h"
+#include "base/number.h"
 #include "base/hash.h"
-
-void ra_format_number(double v, char out[32])
-{
-    for (int prec = 1; prec <= 17; prec++) {
-        snprintf(out, 32, "%.*g", prec, v);
-        if (!strchr(out, 'e') && strtod(out, NULL) == v)
-            return;
-    }
-    snprintf(out, 32, "%.17g", v);
-}
 
 /* A date as a JSON string, or null when absent. */
 static json_t *jdate(ra_date_t d)
@@ -198,7 +189,7 @@ static void csv_score(FILE *f, bool has, double v)
 {
     char num[32] = "";
     if (has)
-        ra_format_number(v, num);
+        ra_number_shortest(v, num);
     csv_field(f, num, false);
 }
 
@@ -215,7 +206,7 @@ ra_status_t ra_format_csv(FILE *f, const ra_score_t *s)
         csv_field(f, s->profile->id, false);
         csv_field(f, ls->layer->id, false);
         csv_field(f, ls->layer->name, false);
-        ra_format_number(ls->weight, w);
+        ra_number_shortest(ls->weight, w);
         csv_field(f, w, false);
         csv_score(f, ls->has_score, ls->score);
         snprintf(n1, sizeof n1, "%zu", ls->applicable);

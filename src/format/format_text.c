@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "format/format.h"
+#include "base/number.h"
 
 enum { WIDTH = 100 };
 
@@ -159,7 +160,7 @@ static void print_layers(FILE *f, const ra_score_t *s)
         const ra_layer_score_t *ls = &s->layers[l];
         char sc[16], w[32];
         ra_score_format(ls->has_score, ls->score, sc);
-        ra_format_number(ls->weight, w);
+        ra_number_shortest(ls->weight, w);
         fprintf(f, "  ");
         put_cell(f, ls->layer->name, 28);
         fprintf(f, " %6s %7s %8zu %5zu\n", w, sc, ls->applicable, ls->gaps);

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "format/format.h"
+#include "base/number.h"
 #include "base/hash.h"
 #include "base/io.h"
 #include "base/vec.h"
@@ -228,7 +228,7 @@ static void csv_value(ra_buf_t *b, const json_t *v)
     else if (json_is_integer(v))
         ra_buf_printf(b, "%lld", (long long)json_integer_value(v));
     else if (json_is_real(v)) {
-        ra_format_number(json_real_value(v), num);
+        ra_number_shortest(json_real_value(v), num);
         ra_buf_puts(b, num);
     }
 }

@@ -3,7 +3,7 @@
 
 #include <stdio.h>
 
-#include "format/format.h"
+#include "base/number.h"
 #include "score/score.h"
 
 /* Number of checks that apply at a profile (its own and those below it). */
@@ -47,7 +47,7 @@ ra_status_t ra_method_text(const ra_checklist_t *cl, ra_buf_t *b)
     ra_buf_puts(b, "Maturity score. M = \xCE\xA3(W \xC3\x97 S) / \xCE\xA3W over the layers that "
                    "have a score, where W is the layer's weight:");
     for (size_t l = 0; l < cl->nlayers; l++) {
-        ra_format_number(cl->layers[l].weight, num);
+        ra_number_shortest(cl->layers[l].weight, num);
         ra_buf_printf(b, "%s %s %s", l ? "," : "", cl->layers[l].name, num);
     }
     for (size_t p = 0; p < cl->nprofiles; p++) {
@@ -55,7 +55,7 @@ ra_status_t ra_method_text(const ra_checklist_t *cl, ra_buf_t *b)
         if (pr->nweights)
             ra_buf_printf(b, "; at the %s profile", pr->name);
         for (size_t k = 0; k < pr->nweights; k++) {
-            ra_format_number(pr->weights[k].weight, num);
+            ra_number_shortest(pr->weights[k].weight, num);
             ra_buf_printf(b, "%s %s %s", k ? "," : "", cl->layers[pr->weights[k].layer].name, num);
         }
     }
@@ -65,7 +65,7 @@ ra_status_t ra_method_text(const ra_checklist_t *cl, ra_buf_t *b)
 
     ra_buf_puts(b, "Band. The highest band whose minimum the score reaches:");
     for (size_t i = 0; i < cl->nbands; i++) {
-        ra_format_number(cl->bands[i].min, num);
+        ra_number_shortest(cl->bands[i].min, num);
         ra_buf_printf(b, "%s %s from %s", i ? ";" : "", cl->bands[i].label, num);
     }
     ra_buf_puts(b, ".\n\n");

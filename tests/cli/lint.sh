@@ -2,7 +2,8 @@
 # tests/cli/lint.sh - `make lint` (tests/lint.sh) passes on this tree and
 # fails, with a plain message, on a copy with one deliberate fault each:
 # a wrong include of libharu, libxml2, jansson or the command line's header
-# in a stage that must not have it, and a badly formatted file.
+# in a stage that must not have it, a stage including a later stage, and a
+# badly formatted file.
 cd "$(dirname "$0")/../.." || exit 2
 SUITE=lint
 . tests/lib.sh
@@ -55,6 +56,10 @@ fault "the CLI header in the layout engine" src/layout/layout.c '#include "cli/c
     "lint: src/layout/layout.c:4: #include \"cli/cli.h\": only the command line (src/cli/) may include its headers"
 fault "jansson in the scorer's header" src/score/score.h '#include <jansson.h>' \
     "lint: src/score/score.h:9: #include <jansson.h>: only the JSON and manifest code (src/pack/manifest.c, src/format/format_data.c) may use jansson"
+fault "the report in the scorer (a stage reaching forward)" src/score/score.c '#include "report/report.h"' \
+    "lint: src/score/score.c:3: #include \"report/report.h\": src/score/ may include only its own stage and those before it (base pdf model score format layout seal report pack pipeline cli)"
+fault "the pipeline in the PDF backend" src/pdf/font.c '#include "pipeline/pipeline.h"' \
+    "lint: src/pdf/font.c:4: #include \"pipeline/pipeline.h\": src/pdf/ may include only its own stage and those before it (base pdf model score format layout seal report pack pipeline cli)"
 
 begin "make lint fails on a file that is not formatted"
 lint_copy fmt
