@@ -72,7 +72,7 @@ $(BIN): $(CLI_OBJ) $(BUILD)/libreadyaudit.a
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@.tmp $^ $(LDLIBS) && mv $@.tmp $@
 
 # Test programs depend on the headers too: a changed struct must rebuild them.
-TEST_DEPS = $(BUILD)/libreadyaudit.a $(HEADERS) tests/unit/testutil.h
+TEST_DEPS = $(BUILD)/libreadyaudit.a $(HEADERS) $(wildcard tests/unit/*.h)
 LINK_INPUTS = $(filter %.c %.a,$^)
 
 $(BUILD)/test_%: tests/unit/test_%.c $(TEST_DEPS)

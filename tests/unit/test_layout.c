@@ -21,6 +21,7 @@
 #include "report/graphics.h"
 #include "pdf/pdf.h"
 #include "base/text.h"
+#include "pngutil.h"
 
 /* --- Fixtures and helpers --- */
 
@@ -389,21 +390,6 @@ static void test_errors(void **state)
     assert_int_equal(ra_pdf_save(pdf, &out), RA_ERR_PDF);
     ra_buf_free(&out);
     ra_pdf_free(pdf);
-}
-
-/* Appends a PNG chunk (length, type, data, CRC) to b. */
-static void png_chunk(ra_buf_t *b, const char *type, const void *data, size_t len)
-{
-    unsigned char n[4] = {(unsigned char)(len >> 24), (unsigned char)(len >> 16),
-                          (unsigned char)(len >> 8), (unsigned char)len};
-    ra_buf_append(b, (const char *)n, 4);
-    size_t at = b->len;
-    ra_buf_append(b, type, 4);
-    ra_buf_append(b, data, len);
-    unsigned long crc = crc32(0, (const unsigned char *)b->data + at, (uInt)(len + 4));
-    unsigned char c[4] = {(unsigned char)(crc >> 24), (unsigned char)(crc >> 16),
-                          (unsigned char)(crc >> 8), (unsigned char)crc};
-    ra_buf_append(b, (const char *)c, 4);
 }
 
 /* Builds a 4 x 2 PNG of colour type ctype (0 grey, 2 RGB, 6 RGBA), 8 bits,

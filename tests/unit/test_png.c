@@ -13,23 +13,9 @@
 
 #include "base/buf.h"
 #include "pdf/image.h"
+#include "pngutil.h"
 
 /* --- Building PNG files --- */
-
-/* Appends a chunk with its length and CRC. */
-static void chunk(ra_buf_t *b, const char *type, const void *data, size_t len)
-{
-    unsigned char n[4] = {(unsigned char)(len >> 24), (unsigned char)(len >> 16),
-                          (unsigned char)(len >> 8), (unsigned char)len};
-    ra_buf_append(b, (const char *)n, 4);
-    size_t at = b->len;
-    ra_buf_append(b, type, 4);
-    ra_buf_append(b, data, len);
-    unsigned long crc = crc32(0, (const unsigned char *)b->data + at, (uInt)(len + 4));
-    unsigned char c[4] = {(unsigned char)(crc >> 24), (unsigned char)(crc >> 16),
-                          (unsigned char)(crc >> 8), (unsigned char)crc};
-    ra_buf_append(b, (const char *)c, 4);
-}
 
 /* Builds a PNG of w x h, bit depth and colour type ctype, interlaced or not,
  * whose image data is rows (filter bytes included, compressed here),
@@ -56,13 +42,13 @@ static void make_png(ra_buf_t *b, uint32_t w, uint32_t h, int depth, int ctype, 
                               (unsigned char)interlace};
     ra_buf_clear(b);
     ra_buf_append(b, "\x89PNG\r\n\x1A\n", 8);
-    chunk(b, "IHDR", ihdr, 13);
+    png_chunk(b, "IHDR", ihdr, 13);
     if (nplte)
-        chunk(b, "PLTE", plte, nplte);
+        png_chunk(b, "PLTE", plte, nplte);
     if (ntrns)
-        chunk(b, "tRNS", trns, ntrns);
-    chunk(b, "IDAT", z, zlen);
-    chunk(b, "IEND", "", 0);
+        png_chunk(b, "tRNS", trns, ntrns);
+    png_chunk(b, "IDAT", z, zlen);
+    png_chunk(b, "IEND", "", 0);
 }
 
 /* Reads data with pixels kept; asserts success and the size and kind. */
