@@ -38,6 +38,7 @@ static const struct {
     [RA_SIGNOFF_SIGNED] = {&RA_C_GOOD, &RA_C_GOOD_TINT, NULL},
     [RA_SIGNOFF_DRAFT] = {&RA_C_NEUTRAL, &RA_C_NEUTRAL_TINT, "DRAFT"},
     [RA_SIGNOFF_REJECTED] = {&RA_C_BAD, &RA_C_BAD_TINT, "REJECTED"},
+    [RA_SIGNOFF_NOT_REQUIRED] = {&RA_C_NEUTRAL, &RA_C_NEUTRAL_TINT, NULL},
 };
 _Static_assert(sizeof signoff_style / sizeof signoff_style[0] == RA_SIGNOFF_COUNT,
                "one signoff_style row per ra_signoff_t");

@@ -961,7 +961,7 @@ end
 crlf() { # crlf LINE...: the lines, each ended by CR LF
     for l in "$@"; do printf '%s\r\n' "$l"; done
 }
-CSV_HEAD="assessment,profile,layer,name,weight,score,applicable,scored,gaps,band,verdict,signoff"
+CSV_HEAD="assessment,profile,layer,name,weight,score,applicable,scored,gaps,band,verdict,signoff,findings"
 
 # mini-conditional (basic): numbers as worked out above; scored = applicable
 # minus not-applicable (beta: B-1 only); gamma has no score (empty field).
@@ -969,10 +969,10 @@ begin "score csv: mini-conditional (basic)"
 run score $MINI $COND --format csv
 expect_rc 0
 crlf "$CSV_HEAD" \
-    'MINI-COND,basic,alpha,Layer alpha,1,87.5,2,2,1,,,' \
-    'MINI-COND,basic,beta,Layer beta,2,50,2,1,1,,,' \
-    'MINI-COND,basic,gamma,Layer gamma,1,,0,0,0,,,' \
-    'MINI-COND,basic,overall,"Kundenservice-Assistent ""Lotse"", Zürich – Überprüfung der Qualitätsmaßnahmen für Ähnlichkeitssuche",,62.5,4,3,2,Medium,ready-with-conditions,signed-off' \
+    'MINI-COND,basic,alpha,Layer alpha,1,87.5,2,2,1,,,,' \
+    'MINI-COND,basic,beta,Layer beta,2,50,2,1,1,,,,' \
+    'MINI-COND,basic,gamma,Layer gamma,1,,0,0,0,,,,' \
+    'MINI-COND,basic,overall,"Kundenservice-Assistent ""Lotse"", Zürich – Überprüfung der Qualitätsmaßnahmen für Ähnlichkeitssuche",,62.5,4,3,2,Medium,ready-with-conditions,signed-off,"overdue-remediation: The remediation of A-2 (owner Jörg Müller) was due on 2026-05-01, before the assessment date 2026-05-20: it is overdue and covers nothing."' \
     >"$tmp/want"
 expect_same stdout "$tmp/want" "$tmp/out"
 expect_crlf
@@ -983,10 +983,10 @@ begin "score csv: mini-ready --profile strict"
 run score $MINI $READY --format csv --profile strict
 expect_rc 0
 crlf "$CSV_HEAD" \
-    'MINI-READY,strict,alpha,Layer alpha,1,25,3,3,3,,,' \
-    'MINI-READY,strict,beta,Layer beta,3,41.666666666666664,3,3,2,,,' \
-    'MINI-READY,strict,gamma,Layer gamma,1,0,1,1,1,,,' \
-    'MINI-READY,strict,overall,Ready bot,,30,7,7,6,Low,not-ready,draft' \
+    'MINI-READY,strict,alpha,Layer alpha,1,25,3,3,3,,,,' \
+    'MINI-READY,strict,beta,Layer beta,3,41.666666666666664,3,3,2,,,,' \
+    'MINI-READY,strict,gamma,Layer gamma,1,0,1,1,1,,,,' \
+    'MINI-READY,strict,overall,Ready bot,,30,7,7,6,Low,not-ready,draft,' \
     >"$tmp/want"
 expect_same stdout "$tmp/want" "$tmp/out"
 end
@@ -999,10 +999,10 @@ begin "score csv: mini-not-ready --profile strict"
 run score $MINI $NOTREADY --format csv --profile strict
 expect_rc 0
 crlf "$CSV_HEAD" \
-    'MINI-NOT-READY,strict,alpha,Layer alpha,1,8.333333333333334,3,3,3,,,' \
-    'MINI-NOT-READY,strict,beta,Layer beta,3,25,3,3,3,,,' \
-    'MINI-NOT-READY,strict,gamma,Layer gamma,1,0,1,1,1,,,' \
-    'MINI-NOT-READY,strict,overall,Gateless bot,,16.666666666666664,7,7,7,Low,not-ready,rejected' \
+    'MINI-NOT-READY,strict,alpha,Layer alpha,1,8.333333333333334,3,3,3,,,,' \
+    'MINI-NOT-READY,strict,beta,Layer beta,3,25,3,3,3,,,,' \
+    'MINI-NOT-READY,strict,gamma,Layer gamma,1,0,1,1,1,,,,' \
+    'MINI-NOT-READY,strict,overall,Gateless bot,,16.666666666666664,7,7,7,Low,not-ready,rejected,' \
     >"$tmp/want"
 expect_same stdout "$tmp/want" "$tmp/out"
 expect_crlf
