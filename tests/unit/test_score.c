@@ -145,18 +145,19 @@ static void not_applicable(void **state)
 }
 
 /* Every beta check not applicable: beta is n/a and leaves the mean, so the
- * score is alpha's alone: 100*(3 + 0)/4 = 75 >= 70; the open gap A-2 weighs
- * 1, so it does not stop "ready". */
+ * score is alpha's alone: 100*(3 + 0)/4 = 75 >= 70; the gap A-2 weighs 1
+ * and has a plan due after the assessment, so it is covered -> ready. (Each
+ * justification has at least three words, the rule for every checklist.) */
 static void layer_all_not_applicable(void **state)
 {
-    const ra_score_t *s = score(
-        *state, "basic",
-        PASS("A-1")
-            FAIL("A-2") "<result check=\"B-1\" "
-                        "status=\"not-applicable\"><justification>x</justification></result>\n"
-                        "<result check=\"B-2\" "
-                        "status=\"not-applicable\"><justification>y</justification></result>\n",
-        OWNER_OK);
+    const ra_score_t *s =
+        score(*state, "basic",
+              PASS("A-1") "<result check=\"A-2\" status=\"fail\">" PLAN "</result>\n"
+                          "<result check=\"B-1\" status=\"not-applicable\"><justification>No "
+                          "model is hosted.</justification></result>\n"
+                          "<result check=\"B-2\" status=\"not-applicable\"><justification>No "
+                          "user data kept.</justification></result>\n",
+              OWNER_OK);
     assert_false(s->layers[1].has_score);
     assert_close(s->score, 75);
     assert_int_equal(s->verdict, RA_VERDICT_READY);
@@ -177,7 +178,9 @@ static void not_assessed(void **state)
 /* Strict requires evidence. A-2 passes without any: credited 0.5 and a gap.
  * alpha = 100*(3 + 0.5 + 2)/6 = 91.666..., beta 100, gamma 100; weights
  * alpha 1, beta 3 (override), gamma 1: (91.666... + 300 + 100)/5 = 98.333...
- * The gap weighs 1 -> ready. */
+ * The gap is not covered (no plan, no accepted risk), and Ready needs every
+ * gap covered -> not ready. With a plan for A-2 it is covered, and as it
+ * weighs 1 no accepted risk is needed -> ready. */
 static void evidence_required(void **state)
 {
     const ra_score_t *s = score(*state, "strict",
@@ -187,11 +190,23 @@ static void evidence_required(void **state)
     const ra_check_score_t *a2 = check(s, "A-2");
     assert_true(a2->unevidenced);
     assert_true(a2->gap);
+    assert_false(a2->covered);
     assert_close(a2->credit, 0.5);
     assert_close(s->layers[0].score, 550.0 / 6);
     assert_close(s->score, (550.0 / 6 + 400) / 5);
     assert_int_equal(s->counts.unevidenced, 1);
     assert_int_equal(s->counts.partial, 1);
+    assert_int_equal(s->verdict, RA_VERDICT_NOT_READY);
+    assert_string_equal(ra_buf_str(&s->verdict_reason),
+                        "Gap A-2 has neither a remediation plan (owner and due date) nor an "
+                        "unexpired risk acceptance.");
+    s = score(*state, "strict",
+              PASS_EV("A-1") "<result check=\"A-2\" status=\"pass\">" PLAN
+                             "</result>\n" PASS_EV("A-3") PASS_EV("B-1") PASS_EV("B-2")
+                                 PASS_EV("B-3") PASS_EV("G-1"),
+              OWNER_OK AUDITOR_OK);
+    assert_true(check(s, "A-2")->covered);
+    assert_close(s->score, (550.0 / 6 + 400) / 5);
     assert_int_equal(s->verdict, RA_VERDICT_READY);
 }
 
@@ -256,11 +271,14 @@ static void weight3_gap_planned(void **state)
 }
 
 /* Exactly on the threshold: all strict checks pass with evidence but G-1
- * fails: alpha 100, beta 100, gamma 0: (100 + 300 + 0)/5 = 80 = ready. */
+ * fails (planned, weight 1): alpha 100, beta 100, gamma 0:
+ * (100 + 300 + 0)/5 = 80 = ready. */
 static void exactly_on_threshold(void **state)
 {
-    const ra_score_t *s =
-        score(*state, "strict", ALL_STRICT_EV PASS_EV("B-3") FAIL("G-1"), OWNER_OK AUDITOR_OK);
+    const ra_score_t *s = score(*state, "strict",
+                                ALL_STRICT_EV PASS_EV("B-3") "<result check=\"G-1\" "
+                                                             "status=\"fail\">" PLAN "</result>\n",
+                                OWNER_OK AUDITOR_OK);
     assert_true(s->score == 80);
     assert_int_equal(s->verdict, RA_VERDICT_READY);
     assert_string_equal(s->band, "High");
