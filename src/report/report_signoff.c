@@ -14,6 +14,11 @@ static ra_status_t roles_table(report_t *r)
         {"Approver", 3, RA_ALIGN_LEFT},      {"Decision", 2.6, RA_ALIGN_LEFT},
         {"Date", 1.7, RA_ALIGN_LEFT},
     };
+    if (s->nroles == 0)
+        return ra_layout_paragraph(r->lo, NULL, "The profile requires no role.");
+    /* The approver cell has its own buffer: the date cell of the same row
+     * uses report_fmt's scratch buffer, which a second call overwrites. */
+    ra_buf_t who = RA_BUF_INIT;
     ra_status_t rc = ra_layout_table_begin(r->lo, NULL, cols, 5);
     for (size_t i = 0; i < s->nroles && rc == RA_OK; i++) {
         const ra_role_score_t *rs = &s->roles[i];
@@ -22,20 +27,22 @@ static ra_status_t roles_table(report_t *r)
         if (a)
             ra_style_date(a->date, date);
         bool early = a && a->date < r->rec->assessed_on && rs->state != RA_ROLE_REJECTED;
+        ra_buf_clear(&who);
+        if (a)
+            ra_buf_printf(&who, "%s%s", a->name,
+                          rs->state == RA_ROLE_MISSING && !early ? " (not counted)" : "");
         ra_cell_t cells[] = {
             {rs->role->name, RA_FACE_BOLD, NULL, NULL, 0},
             {ra_style_role_state_label(rs->state), RA_FACE_BOLD, NULL,
              ra_style_role_state_tint(rs->state), 0},
-            {!a                                       ? "-"
-             : rs->state == RA_ROLE_MISSING && !early ? report_fmt(r, "%s (not counted)", a->name)
-                                                      : a->name,
-             RA_FACE_REGULAR, NULL, NULL, 0},
+            {a ? ra_buf_str(&who) : "-", RA_FACE_REGULAR, NULL, NULL, 0},
             {a ? ra_decision_label(a->decision) : "-", RA_FACE_REGULAR, NULL, NULL, 0},
             {early ? report_fmt(r, "%s (before the assessment: not counted)", date) : date,
              early ? RA_FACE_BOLD : RA_FACE_REGULAR, NULL, NULL, 0},
         };
         rc = ra_layout_table_row(r->lo, cells);
     }
+    ra_buf_free(&who);
     if (rc == RA_OK)
         rc = ra_layout_table_end(r->lo);
     return rc;
