@@ -9,7 +9,7 @@ skipped=0
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
-for t in "$@" tests/cli/lint.sh tests/cli/cli.sh tests/cli/report.sh tests/cli/batch.sh tests/cli/pdfa.sh; do
+for t in "$@" tests/cli/lint.sh tests/cli/cli.sh tests/cli/governance.sh tests/cli/report.sh tests/cli/batch.sh tests/cli/pdfa.sh; do
     [ -e "$t" ] || continue
     case "$t" in
     *.sh) sh "$t" >"$log" 2>&1 ;;
@@ -17,12 +17,16 @@ for t in "$@" tests/cli/lint.sh tests/cli/cli.sh tests/cli/report.sh tests/cli/b
     esac
     rc=$?
     # cmocka: "[  PASSED  ] N test(s)." / "[  FAILED  ] N test(s)" /
-    # "[  SKIPPED ] N test(s)"; our shell suites: "NAME: N passed, N failed,
-    # N skipped".
+    # "[  SKIPPED ] N test(s)", once per group of a program (summed); our
+    # shell suites: one closing "NAME: N passed, N failed, N skipped".
     total='^[a-z-]*: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$'
-    p=$(sed -n "s/^\[  PASSED  \] \([0-9]*\) test.*/\1/p; s/$total/\1/p" "$log" | tail -1)
-    f=$(sed -n "s/^\[  FAILED  \] \([0-9]*\) test.*/\1/p; s/$total/\2/p" "$log" | tail -1)
-    s=$(sed -n "s/^\[  SKIPPED \] \([0-9]*\) test.*/\1/p; s/$total/\3/p" "$log" | tail -1)
+    sum='{ n += $1 } END { if (NR) print n }'
+    p=$(sed -n "s/^\[  PASSED  \] \([0-9]*\) test.*/\1/p" "$log" | awk "$sum")
+    f=$(sed -n "s/^\[  FAILED  \] \([0-9]*\) test.*/\1/p" "$log" | awk "$sum")
+    s=$(sed -n "s/^\[  SKIPPED \] \([0-9]*\) test.*/\1/p" "$log" | awk "$sum")
+    p=${p:-$(sed -n "s/$total/\1/p" "$log" | tail -1)}
+    f=${f:-$(sed -n "s/$total/\2/p" "$log" | tail -1)}
+    s=${s:-$(sed -n "s/$total/\3/p" "$log" | tail -1)}
     p=${p:-0}
     f=${f:-0}
     s=${s:-0}

@@ -52,6 +52,15 @@ static json_t *json_check(const ra_score_t *s, const ra_check_score_t *cs)
                                       r->risk->role, "date", jdate(r->risk->date), "expires",
                                       jdate(r->risk->expires), "expired",
                                       !(r->risk->expires >= s->record->assessed_on)));
+    if (r && r->risk && cs->gap) {
+        json_t *ra = json_object_get(o, "risk_acceptance");
+        json_object_set_new(ra, "covers", json_boolean(cs->risk_accepted));
+        json_object_set_new(ra, "unauthorised", json_boolean(cs->risk_unauthorised));
+        json_object_set_new(ra, "too_long", json_boolean(cs->risk_too_long));
+        json_object_set_new(ra, "self_accepted", json_boolean(cs->self_accepted));
+    }
+    if (cs->gap)
+        json_object_set_new(o, "covered", json_boolean(cs->covered));
     return o;
 }
 
@@ -87,6 +96,16 @@ ra_status_t ra_format_json(FILE *f, const ra_score_t *s)
     json_object_set_new(root, "verdict", json_string(ra_verdict_name(s->verdict)));
     json_object_set_new(root, "verdict_reason", json_string(ra_buf_str(&s->verdict_reason)));
     json_object_set_new(root, "signoff", json_string(ra_signoff_name(s->signoff)));
+    json_t *findings = json_array();
+    for (size_t i = 0; i < s->nfindings; i++) {
+        const ra_finding_t *fd = &s->findings[i];
+        json_t *o =
+            json_pack("{s:s, s:o, s:o, s:s}", "rule", ra_rule_name(fd->rule), "check",
+                      jstr(fd->check), "line", fd->line ? json_integer(fd->line) : json_null(),
+                      "message", ra_buf_str(&fd->text));
+        json_array_append_new(findings, o);
+    }
+    json_object_set_new(root, "findings", findings);
 
     json_t *gates = json_array();
     for (size_t i = 0; i < s->nchecks; i++) {
@@ -148,10 +167,13 @@ ra_status_t ra_format_json(FILE *f, const ra_score_t *s)
         for (size_t k = 0; k < a->nconditions; k++)
             json_array_append_new(conds, json_string(a->conditions[k]));
         json_array_append_new(
-            approvals, json_pack("{s:s, s:s, s:s, s:o, s:b, s:b, s:s, s:o}", "name", a->name,
-                                 "role", a->role, "decision", ra_decision_name(a->decision), "date",
-                                 jdate(a->date), "before_assessment", as->early, "required_role",
-                                 as->required, "comment", a->comment, "conditions", conds));
+            approvals,
+            json_pack("{s:s, s:s, s:s, s:o, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:s, s:o}", "name",
+                      a->name, "role", a->role, "decision", ra_decision_name(a->decision), "date",
+                      jdate(a->date), "before_assessment", as->early, "after_window", as->late,
+                      "by_assessor", as->assessor, "nameless", as->nameless, "duplicate",
+                      as->duplicate, "counts", as->counts, "required_role", as->required, "comment",
+                      a->comment, "conditions", conds));
     }
     json_object_set_new(root, "approvals", approvals);
 
@@ -197,7 +219,7 @@ ra_status_t ra_format_csv(FILE *f, const ra_score_t *s)
 {
     const ra_record_t *r = s->record;
     fputs("assessment,profile,layer,name,weight,score,applicable,scored,gaps,band,verdict,"
-          "signoff\r\n",
+          "signoff,findings\r\n",
           f);
     char w[32], n1[32], n2[32], n3[32];
     for (size_t l = 0; l < s->nlayers; l++) {
@@ -215,6 +237,7 @@ ra_status_t ra_format_csv(FILE *f, const ra_score_t *s)
         csv_field(f, n1, false);
         csv_field(f, n2, false);
         csv_field(f, n3, false);
+        csv_field(f, "", false);
         csv_field(f, "", false);
         csv_field(f, "", false);
         csv_field(f, "", true);
@@ -236,7 +259,14 @@ ra_status_t ra_format_csv(FILE *f, const ra_score_t *s)
     csv_field(f, n3, false);
     csv_field(f, s->band, false);
     csv_field(f, ra_verdict_name(s->verdict), false);
-    csv_field(f, ra_signoff_name(s->signoff), true);
+    csv_field(f, ra_signoff_name(s->signoff), false);
+    /* Every finding, "rule: message", separated by " | ". */
+    ra_buf_t all = RA_BUF_INIT;
+    for (size_t i = 0; i < s->nfindings; i++)
+        ra_buf_printf(&all, "%s%s: %s", i ? " | " : "", ra_rule_name(s->findings[i].rule),
+                      ra_buf_str(&s->findings[i].text));
+    csv_field(f, ra_buf_str(&all), true);
+    ra_buf_free(&all);
     return ferror(f) ? RA_ERR_IO : RA_OK;
 }
 
@@ -301,8 +331,8 @@ ra_status_t ra_format_junit(FILE *f, const ra_score_t *s)
     ra_buf_t name = RA_BUF_INIT;
     ra_buf_printf(&name, "readyaudit %s (%s)", s->record->id, s->profile->id);
     attr_str(w, "name", ra_buf_str(&name));
-    attr_int(w, "tests", s->applicable);
-    attr_int(w, "failures", s->gaps);
+    attr_int(w, "tests", s->applicable + s->nfindings);
+    attr_int(w, "failures", s->gaps + s->nfindings);
     attr_int(w, "skipped", s->counts.not_applicable);
     attr_int(w, "errors", 0);
     for (size_t l = 0; l < s->nlayers; l++) {
@@ -346,6 +376,30 @@ ra_status_t ra_format_junit(FILE *f, const ra_score_t *s)
                 xmlTextWriterWriteString(w, BAD_CAST ra_buf_str(&name));
                 xmlTextWriterEndElement(w);
             }
+            xmlTextWriterEndElement(w);
+        }
+        xmlTextWriterEndElement(w);
+    }
+    if (s->nfindings) {
+        /* One failing case per finding of the governance rules. */
+        xmlTextWriterStartElement(w, BAD_CAST "testsuite");
+        attr_str(w, "name", "Governance rules");
+        attr_int(w, "tests", s->nfindings);
+        attr_int(w, "failures", s->nfindings);
+        attr_int(w, "skipped", 0);
+        attr_int(w, "errors", 0);
+        for (size_t i = 0; i < s->nfindings; i++) {
+            const ra_finding_t *fd = &s->findings[i];
+            xmlTextWriterStartElement(w, BAD_CAST "testcase");
+            ra_buf_clear(&name);
+            ra_buf_printf(&name, "%s%s%s", ra_rule_name(fd->rule), fd->check ? " " : "",
+                          fd->check ? fd->check : "");
+            attr_str(w, "name", ra_buf_str(&name));
+            attr_str(w, "classname", "readyaudit.governance");
+            xmlTextWriterStartElement(w, BAD_CAST "failure");
+            attr_str(w, "message", ra_buf_str(&fd->text));
+            attr_str(w, "type", ra_rule_name(fd->rule));
+            xmlTextWriterEndElement(w);
             xmlTextWriterEndElement(w);
         }
         xmlTextWriterEndElement(w);

@@ -187,6 +187,8 @@ static void print_gaps(FILE *f, const ra_score_t *s, const colors_t *c)
         putc(' ', f);
         if (cs->risk_accepted)
             fprintf(f, "risk accepted");
+        else if (cs->result && cs->result->risk && !cs->remediation)
+            fprintf(f, "%sacceptance void%s", paint(c, RED), paint(c, RESET));
         else if (cs->remediation) {
             char due[11];
             ra_date_format(cs->result->remediation->due, due);
@@ -199,6 +201,20 @@ static void print_gaps(FILE *f, const ra_score_t *s, const colors_t *c)
     }
 }
 
+/* The findings of the governance rules, each under its rule's name. */
+static void print_findings(FILE *f, const ra_score_t *s, const colors_t *c)
+{
+    if (!s->nfindings)
+        return;
+    fprintf(f, "\nFindings (%zu)\n", s->nfindings);
+    for (size_t i = 0; i < s->nfindings; i++) {
+        const ra_finding_t *fd = &s->findings[i];
+        fprintf(f, "  %s%s%s\n    ", paint(c, YELLOW), ra_rule_name(fd->rule), paint(c, RESET));
+        put_wrapped(f, ra_buf_str(&fd->text), 4, WIDTH - 4);
+        putc('\n', f);
+    }
+}
+
 ra_status_t ra_format_text(FILE *f, const ra_score_t *s, bool color)
 {
     colors_t c = {color};
@@ -206,5 +222,6 @@ ra_status_t ra_format_text(FILE *f, const ra_score_t *s, bool color)
     print_gates(f, s, &c);
     print_layers(f, s);
     print_gaps(f, s, &c);
+    print_findings(f, s, &c);
     return ferror(f) ? RA_ERR_IO : RA_OK;
 }

@@ -612,6 +612,7 @@ static void read_approval(walk_t *w, xmlNodePtr n, ra_approval_t *a)
     a->line = xmlGetLineNo(n);
     a->name = req_attr(w, n, "name");
     a->role = req_attr(w, n, "role");
+    a->email = attr(w, n, "email");
     int d = ra_decision_parse(attr(w, n, "decision"));
     a->decision = d < 0 ? RA_REJECTED : (ra_decision_t)d;
     a->date = date_attr(w, n, "date");
@@ -754,6 +755,20 @@ static int cmp_check_key(const void *a, const void *b)
     return strcmp(((const check_key_t *)a)->id, ((const check_key_t *)b)->id);
 }
 
+/* A profile's <policy>: the governance rules it turns on. */
+static void read_policy(walk_t *w, xmlNodePtr n, ra_policy_t *pol)
+{
+    pol->present = true;
+    pol->line = xmlGetLineNo(n);
+    pol->distinct_approvers = bool_attr(w, n, "distinct-approvers");
+    pol->independent_approvers = bool_attr(w, n, "independent-approvers");
+    pol->approval_window_days = (int)num_attr(w, n, "approval-window-days", 0);
+    const char *na = attr(w, n, "max-not-applicable");
+    pol->has_max_not_applicable = na && *na;
+    pol->max_not_applicable = num_attr(w, n, "max-not-applicable", 1);
+    pol->risk_acceptance_max_days = (int)num_attr(w, n, "risk-acceptance-max-days", 0);
+}
+
 static void read_profiles(walk_t *w, xmlNodePtr ps, ra_checklist_t *cl)
 {
     cl->nprofiles = count_children(ps, "profile");
@@ -783,7 +798,10 @@ static void read_profiles(walk_t *w, xmlNodePtr ps, ra_checklist_t *cl)
         p->signoff_roles = alloc_items(w, c, p->nsignoff, sizeof *p->signoff_roles, "roles");
         p->nweights = count_children(c, "layer-weight");
         p->weights = alloc_items(w, c, p->nweights, sizeof *p->weights, "layer weights");
-        size_t ns = 0, nw = 0;
+        p->nauthorities = count_children(c, "risk-authority");
+        p->authorities =
+            alloc_items(w, c, p->nauthorities, sizeof *p->authorities, "risk authorities");
+        size_t ns = 0, nw = 0, na = 0;
         for (xmlNodePtr d = first_elem(c->children); d; d = next_elem(d)) {
             if (is_elem(d, "requires-signoff") && ns < p->nsignoff) {
                 const char *role = req_attr(w, d, "role");
@@ -808,8 +826,23 @@ static void read_profiles(walk_t *w, xmlNodePtr ps, ra_checklist_t *cl)
                 }
                 p->weights[nw].layer = li;
                 p->weights[nw++].weight = num_attr(w, d, "weight", 1);
+            } else if (is_elem(d, "policy")) {
+                read_policy(w, d, &p->policy);
+            } else if (is_elem(d, "risk-authority") && na < p->nauthorities) {
+                const char *role = req_attr(w, d, "role");
+                long r = ra_checklist_find_role(cl, role);
+                if (r < 0) {
+                    ra_diag(w->sink, RA_DIAG_ERROR, w->file, xmlGetLineNo(d),
+                            "profile '%s' gives risk authority to unknown role '%s'", p->id, role);
+                    w->st = RA_ERR_INVALID;
+                    continue;
+                }
+                p->authorities[na].role = (size_t)r;
+                p->authorities[na].line = xmlGetLineNo(d);
+                p->authorities[na++].min_weight = (int)num_attr(w, d, "min-weight", 1);
             }
         }
+        p->nauthorities = na;
         p->nsignoff = ns;
         p->nweights = nw;
     }
@@ -823,6 +856,30 @@ static void read_profiles(walk_t *w, xmlNodePtr ps, ra_checklist_t *cl)
         }
 }
 
+/* The supersedes attribute: a space-separated list of earlier versions. */
+static void read_supersedes(walk_t *w, xmlNodePtr root, ra_checklist_t *cl)
+{
+    const char *list = attr(w, root, "supersedes");
+    if (!list)
+        return;
+    char *copy = ra_arena_strdup(w->arena, list);
+    size_t n = 0;
+    for (const char *p = list; *p; p++)
+        n += *p != ' ' && (p == list || p[-1] == ' ');
+    cl->supersedes = alloc_items(w, root, n, sizeof *cl->supersedes, "versions");
+    if (!copy || !cl->supersedes)
+        return;
+    for (char *p = copy; *p && cl->nsupersedes < n;) {
+        while (*p == ' ')
+            *p++ = '\0';
+        if (!*p)
+            break;
+        cl->supersedes[cl->nsupersedes++] = p;
+        while (*p && *p != ' ')
+            p++;
+    }
+}
+
 /* Copies a validated checklist document. Layers come first so profiles can
  * refer to them; check profiles are resolved after profiles are read. */
 static void read_checklist(walk_t *w, xmlNodePtr root, ra_checklist_t *cl)
@@ -831,6 +888,7 @@ static void read_checklist(walk_t *w, xmlNodePtr root, ra_checklist_t *cl)
     cl->version = req_attr(w, root, "version");
     cl->title = req_attr(w, root, "title");
     cl->description = child_text(w, root, "description");
+    read_supersedes(w, root, cl);
 
     xmlNodePtr roles = child(root, "roles");
     if (roles) {

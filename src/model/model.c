@@ -4,6 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+
+#include "base/text.h"
 
 /* One table per enum, in enum order; the static asserts keep them in step. */
 static const char *const result_names[] = {"pass", "partial", "fail", "not-applicable",
@@ -195,4 +198,77 @@ void ra_record_free(ra_record_t *rec)
         return;
     ra_arena_free(&rec->arena);
     free(rec);
+}
+
+/* Whether s starts with an absolute http or https URL that names a host. */
+static bool is_web_url(const char *s)
+{
+    size_t n = 0;
+    if (strncasecmp(s, "https://", 8) == 0)
+        n = 8;
+    else if (strncasecmp(s, "http://", 7) == 0)
+        n = 7;
+    else
+        return false;
+    return s[n] && s[n] != '/' && s[n] != '?' && s[n] != '#' && s[n] != ' ';
+}
+
+bool ra_evidence_is_valid(const ra_evidence_t *e)
+{
+    switch (e->kind) {
+    case RA_EVIDENCE_LINK:
+        return e->ref && is_web_url(e->ref);
+    case RA_EVIDENCE_DOCUMENT:
+    case RA_EVIDENCE_TICKET:
+        return e->ref && ra_text_has_visible(e->ref);
+    default:
+        return ra_text_words(e->text) >= 3;
+    }
+}
+
+int ra_profile_authority_tier(const ra_profile_t *p, int weight)
+{
+    int tier = 0;
+    for (size_t i = 0; i < p->nauthorities; i++)
+        if (p->authorities[i].min_weight <= weight && p->authorities[i].min_weight > tier)
+            tier = p->authorities[i].min_weight;
+    return tier;
+}
+
+bool ra_profile_may_accept(const ra_checklist_t *cl, const ra_profile_t *p, int weight,
+                           const char *role)
+{
+    int tier = ra_profile_authority_tier(p, weight);
+    if (!tier)
+        return true;
+    for (size_t i = 0; i < p->nauthorities; i++)
+        if (p->authorities[i].min_weight == tier && role &&
+            strcmp(cl->roles[p->authorities[i].role].id, role) == 0)
+            return true;
+    return false;
+}
+
+bool ra_checklist_supersedes(const ra_checklist_t *cl, const char *version)
+{
+    for (size_t i = 0; i < cl->nsupersedes; i++)
+        if (strcmp(cl->supersedes[i], version) == 0)
+            return true;
+    return false;
+}
+
+/* Days since a fixed epoch of a proleptic Gregorian date (civil-from-days inverse). */
+static long day_number(ra_date_t d)
+{
+    long y = d / 10000, m = d / 100 % 100, day = d % 100;
+    if (m <= 2)
+        y--;
+    long era = y / 400, yoe = y - era * 400;
+    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe;
+}
+
+long ra_date_days_between(ra_date_t a, ra_date_t b)
+{
+    return day_number(b) - day_number(a);
 }

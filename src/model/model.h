@@ -43,6 +43,29 @@ typedef struct {
     double weight;
 } ra_layer_weight_t;
 
+/* A profile's governance policy (its <policy> element); every rule is off
+ * when the element is absent (DESIGN.md "Governance policy"). */
+typedef struct {
+    bool present;               /* the profile has a <policy> element */
+    bool distinct_approvers;    /* one person counts for one required role only */
+    bool independent_approvers; /* an assessor does not count as an approver */
+    int approval_window_days; /* approvals later than this after the assessment do not count; 0: no
+                                 window */
+    bool has_max_not_applicable;  /* max_not_applicable is set */
+    double max_not_applicable;    /* highest share (0..1) of applicable weight that may be not
+                                     applicable */
+    int risk_acceptance_max_days; /* longest term (expires - date) of an acceptance; 0: no limit */
+    long line;
+} ra_policy_t;
+
+/* A <risk-authority>: role may accept a gap on a check of weight >= min_weight,
+ * up to the next higher min-weight of the profile, which lists its own roles. */
+typedef struct {
+    int min_weight;
+    size_t role; /* index into roles */
+    long line;
+} ra_risk_authority_t;
+
 typedef struct {
     const char *id, *name, *description;
     int rank;
@@ -52,6 +75,9 @@ typedef struct {
     size_t nsignoff;
     ra_layer_weight_t *weights; /* overrides of layer weights */
     size_t nweights;
+    ra_policy_t policy;
+    ra_risk_authority_t *authorities; /* who may accept which risks; none: anyone */
+    size_t nauthorities;
     long line;
 } ra_profile_t;
 
@@ -71,6 +97,8 @@ typedef struct {
     const char *path;
     unsigned char sha256[32]; /* of the file's bytes */
     const char *id, *version, *title, *description;
+    const char **supersedes; /* earlier versions whose records this one still scores */
+    size_t nsupersedes;
     ra_role_t *roles;
     size_t nroles;
     ra_profile_t *profiles;
@@ -148,6 +176,7 @@ typedef enum {
 
 typedef struct {
     const char *name, *role; /* role: a role id of the checklist */
+    const char *email;       /* optional */
     ra_decision_t decision;
     ra_date_t date;
     const char *comment; /* may be "" */
@@ -240,6 +269,23 @@ long ra_checklist_find_role(const ra_checklist_t *cl, const char *id);
 const char *ra_checklist_band(const ra_checklist_t *cl, double score);
 /* The weight of a layer under a profile (its override, or the layer's own). */
 double ra_checklist_layer_weight(const ra_checklist_t *cl, size_t profile, size_t layer);
+
+/* Whether an evidence item is evidence: a link has an absolute http or
+ * https URL, a document or ticket a visible reference, a note a text of at
+ * least three words. */
+bool ra_evidence_is_valid(const ra_evidence_t *e);
+/* The risk-authority tier of a check weight: the highest min-weight of the
+ * profile's risk-authority elements that the weight reaches; 0 when none
+ * does (anyone may accept). */
+int ra_profile_authority_tier(const ra_profile_t *p, int weight);
+/* Whether a risk with this role may be accepted on a check of this weight:
+ * the role is listed in the weight's tier, or the weight has no tier. */
+bool ra_profile_may_accept(const ra_checklist_t *cl, const ra_profile_t *p, int weight,
+                           const char *role);
+/* Whether version is one the checklist supersedes (its records still score). */
+bool ra_checklist_supersedes(const ra_checklist_t *cl, const char *version);
+/* Days from a to b (b - a), both real dates. */
+long ra_date_days_between(ra_date_t a, ra_date_t b);
 
 /* Parses "YYYY-MM-DD" into a date; returns 0 unless it is a real calendar date. */
 ra_date_t ra_date_parse(const char *s);

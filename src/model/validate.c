@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/text.h"
 #include "model/load.h"
 
 /* "a, b, c": the ids of a list, for "expected one of" messages. */
@@ -31,14 +32,47 @@ static void check_role(const ra_checklist_t *cl, ra_diag_sink_t *sink, const cha
     ra_buf_free(&roles);
 }
 
+/* Reports a person's name with no visible letter (rule visible-name). */
+static void check_name(ra_diag_sink_t *sink, const char *file, long line, const char *who,
+                       const char *name)
+{
+    if (!ra_text_has_letter(name))
+        ra_diag(sink, RA_DIAG_ERROR, file, line,
+                "visible-name: the %s's name has no visible letter (only white space or format "
+                "characters such as U+200B)",
+                who);
+}
+
+/* Reports an evidence item that is not evidence (rule evidence-reference). */
+static void check_evidence(ra_diag_sink_t *sink, const char *file, const char *check,
+                           const ra_evidence_t *e)
+{
+    if (ra_evidence_is_valid(e))
+        return;
+    const char *need = e->kind == RA_EVIDENCE_LINK       ? "an absolute http or https URL in ref"
+                       : e->kind == RA_EVIDENCE_DOCUMENT ? "the document's name in ref"
+                       : e->kind == RA_EVIDENCE_TICKET   ? "the ticket id in ref"
+                                                         : "a text of at least three words";
+    ra_diag(sink, RA_DIAG_ERROR, file, e->line, "evidence-reference: %s evidence for '%s' needs %s",
+            ra_evidence_kind_name(e->kind), check, need);
+}
+
 ra_status_t ra_record_check(const ra_checklist_t *cl, const ra_record_t *rec, ra_diag_sink_t *sink)
 {
     const char *file = rec->path;
     size_t before = sink->errors;
 
     /* Against the wrong checklist every id would be unknown: say it once. */
-    if (strcmp(rec->checklist_id, cl->id) != 0 ||
-        strcmp(rec->checklist_version, cl->version) != 0) {
+    bool superseded = strcmp(rec->checklist_id, cl->id) == 0 &&
+                      strcmp(rec->checklist_version, cl->version) != 0 &&
+                      ra_checklist_supersedes(cl, rec->checklist_version);
+    if (superseded)
+        ra_diag(sink, RA_DIAG_WARNING, file, rec->line,
+                "record is for checklist '%s' version %s, which version %s supersedes: scored "
+                "with version %s and its governance policy (set checklist-version=\"%s\")",
+                rec->checklist_id, rec->checklist_version, cl->version, cl->version, cl->version);
+    else if (strcmp(rec->checklist_id, cl->id) != 0 ||
+             strcmp(rec->checklist_version, cl->version) != 0) {
         ra_diag(sink, RA_DIAG_ERROR, file, rec->line,
                 "record is for checklist '%s' version %s, but the checklist in use is '%s' "
                 "version %s (choose another with --checklist)",
@@ -71,7 +105,19 @@ ra_status_t ra_record_check(const ra_checklist_t *cl, const ra_record_t *rec, ra
             else if (!r->justification || !*r->justification)
                 ra_diag(sink, RA_DIAG_ERROR, file, r->line,
                         "check '%s' is not-applicable but has no <justification>", r->check);
+            else if (ra_text_words(r->justification) < 3)
+                ra_diag(sink, RA_DIAG_ERROR, file, r->line,
+                        "justification: the not-applicable justification of '%s' (\"%s\") must "
+                        "say why in at least three words",
+                        r->check, r->justification);
         }
+        for (size_t k = 0; k < r->nevidence; k++)
+            check_evidence(sink, file, r->check, &r->evidence[k]);
+        if (r->remediation)
+            check_name(sink, file, r->remediation->line, "remediation owner",
+                       r->remediation->owner);
+        if (r->risk)
+            check_name(sink, file, r->risk->line, "risk acceptor", r->risk->by);
         if (r->risk) {
             check_role(cl, sink, file, r->risk->line, "risk acceptance", r->risk->role);
             if (r->risk->expires && r->risk->date && r->risk->expires < r->risk->date) {
@@ -89,9 +135,12 @@ ra_status_t ra_record_check(const ra_checklist_t *cl, const ra_record_t *rec, ra
                     r->check, cl->profiles[ck->profile].id, rec->profile);
     }
 
+    for (size_t i = 0; i < rec->nassessors; i++)
+        check_name(sink, file, rec->assessors[i].line, "assessor", rec->assessors[i].name);
     for (size_t i = 0; i < rec->napprovals; i++) {
         const ra_approval_t *a = &rec->approvals[i];
         check_role(cl, sink, file, a->line, "approval", a->role);
+        check_name(sink, file, a->line, "approver", a->name);
     }
     return sink->errors == before ? RA_OK : RA_ERR_INVALID;
 }

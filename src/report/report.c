@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/hash.h"
+#include "base/text.h"
 #include "report/report_int.h"
 #include "seal/integrity.h"
 #include "base/version.h"
@@ -25,6 +26,61 @@ const char *report_fmt(report_t *r, const char *fmt, ...)
     ra_buf_vprintf(&r->tmp, fmt, ap);
     va_end(ap);
     return ra_buf_str(&r->tmp);
+}
+
+const ra_approval_score_t *report_approval_at(const report_t *r, long line)
+{
+    for (size_t i = 0; line > 0 && i < r->s->napprovals; i++)
+        if (r->s->approvals[i].approval->line == line)
+            return &r->s->approvals[i];
+    return NULL;
+}
+
+void report_finding_subject(const report_t *r, const ra_finding_t *f, ra_buf_t *out)
+{
+    if (f->check) {
+        ra_buf_puts(out, f->check);
+        return;
+    }
+    const ra_approval_score_t *as = report_approval_at(r, f->line);
+    if (!as)
+        return;
+    long role = ra_checklist_find_role(r->cl, as->approval->role);
+    ra_buf_printf(out, "%s as %s",
+                  ra_text_has_letter(as->approval->name) ? as->approval->name : "(no visible name)",
+                  role >= 0 ? r->cl->roles[role].name : as->approval->role);
+}
+
+void report_overdue_text(const report_t *r, ra_buf_t *out)
+{
+    const ra_score_t *s = r->s;
+    size_t n = 0;
+    if (s->overdue)
+        ra_buf_printf(out, "Overdue remediation%s, covering nothing:", report_s(s->overdue));
+    for (size_t i = 0; i < s->nchecks; i++) {
+        const ra_check_score_t *cs = &s->checks[i];
+        if (!cs->applicable || !cs->overdue)
+            continue;
+        char d[11];
+        ra_style_date(cs->result->remediation->due, d);
+        ra_buf_printf(out, "%s %s due %s", n++ ? "," : "", cs->check->id, d);
+    }
+    if (n)
+        ra_buf_puts(out, ".");
+    if (s->risks_expired)
+        ra_buf_printf(out, "%sExpired risk acceptance%s, covering nothing:", n ? " " : "",
+                      report_s(s->risks_expired));
+    n = 0;
+    for (size_t i = 0; i < s->nchecks; i++) {
+        const ra_check_score_t *cs = &s->checks[i];
+        if (!cs->applicable || !cs->risk_expired)
+            continue;
+        char d[11];
+        ra_style_date(cs->result->risk->expires, d);
+        ra_buf_printf(out, "%s %s on %s", n++ ? "," : "", cs->check->id, d);
+    }
+    if (n)
+        ra_buf_puts(out, ".");
 }
 
 void ra_report_integrity(const ra_report_input_t *in, ra_integrity_t *it)

@@ -63,8 +63,8 @@ static ra_status_t draw_letterhead(void *ctx, ra_pdf_t *pdf, const ra_rect_t *bo
 
 /* Appends the top of the cover: the issuer and the confidentiality label,
  * beside the template's logo when there is one (below it when they are too
- * long for one line each), then white space. */
-static ra_status_t cover_letterhead(report_t *r, const char *issuer)
+ * long for one line each), then white space (less when the cover is busy). */
+static ra_status_t cover_letterhead(report_t *r, const char *issuer, bool busy)
 {
     const ra_template_t *t = r->in->tmpl;
     ra_layout_t *lo = r->lo;
@@ -100,7 +100,7 @@ static ra_status_t cover_letterhead(report_t *r, const char *issuer)
     /* The letterhead is as tall as the two paragraphs and less white space
      * would be, so that the cover's details stay on the cover. */
     if (rc == RA_OK)
-        rc = ra_layout_space(lo, beside ? 24 : 36);
+        rc = ra_layout_space(lo, (beside ? 24 : 36) - (busy ? 12 : 0));
     return rc;
 }
 
@@ -113,7 +113,12 @@ ra_status_t report_cover(report_t *r)
     ra_style_t st = ra_layout_style(lo);
     ra_status_t rc = RA_OK;
 
-    rc = cover_letterhead(r, t->organisation ? t->organisation : rec->organisation);
+    /* A cover that also names late items and approvals that do not count
+     * has less white space, so that its details stay on the cover. */
+    bool busy = s->overdue || s->risks_expired;
+    for (size_t i = 0; i < s->nfindings; i++)
+        busy |= !s->findings[i].check && report_approval_at(r, s->findings[i].line);
+    rc = cover_letterhead(r, t->organisation ? t->organisation : rec->organisation, busy);
 
     ra_style_t kicker = st;
     kicker.size = 12;
@@ -139,7 +144,7 @@ ra_status_t report_cover(report_t *r)
                                      ? report_fmt(r, "%s \xC2\xB7 %s", rec->organisation, rec->unit)
                                      : rec->organisation);
     if (rc == RA_OK)
-        rc = ra_layout_space(lo, 18);
+        rc = ra_layout_space(lo, busy ? 8 : 18);
 
     /* Score gauge and verdict, the two things a reader looks for first. */
     char caption[128];
@@ -150,23 +155,47 @@ ra_status_t report_cover(report_t *r)
                                RA_ALIGN_LEFT);
     if (rc == RA_OK)
         rc = ra_layout_space(lo, 12);
+    /* The verdict's reason, then what is late: overdue remediations and
+     * expired acceptances cover nothing, so the cover names them. */
+    ra_buf_t why = RA_BUF_INIT;
+    ra_buf_puts(&why, ra_buf_str(&s->verdict_reason));
+    if (s->overdue || s->risks_expired) {
+        ra_buf_puts(&why, "\n");
+        report_overdue_text(r, &why);
+    }
     if (rc == RA_OK)
         rc = ra_graphics_callout(lo, report_fmt(r, "Verdict: %s", ra_verdict_label(s->verdict)),
-                                 ra_buf_str(&s->verdict_reason), *ra_style_verdict_tint(s->verdict),
+                                 ra_buf_str(&why), *ra_style_verdict_tint(s->verdict),
                                  ra_style_verdict_color(s->verdict));
+    ra_buf_free(&why);
     size_t met = 0;
     for (size_t i = 0; i < s->nroles; i++)
         met += s->roles[i].state == RA_ROLE_MET;
     if (rc == RA_OK) {
         ra_buf_t text = RA_BUF_INIT;
-        ra_buf_printf(&text,
-                      "%zu of %zu required approvals recorded on or after the assessment "
-                      "date.",
-                      met, s->nroles);
+        if (s->signoff == RA_SIGNOFF_NOT_REQUIRED)
+            ra_buf_printf(&text,
+                          "The %s profile requires no sign-off, so this report is final "
+                          "without approvals.",
+                          s->profile->name);
+        else
+            ra_buf_printf(&text,
+                          "%zu of %zu required approvals recorded on or after the assessment "
+                          "date.",
+                          met, s->nroles);
         if (s->signoff == RA_SIGNOFF_DRAFT)
             ra_buf_puts(&text, " Until every required role approves, this report is a draft.");
         else if (s->signoff == RA_SIGNOFF_REJECTED)
             ra_buf_puts(&text, " An approver rejected the assessment.");
+        /* Approvals the rules do not count, in words: why the roles are unmet. */
+        for (size_t i = 0; i < s->nfindings; i++) {
+            const ra_finding_t *f = &s->findings[i];
+            if (f->check || !report_approval_at(r, f->line))
+                continue;
+            ra_buf_printf(&text, " %s: ", ra_style_rule_phrase(f->rule));
+            report_finding_subject(r, f, &text);
+            ra_buf_puts(&text, ".");
+        }
         rc = ra_graphics_callout(lo, report_fmt(r, "Sign-off: %s", ra_signoff_label(s->signoff)),
                                  ra_buf_str(&text), *ra_style_signoff_tint(s->signoff),
                                  ra_style_signoff_color(s->signoff));
@@ -338,6 +367,38 @@ static ra_status_t top_gaps(report_t *r, size_t max)
     return rc;
 }
 
+/* Appends the findings of the governance rules other than overdue and
+ * expired (report_overdue_text names those), grouped by rule in the
+ * auditor's words:
+ * "Approval by an assessor is not independent: Ann Lee as Owner." */
+static void summary_findings(report_t *r, ra_buf_t *out)
+{
+    const ra_score_t *s = r->s;
+    ra_buf_t who = RA_BUF_INIT;
+    for (int rule = 0; rule < RA_RULE_COUNT; rule++) {
+        if (rule == RA_RULE_OVERDUE || rule == RA_RULE_EXPIRED)
+            continue;
+        size_t n = 0;
+        for (size_t i = 0; i < s->nfindings; i++) {
+            const ra_finding_t *f = &s->findings[i];
+            if ((int)f->rule != rule)
+                continue;
+            ra_buf_clear(&who);
+            report_finding_subject(r, f, &who);
+            if (n == 0)
+                ra_buf_printf(out, "%s%s%s", out->len ? " " : "", ra_style_rule_phrase(f->rule),
+                              who.len ? ": " : "");
+            else if (who.len)
+                ra_buf_puts(out, ", ");
+            ra_buf_puts(out, ra_buf_str(&who));
+            n++;
+        }
+        if (n)
+            ra_buf_puts(out, ".");
+    }
+    ra_buf_free(&who);
+}
+
 ra_status_t report_summary(report_t *r)
 {
     const ra_score_t *s = r->s;
@@ -362,7 +423,9 @@ ra_status_t report_summary(report_t *r)
     ra_kv_t rows[] = {
         {"Maturity score", ra_buf_str(&score)},
         {"Verdict", ra_buf_str(&verdict)},
-        {"Sign-off", ra_signoff_label(s->signoff)},
+        {"Sign-off", s->signoff == RA_SIGNOFF_NOT_REQUIRED
+                         ? "Not required: the profile requires no sign-off"
+                         : ra_signoff_label(s->signoff)},
         {"Gates", NULL},
         {"Checks", ra_buf_str(&counts)},
     };
@@ -385,6 +448,20 @@ ra_status_t report_summary(report_t *r)
     ra_buf_free(&score);
     ra_buf_free(&gates);
 
+    /* What is late and what the governance rules found, in words, small
+     * enough that the summary stays on one page. */
+    ra_buf_t notes = RA_BUF_INIT;
+    report_overdue_text(r, &notes);
+    summary_findings(r, &notes);
+    if (rc == RA_OK && notes.len) {
+        ra_style_t small = ra_layout_style(lo);
+        small.size = 8;
+        small.color = RA_C_BAD;
+        rc = ra_layout_space(lo, 2);
+        if (rc == RA_OK)
+            rc = ra_layout_paragraph(lo, &small, ra_buf_str(&notes));
+    }
+    ra_buf_free(&notes);
     if (rc == RA_OK)
         rc = ra_layout_heading(lo, 3, "Layer scores against the thresholds", RA_HEADING_NO_TOC,
                                NULL);

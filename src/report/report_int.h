@@ -34,6 +34,19 @@ const char *report_s(size_t n);
  * until the next call. */
 const char *report_fmt(report_t *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Appends to out whom or what finding f concerns: the check ("SEC-04"), or
+ * the approver and role of the approval on its line ("Ann Lee as Owner");
+ * nothing when it concerns the whole record. */
+void report_finding_subject(const report_t *r, const ra_finding_t *f, ra_buf_t *out);
+
+/* The approval score of the approval on the record's line, or NULL. */
+const ra_approval_score_t *report_approval_at(const report_t *r, long line);
+
+/* Appends to out, in words, the remediations that are overdue and the risk
+ * acceptances that have expired (each covers nothing), with check and date;
+ * nothing when there are none. */
+void report_overdue_text(const report_t *r, ra_buf_t *out);
+
 /* Sections, in their default order. Each appends its blocks. */
 ra_status_t report_cover(report_t *r);
 ra_status_t report_contents(report_t *r);

@@ -14,6 +14,11 @@ static ra_status_t roles_table(report_t *r)
         {"Approver", 3, RA_ALIGN_LEFT},      {"Decision", 2.6, RA_ALIGN_LEFT},
         {"Date", 1.7, RA_ALIGN_LEFT},
     };
+    if (s->nroles == 0)
+        return ra_layout_paragraph(r->lo, NULL, "The profile requires no role.");
+    /* The approver cell has its own buffer: the date cell of the same row
+     * uses report_fmt's scratch buffer, which a second call overwrites. */
+    ra_buf_t who = RA_BUF_INIT;
     ra_status_t rc = ra_layout_table_begin(r->lo, NULL, cols, 5);
     for (size_t i = 0; i < s->nroles && rc == RA_OK; i++) {
         const ra_role_score_t *rs = &s->roles[i];
@@ -22,17 +27,22 @@ static ra_status_t roles_table(report_t *r)
         if (a)
             ra_style_date(a->date, date);
         bool early = a && a->date < r->rec->assessed_on && rs->state != RA_ROLE_REJECTED;
+        ra_buf_clear(&who);
+        if (a)
+            ra_buf_printf(&who, "%s%s", a->name,
+                          rs->state == RA_ROLE_MISSING && !early ? " (not counted)" : "");
         ra_cell_t cells[] = {
             {rs->role->name, RA_FACE_BOLD, NULL, NULL, 0},
             {ra_style_role_state_label(rs->state), RA_FACE_BOLD, NULL,
              ra_style_role_state_tint(rs->state), 0},
-            {a ? a->name : "-", RA_FACE_REGULAR, NULL, NULL, 0},
+            {a ? ra_buf_str(&who) : "-", RA_FACE_REGULAR, NULL, NULL, 0},
             {a ? ra_decision_label(a->decision) : "-", RA_FACE_REGULAR, NULL, NULL, 0},
             {early ? report_fmt(r, "%s (before the assessment: not counted)", date) : date,
              early ? RA_FACE_BOLD : RA_FACE_REGULAR, NULL, NULL, 0},
         };
         rc = ra_layout_table_row(r->lo, cells);
     }
+    ra_buf_free(&who);
     if (rc == RA_OK)
         rc = ra_layout_table_end(r->lo);
     return rc;
@@ -61,11 +71,13 @@ static ra_status_t approvals_list(report_t *r)
         for (size_t k = 0; k < a->nconditions; k++)
             ra_buf_printf(&body, "%sCondition %zu: %s", body.len ? "\n" : "", k + 1,
                           a->conditions[k]);
-        if (as->early)
-            ra_buf_printf(&body,
-                          "%sDated before the assessment: does not count towards "
-                          "sign-off.",
-                          body.len ? "\n" : "");
+        /* What the governance rules found about this approval, in words. */
+        for (size_t k = 0; k < s->nfindings; k++) {
+            const ra_finding_t *f = &s->findings[k];
+            if (!f->check && f->line == a->line)
+                ra_buf_printf(&body, "%sDoes not count (%s): %s", body.len ? "\n" : "",
+                              ra_rule_name(f->rule), ra_buf_str(&f->text));
+        }
         if (!as->required)
             ra_buf_printf(&body, "%sNot a role this profile requires.", body.len ? "\n" : "");
         if (!body.len)
@@ -102,23 +114,75 @@ static ra_status_t draw_signature(void *ctx, ra_pdf_t *pdf, const ra_rect_t *box
     return rc;
 }
 
+/* Every finding of the governance rules: the auditor's phrase, the rule's
+ * name and the finding's sentence. */
+static ra_status_t findings_table(report_t *r)
+{
+    const ra_score_t *s = r->s;
+    if (s->nfindings == 0)
+        return ra_layout_paragraph(
+            r->lo, NULL, "The governance rules of the checklist found nothing to report.");
+    const ra_column_t cols[] = {{"Finding", 3.2, RA_ALIGN_LEFT}, {"Details", 6.8, RA_ALIGN_LEFT}};
+    ra_status_t rc = ra_layout_table_begin(r->lo, NULL, cols, 2);
+    ra_buf_t head = RA_BUF_INIT;
+    for (size_t i = 0; i < s->nfindings && rc == RA_OK; i++) {
+        const ra_finding_t *f = &s->findings[i];
+        ra_buf_clear(&head);
+        ra_buf_printf(&head, "%s (%s)", ra_style_rule_phrase(f->rule), ra_rule_name(f->rule));
+        ra_cell_t cells[] = {
+            {ra_buf_str(&head), RA_FACE_BOLD, NULL, NULL, 0},
+            {ra_buf_str(&f->text), RA_FACE_REGULAR, NULL, NULL, 0},
+        };
+        rc = ra_layout_table_row(r->lo, cells);
+    }
+    ra_buf_free(&head);
+    if (rc == RA_OK)
+        rc = ra_layout_table_end(r->lo);
+    return rc;
+}
+
+/* The rules an approval must meet, from the profile's policy. */
+static void approval_rules(report_t *r, ra_buf_t *out)
+{
+    const ra_policy_t *pol = &r->s->profile->policy;
+    char date[11];
+    ra_style_date(r->rec->assessed_on, date);
+    ra_buf_printf(out, "An approval counts when it is dated on or after the assessment date (%s)",
+                  date);
+    if (pol->approval_window_days > 0)
+        ra_buf_printf(out, " and at most %d days after it", pol->approval_window_days);
+    ra_buf_puts(out, ", by a person with a visible name");
+    if (pol->independent_approvers)
+        ra_buf_puts(out, " who is not an assessor of the record");
+    ra_buf_puts(out,
+                pol->distinct_approvers ? "; one person counts for one required role only" : "");
+    ra_buf_puts(out, "; any rejection makes the assessment rejected.");
+}
+
 ra_status_t report_signoff(report_t *r)
 {
     const ra_score_t *s = r->s;
     ra_status_t rc = ra_layout_heading(r->lo, 1, "Sign-off", RA_HEADING_NEW_PAGE, NULL);
-    char date[11];
-    ra_style_date(r->rec->assessed_on, date);
+    ra_buf_t text = RA_BUF_INIT;
+    if (s->signoff == RA_SIGNOFF_NOT_REQUIRED)
+        ra_buf_printf(&text,
+                      "Sign-off status: Not required. The %s profile requires no sign-off, so "
+                      "this report is final without approvals and carries no DRAFT mark; any "
+                      "approval the record holds is listed below for information. ",
+                      s->profile->name);
+    else {
+        ra_buf_printf(
+            &text, "Sign-off status: %s. The %s profile requires approval by %zu role%s. ",
+            ra_signoff_label(s->signoff), s->profile->name, s->nroles, report_s(s->nroles));
+        approval_rules(r, &text);
+    }
+    ra_buf_printf(&text,
+                  " The verdict (%s) and the sign-off status are separate: one says whether the "
+                  "system is ready, the other who has accepted that finding.",
+                  ra_verdict_label(s->verdict));
     if (rc == RA_OK)
-        rc = ra_layout_paragraph(
-            r->lo, NULL,
-            report_fmt(r,
-                       "Sign-off status: %s. The %s profile requires approval by %zu role%s. "
-                       "An approval counts when it is dated on or after the assessment date "
-                       "(%s); any rejection makes the assessment rejected. The verdict (%s) "
-                       "and the sign-off status are separate: one says whether the system is "
-                       "ready, the other who has accepted that finding.",
-                       ra_signoff_label(s->signoff), s->profile->name, s->nroles,
-                       s->nroles == 1 ? "" : "s", date, ra_verdict_label(s->verdict)));
+        rc = ra_layout_paragraph(r->lo, NULL, ra_buf_str(&text));
+    ra_buf_free(&text);
     if (rc == RA_OK)
         rc = ra_layout_heading(r->lo, 3, "Required roles", RA_HEADING_NO_TOC, NULL);
     if (rc == RA_OK)
@@ -127,6 +191,11 @@ ra_status_t report_signoff(report_t *r)
         rc = ra_layout_heading(r->lo, 3, "Approvals recorded", RA_HEADING_NO_TOC, NULL);
     if (rc == RA_OK)
         rc = approvals_list(r);
+    if (rc == RA_OK)
+        rc = ra_layout_heading(r->lo, 3, "Findings of the governance rules", RA_HEADING_NO_TOC,
+                               NULL);
+    if (rc == RA_OK)
+        rc = findings_table(r);
     /* The signature block stays on one page: a lone signature line on a
      * page of its own would invite a signature out of context. */
     if (rc == RA_OK)
@@ -135,7 +204,9 @@ ra_status_t report_signoff(report_t *r)
         rc = ra_layout_heading(r->lo, 3, "Signatures", RA_HEADING_NO_TOC, NULL);
     if (rc == RA_OK)
         rc = ra_layout_paragraph(r->lo, NULL,
-                                 "For a wet-ink or scanned counter-signature of this report.");
+                                 s->nroles ? "For a wet-ink or scanned counter-signature of this "
+                                             "report."
+                                           : "The profile requires no signature.");
     /* The layout calls draw_signature at finish time: the lines live in
      * the report's arena until then. */
     sigline_t *lines = ra_arena_alloc(&r->arena, (s->nroles ? s->nroles : 1) * sizeof *lines);

@@ -38,6 +38,7 @@ static const struct {
     [RA_SIGNOFF_SIGNED] = {&RA_C_GOOD, &RA_C_GOOD_TINT, NULL},
     [RA_SIGNOFF_DRAFT] = {&RA_C_NEUTRAL, &RA_C_NEUTRAL_TINT, "DRAFT"},
     [RA_SIGNOFF_REJECTED] = {&RA_C_BAD, &RA_C_BAD_TINT, "REJECTED"},
+    [RA_SIGNOFF_NOT_REQUIRED] = {&RA_C_NEUTRAL, &RA_C_NEUTRAL_TINT, NULL},
 };
 _Static_assert(sizeof signoff_style / sizeof signoff_style[0] == RA_SIGNOFF_COUNT,
                "one signoff_style row per ra_signoff_t");
@@ -115,6 +116,28 @@ const char *ra_style_role_state_label(ra_role_state_t s)
 const ra_rgb_t *ra_style_role_state_tint(ra_role_state_t s)
 {
     return role_state_style[(unsigned)s < RA_ROLE_STATE_COUNT ? s : RA_ROLE_MISSING].tint;
+}
+
+/* What each rule's finding means, as the summary and sign-off page say it. */
+static const char *const rule_phrases[] = {
+    [RA_RULE_APPROVAL_DATE] = "Approval dated before the assessment does not count",
+    [RA_RULE_VISIBLE_NAME] = "Name without a visible letter does not count",
+    [RA_RULE_DISTINCT] = "One person cannot hold two required roles",
+    [RA_RULE_INDEPENDENT] = "Approval by an assessor is not independent",
+    [RA_RULE_WINDOW] = "Approval outside the approval window does not count",
+    [RA_RULE_MAX_NA] = "Too much of the checklist marked not applicable",
+    [RA_RULE_AUTHORITY] = "Risk accepted without the authority to accept it",
+    [RA_RULE_TERM] = "Risk accepted for longer than the profile allows",
+    [RA_RULE_SELF] = "Risk accepted by the owner of its own remediation",
+    [RA_RULE_OVERDUE] = "Overdue remediation covers nothing",
+    [RA_RULE_EXPIRED] = "Expired risk acceptance covers nothing",
+};
+_Static_assert(sizeof rule_phrases / sizeof rule_phrases[0] == RA_RULE_COUNT,
+               "one rule_phrases phrase per ra_rule_t");
+
+const char *ra_style_rule_phrase(ra_rule_t r)
+{
+    return (unsigned)r < RA_RULE_COUNT ? rule_phrases[r] : "Finding";
 }
 
 ra_rgb_t ra_style_decision_color(ra_decision_t d)

@@ -36,6 +36,11 @@ const char *ra_style_signoff_mark(ra_signoff_t s);
 const char *ra_style_role_state_label(ra_role_state_t s);
 const ra_rgb_t *ra_style_role_state_tint(ra_role_state_t s);
 
+/* A finding of a governance rule in an auditor's words, one short phrase
+ * without a full stop ("Approval by an assessor is not independent"); the
+ * finding's own sentence says who and what. */
+const char *ra_style_rule_phrase(ra_rule_t r);
+
 /* Edge colour of an approval by its decision. */
 ra_rgb_t ra_style_decision_color(ra_decision_t d);
 

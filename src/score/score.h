@@ -26,6 +26,7 @@ typedef enum {
     RA_SIGNOFF_SIGNED,
     RA_SIGNOFF_DRAFT,
     RA_SIGNOFF_REJECTED,
+    RA_SIGNOFF_NOT_REQUIRED, /* the profile requires no role */
     RA_SIGNOFF_COUNT
 } ra_signoff_t;
 typedef enum {
@@ -34,6 +35,31 @@ typedef enum {
     RA_ROLE_REJECTED,
     RA_ROLE_STATE_COUNT
 } ra_role_state_t;
+
+/* The rules whose findings the score reports (DESIGN.md "Governance
+ * policy"); each has a name that every output prints with its finding. */
+typedef enum {
+    RA_RULE_APPROVAL_DATE, /* "approval-date": approved before the assessment */
+    RA_RULE_VISIBLE_NAME,  /* "visible-name": a name without a visible letter */
+    RA_RULE_DISTINCT,      /* "distinct-approvers" */
+    RA_RULE_INDEPENDENT,   /* "independent-approvers" */
+    RA_RULE_WINDOW,        /* "approval-window-days" */
+    RA_RULE_MAX_NA,        /* "max-not-applicable" */
+    RA_RULE_AUTHORITY,     /* "risk-authority" */
+    RA_RULE_TERM,          /* "risk-acceptance-max-days" */
+    RA_RULE_SELF,          /* "self-acceptance" */
+    RA_RULE_OVERDUE,       /* "overdue-remediation" */
+    RA_RULE_EXPIRED,       /* "expired-acceptance" */
+    RA_RULE_COUNT
+} ra_rule_t;
+
+/* One finding of a rule: what it found, in words an auditor uses. */
+typedef struct {
+    ra_rule_t rule;
+    const char *check; /* the check it concerns, or NULL */
+    long line;         /* in the record, 0 when none */
+    ra_buf_t text;     /* one sentence, without the rule's name */
+} ra_finding_t;
 
 /* One check of the checklist as scored for the record's profile. */
 typedef struct {
@@ -47,8 +73,13 @@ typedef struct {
     bool gap;                  /* applicable and partial, fail, not assessed or unevidenced */
     bool remediation;          /* gap with a remediation (owner and due date) */
     bool overdue;              /* gap whose remediation is due before the assessment date */
-    bool risk_accepted;        /* gap with a risk acceptance unexpired on the assessment date */
+    bool covered;              /* gap covered: accepted risk, or remediation not overdue */
+    bool risk_accepted;        /* gap with a risk acceptance that covers it: unexpired on the
+                                * assessment date, authorised and within its term */
     bool risk_expired;         /* gap with a risk acceptance that expired before it */
+    bool risk_unauthorised;    /* gap whose acceptor's role may not accept it (risk-authority) */
+    bool risk_too_long;        /* gap whose acceptance runs longer than the policy allows */
+    bool self_accepted;        /* the acceptor owns the remediation of the same check */
 } ra_check_score_t;
 
 typedef struct {
@@ -69,8 +100,13 @@ typedef struct {
 /* One approval of the record and whether it counts. */
 typedef struct {
     const ra_approval_t *approval;
-    bool early;    /* dated before the assessment: does not count */
-    bool required; /* its role is one the profile requires */
+    bool early;     /* dated before the assessment: does not count */
+    bool late;      /* dated after the profile's approval window: does not count */
+    bool assessor;  /* by an assessor where approvers must be independent: does not count */
+    bool nameless;  /* by a name without a visible letter: does not count */
+    bool duplicate; /* by a person who holds another required role (distinct-approvers) */
+    bool counts;    /* decides a required role (met) */
+    bool required;  /* its role is one the profile requires */
 } ra_approval_score_t;
 
 typedef struct {
@@ -97,6 +133,10 @@ typedef struct {
     size_t napprovals;
     ra_counts_t counts; /* over applicable checks; an unevidenced pass counts as partial */
     size_t applicable, gaps, gates, gates_passed, overdue, risks_accepted, risks_expired;
+    long applicable_weight, not_applicable_weight; /* sums of check weights */
+    bool not_applicable_over_cap;                  /* above the policy's max-not-applicable */
+    ra_finding_t *findings; /* every finding of the rules, in the order they were made */
+    size_t nfindings, findings_cap;
 } ra_score_t;
 
 /* Scores rec against cl at the profile with the given index (usually the
@@ -126,9 +166,11 @@ size_t ra_score_gaps_by_priority(const ra_score_t *s, size_t *idx, size_t max);
 
 const char *ra_verdict_name(ra_verdict_t v);  /* "ready", "ready-with-conditions", "not-ready" */
 const char *ra_verdict_label(ra_verdict_t v); /* "Ready", "Ready with conditions", "Not ready" */
-const char *ra_signoff_name(ra_signoff_t s);  /* "signed-off", "draft", "rejected" */
-const char *ra_signoff_label(ra_signoff_t s); /* "Signed off", "Draft", "Rejected" */
+const char *ra_signoff_name(ra_signoff_t s); /* "signed-off", "draft", "rejected", "not-required" */
+const char *
+ra_signoff_label(ra_signoff_t s); /* "Signed off", "Draft", "Rejected", "Not required" */
 const char *ra_role_state_name(ra_role_state_t s); /* "met", "missing", "rejected" */
+const char *ra_rule_name(ra_rule_t r);             /* "distinct-approvers"... */
 
 /* Stores the verdict or sign-off state named name (as ra_verdict_name,
  * ra_signoff_name write it) in *out; RA_ERR_INVALID for any other name. */

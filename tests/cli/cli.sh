@@ -33,7 +33,10 @@ COND=tests/fixtures/mini-conditional.xml
 READY=tests/fixtures/mini-ready.xml
 NOTREADY=tests/fixtures/mini-not-ready.xml
 # The warning every run over $COND prints: B-3 is a check of profile strict.
-COND_WARN="$COND:28: warning: check 'B-3' belongs to profile 'strict', above 'basic': its result is not scored"
+COND_WARN="$COND:31: warning: check 'B-3' belongs to profile 'strict', above 'basic': its result is not scored"
+# The finding validate adds for $COND: A-2's remediation was due 2026-05-01,
+# before the assessment on 2026-05-20 (its risk acceptance covers the gap).
+COND_OVERDUE="$COND:22: warning: overdue-remediation: The remediation of A-2 (owner Jörg Müller) was due on 2026-05-01, before the assessment date 2026-05-20: it is overdue and covers nothing."
 
 SUITE=cli
 . tests/lib.sh
@@ -438,7 +441,7 @@ evil() {
     {
         printf '<?xml version="1.0" encoding="UTF-8"?>\n'
         [ -n "$2" ] && printf '%s\n' "$2"
-        printf '<assessment xmlns="urn:readyaudit:assessment:1" %s id="EVIL" checklist="llmops-readiness" checklist-version="1.0" profile="minimum-viable">\n' "$4"
+        printf '<assessment xmlns="urn:readyaudit:assessment:1" %s id="EVIL" checklist="llmops-readiness" checklist-version="1.1" profile="minimum-viable">\n' "$4"
         printf '  <system><name>%s</name><organisation>Acme</organisation></system>\n' "$3"
         printf '  <assessed-on>2026-11-20</assessed-on>\n'
         printf '  <assessors><assessor name="A" role="R"/></assessors>\n'
@@ -493,7 +496,7 @@ done
 begin "validate valid records (warning for a check above the profile)"
 run validate $MINI $COND $READY $NOTREADY
 expect_rc 0
-expect_err "$COND_WARN"
+expect_err "$COND_WARN" "$COND_OVERDUE"
 printf '%s\n' \
     "$COND: valid (MINI-COND, profile basic, 5 results)" \
     "$READY: valid (MINI-READY, profile basic, 4 results)" \
@@ -535,7 +538,7 @@ end
 begin "validate a record against the wrong checklist"
 run validate $MINI "$tmp/schema-location.xml"
 expect_rc 3
-expect_first_line err "$tmp/schema-location.xml:2: error: record is for checklist 'llmops-readiness' version 1.0, but the checklist in use is 'mini' version 1 (choose another with --checklist)"
+expect_first_line err "$tmp/schema-location.xml:2: error: record is for checklist 'llmops-readiness' version 1.1, but the checklist in use is 'mini' version 1 (choose another with --checklist)"
 end
 
 # ------------------------------------------------------------ usage errors
@@ -961,7 +964,7 @@ end
 crlf() { # crlf LINE...: the lines, each ended by CR LF
     for l in "$@"; do printf '%s\r\n' "$l"; done
 }
-CSV_HEAD="assessment,profile,layer,name,weight,score,applicable,scored,gaps,band,verdict,signoff"
+CSV_HEAD="assessment,profile,layer,name,weight,score,applicable,scored,gaps,band,verdict,signoff,findings"
 
 # mini-conditional (basic): numbers as worked out above; scored = applicable
 # minus not-applicable (beta: B-1 only); gamma has no score (empty field).
@@ -969,10 +972,10 @@ begin "score csv: mini-conditional (basic)"
 run score $MINI $COND --format csv
 expect_rc 0
 crlf "$CSV_HEAD" \
-    'MINI-COND,basic,alpha,Layer alpha,1,87.5,2,2,1,,,' \
-    'MINI-COND,basic,beta,Layer beta,2,50,2,1,1,,,' \
-    'MINI-COND,basic,gamma,Layer gamma,1,,0,0,0,,,' \
-    'MINI-COND,basic,overall,"Kundenservice-Assistent ""Lotse"", Zürich – Überprüfung der Qualitätsmaßnahmen für Ähnlichkeitssuche",,62.5,4,3,2,Medium,ready-with-conditions,signed-off' \
+    'MINI-COND,basic,alpha,Layer alpha,1,87.5,2,2,1,,,,' \
+    'MINI-COND,basic,beta,Layer beta,2,50,2,1,1,,,,' \
+    'MINI-COND,basic,gamma,Layer gamma,1,,0,0,0,,,,' \
+    'MINI-COND,basic,overall,"Kundenservice-Assistent ""Lotse"", Zürich – Überprüfung der Qualitätsmaßnahmen für Ähnlichkeitssuche",,62.5,4,3,2,Medium,ready-with-conditions,signed-off,"overdue-remediation: The remediation of A-2 (owner Jörg Müller) was due on 2026-05-01, before the assessment date 2026-05-20: it is overdue and covers nothing."' \
     >"$tmp/want"
 expect_same stdout "$tmp/want" "$tmp/out"
 expect_crlf
@@ -983,10 +986,10 @@ begin "score csv: mini-ready --profile strict"
 run score $MINI $READY --format csv --profile strict
 expect_rc 0
 crlf "$CSV_HEAD" \
-    'MINI-READY,strict,alpha,Layer alpha,1,25,3,3,3,,,' \
-    'MINI-READY,strict,beta,Layer beta,3,41.666666666666664,3,3,2,,,' \
-    'MINI-READY,strict,gamma,Layer gamma,1,0,1,1,1,,,' \
-    'MINI-READY,strict,overall,Ready bot,,30,7,7,6,Low,not-ready,draft' \
+    'MINI-READY,strict,alpha,Layer alpha,1,25,3,3,3,,,,' \
+    'MINI-READY,strict,beta,Layer beta,3,41.666666666666664,3,3,2,,,,' \
+    'MINI-READY,strict,gamma,Layer gamma,1,0,1,1,1,,,,' \
+    'MINI-READY,strict,overall,Ready bot,,30,7,7,6,Low,not-ready,draft,' \
     >"$tmp/want"
 expect_same stdout "$tmp/want" "$tmp/out"
 end
@@ -999,10 +1002,10 @@ begin "score csv: mini-not-ready --profile strict"
 run score $MINI $NOTREADY --format csv --profile strict
 expect_rc 0
 crlf "$CSV_HEAD" \
-    'MINI-NOT-READY,strict,alpha,Layer alpha,1,8.333333333333334,3,3,3,,,' \
-    'MINI-NOT-READY,strict,beta,Layer beta,3,25,3,3,3,,,' \
-    'MINI-NOT-READY,strict,gamma,Layer gamma,1,0,1,1,1,,,' \
-    'MINI-NOT-READY,strict,overall,Gateless bot,,16.666666666666664,7,7,7,Low,not-ready,rejected' \
+    'MINI-NOT-READY,strict,alpha,Layer alpha,1,8.333333333333334,3,3,3,,,,' \
+    'MINI-NOT-READY,strict,beta,Layer beta,3,25,3,3,3,,,,' \
+    'MINI-NOT-READY,strict,gamma,Layer gamma,1,0,1,1,1,,,,' \
+    'MINI-NOT-READY,strict,overall,Gateless bot,,16.666666666666664,7,7,7,Low,not-ready,rejected,' \
     >"$tmp/want"
 expect_same stdout "$tmp/want" "$tmp/out"
 expect_crlf
@@ -1011,40 +1014,48 @@ end
 # --- JUnit: one testsuite per layer with applicable checks, one testcase per
 # applicable check, a failure per gap, skipped for not-applicable.
 begin "score junit: mini-conditional (basic)"
+# Four applicable checks (two gaps, B-2 not applicable) in two layer suites,
+# plus a "Governance rules" suite with one failing case per finding: here the
+# overdue remediation of A-2, so 4 + 1 = 5 cases and 2 + 1 = 3 failures.
 run score $MINI $COND --format junit
 expect_rc 0
 xmllint --noout "$tmp/out" 2>"$tmp/xmlerr" || problem "not well-formed XML:" "$(excerpt "$tmp/xmlerr")"
 expect_xpath 'count(/testsuites)' 1
-expect_xpath 'string(/testsuites/@tests)' 4
-expect_xpath 'string(/testsuites/@failures)' 2
+expect_xpath 'string(/testsuites/@tests)' 5
+expect_xpath 'string(/testsuites/@failures)' 3
 expect_xpath 'string(/testsuites/@skipped)' 1
 expect_xpath 'string(/testsuites/@errors)' 0
-expect_xpath 'count(/testsuites/testsuite)' 2
+expect_xpath 'count(/testsuites/testsuite)' 3
 expect_xpath 'string(/testsuites/testsuite[1]/@name)' 'Layer alpha'
 expect_xpath 'string(/testsuites/testsuite[2]/@name)' 'Layer beta'
-expect_xpath 'count(//testcase)' 4
-expect_xpath 'count(//testcase/failure)' 2
+expect_xpath 'string(/testsuites/testsuite[3]/@name)' 'Governance rules'
+expect_xpath 'count(//testcase)' 5
+expect_xpath 'count(//testcase/failure)' 3
 expect_xpath 'count(//testcase/skipped)' 1
-expect_xpath 'sum(/testsuites/testsuite/@tests)' 4
-expect_xpath 'sum(/testsuites/testsuite/@failures)' 2
+expect_xpath 'sum(/testsuites/testsuite/@tests)' 5
+expect_xpath 'sum(/testsuites/testsuite/@failures)' 3
 expect_xpath 'string(//testcase[skipped]/@name)' 'B-2 Check B-2'
 expect_xpath 'string(//testcase[skipped]/skipped/@message)' 'No B-2 component in this system.'
 expect_xpath 'string(//testcase[@name="A-2 Check A-2"]/failure/@type)' partial
 expect_xpath 'count(//testcase[@name="A-1 Check A-1"]/*)' 0
+expect_xpath 'string(//testcase[@name="overdue-remediation A-2"]/failure/@type)' overdue-remediation
 grep -q 'OVERDUE' "$tmp/out" || problem "the overdue remediation of A-2 is not marked OVERDUE"
 end
 
 begin "score junit: mini-conditional --profile strict"
+# Seven applicable checks (four gaps, B-2 not applicable) in three layer
+# suites, and the same overdue-remediation finding: 7 + 1 cases, 4 + 1 failures.
 run score $MINI $COND --format junit --profile strict
 expect_rc 0
-expect_xpath 'string(/testsuites/@tests)' 7
-expect_xpath 'string(/testsuites/@failures)' 4
+expect_xpath 'string(/testsuites/@tests)' 8
+expect_xpath 'string(/testsuites/@failures)' 5
 expect_xpath 'string(/testsuites/@skipped)' 1
-expect_xpath 'count(/testsuites/testsuite)' 3
-expect_xpath 'count(//testcase)' 7
-expect_xpath 'count(//testcase/failure)' 4
+expect_xpath 'count(/testsuites/testsuite)' 4
+expect_xpath 'count(//testcase)' 8
+expect_xpath 'count(//testcase/failure)' 5
 expect_xpath 'count(//testcase/skipped)' 1
 expect_xpath 'string(/testsuites/testsuite[3]/@name)' 'Layer gamma'
+expect_xpath 'string(/testsuites/testsuite[4]/@name)' 'Governance rules'
 end
 
 begin "score junit: mini-ready --profile strict (unevidenced gate)"

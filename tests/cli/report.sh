@@ -78,6 +78,36 @@ pages() {
     done
 }
 
+# layout_page PDF N: the `pdftotext -layout` text of page N on stdout.
+layout_page() {
+    pdftotext -layout -f "$2" -l "$2" "$1" - 2>/dev/null
+}
+
+# heading_page PDF HEADING: the first page (of $npages) that has HEADING as a
+# line of its own; a contents line carries its page number, so it does not
+# count. Prints nothing when no page has it.
+heading_page() {
+    hp=1
+    while [ "$hp" -le "$npages" ]; do
+        if layout_page "$1" "$hp" | grep -qxF "$2"; then
+            echo "$hp"
+            return 0
+        fi
+        hp=$((hp + 1))
+    done
+}
+
+# flat FILE: its text with every run of white space made one space, so a
+# sentence that wraps still matches.
+flat() {
+    tr -s ' \t\n' '   ' <"$1"
+}
+
+# expect_flat FILE TEXT: FILE, flattened, contains TEXT.
+expect_flat() {
+    flat "$1" | grep -qF "$2" || problem "$1 lacks: $2" "$(flat "$1" | head -c 600)"
+}
+
 # The content checker: argv = score JSON, report text, outline JSON, layer IDs
 # of `readyaudit checklist` (one a line), then MODE; prints one line per unmet
 # expectation. Text is compared with runs of white space made one space, so a
@@ -222,6 +252,20 @@ for f in samples/*.xml; do
         [ -n "$bad" ] && problem "a signed-off report has DRAFT or REJECTED on pages:$bad"
         end
     fi
+
+    # The executive summary is one page: its heading and the last row of
+    # the profile ladder, its last block, are on the same page.
+    begin "$n.pdf: the executive summary stays on one page"
+    sp=$(heading_page "$pdf" "Executive summary")
+    if [ -z "$sp" ]; then
+        problem "no page has the heading 'Executive summary'"
+    else
+        layout_page "$pdf" "$sp" >"$tmp/summary.txt"
+        grep -q '^Profile ladder' "$tmp/summary.txt" || problem "page $sp lacks the profile ladder"
+        grep -qE '^ *Regulated( \(assessed\))? +[0-9]+ ' "$tmp/summary.txt" ||
+            problem "the ladder's last row (Regulated) is not on the summary page $sp"
+    fi
+    end
 
     begin "$n.pdf: a second run (another file name) gives the same bytes"
     run report "$f" -o "$tmp/$n-again.pdf" -q
@@ -474,6 +518,53 @@ EOF
 fi
 
 # ------------------------------------------------------------ golden text
+
+# The findings of the governance rules in an auditor's words: for
+# accepted-risks-overdue (three overdue remediations, an expired acceptance,
+# an assessor approving) the summary names the overdue and expired items,
+# and the sign-off page says why the assessor's approval does not count.
+pdf=$tmp/accepted-risks-overdue.pdf
+if [ -s "$pdf" ]; then
+    npages=$(page_count "$pdf")
+    begin "accepted-risks-overdue.pdf: the summary names overdue remediations and the expired acceptance"
+    sp=$(heading_page "$pdf" "Executive summary")
+    layout_page "$pdf" "${sp:-0}" >"$tmp/summary.txt"
+    expect_flat "$tmp/summary.txt" "Overdue remediations, covering nothing: EV-05 due 2026-10-31, OBS-05 due 2026-09-30, SEC-04 due 2026-10-15."
+    expect_flat "$tmp/summary.txt" "Expired risk acceptance, covering nothing: SEC-04 on 2026-10-31."
+    end
+
+    begin "accepted-risks-overdue.pdf: the sign-off page names the independent-approvers finding"
+    op=$(heading_page "$pdf" "Sign-off")
+    layout_page "$pdf" "${op:-0}" >"$tmp/signoff.txt"
+    expect_flat "$tmp/signoff.txt" "Does not count (independent-approvers): Approval by an assessor is not independent: Olusegun Adeyemi approves as Technical owner and is an assessor of the record, so the approval does not count."
+    end
+fi
+
+# A profile that requires no role (the mini checklist without its basic
+# profile's role) and a record with no approval: sign-off Not required, the
+# report says so and carries no DRAFT mark.
+begin "no role required: the report says sign-off is not required, no DRAFT mark"
+sed 's|<requires-signoff role="owner"/>||' tests/fixtures/mini-checklist.xml >"$tmp/free.xml"
+sed 's|<approval [^>]*>[^<]*</approval>||' tests/fixtures/mini-ready.xml >"$tmp/free-rec.xml"
+run report --checklist "$tmp/free.xml" "$tmp/free-rec.xml" -o "$tmp/free.pdf" -q
+expect_rc 0
+if [ -s "$tmp/free.pdf" ]; then
+    npages=$(page_count "$tmp/free.pdf")
+    pdftotext -layout "$tmp/free.pdf" "$tmp/free.txt" 2>/dev/null
+    grep -qxE '[[:space:]]*(DRAFT|REJECTED)[[:space:]]*' "$tmp/free.txt" && problem "the report has a DRAFT or REJECTED mark"
+    grep -q 'DRAFT *Page\|REJECTED *Page' "$tmp/free.txt" && problem "a footer has a DRAFT or REJECTED mark"
+    layout_page "$tmp/free.pdf" 1 >"$tmp/cover.txt"
+    expect_flat "$tmp/cover.txt" "Sign-off: Not required"
+    expect_flat "$tmp/cover.txt" "The Basic profile requires no sign-off, so this report is final without approvals."
+    op=$(heading_page "$tmp/free.pdf" "Sign-off")
+    layout_page "$tmp/free.pdf" "${op:-0}" >"$tmp/signoff.txt"
+    expect_flat "$tmp/signoff.txt" "Sign-off status: Not required. The Basic profile requires no sign-off, so this report is final without approvals and carries no DRAFT mark"
+    expect_flat "$tmp/signoff.txt" "The profile requires no role."
+    expect_flat "$tmp/signoff.txt" "The profile requires no signature."
+else
+    problem "no PDF at $tmp/free.pdf"
+fi
+end
 
 for n in $GOLDEN; do
     begin "golden text: pdftotext -layout of samples/$n.xml equals tests/golden/$n.txt"
