@@ -77,6 +77,23 @@ ra_status_t ra_cli_close(ra_cli_t *cli, FILE *f, const char *name);
 /* Loads --template or the shipped default report template. */
 ra_status_t ra_cli_template(ra_cli_t *cli, ra_template_t **out);
 
+/* A file a run reads (an input) or writes (an output), named by its role
+ * ("record", "checklist", "--summary", ...) in messages. */
+typedef struct {
+    const char *role;
+    const char *path;
+    bool output;
+} ra_cli_file_t;
+
+/* Before anything is written: refuses a run (RA_ERR_USAGE, said on stderr
+ * naming both paths) in which an output is one of the inputs or another
+ * output, compared by device and inode after following symlinks. Files
+ * that cannot be found are left to the reads and writes to report. */
+ra_status_t ra_cli_check_clashes(ra_cli_t *cli, const ra_cli_file_t *files, size_t n);
+
+/* Is path "-" or the file standard output is? */
+bool ra_cli_is_stdout(const char *path);
+
 int ra_cmd_validate(ra_cli_t *cli);
 int ra_cmd_init(ra_cli_t *cli);
 int ra_cmd_checklist(ra_cli_t *cli);

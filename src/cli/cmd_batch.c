@@ -35,6 +35,14 @@ typedef struct {
     char **id_keys; /* the keys of ids, owned */
     size_t nids;
     bool keep_detail; /* keep per-layer scores and gaps (for --summary) */
+    int *codes;       /* per input, the exit code of its failure (0 when none) */
+    /* What no report may be written over: the inputs, the manifest and the
+     * summary (see ra_cli_check_clashes). */
+    const ra_cli_file_t *reserved;
+    ra_file_id_t *reserved_ids;
+    bool *reserved_known;
+    size_t nreserved;
+    bool clash; /* a report was refused for being one of them */
 } inputs_t;
 
 static ra_status_t add_input(inputs_t *in, const char *path)
@@ -310,6 +318,20 @@ static long claim_id(inputs_t *in, const char *id, size_t index)
     return -1;
 }
 
+/* The reserved file that the report at path would overwrite, or NULL. */
+static const ra_cli_file_t *reserved_clash(const inputs_t *in, const char *path)
+{
+    ra_file_id_t id;
+    if (ra_file_id(path, &id) != RA_OK)
+        return NULL;
+    const ra_cli_file_t *hit = NULL;
+    for (size_t i = 0; i < in->nreserved && !hit; i++)
+        if (in->reserved_known[i] && ra_file_id_same(&id, &in->reserved_ids[i]))
+            hit = &in->reserved[i];
+    ra_file_id_free(&id);
+    return hit;
+}
+
 /* The parent is the only one to put reports in place: a worker's report is
  * renamed into OUTDIR once no other input of this batch claims the same
  * record id. Two inputs with one id are ambiguous: both fail, and a report
@@ -347,12 +369,30 @@ static long commit_row(ra_manifest_row_t *row, const char *tmp, size_t index, in
                       in->paths[k], id, in->paths[index]);
         fail_row(other, pg, ra_buf_str(&msg));
         ra_buf_free(&msg);
+        in->codes[index] = in->codes[k] = RA_EXIT_INVALID;
         if (tmp)
             unlink(tmp);
         return (long)k;
     }
-    if (tmp && out && ra_commit(tmp, out, sink) != RA_OK)
+    const ra_cli_file_t *clash = out ? reserved_clash(in, out) : NULL;
+    if (clash) {
+        ra_buf_t msg = RA_BUF_INIT;
+        ra_buf_printf(&msg,
+                      "%s: its report %s is the same file as %s %s; it was not written, nor "
+                      "the manifest and the summary",
+                      in->paths[index], out, clash->role, clash->path);
+        if (tmp)
+            unlink(tmp);
+        fail_row(row, pg, ra_buf_str(&msg));
+        ra_buf_free(&msg);
+        in->codes[index] = RA_EXIT_USAGE;
+        in->clash = true;
+        return -1;
+    }
+    if (tmp && out && ra_commit(tmp, out, sink) != RA_OK) {
         fail_row(row, pg, "cannot move the report into place");
+        in->codes[index] = RA_EXIT_IO;
+    }
     return -1;
 }
 
@@ -387,9 +427,13 @@ static void reap(worker_t *w, inputs_t *in, progress_t *pg, int status, ra_diag_
     }
     in->rows[w->index] = row;
     const char *state = row ? ra_manifest_row_str(row, "status") : "failed";
-    if (state && strcmp(state, "failed") == 0)
+    if (state && strcmp(state, "failed") == 0) {
+        /* The worker's exit code says what kind of failure it was; one that
+         * died or said nothing failed to make its report. */
+        int code = WIFEXITED(status) ? WEXITSTATUS(status) : RA_EXIT_IO;
+        in->codes[w->index] = code == RA_EXIT_INVALID ? RA_EXIT_INVALID : RA_EXIT_IO;
         pg->failed++;
-    else if (state && strcmp(state, "skipped") == 0)
+    } else if (state && strcmp(state, "skipped") == 0)
         pg->skipped++;
     else
         pg->done++;
@@ -511,6 +555,9 @@ int ra_cmd_batch(ra_cli_t *cli)
     ra_pdf_fonts_t *fonts = NULL;
     ra_status_t st = RA_OK;
     int rc = RA_EXIT_OK;
+    ra_cli_file_t *reserved = NULL;
+    size_t nres = 0;
+    ra_buf_t clp = RA_BUF_INIT, tpp = RA_BUF_INIT;
     for (int i = 0; i < o->nargs && st == RA_OK; i++) {
         struct stat sb;
         if (stat(o->args[i], &sb) != 0) {
@@ -532,16 +579,11 @@ int ra_cmd_batch(ra_cli_t *cli)
             if (path_hash(all.paths[i]) % shard_n == shard_k - 1)
                 st = add_input(&in, all.paths[i]);
     in.rows = calloc(in.n ? in.n : 1, sizeof *in.rows);
+    in.codes = calloc(in.n ? in.n : 1, sizeof *in.codes);
     in.id_keys = calloc(in.n ? in.n : 1, sizeof *in.id_keys);
     in.has_ids = hcreate_r(in.n * 2 + 16, &in.ids) != 0;
     in.keep_detail = o->summary != NULL;
-    if (st != RA_OK || !in.rows || !in.id_keys || !in.has_ids) {
-        rc = RA_EXIT_IO;
-        goto done;
-    }
-    if (mkdir(o->output, 0777) != 0 && errno != EEXIST) {
-        ra_diag(cli->env->sink, RA_DIAG_ERROR, o->output, 0, "cannot create directory: %s",
-                strerror(errno));
+    if (st != RA_OK || !in.rows || !in.codes || !in.id_keys || !in.has_ids) {
         rc = RA_EXIT_IO;
         goto done;
     }
@@ -552,6 +594,61 @@ int ra_cmd_batch(ra_cli_t *cli)
         rc = ra_exit_code(st);
         goto done;
     }
+    /* Nothing is written over an input, and the manifest and the summary
+     * are not one file: checked before anything is written. A report's
+     * name comes from its record, so each is checked against the same
+     * files before it is put in place (commit_row). */
+    reserved = calloc(all.n + 5, sizeof *reserved);
+    if (!reserved) {
+        rc = RA_EXIT_IO;
+        goto done;
+    }
+    if (o->manifest)
+        reserved[nres++] = (ra_cli_file_t){"--manifest", o->manifest, true};
+    if (o->summary)
+        reserved[nres++] = (ra_cli_file_t){"--summary", o->summary, true};
+    reserved[nres++] = (ra_cli_file_t){
+        "the checklist", ra_cli_data_file(cli, o->checklist_path, "llmops-readiness.xml", &clp),
+        false};
+    reserved[nres++] = (ra_cli_file_t){
+        "the template", ra_cli_data_file(cli, o->template_path, "default-report.xml", &tpp), false};
+    if (tpl->logo_path)
+        reserved[nres++] = (ra_cli_file_t){"the template's logo", tpl->logo_path, false};
+    for (size_t i = 0; i < all.n; i++)
+        reserved[nres++] = (ra_cli_file_t){"the record", all.paths[i], false};
+    bool made = mkdir(o->output, 0777) == 0;
+    if (!made && errno != EEXIST) {
+        ra_diag(cli->env->sink, RA_DIAG_ERROR, o->output, 0, "cannot create directory: %s",
+                strerror(errno));
+        rc = RA_EXIT_IO;
+        goto done;
+    }
+    struct stat osb;
+    if (stat(o->output, &osb) != 0 || !S_ISDIR(osb.st_mode)) {
+        ra_diag(cli->env->sink, RA_DIAG_ERROR, o->output, 0,
+                "cannot use as the output directory: %s", strerror(errno ? errno : ENOTDIR));
+        rc = RA_EXIT_IO;
+        goto done;
+    }
+
+    /* After OUTDIR exists, so that outputs inside it compare too; a refused
+     * run leaves no directory it made either. */
+    if ((st = ra_cli_check_clashes(cli, reserved, nres)) != RA_OK) {
+        if (made)
+            rmdir(o->output);
+        rc = ra_exit_code(st);
+        goto done;
+    }
+    in.reserved = reserved;
+    in.nreserved = nres;
+    in.reserved_ids = calloc(nres, sizeof *in.reserved_ids);
+    in.reserved_known = calloc(nres, sizeof *in.reserved_known);
+    if (!in.reserved_ids || !in.reserved_known) {
+        rc = RA_EXIT_IO;
+        goto done;
+    }
+    for (size_t i = 0; i < nres; i++)
+        in.reserved_known[i] = ra_file_id(reserved[i].path, &in.reserved_ids[i]) == RA_OK;
 
     /* What every worker needs is read here, once: the workers inherit it
      * (the fonts and the schemas; checklist and template are loaded). If
@@ -580,9 +677,11 @@ int ra_cmd_batch(ra_cli_t *cli)
     }
     if (pg.tty && !pg.quiet)
         fprintf(stderr, "\r\033[K");
-    if (st == RA_OK && o->manifest)
+    /* A report refused for being another output or an input makes the run
+     * a usage error: the manifest and the summary are not written either. */
+    if (st == RA_OK && o->manifest && !in.clash)
         st = ra_manifest_write(o->manifest, in.rows, in.n, cli->env->sink);
-    if (st == RA_OK && o->summary)
+    if (st == RA_OK && o->summary && !in.clash)
         st = ra_portfolio_write(&env, cl, o->summary, in.rows, in.n);
     if (!o->quiet) {
         /* The largest worker: memory must not grow with the batch. */
@@ -593,8 +692,23 @@ int ra_cmd_batch(ra_cli_t *cli)
             pg.done, pg.skipped, pg.failed, in.n, in.n == 1 ? "" : "s",
             shard_n > 1 ? ", this shard" : "", elapsed(&pg), (double)ru.ru_maxrss / 1024.0);
     }
-    rc = st != RA_OK ? ra_exit_code(st) : pg.failed ? RA_EXIT_INVALID : RA_EXIT_OK;
+    /* The worst failure wins: a clash (usage), then an I/O failure, then
+     * an invalid record. */
+    rc = st != RA_OK ? ra_exit_code(st) : RA_EXIT_OK;
+    for (size_t i = 0; i < in.n; i++)
+        if (in.codes[i] && (rc == RA_EXIT_OK || (rc != RA_EXIT_USAGE && in.codes[i] > rc) ||
+                            in.codes[i] == RA_EXIT_USAGE))
+            rc = in.codes[i];
 done:
+    if (in.reserved_ids)
+        for (size_t i = 0; i < in.nreserved; i++)
+            ra_file_id_free(&in.reserved_ids[i]);
+    free(in.reserved_ids);
+    free(in.reserved_known);
+    free(reserved);
+    free(in.codes);
+    ra_buf_free(&clp);
+    ra_buf_free(&tpp);
     for (size_t i = 0; i < all.n; i++)
         free(all.paths[i]);
     for (size_t i = 0; i < in.n; i++) {

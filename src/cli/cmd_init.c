@@ -69,7 +69,7 @@ int ra_cmd_init(ra_cli_t *cli)
     }
     FILE *f = stdout;
     const char *name = "standard output";
-    if (cli->opts.output) {
+    if (cli->opts.output && strcmp(cli->opts.output, "-") != 0) {
         name = cli->opts.output;
         f = fopen(name, "wx");
         if (!f) {

@@ -182,6 +182,18 @@ static int parse_options(ra_cli_t *cli, const command_t *c, int argc, char **arg
                     cli->prog, c->name, name, cli->prog, c->name);
             return RA_EXIT_USAGE;
         }
+        if ((ch == OPT_OUTPUT || ch == OPT_MANIFEST || ch == OPT_SUMMARY || ch == OPT_CHECKLIST ||
+             ch == OPT_TEMPLATE) &&
+            !*optarg) {
+            const char *name = "-o";
+            for (const struct option *lo = long_options; lo->name; lo++)
+                if (lo->val == ch && ch != OPT_OUTPUT)
+                    name = lo->name;
+            fprintf(stderr,
+                    "%s %s: %s%s wants a file name, not an empty string\nTry '%s %s --help'.\n",
+                    cli->prog, c->name, ch == OPT_OUTPUT ? "" : "--", name, cli->prog, c->name);
+            return RA_EXIT_USAGE;
+        }
         switch (ch) {
         case OPT_CHECKLIST:
             o->checklist_path = optarg;

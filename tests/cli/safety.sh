@@ -1,0 +1,299 @@
+#!/bin/sh
+# tests/cli/safety.sh - outputs never destroy inputs, writes as trusted tools
+# make them, exit codes by kind of failure, and the small hardening cases of
+# issue 14: each case is one misuse, with the exact exit code and message.
+#
+# Special files are tried on FIFOs and symlinks in $tmp first; the device
+# cases write to /dev/null and /dev/full only after checking that they are
+# character devices, and check again that they still are.
+
+cd "$(dirname "$0")/../.." || exit 2
+
+SUITE=safety
+. tests/lib.sh
+suite_start mkfifo
+RA=$(cd "$(dirname "$RA")" && pwd)/$(basename "$RA")
+
+# run ARG...: readyaudit in $tmp (relative paths in messages).
+run() {
+    (cd "$tmp" && "$RA" "$@") >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+}
+
+# expect_err LINE...: stderr is exactly these lines.
+expect_err() {
+    printf '%s\n' "$@" >"$tmp/want"
+    cmp -s "$tmp/want" "$tmp/err" ||
+        problem "stderr differs (- expected, + actual):" "$(diff -u "$tmp/want" "$tmp/err" | sed '1,2d')"
+}
+
+# expect_same_file A B: A is byte for byte B (an input that must be intact).
+expect_same_file() {
+    cmp -s "$1" "$2" || problem "$1 changed (it must be intact)"
+}
+
+# expect_absent_file PATH: nothing was written at PATH.
+expect_absent_file() {
+    [ -e "$1" ] && problem "$1 exists (nothing may be written)"
+    return 0
+}
+
+# expect_pdf PATH: PATH is a regular file holding a complete PDF.
+expect_pdf() {
+    [ -f "$1" ] && [ ! -L "$1" ] || problem "$1 is not a regular file"
+    head -c 5 "$1" 2>/dev/null | grep -q '^%PDF-' || problem "$1 is not a PDF"
+    tail -c 6 "$1" 2>/dev/null | grep -q '%%EOF' || problem "$1 is not a complete PDF"
+}
+
+# no_debris DIR: no temporary file is left in DIR.
+no_debris() {
+    left=$(find "$1" -name '.*.XXXXXX' -o -name '.*.pdf.*' -o -name '.*.csv.*' -o -name '.*.xml.*' | head -n 3)
+    [ -n "$left" ] && problem "temporary files left:" "$left"
+    return 0
+}
+
+# is_chardev PATH: PATH is a character device.
+is_chardev() {
+    [ -c "$1" ] && [ ! -L "$1" ]
+}
+
+rec=samples/mvp-support-bot.xml
+cp "$rec" "$tmp/rec.xml"
+cp "$rec" "$tmp/rec.orig"
+cp templates/llmops-readiness.xml "$tmp/cl.xml"
+cp templates/default-report.xml "$tmp/tpl.xml"
+mkdir "$tmp/in"
+cp samples/mvp-support-bot.xml samples/startup-sales-copilot.xml "$tmp/in/"
+cp -r "$tmp/in" "$tmp/in.orig"
+
+# ------------------------------------------------ 1. inputs are sacred
+
+begin "report rec.xml -o rec.xml: usage error, the record intact"
+run report rec.xml -o rec.xml
+expect_rc 2
+expect_err "readyaudit report: -o rec.xml is the same file as the record rec.xml; nothing was written"
+expect_same_file "$tmp/rec.xml" "$tmp/rec.orig"
+end
+
+begin "report -o ./rec.xml (another spelling): the same file"
+run report rec.xml -o ./rec.xml
+expect_rc 2
+expect_err "readyaudit report: -o ./rec.xml is the same file as the record rec.xml; nothing was written"
+expect_same_file "$tmp/rec.xml" "$tmp/rec.orig"
+end
+
+begin "report -o onto a hard link of the record"
+ln "$tmp/rec.xml" "$tmp/hard.pdf"
+run report rec.xml -o hard.pdf
+expect_rc 2
+expect_err "readyaudit report: -o hard.pdf is the same file as the record rec.xml; nothing was written"
+expect_same_file "$tmp/rec.xml" "$tmp/rec.orig"
+rm -f "$tmp/hard.pdf"
+end
+
+begin "report -o onto a symlink to the record"
+ln -s rec.xml "$tmp/link.pdf"
+run report rec.xml -o link.pdf
+expect_rc 2
+expect_err "readyaudit report: -o link.pdf is the same file as the record rec.xml; nothing was written"
+expect_same_file "$tmp/rec.xml" "$tmp/rec.orig"
+[ -L "$tmp/link.pdf" ] || problem "the symlink was replaced"
+rm -f "$tmp/link.pdf"
+end
+
+begin "report -o onto the --checklist file"
+cp "$tmp/cl.xml" "$tmp/cl.orig"
+run report rec.xml --checklist cl.xml -o cl.xml
+expect_rc 2
+expect_err "readyaudit report: -o cl.xml is the same file as the checklist cl.xml; nothing was written"
+expect_same_file "$tmp/cl.xml" "$tmp/cl.orig"
+end
+
+begin "report -o onto the --template file"
+cp "$tmp/tpl.xml" "$tmp/tpl.orig"
+run report rec.xml --template tpl.xml -o tpl.xml
+expect_rc 2
+expect_err "readyaudit report: -o tpl.xml is the same file as the template tpl.xml; nothing was written"
+expect_same_file "$tmp/tpl.xml" "$tmp/tpl.orig"
+end
+
+begin "report -o onto the template's logo"
+mkdir "$tmp/brand"
+cp templates/branded-report.xml "$tmp/brand/"
+logo=$(sed -n 's/.*<logo[^>]*src="\([^"]*\)".*/\1/p' templates/branded-report.xml | head -n 1)
+if [ -n "$logo" ] && [ -f "templates/$logo" ]; then
+    cp "templates/$logo" "$tmp/brand/$logo"
+    cp "templates/$logo" "$tmp/logo.orig"
+    run report rec.xml --template brand/branded-report.xml -o "brand/$logo"
+    expect_rc 2
+    expect_err "readyaudit report: -o brand/$logo is the same file as the template's logo $tmp/brand/$logo; nothing was written"
+    expect_same_file "$tmp/brand/$logo" "$tmp/logo.orig"
+else
+    problem "templates/branded-report.xml names no logo file"
+fi
+end
+
+begin "report -o onto the shipped checklist (no --checklist)"
+run report rec.xml -o "$(pwd)/templates/llmops-readiness.xml"
+expect_rc 2
+expect_err "readyaudit report: -o $(pwd)/templates/llmops-readiness.xml is the same file as the checklist $(pwd)/templates/llmops-readiness.xml; nothing was written"
+end
+
+begin "batch --manifest onto an input record"
+run batch in -o pack --manifest in/mvp-support-bot.xml
+expect_rc 2
+expect_err "readyaudit batch: --manifest in/mvp-support-bot.xml is the same file as the record in/mvp-support-bot.xml; nothing was written"
+expect_same_file "$tmp/in/mvp-support-bot.xml" "$tmp/in.orig/mvp-support-bot.xml"
+expect_absent_file "$tmp/pack"
+end
+
+begin "batch --summary onto an input record"
+run batch in -o pack --summary in/startup-sales-copilot.xml
+expect_rc 2
+expect_err "readyaudit batch: --summary in/startup-sales-copilot.xml is the same file as the record in/startup-sales-copilot.xml; nothing was written"
+expect_same_file "$tmp/in/startup-sales-copilot.xml" "$tmp/in.orig/startup-sales-copilot.xml"
+expect_absent_file "$tmp/pack"
+end
+
+begin "batch --summary and --manifest one file"
+run batch in -o pack --summary pack/x --manifest pack/x
+expect_rc 2
+expect_err "readyaudit batch: --summary pack/x is the same file as --manifest pack/x; nothing was written"
+expect_absent_file "$tmp/pack"
+end
+
+begin "batch --summary pack/portfolio.pdf with a record whose id is portfolio"
+mkdir "$tmp/inp"
+sed 's/id="PDW-HELPBOT-2026-03"/id="portfolio"/' samples/mvp-support-bot.xml >"$tmp/inp/p.xml"
+cp samples/startup-sales-copilot.xml "$tmp/inp/"
+run batch inp -o packp --summary packp/portfolio.pdf --manifest packp/m.csv
+expect_rc 2
+expect_err "inp/p.xml: its report packp/portfolio.pdf is the same file as --summary packp/portfolio.pdf; it was not written, nor the manifest and the summary"
+expect_absent_file "$tmp/packp/portfolio.pdf"
+expect_absent_file "$tmp/packp/m.csv"
+expect_pdf "$tmp/packp/FHL-DEALCOPILOT-2026Q2.pdf"
+no_debris "$tmp/packp"
+end
+
+begin "batch: an earlier report named like the summary is not overwritten on re-run"
+run batch inp -o packq
+cp "$tmp/packq/portfolio.pdf" "$tmp/portfolio.orig"
+run batch inp -o packq --summary packq/portfolio.pdf
+expect_rc 2
+expect_err "inp/p.xml: its report packq/portfolio.pdf is the same file as --summary packq/portfolio.pdf; it was not written, nor the manifest and the summary"
+expect_same_file "$tmp/packq/portfolio.pdf" "$tmp/portfolio.orig"
+end
+
+begin "manifest merge -o onto one of its inputs"
+run batch in -o packm --manifest m1.csv
+cp "$tmp/m1.csv" "$tmp/m1.orig"
+run manifest merge m1.csv -o m1.csv
+expect_rc 2
+expect_err "readyaudit manifest: -o m1.csv is the same file as the manifest m1.csv; nothing was written"
+expect_same_file "$tmp/m1.csv" "$tmp/m1.orig"
+end
+
+# ------------------------------------------------ 2. write like trusted tools
+
+begin "report -o '': usage error"
+run report rec.xml -o ""
+expect_rc 2
+expect_err "readyaudit report: -o wants a file name, not an empty string" "Try 'readyaudit report --help'."
+end
+
+begin "batch --manifest '': usage error"
+run batch in -o packe --manifest ""
+expect_rc 2
+expect_err "readyaudit batch: --manifest wants a file name, not an empty string" "Try 'readyaudit batch --help'."
+expect_absent_file "$tmp/packe"
+end
+
+begin "report -o -: the PDF on standard output, no file named -"
+run report rec.xml -o -
+expect_rc 0
+expect_absent_file "$tmp/-"
+cp "$tmp/out" "$tmp/stdout.pdf"
+expect_pdf "$tmp/stdout.pdf"
+run report rec.xml -o same.pdf
+cmp -s "$tmp/stdout.pdf" "$tmp/same.pdf" || problem "-o - differs from -o FILE"
+end
+
+begin "report -o FILE keeps a replaced file's mode (0600 stays 0600)"
+run report rec.xml -o mode.pdf
+chmod 600 "$tmp/mode.pdf"
+run report rec.xml -o mode.pdf
+expect_rc 0
+m=$(stat -c %a "$tmp/mode.pdf")
+[ "$m" = 600 ] || problem "mode after replacing: expected 600, got $m"
+chmod 640 "$tmp/mode.pdf"
+run report rec.xml -o mode.pdf
+m=$(stat -c %a "$tmp/mode.pdf")
+[ "$m" = 640 ] || problem "mode after replacing: expected 640, got $m"
+no_debris "$tmp"
+end
+
+begin "report -o FILE: a new file gets 0666 under the umask"
+(umask 027 && cd "$tmp" && "$RA" report -q rec.xml -o new027.pdf)
+m=$(stat -c %a "$tmp/new027.pdf")
+[ "$m" = 640 ] || problem "mode of a new file under umask 027: expected 640, got $m"
+end
+
+begin "report -o a symlink to a regular file: written through, the link stays"
+run report rec.xml -o target.pdf
+: >"$tmp/target.pdf"
+ln -s target.pdf "$tmp/via.pdf"
+run report rec.xml -o via.pdf
+expect_rc 0
+[ -L "$tmp/via.pdf" ] || problem "the symlink was replaced by a file"
+expect_pdf "$tmp/target.pdf"
+end
+
+begin "report -o a FIFO: written into it, not replaced"
+mkfifo "$tmp/fifo.pdf"
+(cat "$tmp/fifo.pdf" >"$tmp/fifo.got") &
+reader=$!
+run report -q rec.xml -o fifo.pdf
+wait "$reader"
+expect_rc 0
+[ -p "$tmp/fifo.pdf" ] || problem "the FIFO was replaced"
+expect_pdf "$tmp/fifo.got"
+end
+
+begin "report -o a symlink to /proc/self/fd/1: the PDF on standard output"
+ln -s /proc/self/fd/1 "$tmp/fd1.pdf"
+run report -q rec.xml -o fd1.pdf
+expect_rc 0
+[ -L "$tmp/fd1.pdf" ] || problem "the symlink was replaced"
+cp "$tmp/out" "$tmp/fd1.got"
+expect_pdf "$tmp/fd1.got"
+end
+
+begin "report -o /dev/stdout: the PDF on standard output, nothing else there"
+run report rec.xml -o /dev/stdout
+expect_rc 0
+cp "$tmp/out" "$tmp/devstdout.got"
+cmp -s "$tmp/devstdout.got" "$tmp/stdout.pdf" || problem "standard output is not exactly the report"
+end
+
+if is_chardev /dev/null; then
+    begin "report -o /dev/null: written, the device stays a device"
+    run report rec.xml -o /dev/null
+    expect_rc 0
+    is_chardev /dev/null || problem "/dev/null is no longer a character device"
+    end
+else
+    skip "report -o /dev/null" "/dev/null is not a character device here"
+fi
+
+if is_chardev /dev/full; then
+    begin "report -o /dev/full: No space left on device, exit 4"
+    run report rec.xml -o /dev/full
+    expect_rc 4
+    expect_err "/dev/full: error: cannot write: No space left on device"
+    is_chardev /dev/full || problem "/dev/full is no longer a character device"
+    end
+else
+    skip "report -o /dev/full" "/dev/full is not a character device here"
+fi
+
+suite_end
