@@ -624,9 +624,10 @@ int ra_cmd_batch(ra_cli_t *cli)
         goto done;
     }
     struct stat osb;
-    if (stat(o->output, &osb) != 0 || !S_ISDIR(osb.st_mode)) {
+    int serr = stat(o->output, &osb) != 0 ? errno : !S_ISDIR(osb.st_mode) ? ENOTDIR : 0;
+    if (serr) {
         ra_diag(cli->env->sink, RA_DIAG_ERROR, o->output, 0,
-                "cannot use as the output directory: %s", strerror(errno ? errno : ENOTDIR));
+                "cannot use as the output directory: %s", strerror(serr));
         rc = RA_EXIT_IO;
         goto done;
     }

@@ -296,4 +296,76 @@ else
     skip "report -o /dev/full" "/dev/full is not a character device here"
 fi
 
+# ------------------------------------------------ 7. exit codes by kind
+
+mkdir "$tmp/inbad"
+cp samples/mvp-support-bot.xml "$tmp/inbad/"
+printf '<assessment>\n' >"$tmp/inbad/broken.xml"
+
+begin "batch: an invalid record is exit 3"
+run batch -q inbad -o packbad
+expect_rc 3
+end
+
+begin "batch -o onto a file: exit 4, Not a directory"
+: >"$tmp/afile"
+run batch -q in -o afile
+expect_rc 4
+expect_err "afile: error: cannot use as the output directory: Not a directory"
+end
+
+begin "batch -o under a missing directory: exit 4"
+run batch -q in -o missing/pack
+expect_rc 4
+expect_err "missing/pack: error: cannot create directory: No such file or directory"
+end
+
+begin "batch --manifest on a full device: exit 4"
+if is_chardev /dev/full; then
+    run batch -q in -o packfull --manifest /dev/full
+    expect_rc 4
+    expect_err "/dev/full: error: cannot write: No space left on device"
+    is_chardev /dev/full || problem "/dev/full is no longer a character device"
+fi
+end
+
+begin "batch --manifest in a missing directory: exit 4"
+run batch -q in -o packnd --manifest nodir/m.csv
+expect_rc 4
+expect_err "nodir/m.csv: error: cannot create a temporary file beside it: No such file or directory"
+end
+
+# A full and a read-only file system need a tmpfs mount (root, and a
+# kernel that lets this process mount).
+mkdir "$tmp/mnt"
+if mount -t tmpfs -o size=64k tmpfs "$tmp/mnt" 2>/dev/null; then
+    begin "batch into a full file system: exit 4, No space left on device"
+    run batch -q in -o mnt/pack
+    expect_rc 4
+    expect_line_count=$(grep -c ': cannot write: No space left on device$' "$tmp/err")
+    [ "$expect_line_count" -eq 2 ] || problem "expected 2 'No space left on device' lines:" "$(excerpt "$tmp/err")"
+    no_debris "$tmp/mnt"
+    end
+
+    begin "batch into a full file system with an invalid record too: exit 4 wins"
+    rm -rf "$tmp/mnt/pack"
+    run batch -q inbad -o mnt/pack
+    expect_rc 4
+    grep -q '^inbad/broken.xml:' "$tmp/err" || problem "the invalid record is not reported:" "$(excerpt "$tmp/err")"
+    end
+    umount "$tmp/mnt"
+    mount -t tmpfs -o ro tmpfs "$tmp/mnt"
+    begin "batch into a read-only directory: exit 4, Read-only file system"
+    run batch -q in -o mnt
+    expect_rc 4
+    n=$(grep -c ': cannot create a temporary file beside it: Read-only file system$' "$tmp/err")
+    [ "$n" -eq 2 ] || problem "expected 2 'Read-only file system' lines:" "$(excerpt "$tmp/err")"
+    end
+    umount "$tmp/mnt"
+else
+    skip "batch into a full file system" "cannot mount a tmpfs here (not root?)"
+    skip "batch into a full file system with an invalid record" "cannot mount a tmpfs here"
+    skip "batch into a read-only directory" "cannot mount a tmpfs here (root ignores permissions)"
+fi
+
 suite_end
