@@ -368,4 +368,77 @@ else
     skip "batch into a read-only directory" "cannot mount a tmpfs here (root ignores permissions)"
 fi
 
+# ------------------------------------------------ 8. the small ones
+
+# run_epoch VALUE ARG...: readyaudit with SOURCE_DATE_EPOCH=VALUE.
+run_epoch() {
+    v=$1
+    shift
+    (cd "$tmp" && SOURCE_DATE_EPOCH=$v "$RA" "$@") >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+}
+
+DIGITS="must be a whole number of seconds since 1970-01-01 00:00:00 UTC (digits only)"
+for v in abc 12x -1 1.5 " 7"; do
+    begin "SOURCE_DATE_EPOCH='$v': report refuses it, nothing written"
+    run_epoch "$v" report rec.xml -o epoch.pdf
+    expect_rc 2
+    expect_err "readyaudit report: SOURCE_DATE_EPOCH '$v' $DIGITS"
+    expect_absent_file "$tmp/epoch.pdf"
+    end
+done
+
+begin "SOURCE_DATE_EPOCH garbage: init refuses it (it wrote 1970)"
+run_epoch garbage init --profile startup
+expect_rc 2
+expect_err "readyaudit init: SOURCE_DATE_EPOCH 'garbage' $DIGITS"
+[ -s "$tmp/out" ] && problem "init wrote a record"
+end
+
+begin "SOURCE_DATE_EPOCH garbage: batch refuses it before anything is written"
+run_epoch 12x batch in -o packepoch
+expect_rc 2
+expect_err "readyaudit batch: SOURCE_DATE_EPOCH '12x' $DIGITS"
+expect_absent_file "$tmp/packepoch"
+end
+
+LATE="is after the year 9999 (the largest value is 253402300799)"
+begin "SOURCE_DATE_EPOCH beyond 9999: report refuses it with a message (it exited 4 silently)"
+run_epoch 253402300800 report rec.xml -o epoch.pdf
+expect_rc 2
+expect_err "readyaudit report: SOURCE_DATE_EPOCH '253402300800' $LATE"
+expect_absent_file "$tmp/epoch.pdf"
+end
+
+begin "SOURCE_DATE_EPOCH beyond 9999: init refuses it (it wrote an invalid date)"
+run_epoch 99999999999999999999 init --profile startup
+expect_rc 2
+expect_err "readyaudit init: SOURCE_DATE_EPOCH '99999999999999999999' $LATE"
+end
+
+begin "SOURCE_DATE_EPOCH at the end of 9999: init writes 9999-12-31, a valid record"
+run_epoch 253402300799 init --profile startup -o late.xml
+expect_rc 0
+grep -q '<assessed-on>9999-12-31</assessed-on>' "$tmp/late.xml" || problem "no 9999-12-31 date in the record"
+run validate late.xml
+expect_rc 0
+run_epoch 253402300799 report -q rec.xml -o late.pdf
+expect_rc 0
+expect_pdf "$tmp/late.pdf"
+end
+
+begin "SOURCE_DATE_EPOCH garbage does not concern score or validate"
+run_epoch garbage score rec.xml
+expect_rc 0
+run_epoch garbage validate -q rec.xml
+expect_rc 0
+end
+
+begin "SOURCE_DATE_EPOCH empty is unset"
+run_epoch "" report -q rec.xml -o empty-epoch.pdf
+expect_rc 0
+run report -q rec.xml -o no-epoch.pdf
+cmp -s "$tmp/empty-epoch.pdf" "$tmp/no-epoch.pdf" || problem "an empty SOURCE_DATE_EPOCH changed the report"
+end
+
 suite_end
