@@ -203,14 +203,43 @@ static ra_status_t rows_add(ra_manifest_rows_t *rows, json_t *obj)
     return RA_OK;
 }
 
-/* One field of a CSV row, RFC 4180 quoted when needed. */
+/* Is s a plain decimal number, as a CSV manifest read back holds its
+ * numeric columns ("-1", "88.25")? */
+static bool plain_number(const char *s)
+{
+    if (*s == '-')
+        s++;
+    if (*s < '0' || *s > '9')
+        return false;
+    while (*s >= '0' && *s <= '9')
+        s++;
+    if (*s == '.') {
+        s++;
+        if (*s < '0' || *s > '9')
+            return false;
+        while (*s >= '0' && *s <= '9')
+            s++;
+    }
+    return !*s;
+}
+
+/* One field of a CSV row, RFC 4180 quoted when needed. A text that a
+ * spreadsheet would run as a formula (it starts with =, +, -, @, a tab or a
+ * carriage return) is prefixed with ' as OWASP advises; plain numbers are
+ * kept as they are. Text that starts with ' already is not prefixed again,
+ * so merging a merged manifest keeps it. */
 static void csv_put(ra_buf_t *b, const char *s)
 {
+    bool formula = *s && strchr("=+-@\t\r", *s) && !plain_number(s);
     if (!strpbrk(s, ",\"\r\n")) {
+        if (formula)
+            ra_buf_putc(b, '\'');
         ra_buf_puts(b, s);
         return;
     }
     ra_buf_putc(b, '"');
+    if (formula)
+        ra_buf_putc(b, '\'');
     for (; *s; s++) {
         if (*s == '"')
             ra_buf_putc(b, '"');

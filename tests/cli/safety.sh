@@ -441,4 +441,65 @@ run report -q rec.xml -o no-epoch.pdf
 cmp -s "$tmp/empty-epoch.pdf" "$tmp/no-epoch.pdf" || problem "an empty SOURCE_DATE_EPOCH changed the report"
 end
 
+# Spreadsheet formulas in the manifest: cells from records (system,
+# organisation) and from paths start with =, +, -, @ or a tab.
+mkdir "$tmp/inf"
+sed -e 's|<name>Pedalwise Help Assistant</name>|<name>=HYPERLINK("http://evil.example","x")</name>|' \
+    -e 's|<organisation>Pedalwise Bike Hire Ltd</organisation>|<organisation>@SUM(A1:A9)</organisation>|' \
+    samples/mvp-support-bot.xml >"$tmp/inf/a.xml"
+sed -e 's|<name>[^<]*</name>|<name>-2+3</name>|' \
+    -e 's|<organisation>[^<]*</organisation>|<organisation>+cmd</organisation>|' \
+    samples/startup-sales-copilot.xml >"$tmp/inf/b.xml"
+cp samples/enterprise-claims-assistant.xml "$tmp/inf/c.xml"
+
+# csv_cells FILE: the system, organisation and score cells of each row, as
+# Python's csv module reads them (repr, one row a line).
+csv_cells() {
+    "$PY" -c '
+import csv, sys
+for row in list(csv.DictReader(open(sys.argv[1], newline="")))[:3]:
+    print(repr((row["system"], row["organisation"], row["score"] != "" and float(row["score"]) > 0)))
+' "$1"
+}
+
+FORMULA_ROWS="('\\'=HYPERLINK(\"http://evil.example\",\"x\")', \"'@SUM(A1:A9)\", True)
+(\"'-2+3\", \"'+cmd\", True)
+('ClaimAssist', 'Halden Mutual Insurance', True)"
+
+begin "manifest CSV: formula cells prefixed with ', numbers untouched"
+run batch -q inf -o packf --manifest f.csv
+expect_rc 0
+got=$(csv_cells "$tmp/f.csv")
+[ "$got" = "$FORMULA_ROWS" ] || problem "cells:" "$got" "expected:" "$FORMULA_ROWS"
+grep -q '^PDW-HELPBOT-2026-03,' "$tmp/f.csv" || problem "the id cell changed"
+end
+
+begin "manifest merge JSON -> CSV: the same escaping"
+run batch -q inf -o packf --manifest f.json
+run manifest merge -q f.json -o fj.csv
+expect_rc 0
+got=$(csv_cells "$tmp/fj.csv")
+[ "$got" = "$FORMULA_ROWS" ] || problem "cells:" "$got" "expected:" "$FORMULA_ROWS"
+grep -q '"system": "=HYPERLINK' "$tmp/f.json" || problem "the JSON manifest must keep the text as it is"
+end
+
+begin "manifest merge CSV -> CSV: no second prefix, byte-identical"
+run manifest merge -q f.csv -o ff.csv
+expect_rc 0
+cmp -s "$tmp/f.csv" "$tmp/ff.csv" || problem "merging one CSV manifest changed it:" "$(diff "$tmp/f.csv" "$tmp/ff.csv" | head -n 6)"
+end
+
+begin "manifest CSV: an input path that starts with =, @ or a tab is prefixed too"
+tab=$(printf '\t')
+cp "$tmp/inf/c.xml" "$tmp/=c.xml"
+cp "$tmp/inf/c.xml" "$tmp/${tab}c.xml"
+run batch -q =c.xml -o packg --manifest g1.csv
+run batch -q "${tab}c.xml" -o packg --manifest g2.csv --force
+"$PY" -c '
+import csv, sys
+for f in sys.argv[1:]:
+    print(list(csv.DictReader(open(f, newline="")))[0]["input"])' "$tmp/g1.csv" "$tmp/g2.csv" >"$tmp/inputs"
+printf '%s\n' "'=c.xml" "'${tab}c.xml" | cmp -s - "$tmp/inputs" || problem "input cells:" "$(cat "$tmp/inputs")"
+end
+
 suite_end
