@@ -859,9 +859,12 @@ static void read_checklist(walk_t *w, xmlNodePtr root, ra_checklist_t *cl)
             if (is_elem(c, "layer"))
                 nchecks += count_children(c, "check");
         cl->nchecks = nchecks;
+        /* The limit is said once, by the first of the three arrays. */
         cl->checks = alloc_items(w, layers, nchecks, sizeof *cl->checks, "checks");
-        check_profiles = alloc_items(w, layers, nchecks, sizeof *check_profiles, "checks");
-        check_lines = alloc_items(w, layers, nchecks, sizeof *check_lines, "checks");
+        if (cl->checks) {
+            check_profiles = alloc_items(w, layers, nchecks, sizeof *check_profiles, "checks");
+            check_lines = alloc_items(w, layers, nchecks, sizeof *check_lines, "checks");
+        }
         if (!cl->checks || !check_profiles || !check_lines)
             cl->nchecks = 0;
         size_t li = 0, ci = 0;

@@ -502,4 +502,57 @@ for f in sys.argv[1:]:
 printf '%s\n' "'=c.xml" "'${tab}c.xml" | cmp -s - "$tmp/inputs" || problem "input cells:" "$(cat "$tmp/inputs")"
 end
 
+# Inputs that are not regular files: a FIFO with no writer hung the run.
+mkfifo "$tmp/fifo.xml"
+mkdir "$tmp/infifo"
+cp samples/mvp-support-bot.xml "$tmp/infifo/"
+ln -s ../fifo.xml "$tmp/infifo/zz.xml"
+
+begin "report on a FIFO record: refused at once, exit 4"
+run report fifo.xml -o fifo-rec.pdf
+expect_rc 4
+expect_err "fifo.xml: error: cannot read: not a regular file (a FIFO)"
+expect_absent_file "$tmp/fifo-rec.pdf"
+end
+
+begin "validate on a FIFO: refused at once"
+run validate fifo.xml
+expect_rc 4
+expect_err "fifo.xml: error: cannot read: not a regular file (a FIFO)"
+end
+
+begin "batch with a FIFO given: that input fails, the others are done, exit 4"
+run batch -q fifo.xml infifo/mvp-support-bot.xml -o packfifo
+expect_rc 4
+expect_err "fifo.xml: cannot read: not a regular file (a FIFO)"
+expect_pdf "$tmp/packfifo/PDW-HELPBOT-2026-03.pdf"
+end
+
+begin "batch over a directory with a symlink to a FIFO: refused, not waited on"
+run batch -q infifo -o packfifo2
+expect_rc 4
+expect_err "infifo/zz.xml: cannot read: not a regular file (a FIFO)"
+end
+
+begin "--checklist a FIFO: refused at once"
+run score rec.xml --checklist fifo.xml
+expect_rc 4
+expect_err "fifo.xml: error: cannot read: not a regular file (a FIFO)"
+end
+
+begin "a checklist over the check limit: the error is printed once"
+"$PY" - "$tmp/many.xml" <<'PYEOF'
+import re, sys
+s = open("templates/llmops-readiness.xml").read()
+m = re.search(r'(<check [^>]*id="([^"]+)"[^>]*>)(.*?)(</check>)', s, re.S)
+chk = m.group(1) + re.sub(r'>([^<]{20,})<', '>x<', m.group(3)) + m.group(4)
+copies = "".join(chk.replace('id="%s"' % m.group(2), 'id="X-%05d"' % i) for i in range(20001))
+open(sys.argv[1], "w").write(s[:m.end()] + copies + s[m.end():])
+PYEOF
+run score rec.xml --checklist many.xml
+expect_rc 3
+line=$(grep -n '<layers' templates/llmops-readiness.xml | head -n 1 | cut -d: -f1)
+expect_err "many.xml:$line: error: 20051 checks is more than the limit of 20000"
+end
+
 suite_end
