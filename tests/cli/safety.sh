@@ -555,4 +555,17 @@ line=$(grep -n '<layers' templates/llmops-readiness.xml | head -n 1 | cut -d: -f
 expect_err "many.xml:$line: error: 20051 checks is more than the limit of 20000"
 end
 
+begin "verify on a crafted 5 MiB report: the exact answer (it took 15 s when quadratic)"
+run report -q rec.xml -o crafted.pdf
+"$PY" -c '
+import sys
+f = open(sys.argv[1], "ab")
+f.write(b"9 0 obj\n<<" + b"/Type /EmbeddedFile " * (5 * 1024 * 1024 // 20 + 1))
+' "$tmp/crafted.pdf"
+run verify crafted.pdf rec.xml
+expect_rc 0
+grep -qx "MATCH: rec.xml is byte for byte the record this report was made from." "$tmp/out" ||
+    problem "no MATCH line:" "$(excerpt "$tmp/out" 12)"
+end
+
 suite_end
