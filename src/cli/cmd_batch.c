@@ -55,6 +55,30 @@ static ra_status_t add_input(inputs_t *in, const char *path)
     return RA_OK;
 }
 
+/* An input found on the command line, and where its shard key starts in
+ * its path: the path relative to the directory it was found under, or the
+ * file name of a file given itself, so that "recs", "recs/" and "./recs"
+ * shard alike. */
+typedef struct {
+    char *path;
+    size_t key;
+} found_t;
+
+typedef struct {
+    found_t *v;
+    size_t n, cap;
+} found_list_t;
+
+static ra_status_t add_found(found_list_t *fl, const char *path, size_t key)
+{
+    if (RA_VEC_RESERVE(fl->v, fl->n, fl->cap, 64) != RA_OK)
+        return RA_ERR_NOMEM;
+    if (!(fl->v[fl->n].path = strdup(path)))
+        return RA_ERR_NOMEM;
+    fl->v[fl->n++].key = key;
+    return RA_OK;
+}
+
 static int ends_with_xml(const char *name)
 {
     size_t n = strlen(name);
@@ -62,8 +86,10 @@ static int ends_with_xml(const char *name)
 }
 
 /* Adds every *.xml under dir, recursively (hidden entries skipped, symlinked
- * directories not followed, depth bounded). */
-static ra_status_t scan_dir(inputs_t *in, const char *dir, int depth, ra_diag_sink_t *sink)
+ * directories not followed, depth bounded); root is the length of the
+ * prefix ("DIR/") of the directory given, where the shard key starts. */
+static ra_status_t scan_dir(found_list_t *in, const char *dir, size_t root, int depth,
+                            ra_diag_sink_t *sink)
 {
     if (depth > 32) {
         ra_diag(sink, RA_DIAG_ERROR, dir, 0, "directories nested too deep (limit 32)");
@@ -74,6 +100,13 @@ static ra_status_t scan_dir(inputs_t *in, const char *dir, int depth, ra_diag_si
         ra_diag(sink, RA_DIAG_ERROR, dir, 0, "cannot open directory: %s", strerror(errno));
         return RA_ERR_IO;
     }
+    /* "recs/" and "recs" give the same paths; in the directory given (root
+     * unset) the shard keys start after its "DIR/". */
+    size_t dl = strlen(dir);
+    while (dl > 1 && dir[dl - 1] == '/')
+        dl--;
+    if (root == (size_t)-1)
+        root = dl + 1;
     ra_status_t st = RA_OK;
     struct dirent *e;
     ra_buf_t path = RA_BUF_INIT;
@@ -81,27 +114,28 @@ static ra_status_t scan_dir(inputs_t *in, const char *dir, int depth, ra_diag_si
         if (e->d_name[0] == '.')
             continue;
         ra_buf_clear(&path);
-        ra_buf_printf(&path, "%s/%s", dir, e->d_name);
+        ra_buf_printf(&path, "%.*s/%s", (int)dl, dir, e->d_name);
         struct stat sb;
         if (lstat(ra_buf_str(&path), &sb) != 0)
             continue;
         if (S_ISDIR(sb.st_mode))
-            st = scan_dir(in, ra_buf_str(&path), depth + 1, sink);
+            st = scan_dir(in, ra_buf_str(&path), root, depth + 1, sink);
         else if ((S_ISREG(sb.st_mode) || S_ISLNK(sb.st_mode)) && ends_with_xml(e->d_name))
-            st = add_input(in, ra_buf_str(&path));
+            st = add_found(in, ra_buf_str(&path), root);
     }
     ra_buf_free(&path);
     closedir(d);
     return st;
 }
 
-static int cmp_str(const void *a, const void *b)
+static int cmp_found(const void *a, const void *b)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    return strcmp(((const found_t *)a)->path, ((const found_t *)b)->path);
 }
 
-/* FNV-1a of a path: the shard an input belongs to depends on its path only,
- * so every machine of a sharded run agrees without talking to the others. */
+/* FNV-1a of a shard key: the shard an input belongs to depends on its key
+ * only, so every machine of a sharded run agrees without talking to the
+ * others, however each spells the directory. */
 static unsigned long path_hash(const char *s)
 {
     unsigned long h = 2166136261u;
@@ -549,7 +583,8 @@ int ra_cmd_batch(ra_cli_t *cli)
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     unsigned jobs = o->jobs ? o->jobs : (unsigned)(ncpu > 0 ? ncpu : 1);
 
-    inputs_t all = {0}, in = {0};
+    found_list_t all = {0};
+    inputs_t in = {0};
     ra_checklist_t *cl = NULL;
     ra_template_t *tpl = NULL;
     ra_pdf_fonts_t *fonts = NULL;
@@ -565,19 +600,21 @@ int ra_cmd_batch(ra_cli_t *cli)
                     strerror(errno));
             st = RA_ERR_IO;
         } else if (S_ISDIR(sb.st_mode))
-            st = scan_dir(&all, o->args[i], 0, cli->env->sink);
-        else
-            st = add_input(&all, o->args[i]);
+            st = scan_dir(&all, o->args[i], (size_t)-1, 0, cli->env->sink);
+        else {
+            const char *slash = strrchr(o->args[i], '/');
+            st = add_found(&all, o->args[i], slash ? (size_t)(slash - o->args[i]) + 1 : 0);
+        }
     }
     if (st != RA_OK) {
         rc = ra_exit_code(st);
         goto done;
     }
-    qsort(all.paths, all.n, sizeof *all.paths, cmp_str);
+    qsort(all.v, all.n, sizeof *all.v, cmp_found);
     for (size_t i = 0; i < all.n && st == RA_OK; i++)
-        if (i == 0 || strcmp(all.paths[i], all.paths[i - 1]) != 0)
-            if (path_hash(all.paths[i]) % shard_n == shard_k - 1)
-                st = add_input(&in, all.paths[i]);
+        if (i == 0 || strcmp(all.v[i].path, all.v[i - 1].path) != 0)
+            if (path_hash(all.v[i].path + all.v[i].key) % shard_n == shard_k - 1)
+                st = add_input(&in, all.v[i].path);
     in.rows = calloc(in.n ? in.n : 1, sizeof *in.rows);
     in.codes = calloc(in.n ? in.n : 1, sizeof *in.codes);
     in.id_keys = calloc(in.n ? in.n : 1, sizeof *in.id_keys);
@@ -615,7 +652,7 @@ int ra_cmd_batch(ra_cli_t *cli)
     if (tpl->logo_path)
         reserved[nres++] = (ra_cli_file_t){"the template's logo", tpl->logo_path, false};
     for (size_t i = 0; i < all.n; i++)
-        reserved[nres++] = (ra_cli_file_t){"the record", all.paths[i], false};
+        reserved[nres++] = (ra_cli_file_t){"the record", all.v[i].path, false};
     bool made = mkdir(o->output, 0777) == 0;
     if (!made && errno != EEXIST) {
         ra_diag(cli->env->sink, RA_DIAG_ERROR, o->output, 0, "cannot create directory: %s",
@@ -711,7 +748,7 @@ done:
     ra_buf_free(&clp);
     ra_buf_free(&tpp);
     for (size_t i = 0; i < all.n; i++)
-        free(all.paths[i]);
+        free(all.v[i].path);
     for (size_t i = 0; i < in.n; i++) {
         free(in.paths[i]);
         if (in.rows)
@@ -721,7 +758,7 @@ done:
         free(in.id_keys[i]);
     if (in.has_ids)
         hdestroy_r(&in.ids);
-    free(all.paths);
+    free(all.v);
     free(in.paths);
     free(in.rows);
     free(in.id_keys);

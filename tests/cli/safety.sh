@@ -568,4 +568,102 @@ grep -qx "MATCH: rec.xml is byte for byte the record this report was made from."
     problem "no MATCH line:" "$(excerpt "$tmp/out" 12)"
 end
 
+# ------------------------------------------------ 5. shards and merges
+
+mkdir -p "$tmp/recs/sub"
+cp samples/mvp-support-bot.xml samples/startup-sales-copilot.xml samples/draft-unsigned.xml "$tmp/recs/"
+cp samples/enterprise-claims-assistant.xml samples/rejected-signoff.xml samples/regulated-credit-advisor.xml "$tmp/recs/sub/"
+
+# ids CSV...: the id column of manifests, sorted.
+ids() {
+    "$PY" -c '
+import csv, sys
+ids = []
+for f in sys.argv[1:]:
+    ids += [r["id"] for r in csv.DictReader(open(f, newline=""))]
+print(" ".join(sorted(ids)))' "$@"
+}
+ALL_IDS=$(grep -ho ' id="[^"]*"' samples/mvp-support-bot.xml samples/startup-sales-copilot.xml samples/draft-unsigned.xml samples/enterprise-claims-assistant.xml samples/rejected-signoff.xml samples/regulated-credit-advisor.xml |
+    sed -n 's/ id="\(.*\)"/\1/p' | sort | tr '\n' ' ' | sed 's/ $//')
+
+for spelling in "recs/ recs" "./recs recs/" "recs $tmp/recs"; do
+    set -- $spelling
+    begin "shards: --shard 1/2 over '$1' and 2/2 over '$2' cover every record once"
+    rm -rf "$tmp/sh" "$tmp/sh1.csv" "$tmp/sh2.csv"
+    run batch -q "$1" --shard 1/2 -o sh --manifest sh1.csv
+    run batch -q "$2" --shard 2/2 -o sh --manifest sh2.csv
+    got=$(ids "$tmp/sh1.csv" "$tmp/sh2.csv")
+    [ "$got" = "$ALL_IDS" ] || problem "ids of both shards:" "  $got" "expected:" "  $ALL_IDS"
+    run manifest merge -q sh1.csv sh2.csv -o shm.csv
+    expect_rc 0
+    end
+done
+
+begin "shards: 'recs/' and 'recs' give the same input paths"
+run batch -q recs/ -o shp1 --manifest shp1.csv
+run batch -q recs -o shp2 --manifest shp2.csv
+cut -d, -f12 "$tmp/shp1.csv" >"$tmp/shp1.in"
+cut -d, -f12 "$tmp/shp2.csv" >"$tmp/shp2.in"
+cmp -s "$tmp/shp1.in" "$tmp/shp2.in" || problem "input columns differ:" "$(diff "$tmp/shp1.in" "$tmp/shp2.in" | head -n 4)"
+grep -q '//' "$tmp/shp1.in" && problem "a doubled slash in an input path"
+end
+
+begin "manifest merge: one record in two manifests is refused with FILE:LINE"
+cp "$tmp/shp1.csv" "$tmp/dup.csv"
+run manifest merge shp1.csv dup.csv -o dupm.csv
+expect_rc 3
+first=$(sed -n 2p "$tmp/shp1.csv" | cut -d, -f1)
+n=$(wc -l <"$tmp/err")
+[ "$n" -eq 6 ] || problem "expected 6 error lines, got $n:" "$(excerpt "$tmp/err" 8)"
+grep -qxF "dup.csv:2: error: record id '$first' is also in the row at shp1.csv:2; a record may appear once" "$tmp/err" ||
+    problem "no FILE:LINE error for the duplicate '$first':" "$(excerpt "$tmp/err" 8)"
+expect_absent_file "$tmp/dupm.csv"
+end
+
+begin "manifest merge: a JSON row that is not an object is refused with FILE:LINE"
+printf '[\n  1\n]\n' >"$tmp/notobj.json"
+run manifest merge notobj.json -o nm.csv
+expect_rc 3
+expect_err "notobj.json:2: error: row 1 is not an object"
+expect_absent_file "$tmp/nm.csv"
+end
+
+begin "manifest merge: a JSON row missing a column, or with a nested value, is refused"
+run batch -q recs -o shj --manifest shj.json
+"$PY" -c '
+import json, sys
+rows = json.load(open(sys.argv[1]))
+del rows[1]["system"]
+json.dump(rows, open(sys.argv[2], "w"), indent=2)
+rows = json.load(open(sys.argv[1]))
+rows[2]["score"] = {"x": 1}
+json.dump(rows, open(sys.argv[3], "w"), indent=2)
+' "$tmp/shj.json" "$tmp/missing.json" "$tmp/nested.json"
+line=$(grep -n '^  {' "$tmp/missing.json" | sed -n 2p | cut -d: -f1)
+run manifest merge missing.json -o mm.csv
+expect_rc 3
+expect_err "missing.json:$line: error: row 2 has no column 'system'"
+line=$(grep -n '^  {' "$tmp/nested.json" | sed -n 3p | cut -d: -f1)
+run manifest merge nested.json -o mm.csv
+expect_rc 3
+expect_err "nested.json:$line: error: row 3: column 'score' is not a string, a number or null"
+expect_absent_file "$tmp/mm.csv"
+end
+
+begin "manifest merge: a malformed CSV row after a multi-line cell is named by its own line"
+"$PY" -c '
+import sys
+lines = open(sys.argv[1], newline="").read().split("\r\n")
+lines[1] = lines[1].replace(",done,", ",done,", 1)
+cells = lines[1].split(",")
+cells[16] = "\"two\nlines\""
+lines[1] = ",".join(cells)
+lines.insert(2, "too,few")
+open(sys.argv[2], "w", newline="").write("\r\n".join(lines))
+' "$tmp/shp1.csv" "$tmp/bad.csv"
+run manifest merge bad.csv -o bm.csv
+expect_rc 3
+expect_err "bad.csv:4: error: row has 2 fields, expected 17"
+end
+
 suite_end
