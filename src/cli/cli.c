@@ -29,6 +29,21 @@ int ra_exit_code(ra_status_t st)
     }
 }
 
+void ra_cli_diag(void *ctx, const ra_diag_t *d)
+{
+    ra_cli_t *cli = ctx;
+    if (d->severity == RA_DIAG_ERROR && strstr(d->message, ra_strerror(RA_ERR_NOMEM)))
+        cli->said_nomem = true;
+    ra_diag_print(stderr, d);
+}
+
+int ra_cli_exit(ra_cli_t *cli, ra_status_t st)
+{
+    if (st == RA_ERR_NOMEM && !cli->said_nomem)
+        fprintf(stderr, "%s %s: out of memory\n", cli->prog, cli->command);
+    return ra_exit_code(st);
+}
+
 const char *ra_cli_data_file(const ra_cli_t *cli, const char *given, const char *name,
                              ra_buf_t *buf)
 {

@@ -47,11 +47,20 @@ typedef struct {
     const char *prog;
     const char *command; /* the subcommand's name */
     ra_opts_t opts;
-    ra_env_t *env; /* made once in main.c */
+    ra_env_t *env;   /* made once in main.c */
+    bool said_nomem; /* an "out of memory" error was printed (ra_cli_diag) */
 } ra_cli_t;
+
+/* The command line's diagnostics sink (ctx: the ra_cli_t): prints to
+ * stderr, noting an out-of-memory error so that it is said once. */
+void ra_cli_diag(void *ctx, const ra_diag_t *d);
 
 /* Maps a status to its exit code. */
 int ra_exit_code(ra_status_t st);
+
+/* ra_exit_code for the end of a subcommand: out of memory, which no stage
+ * reports itself, is said here ("PROG CMD: out of memory"), exit 4. */
+int ra_cli_exit(ra_cli_t *cli, ra_status_t st);
 
 /* The file the user named, or the shipped one of that name in the data
  * directory's templates/ (formatted into buf, which the caller frees). */

@@ -607,7 +607,7 @@ int ra_cmd_batch(ra_cli_t *cli)
         }
     }
     if (st != RA_OK) {
-        rc = ra_exit_code(st);
+        rc = ra_cli_exit(cli, st);
         goto done;
     }
     qsort(all.v, all.n, sizeof *all.v, cmp_found);
@@ -628,7 +628,7 @@ int ra_cmd_batch(ra_cli_t *cli)
     if (st == RA_OK)
         st = ra_cli_template(cli, &tpl);
     if (st != RA_OK) {
-        rc = ra_exit_code(st);
+        rc = ra_cli_exit(cli, st);
         goto done;
     }
     /* Nothing is written over an input, and the manifest and the summary
@@ -674,7 +674,7 @@ int ra_cmd_batch(ra_cli_t *cli)
     if ((st = ra_cli_check_clashes(cli, reserved, nres)) != RA_OK) {
         if (made)
             rmdir(o->output);
-        rc = ra_exit_code(st);
+        rc = ra_cli_exit(cli, st);
         goto done;
     }
     in.reserved = reserved;
@@ -696,7 +696,7 @@ int ra_cmd_batch(ra_cli_t *cli)
     if (ra_pdf_fonts_new(&fo, &fonts) == RA_OK)
         env.fonts = fonts;
     if ((st = ra_loader_preload(env.loader)) != RA_OK) {
-        rc = ra_exit_code(st);
+        rc = ra_cli_exit(cli, st);
         goto done;
     }
 
@@ -732,7 +732,7 @@ int ra_cmd_batch(ra_cli_t *cli)
     }
     /* The worst failure wins: a clash (usage), then an I/O failure, then
      * an invalid record. */
-    rc = st != RA_OK ? ra_exit_code(st) : RA_EXIT_OK;
+    rc = st != RA_OK ? ra_cli_exit(cli, st) : RA_EXIT_OK;
     for (size_t i = 0; i < in.n; i++)
         if (in.codes[i] && (rc == RA_EXIT_OK || (rc != RA_EXIT_USAGE && in.codes[i] > rc) ||
                             in.codes[i] == RA_EXIT_USAGE))

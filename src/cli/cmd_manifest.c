@@ -25,5 +25,5 @@ int ra_cmd_manifest(ra_cli_t *cli)
                                        o->output, &n, cli->env->sink);
     if (st == RA_OK && !o->quiet && !ra_cli_is_stdout(o->output))
         printf("%s: %zu rows from %d manifests\n", o->output, n, o->nargs - 1);
-    return ra_exit_code(st);
+    return ra_cli_exit(cli, st);
 }

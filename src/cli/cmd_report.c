@@ -58,5 +58,5 @@ int ra_cmd_report(ra_cli_t *cli)
     ra_pipeline_result_free(&res);
     ra_template_free(tpl);
     ra_checklist_free(cl);
-    return ra_exit_code(st);
+    return ra_cli_exit(cli, st);
 }

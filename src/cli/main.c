@@ -310,9 +310,10 @@ static int close_stdout(const char *prog, int rc)
 int main(int argc, char **argv)
 {
     setlocale(LC_ALL, "C");
-    ra_diag_sink_t sink = {.fn = ra_diag_print, .ctx = stderr, .cap = 50};
+    ra_diag_sink_t sink = {.fn = ra_cli_diag, .cap = 50};
     ra_env_t env = {.sink = &sink};
     ra_cli_t cli = {.prog = "readyaudit", .env = &env};
+    sink.ctx = &cli;
 
     if (argc < 2) {
         print_usage(stderr, cli.prog);

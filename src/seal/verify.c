@@ -352,6 +352,9 @@ ra_status_t ra_verify_report(const char *pdf, size_t len, ra_verify_t *out)
         out->embedded_ok = strcmp(hex, out->it.record_sha256) == 0;
     }
     ra_buf_free(&embedded);
+    /* Running out of memory while inflating says nothing about the report. */
+    if (out->attached && out->embedded_st == RA_ERR_NOMEM)
+        return RA_ERR_NOMEM;
     return !out->consistent || (out->attached && !out->embedded_ok) ? RA_ERR_MISMATCH : RA_OK;
 }
 

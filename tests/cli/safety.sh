@@ -666,4 +666,95 @@ expect_rc 3
 expect_err "bad.csv:4: error: row has 2 fields, expected 17"
 end
 
+# ------------------------------------------------ 6. out of memory
+
+# A preloaded allocator that fails every allocation of FAIL_ALLOC_AT bytes
+# or more: a record of 3 MB then cannot be read into memory, and an
+# attached one cannot be inflated, while everything else runs as usual.
+cat >"$tmp/failbig.c" <<'CEOF'
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdlib.h>
+extern void *__libc_malloc(size_t);
+extern void *__libc_calloc(size_t, size_t);
+extern void *__libc_realloc(void *, size_t);
+static size_t at(void)
+{
+    const char *s = getenv("FAIL_ALLOC_AT");
+    return s ? (size_t)strtoull(s, NULL, 10) : (size_t)-1;
+}
+void *malloc(size_t n)
+{
+    if (n >= at()) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    return __libc_malloc(n);
+}
+void *calloc(size_t k, size_t n)
+{
+    if (n && k >= at() / n) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    return __libc_calloc(k, n);
+}
+void *realloc(void *p, size_t n)
+{
+    if (n >= at()) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    return __libc_realloc(p, n);
+}
+CEOF
+if command -v cc >/dev/null 2>&1 && cc -shared -fPIC -O1 -o "$tmp/failbig.so" "$tmp/failbig.c" 2>/dev/null; then
+    "$PY" -c '
+import sys
+s = open("samples/mvp-support-bot.xml").read()
+open(sys.argv[1], "w").write(s.replace("<assessed-on>", "<!-- " + "x" * 3000000 + " -->\n  <assessed-on>", 1))
+' "$tmp/big.xml"
+    mkdir "$tmp/inbig"
+    cp "$tmp/big.xml" "$tmp/inbig/"
+    run report -q big.xml --attach-source -o big.pdf
+
+    # run_oom ARG...: readyaudit with big allocations failing.
+    run_oom() {
+        (cd "$tmp" && FAIL_ALLOC_AT=2000000 LD_PRELOAD="$tmp/failbig.so" "$RA" "$@") >"$tmp/out" 2>"$tmp/err"
+        rc=$?
+    }
+
+    begin "out of memory reading a record: exit 4 'out of memory' (it said nothing)"
+    run_oom report big.xml -o oom.pdf
+    expect_rc 4
+    expect_err "readyaudit report: out of memory"
+    expect_absent_file "$tmp/oom.pdf"
+    end
+
+    begin "out of memory in validate and score: exit 4 'out of memory'"
+    run_oom validate big.xml
+    expect_rc 4
+    expect_err "readyaudit validate: out of memory"
+    run_oom score big.xml
+    expect_rc 4
+    expect_err "readyaudit score: out of memory"
+    end
+
+    begin "out of memory inflating an attached record: exit 4, not a false MISMATCH"
+    run_oom verify big.pdf big.xml
+    expect_rc 4
+    expect_err "readyaudit verify: out of memory"
+    grep -q MISMATCH "$tmp/out" && problem "verify said MISMATCH"
+    end
+
+    begin "out of memory in a batch worker: that record fails with 'out of memory', exit 4"
+    run_oom batch -q inbig -o packoom --manifest packoom.csv
+    expect_rc 4
+    expect_err "inbig/big.xml: out of memory"
+    grep -q ',failed,out of memory' "$tmp/packoom.csv" || problem "the manifest row does not say out of memory:" "$(excerpt "$tmp/packoom.csv")"
+    end
+else
+    skip "out of memory cases" "no C compiler to build the failing allocator"
+fi
+
 suite_end
