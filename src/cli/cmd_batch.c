@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -168,6 +169,7 @@ typedef struct {
     const ra_template_t *tpl;
     const char *outdir;
     bool force, attach_source;
+    int lockfd; /* holds the lock on outdir; workers close it, so that it ends with the batch */
 } batch_t;
 
 /* Is the report at path complete and made from these very inputs? Reads it
@@ -518,6 +520,7 @@ static ra_status_t run_workers(batch_t *b, inputs_t *in, unsigned jobs, progress
             if (pid == 0) {
                 /* The worker keeps nothing of the parent's bookkeeping. */
                 close(p[0]);
+                close(b->lockfd);
                 for (unsigned k = 0; k < jobs; k++)
                     if (ws[k].pid) {
                         close(ws[k].fd);
@@ -592,6 +595,7 @@ int ra_cmd_batch(ra_cli_t *cli)
     int rc = RA_EXIT_OK;
     ra_cli_file_t *reserved = NULL;
     size_t nres = 0;
+    int lockfd = -1;
     ra_buf_t clp = RA_BUF_INIT, tpp = RA_BUF_INIT;
     for (int i = 0; i < o->nargs && st == RA_OK; i++) {
         struct stat sb;
@@ -677,6 +681,23 @@ int ra_cmd_batch(ra_cli_t *cli)
         rc = ra_cli_exit(cli, st);
         goto done;
     }
+    /* One batch per output directory: a second one into it would mix its
+     * reports with this one's and each manifest would describe files the
+     * other replaced. It fails at once rather than wait (a scheduler
+     * retries it); the lock goes with the process, whatever ends it. */
+    lockfd = open(o->output, O_RDONLY | O_DIRECTORY);
+    if (lockfd < 0 || flock(lockfd, LOCK_EX | LOCK_NB) != 0) {
+        int e = errno;
+        if (e == EWOULDBLOCK)
+            ra_diag(cli->env->sink, RA_DIAG_ERROR, o->output, 0,
+                    "another batch is writing into this directory; run again when it has "
+                    "finished");
+        else
+            ra_diag(cli->env->sink, RA_DIAG_ERROR, o->output, 0, "cannot lock the directory: %s",
+                    strerror(e));
+        rc = RA_EXIT_IO;
+        goto done;
+    }
     in.reserved = reserved;
     in.nreserved = nres;
     in.reserved_ids = calloc(nres, sizeof *in.reserved_ids);
@@ -700,7 +721,7 @@ int ra_cmd_batch(ra_cli_t *cli)
         goto done;
     }
 
-    batch_t b = {cli, &env, cl, tpl, o->output, o->force, o->attach_source};
+    batch_t b = {cli, &env, cl, tpl, o->output, o->force, o->attach_source, lockfd};
     progress_t pg = {isatty(STDERR_FILENO) != 0, o->quiet, in.n, 0, 0, 0, {0, 0}};
     clock_gettime(CLOCK_MONOTONIC, &pg.start);
     st = run_workers(&b, &in, jobs, &pg);
@@ -738,6 +759,8 @@ int ra_cmd_batch(ra_cli_t *cli)
                             in.codes[i] == RA_EXIT_USAGE))
             rc = in.codes[i];
 done:
+    if (lockfd >= 0)
+        close(lockfd);
     if (in.reserved_ids)
         for (size_t i = 0; i < in.nreserved; i++)
             ra_file_id_free(&in.reserved_ids[i]);

@@ -759,4 +759,27 @@ else
     skip "out of memory cases" "no C compiler to build the failing allocator"
 fi
 
+# ------------------------------------------------ 4. one batch per OUTDIR
+
+if command -v flock >/dev/null 2>&1; then
+    begin "batch into a directory another batch holds: fails at once, exit 4, nothing written"
+    mkdir "$tmp/locked"
+    rm -f "$tmp/held"
+    (flock "$tmp/locked" sh -c "touch '$tmp/held'; while [ -e '$tmp/held' ]; do sleep 0.1; done") &
+    holder=$!
+    while [ ! -e "$tmp/held" ]; do sleep 0.05; done
+    run batch -q in -o locked --manifest locked/m.csv
+    expect_rc 4
+    expect_err "locked: error: another batch is writing into this directory; run again when it has finished"
+    [ -n "$(ls -A "$tmp/locked")" ] && problem "files were written:" "$(ls -A "$tmp/locked")"
+    rm -f "$tmp/held"
+    wait "$holder"
+    run batch -q in -o locked --manifest locked/m.csv
+    expect_rc 0
+    expect_pdf "$tmp/locked/PDW-HELPBOT-2026-03.pdf"
+    end
+else
+    skip "batch into a locked directory" "no flock(1) here"
+fi
+
 suite_end
