@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/cleanup.h"
+
 /* A short name for the kind of a file that is not a regular one. */
 static const char *file_kind(mode_t mode)
 {
@@ -171,11 +173,14 @@ ra_status_t ra_write_temp(const char *path, const void *data, size_t len, int du
 {
     *tmp_out = NULL;
     ra_buf_t tmp = RA_BUF_INIT;
+    /* ".NAME.PID.XXXXXX": hidden, never at a report's name, and saying
+     * which process wrote it (a batch removes those whose writer is gone). */
     const char *slash = strrchr(path, '/');
     if (slash)
-        ra_buf_printf(&tmp, "%.*s/.%s.XXXXXX", (int)(slash - path), path, slash + 1);
+        ra_buf_printf(&tmp, "%.*s/.%s.%ld.XXXXXX", (int)(slash - path), path, slash + 1,
+                      (long)getpid());
     else
-        ra_buf_printf(&tmp, ".%s.XXXXXX", path);
+        ra_buf_printf(&tmp, ".%s.%ld.XXXXXX", path, (long)getpid());
     if (!tmp.data)
         return RA_ERR_NOMEM;
     int fd = mkstemp(tmp.data);
@@ -185,6 +190,7 @@ ra_status_t ra_write_temp(const char *path, const void *data, size_t len, int du
         ra_buf_free(&tmp);
         return RA_ERR_IO;
     }
+    ra_cleanup_track(tmp.data); /* until it is renamed or removed */
     /* mkstemp makes the file private. A file that is replaced keeps its mode
      * (and owner, where we may set it); a new one gets the usual mode under
      * the umask. */
@@ -208,20 +214,24 @@ ra_status_t ra_write_temp(const char *path, const void *data, size_t len, int du
         err = errno;
     if (err) {
         unlink(tmp.data);
+        ra_cleanup_untrack(tmp.data);
         ra_diag(sink, RA_DIAG_ERROR, path, 0, "cannot write: %s", strerror(err));
         ra_buf_free(&tmp);
         return RA_ERR_IO;
     }
-    *tmp_out = tmp.data; /* handed over */
+    *tmp_out = tmp.data; /* handed over, still tracked */
     return RA_OK;
 }
 
 ra_status_t ra_commit(const char *tmp, const char *path, ra_diag_sink_t *sink)
 {
-    if (rename(tmp, path) == 0)
-        return RA_OK;
+    int ok = rename(tmp, path) == 0;
     int err = errno;
-    unlink(tmp);
+    if (!ok)
+        unlink(tmp);
+    ra_cleanup_untrack(tmp);
+    if (ok)
+        return RA_OK;
     ra_diag(sink, RA_DIAG_ERROR, path, 0, "cannot write: %s", strerror(err));
     return RA_ERR_IO;
 }

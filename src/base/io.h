@@ -26,7 +26,8 @@ ra_status_t ra_read_file(const char *path, size_t max, ra_buf_t *buf, ra_diag_si
  * nothing is left behind and the reason goes to sink. */
 ra_status_t ra_write_atomic(const char *path, const void *data, size_t len, ra_diag_sink_t *sink);
 
-/* The first half of ra_write_atomic: writes a temporary file beside path
+/* The first half of ra_write_atomic: writes a temporary file
+ * (.NAME.PID.XXXXXX, tracked for removal on a signal, see cleanup.h) beside path
  * (flushed to disk when durable) and stores its name in *tmp (the caller
  * frees it), for a caller that decides later whether to rename it into
  * place (ra_commit) or discard it (unlink). A caller writing many files may
@@ -34,7 +35,8 @@ ra_status_t ra_write_atomic(const char *path, const void *data, size_t len, ra_d
 ra_status_t ra_write_temp(const char *path, const void *data, size_t len, int durable,
                           ra_diag_sink_t *sink, char **tmp);
 
-/* Renames a temporary file into place; on failure removes it. */
+/* Renames a temporary file into place; on failure removes it. Either way
+ * it is no longer tracked (a caller that unlinks one itself untracks it). */
 ra_status_t ra_commit(const char *tmp, const char *path, ra_diag_sink_t *sink);
 
 /* What a path names, for telling whether two paths are one file: device

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "base/cleanup.h"
 #include "base/hash.h"
 #include "base/io.h"
 #include "pack/manifest.h"
@@ -161,6 +162,46 @@ static int parse_shard(const char *s, unsigned *k, unsigned *n)
     return 0;
 }
 
+/* Removes the temporary files (.NAME.PID.XXXXXX) in dir whose writer is
+ * gone: what a batch or report killed outright (SIGKILL, a crash, a power
+ * cut) left. Holding the directory's lock, no other batch writes there;
+ * a live writer (a report into it) keeps its file. */
+static void remove_stale(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    ra_buf_t path = RA_BUF_INIT;
+    while ((e = readdir(d)) != NULL) {
+        const char *n = e->d_name;
+        size_t len = strlen(n);
+        if (n[0] != '.' || len < 12 || n[len - 7] != '.')
+            continue;
+        /* ".NAME" then ".PID" then ".XXXXXX" */
+        const char *end = n + len - 7, *p = end;
+        while (p > n && p[-1] >= '0' && p[-1] <= '9')
+            p--;
+        if (p == end || p == n || p[-1] != '.' || p - 1 == n)
+            continue;
+        /* Only what readyaudit writes there: reports, manifests, summaries. */
+        size_t base = (size_t)(p - 1 - n);
+        bool ours = (base > 4 && memcmp(p - 5, ".pdf", 4) == 0) ||
+                    (base > 4 && memcmp(p - 5, ".csv", 4) == 0) ||
+                    (base > 5 && memcmp(p - 6, ".json", 5) == 0);
+        if (!ours)
+            continue;
+        long pid = strtol(p, NULL, 10);
+        if (pid <= 0 || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue;
+        ra_buf_clear(&path);
+        ra_buf_printf(&path, "%s/%s", dir, n);
+        unlink(ra_buf_str(&path));
+    }
+    ra_buf_free(&path);
+    closedir(d);
+}
+
 /* Batch-wide state the workers inherit. */
 typedef struct {
     ra_cli_t *cli;
@@ -275,6 +316,8 @@ static int run_one(batch_t *b, const char *path, int fd)
     char *text = row ? ra_manifest_row_encode(row) : NULL;
     if (text && write_all(fd, tmp ? tmp : "", tmp ? strlen(tmp) + 1 : 1))
         write_all(fd, text, strlen(text));
+    if (tmp)
+        ra_cleanup_untrack(tmp); /* the parent's now */
     free(text);
     ra_manifest_row_free(row);
     ra_pipeline_result_free(&res);
@@ -461,6 +504,10 @@ static void reap(worker_t *w, inputs_t *in, progress_t *pg, int status, ra_diag_
         row = ra_manifest_row_new(&e);
         tmp = NULL;
     }
+    if (tmp && ra_cleanup_pending()) {
+        unlink(tmp); /* the batch is ending on a signal: no report is put in place */
+        tmp = NULL;
+    }
     in->rows[w->index] = row;
     const char *state = row ? ra_manifest_row_str(row, "status") : "failed";
     if (state && strcmp(state, "failed") == 0) {
@@ -502,10 +549,18 @@ static ra_status_t run_workers(batch_t *b, inputs_t *in, unsigned jobs, progress
         free(pfd);
         return RA_ERR_NOMEM;
     }
+    /* A signal to the batch is passed on to the workers (each removes its
+     * temporary file); the loop then stops starting records, collects the
+     * workers and discards their reports (see cmd_batch). */
+    volatile pid_t pids[jobs];
+    for (unsigned j = 0; j < jobs; j++)
+        pids[j] = 0;
+    ra_cleanup_children(pids, jobs);
+    ra_cleanup_defer(true);
     size_t next = 0, running = 0;
     fflush(NULL);
-    while (next < in->n || running > 0) {
-        for (unsigned j = 0; j < jobs && next < in->n; j++) {
+    while ((next < in->n && !ra_cleanup_pending()) || running > 0) {
+        for (unsigned j = 0; j < jobs && next < in->n && !ra_cleanup_pending(); j++) {
             if (ws[j].pid)
                 continue;
             int p[2];
@@ -519,6 +574,7 @@ static ra_status_t run_workers(batch_t *b, inputs_t *in, unsigned jobs, progress
             }
             if (pid == 0) {
                 /* The worker keeps nothing of the parent's bookkeeping. */
+                ra_cleanup_reset();
                 close(p[0]);
                 close(b->lockfd);
                 for (unsigned k = 0; k < jobs; k++)
@@ -532,6 +588,7 @@ static ra_status_t run_workers(batch_t *b, inputs_t *in, unsigned jobs, progress
             }
             close(p[1]);
             ws[j] = (worker_t){pid, p[0], next++, RA_BUF_INIT};
+            pids[j] = pid;
             running++;
         }
         if (running == 0)
@@ -558,12 +615,16 @@ static ra_status_t run_workers(batch_t *b, inputs_t *in, unsigned jobs, progress
             if (n < 0 && errno == EINTR)
                 continue;
             int status = 0;
-            waitpid(w->pid, &status, 0);
+            while (waitpid(w->pid, &status, 0) < 0 && errno == EINTR)
+                continue;
+            pids[map[i]] = 0;
             reap(w, in, pg, status, b->env->sink);
             running--;
             progress_draw(pg);
         }
     }
+    ra_cleanup_children(NULL, 0);
+    ra_cleanup_defer(false);
     free(ws);
     free(pfd);
     return RA_OK;
@@ -698,6 +759,7 @@ int ra_cmd_batch(ra_cli_t *cli)
         rc = RA_EXIT_IO;
         goto done;
     }
+    remove_stale(o->output);
     in.reserved = reserved;
     in.nreserved = nres;
     in.reserved_ids = calloc(nres, sizeof *in.reserved_ids);
@@ -725,6 +787,14 @@ int ra_cmd_batch(ra_cli_t *cli)
     progress_t pg = {isatty(STDERR_FILENO) != 0, o->quiet, in.n, 0, 0, 0, {0, 0}};
     clock_gettime(CLOCK_MONOTONIC, &pg.start);
     st = run_workers(&b, &in, jobs, &pg);
+    if (ra_cleanup_pending()) {
+        /* Ended by a signal: no manifest or summary describes a part of
+         * the pack; the process ends as the signal would have it. */
+        if (pg.tty && !pg.quiet)
+            fprintf(stderr, "\r\033[K");
+        rc = 128 + ra_cleanup_pending();
+        goto done;
+    }
     /* Workers do not flush each report (an fsync per file serialised the
      * workers on the disk); one sync of the file system makes the whole pack
      * durable. A report cut short by a crash before it still fails the
@@ -788,5 +858,6 @@ done:
     ra_pdf_fonts_free(fonts);
     ra_template_free(tpl);
     ra_checklist_free(cl);
+    ra_cleanup_finish();
     return rc;
 }

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "base/cleanup.h"
 #include "base/env.h"
 #include "model/load.h"
 #include "base/version.h"
@@ -359,6 +360,8 @@ int main(int argc, char **argv)
         free(datadir);
         return RA_EXIT_IO;
     }
+    /* A signal removes the temporary files it would leave (cleanup.h). */
+    ra_cleanup_install();
     rc = cmd->fn(&cli);
     ra_loader_free(env.loader);
     free(datadir);

@@ -782,4 +782,128 @@ else
     skip "batch into a locked directory" "no flock(1) here"
 fi
 
+# ------------------------------------------------ 3. signals and debris
+
+begin "ulimit -f: 'File too large', exit 4, not killed by SIGXFSZ; nothing left"
+echo old >"$tmp/fsz.pdf"
+(cd "$tmp" && sh -c "ulimit -f 8; exec '$RA' report rec.xml -o fsz.pdf") >"$tmp/out" 2>"$tmp/err"
+rc=$?
+expect_rc 4
+expect_err "fsz.pdf: error: cannot write: File too large"
+[ "$(cat "$tmp/fsz.pdf")" = old ] || problem "the previous fsz.pdf was changed"
+no_debris "$tmp"
+end
+
+begin "batch under ulimit -f: each record fails with 'File too large', exit 4"
+(cd "$tmp" && sh -c "ulimit -f 8; exec '$RA' batch -q in -o packfsz") >"$tmp/out" 2>"$tmp/err"
+rc=$?
+expect_rc 4
+n=$(grep -c ': cannot write: File too large$' "$tmp/err")
+[ "$n" -eq 2 ] || problem "expected 2 'File too large' lines:" "$(excerpt "$tmp/err")"
+no_debris "$tmp/packfsz"
+end
+
+# A preloaded write that stalls the first write into a temporary file
+# (after touching $SLOW_MARK.PID), so that a signal arrives while the
+# temporary file exists.
+cat >"$tmp/slow.c" <<'CEOF'
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+static int tmpfd = -1;
+int mkstemp(char *t)
+{
+    int (*real)(char *) = (int (*)(char *))dlsym(RTLD_NEXT, "mkstemp");
+    return tmpfd = real(t);
+}
+ssize_t write(int fd, const void *b, size_t n)
+{
+    ssize_t (*real)(int, const void *, size_t) =
+        (ssize_t (*)(int, const void *, size_t))dlsym(RTLD_NEXT, "write");
+    const char *mark = getenv("SLOW_MARK");
+    if (fd == tmpfd && mark) {
+        char path[4096];
+        tmpfd = -1;
+        snprintf(path, sizeof path, "%s.%ld", mark, (long)getpid());
+        close(open(path, O_WRONLY | O_CREAT, 0644));
+        sleep(30);
+    }
+    return real(fd, b, n);
+}
+CEOF
+
+# marks N: waits until N processes stalled with their temporary file.
+marks() {
+    i=0
+    while [ "$(ls "$tmp"/mark.* 2>/dev/null | wc -l)" -lt "$1" ] && [ $i -lt 400 ]; do
+        sleep 0.05
+        i=$((i + 1))
+    done
+}
+
+if grep -q __asan_init "$RA" 2>/dev/null; then
+    skip "signal cases" "a sanitizer build (preloading is refused)"
+elif command -v cc >/dev/null 2>&1 && cc -shared -fPIC -O1 -o "$tmp/slow.so" "$tmp/slow.c" -ldl 2>/dev/null; then
+    for sig in TERM INT HUP; do
+        case $sig in TERM) code=143 ;; INT) code=130 ;; HUP) code=129 ;; esac
+        begin "SIG$sig while report writes: its temporary file removed, exit $code, the old file intact"
+        rm -f "$tmp"/mark.*
+        echo old >"$tmp/sig.pdf"
+        # A background job of sh starts with SIGINT ignored, which readyaudit
+        # keeps (as under nohup): start it with the default action.
+        (cd "$tmp" && SLOW_MARK="$tmp/mark" LD_PRELOAD="$tmp/slow.so" exec "$PY" -c '
+import os, signal, sys
+signal.signal(signal.SIGINT, signal.SIG_DFL)
+os.execv(sys.argv[1], sys.argv[1:])' "$RA" report rec.xml -o sig.pdf) 2>"$tmp/err" &
+        pid=$!
+        marks 1
+        [ -n "$(ls -A "$tmp" | grep '^\.sig\.pdf\.')" ] || problem "no temporary file while writing"
+        kill -"$sig" "$pid"
+        wait "$pid"
+        rc=$?
+        expect_rc "$code"
+        [ "$(cat "$tmp/sig.pdf")" = old ] || problem "sig.pdf was changed"
+        no_debris "$tmp"
+        end
+    done
+
+    begin "SIGTERM to a batch: passed to its workers, every temporary file removed, exit 143, no manifest"
+    rm -f "$tmp"/mark.*
+    (cd "$tmp" && SLOW_MARK="$tmp/mark" LD_PRELOAD="$tmp/slow.so" exec "$RA" batch -q -j2 in -o packsig --manifest packsig/m.csv) 2>"$tmp/err" &
+    pid=$!
+    marks 2
+    n=$(ls -A "$tmp/packsig" | grep -c '^\..*\.pdf\.[0-9]*\.......$')
+    [ "$n" -eq 2 ] || problem "expected 2 temporary files while the workers write, got $n"
+    kill -TERM "$pid"
+    wait "$pid"
+    rc=$?
+    expect_rc 143
+    [ -n "$(ls -A "$tmp/packsig")" ] && problem "files left in the pack:" "$(ls -A "$tmp/packsig")"
+    pgrep -f "$tmp/readyaudit batch" >/dev/null && problem "workers still running"
+    end
+
+    begin "kill -9 while writing leaves a temporary file; the next batch removes it, not a live one's"
+    rm -f "$tmp"/mark.*
+    mkdir "$tmp/packkill"
+    (cd "$tmp" && SLOW_MARK="$tmp/mark" LD_PRELOAD="$tmp/slow.so" exec "$RA" report rec.xml -o packkill/PDW-HELPBOT-2026-03.pdf) 2>"$tmp/err" &
+    pid=$!
+    marks 1
+    kill -9 "$pid"
+    wait "$pid" 2>/dev/null
+    n=$(ls -A "$tmp/packkill" | grep -c "^\.PDW-HELPBOT-2026-03\.pdf\.$pid\.......\$")
+    [ "$n" -eq 1 ] || problem "expected the killed writer's temporary file, got:" "$(ls -A "$tmp/packkill")"
+    : >"$tmp/packkill/.keep.pdf.$$.AbCdEf" # a live writer's (this shell's pid)
+    run batch -q in -o packkill
+    expect_rc 0
+    left=$(ls -A "$tmp/packkill" | grep '^\.')
+    [ "$left" = ".keep.pdf.$$.AbCdEf" ] || problem "hidden files after the batch (only the live one may stay):" "$left"
+    expect_pdf "$tmp/packkill/PDW-HELPBOT-2026-03.pdf"
+    end
+else
+    skip "signal cases" "no C compiler to build the stalling write"
+fi
+
 suite_end
