@@ -314,10 +314,14 @@ static int run_one(batch_t *b, const char *path, int fd)
                              .error = ra_buf_str(&wd.first)};
     ra_manifest_row_t *row = ra_manifest_row_new(&e);
     char *text = row ? ra_manifest_row_encode(row) : NULL;
-    if (text && write_all(fd, tmp ? tmp : "", tmp ? strlen(tmp) + 1 : 1))
-        write_all(fd, text, strlen(text));
-    if (tmp)
-        ra_cleanup_untrack(tmp); /* the parent's now */
+    bool sent = text && write_all(fd, tmp ? tmp : "", tmp ? strlen(tmp) + 1 : 1) &&
+                write_all(fd, text, strlen(text));
+    if (tmp) {
+        /* The parent's now, or nobody's when it could not be told. */
+        if (!sent)
+            unlink(tmp);
+        ra_cleanup_untrack(tmp);
+    }
     free(text);
     ra_manifest_row_free(row);
     ra_pipeline_result_free(&res);
@@ -502,6 +506,8 @@ static void reap(worker_t *w, inputs_t *in, progress_t *pg, int status, ra_diag_
                      WIFEXITED(status) ? WEXITSTATUS(status) : -1);
         ra_manifest_entry_t e = {.input = in->paths[w->index], .status = RA_ERR_IO, .error = why};
         row = ra_manifest_row_new(&e);
+        if (tmp && tlen < w->out.len)
+            unlink(tmp); /* a report without its row (its name came whole) is not kept */
         tmp = NULL;
     }
     if (tmp && ra_cleanup_pending()) {

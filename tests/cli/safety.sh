@@ -906,4 +906,115 @@ else
     skip "signal cases" "no C compiler to build the stalling write"
 fi
 
+# ------------------------------------------------ 9. every I/O failure point
+
+# A preloaded shim that makes the Nth write (to a file or pipe, not to
+# standard streams), fsync or rename of each process fail (FAULT_AT=N;
+# write with ENOSPC, the others with EIO). Each run must end cleanly: exit
+# 4 with the reason, the outputs of the previous run byte for byte as they
+# were (the same inputs give the same bytes), no temporary file left.
+cat >"$tmp/fault.c" <<'CEOF'
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
+static long at = -2, count;
+static int hit(void)
+{
+    if (at == -2) {
+        const char *s = getenv("FAULT_AT");
+        at = s ? atol(s) : -1;
+    }
+    return ++count == at;
+}
+ssize_t write(int fd, const void *b, size_t n)
+{
+    ssize_t (*real)(int, const void *, size_t) =
+        (ssize_t (*)(int, const void *, size_t))dlsym(RTLD_NEXT, "write");
+    if (fd > 2 && hit()) {
+        errno = ENOSPC;
+        return -1;
+    }
+    return real(fd, b, n);
+}
+int fsync(int fd)
+{
+    int (*real)(int) = (int (*)(int))dlsym(RTLD_NEXT, "fsync");
+    if (hit()) {
+        errno = EIO;
+        return -1;
+    }
+    return real(fd);
+}
+int rename(const char *a, const char *b)
+{
+    int (*real)(const char *, const char *) =
+        (int (*)(const char *, const char *))dlsym(RTLD_NEXT, "rename");
+    if (hit()) {
+        errno = EIO;
+        return -1;
+    }
+    return real(a, b);
+}
+CEOF
+
+# fault_scan NAME DIR ARG...: runs readyaudit ARG... with FAULT_AT=1, 2, ...
+# until a run succeeds, checking DIR (the outputs) after each failed one
+# against its state before; sets $points to the number of failure points.
+fault_scan() {
+    name=$1
+    dir=$2
+    shift 2
+    (cd "$tmp" && find "$dir" -type f | sort | xargs sha256sum) >"$tmp/fault.before"
+    points=0
+    N=1
+    while [ "$N" -le 500 ]; do
+        (cd "$tmp" && FAULT_AT=$N LD_PRELOAD="$tmp/fault.so" exec "$RA" "$@") >"$tmp/out" 2>"$tmp/err"
+        rc=$?
+        [ "$rc" -eq 0 ] && break
+        points=$((points + 1))
+        [ "$rc" -eq 4 ] || problem "$name, failure point $N: exit $rc, expected 4:" "$(excerpt "$tmp/err")"
+        grep -q 'No space left on device\|Input/output error\|and no result' "$tmp/err" ||
+            problem "$name, failure point $N: no reason given:" "$(excerpt "$tmp/err")"
+        (cd "$tmp" && find "$dir" -type f | sort | xargs sha256sum) >"$tmp/fault.after"
+        cmp -s "$tmp/fault.before" "$tmp/fault.after" ||
+            problem "$name, failure point $N: the previous outputs changed:" "$(diff "$tmp/fault.before" "$tmp/fault.after" | head -n 4)"
+        left=$(find "$tmp/$dir" -name '.*.[0-9]*.??????' | head -n 3)
+        [ -n "$left" ] && problem "$name, failure point $N: temporary files left:" "$left"
+        N=$((N + 1))
+    done
+    [ "$rc" -eq 0 ] || problem "$name: still failing after 500 failure points"
+    return 0
+}
+
+if grep -q __asan_init "$RA" 2>/dev/null; then
+    skip "failure points" "a sanitizer build (preloading is refused)"
+elif command -v cc >/dev/null 2>&1 && cc -shared -fPIC -O1 -o "$tmp/fault.so" "$tmp/fault.c" -ldl 2>/dev/null; then
+    begin "report: every write, fsync and rename failure ends cleanly"
+    mkdir "$tmp/fr"
+    run report -q rec.xml -o fr/r.pdf
+    fault_scan report fr report -q rec.xml -o fr/r.pdf
+    echo "report: $points failure points" >>"$tmp/fault.points"
+    [ "$points" -ge 3 ] || problem "report: only $points failure points (write, fsync and rename at least)"
+    end
+
+    begin "batch with manifest and summary: every write, fsync and rename failure ends cleanly"
+    run batch -q -j1 in -o fb --manifest fb/m.csv --summary fb/s.pdf
+    fault_scan batch fb batch -q -j1 --force in -o fb --manifest fb/m.csv --summary fb/s.pdf
+    echo "batch: $points failure points" >>"$tmp/fault.points"
+    [ "$points" -ge 6 ] || problem "batch: only $points failure points"
+    end
+
+    begin "manifest merge: every write, fsync and rename failure ends cleanly"
+    mkdir "$tmp/fm"
+    run manifest merge -q fb/m.csv -o fm/merged.csv
+    fault_scan merge fm manifest merge -q fb/m.csv -o fm/merged.csv
+    echo "merge: $points failure points" >>"$tmp/fault.points"
+    end
+    [ "${V:-0}" = 1 ] && cat "$tmp/fault.points"
+else
+    skip "failure points" "no C compiler to build the failing shim"
+fi
+
 suite_end
