@@ -1,17 +1,35 @@
 /* env.c - reading the reproducible date into the process environment. */
 #include "base/env.h"
 
-#include <stdlib.h>
+/* 9999-12-31T23:59:59Z: the last second a four-digit year can write. */
+#define RA_EPOCH_MAX INT64_C(253402300799)
 
-void ra_env_set_epoch(ra_env_t *env, const char *value)
+ra_status_t ra_env_set_epoch(ra_env_t *env, const char *value, const char **why)
 {
-    env->epoch_set = value && *value;
-    env->epoch_valid = false;
+    env->epoch_set = false;
     env->epoch = 0;
-    if (!env->epoch_set)
-        return;
-    char *end;
-    long long v = strtoll(value, &end, 10);
-    env->epoch = (int64_t)v;
-    env->epoch_valid = !*end && v >= 0;
+    *why = NULL;
+    if (!value || !*value)
+        return RA_OK;
+    /* The reproducible-builds specification: an ASCII decimal integer,
+     * seconds since 1970-01-01 UTC; anything else is an error, not a
+     * guess. Only digits: no sign, space or fraction. */
+    int64_t v = 0;
+    for (const char *p = value; *p; p++) {
+        if (*p < '0' || *p > '9') {
+            *why = "must be a whole number of seconds since 1970-01-01 00:00:00 UTC (digits "
+                   "only)";
+            return RA_ERR_USAGE;
+        }
+        if (v > RA_EPOCH_MAX) /* keep reading: a later non-digit is the better message */
+            continue;
+        v = v * 10 + (*p - '0');
+    }
+    if (v > RA_EPOCH_MAX) {
+        *why = "is after the year 9999 (the largest value is 253402300799)";
+        return RA_ERR_USAGE;
+    }
+    env->epoch_set = true;
+    env->epoch = v;
+    return RA_OK;
 }

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "base/diag.h"
+#include "base/status.h"
 
 struct ra_loader;    /* model/load.h */
 struct ra_pdf_fonts; /* pdf/pdf.h */
@@ -17,15 +18,17 @@ typedef struct {
     const char *datadir;  /* holds schemas/ and templates/ */
     const char *font_dir; /* READYAUDIT_FONT_DIR, or NULL: the default fonts */
     /* SOURCE_DATE_EPOCH, read once (ra_env_set_epoch). */
-    bool epoch_set;   /* set and not empty */
-    bool epoch_valid; /* and all digits, not negative: a report's document date */
-    int64_t epoch;    /* its value (of the leading digits when not valid) */
+    bool epoch_set; /* set, not empty, and valid: the document date of reports */
+    int64_t epoch;  /* its value, 0 when not set */
     ra_diag_sink_t *sink;
     struct ra_loader *loader;         /* reports to sink */
     const struct ra_pdf_fonts *fonts; /* read once for many reports (batch), or NULL */
 } ra_env_t;
 
-/* Parses a SOURCE_DATE_EPOCH value (NULL when unset) into env. */
-void ra_env_set_epoch(ra_env_t *env, const char *value);
+/* Parses a SOURCE_DATE_EPOCH value into env as the reproducible-builds
+ * specification asks: NULL or empty is unset; otherwise only decimal digits,
+ * at most 253402300799 (the end of 9999). Anything else is RA_ERR_USAGE, the
+ * epoch left unset and *why saying what is wrong (a static string). */
+ra_status_t ra_env_set_epoch(ra_env_t *env, const char *value, const char **why);
 
 #endif

@@ -1,18 +1,64 @@
-/* io.c - bounded reads, atomic writes (temporary file, fsync, rename), checked closing. */
+/* io.c - bounded reads of regular files, writes like trusted tools (temporary
+ * file, fsync, rename for regular files; directly for devices, FIFOs and
+ * standard output), file identities for clash checks, checked closing. */
 #include "base/io.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/cleanup.h"
+
+/* A short name for the kind of a file that is not a regular one. */
+static const char *file_kind(mode_t mode)
+{
+    if (S_ISFIFO(mode))
+        return "a FIFO";
+    if (S_ISCHR(mode))
+        return "a character device";
+    if (S_ISBLK(mode))
+        return "a block device";
+    if (S_ISSOCK(mode))
+        return "a socket";
+    return "of an unknown kind";
+}
+
 ra_status_t ra_read_file(const char *path, size_t max, ra_buf_t *buf, ra_diag_sink_t *sink)
 {
-    FILE *f = fopen(path, "rb");
+    /* Opened without blocking, so that a FIFO with no writer cannot hang the
+     * run before it is refused. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+        ra_diag(sink, RA_DIAG_ERROR, path, 0, "cannot open: %s", strerror(errno));
+        return RA_ERR_IO;
+    }
+    struct stat sb;
+    if (fstat(fd, &sb) != 0) {
+        ra_diag(sink, RA_DIAG_ERROR, path, 0, "cannot read: %s", strerror(errno));
+        close(fd);
+        return RA_ERR_IO;
+    }
+    if (S_ISDIR(sb.st_mode)) {
+        ra_diag(sink, RA_DIAG_ERROR, path, 0, "read error: %s", strerror(EISDIR));
+        close(fd);
+        return RA_ERR_IO;
+    }
+    if (!S_ISREG(sb.st_mode)) {
+        ra_diag(sink, RA_DIAG_ERROR, path, 0, "cannot read: not a regular file (%s)",
+                file_kind(sb.st_mode));
+        close(fd);
+        return RA_ERR_IO;
+    }
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    FILE *f = fdopen(fd, "rb");
     if (!f) {
         ra_diag(sink, RA_DIAG_ERROR, path, 0, "cannot open: %s", strerror(errno));
+        close(fd);
         return RA_ERR_IO;
     }
     ra_status_t st = RA_OK;
@@ -37,16 +83,104 @@ done:
     return st;
 }
 
+/* Follows the symlinks of path's last component into out: the file a write
+ * to path means. Sets *proc when a link leads into /proc or /dev/fd (such as
+ * /dev/stdout), whose target must be written through, never replaced. */
+static ra_status_t resolve_target(const char *path, ra_buf_t *out, bool *proc)
+{
+    *proc = false;
+    ra_buf_clear(out);
+    if (ra_buf_puts(out, path) != RA_OK)
+        return RA_ERR_NOMEM;
+    for (int hops = 0; hops < 40; hops++) {
+        struct stat sb;
+        if (lstat(ra_buf_str(out), &sb) != 0 || !S_ISLNK(sb.st_mode))
+            return RA_OK;
+        char link[PATH_MAX];
+        ssize_t n = readlink(ra_buf_str(out), link, sizeof link - 1);
+        if (n < 0)
+            return RA_OK;
+        link[n] = '\0';
+        if (strncmp(link, "/proc/", 6) == 0 || strncmp(link, "/dev/fd/", 8) == 0) {
+            *proc = true;
+            return RA_OK;
+        }
+        if (link[0] == '/') {
+            ra_buf_clear(out);
+            ra_buf_puts(out, link);
+        } else {
+            /* Relative to the directory of the link. */
+            const char *s = ra_buf_str(out);
+            const char *slash = strrchr(s, '/');
+            size_t keep = slash ? (size_t)(slash - s) + 1 : 0;
+            out->len = keep;
+            if (out->data)
+                out->data[keep] = '\0';
+            ra_buf_puts(out, link);
+        }
+        if (!out->data)
+            return RA_ERR_NOMEM;
+    }
+    return RA_OK;
+}
+
+/* Writes all of len bytes to fd; 0, or the errno of the failure. */
+static int write_fd(int fd, const char *p, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return errno;
+        if (n == 0)
+            return EIO;
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+/* Writes straight into a file that must not be replaced: standard output, a
+ * device, a FIFO, a file reached through /proc/self/fd. */
+static ra_status_t write_direct(const char *path, const void *data, size_t len,
+                                ra_diag_sink_t *sink)
+{
+    bool is_stdout = strcmp(path, "-") == 0;
+    const char *name = is_stdout ? "standard output" : path;
+    int fd = is_stdout ? STDOUT_FILENO : open(path, O_WRONLY | O_TRUNC | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0) {
+        ra_diag(sink, RA_DIAG_ERROR, name, 0, "cannot open for writing: %s", strerror(errno));
+        return RA_ERR_IO;
+    }
+    int err = write_fd(fd, data, len);
+    /* A regular file behind /proc/self/fd is flushed like any other; a
+     * device or pipe may not support it, which is no error. */
+    struct stat sb;
+    if (!err && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && fsync(fd) != 0 && errno != EINVAL)
+        err = errno;
+    if (!is_stdout && close(fd) != 0 && !err && errno != EINTR)
+        err = errno;
+    if (err) {
+        ra_diag(sink, RA_DIAG_ERROR, name, 0, "cannot write: %s", strerror(err));
+        return RA_ERR_IO;
+    }
+    return RA_OK;
+}
+
 ra_status_t ra_write_temp(const char *path, const void *data, size_t len, int durable,
                           ra_diag_sink_t *sink, char **tmp_out)
 {
     *tmp_out = NULL;
     ra_buf_t tmp = RA_BUF_INIT;
+    /* ".NAME.PID.XXXXXX": hidden, never at a report's name, and saying
+     * which process wrote it (a batch removes those whose writer is gone). */
     const char *slash = strrchr(path, '/');
     if (slash)
-        ra_buf_printf(&tmp, "%.*s/.%s.XXXXXX", (int)(slash - path), path, slash + 1);
+        ra_buf_printf(&tmp, "%.*s/.%s.%ld.XXXXXX", (int)(slash - path), path, slash + 1,
+                      (long)getpid());
     else
-        ra_buf_printf(&tmp, ".%s.XXXXXX", path);
+        ra_buf_printf(&tmp, ".%s.%ld.XXXXXX", path, (long)getpid());
     if (!tmp.data)
         return RA_ERR_NOMEM;
     int fd = mkstemp(tmp.data);
@@ -56,55 +190,127 @@ ra_status_t ra_write_temp(const char *path, const void *data, size_t len, int du
         ra_buf_free(&tmp);
         return RA_ERR_IO;
     }
-    /* mkstemp makes the file private; give it the usual mode under umask. */
-    mode_t mask = umask(0);
-    umask(mask);
-    const char *p = data;
-    size_t left = len;
-    int err = fchmod(fd, 0666 & ~mask) != 0 ? errno : 0;
-    while (!err && left > 0) {
-        ssize_t n = write(fd, p, left);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            err = errno;
-            break;
+    ra_cleanup_track(tmp.data); /* until it is renamed or removed */
+    /* mkstemp makes the file private. A file that is replaced keeps its mode
+     * (and owner, where we may set it); a new one gets the usual mode under
+     * the umask. */
+    struct stat old;
+    int err = 0;
+    if (stat(path, &old) == 0 && S_ISREG(old.st_mode)) {
+        if (fchown(fd, old.st_uid, old.st_gid) != 0 && fchown(fd, (uid_t)-1, old.st_gid) != 0) {
+            /* Not permitted: the file becomes ours, as with any other writer. */
         }
-        p += n;
-        left -= (size_t)n;
+        err = fchmod(fd, old.st_mode & 07777) != 0 ? errno : 0;
+    } else {
+        mode_t mask = umask(0);
+        umask(mask);
+        err = fchmod(fd, 0666 & ~mask) != 0 ? errno : 0;
     }
+    if (!err)
+        err = write_fd(fd, data, len);
     if (!err && durable && fsync(fd) != 0)
         err = errno;
     if (close(fd) != 0 && !err)
         err = errno;
     if (err) {
         unlink(tmp.data);
+        ra_cleanup_untrack(tmp.data);
         ra_diag(sink, RA_DIAG_ERROR, path, 0, "cannot write: %s", strerror(err));
         ra_buf_free(&tmp);
         return RA_ERR_IO;
     }
-    *tmp_out = tmp.data; /* handed over */
+    *tmp_out = tmp.data; /* handed over, still tracked */
     return RA_OK;
 }
 
 ra_status_t ra_commit(const char *tmp, const char *path, ra_diag_sink_t *sink)
 {
-    if (rename(tmp, path) == 0)
-        return RA_OK;
+    int ok = rename(tmp, path) == 0;
     int err = errno;
-    unlink(tmp);
+    if (!ok)
+        unlink(tmp);
+    ra_cleanup_untrack(tmp);
+    if (ok)
+        return RA_OK;
     ra_diag(sink, RA_DIAG_ERROR, path, 0, "cannot write: %s", strerror(err));
     return RA_ERR_IO;
 }
 
 ra_status_t ra_write_atomic(const char *path, const void *data, size_t len, ra_diag_sink_t *sink)
 {
+    if (strcmp(path, "-") == 0)
+        return write_direct(path, data, len, sink);
+    ra_buf_t target = RA_BUF_INIT;
+    bool proc = false;
+    ra_status_t st = resolve_target(path, &target, &proc);
+    struct stat sb;
+    if (st == RA_OK && (proc || (stat(ra_buf_str(&target), &sb) == 0 && !S_ISREG(sb.st_mode) &&
+                                 !S_ISDIR(sb.st_mode)))) {
+        st = write_direct(path, data, len, sink);
+        ra_buf_free(&target);
+        return st;
+    }
+    /* A symlink to a regular file is written through: the file it names is
+     * replaced, the link stays. */
+    const char *real = st == RA_OK ? ra_buf_str(&target) : path;
     char *tmp = NULL;
-    ra_status_t st = ra_write_temp(path, data, len, 1, sink, &tmp);
     if (st == RA_OK)
-        st = ra_commit(tmp, path, sink);
+        st = ra_write_temp(real, data, len, 1, sink, &tmp);
+    if (st == RA_OK)
+        st = ra_commit(tmp, real, sink);
     free(tmp);
+    ra_buf_free(&target);
     return st;
+}
+
+ra_status_t ra_file_id(const char *path, ra_file_id_t *id)
+{
+    memset(id, 0, sizeof *id);
+    struct stat sb;
+    if (stat(path, &sb) == 0) {
+        id->exists = true;
+        id->dev = sb.st_dev;
+        id->ino = sb.st_ino;
+        return RA_OK;
+    }
+    /* Not there yet: its resolved directory and its name. A dangling
+     * symlink means the file it points to. */
+    ra_buf_t target = RA_BUF_INIT;
+    bool proc;
+    if (resolve_target(path, &target, &proc) != RA_OK) {
+        ra_buf_free(&target);
+        return RA_ERR_NOMEM;
+    }
+    char *a = strdup(ra_buf_str(&target)), *b = strdup(ra_buf_str(&target));
+    ra_buf_free(&target);
+    if (!a || !b) {
+        free(a);
+        free(b);
+        return RA_ERR_NOMEM;
+    }
+    const char *dir = dirname(a), *base = basename(b);
+    ra_status_t st = RA_ERR_IO;
+    if (stat(dir, &sb) == 0 && (id->name = strdup(base)) != NULL) {
+        id->dev = sb.st_dev;
+        id->ino = sb.st_ino;
+        st = RA_OK;
+    }
+    free(a);
+    free(b);
+    return st;
+}
+
+bool ra_file_id_same(const ra_file_id_t *a, const ra_file_id_t *b)
+{
+    if (a->exists != b->exists || a->dev != b->dev || a->ino != b->ino)
+        return false;
+    return a->exists || (a->name && b->name && strcmp(a->name, b->name) == 0);
+}
+
+void ra_file_id_free(ra_file_id_t *id)
+{
+    free(id->name);
+    id->name = NULL;
 }
 
 ra_status_t ra_close_stream(FILE *f)

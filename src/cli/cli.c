@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/buf.h"
 #include "base/io.h"
@@ -25,6 +27,21 @@ int ra_exit_code(ra_status_t st)
     default:
         return RA_EXIT_IO;
     }
+}
+
+void ra_cli_diag(void *ctx, const ra_diag_t *d)
+{
+    ra_cli_t *cli = ctx;
+    if (d->severity == RA_DIAG_ERROR && strstr(d->message, ra_strerror(RA_ERR_NOMEM)))
+        cli->said_nomem = true;
+    ra_diag_print(stderr, d);
+}
+
+int ra_cli_exit(ra_cli_t *cli, ra_status_t st)
+{
+    if (st == RA_ERR_NOMEM && !cli->said_nomem)
+        fprintf(stderr, "%s %s: out of memory\n", cli->prog, cli->command);
+    return ra_exit_code(st);
 }
 
 const char *ra_cli_data_file(const ra_cli_t *cli, const char *given, const char *name,
@@ -103,4 +120,42 @@ ra_status_t ra_cli_close(ra_cli_t *cli, FILE *f, const char *name)
         return RA_ERR_IO;
     }
     return RA_OK;
+}
+
+ra_status_t ra_cli_check_clashes(ra_cli_t *cli, const ra_cli_file_t *files, size_t n)
+{
+    ra_file_id_t *ids = calloc(n ? n : 1, sizeof *ids);
+    bool *known = calloc(n ? n : 1, sizeof *known);
+    ra_status_t st = ids && known ? RA_OK : RA_ERR_NOMEM;
+    for (size_t i = 0; i < n && st == RA_OK; i++)
+        known[i] = files[i].path && ra_file_id(files[i].path, &ids[i]) == RA_OK;
+    for (size_t i = 0; i < n && st == RA_OK; i++) {
+        if (!files[i].output || !known[i])
+            continue;
+        /* Against every input, and against the outputs before it. */
+        for (size_t j = 0; j < n && st == RA_OK; j++) {
+            if (j == i || !known[j] || (files[j].output && j > i))
+                continue;
+            if (ra_file_id_same(&ids[i], &ids[j])) {
+                fprintf(stderr, "%s %s: %s %s is the same file as %s %s; nothing was written\n",
+                        cli->prog, cli->command, files[i].role, files[i].path, files[j].role,
+                        files[j].path);
+                st = RA_ERR_USAGE;
+            }
+        }
+    }
+    for (size_t i = 0; ids && i < n; i++)
+        ra_file_id_free(&ids[i]);
+    free(ids);
+    free(known);
+    return st;
+}
+
+bool ra_cli_is_stdout(const char *path)
+{
+    if (strcmp(path, "-") == 0)
+        return true;
+    struct stat out, sb;
+    return fstat(STDOUT_FILENO, &out) == 0 && stat(path, &sb) == 0 && out.st_dev == sb.st_dev &&
+           out.st_ino == sb.st_ino;
 }

@@ -47,11 +47,20 @@ typedef struct {
     const char *prog;
     const char *command; /* the subcommand's name */
     ra_opts_t opts;
-    ra_env_t *env; /* made once in main.c */
+    ra_env_t *env;   /* made once in main.c */
+    bool said_nomem; /* an "out of memory" error was printed (ra_cli_diag) */
 } ra_cli_t;
+
+/* The command line's diagnostics sink (ctx: the ra_cli_t): prints to
+ * stderr, noting an out-of-memory error so that it is said once. */
+void ra_cli_diag(void *ctx, const ra_diag_t *d);
 
 /* Maps a status to its exit code. */
 int ra_exit_code(ra_status_t st);
+
+/* ra_exit_code for the end of a subcommand: out of memory, which no stage
+ * reports itself, is said here ("PROG CMD: out of memory"), exit 4. */
+int ra_cli_exit(ra_cli_t *cli, ra_status_t st);
 
 /* The file the user named, or the shipped one of that name in the data
  * directory's templates/ (formatted into buf, which the caller frees). */
@@ -76,6 +85,23 @@ ra_status_t ra_cli_close(ra_cli_t *cli, FILE *f, const char *name);
 
 /* Loads --template or the shipped default report template. */
 ra_status_t ra_cli_template(ra_cli_t *cli, ra_template_t **out);
+
+/* A file a run reads (an input) or writes (an output), named by its role
+ * ("record", "checklist", "--summary", ...) in messages. */
+typedef struct {
+    const char *role;
+    const char *path;
+    bool output;
+} ra_cli_file_t;
+
+/* Before anything is written: refuses a run (RA_ERR_USAGE, said on stderr
+ * naming both paths) in which an output is one of the inputs or another
+ * output, compared by device and inode after following symlinks. Files
+ * that cannot be found are left to the reads and writes to report. */
+ra_status_t ra_cli_check_clashes(ra_cli_t *cli, const ra_cli_file_t *files, size_t n);
+
+/* Is path "-" or the file standard output is? */
+bool ra_cli_is_stdout(const char *path);
 
 int ra_cmd_validate(ra_cli_t *cli);
 int ra_cmd_init(ra_cli_t *cli);

@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "base/cleanup.h"
 #include "base/hash.h"
 #include "base/io.h"
 #include "pack/manifest.h"
@@ -35,6 +37,14 @@ typedef struct {
     char **id_keys; /* the keys of ids, owned */
     size_t nids;
     bool keep_detail; /* keep per-layer scores and gaps (for --summary) */
+    int *codes;       /* per input, the exit code of its failure (0 when none) */
+    /* What no report may be written over: the inputs, the manifest and the
+     * summary (see ra_cli_check_clashes). */
+    const ra_cli_file_t *reserved;
+    ra_file_id_t *reserved_ids;
+    bool *reserved_known;
+    size_t nreserved;
+    bool clash; /* a report was refused for being one of them */
 } inputs_t;
 
 static ra_status_t add_input(inputs_t *in, const char *path)
@@ -47,6 +57,30 @@ static ra_status_t add_input(inputs_t *in, const char *path)
     return RA_OK;
 }
 
+/* An input found on the command line, and where its shard key starts in
+ * its path: the path relative to the directory it was found under, or the
+ * file name of a file given itself, so that "recs", "recs/" and "./recs"
+ * shard alike. */
+typedef struct {
+    char *path;
+    size_t key;
+} found_t;
+
+typedef struct {
+    found_t *v;
+    size_t n, cap;
+} found_list_t;
+
+static ra_status_t add_found(found_list_t *fl, const char *path, size_t key)
+{
+    if (RA_VEC_RESERVE(fl->v, fl->n, fl->cap, 64) != RA_OK)
+        return RA_ERR_NOMEM;
+    if (!(fl->v[fl->n].path = strdup(path)))
+        return RA_ERR_NOMEM;
+    fl->v[fl->n++].key = key;
+    return RA_OK;
+}
+
 static int ends_with_xml(const char *name)
 {
     size_t n = strlen(name);
@@ -54,8 +88,10 @@ static int ends_with_xml(const char *name)
 }
 
 /* Adds every *.xml under dir, recursively (hidden entries skipped, symlinked
- * directories not followed, depth bounded). */
-static ra_status_t scan_dir(inputs_t *in, const char *dir, int depth, ra_diag_sink_t *sink)
+ * directories not followed, depth bounded); root is the length of the
+ * prefix ("DIR/") of the directory given, where the shard key starts. */
+static ra_status_t scan_dir(found_list_t *in, const char *dir, size_t root, int depth,
+                            ra_diag_sink_t *sink)
 {
     if (depth > 32) {
         ra_diag(sink, RA_DIAG_ERROR, dir, 0, "directories nested too deep (limit 32)");
@@ -66,6 +102,13 @@ static ra_status_t scan_dir(inputs_t *in, const char *dir, int depth, ra_diag_si
         ra_diag(sink, RA_DIAG_ERROR, dir, 0, "cannot open directory: %s", strerror(errno));
         return RA_ERR_IO;
     }
+    /* "recs/" and "recs" give the same paths; in the directory given (root
+     * unset) the shard keys start after its "DIR/". */
+    size_t dl = strlen(dir);
+    while (dl > 1 && dir[dl - 1] == '/')
+        dl--;
+    if (root == (size_t)-1)
+        root = dl + 1;
     ra_status_t st = RA_OK;
     struct dirent *e;
     ra_buf_t path = RA_BUF_INIT;
@@ -73,27 +116,28 @@ static ra_status_t scan_dir(inputs_t *in, const char *dir, int depth, ra_diag_si
         if (e->d_name[0] == '.')
             continue;
         ra_buf_clear(&path);
-        ra_buf_printf(&path, "%s/%s", dir, e->d_name);
+        ra_buf_printf(&path, "%.*s/%s", (int)dl, dir, e->d_name);
         struct stat sb;
         if (lstat(ra_buf_str(&path), &sb) != 0)
             continue;
         if (S_ISDIR(sb.st_mode))
-            st = scan_dir(in, ra_buf_str(&path), depth + 1, sink);
+            st = scan_dir(in, ra_buf_str(&path), root, depth + 1, sink);
         else if ((S_ISREG(sb.st_mode) || S_ISLNK(sb.st_mode)) && ends_with_xml(e->d_name))
-            st = add_input(in, ra_buf_str(&path));
+            st = add_found(in, ra_buf_str(&path), root);
     }
     ra_buf_free(&path);
     closedir(d);
     return st;
 }
 
-static int cmp_str(const void *a, const void *b)
+static int cmp_found(const void *a, const void *b)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    return strcmp(((const found_t *)a)->path, ((const found_t *)b)->path);
 }
 
-/* FNV-1a of a path: the shard an input belongs to depends on its path only,
- * so every machine of a sharded run agrees without talking to the others. */
+/* FNV-1a of a shard key: the shard an input belongs to depends on its key
+ * only, so every machine of a sharded run agrees without talking to the
+ * others, however each spells the directory. */
 static unsigned long path_hash(const char *s)
 {
     unsigned long h = 2166136261u;
@@ -118,6 +162,46 @@ static int parse_shard(const char *s, unsigned *k, unsigned *n)
     return 0;
 }
 
+/* Removes the temporary files (.NAME.PID.XXXXXX) in dir whose writer is
+ * gone: what a batch or report killed outright (SIGKILL, a crash, a power
+ * cut) left. Holding the directory's lock, no other batch writes there;
+ * a live writer (a report into it) keeps its file. */
+static void remove_stale(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    ra_buf_t path = RA_BUF_INIT;
+    while ((e = readdir(d)) != NULL) {
+        const char *n = e->d_name;
+        size_t len = strlen(n);
+        if (n[0] != '.' || len < 12 || n[len - 7] != '.')
+            continue;
+        /* ".NAME" then ".PID" then ".XXXXXX" */
+        const char *end = n + len - 7, *p = end;
+        while (p > n && p[-1] >= '0' && p[-1] <= '9')
+            p--;
+        if (p == end || p == n || p[-1] != '.' || p - 1 == n)
+            continue;
+        /* Only what readyaudit writes there: reports, manifests, summaries. */
+        size_t base = (size_t)(p - 1 - n);
+        bool ours = (base > 4 && memcmp(p - 5, ".pdf", 4) == 0) ||
+                    (base > 4 && memcmp(p - 5, ".csv", 4) == 0) ||
+                    (base > 5 && memcmp(p - 6, ".json", 5) == 0);
+        if (!ours)
+            continue;
+        long pid = strtol(p, NULL, 10);
+        if (pid <= 0 || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue;
+        ra_buf_clear(&path);
+        ra_buf_printf(&path, "%s/%s", dir, n);
+        unlink(ra_buf_str(&path));
+    }
+    ra_buf_free(&path);
+    closedir(d);
+}
+
 /* Batch-wide state the workers inherit. */
 typedef struct {
     ra_cli_t *cli;
@@ -126,6 +210,7 @@ typedef struct {
     const ra_template_t *tpl;
     const char *outdir;
     bool force, attach_source;
+    int lockfd; /* holds the lock on outdir; workers close it, so that it ends with the batch */
 } batch_t;
 
 /* Is the report at path complete and made from these very inputs? Reads it
@@ -229,8 +314,14 @@ static int run_one(batch_t *b, const char *path, int fd)
                              .error = ra_buf_str(&wd.first)};
     ra_manifest_row_t *row = ra_manifest_row_new(&e);
     char *text = row ? ra_manifest_row_encode(row) : NULL;
-    if (text && write_all(fd, tmp ? tmp : "", tmp ? strlen(tmp) + 1 : 1))
-        write_all(fd, text, strlen(text));
+    bool sent = text && write_all(fd, tmp ? tmp : "", tmp ? strlen(tmp) + 1 : 1) &&
+                write_all(fd, text, strlen(text));
+    if (tmp) {
+        /* The parent's now, or nobody's when it could not be told. */
+        if (!sent)
+            unlink(tmp);
+        ra_cleanup_untrack(tmp);
+    }
     free(text);
     ra_manifest_row_free(row);
     ra_pipeline_result_free(&res);
@@ -310,6 +401,20 @@ static long claim_id(inputs_t *in, const char *id, size_t index)
     return -1;
 }
 
+/* The reserved file that the report at path would overwrite, or NULL. */
+static const ra_cli_file_t *reserved_clash(const inputs_t *in, const char *path)
+{
+    ra_file_id_t id;
+    if (ra_file_id(path, &id) != RA_OK)
+        return NULL;
+    const ra_cli_file_t *hit = NULL;
+    for (size_t i = 0; i < in->nreserved && !hit; i++)
+        if (in->reserved_known[i] && ra_file_id_same(&id, &in->reserved_ids[i]))
+            hit = &in->reserved[i];
+    ra_file_id_free(&id);
+    return hit;
+}
+
 /* The parent is the only one to put reports in place: a worker's report is
  * renamed into OUTDIR once no other input of this batch claims the same
  * record id. Two inputs with one id are ambiguous: both fail, and a report
@@ -347,12 +452,30 @@ static long commit_row(ra_manifest_row_t *row, const char *tmp, size_t index, in
                       in->paths[k], id, in->paths[index]);
         fail_row(other, pg, ra_buf_str(&msg));
         ra_buf_free(&msg);
+        in->codes[index] = in->codes[k] = RA_EXIT_INVALID;
         if (tmp)
             unlink(tmp);
         return (long)k;
     }
-    if (tmp && out && ra_commit(tmp, out, sink) != RA_OK)
+    const ra_cli_file_t *clash = out ? reserved_clash(in, out) : NULL;
+    if (clash) {
+        ra_buf_t msg = RA_BUF_INIT;
+        ra_buf_printf(&msg,
+                      "%s: its report %s is the same file as %s %s; it was not written, nor "
+                      "the manifest and the summary",
+                      in->paths[index], out, clash->role, clash->path);
+        if (tmp)
+            unlink(tmp);
+        fail_row(row, pg, ra_buf_str(&msg));
+        ra_buf_free(&msg);
+        in->codes[index] = RA_EXIT_USAGE;
+        in->clash = true;
+        return -1;
+    }
+    if (tmp && out && ra_commit(tmp, out, sink) != RA_OK) {
         fail_row(row, pg, "cannot move the report into place");
+        in->codes[index] = RA_EXIT_IO;
+    }
     return -1;
 }
 
@@ -383,13 +506,23 @@ static void reap(worker_t *w, inputs_t *in, progress_t *pg, int status, ra_diag_
                      WIFEXITED(status) ? WEXITSTATUS(status) : -1);
         ra_manifest_entry_t e = {.input = in->paths[w->index], .status = RA_ERR_IO, .error = why};
         row = ra_manifest_row_new(&e);
+        if (tmp && tlen < w->out.len)
+            unlink(tmp); /* a report without its row (its name came whole) is not kept */
+        tmp = NULL;
+    }
+    if (tmp && ra_cleanup_pending()) {
+        unlink(tmp); /* the batch is ending on a signal: no report is put in place */
         tmp = NULL;
     }
     in->rows[w->index] = row;
     const char *state = row ? ra_manifest_row_str(row, "status") : "failed";
-    if (state && strcmp(state, "failed") == 0)
+    if (state && strcmp(state, "failed") == 0) {
+        /* The worker's exit code says what kind of failure it was; one that
+         * died or said nothing failed to make its report. */
+        int code = WIFEXITED(status) ? WEXITSTATUS(status) : RA_EXIT_IO;
+        in->codes[w->index] = code == RA_EXIT_INVALID ? RA_EXIT_INVALID : RA_EXIT_IO;
         pg->failed++;
-    else if (state && strcmp(state, "skipped") == 0)
+    } else if (state && strcmp(state, "skipped") == 0)
         pg->skipped++;
     else
         pg->done++;
@@ -422,10 +555,18 @@ static ra_status_t run_workers(batch_t *b, inputs_t *in, unsigned jobs, progress
         free(pfd);
         return RA_ERR_NOMEM;
     }
+    /* A signal to the batch is passed on to the workers (each removes its
+     * temporary file); the loop then stops starting records, collects the
+     * workers and discards their reports (see cmd_batch). */
+    volatile pid_t pids[jobs];
+    for (unsigned j = 0; j < jobs; j++)
+        pids[j] = 0;
+    ra_cleanup_children(pids, jobs);
+    ra_cleanup_defer(true);
     size_t next = 0, running = 0;
     fflush(NULL);
-    while (next < in->n || running > 0) {
-        for (unsigned j = 0; j < jobs && next < in->n; j++) {
+    while ((next < in->n && !ra_cleanup_pending()) || running > 0) {
+        for (unsigned j = 0; j < jobs && next < in->n && !ra_cleanup_pending(); j++) {
             if (ws[j].pid)
                 continue;
             int p[2];
@@ -439,7 +580,9 @@ static ra_status_t run_workers(batch_t *b, inputs_t *in, unsigned jobs, progress
             }
             if (pid == 0) {
                 /* The worker keeps nothing of the parent's bookkeeping. */
+                ra_cleanup_reset();
                 close(p[0]);
+                close(b->lockfd);
                 for (unsigned k = 0; k < jobs; k++)
                     if (ws[k].pid) {
                         close(ws[k].fd);
@@ -451,6 +594,7 @@ static ra_status_t run_workers(batch_t *b, inputs_t *in, unsigned jobs, progress
             }
             close(p[1]);
             ws[j] = (worker_t){pid, p[0], next++, RA_BUF_INIT};
+            pids[j] = pid;
             running++;
         }
         if (running == 0)
@@ -477,12 +621,16 @@ static ra_status_t run_workers(batch_t *b, inputs_t *in, unsigned jobs, progress
             if (n < 0 && errno == EINTR)
                 continue;
             int status = 0;
-            waitpid(w->pid, &status, 0);
+            while (waitpid(w->pid, &status, 0) < 0 && errno == EINTR)
+                continue;
+            pids[map[i]] = 0;
             reap(w, in, pg, status, b->env->sink);
             running--;
             progress_draw(pg);
         }
     }
+    ra_cleanup_children(NULL, 0);
+    ra_cleanup_defer(false);
     free(ws);
     free(pfd);
     return RA_OK;
@@ -505,12 +653,17 @@ int ra_cmd_batch(ra_cli_t *cli)
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     unsigned jobs = o->jobs ? o->jobs : (unsigned)(ncpu > 0 ? ncpu : 1);
 
-    inputs_t all = {0}, in = {0};
+    found_list_t all = {0};
+    inputs_t in = {0};
     ra_checklist_t *cl = NULL;
     ra_template_t *tpl = NULL;
     ra_pdf_fonts_t *fonts = NULL;
     ra_status_t st = RA_OK;
     int rc = RA_EXIT_OK;
+    ra_cli_file_t *reserved = NULL;
+    size_t nres = 0;
+    int lockfd = -1;
+    ra_buf_t clp = RA_BUF_INIT, tpp = RA_BUF_INIT;
     for (int i = 0; i < o->nargs && st == RA_OK; i++) {
         struct stat sb;
         if (stat(o->args[i], &sb) != 0) {
@@ -518,30 +671,27 @@ int ra_cmd_batch(ra_cli_t *cli)
                     strerror(errno));
             st = RA_ERR_IO;
         } else if (S_ISDIR(sb.st_mode))
-            st = scan_dir(&all, o->args[i], 0, cli->env->sink);
-        else
-            st = add_input(&all, o->args[i]);
+            st = scan_dir(&all, o->args[i], (size_t)-1, 0, cli->env->sink);
+        else {
+            const char *slash = strrchr(o->args[i], '/');
+            st = add_found(&all, o->args[i], slash ? (size_t)(slash - o->args[i]) + 1 : 0);
+        }
     }
     if (st != RA_OK) {
-        rc = ra_exit_code(st);
+        rc = ra_cli_exit(cli, st);
         goto done;
     }
-    qsort(all.paths, all.n, sizeof *all.paths, cmp_str);
+    qsort(all.v, all.n, sizeof *all.v, cmp_found);
     for (size_t i = 0; i < all.n && st == RA_OK; i++)
-        if (i == 0 || strcmp(all.paths[i], all.paths[i - 1]) != 0)
-            if (path_hash(all.paths[i]) % shard_n == shard_k - 1)
-                st = add_input(&in, all.paths[i]);
+        if (i == 0 || strcmp(all.v[i].path, all.v[i - 1].path) != 0)
+            if (path_hash(all.v[i].path + all.v[i].key) % shard_n == shard_k - 1)
+                st = add_input(&in, all.v[i].path);
     in.rows = calloc(in.n ? in.n : 1, sizeof *in.rows);
+    in.codes = calloc(in.n ? in.n : 1, sizeof *in.codes);
     in.id_keys = calloc(in.n ? in.n : 1, sizeof *in.id_keys);
     in.has_ids = hcreate_r(in.n * 2 + 16, &in.ids) != 0;
     in.keep_detail = o->summary != NULL;
-    if (st != RA_OK || !in.rows || !in.id_keys || !in.has_ids) {
-        rc = RA_EXIT_IO;
-        goto done;
-    }
-    if (mkdir(o->output, 0777) != 0 && errno != EEXIST) {
-        ra_diag(cli->env->sink, RA_DIAG_ERROR, o->output, 0, "cannot create directory: %s",
-                strerror(errno));
+    if (st != RA_OK || !in.rows || !in.codes || !in.id_keys || !in.has_ids) {
         rc = RA_EXIT_IO;
         goto done;
     }
@@ -549,9 +699,83 @@ int ra_cmd_batch(ra_cli_t *cli)
     if (st == RA_OK)
         st = ra_cli_template(cli, &tpl);
     if (st != RA_OK) {
-        rc = ra_exit_code(st);
+        rc = ra_cli_exit(cli, st);
         goto done;
     }
+    /* Nothing is written over an input, and the manifest and the summary
+     * are not one file: checked before anything is written. A report's
+     * name comes from its record, so each is checked against the same
+     * files before it is put in place (commit_row). */
+    reserved = calloc(all.n + 5, sizeof *reserved);
+    if (!reserved) {
+        rc = RA_EXIT_IO;
+        goto done;
+    }
+    if (o->manifest)
+        reserved[nres++] = (ra_cli_file_t){"--manifest", o->manifest, true};
+    if (o->summary)
+        reserved[nres++] = (ra_cli_file_t){"--summary", o->summary, true};
+    reserved[nres++] = (ra_cli_file_t){
+        "the checklist", ra_cli_data_file(cli, o->checklist_path, "llmops-readiness.xml", &clp),
+        false};
+    reserved[nres++] = (ra_cli_file_t){
+        "the template", ra_cli_data_file(cli, o->template_path, "default-report.xml", &tpp), false};
+    if (tpl->logo_path)
+        reserved[nres++] = (ra_cli_file_t){"the template's logo", tpl->logo_path, false};
+    for (size_t i = 0; i < all.n; i++)
+        reserved[nres++] = (ra_cli_file_t){"the record", all.v[i].path, false};
+    bool made = mkdir(o->output, 0777) == 0;
+    if (!made && errno != EEXIST) {
+        ra_diag(cli->env->sink, RA_DIAG_ERROR, o->output, 0, "cannot create directory: %s",
+                strerror(errno));
+        rc = RA_EXIT_IO;
+        goto done;
+    }
+    struct stat osb;
+    int serr = stat(o->output, &osb) != 0 ? errno : !S_ISDIR(osb.st_mode) ? ENOTDIR : 0;
+    if (serr) {
+        ra_diag(cli->env->sink, RA_DIAG_ERROR, o->output, 0,
+                "cannot use as the output directory: %s", strerror(serr));
+        rc = RA_EXIT_IO;
+        goto done;
+    }
+
+    /* After OUTDIR exists, so that outputs inside it compare too; a refused
+     * run leaves no directory it made either. */
+    if ((st = ra_cli_check_clashes(cli, reserved, nres)) != RA_OK) {
+        if (made)
+            rmdir(o->output);
+        rc = ra_cli_exit(cli, st);
+        goto done;
+    }
+    /* One batch per output directory: a second one into it would mix its
+     * reports with this one's and each manifest would describe files the
+     * other replaced. It fails at once rather than wait (a scheduler
+     * retries it); the lock goes with the process, whatever ends it. */
+    lockfd = open(o->output, O_RDONLY | O_DIRECTORY);
+    if (lockfd < 0 || flock(lockfd, LOCK_EX | LOCK_NB) != 0) {
+        int e = errno;
+        if (e == EWOULDBLOCK)
+            ra_diag(cli->env->sink, RA_DIAG_ERROR, o->output, 0,
+                    "another batch is writing into this directory; run again when it has "
+                    "finished");
+        else
+            ra_diag(cli->env->sink, RA_DIAG_ERROR, o->output, 0, "cannot lock the directory: %s",
+                    strerror(e));
+        rc = RA_EXIT_IO;
+        goto done;
+    }
+    remove_stale(o->output);
+    in.reserved = reserved;
+    in.nreserved = nres;
+    in.reserved_ids = calloc(nres, sizeof *in.reserved_ids);
+    in.reserved_known = calloc(nres, sizeof *in.reserved_known);
+    if (!in.reserved_ids || !in.reserved_known) {
+        rc = RA_EXIT_IO;
+        goto done;
+    }
+    for (size_t i = 0; i < nres; i++)
+        in.reserved_known[i] = ra_file_id(reserved[i].path, &in.reserved_ids[i]) == RA_OK;
 
     /* What every worker needs is read here, once: the workers inherit it
      * (the fonts and the schemas; checklist and template are loaded). If
@@ -561,14 +785,22 @@ int ra_cmd_batch(ra_cli_t *cli)
     if (ra_pdf_fonts_new(&fo, &fonts) == RA_OK)
         env.fonts = fonts;
     if ((st = ra_loader_preload(env.loader)) != RA_OK) {
-        rc = ra_exit_code(st);
+        rc = ra_cli_exit(cli, st);
         goto done;
     }
 
-    batch_t b = {cli, &env, cl, tpl, o->output, o->force, o->attach_source};
+    batch_t b = {cli, &env, cl, tpl, o->output, o->force, o->attach_source, lockfd};
     progress_t pg = {isatty(STDERR_FILENO) != 0, o->quiet, in.n, 0, 0, 0, {0, 0}};
     clock_gettime(CLOCK_MONOTONIC, &pg.start);
     st = run_workers(&b, &in, jobs, &pg);
+    if (ra_cleanup_pending()) {
+        /* Ended by a signal: no manifest or summary describes a part of
+         * the pack; the process ends as the signal would have it. */
+        if (pg.tty && !pg.quiet)
+            fprintf(stderr, "\r\033[K");
+        rc = 128 + ra_cleanup_pending();
+        goto done;
+    }
     /* Workers do not flush each report (an fsync per file serialised the
      * workers on the disk); one sync of the file system makes the whole pack
      * durable. A report cut short by a crash before it still fails the
@@ -580,9 +812,11 @@ int ra_cmd_batch(ra_cli_t *cli)
     }
     if (pg.tty && !pg.quiet)
         fprintf(stderr, "\r\033[K");
-    if (st == RA_OK && o->manifest)
+    /* A report refused for being another output or an input makes the run
+     * a usage error: the manifest and the summary are not written either. */
+    if (st == RA_OK && o->manifest && !in.clash)
         st = ra_manifest_write(o->manifest, in.rows, in.n, cli->env->sink);
-    if (st == RA_OK && o->summary)
+    if (st == RA_OK && o->summary && !in.clash)
         st = ra_portfolio_write(&env, cl, o->summary, in.rows, in.n);
     if (!o->quiet) {
         /* The largest worker: memory must not grow with the batch. */
@@ -593,10 +827,27 @@ int ra_cmd_batch(ra_cli_t *cli)
             pg.done, pg.skipped, pg.failed, in.n, in.n == 1 ? "" : "s",
             shard_n > 1 ? ", this shard" : "", elapsed(&pg), (double)ru.ru_maxrss / 1024.0);
     }
-    rc = st != RA_OK ? ra_exit_code(st) : pg.failed ? RA_EXIT_INVALID : RA_EXIT_OK;
+    /* The worst failure wins: a clash (usage), then an I/O failure, then
+     * an invalid record. */
+    rc = st != RA_OK ? ra_cli_exit(cli, st) : RA_EXIT_OK;
+    for (size_t i = 0; i < in.n; i++)
+        if (in.codes[i] && (rc == RA_EXIT_OK || (rc != RA_EXIT_USAGE && in.codes[i] > rc) ||
+                            in.codes[i] == RA_EXIT_USAGE))
+            rc = in.codes[i];
 done:
+    if (lockfd >= 0)
+        close(lockfd);
+    if (in.reserved_ids)
+        for (size_t i = 0; i < in.nreserved; i++)
+            ra_file_id_free(&in.reserved_ids[i]);
+    free(in.reserved_ids);
+    free(in.reserved_known);
+    free(reserved);
+    free(in.codes);
+    ra_buf_free(&clp);
+    ra_buf_free(&tpp);
     for (size_t i = 0; i < all.n; i++)
-        free(all.paths[i]);
+        free(all.v[i].path);
     for (size_t i = 0; i < in.n; i++) {
         free(in.paths[i]);
         if (in.rows)
@@ -606,12 +857,13 @@ done:
         free(in.id_keys[i]);
     if (in.has_ids)
         hdestroy_r(&in.ids);
-    free(all.paths);
+    free(all.v);
     free(in.paths);
     free(in.rows);
     free(in.id_keys);
     ra_pdf_fonts_free(fonts);
     ra_template_free(tpl);
     ra_checklist_free(cl);
+    ra_cleanup_finish();
     return rc;
 }

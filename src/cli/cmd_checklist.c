@@ -19,7 +19,7 @@ int ra_cmd_checklist(ra_cli_t *cli)
         st = ra_cli_profile(cli, cl, cli->opts.profile, &profile);
     if (st != RA_OK) {
         ra_checklist_free(cl);
-        return ra_exit_code(st);
+        return ra_cli_exit(cli, st);
     }
     if (cli->opts.methodology) {
         ra_buf_t text = RA_BUF_INIT;
@@ -28,7 +28,7 @@ int ra_cmd_checklist(ra_cli_t *cli)
             printf("%s\n", ra_buf_str(&text));
         ra_buf_free(&text);
         ra_checklist_free(cl);
-        return ra_exit_code(st);
+        return ra_cli_exit(cli, st);
     }
     int rank = all ? 0 : cl->profiles[profile].rank;
     size_t count = 0;

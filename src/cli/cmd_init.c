@@ -65,11 +65,11 @@ int ra_cmd_init(ra_cli_t *cli)
         st = ra_cli_profile(cli, cl, cli->opts.profile, &profile);
     if (st != RA_OK) {
         ra_checklist_free(cl);
-        return ra_exit_code(st);
+        return ra_cli_exit(cli, st);
     }
     FILE *f = stdout;
     const char *name = "standard output";
-    if (cli->opts.output) {
+    if (cli->opts.output && strcmp(cli->opts.output, "-") != 0) {
         name = cli->opts.output;
         f = fopen(name, "wx");
         if (!f) {
@@ -144,5 +144,5 @@ int ra_cmd_init(ra_cli_t *cli)
     if (st != RA_OK && f != stdout)
         remove(name);
     ra_checklist_free(cl);
-    return ra_exit_code(st);
+    return ra_cli_exit(cli, st);
 }

@@ -1,5 +1,6 @@
 /* cmd_report.c - `readyaudit report`: one record through the pipeline into a PDF. */
 #include <stdio.h>
+#include <string.h>
 
 #include "cli/cli.h"
 #include "base/io.h"
@@ -20,6 +21,23 @@ int ra_cmd_report(ra_cli_t *cli)
     if (st == RA_OK)
         st = ra_cli_template(cli, &tpl);
     if (st == RA_OK) {
+        ra_buf_t clp = RA_BUF_INIT, tpp = RA_BUF_INIT;
+        ra_cli_file_t files[] = {
+            {"-o", o->output, true},
+            {"the record", o->args[0], false},
+            {"the checklist",
+             ra_cli_data_file(cli, o->checklist_path, "llmops-readiness.xml", &clp), false},
+            {"the template", ra_cli_data_file(cli, o->template_path, "default-report.xml", &tpp),
+             false},
+            {"the template's logo", tpl->logo_path, false},
+        };
+        st = strcmp(o->output, "-") == 0
+                 ? RA_OK
+                 : ra_cli_check_clashes(cli, files, sizeof files / sizeof *files);
+        ra_buf_free(&clp);
+        ra_buf_free(&tpp);
+    }
+    if (st == RA_OK) {
         ra_pipeline_input_t in = {.checklist = cl,
                                   .tmpl = tpl,
                                   .record_path = o->args[0],
@@ -29,7 +47,9 @@ int ra_cmd_report(ra_cli_t *cli)
     }
     if (st == RA_OK)
         st = ra_write_atomic(o->output, res.pdf.data, res.pdf.len, cli->env->sink);
-    if (st == RA_OK && !o->quiet) {
+    /* The line that says what was written goes to standard output, unless
+     * the report itself went there. */
+    if (st == RA_OK && !o->quiet && !ra_cli_is_stdout(o->output)) {
         char sc[16];
         ra_score_format(res.score->has_score, res.score->score, sc);
         printf("%s: score %s, %s, %s\n", o->output, sc, ra_verdict_label(res.score->verdict),
@@ -38,5 +58,5 @@ int ra_cmd_report(ra_cli_t *cli)
     ra_pipeline_result_free(&res);
     ra_template_free(tpl);
     ra_checklist_free(cl);
-    return ra_exit_code(st);
+    return ra_cli_exit(cli, st);
 }

@@ -62,7 +62,7 @@ int ra_cmd_score(ra_cli_t *cli)
             fprintf(stderr, "%s: error writing standard output: %s\n", cli->prog,
                     strerror(errno ? errno : EIO));
     }
-    int rc = ra_exit_code(st);
+    int rc = ra_cli_exit(cli, st);
     if (st == RA_OK && o->fail_under >= 0) {
         bool below = !s->has_score || s->score < o->fail_under - RA_SCORE_EPSILON;
         char sc[32], n[32];

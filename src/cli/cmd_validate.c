@@ -14,7 +14,7 @@ int ra_cmd_validate(ra_cli_t *cli)
     ra_checklist_t *cl = NULL;
     ra_status_t st = ra_cli_checklist(cli, &cl);
     if (st != RA_OK)
-        return ra_exit_code(st);
+        return ra_cli_exit(cli, st);
     int rc = RA_EXIT_OK;
     for (int i = 0; i < cli->opts.nargs; i++) {
         const char *path = cli->opts.args[i];
@@ -35,7 +35,7 @@ int ra_cmd_validate(ra_cli_t *cli)
             printf("%s: valid (%s, profile %s, %zu results)\n", path, rec->id, rec->profile,
                    rec->nresults);
         ra_record_free(rec);
-        int code = ra_exit_code(st);
+        int code = ra_cli_exit(cli, st);
         if (code > rc)
             rc = code;
     }

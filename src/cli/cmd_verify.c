@@ -19,11 +19,13 @@ int ra_cmd_verify(ra_cli_t *cli)
     ra_status_t st = ra_read_file(report, RA_MAX_REPORT_BYTES, &data, cli->env->sink);
     if (st != RA_OK) {
         ra_buf_free(&data);
-        return ra_exit_code(st);
+        return ra_cli_exit(cli, st);
     }
     ra_verify_t v;
     st = ra_verify_report(data.data, data.len, &v);
     ra_buf_free(&data);
+    if (st == RA_ERR_NOMEM)
+        return ra_cli_exit(cli, st);
     if (st == RA_ERR_INVALID) {
         ra_diag(cli->env->sink, RA_DIAG_ERROR, report, 0,
                 "no readyaudit integrity data found: not a readyaudit report, or its metadata "
@@ -65,7 +67,7 @@ int ra_cmd_verify(ra_cli_t *cli)
     st = ra_read_file(record, RA_MAX_FILE_BYTES, &rdata, cli->env->sink);
     if (st != RA_OK) {
         ra_buf_free(&rdata);
-        return ra_exit_code(st);
+        return ra_cli_exit(cli, st);
     }
     char hex[65];
     st = ra_verify_record(&v, rdata.data, rdata.len, hex);

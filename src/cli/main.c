@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "base/cleanup.h"
 #include "base/env.h"
 #include "model/load.h"
 #include "base/version.h"
@@ -24,6 +25,7 @@ typedef struct {
     const char *options; /* letters from the long-option table below */
     const char *usage;
     const char *help;
+    bool uses_epoch; /* dates its output from SOURCE_DATE_EPOCH */
 } command_t;
 
 enum {
@@ -65,23 +67,24 @@ static const struct option long_options[] = {
 
 static const command_t commands[] = {
     {"validate", ra_cmd_validate, "q", "validate [-q] FILE...",
-     "Check records against the schema and the checklist; errors as FILE:LINE: message."},
+     "Check records against the schema and the checklist; errors as FILE:LINE: message.", false},
     {"init", ra_cmd_init, "po", "init --profile P [-o FILE]",
-     "Print a blank record listing every check of profile P, ready to fill in."},
+     "Print a blank record listing every check of profile P, ready to fill in.", true},
     {"checklist", ra_cmd_checklist, "pM", "checklist [--profile P] [--methodology]",
-     "List the checks (of profile P, or all) as a table, or print the scoring methodology."},
+     "List the checks (of profile P, or all) as a table, or print the scoring methodology.", false},
     {"score", ra_cmd_score, "pfF",
      "score FILE [--format text|json|csv|junit] [--profile P] [--fail-under N]",
-     "Score a record: maturity score, band, verdict, sign-off status, gaps."},
+     "Score a record: maturity score, band, verdict, sign-off status, gaps.", false},
     {"report", ra_cmd_report, "otqA", "report FILE -o OUT.pdf [--template T] [--attach-source]",
-     "Lay out the PDF readiness report of a record."},
+     "Lay out the PDF readiness report of a record.", true},
     {"batch", ra_cmd_batch, "ojSmsxqA",
      "batch FILE|DIR... -o OUTDIR [-j N] [--manifest M] [--summary S.pdf] [--shard K/N] [--force]",
-     "Report on many records at once into OUTDIR, one worker process per core."},
+     "Report on many records at once into OUTDIR, one worker process per core.", true},
     {"verify", ra_cmd_verify, "", "verify REPORT.pdf [RECORD.xml]",
-     "Show a report's integrity data; with a record, say whether the report was made from it."},
+     "Show a report's integrity data; with a record, say whether the report was made from it.",
+     false},
     {"manifest", ra_cmd_manifest, "oq", "manifest merge MANIFEST... -o OUT",
-     "Merge the manifests of sharded batch runs into one."},
+     "Merge the manifests of sharded batch runs into one.", false},
 };
 
 static void print_usage(FILE *f, const char *prog)
@@ -180,6 +183,18 @@ static int parse_options(ra_cli_t *cli, const command_t *c, int argc, char **arg
             fprintf(stderr,
                     "%s %s: option '--%s' does not apply to this command\nTry '%s %s --help'.\n",
                     cli->prog, c->name, name, cli->prog, c->name);
+            return RA_EXIT_USAGE;
+        }
+        if ((ch == OPT_OUTPUT || ch == OPT_MANIFEST || ch == OPT_SUMMARY || ch == OPT_CHECKLIST ||
+             ch == OPT_TEMPLATE) &&
+            !*optarg) {
+            const char *name = "-o";
+            for (const struct option *lo = long_options; lo->name; lo++)
+                if (lo->val == ch && ch != OPT_OUTPUT)
+                    name = lo->name;
+            fprintf(stderr,
+                    "%s %s: %s%s wants a file name, not an empty string\nTry '%s %s --help'.\n",
+                    cli->prog, c->name, ch == OPT_OUTPUT ? "" : "--", name, cli->prog, c->name);
             return RA_EXIT_USAGE;
         }
         switch (ch) {
@@ -296,9 +311,10 @@ static int close_stdout(const char *prog, int rc)
 int main(int argc, char **argv)
 {
     setlocale(LC_ALL, "C");
-    ra_diag_sink_t sink = {.fn = ra_diag_print, .ctx = stderr, .cap = 50};
+    ra_diag_sink_t sink = {.fn = ra_cli_diag, .cap = 50};
     ra_env_t env = {.sink = &sink};
     ra_cli_t cli = {.prog = "readyaudit", .env = &env};
+    sink.ctx = &cli;
 
     if (argc < 2) {
         print_usage(stderr, cli.prog);
@@ -331,12 +347,21 @@ int main(int argc, char **argv)
     const char *font_dir = getenv("READYAUDIT_FONT_DIR");
     env.datadir = datadir;
     env.font_dir = font_dir;
-    ra_env_set_epoch(&env, getenv("SOURCE_DATE_EPOCH"));
+    /* A malformed SOURCE_DATE_EPOCH is an error where it would date the
+     * output, and of no concern elsewhere. */
+    const char *epoch = getenv("SOURCE_DATE_EPOCH"), *why = NULL;
+    if (ra_env_set_epoch(&env, epoch, &why) != RA_OK && cmd->uses_epoch) {
+        fprintf(stderr, "%s %s: SOURCE_DATE_EPOCH '%s' %s\n", cli.prog, cmd->name, epoch, why);
+        free(datadir);
+        return RA_EXIT_USAGE;
+    }
     if (!datadir || ra_loader_new(datadir, &sink, &env.loader) != RA_OK) {
         fprintf(stderr, "%s: out of memory\n", cli.prog);
         free(datadir);
         return RA_EXIT_IO;
     }
+    /* A signal removes the temporary files it would leave (cleanup.h). */
+    ra_cleanup_install();
     rc = cmd->fn(&cli);
     ra_loader_free(env.loader);
     free(datadir);

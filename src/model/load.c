@@ -37,12 +37,36 @@ struct ra_loader {
     xmlSchemaPtr schemas[SCHEMA_COUNT]; /* loaded on first use */
 };
 
+/* Allocations that failed inside libxml2. Its allocator hooks take no
+ * context, so this count is process state; it only grows. Under memory
+ * pressure libxml2 reports some failures as errors of the document
+ * ("Extra content at the end of the document", a facet not met) and
+ * survives others silently: a parse or validation during which the count
+ * moved is out of memory, whatever libxml2 made of it. */
+static unsigned long xml_alloc_failures;
+
 /* What the libxml2 error callbacks need to report under our file name. */
 typedef struct {
     ra_diag_sink_t *sink;
     const char *file;
     int doctype; /* set when a DOCTYPE was seen */
+    int nomem;   /* set when libxml2 ran out of memory: its later errors follow from it */
+    unsigned long failures; /* xml_alloc_failures when the parse or validation began */
 } xml_report_t;
+
+/* A report for file that notes the allocation failures so far. */
+static xml_report_t xml_report(ra_diag_sink_t *sink, const char *file)
+{
+    return (xml_report_t){sink, file, 0, 0, xml_alloc_failures};
+}
+
+/* Did libxml2 run out of memory during the work rep reports on? */
+static bool xml_nomem(xml_report_t *rep)
+{
+    if (xml_alloc_failures != rep->failures)
+        rep->nomem = 1;
+    return rep->nomem;
+}
 
 /* Refuses every external entity, DTD and XInclude that libxml2 might load. */
 static xmlParserInputPtr deny_loader(const char *url, const char *id, xmlParserCtxtPtr ctxt)
@@ -53,8 +77,48 @@ static xmlParserInputPtr deny_loader(const char *url, const char *id, xmlParserC
     return NULL;
 }
 
+static void *xml_malloc(size_t n)
+{
+    void *p = malloc(n);
+    if (!p)
+        xml_alloc_failures++;
+    return p;
+}
+
+static void *xml_realloc(void *old, size_t n)
+{
+    void *p = realloc(old, n);
+    if (!p)
+        xml_alloc_failures++;
+    return p;
+}
+
+static char *xml_strdup(const char *s)
+{
+    char *p = strdup(s);
+    if (!p)
+        xml_alloc_failures++;
+    return p;
+}
+
+/* libxml2's unstructured messages ("Memory allocation failed" and the like,
+ * printed to stderr by default): every error we show comes through
+ * xml_error instead. */
+static void quiet_generic(void *ctx, const char *msg, ...)
+{
+    (void)ctx;
+    (void)msg;
+}
+
 ra_status_t ra_loader_new(const char *datadir, ra_diag_sink_t *sink, ra_loader_t **out)
 {
+    static bool hooked;
+    if (!hooked) {
+        /* Before libxml2 allocates anything. */
+        xmlMemSetup(free, xml_malloc, xml_realloc, xml_strdup);
+        xmlSetGenericErrorFunc(NULL, quiet_generic);
+        hooked = true;
+    }
     ra_loader_t *ld = calloc(1, sizeof *ld);
     if (!ld)
         return RA_ERR_NOMEM;
@@ -114,6 +178,13 @@ static void xml_error(void *ctx, xmlErrorPtr err)
 {
     xml_report_t *r = ctx;
     if (!err || err->level == XML_ERR_NONE)
+        return;
+    /* Out of memory is not a fault of the file ("Extra content at the end
+     * of the document" for a valid record): it is said once, by the
+     * command line, from the status. */
+    if (err->code == XML_ERR_NO_MEMORY || err->domain == XML_FROM_MEMORY)
+        r->nomem = 1;
+    if (xml_nomem(r))
         return;
     ra_buf_t msg = RA_BUF_INIT;
     tidy_message(err->message ? err->message : "unknown XML error", &msg);
@@ -227,7 +298,7 @@ static ra_status_t parse_bytes(ra_diag_sink_t *sink, const char *name, const cha
         return RA_ERR_LIMIT;
     }
 
-    xml_report_t rep = {sink, name, 0};
+    xml_report_t rep = xml_report(sink, name);
     xmlParserCtxtPtr ctxt = xmlCreateMemoryParserCtxt(data, (int)len);
     if (!ctxt)
         return RA_ERR_NOMEM;
@@ -242,6 +313,10 @@ static ra_status_t parse_bytes(ra_diag_sink_t *sink, const char *name, const cha
     xmlDocPtr doc = ctxt->myDoc;
     int ok = ctxt->wellFormed && !rep.doctype && sink->errors == before;
     xmlFreeParserCtxt(ctxt);
+    if (xml_nomem(&rep)) {
+        xmlFreeDoc(doc);
+        return RA_ERR_NOMEM;
+    }
     if (!ok || !doc) {
         if (sink->errors == before)
             ra_diag(sink, RA_DIAG_ERROR, name, 0, "not well-formed XML");
@@ -265,7 +340,7 @@ static ra_status_t get_schema(ra_loader_t *ld, int which, xmlSchemaPtr *out)
         goto done;
     if ((st = ra_read_file(ra_buf_str(&path), RA_MAX_FILE_BYTES, &data, ld->sink)) != RA_OK)
         goto done;
-    xml_report_t rep = {ld->sink, ra_buf_str(&path), 0};
+    xml_report_t rep = xml_report(ld->sink, ra_buf_str(&path));
     xmlSchemaParserCtxtPtr pc = xmlSchemaNewMemParserCtxt(data.data, (int)data.len);
     if (!pc) {
         st = RA_ERR_NOMEM;
@@ -274,6 +349,13 @@ static ra_status_t get_schema(ra_loader_t *ld, int which, xmlSchemaPtr *out)
     xmlSchemaSetParserStructuredErrors(pc, xml_error, &rep);
     ld->schemas[which] = xmlSchemaParse(pc);
     xmlSchemaFreeParserCtxt(pc);
+    if (xml_nomem(&rep)) {
+        if (ld->schemas[which])
+            xmlSchemaFree(ld->schemas[which]);
+        ld->schemas[which] = NULL;
+        st = RA_ERR_NOMEM;
+        goto done;
+    }
     if (!ld->schemas[which]) {
         ra_diag(ld->sink, RA_DIAG_ERROR, ra_buf_str(&path), 0, "cannot load schema");
         st = RA_ERR_IO;
@@ -305,11 +387,13 @@ static ra_status_t validate_doc(ra_loader_t *ld, int which, const char *name, xm
     xmlSchemaValidCtxtPtr vc = xmlSchemaNewValidCtxt(schema);
     if (!vc)
         return RA_ERR_NOMEM;
-    xml_report_t rep = {ld->sink, name, 0};
+    xml_report_t rep = xml_report(ld->sink, name);
     xmlSchemaSetValidStructuredErrors(vc, xml_error, &rep);
     size_t before = ld->sink->errors;
     int rc = xmlSchemaValidateDoc(vc, doc);
     xmlSchemaFreeValidCtxt(vc);
+    if (xml_nomem(&rep))
+        return RA_ERR_NOMEM;
     if (rc != 0 || ld->sink->errors != before) {
         if (ld->sink->errors == before)
             ra_diag(ld->sink, RA_DIAG_ERROR, name, 0, "does not match its schema");
@@ -708,8 +792,9 @@ ra_status_t ra_load_record_mem(ra_loader_t *ld, const char *name, const char *da
     rec->path = ra_arena_strdup(&rec->arena, name);
     rec->size = len;
     ra_sha256(data, len, rec->sha256);
+    unsigned long failures = xml_alloc_failures;
     read_record(&w, xmlDocGetRootElement(doc), rec);
-    if ((st = w.st) != RA_OK)
+    if ((st = xml_alloc_failures != failures ? RA_ERR_NOMEM : w.st) != RA_OK)
         goto fail;
     xmlFreeDoc(doc);
     *out = rec;
@@ -917,9 +1002,12 @@ static void read_checklist(walk_t *w, xmlNodePtr root, ra_checklist_t *cl)
             if (is_elem(c, "layer"))
                 nchecks += count_children(c, "check");
         cl->nchecks = nchecks;
+        /* The limit is said once, by the first of the three arrays. */
         cl->checks = alloc_items(w, layers, nchecks, sizeof *cl->checks, "checks");
-        check_profiles = alloc_items(w, layers, nchecks, sizeof *check_profiles, "checks");
-        check_lines = alloc_items(w, layers, nchecks, sizeof *check_lines, "checks");
+        if (cl->checks) {
+            check_profiles = alloc_items(w, layers, nchecks, sizeof *check_profiles, "checks");
+            check_lines = alloc_items(w, layers, nchecks, sizeof *check_lines, "checks");
+        }
         if (!cl->checks || !check_profiles || !check_lines)
             cl->nchecks = 0;
         size_t li = 0, ci = 0;
@@ -1028,8 +1116,9 @@ static ra_status_t load_into(ra_loader_t *ld, int which, const char *path, ra_ar
         walk_t w = {arena, ld->sink, path, RA_OK};
         *path_field = ra_arena_strdup(arena, path);
         ra_sha256(data.data, data.len, sha256);
+        unsigned long failures = xml_alloc_failures;
         fn(&w, xmlDocGetRootElement(doc), obj);
-        st = w.st;
+        st = xml_alloc_failures != failures ? RA_ERR_NOMEM : w.st;
     }
     xmlFreeDoc(doc);
     ra_buf_free(&data);

@@ -22,6 +22,8 @@ const size_t ra_manifest_ncolumns = sizeof ra_manifest_columns / sizeof *ra_mani
 
 struct ra_manifest_row {
     json_t *obj;
+    const char *file; /* the manifest it was read from (borrowed), or NULL */
+    long line;        /* and the line its row starts on */
 };
 
 struct ra_manifest_rows {
@@ -38,6 +40,8 @@ static ra_manifest_row_t *row_wrap(json_t *obj)
         return NULL;
     }
     row->obj = obj;
+    row->file = NULL;
+    row->line = 0;
     return row;
 }
 
@@ -184,33 +188,122 @@ ra_manifest_row_t *ra_manifest_rows_get(const ra_manifest_rows_t *rows, size_t i
     return i < rows->n ? rows->v[i] : NULL;
 }
 
-/* Appends a JSON object to rows (taking the reference). */
-static ra_status_t rows_add(ra_manifest_rows_t *rows, json_t *obj)
+/* Appends a JSON object read from file at line to rows (taking the reference). */
+static ra_status_t rows_add(ra_manifest_rows_t *rows, json_t *obj, const char *file, long line)
 {
     if (RA_VEC_RESERVE(rows->v, rows->n, rows->cap, 64) != RA_OK) {
         json_decref(obj);
         return RA_ERR_NOMEM;
     }
-    /* A JSON manifest may hold anything; a row that is not an object reads as empty. */
-    if (!json_is_object(obj)) {
-        json_decref(obj);
-        obj = json_object();
-    }
     ra_manifest_row_t *row = row_wrap(obj);
     if (!row)
         return RA_ERR_NOMEM;
+    row->file = file;
+    row->line = line;
     rows->v[rows->n++] = row;
     return RA_OK;
 }
 
-/* One field of a CSV row, RFC 4180 quoted when needed. */
+/* Is v a row of a manifest: an object whose every column is there and is a
+ * string, a number or null? Says what is wrong at file:line otherwise. */
+static bool row_valid(const json_t *v, size_t index, const char *file, long line,
+                      ra_diag_sink_t *sink)
+{
+    if (!json_is_object(v)) {
+        ra_diag(sink, RA_DIAG_ERROR, file, line, "row %zu is not an object", index + 1);
+        return false;
+    }
+    for (size_t c = 0; c < ra_manifest_ncolumns; c++) {
+        const json_t *x = json_object_get(v, ra_manifest_columns[c]);
+        if (!x) {
+            ra_diag(sink, RA_DIAG_ERROR, file, line, "row %zu has no column '%s'", index + 1,
+                    ra_manifest_columns[c]);
+            return false;
+        }
+        if (!json_is_string(x) && !json_is_number(x) && !json_is_null(x)) {
+            ra_diag(sink, RA_DIAG_ERROR, file, line,
+                    "row %zu: column '%s' is not a string, a number or null", index + 1,
+                    ra_manifest_columns[c]);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* The line of each element of the top-level JSON array in text (lines[i]
+ * for element i, at most n), found by skipping strings and nesting. */
+static void json_element_lines(const char *text, size_t len, long *lines, size_t n)
+{
+    long line = 1;
+    int depth = 0;
+    bool in_string = false, want = false;
+    size_t k = 0;
+    for (size_t i = 0; i < len && k < n; i++) {
+        char c = text[i];
+        if (c == '\n')
+            line++;
+        if (in_string) {
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                in_string = false;
+            continue;
+        }
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
+            continue;
+        if (want && depth == 1 && c != ']') {
+            lines[k++] = line;
+            want = false;
+        }
+        if (c == '"')
+            in_string = true;
+        else if (c == '[' || c == '{') {
+            if (++depth == 1)
+                want = true;
+        } else if (c == ']' || c == '}')
+            depth--;
+        else if (c == ',' && depth == 1)
+            want = true;
+    }
+}
+
+/* Is s a plain decimal number, as a CSV manifest read back holds its
+ * numeric columns ("-1", "88.25")? */
+static bool plain_number(const char *s)
+{
+    if (*s == '-')
+        s++;
+    if (*s < '0' || *s > '9')
+        return false;
+    while (*s >= '0' && *s <= '9')
+        s++;
+    if (*s == '.') {
+        s++;
+        if (*s < '0' || *s > '9')
+            return false;
+        while (*s >= '0' && *s <= '9')
+            s++;
+    }
+    return !*s;
+}
+
+/* One field of a CSV row, RFC 4180 quoted when needed. A text that a
+ * spreadsheet would run as a formula (it starts with =, +, -, @, a tab or a
+ * carriage return) is prefixed with ' as OWASP advises; plain numbers are
+ * kept as they are. Text that starts with ' already is not prefixed again,
+ * so merging a merged manifest keeps it. */
 static void csv_put(ra_buf_t *b, const char *s)
 {
+    bool formula = *s && strchr("=+-@\t\r", *s) && !plain_number(s);
     if (!strpbrk(s, ",\"\r\n")) {
+        if (formula)
+            ra_buf_putc(b, '\'');
         ra_buf_puts(b, s);
         return;
     }
     ra_buf_putc(b, '"');
+    if (formula)
+        ra_buf_putc(b, '\'');
     for (; *s; s++) {
         if (*s == '"')
             ra_buf_putc(b, '"');
@@ -326,9 +419,22 @@ ra_status_t ra_manifest_read(const char *path, ra_manifest_rows_t *rows, ra_diag
             ra_diag(sink, RA_DIAG_ERROR, path, err.line > 0 ? err.line : 0, "not a manifest: %s",
                     arr ? "expected a JSON array" : err.text);
             st = RA_ERR_INVALID;
-        } else
-            for (size_t i = 0; i < json_array_size(arr) && st == RA_OK; i++)
-                st = rows_add(rows, json_incref(json_array_get(arr, i)));
+        } else {
+            size_t n = json_array_size(arr);
+            long *lines = calloc(n ? n : 1, sizeof *lines);
+            if (!lines)
+                st = RA_ERR_NOMEM;
+            else
+                json_element_lines(ra_buf_str(&data), data.len, lines, n);
+            for (size_t i = 0; i < n && st == RA_OK; i++) {
+                json_t *v = json_array_get(arr, i);
+                if (!row_valid(v, i, path, lines[i], sink))
+                    st = RA_ERR_INVALID;
+                else
+                    st = rows_add(rows, json_incref(v), path, lines[i]);
+            }
+            free(lines);
+        }
         json_decref(arr);
         goto done;
     }
@@ -339,9 +445,12 @@ ra_status_t ra_manifest_read(const char *path, ra_manifest_rows_t *rows, ra_diag
         ra_diag(sink, RA_DIAG_ERROR, path, 1, "not a readyaudit manifest (unexpected header)");
         st = RA_ERR_INVALID;
     }
+    /* A row's line is where it starts: quoted fields may hold line breaks. */
     long line = 1;
+    for (const char *q = ra_buf_str(&data); q < p; q++)
+        line += *q == '\n';
     while (st == RA_OK && *p) {
-        line++;
+        const char *start = p;
         size_t n = csv_record(&p, fields, 32);
         if (n != ra_manifest_ncolumns) {
             ra_diag(sink, RA_DIAG_ERROR, path, line, "row has %zu fields, expected %zu", n,
@@ -352,12 +461,59 @@ ra_status_t ra_manifest_read(const char *path, ra_manifest_rows_t *rows, ra_diag
         json_t *row = json_object();
         for (size_t c = 0; c < n; c++)
             json_object_set_new(row, ra_manifest_columns[c], json_string(ra_buf_str(&fields[c])));
-        st = rows_add(rows, row);
+        st = rows_add(rows, row, path, line);
+        for (const char *q = start; q < p; q++)
+            line += *q == '\n';
     }
     for (size_t i = 0; i < 32; i++)
         ra_buf_free(&fields[i]);
 done:
     ra_buf_free(&data);
+    return st;
+}
+
+/* A row's id for the duplicate check, and where it was read. */
+typedef struct {
+    const char *id;
+    size_t index;
+} id_ref_t;
+
+static int cmp_id_ref(const void *a, const void *b)
+{
+    const id_ref_t *x = a, *y = b;
+    int c = strcmp(x->id, y->id);
+    return c ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+/* Refuses rows that share a record id (a record merged from two shards, or
+ * two records with one id): each later one is an error at its FILE:LINE
+ * naming the first. Rows without an id (records that did not load) are
+ * not compared. */
+static ra_status_t check_unique_ids(const ra_manifest_rows_t *rows, ra_diag_sink_t *sink)
+{
+    id_ref_t *refs = malloc((rows->n ? rows->n : 1) * sizeof *refs);
+    if (!refs)
+        return RA_ERR_NOMEM;
+    size_t k = 0;
+    for (size_t i = 0; i < rows->n; i++) {
+        const char *id = ra_manifest_row_str(rows->v[i], "id");
+        if (id && *id)
+            refs[k++] = (id_ref_t){id, i};
+    }
+    qsort(refs, k, sizeof *refs, cmp_id_ref);
+    ra_status_t st = RA_OK;
+    for (size_t i = 1, first = 0; i < k; i++) {
+        if (strcmp(refs[i].id, refs[first].id) != 0) {
+            first = i;
+            continue;
+        }
+        const ra_manifest_row_t *a = rows->v[refs[first].index], *b = rows->v[refs[i].index];
+        ra_diag(sink, RA_DIAG_ERROR, b->file, b->line,
+                "record id '%s' is also in the row at %s:%ld; a record may appear once", refs[i].id,
+                a->file ? a->file : "?", a->line);
+        st = RA_ERR_INVALID;
+    }
+    free(refs);
     return st;
 }
 
@@ -368,6 +524,8 @@ ra_status_t ra_manifest_merge(const char *const *paths, size_t n, const char *ou
     ra_status_t st = rows ? RA_OK : RA_ERR_NOMEM;
     for (size_t i = 0; i < n && st == RA_OK; i++)
         st = ra_manifest_read(paths[i], rows, sink);
+    if (st == RA_OK)
+        st = check_unique_ids(rows, sink);
     if (st == RA_OK) {
         /* Sorted by input path, stably, so merging shards in any order gives the same file. */
         ra_manifest_row_t **v = rows->v;

@@ -330,7 +330,7 @@ static ra_status_t add_output_intent(ra_pdf_t *pdf)
     s |= HPDF_Array_Add(intents, intent);
     s |= HPDF_Dict_Add(ra_pdf__catalog(pdf), "OutputIntents", intents);
     if (hp(pdf, s) != RA_OK)
-        return RA_ERR_PDF;
+        return pdf->err ? pdf_err_status(pdf) : RA_ERR_PDF;
     ra_buf_t prof = RA_BUF_INIT;
     ra_status_t st = keep(pdf, build_srgb_icc(&prof));
     if (st == RA_OK)
@@ -359,7 +359,7 @@ ra_status_t ra_pdf__finish_archival(ra_pdf_t *pdf, const unsigned char content_d
         s |= HPDF_Dict_Add(ra_pdf__catalog(pdf), "Metadata", pdf->metadata);
         s |= HPDF_Dict_Add(ra_pdf__trailer(pdf), "ID", pdf->id);
         if (hp(pdf, s) != RA_OK || add_output_intent(pdf) != RA_OK)
-            return RA_ERR_PDF;
+            return pdf->err ? pdf_err_status(pdf) : RA_ERR_PDF;
     }
     if ((st = keep(pdf, build_xmp(pdf, &x))) != RA_OK)
         goto done;

@@ -27,7 +27,7 @@ ra_status_t ra_pdf_attach(ra_pdf_t *pdf, const char *name, const char *mime, con
     ra_buf_t clean = RA_BUF_INIT, ascii = RA_BUF_INIT;
     ra_status_t st;
     if (pdf->err)
-        return RA_ERR_PDF;
+        return pdf->err ? pdf_err_status(pdf) : RA_ERR_PDF;
     mm = ra_pdf__mmgr(pdf);
     if (pdf->conformance == RA_PDF_PDFA_1B)
         return fail_msg(pdf, "PDF/A-1 forbids embedded files");
@@ -129,7 +129,7 @@ ra_status_t ra_pdf__finish_attachments(ra_pdf_t *pdf)
         s |= HPDF_Dict_Add(names, "EmbeddedFiles", tree);
         s |= HPDF_Dict_Add(tree, "Names", pdf->att_names);
         if (hp(pdf, s) != RA_OK)
-            return RA_ERR_PDF;
+            return pdf->err ? pdf_err_status(pdf) : RA_ERR_PDF;
     }
     qsort(pdf->att, pdf->natt, sizeof *pdf->att, attach_cmp);
     HPDF_Array_Clear(pdf->att_names);

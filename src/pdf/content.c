@@ -133,13 +133,13 @@ static ra_status_t draw_text(ra_pdf_t *pdf, ra_face_t face, double size, ra_rgb_
     page_t *pg = ra_pdf__cur_page(pdf);
     ra_status_t st;
     if (!pg)
-        return RA_ERR_PDF;
+        return pdf->err ? pdf_err_status(pdf) : RA_ERR_PDF;
     if ((unsigned)face >= RA_FACE_COUNT)
         face = RA_FACE_REGULAR;
     if (len == 0 || !(size > 0))
         return RA_OK;
     if (ra_pdf__use_font(pdf, pg, face) != RA_OK)
-        return RA_ERR_PDF;
+        return pdf->err ? pdf_err_status(pdf) : RA_ERR_PDF;
     face_t *f = &pdf->face[face], *owner = owner_of(pdf, face);
     ra_buf_t *b = &pg->content;
 
@@ -328,7 +328,7 @@ ra_status_t ra_pdf_text_shape(ra_pdf_t *pdf, ra_face_t face, double size, ra_rgb
 {
     page_t *pg = ra_pdf__cur_page(pdf);
     if (!pg)
-        return RA_ERR_PDF;
+        return pdf->err ? pdf_err_status(pdf) : RA_ERR_PDF;
     if ((unsigned)face >= RA_FACE_COUNT)
         face = RA_FACE_REGULAR;
     if (len == 0 || !(size > 0))
@@ -356,7 +356,7 @@ ra_status_t ra_pdf_text_shape(ra_pdf_t *pdf, ra_face_t face, double size, ra_rgb
         *sh =
             (shape_t){face, size, x, y, angle, stroke_width, pg->w, pg->h, color, text, len, NULL};
         if (make_shape_form(pdf, sh) != RA_OK)
-            return RA_ERR_PDF;
+            return pdf->err ? pdf_err_status(pdf) : RA_ERR_PDF;
     }
     if (!sh->form)
         return RA_OK;
@@ -394,7 +394,7 @@ ra_status_t ra_pdf_line(ra_pdf_t *pdf, double x1, double y1, double x2, double y
 {
     page_t *pg = ra_pdf__cur_page(pdf);
     if (!pg)
-        return RA_ERR_PDF;
+        return pdf->err ? pdf_err_status(pdf) : RA_ERR_PDF;
     double a[2] = {x1, pg->h - y1}, b[2] = {x2, pg->h - y2};
     ra_status_t st = path_style(pg, NULL, &color, width, dash);
     if (st == RA_OK)
@@ -417,7 +417,7 @@ ra_status_t ra_pdf_rect(ra_pdf_t *pdf, double x, double y, double w, double h, d
 {
     page_t *pg = ra_pdf__cur_page(pdf);
     if (!pg)
-        return RA_ERR_PDF;
+        return pdf->err ? pdf_err_status(pdf) : RA_ERR_PDF;
     if (!(w > 0 && h > 0) || (!fill && !stroke))
         return RA_OK;
     ra_buf_t *b = &pg->content;
@@ -492,7 +492,7 @@ ra_status_t ra_pdf_circle(ra_pdf_t *pdf, double cx, double cy, double r, const r
 {
     page_t *pg = ra_pdf__cur_page(pdf);
     if (!pg)
-        return RA_ERR_PDF;
+        return pdf->err ? pdf_err_status(pdf) : RA_ERR_PDF;
     if (!(r > 0) || (!fill && !stroke))
         return RA_OK;
     ra_status_t st = path_style(pg, fill, stroke, line_width, 0);
@@ -510,7 +510,7 @@ ra_status_t ra_pdf_arc(ra_pdf_t *pdf, double cx, double cy, double r, double fro
 {
     page_t *pg = ra_pdf__cur_page(pdf);
     if (!pg)
-        return RA_ERR_PDF;
+        return pdf->err ? pdf_err_status(pdf) : RA_ERR_PDF;
     if (!(r > 0) || !(to_deg > from_deg))
         return RA_OK;
     if (to_deg - from_deg > 360)
@@ -598,12 +598,12 @@ ra_status_t ra_pdf_image(ra_pdf_t *pdf, const void *data, size_t len, double x, 
     ra_image_t img;
     ra_buf_t why = RA_BUF_INIT;
     if (!pg)
-        return RA_ERR_PDF;
+        return pdf->err ? pdf_err_status(pdf) : RA_ERR_PDF;
     ra_status_t st = ra_image_read(data, len, "image", 1, &img, &why);
     if (st != RA_OK) {
         fail_msg(pdf, ra_buf_str(&why));
         ra_buf_free(&why);
-        return RA_ERR_PDF;
+        return pdf->err ? pdf_err_status(pdf) : RA_ERR_PDF;
     }
     if (!(w > 0 && h > 0)) {
         ra_image_free(&img);
@@ -612,7 +612,7 @@ ra_status_t ra_pdf_image(ra_pdf_t *pdf, const void *data, size_t len, double x, 
     HPDF_Dict xo = image_xobject(pdf, &img, data, len);
     ra_image_free(&img);
     if (!xo)
-        return RA_ERR_PDF;
+        return pdf->err ? pdf_err_status(pdf) : RA_ERR_PDF;
     /* The image's bytes go into the /ID like the page content. */
     unsigned char digest[32];
     ra_sha256(data, len, digest);

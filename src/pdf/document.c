@@ -259,7 +259,7 @@ ra_status_t ra_pdf_set_info(ra_pdf_t *pdf, const ra_pdf_info_t *info)
         [INFO_PRODUCER] = {HPDF_INFO_PRODUCER, "Producer", offsetof(ra_pdf_info_t, producer)},
     };
     if (pdf->err)
-        return RA_ERR_PDF;
+        return pdf->err ? pdf_err_status(pdf) : RA_ERR_PDF;
     for (size_t i = 0; i < INFO_COUNT; i++) {
         const char *v = *(const char *const *)((const char *)info + fields[i].off);
         if (!v)
@@ -270,10 +270,10 @@ ra_status_t ra_pdf_set_info(ra_pdf_t *pdf, const ra_pdf_info_t *info)
         ra_buf_clear(clean);
         if (keep(pdf, ra_pdf__clean_text(v, clean)) != RA_OK ||
             hp(pdf, HPDF_SetInfoAttr(pdf->doc, fields[i].type, " ")) != RA_OK)
-            return RA_ERR_PDF;
+            return pdf->err ? pdf_err_status(pdf) : RA_ERR_PDF;
         HPDF_Binary s = ra_pdf__text_string(pdf, ra_buf_str(clean));
         if (!s || hp(pdf, HPDF_Dict_Add(ra_pdf__info(pdf), fields[i].key, s)) != RA_OK)
-            return RA_ERR_PDF;
+            return pdf->err ? pdf_err_status(pdf) : RA_ERR_PDF;
         pdf->has_info[i] = 1;
     }
     if (info->created >= 0) {
@@ -299,7 +299,7 @@ ra_status_t ra_pdf_set_info(ra_pdf_t *pdf, const ra_pdf_info_t *info)
 ra_status_t ra_pdf_add_page(ra_pdf_t *pdf, double width, double height)
 {
     if (pdf->err)
-        return RA_ERR_PDF;
+        return pdf->err ? pdf_err_status(pdf) : RA_ERR_PDF;
     if (!(width >= 3 && width <= 14400 && height >= 3 && height <= 14400))
         return fail_msg(pdf, "page size out of range");
     if (RA_VEC_RESERVE(pdf->pages, pdf->npages, pdf->cap_pages, 16) != RA_OK)
@@ -309,7 +309,7 @@ ra_status_t ra_pdf_add_page(ra_pdf_t *pdf, double width, double height)
         return hp(pdf, HPDF_FAILD_TO_ALLOC_MEM);
     if (hp(pdf, HPDF_Page_SetWidth(page, (HPDF_REAL)width)) != RA_OK ||
         hp(pdf, HPDF_Page_SetHeight(page, (HPDF_REAL)height)) != RA_OK)
-        return RA_ERR_PDF;
+        return pdf->err ? pdf_err_status(pdf) : RA_ERR_PDF;
     page_t *pg = &pdf->pages[pdf->npages];
     memset(pg, 0, sizeof *pg);
     pg->page = page;
@@ -330,7 +330,7 @@ size_t ra_pdf_page_count(const ra_pdf_t *pdf)
 ra_status_t ra_pdf_use_page(ra_pdf_t *pdf, size_t index)
 {
     if (pdf->err)
-        return RA_ERR_PDF;
+        return pdf->err ? pdf_err_status(pdf) : RA_ERR_PDF;
     if (index >= pdf->npages)
         return fail_msg(pdf, "page index out of range");
     pdf->cur = index;
@@ -387,10 +387,10 @@ ra_status_t ra_pdf_link(ra_pdf_t *pdf, double x, double y, double w, double h, s
 {
     page_t *pg = ra_pdf__cur_page(pdf);
     if (!pg)
-        return RA_ERR_PDF;
+        return pdf->err ? pdf_err_status(pdf) : RA_ERR_PDF;
     HPDF_Destination d = make_dest(pdf, target, target_y);
     if (!d)
-        return RA_ERR_PDF;
+        return pdf->err ? pdf_err_status(pdf) : RA_ERR_PDF;
     HPDF_Rect r = {(HPDF_REAL)x, (HPDF_REAL)(pg->h - y - h), (HPDF_REAL)(x + w),
                    (HPDF_REAL)(pg->h - y)};
     HPDF_Annotation a = HPDF_Page_CreateLinkAnnot(pg->page, r, d);
@@ -399,7 +399,7 @@ ra_status_t ra_pdf_link(ra_pdf_t *pdf, double x, double y, double w, double h, s
     /* No border; print flag (PDF/A wants /F 4 on annotations). */
     if (hp(pdf, HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0)) != RA_OK ||
         hp(pdf, HPDF_Dict_AddNumber(a, "F", 4)) != RA_OK)
-        return RA_ERR_PDF;
+        return pdf->err ? pdf_err_status(pdf) : RA_ERR_PDF;
     return RA_OK;
 }
 
@@ -407,7 +407,7 @@ ra_status_t ra_pdf_outline(ra_pdf_t *pdf, int parent, const char *title, size_t 
                            int *id)
 {
     if (pdf->err)
-        return RA_ERR_PDF;
+        return pdf->err ? pdf_err_status(pdf) : RA_ERR_PDF;
     if (parent >= (int)pdf->noutlines)
         return fail_msg(pdf, "bookmark parent does not exist");
     if (RA_VEC_RESERVE(pdf->outlines, pdf->noutlines, pdf->cap_outlines, 32) != RA_OK)
@@ -418,13 +418,13 @@ ra_status_t ra_pdf_outline(ra_pdf_t *pdf, int parent, const char *title, size_t 
         return hp(pdf, HPDF_INVALID_OUTLINE);
     HPDF_Binary t = ra_pdf__text_string(pdf, title ? title : "");
     if (!t || hp(pdf, HPDF_Dict_Add(o, "Title", t)) != RA_OK)
-        return RA_ERR_PDF;
+        return pdf->err ? pdf_err_status(pdf) : RA_ERR_PDF;
     HPDF_Destination d = make_dest(pdf, page, y);
     if (!d)
-        return RA_ERR_PDF;
+        return pdf->err ? pdf_err_status(pdf) : RA_ERR_PDF;
     if (hp(pdf, HPDF_Outline_SetDestination(o, d)) != RA_OK ||
         hp(pdf, HPDF_Outline_SetOpened(o, parent < 0)) != RA_OK)
-        return RA_ERR_PDF;
+        return pdf->err ? pdf_err_status(pdf) : RA_ERR_PDF;
     if (id)
         *id = (int)pdf->noutlines;
     pdf->outlines[pdf->noutlines++] = o;
@@ -440,7 +440,7 @@ ra_status_t ra_pdf_page_label(ra_pdf_t *pdf, size_t first, ra_label_style_t styl
     _Static_assert(sizeof styles / sizeof *styles == RA_LABEL_STYLE_COUNT,
                    "a libharu style for every ra_label_style_t");
     if (pdf->err)
-        return RA_ERR_PDF;
+        return pdf->err ? pdf_err_status(pdf) : RA_ERR_PDF;
     if ((unsigned)style >= RA_LABEL_STYLE_COUNT)
         style = RA_LABEL_DECIMAL;
     if (prefix)
@@ -455,7 +455,7 @@ ra_status_t ra_pdf_save(ra_pdf_t *pdf, ra_buf_t *out)
 {
     ra_status_t st;
     if (pdf->err)
-        return RA_ERR_PDF;
+        return pdf->err ? pdf_err_status(pdf) : RA_ERR_PDF;
     if (pdf->npages == 0 && (st = ra_pdf_add_page(pdf, RA_PAGE_A4_W, RA_PAGE_A4_H)) != RA_OK)
         return st;
     for (int i = 0; i < RA_FACE_COUNT; i++) {

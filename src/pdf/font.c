@@ -229,7 +229,7 @@ ra_status_t ra_pdf__use_font(ra_pdf_t *pdf, page_t *pg, ra_face_t face)
     if (pg->fonts & (1u << idx))
         return RA_OK;
     if (ensure_font(pdf, f) != RA_OK)
-        return RA_ERR_PDF;
+        return pdf->err ? pdf_err_status(pdf) : RA_ERR_PDF;
     HPDF_Dict res = HPDF_Dict_GetItem(pg->page, "Resources", HPDF_OCLASS_DICT);
     if (!res)
         return hp(pdf, HPDF_INVALID_PAGE);
@@ -241,7 +241,7 @@ ra_status_t ra_pdf__use_font(ra_pdf_t *pdf, page_t *pg, ra_face_t face)
     }
     char name[4] = {'F', (char)('0' + idx), 0, 0};
     if (hp(pdf, HPDF_Dict_Add(fonts, name, f->type0)) != RA_OK)
-        return RA_ERR_PDF;
+        return pdf->err ? pdf_err_status(pdf) : RA_ERR_PDF;
     pg->fonts |= 1u << idx;
     return RA_OK;
 }

@@ -281,7 +281,7 @@ ra_status_t ra_pdf__write(ra_pdf_t *pdf, ra_buf_t *out)
     if (hp(pdf, HPDF_SaveToStream(doc)) != RA_OK) {
         out->len = start;
         out->data[start] = '\0';
-        return RA_ERR_PDF;
+        return pdf->err ? pdf_err_status(pdf) : RA_ERR_PDF;
     }
     return RA_OK;
 }

@@ -175,6 +175,9 @@ static inline void on_hpdf_error(HPDF_STATUS err, HPDF_STATUS detail, void *ud)
     pdf->err_detail = detail;
     snprintf(pdf->errmsg, sizeof pdf->errmsg, "libharu error 0x%04X (detail %u)", (unsigned)err,
              (unsigned)detail);
+    /* Out of memory is said by the status (pdf_err_status), without a code. */
+    if (err == HPDF_FAILD_TO_ALLOC_MEM)
+        pdf->errmsg[0] = '\0';
 }
 
 /* Records a failure of our own (first one wins) and returns RA_ERR_PDF. */
@@ -187,12 +190,19 @@ static inline ra_status_t fail_msg(ra_pdf_t *pdf, const char *msg)
     return RA_ERR_PDF;
 }
 
+/* The status of the document's recorded error: out of memory when libharu
+ * could not allocate, a PDF library error otherwise. */
+static inline ra_status_t pdf_err_status(const ra_pdf_t *pdf)
+{
+    return pdf->err == HPDF_FAILD_TO_ALLOC_MEM ? RA_ERR_NOMEM : RA_ERR_PDF;
+}
+
 /* Turns a libharu return code plus the recorded state into a status. */
 static inline ra_status_t hp(ra_pdf_t *pdf, HPDF_STATUS st)
 {
     if (st != HPDF_OK && !pdf->err)
         on_hpdf_error(st, 0, pdf);
-    return pdf->err ? RA_ERR_PDF : RA_OK;
+    return pdf->err ? pdf_err_status(pdf) : RA_OK;
 }
 
 /* Records st (when not RA_OK) as the document's error and returns it. */

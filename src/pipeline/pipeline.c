@@ -5,11 +5,11 @@
 #include "model/load.h"
 #include "report/report.h"
 
-/* The document date: SOURCE_DATE_EPOCH when valid, else midnight UTC of the
+/* The document date: SOURCE_DATE_EPOCH when set, else midnight UTC of the
  * assessment date, so that the same inputs give the same bytes. */
 static int64_t document_date(const ra_env_t *env, const ra_record_t *rec)
 {
-    if (env->epoch_valid)
+    if (env->epoch_set)
         return env->epoch;
     int y = rec->assessed_on / 10000, m = rec->assessed_on / 100 % 100, d = rec->assessed_on % 100;
     /* Days from 1970-01-01 to y-m-d (proleptic Gregorian). */

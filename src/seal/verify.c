@@ -1,6 +1,7 @@
 /* verify.c - integrity data in the report's metadata, embedded records, and complete PDFs. */
 #include "seal/verify.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,11 +162,68 @@ static long long direct_number(const char *p, const char *end, const char *key, 
     return v;
 }
 
+/* One forward pass over a PDF for ra_embedded_read, so that its cost is
+ * linear in the file's size however many candidate matches a crafted file
+ * holds: what lies between the last "obj" and the scanning position, and
+ * the next "stream" and "endobj" words after it, each found once. */
+typedef struct {
+    const char *at;   /* scanned up to here */
+    const char *obj;  /* end of the last "obj" before at, or NULL */
+    const char *open; /* the first "<<" between obj and at, or NULL */
+    bool closed;      /* a "stream" or "endobj" word between obj and at */
+    /* find_word(from, end, word) for from <= at, remembered while it lies
+     * at or after the scanning position. */
+    const char *from_stream, *next_stream;
+    const char *from_endobj, *next_endobj;
+} scan_t;
+
+/* Is the word of n bytes at q whole within [lo, hi) (as find_word sees it)? */
+static int whole_in(const char *q, size_t n, const char *lo, const char *hi)
+{
+    return (q == lo || !is_letter(q[-1])) && (q + n == hi || !is_letter(q[n]));
+}
+
+/* Advances the scan to t, which starts with '/' (so no word crosses it). */
+static void scan_to(scan_t *sc, const char *t)
+{
+    for (const char *q = sc->at; q < t; q++) {
+        size_t left = (size_t)(t - q);
+        if (left >= 3 && memcmp(q, "obj", 3) == 0) {
+            sc->obj = q + 3;
+            sc->open = NULL;
+            sc->closed = false;
+            continue;
+        }
+        if (!sc->obj || q < sc->obj)
+            continue;
+        if (!sc->open && left >= 2 && q[0] == '<' && q[1] == '<')
+            sc->open = q;
+        if (!sc->closed &&
+            ((left >= 6 && memcmp(q, "stream", 6) == 0 && whole_in(q, 6, sc->obj, t)) ||
+             (left >= 6 && memcmp(q, "endobj", 6) == 0 && whole_in(q, 6, sc->obj, t))))
+            sc->closed = true;
+    }
+    if (t > sc->at)
+        sc->at = t;
+}
+
+/* find_word(t, end, word), from the memo when it still answers for t. */
+static const char *next_word(const char **from, const char **next, const char *t, const char *end,
+                             const char *word)
+{
+    if (!*from || (*next && *next < t)) {
+        *from = t;
+        *next = find_word(t, end, word);
+    }
+    return *next;
+}
+
 ra_status_t ra_embedded_read(const char *pdf, size_t len, size_t max, ra_buf_t *out, bool *found)
 {
     static const char type[] = "/Type /EmbeddedFile";
     const char *end = pdf + len;
     *found = false;
+    scan_t sc = {.at = pdf};
     for (const char *p = pdf; p < end;) {
         const char *t = memmem(p, (size_t)(end - p), type, sizeof type - 1);
         if (!t)
@@ -174,22 +232,18 @@ ra_status_t ra_embedded_read(const char *pdf, size_t len, size_t max, ra_buf_t *
         const char *after = t + sizeof type - 1;
         if (after < end && !strchr(" \r\n/>", *after))
             continue; /* "/EmbeddedFiles" or the like */
-        /* The match must sit in an object's dictionary: "obj" before it with
-         * no stream or object boundary in between (not in a stream's text,
-         * such as the XMP packet). */
-        const char *obj = NULL;
-        for (const char *b = t; b >= pdf + 3 && b > t - 65536; b--)
-            if (memcmp(b - 3, "obj", 3) == 0 && find_word(b - 3, b, "obj")) {
-                obj = b;
-                break;
-            }
-        if (!obj || find_word(obj, t, "stream") || find_word(obj, t, "endobj"))
+        /* The match must sit in an object's dictionary: the last "obj"
+         * before it (within 64 KiB) with no stream or object boundary in
+         * between (not in a stream's text, such as the XMP packet). */
+        scan_to(&sc, t);
+        const char *obj = sc.obj && t - sc.obj < 65536 ? sc.obj : NULL;
+        if (!obj || sc.closed)
             continue;
-        const char *open = memmem(obj, (size_t)(t - obj), "<<", 2);
+        const char *open = sc.open;
         if (!open)
             continue;
-        const char *kw = find_word(t, end, "stream");
-        const char *eo = find_word(t, end, "endobj");
+        const char *kw = next_word(&sc.from_stream, &sc.next_stream, t, end, "stream");
+        const char *eo = next_word(&sc.from_endobj, &sc.next_endobj, t, end, "endobj");
         if (!kw || (eo && eo < kw))
             continue;
         *found = true;
@@ -298,6 +352,9 @@ ra_status_t ra_verify_report(const char *pdf, size_t len, ra_verify_t *out)
         out->embedded_ok = strcmp(hex, out->it.record_sha256) == 0;
     }
     ra_buf_free(&embedded);
+    /* Running out of memory while inflating says nothing about the report. */
+    if (out->attached && out->embedded_st == RA_ERR_NOMEM)
+        return RA_ERR_NOMEM;
     return !out->consistent || (out->attached && !out->embedded_ok) ? RA_ERR_MISMATCH : RA_OK;
 }
 

@@ -12,7 +12,7 @@
 # pack/...), so manifests and messages do not depend on where it is.
 #
 # Interrupted runs: a batch killed with SIGKILL cannot clean up, so a
-# temporary file (.NAME.pdf.XXXXXX, hidden, never at a report's name) of
+# temporary file (.NAME.pdf.PID.XXXXXX, hidden, never at a report's name) of
 # each record in flight may stay: at most one per worker. What must never
 # happen is a .pdf that is not a complete report, or a re-run that does not
 # account for every record.

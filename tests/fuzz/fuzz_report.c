@@ -27,8 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (!loader)
         setup();
-    ra_env_t env = {
-        .datadir = ".", .epoch_set = true, .epoch_valid = true, .sink = &sink, .loader = loader};
+    ra_env_t env = {.datadir = ".", .epoch_set = true, .sink = &sink, .loader = loader};
     ra_pipeline_input_t in = {.checklist = checklist,
                               .tmpl = tmpl,
                               .record_path = "fuzz.xml",

@@ -134,24 +134,30 @@ static void test_file_and_memory_agree(void **state)
     ra_buf_free(&xml);
 }
 
-/* SOURCE_DATE_EPOCH, when valid, changes the document date and so the bytes;
- * an invalid one is ignored. */
+/* SOURCE_DATE_EPOCH, when set, changes the document date and so the bytes;
+ * a malformed one is refused and leaves the date alone. */
 static void test_epoch(void **state)
 {
     pipe_t *p = *state;
     ra_buf_t xml = RA_BUF_INIT;
+    const char *why = NULL;
     read_fixture("tests/fixtures/mini-ready.xml", &xml);
     ra_pipeline_result_t plain = {0}, bad = {0}, set = {0};
     assert_int_equal(run_mem(p, "r.xml", &xml, &plain), RA_OK);
-    ra_env_set_epoch(&p->env, "12x");
-    assert_true(p->env.epoch_set);
-    assert_false(p->env.epoch_valid);
-    assert_int_equal(p->env.epoch, 12);
+    assert_int_equal(ra_env_set_epoch(&p->env, "12x", &why), RA_ERR_USAGE);
+    assert_string_equal(why, "must be a whole number of seconds since 1970-01-01 00:00:00 UTC "
+                             "(digits only)");
+    assert_false(p->env.epoch_set);
+    assert_int_equal(p->env.epoch, 0);
     assert_int_equal(run_mem(p, "r.xml", &xml, &bad), RA_OK);
-    ra_env_set_epoch(&p->env, "1700000000");
-    assert_true(p->env.epoch_valid);
+    assert_int_equal(ra_env_set_epoch(&p->env, "1700000000", &why), RA_OK);
+    assert_null(why);
+    assert_true(p->env.epoch_set);
+    assert_int_equal(p->env.epoch, 1700000000);
     assert_int_equal(run_mem(p, "r.xml", &xml, &set), RA_OK);
-    ra_env_set_epoch(&p->env, NULL);
+    assert_int_equal(ra_env_set_epoch(&p->env, NULL, &why), RA_OK);
+    assert_false(p->env.epoch_set);
+    assert_int_equal(ra_env_set_epoch(&p->env, "", &why), RA_OK);
     assert_false(p->env.epoch_set);
     assert_int_equal(plain.pdf.len, bad.pdf.len);
     assert_memory_equal(plain.pdf.data, bad.pdf.data, plain.pdf.len);
@@ -161,6 +167,33 @@ static void test_epoch(void **state)
     ra_pipeline_result_free(&bad);
     ra_pipeline_result_free(&set);
     ra_buf_free(&xml);
+}
+
+/* Every malformed SOURCE_DATE_EPOCH is refused with its reason; the edges
+ * of the valid range are kept exactly. */
+static void test_epoch_values(void **state)
+{
+    (void)state;
+    ra_env_t env = {0};
+    const char *why = NULL;
+    static const char *const bad[] = {"abc", "-1", "+5", " 5", "5 ", "1.5", "0x10", "1e9"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        assert_int_equal(ra_env_set_epoch(&env, bad[i], &why), RA_ERR_USAGE);
+        assert_string_equal(why, "must be a whole number of seconds since 1970-01-01 00:00:00 "
+                                 "UTC (digits only)");
+        assert_false(env.epoch_set);
+    }
+    static const char *const late[] = {"253402300800", "99999999999999999999999999"};
+    for (size_t i = 0; i < sizeof late / sizeof *late; i++) {
+        assert_int_equal(ra_env_set_epoch(&env, late[i], &why), RA_ERR_USAGE);
+        assert_string_equal(why, "is after the year 9999 (the largest value is 253402300799)");
+        assert_false(env.epoch_set);
+    }
+    assert_int_equal(ra_env_set_epoch(&env, "253402300799", &why), RA_OK);
+    assert_int_equal(env.epoch, INT64_C(253402300799));
+    assert_int_equal(ra_env_set_epoch(&env, "0", &why), RA_OK);
+    assert_true(env.epoch_set);
+    assert_int_equal(env.epoch, 0);
 }
 
 /* Records that cannot be reported: the exact status, the diagnostics, and
@@ -207,6 +240,7 @@ int main(void)
         cmocka_unit_test(test_conditional_and_not_ready),
         cmocka_unit_test(test_file_and_memory_agree),
         cmocka_unit_test(test_epoch),
+        cmocka_unit_test(test_epoch_values),
         cmocka_unit_test(test_invalid_records),
     };
     return cmocka_run_group_tests(tests, pipe_setup, pipe_teardown);

@@ -142,13 +142,58 @@ static void test_damaged(void **state)
     assert_false(ra_pdf_complete(junk, sizeof junk - 1));
 }
 
+/* Appends n copies of s to b. */
+static void repeat(ra_buf_t *b, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        ra_buf_puts(b, s);
+}
+
+/* Crafted files of several MiB full of candidate attachments that are not
+ * ones (each match once cost a scan to the end of the file or 64 KiB
+ * back): the result is still exact. A report with junk after it has no
+ * attachment; junk before an attached report still finds and checks it. */
+static void test_crafted_linear(void **state)
+{
+    verify_t *v = *state;
+    ra_verify_t r;
+    /* One "obj" and then 5 MiB of matches with no stream after them. */
+    ra_buf_t b = RA_BUF_INIT;
+    ra_buf_append(&b, v->plain.pdf.data, v->plain.pdf.len);
+    ra_buf_puts(&b, "9 0 obj\n<<");
+    repeat(&b, "/Type /EmbeddedFile ", (5u << 20) / 20 + 1);
+    assert_true(b.len > (5u << 20));
+    assert_int_equal(ra_verify_report(b.data, b.len, &r), RA_OK);
+    assert_true(r.consistent);
+    assert_false(r.attached);
+    /* An "obj" every 60 KiB, each followed by matches: the backward scan. */
+    ra_buf_clear(&b);
+    for (int k = 0; k < 80; k++) {
+        ra_buf_puts(&b, "9 0 obj\n");
+        repeat(&b, "/Type /EmbeddedFile ", 3000);
+    }
+    size_t junk = b.len;
+    ra_buf_append(&b, v->attached.pdf.data, v->attached.pdf.len);
+    assert_true(junk > (4u << 20));
+    assert_int_equal(ra_verify_report(b.data, b.len, &r), RA_OK);
+    assert_true(r.attached);
+    assert_true(r.embedded_ok);
+    ra_buf_t rec = RA_BUF_INIT;
+    bool found = false;
+    assert_int_equal(ra_embedded_read(b.data, b.len, RA_MAX_FILE_BYTES, &rec, &found), RA_OK);
+    assert_true(found);
+    assert_int_equal(rec.len, v->xml.len);
+    assert_memory_equal(rec.data, v->xml.data, rec.len);
+    ra_buf_free(&rec);
+    ra_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_read_back),
-        cmocka_unit_test(test_records),
-        cmocka_unit_test(test_attached),
-        cmocka_unit_test(test_damaged),
+        cmocka_unit_test(test_read_back),      cmocka_unit_test(test_records),
+        cmocka_unit_test(test_attached),       cmocka_unit_test(test_damaged),
+        cmocka_unit_test(test_crafted_linear),
     };
     return cmocka_run_group_tests(tests, verify_setup, verify_teardown);
 }

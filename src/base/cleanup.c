@@ -1,0 +1,105 @@
+/* cleanup.c - removing temporary files and stopping workers when a signal
+ * ends the process. A signal handler can reach only what is static, so the
+ * little it needs (a few file names, the children, the mode) is kept here,
+ * and nothing else. */
+#include "base/cleanup.h"
+
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+/* At most this many temporary files are in flight in one process. */
+enum { RA_CLEANUP_FILES = 4 };
+
+static const char *volatile live[RA_CLEANUP_FILES];
+static const volatile pid_t *volatile children;
+static volatile size_t nchildren;
+static volatile sig_atomic_t deferring, pending;
+
+static const int caught[] = {SIGINT, SIGTERM, SIGHUP};
+
+static void on_signal(int sig)
+{
+    for (size_t i = 0; i < RA_CLEANUP_FILES; i++)
+        if (live[i])
+            unlink(live[i]);
+    for (size_t i = 0; i < nchildren; i++)
+        if (children && children[i] > 0)
+            kill(children[i], SIGTERM);
+    if (deferring) {
+        if (!pending)
+            pending = sig;
+        return;
+    }
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+void ra_cleanup_install(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < sizeof caught / sizeof *caught; i++)
+        sigaddset(&sa.sa_mask, caught[i]);
+    for (size_t i = 0; i < sizeof caught / sizeof *caught; i++) {
+        struct sigaction old;
+        /* A signal ignored by whoever started us (nohup) stays ignored. */
+        if (sigaction(caught[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+            continue;
+        sigaction(caught[i], &sa, NULL);
+    }
+    signal(SIGXFSZ, SIG_IGN);
+}
+
+void ra_cleanup_track(const char *path)
+{
+    for (size_t i = 0; i < RA_CLEANUP_FILES; i++)
+        if (!live[i]) {
+            live[i] = path;
+            return;
+        }
+}
+
+void ra_cleanup_untrack(const char *path)
+{
+    for (size_t i = 0; i < RA_CLEANUP_FILES; i++)
+        if (live[i] == path)
+            live[i] = NULL;
+}
+
+void ra_cleanup_children(const volatile pid_t *pids, size_t n)
+{
+    nchildren = 0;
+    children = pids;
+    nchildren = pids ? n : 0;
+}
+
+void ra_cleanup_defer(bool defer)
+{
+    deferring = defer;
+}
+
+void ra_cleanup_reset(void)
+{
+    ra_cleanup_children(NULL, 0);
+    deferring = 0;
+    pending = 0;
+    for (size_t i = 0; i < RA_CLEANUP_FILES; i++)
+        live[i] = NULL;
+}
+
+int ra_cleanup_pending(void)
+{
+    return pending;
+}
+
+void ra_cleanup_finish(void)
+{
+    int sig = pending;
+    if (!sig)
+        return;
+    signal(sig, SIG_DFL);
+    raise(sig);
+}

@@ -1,0 +1,40 @@
+/* cleanup.h - what a signal that ends the process must not leave behind:
+ * the temporary files it is writing, and the workers of a batch.
+ *
+ * SIGINT, SIGTERM and SIGHUP remove the tracked temporary files, are passed
+ * on to the registered child processes, and then end the process with the
+ * conventional status (the signal's default action). SIGXFSZ is ignored,
+ * so that a write beyond `ulimit -f` fails with EFBIG ("File too large")
+ * and is reported like any other write error. A process that cleans up in
+ * its own loop (the batch parent) defers instead: the signal is recorded
+ * and passed on, and ra_cleanup_pending says which it was. */
+#ifndef RA_CLEANUP_H
+#define RA_CLEANUP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Installs the handlers; once per process, before any temporary file. */
+void ra_cleanup_install(void);
+
+/* Tracks a temporary file being written (path must stay valid until it is
+ * untracked), and stops tracking it once renamed, handed over or removed. */
+void ra_cleanup_track(const char *path);
+void ra_cleanup_untrack(const char *path);
+
+/* The child processes a signal is passed on to (borrowed; n entries, 0 for
+ * none), and whether the process defers to its own loop. A forked worker
+ * calls ra_cleanup_reset to stop acting for its parent. */
+void ra_cleanup_children(const volatile pid_t *pids, size_t n);
+void ra_cleanup_defer(bool defer);
+void ra_cleanup_reset(void);
+
+/* The signal recorded while deferring, or 0. */
+int ra_cleanup_pending(void);
+
+/* Ends the process as the recorded signal would have (after the caller
+ * cleaned up); returns when none is recorded. */
+void ra_cleanup_finish(void);
+
+#endif
