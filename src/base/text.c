@@ -178,22 +178,20 @@ bool ra_text_has_visible(const char *s)
 size_t ra_text_words(const char *s)
 {
     size_t len = s ? strlen(s) : 0, pos = 0, words = 0;
-    bool in_word = false, counted = false;
+    bool counted = false;
     while (pos < len) {
         uint32_t cp = ra_utf8_decode(s, len, &pos);
         if (is_format(cp))
             continue;
         if (is_space(cp)) {
-            in_word = counted = false;
+            counted = false;
             continue;
         }
-        in_word = true;
         if (!counted && (is_letter(cp) || (cp >= '0' && cp <= '9'))) {
             words++;
             counted = true;
         }
     }
-    (void)in_word;
     return words;
 }
 

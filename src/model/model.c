@@ -272,3 +272,19 @@ long ra_date_days_between(ra_date_t a, ra_date_t b)
 {
     return day_number(b) - day_number(a);
 }
+
+void ra_profile_tier_roles(const ra_checklist_t *cl, const ra_profile_t *p, int tier, ra_buf_t *b)
+{
+    size_t total = 0, n = 0;
+    for (size_t i = 0; i < p->nauthorities; i++)
+        total += p->authorities[i].min_weight == tier;
+    for (size_t i = 0; i < p->nauthorities; i++)
+        if (p->authorities[i].min_weight == tier) {
+            n++;
+            ra_buf_printf(b, "%s%s",
+                          n == 1       ? ""
+                          : n == total ? " or "
+                                       : ", ",
+                          cl->roles[p->authorities[i].role].name);
+        }
+}

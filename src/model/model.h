@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "base/arena.h"
+#include "base/buf.h"
 
 /* A calendar date as YYYYMMDD (20261120); 0 when absent. Compare as integers. */
 typedef int ra_date_t;
@@ -282,6 +283,9 @@ int ra_profile_authority_tier(const ra_profile_t *p, int weight);
  * the role is listed in the weight's tier, or the weight has no tier. */
 bool ra_profile_may_accept(const ra_checklist_t *cl, const ra_profile_t *p, int weight,
                            const char *role);
+/* Appends "A, B or C" to b: the names of the roles in profile p's
+ * risk-authority tier (as ra_profile_authority_tier gives it). */
+void ra_profile_tier_roles(const ra_checklist_t *cl, const ra_profile_t *p, int tier, ra_buf_t *b);
 /* Whether version is one the checklist supersedes (its records still score). */
 bool ra_checklist_supersedes(const ra_checklist_t *cl, const char *version);
 /* Days from a to b (b - a), both real dates. */

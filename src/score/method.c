@@ -16,23 +16,6 @@ static size_t checks_at(const ra_checklist_t *cl, size_t p)
     return n;
 }
 
-/* Appends "A, B or C": the names of the roles of profile p's risk-authority tier. */
-static void tier_roles(const ra_checklist_t *cl, const ra_profile_t *p, int tier, ra_buf_t *b)
-{
-    size_t total = 0, n = 0;
-    for (size_t i = 0; i < p->nauthorities; i++)
-        total += p->authorities[i].min_weight == tier;
-    for (size_t i = 0; i < p->nauthorities; i++)
-        if (p->authorities[i].min_weight == tier) {
-            n++;
-            ra_buf_printf(b, "%s%s",
-                          n == 1       ? ""
-                          : n == total ? " or "
-                                       : ", ",
-                          cl->roles[p->authorities[i].role].name);
-        }
-}
-
 /* The smallest min-weight of p's risk-authority elements above floor; 0 when none. */
 static int next_tier(const ra_profile_t *p, int floor)
 {
@@ -64,7 +47,7 @@ static void authority_text(const ra_checklist_t *cl, const ra_profile_t *p, ra_b
         else
             ra_buf_printf(b, " %d to %d", tier, next - 1);
         ra_buf_puts(b, first ? " may be accepted only by the " : " only by the ");
-        tier_roles(cl, p, tier, b);
+        ra_profile_tier_roles(cl, p, tier, b);
         tier = next;
     }
     int lowest = next_tier(p, 0);

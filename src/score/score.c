@@ -167,25 +167,6 @@ static bool same_person(const char *n1, const char *e1, const char *n2, const ch
     return same;
 }
 
-/* "Technical owner or Compliance officer": who may accept a risk of this weight. */
-static void list_authorities(const ra_score_t *s, int weight, ra_buf_t *b)
-{
-    const ra_profile_t *p = s->profile;
-    int tier = ra_profile_authority_tier(p, weight);
-    size_t n = 0, total = 0;
-    for (size_t i = 0; i < p->nauthorities; i++)
-        total += p->authorities[i].min_weight == tier;
-    for (size_t i = 0; i < p->nauthorities; i++)
-        if (p->authorities[i].min_weight == tier) {
-            n++;
-            ra_buf_printf(b, "%s%s",
-                          n == 1       ? ""
-                          : n == total ? " or "
-                                       : ", ",
-                          s->checklist->roles[p->authorities[i].role].name);
-        }
-}
-
 /* The name of a role id for messages: its label, or the id itself. */
 static const char *role_label(const ra_checklist_t *cl, const char *id)
 {
@@ -219,7 +200,8 @@ static void score_risk(ra_score_t *s, ra_check_score_t *cs)
     }
     if (cs->risk_unauthorised) {
         ra_buf_t who = RA_BUF_INIT;
-        list_authorities(s, cs->check->weight, &who);
+        ra_profile_tier_roles(s->checklist, s->profile,
+                              ra_profile_authority_tier(s->profile, cs->check->weight), &who);
         FINDING(s, RA_RULE_AUTHORITY, cs->check->id, k->line,
                 "%s (%s) has no authority to accept the risk of %s (weight %d): only %s may, so "
                 "the acceptance does not cover the gap.",
