@@ -31,4 +31,10 @@ typedef struct {
  * epoch left unset and *why saying what is wrong (a static string). */
 ra_status_t ra_env_set_epoch(ra_env_t *env, const char *value, const char **why);
 
+/* Says that start-up is over (schemas, fonts and checklist are loaded): calls
+ * ra_test_started(), when something loaded into the process defines it (the
+ * test suite's preloaded allocator, which then starts failing allocations),
+ * and does nothing otherwise. */
+void ra_env_started(void);
+
 #endif

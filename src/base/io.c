@@ -57,9 +57,12 @@ ra_status_t ra_read_file(const char *path, size_t max, ra_buf_t *buf, ra_diag_si
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
     FILE *f = fdopen(fd, "rb");
     if (!f) {
-        ra_diag(sink, RA_DIAG_ERROR, path, 0, "cannot open: %s", strerror(errno));
+        /* fdopen fails only for want of memory: said as such, exit 4. */
+        bool nomem = errno == ENOMEM;
+        ra_diag(sink, RA_DIAG_ERROR, path, 0, "%s",
+                nomem ? ra_strerror(RA_ERR_NOMEM) : strerror(errno));
         close(fd);
-        return RA_ERR_IO;
+        return nomem ? RA_ERR_NOMEM : RA_ERR_IO;
     }
     ra_status_t st = RA_OK;
     char chunk[65536];

@@ -789,6 +789,7 @@ int ra_cmd_batch(ra_cli_t *cli)
         goto done;
     }
 
+    ra_env_started();
     batch_t b = {cli, &env, cl, tpl, o->output, o->force, o->attach_source, lockfd};
     progress_t pg = {isatty(STDERR_FILENO) != 0, o->quiet, in.n, 0, 0, 0, {0, 0}};
     clock_gettime(CLOCK_MONOTONIC, &pg.start);

@@ -4,6 +4,8 @@
 
 #include "cli/cli.h"
 #include "base/io.h"
+#include "model/load.h"
+#include "pdf/pdf.h"
 #include "pipeline/pipeline.h"
 
 int ra_cmd_report(ra_cli_t *cli)
@@ -17,6 +19,8 @@ int ra_cmd_report(ra_cli_t *cli)
     ra_checklist_t *cl = NULL;
     ra_template_t *tpl = NULL;
     ra_pipeline_result_t res = {0};
+    ra_pdf_fonts_t *fonts = NULL;
+    ra_env_t env = *cli->env;
     ra_status_t st = ra_cli_checklist(cli, &cl);
     if (st == RA_OK)
         st = ra_cli_template(cli, &tpl);
@@ -37,12 +41,21 @@ int ra_cmd_report(ra_cli_t *cli)
         ra_buf_free(&clp);
         ra_buf_free(&tpp);
     }
+    /* Start-up ends with the schemas and the fonts read, as in a batch; if
+     * the fonts cannot be read, the renderer tries and reports why. */
     if (st == RA_OK) {
+        ra_pdf_options_t fo = {.font_dir = env.font_dir};
+        if (ra_pdf_fonts_new(&fo, &fonts) == RA_OK)
+            env.fonts = fonts;
+        st = ra_loader_preload(env.loader);
+    }
+    if (st == RA_OK) {
+        ra_env_started();
         ra_pipeline_input_t in = {.checklist = cl,
                                   .tmpl = tpl,
                                   .record_path = o->args[0],
                                   .attach_source = o->attach_source};
-        st = ra_pipeline_report(cli->env, &in, &res);
+        st = ra_pipeline_report(&env, &in, &res);
         ra_cli_flush(cli, o->args[0]);
     }
     if (st == RA_OK)
@@ -56,6 +69,7 @@ int ra_cmd_report(ra_cli_t *cli)
                ra_signoff_label(res.score->signoff));
     }
     ra_pipeline_result_free(&res);
+    ra_pdf_fonts_free(fonts);
     ra_template_free(tpl);
     ra_checklist_free(cl);
     return ra_cli_exit(cli, st);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "base/env.h"
 #include "base/io.h"
 #include "seal/verify.h"
 
@@ -14,6 +15,7 @@ int ra_cmd_verify(ra_cli_t *cli)
                 cli->prog, cli->prog);
         return RA_EXIT_USAGE;
     }
+    ra_env_started(); /* verify loads nothing beforehand */
     const char *report = o->args[0];
     ra_buf_t data = RA_BUF_INIT;
     ra_status_t st = ra_read_file(report, RA_MAX_REPORT_BYTES, &data, cli->env->sink);

@@ -51,6 +51,31 @@
 
 /* --- Document --- */
 
+/* Allocations that failed inside libharu. Its allocator hooks take no
+ * context, so the count is process state; it only grows. libharu reports a
+ * failed allocation to its error handler only when a checked call notices,
+ * often as the invalid object it left behind: a document during whose
+ * making the count moved is out of memory. */
+static unsigned long hpdf_alloc_failures;
+
+unsigned long ra_pdf__alloc_failures(void)
+{
+    return hpdf_alloc_failures;
+}
+
+static void *hpdf_alloc(HPDF_UINT size)
+{
+    void *p = malloc(size);
+    if (!p)
+        hpdf_alloc_failures++;
+    return p;
+}
+
+static void hpdf_free(void *p)
+{
+    free(p);
+}
+
 ra_status_t ra_pdf_new(const ra_pdf_options_t *opt, ra_pdf_t **out)
 {
     static const ra_pdf_options_t none = {0};
@@ -86,7 +111,8 @@ ra_status_t ra_pdf_new(const ra_pdf_options_t *opt, ra_pdf_t **out)
         }
     }
 
-    pdf->doc = HPDF_New(on_hpdf_error, pdf);
+    pdf->alloc_failures = ra_pdf__alloc_failures();
+    pdf->doc = HPDF_NewEx(on_hpdf_error, hpdf_alloc, hpdf_free, 0, pdf);
     if (!pdf->doc) {
         st = RA_ERR_NOMEM;
         goto fail;

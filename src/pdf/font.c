@@ -188,8 +188,9 @@ static ra_status_t ensure_font(ra_pdf_t *pdf, face_t *f)
     s |= HPDF_Dict_AddName(f->type0, "Type", "Font");
     s |= HPDF_Dict_AddName(f->type0, "Subtype", "Type0");
     s |= HPDF_Dict_AddName(f->type0, "Encoding", "Identity-H");
-    s |= HPDF_Dict_Add(f->type0, "DescendantFonts", desc_fonts);
+    /* A direct object given to a failed add is freed: fill it, then add it. */
     s |= HPDF_Array_Add(desc_fonts, f->cidfont);
+    s |= HPDF_Dict_Add(f->type0, "DescendantFonts", desc_fonts);
     s |= HPDF_Dict_Add(f->type0, "ToUnicode", f->tounicode);
 
     s |= HPDF_Dict_AddName(f->cidfont, "Type", "Font");

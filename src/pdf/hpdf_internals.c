@@ -196,8 +196,11 @@ static ra_status_t set_data(ra_pdf_t *pdf, HPDF_Dict s, HPDF_PageAttr page, cons
         return fail_msg(pdf, "compression failed");
 #else
     if (!pdf->z_ready) {
-        if (deflateInit2(&pdf->z, STREAM_ZLEVEL, Z_DEFLATED, 15, STREAM_ZMEM, Z_DEFAULT_STRATEGY) !=
-            Z_OK)
+        int zs =
+            deflateInit2(&pdf->z, STREAM_ZLEVEL, Z_DEFLATED, 15, STREAM_ZMEM, Z_DEFAULT_STRATEGY);
+        if (zs == Z_MEM_ERROR)
+            return keep(pdf, RA_ERR_NOMEM);
+        if (zs != Z_OK)
             return fail_msg(pdf, "zlib initialisation failed");
         pdf->z_ready = 1;
     } else if (deflateReset(&pdf->z) != Z_OK) {

@@ -277,7 +277,8 @@ ra_status_t ra_report_render(const ra_report_input_t *in, ra_buf_t *out)
                            .conformance = in->attach_source ? RA_PDF_PLAIN : RA_PDF_PDFA_1B,
                            .errmsg = &err};
     if ((st = ra_pdf_new(&po, &r.pdf)) != RA_OK) {
-        if (in->sink)
+        /* Out of memory is said once, by the command line, from the status. */
+        if (in->sink && st != RA_ERR_NOMEM)
             ra_diag(in->sink, RA_DIAG_ERROR, NULL, 0, "cannot set up the PDF: %s",
                     ra_buf_str(&err));
         goto done;
@@ -315,9 +316,9 @@ ra_status_t ra_report_render(const ra_report_input_t *in, ra_buf_t *out)
         st = ra_pdf_page_label(r.pdf, 0, RA_LABEL_DECIMAL, 1, NULL);
     if (st == RA_OK)
         st = ra_pdf_save(r.pdf, out);
-    if (st != RA_OK && in->sink)
-        ra_diag(in->sink, RA_DIAG_ERROR, NULL, 0, "cannot render the report: %s%s", ra_strerror(st),
-                *ra_pdf_errmsg(r.pdf) ? ra_pdf_errmsg(r.pdf) : "");
+    if (st != RA_OK && st != RA_ERR_NOMEM && in->sink)
+        ra_diag(in->sink, RA_DIAG_ERROR, NULL, 0, "cannot render the report: %s%s%s",
+                ra_strerror(st), *ra_pdf_errmsg(r.pdf) ? ": " : "", ra_pdf_errmsg(r.pdf));
 done:
     ra_layout_free(r.lo);
     ra_pdf_free(r.pdf);

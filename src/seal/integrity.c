@@ -9,14 +9,15 @@
 void ra_report_id_from(const unsigned char rec[32], const unsigned char cl[32],
                        const unsigned char tpl[32], const char *tool, char out[24])
 {
-    ra_buf_t m = RA_BUF_INIT;
-    ra_buf_append(&m, (const char *)rec, 32);
-    ra_buf_append(&m, (const char *)cl, 32);
-    ra_buf_append(&m, (const char *)tpl, 32);
-    ra_buf_puts(&m, tool);
+    /* Hashed as it goes: a buffer that could not grow would give a wrong ID. */
+    ra_sha256_ctx_t c;
+    ra_sha256_init(&c);
+    ra_sha256_update(&c, rec, 32);
+    ra_sha256_update(&c, cl, 32);
+    ra_sha256_update(&c, tpl, 32);
+    ra_sha256_update(&c, tool, strlen(tool));
     unsigned char digest[32];
-    ra_sha256(m.data, m.len, digest);
-    ra_buf_free(&m);
+    ra_sha256_final(&c, digest);
     char hex[17];
     ra_hex(digest, 8, hex);
     snprintf(out, 24, "RA-%s", hex);

@@ -1017,4 +1017,142 @@ else
     skip "failure points" "no C compiler to build the failing shim"
 fi
 
+# ------------------------------------------------ 9. every allocation failure point
+
+# A preloaded allocator that makes the Nth allocation of each process fail
+# (OOM_AT=N), counting only from the end of start-up: readyaudit calls
+# ra_test_started(), which this shim defines, once the schemas, fonts and
+# checklist are loaded (base/env.h); under a failing allocator libxml2
+# 2.9.14 corrupts its own heap while parsing a schema. A failure touches
+# $OOM_MARK.PID; a crash writes its stack to $OOM_MARK.crash.PID.
+cat >"$tmp/oom.c" <<'CEOF'
+#define _GNU_SOURCE
+#include <errno.h>
+#include <execinfo.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+extern void *__libc_malloc(size_t);
+extern void *__libc_calloc(size_t, size_t);
+extern void *__libc_realloc(void *, size_t);
+static long at = -1, count;
+static int armed;
+static char crash[4096];
+static void on_crash(int sig)
+{
+    void *frames[64];
+    int fd = open(crash, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    backtrace_symbols_fd(frames, backtrace(frames, 64), fd);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+void ra_test_started(void)
+{
+    const char *s = getenv("OOM_AT"), *mark = getenv("OOM_MARK");
+    at = s ? atol(s) : -1;
+    if (mark) {
+        void *frames[1];
+        backtrace(frames, 1); /* loads libgcc before any allocation fails */
+        snprintf(crash, sizeof crash, "%s.crash.%ld", mark, (long)getpid());
+        signal(SIGSEGV, on_crash);
+        signal(SIGABRT, on_crash);
+        signal(SIGBUS, on_crash);
+    }
+    armed = 1;
+}
+static int hit(void)
+{
+    if (!armed || ++count != at)
+        return 0;
+    char path[4096];
+    snprintf(path, sizeof path, "%s.%ld", getenv("OOM_MARK"), (long)getpid());
+    armed = 0;
+    close(open(path, O_WRONLY | O_CREAT, 0644));
+    armed = 1;
+    errno = ENOMEM;
+    return 1;
+}
+void *malloc(size_t n) { return hit() ? NULL : __libc_malloc(n); }
+void *calloc(size_t k, size_t n) { return hit() ? NULL : __libc_calloc(k, n); }
+void *realloc(void *p, size_t n) { return hit() ? NULL : __libc_realloc(p, n); }
+CEOF
+
+# oom_scan NAME DIR ARG...: runs readyaudit ARG... with OOM_AT=1, 1+STEP, ...
+# (OOM_STEP, 1 for every point; make check takes every 5th) until no
+# allocation fails, checking after each run: no crash, exit 4 with one "out
+# of memory" line (or success with the outputs unchanged), DIR as it was,
+# no temporary file. Sets $points, $libskip (crashes inside libxml2's
+# xmlSchemaValidateDoc, skipped) and $absorbed.
+oom_scan() {
+    name=$1
+    dir=$2
+    shift 2
+    (cd "$tmp" && find "$dir" -type f | sort | xargs sha256sum) >"$tmp/oom.before"
+    points=0 libskip=0 absorbed=0
+    N=1
+    while [ "$N" -le 100000 ]; do
+        rm -f "$tmp"/oommark.*
+        (cd "$tmp" && OOM_MARK="$tmp/oommark" OOM_AT=$N LD_PRELOAD="$tmp/oom.so" exec "$RA" "$@") >"$tmp/out" 2>"$tmp/err"
+        rc=$?
+        ls "$tmp"/oommark.* >/dev/null 2>&1 || break
+        points=$((points + 1))
+        (cd "$tmp" && find "$dir" -type f | sort | xargs sha256sum) >"$tmp/oom.after"
+        if [ "$rc" -ge 128 ]; then
+            if cat "$tmp"/oommark.crash.* 2>/dev/null | grep -q 'libxml2.*(xmlSchemaValidateDoc+'; then
+                libskip=$((libskip + 1))
+            else
+                problem "$name, allocation $N: crashed (exit $rc):" "$(cat "$tmp"/oommark.crash.* 2>/dev/null | head -n 8)"
+            fi
+        elif [ "$rc" -eq 0 ]; then
+            cmp -s "$tmp/oom.before" "$tmp/oom.after" || absorbed=$((absorbed + 1))
+        else
+            [ "$rc" -eq 4 ] || problem "$name, allocation $N: exit $rc, expected 4:" "$(excerpt "$tmp/err")"
+            [ "$(grep -c 'out of memory' "$tmp/err")" -eq 1 ] ||
+                problem "$name, allocation $N: not one 'out of memory' line:" "$(excerpt "$tmp/err")"
+            cmp -s "$tmp/oom.before" "$tmp/oom.after" ||
+                problem "$name, allocation $N: the previous outputs changed"
+        fi
+        left=$(find "$tmp/$dir" -name '.*.[0-9]*.??????' | head -n 3)
+        [ -n "$left" ] && problem "$name, allocation $N: temporary files left:" "$left"
+        N=$((N + ${OOM_STEP:-5}))
+    done
+    [ "$points" -gt 0 ] || problem "$name: no allocation failed (is ra_test_started called?)"
+    echo "$name: $points allocation failure points (step ${OOM_STEP:-5}), $libskip crashes in libxml2 skipped, $absorbed absorbed with other output" >>"$tmp/oom.points"
+    return 0
+}
+
+# Not part of make check yet: it still finds failures that are not fixed
+# (text dropped silently when a buffer cannot grow, batch workers that end
+# without a result, verify's "no integrity data"). OOM_SWEEP=1 runs it.
+if [ -z "${OOM_SWEEP:-}" ]; then
+    :
+elif grep -q __asan_init "$RA" 2>/dev/null; then
+    skip "allocation failure points" "a sanitizer build (preloading is refused)"
+elif command -v cc >/dev/null 2>&1 && cc -shared -fPIC -O1 -o "$tmp/oom.so" "$tmp/oom.c" 2>/dev/null; then
+    cp tests/fixtures/mini-checklist.xml tests/fixtures/mini-ready.xml tests/fixtures/mini-not-ready.xml "$tmp/"
+    mkdir "$tmp/minin"
+    cp tests/fixtures/mini-ready.xml tests/fixtures/mini-not-ready.xml "$tmp/minin/"
+    begin "report: every allocation failure after start-up ends cleanly"
+    mkdir "$tmp/or"
+    run report -q --checklist mini-checklist.xml mini-ready.xml -o or/r.pdf
+    oom_scan report or report -q --checklist mini-checklist.xml mini-ready.xml -o or/r.pdf
+    end
+    begin "batch with manifest and summary: every allocation failure ends cleanly"
+    run batch -q -j1 --checklist mini-checklist.xml minin -o ob --manifest ob/m.csv --summary ob/s.pdf
+    oom_scan batch ob batch -q -j1 --force --checklist mini-checklist.xml minin -o ob --manifest ob/m.csv --summary ob/s.pdf
+    end
+    begin "verify: every allocation failure ends cleanly"
+    run report -q --attach-source --checklist mini-checklist.xml mini-ready.xml -o ov.pdf
+    oom_scan verify ov verify ov.pdf mini-ready.xml
+    end
+    while read -r line; do
+        case $line in *", 0 crashes"*", 0 absorbed"*) ;; *) echo "SKIP: $line" ;; esac
+    done <"$tmp/oom.points"
+    [ "${V:-0}" = 1 ] && cat "$tmp/oom.points"
+else
+    skip "allocation failure points" "no C compiler to build the failing allocator"
+fi
+
 suite_end
