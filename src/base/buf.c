@@ -5,10 +5,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* What ra_buf_str gives for a failed buffer: empty, at an address of its own. */
+static const char failed_text[1] = "";
+
+/* Marks b failed and empties it; returns RA_ERR_NOMEM. */
+static ra_status_t buf_fail(ra_buf_t *b)
+{
+    b->failed = 1;
+    b->len = 0;
+    if (b->data)
+        b->data[0] = '\0';
+    return RA_ERR_NOMEM;
+}
+
 ra_status_t ra_buf_reserve(ra_buf_t *b, size_t extra)
 {
-    if (extra > (size_t)-1 / 2 - b->len)
+    if (b->failed)
         return RA_ERR_NOMEM;
+    if (extra > (size_t)-1 / 2 - b->len)
+        return buf_fail(b);
     size_t need = b->len + extra + 1;
     if (need <= b->cap)
         return RA_OK;
@@ -17,7 +32,7 @@ ra_status_t ra_buf_reserve(ra_buf_t *b, size_t extra)
         cap *= 2;
     char *p = realloc(b->data, cap);
     if (!p)
-        return RA_ERR_NOMEM;
+        return buf_fail(b);
     b->data = p;
     b->cap = cap;
     return RA_OK;
@@ -25,6 +40,9 @@ ra_status_t ra_buf_reserve(ra_buf_t *b, size_t extra)
 
 ra_status_t ra_buf_append(ra_buf_t *b, const char *s, size_t n)
 {
+    /* Copying a failed buffer's text fails too, so the failure travels. */
+    if (s == failed_text)
+        return b->failed ? RA_ERR_NOMEM : buf_fail(b);
     ra_status_t st = ra_buf_reserve(b, n);
     if (st != RA_OK)
         return st;
@@ -51,6 +69,8 @@ ra_status_t ra_buf_vprintf(ra_buf_t *b, const char *fmt, va_list ap)
     va_copy(ap2, ap);
     int n = vsnprintf(NULL, 0, fmt, ap2);
     va_end(ap2);
+    if (b->failed)
+        return RA_ERR_NOMEM;
     if (n < 0)
         return RA_ERR_INVALID;
     ra_status_t st = ra_buf_reserve(b, (size_t)n);
@@ -82,9 +102,20 @@ void ra_buf_free(ra_buf_t *b)
     free(b->data);
     b->data = NULL;
     b->len = b->cap = 0;
+    b->failed = 0;
 }
 
 const char *ra_buf_str(const ra_buf_t *b)
 {
-    return b->data ? b->data : "";
+    return b->failed ? failed_text : b->data ? b->data : "";
+}
+
+int ra_buf_failed(const ra_buf_t *b)
+{
+    return b->failed;
+}
+
+int ra_buf_text_failed(const char *s)
+{
+    return s == failed_text;
 }

@@ -8,16 +8,24 @@
 #include "base/status.h"
 
 /* A growable, always NUL-terminated byte string. Zero-initialise with
- * RA_BUF_INIT; release with ra_buf_free. */
+ * RA_BUF_INIT; release with ra_buf_free.
+ *
+ * Failure is sticky: once an append cannot get memory the buffer is marked
+ * failed, emptied (len 0), and every later append is a no-op returning
+ * RA_ERR_NOMEM, until ra_buf_free. ra_buf_str of a failed buffer is a
+ * distinct empty string that appending it elsewhere, and the layout engine
+ * taking it, recognise, so an unchecked append is caught where the text is
+ * consumed instead of vanishing from the output. */
 typedef struct {
     char *data;
     size_t len;
     size_t cap;
+    int failed;
 } ra_buf_t;
 
-#define RA_BUF_INIT \
-    {               \
-        NULL, 0, 0  \
+#define RA_BUF_INIT   \
+    {                 \
+        NULL, 0, 0, 0 \
     }
 
 /* Ensures room for extra more bytes plus the terminator. */
@@ -36,7 +44,12 @@ ra_status_t ra_buf_vprintf(ra_buf_t *b, const char *fmt, va_list ap)
 void ra_buf_clear(ra_buf_t *b);
 /* Frees the storage; the buffer is then empty and reusable. */
 void ra_buf_free(ra_buf_t *b);
-/* Returns the contents, or "" when nothing was ever appended. */
+/* Returns the contents, or "" when nothing was ever appended, or the
+ * failed-buffer text when an append failed. */
 const char *ra_buf_str(const ra_buf_t *b);
+/* Returns whether an append to b ran out of memory since it was last freed. */
+int ra_buf_failed(const ra_buf_t *b);
+/* Returns whether s is the text ra_buf_str gives for a failed buffer. */
+int ra_buf_text_failed(const char *s);
 
 #endif

@@ -925,6 +925,8 @@ static ra_status_t log_text(ra_layout_t *lo, ra_face_t face, double size, double
 static ra_status_t lo_text(ra_layout_t *lo, ra_face_t face, double size, ra_rgb_t color, double x,
                            double y, const char *s, size_t len)
 {
+    if (ra_buf_text_failed(s)) /* a buffer that could not grow made s */
+        return RA_ERR_NOMEM;
     if (lo->dry || len == 0)
         return RA_OK;
     ra_status_t st = lo->opt.no_dump ? RA_OK : log_text(lo, face, size, x, y, s, len);
@@ -1594,9 +1596,10 @@ const char *ra_layout_ellipsize(const ra_pdf_t *pdf, ra_buf_t *tmp, ra_face_t fa
         k = 0;
     while (k > 0 && s[k - 1] == ' ')
         k--;
+    /* Out of memory: the failed-buffer text, which drawing it refuses. */
     if (ra_buf_append(tmp, s, k) != RA_OK || ra_buf_append(tmp, dots, 3) != RA_OK) {
         *len = 0;
-        return s;
+        return ra_buf_str(tmp);
     }
     *len = tmp->len;
     return tmp->data;

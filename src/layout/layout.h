@@ -268,7 +268,8 @@ ra_status_t ra_layout_line(ra_layout_t *lo, double x1, double y1, double x2, dou
 ra_status_t ra_layout_log(ra_layout_t *lo, const char *kind, const double *v, int n,
                           const char *suffix);
 /* Returns s[0..*len) shortened with U+2026 to fit width: s itself when it
- * fits, else a copy in tmp; *len is set to the result's length. */
+ * fits, else a copy in tmp; *len is set to the result's length. Out of
+ * memory: tmp's failed-buffer text, which drawing refuses (base/buf.h). */
 const char *ra_layout_ellipsize(const ra_pdf_t *pdf, ra_buf_t *tmp, ra_face_t face, double size,
                                 double width, const char *s, size_t *len);
 

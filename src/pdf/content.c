@@ -134,6 +134,8 @@ static ra_status_t draw_text(ra_pdf_t *pdf, ra_face_t face, double size, ra_rgb_
     ra_status_t st;
     if (!pg)
         return pdf->err ? pdf_err_status(pdf) : RA_ERR_PDF;
+    if (ra_buf_text_failed(utf8)) /* text whose making ran out of memory */
+        return keep(pdf, RA_ERR_NOMEM);
     if ((unsigned)face >= RA_FACE_COUNT)
         face = RA_FACE_REGULAR;
     if (len == 0 || !(size > 0))
@@ -329,6 +331,8 @@ ra_status_t ra_pdf_text_shape(ra_pdf_t *pdf, ra_face_t face, double size, ra_rgb
     page_t *pg = ra_pdf__cur_page(pdf);
     if (!pg)
         return pdf->err ? pdf_err_status(pdf) : RA_ERR_PDF;
+    if (ra_buf_text_failed(utf8))
+        return keep(pdf, RA_ERR_NOMEM);
     if ((unsigned)face >= RA_FACE_COUNT)
         face = RA_FACE_REGULAR;
     if (len == 0 || !(size > 0))

@@ -185,7 +185,10 @@ const char *ra_pdf_errmsg(const ra_pdf_t *pdf)
 ra_status_t ra_pdf__clean_text(const char *s, ra_buf_t *out)
 {
     size_t len = strlen(s), pos = 0;
-    ra_status_t st = ra_buf_reserve(out, len);
+    /* Appending s itself first passes on a failed buffer's text (buf.h). */
+    ra_status_t st = ra_buf_append(out, s, 0);
+    if (st == RA_OK)
+        st = ra_buf_reserve(out, len);
     while (pos < len && st == RA_OK) {
         uint32_t cp = ra_utf8_decode(s, len, &pos);
         if (cp == RA_UTF8_INVALID || cp == 0xFFFE || cp == 0xFFFF)
@@ -477,11 +480,27 @@ ra_status_t ra_pdf_page_label(ra_pdf_t *pdf, size_t first, ra_label_style_t styl
                                      prefix));
 }
 
+/* Returns whether a buffer of the document lost an append to out of memory. */
+static int bufs_failed(const ra_pdf_t *pdf)
+{
+    int failed = ra_buf_failed(&pdf->xmp_schema) || ra_buf_failed(&pdf->xmp_props) ||
+                 ra_buf_failed(&pdf->xobject_digests) || ra_buf_failed(&pdf->zout);
+    for (size_t i = 0; i < INFO_COUNT; i++)
+        failed |= ra_buf_failed(&pdf->info[i]);
+    for (size_t i = 0; i < pdf->natt; i++)
+        failed |= ra_buf_failed(&pdf->att[i].key_bytes);
+    for (size_t i = 0; i < pdf->npages; i++)
+        failed |= ra_buf_failed(&pdf->pages[i].content);
+    return failed;
+}
+
 ra_status_t ra_pdf_save(ra_pdf_t *pdf, ra_buf_t *out)
 {
     ra_status_t st;
     if (pdf->err)
         return pdf->err ? pdf_err_status(pdf) : RA_ERR_PDF;
+    if (bufs_failed(pdf))
+        return keep(pdf, RA_ERR_NOMEM);
     if (pdf->npages == 0 && (st = ra_pdf_add_page(pdf, RA_PAGE_A4_W, RA_PAGE_A4_H)) != RA_OK)
         return st;
     for (int i = 0; i < RA_FACE_COUNT; i++) {
@@ -506,5 +525,7 @@ ra_status_t ra_pdf_save(ra_pdf_t *pdf, ra_buf_t *out)
     if ((st = ra_pdf__finish_attachments(pdf)) != RA_OK ||
         (st = ra_pdf__finish_archival(pdf, content_digest)) != RA_OK)
         return st;
-    return ra_pdf__write(pdf, out);
+    if ((st = ra_pdf__write(pdf, out)) == RA_OK && (bufs_failed(pdf) || ra_buf_failed(out)))
+        st = keep(pdf, RA_ERR_NOMEM);
+    return st;
 }

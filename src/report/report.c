@@ -316,6 +316,10 @@ ra_status_t ra_report_render(const ra_report_input_t *in, ra_buf_t *out)
         st = ra_pdf_page_label(r.pdf, 0, RA_LABEL_DECIMAL, 1, NULL);
     if (st == RA_OK)
         st = ra_pdf_save(r.pdf, out);
+    /* An unchecked append that ran out of memory left its buffer failed. */
+    if (st == RA_OK && (ra_buf_failed(&r.tmp) || ra_buf_failed(out) ||
+                        (in->layout_dump && ra_buf_failed(in->layout_dump))))
+        st = RA_ERR_NOMEM;
     if (st != RA_OK && st != RA_ERR_NOMEM && in->sink)
         ra_diag(in->sink, RA_DIAG_ERROR, NULL, 0, "cannot render the report: %s%s%s",
                 ra_strerror(st), *ra_pdf_errmsg(r.pdf) ? ": " : "", ra_pdf_errmsg(r.pdf));

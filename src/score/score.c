@@ -131,8 +131,10 @@ static void index_results(const ra_checklist_t *cl, const ra_record_t *rec,
  * out of memory (the score then says so through s->findings_cap == 0). */
 static ra_buf_t *add_finding(ra_score_t *s, ra_rule_t rule, const char *check, long line)
 {
-    if (RA_VEC_RESERVE(s->findings, s->nfindings, s->findings_cap, 8) != RA_OK)
+    if (RA_VEC_RESERVE(s->findings, s->nfindings, s->findings_cap, 8) != RA_OK) {
+        s->findings_lost = true;
         return NULL;
+    }
     ra_finding_t *f = &s->findings[s->nfindings++];
     *f = (ra_finding_t){rule, check, line, RA_BUF_INIT};
     return &f->text;
@@ -207,6 +209,7 @@ static void score_risk(ra_score_t *s, ra_check_score_t *cs)
                 "the acceptance does not cover the gap.",
                 k->by, role_label(s->checklist, k->role), cs->check->id, cs->check->weight,
                 ra_buf_str(&who));
+        s->findings_lost |= ra_buf_failed(&who);
         ra_buf_free(&who);
     }
     if (cs->risk_too_long) {
@@ -691,6 +694,13 @@ ra_status_t ra_score_compute(const ra_checklist_t *cl, const ra_record_t *rec, s
     if (score_signoff(s) != RA_OK)
         goto nomem;
     decide_verdict(s);
+    /* The sentences are built by unchecked appends; a failed one is out of
+     * memory here rather than a finding missing from every output. */
+    bool lost = s->findings_lost || ra_buf_failed(&s->verdict_reason);
+    for (size_t i = 0; i < s->nfindings; i++)
+        lost |= ra_buf_failed(&s->findings[i].text);
+    if (lost)
+        goto nomem;
     *out = s;
     return RA_OK;
 nomem:

@@ -137,6 +137,7 @@ typedef struct {
     bool not_applicable_over_cap;                  /* above the policy's max-not-applicable */
     ra_finding_t *findings; /* every finding of the rules, in the order they were made */
     size_t nfindings, findings_cap;
+    bool findings_lost; /* a finding could not be recorded (out of memory) */
 } ra_score_t;
 
 /* Scores rec against cl at the profile with the given index (usually the
