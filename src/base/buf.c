@@ -8,9 +8,15 @@
 /* What ra_buf_str gives for a failed buffer: empty, at an address of its own. */
 static const char failed_text[1] = "";
 
+/* Appends that ran out of memory in this process. Process state, like
+ * libharu's count in pdf/document.c: it only grows, and a stage during
+ * which it moved lost text to an unchecked append. */
+static unsigned long buf_failures;
+
 /* Marks b failed and empties it; returns RA_ERR_NOMEM. */
 static ra_status_t buf_fail(ra_buf_t *b)
 {
+    buf_failures++;
     b->failed = 1;
     b->len = 0;
     if (b->data)
@@ -113,6 +119,11 @@ const char *ra_buf_str(const ra_buf_t *b)
 int ra_buf_failed(const ra_buf_t *b)
 {
     return b->failed;
+}
+
+unsigned long ra_buf_failures(void)
+{
+    return buf_failures;
 }
 
 int ra_buf_text_failed(const char *s)

@@ -49,6 +49,9 @@ void ra_buf_free(ra_buf_t *b);
 const char *ra_buf_str(const ra_buf_t *b);
 /* Returns whether an append to b ran out of memory since it was last freed. */
 int ra_buf_failed(const ra_buf_t *b);
+/* Returns how many buffers of this process have failed so far: a stage
+ * during which the count moved ran out of memory somewhere. */
+unsigned long ra_buf_failures(void);
 /* Returns whether s is the text ra_buf_str gives for a failed buffer. */
 int ra_buf_text_failed(const char *s);
 

@@ -66,6 +66,7 @@ static json_t *json_check(const ra_score_t *s, const ra_check_score_t *cs)
 
 ra_status_t ra_format_json(FILE *f, const ra_score_t *s)
 {
+    unsigned long buf_failures = ra_buf_failures(); /* see base/buf.h */
     const ra_record_t *r = s->record;
     const ra_checklist_t *cl = s->checklist;
     char rec_hash[65], cl_hash[65], disp[16];
@@ -187,6 +188,8 @@ ra_status_t ra_format_json(FILE *f, const ra_score_t *s)
     if (rc != 0)
         return RA_ERR_IO;
     fputc('\n', f);
+    if (ra_buf_failures() != buf_failures)
+        return RA_ERR_NOMEM;
     return ferror(f) ? RA_ERR_IO : RA_OK;
 }
 
@@ -217,6 +220,7 @@ static void csv_score(FILE *f, bool has, double v)
 
 ra_status_t ra_format_csv(FILE *f, const ra_score_t *s)
 {
+    unsigned long buf_failures = ra_buf_failures(); /* see base/buf.h */
     const ra_record_t *r = s->record;
     fputs("assessment,profile,layer,name,weight,score,applicable,scored,gaps,band,verdict,"
           "signoff,findings\r\n",
@@ -267,6 +271,8 @@ ra_status_t ra_format_csv(FILE *f, const ra_score_t *s)
                       ra_buf_str(&s->findings[i].text));
     csv_field(f, ra_buf_str(&all), true);
     ra_buf_free(&all);
+    if (ra_buf_failures() != buf_failures)
+        return RA_ERR_NOMEM;
     return ferror(f) ? RA_ERR_IO : RA_OK;
 }
 
@@ -315,6 +321,7 @@ static void quiet_xml_error(void *ctx, const char *msg, ...)
 
 ra_status_t ra_format_junit(FILE *f, const ra_score_t *s)
 {
+    unsigned long buf_failures = ra_buf_failures(); /* see base/buf.h */
     xmlSetGenericErrorFunc(NULL, quiet_xml_error);
     xmlOutputBufferPtr out = xmlOutputBufferCreateIO(write_file, NULL, f, NULL);
     if (!out)
@@ -409,5 +416,7 @@ ra_status_t ra_format_junit(FILE *f, const ra_score_t *s)
     xmlFreeTextWriter(w);
     xmlSetGenericErrorFunc(NULL, NULL);
     ra_buf_free(&name);
+    if (ra_buf_failures() != buf_failures)
+        return RA_ERR_NOMEM;
     return rc < 0 || ferror(f) ? RA_ERR_IO : RA_OK;
 }

@@ -217,11 +217,14 @@ static void print_findings(FILE *f, const ra_score_t *s, const colors_t *c)
 
 ra_status_t ra_format_text(FILE *f, const ra_score_t *s, bool color)
 {
+    unsigned long buf_failures = ra_buf_failures(); /* see base/buf.h */
     colors_t c = {color};
     print_header(f, s, &c);
     print_gates(f, s, &c);
     print_layers(f, s);
     print_gaps(f, s, &c);
     print_findings(f, s, &c);
+    if (ra_buf_failures() != buf_failures)
+        return RA_ERR_NOMEM;
     return ferror(f) ? RA_ERR_IO : RA_OK;
 }

@@ -332,6 +332,7 @@ ra_status_t ra_portfolio_write(const ra_env_t *env, const ra_checklist_t *cl, co
     ra_pdf_t *pdf = NULL;
     ra_buf_t out = RA_BUF_INIT, err = RA_BUF_INIT;
     ra_status_t rc = ok && bad ? RA_OK : RA_ERR_NOMEM;
+    unsigned long buf_failures = ra_buf_failures();
     size_t nok = 0, nbad = 0;
     for (size_t i = 0; rc == RA_OK && i < n; i++) {
         if (!rows[i])
@@ -394,6 +395,9 @@ ra_status_t ra_portfolio_write(const ra_env_t *env, const ra_checklist_t *cl, co
         rc = ra_layout_finish(p.lo);
     if (rc == RA_OK)
         rc = ra_pdf_save(pdf, &out);
+    /* An unchecked append that ran out of memory lost text (base/buf.h). */
+    if (rc == RA_OK && ra_buf_failures() != buf_failures)
+        rc = RA_ERR_NOMEM;
     if (rc == RA_OK)
         rc = ra_write_atomic(path, out.data, out.len, env->sink);
     else

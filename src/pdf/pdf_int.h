@@ -215,7 +215,11 @@ static inline ra_status_t hp(ra_pdf_t *pdf, HPDF_STATUS st)
 /* Records st (when not RA_OK) as the document's error and returns it. */
 static inline ra_status_t keep(ra_pdf_t *pdf, ra_status_t st)
 {
-    if (st != RA_OK && !pdf->err)
+    /* Out of memory stays out of memory for every later call (pdf_err_status). */
+    if (st == RA_ERR_NOMEM && !pdf->err) {
+        pdf->err = HPDF_FAILD_TO_ALLOC_MEM;
+        pdf->errmsg[0] = '\0';
+    } else if (st != RA_OK && !pdf->err)
         fail_msg(pdf, ra_strerror(st));
     return st;
 }

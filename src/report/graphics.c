@@ -13,6 +13,8 @@ static const ra_rgb_t white = {1, 1, 1};
 /* Returns a copy of s (NULL: ""), or NULL when out of memory. */
 static char *copy(const char *s)
 {
+    if (ra_buf_text_failed(s)) /* made by a buffer that ran out of memory */
+        return NULL;
     return strdup(s ? s : "");
 }
 

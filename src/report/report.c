@@ -261,6 +261,7 @@ ra_status_t ra_report_render(const ra_report_input_t *in, ra_buf_t *out)
     ra_score_format(r.s->has_score, r.s->score, r.score_text);
     ra_buf_t err = RA_BUF_INIT;
     ra_status_t st = RA_OK;
+    unsigned long buf_failures = ra_buf_failures();
     r.layer_anchor = calloc(r.cl->nlayers ? r.cl->nlayers : 1, sizeof *r.layer_anchor);
     if (!r.layer_anchor) {
         st = RA_ERR_NOMEM;
@@ -317,8 +318,7 @@ ra_status_t ra_report_render(const ra_report_input_t *in, ra_buf_t *out)
     if (st == RA_OK)
         st = ra_pdf_save(r.pdf, out);
     /* An unchecked append that ran out of memory left its buffer failed. */
-    if (st == RA_OK && (ra_buf_failed(&r.tmp) || ra_buf_failed(out) ||
-                        (in->layout_dump && ra_buf_failed(in->layout_dump))))
+    if (st == RA_OK && (ra_buf_failures() != buf_failures || ra_buf_failed(out)))
         st = RA_ERR_NOMEM;
     if (st != RA_OK && st != RA_ERR_NOMEM && in->sink)
         ra_diag(in->sink, RA_DIAG_ERROR, NULL, 0, "cannot render the report: %s%s%s",

@@ -226,5 +226,5 @@ ra_status_t ra_method_text(const ra_checklist_t *cl, ra_buf_t *b)
     for (size_t p = 0; p < cl->nprofiles; p++)
         if (cl->profiles[p].policy.present || cl->profiles[p].nauthorities)
             policy_text(cl, &cl->profiles[p], b);
-    return b->data ? RA_OK : RA_ERR_NOMEM;
+    return b->data && !ra_buf_failed(b) ? RA_OK : RA_ERR_NOMEM;
 }

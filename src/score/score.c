@@ -209,7 +209,6 @@ static void score_risk(ra_score_t *s, ra_check_score_t *cs)
                 "the acceptance does not cover the gap.",
                 k->by, role_label(s->checklist, k->role), cs->check->id, cs->check->weight,
                 ra_buf_str(&who));
-        s->findings_lost |= ra_buf_failed(&who);
         ra_buf_free(&who);
     }
     if (cs->risk_too_long) {
@@ -610,6 +609,7 @@ ra_status_t ra_score_compute(const ra_checklist_t *cl, const ra_record_t *rec, s
     *out = NULL;
     if (profile >= cl->nprofiles)
         return RA_ERR_INVALID;
+    unsigned long buf_failures = ra_buf_failures();
     ra_score_t *s = calloc(1, sizeof *s);
     const ra_result_t **by_check = calloc(cl->nchecks ? cl->nchecks : 1, sizeof *by_check);
     if (!s || !by_check)
@@ -696,10 +696,7 @@ ra_status_t ra_score_compute(const ra_checklist_t *cl, const ra_record_t *rec, s
     decide_verdict(s);
     /* The sentences are built by unchecked appends; a failed one is out of
      * memory here rather than a finding missing from every output. */
-    bool lost = s->findings_lost || ra_buf_failed(&s->verdict_reason);
-    for (size_t i = 0; i < s->nfindings; i++)
-        lost |= ra_buf_failed(&s->findings[i].text);
-    if (lost)
+    if (s->findings_lost || ra_buf_failures() != buf_failures)
         goto nomem;
     *out = s;
     return RA_OK;
