@@ -73,7 +73,7 @@ static ra_status_t keywords(const char *pdf, size_t len, ra_buf_t *out)
                 break;
             ra_buf_putc(out, *p);
         }
-        return RA_OK;
+        return ra_buf_failed(out) ? RA_ERR_NOMEM : RA_OK; /* not "no data" */
     }
     if (p < end && *p == '<') {
         /* UTF-16BE with a byte-order mark: keep the low bytes. */
@@ -94,7 +94,7 @@ static ra_status_t keywords(const char *pdf, size_t len, ra_buf_t *out)
                 nib = 0;
             }
         }
-        return RA_OK;
+        return ra_buf_failed(out) ? RA_ERR_NOMEM : RA_OK; /* not "no data" */
     }
     return RA_ERR_INVALID;
 }
@@ -331,8 +331,8 @@ ra_status_t ra_verify_report(const char *pdf, size_t len, ra_verify_t *out)
 {
     memset(out, 0, sizeof *out);
     ra_status_t st = ra_integrity_read(pdf, len, &out->it);
-    if (st != RA_OK)
-        return RA_ERR_INVALID;
+    if (st != RA_OK) /* out of memory says nothing about the report */
+        return st == RA_ERR_NOMEM ? st : RA_ERR_INVALID;
     unsigned char rec[32], cl[32], tpl[32];
     unhex(out->it.record_sha256, rec);
     unhex(out->it.checklist_sha256, cl);

@@ -26,7 +26,8 @@ typedef struct {
  * report ID against the digests, an embedded record against its digest.
  * RA_ERR_INVALID when the bytes carry no integrity data (not a readyaudit
  * report, or its metadata was removed); RA_ERR_MISMATCH when the report ID
- * or the embedded record does not match; else RA_OK. *out is filled as far
+ * or the embedded record does not match; RA_ERR_NOMEM when memory ran out
+ * (never read as "no data" or a mismatch); else RA_OK. *out is filled as far
  * as the report could be read. */
 ra_status_t ra_verify_report(const char *pdf, size_t len, ra_verify_t *out);
 
@@ -35,7 +36,7 @@ ra_status_t ra_verify_report(const char *pdf, size_t len, ra_verify_t *out);
 ra_status_t ra_verify_record(const ra_verify_t *v, const char *record, size_t len, char hex[65]);
 
 /* Finds and parses the integrity data in a PDF's bytes. RA_ERR_INVALID when
- * there is none (not a readyaudit report). */
+ * there is none (not a readyaudit report), RA_ERR_NOMEM when out of memory. */
 ra_status_t ra_integrity_read(const char *pdf, size_t len, ra_integrity_t *out);
 
 /* Finds the first embedded file (a /Type /EmbeddedFile stream, Flate or
