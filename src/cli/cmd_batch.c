@@ -314,6 +314,21 @@ static int run_one(batch_t *b, const char *path, int fd)
                              .error = ra_buf_str(&wd.first)};
     ra_manifest_row_t *row = ra_manifest_row_new(&e);
     char *text = row ? ra_manifest_row_encode(row) : NULL;
+    if (!text) {
+        /* Out of memory making the row: the report goes, and a row of the
+         * least says why; when even that cannot be made, the exit status. */
+        st = RA_ERR_NOMEM;
+        if (tmp) {
+            unlink(tmp);
+            ra_cleanup_untrack(tmp);
+            free(tmp);
+            tmp = NULL;
+        }
+        ra_manifest_row_free(row);
+        ra_manifest_entry_t least = {.input = path, .status = st, .error = ra_strerror(st)};
+        row = ra_manifest_row_new(&least);
+        text = row ? ra_manifest_row_encode(row) : NULL;
+    }
     bool sent = text && write_all(fd, tmp ? tmp : "", tmp ? strlen(tmp) + 1 : 1) &&
                 write_all(fd, text, strlen(text));
     if (tmp) {
