@@ -449,10 +449,46 @@ static ra_status_t read_valid(ra_loader_t *ld, int which, const char *path, ra_b
 /* State of one tree walk: where strings go and where problems are reported. */
 typedef struct {
     ra_arena_t *arena;
-    ra_diag_sink_t *sink;
+    ra_diag_sink_t *sink; /* &filter */
     const char *file;
-    ra_status_t st; /* first failure */
+    ra_status_t st;         /* first failure */
+    ra_diag_sink_t *out;    /* the loader's sink */
+    ra_diag_sink_t filter;  /* passes diagnostics on to out until memory runs out */
+    unsigned long failures; /* xml_alloc_failures when the walk began */
 } walk_t;
+
+/* Whether the walk ran out of memory (ours or libxml2's), so that what it
+ * would say next is a consequence (an empty value, a missing attribute). */
+static bool walk_nomem(const walk_t *w)
+{
+    return w->st == RA_ERR_NOMEM || xml_alloc_failures != w->failures;
+}
+
+/* The walk's sink: passes a diagnostic on unless memory ran out. */
+static void walk_diag(void *ctx, const ra_diag_t *d)
+{
+    walk_t *w = ctx;
+    if (!walk_nomem(w))
+        ra_diag(w->out, d->severity, d->file, d->line, "%s", d->message);
+}
+
+/* Starts a walk that reports problems in file to sink. */
+static void walk_begin(walk_t *w, ra_arena_t *arena, ra_diag_sink_t *sink, const char *file)
+{
+    *w = (walk_t){
+        .arena = arena, .file = file, .st = RA_OK, .out = sink, .failures = xml_alloc_failures};
+    w->filter = (ra_diag_sink_t){.fn = walk_diag, .ctx = w};
+    w->sink = &w->filter;
+}
+
+/* Ends a walk: its status, out of memory said once, under the file's name. */
+static ra_status_t walk_end(walk_t *w)
+{
+    if (!walk_nomem(w))
+        return w->st;
+    ra_diag(w->out, RA_DIAG_ERROR, w->file, 0, "%s", ra_strerror(RA_ERR_NOMEM));
+    return RA_ERR_NOMEM;
+}
 
 static int is_elem(xmlNodePtr n, const char *name)
 {
@@ -788,13 +824,13 @@ ra_status_t ra_load_record_mem(ra_loader_t *ld, const char *name, const char *da
         st = RA_ERR_NOMEM;
         goto fail;
     }
-    walk_t w = {&rec->arena, ld->sink, name, RA_OK};
+    walk_t w;
+    walk_begin(&w, &rec->arena, ld->sink, name);
     rec->path = ra_arena_strdup(&rec->arena, name);
     rec->size = len;
     ra_sha256(data, len, rec->sha256);
-    unsigned long failures = xml_alloc_failures;
     read_record(&w, xmlDocGetRootElement(doc), rec);
-    if ((st = xml_alloc_failures != failures ? RA_ERR_NOMEM : w.st) != RA_OK)
+    if ((st = walk_end(&w)) != RA_OK)
         goto fail;
     xmlFreeDoc(doc);
     *out = rec;
@@ -1113,12 +1149,12 @@ static ra_status_t load_into(ra_loader_t *ld, int which, const char *path, ra_ar
     ra_buf_t data = RA_BUF_INIT;
     ra_status_t st = read_valid(ld, which, path, &data, &doc);
     if (st == RA_OK) {
-        walk_t w = {arena, ld->sink, path, RA_OK};
+        walk_t w;
+        walk_begin(&w, arena, ld->sink, path);
         *path_field = ra_arena_strdup(arena, path);
         ra_sha256(data.data, data.len, sha256);
-        unsigned long failures = xml_alloc_failures;
         fn(&w, xmlDocGetRootElement(doc), obj);
-        st = xml_alloc_failures != failures ? RA_ERR_NOMEM : w.st;
+        st = walk_end(&w);
     }
     xmlFreeDoc(doc);
     ra_buf_free(&data);
