@@ -572,8 +572,14 @@ static ra_status_t run_workers(batch_t *b, inputs_t *in, unsigned jobs, progress
             int p[2];
             if (pipe(p) != 0)
                 break;
+            /* A signal between fork and the worker's registration would
+             * miss the worker (the parent cannot pass it on yet) or be
+             * swallowed by it (acting for its parent): held off until each
+             * side is set up. */
+            ra_cleanup_block();
             pid_t pid = fork();
             if (pid < 0) {
+                ra_cleanup_unblock();
                 close(p[0]);
                 close(p[1]);
                 break;
@@ -581,6 +587,7 @@ static ra_status_t run_workers(batch_t *b, inputs_t *in, unsigned jobs, progress
             if (pid == 0) {
                 /* The worker keeps nothing of the parent's bookkeeping. */
                 ra_cleanup_reset();
+                ra_cleanup_unblock();
                 close(p[0]);
                 close(b->lockfd);
                 for (unsigned k = 0; k < jobs; k++)
@@ -595,6 +602,7 @@ static ra_status_t run_workers(batch_t *b, inputs_t *in, unsigned jobs, progress
             close(p[1]);
             ws[j] = (worker_t){pid, p[0], next++, RA_BUF_INIT};
             pids[j] = pid;
+            ra_cleanup_unblock();
             running++;
         }
         if (running == 0)
