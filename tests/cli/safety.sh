@@ -663,7 +663,59 @@ open(sys.argv[2], "w", newline="").write("\r\n".join(lines))
 ' "$tmp/shp1.csv" "$tmp/bad.csv"
 run manifest merge bad.csv -o bm.csv
 expect_rc 3
-expect_err "bad.csv:4: error: row has 2 fields, expected 17"
+expect_err "bad.csv:4: error: row has 2 fields, expected 18"
+end
+
+# Pack versions: each row names the readyaudit that made it (tool); merge
+# joins rows of one version only.
+tool=$("$RA" --version)
+begin "manifest rows name their maker: the tool column in CSV, the key in JSON"
+[ "$(head -n 1 "$tmp/shp1.csv" | tr -d '\r' | awk -F, '{ print $NF }')" = tool ] ||
+    problem "the CSV header does not end with tool:" "$(head -n 1 "$tmp/shp1.csv")"
+n=$(tail -n +2 "$tmp/shp1.csv" | tr -d '\r' | grep -c ",$tool\$")
+[ "$n" -eq "$(tail -n +2 "$tmp/shp1.csv" | grep -c .)" ] || problem "not every CSV row ends with '$tool'"
+n=$(grep -c "^    \"tool\": \"$tool\"" "$tmp/shj.json")
+[ "$n" -eq "$(grep -c '^  {' "$tmp/shj.json")" ] || problem "not every JSON row has tool '$tool'"
+end
+
+begin "manifest merge: manifests of two versions are refused with FILE:LINE"
+"$PY" -c '
+import sys
+lines = open(sys.argv[1], newline="").read().split("\r\n")
+open(sys.argv[2], "w", newline="").write("\r\n".join(lines[:2] + [""]))
+b = [lines[0]] + [l.rsplit(",", 1)[0] + ",readyaudit 0.0.9" for l in lines[2:] if l]
+open(sys.argv[3], "w", newline="").write("\r\n".join(b + [""]))
+' "$tmp/shp1.csv" "$tmp/v1.csv" "$tmp/v0.csv"
+run manifest merge v1.csv v0.csv -o vm.csv
+expect_rc 3
+expect_err "v0.csv:2: error: the row was made by 'readyaudit 0.0.9', the row at v1.csv:2 by '$tool'; manifests of different readyaudit versions are not merged"
+expect_absent_file "$tmp/vm.csv"
+end
+
+begin "manifest merge: a JSON row without a tool, or with an empty one in CSV, is refused"
+"$PY" -c '
+import json, sys
+rows = json.load(open(sys.argv[1]))
+del rows[1]["tool"]
+json.dump(rows, open(sys.argv[2], "w"), indent=2)
+' "$tmp/shj.json" "$tmp/notool.json"
+line=$(grep -n '^  {' "$tmp/notool.json" | sed -n 2p | cut -d: -f1)
+run manifest merge notool.json -o vm.csv
+expect_rc 3
+expect_err "notool.json:$line: error: the row does not say which readyaudit made it (no 'tool')"
+sed '3s/,[^,]*\r$/,\r/' "$tmp/shp1.csv" >"$tmp/emptytool.csv"
+run manifest merge emptytool.csv -o vm.csv
+expect_rc 3
+expect_err "emptytool.csv:3: error: the row does not say which readyaudit made it (no 'tool')"
+expect_absent_file "$tmp/vm.csv"
+end
+
+begin "manifest merge: a manifest of the columns before tool is refused, line 1"
+sed 's/,[^,]*\r$/\r/' "$tmp/shp1.csv" >"$tmp/old.csv"
+run manifest merge old.csv shp1.csv -o vm.csv
+expect_rc 3
+expect_err "old.csv:1: error: no 'tool' column: the manifest does not say which readyaudit made its rows"
+expect_absent_file "$tmp/vm.csv"
 end
 
 # ------------------------------------------------ 6. out of memory
