@@ -162,6 +162,29 @@ static int parse_shard(const char *s, unsigned *k, unsigned *n)
     return 0;
 }
 
+/* Is process pid still running? A zombie is not: a writer killed along
+ * with its batch (kill -9 of the group) is handed to init, which may take
+ * its time to reap it, or never do (in a container or a VM's own init);
+ * until then kill(pid, 0) still finds it. */
+static bool writer_alive(long pid)
+{
+    if (kill((pid_t)pid, 0) != 0 && errno == ESRCH)
+        return false;
+    char path[64], st[512];
+    snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return true; /* no /proc: as kill says */
+    ssize_t n = read(fd, st, sizeof st - 1);
+    close(fd);
+    if (n <= 0)
+        return true;
+    st[n] = '\0';
+    /* "PID (COMM) STATE ...": COMM may hold anything, so after its last ')'. */
+    const char *p = strrchr(st, ')');
+    return !(p && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X'));
+}
+
 /* Removes the temporary files (.NAME.PID.XXXXXX) in dir whose writer is
  * gone: what a batch or report killed outright (SIGKILL, a crash, a power
  * cut) left. Holding the directory's lock, no other batch writes there;
@@ -192,7 +215,7 @@ static void remove_stale(const char *dir)
         if (!ours)
             continue;
         long pid = strtol(p, NULL, 10);
-        if (pid <= 0 || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+        if (pid <= 0 || pid == (long)getpid() || writer_alive(pid))
             continue;
         ra_buf_clear(&path);
         ra_buf_printf(&path, "%s/%s", dir, n);
