@@ -4,7 +4,9 @@
  * and nothing else. */
 #include "base/cleanup.h"
 
+#include <errno.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -51,6 +53,42 @@ void ra_cleanup_install(void)
         sigaction(caught[i], &sa, NULL);
     }
     signal(SIGXFSZ, SIG_IGN);
+}
+
+/* The caught signals as a set, for sigprocmask. */
+static void caught_set(sigset_t *set)
+{
+    sigemptyset(set);
+    for (size_t i = 0; i < sizeof caught / sizeof *caught; i++)
+        sigaddset(set, caught[i]);
+}
+
+void ra_cleanup_block(void)
+{
+    sigset_t set;
+    caught_set(&set);
+    sigprocmask(SIG_BLOCK, &set, NULL);
+}
+
+void ra_cleanup_unblock(void)
+{
+    sigset_t set;
+    caught_set(&set);
+    sigprocmask(SIG_UNBLOCK, &set, NULL);
+}
+
+int ra_cleanup_mkstemp(char *tmpl)
+{
+    /* A signal pending while the file is created is delivered as the call
+     * returns, before the file could be tracked: held off until it is. */
+    ra_cleanup_block();
+    int fd = mkstemp(tmpl);
+    int err = errno;
+    if (fd >= 0)
+        ra_cleanup_track(tmpl);
+    ra_cleanup_unblock();
+    errno = err;
+    return fd;
 }
 
 void ra_cleanup_track(const char *path)

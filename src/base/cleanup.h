@@ -18,6 +18,18 @@
 /* Installs the handlers; once per process, before any temporary file. */
 void ra_cleanup_install(void);
 
+/* Holds off the caught signals, and lets them through again (a signal that
+ * came meanwhile is then handled): around a step that must not be cut in
+ * two, such as creating a file and tracking it, or forking a worker and
+ * registering it. Not nested. */
+void ra_cleanup_block(void);
+void ra_cleanup_unblock(void);
+
+/* Creates a temporary file from tmpl (as mkstemp) and tracks it, with no
+ * moment in between at which a signal could leave it behind; the file
+ * descriptor, or -1 with errno set. */
+int ra_cleanup_mkstemp(char *tmpl);
+
 /* Tracks a temporary file being written (path must stay valid until it is
  * untracked), and stops tracking it once renamed, handed over or removed. */
 void ra_cleanup_track(const char *path);

@@ -186,14 +186,13 @@ ra_status_t ra_write_temp(const char *path, const void *data, size_t len, int du
         ra_buf_printf(&tmp, ".%s.%ld.XXXXXX", path, (long)getpid());
     if (!tmp.data)
         return RA_ERR_NOMEM;
-    int fd = mkstemp(tmp.data);
+    int fd = ra_cleanup_mkstemp(tmp.data); /* tracked until renamed or removed */
     if (fd < 0) {
         ra_diag(sink, RA_DIAG_ERROR, path, 0, "cannot create a temporary file beside it: %s",
                 strerror(errno));
         ra_buf_free(&tmp);
         return RA_ERR_IO;
     }
-    ra_cleanup_track(tmp.data); /* until it is renamed or removed */
     /* mkstemp makes the file private. A file that is replaced keeps its mode
      * (and owner, where we may set it); a new one gets the usual mode under
      * the umask. */

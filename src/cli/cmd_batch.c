@@ -162,6 +162,29 @@ static int parse_shard(const char *s, unsigned *k, unsigned *n)
     return 0;
 }
 
+/* Is process pid still running? A zombie is not: a writer killed along
+ * with its batch (kill -9 of the group) is handed to init, which may take
+ * its time to reap it, or never do (in a container or a VM's own init);
+ * until then kill(pid, 0) still finds it. */
+static bool writer_alive(long pid)
+{
+    if (kill((pid_t)pid, 0) != 0 && errno == ESRCH)
+        return false;
+    char path[64], st[512];
+    snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return true; /* no /proc: as kill says */
+    ssize_t n = read(fd, st, sizeof st - 1);
+    close(fd);
+    if (n <= 0)
+        return true;
+    st[n] = '\0';
+    /* "PID (COMM) STATE ...": COMM may hold anything, so after its last ')'. */
+    const char *p = strrchr(st, ')');
+    return !(p && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X'));
+}
+
 /* Removes the temporary files (.NAME.PID.XXXXXX) in dir whose writer is
  * gone: what a batch or report killed outright (SIGKILL, a crash, a power
  * cut) left. Holding the directory's lock, no other batch writes there;
@@ -192,7 +215,7 @@ static void remove_stale(const char *dir)
         if (!ours)
             continue;
         long pid = strtol(p, NULL, 10);
-        if (pid <= 0 || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+        if (pid <= 0 || pid == (long)getpid() || writer_alive(pid))
             continue;
         ra_buf_clear(&path);
         ra_buf_printf(&path, "%s/%s", dir, n);
@@ -587,8 +610,14 @@ static ra_status_t run_workers(batch_t *b, inputs_t *in, unsigned jobs, progress
             int p[2];
             if (pipe(p) != 0)
                 break;
+            /* A signal between fork and the worker's registration would
+             * miss the worker (the parent cannot pass it on yet) or be
+             * swallowed by it (acting for its parent): held off until each
+             * side is set up. */
+            ra_cleanup_block();
             pid_t pid = fork();
             if (pid < 0) {
+                ra_cleanup_unblock();
                 close(p[0]);
                 close(p[1]);
                 break;
@@ -596,6 +625,7 @@ static ra_status_t run_workers(batch_t *b, inputs_t *in, unsigned jobs, progress
             if (pid == 0) {
                 /* The worker keeps nothing of the parent's bookkeeping. */
                 ra_cleanup_reset();
+                ra_cleanup_unblock();
                 close(p[0]);
                 close(b->lockfd);
                 for (unsigned k = 0; k < jobs; k++)
@@ -610,6 +640,7 @@ static ra_status_t run_workers(batch_t *b, inputs_t *in, unsigned jobs, progress
             close(p[1]);
             ws[j] = (worker_t){pid, p[0], next++, RA_BUF_INIT};
             pids[j] = pid;
+            ra_cleanup_unblock();
             running++;
         }
         if (running == 0)

@@ -11,12 +11,13 @@
 #include "base/hash.h"
 #include "base/io.h"
 #include "base/vec.h"
+#include "base/version.h"
 #include "model/load.h"
 
 const char *const ra_manifest_columns[] = {
     "id",           "system",  "organisation",  "profile", "score",         "band",
     "verdict",      "signoff", "gaps",          "overdue", "expired_risks", "input",
-    "input_sha256", "output",  "output_sha256", "status",  "error",
+    "input_sha256", "output",  "output_sha256", "status",  "error",         "tool",
 };
 const size_t ra_manifest_ncolumns = sizeof ra_manifest_columns / sizeof *ra_manifest_columns;
 
@@ -77,6 +78,8 @@ ra_manifest_row_t *ra_manifest_row_new(const ra_manifest_entry_t *e)
     json_object_set_new(
         row, "error",
         json_string(e->status != RA_OK ? (*error ? error : ra_strerror(e->status)) : ""));
+    /* Which readyaudit made the row: merge joins rows of one version only. */
+    json_object_set_new(row, "tool", json_string(RA_TOOL));
     /* Per-layer scores for the portfolio heat map. */
     if (s) {
         json_t *layers = json_object();
@@ -215,6 +218,8 @@ static bool row_valid(const json_t *v, size_t index, const char *file, long line
     }
     for (size_t c = 0; c < ra_manifest_ncolumns; c++) {
         const json_t *x = json_object_get(v, ra_manifest_columns[c]);
+        if (!x && strcmp(ra_manifest_columns[c], "tool") == 0)
+            continue; /* a row that does not say is refused by merge, with its version check */
         if (!x) {
             ra_diag(sink, RA_DIAG_ERROR, file, line, "row %zu has no column '%s'", index + 1,
                     ra_manifest_columns[c]);
@@ -441,7 +446,13 @@ ra_status_t ra_manifest_read(const char *path, ra_manifest_rows_t *rows, ra_diag
     ra_buf_t fields[32] = {RA_BUF_INIT};
     const char *p = ra_buf_str(&data);
     size_t nh = csv_record(&p, fields, 32);
-    if (nh != ra_manifest_ncolumns || strcmp(ra_buf_str(&fields[0]), "id") != 0) {
+    if (nh == ra_manifest_ncolumns - 1 && strcmp(ra_buf_str(&fields[0]), "id") == 0 &&
+        strcmp(ra_buf_str(&fields[nh - 1]), "error") == 0) {
+        /* The columns of a manifest from before rows said who made them. */
+        ra_diag(sink, RA_DIAG_ERROR, path, 1,
+                "no 'tool' column: the manifest does not say which readyaudit made its rows");
+        st = RA_ERR_INVALID;
+    } else if (nh != ra_manifest_ncolumns || strcmp(ra_buf_str(&fields[0]), "id") != 0) {
         ra_diag(sink, RA_DIAG_ERROR, path, 1, "not a readyaudit manifest (unexpected header)");
         st = RA_ERR_INVALID;
     }
@@ -517,6 +528,40 @@ static ra_status_t check_unique_ids(const ra_manifest_rows_t *rows, ra_diag_sink
     return st;
 }
 
+/* Refuses rows that do not say which readyaudit made them, and rows of a
+ * version other than the first row's: the first such row of each manifest
+ * is an error at its FILE:LINE. */
+static ra_status_t check_one_version(const ra_manifest_rows_t *rows, ra_diag_sink_t *sink)
+{
+    const ra_manifest_row_t *ref = NULL;
+    for (size_t i = 0; i < rows->n && !ref; i++) {
+        const char *t = ra_manifest_row_str(rows->v[i], "tool");
+        if (t && *t)
+            ref = rows->v[i];
+    }
+    const char *want = ref ? ra_manifest_row_str(ref, "tool") : NULL;
+    const char *reported = NULL; /* the manifest whose first bad row was named */
+    ra_status_t st = RA_OK;
+    for (size_t i = 0; i < rows->n; i++) {
+        const ra_manifest_row_t *r = rows->v[i];
+        const char *t = ra_manifest_row_str(r, "tool");
+        bool none = !t || !*t;
+        if ((!none && strcmp(t, want) == 0) || (reported && r->file == reported))
+            continue;
+        if (none)
+            ra_diag(sink, RA_DIAG_ERROR, r->file, r->line,
+                    "the row does not say which readyaudit made it (no 'tool')");
+        else
+            ra_diag(sink, RA_DIAG_ERROR, r->file, r->line,
+                    "the row was made by '%s', the row at %s:%ld by '%s'; manifests of "
+                    "different readyaudit versions are not merged",
+                    t, ref->file ? ref->file : "?", ref->line, want);
+        reported = r->file;
+        st = RA_ERR_INVALID;
+    }
+    return st;
+}
+
 ra_status_t ra_manifest_merge(const char *const *paths, size_t n, const char *out, size_t *count,
                               ra_diag_sink_t *sink)
 {
@@ -524,6 +569,8 @@ ra_status_t ra_manifest_merge(const char *const *paths, size_t n, const char *ou
     ra_status_t st = rows ? RA_OK : RA_ERR_NOMEM;
     for (size_t i = 0; i < n && st == RA_OK; i++)
         st = ra_manifest_read(paths[i], rows, sink);
+    if (st == RA_OK)
+        st = check_one_version(rows, sink);
     if (st == RA_OK)
         st = check_unique_ids(rows, sink);
     if (st == RA_OK) {

@@ -31,6 +31,9 @@ RA=$(cd "$(dirname "$RA")" && pwd)/$(basename "$RA")
 
 # ------------------------------------------------------------------ harness
 
+# The version string every manifest row names as its maker.
+tool=$("$RA" --version)
+
 # run ARG...: runs readyaudit in $tmp; stdout in $tmp/out, stderr in
 # $tmp/err, status in $rc.
 run() {
@@ -95,11 +98,12 @@ pdf_checks() {
 # mcheck.py MANIFEST EXPECT OUTDIR STATUS OUTPUTS: the CSV manifest has a
 # header and one row per line of EXPECT ("input<TAB>id", id "-" for a record
 # that must fail); good rows have STATUS; with OUTPUTS=1 good rows name
-# OUTDIR/ID.pdf and its SHA-256; failed rows have an error "input:LINE: ...".
+# OUTDIR/ID.pdf and its SHA-256; failed rows have an error "input:LINE: ...";
+# every row's tool is TOOL (readyaudit --version).
 cat >"$tmp/mcheck.py" <<'EOF'
 import csv, hashlib, io, os, sys
 
-path, expect, outdir, status, outputs = sys.argv[1:6]
+path, expect, outdir, status, outputs, tool = sys.argv[1:7]
 raw = open(path, "rb").read()
 text = raw.decode("utf-8")
 lines = text.split("\n")
@@ -110,10 +114,12 @@ for n, l in enumerate(lines, 1):
         print("%s: line %d does not end in CR LF" % (path, n))
         break
 rows = list(csv.DictReader(io.StringIO(text, newline="")))
-need = ["id", "system", "input", "input_sha256", "output", "output_sha256", "status", "error"]
+columns = ["id", "system", "organisation", "profile", "score", "band", "verdict", "signoff",
+           "gaps", "overdue", "expired_risks", "input", "input_sha256", "output",
+           "output_sha256", "status", "error", "tool"]
 cols = next(csv.reader(io.StringIO(text, newline="")), [])
-if [c for c in need if c not in cols]:
-    print("%s: header lacks %s: %s" % (path, [c for c in need if c not in cols], cols))
+if cols != columns:
+    print("%s: columns %s, expected %s" % (path, cols, columns))
     sys.exit(1)
 want = dict(l.rstrip("\n").split("\t") for l in open(expect, encoding="utf-8") if l.strip())
 if len(rows) != len(want):
@@ -132,6 +138,8 @@ for inp, rid in sorted(want.items()):
         print("%s: no row for %s" % (path, inp))
         continue
     r = got[0]
+    if r["tool"] != tool:
+        print("%s: %s: tool %r, expected %r" % (path, inp, r["tool"], tool))
     if rid == "-":
         if r["status"] != "failed":
             print("%s: %s: status %r, expected 'failed'" % (path, inp, r["status"]))
@@ -225,7 +233,7 @@ end
 
 begin "batch: the CSV manifest has a row per input, done or failed with file and line"
 if [ -f "$tmp/pack/m.csv" ]; then
-    check mcheck.py pack/m.csv expect pack "done" 1
+    check mcheck.py pack/m.csv expect pack "done" 1 "$tool"
     [ "$(grep -c . "$tmp/pack/m.csv")" -eq $((ntotal + 1)) ] ||
         problem "expected $ntotal rows and a header, got $(grep -c . "$tmp/pack/m.csv") lines"
 else
@@ -276,13 +284,13 @@ expect_summary 0 "$ngood" 2
 snapshot "$tmp/pack" "$tmp/snap2"
 c=$(changed "$tmp/snap1" "$tmp/snap2")
 [ -n "$c" ] && problem "reports changed by a run that should skip them:" "$c"
-[ -f "$tmp/pack/m2.csv" ] && check mcheck.py pack/m2.csv expect pack skipped 0
+[ -f "$tmp/pack/m2.csv" ] && check mcheck.py pack/m2.csv expect pack skipped 0 "$tool"
 end
 
 # A resumed run's manifest describes the audit pack as it stands: a skipped
 # record's report is still there, so its row names it and its digest.
 begin "re-run without --force: skipped rows still name their report and its SHA-256"
-[ -f "$tmp/pack/m2.csv" ] && check mcheck.py pack/m2.csv expect pack skipped 1
+[ -f "$tmp/pack/m2.csv" ] && check mcheck.py pack/m2.csv expect pack skipped 1 "$tool"
 end
 
 begin "re-run with --force: every good record redone; JSON manifest has the CSV's rows"

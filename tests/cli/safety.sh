@@ -663,7 +663,59 @@ open(sys.argv[2], "w", newline="").write("\r\n".join(lines))
 ' "$tmp/shp1.csv" "$tmp/bad.csv"
 run manifest merge bad.csv -o bm.csv
 expect_rc 3
-expect_err "bad.csv:4: error: row has 2 fields, expected 17"
+expect_err "bad.csv:4: error: row has 2 fields, expected 18"
+end
+
+# Pack versions: each row names the readyaudit that made it (tool); merge
+# joins rows of one version only.
+tool=$("$RA" --version)
+begin "manifest rows name their maker: the tool column in CSV, the key in JSON"
+[ "$(head -n 1 "$tmp/shp1.csv" | tr -d '\r' | awk -F, '{ print $NF }')" = tool ] ||
+    problem "the CSV header does not end with tool:" "$(head -n 1 "$tmp/shp1.csv")"
+n=$(tail -n +2 "$tmp/shp1.csv" | tr -d '\r' | grep -c ",$tool\$")
+[ "$n" -eq "$(tail -n +2 "$tmp/shp1.csv" | grep -c .)" ] || problem "not every CSV row ends with '$tool'"
+n=$(grep -c "^    \"tool\": \"$tool\"" "$tmp/shj.json")
+[ "$n" -eq "$(grep -c '^  {' "$tmp/shj.json")" ] || problem "not every JSON row has tool '$tool'"
+end
+
+begin "manifest merge: manifests of two versions are refused with FILE:LINE"
+"$PY" -c '
+import sys
+lines = open(sys.argv[1], newline="").read().split("\r\n")
+open(sys.argv[2], "w", newline="").write("\r\n".join(lines[:2] + [""]))
+b = [lines[0]] + [l.rsplit(",", 1)[0] + ",readyaudit 0.0.9" for l in lines[2:] if l]
+open(sys.argv[3], "w", newline="").write("\r\n".join(b + [""]))
+' "$tmp/shp1.csv" "$tmp/v1.csv" "$tmp/v0.csv"
+run manifest merge v1.csv v0.csv -o vm.csv
+expect_rc 3
+expect_err "v0.csv:2: error: the row was made by 'readyaudit 0.0.9', the row at v1.csv:2 by '$tool'; manifests of different readyaudit versions are not merged"
+expect_absent_file "$tmp/vm.csv"
+end
+
+begin "manifest merge: a JSON row without a tool, or with an empty one in CSV, is refused"
+"$PY" -c '
+import json, sys
+rows = json.load(open(sys.argv[1]))
+del rows[1]["tool"]
+json.dump(rows, open(sys.argv[2], "w"), indent=2)
+' "$tmp/shj.json" "$tmp/notool.json"
+line=$(grep -n '^  {' "$tmp/notool.json" | sed -n 2p | cut -d: -f1)
+run manifest merge notool.json -o vm.csv
+expect_rc 3
+expect_err "notool.json:$line: error: the row does not say which readyaudit made it (no 'tool')"
+sed '3s/,[^,]*\r$/,\r/' "$tmp/shp1.csv" >"$tmp/emptytool.csv"
+run manifest merge emptytool.csv -o vm.csv
+expect_rc 3
+expect_err "emptytool.csv:3: error: the row does not say which readyaudit made it (no 'tool')"
+expect_absent_file "$tmp/vm.csv"
+end
+
+begin "manifest merge: a manifest of the columns before tool is refused, line 1"
+sed 's/,[^,]*\r$/\r/' "$tmp/shp1.csv" >"$tmp/old.csv"
+run manifest merge old.csv shp1.csv -o vm.csv
+expect_rc 3
+expect_err "old.csv:1: error: no 'tool' column: the manifest does not say which readyaudit made its rows"
+expect_absent_file "$tmp/vm.csv"
 end
 
 # ------------------------------------------------ 6. out of memory
@@ -903,9 +955,238 @@ os.execv(sys.argv[1], sys.argv[1:])' "$RA" report rec.xml -o sig.pdf) 2>"$tmp/er
     [ "$left" = ".keep.pdf.$$.AbCdEf" ] || problem "hidden files after the batch (only the live one may stay):" "$left"
     expect_pdf "$tmp/packkill/PDW-HELPBOT-2026-03.pdf"
     end
+
+    # A signal that comes while a temporary file is being created is
+    # delivered as mkstemp returns: it left the file behind when it came
+    # before the file was tracked (found by the random signals below).
+    # The shim sends it at exactly that moment.
+    cat >"$tmp/sigat.c" <<'CEOF'
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <unistd.h>
+int mkstemp(char *t)
+{
+    int (*real)(char *) = (int (*)(char *))dlsym(RTLD_NEXT, "mkstemp");
+    int fd = real(t);
+    if (getenv("SIG_AT_MKSTEMP"))
+        kill(getpid(), SIGTERM);
+    return fd;
+}
+pid_t fork(void)
+{
+    pid_t (*real)(void) = (pid_t (*)(void))dlsym(RTLD_NEXT, "fork");
+    pid_t pid = real();
+    if (pid == 0 && getenv("SIG_AT_FORK"))
+        kill(getpid(), SIGTERM);
+    return pid;
+}
+CEOF
+    if cc -shared -fPIC -O1 -o "$tmp/sigat.so" "$tmp/sigat.c" -ldl 2>/dev/null; then
+        begin "SIGTERM as the temporary file is created: it is removed too, exit 143"
+        mkdir "$tmp/packat"
+        (cd "$tmp" && SIG_AT_MKSTEMP=1 LD_PRELOAD="$tmp/sigat.so" exec "$RA" report rec.xml -o packat/r.pdf) >"$tmp/out" 2>"$tmp/err"
+        rc=$?
+        expect_rc 143
+        left=$(ls -A "$tmp/packat")
+        [ -n "$left" ] && problem "files left:" "$left"
+        end
+
+        begin "SIGTERM to a worker as it is forked: the worker ends (it went on with its record)"
+        (cd "$tmp" && SIG_AT_FORK=1 LD_PRELOAD="$tmp/sigat.so" exec "$RA" batch -q -j1 in -o packat --manifest packat/m.csv) >"$tmp/out" 2>"$tmp/err"
+        rc=$?
+        expect_rc 4
+        n=$(grep -c ': worker killed by signal 15$' "$tmp/err")
+        [ "$n" -eq 2 ] || problem "expected 2 'worker killed by signal 15' lines:" "$(excerpt "$tmp/err")"
+        [ -n "$(find "$tmp/packat" -name '*.pdf')" ] && problem "reports written:" "$(ls -A "$tmp/packat")"
+        [ -n "$(find "$tmp/packat" -name '.*')" ] && problem "files left:" "$(ls -A "$tmp/packat")"
+        end
+    else
+        skip "signal at mkstemp and fork" "the shim does not build"
+    fi
 else
     skip "signal cases" "no C compiler to build the stalling write"
 fi
+
+# ------------------------------------------- 3. signals at random moments
+
+# A -j2 batch with a manifest over SIGN_RECORDS generated records is sent
+# SIGTERM, SIGINT or SIGHUP at a seeded random moment (SIG_SEED, printed
+# when a round fails), SIGN_ROUNDS times, each round with --force so that
+# every round rewrites reports. After each: the conventional status (or 0
+# when it finished first), no temporary file left, every report complete
+# (verify reads it back). Then kill -9 of the whole process group, and a
+# plain re-run that sweeps what that left and completes the pack, with a
+# manifest whose digests are the files on disk.
+SIGN_RECORDS=30
+SIGN_ROUNDS=15
+SIG_SEED=${SIG_SEED:-14}
+mkdir "$tmp/sigrecs"
+"$PY" - "$tmp/sigrecs" "$SIGN_RECORDS" samples/*.xml <<'EOF'
+import os, re, sys
+out, n, samples = sys.argv[1], int(sys.argv[2]), sorted(sys.argv[3:])
+for i in range(n):
+    x = open(samples[i % len(samples)], encoding="utf-8").read()
+    x, k = re.subn(r'(<assessment\b[^>]*?\sid=")([^"]*)"',
+                   lambda m: '%sS%02d-%s"' % (m.group(1), i, m.group(2)), x, count=1)
+    if k != 1:
+        sys.exit("no id attribute in " + samples[i % len(samples)])
+    open(os.path.join(out, "rec-%02d.xml" % i), "w", encoding="utf-8").write(x)
+EOF
+
+# sig_start ARG...: readyaudit ARG... in $tmp in the background, as the
+# leader of its own process group and with SIGINT at its default action
+# (a background job of sh starts with it ignored); its pid in $pid.
+sig_start() {
+    (cd "$tmp" && exec "$PY" -c '
+import os, signal, sys
+signal.signal(signal.SIGINT, signal.SIG_DFL)
+os.setsid()
+os.execv(sys.argv[1], sys.argv[1:])' "$RA" "$@") >"$tmp/out" 2>"$tmp/err" &
+    pid=$!
+}
+
+# sig_reports_complete DIR: readyaudit verify reads back every report in
+# DIR not checked before (by name and inode: a rewritten report is new).
+: >"$tmp/sigchecked"
+sig_reports_complete() {
+    for f in "$1"/*.pdf; do
+        [ -e "$f" ] || continue
+        key="$(basename "$f") $(stat -c %i "$f")"
+        grep -qxF "$key" "$tmp/sigchecked" && continue
+        "$RA" verify "$f" >/dev/null 2>"$tmp/verr" || problem "$(basename "$f") is not a complete report:" "$(excerpt "$tmp/verr" 2)"
+        echo "$key" >>"$tmp/sigchecked"
+    done
+}
+
+# sig_temps DIR: the temporary files (.NAME.PID.XXXXXX) in DIR.
+sig_temps() {
+    find "$1" -name '.*.[0-9]*.??????' 2>/dev/null | sort
+}
+
+r=1
+finished=0
+while [ "$r" -le "$SIGN_ROUNDS" ]; do
+    case $((r % 3)) in 1) sig=TERM code=143 ;; 2) sig=INT code=130 ;; 0) sig=HUP code=129 ;; esac
+    delay=$(awk -v s="$SIG_SEED" -v r="$r" 'BEGIN { srand(s * 1000 + r); printf "%.3f", 0.02 + rand() * 0.45 }')
+    begin "SIG$sig to a -j2 batch after ${delay}s (round $r of $SIGN_ROUNDS, SIG_SEED=$SIG_SEED): exit $code or 0, no debris, every report complete"
+    sig_start batch -q -j2 --force sigrecs -o sigpack --manifest sigpack/m.csv
+    sleep "$delay"
+    kill -"$sig" "$pid" 2>/dev/null
+    { wait "$pid"; } 2>/dev/null
+    rc=$?
+    if [ "$rc" -eq 0 ]; then
+        finished=$((finished + 1))
+    elif [ "$rc" -ne "$code" ]; then
+        problem "exit $rc, expected $code (or 0 when it finished first):" "$(excerpt "$tmp/err")"
+    fi
+    # The workers are gone with the batch: nothing of its group runs on.
+    i=0
+    while [ $i -lt 50 ] && ps -eo pgid=,stat= | awk -v p="$pid" '$1 == p && $2 !~ /^Z/' | grep -q .; do
+        sleep 0.05
+        i=$((i + 1))
+    done
+    [ $i -lt 50 ] && [ -z "$(ps -eo pgid= | awk -v p="$pid" '$1 == p')" ] ||
+        problem "processes of the batch still there after it ended"
+    left=$(sig_temps "$tmp/sigpack")
+    [ -n "$left" ] && problem "temporary files left (the batch was pid $pid, exit $rc):" "$left"
+    sig_reports_complete "$tmp/sigpack"
+    end
+    r=$((r + 1))
+done
+[ "${V:-0}" = 1 ] && echo "safety: note: $finished of $SIGN_ROUNDS signalled batches finished first"
+
+# sig_rerun_complete: a plain re-run accounts for every record, exit 0,
+# and its manifest's digests are the reports on disk.
+sig_rerun_complete() {
+    run batch -q -j2 sigrecs -o sigpack --manifest sigpack/m.csv
+    expect_rc 0
+    left=$(sig_temps "$tmp/sigpack")
+    [ -n "$left" ] && problem "temporary files left after the re-run:" "$left"
+    res=$(cd "$tmp" && "$PY" - sigpack/m.csv "$SIGN_RECORDS" <<'EOF'
+import csv, hashlib, sys
+rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8", newline="")))
+if len(rows) != int(sys.argv[2]):
+    print("%d manifest rows, expected %s" % (len(rows), sys.argv[2]))
+for r in rows:
+    if r["status"] not in ("done", "skipped"):
+        print("%s: status %s (%s)" % (r["input"], r["status"], r["error"]))
+        continue
+    got = hashlib.sha256(open(r["output"], "rb").read()).hexdigest()
+    if got != r["output_sha256"]:
+        print("%s: manifest says %s, the file is %s" % (r["output"], r["output_sha256"], got))
+EOF
+)
+    [ -n "$res" ] && problem "$res"
+    n=$(find "$tmp/sigpack" -name '*.pdf' ! -name '.*' | grep -c .)
+    [ "$n" -eq "$SIGN_RECORDS" ] || problem "$n reports in the pack, expected $SIGN_RECORDS"
+    sig_reports_complete "$tmp/sigpack"
+}
+
+begin "after the signalled rounds a plain re-run completes the pack; the manifest's digests are the files"
+sig_rerun_complete
+end
+
+# kill -9 rarely finds a temporary file at a random moment (a worker's
+# lives a few milliseconds): with the stalling write, when it builds, the
+# group is killed while both workers hold one.
+begin "kill -9 of a batch's process group, then a re-run: what it left is swept, the pack complete"
+rm -f "$tmp"/mark.*
+if [ -f "$tmp/slow.so" ]; then
+    SLOW_MARK="$tmp/mark" LD_PRELOAD="$tmp/slow.so" sig_start batch -q -j2 --force sigrecs -o sigpack --manifest sigpack/m.csv
+    marks 2
+else
+    sig_start batch -q -j2 --force sigrecs -o sigpack --manifest sigpack/m.csv
+    sleep "$(awk -v s="$SIG_SEED" 'BEGIN { srand(s); printf "%.3f", 0.1 + rand() * 0.3 }')"
+fi
+kill -s KILL -- "-$pid" 2>/dev/null || problem "the batch (pid $pid) is not the leader of a process group"
+wait "$pid" 2>/dev/null
+i=0
+while [ $i -lt 50 ] && [ -n "$(ps -eo pgid=,stat= | awk -v p="$pid" '$1 == p && $2 !~ /^Z/')" ]; do
+    sleep 0.05
+    i=$((i + 1))
+done
+# What it may leave: a temporary file per worker (renamed or unlinked by
+# nobody), never more.
+n=$(sig_temps "$tmp/sigpack" | grep -c .)
+[ "$n" -le 2 ] || problem "$n temporary files after kill -9, more than one per worker (2):" "$(sig_temps "$tmp/sigpack")"
+[ -f "$tmp/slow.so" ] && [ "$n" -ne 2 ] && problem "$n temporary files after kill -9 of two stalled workers, expected 2:" "$(ls -A "$tmp/sigpack" | grep '^\.')"
+[ "${V:-0}" = 1 ] && echo "safety: note: kill -9 left $n temporary files"
+sig_reports_complete "$tmp/sigpack"
+sig_rerun_complete
+end
+
+# The writer of a temporary file killed with its batch is a zombie until
+# init reaps it, which some inits never do: kill(pid, 0) still found it, and
+# its file was never swept (found by the kill -9 round above on a VM). A
+# writer that ended and is not reaped, held by a parent that stays.
+begin "a temporary file whose writer is a zombie (not reaped) is swept by the next batch"
+mkdir "$tmp/zpack"
+"$PY" -c '
+import os, sys, time
+pid = os.fork()
+if pid == 0:
+    open("%s/.Z.pdf.%d.AbCdEf" % (sys.argv[1], os.getpid()), "w").close()
+    os._exit(0)
+print(pid, flush=True)
+time.sleep(30)
+' "$tmp/zpack" >"$tmp/zpid" &
+zparent=$!
+i=0
+while [ $i -lt 100 ] && ! ps -o stat= -p "$(cat "$tmp/zpid" 2>/dev/null)" 2>/dev/null | grep -q '^Z'; do
+    sleep 0.05
+    i=$((i + 1))
+done
+zpid=$(cat "$tmp/zpid")
+ps -o stat= -p "$zpid" | grep -q '^Z' || problem "the writer $zpid did not become a zombie"
+run batch -q in -o zpack
+expect_rc 0
+left=$(ls -A "$tmp/zpack" | grep '^\.')
+[ -n "$left" ] && problem "the zombie's temporary file was not swept:" "$left"
+kill "$zparent" 2>/dev/null
+wait "$zparent" 2>/dev/null
+end
 
 # ------------------------------------------------ 9. every I/O failure point
 

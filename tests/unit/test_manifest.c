@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "base/io.h"
+#include "base/version.h"
 #include "pack/manifest.h"
 #include "pipeline/pipeline.h"
 
@@ -55,8 +56,8 @@ static int man_teardown(void **state)
 {
     man_t *m = *state;
     void *fs = m->f;
-    const char *names[] = {"m.csv",    "m.json",  "bad.csv", "short.csv",
-                           "obj.json", "out.csv", "a.csv",   "b.csv"};
+    const char *names[] = {"m.csv",   "m.json", "bad.csv", "short.csv", "obj.json",
+                           "out.csv", "a.csv",  "b.csv",   "old.csv"};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
         ra_buf_clear(&m->path);
         ra_buf_printf(&m->path, "%s/%s", m->dir, names[i]);
@@ -94,6 +95,7 @@ static void test_rows(void **state)
     assert_string_equal(ra_manifest_row_str(r, "verdict"), "ready");
     assert_string_equal(ra_manifest_row_str(r, "signoff"), "signed-off");
     assert_string_equal(ra_manifest_row_str(r, "status"), "done");
+    assert_string_equal(ra_manifest_row_str(r, "tool"), RA_TOOL);
     assert_string_equal(ra_manifest_row_str(r, "output_sha256"),
                         "abababababababababababababababababababababababababababababababab");
     double score = 0;
@@ -104,6 +106,7 @@ static void test_rows(void **state)
     assert_string_equal(ra_manifest_row_str(b, "status"), "failed");
     assert_string_equal(ra_manifest_row_str(b, "error"), NASTY);
     assert_null(ra_manifest_row_str(b, "id"));
+    assert_string_equal(ra_manifest_row_str(b, "tool"), RA_TOOL);
     assert_false(ra_manifest_row_number(b, "score", &score));
     assert_true(score == 0);
     /* A row survives the worker-to-parent encoding unchanged. */
@@ -127,9 +130,13 @@ static void test_csv_round_trip(void **state)
     assert_int_equal(ra_manifest_write(path, m->rows, 2, &m->f->cap.sink), RA_OK);
     ra_buf_t text = RA_BUF_INIT;
     assert_int_equal(ra_read_file(path, 1 << 20, &text, &m->f->cap.sink), RA_OK);
-    assert_non_null(strstr(ra_buf_str(&text), ",\"in/a,b.xml\",,,,failed,"
-                                              "\"bad, \"\"quoted\"\"\nsecond line\"\r\n"));
-    assert_int_equal(strncmp(ra_buf_str(&text), "id,system,organisation,profile,score,", 37), 0);
+    assert_non_null(strstr(ra_buf_str(&text),
+                           ",\"in/a,b.xml\",,,,failed,"
+                           "\"bad, \"\"quoted\"\"\nsecond line\"," RA_TOOL "\r\n"));
+    const char *header = "id,system,organisation,profile,score,band,verdict,signoff,gaps,overdue,"
+                         "expired_risks,input,input_sha256,output,output_sha256,status,error,"
+                         "tool\r\n";
+    assert_int_equal(strncmp(ra_buf_str(&text), header, strlen(header)), 0);
     ra_buf_free(&text);
 
     ra_manifest_rows_t *rows = ra_manifest_rows_new();
@@ -202,7 +209,7 @@ static void test_merge(void **state)
     fputs("only,three,fields\r\n", f);
     fclose(f);
     assert_int_equal(ra_manifest_merge(paths, 1, out, &n, &m->f->cap.sink), RA_ERR_INVALID);
-    assert_string_equal(ra_buf_str(&m->f->cap.text), "3: error: row has 3 fields, expected 17\n");
+    assert_string_equal(ra_buf_str(&m->f->cap.text), "3: error: row has 3 fields, expected 18\n");
 
     capture_reset(&m->f->cap);
     snprintf(in, sizeof in, "%s", file(m, "obj.json"));
@@ -231,6 +238,59 @@ static void test_merge(void **state)
     ra_manifest_rows_free(rows);
 }
 
+/* Merge joins the rows of one readyaudit version only: a manifest of the
+ * old columns (no tool), a row without a tool, and rows of two versions are
+ * refused at their FILE:LINE. */
+static void test_merge_versions(void **state)
+{
+    man_t *m = *state;
+    size_t n = 0;
+    char a[64], b[64], out[64];
+    snprintf(out, sizeof out, "%s", file(m, "out.csv"));
+    unlink(out); /* test_merge made it */
+    snprintf(a, sizeof a, "%s", file(m, "a.csv"));
+    snprintf(b, sizeof b, "%s", file(m, "old.csv"));
+    const char *old_header = "id,system,organisation,profile,score,band,verdict,signoff,gaps,"
+                             "overdue,expired_risks,input,input_sha256,output,output_sha256,"
+                             "status,error\r\n";
+    ra_buf_t t = RA_BUF_INIT;
+    ra_buf_printf(&t, "%sX,,,,,,,,,,,in/x.xml,,,,failed,bad\r\n", old_header);
+    write_text(b, ra_buf_str(&t));
+    const char *olds[] = {b};
+    capture_reset(&m->f->cap);
+    assert_int_equal(ra_manifest_merge(olds, 1, out, &n, &m->f->cap.sink), RA_ERR_INVALID);
+    assert_string_equal(
+        ra_buf_str(&m->f->cap.text),
+        "1: error: no 'tool' column: the manifest does not say which readyaudit made its rows\n");
+
+    ra_manifest_row_t *first[] = {m->rows[0]};
+    assert_int_equal(ra_manifest_write(a, first, 1, &m->f->cap.sink), RA_OK);
+    snprintf(b, sizeof b, "%s", file(m, "b.csv"));
+    const char *pair[] = {a, b};
+    const char *tools[] = {"", "readyaudit 0.0.9"};
+    ra_buf_t mixed = RA_BUF_INIT;
+    ra_buf_printf(&mixed,
+                  "2: error: the row was made by 'readyaudit 0.0.9', the row at %s:2 by '" RA_TOOL
+                  "'; manifests of different readyaudit versions are not merged\n",
+                  a);
+    const char *want[] = {"2: error: the row does not say which readyaudit made it (no 'tool')\n",
+                          ra_buf_str(&mixed)};
+    for (size_t i = 0; i < 2; i++) {
+        ra_buf_clear(&t);
+        ra_buf_printf(&t, "%s,tool\r\nY,,,,,,,,,,,in/y.xml,,,,failed,bad,%s\r\n",
+                      "id,system,organisation,profile,score,band,verdict,signoff,gaps,overdue,"
+                      "expired_risks,input,input_sha256,output,output_sha256,status,error",
+                      tools[i]);
+        write_text(b, ra_buf_str(&t));
+        capture_reset(&m->f->cap);
+        assert_int_equal(ra_manifest_merge(pair, 2, out, &n, &m->f->cap.sink), RA_ERR_INVALID);
+        assert_string_equal(ra_buf_str(&m->f->cap.text), want[i]);
+        assert_int_equal(access(out, F_OK), -1);
+    }
+    ra_buf_free(&t);
+    ra_buf_free(&mixed);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -238,6 +298,7 @@ int main(void)
         cmocka_unit_test(test_csv_round_trip),
         cmocka_unit_test(test_json_round_trip),
         cmocka_unit_test(test_merge),
+        cmocka_unit_test(test_merge_versions),
     };
     return cmocka_run_group_tests(tests, man_setup, man_teardown);
 }
