@@ -92,3 +92,19 @@ expect_rc() {
     [ "$rc" -eq "$1" ] && return
     problem "exit code: expected $1, got $rc; stderr:" "$(excerpt "$tmp/err")"
 }
+
+# make_records DIR N TAG: N records rec-00.xml... in DIR, the samples in
+# turn, each record id prefixed with TAG and its number so that all differ.
+make_records() {
+    "$PY" - "$1" "$2" "$3" samples/*.xml <<'EOF'
+import os, re, sys
+out, n, tag, samples = sys.argv[1], int(sys.argv[2]), sys.argv[3], sorted(sys.argv[4:])
+for i in range(n):
+    x = open(samples[i % len(samples)], encoding="utf-8").read()
+    x, k = re.subn(r'(<assessment\b[^>]*?\sid=")([^"]*)"',
+                   lambda m: '%s%s%02d-%s"' % (m.group(1), tag, i, m.group(2)), x, count=1)
+    if k != 1:
+        sys.exit("no id attribute in " + samples[i % len(samples)])
+    open(os.path.join(out, "rec-%02d.xml" % i), "w", encoding="utf-8").write(x)
+EOF
+}

@@ -371,17 +371,7 @@ end
 # ------------------------------------------------------------- kill test
 
 mkdir "$tmp/many"
-"$PY" - "$tmp/many" "$NKILL_RECORDS" samples/*.xml <<'EOF'
-import os, re, sys
-out, n, samples = sys.argv[1], int(sys.argv[2]), sorted(sys.argv[3:])
-for i in range(n):
-    x = open(samples[i % len(samples)], encoding="utf-8").read()
-    x, k = re.subn(r'(<assessment\b[^>]*?\sid=")([^"]*)"',
-                   lambda m: '%sK%02d-%s"' % (m.group(1), i, m.group(2)), x, count=1)
-    if k != 1:
-        sys.exit("no id attribute in " + samples[i % len(samples)])
-    open(os.path.join(out, "rec-%02d.xml" % i), "w", encoding="utf-8").write(x)
-EOF
+make_records "$tmp/many" "$NKILL_RECORDS" K
 
 # temps DIR: temporary files left in DIR.
 temps() {

@@ -1023,17 +1023,7 @@ SIGN_RECORDS=30
 SIGN_ROUNDS=15
 SIG_SEED=${SIG_SEED:-14}
 mkdir "$tmp/sigrecs"
-"$PY" - "$tmp/sigrecs" "$SIGN_RECORDS" samples/*.xml <<'EOF'
-import os, re, sys
-out, n, samples = sys.argv[1], int(sys.argv[2]), sorted(sys.argv[3:])
-for i in range(n):
-    x = open(samples[i % len(samples)], encoding="utf-8").read()
-    x, k = re.subn(r'(<assessment\b[^>]*?\sid=")([^"]*)"',
-                   lambda m: '%sS%02d-%s"' % (m.group(1), i, m.group(2)), x, count=1)
-    if k != 1:
-        sys.exit("no id attribute in " + samples[i % len(samples)])
-    open(os.path.join(out, "rec-%02d.xml" % i), "w", encoding="utf-8").write(x)
-EOF
+make_records "$tmp/sigrecs" "$SIGN_RECORDS" S
 
 # sig_start ARG...: readyaudit ARG... in $tmp in the background, as the
 # leader of its own process group and with SIGINT at its default action
