@@ -461,32 +461,41 @@ ra_status_t ra_layout_mark(ra_layout_t *lo, int level, const char *title, unsign
     return add_heading(lo, K_MARK, title ? level : 0, title, flags, anchor);
 }
 
-ra_status_t ra_layout_paragraph(ra_layout_t *lo, const ra_style_t *st, const char *text)
+/* Starts a block of text cells of kind k in style st (NULL: the default),
+ * its cells beginning at the next cell; *out is the block. */
+static ra_status_t begin_text_block(ra_layout_t *lo, kind_t k, const ra_style_t *st, block_t **out)
 {
     ra_status_t s = can_append(lo, 0);
     if (s != RA_OK)
         return s;
     ra_style_t sty = style_or_default(lo, st);
-    block_t *b = new_block(lo, K_PARA);
+    block_t *b = new_block(lo, k);
     if (!b)
         return RA_ERR_NOMEM;
     b->st = sty;
     b->cell0 = lo->cells.n;
+    *out = b;
+    return RA_OK;
+}
+
+ra_status_t ra_layout_paragraph(ra_layout_t *lo, const ra_style_t *st, const char *text)
+{
+    block_t *b;
+    ra_status_t s = begin_text_block(lo, K_PARA, st, &b);
+    if (s != RA_OK)
+        return s;
+    ra_style_t sty = b->st;
     b->ncells = 1;
     return add_text_cell(lo, text, sty.face, sty.color, sty.link, NULL);
 }
 
 ra_status_t ra_layout_rich(ra_layout_t *lo, const ra_style_t *st, const ra_span_t *spans, size_t n)
 {
-    ra_status_t s = can_append(lo, 0);
+    block_t *b;
+    ra_status_t s = begin_text_block(lo, K_PARA, st, &b);
     if (s != RA_OK)
         return s;
-    ra_style_t sty = style_or_default(lo, st);
-    block_t *b = new_block(lo, K_PARA);
-    if (!b)
-        return RA_ERR_NOMEM;
-    b->st = sty;
-    b->cell0 = lo->cells.n;
+    ra_style_t sty = b->st;
     b->ncells = 1;
     size_t first = lo->spans.n;
     for (size_t i = 0; i < n; i++) {
@@ -511,15 +520,11 @@ ra_status_t ra_layout_rich(ra_layout_t *lo, const ra_style_t *st, const ra_span_
 ra_status_t ra_layout_bullets(ra_layout_t *lo, const ra_style_t *st, const char *const *items,
                               size_t n)
 {
-    ra_status_t s = can_append(lo, 0);
+    block_t *b;
+    ra_status_t s = begin_text_block(lo, K_BULLETS, st, &b);
     if (s != RA_OK)
         return s;
-    ra_style_t sty = style_or_default(lo, st);
-    block_t *b = new_block(lo, K_BULLETS);
-    if (!b)
-        return RA_ERR_NOMEM;
-    b->st = sty;
-    b->cell0 = lo->cells.n;
+    ra_style_t sty = b->st;
     b->ncells = n;
     for (size_t i = 0; i < n; i++)
         if ((s = add_text_cell(lo, items[i], sty.face, sty.color, sty.link, NULL)) != RA_OK)
