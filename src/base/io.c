@@ -127,8 +127,7 @@ static ra_status_t resolve_target(const char *path, ra_buf_t *out, bool *proc)
     return RA_OK;
 }
 
-/* Writes all of len bytes to fd; 0, or the errno of the failure. */
-static int write_fd(int fd, const char *p, size_t len)
+int ra_write_fd(int fd, const char *p, size_t len)
 {
     while (len > 0) {
         ssize_t n = write(fd, p, len);
@@ -156,7 +155,7 @@ static ra_status_t write_direct(const char *path, const void *data, size_t len,
         ra_diag(sink, RA_DIAG_ERROR, name, 0, "cannot open for writing: %s", strerror(errno));
         return RA_ERR_IO;
     }
-    int err = write_fd(fd, data, len);
+    int err = ra_write_fd(fd, data, len);
     /* A regular file behind /proc/self/fd is flushed like any other; a
      * device or pipe may not support it, which is no error. */
     struct stat sb;
@@ -209,7 +208,7 @@ ra_status_t ra_write_temp(const char *path, const void *data, size_t len, int du
         err = fchmod(fd, 0666 & ~mask) != 0 ? errno : 0;
     }
     if (!err)
-        err = write_fd(fd, data, len);
+        err = ra_write_fd(fd, data, len);
     if (!err && durable && fsync(fd) != 0)
         err = errno;
     if (close(fd) != 0 && !err)

@@ -16,6 +16,9 @@
  * reporting failures to sink under the file's name. */
 ra_status_t ra_read_file(const char *path, size_t max, ra_buf_t *buf, ra_diag_sink_t *sink);
 
+/* Writes all of len bytes to fd, retrying on EINTR; 0, or the errno of the failure. */
+int ra_write_fd(int fd, const char *p, size_t len);
+
 /* Writes len bytes to path as trusted tools do. A regular file (or a new
  * path) gets a temporary file in the same directory, flushed to disk and
  * renamed into place: readers see the old file or the complete new one,

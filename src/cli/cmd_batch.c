@@ -284,21 +284,6 @@ static void worker_diag(void *ctx, const ra_diag_t *d)
         ra_diag_print(w->echo, d);
 }
 
-/* Writes all of len bytes to fd; false when it could not. */
-static bool write_all(int fd, const char *p, size_t len)
-{
-    while (len > 0) {
-        ssize_t n = write(fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return false;
-        p += n;
-        len -= (size_t)n;
-    }
-    return true;
-}
-
 /* Runs one record in a worker: scores it, and unless its report is up to
  * date renders it into a temporary file beside OUTDIR/<record id>.pdf for
  * the parent to commit. Sends the parent the temporary file's name (empty
@@ -352,8 +337,8 @@ static int run_one(batch_t *b, const char *path, int fd)
         row = ra_manifest_row_new(&least);
         text = row ? ra_manifest_row_encode(row) : NULL;
     }
-    bool sent = text && write_all(fd, tmp ? tmp : "", tmp ? strlen(tmp) + 1 : 1) &&
-                write_all(fd, text, strlen(text));
+    bool sent = text && ra_write_fd(fd, tmp ? tmp : "", tmp ? strlen(tmp) + 1 : 1) == 0 &&
+                ra_write_fd(fd, text, strlen(text)) == 0;
     if (tmp) {
         /* The parent's now, or nobody's when it could not be told. */
         if (!sent)

@@ -11,14 +11,7 @@ static int64_t document_date(const ra_env_t *env, const ra_record_t *rec)
 {
     if (env->epoch_set)
         return env->epoch;
-    int y = rec->assessed_on / 10000, m = rec->assessed_on / 100 % 100, d = rec->assessed_on % 100;
-    /* Days from 1970-01-01 to y-m-d (proleptic Gregorian). */
-    y -= m <= 2;
-    long era = (y >= 0 ? y : y - 399) / 400;
-    long yoe = y - era * 400;
-    long doy = (153L * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return (int64_t)(era * 146097 + doe - 719468) * 86400;
+    return (int64_t)ra_date_days_between(19700101, rec->assessed_on) * 86400;
 }
 
 /* The record's bytes: given in memory, or read into out->source. */
