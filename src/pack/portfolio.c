@@ -26,12 +26,7 @@ static const char *str(const ra_manifest_row_t *row, const char *key)
     return s ? s : "";
 }
 
-static int verdict_rank(const char *v)
-{
-    return strcmp(v, "not-ready") == 0 ? 0 : strcmp(v, "ready-with-conditions") == 0 ? 1 : 2;
-}
-
-/* The verdict a row names; an unknown name counts as ready (verdict_rank). */
+/* The verdict a row names; an unknown name counts as ready. */
 static ra_verdict_t verdict_of(const char *v)
 {
     ra_verdict_t e;
@@ -57,7 +52,8 @@ static int cmp_rows(const void *a, const void *b)
 {
     const ra_manifest_row_t *x = *(ra_manifest_row_t *const *)a;
     const ra_manifest_row_t *y = *(ra_manifest_row_t *const *)b;
-    int d = verdict_rank(str(x, "verdict")) - verdict_rank(str(y, "verdict"));
+    /* The enum runs ready, conditional, not ready: reversed, worst first. */
+    int d = (int)verdict_of(str(y, "verdict")) - (int)verdict_of(str(x, "verdict"));
     if (d)
         return d;
     double sx, sy;
@@ -77,12 +73,6 @@ static const char *fmt(portfolio_t *p, const char *f, ...)
     ra_buf_vprintf(&p->tmp, f, ap);
     va_end(ap);
     return ra_buf_str(&p->tmp);
-}
-
-/* A score as one decimal, or "n/a". */
-static void score_text(bool has, double v, char out[16])
-{
-    ra_style_decimal(has, v, out);
 }
 
 static ra_status_t counts(portfolio_t *p, ra_manifest_row_t **ok, size_t nok, size_t failed)
@@ -149,7 +139,7 @@ static ra_status_t systems_table(portfolio_t *p, ra_manifest_row_t **ok, size_t 
         char sc[16], gaps[32];
         double x;
         bool has = ra_manifest_row_number(ok[i], "score", &x);
-        score_text(has, x, sc);
+        ra_style_decimal(has, x, sc);
         snprintf(gaps, sizeof gaps, "%lld", ra_manifest_row_int(ok[i], "gaps"));
         const char *v = str(ok[i], "verdict");
         const char *so = str(ok[i], "signoff");
@@ -212,7 +202,7 @@ static ra_status_t heat_map(portfolio_t *p, ra_manifest_row_t **ok, size_t nok)
         for (size_t l = 0; l < nl; l++) {
             double x = 0;
             bool has = ra_manifest_row_layer(ok[i], p->cl->layers[l].id, &x);
-            score_text(has, x, vals[l]);
+            ra_style_decimal(has, x, vals[l]);
             const ra_rgb_t *fill = ra_style_score_heat(has, x);
             cells[l + 1] = (ra_cell_t){vals[l], RA_FACE_REGULAR, NULL, fill, 0};
         }

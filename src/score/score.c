@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/text.h"
 #include "base/vec.h"
@@ -151,15 +152,8 @@ static ra_buf_t *add_finding(ra_score_t *s, ra_rule_t rule, const char *check, l
  * or equal e-mail addresses (ignoring ASCII case) when both give one. */
 static bool same_person(const char *n1, const char *e1, const char *n2, const char *e2)
 {
-    if (e1 && e2 && *e1 && *e2 && strlen(e1) == strlen(e2)) {
-        bool eq = true;
-        for (size_t i = 0; e1[i] && eq; i++) {
-            char a = e1[i], b = e2[i];
-            eq = (a >= 'A' && a <= 'Z' ? a + 32 : a) == (b >= 'A' && b <= 'Z' ? b + 32 : b);
-        }
-        if (eq)
-            return true;
-    }
+    if (e1 && e2 && *e1 && *e2 && strcasecmp(e1, e2) == 0)
+        return true;
     ra_buf_t k1 = RA_BUF_INIT, k2 = RA_BUF_INIT;
     ra_text_person_key(n1, &k1);
     ra_text_person_key(n2, &k2);
