@@ -218,8 +218,7 @@ static ra_status_t put_fixed(ra_buf_t *b, double v)
 
 static const char face_letter[RA_FACE_COUNT] = {'R', 'B', 'I', 'M'};
 
-/* Mixes colour c towards white by t (0..1). */
-static ra_rgb_t tint(ra_rgb_t c, double t)
+ra_rgb_t ra_rgb_tint(ra_rgb_t c, double t)
 {
     ra_rgb_t r = {c.r + (1 - c.r) * t, c.g + (1 - c.g) * t, c.b + (1 - c.b) * t};
     return r;
@@ -1571,7 +1570,7 @@ static ra_status_t place_table(ra_layout_t *lo, const block_t *b)
             }
             if ((b->kind == K_KV || b->ts.grid) &&
                 (st = lo_line(lo, lo->left, lo->y + h, lo->left + lo->width, lo->y + h, 0.5,
-                              tint(lo->opt.muted, 0.7), 0)) != RA_OK)
+                              ra_rgb_tint(lo->opt.muted, 0.7), 0)) != RA_OK)
                 return st;
             advance(lo, h);
             done += fit;
@@ -1711,8 +1710,8 @@ static ra_status_t draw_contents(ra_layout_t *lo)
                           num.data, num.len)) != RA_OK)
             break;
         double lx = lo->left + indent + tw + 6, rx = lo->left + lo->width - nw - 6;
-        if (rx > lx &&
-            (st = lo_line(lo, lx, base, rx, base, 0.6, tint(lo->opt.muted, 0.4), 1.5)) != RA_OK)
+        if (rx > lx && (st = lo_line(lo, lx, base, rx, base, 0.6, ra_rgb_tint(lo->opt.muted, 0.4),
+                                     1.5)) != RA_OK)
             break;
         st = lo_link(lo, lo->left, t->row_y, lo->width, lh, t->anchor);
     }
@@ -1752,7 +1751,7 @@ static ra_status_t place_block(ra_layout_t *lo, size_t i)
         ra_status_t st = ensure(lo, size);
         if (st == RA_OK)
             st = lo_line(lo, lo->left, lo->y + size / 2, lo->left + lo->width, lo->y + size / 2,
-                         0.6, tint(lo->opt.muted, 0.5), 0);
+                         0.6, ra_rgb_tint(lo->opt.muted, 0.5), 0);
         advance(lo, size);
         return st;
     }

@@ -140,6 +140,9 @@ ra_status_t ra_layout_heading(ra_layout_t *lo, int level, const char *text, unsi
 ra_status_t ra_layout_mark(ra_layout_t *lo, int level, const char *title, unsigned flags,
                            int *anchor);
 
+/* Mixes colour c towards white by t (0: c, 1: white). */
+ra_rgb_t ra_rgb_tint(ra_rgb_t c, double t);
+
 /* Appends a wrapped paragraph; st NULL: body style. Words wrap on spaces;
  * a word longer than a line breaks between characters. */
 ra_status_t ra_layout_paragraph(ra_layout_t *lo, const ra_style_t *st, const char *text);

@@ -18,13 +18,6 @@ static char *copy(const char *s)
     return strdup(s ? s : "");
 }
 
-/* Mixes colour c towards white by t (0..1). */
-static ra_rgb_t tint(ra_rgb_t c, double t)
-{
-    ra_rgb_t r = {c.r + (1 - c.r) * t, c.g + (1 - c.g) * t, c.b + (1 - c.b) * t};
-    return r;
-}
-
 /* Formats v with one decimal, C locale, into b (cleared first). */
 static ra_status_t fmt_one_decimal(ra_buf_t *b, double v)
 {
@@ -140,7 +133,7 @@ static ra_status_t place_chart(void *ctx, ra_layout_t *lo)
                 rows = 1;
         }
         double top = ra_layout_cursor(lo).y + head, bot = top + rows * row_h;
-        ra_rgb_t grid = tint(o->muted, 0.8);
+        ra_rgb_t grid = ra_rgb_tint(o->muted, 0.8);
         /* Gridlines and scale. */
         for (int g = 0; g <= 100; g += 20) {
             double gx = x0 + scale_w * g / 100.0;
