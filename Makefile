@@ -6,10 +6,12 @@ DATADIR  = $(PREFIX)/share/readyaudit
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN     = -Wall -Wextra -Wstrict-prototypes -Wshadow -Wformat=2
-CPPFLAGS += -std=c11 -D_GNU_SOURCE -Isrc -I/usr/include/libxml2 \
+CPPFLAGS += -std=c11 -D_GNU_SOURCE -Isrc -I/usr/include/libxml2 -I/usr/include/harfbuzz \
+            -I/usr/include/fribidi \
             -DRA_DATADIR='"$(DATADIR)"'
 # libharu ships no pkg-config file on Debian: its libraries are named here.
-LDLIBS   = -lhpdf -lpng -lz -lxml2 -ljansson -lnettle -lm
+LDLIBS   = -lhpdf -lpng -lz -lxml2 -ljansson -lnettle -lgnutls -lharfbuzz-subset -lharfbuzz \
+           -lfribidi -lunibreak -lm
 
 ifeq ($(CI),true)
 WARN += -Werror
@@ -23,9 +25,13 @@ endif
 
 # Debian packages: the build, then what the tests, the sanitizer and fuzzing
 # builds, make lint (clang-format) and the PDF/A validator (Apache PDFBox
-# Preflight) need.
+# Preflight), the signing tests (a test PKI with certtool, a SoftHSM2 token,
+# poppler's NSS signer) and text in every script need.
 DEB_PACKAGES = build-essential libhpdf-dev libpng-dev zlib1g-dev libxml2-dev nettle-dev \
                libjansson-dev fonts-dejavu-core fonts-dejavu-extra \
+               libgnutls28-dev gnutls-bin softhsm2 p11-kit libnss3-tools \
+               libharfbuzz-dev libharfbuzz-bin libfribidi-dev libunibreak-dev \
+               fonts-noto-core fonts-noto-cjk fonts-symbola mupdf-tools \
                libcmocka-dev libxml2-utils poppler-utils qpdf python3 locales \
                clang libclang-rt-14-dev clang-format valgrind \
                default-jre-headless libpdfbox2-java libfontbox2-java \
