@@ -301,8 +301,9 @@ static int run_one(batch_t *b, const char *path, int fd)
     bool skipped = false, written = false;
     ra_status_t st = ra_pipeline_score(b->env, &in, &res);
     ra_cli_flush(b->cli, path);
+    if (st == RA_OK && ra_buf_printf(&out, "%s/%s.pdf", b->outdir, res.record->id) != RA_OK)
+        st = RA_ERR_NOMEM;
     if (st == RA_OK) {
-        ra_buf_printf(&out, "%s/%s.pdf", b->outdir, res.record->id);
         skipped = output_current(b, res.record, ra_buf_str(&out), sha256);
         if (!skipped)
             st = ra_pipeline_render(b->env, &in, &res);
@@ -404,7 +405,7 @@ static void fail_row(ra_manifest_row_t *row, progress_t *pg, const char *msg)
         pg->skipped--;
     else if (state && strcmp(state, "failed") == 0)
         pg->failed--;
-    ra_manifest_row_fail(row, msg);
+    ra_manifest_row_fail(row, msg); /* out of memory: no status, said by say_failed */
     pg->failed++;
 }
 
@@ -506,24 +507,38 @@ static long commit_row(ra_manifest_row_t *row, const char *tmp, size_t index, in
  * unless the worker itself died). */
 static void say_failed(const progress_t *pg, const char *path, const ra_manifest_row_t *row)
 {
-    const char *err = ra_manifest_row_str(row, "error");
+    const char *err = ra_manifest_row_str(row, "status") ? ra_manifest_row_str(row, "error")
+                                                         : ra_strerror(RA_ERR_NOMEM);
     bool named = err && strncmp(err, path, strlen(path)) == 0;
     fprintf(stderr, "%s%s%s%s\n", pg->tty && !pg->quiet ? "\r\033[K" : "", named ? "" : path,
             named ? "" : ": ", err ? err : "failed");
 }
 
 /* Collects a finished worker's row and commits its report. */
-static void reap(worker_t *w, inputs_t *in, progress_t *pg, int status, ra_diag_sink_t *sink)
+static void reap(const batch_t *b, worker_t *w, inputs_t *in, progress_t *pg, int status)
 {
+    ra_diag_sink_t *sink = b->env->sink;
     /* The worker sent "TEMP\0ROW" (see run_one). */
-    const char *msg = ra_buf_str(&w->out);
+    const char *msg = ra_buf_failed(&w->out) ? "" : ra_buf_str(&w->out);
     size_t tlen = strlen(msg);
     const char *tmp = tlen ? msg : NULL;
     ra_manifest_row_t *row = tlen < w->out.len ? ra_manifest_row_decode(msg + tlen + 1) : NULL;
     if (!row) {
         char why[96];
-        if (WIFSIGNALED(status))
+        if (ra_buf_failed(&w->out)) {
+            /* What the worker sent could not be kept, the name of its
+             * temporary file too: that file is one of a writer now gone. */
+            snprintf(why, sizeof why, "%s", ra_strerror(RA_ERR_NOMEM));
+            remove_stale(b->outdir);
+        } else if (tlen < w->out.len)
+            /* A row came and could not be read back: this process ran out. */
+            snprintf(why, sizeof why, "%s", ra_strerror(RA_ERR_NOMEM));
+        else if (WIFSIGNALED(status))
             snprintf(why, sizeof why, "worker killed by signal %d", WTERMSIG(status));
+        else if (WIFEXITED(status) && WEXITSTATUS(status) == RA_EXIT_IO)
+            /* The one way a worker ends with this status and no row:
+             * memory ran out before the row could be sent (run_one). */
+            snprintf(why, sizeof why, "%s", ra_strerror(RA_ERR_NOMEM));
         else
             snprintf(why, sizeof why, "worker exited with status %d and no result",
                      WIFEXITED(status) ? WEXITSTATUS(status) : -1);
@@ -549,10 +564,14 @@ static void reap(worker_t *w, inputs_t *in, progress_t *pg, int status, ra_diag_
         pg->skipped++;
     else
         pg->done++;
+    if (!row) /* not even the row saying why could be made */
+        fprintf(stderr, "%s%s: %s\n", pg->tty && !pg->quiet ? "\r\033[K" : "", in->paths[w->index],
+                ra_strerror(RA_ERR_NOMEM));
     if (row) {
         /* A duplicate id fails this row and the earlier one it collides with. */
         long other = commit_row(row, tmp, w->index, in, pg, sink);
-        if (strcmp(ra_manifest_row_str(row, "status"), "failed") == 0)
+        const char *now = ra_manifest_row_str(row, "status");
+        if (!now || strcmp(now, "failed") == 0)
             say_failed(pg, in->paths[w->index], row);
         if (other >= 0)
             say_failed(pg, in->paths[other], in->rows[other]);
@@ -655,7 +674,7 @@ static ra_status_t run_workers(batch_t *b, inputs_t *in, unsigned jobs, progress
             while (waitpid(w->pid, &status, 0) < 0 && errno == EINTR)
                 continue;
             pids[map[i]] = 0;
-            reap(w, in, pg, status, b->env->sink);
+            reap(b, w, in, pg, status);
             running--;
             progress_draw(pg);
         }

@@ -355,6 +355,10 @@ int main(int argc, char **argv)
         free(datadir);
         return RA_EXIT_USAGE;
     }
+    /* What an allocation failure inside libxml2 or libharu says on its way out. */
+    static char nomem_line[160];
+    snprintf(nomem_line, sizeof nomem_line, "%s %s: out of memory\n", cli.prog, cmd->name);
+    ra_cleanup_on_nomem(nomem_line, RA_EXIT_IO);
     if (!datadir || ra_loader_new(datadir, &sink, &env.loader) != RA_OK) {
         fprintf(stderr, "%s: out of memory\n", cli.prog);
         free(datadir);

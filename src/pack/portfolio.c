@@ -335,7 +335,8 @@ ra_status_t ra_portfolio_write(const ra_env_t *env, const ra_checklist_t *cl, co
     if (rc == RA_OK)
         qsort(ok, nok, sizeof *ok, cmp_rows);
     ra_pdf_options_t po = {.font_dir = env->font_dir, .errmsg = &err};
-    if (rc == RA_OK && (rc = ra_pdf_new(&po, &pdf)) != RA_OK)
+    /* Out of memory is said once, by the caller, from the status. */
+    if (rc == RA_OK && (rc = ra_pdf_new(&po, &pdf)) != RA_OK && rc != RA_ERR_NOMEM)
         ra_diag(env->sink, RA_DIAG_ERROR, path, 0, "cannot set up the PDF: %s", ra_buf_str(&err));
     ra_layout_options_t lopt;
     ra_layout_options_default(&lopt);

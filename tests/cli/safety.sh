@@ -1313,25 +1313,10 @@ extern void *__libc_realloc(void *, size_t);
 static long at = -1, count;
 static int armed;
 static char crash[4096];
-static int validating;
-/* libxml2's own frames have no names: say when the crash is inside its
- * schema validation, which readyaudit calls through here. */
-int xmlSchemaValidateDoc(void *ctxt, void *doc)
-{
-    static int (*real)(void *, void *);
-    if (!real)
-        real = (int (*)(void *, void *))dlsym(RTLD_NEXT, "xmlSchemaValidateDoc");
-    validating++;
-    int rc = real(ctxt, doc);
-    validating--;
-    return rc;
-}
 static void on_crash(int sig)
 {
     void *frames[64];
     int fd = open(crash, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (validating)
-        write(fd, "libxml2 (xmlSchemaValidateDoc+)\n", 32);
     backtrace_symbols_fd(frames, backtrace(frames, 64), fd);
     signal(sig, SIG_DFL);
     raise(sig);
@@ -1374,8 +1359,7 @@ CEOF
 # "one": exactly one line saying it; "each": every line of stderr says it),
 # or success with the outputs unchanged; the files of DIR named $oom_keep as
 # they were; no temporary file. DIR is put back after a run that changed it.
-# Sets $points, $libskip (crashes inside libxml2's xmlSchemaValidateDoc,
-# skipped) and $absorbed.
+# Sets $points and $absorbed.
 oom_scan() {
     name=$1
     dir=$2
@@ -1384,7 +1368,7 @@ oom_scan() {
     (cd "$tmp" && find "$dir" -type f | sort | xargs sha256sum) >"$tmp/oom.before"
     (cd "$tmp" && find "$dir" -type f -name "$oom_keep" | sort | xargs sha256sum) >"$tmp/oom.keep"
     rm -rf "$tmp/oom.saved" && cp -a "$tmp/$dir" "$tmp/oom.saved"
-    points=0 libskip=0 absorbed=0
+    points=0 absorbed=0
     N=$((1 + ${OOM_SEED:-0} % step))
     while [ "$N" -le 100000 ]; do
         rm -f "$tmp"/oommark.*
@@ -1394,11 +1378,7 @@ oom_scan() {
         points=$((points + 1))
         (cd "$tmp" && find "$dir" -type f | sort | xargs sha256sum) >"$tmp/oom.after"
         if [ "$rc" -ge 128 ]; then
-            if cat "$tmp"/oommark.crash.* 2>/dev/null | grep -q 'libxml2.*(xmlSchemaValidateDoc+'; then
-                libskip=$((libskip + 1))
-            else
-                problem "$name, allocation $N: crashed (exit $rc):" "$(cat "$tmp"/oommark.crash.* 2>/dev/null | head -n 8)"
-            fi
+            problem "$name, allocation $N: crashed (exit $rc):" "$(cat "$tmp"/oommark.crash.* 2>/dev/null | head -n 8)"
         elif [ "$rc" -eq 0 ]; then
             cmp -s "$tmp/oom.before" "$tmp/oom.after" || absorbed=$((absorbed + 1))
         else
@@ -1420,16 +1400,13 @@ oom_scan() {
         N=$((N + step))
     done
     [ "$points" -gt 0 ] || problem "$name: no allocation failed (is ra_test_started called?)"
-    echo "$name: $points allocation failure points (step $step, seed ${OOM_SEED:-0}), $libskip crashes in libxml2 skipped, $absorbed absorbed with other output" >>"$tmp/oom.points"
+    echo "$name: $points allocation failure points (step $step, seed ${OOM_SEED:-0}), $absorbed absorbed with other output" >>"$tmp/oom.points"
     return 0
 }
 
-# Every 25th point of report and every point of verify, over the mini
-# fixture (about 5 s); OOM_STEP=1 sweeps every point, OOM_SEED moves the
-# sample, OOM_SWEEP=0 leaves it out. batch only with OOM_SWEEP=1: its
-# workers still fail in ways not fixed (a worker that dies before its row,
-# crashes in a worker's out-of-memory path, the portfolio's "cannot set up
-# the PDF: " with no reason).
+# Every 25th point of report and batch and every point of verify, over the
+# mini fixture (about 10 s); OOM_STEP=1 sweeps every point, OOM_SEED moves
+# the sample, OOM_SWEEP=0 leaves it out.
 if [ "${OOM_SWEEP:-1}" = 0 ]; then
     skip "allocation failure points" "OOM_SWEEP=0"
 elif grep -q __asan_init "$RA" 2>/dev/null; then
@@ -1444,7 +1421,6 @@ elif command -v cc >/dev/null 2>&1 && cc -shared -fPIC -O1 -o "$tmp/oom.so" "$tm
     oom_step=25 oom_keep='*' oom_lines=one
     oom_scan report or report -q --checklist mini-checklist.xml mini-ready.xml -o or/r.pdf
     end
-    if [ "${OOM_SWEEP:-}" = 1 ]; then
     begin "batch with manifest and summary: every allocation failure ends cleanly"
     run batch -q -j1 --checklist mini-checklist.xml minin -o ob --manifest ob/m.csv --summary ob/s.pdf
     # A worker that fails is a row of the manifest (which describes the files
@@ -1452,7 +1428,6 @@ elif command -v cc >/dev/null 2>&1 && cc -shared -fPIC -O1 -o "$tmp/oom.so" "$tm
     oom_step=25 oom_keep='MINI-*.pdf' oom_lines=each
     oom_scan batch ob batch -q -j1 --force --checklist mini-checklist.xml minin -o ob --manifest ob/m.csv --summary ob/s.pdf
     end
-    fi
     begin "verify: every allocation failure ends cleanly"
     mkdir "$tmp/ov"
     run report -q --attach-source --checklist mini-checklist.xml mini-ready.xml -o ov/r.pdf
