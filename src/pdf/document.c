@@ -5,7 +5,8 @@
  * in-memory save. Its files: document.c (this), content.c (operators, text,
  * graphics, images), font.c (the document's font objects), ttf.c (the
  * TrueType parser and subsetter), image.c (PNG and JPEG decoding),
- * archival.c (XMP, output intent, /ID), attach.c (embedded files) and
+ * archival.c (XMP, output intent, /ID), attach.c (embedded files), form.c
+ * (signature fields, the AcroForm) and
  * hpdf_internals.c (the only file that reaches into libharu's structs);
  * pdf_int.h holds what they share.
  *

@@ -17,7 +17,8 @@
 # object that is field and widget (/FT /Sig /T (role-id) /F 4, no /V), in
 # the /Annots of its /P, the page of the "Signatures" bookmark, with an
 # appearance form XObject whose /BBox is the /Rect's size, and placed on its
-# signature line (its caption just below, the approver's name to its left);
+# signature line (its caption just below, the approver's name to its left),
+# on A4 and on US Letter (the branded template);
 # a profile with no required role gives no /AcroForm and no field; pdfsig
 # lists every field as unsigned; poppler signs one (an NSS database made
 # here by nss_signer_db, tests/lib.sh), after which pdfsig says the
@@ -29,7 +30,7 @@ cd "$(dirname "$0")/../.." || exit 2
 
 SUITE=fields
 . tests/lib.sh
-suite_start qpdf pdftotext pdfsig
+suite_start qpdf pdftotext pdfinfo pdfsig
 
 # ------------------------------------------------------------------ harness
 
@@ -155,6 +156,15 @@ for f in samples/*.xml; do
     [ -z "$s" ] || problem "$s"
     end
 done
+begin "a US Letter report (the branded template): the fields on their lines"
+run report samples/enterprise-claims-assistant.xml --template templates/branded-report.xml \
+    -o "$tmp/branded.pdf" -q
+expect_rc 0
+s=$(fields "$tmp/branded.pdf" "$(roles samples/enterprise-claims-assistant.xml)")
+[ -z "$s" ] || problem "$s"
+pdfinfo "$tmp/branded.pdf" 2>/dev/null | grep -q '^Page size: *612 x 792' || problem "not a Letter page"
+end
+
 begin "every sample rendered"
 [ "$n" -ge 8 ] || problem "expected at least 8 samples, found $n"
 end
