@@ -34,14 +34,15 @@ suite_start qpdf pdftotext pdfinfo pdfsig
 
 # ------------------------------------------------------------------ harness
 
-# fields PDF ROLES_JSON: one problem per line (nothing when all is well)
-# about the AcroForm and the signature fields of PDF against the required
-# roles ROLES_JSON (score --format json's signoff_roles).
+# fields PDF ROLES_JSON [spread]: one problem per line (nothing when all is
+# well) about the AcroForm and the signature fields of PDF against the
+# required roles ROLES_JSON (score --format json's signoff_roles); with
+# "spread", fields may be on the pages after the Signatures heading too.
 fields() {
     qpdf --json --json-key=qpdf --json-key=pages "$1" >"$tmp/q.json" 2>"$tmp/q.err" ||
         { echo "qpdf --json failed: $(head -n 3 "$tmp/q.err")"; return; }
     pdftotext -bbox "$1" "$tmp/bbox.html" 2>/dev/null
-    "$PY" - "$tmp/q.json" "$2" "$1" "$tmp/bbox.html" <<'EOF'
+    "$PY" - "$tmp/q.json" "$2" "$1" "$tmp/bbox.html" "${3:-}" <<'EOF'
 import html, json, re, sys
 q = json.load(open(sys.argv[1]))
 roles = json.loads(sys.argv[2])
@@ -100,7 +101,8 @@ for i, f in enumerate(fields):
     if p is None:
         print(t, "/P", d.get("/P"), "is not a page")
         continue
-    if p["pageposfrom1"] not in signatures:
+    spread = sys.argv[5] == "spread" and signatures and p["pageposfrom1"] >= signatures[0]
+    if p["pageposfrom1"] not in signatures and not spread:
         print(t, "is on page", p["pageposfrom1"], "not on the page of the Signatures bookmark", signatures)
     if f not in (get(d["/P"]) or {}).get("/Annots", []):
         print(t, "is not in the /Annots of its page")
@@ -207,6 +209,32 @@ r=$(roles --checklist tests/fixtures/mini-checklist.xml "$tmp/strict-rec.xml")
 printf '%s' "$r" | grep -q '"owner".*"auditor"' || problem "roles: $r"
 s=$(fields "$tmp/strict.pdf" "$r")
 [ -z "$s" ] || problem "$s"
+end
+
+# More signature lines than a page holds: the block breaks, and every
+# field stays on its own line, on the page that line is on. (A 64-character
+# id does not fit its caption, which is shortened with an ellipsis.)
+begin "16 required roles with 64-character ids: 16 fields over two pages, each on its line"
+"$PY" - tests/fixtures/mini-checklist.xml "$tmp/many.xml" <<'EOF'
+import sys
+cl = open(sys.argv[1], encoding="utf-8").read()
+ids = ["role-%02d-" % i + "x" * 56 for i in range(15)]
+cl = cl.replace('<role id="auditor" name="Auditor"/>', '<role id="auditor" name="Auditor"/>' +
+                "".join('<role id="%s" name="Role %d"/>' % (r, i) for i, r in enumerate(ids)))
+cl = cl.replace('<requires-signoff role="owner"/>\n    </profile>', '<requires-signoff role="owner"/>' +
+                "".join('<requires-signoff role="%s"/>' % r for r in ids) + "\n    </profile>", 1)
+open(sys.argv[2], "w", encoding="utf-8").write(cl)
+EOF
+run report --checklist "$tmp/many.xml" tests/fixtures/mini-ready.xml -o "$tmp/many.pdf" -q
+expect_rc 0
+r=$(roles --checklist "$tmp/many.xml" tests/fixtures/mini-ready.xml)
+[ "$(printf '%s' "$r" | "$PY" -c 'import json,sys; print(len(json.load(sys.stdin)))')" = 16 ] ||
+    problem "expected 16 required roles: $r"
+s=$(fields "$tmp/many.pdf" "$r" spread 2>&1 | grep -v 'x has no caption')
+[ -z "$s" ] || problem "$s"
+[ "$(pdfsig "$tmp/many.pdf" 2>/dev/null | grep -c '^  The signature form field is not signed.$')" = 16 ] ||
+    problem "pdfsig does not list 16 unsigned fields"
+qpdf --check "$tmp/many.pdf" >"$tmp/qpdf" 2>&1 || problem "qpdf --check:" "$(excerpt "$tmp/qpdf")"
 end
 
 # ------------------------------------------------------------------ pdfsig
