@@ -108,3 +108,44 @@ for i in range(n):
     open(os.path.join(out, "rec-%02d.xml" % i), "w", encoding="utf-8").write(x)
 EOF
 }
+
+# nss_signer_db DIR NICK CN [EMAIL]: a test PKI and an NSS database for
+# poppler's signer (pdfsig -sign FIELD -nick NICK -nssdir sql:DIR/nss), made
+# with certtool (gnutls-bin), certutil and pk12util (libnss3-tools). Writes
+# DIR/ca.key, DIR/ca.pem (a CA, "readyaudit test CA", ECDSA), DIR/NICK.key,
+# DIR/NICK.pem (an RSA-2048 signer, CN and EMAIL, digitalSignature and
+# nonRepudiation, issued by the CA, valid 30 days), DIR/NICK.p12 (key, cert
+# and CA, password "test"), and DIR/nss, a database without password holding
+# NICK's key and certificate and trusting the CA. Called again with another
+# NICK, it adds that signer under the same CA. Returns non-zero on failure,
+# what went wrong in DIR/log.
+nss_signer_db() {
+    _d=$1 _nick=$2 _cn=$3 _mail=$4
+    mkdir -p "$_d" || return 1
+    : >>"$_d/log"
+    (
+        set -e
+        cd "$_d"
+        if [ ! -f ca.pem ]; then
+            printf 'cn = "readyaudit test CA"\nca\ncert_signing_key\ncrl_signing_key\nexpiration_days = 30\n' >ca.tmpl
+            certtool --generate-privkey --key-type=ecdsa --outfile ca.key
+            certtool --generate-self-signed --load-privkey ca.key --template ca.tmpl --outfile ca.pem
+            mkdir -p nss
+            certutil -N -d sql:nss --empty-password
+            certutil -A -d sql:nss -n "readyaudit test CA" -t CT,C,C -i ca.pem
+        fi
+        {
+            printf 'cn = "%s"\n' "$_cn"
+            [ -z "$_mail" ] || printf 'email = "%s"\n' "$_mail"
+            printf 'signing_key\nexpiration_days = 30\n'
+        } >"$_nick.tmpl"
+        certtool --generate-privkey --key-type=rsa --bits=2048 --outfile "$_nick.key"
+        certtool --generate-certificate --load-privkey "$_nick.key" --load-ca-certificate ca.pem \
+            --load-ca-privkey ca.key --template "$_nick.tmpl" --outfile "$_nick.pem"
+        certtool --to-p12 --load-privkey "$_nick.key" --load-certificate "$_nick.pem" \
+            --load-ca-certificate ca.pem --p12-name "$_nick" --password test --outder \
+            --outfile "$_nick.p12"
+        pk12util -i "$_nick.p12" -d sql:nss -W test
+        certutil -L -d sql:nss -n "$_nick"
+    ) >>"$_d/log" 2>&1
+}

@@ -5,7 +5,8 @@
  * in-memory save. Its files: document.c (this), content.c (operators, text,
  * graphics, images), font.c (the document's font objects), ttf.c (the
  * TrueType parser and subsetter), image.c (PNG and JPEG decoding),
- * archival.c (XMP, output intent, /ID), attach.c (embedded files) and
+ * archival.c (XMP, output intent, /ID), attach.c (embedded files), form.c
+ * (signature fields, the AcroForm) and
  * hpdf_internals.c (the only file that reaches into libharu's structs);
  * pdf_int.h holds what they share.
  *
@@ -152,6 +153,7 @@ void ra_pdf_free(ra_pdf_t *pdf)
         ra_buf_free(&pdf->att[i].key_bytes);
     free(pdf->att);
     ra_buf_free(&pdf->xobject_digests);
+    ra_buf_free(&pdf->field_names);
     for (size_t i = 0; i < pdf->nshapes; i++)
         free(pdf->shapes[i].text);
     free(pdf->shapes);
@@ -475,7 +477,8 @@ ra_status_t ra_pdf_page_label(ra_pdf_t *pdf, size_t first, ra_label_style_t styl
 static int bufs_failed(const ra_pdf_t *pdf)
 {
     int failed = ra_buf_failed(&pdf->xmp_schema) || ra_buf_failed(&pdf->xmp_props) ||
-                 ra_buf_failed(&pdf->xobject_digests) || ra_buf_failed(&pdf->zout);
+                 ra_buf_failed(&pdf->xobject_digests) || ra_buf_failed(&pdf->zout) ||
+                 ra_buf_failed(&pdf->field_names);
     for (size_t i = 0; i < INFO_COUNT; i++)
         failed |= ra_buf_failed(&pdf->info[i]);
     for (size_t i = 0; i < pdf->natt; i++)

@@ -239,6 +239,23 @@ ra_status_t ra_pdf_image(ra_pdf_t *pdf, const void *data, size_t len, double x, 
 ra_status_t ra_pdf_link(ra_pdf_t *pdf, double x, double y, double w, double h, size_t target,
                         double target_y);
 
+/* --- Interactive form --- */
+
+/* Puts an empty (unsigned) signature field named name on the current page
+ * in the rectangle whose top-left corner is (x, y), w by h points (at
+ * least 1 by 1; rounded to 1/4 pt): one indirect object that is both the
+ * field and its widget (/FT /Sig /T (name) /F 4 /Rect /P), with an
+ * appearance form XObject whose /BBox is the rectangle's size and which
+ * draws a thin grey frame; it joins the page's /Annots and, in call
+ * order, the /Fields of the catalog's /AcroForm, an indirect object
+ * created with the first field (no /SigFlags, no /NeedAppearances: a
+ * signer adds /SigFlags 3 when it signs). name is the field's partial
+ * name: 1 to 64 ASCII letters, digits, '-' or '_', and no two fields of a
+ * document share one (else RA_ERR_PDF). A document without fields has no
+ * /AcroForm. */
+ra_status_t ra_pdf_sig_field(ra_pdf_t *pdf, const char *name, double x, double y, double w,
+                             double h);
+
 /* --- Document structure --- */
 
 /* Embeds data[0..len) as a file attachment named name (UTF-8; its base

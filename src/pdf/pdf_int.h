@@ -138,6 +138,9 @@ struct ra_pdf {
     size_t natt, cap_att;
     HPDF_Array att_names;     /* the EmbeddedFiles name tree's /Names */
     ra_buf_t xobject_digests; /* SHA-256 of each image and form, for /ID */
+    HPDF_Dict acroform;       /* the catalog's /AcroForm, with the first field */
+    HPDF_Array fields;        /* its /Fields */
+    ra_buf_t field_names;     /* "\n" + each field's name + "\n" */
     shape_t *shapes;
     size_t nshapes, cap_shapes;
     blob_t **blobs; /* every stream's data */

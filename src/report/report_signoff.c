@@ -90,26 +90,43 @@ static ra_status_t approvals_list(report_t *r)
     return rc;
 }
 
-/* Signature lines, one per required role, drawn as rules with captions. */
+/* Signature lines, one per required role: the role's name, then a rule
+ * for the name (the approver the record holds, printed), one holding the
+ * role's empty signature field (named by the role id, for any PDF signer)
+ * and one for the date, each captioned. */
 typedef struct {
     report_t *r;
-    const ra_role_t *role;
+    const ra_role_score_t *rs;
 } sigline_t;
+
+/* Height of a signature line's block, and of its signature field. */
+#define SIGLINE_H 60.0
+#define SIGFIELD_TOP 14.0
 
 static ra_status_t draw_signature(void *ctx, ra_pdf_t *pdf, const ra_rect_t *box)
 {
     const sigline_t *sl = ctx;
+    const ra_role_t *role = sl->rs->role;
     const double y = box->y + box->h - 14;
     const double cols[3][2] = {{0, 0.42}, {0.46, 0.76}, {0.80, 1.0}};
-    const char *captions[3] = {"Name", "Signature", "Date"};
+    report_t *r = sl->r;
+    const char *captions[3] = {"Name", report_fmt(r, "Signature (field %s)", role->id), "Date"};
     ra_status_t rc = ra_layout_draw_line(pdf, &(ra_rect_t){box->x, box->y, box->w, 12},
-                                         RA_FACE_BOLD, 9, RA_C_TEXT, RA_ALIGN_LEFT, sl->role->name);
+                                         RA_FACE_BOLD, 9, RA_C_TEXT, RA_ALIGN_LEFT, role->name);
     for (int i = 0; i < 3 && rc == RA_OK; i++) {
         double x0 = box->x + cols[i][0] * box->w, x1 = box->x + cols[i][1] * box->w;
         rc = ra_pdf_line(pdf, x0, y, x1, y, 0.6, RA_C_MUTED, 0);
         if (rc == RA_OK)
             rc = ra_layout_draw_line(pdf, &(ra_rect_t){x0, y + 2, x1 - x0, 10}, RA_FACE_REGULAR, 7,
                                      RA_C_MUTED, RA_ALIGN_LEFT, captions[i]);
+        /* The approver's name stands on the name rule. */
+        if (rc == RA_OK && i == 0 && sl->rs->approval)
+            rc = ra_layout_draw_line(pdf, &(ra_rect_t){x0, y - 13, x1 - x0, 12}, RA_FACE_REGULAR, 9,
+                                     RA_C_TEXT, RA_ALIGN_LEFT, sl->rs->approval->name);
+        /* The field sits on its rule, from below the role's name down. */
+        if (rc == RA_OK && i == 1)
+            rc = ra_pdf_sig_field(pdf, role->id, x0, box->y + SIGFIELD_TOP, x1 - x0,
+                                  y - box->y - SIGFIELD_TOP);
     }
     return rc;
 }
@@ -204,17 +221,20 @@ ra_status_t report_signoff(report_t *r)
         rc = ra_layout_heading(r->lo, 3, "Signatures", RA_HEADING_NO_TOC, NULL);
     if (rc == RA_OK)
         rc = ra_layout_paragraph(r->lo, NULL,
-                                 s->nroles ? "For a wet-ink or scanned counter-signature of this "
-                                             "report."
-                                           : "The profile requires no signature.");
+                                 s->nroles
+                                     ? "Each line holds an empty digital signature field named by "
+                                       "the role's id, which readyaudit sign or any PDF signing "
+                                       "tool fills; the line also takes a wet-ink or scanned "
+                                       "counter-signature."
+                                     : "The profile requires no signature.");
     /* The layout calls draw_signature at finish time: the lines live in
      * the report's arena until then. */
     sigline_t *lines = ra_arena_alloc(&r->arena, (s->nroles ? s->nroles : 1) * sizeof *lines);
     if (!lines)
         return RA_ERR_NOMEM;
     for (size_t i = 0; i < s->nroles && rc == RA_OK; i++) {
-        lines[i] = (sigline_t){r, s->roles[i].role};
-        rc = ra_layout_custom(r->lo, 48, draw_signature, &lines[i]);
+        lines[i] = (sigline_t){r, &s->roles[i]};
+        rc = ra_layout_custom(r->lo, SIGLINE_H, draw_signature, &lines[i]);
     }
     if (rc == RA_OK)
         rc = ra_layout_keep_end(r->lo);

@@ -236,12 +236,139 @@ static void test_errors(void **state)
     ra_buf_free(&why);
 }
 
+/* Returns the /ID of a saved file, as written ("" when none). */
+static void trailer_id(const ra_buf_t *b, char out[128])
+{
+    const char *p = memmem(b->data, b->len, "/ID [", 5);
+    size_t n = 0;
+    while (p && n < 127 && p[n] && p[n] != ']')
+        n++;
+    memcpy(out, p ? p : "", n);
+    out[n] = '\0';
+}
+
+/* Signature fields: one object each, field and widget, with an appearance
+ * of the rectangle's size, in the page's /Annots and in the /Fields of an
+ * indirect /AcroForm in call order; none of it without a field. */
+static void test_sig_fields(void **state)
+{
+    (void)state;
+    ra_buf_t out = RA_BUF_INIT, again = RA_BUF_INIT, other = RA_BUF_INIT;
+    for (int run = 0; run < 3; run++) {
+        ra_pdf_t *pdf = new_pdf(RA_PDF_PDFA_1B);
+        assert_int_equal(ra_pdf_add_page(pdf, RA_PAGE_A4_W, RA_PAGE_A4_H), RA_OK);
+        assert_int_equal(ra_pdf_text(pdf, RA_FACE_REGULAR, 10, black, 72, 72, "Sign", 4), RA_OK);
+        assert_int_equal(
+            ra_pdf_sig_field(pdf, run == 2 ? "other-owner" : "technical-owner", 100, 200, 150, 32),
+            RA_OK);
+        assert_int_equal(ra_pdf_sig_field(pdf, "product_owner", 100, 300, 150.3, 32.1), RA_OK);
+        assert_int_equal(ra_pdf_save(pdf, run == 0 ? &out : run == 1 ? &again : &other), RA_OK);
+        ra_pdf_free(pdf);
+    }
+    assert_int_equal(out.len, again.len);
+    assert_memory_equal(out.data, again.data, out.len);
+    /* Quarter points: 841.89 - 200 = 641.89 is written 642. */
+    assert_true(has(&out, "/Type /Annot\n/Subtype /Widget\n/FT /Sig\n/T (technical-owner)\n/F 4\n"
+                          "/Rect [ 100 610 250 642 ]\n/P "));
+    assert_true(has(&out, "/T (product_owner)\n/F 4\n/Rect [ 100 509.75 250.25 542 ]\n/P "));
+    assert_true(has(&out, "/Subtype /Form\n/BBox [ 0 0 150 32 ]\n"));
+    assert_true(has(&out, "/Subtype /Form\n/BBox [ 0 0 150.25 32.25 ]\n"));
+    assert_int_equal(count(&out, "/FT /Sig"), 2);
+    assert_int_equal(count(&out, "/AP <<\n/N "), 2);
+    assert_false(has(&out, "/SigFlags"));
+    assert_false(has(&out, "/NeedAppearances"));
+    assert_false(has(&out, "/V "));
+    /* /AcroForm N 0 R, and object N is << /Fields [ a 0 R b 0 R ] >>, the
+     * two widgets in order, both in the page's /Annots. */
+    const char *af = memmem(out.data, out.len, "/AcroForm ", 10);
+    assert_non_null(af);
+    char *end;
+    long n = strtol(af + 10, &end, 10);
+    assert_true(n > 0 && strncmp(end, " 0 R\n", 5) == 0);
+    char obj[64];
+    snprintf(obj, sizeof obj, "\n%ld 0 obj\n<<\n/Fields [ ", n);
+    const char *fl = memmem(out.data, out.len, obj, strlen(obj));
+    assert_non_null(fl);
+    long f1 = strtol(fl + strlen(obj), &end, 10);
+    assert_true(strncmp(end, " 0 R ", 5) == 0);
+    long f2 = strtol(end + 5, &end, 10);
+    assert_true(strncmp(end, " 0 R ]\n>>", 9) == 0);
+    snprintf(obj, sizeof obj, "\n%ld 0 obj\n<<\n/Type /Annot\n/Subtype /Widget\n/FT /Sig\n/T (t",
+             f1);
+    assert_true(has(&out, obj));
+    snprintf(obj, sizeof obj, "\n%ld 0 obj\n<<\n/Type /Annot\n/Subtype /Widget\n/FT /Sig\n/T (p",
+             f2);
+    assert_true(has(&out, obj));
+    snprintf(obj, sizeof obj, "/Annots [ %ld 0 R %ld 0 R ]", f1, f2);
+    assert_true(has(&out, obj));
+    /* The field's name is part of the document's /ID. */
+    char id1[128], id2[128];
+    trailer_id(&out, id1);
+    trailer_id(&other, id2);
+    assert_true(strlen(id1) > 10);
+    assert_string_not_equal(id1, id2);
+    ra_buf_free(&out);
+    ra_buf_free(&again);
+    ra_buf_free(&other);
+
+    /* No field: no /AcroForm. */
+    ra_pdf_t *pdf = new_pdf(RA_PDF_PDFA_1B);
+    assert_int_equal(ra_pdf_add_page(pdf, RA_PAGE_A4_W, RA_PAGE_A4_H), RA_OK);
+    assert_int_equal(ra_pdf_save(pdf, &out), RA_OK);
+    assert_false(has(&out, "/AcroForm"));
+    assert_false(has(&out, "/Widget"));
+    ra_pdf_free(pdf);
+    ra_buf_free(&out);
+
+    /* What is refused, and why. */
+    static const struct {
+        const char *name;
+        double x, y, w, h;
+        const char *why;
+    } bad[] = {
+        {"a.b", 10, 10, 50, 20, "signature field name is not 1 to 64 letters, digits, '-' or '_'"},
+        {"", 10, 10, 50, 20, "signature field name is not 1 to 64 letters, digits, '-' or '_'"},
+        {"a(b)", 10, 10, 50, 20, "signature field name is not 1 to 64 letters, digits, '-' or '_'"},
+        {"x1234567890123456789012345678901234567890123456789012345678901234", 10, 10, 50, 20,
+         "signature field name is not 1 to 64 letters, digits, '-' or '_'"},
+        {"owner", 580, 10, 50, 20, "signature field outside its page"},
+        {"owner", 10, 10, 0.5, 20, "signature field outside its page"},
+        {"owner", 10, 830, 50, 20, "signature field outside its page"},
+        {"dup", 10, 10, 50, 20, "two signature fields with the same name"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        pdf = new_pdf(RA_PDF_PDFA_1B);
+        assert_int_equal(ra_pdf_add_page(pdf, RA_PAGE_A4_W, RA_PAGE_A4_H), RA_OK);
+        if (strcmp(bad[i].name, "dup") == 0)
+            assert_int_equal(ra_pdf_sig_field(pdf, "dup", 10, 100, 50, 20), RA_OK);
+        assert_int_equal(ra_pdf_sig_field(pdf, bad[i].name, bad[i].x, bad[i].y, bad[i].w, bad[i].h),
+                         RA_ERR_PDF);
+        assert_string_equal(ra_pdf_errmsg(pdf), bad[i].why);
+        ra_pdf_free(pdf);
+    }
+    /* 64 characters is the longest name; "dup" is a prefix, not a duplicate,
+     * of "dup-2". */
+    pdf = new_pdf(RA_PDF_PDFA_1B);
+    assert_int_equal(ra_pdf_add_page(pdf, RA_PAGE_A4_W, RA_PAGE_A4_H), RA_OK);
+    assert_int_equal(
+        ra_pdf_sig_field(pdf, "x123456789012345678901234567890123456789012345678901234567890123",
+                         10, 10, 50, 20),
+        RA_OK);
+    assert_int_equal(ra_pdf_sig_field(pdf, "dup-2", 10, 100, 50, 20), RA_OK);
+    assert_int_equal(ra_pdf_sig_field(pdf, "dup", 10, 200, 50, 20), RA_OK);
+    ra_pdf_free(pdf);
+    pdf = new_pdf(RA_PDF_PDFA_1B);
+    assert_int_equal(ra_pdf_sig_field(pdf, "owner", 10, 10, 50, 20), RA_ERR_PDF);
+    assert_string_equal(ra_pdf_errmsg(pdf), "drawing before the first page");
+    ra_pdf_free(pdf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_document_saves), cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_text_width),     cmocka_unit_test(test_image_jpeg),
-        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_errors),         cmocka_unit_test(test_sig_fields),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
