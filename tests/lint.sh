@@ -13,7 +13,7 @@ bad=0
 # writers, the command line's header in the command line, jansson in the
 # JSON and manifest code.
 rules='<hpdf|src/pdf/*|only the PDF backend (src/pdf/) may call libharu
-<libxml/|src/model/load.c src/format/format_data.c|only the loader (src/model/load.c) and the XML writers (src/format/format_data.c) may use libxml2
+<libxml/|src/model/load.c src/model/messages.c src/model/messages.h src/format/format_data.c|only the loader (src/model/load.c) and the XML writers (src/format/format_data.c) may use libxml2
 "cli/|src/cli/*|only the command line (src/cli/) may include its headers
 <jansson|src/pack/manifest.c src/format/format_data.c|only the JSON and manifest code (src/pack/manifest.c, src/format/format_data.c) may use jansson'
 

@@ -101,9 +101,7 @@ ra_status_t ra_cli_record(ra_cli_t *cli, const ra_checklist_t *cl, const char *p
                           ra_record_t **out)
 {
     ra_record_t *rec = NULL;
-    ra_status_t st = ra_load_record(cli->env->loader, path, &rec);
-    if (st == RA_OK)
-        st = ra_record_check(cl, rec, cli->env->sink);
+    ra_status_t st = ra_load_record_checked(cli->env->loader, cl, path, &rec);
     ra_cli_flush(cli, path);
     if (st != RA_OK) {
         ra_record_free(rec);

@@ -31,6 +31,7 @@ typedef struct {
     const char *template_path;  /* --template */
     double fail_under;          /* --fail-under, or -1 */
     bool quiet;                 /* -q */
+    bool verbose;               /* -v: libxml2's own words with each XML error */
     bool attach_source;         /* --attach-source */
     bool methodology;           /* --methodology */
     bool force;                 /* --force */

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -377,21 +378,56 @@ static double elapsed(const progress_t *p)
     return (double)(now.tv_sec - p->start.tv_sec) + (double)(now.tv_nsec - p->start.tv_nsec) / 1e9;
 }
 
+/* Columns of the terminal on standard error: TIOCGWINSZ, else $COLUMNS, else 80. */
+static size_t terminal_width(void)
+{
+    struct winsize ws;
+    if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+        return ws.ws_col;
+    const char *cols = getenv("COLUMNS");
+    char *end;
+    long c = cols ? strtol(cols, &end, 10) : 0;
+    return cols && *cols && !*end && c > 0 && c < 10000 ? (size_t)c : 80;
+}
+
+/* One line of progress, fitted to width columns less one (a line that
+ * fills the last column makes some terminals scroll): the counts in words
+ * from 60 columns up, shorter below, and the bar in what is left. */
 static void progress_draw(const progress_t *p)
 {
     if (!p->tty || p->quiet)
         return;
-    size_t n = p->done + p->skipped + p->failed;
+    size_t n = p->done + p->skipped + p->failed, width = terminal_width();
+    size_t room = width > 1 ? width - 1 : 1;
     double t = elapsed(p), rate = t > 0 ? (double)n / t : 0;
-    double eta = rate > 0 ? (double)(p->total - n) / rate : 0;
-    enum { BAR = 28 };
-    size_t fill = p->total ? n * BAR / p->total : BAR;
-    char bar[BAR + 1];
-    for (size_t i = 0; i < BAR; i++)
-        bar[i] = i < fill ? '#' : '.';
-    bar[BAR] = '\0';
-    fprintf(stderr, "\r[%s] %zu/%zu  %.1f/s  ETA %d:%02d  failed %zu ", bar, n, p->total, rate,
-            (int)eta / 60, (int)eta % 60, p->failed);
+    int eta = rate > 0 ? (int)((double)(p->total - n) / rate) : 0;
+    char text[160];
+    if (width >= 60)
+        snprintf(text, sizeof text, " %zu/%zu  %.1f/s  ETA %d:%02d  failed %zu", n, p->total, rate,
+                 eta / 60, eta % 60, p->failed);
+    else if (width >= 36)
+        snprintf(text, sizeof text, " %zu/%zu %.1f/s %d:%02d %zu failed", n, p->total, rate,
+                 eta / 60, eta % 60, p->failed);
+    else
+        snprintf(text, sizeof text, " %zu/%zu %zuf", n, p->total, p->failed);
+    size_t tl = strlen(text);
+    /* The bar: "[" and "]" around what is left, at most 40, none under 5. */
+    size_t bar = room > tl + 2 ? room - tl - 2 : 0;
+    if (bar > 40)
+        bar = 40;
+    char line[256];
+    size_t k = 0;
+    if (bar >= 5) {
+        size_t fill = p->total ? n * bar / p->total : bar;
+        line[k++] = '[';
+        for (size_t i = 0; i < bar; i++)
+            line[k++] = i < fill ? '#' : '.';
+        line[k++] = ']';
+    }
+    for (size_t i = tl && k == 0 ? 1 : 0; i < tl && k < room && k < sizeof line - 1; i++)
+        line[k++] = text[i];
+    line[k] = '\0';
+    fprintf(stderr, "\r%s\033[K", line);
     fflush(stderr);
 }
 

@@ -1,6 +1,7 @@
 /* cmd_init.c - `readyaudit init`: a blank record listing every check of a profile. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -36,6 +37,25 @@ static void comment_text(FILE *f, const char *s)
         if (*s == '-' && s[1] == '-')
             putc(' ', f);
     }
+}
+
+/* The file: URL of the assessment schema in the data directory (made
+ * absolute), with every byte outside the unreserved set and "/" written %XX. */
+static void schema_url(FILE *f, const char *datadir)
+{
+    char *dir = realpath(datadir, NULL);
+    const char *d = dir ? dir : datadir;
+    fputs("file://", f);
+    for (const char *p = d; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+            strchr("/-._~", c))
+            putc(c, f);
+        else
+            fprintf(f, "%%%02X", c);
+    }
+    fputs("/schemas/assessment.xsd", f);
+    free(dir);
 }
 
 /* Today's date, or SOURCE_DATE_EPOCH's, as YYYY-MM-DD. */
@@ -96,17 +116,24 @@ int ra_cmd_init(ra_cli_t *cli)
             "     <risk-acceptance>. Not-applicable needs a <justification>.\n"
             "     Check it with: readyaudit validate THIS-FILE -->\n",
             count);
-    fprintf(f, "<assessment xmlns=\"urn:readyaudit:assessment:1\" id=\"CHANGE-ME\" checklist=\"");
+    /* The schema's place, for editors that check and complete while typing;
+     * readyaudit itself always uses its own copy and never follows it. */
+    fprintf(f, "<assessment xmlns=\"urn:readyaudit:assessment:1\"\n"
+               "    xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"\n"
+               "    xsi:schemaLocation=\"urn:readyaudit:assessment:1 ");
+    schema_url(f, cli->env->datadir);
+    fprintf(f, "\"\n    id=\"" RA_PLACEHOLDER_ID "\" checklist=\"");
     xml_escape(f, cl->id);
     fprintf(f, "\" checklist-version=\"");
     xml_escape(f, cl->version);
     fprintf(f, "\" profile=\"");
     xml_escape(f, p->id);
     fprintf(f,
-            "\">\n  <system>\n    <name>System name</name>\n"
-            "    <organisation>Organisation</organisation>\n  </system>\n"
+            "\">\n  <system>\n    <name>" RA_PLACEHOLDER_SYSTEM "</name>\n"
+            "    <organisation>" RA_PLACEHOLDER_ORGANISATION "</organisation>\n  </system>\n"
             "  <assessed-on>%s</assessed-on>\n  <assessors>\n"
-            "    <assessor name=\"Assessor name\" role=\"Assessor\"/>\n  </assessors>\n"
+            "    <assessor name=\"" RA_PLACEHOLDER_ASSESSOR "\" role=\"Assessor\"/>\n"
+            "  </assessors>\n"
             "  <results>\n",
             date);
     for (size_t r = 0; r < cl->nprofiles && cl->profiles[r].rank <= p->rank; r++) {

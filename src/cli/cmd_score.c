@@ -1,5 +1,7 @@
 /* cmd_score.c - `readyaudit score`: load, check, score, print in the chosen format. */
 #include <errno.h>
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -65,9 +67,13 @@ int ra_cmd_score(ra_cli_t *cli)
     int rc = ra_cli_exit(cli, st);
     if (st == RA_OK && o->fail_under >= 0) {
         bool below = !s->has_score || s->score < o->fail_under - RA_SCORE_EPSILON;
+        /* The score as the report shows it, one decimal; two where one
+         * would round it up to the threshold it is below. */
         char sc[32], n[32];
-        ra_number_shortest(s->score, sc);
+        ra_score_format(s->has_score, s->score, sc);
         ra_number_shortest(o->fail_under, n);
+        if (below && s->has_score && atof(sc) >= o->fail_under)
+            snprintf(sc, sizeof sc, "%.2f", floor(s->score * 100) / 100);
         if (below) {
             fprintf(stderr, "%s: not ready: score %s is below --fail-under %s\n", o->args[0],
                     s->has_score ? sc : "n/a", n);

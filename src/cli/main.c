@@ -43,7 +43,8 @@ enum {
     OPT_JOBS = 'j',
     OPT_SHARD = 'S',
     OPT_MANIFEST = 'm',
-    OPT_SUMMARY = 's'
+    OPT_SUMMARY = 's',
+    OPT_VERBOSE = 'v'
 };
 
 static const struct option long_options[] = {
@@ -61,21 +62,23 @@ static const struct option long_options[] = {
     {"shard", required_argument, NULL, OPT_SHARD},
     {"manifest", required_argument, NULL, OPT_MANIFEST},
     {"summary", required_argument, NULL, OPT_SUMMARY},
+    {"verbose", no_argument, NULL, OPT_VERBOSE},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
 };
 
 static const command_t commands[] = {
-    {"validate", ra_cmd_validate, "q", "validate [-q] FILE...",
+    {"validate", ra_cmd_validate, "qv", "validate [-q] [-v] FILE...",
      "Check records against the schema and the checklist; errors as FILE:LINE: message.", false},
     {"init", ra_cmd_init, "po", "init --profile P [-o FILE]",
      "Print a blank record listing every check of profile P, ready to fill in.", true},
     {"checklist", ra_cmd_checklist, "pM", "checklist [--profile P] [--methodology]",
      "List the checks (of profile P, or all) as a table, or print the scoring methodology.", false},
-    {"score", ra_cmd_score, "pfF",
-     "score FILE [--format text|json|csv|junit] [--profile P] [--fail-under N]",
+    {"score", ra_cmd_score, "pfFv",
+     "score FILE [--format text|json|csv|junit] [--profile P] [--fail-under N] [-v]",
      "Score a record: maturity score, band, verdict, sign-off status, gaps.", false},
-    {"report", ra_cmd_report, "otqA", "report FILE -o OUT.pdf [--template T] [--attach-source]",
+    {"report", ra_cmd_report, "otqAv",
+     "report FILE -o OUT.pdf [--template T] [--attach-source] [-v]",
      "Lay out the PDF readiness report of a record.", true},
     {"batch", ra_cmd_batch, "ojSmsxqA",
      "batch FILE|DIR... -o OUTDIR [-j N] [--manifest M] [--summary S.pdf] [--shard K/N] [--force]",
@@ -105,27 +108,53 @@ static void print_usage(FILE *f, const char *prog)
 static void print_command_help(const command_t *c, const char *prog)
 {
     printf("usage: %s %s\n\n%s\n\noptions:\n", prog, c->usage, c->help);
+    /* One line per option; where an option means something else to one
+     * command, that command's line comes first. The man page's OPTIONS
+     * section lists the same options per command (tests/cli/help.sh). */
     static const struct {
         char letter;
+        const char *command; /* NULL: every command that takes it */
         const char *text;
     } docs[] = {
-        {'p', "  --profile P       score or list for profile P (minimum-viable, startup, ...)"},
-        {'f', "  --format F        text (default), json, csv or junit"},
-        {'F', "  --fail-under N    exit 1 when the score is below N or the verdict is not ready"},
-        {'o', "  -o, --output FILE write to FILE instead of standard output"},
-        {'t', "  --template FILE   report template (default: the shipped one)"},
-        {'A', "  --attach-source   embed the record in the PDF"},
-        {'q', "  -q, --quiet       print nothing on success"},
-        {'M', "  --methodology     print how scores, verdicts and sign-off are decided"},
-        {'j', "  -j, --jobs N      worker processes (default: one per core)"},
-        {'m', "  --manifest FILE   write the audit pack's index (.csv or .json)"},
-        {'s', "  --summary FILE    write a portfolio summary PDF over the batch"},
-        {'S', "  --shard K/N       process only the K-th of N deterministic parts of the input"},
-        {'x', "  --force           redo records whose report is already up to date"},
+        {'p', "init",
+         "  --profile P       list the checks of profile P (minimum-viable, startup, ...)"},
+        {'p', "checklist", "  --profile P       list only the checks profile P scores"},
+        {'p', "score", "  --profile P       score for profile P instead of the record's own"},
+        {'f', NULL, "  --format F        text (default), json, csv or junit"},
+        {'F', NULL,
+         "  --fail-under N    exit 1 when the score is below N or the verdict is not ready"},
+        {'o', "report", "  -o, --output FILE write the PDF to FILE (- for standard output)"},
+        {'o', "batch", "  -o, --output DIR  write one report per record into the directory DIR"},
+        {'o', "manifest", "  -o, --output FILE write the merged manifest to FILE (.csv or .json)"},
+        {'o', NULL, "  -o, --output FILE write to FILE instead of standard output"},
+        {'t', NULL, "  --template FILE   report template (default: the shipped one)"},
+        {'A', "batch", "  --attach-source   embed each record in its report"},
+        {'A', NULL, "  --attach-source   embed the record in the PDF"},
+        {'q', "validate",
+         "  -q, --quiet       print nothing for valid records (errors and warnings still)"},
+        {'q', "batch", "  -q, --quiet       no progress bar and no summary line; failures still"},
+        {'q', NULL, "  -q, --quiet       print nothing on success"},
+        {'v', NULL, "  -v, --verbose     follow each XML or schema error with libxml2's own words"},
+        {'M', NULL, "  --methodology     print how scores, verdicts and sign-off are decided"},
+        {'j', NULL, "  -j, --jobs N      worker processes (default: one per core)"},
+        {'m', NULL, "  --manifest FILE   write the audit pack's index (.csv or .json)"},
+        {'s', NULL, "  --summary FILE    write a portfolio summary PDF over the batch"},
+        {'S', NULL,
+         "  --shard K/N       process only the K-th of N deterministic parts of the input"},
+        {'x', NULL, "  --force           redo records whose report is already up to date"},
     };
-    for (size_t i = 0; i < sizeof docs / sizeof *docs; i++)
-        if (strchr(c->options, docs[i].letter))
+    for (size_t i = 0; i < sizeof docs / sizeof *docs; i++) {
+        if (!strchr(c->options, docs[i].letter) ||
+            (docs[i].command && strcmp(docs[i].command, c->name) != 0))
+            continue;
+        /* Only the first line of a letter that applies. */
+        bool earlier = false;
+        for (size_t k = 0; k < i; k++)
+            earlier |= docs[k].letter == docs[i].letter &&
+                       (!docs[k].command || strcmp(docs[k].command, c->name) == 0);
+        if (!earlier)
             printf("%s\n", docs[i].text);
+    }
     printf("  --checklist FILE  use this checklist instead of the shipped one\n"
            "  --help            show this help\n");
 }
@@ -164,7 +193,7 @@ static int parse_options(ra_cli_t *cli, const command_t *c, int argc, char **arg
     opterr = 0;
     optind = 1;
     int ch;
-    while ((ch = getopt_long(argc, argv, ":o:qhj:", long_options, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, ":o:qvhj:", long_options, NULL)) != -1) {
         if (ch == OPT_HELP) {
             print_command_help(c, cli->prog);
             return RA_EXIT_OK;
@@ -215,6 +244,9 @@ static int parse_options(ra_cli_t *cli, const command_t *c, int argc, char **arg
             break;
         case OPT_QUIET:
             o->quiet = true;
+            break;
+        case OPT_VERBOSE:
+            o->verbose = true;
             break;
         case OPT_ATTACH:
             o->attach_source = true;
@@ -364,6 +396,7 @@ int main(int argc, char **argv)
         free(datadir);
         return RA_EXIT_IO;
     }
+    ra_loader_set_verbose(env.loader, cli.opts.verbose);
     /* A signal removes the temporary files it would leave (cleanup.h). */
     ra_cleanup_install();
     rc = cmd->fn(&cli);

@@ -2,6 +2,7 @@
 #include "model/load.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -20,6 +21,8 @@
 #include "base/hash.h"
 #include "base/io.h"
 #include "base/text.h"
+#include "base/vec.h"
+#include "model/messages.h"
 #include "pdf/image.h"
 
 enum { SCHEMA_ASSESSMENT, SCHEMA_CHECKLIST, SCHEMA_TEMPLATE, SCHEMA_COUNT };
@@ -37,6 +40,8 @@ struct ra_loader {
     char *datadir;
     ra_diag_sink_t *sink;
     xmlSchemaPtr schemas[SCHEMA_COUNT]; /* loaded on first use */
+    ra_xsd_t *xsd[SCHEMA_COUNT];        /* what each declares, for messages */
+    bool verbose;                       /* libxml2's own words too, as notes */
 };
 
 /* What the libxml2 error callbacks need to report under our file name. */
@@ -45,12 +50,14 @@ typedef struct {
     const char *file;
     int doctype; /* set when a DOCTYPE was seen */
     int nomem;   /* set when libxml2 said it ran out of memory: its later errors follow from it */
+    const ra_xsd_t *xsd; /* the schema's declarations, or NULL */
+    bool verbose;        /* add libxml2's own message as a note */
 } xml_report_t;
 
 /* A report for file. */
 static xml_report_t xml_report(ra_diag_sink_t *sink, const char *file)
 {
-    return (xml_report_t){sink, file, 0, 0};
+    return (xml_report_t){sink, file, 0, 0, NULL, false};
 }
 
 /* Did libxml2 run out of memory during the work rep reports on? */
@@ -135,9 +142,11 @@ void ra_loader_free(ra_loader_t *ld)
 {
     if (!ld)
         return;
-    for (int i = 0; i < SCHEMA_COUNT; i++)
+    for (int i = 0; i < SCHEMA_COUNT; i++) {
         if (ld->schemas[i])
             xmlSchemaFree(ld->schemas[i]);
+        ra_xsd_free(ld->xsd[i]);
+    }
     free(ld->datadir);
     free(ld);
 }
@@ -182,10 +191,19 @@ static void xml_error(void *ctx, xmlErrorPtr err)
         r->nomem = 1;
     if (xml_nomem(r))
         return;
-    ra_buf_t msg = RA_BUF_INIT;
-    tidy_message(err->message ? err->message : "unknown XML error", &msg);
+    ra_buf_t raw = RA_BUF_INIT, msg = RA_BUF_INIT;
+    tidy_message(err->message ? err->message : "unknown XML error", &raw);
     ra_severity_t sev = err->level == XML_ERR_WARNING ? RA_DIAG_WARNING : RA_DIAG_ERROR;
-    ra_diag(r->sink, sev, r->file, err->line, "%s", ra_buf_str(&msg));
+    long line = err->line;
+    /* In the file's terms (messages.c); libxml2's own words with --verbose. */
+    bool show = strncmp(ra_buf_str(&raw), "elements are nested", 19) == 0
+                    ? ra_buf_puts(&msg, ra_buf_str(&raw)) == RA_OK
+                    : ra_xml_translate(r->xsd, err, ra_buf_str(&raw), &msg, &line);
+    if (show)
+        ra_diag(r->sink, sev, r->file, line, "%s", ra_buf_str(&msg));
+    if (r->verbose)
+        ra_diag(r->sink, RA_DIAG_NOTE, r->file, line, "libxml2: %s", ra_buf_str(&raw));
+    ra_buf_free(&raw);
     ra_buf_free(&msg);
 }
 
@@ -261,11 +279,42 @@ static long crowded_tag_line(const char *s, size_t len, size_t max)
     return 0;
 }
 
+/* The name of the compressed or archive format whose magic bytes data
+ * starts with, or NULL. readyaudit inflates nothing (load.h). */
+static const char *compressed_format(const char *data, size_t len)
+{
+    static const struct {
+        const char *magic;
+        size_t len;
+        const char *name, *tool;
+    } formats[] = {
+        {"\x1f\x8b", 2, "gzip", "gunzip"},
+        {"BZh", 3, "bzip2", "bunzip2"},
+        {"\xfd"
+         "7zXZ",
+         5, "xz", "unxz"},
+        {"\x28\xb5\x2f\xfd", 4, "zstd", "unzstd"},
+        {"PK\x03\x04", 4, "zip", "unzip"},
+    };
+    for (size_t i = 0; i < sizeof formats / sizeof *formats; i++)
+        if (len >= formats[i].len && memcmp(data, formats[i].magic, formats[i].len) == 0)
+            return formats[i].name;
+    return NULL;
+}
+
 /* Parses bytes into a document, or reports why not. */
 static ra_status_t parse_bytes(ra_diag_sink_t *sink, const char *name, const char *data, size_t len,
-                               xmlDocPtr *out)
+                               bool verbose, xmlDocPtr *out)
 {
     *out = NULL;
+    const char *packed = compressed_format(data, len);
+    if (packed) {
+        ra_diag(sink, RA_DIAG_ERROR, name, 1,
+                "file is %s-compressed; readyaudit reads only uncompressed UTF-8 XML "
+                "(decompress it first)",
+                packed);
+        return RA_ERR_PARSE;
+    }
     if (len >= 2 && ((unsigned char)data[0] == 0xFE && (unsigned char)data[1] == 0xFF)) {
         ra_diag(sink, RA_DIAG_ERROR, name, 1, "file is UTF-16; records must be UTF-8");
         return RA_ERR_PARSE;
@@ -282,7 +331,7 @@ static ra_status_t parse_bytes(ra_diag_sink_t *sink, const char *name, const cha
         return RA_ERR_PARSE;
     }
     if (len == 0) {
-        ra_diag(sink, RA_DIAG_ERROR, name, 1, "Document is empty");
+        ra_diag(sink, RA_DIAG_ERROR, name, 1, "the file is empty: it holds no XML");
         return RA_ERR_PARSE;
     }
     if (len > INT32_MAX)
@@ -295,6 +344,7 @@ static ra_status_t parse_bytes(ra_diag_sink_t *sink, const char *name, const cha
     }
 
     xml_report_t rep = xml_report(sink, name);
+    rep.verbose = verbose;
     xmlParserCtxtPtr ctxt = xmlCreateMemoryParserCtxt(data, (int)len);
     if (!ctxt)
         return RA_ERR_NOMEM;
@@ -357,11 +407,18 @@ static ra_status_t get_schema(ra_loader_t *ld, int which, xmlSchemaPtr *out)
         st = RA_ERR_IO;
         goto done;
     }
+    if ((st = ra_xsd_read(data.data, data.len, &ld->xsd[which])) != RA_OK)
+        goto done;
     *out = ld->schemas[which];
 done:
     ra_buf_free(&path);
     ra_buf_free(&data);
     return st;
+}
+
+void ra_loader_set_verbose(ra_loader_t *ld, bool verbose)
+{
+    ld->verbose = verbose;
 }
 
 ra_status_t ra_loader_preload(ra_loader_t *ld)
@@ -384,6 +441,8 @@ static ra_status_t validate_doc(ra_loader_t *ld, int which, const char *name, xm
     if (!vc)
         return RA_ERR_NOMEM;
     xml_report_t rep = xml_report(ld->sink, name);
+    rep.xsd = ld->xsd[which];
+    rep.verbose = ld->verbose;
     xmlSchemaSetValidStructuredErrors(vc, xml_error, &rep);
     size_t before = ld->sink->errors;
     int rc = xmlSchemaValidateDoc(vc, doc);
@@ -417,7 +476,7 @@ static ra_status_t check_root(ra_diag_sink_t *sink, const char *name, xmlDocPtr 
 static ra_status_t parse_valid(ra_loader_t *ld, int which, const char *name, const char *data,
                                size_t len, xmlDocPtr *out)
 {
-    ra_status_t st = parse_bytes(ld->sink, name, data, len, out);
+    ra_status_t st = parse_bytes(ld->sink, name, data, len, ld->verbose, out);
     if (st == RA_OK)
         st = check_root(ld->sink, name, *out, which);
     if (st == RA_OK)
@@ -450,6 +509,7 @@ typedef struct {
     ra_status_t st;        /* first failure */
     ra_diag_sink_t *out;   /* the loader's sink */
     ra_diag_sink_t filter; /* passes diagnostics on to out until memory runs out */
+    bool lenient;          /* the schema rejected the document: values may be missing or bad */
 } walk_t;
 
 /* Whether the walk ran out of memory, so that what it would say next is a
@@ -646,7 +706,7 @@ static ra_date_t date_value(walk_t *w, long line, const char *what, const char *
     if (!s)
         return 0;
     ra_date_t d = ra_date_parse(s);
-    if (!d) {
+    if (!d && !w->lenient) {
         ra_diag(w->sink, RA_DIAG_ERROR, w->file, line,
                 "%s '%s' is not a calendar date in the form YYYY-MM-DD", what, s);
         if (w->st == RA_OK)
@@ -771,6 +831,9 @@ static void read_record(walk_t *w, xmlNodePtr root, ra_record_t *rec)
     if (sys) {
         rec->system_name = child_text(w, sys, "name");
         rec->organisation = child_text(w, sys, "organisation");
+        xmlNodePtr nm = child(sys, "name"), org = child(sys, "organisation");
+        rec->system_name_line = nm ? xmlGetLineNo(nm) : 0;
+        rec->organisation_line = org ? xmlGetLineNo(org) : 0;
         rec->unit = child_text(w, sys, "unit");
         rec->description = child_text(w, sys, "description");
     }
@@ -852,6 +915,149 @@ ra_status_t ra_load_record_mem(ra_loader_t *ld, const char *name, const char *da
 fail:
     ra_record_free(rec);
     xmlFreeDoc(doc);
+    return st;
+}
+
+/* ---- every mistake in one pass ---- */
+
+/* The diagnostics of one checked load, held until every stage has spoken
+ * so that they can be put in line order. */
+typedef struct {
+    ra_severity_t severity;
+    long line;
+    char *file, *message;
+    int stage;  /* STAGE_* that said it */
+    size_t seq; /* order of arrival, for a stable sort */
+} held_t;
+
+enum { STAGE_PARSE, STAGE_SCHEMA, STAGE_WALK, STAGE_CHECK };
+
+typedef struct {
+    held_t *items;
+    size_t n, cap;
+    int stage;
+    bool nomem;
+} hold_t;
+
+/* The holding sink: copies each diagnostic. */
+static void hold_diag(void *ctx, const ra_diag_t *d)
+{
+    hold_t *h = ctx;
+    char *file = d->file ? strdup(d->file) : NULL, *msg = strdup(d->message);
+    if ((d->file && !file) || !msg || RA_VEC_RESERVE(h->items, h->n, h->cap, 16) != RA_OK) {
+        free(file);
+        free(msg);
+        h->nomem = true;
+        return;
+    }
+    h->items[h->n] = (held_t){d->severity, d->line, file, msg, h->stage, h->n};
+    h->n++;
+}
+
+static int cmp_held(const void *a, const void *b)
+{
+    const held_t *x = a, *y = b;
+    /* Lines in order; what has no line (the whole file) after them. */
+    long lx = x->line > 0 ? x->line : LONG_MAX, ly = y->line > 0 ? y->line : LONG_MAX;
+    if (lx != ly)
+        return lx < ly ? -1 : 1;
+    return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/* Whether a schema error was reported at line. */
+static bool schema_line(const hold_t *h, long line)
+{
+    for (size_t i = 0; i < h->n; i++)
+        if (h->items[i].stage == STAGE_SCHEMA && h->items[i].line == line &&
+            h->items[i].severity == RA_DIAG_ERROR)
+            return true;
+    return false;
+}
+
+/* Passes the held diagnostics on in line order. What the checks after a
+ * failed schema validation said about an element the schema rejected is
+ * left out: it would repeat the schema's error, or judge a value that is
+ * not there. */
+static void hold_release(hold_t *h, bool schema_failed, ra_diag_sink_t *sink)
+{
+    for (size_t i = 0; i < h->n; i++)
+        if (schema_failed && h->items[i].stage > STAGE_SCHEMA && schema_line(h, h->items[i].line))
+            h->items[i].severity = RA_SEVERITY_COUNT; /* dropped */
+    qsort(h->items, h->n, sizeof *h->items, cmp_held);
+    for (size_t i = 0; i < h->n; i++) {
+        held_t *it = &h->items[i];
+        if (it->severity != RA_SEVERITY_COUNT)
+            ra_diag(sink, it->severity, it->file, it->line, "%s", it->message);
+        free(it->file);
+        free(it->message);
+    }
+    free(h->items);
+    *h = (hold_t){0};
+}
+
+ra_status_t ra_load_record_checked_mem(ra_loader_t *ld, const ra_checklist_t *cl, const char *name,
+                                       const char *data, size_t len, ra_record_t **out)
+{
+    *out = NULL;
+    hold_t hold = {0};
+    ra_diag_sink_t held = {.fn = hold_diag, .ctx = &hold}, *sink = ld->sink;
+    ld->sink = &held;
+    xmlDocPtr doc = NULL;
+    ra_record_t *rec = NULL;
+    ra_status_t st = parse_bytes(&held, name, data, len, ld->verbose, &doc);
+    if (st == RA_OK)
+        st = check_root(&held, name, doc, SCHEMA_ASSESSMENT);
+    ra_status_t schema = RA_OK, check = RA_OK;
+    if (st == RA_OK) {
+        hold.stage = STAGE_SCHEMA;
+        schema = validate_doc(ld, SCHEMA_ASSESSMENT, name, doc);
+        if (schema != RA_ERR_SCHEMA)
+            st = schema;
+    }
+    /* A record the schema rejected is still read and checked, as far as
+     * it goes, so that one run lists every mistake. */
+    if (st == RA_OK && !(rec = calloc(1, sizeof *rec)))
+        st = RA_ERR_NOMEM;
+    if (st == RA_OK) {
+        hold.stage = STAGE_WALK;
+        walk_t w;
+        walk_begin(&w, &rec->arena, &held, name);
+        w.lenient = schema != RA_OK;
+        if (!(rec->path = ra_arena_strdup(&rec->arena, name)))
+            w.st = RA_ERR_NOMEM;
+        rec->size = len;
+        ra_sha256(data, len, rec->sha256);
+        read_record(&w, xmlDocGetRootElement(doc), rec);
+        st = walk_end(&w);
+    }
+    if (st == RA_OK && cl) {
+        hold.stage = STAGE_CHECK;
+        check = ra_record_check(cl, rec, &held);
+    }
+    ld->sink = sink;
+    xmlFreeDoc(doc);
+    if (hold.nomem && st == RA_OK)
+        st = RA_ERR_NOMEM;
+    hold_release(&hold, schema != RA_OK, sink);
+    if (st == RA_OK)
+        st = schema != RA_OK ? schema : check;
+    if (st != RA_OK) {
+        ra_record_free(rec);
+        return st;
+    }
+    *out = rec;
+    return RA_OK;
+}
+
+ra_status_t ra_load_record_checked(ra_loader_t *ld, const ra_checklist_t *cl, const char *path,
+                                   ra_record_t **out)
+{
+    ra_buf_t data = RA_BUF_INIT;
+    *out = NULL;
+    ra_status_t st = ra_read_file(path, RA_MAX_FILE_BYTES, &data, ld->sink);
+    if (st == RA_OK)
+        st = ra_load_record_checked_mem(ld, cl, path, ra_buf_str(&data), data.len, out);
+    ra_buf_free(&data);
     return st;
 }
 

@@ -9,6 +9,7 @@
 #ifndef RA_LOAD_H
 #define RA_LOAD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "base/buf.h"
@@ -29,6 +30,9 @@ typedef struct ra_loader ra_loader_t;
  * sink (which must outlive the loader). Free with ra_loader_free. */
 ra_status_t ra_loader_new(const char *datadir, ra_diag_sink_t *sink, ra_loader_t **out);
 void ra_loader_free(ra_loader_t *ld);
+/* With verbose, each parser and schema error is followed by a note giving
+ * libxml2's own message ("libxml2: ..."). */
+void ra_loader_set_verbose(ra_loader_t *ld, bool verbose);
 /* Loads every schema now rather than on first use (for a parent about to
  * fork workers, which then share them instead of each parsing them). */
 ra_status_t ra_loader_preload(ra_loader_t *ld);
@@ -44,13 +48,36 @@ ra_status_t ra_load_record(ra_loader_t *ld, const char *path, ra_record_t **out)
 ra_status_t ra_load_record_mem(ra_loader_t *ld, const char *name, const char *data, size_t len,
                                ra_record_t **out);
 
+/* Loads a record and checks it against cl (ra_record_check; cl may be NULL
+ * for none), reporting every mistake it can find in one pass, in line
+ * order: the schema's errors, and what the checks find in the parts of a
+ * record that the schema rejected elsewhere (an element the schema rejected
+ * is not judged again). Warnings come with them. Well-formedness errors
+ * stop it before the schema. On success *out is owned by the caller
+ * (ra_record_free); on failure *out is NULL. */
+ra_status_t ra_load_record_checked(ra_loader_t *ld, const ra_checklist_t *cl, const char *path,
+                                   ra_record_t **out);
+ra_status_t ra_load_record_checked_mem(ra_loader_t *ld, const ra_checklist_t *cl, const char *name,
+                                       const char *data, size_t len, ra_record_t **out);
+
 /* Loads and XSD-validates a report template; a logo must be a regular file
  * inside the template's directory. On success *out is owned by the caller
  * (ra_template_free). */
 ra_status_t ra_load_template(ra_loader_t *ld, const char *path, ra_template_t **out);
 
 /* Semantic checks of a record against a checklist: ids, profile, roles,
- * dates, justifications. Returns RA_ERR_INVALID when any error was reported. */
+ * dates, justifications; and a warning for each placeholder of `init` still
+ * in it. Returns RA_ERR_INVALID when any error was reported. */
 ra_status_t ra_record_check(const ra_checklist_t *cl, const ra_record_t *rec, ra_diag_sink_t *sink);
+
+/* The placeholders `readyaudit init` writes for the user to replace. */
+#define RA_PLACEHOLDER_ID "CHANGE-ME"
+#define RA_PLACEHOLDER_SYSTEM "System name"
+#define RA_PLACEHOLDER_ORGANISATION "Organisation"
+#define RA_PLACEHOLDER_ASSESSOR "Assessor name"
+
+/* Counts the placeholders of `init` a record still holds, and when sink is
+ * not NULL warns about each ("placeholder: ..."), at its line. */
+size_t ra_record_placeholders(const ra_record_t *rec, ra_diag_sink_t *sink);
 
 #endif

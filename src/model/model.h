@@ -195,6 +195,7 @@ typedef struct {
     size_t size;              /* bytes */
     const char *id, *checklist_id, *checklist_version, *profile;
     const char *system_name, *organisation, *unit, *description;
+    long system_name_line, organisation_line; /* of <name> and <organisation>, 0 when absent */
     ra_date_t assessed_on;
     ra_assessor_t *assessors;
     size_t nassessors;

@@ -57,6 +57,42 @@ static void check_evidence(ra_diag_sink_t *sink, const char *file, const char *c
             ra_evidence_kind_name(e->kind), check, need);
 }
 
+size_t ra_record_placeholders(const ra_record_t *rec, ra_diag_sink_t *sink)
+{
+    const struct {
+        const char *value, *what, *fix;
+        long line;
+    } fields[] = {
+        {rec->id, "the record's id", "its own id", rec->line},
+        {rec->system_name, "<name> in <system>", "the system's name", rec->system_name_line},
+        {rec->organisation, "<organisation> in <system>", "the organisation's name",
+         rec->organisation_line},
+    };
+    static const char *const placeholders[] = {RA_PLACEHOLDER_ID, RA_PLACEHOLDER_SYSTEM,
+                                               RA_PLACEHOLDER_ORGANISATION};
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
+        if (!fields[i].value || strcmp(fields[i].value, placeholders[i]) != 0)
+            continue;
+        n++;
+        if (sink)
+            ra_diag(sink, RA_DIAG_WARNING, rec->path, fields[i].line,
+                    "placeholder: %s is still \"%s\", as readyaudit init wrote it; write %s",
+                    fields[i].what, placeholders[i], fields[i].fix);
+    }
+    for (size_t i = 0; i < rec->nassessors; i++) {
+        if (strcmp(rec->assessors[i].name, RA_PLACEHOLDER_ASSESSOR) != 0)
+            continue;
+        n++;
+        if (sink)
+            ra_diag(sink, RA_DIAG_WARNING, rec->path, rec->assessors[i].line,
+                    "placeholder: the assessor's name is still \"%s\", as readyaudit init wrote "
+                    "it; write who assessed the system",
+                    RA_PLACEHOLDER_ASSESSOR);
+    }
+    return n;
+}
+
 ra_status_t ra_record_check(const ra_checklist_t *cl, const ra_record_t *rec, ra_diag_sink_t *sink)
 {
     const char *file = rec->path;
@@ -142,5 +178,6 @@ ra_status_t ra_record_check(const ra_checklist_t *cl, const ra_record_t *rec, ra
         check_role(cl, sink, file, a->line, "approval", a->role);
         check_name(sink, file, a->line, "approver", a->name);
     }
+    ra_record_placeholders(rec, sink);
     return sink->errors == before ? RA_OK : RA_ERR_INVALID;
 }

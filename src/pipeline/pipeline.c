@@ -33,9 +33,7 @@ ra_status_t ra_pipeline_score(const ra_env_t *env, const ra_pipeline_input_t *in
     size_t len;
     record_bytes(in, out, &data, &len);
     if (st == RA_OK)
-        st = ra_load_record_mem(env->loader, name, data, len, &out->record);
-    if (st == RA_OK)
-        st = ra_record_check(in->checklist, out->record, env->sink);
+        st = ra_load_record_checked_mem(env->loader, in->checklist, name, data, len, &out->record);
     long profile = -1;
     if (st == RA_OK &&
         (profile = ra_checklist_find_profile(in->checklist, out->record->profile)) < 0) {

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/load.h"
 #include "report/report_int.h"
 
 /* The assessors as "Name (role), Name (role)". */
@@ -115,7 +116,8 @@ ra_status_t report_cover(report_t *r)
 
     /* A cover that also names late items and approvals that do not count
      * has less white space, so that its details stay on the cover. */
-    bool busy = s->overdue || s->risks_expired;
+    size_t placeholders = ra_record_placeholders(rec, NULL);
+    bool busy = s->overdue || s->risks_expired || placeholders;
     for (size_t i = 0; i < s->nfindings; i++)
         busy |= !s->findings[i].check && report_approval_at(r, s->findings[i].line);
     rc = cover_letterhead(r, t->organisation ? t->organisation : rec->organisation, busy);
@@ -223,6 +225,27 @@ ra_status_t report_cover(report_t *r)
     rows[4].value = ra_buf_str(&cl);
     if (rc == RA_OK)
         rc = ra_layout_kv(lo, rows, sizeof rows / sizeof *rows, 0.25);
+    /* A record still holding what `init` wrote is not finished: say so. */
+    if (rc == RA_OK && placeholders) {
+        ra_style_t warn = st;
+        warn.size = 10;
+        warn.face = RA_FACE_BOLD;
+        warn.color = RA_C_BAD;
+        rc = ra_layout_space(lo, 8);
+        if (rc == RA_OK)
+            rc = ra_layout_paragraph(
+                lo, &warn,
+                report_fmt(r,
+                           "The record still holds %zu placeholder%s written by readyaudit init "
+                           "(such as \"%s\"): it is not filled in.",
+                           placeholders, placeholders == 1 ? "" : "s",
+                           strcmp(rec->id, RA_PLACEHOLDER_ID) == 0 ? RA_PLACEHOLDER_ID
+                           : strcmp(rec->system_name, RA_PLACEHOLDER_SYSTEM) == 0
+                               ? RA_PLACEHOLDER_SYSTEM
+                           : strcmp(rec->organisation, RA_PLACEHOLDER_ORGANISATION) == 0
+                               ? RA_PLACEHOLDER_ORGANISATION
+                               : RA_PLACEHOLDER_ASSESSOR));
+    }
     ra_buf_free(&assessors);
     ra_buf_free(&prof);
     ra_buf_free(&cl);
