@@ -52,12 +52,13 @@ typedef struct {
     int nomem;   /* set when libxml2 said it ran out of memory: its later errors follow from it */
     const ra_xsd_t *xsd; /* the schema's declarations, or NULL */
     bool verbose;        /* add libxml2's own message as a note */
+    size_t budget;       /* elements messages may still visit (ra_xml_translate) */
 } xml_report_t;
 
 /* A report for file. */
 static xml_report_t xml_report(ra_diag_sink_t *sink, const char *file)
 {
-    return (xml_report_t){sink, file, 0, 0, NULL, false};
+    return (xml_report_t){sink, file, 0, 0, NULL, false, 2000000};
 }
 
 /* Did libxml2 run out of memory during the work rep reports on? */
@@ -198,7 +199,7 @@ static void xml_error(void *ctx, xmlErrorPtr err)
     /* In the file's terms (messages.c); libxml2's own words with --verbose. */
     bool show = strncmp(ra_buf_str(&raw), "elements are nested", 19) == 0
                     ? ra_buf_puts(&msg, ra_buf_str(&raw)) == RA_OK
-                    : ra_xml_translate(r->xsd, err, ra_buf_str(&raw), &msg, &line);
+                    : ra_xml_translate(r->xsd, err, ra_buf_str(&raw), &msg, &line, &r->budget);
     if (show)
         ra_diag(r->sink, sev, r->file, line, "%s", ra_buf_str(&msg));
     if (r->verbose)
@@ -983,7 +984,8 @@ static void hold_release(hold_t *h, bool schema_failed, ra_diag_sink_t *sink)
     for (size_t i = 0; i < h->n; i++)
         if (schema_failed && h->items[i].stage > STAGE_SCHEMA && schema_line(h, h->items[i].line))
             h->items[i].severity = RA_SEVERITY_COUNT; /* dropped */
-    qsort(h->items, h->n, sizeof *h->items, cmp_held);
+    if (h->n)
+        qsort(h->items, h->n, sizeof *h->items, cmp_held);
     for (size_t i = 0; i < h->n; i++) {
         held_t *it = &h->items[i];
         if (it->severity != RA_SEVERITY_COUNT)

@@ -240,12 +240,15 @@ static char *prop(xmlNodePtr n, const char *name)
 static void put_label_but(ra_buf_t *b, xmlNodePtr n, const char *skip)
 {
     ra_buf_printf(b, "<%s", node_name(n));
-    static const char *const keys[] = {"check", "id", "role"};
-    size_t from = strcmp(node_name(n), "assessor") == 0 ? 2 : 0;
-    const char *const *k = from ? (const char *const[]){"", "", "name"} : keys;
+    /* The attribute that tells it from its siblings: an assessor's name, or
+     * the first of these. */
+    static const char *const keys[] = {"check", "id", "role"}, *const assessor[] = {"name"};
+    bool is_assessor = strcmp(node_name(n), "assessor") == 0;
+    const char *const *k = is_assessor ? assessor : keys;
+    size_t nk = is_assessor ? 1 : sizeof keys / sizeof *keys;
     bool shown = false;
     if (n && n->parent && n->parent->type == XML_ELEMENT_NODE)
-        for (size_t i = from; i < sizeof keys / sizeof *keys && !shown; i++) {
+        for (size_t i = 0; i < nk && !shown; i++) {
             /* The attribute in question is named beside its value instead. */
             shown |= strcmp(k[i], skip) == 0;
             char *v = strcmp(k[i], skip) != 0 ? prop(n, k[i]) : NULL;
@@ -327,8 +330,7 @@ static void quoted_after(const char *s, const char *key, ra_buf_t *out)
 }
 
 /* The names libxml2 lists after "Expected is ( a, b )" or "Expected is one
- * of ( a, b )", each into an arena-free array of buffers' worth: written as
- * one comma-separated string into out. */
+ * of ( a, b )", as one comma-separated string "a,b" into out. */
 static void expected_names(const char *rest, ra_buf_t *out)
 {
     const char *k = strstr(rest, "Expected is");
@@ -600,38 +602,41 @@ static const idc_t *find_idc(const ra_xsd_t *x, const char *text)
     return found;
 }
 
-/* The first element before n in document order with n's name and the
- * same value of attribute field. */
-static xmlNodePtr first_with(xmlNodePtr n, const char *field)
+/* The first element before n in document order with n's name and the same
+ * value of attribute field, or NULL. *gave_up is set when the search
+ * stopped at its budget (a file with thousands of duplicates must not take
+ * quadratic time to describe). */
+static xmlNodePtr first_with(xmlNodePtr n, const char *field, size_t *budget, bool *gave_up)
 {
+    *gave_up = false;
     char *want = prop(n, field);
-    xmlNodePtr found = NULL;
     if (!want)
         return NULL;
     /* Elements of one constraint share an ancestor: search from the root. */
     xmlNodePtr root = n;
     while (root->parent && root->parent->type == XML_ELEMENT_NODE)
         root = root->parent;
-    xmlNodePtr stack[300];
-    int top = 0;
-    stack[top++] = root;
-    while (top && !found) {
-        xmlNodePtr c = stack[--top];
-        if (c == n)
+    xmlNodePtr found = NULL;
+    for (xmlNodePtr c = root; c && c != n && !found;) {
+        if (*budget == 0) {
+            *gave_up = true;
             break;
-        if (strcmp(node_name(c), node_name(n)) == 0) {
+        }
+        --*budget;
+        if (c->type == XML_ELEMENT_NODE && strcmp(node_name(c), node_name(n)) == 0) {
             char *v = prop(c, field);
             if (v && strcmp(v, want) == 0)
                 found = c;
             xmlFree(v);
         }
-        /* Children in document order: push the last first. */
-        xmlNodePtr last = c->children;
-        while (last && last->next)
-            last = last->next;
-        for (xmlNodePtr k = last; k && top < 300; k = k->prev)
-            if (k->type == XML_ELEMENT_NODE)
-                stack[top++] = k;
+        /* The next element in document order. */
+        if (c->type == XML_ELEMENT_NODE && c->children) {
+            c = c->children;
+            continue;
+        }
+        while (c && c != root && !c->next)
+            c = c->parent;
+        c = c && c != root ? c->next : NULL;
     }
     xmlFree(want);
     return found;
@@ -640,7 +645,8 @@ static xmlNodePtr first_with(xmlNodePtr n, const char *field)
 /* A duplicate key or unique value (XML_SCHEMAV_CVC_IDC); false when there
  * is no earlier element with that value to name (libxml2 also complains
  * about a value it has just rejected). */
-static bool duplicate_key(const ra_xsd_t *xsd, xmlNodePtr n, const char *raw, ra_buf_t *out)
+static bool duplicate_key(const ra_xsd_t *xsd, xmlNodePtr n, const char *raw, ra_buf_t *out,
+                          size_t *budget)
 {
     const idc_t *idc = find_idc(xsd, raw);
     const char *field = idc ? idc->field : "id";
@@ -660,8 +666,9 @@ static bool duplicate_key(const ra_xsd_t *xsd, xmlNodePtr n, const char *raw, ra
         xmlFree(v);
         return true;
     }
-    xmlNodePtr first = first_with(n, field);
-    if (!first) {
+    bool gave_up;
+    xmlNodePtr first = first_with(n, field, budget, &gave_up);
+    if (!first && !gave_up) {
         xmlFree(v);
         return false;
     }
@@ -669,12 +676,14 @@ static bool duplicate_key(const ra_xsd_t *xsd, xmlNodePtr n, const char *raw, ra
         ra_buf_printf(out, "%s %s is given twice", node_name(n), v ? v : "");
     else
         ra_buf_printf(out, "%s \"%s\" of <%s> is given twice", field, v ? v : "", node_name(n));
-    ra_buf_printf(out, " (first at line %ld)", xmlGetLineNo(first));
+    if (first)
+        ra_buf_printf(out, " (first at line %ld)", xmlGetLineNo(first));
     xmlFree(v);
     return true;
 }
 
-/* The character at the error's column of its line, for well-formedness messages. */
+/* A well-formedness error in words, with the usual fix; false for one
+ * this table does not know (libxml2's text is shown). */
 static bool parser_message(const xmlError *err, const char *raw, ra_buf_t *out)
 {
     switch (err->code) {
@@ -757,7 +766,7 @@ static bool parser_message(const xmlError *err, const char *raw, ra_buf_t *out)
 }
 
 bool ra_xml_translate(const ra_xsd_t *xsd, const xmlError *err, const char *raw, ra_buf_t *out,
-                      long *line)
+                      long *line, size_t *budget)
 {
     *line = err->line;
     if (err->domain != XML_FROM_SCHEMASV) {
@@ -861,7 +870,7 @@ bool ra_xml_translate(const ra_xsd_t *xsd, const xmlError *err, const char *raw,
         element_content(xsd, n, rest, out, line);
         break;
     case XML_SCHEMAV_CVC_IDC:
-        show = duplicate_key(xsd, n, raw, out);
+        show = duplicate_key(xsd, n, raw, out, budget);
         break;
     case XML_SCHEMAV_CVC_ELT_3_1:
     case XML_SCHEMAV_CVC_TYPE_3_1_2:

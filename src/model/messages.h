@@ -29,10 +29,12 @@ void ra_xsd_free(ra_xsd_t *x);
 
 /* Writes the message for one libxml2 error into out; raw is libxml2's own
  * text on one line, without namespace qualifiers. xsd may be NULL (parser
- * errors). *line is the line to report it at (err->line, or better). Returns
- * false for an error that only follows from the one before it (nothing to
- * show). */
+ * errors). *line is the line to report it at (err->line, or better).
+ * *budget is how many elements the searches of one document may still visit
+ * (finding the first of two equal keys), so that a file with thousands of
+ * duplicates is described in linear time. Returns false for an error that
+ * only follows from another one (nothing to show). */
 bool ra_xml_translate(const ra_xsd_t *xsd, const xmlError *err, const char *raw, ra_buf_t *out,
-                      long *line);
+                      long *line, size_t *budget);
 
 #endif

@@ -31,8 +31,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!loader)
         setup();
     ra_record_t *rec = NULL;
-    if (ra_load_record_mem(loader, "fuzz.xml", (const char *)data, size, &rec) == RA_OK &&
-        ra_record_check(checklist, rec, &sink) == RA_OK) {
+    /* The checked load reads and checks schema-invalid records too. */
+    if (ra_load_record_checked_mem(loader, checklist, "fuzz.xml", (const char *)data, size, &rec) ==
+        RA_OK) {
         for (size_t p = 0; p < checklist->nprofiles; p++) {
             ra_score_t *s = NULL;
             if (ra_score_compute(checklist, rec, p, &s) != RA_OK)

@@ -202,6 +202,88 @@ static void dates(void **state)
     assert_int_equal(ra_date_parse("2000-02-29"), 20000229);
 }
 
+/* The checked load: a schema error and the checks of the rest, in line
+ * order, the schema's status, no record. */
+static void checked_every_mistake(void **state)
+{
+    fixture_t *f = *state;
+    build_record(&f->xml, "mini", "1", "basic",
+                 "<result check=\"Z-9\" status=\"pass\"/>\n"
+                 "<result check=\"A-1\" status=\"Pass\"/>\n"
+                 "<result check=\"A-2\" status=\"not-applicable\"/>\n",
+                 "");
+    capture_reset(&f->cap);
+    ra_record_t *rec = (ra_record_t *)1;
+    assert_int_equal(
+        ra_load_record_checked_mem(f->loader, f->cl, "t.xml", f->xml.data, f->xml.len, &rec),
+        RA_ERR_SCHEMA);
+    assert_null(rec);
+    assert_string_equal(ra_buf_str(&f->cap.text),
+                        "8: error: result for unknown check 'Z-9' (not in checklist 'mini')\n"
+                        "9: error: status \"Pass\" of <result check=\"A-1\"> is not one of pass, "
+                        "partial, fail, not-applicable, not-assessed; values are lower case\n"
+                        "10: error: check 'A-2' is not-applicable but has no <justification>\n");
+}
+
+/* A valid record through the checked load: the record, its warnings. */
+static void checked_valid(void **state)
+{
+    fixture_t *f = *state;
+    build_record(&f->xml, "mini", "1", "basic", "<result check=\"A-1\" status=\"pass\"/>\n", "");
+    capture_reset(&f->cap);
+    ra_record_t *rec = NULL;
+    assert_int_equal(
+        ra_load_record_checked_mem(f->loader, f->cl, "t.xml", f->xml.data, f->xml.len, &rec),
+        RA_OK);
+    assert_non_null(rec);
+    assert_int_equal(rec->nresults, 1);
+    assert_int_equal(ra_record_placeholders(rec, NULL), 0);
+    assert_string_equal(ra_buf_str(&f->cap.text), "");
+    ra_record_free(rec);
+}
+
+/* The placeholders of init: counted, and each warned about at its line. */
+static void placeholders(void **state)
+{
+    fixture_t *f = *state;
+    const char *xml =
+        "<?xml version=\"1.0\"?>\n"
+        "<assessment xmlns=\"urn:readyaudit:assessment:1\" id=\"CHANGE-ME\" "
+        "checklist=\"mini\" checklist-version=\"1\" profile=\"basic\">\n"
+        "<system><name>System name</name>\n<organisation>Org</organisation></system>\n"
+        "<assessed-on>2026-06-01</assessed-on>\n"
+        "<assessors><assessor name=\"Assessor name\" role=\"lead\"/></assessors>\n"
+        "<results/>\n</assessment>\n";
+    capture_reset(&f->cap);
+    ra_record_t *rec = NULL;
+    assert_int_equal(ra_load_record_checked_mem(f->loader, f->cl, "t.xml", xml, strlen(xml), &rec),
+                     RA_OK);
+    assert_int_equal(ra_record_placeholders(rec, NULL), 3);
+    assert_string_equal(
+        ra_buf_str(&f->cap.text),
+        "2: warning: placeholder: the record's id is still \"CHANGE-ME\", as readyaudit init "
+        "wrote it; write its own id\n"
+        "3: warning: placeholder: <name> in <system> is still \"System name\", as readyaudit "
+        "init wrote it; write the system's name\n"
+        "6: warning: placeholder: the assessor's name is still \"Assessor name\", as readyaudit "
+        "init wrote it; write who assessed the system\n");
+    ra_record_free(rec);
+}
+
+/* --verbose: libxml2's own message follows as a note. */
+static void verbose_note(void **state)
+{
+    fixture_t *f = *state;
+    const char *xml = "<?xml version=\"1.0\"?>\n<a>R&D</a>\n";
+    ra_loader_set_verbose(f->loader, true);
+    assert_int_equal(load(f, xml, strlen(xml)), RA_ERR_PARSE);
+    ra_loader_set_verbose(f->loader, false);
+    assert_string_equal(ra_buf_str(&f->cap.text),
+                        "2: error: a \"&\" without a closing \";\": an \"&\" in text must be "
+                        "written &amp;\n"
+                        "2: note: libxml2: EntityRef: expecting ';'\n");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -222,6 +304,10 @@ int main(void)
         cmocka_unit_test(not_well_formed),
         cmocka_unit_test(whitespace_collapsed),
         cmocka_unit_test(dates),
+        cmocka_unit_test(checked_every_mistake),
+        cmocka_unit_test(checked_valid),
+        cmocka_unit_test(placeholders),
+        cmocka_unit_test(verbose_note),
     };
     return cmocka_run_group_tests_name("load", tests, fixture_setup, fixture_teardown);
 }
