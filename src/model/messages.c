@@ -10,6 +10,7 @@
 
 #include "base/arena.h"
 #include "base/vec.h"
+#include "model/model.h"
 
 /* ---- what a schema declares ---- */
 
@@ -399,8 +400,7 @@ static void put_order(ra_buf_t *b, const decl_t *d)
 }
 
 /* An element the content model did not expect here (XML_SCHEMAV_ELEMENT_CONTENT). */
-static void element_content(const ra_xsd_t *xsd, xmlNodePtr n, const char *rest, ra_buf_t *out,
-                            long *line)
+static void element_content(const ra_xsd_t *xsd, xmlNodePtr n, const char *rest, ra_buf_t *out)
 {
     ra_buf_t expected = RA_BUF_INIT, first = RA_BUF_INIT;
     expected_names(rest, &expected);
@@ -477,7 +477,6 @@ static void element_content(const ra_xsd_t *xsd, xmlNodePtr n, const char *rest,
     put_label(out, parent);
     put_order(out, d);
 done:
-    (void)line;
     ra_buf_free(&expected);
     ra_buf_free(&first);
 }
@@ -844,13 +843,21 @@ bool ra_xml_translate(const ra_xsd_t *xsd, const xmlError *err, const char *raw,
         break;
     case XML_SCHEMAV_CVC_COMPLEX_TYPE_4:
     case XML_SCHEMAV_CVC_AU: {
-        const decl_t *d = find_decl(xsd, node_name(n));
         put_label(out, n);
         const char *need = err->str1 ? err->str1 : a;
-        ra_buf_printf(out, " needs %s %s attribute", strchr("aeiou", need[0]) ? "an" : "a", need);
-        if (strcmp(node_name(n), "result") == 0 && err->str1 && strcmp(err->str1, "status") == 0)
-            ra_buf_puts(out, " (pass, partial, fail, not-applicable or not-assessed)");
-        (void)d;
+        ra_buf_printf(out, " needs %s %s attribute",
+                      need[0] && strchr("aeiou", need[0]) ? "an" : "a", need);
+        /* A result's status: say the values (the model's names). */
+        if (strcmp(node_name(n), "result") == 0 && strcmp(need, "status") == 0) {
+            ra_buf_puts(out, " (");
+            for (int i = 0; i < RA_RESULT_COUNT; i++)
+                ra_buf_printf(out, "%s%s",
+                              i == 0                     ? ""
+                              : i + 1 == RA_RESULT_COUNT ? " or "
+                                                         : ", ",
+                              ra_result_status_name((ra_result_status_t)i));
+            ra_buf_putc(out, ')');
+        }
         break;
     }
     case XML_SCHEMAV_CVC_COMPLEX_TYPE_3_2_1:
@@ -867,7 +874,7 @@ bool ra_xml_translate(const ra_xsd_t *xsd, const xmlError *err, const char *raw,
         break;
     }
     case XML_SCHEMAV_ELEMENT_CONTENT:
-        element_content(xsd, n, rest, out, line);
+        element_content(xsd, n, rest, out);
         break;
     case XML_SCHEMAV_CVC_IDC:
         show = duplicate_key(xsd, n, raw, out, budget);

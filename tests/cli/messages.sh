@@ -215,6 +215,16 @@ begin "no connection was made to the schemaLocation's server"
 [ "$(cat "$tmp/connections" 2>/dev/null)" = 0 ] || problem "connections: $(cat "$tmp/connections" 2>/dev/null)"
 end
 
+# An editor shows each element's and attribute's xs:documentation as hover
+# text: every one that is declared by name has some.
+for x in schemas/*.xsd; do
+    begin "$x documents every element and attribute it declares"
+    undocumented='//*[local-name()="element" or local-name()="attribute"][@name][not(*[local-name()="annotation"]/*[local-name()="documentation"][normalize-space()])]/@name'
+    n=$(xmllint --xpath "count($undocumented)" "$x" 2>/dev/null)
+    [ "$n" = 0 ] || problem "undocumented:" "$(xmllint --xpath "$undocumented" "$x" 2>/dev/null)"
+    end
+done
+
 # -------------------------------------------------- help against the man page
 
 # Each command's options as --help lists them, and as the man page's OPTIONS
