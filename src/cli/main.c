@@ -80,8 +80,13 @@ static const command_t commands[] = {
     {"batch", ra_cmd_batch, "ojSmsxqA",
      "batch FILE|DIR... -o OUTDIR [-j N] [--manifest M] [--summary S.pdf] [--shard K/N] [--force]",
      "Report on many records at once into OUTDIR, one worker process per core.", true},
-    {"verify", ra_cmd_verify, "", "verify REPORT.pdf [RECORD.xml]",
-     "Show a report's integrity data; with a record, say whether the report was made from it.",
+    {"verify", ra_cmd_verify, "tf",
+     "verify REPORT.pdf [RECORD.xml] [--template T] [--format text|json]",
+     "Regenerate a report from the inputs it names (the record given or embedded, the checklist\n"
+     "and template found by digest) and compare it byte for byte; say what later updates do.\n"
+     "Exit 0 only when it matches; 5 record mismatch, 6 damaged or truncated, 7 modified after\n"
+     "issue, 8 not a readyaudit report, 9 made by another version, 10 an input missing,\n"
+     "11 rewritten by another PDF tool.",
      false},
     {"manifest", ra_cmd_manifest, "oq", "manifest merge MANIFEST... -o OUT",
      "Merge the manifests of sharded batch runs into one.", false},
@@ -98,7 +103,7 @@ static void print_usage(FILE *f, const char *prog)
             "  --help            describe the command\n\n"
             "%s --version prints the version. Exit codes: 0 success, 1 not ready (with a\n"
             "gate such as --fail-under), 2 usage error, 3 invalid input, 4 I/O or output\n"
-            "failure, 5 verify mismatch.\n",
+            "failure, 5-11 verify outcomes (see verify --help).\n",
             prog);
 }
 

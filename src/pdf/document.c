@@ -95,6 +95,7 @@ ra_status_t ra_pdf_new(const ra_pdf_options_t *opt, ra_pdf_t **out)
             goto fail;
         fonts = pdf->own_fonts;
     }
+    pdf->fonts = fonts;
     for (int i = 0; i < RA_FACE_COUNT; i++) {
         pdf->face[i].ft = &fonts->font[i];
         pdf->face[i].alias = fonts->alias[i];

@@ -145,7 +145,8 @@ struct ra_pdf {
     size_t nshapes, cap_shapes;
     blob_t **blobs; /* every stream's data */
     size_t nblobs, cap_blobs;
-    ra_pdf_fonts_t *own_fonts; /* when the options gave none */
+    ra_pdf_fonts_t *own_fonts;   /* when the options gave none */
+    const ra_pdf_fonts_t *fonts; /* what the faces draw with: own_fonts or the options' */
     face_t face[RA_FACE_COUNT];
     page_t *pages;
     size_t npages, cap_pages, cur;
