@@ -220,7 +220,8 @@ void ra_pdf_font_metrics(const ra_pdf_t *pdf, ra_face_t face, double *ascent, do
 ra_status_t ra_pdf_sanitize(const ra_pdf_t *pdf, ra_face_t face, const char *utf8, size_t len,
                             ra_buf_t *out);
 /* Returns the direction of utf8[0..len) as a paragraph: that of its first
- * strong character (Unicode bidi rules P2, P3), left to right when none. */
+ * strong character (Unicode bidi rules P2, P3); RA_DIR_AUTO when it has
+ * none. */
 ra_dir_t ra_pdf_text_direction(const char *utf8, size_t len);
 /* Returns how many characters of utf8[0..len) face cannot draw as
  * themselves (no face of its chain has them, control characters, malformed

@@ -638,5 +638,5 @@ ra_dir_t ra_pdf_text_direction(const char *utf8, size_t len)
         if (FRIBIDI_IS_STRONG(t) && FRIBIDI_IS_LETTER(t))
             return FRIBIDI_IS_RTL(t) ? RA_DIR_RTL : RA_DIR_LTR;
     }
-    return RA_DIR_LTR;
+    return RA_DIR_AUTO;
 }

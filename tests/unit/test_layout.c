@@ -337,6 +337,42 @@ static void test_tounicode_cmap(void **state)
     ra_pdf_free(pdf);
 }
 
+/* Bidi: the paragraph direction from the first strong character; right to
+ * left runs drawn right to left. DejaVu Sans glyphs (hb-shape): a 68, b 69,
+ * space 3, ! 4, Hebrew alef 1319, bet 1320, gimel 1321. */
+static void test_bidi_order(void **state)
+{
+    (void)state;
+    reports_t r = {0};
+    ra_pdf_t *pdf = new_pdf(&r);
+    assert_int_equal(ra_pdf_text_direction("abc", 3), RA_DIR_LTR);
+    assert_int_equal(ra_pdf_text_direction("12 \xD7\x90", 5), RA_DIR_RTL);
+    assert_int_equal(ra_pdf_text_direction("12 - (3)", 8), RA_DIR_AUTO);
+    assert_int_equal(ra_pdf_text_direction("\xD9\x85 abc", 6), RA_DIR_RTL);
+    ra_rgb_t black = {0, 0, 0};
+    assert_int_equal(ra_pdf_add_page(pdf, RA_PAGE_A4_W, RA_PAGE_A4_H), RA_OK);
+    /* "ab אבג": a, b, space, then gimel, bet, alef from left to right. */
+    const char *mixed = "ab \xD7\x90\xD7\x91\xD7\x92";
+    assert_int_equal(ra_pdf_text(pdf, RA_FACE_REGULAR, 12, black, 72, 72, mixed, strlen(mixed)),
+                     RA_OK);
+    /* "ab!" in a right-to-left paragraph: the "!" goes to the left. */
+    assert_int_equal(ra_pdf_text_dir(pdf, RA_FACE_REGULAR, 12, black, 72, 90, RA_DIR_RTL, "ab!", 3),
+                     RA_OK);
+    assert_int_equal(
+        ra_pdf_text_dir(pdf, RA_FACE_REGULAR, 12, black, 72, 108, RA_DIR_LTR, "ab!", 3), RA_OK);
+    ra_buf_t file = RA_BUF_INIT, all = RA_BUF_INIT;
+    save(pdf, &file);
+    inflate_streams(&file, &all);
+    /* 2-byte glyph ids; ( and ) escaped in the string. */
+    /* (The 1 and -1 take up the rounding of /W's widths.) */
+    assert_non_null(memmem(all.data, all.len, "[(\0D\0E\0\x03)1(\x05\\))-1(\x05\\(\x05')]TJ", 27));
+    assert_non_null(memmem(all.data, all.len, "[(\0\x04\0D\0E)]TJ", 12));
+    assert_non_null(memmem(all.data, all.len, "[(\0D\0E\0\x04)]TJ", 12));
+    ra_buf_free(&file);
+    ra_buf_free(&all);
+    ra_pdf_free(pdf);
+}
+
 /* Builds a small document with every feature into out. */
 static void build_doc(ra_buf_t *out)
 {
@@ -948,6 +984,7 @@ int main(void)
         cmocka_unit_test(test_width_additive),
         cmocka_unit_test(test_sanitize_and_report_once),
         cmocka_unit_test(test_tounicode_cmap),
+        cmocka_unit_test(test_bidi_order),
         cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_locale_independent),
         cmocka_unit_test(test_save_twice),
