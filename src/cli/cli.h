@@ -19,7 +19,14 @@ enum {
     RA_EXIT_USAGE = 2,     /* bad command line */
     RA_EXIT_INVALID = 3,   /* invalid input: malformed, schema or semantic errors, limits */
     RA_EXIT_IO = 4,        /* a file could not be read or written, or the PDF failed */
-    RA_EXIT_MISMATCH = 5,  /* verify: the report does not match the record */
+    RA_EXIT_MISMATCH = 5,  /* verify: the record is not the one the report states */
+    /* verify's other outcomes (README "Verifying a report") */
+    RA_EXIT_DAMAGED = 6,        /* differs from its regeneration, or truncated */
+    RA_EXIT_MODIFIED = 7,       /* an update after the original does more than sign */
+    RA_EXIT_NOT_OURS = 8,       /* no readyaudit integrity data */
+    RA_EXIT_OTHER_VERSION = 9,  /* made by another version: cannot be regenerated here */
+    RA_EXIT_INPUT_MISSING = 10, /* a checklist, template, logo, fonts or record not found */
+    RA_EXIT_REWRITTEN = 11,     /* rewritten by another PDF tool: bytes not comparable */
 };
 
 /* Parsed command line of one subcommand. */

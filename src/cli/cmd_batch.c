@@ -237,31 +237,35 @@ typedef struct {
     int lockfd; /* holds the lock on outdir; workers close it, so that it ends with the batch */
 } batch_t;
 
-/* Is the report at path complete and made from these very inputs? Reads it
- * once: its integrity data back (as verify does) and, when it is current,
- * its digest for the manifest. */
-static bool output_current(const batch_t *b, const ra_record_t *rec, const char *path,
-                           unsigned char sha256[32])
+/* What lies at a report's target path, compared with what this run writes. */
+typedef enum {
+    OUTPUT_ABSENT,   /* nothing: written */
+    OUTPUT_CURRENT,  /* byte for byte what this run would write: kept, mtime and all */
+    OUTPUT_STALE,    /* a readyaudit report, but not these bytes: rebuilt */
+    OUTPUT_NOT_OURS, /* not a readyaudit report: refused unless --force */
+} output_state_t;
+
+/* Is the file at path byte-identical to pdf, the report this run made? The
+ * same truth verify uses: a report is up to date only when it is exactly
+ * what readyaudit makes from these inputs. A file there that carries no
+ * readyaudit integrity data (or cannot be read) is not ours. */
+static output_state_t output_current(const batch_t *b, const char *path, const ra_buf_t *pdf)
 {
-    if (b->force)
-        return false;
+    struct stat sb;
+    if (stat(path, &sb) != 0 && errno == ENOENT)
+        return OUTPUT_ABSENT;
     ra_diag_sink_t quiet = {0};
     ra_buf_t data = RA_BUF_INIT;
-    ra_integrity_t it, want;
-    bool current = false;
-    if (ra_read_file(path, RA_MAX_REPORT_BYTES, &data, &quiet) == RA_OK &&
-        ra_pdf_complete(data.data, data.len) &&
-        ra_integrity_read(data.data, data.len, &it) == RA_OK) {
-        ra_integrity_make(rec->sha256, b->cl->sha256, b->tpl->sha256, RA_TOOL, &want);
-        current = strcmp(it.record_sha256, want.record_sha256) == 0 &&
-                  strcmp(it.checklist_sha256, want.checklist_sha256) == 0 &&
-                  strcmp(it.template_sha256, want.template_sha256) == 0 &&
-                  strcmp(it.tool, want.tool) == 0;
+    output_state_t state = OUTPUT_NOT_OURS;
+    if (ra_read_file(path, RA_MAX_REPORT_BYTES, &data, &quiet) == RA_OK) {
+        ra_verify_t v;
+        if (!b->force && data.len == pdf->len && memcmp(data.data, pdf->data, pdf->len) == 0)
+            state = OUTPUT_CURRENT;
+        else if (ra_verify_report(data.data, data.len, &v) != RA_ERR_INVALID)
+            state = OUTPUT_STALE;
     }
-    if (current)
-        ra_sha256(data.data, data.len, sha256);
     ra_buf_free(&data);
-    return current;
+    return state;
 }
 
 /* A sink that keeps the first error message, for the manifest. */
@@ -305,12 +309,19 @@ static int run_one(batch_t *b, const char *path, int fd)
     if (st == RA_OK && ra_buf_printf(&out, "%s/%s.pdf", b->outdir, res.record->id) != RA_OK)
         st = RA_ERR_NOMEM;
     if (st == RA_OK) {
-        skipped = output_current(b, res.record, ra_buf_str(&out), sha256);
-        if (!skipped)
-            st = ra_pipeline_render(b->env, &in, &res);
+        st = ra_pipeline_render(b->env, &in, &res);
+        output_state_t state =
+            st == RA_OK ? output_current(b, ra_buf_str(&out), &res.pdf) : OUTPUT_ABSENT;
+        skipped = state == OUTPUT_CURRENT;
+        if (state == OUTPUT_NOT_OURS && !b->force) {
+            ra_diag(b->env->sink, RA_DIAG_ERROR, ra_buf_str(&out), 0,
+                    "exists and is not a readyaudit report: not replaced (move it away, or "
+                    "use --force to replace it)");
+            st = RA_ERR_IO;
+        }
         if (!skipped && st == RA_OK)
             st = ra_write_temp(ra_buf_str(&out), res.pdf.data, res.pdf.len, 0, b->env->sink, &tmp);
-        if (!skipped && st == RA_OK)
+        if (st == RA_OK)
             ra_sha256(res.pdf.data, res.pdf.len, sha256);
         written = st == RA_OK;
     }
@@ -744,6 +755,7 @@ int ra_cmd_batch(ra_cli_t *cli)
     ra_checklist_t *cl = NULL;
     ra_template_t *tpl = NULL;
     ra_pdf_fonts_t *fonts = NULL;
+    ra_buf_t chain = RA_BUF_INIT;
     ra_status_t st = RA_OK;
     int rc = RA_EXIT_OK;
     ra_cli_file_t *reserved = NULL;
@@ -867,7 +879,11 @@ int ra_cmd_batch(ra_cli_t *cli)
      * (the fonts and the schemas; checklist and template are loaded). If
      * the fonts cannot be read, each worker tries and reports why. */
     ra_env_t env = *cli->env;
-    ra_pdf_options_t fo = {.font_dir = env.font_dir};
+    if (ra_env_font_chain(&env, &chain, &env.font_chain) != RA_OK) {
+        rc = ra_cli_exit(cli, RA_ERR_NOMEM);
+        goto done;
+    }
+    ra_pdf_options_t fo = {.font_dir = env.font_dir, .font_chain = env.font_chain};
     if (ra_pdf_fonts_new(&fo, &fonts) == RA_OK)
         env.fonts = fonts;
     if ((st = ra_loader_preload(env.loader)) != RA_OK) {
@@ -949,6 +965,7 @@ done:
     free(in.rows);
     free(in.id_keys);
     ra_pdf_fonts_free(fonts);
+    ra_buf_free(&chain);
     ra_template_free(tpl);
     ra_checklist_free(cl);
     ra_cleanup_finish();

@@ -83,8 +83,13 @@ static const command_t commands[] = {
     {"batch", ra_cmd_batch, "ojSmsxqA",
      "batch FILE|DIR... -o OUTDIR [-j N] [--manifest M] [--summary S.pdf] [--shard K/N] [--force]",
      "Report on many records at once into OUTDIR, one worker process per core.", true},
-    {"verify", ra_cmd_verify, "", "verify REPORT.pdf [RECORD.xml]",
-     "Show a report's integrity data; with a record, say whether the report was made from it.",
+    {"verify", ra_cmd_verify, "tf",
+     "verify REPORT.pdf [RECORD.xml] [--template T] [--format text|json]",
+     "Regenerate a report from the inputs it names (the record given or embedded, the checklist\n"
+     "and template found by digest) and compare it byte for byte; say what later updates do.\n"
+     "Exit 0 only when it matches; 5 record mismatch, 6 damaged or truncated, 7 modified after\n"
+     "issue, 8 not a readyaudit report, 9 made by another version, 10 an input missing,\n"
+     "11 rewritten by another PDF tool.",
      false},
     {"manifest", ra_cmd_manifest, "oq", "manifest merge MANIFEST... -o OUT",
      "Merge the manifests of sharded batch runs into one.", false},
@@ -101,7 +106,7 @@ static void print_usage(FILE *f, const char *prog)
             "  --help            describe the command\n\n"
             "%s --version prints the version. Exit codes: 0 success, 1 not ready (with a\n"
             "gate such as --fail-under), 2 usage error, 3 invalid input, 4 I/O or output\n"
-            "failure, 5 verify mismatch.\n",
+            "failure, 5-11 verify outcomes (see verify --help).\n",
             prog);
 }
 
@@ -120,6 +125,7 @@ static void print_command_help(const command_t *c, const char *prog)
          "  --profile P       list the checks of profile P (minimum-viable, startup, ...)"},
         {'p', "checklist", "  --profile P       list only the checks profile P scores"},
         {'p', "score", "  --profile P       score for profile P instead of the record's own"},
+        {'f', "verify", "  --format F        text (default) or json"},
         {'f', NULL, "  --format F        text (default), json, csv or junit"},
         {'F', NULL,
          "  --fail-under N    exit 1 when the score is below N or the verdict is not ready"},
@@ -127,6 +133,9 @@ static void print_command_help(const command_t *c, const char *prog)
         {'o', "batch", "  -o, --output DIR  write one report per record into the directory DIR"},
         {'o', "manifest", "  -o, --output FILE write the merged manifest to FILE (.csv or .json)"},
         {'o', NULL, "  -o, --output FILE write to FILE instead of standard output"},
+        {'t', "verify",
+         "  --template FILE   the template to regenerate with when the report's is not a shipped "
+         "one"},
         {'t', NULL, "  --template FILE   report template (default: the shipped one)"},
         {'A', "batch", "  --attach-source   embed each record in its report"},
         {'A', NULL, "  --attach-source   embed the record in the PDF"},
