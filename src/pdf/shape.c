@@ -138,6 +138,8 @@ static ra_status_t clean(shaper_t *sh, const char *utf8, size_t len, int *ascii)
     ra_status_t st = reserve_chars(sh, len + 1);
     size_t pos = 0, n = 0;
     *ascii = 1;
+    if (st != RA_OK)
+        return st; /* the arrays may be shorter than len */
     while (st == RA_OK && pos < len) {
         sh->byte[n] = pos;
         unsigned char c = (unsigned char)utf8[pos];
@@ -551,8 +553,10 @@ size_t ra_pdf_text_fit(const ra_pdf_t *pdf, ra_face_t face, double size, const c
     /* Each cluster's advance goes to its first character (in the font
      * array, free now), then the longest prefix of whole clusters fits. */
     double *adv = calloc(sh->ncp + 1, sizeof *adv);
-    if (!adv)
+    if (!adv) {
+        sh->nomem = 1; /* "all fits" would be a wrong layout: the document fails at save */
         return len;
+    }
     uint8_t *start = sh->level; /* reused: 1 where a cluster starts */
     memset(start, 0, sh->ncp);
     for (size_t i = 0; i < sh->ng; i++) {
