@@ -20,6 +20,14 @@ enum {
     RA_EXIT_INVALID = 3,   /* invalid input: malformed, schema or semantic errors, limits */
     RA_EXIT_IO = 4,        /* a file could not be read or written, or the PDF failed */
     RA_EXIT_MISMATCH = 5,  /* verify: the report does not match the record */
+    /* sign: why a signature was refused, one code each (ra_sign_refusal_t). */
+    RA_EXIT_SIGN_NO_FIELD = 10,     /* the role is not a signature field of the report */
+    RA_EXIT_SIGN_SIGNED = 11,       /* the field is already signed */
+    RA_EXIT_SIGN_NOT_INTACT = 12,   /* not an intact readyaudit report */
+    RA_EXIT_SIGN_KEY_MISMATCH = 13, /* the key does not match the certificate */
+    RA_EXIT_SIGN_CERT_TIME = 14,    /* the certificate expired or is not yet valid */
+    RA_EXIT_SIGN_CERT_USAGE = 15,   /* its key usage does not allow signing */
+    RA_EXIT_SIGN_BAD_SECRET = 16,   /* a wrong PIN or password */
 };
 
 /* Parsed command line of one subcommand. */
@@ -38,6 +46,13 @@ typedef struct {
     const char *shard;          /* --shard K/N */
     const char *manifest;       /* --manifest */
     const char *summary;        /* --summary */
+    const char *role;           /* sign: --role */
+    const char *key, *cert;     /* sign: --key, --cert */
+    const char *chain;          /* sign: --chain */
+    const char *p12;            /* sign: --p12 */
+    const char *password_file;  /* sign: --password-file */
+    const char *pkcs11;         /* sign: --pkcs11 URI */
+    const char *pin_file;       /* sign: --pin-file */
     char **args;                /* positional arguments */
     int nargs;
 } ra_opts_t;
@@ -111,5 +126,6 @@ int ra_cmd_report(ra_cli_t *cli);
 int ra_cmd_batch(ra_cli_t *cli);
 int ra_cmd_verify(ra_cli_t *cli);
 int ra_cmd_manifest(ra_cli_t *cli);
+int ra_cmd_sign(ra_cli_t *cli);
 
 #endif
