@@ -151,11 +151,15 @@ static bool pdf_date(const char *s, char iso[32], time_t *t)
     return true;
 }
 
-/* The length of the DER value at the start of p (n bytes), or 0. */
+/* The length of the DER value at the start of p (n bytes), or 0. A BER
+ * value of indefinite length (NSS writes those) is given whole: GnuTLS reads
+ * up to its end-of-contents and ignores the zeros that pad /Contents. */
 static size_t der_length(const unsigned char *p, size_t n)
 {
     if (n < 2 || p[0] != 0x30)
         return 0;
+    if (p[1] == 0x80)
+        return n;
     if (p[1] < 0x80)
         return 2 + (size_t)p[1] <= n ? 2 + (size_t)p[1] : 0;
     size_t k = p[1] & 0x7f, len = 0;
@@ -399,8 +403,9 @@ static ra_status_t check_update(ra_pdfdoc_t *doc, size_t i, const char *trust_pe
     ra_status_t st = sigs && fields ? RA_OK : RA_ERR_NOMEM;
     /* Forms an update may add: the appearance streams its fields name. */
     unsigned *forms = calloc(rev->n ? rev->n : 1, sizeof *forms);
-    size_t nforms = 0;
-    if (!forms)
+    unsigned *old_ap = calloc(rev->n ? rev->n : 1, sizeof *old_ap);
+    size_t nforms = 0, nold = 0;
+    if (!forms || !old_ap)
         st = RA_ERR_NOMEM;
     for (size_t k = 0; st == RA_OK && k < rev->n; k++) {
         const ra_pdfxref_t *e = &rev->items[k];
@@ -435,7 +440,9 @@ static ra_status_t check_update(ra_pdfdoc_t *doc, size_t i, const char *trust_pe
             continue;
         }
         if (before && ra_pdfv_is_name(ra_pdfv_get(before, "FT"), "Sig") && !before_stream) {
-            static const char *const skip[] = {"V", "AP", NULL};
+            /* A signer may also give the widget a new appearance (/AP, /AS)
+             * and a modification date (/M), as poppler does. */
+            static const char *const skip[] = {"V", "AP", "AS", "M", NULL};
             const ra_pdfv_t *t = ra_pdfv_get(before, "T");
             if (ra_pdfv_get(before, "V"))
                 set_other(out, "object %u (the signature field '%s', already signed) is replaced",
@@ -445,6 +452,10 @@ static ra_status_t check_update(ra_pdfdoc_t *doc, size_t i, const char *trust_pe
                           e->num, t && t->kind == RA_PDFV_STRING ? t->s : "");
             else
                 fields[nfields++] = now;
+            /* Its old appearance stream may be replaced too. */
+            const ra_pdfv_t *n = ra_pdfv_get(ra_pdfv_get(before, "AP"), "N");
+            if (n && n->kind == RA_PDFV_REF && nold < rev->n)
+                old_ap[nold++] = (unsigned)n->num;
             continue;
         }
         if (stream && ra_pdfv_is_name(ra_pdfv_get(now, "Subtype"), "Form") &&
@@ -475,9 +486,15 @@ static ra_status_t check_update(ra_pdfdoc_t *doc, size_t i, const char *trust_pe
                 forms[k] = 0;
     }
     for (size_t k = 0; k < nforms; k++)
+        for (size_t j = 0; forms[k] && j < nold; j++)
+            if (old_ap[j] == forms[k])
+                forms[k] = 0;
+    for (size_t k = 0; k < nforms; k++)
         if (forms[k])
             set_other(out, "object %u (a form XObject) is %s", forms[k],
                       ra_pdfdoc_entry(doc, i - 1, forms[k]) ? "replaced" : "added");
+    if (st == RA_OK && nsigs == 0)
+        set_other(out, "the update ending at byte %zu adds no signature", rev->end);
     for (size_t k = 0; st == RA_OK && k < nsigs; k++) {
         if (!sigs[k].field) {
             set_other(out, "object %u (a signature) is not the value of any field", sigs[k].num);
@@ -497,6 +514,7 @@ static ra_status_t check_update(ra_pdfdoc_t *doc, size_t i, const char *trust_pe
     free(sigs);
     free(fields);
     free(forms);
+    free(old_ap);
     return st;
 }
 

@@ -193,9 +193,36 @@ checks "$S3" "$tmp/s4.pdf"
 sigs "$tmp/s4.pdf" | sed -n 4p >"$tmp/got"
 echo "compliance-officer|Alice Example|Signature is Valid.|total" >"$tmp/want"
 cmp -s "$tmp/want" "$tmp/got" || problem "pdfsig:" "$(excerpt "$tmp/got")"
-pdfsig -dump "$tmp/s4.pdf" >/dev/null 2>&1
 cp "$tmp/s4.pdf" "$tmp/pf/4-chain.pdf"
 end
+
+# Poppler's signer (NSS) fills one field; readyaudit accepts its update as a
+# signature and signs the next field after it.
+if ! command -v certutil >/dev/null 2>&1 || ! command -v pk12util >/dev/null 2>&1; then
+    skip "pdfsig -sign, then readyaudit sign" "no certutil/pk12util (libnss3-tools)"
+else
+    begin "pdfsig -sign fills technical-owner; readyaudit signs product-owner after it"
+    if ! nss_signer_db "$tmp/nss" ada "Ada Signer" ada@example.org; then
+        problem "nss_signer_db failed:" "$(excerpt "$tmp/nss/log" 8)"
+    else
+        printf 'test\n' >"$tmp/nss/pass"
+        pdfsig -sign technical-owner -nick ada -nssdir "sql:$tmp/nss/nss" "$R" "$tmp/pop.pdf" \
+            >"$tmp/pop.log" 2>&1 || problem "pdfsig -sign failed:" "$(excerpt "$tmp/pop.log")"
+        unset SOURCE_DATE_EPOCH # the NSS certificate is valid for 30 days from now
+        run sign "$tmp/pop.pdf" --role product-owner --p12 "$tmp/nss/ada.p12" \
+            --password-file "$tmp/nss/pass" -o "$tmp/pop2.pdf"
+        SOURCE_DATE_EPOCH=1795000000
+        export SOURCE_DATE_EPOCH
+        expect_rc 0
+        checks "$tmp/pop.pdf" "$tmp/pop2.pdf"
+        sigs "$tmp/pop2.pdf" | head -n 2 >"$tmp/got"
+        printf '%s\n' "technical-owner|Ada Signer|Signature is Valid.|partial" \
+            "product-owner|Ada Signer|Signature is Valid.|total" >"$tmp/want"
+        cmp -s "$tmp/want" "$tmp/got" || problem "pdfsig:" "$(excerpt "$tmp/got")"
+        cp "$tmp/pop2.pdf" "$tmp/pf/5-poppler-then-readyaudit.pdf"
+    fi
+    end
+fi
 
 # --------------------------------------------------------------- refusals
 
