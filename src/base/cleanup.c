@@ -18,9 +18,14 @@ static const volatile pid_t *volatile children;
 static volatile size_t nchildren;
 static volatile sig_atomic_t deferring, pending;
 
+static const char *nomem_line;
+static int nomem_status = 1;
+
 static const int caught[] = {SIGINT, SIGTERM, SIGHUP};
 
-static void on_signal(int sig)
+/* Removes the temporary files and stops the children (from a signal
+ * handler too: it only unlinks and kills). */
+static void remove_all(void)
 {
     for (size_t i = 0; i < RA_CLEANUP_FILES; i++)
         if (live[i])
@@ -28,6 +33,11 @@ static void on_signal(int sig)
     for (size_t i = 0; i < nchildren; i++)
         if (children && children[i] > 0)
             kill(children[i], SIGTERM);
+}
+
+static void on_signal(int sig)
+{
+    remove_all();
     if (deferring) {
         if (!pending)
             pending = sig;
@@ -124,6 +134,7 @@ void ra_cleanup_reset(void)
     ra_cleanup_children(NULL, 0);
     deferring = 0;
     pending = 0;
+    nomem_line = NULL; /* the parent says it */
     for (size_t i = 0; i < RA_CLEANUP_FILES; i++)
         live[i] = NULL;
 }
@@ -131,6 +142,22 @@ void ra_cleanup_reset(void)
 int ra_cleanup_pending(void)
 {
     return pending;
+}
+
+void ra_cleanup_on_nomem(const char *line, int status)
+{
+    nomem_line = line;
+    nomem_status = status;
+}
+
+_Noreturn void ra_cleanup_out_of_memory(void)
+{
+    remove_all();
+    if (nomem_line) {
+        ssize_t n = write(STDERR_FILENO, nomem_line, strlen(nomem_line));
+        (void)n; /* nothing more can be done about it */
+    }
+    _exit(nomem_status);
 }
 
 void ra_cleanup_finish(void)

@@ -37,13 +37,28 @@ void ra_cleanup_untrack(const char *path);
 
 /* The child processes a signal is passed on to (borrowed; n entries, 0 for
  * none), and whether the process defers to its own loop. A forked worker
- * calls ra_cleanup_reset to stop acting for its parent. */
+ * calls ra_cleanup_reset to stop acting for its parent (it also stops
+ * printing the out-of-memory line: the parent says it). */
 void ra_cleanup_children(const volatile pid_t *pids, size_t n);
 void ra_cleanup_defer(bool defer);
 void ra_cleanup_reset(void);
 
 /* The signal recorded while deferring, or 0. */
 int ra_cleanup_pending(void);
+
+/* How the process ends when an allocation inside libxml2 or libharu fails:
+ * the line to print (static storage, e.g. "readyaudit report: out of
+ * memory\n"; NULL prints nothing, as in a batch worker, whose parent says
+ * it) and the exit status. */
+void ra_cleanup_on_nomem(const char *line, int status);
+
+/* Ends the process after such a failure. Both libraries free memory twice
+ * or follow a null pointer on some of their out-of-memory paths (libxml2's
+ * schema validation, libharu's page tree), so their allocators stop the
+ * process instead of returning NULL into them: the tracked temporary files
+ * are removed, the children stopped, the line printed, and the process
+ * exits with the status set above. */
+_Noreturn void ra_cleanup_out_of_memory(void);
 
 /* Ends the process as the recorded signal would have (after the caller
  * cleaned up); returns when none is recorded. */

@@ -19,15 +19,22 @@ enum {
     RA_EXIT_USAGE = 2,     /* bad command line */
     RA_EXIT_INVALID = 3,   /* invalid input: malformed, schema or semantic errors, limits */
     RA_EXIT_IO = 4,        /* a file could not be read or written, or the PDF failed */
-    RA_EXIT_MISMATCH = 5,  /* verify: the report does not match the record */
+    RA_EXIT_MISMATCH = 5,  /* verify: the record is not the one the report states */
+    /* verify's other outcomes (README "Verifying a report") */
+    RA_EXIT_DAMAGED = 6,        /* differs from its regeneration, or truncated */
+    RA_EXIT_MODIFIED = 7,       /* an update after the original does more than sign */
+    RA_EXIT_NOT_OURS = 8,       /* no readyaudit integrity data */
+    RA_EXIT_OTHER_VERSION = 9,  /* made by another version: cannot be regenerated here */
+    RA_EXIT_INPUT_MISSING = 10, /* a checklist, template, logo, fonts or record not found */
+    RA_EXIT_REWRITTEN = 11,     /* rewritten by another PDF tool: bytes not comparable */
     /* sign: why a signature was refused, one code each (ra_sign_refusal_t). */
-    RA_EXIT_SIGN_NO_FIELD = 10,     /* the role is not a signature field of the report */
-    RA_EXIT_SIGN_SIGNED = 11,       /* the field is already signed */
-    RA_EXIT_SIGN_NOT_INTACT = 12,   /* not an intact readyaudit report */
-    RA_EXIT_SIGN_KEY_MISMATCH = 13, /* the key does not match the certificate */
-    RA_EXIT_SIGN_CERT_TIME = 14,    /* the certificate expired or is not yet valid */
-    RA_EXIT_SIGN_CERT_USAGE = 15,   /* its key usage does not allow signing */
-    RA_EXIT_SIGN_BAD_SECRET = 16,   /* a wrong PIN or password */
+    RA_EXIT_SIGN_NO_FIELD = 20,     /* the role is not a signature field of the report */
+    RA_EXIT_SIGN_SIGNED = 21,       /* the field is already signed */
+    RA_EXIT_SIGN_NOT_INTACT = 22,   /* not an intact readyaudit report */
+    RA_EXIT_SIGN_KEY_MISMATCH = 23, /* the key does not match the certificate */
+    RA_EXIT_SIGN_CERT_TIME = 24,    /* the certificate expired or is not yet valid */
+    RA_EXIT_SIGN_CERT_USAGE = 25,   /* its key usage does not allow signing */
+    RA_EXIT_SIGN_BAD_SECRET = 26,   /* a wrong PIN or password */
 };
 
 /* Parsed command line of one subcommand. */

@@ -236,31 +236,35 @@ typedef struct {
     int lockfd; /* holds the lock on outdir; workers close it, so that it ends with the batch */
 } batch_t;
 
-/* Is the report at path complete and made from these very inputs? Reads it
- * once: its integrity data back (as verify does) and, when it is current,
- * its digest for the manifest. */
-static bool output_current(const batch_t *b, const ra_record_t *rec, const char *path,
-                           unsigned char sha256[32])
+/* What lies at a report's target path, compared with what this run writes. */
+typedef enum {
+    OUTPUT_ABSENT,   /* nothing: written */
+    OUTPUT_CURRENT,  /* byte for byte what this run would write: kept, mtime and all */
+    OUTPUT_STALE,    /* a readyaudit report, but not these bytes: rebuilt */
+    OUTPUT_NOT_OURS, /* not a readyaudit report: refused unless --force */
+} output_state_t;
+
+/* Is the file at path byte-identical to pdf, the report this run made? The
+ * same truth verify uses: a report is up to date only when it is exactly
+ * what readyaudit makes from these inputs. A file there that carries no
+ * readyaudit integrity data (or cannot be read) is not ours. */
+static output_state_t output_current(const batch_t *b, const char *path, const ra_buf_t *pdf)
 {
-    if (b->force)
-        return false;
+    struct stat sb;
+    if (stat(path, &sb) != 0 && errno == ENOENT)
+        return OUTPUT_ABSENT;
     ra_diag_sink_t quiet = {0};
     ra_buf_t data = RA_BUF_INIT;
-    ra_integrity_t it, want;
-    bool current = false;
-    if (ra_read_file(path, RA_MAX_REPORT_BYTES, &data, &quiet) == RA_OK &&
-        ra_pdf_complete(data.data, data.len) &&
-        ra_integrity_read(data.data, data.len, &it) == RA_OK) {
-        ra_integrity_make(rec->sha256, b->cl->sha256, b->tpl->sha256, RA_TOOL, &want);
-        current = strcmp(it.record_sha256, want.record_sha256) == 0 &&
-                  strcmp(it.checklist_sha256, want.checklist_sha256) == 0 &&
-                  strcmp(it.template_sha256, want.template_sha256) == 0 &&
-                  strcmp(it.tool, want.tool) == 0;
+    output_state_t state = OUTPUT_NOT_OURS;
+    if (ra_read_file(path, RA_MAX_REPORT_BYTES, &data, &quiet) == RA_OK) {
+        ra_verify_t v;
+        if (!b->force && data.len == pdf->len && memcmp(data.data, pdf->data, pdf->len) == 0)
+            state = OUTPUT_CURRENT;
+        else if (ra_verify_report(data.data, data.len, &v) != RA_ERR_INVALID)
+            state = OUTPUT_STALE;
     }
-    if (current)
-        ra_sha256(data.data, data.len, sha256);
     ra_buf_free(&data);
-    return current;
+    return state;
 }
 
 /* A sink that keeps the first error message, for the manifest. */
@@ -301,14 +305,22 @@ static int run_one(batch_t *b, const char *path, int fd)
     bool skipped = false, written = false;
     ra_status_t st = ra_pipeline_score(b->env, &in, &res);
     ra_cli_flush(b->cli, path);
+    if (st == RA_OK && ra_buf_printf(&out, "%s/%s.pdf", b->outdir, res.record->id) != RA_OK)
+        st = RA_ERR_NOMEM;
     if (st == RA_OK) {
-        ra_buf_printf(&out, "%s/%s.pdf", b->outdir, res.record->id);
-        skipped = output_current(b, res.record, ra_buf_str(&out), sha256);
-        if (!skipped)
-            st = ra_pipeline_render(b->env, &in, &res);
+        st = ra_pipeline_render(b->env, &in, &res);
+        output_state_t state =
+            st == RA_OK ? output_current(b, ra_buf_str(&out), &res.pdf) : OUTPUT_ABSENT;
+        skipped = state == OUTPUT_CURRENT;
+        if (state == OUTPUT_NOT_OURS && !b->force) {
+            ra_diag(b->env->sink, RA_DIAG_ERROR, ra_buf_str(&out), 0,
+                    "exists and is not a readyaudit report: not replaced (move it away, or "
+                    "use --force to replace it)");
+            st = RA_ERR_IO;
+        }
         if (!skipped && st == RA_OK)
             st = ra_write_temp(ra_buf_str(&out), res.pdf.data, res.pdf.len, 0, b->env->sink, &tmp);
-        if (!skipped && st == RA_OK)
+        if (st == RA_OK)
             ra_sha256(res.pdf.data, res.pdf.len, sha256);
         written = st == RA_OK;
     }
@@ -404,7 +416,7 @@ static void fail_row(ra_manifest_row_t *row, progress_t *pg, const char *msg)
         pg->skipped--;
     else if (state && strcmp(state, "failed") == 0)
         pg->failed--;
-    ra_manifest_row_fail(row, msg);
+    ra_manifest_row_fail(row, msg); /* out of memory: no status, said by say_failed */
     pg->failed++;
 }
 
@@ -506,24 +518,38 @@ static long commit_row(ra_manifest_row_t *row, const char *tmp, size_t index, in
  * unless the worker itself died). */
 static void say_failed(const progress_t *pg, const char *path, const ra_manifest_row_t *row)
 {
-    const char *err = ra_manifest_row_str(row, "error");
+    const char *err = ra_manifest_row_str(row, "status") ? ra_manifest_row_str(row, "error")
+                                                         : ra_strerror(RA_ERR_NOMEM);
     bool named = err && strncmp(err, path, strlen(path)) == 0;
     fprintf(stderr, "%s%s%s%s\n", pg->tty && !pg->quiet ? "\r\033[K" : "", named ? "" : path,
             named ? "" : ": ", err ? err : "failed");
 }
 
 /* Collects a finished worker's row and commits its report. */
-static void reap(worker_t *w, inputs_t *in, progress_t *pg, int status, ra_diag_sink_t *sink)
+static void reap(const batch_t *b, worker_t *w, inputs_t *in, progress_t *pg, int status)
 {
+    ra_diag_sink_t *sink = b->env->sink;
     /* The worker sent "TEMP\0ROW" (see run_one). */
-    const char *msg = ra_buf_str(&w->out);
+    const char *msg = ra_buf_failed(&w->out) ? "" : ra_buf_str(&w->out);
     size_t tlen = strlen(msg);
     const char *tmp = tlen ? msg : NULL;
     ra_manifest_row_t *row = tlen < w->out.len ? ra_manifest_row_decode(msg + tlen + 1) : NULL;
     if (!row) {
         char why[96];
-        if (WIFSIGNALED(status))
+        if (ra_buf_failed(&w->out)) {
+            /* What the worker sent could not be kept, the name of its
+             * temporary file too: that file is one of a writer now gone. */
+            snprintf(why, sizeof why, "%s", ra_strerror(RA_ERR_NOMEM));
+            remove_stale(b->outdir);
+        } else if (tlen < w->out.len)
+            /* A row came and could not be read back: this process ran out. */
+            snprintf(why, sizeof why, "%s", ra_strerror(RA_ERR_NOMEM));
+        else if (WIFSIGNALED(status))
             snprintf(why, sizeof why, "worker killed by signal %d", WTERMSIG(status));
+        else if (WIFEXITED(status) && WEXITSTATUS(status) == RA_EXIT_IO)
+            /* The one way a worker ends with this status and no row:
+             * memory ran out before the row could be sent (run_one). */
+            snprintf(why, sizeof why, "%s", ra_strerror(RA_ERR_NOMEM));
         else
             snprintf(why, sizeof why, "worker exited with status %d and no result",
                      WIFEXITED(status) ? WEXITSTATUS(status) : -1);
@@ -549,10 +575,14 @@ static void reap(worker_t *w, inputs_t *in, progress_t *pg, int status, ra_diag_
         pg->skipped++;
     else
         pg->done++;
+    if (!row) /* not even the row saying why could be made */
+        fprintf(stderr, "%s%s: %s\n", pg->tty && !pg->quiet ? "\r\033[K" : "", in->paths[w->index],
+                ra_strerror(RA_ERR_NOMEM));
     if (row) {
         /* A duplicate id fails this row and the earlier one it collides with. */
         long other = commit_row(row, tmp, w->index, in, pg, sink);
-        if (strcmp(ra_manifest_row_str(row, "status"), "failed") == 0)
+        const char *now = ra_manifest_row_str(row, "status");
+        if (!now || strcmp(now, "failed") == 0)
             say_failed(pg, in->paths[w->index], row);
         if (other >= 0)
             say_failed(pg, in->paths[other], in->rows[other]);
@@ -655,7 +685,7 @@ static ra_status_t run_workers(batch_t *b, inputs_t *in, unsigned jobs, progress
             while (waitpid(w->pid, &status, 0) < 0 && errno == EINTR)
                 continue;
             pids[map[i]] = 0;
-            reap(w, in, pg, status, b->env->sink);
+            reap(b, w, in, pg, status);
             running--;
             progress_draw(pg);
         }

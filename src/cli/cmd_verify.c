@@ -1,11 +1,166 @@
-/* cmd_verify.c - `readyaudit verify`: does this report belong to this record? */
+/* cmd_verify.c - `readyaudit verify`: regenerate the report from the inputs
+ * it names and compare it byte for byte; say what any later update does. */
+#include <inttypes.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/cli.h"
 #include "base/env.h"
 #include "base/io.h"
+#include "model/load.h"
+#include "pdf/pdf.h"
+#include "pipeline/regenerate.h"
 #include "seal/verify.h"
+
+/* Each outcome's exit code and the word that starts its result line. */
+static const struct {
+    int code;
+    const char *word;
+} outcomes[RA_VERIFY_OUTCOME_COUNT] = {
+    [RA_VERIFY_MATCH] = {RA_EXIT_OK, "MATCH"},
+    [RA_VERIFY_SIGNED] = {RA_EXIT_OK, "SIGNED AFTER ISSUE"},
+    [RA_VERIFY_MODIFIED] = {RA_EXIT_MODIFIED, "MODIFIED AFTER ISSUE"},
+    [RA_VERIFY_DAMAGED] = {RA_EXIT_DAMAGED, "DAMAGED"},
+    [RA_VERIFY_RECORD_MISMATCH] = {RA_EXIT_MISMATCH, "MISMATCH"},
+    [RA_VERIFY_NOT_OURS] = {RA_EXIT_NOT_OURS, "NOT A READYAUDIT REPORT"},
+    [RA_VERIFY_OTHER_VERSION] = {RA_EXIT_OTHER_VERSION, "OTHER VERSION"},
+    [RA_VERIFY_INPUT_MISSING] = {RA_EXIT_INPUT_MISSING, "INPUT MISSING"},
+    [RA_VERIFY_REWRITTEN] = {RA_EXIT_REWRITTEN, "REWRITTEN"},
+};
+
+static const char *from_name(ra_from_t f)
+{
+    switch (f) {
+    case RA_FROM_GIVEN:
+        return "given";
+    case RA_FROM_EMBEDDED:
+        return "embedded";
+    case RA_FROM_DATADIR:
+        return "shipped";
+    default:
+        return NULL;
+    }
+}
+
+static void date_text(int64_t t, char out[32])
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    if (gmtime_r(&tt, &tm))
+        strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    else
+        snprintf(out, 32, "%" PRId64, t);
+}
+
+/* "DIGEST  (where from)" for an input line. */
+static void input_line(const char *label, const char *sha, ra_from_t from, const char *file,
+                       const ra_regen_result_t *r, const char *what)
+{
+    printf("%-19s%s", label, sha[0] ? sha : "(not stated)");
+    if (from == RA_FROM_GIVEN || from == RA_FROM_DATADIR)
+        printf("  (%s: %s)", from == RA_FROM_GIVEN ? "given" : "shipped", file);
+    else if (from == RA_FROM_EMBEDDED)
+        printf("  (embedded in the report)");
+    else if (r->missing && strcmp(r->missing, what) == 0)
+        printf("  (MISSING)");
+    printf("\n");
+}
+
+static void print_text(const char *report, const char *record, const ra_regen_result_t *r)
+{
+    const ra_integrity_t *it = &r->it;
+    printf("%-19s%s\n", "report:", report);
+    if (r->have_data) {
+        char when[32];
+        date_text(it->created, when);
+        printf("%-19s%s%s\n%-19s%s\n", "report ID:", it->report_id,
+               r->consistent ? "" : "  (does NOT derive from the digests below)",
+               "made by:", it->tool);
+        input_line("record SHA-256:", it->record_sha256, r->record_from, record, r, "record");
+        input_line("checklist SHA-256:", it->checklist_sha256, r->checklist_from,
+                   ra_buf_str(&r->checklist_file), r, "checklist");
+        input_line("template SHA-256:", it->template_sha256, r->template_from,
+                   ra_buf_str(&r->template_file), r, "template");
+        input_line("logo SHA-256:", it->logo_sha256, RA_FROM_NONE, "", r, "logo");
+        input_line("fonts SHA-256:", it->fonts_sha256, RA_FROM_NONE, "", r, "fonts");
+        printf("%-19s%s\n%-19s%s\n", "record file:", it->record_file[0] ? it->record_file : "-",
+               "document date:", it->record_file[0] ? when : "-");
+    }
+    if (r->record_from == RA_FROM_GIVEN && r->outcome == RA_VERIFY_RECORD_MISMATCH)
+        printf("%-19s%s\n", "record given:", r->record_sha256);
+    if (r->compared)
+        printf("%-19s%zu bytes regenerated, %zu in the file\n",
+               "original revision:", r->cmp.original_len, r->cmp.file_len);
+    printf("%s: %s.\n", outcomes[r->outcome].word, ra_buf_str(&r->detail));
+}
+
+static json_t *jstr(const char *s)
+{
+    return s && *s ? json_string(s) : json_null();
+}
+
+static json_t *jinput(const char *sha, ra_from_t from, const char *file)
+{
+    return json_pack("{s:o, s:o, s:o}", "sha256", jstr(sha), "source", jstr(from_name(from)),
+                     "file", jstr(from == RA_FROM_GIVEN || from == RA_FROM_DATADIR ? file : NULL));
+}
+
+static int print_json(ra_cli_t *cli, const char *report, const char *record,
+                      const ra_regen_result_t *r, int code)
+{
+    const ra_integrity_t *it = &r->it;
+    json_t *root = json_object();
+    json_t *inputs = json_object();
+    json_object_set_new(root, "report", json_string(report));
+    json_object_set_new(root, "result", json_string(ra_verify_outcome_name(r->outcome)));
+    json_object_set_new(root, "exit", json_integer(code));
+    json_object_set_new(root, "message", json_string(ra_buf_str(&r->detail)));
+    json_object_set_new(root, "report_id", jstr(it->report_id));
+    json_object_set_new(root, "report_id_consistent",
+                        r->have_data ? json_boolean(r->consistent) : json_null());
+    json_object_set_new(root, "tool", jstr(it->tool));
+    json_object_set_new(inputs, "record", jinput(it->record_sha256, r->record_from, record));
+    json_object_set_new(
+        inputs, "checklist",
+        jinput(it->checklist_sha256, r->checklist_from, ra_buf_str(&r->checklist_file)));
+    json_object_set_new(
+        inputs, "template",
+        jinput(it->template_sha256, r->template_from, ra_buf_str(&r->template_file)));
+    json_object_set_new(inputs, "logo", jinput(it->logo_sha256, RA_FROM_NONE, ""));
+    json_object_set_new(inputs, "fonts", jinput(it->fonts_sha256, RA_FROM_NONE, ""));
+    json_object_set_new(root, "inputs", inputs);
+    json_object_set_new(root, "record_file", jstr(it->record_file));
+    json_object_set_new(root, "created",
+                        r->have_data && it->record_file[0] ? json_integer((json_int_t)it->created)
+                                                           : json_null());
+    json_object_set_new(root, "record_given_sha256",
+                        r->record_from == RA_FROM_GIVEN ? json_string(r->record_sha256)
+                                                        : json_null());
+    json_object_set_new(
+        root, "missing",
+        r->missing ? json_pack("{s:s, s:s}", "input", r->missing, "sha256", r->missing_sha256)
+                   : json_null());
+    if (r->compared) {
+        json_object_set_new(root, "original_bytes", json_integer((json_int_t)r->cmp.original_len));
+        json_object_set_new(root, "file_bytes", json_integer((json_int_t)r->cmp.file_len));
+        json_object_set_new(root, "first_difference",
+                            r->cmp.identical ? json_null()
+                                             : json_integer((json_int_t)r->cmp.first_diff));
+        json_object_set_new(root, "truncated", json_boolean(r->cmp.truncated));
+        json_object_set_new(root, "rewritten_by_other_tool",
+                            r->cmp.rewriter[0] ? json_string(r->cmp.rewriter) : json_false());
+    }
+    json_object_set_new(root, "updates", json_integer((json_int_t)r->nupdates));
+    json_object_set_new(root, "update_changes", jstr(ra_buf_str(&r->updates)));
+    json_object_set_new(root, "signatures", json_array());
+    int rc = json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    json_decref(root);
+    if (rc != 0 || fputc('\n', stdout) == EOF)
+        return ra_cli_exit(cli, RA_ERR_NOMEM);
+    return code;
+}
 
 int ra_cmd_verify(ra_cli_t *cli)
 {
@@ -15,73 +170,50 @@ int ra_cmd_verify(ra_cli_t *cli)
                 cli->prog, cli->prog);
         return RA_EXIT_USAGE;
     }
-    ra_env_started(); /* verify loads nothing beforehand */
+    const char *fmt = o->format ? o->format : "text";
+    bool json = strcmp(fmt, "json") == 0;
+    if (!json && strcmp(fmt, "text") != 0) {
+        fprintf(stderr, "%s verify: unknown format '%s' (text or json)\n", cli->prog, fmt);
+        return RA_EXIT_USAGE;
+    }
+    /* Start-up ends with the schemas and the fonts read, as for report; if
+     * the fonts cannot be read, the regeneration says so. */
+    ra_env_t env = *cli->env;
+    ra_pdf_fonts_t *fonts = NULL;
+    ra_pdf_options_t fo = {.font_dir = env.font_dir};
+    if (ra_pdf_fonts_new(&fo, &fonts) == RA_OK)
+        env.fonts = fonts;
+    ra_status_t st = ra_loader_preload(env.loader);
+    ra_env_started();
     const char *report = o->args[0];
     ra_buf_t data = RA_BUF_INIT;
-    ra_status_t st = ra_read_file(report, RA_MAX_REPORT_BYTES, &data, cli->env->sink);
-    if (st != RA_OK) {
-        ra_buf_free(&data);
-        return ra_cli_exit(cli, st);
+    ra_regen_result_t r = {0};
+    if (st == RA_OK)
+        st = ra_read_file(report, RA_MAX_REPORT_BYTES, &data, cli->env->sink);
+    if (st == RA_OK) {
+        ra_regen_input_t in = {.report_path = report,
+                               .pdf = ra_buf_str(&data),
+                               .len = data.len,
+                               .record_path = o->nargs == 2 ? o->args[1] : NULL,
+                               .checklist_path = o->checklist_path,
+                               .template_path = o->template_path};
+        st = ra_pipeline_verify(&env, &in, &r);
+        ra_cli_flush(cli, report);
     }
-    ra_verify_t v;
-    st = ra_verify_report(data.data, data.len, &v);
+    int code;
+    if (st != RA_OK)
+        code = ra_cli_exit(cli, st);
+    else {
+        code = outcomes[r.outcome].code;
+        if (json)
+            code = print_json(cli, report, o->nargs == 2 ? o->args[1] : "", &r, code);
+        else
+            print_text(report, o->nargs == 2 ? o->args[1] : "", &r);
+        if (r.outcome != RA_VERIFY_MATCH && r.outcome != RA_VERIFY_SIGNED)
+            fprintf(stderr, "%s: error: %s\n", report, ra_buf_str(&r.detail));
+    }
+    ra_regen_result_free(&r);
     ra_buf_free(&data);
-    if (st == RA_ERR_NOMEM)
-        return ra_cli_exit(cli, st);
-    if (st == RA_ERR_INVALID) {
-        ra_diag(cli->env->sink, RA_DIAG_ERROR, report, 0,
-                "no readyaudit integrity data found: not a readyaudit report, or its metadata "
-                "was removed");
-        return RA_EXIT_INVALID;
-    }
-    const ra_integrity_t *it = &v.it;
-    printf("report:            %s\nreport ID:         %s%s\nmade by:           %s\n"
-           "record SHA-256:    %s\nchecklist SHA-256: %s\ntemplate SHA-256:  %s\n",
-           report, it->report_id, v.consistent ? "" : "  (does NOT match the digests below)",
-           it->tool, it->record_sha256, it->checklist_sha256, it->template_sha256);
-    if (!v.consistent) {
-        fprintf(stderr,
-                "%s: error: the report ID does not derive from the digests it lists: "
-                "its metadata was altered\n",
-                report);
-        return RA_EXIT_MISMATCH;
-    }
-    if (v.attached) {
-        printf("%-19s%s\n", "embedded record:", v.embedded_ok ? "matches" : "DOES NOT match");
-        if (!v.embedded_ok) {
-            fprintf(stderr, "%s: error: %s\n", report,
-                    v.embedded_st == RA_OK ? "the record embedded in the report is not the one "
-                                             "whose digest it states"
-                    : v.embedded_st == RA_ERR_LIMIT
-                        ? "the record embedded in the report is too large"
-                        : "the record embedded in the report is damaged");
-            return RA_EXIT_MISMATCH;
-        }
-    }
-    if (o->nargs == 1) {
-        printf("No record given: nothing was compared. Run '%s verify %s RECORD.xml' to check "
-               "a record against this report.\n",
-               cli->prog, report);
-        return RA_EXIT_OK;
-    }
-    const char *record = o->args[1];
-    ra_buf_t rdata = RA_BUF_INIT;
-    st = ra_read_file(record, RA_MAX_FILE_BYTES, &rdata, cli->env->sink);
-    if (st != RA_OK) {
-        ra_buf_free(&rdata);
-        return ra_cli_exit(cli, st);
-    }
-    char hex[65];
-    st = ra_verify_record(&v, rdata.data, rdata.len, hex);
-    ra_buf_free(&rdata);
-    printf("%-19s%s\n", "record given:", hex);
-    if (st != RA_OK) {
-        printf("MISMATCH: %s is not the record this report was made from.\n", record);
-        return RA_EXIT_MISMATCH;
-    }
-    printf("MATCH: %s is byte for byte the record this report was made from.\n"
-           "This checks the record against the digest the report states; the report carries no "
-           "signature, so it does not prove that the PDF itself was not edited.\n",
-           record);
-    return RA_EXIT_OK;
+    ra_pdf_fonts_free(fonts);
+    return code;
 }

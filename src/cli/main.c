@@ -96,8 +96,13 @@ static const command_t commands[] = {
     {"batch", ra_cmd_batch, "ojSmsxqA",
      "batch FILE|DIR... -o OUTDIR [-j N] [--manifest M] [--summary S.pdf] [--shard K/N] [--force]",
      "Report on many records at once into OUTDIR, one worker process per core.", true},
-    {"verify", ra_cmd_verify, "", "verify REPORT.pdf [RECORD.xml]",
-     "Show a report's integrity data; with a record, say whether the report was made from it.",
+    {"verify", ra_cmd_verify, "tf",
+     "verify REPORT.pdf [RECORD.xml] [--template T] [--format text|json]",
+     "Regenerate a report from the inputs it names (the record given or embedded, the checklist\n"
+     "and template found by digest) and compare it byte for byte; say what later updates do.\n"
+     "Exit 0 only when it matches; 5 record mismatch, 6 damaged or truncated, 7 modified after\n"
+     "issue, 8 not a readyaudit report, 9 made by another version, 10 an input missing,\n"
+     "11 rewritten by another PDF tool.",
      false},
     {"manifest", ra_cmd_manifest, "oq", "manifest merge MANIFEST... -o OUT",
      "Merge the manifests of sharded batch runs into one.", false},
@@ -120,9 +125,10 @@ static void print_usage(FILE *f, const char *prog)
             "  --help            describe the command\n\n"
             "%s --version prints the version. Exit codes: 0 success, 1 not ready (with a\n"
             "gate such as --fail-under), 2 usage error, 3 invalid input, 4 I/O or output\n"
-            "failure, 5 verify mismatch; sign refuses with 10 no such field, 11 already signed,\n"
-            "12 not an intact report, 13 key and certificate differ, 14 certificate expired or\n"
-            "not yet valid, 15 key usage forbids signing, 16 wrong PIN or password.\n",
+            "failure, 5-11 verify outcomes (see verify --help); sign refuses with 20 no such\n"
+            "field, 21 already signed, 22 not an intact report, 23 key and certificate\n"
+            "differ, 24 certificate expired or not yet valid, 25 key usage forbids signing,\n"
+            "26 wrong PIN or password.\n",
             prog);
 }
 
@@ -418,6 +424,10 @@ int main(int argc, char **argv)
         free(datadir);
         return RA_EXIT_USAGE;
     }
+    /* What an allocation failure inside libxml2 or libharu says on its way out. */
+    static char nomem_line[160];
+    snprintf(nomem_line, sizeof nomem_line, "%s %s: out of memory\n", cli.prog, cmd->name);
+    ra_cleanup_on_nomem(nomem_line, RA_EXIT_IO);
     if (!datadir || ra_loader_new(datadir, &sink, &env.loader) != RA_OK) {
         fprintf(stderr, "%s: out of memory\n", cli.prog);
         free(datadir);

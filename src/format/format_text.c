@@ -183,19 +183,22 @@ static void print_gaps(FILE *f, const ra_score_t *s, const colors_t *c)
         fprintf(f, "  ");
         put_cell(f, cs->check->id, 8);
         fprintf(f, " %-12s w%d%s ", st, cs->check->weight, cs->check->gate ? "G" : " ");
-        put_cell(f, cs->check->title, 44);
+        put_cell(f, cs->check->title, 43);
         putc(' ', f);
+        /* An acceptance that does not cover the gap is said whatever the plan. */
+        bool void_risk = !cs->risk_accepted && cs->result && cs->result->risk;
+        if (void_risk)
+            fprintf(f, "%s%s%s%s", paint(c, RED), cs->remediation ? "void" : "acceptance void",
+                    paint(c, RESET), cs->remediation ? ", " : "");
         if (cs->risk_accepted)
             fprintf(f, "risk accepted");
-        else if (cs->result && cs->result->risk && !cs->remediation)
-            fprintf(f, "%sacceptance void%s", paint(c, RED), paint(c, RESET));
         else if (cs->remediation) {
             char due[11];
             ra_date_format(cs->result->remediation->due, due);
             fprintf(f, "due %s%s%s", due, cs->overdue ? paint(c, RED) : "",
                     cs->overdue ? " OVERDUE" : "");
             fprintf(f, "%s", cs->overdue ? paint(c, RESET) : "");
-        } else
+        } else if (!void_risk)
             fprintf(f, "%sno plan%s", paint(c, DIM), paint(c, RESET));
         putc('\n', f);
     }

@@ -15,9 +15,11 @@
 #include <libxml/xmlerror.h>
 #include <libxml/xmlschemas.h>
 
+#include "base/cleanup.h"
 #include "base/buf.h"
 #include "base/hash.h"
 #include "base/io.h"
+#include "base/text.h"
 #include "pdf/image.h"
 
 enum { SCHEMA_ASSESSMENT, SCHEMA_CHECKLIST, SCHEMA_TEMPLATE, SCHEMA_COUNT };
@@ -37,34 +39,23 @@ struct ra_loader {
     xmlSchemaPtr schemas[SCHEMA_COUNT]; /* loaded on first use */
 };
 
-/* Allocations that failed inside libxml2. Its allocator hooks take no
- * context, so this count is process state; it only grows. Under memory
- * pressure libxml2 reports some failures as errors of the document
- * ("Extra content at the end of the document", a facet not met) and
- * survives others silently: a parse or validation during which the count
- * moved is out of memory, whatever libxml2 made of it. */
-static unsigned long xml_alloc_failures;
-
 /* What the libxml2 error callbacks need to report under our file name. */
 typedef struct {
     ra_diag_sink_t *sink;
     const char *file;
     int doctype; /* set when a DOCTYPE was seen */
-    int nomem;   /* set when libxml2 ran out of memory: its later errors follow from it */
-    unsigned long failures; /* xml_alloc_failures when the parse or validation began */
+    int nomem;   /* set when libxml2 said it ran out of memory: its later errors follow from it */
 } xml_report_t;
 
-/* A report for file that notes the allocation failures so far. */
+/* A report for file. */
 static xml_report_t xml_report(ra_diag_sink_t *sink, const char *file)
 {
-    return (xml_report_t){sink, file, 0, 0, xml_alloc_failures};
+    return (xml_report_t){sink, file, 0, 0};
 }
 
 /* Did libxml2 run out of memory during the work rep reports on? */
-static bool xml_nomem(xml_report_t *rep)
+static bool xml_nomem(const xml_report_t *rep)
 {
-    if (xml_alloc_failures != rep->failures)
-        rep->nomem = 1;
     return rep->nomem;
 }
 
@@ -77,11 +68,16 @@ static xmlParserInputPtr deny_loader(const char *url, const char *id, xmlParserC
     return NULL;
 }
 
+/* libxml2's allocator: a failure ends the process (see
+ * ra_cleanup_out_of_memory) instead of returning NULL into libxml2, whose
+ * schema validation frees memory twice on that path. A NULL from libxml2
+ * then always means what its documentation says (no such attribute), never
+ * "out of memory". */
 static void *xml_malloc(size_t n)
 {
     void *p = malloc(n);
     if (!p)
-        xml_alloc_failures++;
+        ra_cleanup_out_of_memory();
     return p;
 }
 
@@ -89,7 +85,7 @@ static void *xml_realloc(void *old, size_t n)
 {
     void *p = realloc(old, n);
     if (!p)
-        xml_alloc_failures++;
+        ra_cleanup_out_of_memory();
     return p;
 }
 
@@ -97,7 +93,7 @@ static char *xml_strdup(const char *s)
 {
     char *p = strdup(s);
     if (!p)
-        xml_alloc_failures++;
+        ra_cleanup_out_of_memory();
     return p;
 }
 
@@ -451,17 +447,16 @@ typedef struct {
     ra_arena_t *arena;
     ra_diag_sink_t *sink; /* &filter */
     const char *file;
-    ra_status_t st;         /* first failure */
-    ra_diag_sink_t *out;    /* the loader's sink */
-    ra_diag_sink_t filter;  /* passes diagnostics on to out until memory runs out */
-    unsigned long failures; /* xml_alloc_failures when the walk began */
+    ra_status_t st;        /* first failure */
+    ra_diag_sink_t *out;   /* the loader's sink */
+    ra_diag_sink_t filter; /* passes diagnostics on to out until memory runs out */
 } walk_t;
 
-/* Whether the walk ran out of memory (ours or libxml2's), so that what it
- * would say next is a consequence (an empty value, a missing attribute). */
+/* Whether the walk ran out of memory, so that what it would say next is a
+ * consequence (an empty value, a missing attribute). */
 static bool walk_nomem(const walk_t *w)
 {
-    return w->st == RA_ERR_NOMEM || xml_alloc_failures != w->failures;
+    return w->st == RA_ERR_NOMEM;
 }
 
 /* The walk's sink: passes a diagnostic on unless memory ran out. */
@@ -475,8 +470,7 @@ static void walk_diag(void *ctx, const ra_diag_t *d)
 /* Starts a walk that reports problems in file to sink. */
 static void walk_begin(walk_t *w, ra_arena_t *arena, ra_diag_sink_t *sink, const char *file)
 {
-    *w = (walk_t){
-        .arena = arena, .file = file, .st = RA_OK, .out = sink, .failures = xml_alloc_failures};
+    *w = (walk_t){.arena = arena, .file = file, .st = RA_OK, .out = sink};
     w->filter = (ra_diag_sink_t){.fn = walk_diag, .ctx = w};
     w->sink = &w->filter;
 }
@@ -666,6 +660,21 @@ static ra_date_t date_attr(walk_t *w, xmlNodePtr n, const char *name)
     return date_value(w, xmlGetLineNo(n), name, attr(w, n, name));
 }
 
+/* The key a person's name compares under (ra_text_person_key), made once
+ * here so that scoring compares keys and never runs out of memory doing it. */
+static const char *person_key(walk_t *w, const char *name)
+{
+    ra_buf_t k = RA_BUF_INIT;
+    ra_text_person_key(name ? name : "", &k);
+    const char *key = ra_buf_failed(&k) ? NULL : ra_arena_strdup(w->arena, ra_buf_str(&k));
+    ra_buf_free(&k);
+    if (!key) {
+        w->st = RA_ERR_NOMEM;
+        return "";
+    }
+    return key;
+}
+
 static void read_result(walk_t *w, xmlNodePtr n, ra_result_t *r)
 {
     r->line = xmlGetLineNo(n);
@@ -707,6 +716,7 @@ static void read_result(walk_t *w, xmlNodePtr n, ra_result_t *r)
             }
             m->line = line;
             m->owner = req_attr(w, c, "owner");
+            m->owner_key = person_key(w, m->owner);
             m->due = date_attr(w, c, "due");
             m->text = own_text(w, c);
             r->remediation = m;
@@ -718,6 +728,7 @@ static void read_result(walk_t *w, xmlNodePtr n, ra_result_t *r)
             }
             a->line = line;
             a->by = req_attr(w, c, "by");
+            a->by_key = person_key(w, a->by);
             a->role = req_attr(w, c, "role");
             a->date = date_attr(w, c, "date");
             a->expires = date_attr(w, c, "expires");
@@ -731,6 +742,7 @@ static void read_approval(walk_t *w, xmlNodePtr n, ra_approval_t *a)
 {
     a->line = xmlGetLineNo(n);
     a->name = req_attr(w, n, "name");
+    a->name_key = person_key(w, a->name);
     a->role = req_attr(w, n, "role");
     a->email = attr(w, n, "email");
     int d = ra_decision_parse(attr(w, n, "decision"));
@@ -782,6 +794,7 @@ static void read_record(walk_t *w, xmlNodePtr root, ra_record_t *rec)
                 ra_assessor_t *a = &rec->assessors[k++];
                 a->line = xmlGetLineNo(c);
                 a->name = req_attr(w, c, "name");
+                a->name_key = person_key(w, a->name);
                 a->role = req_attr(w, c, "role");
                 a->email = attr(w, c, "email");
             }
@@ -826,7 +839,8 @@ ra_status_t ra_load_record_mem(ra_loader_t *ld, const char *name, const char *da
     }
     walk_t w;
     walk_begin(&w, &rec->arena, ld->sink, name);
-    rec->path = ra_arena_strdup(&rec->arena, name);
+    if (!(rec->path = ra_arena_strdup(&rec->arena, name)))
+        w.st = RA_ERR_NOMEM;
     rec->size = len;
     ra_sha256(data, len, rec->sha256);
     read_record(&w, xmlDocGetRootElement(doc), rec);

@@ -138,15 +138,17 @@ typedef struct {
     long line;
 } ra_evidence_t;
 
+/* A person's name comes with its key (ra_text_person_key): two people are
+ * the same when their keys are equal and not empty. */
 typedef struct {
-    const char *owner;
+    const char *owner, *owner_key;
     ra_date_t due;
     const char *text;
     long line;
 } ra_remediation_t;
 
 typedef struct {
-    const char *by, *role; /* role: a role id of the checklist */
+    const char *by, *by_key, *role; /* role: a role id of the checklist */
     ra_date_t date, expires;
     const char *text;
     long line;
@@ -164,7 +166,7 @@ typedef struct {
 } ra_result_t;
 
 typedef struct {
-    const char *name, *role, *email; /* email optional */
+    const char *name, *name_key, *role, *email; /* email optional */
     long line;
 } ra_assessor_t;
 
@@ -176,8 +178,8 @@ typedef enum {
 } ra_decision_t;
 
 typedef struct {
-    const char *name, *role; /* role: a role id of the checklist */
-    const char *email;       /* optional */
+    const char *name, *name_key, *role; /* role: a role id of the checklist */
+    const char *email;                  /* optional */
     ra_decision_t decision;
     ra_date_t date;
     const char *comment; /* may be "" */

@@ -46,53 +46,73 @@ static ra_manifest_row_t *row_wrap(json_t *obj)
     return row;
 }
 
+/* Sets key to v (taking it) and notes a failure in *bad: jansson returns
+ * NULL or -1 when memory runs out, and a row missing a field would say
+ * something else than what happened. */
+static void put(json_t *obj, const char *key, json_t *v, int *bad)
+{
+    if (!v || json_object_set_new(obj, key, v) != 0)
+        *bad = 1;
+}
+
+static json_t *str_or_null(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
+
 ra_manifest_row_t *ra_manifest_row_new(const ra_manifest_entry_t *e)
 {
     json_t *row = json_object();
+    if (!row)
+        return NULL;
     const ra_record_t *rec = e->record;
     const ra_score_t *s = e->score;
+    bool scored = s && s->has_score;
     char hex[65];
-    json_object_set_new(row, "id", rec ? json_string(rec->id) : json_null());
-    json_object_set_new(row, "system", rec ? json_string(rec->system_name) : json_null());
-    json_object_set_new(row, "organisation", rec ? json_string(rec->organisation) : json_null());
-    json_object_set_new(row, "profile", s ? json_string(s->profile->id) : json_null());
-    json_object_set_new(row, "score", s && s->has_score ? json_real(s->score) : json_null());
-    json_object_set_new(row, "band", s && s->has_score ? json_string(s->band) : json_null());
-    json_object_set_new(row, "verdict", s ? json_string(ra_verdict_name(s->verdict)) : json_null());
-    json_object_set_new(row, "signoff", s ? json_string(ra_signoff_name(s->signoff)) : json_null());
-    json_object_set_new(row, "gaps", s ? json_integer((json_int_t)s->gaps) : json_null());
-    json_object_set_new(row, "overdue", s ? json_integer((json_int_t)s->overdue) : json_null());
-    json_object_set_new(row, "expired_risks",
-                        s ? json_integer((json_int_t)s->risks_expired) : json_null());
-    json_object_set_new(row, "input", json_string(e->input));
+    int bad = 0;
+    put(row, "id", str_or_null(rec ? rec->id : NULL), &bad);
+    put(row, "system", str_or_null(rec ? rec->system_name : NULL), &bad);
+    put(row, "organisation", str_or_null(rec ? rec->organisation : NULL), &bad);
+    put(row, "profile", str_or_null(s ? s->profile->id : NULL), &bad);
+    put(row, "score", scored ? json_real(s->score) : json_null(), &bad);
+    put(row, "band", str_or_null(scored ? s->band : NULL), &bad);
+    put(row, "verdict", str_or_null(s ? ra_verdict_name(s->verdict) : NULL), &bad);
+    put(row, "signoff", str_or_null(s ? ra_signoff_name(s->signoff) : NULL), &bad);
+    put(row, "gaps", s ? json_integer((json_int_t)s->gaps) : json_null(), &bad);
+    put(row, "overdue", s ? json_integer((json_int_t)s->overdue) : json_null(), &bad);
+    put(row, "expired_risks", s ? json_integer((json_int_t)s->risks_expired) : json_null(), &bad);
+    put(row, "input", json_string(e->input), &bad);
     if (rec)
         ra_hex(rec->sha256, 32, hex);
-    json_object_set_new(row, "input_sha256", rec ? json_string(hex) : json_null());
-    json_object_set_new(row, "output", e->output ? json_string(e->output) : json_null());
+    put(row, "input_sha256", str_or_null(rec ? hex : NULL), &bad);
+    put(row, "output", str_or_null(e->output), &bad);
     if (e->output)
         ra_hex(e->output_sha256, 32, hex);
-    json_object_set_new(row, "output_sha256", e->output ? json_string(hex) : json_null());
+    put(row, "output_sha256", str_or_null(e->output ? hex : NULL), &bad);
     const char *status = e->status != RA_OK ? "failed" : e->skipped ? "skipped" : "done";
-    json_object_set_new(row, "status", json_string(status));
+    put(row, "status", json_string(status), &bad);
     const char *error = e->error ? e->error : "";
-    json_object_set_new(
-        row, "error",
-        json_string(e->status != RA_OK ? (*error ? error : ra_strerror(e->status)) : ""));
+    put(row, "error",
+        json_string(e->status != RA_OK ? (*error ? error : ra_strerror(e->status)) : ""), &bad);
     /* Which readyaudit made the row: merge joins rows of one version only. */
-    json_object_set_new(row, "tool", json_string(RA_TOOL));
+    put(row, "tool", json_string(RA_TOOL), &bad);
     /* Per-layer scores for the portfolio heat map. */
     if (s) {
         json_t *layers = json_object();
-        for (size_t l = 0; l < s->nlayers; l++)
-            json_object_set_new(layers, s->layers[l].layer->id,
-                                s->layers[l].has_score ? json_real(s->layers[l].score)
-                                                       : json_null());
-        json_object_set_new(row, "layers", layers);
+        for (size_t l = 0; layers && l < s->nlayers; l++)
+            put(layers, s->layers[l].layer->id,
+                s->layers[l].has_score ? json_real(s->layers[l].score) : json_null(), &bad);
+        put(row, "layers", layers, &bad);
         json_t *gaps = json_array();
-        for (size_t i = 0; i < s->nchecks; i++)
-            if (s->checks[i].gap)
-                json_array_append_new(gaps, json_string(s->checks[i].check->id));
-        json_object_set_new(row, "gap_checks", gaps);
+        for (size_t i = 0; gaps && i < s->nchecks; i++)
+            if (s->checks[i].gap &&
+                json_array_append_new(gaps, json_string(s->checks[i].check->id)) != 0)
+                bad = 1;
+        put(row, "gap_checks", gaps, &bad);
+    }
+    if (bad) {
+        json_decref(row);
+        return NULL;
     }
     return row_wrap(row);
 }
@@ -152,12 +172,20 @@ const char *ra_manifest_row_gap(const ra_manifest_row_t *row, size_t i)
     return json_string_value(json_array_get(json_object_get(row->obj, "gap_checks"), i));
 }
 
-void ra_manifest_row_fail(ra_manifest_row_t *row, const char *msg)
+ra_status_t ra_manifest_row_fail(ra_manifest_row_t *row, const char *msg)
 {
-    json_object_set_new(row->obj, "status", json_string("failed"));
-    json_object_set_new(row->obj, "error", json_string(msg));
-    json_object_set_new(row->obj, "output", json_null());
-    json_object_set_new(row->obj, "output_sha256", json_null());
+    int bad = 0;
+    put(row->obj, "output", json_null(), &bad);
+    put(row->obj, "output_sha256", json_null(), &bad);
+    put(row->obj, "error", json_string(msg), &bad);
+    put(row->obj, "status", json_string("failed"), &bad);
+    if (!bad)
+        return RA_OK;
+    /* Never a row that still says done: without its status, the manifest
+     * shows the row with no status, and the caller says out of memory. */
+    json_object_del(row->obj, "status");
+    json_object_del(row->obj, "error");
+    return RA_ERR_NOMEM;
 }
 
 void ra_manifest_row_drop_detail(ra_manifest_row_t *row)
@@ -343,16 +371,20 @@ ra_status_t ra_manifest_write(const char *path, ra_manifest_row_t *const *rows, 
     ra_buf_t out = RA_BUF_INIT;
     if (ends_with(path, ".json")) {
         json_t *arr = json_array();
-        for (size_t i = 0; i < n; i++) {
+        int bad = !arr;
+        for (size_t i = 0; !bad && i < n; i++) {
             json_t *row = json_object();
-            for (size_t c = 0; c < ra_manifest_ncolumns; c++) {
+            for (size_t c = 0; row && c < ra_manifest_ncolumns; c++) {
                 json_t *v = rows[i] ? json_object_get(rows[i]->obj, ra_manifest_columns[c]) : NULL;
-                json_object_set(row, ra_manifest_columns[c], v ? v : json_null());
+                put(row, ra_manifest_columns[c], json_incref(v ? v : json_null()), &bad);
             }
-            json_array_append_new(arr, row);
+            if (!row || json_array_append_new(arr, row) != 0)
+                bad = 1;
         }
+        /* A manifest missing a row or a field is never written. */
         char *text =
-            json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
+            bad ? NULL
+                : json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
         json_decref(arr);
         if (text) {
             ra_buf_puts(&out, text);
@@ -373,7 +405,9 @@ ra_status_t ra_manifest_write(const char *path, ra_manifest_row_t *const *rows, 
             ra_buf_puts(&out, "\r\n");
         }
     }
-    ra_status_t st = out.data ? ra_write_atomic(path, out.data, out.len, sink) : RA_ERR_NOMEM;
+    ra_status_t st = out.data && !ra_buf_failed(&out)
+                         ? ra_write_atomic(path, out.data, out.len, sink)
+                         : RA_ERR_NOMEM;
     ra_buf_free(&out);
     return st;
 }
@@ -470,8 +504,14 @@ ra_status_t ra_manifest_read(const char *path, ra_manifest_rows_t *rows, ra_diag
             break;
         }
         json_t *row = json_object();
-        for (size_t c = 0; c < n; c++)
-            json_object_set_new(row, ra_manifest_columns[c], json_string(ra_buf_str(&fields[c])));
+        int bad = !row;
+        for (size_t c = 0; row && c < n; c++)
+            put(row, ra_manifest_columns[c], json_string(ra_buf_str(&fields[c])), &bad);
+        if (bad) {
+            json_decref(row);
+            st = RA_ERR_NOMEM;
+            break;
+        }
         st = rows_add(rows, row, path, line);
         for (const char *q = start; q < p; q++)
             line += *q == '\n';

@@ -55,8 +55,10 @@ bool ra_manifest_row_layer(const ra_manifest_row_t *row, const char *layer, doub
 size_t ra_manifest_row_ngaps(const ra_manifest_row_t *row);
 const char *ra_manifest_row_gap(const ra_manifest_row_t *row, size_t i);
 
-/* Marks the row failed with message msg: no output, no output digest. */
-void ra_manifest_row_fail(ra_manifest_row_t *row, const char *msg);
+/* Marks the row failed with message msg: no output, no output digest.
+ * RA_ERR_NOMEM when memory ran out: the row then has no status at all
+ * (never still "done"). */
+ra_status_t ra_manifest_row_fail(ra_manifest_row_t *row, const char *msg);
 
 /* Drops the per-layer scores and gap checks (kept only for the portfolio). */
 void ra_manifest_row_drop_detail(ra_manifest_row_t *row);

@@ -139,7 +139,7 @@ static ra_status_t systems_table(portfolio_t *p, ra_manifest_row_t **ok, size_t 
         char sc[16], gaps[32];
         double x;
         bool has = ra_manifest_row_number(ok[i], "score", &x);
-        ra_style_decimal(has, x, sc);
+        ra_score_format(has, x, sc);
         snprintf(gaps, sizeof gaps, "%lld", ra_manifest_row_int(ok[i], "gaps"));
         const char *v = str(ok[i], "verdict");
         const char *so = str(ok[i], "signoff");
@@ -202,7 +202,7 @@ static ra_status_t heat_map(portfolio_t *p, ra_manifest_row_t **ok, size_t nok)
         for (size_t l = 0; l < nl; l++) {
             double x = 0;
             bool has = ra_manifest_row_layer(ok[i], p->cl->layers[l].id, &x);
-            ra_style_decimal(has, x, vals[l]);
+            ra_score_format(has, x, vals[l]);
             const ra_rgb_t *fill = ra_style_score_heat(has, x);
             cells[l + 1] = (ra_cell_t){vals[l], RA_FACE_REGULAR, NULL, fill, 0};
         }
@@ -335,7 +335,8 @@ ra_status_t ra_portfolio_write(const ra_env_t *env, const ra_checklist_t *cl, co
     if (rc == RA_OK)
         qsort(ok, nok, sizeof *ok, cmp_rows);
     ra_pdf_options_t po = {.font_dir = env->font_dir, .errmsg = &err};
-    if (rc == RA_OK && (rc = ra_pdf_new(&po, &pdf)) != RA_OK)
+    /* Out of memory is said once, by the caller, from the status. */
+    if (rc == RA_OK && (rc = ra_pdf_new(&po, &pdf)) != RA_OK && rc != RA_ERR_NOMEM)
         ra_diag(env->sink, RA_DIAG_ERROR, path, 0, "cannot set up the PDF: %s", ra_buf_str(&err));
     ra_layout_options_t lopt;
     ra_layout_options_default(&lopt);

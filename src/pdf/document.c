@@ -5,7 +5,8 @@
  * in-memory save. Its files: document.c (this), content.c (operators, text,
  * graphics, images), font.c (the document's font objects), ttf.c (the
  * TrueType parser and subsetter), image.c (PNG and JPEG decoding),
- * archival.c (XMP, output intent, /ID), attach.c (embedded files) and
+ * archival.c (XMP, output intent, /ID), attach.c (embedded files), form.c
+ * (signature fields, the AcroForm) and
  * hpdf_internals.c (the only file that reaches into libharu's structs);
  * pdf_int.h holds what they share.
  *
@@ -47,27 +48,19 @@
 
 #include <stdlib.h>
 
+#include "base/cleanup.h"
 #include "base/text.h"
 
 /* --- Document --- */
 
-/* Allocations that failed inside libharu. Its allocator hooks take no
- * context, so the count is process state; it only grows. libharu reports a
- * failed allocation to its error handler only when a checked call notices,
- * often as the invalid object it left behind: a document during whose
- * making the count moved is out of memory. */
-static unsigned long hpdf_alloc_failures;
-
-unsigned long ra_pdf__alloc_failures(void)
-{
-    return hpdf_alloc_failures;
-}
-
+/* libharu's allocator: a failure ends the process (see
+ * ra_cleanup_out_of_memory) instead of returning NULL into libharu, which
+ * follows null pointers on some of its out-of-memory paths (adding a page). */
 static void *hpdf_alloc(HPDF_UINT size)
 {
     void *p = malloc(size);
     if (!p)
-        hpdf_alloc_failures++;
+        ra_cleanup_out_of_memory();
     return p;
 }
 
@@ -102,6 +95,7 @@ ra_status_t ra_pdf_new(const ra_pdf_options_t *opt, ra_pdf_t **out)
             goto fail;
         fonts = pdf->own_fonts;
     }
+    pdf->fonts = fonts;
     for (int i = 0; i < RA_FACE_COUNT; i++) {
         pdf->face[i].ft = &fonts->font[i];
         pdf->face[i].alias = fonts->alias[i];
@@ -111,7 +105,6 @@ ra_status_t ra_pdf_new(const ra_pdf_options_t *opt, ra_pdf_t **out)
         }
     }
 
-    pdf->alloc_failures = ra_pdf__alloc_failures();
     pdf->doc = HPDF_NewEx(on_hpdf_error, hpdf_alloc, hpdf_free, 0, pdf);
     if (!pdf->doc) {
         st = RA_ERR_NOMEM;

@@ -161,6 +161,28 @@ void ra_pdf_fonts_free(ra_pdf_fonts_t *fonts)
     free(fonts);
 }
 
+void ra_pdf_fonts_sha256(const ra_pdf_fonts_t *fonts, unsigned char out[32])
+{
+    ra_sha256_ctx_t c;
+    ra_sha256_init(&c);
+    for (int i = 0; i < RA_FACE_COUNT; i++) {
+        if (fonts->alias[i] >= 0)
+            continue; /* the same file as an earlier face */
+        const font_t *f = &fonts->font[i];
+        unsigned char n[8];
+        for (int k = 0; k < 8; k++)
+            n[k] = (unsigned char)((uint64_t)f->size >> (56 - 8 * k));
+        ra_sha256_update(&c, n, sizeof n);
+        ra_sha256_update(&c, f->data, f->size);
+    }
+    ra_sha256_final(&c, out);
+}
+
+const ra_pdf_fonts_t *ra_pdf_fonts_of(const ra_pdf_t *pdf)
+{
+    return pdf->fonts;
+}
+
 /* --- Fonts --- */
 
 /* Creates the PDF objects of face f on first use: Type0 font, CIDFontType2,

@@ -37,6 +37,16 @@ static double round_q(double v)
     return round(v * 4.0) / 4.0;
 }
 
+/* Frees direct objects that were made but not yet added to anything (once
+ * added, libharu owns them, even when the adding fails). */
+static void free_loose(ra_pdf_t *pdf, void *a, void *b, void *c)
+{
+    void *objs[3] = {a, b, c};
+    for (int i = 0; i < 3; i++)
+        if (objs[i])
+            HPDF_Obj_Free(ra_pdf__mmgr(pdf), objs[i]);
+}
+
 /* Adds the four numbers of a rectangle to array a. */
 static HPDF_STATUS add_rect(HPDF_Array a, double x1, double y1, double x2, double y2)
 {
@@ -55,8 +65,10 @@ static ra_status_t ensure_acroform(ra_pdf_t *pdf)
         return RA_OK;
     HPDF_Dict form = ra_pdf__new_indirect(pdf);
     HPDF_Array fields = HPDF_Array_New(ra_pdf__mmgr(pdf));
-    if (!form || !fields || pdf->err)
+    if (!form || !fields || pdf->err) {
+        free_loose(pdf, fields, NULL, NULL);
         return hp(pdf, HPDF_FAILD_TO_ALLOC_MEM);
+    }
     HPDF_STATUS s = HPDF_Dict_Add(form, "Fields", fields);
     s |= HPDF_Dict_Add(ra_pdf__catalog(pdf), "AcroForm", form);
     if (hp(pdf, s) != RA_OK)
@@ -88,6 +100,7 @@ static HPDF_Dict appearance(ra_pdf_t *pdf, double w, double h)
     HPDF_Array bbox = HPDF_Array_New(mm);
     HPDF_Dict res = HPDF_Dict_New(mm);
     if (!xo || !bbox || !res || pdf->err) {
+        free_loose(pdf, bbox, res, NULL);
         hp(pdf, HPDF_FAILD_TO_ALLOC_MEM);
         xo = NULL;
         goto done;
@@ -143,16 +156,20 @@ ra_status_t ra_pdf_sig_field(ra_pdf_t *pdf, const char *name, double x, double y
     HPDF_Dict ap = HPDF_Dict_New(mm);
     HPDF_Array rect = HPDF_Array_New(mm);
     HPDF_String t = HPDF_String_New(mm, name, NULL);
-    if (!ap_n || !field || !ap || !rect || !t || pdf->err)
-        return hp(pdf, HPDF_FAILD_TO_ALLOC_MEM);
     HPDF_Array annots = HPDF_Dict_GetItem(pg->page, "Annots", HPDF_OCLASS_ARRAY);
-    HPDF_STATUS s = HPDF_OK;
-    if (!annots) {
-        if (!(annots = HPDF_Array_New(mm)))
-            return hp(pdf, HPDF_FAILD_TO_ALLOC_MEM);
-        s |= HPDF_Dict_Add(pg->page, "Annots", annots);
+    HPDF_Array new_annots = annots ? NULL : HPDF_Array_New(mm);
+    if (!ap_n || !field || !ap || !rect || !t || (!annots && !new_annots) || pdf->err) {
+        free_loose(pdf, ap, rect, t);
+        free_loose(pdf, new_annots, NULL, NULL);
+        return hp(pdf, HPDF_FAILD_TO_ALLOC_MEM);
     }
-    s |= HPDF_Dict_AddName(field, "Type", "Annot");
+    /* A failed add frees the array: nothing may use it then. */
+    if (new_annots && hp(pdf, HPDF_Dict_Add(pg->page, "Annots", new_annots)) != RA_OK) {
+        free_loose(pdf, ap, rect, t);
+        return pdf->err ? pdf_err_status(pdf) : RA_ERR_PDF;
+    }
+    annots = annots ? annots : new_annots;
+    HPDF_STATUS s = HPDF_Dict_AddName(field, "Type", "Annot");
     s |= HPDF_Dict_AddName(field, "Subtype", "Widget");
     s |= HPDF_Dict_AddName(field, "FT", "Sig");
     s |= HPDF_Dict_Add(field, "T", t);

@@ -146,6 +146,10 @@ typedef struct ra_pdf ra_pdf_t;
 ra_status_t ra_pdf_fonts_new(const ra_pdf_options_t *opt, ra_pdf_fonts_t **out);
 /* Frees fonts; NULL is fine. */
 void ra_pdf_fonts_free(ra_pdf_fonts_t *fonts);
+/* The fonts digest of the integrity data: SHA-256 over the font files a
+ * report embeds, in face order (regular, bold, oblique, mono), a file shared
+ * by two faces once, each as its length (8 bytes, big-endian) and its bytes. */
+void ra_pdf_fonts_sha256(const ra_pdf_fonts_t *fonts, unsigned char out[32]);
 
 /* Creates an empty document and reads the four font files (each once)
  * unless opt->fonts gives them; a face is embedded, subsetted, only if text
@@ -157,6 +161,8 @@ ra_status_t ra_pdf_new(const ra_pdf_options_t *opt, ra_pdf_t **out);
 void ra_pdf_free(ra_pdf_t *pdf);
 /* Returns a description of the first error, or "" when none occurred. */
 const char *ra_pdf_errmsg(const ra_pdf_t *pdf);
+/* The fonts the document draws with (its own, or those its options gave). */
+const ra_pdf_fonts_t *ra_pdf_fonts_of(const ra_pdf_t *pdf);
 
 /* Sets the document information dictionary and the XMP metadata that
  * repeats it (copies the strings). Control characters become spaces and

@@ -145,7 +145,8 @@ struct ra_pdf {
     size_t nshapes, cap_shapes;
     blob_t **blobs; /* every stream's data */
     size_t nblobs, cap_blobs;
-    ra_pdf_fonts_t *own_fonts; /* when the options gave none */
+    ra_pdf_fonts_t *own_fonts;   /* when the options gave none */
+    const ra_pdf_fonts_t *fonts; /* what the faces draw with: own_fonts or the options' */
     face_t face[RA_FACE_COUNT];
     page_t *pages;
     size_t npages, cap_pages, cur;
@@ -155,8 +156,7 @@ struct ra_pdf {
     void *glyph_ctx;
     uint8_t *reported; /* [0x110000/8] code points reported, lazily */
     int reported_invalid;
-    HPDF_STATUS err, err_detail;  /* first error */
-    unsigned long alloc_failures; /* ra_pdf__alloc_failures() when the document was made */
+    HPDF_STATUS err, err_detail; /* first error */
     char errmsg[192];
 #ifdef RA_HAVE_LIBDEFLATE
     struct libdeflate_compressor *z; /* reused for every stream */
@@ -194,17 +194,10 @@ static inline ra_status_t fail_msg(ra_pdf_t *pdf, const char *msg)
     return RA_ERR_PDF;
 }
 
-/* Allocations libharu could not make, in this process so far (document.c). */
-unsigned long ra_pdf__alloc_failures(void);
-
-/* The status of the document's recorded error: out of memory when libharu
- * could not allocate, whatever error it raised for it (a failed allocation
- * often surfaces later as an invalid object), a PDF library error otherwise. */
+/* The status of the document's recorded error. */
 static inline ra_status_t pdf_err_status(const ra_pdf_t *pdf)
 {
-    return pdf->err == HPDF_FAILD_TO_ALLOC_MEM || ra_pdf__alloc_failures() != pdf->alloc_failures
-               ? RA_ERR_NOMEM
-               : RA_ERR_PDF;
+    return pdf->err == HPDF_FAILD_TO_ALLOC_MEM ? RA_ERR_NOMEM : RA_ERR_PDF;
 }
 
 /* Turns a libharu return code plus the recorded state into a status. */

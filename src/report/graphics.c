@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "score/score.h"
+
 #define EPS 0.001 /* tolerance when comparing positions, as the engine's */
 
 static const ra_rgb_t white = {1, 1, 1};
@@ -18,15 +20,13 @@ static char *copy(const char *s)
     return strdup(s ? s : "");
 }
 
-/* Formats v with one decimal, C locale, into b (cleared first). */
+/* A value with one decimal, rounded as scores are everywhere (score.h). */
 static ra_status_t fmt_one_decimal(ra_buf_t *b, double v)
 {
+    char text[16];
+    ra_score_format(true, v, text);
     ra_buf_clear(b);
-    long long m = llround(v * 10);
-    const char *sign = m < 0 ? "-" : "";
-    if (m < 0)
-        m = -m;
-    return ra_buf_printf(b, "%s%lld.%lld", sign, m / 10, m % 10);
+    return ra_buf_puts(b, text);
 }
 
 /* --- Bar chart --- */

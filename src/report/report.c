@@ -2,6 +2,7 @@
  * order, page furniture (header, footer, draft mark), metadata. */
 #include "report/report.h"
 
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,9 +84,22 @@ void report_overdue_text(const report_t *r, ra_buf_t *out)
         ra_buf_puts(out, ".");
 }
 
-void ra_report_integrity(const ra_report_input_t *in, ra_integrity_t *it)
+void ra_report_integrity(const ra_report_input_t *in, const ra_pdf_fonts_t *fonts,
+                         ra_integrity_t *it)
 {
-    ra_integrity_make(in->record->sha256, in->checklist->sha256, in->tmpl->sha256, RA_TOOL, it);
+    unsigned char logo[32], fd[32];
+    if (in->tmpl->logo_png)
+        ra_sha256(in->tmpl->logo_png, in->tmpl->logo_len, logo);
+    ra_pdf_fonts_sha256(fonts, fd);
+    ra_integrity_inputs_t ii = {.record = in->record->sha256,
+                                .checklist = in->checklist->sha256,
+                                .tmpl = in->tmpl->sha256,
+                                .logo = in->tmpl->logo_png ? logo : NULL,
+                                .fonts = fd,
+                                .tool = RA_TOOL,
+                                .record_path = in->record->path,
+                                .created = in->created};
+    ra_integrity_make(&ii, it);
 }
 
 /* Page header: the system on the left, profile and confidentiality on the right. */
@@ -183,13 +197,20 @@ static ra_status_t set_info(report_t *r)
     ra_integrity_format(&r->integrity, &kw);
     /* The integrity data again, as XMP properties of our own schema. */
     const ra_integrity_t *it = &r->integrity;
+    char created[24];
+    snprintf(created, sizeof created, "%" PRId64, it->created);
     const ra_pdf_xmp_prop_t props[] = {
         {"reportId", it->report_id,
          "Report ID: RA- and 16 hex digits of SHA-256 over the "
-         "three input digests and the tool"},
+         "digests of record, checklist, template, logo and fonts and the tool"},
         {"recordSha256", it->record_sha256, "SHA-256 of the assessment record file"},
         {"checklistSha256", it->checklist_sha256, "SHA-256 of the checklist file"},
         {"templateSha256", it->template_sha256, "SHA-256 of the report template file"},
+        {"logoSha256", it->logo_sha256,
+         "SHA-256 of the template's logo file, or none when it has no logo"},
+        {"fontsSha256", it->fonts_sha256, "SHA-256 over the font files the report embeds"},
+        {"recordFile", it->record_file, "The file name of the assessment record"},
+        {"created", created, "The document date, in seconds since 1970-01-01 UTC"},
         {"tool", it->tool, "The program and version that made the report"},
     };
     ra_pdf_info_t info = {
@@ -257,7 +278,6 @@ ra_status_t ra_report_render(const ra_report_input_t *in, ra_buf_t *out)
     r.cl = in->checklist;
     r.rec = in->record;
     r.s = in->score;
-    ra_report_integrity(in, &r.integrity);
     ra_score_format(r.s->has_score, r.s->score, r.score_text);
     ra_buf_t err = RA_BUF_INIT;
     ra_status_t st = RA_OK;
@@ -284,6 +304,7 @@ ra_status_t ra_report_render(const ra_report_input_t *in, ra_buf_t *out)
                     ra_buf_str(&err));
         goto done;
     }
+    ra_report_integrity(in, ra_pdf_fonts_of(r.pdf), &r.integrity);
     ra_layout_options_t lo;
     ra_layout_options_default(&lo);
     if (in->tmpl->page_size == RA_PAGE_LETTER) {

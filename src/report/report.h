@@ -35,8 +35,10 @@ typedef struct {
     ra_buf_t *layout_dump;
 } ra_report_input_t;
 
-/* The integrity data of the report these inputs make (digests, tool, report ID). */
-void ra_report_integrity(const ra_report_input_t *in, ra_integrity_t *it);
+/* The integrity data of the report these inputs make with these fonts
+ * (digests of every input, tool, record file name, date, report ID). */
+void ra_report_integrity(const ra_report_input_t *in, const struct ra_pdf_fonts *fonts,
+                         ra_integrity_t *it);
 
 /* Lays out and renders the whole report into out (the PDF file's bytes). */
 ra_status_t ra_report_render(const ra_report_input_t *in, ra_buf_t *out);

@@ -195,11 +195,3 @@ void ra_style_date(ra_date_t d, char out[11])
     if (!*out)
         snprintf(out, 11, "-");
 }
-
-void ra_style_decimal(bool has, double v, char out[16])
-{
-    if (has)
-        snprintf(out, 16, "%.1f", v + 1e-9);
-    else
-        snprintf(out, 16, "n/a");
-}

@@ -64,9 +64,4 @@ const char *ra_style_status_word(const ra_check_score_t *cs);
 /* A date as YYYY-MM-DD, "-" when absent; out holds 11 bytes. */
 void ra_style_date(ra_date_t d, char out[11]);
 
-/* A number with one decimal as printf's "%.1f" rounds it (C locale, the
- * program's), or "n/a" when absent: the portfolio's scores, read back from
- * the manifest. The report's scores use ra_score_format. */
-void ra_style_decimal(bool has, double v, char out[16]);
-
 #endif

@@ -148,19 +148,13 @@ static ra_buf_t *add_finding(ra_score_t *s, ra_rule_t rule, const char *check, l
             ra_buf_printf(fb_, __VA_ARGS__);                       \
     } while (0)
 
-/* Whether two people are the same: equal name keys (see ra_text_person_key),
- * or equal e-mail addresses (ignoring ASCII case) when both give one. */
-static bool same_person(const char *n1, const char *e1, const char *n2, const char *e2)
+/* Whether two people are the same: equal name keys (the model's *_key
+ * fields), or equal e-mail addresses (ignoring ASCII case) when both give one. */
+static bool same_person(const char *k1, const char *e1, const char *k2, const char *e2)
 {
     if (e1 && e2 && *e1 && *e2 && strcasecmp(e1, e2) == 0)
         return true;
-    ra_buf_t k1 = RA_BUF_INIT, k2 = RA_BUF_INIT;
-    ra_text_person_key(n1, &k1);
-    ra_text_person_key(n2, &k2);
-    bool same = k1.len > 0 && k1.len == k2.len && memcmp(k1.data, k2.data, k1.len) == 0;
-    ra_buf_free(&k1);
-    ra_buf_free(&k2);
-    return same;
+    return k1 && k2 && *k1 && strcmp(k1, k2) == 0;
 }
 
 /* The name of a role id for messages: its label, or the id itself. */
@@ -217,7 +211,8 @@ static void score_risk(ra_score_t *s, ra_check_score_t *cs)
         FINDING(s, RA_RULE_VISIBLE_NAME, cs->check->id, k->line,
                 "The risk acceptance of %s names no visible acceptor and covers nothing.",
                 cs->check->id);
-    if (pol->present && r->remediation && same_person(k->by, NULL, r->remediation->owner, NULL)) {
+    if (pol->present && r->remediation &&
+        same_person(k->by_key, NULL, r->remediation->owner_key, NULL)) {
         cs->self_accepted = true;
         FINDING(s, RA_RULE_SELF, cs->check->id, k->line,
                 "%s accepts the risk of %s and also owns its remediation: the acceptance "
@@ -319,7 +314,7 @@ static void score_layers(ra_score_t *s, size_t profile)
 static bool by_assessor(const ra_record_t *rec, const ra_approval_t *a)
 {
     for (size_t i = 0; i < rec->nassessors; i++)
-        if (same_person(a->name, a->email, rec->assessors[i].name, rec->assessors[i].email))
+        if (same_person(a->name_key, a->email, rec->assessors[i].name_key, rec->assessors[i].email))
             return true;
     return false;
 }
@@ -433,7 +428,8 @@ static ra_status_t score_signoff(ra_score_t *s)
             as->required |= strcmp(cl->roles[p->signoff_roles[k]].id, a->role) == 0;
         person[i] = i;
         for (size_t j = 0; j < i && person[i] == i; j++)
-            if (same_person(a->name, a->email, rec->approvals[j].name, rec->approvals[j].email))
+            if (same_person(a->name_key, a->email, rec->approvals[j].name_key,
+                            rec->approvals[j].email))
                 person[i] = person[j];
         m.person_role[i] = -1;
     }

@@ -10,30 +10,6 @@
 #include "base/hash.h"
 #include "model/load.h"
 
-/* Copies the value of "key=" up to ';' or the end into out (size n). */
-static int field(const char *text, const char *key, char *out, size_t n)
-{
-    const char *p = strstr(text, key);
-    if (!p)
-        return -1;
-    p += strlen(key);
-    size_t k = 0;
-    while (*p && *p != ';' && k + 1 < n)
-        out[k++] = *p++;
-    out[k] = '\0';
-    return k ? 0 : -1;
-}
-
-static int is_hex64(const char *s)
-{
-    if (strlen(s) != 64)
-        return 0;
-    for (; *s; s++)
-        if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f')))
-            return 0;
-    return 1;
-}
-
 /* Decodes the PDF string after "/Keywords" (literal, or hex UTF-16BE) as ASCII.
  * Only the hex form counts when the file has an XMP packet: readyaudit writes
  * info strings in hex, and the packet, uncompressed, may quote "/Keywords (...)"
@@ -99,22 +75,141 @@ static ra_status_t keywords(const char *pdf, size_t len, ra_buf_t *out)
     return RA_ERR_INVALID;
 }
 
+/* The XMP properties of the integrity data, in the order and under the
+ * names of the Keywords (ra_integrity_format). */
+static const struct {
+    const char *xmp, *key;
+} xmp_fields[] = {
+    {"reportId", "report-id"},
+    {"recordSha256", "record-sha256"},
+    {"checklistSha256", "checklist-sha256"},
+    {"templateSha256", "template-sha256"},
+    {"logoSha256", "logo-sha256"},
+    {"fontsSha256", "fonts-sha256"},
+    {"recordFile", "record-file"},
+    {"created", "created"},
+    {"tool", "tool"},
+};
+
+/* Rebuilds the Keywords' form of the integrity data from the XMP packet's
+ * ra: properties (XML entities undone, the file name percent-encoded). */
+static ra_status_t from_xmp(const char *pdf, size_t len, ra_buf_t *out)
+{
+    const char *end = pdf + len;
+    bool any = false;
+    for (size_t i = 0; i < sizeof xmp_fields / sizeof *xmp_fields; i++) {
+        char open[40], close[40];
+        snprintf(open, sizeof open, "<ra:%s>", xmp_fields[i].xmp);
+        snprintf(close, sizeof close, "</ra:%s>", xmp_fields[i].xmp);
+        const char *p = memmem(pdf, len, open, strlen(open));
+        if (!p)
+            continue;
+        p += strlen(open);
+        const char *q = memmem(p, (size_t)(end - p), close, strlen(close));
+        if (!q || q - p > 1024)
+            continue;
+        any = true;
+        ra_buf_printf(out, "%s%s=", out->len ? "; " : "", xmp_fields[i].key);
+        bool file = strcmp(xmp_fields[i].key, "record-file") == 0;
+        for (const char *c = p; c < q; c++) {
+            unsigned char ch = (unsigned char)*c;
+            static const struct {
+                const char *ent;
+                char ch;
+            } ents[] = {
+                {"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&apos;", '\''}};
+            for (size_t e = 0; ch == '&' && e < sizeof ents / sizeof *ents; e++) {
+                size_t n = strlen(ents[e].ent);
+                if ((size_t)(q - c) >= n && memcmp(c, ents[e].ent, n) == 0) {
+                    ch = (unsigned char)ents[e].ch;
+                    c += n - 1;
+                    break;
+                }
+            }
+            bool plain = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                         (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' || ch == '-';
+            if (file && !plain)
+                ra_buf_printf(out, "%%%02X", ch);
+            else if (ch != ';')
+                ra_buf_putc(out, (char)ch);
+        }
+    }
+    if (ra_buf_failed(out))
+        return RA_ERR_NOMEM;
+    return any ? RA_OK : RA_ERR_INVALID;
+}
+
 ra_status_t ra_integrity_read(const char *pdf, size_t len, ra_integrity_t *it)
 {
     memset(it, 0, sizeof *it);
     ra_buf_t kw = RA_BUF_INIT;
     ra_status_t st = keywords(pdf, len, &kw);
-    const char *t = ra_buf_str(&kw);
-    if (st == RA_OK &&
-        (field(t, "report-id=", it->report_id, sizeof it->report_id) ||
-         field(t, "record-sha256=", it->record_sha256, sizeof it->record_sha256) ||
-         field(t, "checklist-sha256=", it->checklist_sha256, sizeof it->checklist_sha256) ||
-         field(t, "template-sha256=", it->template_sha256, sizeof it->template_sha256) ||
-         field(t, "tool=", it->tool, sizeof it->tool) || !is_hex64(it->record_sha256) ||
-         !is_hex64(it->checklist_sha256) || !is_hex64(it->template_sha256)))
-        st = RA_ERR_INVALID;
+    if (st == RA_OK)
+        st = ra_integrity_parse(ra_buf_str(&kw), it);
+    if (st == RA_ERR_INVALID) {
+        ra_buf_clear(&kw);
+        st = from_xmp(pdf, len, &kw);
+        if (st == RA_OK)
+            st = ra_integrity_parse(ra_buf_str(&kw), it);
+    }
     ra_buf_free(&kw);
     return st;
+}
+
+size_t ra_pdf_revision_end(const char *pdf, size_t len)
+{
+    const char *end = pdf + len;
+    const char *sx = memmem(pdf, len, "startxref", 9);
+    if (!sx)
+        return 0;
+    const char *eof = memmem(sx, (size_t)(end - sx), "%%EOF", 5);
+    if (!eof)
+        return 0;
+    const char *p = eof + 5;
+    if (p < end && *p == '\r')
+        p++;
+    if (p < end && *p == '\n')
+        p++;
+    return (size_t)(p - pdf);
+}
+
+void ra_report_compare(const char *pdf, size_t len, const char *regen, size_t rlen,
+                       ra_compare_t *out)
+{
+    memset(out, 0, sizeof *out);
+    out->original_len = rlen;
+    out->file_len = len;
+    size_t n = len < rlen ? len : rlen, i = 0;
+    /* Word by word, then the byte. */
+    while (i + 8 <= n && memcmp(pdf + i, regen + i, 8) == 0)
+        i += 8;
+    while (i < n && pdf[i] == regen[i])
+        i++;
+    out->first_diff = i;
+    out->truncated = len < rlen;
+    out->identical = i == rlen;
+    if (out->identical)
+        return;
+    /* What readyaudit (libharu) never writes, but other tools do. */
+    static const struct {
+        const char *mark, *what;
+    } marks[] = {
+        {"%QDF-", "QDF form"},
+        {"/Linearized", "linearization"},
+        {"/ObjStm", "object streams"},
+        {"/Type /XRef", "a cross-reference stream"},
+        {"/Type/XRef", "a cross-reference stream"},
+    };
+    for (size_t m = 0; m < sizeof marks / sizeof *marks; m++)
+        if (memmem(pdf, len, marks[m].mark, strlen(marks[m].mark))) {
+            snprintf(out->rewriter, sizeof out->rewriter, "%s", marks[m].what);
+            return;
+        }
+    /* The header's first two lines: "%PDF-1.x" and the binary comment. */
+    const char *nl = rlen > 9 ? memchr(regen + 9, '\n', rlen - 9) : NULL;
+    size_t header = nl ? (size_t)(nl - regen) + 1 : 0;
+    if (i < header && len != rlen)
+        snprintf(out->rewriter, sizeof out->rewriter, "%s", "another PDF header");
 }
 
 static int is_letter(char c)
@@ -314,31 +409,18 @@ int ra_pdf_complete(const char *pdf, size_t len)
     return k && off > 0 && off + 4 <= len && memcmp(pdf + off, "xref", 4) == 0;
 }
 
-/* Parses 64 hex digits into 32 bytes. */
-static void unhex(const char *hex, unsigned char out[32])
-{
-    for (int i = 0; i < 32; i++) {
-        unsigned v = 0;
-        for (int k = 0; k < 2; k++) {
-            char c = hex[2 * i + k];
-            v = v * 16 + (unsigned)(c <= '9' ? c - '0' : c - 'a' + 10);
-        }
-        out[i] = (unsigned char)v;
-    }
-}
-
 ra_status_t ra_verify_report(const char *pdf, size_t len, ra_verify_t *out)
 {
     memset(out, 0, sizeof *out);
+    /* The original revision only: what an appended update says is not read. */
+    size_t orig = ra_pdf_revision_end(pdf, len);
+    if (orig)
+        len = orig;
     ra_status_t st = ra_integrity_read(pdf, len, &out->it);
     if (st != RA_OK) /* out of memory says nothing about the report */
         return st == RA_ERR_NOMEM ? st : RA_ERR_INVALID;
-    unsigned char rec[32], cl[32], tpl[32];
-    unhex(out->it.record_sha256, rec);
-    unhex(out->it.checklist_sha256, cl);
-    unhex(out->it.template_sha256, tpl);
     char id[24];
-    ra_report_id_from(rec, cl, tpl, out->it.tool, id);
+    ra_report_id(&out->it, id);
     out->consistent = strcmp(id, out->it.report_id) == 0;
     /* A report made with --attach-source carries the record itself; a
      * damaged or oversized attachment does not match either. */
@@ -364,4 +446,283 @@ ra_status_t ra_verify_record(const ra_verify_t *v, const char *record, size_t le
     ra_sha256(record, len, got);
     ra_hex(got, 32, hex);
     return strcmp(hex, v->it.record_sha256) == 0 ? RA_OK : RA_ERR_MISMATCH;
+}
+
+/* --- What later incremental updates do --- */
+
+/* What an object of the original revision is, for saying what an update
+ * replaces. */
+typedef enum {
+    ROLE_NONE = 0,
+    ROLE_CATALOG,
+    ROLE_INFO,
+    ROLE_PAGES,
+    ROLE_PAGE,
+    ROLE_CONTENT,
+    ROLE_METADATA,
+    ROLE_FORM,
+    ROLE_SIG_FIELD,
+    ROLE_ANNOT,
+    ROLE_FONT,
+    ROLE_EMBEDDED
+} role_t;
+
+typedef struct {
+    unsigned char role;
+    unsigned page; /* ROLE_PAGE, ROLE_CONTENT: 1-based */
+} obj_role_t;
+
+/* The number after key ("/Root 1 0 R" -> 1) in [p, end), or -1. */
+static long ref_after(const char *p, const char *end, const char *key)
+{
+    const char *k = memmem(p, (size_t)(end - p), key, strlen(key));
+    if (!k)
+        return -1;
+    k += strlen(key);
+    while (k < end && (*k == ' ' || *k == '\r' || *k == '\n'))
+        k++;
+    long v = 0;
+    const char *d = k;
+    while (d < end && *d >= '0' && *d <= '9' && v < 100000000)
+        v = v * 10 + (*d++ - '0');
+    return d == k ? -1 : v;
+}
+
+/* Does [p, end) hold "/Type /NAME" (NAME whole)? */
+static bool has_type(const char *p, const char *end, const char *name)
+{
+    char key[40];
+    for (int sp = 0; sp < 2; sp++) {
+        snprintf(key, sizeof key, sp ? "/Type/%s" : "/Type /%s", name);
+        size_t n = strlen(key);
+        for (const char *q = p; q < end && (q = memmem(q, (size_t)(end - q), key, n)) != NULL; q++)
+            if (q + n == end || !is_letter(q[n]))
+                return true;
+    }
+    return false;
+}
+
+/* The head of an object: from its start to its "stream" or "endobj", at
+ * most 4 KiB (only the original revision, which readyaudit wrote, and the
+ * update's objects one at a time are looked at this way). */
+static const char *obj_head_end(const char *p, const char *end)
+{
+    const char *lim = end - p > 4096 ? p + 4096 : end;
+    const char *s = memmem(p, (size_t)(lim - p), "stream", 6);
+    const char *e = memmem(p, (size_t)(lim - p), "endobj", 6);
+    if (s && (!e || s < e))
+        return s;
+    return e ? e : lim;
+}
+
+/* Reads the original revision's cross-reference table and gives each
+ * object its role. */
+static ra_status_t original_roles(const char *pdf, size_t orig, obj_role_t **out, size_t *n,
+                                  long *info, long *root)
+{
+    const char *end = pdf + orig;
+    *out = NULL;
+    *n = 0;
+    const char *tr = NULL;
+    for (const char *p = pdf; (p = memmem(p, (size_t)(end - p), "trailer", 7)) != NULL; p++)
+        tr = p;
+    if (!tr)
+        return RA_OK;
+    *info = ref_after(tr, end, "/Info");
+    *root = ref_after(tr, end, "/Root");
+    long size = ref_after(tr, end, "/Size");
+    const char *x = NULL;
+    for (const char *p = pdf; (p = memmem(p, (size_t)(tr - p), "\nxref", 5)) != NULL; p++)
+        x = p + 1;
+    if (size <= 0 || size > 10000000 || !x)
+        return RA_OK;
+    obj_role_t *roles = calloc((size_t)size, sizeof *roles);
+    long *offs = calloc((size_t)size, sizeof *offs);
+    if (!roles || !offs) {
+        free(roles);
+        free(offs);
+        return RA_ERR_NOMEM;
+    }
+    /* "xref" then subsections "FIRST COUNT" of 20-byte entries. */
+    const char *p = x + 4;
+    while (p < tr) {
+        while (p < tr && (*p == ' ' || *p == '\r' || *p == '\n'))
+            p++;
+        char *e;
+        long first = strtol(p, &e, 10);
+        if (e == p)
+            break;
+        p = e;
+        long count = strtol(p, &e, 10);
+        if (e == p || first < 0 || count < 0)
+            break;
+        p = e;
+        while (p < tr && (*p == ' ' || *p == '\r' || *p == '\n'))
+            p++;
+        for (long i = 0; i < count && p + 18 <= tr; i++, p += 20) {
+            long off = strtol(p, NULL, 10);
+            if (first + i < size && p[17] == 'n')
+                offs[first + i] = off;
+        }
+    }
+    unsigned page = 0;
+    for (long i = 1; i < size; i++) {
+        if (offs[i] <= 0 || (size_t)offs[i] >= orig)
+            continue;
+        const char *o = pdf + offs[i], *h = obj_head_end(o, end);
+        obj_role_t *r = &roles[i];
+        if (i == *root) {
+            r->role = ROLE_CATALOG;
+            long form = ref_after(o, h, "/AcroForm");
+            if (form > 0 && form < size && !roles[form].role)
+                roles[form].role = ROLE_FORM;
+        } else if (i == *info)
+            r->role = ROLE_INFO;
+        else if (has_type(o, h, "Pages"))
+            r->role = ROLE_PAGES;
+        else if (has_type(o, h, "Page")) {
+            r->role = ROLE_PAGE;
+            r->page = ++page;
+            long c = ref_after(o, h, "/Contents");
+            if (c > 0 && c < size) {
+                roles[c].role = ROLE_CONTENT;
+                roles[c].page = page;
+            }
+        } else if (has_type(o, h, "Metadata"))
+            r->role = ROLE_METADATA;
+        else if (memmem(o, (size_t)(h - o), "/FT /Sig", 8))
+            r->role = ROLE_SIG_FIELD;
+        else if (has_type(o, h, "Annot"))
+            r->role = ROLE_ANNOT;
+        else if (has_type(o, h, "Font") || has_type(o, h, "FontDescriptor"))
+            r->role = ROLE_FONT;
+        else if (has_type(o, h, "EmbeddedFile"))
+            r->role = ROLE_EMBEDDED;
+        else if (r->role == ROLE_NONE && memmem(o, (size_t)(h - o), "/FT /Sig", 8))
+            r->role = ROLE_SIG_FIELD;
+    }
+    free(offs);
+    *out = roles;
+    *n = (size_t)size;
+    return RA_OK;
+}
+
+/* What a new object is, from its head. */
+static const char *new_kind(const char *o, const char *h)
+{
+    if (has_type(o, h, "Sig"))
+        return "a signature";
+    if (has_type(o, h, "Page"))
+        return "a page";
+    if (has_type(o, h, "Annot"))
+        return "an annotation";
+    if (has_type(o, h, "XObject"))
+        return "an image or form";
+    if (has_type(o, h, "EmbeddedFile"))
+        return "an embedded file";
+    if (h - o >= 6 && memcmp(h, "stream", 6) == 0)
+        return "a stream";
+    return memmem(o, (size_t)(h - o), "<<", 2) ? "a dictionary" : "an object";
+}
+
+ra_status_t ra_updates_describe(const char *pdf, size_t len, size_t orig, ra_buf_t *out)
+{
+    obj_role_t *roles = NULL;
+    size_t nroles = 0;
+    long info = -1, root = -1;
+    ra_status_t st = original_roles(pdf, orig, &roles, &nroles, &info, &root);
+    if (st != RA_OK)
+        return st;
+    const char *end = pdf + len;
+    size_t said = 0, more = 0;
+    /* One pass: each " obj" of the update, its number before it, its head
+     * after it, and the search goes on after its "endobj". */
+    for (const char *p = pdf + orig; p < end && st == RA_OK;) {
+        const char *k = memmem(p, (size_t)(end - p), " obj", 4);
+        if (!k)
+            break;
+        const char *q = k;
+        while (q > p && q[-1] >= '0' && q[-1] <= '9')
+            q--; /* the generation */
+        const char *g = q;
+        if (q > p && q[-1] == ' ')
+            q--;
+        while (q > p && q[-1] >= '0' && q[-1] <= '9')
+            q--;
+        long num = q < g ? strtol(q, NULL, 10) : -1;
+        const char *body = k + 4, *h = obj_head_end(body, end);
+        const char *eo = memmem(body, (size_t)(end - body), "endobj", 6);
+        p = eo ? eo + 6 : end;
+        if (num <= 0 || g == k)
+            continue;
+        if (said >= 8) {
+            more++;
+            continue;
+        }
+        const char *sep = said++ ? "; " : "";
+        if ((size_t)num < nroles) {
+            const obj_role_t *r = &roles[num];
+            switch (r->role) {
+            case ROLE_CATALOG:
+                st = ra_buf_printf(out, "%sreplaces the document catalog (object %ld)", sep, num);
+                break;
+            case ROLE_INFO:
+                st = ra_buf_printf(out, "%sreplaces the Info dictionary (object %ld)", sep, num);
+                break;
+            case ROLE_PAGES:
+                st = ra_buf_printf(out, "%sreplaces the page tree (object %ld)", sep, num);
+                break;
+            case ROLE_PAGE:
+                st = ra_buf_printf(out, "%schanges page %u (object %ld)", sep, r->page, num);
+                break;
+            case ROLE_CONTENT:
+                st = ra_buf_printf(out, "%schanges the content of page %u (object %ld)", sep,
+                                   r->page, num);
+                break;
+            case ROLE_METADATA:
+                st = ra_buf_printf(out, "%sreplaces the XMP metadata (object %ld)", sep, num);
+                break;
+            case ROLE_FORM:
+                st = ra_buf_printf(out, "%schanges the form (object %ld)", sep, num);
+                break;
+            case ROLE_SIG_FIELD:
+                st = ra_buf_printf(out, "%schanges a signature field (object %ld)", sep, num);
+                break;
+            case ROLE_ANNOT:
+                st = ra_buf_printf(out, "%schanges an annotation (object %ld)", sep, num);
+                break;
+            case ROLE_FONT:
+                st = ra_buf_printf(out, "%schanges a font (object %ld)", sep, num);
+                break;
+            case ROLE_EMBEDDED:
+                st = ra_buf_printf(out, "%sreplaces the embedded record (object %ld)", sep, num);
+                break;
+            default:
+                st = ra_buf_printf(out, "%sreplaces object %ld", sep, num);
+            }
+        } else {
+            st = ra_buf_printf(out, "%sadds object %ld (%s)", sep, num, new_kind(body, h));
+        }
+    }
+    if (st == RA_OK && more)
+        st = ra_buf_printf(out, "; and %zu more object%s", more, more == 1 ? "" : "s");
+    /* The update's trailer may point the document elsewhere. */
+    const char *tr = NULL;
+    for (const char *p = pdf + orig;
+         st == RA_OK && p < end && (p = memmem(p, (size_t)(end - p), "trailer", 7)) != NULL; p++)
+        tr = p;
+    if (st == RA_OK && tr) {
+        long ni = ref_after(tr, end, "/Info"), nr = ref_after(tr, end, "/Root");
+        if (ni >= 0 && ni != info)
+            st = ra_buf_printf(out, "%spoints the Info dictionary at object %ld",
+                               out->len ? "; " : "", ni);
+        if (st == RA_OK && nr >= 0 && nr != root)
+            st = ra_buf_printf(out, "%spoints the document catalog at object %ld",
+                               out->len ? "; " : "", nr);
+    }
+    if (st == RA_OK && !out->len)
+        st = ra_buf_puts(out, tr ? "is an update that changes no object"
+                                 : "is not an incremental update (bytes after the end of file)");
+    free(roles);
+    return st;
 }

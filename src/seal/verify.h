@@ -22,7 +22,9 @@ typedef struct {
     bool embedded_ok;        /* it was read and hashes to the stated record digest */
 } ra_verify_t;
 
-/* Reads a report's integrity data back and checks it against itself: the
+/* Reads a report's integrity data back from its original revision (the
+ * bytes up to the first end-of-file marker: an appended update cannot
+ * change what is read) and checks it against itself: the
  * report ID against the digests, an embedded record against its digest.
  * RA_ERR_INVALID when the bytes carry no integrity data (not a readyaudit
  * report, or its metadata was removed); RA_ERR_MISMATCH when the report ID
@@ -35,9 +37,39 @@ ra_status_t ra_verify_report(const char *pdf, size_t len, ra_verify_t *out);
  * record's digest in hex and returns RA_OK or RA_ERR_MISMATCH. */
 ra_status_t ra_verify_record(const ra_verify_t *v, const char *record, size_t len, char hex[65]);
 
-/* Finds and parses the integrity data in a PDF's bytes. RA_ERR_INVALID when
- * there is none (not a readyaudit report), RA_ERR_NOMEM when out of memory. */
+/* Finds and parses the integrity data in a PDF's bytes: the info
+ * dictionary's Keywords, else the XMP properties (a tool that rewrites the
+ * file may put the info dictionary in a compressed object stream).
+ * RA_ERR_INVALID when there is none (not a readyaudit report), RA_ERR_NOMEM
+ * when out of memory. Give it the original revision (ra_pdf_revision_end). */
 ra_status_t ra_integrity_read(const char *pdf, size_t len, ra_integrity_t *out);
+
+/* The length of a PDF's original revision: the offset just after the end of
+ * line that follows the first "%%EOF" after a "startxref"; 0 when there is
+ * none (the file was cut before its end). Linear in len. */
+size_t ra_pdf_revision_end(const char *pdf, size_t len);
+
+/* How a report's bytes compare with what readyaudit makes from its inputs. */
+typedef struct {
+    size_t original_len; /* the regeneration's length: the original revision */
+    size_t file_len;
+    bool identical;    /* the file's first original_len bytes are the regeneration */
+    size_t first_diff; /* the first offset that differs, when not identical */
+    bool truncated;    /* the file is shorter than the regeneration */
+    /* Written by another PDF tool: what gives it away ("object streams",
+     * "a cross-reference stream", "linearization", "QDF form", "another
+     * PDF header"), or "" when nothing does. */
+    char rewriter[48];
+} ra_compare_t;
+
+/* Compares the report's bytes with the regeneration, in one pass. */
+void ra_report_compare(const char *pdf, size_t len, const char *regen, size_t rlen,
+                       ra_compare_t *out);
+
+/* Says what the incremental updates after the original revision do, in
+ * terms of the original's objects ("replaces the Info dictionary (object 3);
+ * adds object 198 (a dictionary)"), appended to out. Linear in len. */
+ra_status_t ra_updates_describe(const char *pdf, size_t len, size_t original_len, ra_buf_t *out);
 
 /* Finds the first embedded file (a /Type /EmbeddedFile stream, Flate or
  * unfiltered) in a PDF's bytes, sets *found, and puts its content in out

@@ -560,10 +560,12 @@ S=samples/startup-sales-copilot.xml
 SID=$(awk -F'\t' '$1 == "in/startup-sales-copilot.xml" { print $2 }' "$tmp/expect")
 SPDF=$tmp/first/$SID.pdf
 
-begin "verify without a record: integrity data shown, exit 0"
+begin "verify without a record: integrity data shown, the record missing (exit 10)"
 run verify "$SPDF"
-expect_rc 0
-grep -q "$SID\|RA-" "$tmp/out" || problem "stdout shows no report ID:" "$(excerpt "$tmp/out" 10)"
+expect_rc 10
+grep -q "^report ID: *RA-" "$tmp/out" || problem "stdout shows no report ID:" "$(excerpt "$tmp/out" 10)"
+grep -q "^INPUT MISSING: the record is missing: the report embeds none; give the record with SHA-256 $(sha256sum <"$S" | cut -c1-64) (startup-sales-copilot.xml) as the second argument.$" "$tmp/out" ||
+    problem "stdout does not say the record is missing:" "$(excerpt "$tmp/out" 12)"
 end
 
 begin "verify against a record with one character changed: exit 5, MISMATCH"
@@ -584,10 +586,10 @@ end
 
 qpdf --empty "$tmp/empty.pdf" 2>/dev/null
 for p in pack/p.pdf empty.pdf in/mvp-support-bot.xml; do
-    begin "verify $p (not a readyaudit report): exit 3 with a clear message"
+    begin "verify $p (not a readyaudit report): exit 8 with a clear message"
     if [ -e "$tmp/$p" ]; then
         run verify "$p" "$S"
-        expect_rc 3
+        expect_rc 8
         grep -q "$p" "$tmp/err" || problem "stderr does not name $p:" "$(excerpt "$tmp/err")"
         grep -qi 'not a readyaudit report\|no readyaudit integrity' "$tmp/err" ||
             problem "stderr does not say it is not a readyaudit report:" "$(excerpt "$tmp/err")"
@@ -630,13 +632,13 @@ if out == data or len(out) != len(data):
 open(sys.argv[2], "wb").write(out)
 EOF
 
-begin "verify a report whose Keywords were edited: exit 5, metadata altered"
+begin "verify a report whose Keywords were edited: exit 6, metadata altered"
 if qpdf --qdf --object-streams=disable "$SPDF" "$tmp/qdf.pdf" 2>"$tmp/err" &&
     "$PY" "$tmp/tamper.py" "$tmp/qdf.pdf" "$tmp/qdf2.pdf" 2>"$tmp/err" &&
     fix-qdf "$tmp/qdf2.pdf" >"$tmp/tampered.pdf" 2>"$tmp/err"; then
     for rec in "" "$S"; do
         run verify tampered.pdf $rec
-        expect_rc 5
+        expect_rc 6
         grep -qi 'altered' "$tmp/err" || problem "verify tampered.pdf $rec: stderr does not say the metadata was altered:" "$(excerpt "$tmp/err")"
         grep -q '^MATCH' "$tmp/out" && problem "verify tampered.pdf $rec printed MATCH"
     done

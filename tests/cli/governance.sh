@@ -216,4 +216,15 @@ expect_score ready signed-off
 expect_in "$tmp/err" "warning: record is for checklist 'llmops-readiness' version 1.0, which version 1.1 supersedes"
 end
 
+# The text form says an acceptance is void even when the gap also has a
+# (here overdue) remediation; before, only the remediation was shown.
+begin "score text: a void acceptance beside an overdue remediation says both"
+run score samples/accepted-risks-overdue.xml
+expect_rc 0
+grep -q '^  SEC-04 .* void, due 2026-10-15 OVERDUE$' "$tmp/out" ||
+    problem "SEC-04's line does not say void and overdue:" "$(grep SEC-04 "$tmp/out")"
+grep -q '^  OBS-05 .* due 2026-09-30 OVERDUE$' "$tmp/out" ||
+    problem "OBS-05's line changed:" "$(grep OBS-05 "$tmp/out")"
+end
+
 suite_end

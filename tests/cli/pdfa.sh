@@ -259,31 +259,33 @@ grep -q 'Not PDF/A: the source record is attached (PDF/A-1 forbids *attachments)
     problem "the integrity appendix does not say it is not PDF/A"
 end
 
-begin "--attach-source: verify checks the embedded record"
+begin "--attach-source: verify regenerates from the embedded record"
 run verify "$A"
 expect_rc 0
-grep -q '^embedded record: *matches$' "$tmp/out" || problem "stdout:" "$(excerpt "$tmp/out" 10)"
+grep -q '^record SHA-256: *[0-9a-f]\{64\}  (embedded in the report)$' "$tmp/out" || problem "stdout:" "$(excerpt "$tmp/out" 10)"
+grep -q '^MATCH: ' "$tmp/out" || problem "no MATCH:" "$(excerpt "$tmp/out" 10)"
 run verify "$A" "$S"
 expect_rc 0
-grep -q '^embedded record: *matches$' "$tmp/out" || problem "with the record, stdout:" "$(excerpt "$tmp/out" 10)"
+grep -q "^record SHA-256: *[0-9a-f]\{64\}  (given: $S)$" "$tmp/out" || problem "with the record, stdout:" "$(excerpt "$tmp/out" 10)"
+grep -q '^MATCH: ' "$tmp/out" || problem "with the record, no MATCH:" "$(excerpt "$tmp/out" 10)"
 end
 
 begin "verify of a report without attachment says nothing of one"
-run verify "$tmp/pdfa/mvp-support-bot.pdf"
+run verify "$tmp/pdfa/mvp-support-bot.pdf" samples/mvp-support-bot.xml
 expect_rc 0
-grep -q 'embedded record' "$tmp/out" && problem "stdout:" "$(excerpt "$tmp/out" 10)"
+grep -q 'embedded' "$tmp/out" && problem "stdout:" "$(excerpt "$tmp/out" 10)"
 end
 
 # Tampered: qpdf writes the streams decoded, then one byte of the embedded
 # record changes (same length, so the file stays well-formed).
-begin "verify says a tampered embedded record DOES NOT match (exit 5)"
+begin "verify says a tampered embedded record does not match (exit 5)"
 qpdf --decode-level=all --compress-streams=n "$A" "$tmp/raw.pdf" 2>"$tmp/err" ||
     problem "qpdf failed:" "$(excerpt "$tmp/err")"
 LC_ALL=C sed 's/<assessment /<assessmenT /' "$tmp/raw.pdf" >"$tmp/tampered.pdf"
 cmp -s "$tmp/raw.pdf" "$tmp/tampered.pdf" && problem "found nothing to tamper with"
 run verify "$tmp/tampered.pdf"
 expect_rc 5
-grep -q '^embedded record: *DOES NOT match$' "$tmp/out" || problem "stdout:" "$(excerpt "$tmp/out" 10)"
+grep -q '^MISMATCH: the record embedded in the report is not the one whose digest it states (its SHA-256 is [0-9a-f]\{64\}).$' "$tmp/out" || problem "stdout:" "$(excerpt "$tmp/out" 10)"
 end
 
 # --------------------------------------------------------------- Preflight

@@ -17,11 +17,11 @@
 # content-type, message-digest and signing-certificate-v2 attributes and no
 # signing-time; the same inputs and SOURCE_DATE_EPOCH give the same bytes;
 # without -o the report is signed in place. Refused, each with its message
-# and exit code: a role without a field (10), a signed field (11), a file
+# and exit code: a role without a field (20), a signed field (21), a file
 # that is not an intact readyaudit report (12: not ours, truncated, an
 # update that changes a page, a cross-reference stream), a key that does not
-# match its certificate (13), an expired certificate (14), one without
-# digitalSignature (15), a wrong PKCS#12 password or PIN (16); and usage
+# match its certificate (23), an expired certificate (24), one without
+# digitalSignature (25), a wrong PKCS#12 password or PIN (26); and usage
 # errors (2).
 
 cd "$(dirname "$0")/../.." || exit 2
@@ -241,46 +241,46 @@ refused() {
     end
 }
 
-refused "a role that is not a field of the report: exit 10" 10 \
+refused "a role that is not a field of the report: exit 20" 20 \
     "$R: error: no signature field 'auditor' in this report (its fields: technical-owner, product-owner, security-lead, compliance-officer, data-protection-officer)" \
     "$R" --role auditor --key "$K/rsa.key" --cert "$K/rsa.pem"
 run report samples/mvp-support-bot.xml -o "$tmp/mvp.pdf" -q
-refused "a role of another report's profile: exit 10" 10 \
+refused "a role of another report's profile: exit 20" 20 \
     "$tmp/mvp.pdf: error: no signature field 'data-protection-officer' in this report (its fields: technical-owner)" \
     "$tmp/mvp.pdf" --role data-protection-officer --key "$K/rsa.key" --cert "$K/rsa.pem"
-refused "a field already signed: exit 11" 11 \
+refused "a field already signed: exit 21" 21 \
     "$S2: error: the signature field 'product-owner' is already signed" \
     "$S2" --role product-owner --key "$K/rsa.key" --cert "$K/rsa.pem"
-refused "a key that does not match its certificate: exit 13" 13 \
+refused "a key that does not match its certificate: exit 23" 23 \
     "$K/ecdsa.pem: error: the private key does not match the certificate of 'Bob Example'" \
     "$R" --role technical-owner --key "$K/rsa.key" --cert "$K/ecdsa.pem"
-refused "an expired certificate: exit 14" 14 \
+refused "an expired certificate: exit 24" 24 \
     "$K/expired.pem: error: the certificate of 'Eve Expired' expired on 2021-01-01 (signing time 2026-11-18)" \
     "$R" --role technical-owner --key "$K/expired.key" --cert "$K/expired.pem"
-SOURCE_DATE_EPOCH=1500000000 refused "a certificate not yet valid: exit 14" 14 \
+SOURCE_DATE_EPOCH=1500000000 refused "a certificate not yet valid: exit 24" 24 \
     "$K/rsa.pem: error: the certificate of 'Alice Example' is not valid before 2020-01-01 (signing time 2017-07-14)" \
     "$R" --role technical-owner --key "$K/rsa.key" --cert "$K/rsa.pem"
-refused "a certificate without digitalSignature: exit 15" 15 \
+refused "a certificate without digitalSignature: exit 25" 25 \
     "$K/nosign.pem: error: the certificate of 'Nora Nosign' does not allow signing: its key usage has neither digitalSignature nor nonRepudiation" \
     "$R" --role technical-owner --key "$K/nosign.key" --cert "$K/nosign.pem"
-refused "a wrong PKCS#12 password: exit 16" 16 \
+refused "a wrong PKCS#12 password: exit 26" 26 \
     "$K/ecdsa.p12: error: wrong password for this PKCS#12 file" \
     "$R" --role technical-owner --p12 "$K/ecdsa.p12" --password-file "$tmp/badpass"
-refused "a wrong PIN: exit 16" 16 \
+refused "a wrong PIN: exit 26" 26 \
     "$R: error: wrong PIN for the PKCS#11 token" \
     "$R" --role technical-owner --pkcs11 "$URI" --pin-file "$tmp/badpin"
 
 # Not intact: a PDF that is not ours, a cut one, one changed after signing.
 qpdf --empty "$tmp/foreign.pdf"
-refused "a PDF that is not a readyaudit report: exit 12" 12 \
+refused "a PDF that is not a readyaudit report: exit 22" 22 \
     "$tmp/foreign.pdf: error: not an intact readyaudit report: it has no readyaudit integrity data" \
     "$tmp/foreign.pdf" --role technical-owner --key "$K/rsa.key" --cert "$K/rsa.pem"
 head -c 20000 "$S1" >"$tmp/cut.pdf"
-refused "a truncated report: exit 12" 12 \
+refused "a truncated report: exit 22" 22 \
     "$tmp/cut.pdf: error: not an intact readyaudit report: incomplete or damaged: no 'startxref' at the end of the file" \
     "$tmp/cut.pdf" --role product-owner --key "$K/rsa.key" --cert "$K/rsa.pem"
 qpdf --object-streams=generate "$R" "$tmp/objstm.pdf"
-refused "a report rewritten with a cross-reference stream: exit 12" 12 \
+refused "a report rewritten with a cross-reference stream: exit 22" 22 \
     "$tmp/objstm.pdf: error: not an intact readyaudit report: offset $(tail -n 2 "$tmp/objstm.pdf" | head -n 1) holds a cross-reference stream (object $(qpdf --show-xref "$tmp/objstm.pdf" >/dev/null 2>&1; "$PY" -c "
 import re, sys
 d = open(sys.argv[1], 'rb').read()
@@ -309,7 +309,7 @@ open(sys.argv[2], "wb").write(d + upd)
 EOF
 page=$("$PY" -c "
 import re; d = open('$S1', 'rb').read(); print(re.search(rb'/Type /Pages\s*/Kids \[ (\d+) 0 R', d).group(1).decode())")
-refused "a report whose page was changed after signing: exit 12" 12 \
+refused "a report whose page was changed after signing: exit 22" 22 \
     "$tmp/changed.pdf: error: not an intact readyaudit report: changed after issue by an update that is not a signature (object $page (a page) is replaced)" \
     "$tmp/changed.pdf" --role product-owner --key "$K/rsa.key" --cert "$K/rsa.pem"
 
@@ -321,7 +321,7 @@ i = d.index(b"/Type /Catalog")
 d[i + 1] = ord("t")
 open(sys.argv[2], "wb").write(bytes(d))
 EOF
-refused "a signed report with a byte flipped: exit 12" 12 \
+refused "a signed report with a byte flipped: exit 22" 22 \
     "$tmp/flipped.pdf: error: not an intact readyaudit report: the signature in field 'technical-owner' is not valid (the signature does not match the signed bytes (they were changed, or it was made for another file); no trust anchor was given, so it is not trusted)" \
     "$tmp/flipped.pdf" --role product-owner --key "$K/rsa.key" --cert "$K/rsa.pem"
 

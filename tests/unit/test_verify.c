@@ -7,6 +7,7 @@
 #include "base/io.h"
 #include "base/version.h"
 #include "pipeline/pipeline.h"
+#include "pipeline/regenerate.h"
 #include "seal/verify.h"
 
 typedef struct {
@@ -77,9 +78,25 @@ static void test_read_back(void **state)
     ra_hex(v->tpl->sha256, 32, hex);
     assert_string_equal(r.it.template_sha256, hex);
     assert_string_equal(r.it.tool, RA_TOOL);
-    ra_integrity_t want;
-    ra_integrity_make(v->plain.record->sha256, v->f->cl->sha256, v->tpl->sha256, RA_TOOL, &want);
-    assert_string_equal(r.it.report_id, want.report_id);
+    /* Every input is named: no logo in the default template, the fonts,
+     * the record's file name and the document date (its assessment date). */
+    assert_string_equal(r.it.logo_sha256, RA_NO_LOGO);
+    assert_true(ra_is_sha256_hex(r.it.fonts_sha256));
+    assert_string_equal(r.it.record_file, "mini-ready.xml");
+    assert_int_equal(r.it.created,
+                     (int64_t)ra_date_days_between(19700101, v->plain.record->assessed_on) * 86400);
+    char id[24];
+    ra_report_id(&r.it, id);
+    assert_string_equal(r.it.report_id, id);
+    /* The ID covers the logo and the fonts digests too. */
+    ra_integrity_t other = r.it;
+    other.fonts_sha256[0] = other.fonts_sha256[0] == '0' ? '1' : '0';
+    ra_report_id(&other, id);
+    assert_string_not_equal(r.it.report_id, id);
+    other = r.it;
+    snprintf(other.logo_sha256, sizeof other.logo_sha256, "%s", r.it.fonts_sha256);
+    ra_report_id(&other, id);
+    assert_string_not_equal(r.it.report_id, id);
     assert_int_equal(strlen(r.it.report_id), 19); /* "RA-" and 16 hex digits */
     assert_memory_equal(r.it.report_id, "RA-", 3);
 }
@@ -188,12 +205,162 @@ static void test_crafted_linear(void **state)
     ra_buf_free(&b);
 }
 
+/* The Keywords' form of the integrity data reads back as written, a file
+ * name with separators, '%' and non-ASCII letters included. */
+static void test_format_parse(void **state)
+{
+    verify_t *v = *state;
+    ra_verify_t r;
+    assert_int_equal(ra_verify_report(v->plain.pdf.data, v->plain.pdf.len, &r), RA_OK);
+    ra_integrity_t it = r.it, back;
+    snprintf(it.record_file, sizeof it.record_file, "%s", "a b; tool=x%41 \xC3\xA9.xml");
+    it.created = 1234567890;
+    ra_buf_t b = RA_BUF_INIT;
+    ra_buf_puts(&b, "LLMOps; record-sha256=spoof; report-id=spoof; ");
+    assert_int_equal(ra_integrity_format(&it, &b), RA_OK);
+    assert_non_null(strstr(ra_buf_str(&b), "record-file=a%20b%3B%20tool%3Dx%2541%20%C3%A9.xml;"));
+    assert_int_equal(ra_integrity_parse(ra_buf_str(&b), &back), RA_OK);
+    assert_string_equal(back.report_id, it.report_id);
+    assert_string_equal(back.record_sha256, it.record_sha256);
+    assert_string_equal(back.checklist_sha256, it.checklist_sha256);
+    assert_string_equal(back.template_sha256, it.template_sha256);
+    assert_string_equal(back.logo_sha256, it.logo_sha256);
+    assert_string_equal(back.fonts_sha256, it.fonts_sha256);
+    assert_string_equal(back.record_file, it.record_file);
+    assert_int_equal(back.created, it.created);
+    assert_string_equal(back.tool, it.tool);
+    /* A field that is malformed is not read as another. */
+    ra_buf_clear(&b);
+    ra_buf_puts(&b, "report-id=RA-1; record-sha256=zz; checklist-sha256=; tool=x");
+    assert_int_equal(ra_integrity_parse(ra_buf_str(&b), &back), RA_ERR_INVALID);
+    ra_buf_free(&b);
+}
+
+/* Runs ra_pipeline_verify over pdf with the mini checklist given. */
+static ra_verify_outcome_t regen(verify_t *v, const char *pdf, size_t len, const char *record,
+                                 size_t rlen, ra_regen_result_t *out)
+{
+    ra_regen_input_t in = {.report_path = "r.pdf",
+                           .pdf = pdf,
+                           .len = len,
+                           .record_path = record ? "given.xml" : NULL,
+                           .record_data = record,
+                           .record_len = rlen,
+                           .checklist_path = "tests/fixtures/mini-checklist.xml"};
+    ra_regen_result_free(out);
+    assert_int_equal(ra_pipeline_verify(&v->env, &in, out), RA_OK);
+    return out->outcome;
+}
+
+/* Regeneration: the report matches; a flipped byte, a cut file, an
+ * appended update and another record each give their own outcome. */
+static void test_regenerate(void **state)
+{
+    verify_t *v = *state;
+    ra_regen_result_t r = {0};
+    const ra_buf_t *pdf = &v->plain.pdf;
+    assert_int_equal(regen(v, pdf->data, pdf->len, v->xml.data, v->xml.len, &r), RA_VERIFY_MATCH);
+    assert_true(r.cmp.identical);
+    assert_int_equal(r.cmp.original_len, pdf->len);
+    assert_int_equal(r.checklist_from, RA_FROM_GIVEN);
+    assert_int_equal(r.template_from, RA_FROM_DATADIR);
+    assert_string_equal(ra_buf_str(&r.template_file), "./templates/default-report.xml");
+    /* Attached: the embedded record is used. */
+    assert_int_equal(regen(v, v->attached.pdf.data, v->attached.pdf.len, NULL, 0, &r),
+                     RA_VERIFY_MATCH);
+    assert_int_equal(r.record_from, RA_FROM_EMBEDDED);
+    /* Not attached and no record: the record is the missing input. */
+    assert_int_equal(regen(v, pdf->data, pdf->len, NULL, 0, &r), RA_VERIFY_INPUT_MISSING);
+    assert_string_equal(r.missing, "record");
+    assert_string_equal(r.missing_sha256, r.it.record_sha256);
+
+    ra_buf_t b = RA_BUF_INIT;
+    ra_buf_append(&b, pdf->data, pdf->len);
+    size_t at = pdf->len / 2;
+    b.data[at] ^= 0x20;
+    assert_int_equal(regen(v, b.data, b.len, v->xml.data, v->xml.len, &r), RA_VERIFY_DAMAGED);
+    assert_int_equal(r.cmp.first_diff, at);
+    assert_false(r.cmp.truncated);
+    b.data[at] ^= 0x20;
+    assert_int_equal(regen(v, b.data, b.len - 30, v->xml.data, v->xml.len, &r), RA_VERIFY_DAMAGED);
+    assert_true(r.cmp.truncated);
+    char want[80];
+    snprintf(want, sizeof want, "truncated: %zu of %zu bytes", pdf->len - 30, pdf->len);
+    assert_string_equal(ra_buf_str(&r.detail), want);
+
+    /* An update that replaces the Info dictionary: modified after issue. */
+    ra_buf_puts(&b, "3 0 obj\n<< /Keywords (report-id=RA-0) >>\nendobj\n7 0 obj\n<< >>\nendobj\n"
+                    "9999 0 obj\n<< /Type /Annot >>\nendobj\n"
+                    "xref\n0 1\n0000000000 65535 f\r\ntrailer\n<< /Info 3 0 R >>\nstartxref\n1\n"
+                    "%%EOF\n");
+    assert_int_equal(regen(v, b.data, b.len, v->xml.data, v->xml.len, &r), RA_VERIFY_MODIFIED);
+    assert_int_equal(r.nupdates, 1);
+    assert_non_null(strstr(ra_buf_str(&r.updates), "replaces the Info dictionary (object 3)"));
+    assert_non_null(strstr(ra_buf_str(&r.updates), "adds object 9999 (an annotation)"));
+
+    /* Another record: a mismatch, before anything is regenerated. */
+    ra_buf_t other = RA_BUF_INIT;
+    ra_buf_append(&other, v->xml.data, v->xml.len);
+    ra_buf_putc(&other, '\n');
+    assert_int_equal(regen(v, pdf->data, pdf->len, other.data, other.len, &r),
+                     RA_VERIFY_RECORD_MISMATCH);
+    assert_false(r.compared);
+    /* Not ours. */
+    assert_int_equal(regen(v, "%PDF-1.4\n%%EOF\n", 15, NULL, 0, &r), RA_VERIFY_NOT_OURS);
+    ra_buf_free(&other);
+    ra_buf_free(&b);
+    ra_regen_result_free(&r);
+}
+
+/* The shipped checklist is not the one the report names: without
+ * --checklist the checklist is missing, and says its digest. */
+static void test_regenerate_missing(void **state)
+{
+    verify_t *v = *state;
+    ra_regen_result_t r = {0};
+    ra_regen_input_t in = {.report_path = "r.pdf",
+                           .pdf = v->plain.pdf.data,
+                           .len = v->plain.pdf.len,
+                           .record_path = "given.xml",
+                           .record_data = v->xml.data,
+                           .record_len = v->xml.len};
+    assert_int_equal(ra_pipeline_verify(&v->env, &in, &r), RA_OK);
+    assert_int_equal(r.outcome, RA_VERIFY_INPUT_MISSING);
+    assert_string_equal(r.missing, "checklist");
+    char hex[65];
+    ra_hex(v->f->cl->sha256, 32, hex);
+    assert_string_equal(r.missing_sha256, hex);
+    /* A look-alike given with --checklist: missing too, with both digests. */
+    in.checklist_path = "templates/llmops-readiness.xml";
+    ra_regen_result_free(&r);
+    assert_int_equal(ra_pipeline_verify(&v->env, &in, &r), RA_OK);
+    assert_int_equal(r.outcome, RA_VERIFY_INPUT_MISSING);
+    assert_non_null(strstr(ra_buf_str(&r.detail), "(--checklist) has SHA-256"));
+    ra_regen_result_free(&r);
+}
+
+/* 5 MiB of " obj" after a report: describing the updates stays linear
+ * (this is a bench, not a timed test: it must merely finish). */
+static void test_updates_linear(void **state)
+{
+    verify_t *v = *state;
+    ra_buf_t b = RA_BUF_INIT, out = RA_BUF_INIT;
+    ra_buf_append(&b, v->plain.pdf.data, v->plain.pdf.len);
+    repeat(&b, "1 0 obj trailer /Info 1 ", (5u << 20) / 24);
+    assert_int_equal(ra_updates_describe(b.data, b.len, v->plain.pdf.len, &out), RA_OK);
+    assert_non_null(strstr(ra_buf_str(&out), "replaces the document catalog (object 1)"));
+    ra_buf_free(&out);
+    ra_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_read_back),      cmocka_unit_test(test_records),
         cmocka_unit_test(test_attached),       cmocka_unit_test(test_damaged),
-        cmocka_unit_test(test_crafted_linear),
+        cmocka_unit_test(test_crafted_linear), cmocka_unit_test(test_format_parse),
+        cmocka_unit_test(test_regenerate),     cmocka_unit_test(test_regenerate_missing),
+        cmocka_unit_test(test_updates_linear),
     };
     return cmocka_run_group_tests(tests, verify_setup, verify_teardown);
 }

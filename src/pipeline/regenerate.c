@@ -1,0 +1,433 @@
+/* regenerate.c - verify: the inputs a report names, found by digest, through
+ * the same pipeline as `report`, compared byte for byte with its original
+ * revision; then what the updates after it do. */
+#include "pipeline/regenerate.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/hash.h"
+#include "base/io.h"
+#include "base/version.h"
+#include "model/load.h"
+#include "pdf/pdf.h"
+#include "pipeline/pipeline.h"
+
+const char *ra_verify_outcome_name(ra_verify_outcome_t o)
+{
+    static const char *const names[RA_VERIFY_OUTCOME_COUNT] = {
+        [RA_VERIFY_MATCH] = "match",
+        [RA_VERIFY_SIGNED] = "signed",
+        [RA_VERIFY_MODIFIED] = "modified",
+        [RA_VERIFY_DAMAGED] = "damaged",
+        [RA_VERIFY_RECORD_MISMATCH] = "record-mismatch",
+        [RA_VERIFY_NOT_OURS] = "not-readyaudit",
+        [RA_VERIFY_OTHER_VERSION] = "other-version",
+        [RA_VERIFY_INPUT_MISSING] = "input-missing",
+        [RA_VERIFY_REWRITTEN] = "rewritten",
+    };
+    return (unsigned)o < RA_VERIFY_OUTCOME_COUNT ? names[o] : "unknown";
+}
+
+void ra_regen_result_free(ra_regen_result_t *r)
+{
+    ra_buf_free(&r->checklist_file);
+    ra_buf_free(&r->template_file);
+    ra_buf_free(&r->detail);
+    ra_buf_free(&r->updates);
+}
+
+static void sha_hex(const char *data, size_t len, char hex[65])
+{
+    unsigned char d[32];
+    ra_sha256(data, len, d);
+    ra_hex(d, 32, hex);
+}
+
+static ra_status_t outcome(ra_regen_result_t *out, ra_verify_outcome_t o, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static ra_status_t outcome(ra_regen_result_t *out, ra_verify_outcome_t o, const char *fmt, ...)
+{
+    out->outcome = o;
+    ra_buf_clear(&out->detail);
+    va_list ap;
+    va_start(ap, fmt);
+    ra_buf_vprintf(&out->detail, fmt, ap);
+    va_end(ap);
+    return ra_buf_failed(&out->detail) ? RA_ERR_NOMEM : RA_OK;
+}
+
+static ra_status_t missing(ra_regen_result_t *out, const char *what, const char *sha256,
+                           const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static ra_status_t missing(ra_regen_result_t *out, const char *what, const char *sha256,
+                           const char *fmt, ...)
+{
+    out->outcome = RA_VERIFY_INPUT_MISSING;
+    out->missing = what;
+    snprintf(out->missing_sha256, sizeof out->missing_sha256, "%s", sha256);
+    ra_buf_clear(&out->detail);
+    va_list ap;
+    va_start(ap, fmt);
+    ra_buf_vprintf(&out->detail, fmt, ap);
+    va_end(ap);
+    return ra_buf_failed(&out->detail) ? RA_ERR_NOMEM : RA_OK;
+}
+
+/* Finds the file of an input by its digest: the one given (it must have
+ * that digest), else a shipped one in DATADIR/templates. *found says
+ * whether it was; got (when given) is the given file's digest. */
+static ra_status_t find_input(const ra_env_t *env, const char *given, const char *want,
+                              ra_buf_t *file, ra_from_t *from, bool *found, char got[65])
+{
+    ra_buf_t data = RA_BUF_INIT;
+    ra_status_t st = RA_OK;
+    *found = false;
+    got[0] = '\0';
+    if (given) {
+        st = ra_read_file(given, RA_MAX_FILE_BYTES, &data, env->sink);
+        if (st == RA_OK) {
+            sha_hex(data.data, data.len, got);
+            *found = strcmp(got, want) == 0;
+            *from = RA_FROM_GIVEN;
+            st = ra_buf_puts(file, given);
+        }
+        ra_buf_free(&data);
+        return st;
+    }
+    ra_buf_t dir = RA_BUF_INIT, path = RA_BUF_INIT;
+    ra_buf_printf(&dir, "%s/templates", env->datadir ? env->datadir : ".");
+    DIR *d = opendir(ra_buf_str(&dir));
+    if (!d && errno == ENOMEM)
+        st = RA_ERR_NOMEM;
+    struct dirent *e;
+    ra_diag_sink_t quiet = {0};
+    while (d && st == RA_OK && !*found && (e = readdir(d)) != NULL) {
+        size_t n = strlen(e->d_name);
+        if (e->d_name[0] == '.' || n < 5 || strcmp(e->d_name + n - 4, ".xml") != 0)
+            continue;
+        ra_buf_clear(&path);
+        ra_buf_printf(&path, "%s/%s", ra_buf_str(&dir), e->d_name);
+        ra_buf_clear(&data);
+        ra_status_t rs = ra_read_file(ra_buf_str(&path), RA_MAX_FILE_BYTES, &data, &quiet);
+        if (rs == RA_ERR_NOMEM)
+            st = rs;
+        if (rs != RA_OK)
+            continue;
+        char hex[65];
+        sha_hex(data.data, data.len, hex);
+        if (strcmp(hex, want) == 0) {
+            *found = true;
+            *from = RA_FROM_DATADIR;
+            st = ra_buf_puts(file, ra_buf_str(&path));
+        }
+    }
+    if (d)
+        closedir(d);
+    if (st == RA_OK && (ra_buf_failed(&dir) || ra_buf_failed(&path)))
+        st = RA_ERR_NOMEM;
+    ra_buf_free(&dir);
+    ra_buf_free(&path);
+    ra_buf_free(&data);
+    return st;
+}
+
+/* The record: given (it must have the stated digest) or embedded. Sets
+ * data and len to its bytes, or leaves the outcome decided. */
+static ra_status_t find_record(const ra_env_t *env, const ra_regen_input_t *in,
+                               ra_regen_result_t *out, ra_buf_t *given, const ra_buf_t *embedded,
+                               bool attached, ra_status_t est, const char **data, size_t *len,
+                               bool *decided)
+{
+    const ra_integrity_t *it = &out->it;
+    *decided = true;
+    if (attached && est == RA_OK) {
+        char hex[65];
+        sha_hex(embedded->data, embedded->len, hex);
+        if (strcmp(hex, it->record_sha256) != 0)
+            return outcome(out, RA_VERIFY_RECORD_MISMATCH,
+                           "the record embedded in the report is not the one whose digest it "
+                           "states (its SHA-256 is %s)",
+                           hex);
+    } else if (attached && !in->record_path) {
+        return outcome(out, RA_VERIFY_RECORD_MISMATCH, "the record embedded in the report is %s",
+                       est == RA_ERR_LIMIT ? "too large" : "damaged");
+    }
+    if (in->record_path) {
+        const char *rd = in->record_data;
+        size_t rl = in->record_len;
+        if (!rd) { /* read only now: a report that is not ours needs no record */
+            ra_status_t st = ra_read_file(in->record_path, RA_MAX_FILE_BYTES, given, env->sink);
+            if (st != RA_OK)
+                return st;
+            rd = ra_buf_str(given);
+            rl = given->len;
+        }
+        sha_hex(rd, rl, out->record_sha256);
+        out->record_from = RA_FROM_GIVEN;
+        if (strcmp(out->record_sha256, it->record_sha256) != 0)
+            return outcome(out, RA_VERIFY_RECORD_MISMATCH,
+                           "%s is not the record this report was made from: its SHA-256 is %s, "
+                           "the report states %s",
+                           in->record_path, out->record_sha256, it->record_sha256);
+        *data = rd;
+        *len = rl;
+    } else if (attached) {
+        snprintf(out->record_sha256, sizeof out->record_sha256, "%s", it->record_sha256);
+        out->record_from = RA_FROM_EMBEDDED;
+        *data = embedded->data;
+        *len = embedded->len;
+    } else {
+        return missing(out, "record", it->record_sha256,
+                       "the record is missing: the report embeds none; give the record with "
+                       "SHA-256 %s (%s) as the second argument",
+                       it->record_sha256, it->record_file[0] ? it->record_file : "its file");
+    }
+    *decided = false;
+    return RA_OK;
+}
+
+/* Errors of the regeneration go on; warnings (glyphs drawn as
+ * replacements, already said when the report was made) do not. */
+static void regen_diag(void *ctx, const ra_diag_t *d)
+{
+    ra_diag_sink_t *sink = ctx;
+    if (d->severity == RA_DIAG_ERROR && sink && sink->fn)
+        sink->fn(sink->ctx, d);
+}
+
+/* Everything after the inputs were found: load, check, regenerate, compare. */
+static ra_status_t regenerate(const ra_env_t *env, const ra_regen_input_t *in,
+                              ra_regen_result_t *out, const char *rec, size_t rec_len,
+                              bool attached)
+{
+    const ra_integrity_t *it = &out->it;
+    ra_checklist_t *cl = NULL;
+    ra_template_t *tpl = NULL;
+    ra_pdf_fonts_t *own = NULL;
+    ra_pipeline_result_t res = {0};
+    ra_status_t st = ra_load_checklist(env->loader, ra_buf_str(&out->checklist_file), &cl);
+    if (st == RA_OK)
+        st = ra_load_template(env->loader, ra_buf_str(&out->template_file), &tpl);
+    if (st != RA_OK)
+        goto done;
+    char hex[65];
+    ra_hex(cl->sha256, 32, hex);
+    if (strcmp(hex, it->checklist_sha256) != 0) { /* changed since it was found */
+        st = missing(out, "checklist", it->checklist_sha256, "%s changed while it was read",
+                     ra_buf_str(&out->checklist_file));
+        goto done;
+    }
+    ra_hex(tpl->sha256, 32, hex);
+    if (strcmp(hex, it->template_sha256) != 0) {
+        st = missing(out, "template", it->template_sha256, "%s changed while it was read",
+                     ra_buf_str(&out->template_file));
+        goto done;
+    }
+    /* The logo: the template's file, by its bytes. */
+    if (tpl->logo_png)
+        sha_hex((const char *)tpl->logo_png, tpl->logo_len, hex);
+    else
+        snprintf(hex, sizeof hex, "%s", RA_NO_LOGO);
+    if (strcmp(hex, it->logo_sha256) != 0) {
+        if (strcmp(it->logo_sha256, RA_NO_LOGO) == 0)
+            st = missing(out, "logo", it->logo_sha256,
+                         "the report was made without a logo, but the template %s has one "
+                         "(%s, SHA-256 %s)",
+                         ra_buf_str(&out->template_file), tpl->logo_path, hex);
+        else
+            st = missing(out, "logo", it->logo_sha256,
+                         "the logo with SHA-256 %s is missing: the template's logo %s has "
+                         "SHA-256 %s",
+                         it->logo_sha256, tpl->logo_path ? tpl->logo_path : "(none)", hex);
+        goto done;
+    }
+    /* The fonts: this installation's, by their bytes. */
+    const ra_pdf_fonts_t *fonts = env->fonts;
+    if (!fonts) {
+        ra_buf_t err = RA_BUF_INIT;
+        ra_pdf_options_t fo = {.font_dir = env->font_dir, .errmsg = &err};
+        st = ra_pdf_fonts_new(&fo, &own);
+        if (st != RA_OK && st != RA_ERR_NOMEM)
+            st = missing(out, "fonts", it->fonts_sha256, "the fonts cannot be read: %s",
+                         ra_buf_str(&err));
+        ra_buf_free(&err);
+        if (st != RA_OK || out->outcome == RA_VERIFY_INPUT_MISSING)
+            goto done;
+        fonts = own;
+    }
+    unsigned char fd[32];
+    ra_pdf_fonts_sha256(fonts, fd);
+    ra_hex(fd, 32, hex);
+    if (strcmp(hex, it->fonts_sha256) != 0) {
+        st = missing(out, "fonts", it->fonts_sha256,
+                     "the fonts with SHA-256 %s are missing: the fonts here (%s) have SHA-256 %s",
+                     it->fonts_sha256, env->font_dir ? env->font_dir : RA_PDF_FONT_DIR, hex);
+        goto done;
+    }
+    /* The same pipeline as `report`, dated as the report was. */
+    ra_diag_sink_t sink = {regen_diag, env->sink, 0, 0, 0, 0};
+    ra_env_t e = *env;
+    e.epoch_set = true;
+    e.epoch = it->created;
+    e.fonts = fonts;
+    e.sink = &sink;
+    ra_pipeline_input_t pi = {.checklist = cl,
+                              .tmpl = tpl,
+                              .record_path = it->record_file,
+                              .record_data = rec,
+                              .record_len = rec_len,
+                              .attach_source = attached};
+    st = ra_pipeline_report(&e, &pi, &res);
+    if (st != RA_OK)
+        goto done;
+    ra_report_compare(in->pdf, in->len, res.pdf.data, res.pdf.len, &out->cmp);
+    out->compared = true;
+    const ra_compare_t *c = &out->cmp;
+    if (!c->identical && c->rewriter[0]) {
+        st = outcome(out, RA_VERIFY_REWRITTEN,
+                     "rewritten by another PDF tool (%s): its bytes cannot be compared with "
+                     "what readyaudit makes; the record digest matches",
+                     c->rewriter);
+    } else if (!c->identical && c->truncated && c->first_diff == c->file_len) {
+        st = outcome(out, RA_VERIFY_DAMAGED, "truncated: %zu of %zu bytes", c->file_len,
+                     c->original_len);
+    } else if (!c->identical) {
+        st = outcome(out, RA_VERIFY_DAMAGED,
+                     "its bytes differ from the regenerated report from offset %zu "
+                     "(of %zu)",
+                     c->first_diff, c->original_len);
+        if (st == RA_OK && c->truncated)
+            st = ra_buf_printf(&out->detail, "; truncated: %zu of %zu bytes", c->file_len,
+                               c->original_len);
+    } else if (c->file_len == c->original_len) {
+        st = outcome(out, RA_VERIFY_MATCH,
+                     "the report is byte for byte what readyaudit makes from these inputs");
+    } else {
+        /* Later updates. Once src/seal/signature.h is merged, this is where
+         * ra_signatures_check(in->pdf, in->len, c->original_len, trust, &sr)
+         * decides between RA_VERIFY_SIGNED (sr.only_signatures and every
+         * signature valid, trusted under --trust) and RA_VERIFY_MODIFIED
+         * (sr.other says what). Until then every later update counts as a
+         * modification, described by the object it replaces or adds. */
+        st = ra_updates_describe(in->pdf, in->len, c->original_len, &out->updates);
+        for (const char *p = in->pdf + c->original_len, *end = in->pdf + in->len;
+             st == RA_OK && (p = memmem(p, (size_t)(end - p), "%%EOF", 5)) != NULL; p += 5)
+            out->nupdates++;
+        if (st == RA_OK)
+            st = outcome(out, RA_VERIFY_MODIFIED,
+                         "the original revision (%zu bytes) is what "
+                         "readyaudit makes from these inputs, but what follows it (%zu bytes, "
+                         "%zu incremental update%s) %s",
+                         c->original_len, c->file_len - c->original_len, out->nupdates,
+                         out->nupdates == 1 ? "" : "s", ra_buf_str(&out->updates));
+    }
+done:
+    ra_pipeline_result_free(&res);
+    ra_pdf_fonts_free(own);
+    ra_template_free(tpl);
+    ra_checklist_free(cl);
+    return st;
+}
+
+ra_status_t ra_pipeline_verify(const ra_env_t *env, const ra_regen_input_t *in,
+                               ra_regen_result_t *out)
+{
+    memset(out, 0, sizeof *out);
+    size_t orig = ra_pdf_revision_end(in->pdf, in->len);
+    size_t scope = orig ? orig : in->len;
+    /* A linearized file (never readyaudit's) ends its first section early. */
+    size_t head = in->len < 1024 ? in->len : 1024;
+    if (memmem(in->pdf, head, "/Linearized", 11))
+        scope = in->len;
+    ra_integrity_t *it = &out->it;
+    ra_status_t st = ra_integrity_read(in->pdf, scope, it);
+    if (st == RA_ERR_NOMEM)
+        return st;
+    if (st != RA_OK)
+        return outcome(out, RA_VERIFY_NOT_OURS,
+                       "no readyaudit integrity data found: not a readyaudit report, or its "
+                       "metadata was removed");
+    out->have_data = true;
+    char id[24];
+    ra_report_id(it, id);
+    out->consistent = strcmp(id, it->report_id) == 0;
+    if (!out->consistent)
+        return outcome(out, RA_VERIFY_DAMAGED,
+                       "the report ID %s does not derive from the digests it lists: its "
+                       "metadata was altered",
+                       it->report_id);
+
+    ra_buf_t embedded = RA_BUF_INIT, given = RA_BUF_INIT;
+    bool attached = false, decided = false;
+    ra_status_t est = ra_embedded_read(in->pdf, scope, RA_MAX_FILE_BYTES, &embedded, &attached);
+    const char *rec = NULL;
+    size_t rec_len = 0;
+    if (attached && est == RA_ERR_NOMEM)
+        st = RA_ERR_NOMEM;
+    else if (attached && est != RA_OK && !orig && !in->record_path)
+        st = outcome(out, RA_VERIFY_DAMAGED,
+                     "truncated: the file ends after %zu bytes, inside the embedded record, "
+                     "with no end-of-file marker",
+                     in->len);
+    else
+        st = find_record(env, in, out, &given, &embedded, attached, est, &rec, &rec_len, &decided);
+    if (st != RA_OK || decided || out->outcome == RA_VERIFY_DAMAGED)
+        goto done;
+
+    /* Made by another readyaudit (or an earlier one, whose integrity data
+     * names fewer inputs): the record matches, the bytes cannot be remade. */
+    if (strcmp(it->tool, RA_TOOL) != 0 || !it->fonts_sha256[0] || !it->logo_sha256[0] ||
+        !it->record_file[0]) {
+        st = outcome(out, RA_VERIFY_OTHER_VERSION,
+                     "made by another version of readyaudit (%s; this is %s): the record digest "
+                     "matches, but the report cannot be regenerated byte for byte here",
+                     it->tool, RA_TOOL);
+        goto done;
+    }
+
+    bool found;
+    char got[65];
+    st = find_input(env, in->checklist_path, it->checklist_sha256, &out->checklist_file,
+                    &out->checklist_from, &found, got);
+    if (st == RA_OK && !found) {
+        if (in->checklist_path)
+            st = missing(out, "checklist", it->checklist_sha256,
+                         "the checklist with SHA-256 %s is missing: %s (--checklist) has SHA-256 "
+                         "%s",
+                         it->checklist_sha256, in->checklist_path, got);
+        else
+            st = missing(out, "checklist", it->checklist_sha256,
+                         "the checklist with SHA-256 %s is missing: it is not a shipped one; give "
+                         "it with --checklist FILE",
+                         it->checklist_sha256);
+    }
+    if (st != RA_OK || !found)
+        goto done;
+    st = find_input(env, in->template_path, it->template_sha256, &out->template_file,
+                    &out->template_from, &found, got);
+    if (st == RA_OK && !found) {
+        if (in->template_path)
+            st = missing(out, "template", it->template_sha256,
+                         "the template with SHA-256 %s is missing: %s (--template) has SHA-256 "
+                         "%s",
+                         it->template_sha256, in->template_path, got);
+        else
+            st = missing(out, "template", it->template_sha256,
+                         "the template with SHA-256 %s is missing: it is not a shipped one; give "
+                         "it with --template FILE",
+                         it->template_sha256);
+    }
+    if (st != RA_OK || !found)
+        goto done;
+    st = regenerate(env, in, out, rec, rec_len, attached);
+done:
+    ra_buf_free(&embedded);
+    ra_buf_free(&given);
+    return st;
+}
