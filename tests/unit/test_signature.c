@@ -304,6 +304,44 @@ static void test_untrusted(void **state)
     ra_sig_report_free(&r);
 }
 
+/* A certificate that has expired since is judged at the signing time (/M). */
+static void test_at_signing_time(void **state)
+{
+    sig_t *s = *state;
+    char key[128], cert[128];
+    snprintf(key, sizeof key, "%s/expired.key", s->pki);
+    snprintf(cert, sizeof cert, "%s/expired.pem", s->pki);
+    ra_sign_options_t o = {.role = "technical-owner",
+                           .keys = {.key_path = key, .cert_path = cert},
+                           .epoch_set = true,
+                           .epoch = 1592000000}; /* 2020-06-12, while it was valid */
+    ra_sign_refusal_t why;
+    ra_buf_t b = RA_BUF_INIT;
+    assert_int_equal(ra_sign_report(s->report.pdf.data, s->report.pdf.len, "report.pdf", &o,
+                                    &s->f->cap.sink, &b, &why),
+                     RA_OK);
+    ra_sig_report_t r;
+    assert_int_equal(ra_signatures_check(b.data, b.len, s->report.pdf.len, ra_buf_str(&s->ca), &r),
+                     RA_OK);
+    assert_int_equal(r.nsigs, 1);
+    assert_string_equal(r.sigs[0].signer, "Eve Expired");
+    assert_string_equal(r.sigs[0].signed_at, "2020-06-12T22:13:20Z");
+    assert_true(r.sigs[0].valid);
+    assert_true(r.sigs[0].trusted);
+    assert_true(r.sigs[0].cert_ok);
+    assert_string_equal(r.sigs[0].problem, "");
+    ra_sig_report_free(&r);
+    /* Signing now with it is refused. */
+    o.epoch = EPOCH;
+    capture_reset(&s->f->cap);
+    assert_int_equal(ra_sign_report(s->report.pdf.data, s->report.pdf.len, "report.pdf", &o,
+                                    &s->f->cap.sink, &b, &why),
+                     RA_ERR_INVALID);
+    assert_int_equal(why, RA_SIGN_CERT_TIME);
+    capture_reset(&s->f->cap);
+    ra_buf_free(&b);
+}
+
 /* A byte flipped in the original revision, or in the update's field: not valid. */
 static void test_flipped(void **state)
 {
@@ -321,6 +359,17 @@ static void test_flipped(void **state)
                         "the signature does not match the signed bytes (they were changed, or it "
                         "was made for another file); no trust anchor was given, so it is not "
                         "trusted");
+    ra_sig_report_free(&r);
+    /* Something in the unsigned zeros after the CMS in /Contents. */
+    ra_buf_clear(&b);
+    ra_buf_append(&b, s->one.data, s->one.len);
+    char *hex = strstr(b.data + s->report.pdf.len, "/Contents <");
+    assert_non_null(hex);
+    hex[strcspn(hex, ">") - 1] = '7';
+    assert_int_equal(ra_signatures_check(b.data, b.len, s->report.pdf.len, NULL, &r), RA_OK);
+    assert_true(r.only_signatures);
+    assert_false(r.sigs[0].valid);
+    assert_string_equal(r.sigs[0].problem, "its /Contents holds bytes after the CMS signature");
     ra_sig_report_free(&r);
     /* In the update: the field's /F 4 becomes /F 5. */
     ra_buf_clear(&b);
@@ -480,7 +529,7 @@ int main(void)
         cmocka_unit_test(test_unsigned),     cmocka_unit_test(test_two_signers),
         cmocka_unit_test(test_untrusted),    cmocka_unit_test(test_flipped),
         cmocka_unit_test(test_copied),       cmocka_unit_test(test_page_changed),
-        cmocka_unit_test(test_added_object),
+        cmocka_unit_test(test_added_object), cmocka_unit_test(test_at_signing_time),
     };
     return cmocka_run_group_tests(tests, sig_setup, sig_teardown);
 }
