@@ -164,7 +164,10 @@ static void print_command_help(const command_t *c, const char *prog)
         {'i', "  --pin-file F      the token's PIN: the first line of F"},
     };
     for (size_t i = 0; i < sizeof docs / sizeof *docs; i++)
-        if (strchr(c->options, docs[i].letter))
+        if (docs[i].letter == 'o' && c->fn == ra_cmd_sign)
+            printf(
+                "  -o, --output FILE write the signed report to FILE (default: sign in place)\n");
+        else if (strchr(c->options, docs[i].letter))
             printf("%s\n", docs[i].text);
     printf("  --checklist FILE  use this checklist instead of the shipped one\n"
            "  --help            show this help\n");

@@ -158,6 +158,14 @@ cmp -s "$S1" "$tmp/again.pdf" || problem "two signatures differ: $(cmp "$S1" "$t
 [ -s "$tmp/out" ] && problem "-q printed:" "$(excerpt "$tmp/out")"
 end
 
+begin "-o - writes the signed report to standard output, and nothing else"
+"$RA" sign "$R" --role technical-owner --key "$K/rsa.key" --cert "$K/rsa.pem" -o - >"$tmp/stdout.pdf" 2>"$tmp/err"
+rc=$?
+expect_rc 0
+cmp -s "$S1" "$tmp/stdout.pdf" || problem "standard output is not the signed report"
+[ -s "$tmp/err" ] && problem "stderr:" "$(excerpt "$tmp/err")"
+end
+
 S2=$tmp/s2.pdf
 begin "a second signer, in place, with a PKCS#12 file (ECDSA)"
 cp "$S1" "$S2"
@@ -347,6 +355,16 @@ usage_case "--key without --cert" "readyaudit sign: --key needs --cert CERT.pem"
     "$R" --role technical-owner --key "$K/rsa.key"
 usage_case "no report" "readyaudit sign: expected one report, REPORT.pdf" --role technical-owner \
     --key "$K/rsa.key" --cert "$K/rsa.pem"
+begin "sign --help lists every option of sign"
+run sign --help
+expect_rc 0
+for opt in "--role ROLE" "--key FILE" "--cert FILE" "--chain FILE" "--p12 FILE" "--password-file F" \
+    "--pkcs11 URI" "--pin-file F" "-o, --output FILE write the signed report to FILE (default: sign in place)"; do
+    grep -q -e "^  $opt" "$tmp/out" || problem "no '$opt' in:" "$(excerpt "$tmp/out" 20)"
+done
+grep -q 'instead of standard output' "$tmp/out" && problem "-o is described as for other commands"
+end
+
 begin "usage: -o naming the key file"
 run sign "$R" --role technical-owner --key "$K/rsa.key" --cert "$K/rsa.pem" -o "$K/rsa.key"
 expect_rc 2
