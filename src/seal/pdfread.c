@@ -9,13 +9,30 @@
 
 #include "base/arena.h"
 
+/* One entry of the index over every revision's entries. */
+typedef struct {
+    unsigned num;
+    unsigned rev;
+    const ra_pdfxref_t *e;
+} indexed_t;
+
 struct ra_pdfdoc {
     const char *data;
     size_t len;
     ra_arena_t arena;
     ra_pdfrev_t *revs;
     size_t nrevs;
+    indexed_t *index; /* every entry, by object number then revision */
+    size_t nindex;
 };
+
+static int indexed_cmp(const void *a, const void *b)
+{
+    const indexed_t *x = a, *y = b;
+    if (x->num != y->num)
+        return x->num < y->num ? -1 : 1;
+    return x->rev < y->rev ? -1 : x->rev > y->rev;
+}
 
 /* The parsing position and where failures are described. */
 typedef struct {
@@ -618,6 +635,22 @@ ra_status_t ra_pdfdoc_open(const char *data, size_t len, ra_pdfdoc_t **out, char
                 goto fail;
             }
     }
+    /* One index over all entries, so that finding an object as of a
+     * revision costs a binary search however many revisions there are. */
+    for (size_t i = 0; i < doc->nrevs; i++)
+        doc->nindex += doc->revs[i].n;
+    doc->index = malloc((doc->nindex ? doc->nindex : 1) * sizeof *doc->index);
+    if (!doc->index) {
+        st = RA_ERR_NOMEM;
+        goto fail;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < doc->nrevs; i++)
+        for (size_t j = 0; j < doc->revs[i].n; j++)
+            doc->index[k++] =
+                (indexed_t){doc->revs[i].items[j].num, (unsigned)i, &doc->revs[i].items[j]};
+    if (doc->nindex)
+        qsort(doc->index, doc->nindex, sizeof *doc->index, indexed_cmp);
     if (doc->revs[doc->nrevs - 1].end != len) {
         say(why, "damaged: %zu bytes follow the last %%%%EOF", len - doc->revs[doc->nrevs - 1].end);
         st = RA_ERR_INVALID;
@@ -639,6 +672,7 @@ void ra_pdfdoc_free(ra_pdfdoc_t *doc)
     for (size_t i = 0; i < doc->nrevs; i++)
         free(doc->revs[i].items);
     free(doc->revs);
+    free(doc->index);
     ra_arena_free(&doc->arena);
     free(doc);
 }
@@ -660,14 +694,18 @@ const char *ra_pdfdoc_data(const ra_pdfdoc_t *doc)
 
 const ra_pdfxref_t *ra_pdfdoc_entry(const ra_pdfdoc_t *doc, size_t rev, unsigned num)
 {
-    for (size_t i = rev < doc->nrevs ? rev + 1 : doc->nrevs; i-- > 0;) {
-        const ra_pdfrev_t *r = &doc->revs[i];
-        ra_pdfxref_t key = {.num = num};
-        const ra_pdfxref_t *e = r->n ? bsearch(&key, r->items, r->n, sizeof key, entry_cmp) : NULL;
-        if (e)
-            return e;
+    /* The first index entry after (num, rev); the one before it, if it is
+     * num's, is num as of rev. */
+    size_t lo = 0, hi = doc->nindex;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const indexed_t *x = &doc->index[mid];
+        if (x->num < num || (x->num == num && x->rev <= rev))
+            lo = mid + 1;
+        else
+            hi = mid;
     }
-    return NULL;
+    return lo > 0 && doc->index[lo - 1].num == num ? doc->index[lo - 1].e : NULL;
 }
 
 ra_status_t ra_pdfdoc_object_at(ra_pdfdoc_t *doc, const ra_pdfxref_t *e, ra_pdfv_t **out,

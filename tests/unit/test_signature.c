@@ -522,14 +522,51 @@ static void test_added_object(void **state)
     ra_buf_free(&b);
 }
 
+/* Many revisions: each object is found as of each one (through one index). */
+static void test_many_revisions(void **state)
+{
+    sig_t *s = *state;
+    ra_buf_t b = RA_BUF_INIT;
+    ra_buf_append(&b, s->one.data, s->one.len);
+    size_t offsets[201];
+    for (int i = 0; i < 200; i++) {
+        offsets[i] = b.len;
+        append_update(&b, 7000, i % 2 ? "<< /Odd true >>" : "<< /Odd false >>");
+    }
+    ra_pdfdoc_t *doc = NULL;
+    char why[256];
+    assert_int_equal(ra_pdfdoc_open(b.data, b.len, &doc, why), RA_OK);
+    assert_int_equal(ra_pdfdoc_nrevisions(doc), 202);
+    assert_null(ra_pdfdoc_entry(doc, 1, 7000));
+    for (size_t r = 2; r < 202; r++) {
+        const ra_pdfxref_t *e = ra_pdfdoc_entry(doc, r, 7000);
+        assert_non_null(e);
+        assert_int_equal(e->offset, offsets[r - 2]);
+    }
+    /* Objects of the original are still found as of the last revision. */
+    const ra_pdfxref_t *cat = ra_pdfdoc_entry(doc, 201, 1);
+    assert_non_null(cat);
+    assert_true(cat->offset < s->report.pdf.len);
+    ra_pdfdoc_free(doc);
+    ra_sig_report_t r;
+    assert_int_equal(ra_signatures_check(b.data, b.len, s->report.pdf.len, NULL, &r), RA_OK);
+    assert_false(r.only_signatures);
+    assert_string_equal(r.other, "object 7000 (a dictionary) is added");
+    assert_int_equal(r.nsigs, 1);
+    assert_true(r.sigs[0].valid);
+    ra_sig_report_free(&r);
+    ra_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_pdfread),      cmocka_unit_test(test_pdfread_depth),
-        cmocka_unit_test(test_unsigned),     cmocka_unit_test(test_two_signers),
-        cmocka_unit_test(test_untrusted),    cmocka_unit_test(test_flipped),
-        cmocka_unit_test(test_copied),       cmocka_unit_test(test_page_changed),
-        cmocka_unit_test(test_added_object), cmocka_unit_test(test_at_signing_time),
+        cmocka_unit_test(test_pdfread),        cmocka_unit_test(test_pdfread_depth),
+        cmocka_unit_test(test_unsigned),       cmocka_unit_test(test_two_signers),
+        cmocka_unit_test(test_untrusted),      cmocka_unit_test(test_flipped),
+        cmocka_unit_test(test_copied),         cmocka_unit_test(test_page_changed),
+        cmocka_unit_test(test_added_object),   cmocka_unit_test(test_at_signing_time),
+        cmocka_unit_test(test_many_revisions),
     };
     return cmocka_run_group_tests(tests, sig_setup, sig_teardown);
 }
