@@ -44,3 +44,14 @@ void ra_env_started(void)
     if (hook)
         hook();
 }
+
+ra_status_t ra_env_font_chain(const ra_env_t *env, ra_buf_t *tmp, const char **out)
+{
+    *out = env->font_chain;
+    if (*out || !env->datadir)
+        return RA_OK;
+    ra_buf_clear(tmp);
+    ra_status_t st = ra_buf_printf(tmp, "%s/fonts/chain.txt", env->datadir);
+    *out = st == RA_OK ? ra_buf_str(tmp) : NULL;
+    return st;
+}

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "base/buf.h"
 #include "base/diag.h"
 #include "base/status.h"
 
@@ -15,8 +16,9 @@ struct ra_pdf_fonts; /* pdf/pdf.h */
 
 /* All pointers are borrowed: the maker of the environment owns them. */
 typedef struct {
-    const char *datadir;  /* holds schemas/ and templates/ */
-    const char *font_dir; /* READYAUDIT_FONT_DIR, or NULL: the default fonts */
+    const char *datadir;    /* holds schemas/ and templates/ */
+    const char *font_dir;   /* READYAUDIT_FONT_DIR, or NULL: the default fonts */
+    const char *font_chain; /* the font chain file, or NULL: datadir/fonts/chain.txt */
     /* SOURCE_DATE_EPOCH, read once (ra_env_set_epoch). */
     bool epoch_set; /* set, not empty, and valid: the document date of reports */
     int64_t epoch;  /* its value, 0 when not set */
@@ -30,6 +32,10 @@ typedef struct {
  * at most 253402300799 (the end of 9999). Anything else is RA_ERR_USAGE, the
  * epoch left unset and *why saying what is wrong (a static string). */
 ra_status_t ra_env_set_epoch(ra_env_t *env, const char *value, const char **why);
+
+/* Stores in *out the font chain file of env: env->font_chain, else
+ * datadir/fonts/chain.txt (made in tmp), else NULL (the PDF default). */
+ra_status_t ra_env_font_chain(const ra_env_t *env, ra_buf_t *tmp, const char **out);
 
 /* Says that start-up is over (schemas, fonts and checklist are loaded): calls
  * ra_test_started(), when something loaded into the process defines it (the

@@ -124,6 +124,7 @@ typedef struct {
 typedef struct {
     size_t frag0, nfrag;
     double w;
+    ra_dir_t dir; /* of its paragraph: left to right or right to left */
 } line_t;
 
 /* A growable array. */
@@ -137,6 +138,7 @@ typedef struct {
 typedef struct {
     const ra_pdf_t *pdf;
     double size;
+    ra_dir_t dir; /* of the paragraph being wrapped */
     VEC(frag_t) frags;
     VEC(line_t) lines;
 } wrapper_t;
@@ -726,6 +728,7 @@ static ra_status_t wr_new_line(wrapper_t *w)
     l->frag0 = w->frags.n;
     l->nfrag = 0;
     l->w = 0;
+    l->dir = w->dir;
     return RA_OK;
 }
 
@@ -766,6 +769,24 @@ static ra_status_t wr_add(wrapper_t *w, const wspan_t *sp, const char *s, size_t
 /* Wraps spans to width at w->size, appending lines to w->lines: words
  * break on spaces; a word wider than a line breaks between characters;
  * "\n" (or "\r\n", "\r") ends a line. */
+/* Returns the direction of the paragraph that starts at s[pos] of span i:
+ * that of its first strong character, up to the next line end (bidi P2). */
+static ra_dir_t para_dir(const wspan_t *spans, size_t n, size_t i, size_t pos)
+{
+    for (; i < n; i++, pos = 0) {
+        const char *s = spans[i].s + pos;
+        size_t len = spans[i].len - pos, end = 0;
+        while (end < len && s[end] != '\n' && s[end] != '\r')
+            end++;
+        ra_dir_t d = ra_pdf_text_direction(s, end);
+        if (d != RA_DIR_AUTO)
+            return d;
+        if (end < len)
+            break;
+    }
+    return RA_DIR_LTR;
+}
+
 static ra_status_t wrap_spans(wrapper_t *w, const wspan_t *spans, size_t n, double width)
 {
     ra_status_t st;
@@ -773,6 +794,7 @@ static ra_status_t wrap_spans(wrapper_t *w, const wspan_t *spans, size_t n, doub
     size_t pending = 0; /* spaces before the next word */
     double x = 0;
 
+    w->dir = n ? para_dir(spans, n, 0, 0) : RA_DIR_LTR;
     for (size_t i = 0; i < n; i++) {
         const wspan_t *sp = &spans[i];
         const char *s = sp->s;
@@ -787,6 +809,7 @@ static ra_status_t wrap_spans(wrapper_t *w, const wspan_t *spans, size_t n, doub
                 pending = 0;
                 x = 0;
                 pos += (c == '\r' && pos + 1 < len && s[pos + 1] == '\n') ? 2 : 1;
+                w->dir = para_dir(spans, n, i, pos);
                 continue;
             }
             if (c == ' ') {
@@ -926,8 +949,8 @@ static ra_status_t log_text(ra_layout_t *lo, ra_face_t face, double size, double
 }
 
 /* Logs and draws text with its baseline at (x, y). */
-static ra_status_t lo_text(ra_layout_t *lo, ra_face_t face, double size, ra_rgb_t color, double x,
-                           double y, const char *s, size_t len)
+static ra_status_t lo_text_dir(ra_layout_t *lo, ra_face_t face, double size, ra_rgb_t color,
+                               double x, double y, ra_dir_t dir, const char *s, size_t len)
 {
     if (ra_buf_text_failed(s)) /* a buffer that could not grow made s */
         return RA_ERR_NOMEM;
@@ -936,7 +959,14 @@ static ra_status_t lo_text(ra_layout_t *lo, ra_face_t face, double size, ra_rgb_
     ra_status_t st = lo->opt.no_dump ? RA_OK : log_text(lo, face, size, x, y, s, len);
     if (st != RA_OK)
         return st;
-    return ra_pdf_text(lo->pdf, face, size, color, x, y, s, len);
+    return ra_pdf_text_dir(lo->pdf, face, size, color, x, y, dir, s, len);
+}
+
+/* Logs and draws text, its direction its own. */
+static ra_status_t lo_text(ra_layout_t *lo, ra_face_t face, double size, ra_rgb_t color, double x,
+                           double y, const char *s, size_t len)
+{
+    return lo_text_dir(lo, face, size, color, x, y, RA_DIR_AUTO, s, len);
 }
 
 /* Logs "kind x y w h" style items with n numbers and a suffix. */
@@ -1117,11 +1147,16 @@ static double baseline(const ra_layout_t *lo, double size)
     return (line_h(lo, size) - (asc - desc) * size) / 2 + asc * size;
 }
 
-/* Draws wrapped line li with its top at y in a column at x of width w. */
+/* Draws wrapped line li with its top at y in a column at x of width w. A
+ * line of a right-to-left paragraph is aligned right where others are
+ * aligned left, and its pieces go from right to left. */
 static ra_status_t draw_line_at(ra_layout_t *lo, size_t li, double x, double y, double w,
                                 double size, ra_align_t align)
 {
     const line_t *l = &lo->wr.lines.v[li];
+    int rtl = l->dir == RA_DIR_RTL;
+    if (rtl && align == RA_ALIGN_LEFT)
+        align = RA_ALIGN_RIGHT;
     double shift = align == RA_ALIGN_RIGHT    ? w - l->w
                    : align == RA_ALIGN_CENTER ? (w - l->w) / 2
                                               : 0;
@@ -1130,9 +1165,10 @@ static ra_status_t draw_line_at(ra_layout_t *lo, size_t li, double x, double y, 
     double base = y + baseline(lo, size);
     for (size_t j = 0; j < l->nfrag; j++) {
         const frag_t *f = &lo->wr.frags.v[l->frag0 + j];
-        ra_status_t st = lo_text(lo, f->face, size, f->color, x + shift + f->x, base, f->s, f->len);
+        double fx = x + shift + (rtl ? l->w - f->x - f->w : f->x);
+        ra_status_t st = lo_text_dir(lo, f->face, size, f->color, fx, base, l->dir, f->s, f->len);
         if (st == RA_OK && f->link)
-            st = lo_link(lo, x + shift + f->x, y, f->w, line_h(lo, size), f->link);
+            st = lo_link(lo, fx, y, f->w, line_h(lo, size), f->link);
         if (st != RA_OK)
             return st;
     }

@@ -334,7 +334,10 @@ ra_status_t ra_portfolio_write(const ra_env_t *env, const ra_checklist_t *cl, co
     }
     if (rc == RA_OK)
         qsort(ok, nok, sizeof *ok, cmp_rows);
+    ra_buf_t chain = RA_BUF_INIT;
     ra_pdf_options_t po = {.font_dir = env->font_dir, .errmsg = &err};
+    if (rc == RA_OK)
+        rc = ra_env_font_chain(env, &chain, &po.font_chain);
     /* Out of memory is said once, by the caller, from the status. */
     if (rc == RA_OK && (rc = ra_pdf_new(&po, &pdf)) != RA_OK && rc != RA_ERR_NOMEM)
         ra_diag(env->sink, RA_DIAG_ERROR, path, 0, "cannot set up the PDF: %s", ra_buf_str(&err));
@@ -398,6 +401,7 @@ ra_status_t ra_portfolio_write(const ra_env_t *env, const ra_checklist_t *cl, co
     ra_pdf_free(pdf);
     ra_buf_free(&out);
     ra_buf_free(&err);
+    ra_buf_free(&chain);
     ra_buf_free(&p.tmp);
     free(ok);
     free(bad);

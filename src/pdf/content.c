@@ -124,11 +124,168 @@ ra_status_t ra_pdf__end_text(page_t *pg)
 static const unsigned char str_escape[256] = {
     ['('] = '(', [')'] = ')', ['\\'] = '\\', ['\r'] = 'r', ['\n'] = 'n'};
 
-/* Appends the text run: sets font, size and colour when they changed,
- * the text matrix, then the string as 2-byte codes (= code points, after
- * substitution), marking them used and reporting substitutions. */
+/* Writing a text run's glyphs: TJ arrays of glyph ids (2-byte strings) with position
+ * adjustments, split where the font, the rise or marked content changes. */
+typedef struct {
+    ra_pdf_t *pdf;
+    page_t *pg;
+    ra_buf_t *b;
+    double size;
+    int open;   /* inside "[" ... "] TJ" */
+    int in_hex; /* inside "(" ... ")" of that array */
+    double cur; /* where the PDF pen is, points from the run's start */
+    double rise;
+    size_t hexcount;
+} tj_t;
+
+/* Closes the hex string and the array, if open. */
+static ra_status_t tj_close(tj_t *t)
+{
+    ra_status_t st = RA_OK;
+    if (t->in_hex)
+        st = ra_buf_putc(t->b, ')');
+    t->in_hex = 0;
+    if (st == RA_OK && t->open)
+        st = ra_buf_puts(t->b, "]TJ\n");
+    t->open = 0;
+    return st;
+}
+
+/* Sets font fi at the run's size unless it is current. */
+static ra_status_t tj_font(tj_t *t, int fi)
+{
+    page_t *pg = t->pg;
+    if (pg->font == fi && pg->font_size == t->size)
+        return RA_OK;
+    ra_status_t st = tj_close(t);
+    if (st == RA_OK && (st = ra_pdf__use_font(t->pdf, pg, fi)) == RA_OK) {
+        pg->font = fi;
+        pg->font_size = t->size;
+        if ((st = ra_buf_printf(t->b, "/F%d ", fi)) == RA_OK)
+            st = ra_pdf__put_op(t->b, &t->size, 1, "Tf");
+    }
+    return st;
+}
+
+/* Shows glyph gid of width w (1/1000 em, as in /W) at x points from the
+ * run's start, rise points above the baseline. */
+static ra_status_t tj_glyph(tj_t *t, uint32_t gid, double w, double x, double rise)
+{
+    ra_status_t st = RA_OK;
+    if (round3(rise) != round3(t->rise)) {
+        if ((st = tj_close(t)) != RA_OK || (st = ra_pdf__put_op(t->b, &rise, 1, "Ts")) != RA_OK)
+            return st;
+        t->rise = rise;
+    }
+    if (!t->open) {
+        if ((st = ra_buf_putc(t->b, '[')) != RA_OK)
+            return st;
+        t->open = 1;
+    }
+    /* The adjustment moves the pen left by adj/1000 of the size; whole
+     * thousandths, so that the rounding of /W's widths adds up to one
+     * before it is corrected. */
+    double adj = round((t->cur - x) * 1000.0 / t->size);
+    if (adj != 0) {
+        if (t->in_hex && (st = ra_buf_putc(t->b, ')')) != RA_OK)
+            return st;
+        t->in_hex = 0;
+        char num[24], *e = num;
+        e = fmt_num(e, adj);
+        if ((st = ra_buf_append(t->b, num, (size_t)(e - num))) != RA_OK)
+            return st;
+        t->cur -= adj * t->size / 1000.0;
+    }
+    if (!t->in_hex || t->hexcount >= 4000) {
+        if (t->in_hex && (st = ra_buf_putc(t->b, ')')) != RA_OK)
+            return st;
+        if ((st = ra_buf_putc(t->b, '(')) != RA_OK)
+            return st;
+        t->in_hex = 1;
+        t->hexcount = 0;
+    }
+    char two[4];
+    size_t k = 0;
+    for (int i = 0; i < 2; i++) {
+        unsigned char c = (unsigned char)(i == 0 ? gid >> 8 : gid);
+        if (str_escape[c]) {
+            two[k++] = '\\';
+            c = str_escape[c];
+        }
+        two[k++] = (char)c;
+    }
+    t->hexcount++;
+    t->cur += w * t->size / 1000.0;
+    return ra_buf_append(t->b, two, k);
+}
+
+/* Starts marked content that extracts as cps[0..n) (/ActualText). */
+static ra_status_t tj_actual(tj_t *t, const uint32_t *cps, size_t n)
+{
+    ra_status_t st = tj_close(t);
+    if (st == RA_OK)
+        st = ra_buf_puts(t->b, "/Span<</ActualText<FEFF");
+    for (size_t i = 0; st == RA_OK && i < n; i++) {
+        uint32_t cp = cps[i];
+        if (cp >= 0x10000) {
+            cp -= 0x10000;
+            st = ra_buf_printf(t->b, "%04X%04X", 0xD800 | (cp >> 10), 0xDC00 | (cp & 0x3FF));
+        } else {
+            st = ra_buf_printf(t->b, "%04X", (unsigned)cp);
+        }
+    }
+    if (st == RA_OK)
+        st = ra_buf_puts(t->b, ">>>BDC\n");
+    return st;
+}
+
+/* Moves to (x, y) (page coordinates) at angle: a relative move for
+ * unrotated text (the origin kept is the rounded one written, so errors do
+ * not add; straight down is T*, by the leading), a matrix otherwise. */
+static ra_status_t text_origin(page_t *pg, double x, double y, double angle)
+{
+    ra_buf_t *b = &pg->content;
+    ra_status_t st;
+    if (angle == 0 && pg->plain) {
+        double d[2] = {round3(x - pg->tx), round3(pg->h - y - pg->ty)};
+        pg->tx += d[0];
+        pg->ty += d[1];
+        if (d[0] == 0 && d[1] < 0) {
+            st = RA_OK;
+            if (pg->leading != -d[1]) {
+                pg->leading = -d[1];
+                st = ra_pdf__put_op(b, &pg->leading, 1, "TL");
+            }
+            return st == RA_OK ? ra_buf_puts(b, "T*\n") : st;
+        }
+        if (d[0] == 0 && d[1] == 0)
+            return RA_OK;
+        return ra_pdf__put_op(b, d, 2, "Td");
+    }
+    double rad = angle * PI / 180.0;
+    double c = angle ? cos(rad) : 1, s = angle ? sin(rad) : 0;
+    double m[6] = {c, s, -s, c, round3(x), round3(pg->h - y)};
+    pg->plain = angle == 0;
+    pg->tx = m[4];
+    pg->ty = m[5];
+    return ra_pdf__put_op(b, m, 6, "Tm");
+}
+
+/* Reports the substitutions of the last shaping and counts them. */
+static void report_subst(ra_pdf_t *pdf, ra_face_t face)
+{
+    const shaper_t *sh = pdf->shaper;
+    for (size_t i = 0; i < sh->nsubst; i++)
+        ra_pdf__report(pdf, face, sh->subst[i].cp, RA_UNICODE_REPLACEMENT, sh->subst[i].why);
+    pdf->nmissing += sh->nsubst;
+}
+
+/* Appends the text run: shaped, then for each glyph its font (Tf when it
+ * changed), its position (TJ adjustments, Ts for marks raised or lowered)
+ * and, for clusters whose glyphs do not map one to one to their characters,
+ * /ActualText. */
 static ra_status_t draw_text(ra_pdf_t *pdf, ra_face_t face, double size, ra_rgb_t color, double x,
-                             double y, double angle, const char *utf8, size_t len)
+                             double y, double angle, ra_dir_t dir, const char *utf8, size_t len)
 {
     page_t *pg = ra_pdf__cur_page(pdf);
     ra_status_t st;
@@ -136,15 +293,21 @@ static ra_status_t draw_text(ra_pdf_t *pdf, ra_face_t face, double size, ra_rgb_
         return pdf->err ? pdf_err_status(pdf) : RA_ERR_PDF;
     if (ra_buf_text_failed(utf8)) /* text whose making ran out of memory */
         return keep(pdf, RA_ERR_NOMEM);
-    if ((unsigned)face >= RA_FACE_COUNT)
-        face = RA_FACE_REGULAR;
+    face = face_ok(face);
     if (len == 0 || !(size > 0))
         return RA_OK;
-    if (ra_pdf__use_font(pdf, pg, face) != RA_OK)
-        return pdf->err ? pdf_err_status(pdf) : RA_ERR_PDF;
-    face_t *f = &pdf->face[face], *owner = owner_of(pdf, face);
+    if ((st = ra_pdf__shape(pdf, face, dir, utf8, len)) != RA_OK)
+        return keep(pdf, st);
+    report_subst(pdf, face);
+    shaper_t *sh = pdf->shaper;
+    const ra_pdf_fonts_t *fonts = pdf->fonts;
+    for (size_t i = 0; i < sh->ng; i++)
+        if (!fonts->font[sh->g[i].font].verified &&
+            ra_pdf__font_verify(pdf, sh->g[i].font) != RA_OK)
+            return RA_ERR_FONT;
+    if (sh->ng == 0)
+        return RA_OK;
     ra_buf_t *b = &pg->content;
-
     if (!pg->in_text) {
         if ((st = ra_buf_puts(b, "BT\n")) != RA_OK)
             return keep(pdf, st);
@@ -152,114 +315,65 @@ static ra_status_t draw_text(ra_pdf_t *pdf, ra_face_t face, double size, ra_rgb_
         pg->plain = 1; /* BT starts from the identity */
         pg->tx = pg->ty = 0;
     }
-    if (pg->font != (int)(owner - pdf->face) || pg->font_size != size) {
-        pg->font = (int)(owner - pdf->face);
-        pg->font_size = size;
-        char name[4] = {'/', 'F', (char)('0' + pg->font), ' '};
-        if ((st = ra_buf_append(b, name, 4)) != RA_OK ||
-            (st = ra_pdf__put_op(b, &size, 1, "Tf")) != RA_OK)
-            return keep(pdf, st);
-    }
-    if ((st = set_fill(pg, color)) != RA_OK)
-        return keep(pdf, st);
-    const char *show = "Tj";
-    if (angle == 0 && pg->plain) {
-        /* Move relative to the last line start (shorter than Tm); the
-         * origin kept is the rounded one written, so errors do not add.
-         * A move straight down is "next line" by the leading (TL), shown
-         * with the ' operator: most lines of a paragraph or cell. */
-        double d[2] = {round3(x - pg->tx), round3(pg->h - y - pg->ty)};
-        pg->tx += d[0];
-        pg->ty += d[1];
-        if (d[0] == 0 && d[1] < 0) {
-            if (pg->leading != -d[1]) {
-                pg->leading = -d[1];
-                st = ra_pdf__put_op(b, &pg->leading, 1, "TL");
-            }
-            show = "'";
-        } else {
-            st = ra_pdf__put_op(b, d, 2, "Td");
-        }
-    } else {
-        double rad = angle * PI / 180.0;
-        double c = angle ? cos(rad) : 1, s = angle ? sin(rad) : 0;
-        double m[6] = {c, s, -s, c, round3(x), round3(pg->h - y)};
-        pg->plain = angle == 0;
-        pg->tx = m[4];
-        pg->ty = m[5];
-        st = ra_pdf__put_op(b, m, 6, "Tm");
-    }
-    if (st != RA_OK)
+    if ((st = set_fill(pg, color)) != RA_OK || (st = text_origin(pg, x, y, angle)) != RA_OK)
         return keep(pdf, st);
 
-    /* A literal string of 2-byte codes, big-endian, with the bytes that
-     * are special in strings escaped: at most 4 bytes a character. */
-    if ((st = ra_buf_reserve(b, 4 * len + 8)) != RA_OK)
-        return keep(pdf, st);
-    const font_t *ft = f->ft;
-    uint8_t *used = owner->used;
-    char *o = b->data + b->len;
-    size_t pos = 0, run = 0;
-    *o++ = '(';
-    while (pos < len) {
-        if (run == TJ_CHARS_MAX) { /* keep strings short; Tj continues */
-            b->len = (size_t)(o - b->data);
-            if ((st = ra_buf_putc(b, ')')) != RA_OK || (st = ra_buf_puts(b, show)) != RA_OK ||
-                (st = ra_buf_puts(b, " (")) != RA_OK ||
-                (st = ra_buf_reserve(b, 4 * (len - pos) + 16)) != RA_OK)
-                return keep(pdf, st);
-            o = b->data + b->len;
-            run = 0;
-            show = "Tj";
+    tj_t t = {pdf, pg, b, size, 0, 0, 0, 0, 0};
+    double pen = 0;
+    int actual = 0; /* inside /ActualText marked content */
+    for (size_t i = 0; i < sh->ng && st == RA_OK; i++) {
+        const glyph_t *g = &sh->g[i];
+        const font_t *ft = &fonts->font[g->font];
+        if ((st = tj_font(&t, g->font)) != RA_OK)
+            break;
+        const uint32_t *cps = sh->cp + g->c0;
+        size_t n = g->c1 - g->c0;
+        int same = ra_pdf__glyph_use(pdf, g->font, g->gid, cps, n);
+        if (same < 0) {
+            st = RA_ERR_NOMEM;
+            break;
         }
-        run++;
-        unsigned char c = (unsigned char)utf8[pos];
-        uint32_t code;
-        if (c >= 0x20 && c < 0x7F && ft->gid[c]) { /* ASCII the face has */
-            pos++;
-            used[c >> 3] |= (uint8_t)(1u << (c & 7));
-            *o++ = '\0';
-            if (str_escape[c]) {
-                *o++ = '\\';
-                c = str_escape[c];
-            }
-            *o++ = (char)c;
-            continue;
+        if (g->first && (!g->single || !same)) {
+            if ((st = tj_actual(&t, cps, n < 256 ? n : 256)) != RA_OK)
+                break;
+            actual = 1;
         }
-        const char *why;
-        uint32_t in = ra_utf8_decode(utf8, len, &pos);
-        uint32_t cp = ra_pdf__face_map(ft, in, &why);
-        if (why)
-            ra_pdf__report(pdf, face, in, cp, why);
-        code = code_of(cp);
-        used[code >> 3] |= (uint8_t)(1u << (code & 7));
-        unsigned char two[2] = {(unsigned char)(code >> 8), (unsigned char)code};
-        for (int k = 0; k < 2; k++) {
-            if (str_escape[two[k]]) {
-                *o++ = '\\';
-                two[k] = str_escape[two[k]];
-            }
-            *o++ = (char)two[k];
+        double scale = size / ft->upem;
+        double w = round(hb_font_get_glyph_h_advance(ft->font, g->gid) * 1000.0 / ft->upem);
+        st = tj_glyph(&t, g->gid, w, pen + g->dx * scale, g->dy * scale);
+        pen += g->ax * scale;
+        /* The cluster's marked content ends after its last glyph. */
+        if (st == RA_OK && actual && (i + 1 == sh->ng || sh->g[i + 1].first)) {
+            if ((st = tj_close(&t)) == RA_OK)
+                st = ra_buf_puts(b, "EMC\n");
+            actual = 0;
         }
     }
-    *o++ = ')';
-    b->len = (size_t)(o - b->data);
-    b->data[b->len] = '\0';
-    if ((st = ra_buf_puts(b, show)) == RA_OK)
-        st = ra_buf_putc(b, '\n');
+    if (st == RA_OK)
+        st = tj_close(&t);
+    if (st == RA_OK && t.rise != 0) { /* the rise is text state: back to 0 */
+        double zero = 0;
+        st = ra_pdf__put_op(b, &zero, 1, "Ts");
+    }
     return keep(pdf, st);
 }
 
 ra_status_t ra_pdf_text(ra_pdf_t *pdf, ra_face_t face, double size, ra_rgb_t color, double x,
                         double y, const char *utf8, size_t len)
 {
-    return draw_text(pdf, face, size, color, x, y, 0, utf8, len);
+    return draw_text(pdf, face, size, color, x, y, 0, RA_DIR_AUTO, utf8, len);
+}
+
+ra_status_t ra_pdf_text_dir(ra_pdf_t *pdf, ra_face_t face, double size, ra_rgb_t color, double x,
+                            double y, ra_dir_t dir, const char *utf8, size_t len)
+{
+    return draw_text(pdf, face, size, color, x, y, 0, dir, utf8, len);
 }
 
 ra_status_t ra_pdf_text_rotated(ra_pdf_t *pdf, ra_face_t face, double size, ra_rgb_t color,
                                 double x, double y, double angle, const char *utf8, size_t len)
 {
-    return draw_text(pdf, face, size, color, x, y, angle, utf8, len);
+    return draw_text(pdf, face, size, color, x, y, angle, RA_DIR_AUTO, utf8, len);
 }
 
 /* --- Glyph outline forms --- */
@@ -268,27 +382,31 @@ ra_status_t ra_pdf_text_rotated(ra_pdf_t *pdf, ra_face_t face, double size, ra_r
  * on a page of its size; none when no glyph has an outline (spaces). */
 static ra_status_t make_shape_form(ra_pdf_t *pdf, shape_t *sh)
 {
-    const font_t *f = pdf->face[sh->face].ft;
-    double rad = sh->angle * PI / 180.0, s = sh->size / f->upem;
+    double rad = sh->angle * PI / 180.0;
     double ca = cos(rad), sa = sin(rad), pen = 0;
     double c[3] = {unit(sh->color.r), unit(sh->color.g), unit(sh->color.b)};
     ra_buf_t b = RA_BUF_INIT;
     ra_status_t st = ra_pdf__put_op(&b, c, 3, sh->stroke_width > 0 ? "RG" : "rg");
     if (st == RA_OK && sh->stroke_width > 0)
         st = ra_pdf__put_op(&b, &sh->stroke_width, 1, "w");
-    size_t style_len = b.len, pos = 0;
-    while (pos < sh->len && st == RA_OK) {
-        const char *why;
-        uint32_t in = ra_utf8_decode(sh->text, sh->len, &pos);
-        uint32_t cp = ra_pdf__face_map(f, in, &why);
-        if (why)
-            ra_pdf__report(pdf, sh->face, in, cp, why);
-        uint16_t g = f->gid[cp];
+    size_t style_len = b.len;
+    if (st == RA_OK && (st = ra_pdf__shape(pdf, sh->face, RA_DIR_AUTO, sh->text, sh->len)) == RA_OK)
+        report_subst(pdf, sh->face);
+    const shaper_t *shp = pdf->shaper;
+    for (size_t i = 0; st == RA_OK && i < shp->ng; i++) {
+        const glyph_t *g = &shp->g[i];
+        const font_t *f = &pdf->fonts->font[g->font];
+        double s = sh->size / f->upem;
+        double gx = pen + g->dx * s, gy = g->dy * s;
         /* Glyph units -> page: scale, move along the baseline, rotate. */
-        xform_t m = {s * ca, s * sa,           -s * sa,
-                     s * ca, sh->x + pen * ca, sh->page_h - sh->y + pen * sa};
-        st = ra_pdf__put_glyph(&b, f, g, &m, 0);
-        pen += f->width[g] * sh->size / 1000.0;
+        xform_t m = {s * ca,
+                     s * sa,
+                     -s * sa,
+                     s * ca,
+                     sh->x + gx * ca - gy * sa,
+                     sh->page_h - sh->y + gx * sa + gy * ca};
+        st = ra_pdf__put_glyph(&b, f, g->gid, &m);
+        pen += g->ax * s;
     }
     /* Paint only if some glyph had an outline (spaces have none). */
     if (st != RA_OK || b.len == style_len)

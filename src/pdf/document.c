@@ -3,12 +3,12 @@
  * The PDF backend over libharu 2.3.0: Unicode TrueType text, vector
  * drawing, links, bookmarks, metadata, attachments, PDF/A-1b, deterministic
  * in-memory save. Its files: document.c (this), content.c (operators, text,
- * graphics, images), font.c (the document's font objects), ttf.c (the
- * TrueType parser and subsetter), image.c (PNG and JPEG decoding),
+ * graphics, images), font.c (the font chain and the document's font
+ * objects, subsets by hb-subset), shape.c (bidi, itemisation and shaping
+ * with FriBidi and HarfBuzz), image.c (PNG and JPEG decoding),
  * archival.c (XMP, output intent, /ID), attach.c (embedded files), form.c
- * (signature fields, the AcroForm) and
- * hpdf_internals.c (the only file that reaches into libharu's structs);
- * pdf_int.h holds what they share.
+ * (signature fields, the AcroForm) and hpdf_internals.c (the only file that reaches into libharu's
+ * structs); pdf_int.h holds what they share.
  *
  * libharu builds the document: pages, xref, annotations, outline, page
  * labels, info, compression and the file itself. Fonts and page content
@@ -25,13 +25,12 @@
  *   - its UTF-8 encoder turns characters above U+FFFF into spaces and drops
  *     malformed bytes silently.
  * Text uses Type0 fonts with Identity-H encoding; the 2-byte code of a
- * character is its CID, which is its Unicode code point (as with libharu's
- * UTF-8 encoder; U+FFFD gets code 1); /CIDToGIDMap maps it to the subset's
- * glyph. Measuring uses the same cmap/hmtx parse, so widths are exactly
- * those in /W. Streams are compressed here (one compressor reused) and
+ * glyph is its CID, which is its glyph id in the font file; /CIDToGIDMap
+ * maps it to the subset's glyph (TrueType). Measuring shapes as drawing
+ * does, so widths are exactly those drawn. Streams are compressed here (one compressor reused) and
  * their bytes stay ours: libharu reads them through callback streams as
- * it writes the file, straight into the caller's buffer. The four faces'
- * parsed fonts may be shared by documents (ra_pdf_fonts_t); text outlines
+ * it writes the file, straight into the caller's buffer. The font chain
+ * may be shared by documents (ra_pdf_fonts_t); text outlines
  * drawn again (a watermark on every page) are one form XObject.
  *
  * PDF/A-1b is ours too: libharu's HPDF_PDFA_SetPDFAConformance writes
@@ -96,13 +95,11 @@ ra_status_t ra_pdf_new(const ra_pdf_options_t *opt, ra_pdf_t **out)
         fonts = pdf->own_fonts;
     }
     pdf->fonts = fonts;
-    for (int i = 0; i < RA_FACE_COUNT; i++) {
+    for (size_t i = 0; i < fonts->nfonts; i++)
         pdf->face[i].ft = &fonts->font[i];
-        pdf->face[i].alias = fonts->alias[i];
-        if (fonts->alias[i] < 0 && !(pdf->face[i].used = calloc(65536 / 8, 1))) {
-            st = RA_ERR_NOMEM;
-            goto fail;
-        }
+    if (!(pdf->shaper = calloc(1, sizeof *pdf->shaper))) {
+        st = RA_ERR_NOMEM;
+        goto fail;
     }
 
     pdf->doc = HPDF_NewEx(on_hpdf_error, hpdf_alloc, hpdf_free, 0, pdf);
@@ -138,8 +135,11 @@ void ra_pdf_free(ra_pdf_t *pdf)
     if (pdf->z_ready)
         deflateEnd(&pdf->z);
 #endif
-    for (int i = 0; i < RA_FACE_COUNT; i++)
-        free(pdf->face[i].used);
+    for (int i = 0; i < CHAIN_FONTS_MAX; i++) {
+        free(pdf->face[i].map);
+        ra_buf_free(&pdf->face[i].pool);
+    }
+    ra_pdf__shaper_free(pdf->shaper);
     ra_pdf_fonts_free(pdf->own_fonts);
     for (size_t i = 0; i < pdf->npages; i++)
         ra_buf_free(&pdf->pages[i].content);
@@ -494,15 +494,12 @@ ra_status_t ra_pdf_save(ra_pdf_t *pdf, ra_buf_t *out)
     ra_status_t st;
     if (pdf->err)
         return pdf->err ? pdf_err_status(pdf) : RA_ERR_PDF;
-    if (bufs_failed(pdf))
+    if (bufs_failed(pdf) || (pdf->shaper && pdf->shaper->nomem))
         return keep(pdf, RA_ERR_NOMEM);
     if (pdf->npages == 0 && (st = ra_pdf_add_page(pdf, RA_PAGE_A4_W, RA_PAGE_A4_H)) != RA_OK)
         return st;
-    for (int i = 0; i < RA_FACE_COUNT; i++) {
-        face_t *f = &pdf->face[i];
-        if (f->type0 && (st = ra_pdf__finish_face(pdf, f)) != RA_OK)
-            return st;
-    }
+    if ((st = ra_pdf__finish_fonts(pdf)) != RA_OK)
+        return st;
     /* Page content: close an open text object, then hand libharu the bytes
      * (replacing what an earlier save wrote); the compressed bytes go into
      * the /ID. */

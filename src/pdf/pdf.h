@@ -1,19 +1,26 @@
-/* pdf.h - the PDF backend: the only module that calls libharu.
+/* pdf.h - the PDF backend: the only module that calls libharu and HarfBuzz.
  *
  * Coordinates are in points with the origin at the TOP-LEFT corner of the
  * page and y growing downwards (the backend flips them for PDF). Text is
  * positioned by the left end of its baseline. Colours are opaque RGB 0..1.
  *
- * Text is UTF-8. Every character is drawn: malformed UTF-8, code points
- * above U+FFFF, control characters and characters the face has no glyph for
- * are drawn as U+FFFD (or '?' if the face lacks that too) and reported once
- * per code point and document through the glyph callback. Measuring and
- * drawing apply the same substitution, so measured widths match the page.
+ * Text is UTF-8, drawn in every script: it is cleaned (tabs become spaces;
+ * malformed UTF-8, control characters and non-characters become U+FFFD),
+ * split by bidi level (FriBidi; the paragraph direction from the first
+ * strong character unless given), script and font, and shaped with
+ * HarfBuzz (kerning, ligatures, joining, reordering, marks). Each run takes
+ * the first face of its style's font chain (fonts/chain.txt: DejaVu, Noto,
+ * Noto CJK, Symbola) that has its characters; a character no face has is
+ * drawn as U+FFFD and reported once per code point and document through the
+ * glyph callback. Measuring shapes the same way, so widths match the page.
  *
- * Fonts are embedded as subsetted Type0/CIDFontType2 fonts, Identity-H;
- * a character's 2-byte code (= CID) is its code point (U+FFFD: code 1), and
- * each font has a CMapType 2 ToUnicode map of the codes drawn, so text
- * extracts intact (pdftotext).
+ * Each font file drawn with is embedded as a subset made by hb-subset: a
+ * Type0 font, Identity-H, whose CIDs are the font's glyph ids, over a
+ * CIDFontType2 (TrueType; /CIDToGIDMap to the subset's glyphs) or a
+ * CIDFontType0C (CFF), with /W from the font's advances and a ToUnicode map
+ * giving every glyph drawn its characters; clusters that do not map one
+ * glyph to their characters carry /ActualText, so text extracts intact
+ * (pdftotext).
  *
  * Archival: by default the document is PDF/A-1b (ISO 19005-1, level B):
  * PDF 1.4, an XMP metadata stream (uncompressed) that repeats the document
@@ -38,8 +45,14 @@
 #include "base/buf.h"
 #include "base/status.h"
 
-/* Debian's fonts-dejavu-core directory. */
-#define RA_PDF_FONT_DIR "/usr/share/fonts/truetype/dejavu"
+/* Where the chain's font files are (Debian's font directory). */
+#define RA_PDF_FONT_DIR "/usr/share/fonts"
+/* The font chain used when the options name none. */
+#ifdef RA_DATADIR
+#define RA_PDF_FONT_CHAIN RA_DATADIR "/fonts/chain.txt"
+#else
+#define RA_PDF_FONT_CHAIN "/usr/local/share/readyaudit/fonts/chain.txt"
+#endif
 
 /* Page sizes in points. */
 #define RA_PAGE_A4_W 595.276
@@ -47,14 +60,18 @@
 #define RA_PAGE_LETTER_W 612.0
 #define RA_PAGE_LETTER_H 792.0
 
-/* The four embedded faces. */
+/* The four styles of text; each has its chain of faces (fonts/chain.txt),
+ * first DejaVu Sans, Bold, Oblique and Sans Mono. */
 typedef enum {
-    RA_FACE_REGULAR = 0, /* DejaVuSans.ttf */
-    RA_FACE_BOLD,        /* DejaVuSans-Bold.ttf */
-    RA_FACE_ITALIC,      /* DejaVuSans-Oblique.ttf */
-    RA_FACE_MONO,        /* DejaVuSansMono.ttf */
+    RA_FACE_REGULAR = 0,
+    RA_FACE_BOLD,
+    RA_FACE_ITALIC,
+    RA_FACE_MONO,
     RA_FACE_COUNT
 } ra_face_t;
+
+/* A paragraph's direction: from its first strong character (auto), or given. */
+typedef enum { RA_DIR_AUTO = 0, RA_DIR_LTR, RA_DIR_RTL } ra_dir_t;
 
 /* An opaque colour, components 0..1. */
 typedef struct {
@@ -63,14 +80,15 @@ typedef struct {
 
 /* Receives one report per code point that could not be drawn as itself.
  * cp is the offending code point, or RA_UTF8_INVALID (text.h) for malformed
- * UTF-8 (reported once in all); face is the face it was drawn with; what
- * says why ("not in font DejaVuSans-Bold.ttf", "outside the BMP",
- * "control character", "invalid UTF-8"). */
+ * UTF-8 (reported once in all); face is the style it was drawn in; what
+ * says why ("in no font of the chain", "control character", "invalid
+ * UTF-8"). */
 typedef void (*ra_pdf_glyph_fn)(void *ctx, uint32_t cp, ra_face_t face, const char *what);
 
-/* The four faces' font files, read and parsed once: a document made with
- * them (ra_pdf_options_t.fonts) reads no font file itself. Read-only once
- * made, so documents, and processes forked after it was made, share it. */
+/* The font chain and its files, read once: a document made with them
+ * (ra_pdf_options_t.fonts) reads no font file itself. Read-only once made
+ * (but for the note that a file's digest was checked), so documents, and
+ * processes forked after it was made, share it. */
 typedef struct ra_pdf_fonts ra_pdf_fonts_t;
 
 /* What the document claims to conform to. */
@@ -80,22 +98,22 @@ typedef enum {
 } ra_pdf_conformance_t;
 
 typedef struct {
-    /* Directory holding the font files; NULL: RA_PDF_FONT_DIR. */
+    /* Directory the chain's relative file names are in; NULL:
+     * RA_PDF_FONT_DIR. */
     const char *font_dir;
-    /* File name (in font_dir) or absolute path per face; NULL entries take
-     * the DejaVu default named above. */
-    const char *font_file[RA_FACE_COUNT];
+    /* The font chain file; NULL: RA_PDF_FONT_CHAIN. */
+    const char *font_chain;
     /* Glyph substitution reports; NULL: a warning line on stderr
-     * ("readyaudit: warning: U+1F600 drawn as U+FFFD: outside the BMP"). */
+     * ("readyaudit: warning: U+E000 drawn as U+FFFD: in no font of the chain"). */
     ra_pdf_glyph_fn on_glyph;
     void *glyph_ctx;
     /* PDF/A-1b (the zero value) or plain. */
     ra_pdf_conformance_t conformance;
     /* When not NULL, ra_pdf_new appends why it failed (e.g. "cannot open
-     * /x/DejaVuSans.ttf: No such file or directory"). */
+     * /x/truetype/dejavu/DejaVuSans.ttf: No such file or directory"). */
     ra_buf_t *errmsg;
     /* Fonts loaded beforehand (ra_pdf_fonts_new), which must outlive the
-     * document; font_dir and font_file are then not used. NULL: the
+     * document; font_dir and font_chain are then not used. NULL: the
      * document reads its own. */
     const ra_pdf_fonts_t *fonts;
 } ra_pdf_options_t;
@@ -140,20 +158,28 @@ typedef enum {
 
 typedef struct ra_pdf ra_pdf_t;
 
-/* Reads the four font files named by opt (font_dir, font_file; errmsg as
- * for ra_pdf_new) for documents to share. Fails as ra_pdf_new does. The
- * caller frees them with ra_pdf_fonts_free after the last document. */
+/* Reads the font chain named by opt (font_chain, font_dir; errmsg as for
+ * ra_pdf_new) and opens every file it lists, for documents to share. Each
+ * style's first face is checked against the chain's SHA-256 now, the
+ * others when first drawn with. Fails with RA_ERR_FONT when the chain is
+ * malformed, a file is missing or unusable, or its digest differs
+ * ("fonts/chain.txt:4: /usr/share/fonts/x.ttf: SHA-256 is 12ab..., the
+ * chain says 34cd..."). The caller frees them with ra_pdf_fonts_free
+ * after the last document. */
 ra_status_t ra_pdf_fonts_new(const ra_pdf_options_t *opt, ra_pdf_fonts_t **out);
 /* Frees fonts; NULL is fine. */
 void ra_pdf_fonts_free(ra_pdf_fonts_t *fonts);
-/* The fonts digest of the integrity data: SHA-256 over the font files a
- * report embeds, in face order (regular, bold, oblique, mono), a file shared
- * by two faces once, each as its length (8 bytes, big-endian) and its bytes. */
+/* Gives the SHA-256 that identifies the fonts a report may embed: over the
+ * chain file's bytes followed by each font file's SHA-256 in chain order
+ * (the digests the chain lists, which every file is checked against before
+ * it is drawn with), for the report's integrity data. */
 void ra_pdf_fonts_sha256(const ra_pdf_fonts_t *fonts, unsigned char out[32]);
+/* Returns the fonts document pdf draws with (its own or the caller's). */
+const ra_pdf_fonts_t *ra_pdf_fonts_of(const ra_pdf_t *pdf);
 
-/* Creates an empty document and reads the four font files (each once)
- * unless opt->fonts gives them; a face is embedded, subsetted, only if text
- * is drawn with it. opt may be NULL. On failure *out is NULL and the status
+/* Creates an empty document and reads the font chain unless opt->fonts
+ * gives it; a font file is embedded, subsetted, only if text is drawn
+ * with it. opt may be NULL. On failure *out is NULL and the status
  * is RA_ERR_FONT (font missing or unusable), RA_ERR_NOMEM or RA_ERR_PDF;
  * see opt->errmsg. The caller frees the document with ra_pdf_free. */
 ra_status_t ra_pdf_new(const ra_pdf_options_t *opt, ra_pdf_t **out);
@@ -161,8 +187,6 @@ ra_status_t ra_pdf_new(const ra_pdf_options_t *opt, ra_pdf_t **out);
 void ra_pdf_free(ra_pdf_t *pdf);
 /* Returns a description of the first error, or "" when none occurred. */
 const char *ra_pdf_errmsg(const ra_pdf_t *pdf);
-/* The fonts the document draws with (its own, or those its options gave). */
-const ra_pdf_fonts_t *ra_pdf_fonts_of(const ra_pdf_t *pdf);
 
 /* Sets the document information dictionary and the XMP metadata that
  * repeats it (copies the strings). Control characters become spaces and
@@ -179,28 +203,44 @@ ra_status_t ra_pdf_use_page(ra_pdf_t *pdf, size_t index);
 /* --- Text measurement (pure; no page needed) --- */
 
 /* Returns the advance width in points of utf8[0..len) in face at size,
- * after substitution, exactly as drawn (no kerning). Fast: a table lookup
- * per code point. */
+ * shaped and after substitution, exactly as drawn. */
 double ra_pdf_text_width(const ra_pdf_t *pdf, ra_face_t face, double size, const char *utf8,
                          size_t len);
 /* Returns the byte length of the longest prefix of utf8[0..len) that ends
- * on a code point boundary and is at most max_width wide; at least one code
- * point when len > 0, so that callers always progress. */
+ * on a cluster boundary (never inside a character and its marks) and is at
+ * most max_width wide as shaped; at least one cluster when len > 0, so
+ * that callers always progress. */
 size_t ra_pdf_text_fit(const ra_pdf_t *pdf, ra_face_t face, double size, const char *utf8,
                        size_t len, double max_width);
 /* Gives the face's ascender (positive) and descender (negative) for a
- * 1-point size; multiply by the font size. */
+ * 1-point size (its chain's first font); multiply by the font size. */
 void ra_pdf_font_metrics(const ra_pdf_t *pdf, ra_face_t face, double *ascent, double *descent);
 /* Appends to out the text as it will be drawn in face (substitutions made,
- * tabs as spaces). Does not report. */
+ * tabs as spaces), in logical order. Does not report. */
 ra_status_t ra_pdf_sanitize(const ra_pdf_t *pdf, ra_face_t face, const char *utf8, size_t len,
                             ra_buf_t *out);
+/* Returns the direction of utf8[0..len) as a paragraph: that of its first
+ * strong character (Unicode bidi rules P2, P3); RA_DIR_AUTO when it has
+ * none. */
+ra_dir_t ra_pdf_text_direction(const char *utf8, size_t len);
+/* Returns how many characters of utf8[0..len) face cannot draw as
+ * themselves (no face of its chain has them, control characters, malformed
+ * UTF-8); stores the first max of them, distinct, in cps (malformed UTF-8
+ * as RA_UTF8_INVALID) and their number in *ncps. Does not report. */
+size_t ra_pdf_text_missing(const ra_pdf_t *pdf, ra_face_t face, const char *utf8, size_t len,
+                           uint32_t *cps, size_t max, size_t *ncps);
+/* Returns how many characters the document drew as U+FFFD so far. */
+size_t ra_pdf_missing_count(const ra_pdf_t *pdf);
 
 /* --- Drawing on the current page --- */
 
-/* Draws utf8[0..len) with its baseline starting at (x, y). */
+/* Draws utf8[0..len) with its baseline starting at (x, y), its paragraph
+ * direction from its first strong character. */
 ra_status_t ra_pdf_text(ra_pdf_t *pdf, ra_face_t face, double size, ra_rgb_t color, double x,
                         double y, const char *utf8, size_t len);
+/* Like ra_pdf_text, as part of a paragraph of direction dir (auto: its own). */
+ra_status_t ra_pdf_text_dir(ra_pdf_t *pdf, ra_face_t face, double size, ra_rgb_t color, double x,
+                            double y, ra_dir_t dir, const char *utf8, size_t len);
 /* Like ra_pdf_text, rotated by angle degrees counter-clockwise about (x, y). */
 ra_status_t ra_pdf_text_rotated(ra_pdf_t *pdf, ra_face_t face, double size, ra_rgb_t color,
                                 double x, double y, double angle, const char *utf8, size_t len);

@@ -2,6 +2,8 @@
 #ifndef RA_PDF_INT_H
 #define RA_PDF_INT_H
 
+#include <errno.h>
+#include <hb.h>
 #include <hpdf.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,10 +17,12 @@
 #include "base/vec.h"
 #include "pdf/pdf.h"
 
-#define FACE_FILE_MAX (64u << 20) /* refuse font files above 64 MiB */
-#define COMPOSITE_DEPTH_MAX 8     /* nesting limit for composite glyphs */
-#define TJ_CHARS_MAX 8000         /* characters per string in content */
-#define PAGE_CONTENT_INIT 8192    /* bytes first reserved for a page */
+#define FACE_FILE_MAX (64u << 20)  /* refuse font files above 64 MiB */
+#define CHAIN_FILE_MAX (64u << 10) /* refuse a font chain file above 64 KiB */
+#define CHAIN_FONTS_MAX 24         /* font files in a chain (a bit each per page) */
+#define CHAIN_LEN_MAX 12           /* faces one style tries */
+#define TOUNICODE_CPS_MAX 16       /* characters a glyph maps to in ToUnicode */
+#define PAGE_CONTENT_INIT 8192     /* bytes first reserved for a page */
 #define PI 3.14159265358979323846
 /* Compression of every stream we write. zlib: level 3 costs 12% fewer
  * instructions than 6 for 2% more bytes on the demo report, and memLevel 7
@@ -30,45 +34,123 @@
 #define STREAM_ZMEM 7
 #define STREAM_LIBDEFLATE_LEVEL 1
 
-/* A table of the font file: offset and length. */
-typedef struct {
-    uint32_t off, len;
-} table_t;
-
-/* One font file and our lookup tables: read-only once loaded, so that
- * documents may share it (ra_pdf_fonts_t). */
+/* One font file of the chain (a face of a collection), opened once and
+ * read through HarfBuzz: read-only once loaded, so that documents, and
+ * processes forked after it was loaded, share it. */
 typedef struct {
     char *path;          /* owned */
     const char *name;    /* file name part of path */
+    unsigned index;      /* face in a collection (.ttc), 0 otherwise */
     unsigned char *data; /* whole font file, mapped read-only; owned */
     size_t size;
-    table_t head, hhea, maxp, hmtx, loca, glyf, post, os2;
-    uint16_t upem, num_glyphs, num_hmetrics, weight;
-    int loca_long, fixed_pitch;
+    unsigned char sha256[32]; /* what the chain says the file's digest is */
+    int verified;             /* the file's bytes were checked against sha256 */
+    hb_blob_t *blob;
+    hb_face_t *face;
+    hb_font_t *font; /* scale = upem: positions in font units */
+    int cff;         /* CFF outlines: embedded as CIDFontType0C */
+    unsigned upem, num_glyphs;
+    int fixed_pitch, weight;
     double ascent, descent, cap_height, italic_angle; /* per 1 pt */
-    uint16_t *gid;         /* [65536] code point -> glyph, 0: missing; owned */
-    uint16_t *width;       /* [num_glyphs] advance in 1/1000 em; owned */
-    uint32_t repl;         /* what missing characters become: U+FFFD or '?' */
-    uint16_t ascii_w[128]; /* advance of printable ASCII as drawn, 1/1000 em */
-    ra_buf_t psname;       /* PostScript name */
-    ra_buf_t missing_what; /* "not in font X.ttf" */
+    int bbox[4];                                      /* head.xMin.. in 1/1000 em */
+    ra_buf_t psname;                                  /* PostScript name */
 } font_t;
 
-/* The four faces' fonts, loaded once. */
+/* The chain: every font file, and per style the faces it tries in order. */
 struct ra_pdf_fonts {
-    font_t font[RA_FACE_COUNT];
-    int alias[RA_FACE_COUNT]; /* earlier face of the same file, or -1 */
+    font_t font[CHAIN_FONTS_MAX];
+    size_t nfonts;
+    int chain[RA_FACE_COUNT][CHAIN_LEN_MAX]; /* indices into font[] */
+    size_t nchain[RA_FACE_COUNT];
+    unsigned char sha256[32]; /* chain file and fonts (ra_pdf_fonts_sha256) */
 };
 
-/* One face in a document: its font, the code points drawn, its PDF
- * objects. */
+/* One font file in a document: the glyphs drawn with it, what each maps
+ * to in ToUnicode, its PDF objects. */
 typedef struct {
     const font_t *ft;
-    uint8_t *used; /* [8192] bitset of code points drawn; owned */
-    int alias;     /* earlier face loaded from the same file, or -1 */
+    uint32_t *map; /* [num_glyphs] 0: not drawn; else 1 + offset in pool; owned */
+    ra_buf_t pool; /* per drawn glyph: count, then that many code points (uint32) */
     /* PDF objects, created on first use and completed by ra_pdf_save. */
-    HPDF_Dict type0, cidfont, desc, file, map, tounicode, cidset;
+    HPDF_Dict type0, cidfont, desc, file, map_stream, tounicode, cidset;
 } face_t;
+
+/* A shaped glyph, in visual order. Units are the font's (upem per em). */
+typedef struct {
+    uint32_t gid;
+    int font;           /* index into the chain's fonts */
+    int32_t ax, dx, dy; /* advance, offsets */
+    uint32_t c0, c1;    /* its cluster: characters [c0, c1) of the cleaned text */
+    int first;          /* the first glyph of its cluster */
+    int single;         /* its cluster is this one glyph */
+} glyph_t;
+
+/* A substitution made while cleaning text: code point in, why. */
+typedef struct {
+    uint32_t cp;
+    const char *why;
+} subst_t;
+
+/* A remembered width: most words a document measures, it measures again. */
+#define WIDTH_CACHE_SIZE 4096 /* entries, a power of two */
+#define WIDTH_CACHE_TEXT 30   /* longest text remembered, bytes */
+typedef struct {
+    double width; /* per point of size */
+    uint32_t hash;
+    uint8_t face, len; /* len 0: empty slot */
+    char text[WIDTH_CACHE_TEXT];
+} width_entry_t;
+
+/* A remembered word of ASCII text, shaped on its own: reports repeat their
+ * words, and shaping is most of the cost of text. */
+#define WORD_CACHE_SIZE 1024 /* entries, a power of two */
+#define WORD_CACHE_GLYPHS 24 /* most glyphs of a word remembered */
+typedef struct {
+    uint32_t hash;
+    uint8_t face, len, ng; /* len 0: empty slot */
+    char text[WIDTH_CACHE_TEXT];
+    struct {
+        uint16_t gid;
+        int16_t ax, dx, dy;
+        uint8_t c0, c1, first, single;
+    } g[WORD_CACHE_GLYPHS];
+} word_entry_t;
+
+/* Shaping scratch and result, reused by every call of one document. */
+typedef struct {
+    uint32_t *cp;    /* cleaned code points, logical order */
+    size_t *byte;    /* [ncp + 1] byte offset of each in the input */
+    int *font;       /* face per character */
+    int *script;     /* hb_script_t per character */
+    uint8_t *level;  /* bidi embedding level per character */
+    size_t ncp, cap; /* characters and capacity of the arrays above */
+    glyph_t *g;
+    size_t ng, capg;
+    subst_t *subst;
+    size_t nsubst, capsubst;
+    hb_buffer_t *buf;
+    void *fribidi; /* scratch for FriBidi's arrays */
+    size_t fribidi_cap;
+    width_entry_t *widths; /* [WIDTH_CACHE_SIZE], made on first use */
+    word_entry_t *words;   /* [WORD_CACHE_SIZE], made on first use */
+    int nomem; /* memory ran out while shaping: the document is out of memory (see hb_watch) */
+} shaper_t;
+
+/* HarfBuzz has no allocation hooks, and where an allocation fails inside
+ * it (a table loaded on first use, a shape plan) it mostly carries on with
+ * empty data: text without kerning, or without glyphs, and no error. But
+ * malloc sets errno to ENOMEM when it fails, and HarfBuzz makes no other
+ * call that sets errno: a run of HarfBuzz calls begun with errno cleared
+ * ran out of memory exactly when errno is ENOMEM after it. */
+static inline void hb_watch_begin(void)
+{
+    errno = 0;
+}
+
+static inline ra_status_t hb_watch_end(ra_status_t st)
+{
+    return st == RA_OK && errno == ENOMEM ? RA_ERR_NOMEM : st;
+}
 
 /* A page: size (to flip y), our content stream, and the graphics state
  * last set in it so that unchanged fonts and colours are not repeated. */
@@ -76,11 +158,11 @@ typedef struct {
     HPDF_Page page;
     double w, h;
     ra_buf_t content;
-    unsigned fonts; /* bit per face present in the page's resources */
+    uint32_t fonts; /* bit per font file present in the page's resources */
     int in_text;    /* inside BT ... ET */
     int plain;      /* text line matrix is a translation to (tx, ty) */
     double tx, ty;
-    int font; /* face last set with Tf, -1: none */
+    int font; /* font file last set with Tf, -1: none */
     double font_size;
     int has_fill, has_stroke, dashed;
     ra_rgb_t fill, stroke;
@@ -145,9 +227,10 @@ struct ra_pdf {
     size_t nshapes, cap_shapes;
     blob_t **blobs; /* every stream's data */
     size_t nblobs, cap_blobs;
-    ra_pdf_fonts_t *own_fonts;   /* when the options gave none */
-    const ra_pdf_fonts_t *fonts; /* what the faces draw with: own_fonts or the options' */
-    face_t face[RA_FACE_COUNT];
+    ra_pdf_fonts_t *own_fonts;    /* when the options gave none */
+    const ra_pdf_fonts_t *fonts;  /* the chain: own_fonts or the caller's */
+    face_t face[CHAIN_FONTS_MAX]; /* per font file of the chain */
+    shaper_t *shaper;             /* scratch of the text functions; owned */
     page_t *pages;
     size_t npages, cap_pages, cur;
     HPDF_Outline *outlines;
@@ -155,6 +238,7 @@ struct ra_pdf {
     ra_pdf_glyph_fn on_glyph;
     void *glyph_ctx;
     uint8_t *reported; /* [0x110000/8] code points reported, lazily */
+    size_t nmissing;   /* characters drawn as U+FFFD, in all */
     int reported_invalid;
     HPDF_STATUS err, err_detail; /* first error */
     char errmsg[192];
@@ -245,38 +329,18 @@ static inline void put32(unsigned char *p, uint32_t v)
     p[2] = (unsigned char)(v >> 8);
     p[3] = (unsigned char)v;
 }
-/* --- Codes and faces --- */
+/* --- Fonts --- */
 
-/* The 2-byte code (= CID) of a drawn code point is the code point itself,
- * except U+FFFD, which gets code 1 (a control character, never drawn as
- * itself) so that /CIDToGIDMap stays short; ToUnicode maps it back. */
-#define REPL_CODE 1u
-
-/* Returns the code drawn for code point cp. */
-static inline uint32_t code_of(uint32_t cp)
+/* Returns the style's face (out-of-range faces are regular). */
+static inline ra_face_t face_ok(ra_face_t face)
 {
-    return cp == RA_UNICODE_REPLACEMENT ? REPL_CODE : cp;
+    return (unsigned)face >= RA_FACE_COUNT ? RA_FACE_REGULAR : face;
 }
 
-/* Returns the code point of code. */
-static inline uint32_t cp_of(uint32_t code)
-{
-    return code == REPL_CODE ? RA_UNICODE_REPLACEMENT : code;
-}
-
-/* Returns the font of face (out-of-range faces are regular). */
+/* Returns the first font file of face's chain (its metrics are the face's). */
 static inline const font_t *face_of(const ra_pdf_t *pdf, ra_face_t face)
 {
-    if ((unsigned)face >= RA_FACE_COUNT)
-        face = RA_FACE_REGULAR;
-    return pdf->face[face].ft;
-}
-
-/* Returns the face that owns the PDF objects and usage bits for face. */
-static inline face_t *owner_of(ra_pdf_t *pdf, ra_face_t face)
-{
-    face_t *f = &pdf->face[face];
-    return f->alias >= 0 ? &pdf->face[f->alias] : f;
+    return &pdf->fonts->font[pdf->fonts->chain[face_ok(face)][0]];
 }
 
 /* --- Colours --- */
@@ -298,32 +362,32 @@ typedef struct {
     double a, b, c, d, e, f; /* x' = a x + c y + e, y' = b x + d y + f */
 } xform_t;
 
-/* --- ttf.c: the TrueType font files --- */
+/* --- font.c: the chain and the document's fonts --- */
 
-/* Reads and parses one font file into f; appends a reason to err. */
-ra_status_t ra_pdf__font_load(font_t *f, const char *path, ra_buf_t *err);
-/* Frees what ra_pdf__font_load allocated. */
-void ra_pdf__font_free(font_t *f);
-/* Maps a decoded code point to the one face f draws in its place; sets
- * *why (NULL when drawn as itself). */
-uint32_t ra_pdf__face_map(const font_t *f, uint32_t cp, const char **why);
-/* Returns the width in 1/1000 em of decoded code point cp. */
-unsigned ra_pdf__face_advance(const font_t *f, uint32_t cp);
-/* Appends the outline path of glyph g under m (composites recursively). */
-ra_status_t ra_pdf__put_glyph(ra_buf_t *b, const font_t *f, uint32_t g, const xform_t *m,
-                              int depth);
-/* Builds a TrueType subset of f for codes; fills newid, appends to out. */
-ra_status_t ra_pdf__build_subset(const font_t *f, const uint32_t *codes, size_t ncodes,
-                                 uint16_t *newid, ra_buf_t *out);
-
-/* --- font.c: the document's fonts --- */
-
+/* Checks font file fi's bytes against the chain's digest, once per process;
+ * records the error in pdf when they differ. */
+ra_status_t ra_pdf__font_verify(ra_pdf_t *pdf, int fi);
 /* Reports a substitution once per code point. */
 void ra_pdf__report(ra_pdf_t *pdf, ra_face_t face, uint32_t cp, uint32_t drawn, const char *why);
-/* Makes face usable on page pg: PDF objects and a /F<n> resource. */
-ra_status_t ra_pdf__use_font(ra_pdf_t *pdf, page_t *pg, ra_face_t face);
-/* Completes face f's objects for the code points drawn. */
-ra_status_t ra_pdf__finish_face(ra_pdf_t *pdf, face_t *f);
+/* Makes font file fi usable on page pg: PDF objects and a /F<n> resource. */
+ra_status_t ra_pdf__use_font(ra_pdf_t *pdf, page_t *pg, int fi);
+/* Notes that glyph g of font file fi is drawn for cps[0..n); returns 1
+ * when its ToUnicode entry says exactly that, 0 when it says something else
+ * (the caller then marks the text with /ActualText), -1 out of memory. */
+int ra_pdf__glyph_use(ra_pdf_t *pdf, int fi, uint32_t g, const uint32_t *cps, size_t n);
+/* Completes the objects of every font file drawn with. */
+ra_status_t ra_pdf__finish_fonts(ra_pdf_t *pdf);
+/* Appends the outline path of glyph g of font fi under m. */
+ra_status_t ra_pdf__put_glyph(ra_buf_t *b, const font_t *f, uint32_t g, const xform_t *m);
+
+/* --- shape.c: cleaning, itemisation, bidi, shaping --- */
+
+/* Shapes utf8[0..len) in face with paragraph direction dir into
+ * pdf->shaper (glyphs in visual order, substitutions listed). */
+ra_status_t ra_pdf__shape(const ra_pdf_t *pdf, ra_face_t face, ra_dir_t dir, const char *utf8,
+                          size_t len);
+/* Frees the scratch. */
+void ra_pdf__shaper_free(shaper_t *sh);
 
 /* --- content.c: content streams --- */
 

@@ -61,12 +61,18 @@ ra_status_t ra_pipeline_render(const ra_env_t *env, const ra_pipeline_input_t *i
     const char *data;
     size_t len;
     record_bytes(in, out, &data, &len);
+    ra_buf_t chain = RA_BUF_INIT;
+    const char *font_chain;
+    ra_status_t st = ra_env_font_chain(env, &chain, &font_chain);
+    if (st != RA_OK)
+        return st;
     ra_report_input_t ri = {
         .checklist = in->checklist,
         .record = out->record,
         .score = out->score,
         .tmpl = in->tmpl,
         .font_dir = env->font_dir,
+        .font_chain = font_chain,
         .fonts = env->fonts,
         .created = document_date(env, out->record),
         .record_data = in->attach_source ? data : NULL,
@@ -75,7 +81,9 @@ ra_status_t ra_pipeline_render(const ra_env_t *env, const ra_pipeline_input_t *i
         .sink = env->sink,
     };
     ra_buf_clear(&out->pdf);
-    return ra_report_render(&ri, &out->pdf);
+    st = ra_report_render(&ri, &out->pdf);
+    ra_buf_free(&chain);
+    return st;
 }
 
 ra_status_t ra_pipeline_report(const ra_env_t *env, const ra_pipeline_input_t *in,

@@ -247,29 +247,35 @@ static ra_status_t regenerate(const ra_env_t *env, const ra_regen_input_t *in,
                          it->logo_sha256, tpl->logo_path ? tpl->logo_path : "(none)", hex);
         goto done;
     }
-    /* The fonts: this installation's, by their bytes. */
+    /* The fonts: this installation's chain, by its digests. */
+    ra_buf_t chain = RA_BUF_INIT;
+    const char *chain_path = NULL;
+    if ((st = ra_env_font_chain(env, &chain, &chain_path)) != RA_OK)
+        goto done;
     const ra_pdf_fonts_t *fonts = env->fonts;
     if (!fonts) {
         ra_buf_t err = RA_BUF_INIT;
-        ra_pdf_options_t fo = {.font_dir = env->font_dir, .errmsg = &err};
+        ra_pdf_options_t fo = {.font_dir = env->font_dir, .font_chain = chain_path, .errmsg = &err};
         st = ra_pdf_fonts_new(&fo, &own);
         if (st != RA_OK && st != RA_ERR_NOMEM)
             st = missing(out, "fonts", it->fonts_sha256, "the fonts cannot be read: %s",
                          ra_buf_str(&err));
         ra_buf_free(&err);
-        if (st != RA_OK || out->outcome == RA_VERIFY_INPUT_MISSING)
-            goto done;
         fonts = own;
     }
-    unsigned char fd[32];
-    ra_pdf_fonts_sha256(fonts, fd);
-    ra_hex(fd, 32, hex);
-    if (strcmp(hex, it->fonts_sha256) != 0) {
-        st = missing(out, "fonts", it->fonts_sha256,
-                     "the fonts with SHA-256 %s are missing: the fonts here (%s) have SHA-256 %s",
-                     it->fonts_sha256, env->font_dir ? env->font_dir : RA_PDF_FONT_DIR, hex);
-        goto done;
+    if (st == RA_OK && out->outcome != RA_VERIFY_INPUT_MISSING) {
+        unsigned char fd[32];
+        ra_pdf_fonts_sha256(fonts, fd);
+        ra_hex(fd, 32, hex);
+        if (strcmp(hex, it->fonts_sha256) != 0)
+            st = missing(out, "fonts", it->fonts_sha256,
+                         "the fonts with SHA-256 %s are missing: the font chain here (%s) gives "
+                         "SHA-256 %s",
+                         it->fonts_sha256, chain_path ? chain_path : "-", hex);
     }
+    ra_buf_free(&chain);
+    if (st != RA_OK || out->outcome == RA_VERIFY_INPUT_MISSING)
+        goto done;
     /* The same pipeline as `report`, dated as the report was. */
     ra_diag_sink_t sink = {regen_diag, env->sink, 0, 0, 0, 0};
     ra_env_t e = *env;

@@ -292,6 +292,7 @@ ra_status_t ra_report_render(const ra_report_input_t *in, ra_buf_t *out)
 
     /* PDF/A-1b unless the record is attached: PDF/A-1 forbids embedded files. */
     ra_pdf_options_t po = {.font_dir = in->font_dir,
+                           .font_chain = in->font_chain,
                            .fonts = in->fonts,
                            .on_glyph = on_glyph,
                            .glyph_ctx = &r,

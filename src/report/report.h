@@ -22,6 +22,7 @@ typedef struct {
     const ra_score_t *score; /* at the record's own profile */
     const ra_template_t *tmpl;
     const char *font_dir;             /* NULL: the default */
+    const char *font_chain;           /* NULL: the default */
     const struct ra_pdf_fonts *fonts; /* read beforehand (pdf.h), or NULL */
     int64_t created;                  /* document date, seconds since the epoch (UTC) */
     const char *record_data;          /* the record's bytes, embedded with attach_source */

@@ -59,7 +59,7 @@ fault "jansson in the scorer's header" src/score/score.h '#include <jansson.h>' 
 fault "the report in the scorer (a stage reaching forward)" src/score/score.c '#include "report/report.h"' \
     "lint: src/score/score.c:3: #include \"report/report.h\": src/score/ may include only its own stage and those before it (base pdf model score format layout seal report pack pipeline cli)"
 fault "the pipeline in the PDF backend" src/pdf/font.c '#include "pipeline/pipeline.h"' \
-    "lint: src/pdf/font.c:4: #include \"pipeline/pipeline.h\": src/pdf/ may include only its own stage and those before it (base pdf model score format layout seal report pack pipeline cli)"
+    "lint: src/pdf/font.c:13: #include \"pipeline/pipeline.h\": src/pdf/ may include only its own stage and those before it (base pdf model score format layout seal report pack pipeline cli)"
 
 begin "make lint fails on a file that is not formatted"
 lint_copy fmt

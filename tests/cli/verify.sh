@@ -204,13 +204,14 @@ expect_last "$MATCH"
 end
 
 begin "other fonts here: the fonts are the missing input (exit 10)"
-mkdir "$tmp/fonts"
-for f in DejaVuSans.ttf DejaVuSans-Oblique.ttf DejaVuSansMono.ttf; do cp /usr/share/fonts/truetype/dejavu/$f "$tmp/fonts/"; done
-cp /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf "$tmp/fonts/DejaVuSans-Bold.ttf"
-(cd "$tmp" && READYAUDIT_FONT_DIR="$tmp/fonts" "$RA" verify r.pdf rec.xml) >"$tmp/out" 2>"$tmp/err"
+# A data directory whose font chain lacks its last regular face (Symbola).
+mkdir -p "$tmp/data/fonts"
+ln -s "$PWD/schemas" "$PWD/templates" "$tmp/data/"
+grep -v 'Symbola' fonts/chain.txt >"$tmp/data/fonts/chain.txt"
+(cd "$tmp" && READYAUDIT_DATADIR="$tmp/data" "$RA" verify r.pdf rec.xml) >"$tmp/out" 2>"$tmp/err"
 rc=$?
 expect_rc 10
-grep -q "^INPUT MISSING: the fonts with SHA-256 [0-9a-f]\{64\} are missing: the fonts here ($tmp/fonts) have SHA-256 [0-9a-f]\{64\}\.$" "$tmp/out" ||
+grep -q "^INPUT MISSING: the fonts with SHA-256 [0-9a-f]\{64\} are missing: the font chain here ($tmp/data/fonts/chain.txt) gives SHA-256 [0-9a-f]\{64\}\.$" "$tmp/out" ||
     problem "stdout:" "$(tail -n 1 "$tmp/out")"
 end
 

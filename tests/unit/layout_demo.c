@@ -383,7 +383,7 @@ int main(int argc, char **argv)
     ra_pdf_t *pdf = NULL;
     ra_layout_t *lo = NULL;
     ra_buf_t out = RA_BUF_INIT, err = RA_BUF_INIT;
-    ra_pdf_options_t popt = {0};
+    ra_pdf_options_t popt = {.font_chain = "fonts/chain.txt"};
     popt.errmsg = &err;
     ra_status_t st = ra_pdf_new(&popt, &pdf);
     if (st != RA_OK) {

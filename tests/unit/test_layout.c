@@ -23,6 +23,11 @@
 #include "base/text.h"
 #include "pngutil.h"
 
+#ifndef RA_TEST_FONT_CHAIN
+/* The font chain of this checkout (tests run from its top directory). */
+#define RA_TEST_FONT_CHAIN "fonts/chain.txt"
+#endif
+
 /* --- Fixtures and helpers --- */
 
 /* Glyph reports captured by the tests. */
@@ -44,7 +49,7 @@ static void capture(void *ctx, uint32_t cp, ra_face_t face, const char *what)
 /* Creates a document whose glyph reports go to r. */
 static ra_pdf_t *new_pdf(reports_t *r)
 {
-    ra_pdf_options_t o = {0};
+    ra_pdf_options_t o = {.font_chain = RA_TEST_FONT_CHAIN};
     ra_pdf_t *pdf = NULL;
     o.on_glyph = capture;
     o.glyph_ctx = r;
@@ -198,13 +203,17 @@ static void test_width_additive(void **state)
     (void)state;
     reports_t r = {0};
     ra_pdf_t *pdf = new_pdf(&r);
-    /* No kerning: widths add up; they scale with the size. */
-    assert_true(fabs(W(pdf, "AV") - W(pdf, "A") - W(pdf, "V")) < 1e-9);
+    /* Kerning: "AV" is narrower than its letters apart; widths scale
+     * with the size. */
+    assert_true(W(pdf, "AV") < W(pdf, "A") + W(pdf, "V") - 0.5);
     assert_true(fabs(ra_pdf_text_width(pdf, RA_FACE_BOLD, 20, "Zoë", 4) -
                      2 * ra_pdf_text_width(pdf, RA_FACE_BOLD, 10, "Zoë", 4)) < 1e-9);
-    /* A missing glyph measures as its replacement. */
-    assert_true(fabs(W(pdf, "\xE6\xBC\xA2") - W(pdf, "\xEF\xBF\xBD")) < 1e-9);
-    assert_true(fabs(W(pdf, "\xF0\x9F\x98\x80") - W(pdf, "\xEF\xBF\xBD")) < 1e-9);
+    /* A character no face has (private use) measures as its replacement;
+     * CJK and emoji come from the chain's Noto CJK and Symbola. */
+    assert_true(fabs(W(pdf, "\xEE\x80\x80") - W(pdf, "\xEF\xBF\xBD")) < 1e-9);
+    assert_int_equal(
+        ra_pdf_text_missing(pdf, RA_FACE_REGULAR, "\xF0\x9F\x9A\x80", 4, NULL, 0, NULL), 0);
+    assert_true(fabs(W(pdf, "\xE6\xBC\xA2") - 10) < 1e-9); /* an ideograph is 1 em */
     assert_true(fabs(W(pdf, "\t") - W(pdf, " ")) < 1e-9);
     /* Mono is monospaced. */
     assert_true(fabs(ra_pdf_text_width(pdf, RA_FACE_MONO, 10, "iiii", 4) -
@@ -226,39 +235,72 @@ static void test_sanitize_and_report_once(void **state)
     const char *s = "a\xFF"
                     "b\xF0\x9F\x98\x80"
                     "c\x01"
-                    "d\te\xE6\xBC\xA2";
+                    "d\te\xE6\xBC\xA2\xEE\x80\x80";
     ra_buf_t out = RA_BUF_INIT;
     assert_int_equal(ra_pdf_sanitize(pdf, RA_FACE_REGULAR, s, strlen(s), &out), RA_OK);
     assert_string_equal(ra_buf_str(&out), "a\xEF\xBF\xBD"
-                                          "b\xEF\xBF\xBD"
+                                          "b\xF0\x9F\x98\x80"
                                           "c\xEF\xBF\xBD"
-                                          "d e\xEF\xBF\xBD");
+                                          "d e\xE6\xBC\xA2\xEF\xBF\xBD");
+    /* What no face can draw, counted for the caller's report. */
+    uint32_t miss[4];
+    size_t nmiss = 9;
+    assert_int_equal(ra_pdf_text_missing(pdf, RA_FACE_REGULAR, s, strlen(s), miss, 4, &nmiss), 3);
+    assert_int_equal(nmiss, 3);
+    assert_int_equal(miss[0], RA_UTF8_INVALID);
+    assert_int_equal(miss[1], 0x01);
+    assert_int_equal(miss[2], 0xE000);
     assert_int_equal(r.n, 0); /* sanitising alone does not report */
     assert_int_equal(ra_pdf_add_page(pdf, RA_PAGE_A4_W, RA_PAGE_A4_H), RA_OK);
     ra_rgb_t black = {0, 0, 0};
     for (int i = 0; i < 3; i++) /* drawn three times, reported once */
         assert_int_equal(ra_pdf_text(pdf, RA_FACE_REGULAR, 10, black, 72, 72, s, strlen(s)), RA_OK);
     assert_int_equal(ra_pdf_text(pdf, RA_FACE_BOLD, 10, black, 72, 90, "\xFE", 1), RA_OK);
-    assert_int_equal(r.n, 4);
+    assert_int_equal(r.n, 3);
     assert_int_equal(r.cp[0], RA_UTF8_INVALID);
-    assert_int_equal(r.cp[1], 0x1F600);
-    assert_int_equal(r.cp[2], 0x01);
-    assert_int_equal(r.cp[3], 0x6F22);
+    assert_int_equal(r.cp[1], 0x01);
+    assert_int_equal(r.cp[2], 0xE000);
+    assert_int_equal(ra_pdf_missing_count(pdf), 10); /* 3 characters, 3 times, and \xFE */
     ra_buf_free(&out);
     ra_pdf_free(pdf);
 }
 
 /* --- pdf.c output --- */
 
+/* Counts occurrences of needle[0..nl) in the bytes of b (which may hold
+ * NULs). */
+static int bcountn(const ra_buf_t *b, const char *needle, size_t nl)
+{
+    int n = 0;
+    const char *p = b->data, *end = b->data + b->len;
+    while (p < end && (p = memmem(p, (size_t)(end - p), needle, nl)) != NULL) {
+        n++;
+        p++;
+    }
+    return n;
+}
+
+static int bcount(const ra_buf_t *b, const char *needle)
+{
+    return bcountn(b, needle, strlen(needle));
+}
+
 static void test_tounicode_cmap(void **state)
 {
     (void)state;
     reports_t r = {0};
     ra_pdf_t *pdf = new_pdf(&r);
-    const char *s = "Zoë Müller, Łukasz, Ελένη, Дмитрий ABCDEF \xF0\x9F\x98\x80";
+    /* Glyph ids as `hb-shape` gives them: DejaVu Sans Z 61, ë 173, Ł 259,
+     * A 36, the "ffi" ligature 5044; Noto Sans Devanagari shapes अर्जुन as
+     * 9 | 32 69 181 (the cluster र्जु) | 44; Symbola's 🚀 is 8902. */
+    const char *s = "Zo\xC3\xAB \xC5\x81ukasz ABC office";
+    const char *hi = "\xE0\xA4\x85\xE0\xA4\xB0\xE0\xA5\x8D\xE0\xA4\x9C\xE0\xA5\x81\xE0\xA4\xA8";
     ra_rgb_t black = {0, 0, 0};
     assert_int_equal(ra_pdf_add_page(pdf, RA_PAGE_A4_W, RA_PAGE_A4_H), RA_OK);
     assert_int_equal(ra_pdf_text(pdf, RA_FACE_REGULAR, 12, black, 72, 72, s, strlen(s)), RA_OK);
+    assert_int_equal(ra_pdf_text(pdf, RA_FACE_REGULAR, 12, black, 72, 90, hi, strlen(hi)), RA_OK);
+    assert_int_equal(ra_pdf_text(pdf, RA_FACE_REGULAR, 12, black, 72, 108, "\xF0\x9F\x9A\x80", 4),
+                     RA_OK);
     ra_buf_t file = RA_BUF_INIT, all = RA_BUF_INIT;
     save(pdf, &file);
     inflate_streams(&file, &all);
@@ -266,22 +308,66 @@ static void test_tounicode_cmap(void **state)
     const char *cmap = memmem(all.data, all.len, "begincmap", 9);
     assert_non_null(cmap);
     assert_null(memmem(all.data, all.len, "begincidrange", 13));
-    assert_null(memmem(cmap + 9, all.len - (size_t)(cmap + 9 - all.data), "begincmap",
-                       9)); /* one face, one map */
     assert_non_null(strstr(cmap, "/CMapType 2 def"));
     assert_non_null(strstr(cmap, "/Ordering (UCS)"));
-    /* ë and Ł singles; A..F a range; code = CID = code point. */
-    assert_non_null(strstr(cmap, "<00EB> <00EB>"));
-    assert_non_null(strstr(cmap, "<0141> <0141>"));
-    assert_non_null(strstr(cmap, "<0041> <0046> <0041>"));
-    assert_non_null(strstr(cmap, "beginbfchar"));
-    /* The content shows the text as 2-byte code points. */
-    assert_non_null(memmem(all.data, all.len, "(\0Z\0o\0\xEB\0 \0M\0\xFC", 12));
-    /* U+FFFD is drawn with code 1, mapped back to U+FFFD. */
-    assert_non_null(strstr(cmap, "<0001> <FFFD>"));
+    /* One map per font file drawn with: DejaVu, Noto Devanagari, Symbola. */
+    assert_int_equal(bcount(&all, "begincmap"), 3);
+    /* Glyph id (= CID) to its characters; the ligature to all three. */
+    assert_non_null(memmem(all.data, all.len, "<003D> <005A>", 13));
+    assert_non_null(memmem(all.data, all.len, "<00AD> <00EB>", 13));
+    assert_non_null(memmem(all.data, all.len, "<0103> <0141>", 13));
+    assert_non_null(memmem(all.data, all.len, "<0024> <0041>", 13));
+    assert_non_null(memmem(all.data, all.len, "<13B4> <006600660069>", 21));
+    assert_non_null(memmem(all.data, all.len, "<22C6> <D83DDE80>", 17)); /* UTF-16 */
+    /* No glyph maps to U+0000, U+FEFF or U+FFFE. */
+    assert_null(memmem(all.data, all.len, "> <0000", 7));
+    assert_null(memmem(all.data, all.len, "> <FEFF", 7));
+    assert_null(memmem(all.data, all.len, "> <FFFE", 7));
+    /* The content shows 2-byte glyph ids, kerned with TJ. */
+    assert_non_null(memmem(all.data, all.len, "[(\0=\0R", 7));
+    /* The reordered cluster carries its characters as /ActualText. */
+    assert_non_null(
+        memmem(all.data, all.len, "/Span<</ActualText<FEFF0930094D091C0941>>>BDC\n", 46));
+    assert_int_equal(bcount(&all, "BDC\n"), bcount(&all, "EMC\n"));
     /* Fonts are Type0/Identity-H with an embedded subset. */
     assert_non_null(memmem(file.data, file.len, "/Identity-H", 11));
     assert_non_null(memmem(file.data, file.len, "/FontFile2", 10));
+    ra_buf_free(&file);
+    ra_buf_free(&all);
+    ra_pdf_free(pdf);
+}
+
+/* Bidi: the paragraph direction from the first strong character; right to
+ * left runs drawn right to left. DejaVu Sans glyphs (hb-shape): a 68, b 69,
+ * space 3, ! 4, Hebrew alef 1319, bet 1320, gimel 1321. */
+static void test_bidi_order(void **state)
+{
+    (void)state;
+    reports_t r = {0};
+    ra_pdf_t *pdf = new_pdf(&r);
+    assert_int_equal(ra_pdf_text_direction("abc", 3), RA_DIR_LTR);
+    assert_int_equal(ra_pdf_text_direction("12 \xD7\x90", 5), RA_DIR_RTL);
+    assert_int_equal(ra_pdf_text_direction("12 - (3)", 8), RA_DIR_AUTO);
+    assert_int_equal(ra_pdf_text_direction("\xD9\x85 abc", 6), RA_DIR_RTL);
+    ra_rgb_t black = {0, 0, 0};
+    assert_int_equal(ra_pdf_add_page(pdf, RA_PAGE_A4_W, RA_PAGE_A4_H), RA_OK);
+    /* "ab אבג": a, b, space, then gimel, bet, alef from left to right. */
+    const char *mixed = "ab \xD7\x90\xD7\x91\xD7\x92";
+    assert_int_equal(ra_pdf_text(pdf, RA_FACE_REGULAR, 12, black, 72, 72, mixed, strlen(mixed)),
+                     RA_OK);
+    /* "ab!" in a right-to-left paragraph: the "!" goes to the left. */
+    assert_int_equal(ra_pdf_text_dir(pdf, RA_FACE_REGULAR, 12, black, 72, 90, RA_DIR_RTL, "ab!", 3),
+                     RA_OK);
+    assert_int_equal(
+        ra_pdf_text_dir(pdf, RA_FACE_REGULAR, 12, black, 72, 108, RA_DIR_LTR, "ab!", 3), RA_OK);
+    ra_buf_t file = RA_BUF_INIT, all = RA_BUF_INIT;
+    save(pdf, &file);
+    inflate_streams(&file, &all);
+    /* 2-byte glyph ids; ( and ) escaped in the string. */
+    /* (The 1 and -1 take up the rounding of /W's widths.) */
+    assert_non_null(memmem(all.data, all.len, "[(\0D\0E\0\x03)1(\x05\\))-1(\x05\\(\x05')]TJ", 27));
+    assert_non_null(memmem(all.data, all.len, "[(\0\x04\0D\0E)]TJ", 12));
+    assert_non_null(memmem(all.data, all.len, "[(\0D\0E\0\x04)]TJ", 12));
     ra_buf_free(&file);
     ra_buf_free(&all);
     ra_pdf_free(pdf);
@@ -370,13 +456,13 @@ static void test_errors(void **state)
 {
     (void)state;
     ra_buf_t err = RA_BUF_INIT;
-    ra_pdf_options_t o = {0};
+    ra_pdf_options_t o = {.font_chain = RA_TEST_FONT_CHAIN};
     ra_pdf_t *pdf = (ra_pdf_t *)1;
     o.font_dir = "/nonexistent";
     o.errmsg = &err;
     assert_int_equal(ra_pdf_new(&o, &pdf), RA_ERR_FONT);
     assert_null(pdf);
-    assert_non_null(strstr(ra_buf_str(&err), "/nonexistent/DejaVuSans.ttf"));
+    assert_non_null(strstr(ra_buf_str(&err), "/nonexistent/truetype/dejavu/DejaVuSans.ttf"));
     ra_buf_free(&err);
 
     reports_t r = {0};
@@ -471,7 +557,7 @@ static void test_image_png(void **state)
 static void build_with_fonts(const ra_pdf_fonts_t *fonts, ra_buf_t *out)
 {
     reports_t r = {0};
-    ra_pdf_options_t o = {0};
+    ra_pdf_options_t o = {.font_chain = RA_TEST_FONT_CHAIN};
     ra_pdf_t *pdf = NULL;
     o.on_glyph = capture;
     o.glyph_ctx = &r;
@@ -494,7 +580,8 @@ static void test_shared_fonts(void **state)
     (void)state;
     ra_pdf_fonts_t *fonts = NULL;
     ra_buf_t own = RA_BUF_INIT, a = RA_BUF_INIT, b = RA_BUF_INIT;
-    assert_int_equal(ra_pdf_fonts_new(NULL, &fonts), RA_OK);
+    ra_pdf_options_t fo = {.font_chain = RA_TEST_FONT_CHAIN};
+    assert_int_equal(ra_pdf_fonts_new(&fo, &fonts), RA_OK);
     build_with_fonts(NULL, &own);
     /* Documents made with fonts loaded once are the same bytes, and the
      * fonts stay usable for the next document. */
@@ -508,13 +595,13 @@ static void test_shared_fonts(void **state)
     ra_pdf_fonts_free(NULL);
     /* A missing font file fails as ra_pdf_new does. */
     ra_buf_t err = RA_BUF_INIT;
-    ra_pdf_options_t o = {0};
+    ra_pdf_options_t o = {.font_chain = RA_TEST_FONT_CHAIN};
     o.font_dir = "/nonexistent";
     o.errmsg = &err;
     fonts = (ra_pdf_fonts_t *)1;
     assert_int_equal(ra_pdf_fonts_new(&o, &fonts), RA_ERR_FONT);
     assert_null(fonts);
-    assert_non_null(strstr(ra_buf_str(&err), "/nonexistent/DejaVuSans.ttf"));
+    assert_non_null(strstr(ra_buf_str(&err), "/nonexistent/truetype/dejavu/DejaVuSans.ttf"));
     ra_buf_free(&err);
     ra_buf_free(&own);
     ra_buf_free(&a);
@@ -536,24 +623,6 @@ static void test_subset_has_no_hinting(void **state)
     assert_null(memmem(all.data, all.len, "cvt ", 4));
     ra_buf_free(&file);
     ra_buf_free(&all);
-}
-
-/* Counts occurrences of needle[0..nl) in the bytes of b (which may hold
- * NULs). */
-static int bcountn(const ra_buf_t *b, const char *needle, size_t nl)
-{
-    int n = 0;
-    const char *p = b->data, *end = b->data + b->len;
-    while (p < end && (p = memmem(p, (size_t)(end - p), needle, nl)) != NULL) {
-        n++;
-        p++;
-    }
-    return n;
-}
-
-static int bcount(const ra_buf_t *b, const char *needle)
-{
-    return bcountn(b, needle, strlen(needle));
 }
 
 static void test_watermark_is_one_form(void **state)
@@ -578,9 +647,9 @@ static void test_watermark_is_one_form(void **state)
     /* The outlines are drawn once, as a form every page paints. */
     assert_int_equal(bcount(&file, "/Subtype /Form"), 1);
     assert_int_equal(bcount(&all, " Do\n"), 3);
-    /* Lines below one another: the leading is set and ' shows them. */
+    /* Lines below one another: the leading is set and T* moves to them. */
     assert_true(bcount(&all, " TL\n") >= 1);
-    assert_int_equal(bcountn(&all, "\0d)'\n", 5), 3); /* each "third" */
+    assert_true(bcount(&all, "T*\n") >= 6);
     ra_buf_free(&file);
     ra_buf_free(&all);
     ra_layout_free(lo);
@@ -915,6 +984,7 @@ int main(void)
         cmocka_unit_test(test_width_additive),
         cmocka_unit_test(test_sanitize_and_report_once),
         cmocka_unit_test(test_tounicode_cmap),
+        cmocka_unit_test(test_bidi_order),
         cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_locale_independent),
         cmocka_unit_test(test_save_twice),

@@ -17,12 +17,15 @@
 #include "base/buf.h"
 #include "pdf/pdf.h"
 
+/* The font chain of this checkout (tests run from its top directory). */
+#define RA_TEST_FONT_CHAIN "fonts/chain.txt"
+
 static const ra_rgb_t black = {0, 0, 0}, accent = {0.1, 0.2, 0.4};
 
 /* Creates a document (fonts from the system's DejaVu) of conformance c. */
 static ra_pdf_t *new_pdf(ra_pdf_conformance_t c)
 {
-    ra_pdf_options_t o = {0};
+    ra_pdf_options_t o = {.font_chain = RA_TEST_FONT_CHAIN};
     ra_pdf_t *pdf = NULL;
     o.conformance = c;
     assert_int_equal(ra_pdf_new(&o, &pdf), RA_OK);
@@ -125,24 +128,27 @@ static void test_deterministic(void **state)
     ra_buf_free(&c);
 }
 
-/* DejaVu Sans advances (hmtx / 2048 units per em, in 1/1000 em, rounded):
- * H 752, e 615, l 278, o 612; W 989; i 278; and for "Readiness 88.2%":
- * R 695 e 615 a 613 d 635 i 278 n 634 e 615 s 521 s 521, space 318,
- * 8 636 8 636 . 318 2 636 % 950: 8621 in all. */
+/* DejaVu Sans advances as HarfBuzz shapes them (2048 units per em; what
+ * `hb-shape DejaVuSans.ttf TEXT` prints): Hello 1540 1260 569 569 1253 =
+ * 5191; W 2025; "Readiness 88.2%" 17564 in all; Mono i 1233; kerning makes
+ * "AV" 1270 + 1401 where A alone is 1401. */
 static void test_text_width(void **state)
 {
     (void)state;
     ra_pdf_t *pdf = new_pdf(RA_PDF_PDFA_1B);
-    /* 2535 / 1000 * 10 */
+    /* 5191 / 2048 * 10 */
     assert_int_equal(llround(ra_pdf_text_width(pdf, RA_FACE_REGULAR, 10, "Hello", 5) * 1000),
-                     25350);
-    /* 2967 / 1000 * 20 */
-    assert_int_equal(llround(ra_pdf_text_width(pdf, RA_FACE_REGULAR, 20, "WWW", 3) * 1000), 59340);
-    /* 8621 / 1000 * 12 */
+                     25347);
+    /* 3 * 2025 / 2048 * 20 */
+    assert_int_equal(llround(ra_pdf_text_width(pdf, RA_FACE_REGULAR, 20, "WWW", 3) * 1000), 59326);
+    /* 17564 / 2048 * 12 */
     assert_int_equal(
-        llround(ra_pdf_text_width(pdf, RA_FACE_REGULAR, 12, "Readiness 88.2%", 15) * 1000), 103452);
-    /* Monospaced: every character 602 units. */
-    assert_int_equal(llround(ra_pdf_text_width(pdf, RA_FACE_MONO, 10, "iiii", 4) * 1000), 24080);
+        llround(ra_pdf_text_width(pdf, RA_FACE_REGULAR, 12, "Readiness 88.2%", 15) * 1000), 102914);
+    /* Monospaced: every character 1233 units. */
+    assert_int_equal(llround(ra_pdf_text_width(pdf, RA_FACE_MONO, 10, "iiii", 4) * 1000), 24082);
+    /* Kerning: 2671 / 2048 * 10 for "AV", 2802 for "A" and "V" apart. */
+    assert_int_equal(llround(ra_pdf_text_width(pdf, RA_FACE_REGULAR, 10, "AV", 2) * 1000), 13042);
+    assert_int_equal(llround(ra_pdf_text_width(pdf, RA_FACE_REGULAR, 10, "A", 1) * 2000), 13682);
     /* The longest prefix of "Hello" within 15 pt at 10 pt: "Hel" is
      * 16.45, "He" 13.67. */
     assert_int_equal(ra_pdf_text_fit(pdf, RA_FACE_REGULAR, 10, "Hello", 5, 15), 2);
@@ -224,15 +230,16 @@ static void test_errors(void **state)
     ra_pdf_free(pdf);
 
     /* A font directory that does not exist: no document, and why. */
-    ra_pdf_options_t o = {0};
+    ra_pdf_options_t o = {.font_chain = RA_TEST_FONT_CHAIN};
     ra_buf_t why = RA_BUF_INIT;
     o.font_dir = "/nonexistent";
     o.errmsg = &why;
     pdf = (ra_pdf_t *)&o; /* must be reset to NULL */
     assert_int_equal(ra_pdf_new(&o, &pdf), RA_ERR_FONT);
     assert_null(pdf);
-    assert_string_equal(ra_buf_str(&why),
-                        "cannot open /nonexistent/DejaVuSans.ttf: No such file or directory");
+    assert_string_equal(
+        ra_buf_str(&why),
+        "cannot open /nonexistent/truetype/dejavu/DejaVuSans.ttf: No such file or directory");
     ra_buf_free(&why);
 }
 

@@ -18,6 +18,11 @@
 #include "model/load.h"
 #include "report/report.h"
 
+#ifndef RA_TEST_FONT_CHAIN
+/* The font chain of this checkout (tests run from its top directory). */
+#define RA_TEST_FONT_CHAIN "fonts/chain.txt"
+#endif
+
 /* Prints every diagnostic as "FILE:LINE: severity: message". */
 static void print_diag(void *ctx, const ra_diag_t *d)
 {
@@ -52,6 +57,7 @@ static void render_dump(const char *name, ra_buf_t *dump)
         .score = s,
         .tmpl = tpl,
         .font_dir = getenv("READYAUDIT_FONT_DIR"),
+        .font_chain = RA_TEST_FONT_CHAIN,
         .sink = &sink,
         .layout_dump = dump,
     };

@@ -1,0 +1,651 @@
+/* shape.c - text as drawn: cleaning, bidi levels, itemisation over the font chain, shaping.
+ *
+ * A string becomes glyphs in five steps, the same for measuring and drawing:
+ *   1. clean: decode UTF-8; tabs become spaces; malformed UTF-8, control
+ *      characters and non-characters become U+FFFD (listed as substitutions);
+ *   2. bidi: FriBidi's embedding levels for the paragraph (direction given,
+ *      or from the first strong character); skipped for text with no
+ *      right-to-left character in a left-to-right paragraph;
+ *   3. script: HarfBuzz's script per character, common and inherited ones
+ *      (spaces, digits, punctuation, marks) taking their neighbour's;
+ *   4. font: per character the first face of the style's chain that has
+ *      it; marks, joiners and variation selectors stay with their base,
+ *      common characters with the run they are in when its face has them;
+ *      a character no face has becomes U+FFFD of the first face;
+ *   5. runs of one level, script and font are shaped by hb_shape, and the
+ *      runs are put in visual order (bidi rule L2).
+ * Glyph clusters keep the characters they stand for, for ToUnicode and
+ * /ActualText (content.c).
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "pdf/pdf_int.h"
+
+#include <fribidi.h>
+#include <stdlib.h>
+
+#include "base/text.h"
+
+/* --- Scratch --- */
+
+/* Makes room for n characters in every per-character array. */
+static ra_status_t reserve_chars(shaper_t *sh, size_t n)
+{
+    if (n <= sh->cap)
+        return RA_OK;
+    size_t cap = sh->cap ? sh->cap : 64;
+    while (cap < n)
+        cap *= 2;
+    uint32_t *cp = realloc(sh->cp, cap * sizeof *cp);
+    if (cp)
+        sh->cp = cp;
+    size_t *byte = realloc(sh->byte, (cap + 1) * sizeof *byte);
+    if (byte)
+        sh->byte = byte;
+    int *font = realloc(sh->font, cap * sizeof *font);
+    if (font)
+        sh->font = font;
+    int *script = realloc(sh->script, cap * sizeof *script);
+    if (script)
+        sh->script = script;
+    uint8_t *level = realloc(sh->level, cap);
+    if (level)
+        sh->level = level;
+    if (!cp || !byte || !font || !script || !level)
+        return RA_ERR_NOMEM;
+    sh->cap = cap;
+    return RA_OK;
+}
+
+/* Appends a glyph slot; NULL when out of memory. */
+static glyph_t *push_glyph(shaper_t *sh)
+{
+    if (RA_VEC_RESERVE(sh->g, sh->ng, sh->capg, 64) != RA_OK)
+        return NULL;
+    return &sh->g[sh->ng++];
+}
+
+/* Lists a substitution. */
+static ra_status_t push_subst(shaper_t *sh, uint32_t cp, const char *why)
+{
+    if (RA_VEC_RESERVE(sh->subst, sh->nsubst, sh->capsubst, 8) != RA_OK)
+        return RA_ERR_NOMEM;
+    sh->subst[sh->nsubst++] = (subst_t){cp, why};
+    return RA_OK;
+}
+
+void ra_pdf__shaper_free(shaper_t *sh)
+{
+    if (!sh)
+        return;
+    free(sh->cp);
+    free(sh->byte);
+    free(sh->font);
+    free(sh->script);
+    free(sh->level);
+    free(sh->g);
+    free(sh->subst);
+    free(sh->fribidi);
+    free(sh->widths);
+    free(sh->words);
+    hb_buffer_destroy(sh->buf);
+    free(sh);
+}
+
+/* --- Characters --- */
+
+/* Returns why cp cannot be drawn as itself whatever the font, or NULL. */
+static const char *unprintable(uint32_t cp)
+{
+    if (cp == RA_UTF8_INVALID)
+        return "invalid UTF-8";
+    if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0))
+        return "control character";
+    if ((cp & 0xFFFE) == 0xFFFE || (cp >= 0xFDD0 && cp <= 0xFDEF))
+        return "not a character";
+    return NULL;
+}
+
+/* Returns 1 when cp goes with the character before it (a mark, a joiner,
+ * a format character, a variation selector). */
+static int attaches(hb_unicode_funcs_t *uf, uint32_t cp)
+{
+    if (cp < 0x300)
+        return 0;
+    switch (hb_unicode_general_category(uf, cp)) {
+    case HB_UNICODE_GENERAL_CATEGORY_NON_SPACING_MARK:
+    case HB_UNICODE_GENERAL_CATEGORY_SPACING_MARK:
+    case HB_UNICODE_GENERAL_CATEGORY_ENCLOSING_MARK:
+    case HB_UNICODE_GENERAL_CATEGORY_FORMAT:
+        return 1;
+    default:
+        return (cp >= 0xFE00 && cp <= 0xFE0F) || (cp >= 0xE0100 && cp <= 0xE01EF);
+    }
+}
+
+/* Returns 1 when font file f has a glyph for cp. */
+static int has_glyph(const font_t *f, uint32_t cp)
+{
+    hb_codepoint_t g;
+    return hb_font_get_nominal_glyph(f->font, cp, &g) && g != 0;
+}
+
+/* --- Steps --- */
+
+/* Step 1: decodes and cleans utf8 into sh->cp, sh->byte; returns 1 when
+ * every character is ASCII. */
+static ra_status_t clean(shaper_t *sh, const char *utf8, size_t len, int *ascii)
+{
+    ra_status_t st = reserve_chars(sh, len + 1);
+    size_t pos = 0, n = 0;
+    *ascii = 1;
+    while (st == RA_OK && pos < len) {
+        sh->byte[n] = pos;
+        unsigned char c = (unsigned char)utf8[pos];
+        uint32_t cp;
+        if (c >= 0x20 && c < 0x7F) {
+            cp = c;
+            pos++;
+        } else {
+            cp = ra_utf8_decode(utf8, len, &pos);
+            const char *why = cp == '\t' ? NULL : unprintable(cp);
+            if (cp == '\t')
+                cp = ' ';
+            if (why) {
+                st = push_subst(sh, cp, why);
+                cp = RA_UNICODE_REPLACEMENT;
+            }
+            if (cp >= 0x80)
+                *ascii = 0;
+        }
+        sh->cp[n++] = cp;
+    }
+    sh->byte[n] = len;
+    sh->ncp = n;
+    return st;
+}
+
+/* Step 2: the embedding levels of the paragraph into sh->level. */
+static ra_status_t bidi_levels(shaper_t *sh, ra_dir_t dir, int ascii)
+{
+    size_t n = sh->ncp;
+    int any_rtl = 0;
+    for (size_t i = 0; i < n && !ascii && !any_rtl; i++)
+        any_rtl = sh->cp[i] >= 0x590;
+    if (!any_rtl && dir != RA_DIR_RTL) {
+        memset(sh->level, 0, n);
+        return RA_OK;
+    }
+    size_t need = n * (sizeof(FriBidiCharType) + sizeof(FriBidiBracketType) + sizeof(FriBidiLevel));
+    if (need > sh->fribidi_cap) {
+        void *p = realloc(sh->fribidi, need);
+        if (!p)
+            return RA_ERR_NOMEM;
+        sh->fribidi = p;
+        sh->fribidi_cap = need;
+    }
+    FriBidiCharType *types = sh->fribidi;
+    FriBidiBracketType *brackets = (FriBidiBracketType *)(types + n);
+    FriBidiLevel *levels = (FriBidiLevel *)(brackets + n);
+    FriBidiParType base = dir == RA_DIR_RTL   ? FRIBIDI_PAR_RTL
+                          : dir == RA_DIR_LTR ? FRIBIDI_PAR_LTR
+                                              : FRIBIDI_PAR_ON;
+    fribidi_get_bidi_types(sh->cp, (FriBidiStrIndex)n, types);
+    fribidi_get_bracket_types(sh->cp, (FriBidiStrIndex)n, types, brackets);
+    if (!fribidi_get_par_embedding_levels_ex(types, brackets, (FriBidiStrIndex)n, &base, levels))
+        return RA_ERR_NOMEM;
+    for (size_t i = 0; i < n; i++)
+        sh->level[i] = (uint8_t)levels[i];
+    return RA_OK;
+}
+
+/* Steps 3 and 4: script and font per character; missing characters become
+ * U+FFFD of the first face. */
+static ra_status_t itemise(const ra_pdf_t *pdf, shaper_t *sh, ra_face_t face, int ascii)
+{
+    const ra_pdf_fonts_t *fonts = pdf->fonts;
+    const int *chain = fonts->chain[face];
+    size_t nchain = fonts->nchain[face], n = sh->ncp;
+    const font_t *first = &fonts->font[chain[0]];
+    if (ascii) { /* the first face has printable ASCII (checked at load) */
+        for (size_t i = 0; i < n; i++) {
+            sh->font[i] = chain[0];
+            sh->script[i] = HB_SCRIPT_LATIN;
+        }
+        return RA_OK;
+    }
+    hb_unicode_funcs_t *uf = hb_unicode_funcs_get_default();
+    int prev = -1;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t cp = sh->cp[i];
+        int fi = -1;
+        hb_script_t sc = hb_unicode_script(uf, cp);
+        int weak = sc == HB_SCRIPT_COMMON || sc == HB_SCRIPT_INHERITED || attaches(uf, cp);
+        if (prev >= 0 && weak && (attaches(uf, cp) || has_glyph(&fonts->font[prev], cp)))
+            fi = prev; /* marks stay with their base, common characters with their run */
+        for (size_t k = 0; fi < 0 && k < nchain; k++)
+            if (has_glyph(&fonts->font[chain[k]], cp))
+                fi = chain[k];
+        if (fi < 0 && attaches(uf, cp) && cp != RA_UNICODE_REPLACEMENT) {
+            fi = prev >= 0 ? prev : chain[0]; /* an ignorable HarfBuzz hides */
+        } else if (fi < 0) {
+            if (cp != RA_UNICODE_REPLACEMENT) {
+                ra_status_t st = push_subst(sh, cp, "in no font of the chain");
+                if (st != RA_OK)
+                    return st;
+            }
+            sh->cp[i] = has_glyph(first, RA_UNICODE_REPLACEMENT) ? RA_UNICODE_REPLACEMENT : '?';
+            fi = chain[0];
+            sc = HB_SCRIPT_COMMON;
+        }
+        sh->font[i] = fi;
+        sh->script[i] = weak ? HB_SCRIPT_COMMON : (int)sc;
+        prev = fi;
+    }
+    /* Common characters take the script before them (or after, at the start). */
+    int last = HB_SCRIPT_COMMON;
+    for (size_t i = 0; i < n; i++) {
+        if (sh->script[i] != HB_SCRIPT_COMMON)
+            last = sh->script[i];
+        else
+            sh->script[i] = last;
+    }
+    for (size_t i = n; i-- > 0;) {
+        if (sh->script[i] != HB_SCRIPT_COMMON)
+            last = sh->script[i];
+        else
+            sh->script[i] = last;
+    }
+    return RA_OK;
+}
+
+static ra_status_t shape_run_in(const ra_pdf_t *pdf, shaper_t *sh, size_t start, size_t end,
+                                int isolated);
+
+/* Shapes characters [start, end) with the whole text as context. */
+static ra_status_t shape_run(const ra_pdf_t *pdf, shaper_t *sh, size_t start, size_t end)
+{
+    return shape_run_in(pdf, sh, start, end, 0);
+}
+
+/* Shapes characters [start, end) (one font, script and level), with the
+ * text around them as context unless isolated, and appends their glyphs in
+ * visual order. */
+static ra_status_t shape_run_in(const ra_pdf_t *pdf, shaper_t *sh, size_t start, size_t end,
+                                int isolated)
+{
+    const font_t *f = &pdf->fonts->font[sh->font[start]];
+    int rtl = sh->level[start] & 1;
+    hb_buffer_t *buf = sh->buf;
+    hb_buffer_clear_contents(buf);
+    if (isolated)
+        hb_buffer_add_codepoints(buf, sh->cp + start, (int)(end - start), 0, (int)(end - start));
+    else
+        hb_buffer_add_codepoints(buf, sh->cp, (int)sh->ncp, (unsigned)start, (int)(end - start));
+    hb_buffer_set_direction(buf, rtl ? HB_DIRECTION_RTL : HB_DIRECTION_LTR);
+    hb_buffer_set_script(buf, (hb_script_t)sh->script[start]);
+    hb_buffer_set_flags(buf, HB_BUFFER_FLAG_REMOVE_DEFAULT_IGNORABLES |
+                                 (start == 0 ? HB_BUFFER_FLAG_BOT : 0) |
+                                 (end == sh->ncp ? HB_BUFFER_FLAG_EOT : 0));
+    if (!hb_shape_full(f->font, buf, NULL, 0, NULL) || !hb_buffer_allocation_successful(buf))
+        return RA_ERR_NOMEM;
+    unsigned n;
+    hb_glyph_info_t *info = hb_buffer_get_glyph_infos(buf, &n);
+    hb_glyph_position_t *pos = hb_buffer_get_glyph_positions(buf, &n);
+    size_t g0 = sh->ng;
+    for (unsigned i = 0; i < n; i++) {
+        glyph_t *g = push_glyph(sh);
+        if (!g)
+            return RA_ERR_NOMEM;
+        g->gid = info[i].codepoint;
+        g->font = sh->font[start];
+        g->ax = pos[i].x_advance;
+        g->dx = pos[i].x_offset;
+        g->dy = pos[i].y_offset;
+        g->c0 = info[i].cluster + (isolated ? (uint32_t)start : 0);
+    }
+    /* A cluster's characters end where the next cluster in logical order
+     * starts: clusters ascend in a left-to-right run, descend in a
+     * right-to-left one. */
+    glyph_t *gs = sh->g + g0;
+    for (unsigned i = 0; i < n; i++) {
+        uint32_t c = gs[i].c0, e = (uint32_t)end;
+        if (!rtl) {
+            for (unsigned j = i + 1; j < n; j++)
+                if (gs[j].c0 != c) {
+                    e = gs[j].c0;
+                    break;
+                }
+        } else {
+            for (unsigned j = i; j-- > 0;)
+                if (gs[j].c0 != c) {
+                    e = gs[j].c0;
+                    break;
+                }
+        }
+        gs[i].c1 = e > c ? e : c + 1;
+        gs[i].first = i == 0 || gs[i - 1].c0 != c;
+    }
+    for (unsigned i = 0; i < n; i++)
+        gs[i].single = gs[i].first && (i + 1 == n || gs[i + 1].c0 != gs[i].c0);
+    return RA_OK;
+}
+
+/* A run of characters of one level, script and font. */
+typedef struct {
+    size_t start, end;
+    uint8_t level;
+} run_t;
+
+/* Step 5: runs in visual order (L2: from the highest level down to the
+ * lowest odd one, reverse every sequence of runs at that level or above),
+ * each shaped. */
+static ra_status_t shape_runs(const ra_pdf_t *pdf, shaper_t *sh)
+{
+    size_t n = sh->ncp, nruns = 0;
+    run_t small[16], *runs = small;
+    for (size_t i = 0; i < n; i++)
+        if (i == 0 || sh->font[i] != sh->font[i - 1] || sh->script[i] != sh->script[i - 1] ||
+            sh->level[i] != sh->level[i - 1])
+            nruns++;
+    if (nruns > sizeof small / sizeof *small && !(runs = malloc(nruns * sizeof *runs)))
+        return RA_ERR_NOMEM;
+    size_t r = 0;
+    uint8_t maxl = 0, minodd = 255;
+    for (size_t i = 0; i < n; i++) {
+        if (i == 0 || sh->font[i] != sh->font[i - 1] || sh->script[i] != sh->script[i - 1] ||
+            sh->level[i] != sh->level[i - 1]) {
+            runs[r].start = i;
+            runs[r].level = sh->level[i];
+            if (r > 0)
+                runs[r - 1].end = i;
+            r++;
+            if (sh->level[i] > maxl)
+                maxl = sh->level[i];
+            if ((sh->level[i] & 1) && sh->level[i] < minodd)
+                minodd = sh->level[i];
+        }
+    }
+    if (nruns)
+        runs[nruns - 1].end = n;
+    for (unsigned l = maxl; l >= minodd && l > 0; l--)
+        for (size_t i = 0; i < nruns;) {
+            if (runs[i].level < l) {
+                i++;
+                continue;
+            }
+            size_t j = i;
+            while (j < nruns && runs[j].level >= l)
+                j++;
+            for (size_t a = i, b = j - 1; a < b; a++, b--) {
+                run_t t = runs[a];
+                runs[a] = runs[b];
+                runs[b] = t;
+            }
+            i = j;
+        }
+    ra_status_t st = RA_OK;
+    for (size_t i = 0; i < nruns && st == RA_OK; i++)
+        st = shape_run(pdf, sh, runs[i].start, runs[i].end);
+    if (runs != small)
+        free(runs);
+    return st;
+}
+
+/* Step 5 for left-to-right ASCII text: words and runs of spaces shaped on
+ * their own, each remembered. */
+static ra_status_t shape_ascii(const ra_pdf_t *pdf, shaper_t *sh, ra_face_t face)
+{
+    /* Shaped word by word exactly when the cache is there: a document that
+     * could not have it fails rather than come out otherwise. */
+    if (!sh->words && !(sh->words = calloc(WORD_CACHE_SIZE, sizeof *sh->words)))
+        return RA_ERR_NOMEM;
+    size_t n = sh->ncp;
+    for (size_t a = 0, b; a < n; a = b) {
+        int space = sh->cp[a] == ' ';
+        for (b = a + 1; b < n && (sh->cp[b] == ' ') == space; b++)
+            ;
+        size_t len = b - a;
+        if (len > WIDTH_CACHE_TEXT) {
+            ra_status_t st = shape_run_in(pdf, sh, a, b, 1);
+            if (st != RA_OK)
+                return st;
+            continue;
+        }
+        char text[WIDTH_CACHE_TEXT];
+        uint32_t h = (2166136261u ^ (uint32_t)face) * 16777619u;
+        for (size_t i = 0; i < len; i++) {
+            text[i] = (char)sh->cp[a + i];
+            h = (h ^ (unsigned char)text[i]) * 16777619u;
+        }
+        word_entry_t *e = &sh->words[h & (WORD_CACHE_SIZE - 1)];
+        if (e->len == len && e->hash == h && e->face == face && memcmp(e->text, text, len) == 0) {
+            for (unsigned i = 0; i < e->ng; i++) {
+                glyph_t *g = push_glyph(sh);
+                if (!g)
+                    return RA_ERR_NOMEM;
+                *g = (glyph_t){e->g[i].gid,
+                               sh->font[a],
+                               e->g[i].ax,
+                               e->g[i].dx,
+                               e->g[i].dy,
+                               (uint32_t)a + e->g[i].c0,
+                               (uint32_t)a + e->g[i].c1,
+                               e->g[i].first,
+                               e->g[i].single};
+            }
+            continue;
+        }
+        size_t g0 = sh->ng;
+        ra_status_t st = shape_run_in(pdf, sh, a, b, 1);
+        if (st != RA_OK)
+            return st;
+        size_t ng = sh->ng - g0;
+        int fits = ng <= WORD_CACHE_GLYPHS;
+        for (size_t i = 0; fits && i < ng; i++) {
+            const glyph_t *g = &sh->g[g0 + i];
+            fits = g->gid < 65536 && g->ax >= -32768 && g->ax < 32768 && g->dx >= -32768 &&
+                   g->dx < 32768 && g->dy >= -32768 && g->dy < 32768;
+        }
+        if (!fits)
+            continue;
+        e->hash = h;
+        e->face = (uint8_t)face;
+        e->len = (uint8_t)len;
+        e->ng = (uint8_t)ng;
+        memcpy(e->text, text, len);
+        for (size_t i = 0; i < ng; i++) {
+            const glyph_t *g = &sh->g[g0 + i];
+            e->g[i].gid = (uint16_t)g->gid;
+            e->g[i].ax = (int16_t)g->ax;
+            e->g[i].dx = (int16_t)g->dx;
+            e->g[i].dy = (int16_t)g->dy;
+            e->g[i].c0 = (uint8_t)(g->c0 - a);
+            e->g[i].c1 = (uint8_t)(g->c1 - a);
+            e->g[i].first = (uint8_t)g->first;
+            e->g[i].single = (uint8_t)g->single;
+        }
+    }
+    return RA_OK;
+}
+
+ra_status_t ra_pdf__shape(const ra_pdf_t *pdf, ra_face_t face, ra_dir_t dir, const char *utf8,
+                          size_t len)
+{
+    shaper_t *sh = pdf->shaper;
+    int ascii;
+    face = face_ok(face);
+    sh->ng = 0;
+    sh->nsubst = 0;
+    ra_status_t st = RA_OK;
+    hb_watch_begin();
+    if (!sh->buf) {
+        sh->buf = hb_buffer_create();
+        if (!hb_buffer_allocation_successful(sh->buf))
+            st = RA_ERR_NOMEM;
+    }
+    if (st == RA_OK)
+        st = clean(sh, utf8, len, &ascii);
+    if (st == RA_OK)
+        st = bidi_levels(sh, dir, ascii);
+    if (st == RA_OK)
+        st = itemise(pdf, sh, face, ascii);
+    if (st == RA_OK)
+        st = ascii && dir != RA_DIR_RTL ? shape_ascii(pdf, sh, face) : shape_runs(pdf, sh);
+    /* Sticky: a width measured as 0 or a glyph lost must fail the document. */
+    if ((st = hb_watch_end(st)) == RA_ERR_NOMEM)
+        sh->nomem = 1;
+    return st;
+}
+
+/* --- Measuring --- */
+
+/* Returns the shaped width of utf8[0..len) in face, per point of size. */
+static double shaped_width(const ra_pdf_t *pdf, ra_face_t face, const char *utf8, size_t len)
+{
+    if (ra_pdf__shape(pdf, face, RA_DIR_AUTO, utf8, len) != RA_OK)
+        return 0;
+    const shaper_t *sh = pdf->shaper;
+    double total = 0;
+    for (size_t i = 0; i < sh->ng; i++)
+        total += (double)sh->g[i].ax / pdf->fonts->font[sh->g[i].font].upem;
+    return total;
+}
+
+double ra_pdf_text_width(const ra_pdf_t *pdf, ra_face_t face, double size, const char *utf8,
+                         size_t len)
+{
+    if (len == 0)
+        return 0;
+    face = face_ok(face);
+    if (len > WIDTH_CACHE_TEXT)
+        return shaped_width(pdf, face, utf8, len) * size;
+    /* Short texts (words, labels) are remembered: FNV-1a over face and bytes. */
+    shaper_t *sh = pdf->shaper;
+    if (!sh->widths && !(sh->widths = calloc(WIDTH_CACHE_SIZE, sizeof *sh->widths))) {
+        sh->nomem = 1; /* the document fails at save */
+        return 0;
+    }
+    uint32_t h = (2166136261u ^ (uint32_t)face) * 16777619u;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)utf8[i]) * 16777619u;
+    width_entry_t *e = &sh->widths[h & (WIDTH_CACHE_SIZE - 1)];
+    if (e->len == len && e->hash == h && e->face == face && memcmp(e->text, utf8, len) == 0)
+        return e->width * size;
+    double w = shaped_width(pdf, face, utf8, len);
+    e->width = w;
+    e->hash = h;
+    e->face = (uint8_t)face;
+    e->len = (uint8_t)len;
+    memcpy(e->text, utf8, len);
+    return w * size;
+}
+
+size_t ra_pdf_text_fit(const ra_pdf_t *pdf, ra_face_t face, double size, const char *utf8,
+                       size_t len, double max_width)
+{
+    if (len == 0)
+        return 0;
+    if (ra_pdf__shape(pdf, face, RA_DIR_AUTO, utf8, len) != RA_OK)
+        return len;
+    shaper_t *sh = pdf->shaper;
+    /* Each cluster's advance goes to its first character (in the font
+     * array, free now), then the longest prefix of whole clusters fits. */
+    double *adv = calloc(sh->ncp + 1, sizeof *adv);
+    if (!adv)
+        return len;
+    uint8_t *start = sh->level; /* reused: 1 where a cluster starts */
+    memset(start, 0, sh->ncp);
+    for (size_t i = 0; i < sh->ng; i++) {
+        const glyph_t *g = &sh->g[i];
+        if (g->c0 < sh->ncp) {
+            adv[g->c0] += (double)g->ax * size / pdf->fonts->font[g->font].upem;
+            start[g->c0] = 1;
+        }
+    }
+    double total = 0, limit = max_width + 1e-6;
+    size_t fit = 0; /* characters */
+    for (size_t i = 0; i < sh->ncp; i++) {
+        total += adv[i];
+        if (i + 1 == sh->ncp || start[i + 1]) { /* a cluster ends after i */
+            if (total > limit)
+                break;
+            fit = i + 1;
+        }
+    }
+    if (fit == 0) { /* always progress by one cluster */
+        fit = 1;
+        while (fit < sh->ncp && !start[fit])
+            fit++;
+    }
+    free(adv);
+    return sh->byte[fit];
+}
+
+void ra_pdf_font_metrics(const ra_pdf_t *pdf, ra_face_t face, double *ascent, double *descent)
+{
+    const font_t *f = face_of(pdf, face);
+    if (ascent)
+        *ascent = f->ascent;
+    if (descent)
+        *descent = f->descent;
+}
+
+ra_status_t ra_pdf_sanitize(const ra_pdf_t *pdf, ra_face_t face, const char *utf8, size_t len,
+                            ra_buf_t *out)
+{
+    ra_status_t st = ra_pdf__shape(pdf, face, RA_DIR_AUTO, utf8, len);
+    const shaper_t *sh = pdf->shaper;
+    for (size_t i = 0; st == RA_OK && i < sh->ncp; i++) {
+        char u[4];
+        st = ra_buf_append(out, u, ra_utf8_encode(sh->cp[i], u));
+    }
+    return st == RA_OK ? ra_buf_reserve(out, 0) : st;
+}
+
+size_t ra_pdf_text_missing(const ra_pdf_t *pdf, ra_face_t face, const char *utf8, size_t len,
+                           uint32_t *cps, size_t max, size_t *ncps)
+{
+    size_t k = 0;
+    if (ra_pdf__shape(pdf, face, RA_DIR_AUTO, utf8, len) != RA_OK) {
+        if (ncps)
+            *ncps = 0;
+        return 0;
+    }
+    const shaper_t *sh = pdf->shaper;
+    for (size_t i = 0; i < sh->nsubst; i++) {
+        size_t j = 0;
+        while (j < k && cps[j] != sh->subst[i].cp)
+            j++;
+        if (j == k && k < max)
+            cps[k++] = sh->subst[i].cp;
+    }
+    if (ncps)
+        *ncps = k;
+    return sh->nsubst;
+}
+
+size_t ra_pdf_missing_count(const ra_pdf_t *pdf)
+{
+    return pdf->nmissing;
+}
+
+ra_dir_t ra_pdf_text_direction(const char *utf8, size_t len)
+{
+    size_t pos = 0;
+    while (pos < len) {
+        unsigned char c = (unsigned char)utf8[pos];
+        if (c < 0x80) {
+            if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
+                return RA_DIR_LTR;
+            pos++;
+            continue;
+        }
+        uint32_t cp = ra_utf8_decode(utf8, len, &pos);
+        if (cp == RA_UTF8_INVALID)
+            continue;
+        FriBidiCharType t = fribidi_get_bidi_type(cp);
+        if (FRIBIDI_IS_STRONG(t) && FRIBIDI_IS_LETTER(t))
+            return FRIBIDI_IS_RTL(t) ? RA_DIR_RTL : RA_DIR_LTR;
+    }
+    return RA_DIR_AUTO;
+}

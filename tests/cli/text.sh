@@ -1,0 +1,134 @@
+#!/bin/sh
+# tests/cli/text.sh - text in every script (issue #13): the world-text record
+# (tests/fixtures/world-text.xml: the regulated sample with people named in
+# Chinese, Japanese, Korean, Thai, Hindi, Arabic, Hebrew and Vietnamese, an
+# emoji and a long German compound in a note) renders with every font of the
+# chain embedded as a subset, passes qpdf and PDFBox Preflight (PDF/A-1b),
+# gives every name back through pdftotext, and grows by at most 150 KiB over
+# the Latin report. The font chain's digests are checked: a changed or
+# missing font file is an error, not a silent change.
+#
+# Needs qpdf, pdffonts and pdftotext (poppler-utils) and, for Preflight, java
+# with PDFBox 2 as tests/cli/pdfa.sh does (else those cases are skipped).
+
+cd "$(dirname "$0")/../.." || exit 2
+
+JARDIR=${PDFBOX_JARS:-/usr/share/java}
+JARS="pdfbox2 fontbox2 preflight xmpbox commons-logging javax.activation jaxb-api"
+
+SUITE=text
+. tests/lib.sh
+suite_start qpdf pdffonts pdftotext
+
+W=tests/fixtures/world-text.xml
+L=samples/regulated-credit-advisor.xml
+mkdir -p "$tmp/pdf"
+
+begin "the world-text record renders"
+run report "$W" -o "$tmp/pdf/world.pdf" -q
+expect_rc 0
+[ -s "$tmp/pdf/world.pdf" ] || problem "no PDF"
+# No character of the record is drawn as a replacement.
+grep 'replacement' "$tmp/err" >/dev/null && problem "characters replaced:" "$(excerpt "$tmp/err" 10)"
+end
+
+begin "world-text: qpdf --check is clean"
+qpdf --check "$tmp/pdf/world.pdf" >"$tmp/qpdf" 2>&1 || problem "qpdf:" "$(excerpt "$tmp/qpdf" 10)"
+end
+
+begin "world-text: pdffonts shows every font embedded as a subset with ToUnicode"
+pdffonts "$tmp/pdf/world.pdf" >"$tmp/fonts" 2>&1
+# name type... encoding emb sub uni object: every row yes yes yes.
+bad=$(awk 'NR > 2 && !($(NF-4) == "yes" && $(NF-3) == "yes" && $(NF-2) == "yes")' "$tmp/fonts")
+[ -n "$bad" ] && problem "fonts not embedded as subsets with ToUnicode:" "$bad"
+for face in DejaVuSans NotoSansDevanagari NotoSansThai NotoSansCJKsc; do
+    grep -q "^[A-Z][A-Z][A-Z][A-Z][A-Z][A-Z]+$face" "$tmp/fonts" || problem "no subset of $face:" "$(cat "$tmp/fonts")"
+done
+grep -q 'CID Type 0C' "$tmp/fonts" || problem "Noto CJK is not embedded as CIDFontType0C"
+grep -q 'CID TrueType' "$tmp/fonts" || problem "no CIDFontType2 font"
+end
+
+begin "world-text: pdftotext gives every name back exactly"
+pdftotext "$tmp/pdf/world.pdf" "$tmp/world.txt"
+# pdftotext writes right-to-left runs in logical order, inside U+202B ..
+# U+202C marks: a reader's text once those are removed.
+"$PY" - "$tmp/world.txt" <<'EOF' >"$tmp/res"
+import sys
+t = open(sys.argv[1], encoding="utf-8").read().replace("\u202b", "").replace("\u202c", "")
+names = ["王芳", "山田太郎", "김민준", "สมชาย", "अर्जुन शर्मा", "محمد العلي", "דוד כהן",
+         "Nguyễn Thị Ngọc Ánh", "🚀"]
+for n in names:
+    if n not in t:
+        print("missing %r" % n)
+# The long compound comes back whole once lines are joined.
+if "Datenschutzfolgenabschätzungsverfahrensbeschreibung" not in t.replace("\n", ""):
+    print("the German compound is not in the text")
+# Approval headings: the name in its place among the Latin words.
+for n in ["王芳", "محمد العلي"]:
+    if not any(n in line and "Approved" in line for line in t.splitlines()):
+        print("no approval heading line with %r" % n)
+EOF
+[ -s "$tmp/res" ] && problem "$(cat "$tmp/res")"
+end
+
+begin "world-text: the report grows by at most 150 KiB over the Latin one"
+run report "$L" -o "$tmp/pdf/latin.pdf" -q
+expect_rc 0
+lw=$(wc -c <"$tmp/pdf/latin.pdf")
+ww=$(wc -c <"$tmp/pdf/world.pdf")
+[ $((ww - lw)) -le $((150 * 1024)) ] || problem "world $ww bytes, Latin $lw: grows by $((ww - lw))"
+end
+
+begin "world-text: two runs give the same bytes"
+run report "$W" -o "$tmp/world-again.pdf" -q
+expect_rc 0
+cmp -s "$tmp/pdf/world.pdf" "$tmp/world-again.pdf" || problem "two runs differ"
+end
+
+# ------------------------------------------------------------ the chain
+
+mkdir -p "$tmp/chain"
+begin "a font file whose digest differs from the chain is an error"
+mkdir -p "$tmp/chain/fonts"
+# Every line of DejaVu Sans says another digest.
+sed 's/abdc775b21b1bc470d50c97e790d276f2054b7504e56e5bd3e64f48d68582322/0000000000000000000000000000000000000000000000000000000000000000/' \
+    fonts/chain.txt >"$tmp/chain/fonts/chain.txt"
+cp -r schemas templates "$tmp/chain/"
+READYAUDIT_DATADIR=$tmp/chain run report "$L" -o "$tmp/chain/out.pdf" -q
+expect_rc 4
+grep -q 'DejaVuSans.ttf: SHA-256 is abdc775b21b1bc470d50c97e790d276f2054b7504e56e5bd3e64f48d68582322, not the one the font chain lists' "$tmp/err" ||
+    problem "no digest error:" "$(excerpt "$tmp/err" 5)"
+[ -e "$tmp/chain/out.pdf" ] && problem "a PDF was written"
+end
+
+begin "a missing font file is an error naming it"
+mkdir -p "$tmp/fontdir"
+READYAUDIT_FONT_DIR=$tmp/fontdir run report "$L" -o "$tmp/fontdir/out.pdf" -q
+expect_rc 4
+grep -q "cannot open $tmp/fontdir/truetype/dejavu/DejaVuSans.ttf: No such file or directory" "$tmp/err" ||
+    problem "no missing-font error:" "$(excerpt "$tmp/err" 5)"
+end
+
+# ------------------------------------------------------------ Preflight
+
+CP=
+preflight=yes
+command -v java >/dev/null 2>&1 || preflight="no java (default-jre-headless)"
+for j in $JARS; do
+    if [ -f "$JARDIR/$j.jar" ]; then
+        CP="${CP:+$CP:}$JARDIR/$j.jar"
+    elif [ "$preflight" = yes ]; then
+        preflight="no $JARDIR/$j.jar"
+    fi
+done
+if [ "$preflight" != yes ]; then
+    skip "world-text: PDFBox Preflight says PDF/A-1b" "$preflight"
+else
+    begin "world-text: PDFBox Preflight says PDF/A-1b"
+    java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "$CP" \
+        org.apache.pdfbox.preflight.Validator_A1b "$tmp/pdf/world.pdf" >"$tmp/preflight" 2>&1
+    grep -q "is a valid PDF/A-1b file" "$tmp/preflight" || problem "Preflight said:" "$(excerpt "$tmp/preflight" 15)"
+    end
+fi
+
+suite_end
