@@ -149,3 +149,67 @@ nss_signer_db() {
         certutil -L -d sql:nss -n "$_nick"
     ) >>"$_d/log" 2>&1
 }
+
+# make_test_pki DIR: a test PKI made with certtool in DIR, valid from 2020 to
+# 2045 (so that a SOURCE_DATE_EPOCH between them signs): ca.pem/ca.key; signers
+# with a key, a certificate (NAME.key, NAME.pem) and a PKCS#12 file (NAME.p12,
+# password in p12.pass): rsa (Alice Example, alice@example.org, RSA 2048),
+# ecdsa (Bob Example, bob@example.org, P-256), expired (valid only in 2020),
+# nosign (keyEncipherment only, no digitalSignature), and other-ca.pem, a CA
+# that signed none of them. Returns non-zero (and says why) when certtool fails.
+make_test_pki() {
+    d=$1
+    mkdir -p "$d" || return 1
+    printf 'secret-p12\n' >"$d/p12.pass"
+    cat >"$d/ca.tmpl" <<'TMPL'
+cn = "readyaudit test CA"
+organization = "readyaudit tests"
+ca
+cert_signing_key
+crl_signing_key
+activation_date = "2020-01-01 00:00:00"
+expiration_date = "2045-01-01 00:00:00"
+TMPL
+    sed 's/test CA/other CA/' "$d/ca.tmpl" >"$d/other-ca.tmpl"
+    for c in ca other-ca; do
+        certtool --generate-privkey --key-type=rsa --bits=2048 --outfile "$d/$c.key" 2>"$d/err" &&
+            certtool --generate-self-signed --load-privkey "$d/$c.key" --template "$d/$c.tmpl" \
+                --outfile "$d/$c.pem" 2>"$d/err" >/dev/null || {
+            cat "$d/err"
+            return 1
+        }
+    done
+    for s in "rsa|Alice Example|alice@example.org|rsa|signing_key|2045-01-01" \
+        "ecdsa|Bob Example|bob@example.org|ecdsa|signing_key|2045-01-01" \
+        "carol|Carol Example|carol@example.org|rsa|signing_key|2045-01-01" \
+        "expired|Eve Expired|eve@example.org|rsa|signing_key|2021-01-01" \
+        "nosign|Nora Nosign|nora@example.org|rsa|encryption_key|2045-01-01"; do
+        IFS='|' read -r name cn mail type usage until <<SPEC
+$s
+SPEC
+        cat >"$d/$name.tmpl" <<TMPL
+cn = "$cn"
+email = "$mail"
+organization = "readyaudit tests"
+$usage
+activation_date = "2020-01-01 00:00:00"
+expiration_date = "$until 00:00:00"
+TMPL
+        if [ "$type" = ecdsa ]; then
+            kt="--key-type=ecdsa --curve=secp256r1"
+        else
+            kt="--key-type=rsa --bits=2048"
+        fi
+        # shellcheck disable=SC2086
+        certtool --generate-privkey $kt --outfile "$d/$name.key" 2>"$d/err" &&
+            certtool --generate-certificate --load-privkey "$d/$name.key" \
+                --load-ca-certificate "$d/ca.pem" --load-ca-privkey "$d/ca.key" \
+                --template "$d/$name.tmpl" --outfile "$d/$name.pem" 2>"$d/err" >/dev/null &&
+            certtool --to-p12 --load-privkey "$d/$name.key" --load-certificate "$d/$name.pem" \
+                --load-ca-certificate "$d/ca.pem" --p12-name "$cn" --password secret-p12 \
+                --outder --outfile "$d/$name.p12" 2>"$d/err" >/dev/null || {
+            cat "$d/err"
+            return 1
+        }
+    done
+}

@@ -27,6 +27,14 @@ enum {
     RA_EXIT_OTHER_VERSION = 9,  /* made by another version: cannot be regenerated here */
     RA_EXIT_INPUT_MISSING = 10, /* a checklist, template, logo, fonts or record not found */
     RA_EXIT_REWRITTEN = 11,     /* rewritten by another PDF tool: bytes not comparable */
+    /* sign: why a signature was refused, one code each (ra_sign_refusal_t). */
+    RA_EXIT_SIGN_NO_FIELD = 20,     /* the role is not a signature field of the report */
+    RA_EXIT_SIGN_SIGNED = 21,       /* the field is already signed */
+    RA_EXIT_SIGN_NOT_INTACT = 22,   /* not an intact readyaudit report */
+    RA_EXIT_SIGN_KEY_MISMATCH = 23, /* the key does not match the certificate */
+    RA_EXIT_SIGN_CERT_TIME = 24,    /* the certificate expired or is not yet valid */
+    RA_EXIT_SIGN_CERT_USAGE = 25,   /* its key usage does not allow signing */
+    RA_EXIT_SIGN_BAD_SECRET = 26,   /* a wrong PIN or password */
 };
 
 /* Parsed command line of one subcommand. */
@@ -46,6 +54,13 @@ typedef struct {
     const char *shard;          /* --shard K/N */
     const char *manifest;       /* --manifest */
     const char *summary;        /* --summary */
+    const char *role;           /* sign: --role */
+    const char *key, *cert;     /* sign: --key, --cert */
+    const char *chain;          /* sign: --chain */
+    const char *p12;            /* sign: --p12 */
+    const char *password_file;  /* sign: --password-file */
+    const char *pkcs11;         /* sign: --pkcs11 URI */
+    const char *pin_file;       /* sign: --pin-file */
     char **args;                /* positional arguments */
     int nargs;
 } ra_opts_t;
@@ -119,5 +134,6 @@ int ra_cmd_report(ra_cli_t *cli);
 int ra_cmd_batch(ra_cli_t *cli);
 int ra_cmd_verify(ra_cli_t *cli);
 int ra_cmd_manifest(ra_cli_t *cli);
+int ra_cmd_sign(ra_cli_t *cli);
 
 #endif

@@ -44,7 +44,15 @@ enum {
     OPT_SHARD = 'S',
     OPT_MANIFEST = 'm',
     OPT_SUMMARY = 's',
-    OPT_VERBOSE = 'v'
+    OPT_VERBOSE = 'v',
+    OPT_ROLE = 'r',
+    OPT_KEY = 'k',
+    OPT_CERT = 'c',
+    OPT_CHAIN = 'n',
+    OPT_P12 = 'P',
+    OPT_PASSWORD = 'w',
+    OPT_PKCS11 = 'K',
+    OPT_PIN = 'i'
 };
 
 static const struct option long_options[] = {
@@ -63,6 +71,14 @@ static const struct option long_options[] = {
     {"manifest", required_argument, NULL, OPT_MANIFEST},
     {"summary", required_argument, NULL, OPT_SUMMARY},
     {"verbose", no_argument, NULL, OPT_VERBOSE},
+    {"role", required_argument, NULL, OPT_ROLE},
+    {"key", required_argument, NULL, OPT_KEY},
+    {"cert", required_argument, NULL, OPT_CERT},
+    {"chain", required_argument, NULL, OPT_CHAIN},
+    {"p12", required_argument, NULL, OPT_P12},
+    {"password-file", required_argument, NULL, OPT_PASSWORD},
+    {"pkcs11", required_argument, NULL, OPT_PKCS11},
+    {"pin-file", required_argument, NULL, OPT_PIN},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
 };
@@ -93,6 +109,12 @@ static const command_t commands[] = {
      false},
     {"manifest", ra_cmd_manifest, "oq", "manifest merge MANIFEST... -o OUT",
      "Merge the manifests of sharded batch runs into one.", false},
+    {"sign", ra_cmd_sign, "orkcnPwKiq",
+     "sign REPORT.pdf --role ROLE (--key KEY.pem --cert CERT.pem [--chain CHAIN.pem] | --p12 "
+     "FILE.p12 [--password-file F] | --pkcs11 URI [--cert CERT.pem] [--pin-file F]) [-o OUT.pdf]",
+     "Sign a report in the signature field of ROLE (PAdES B-B, an incremental update); in place "
+     "without -o.",
+     true},
 };
 
 static void print_usage(FILE *f, const char *prog)
@@ -106,7 +128,10 @@ static void print_usage(FILE *f, const char *prog)
             "  --help            describe the command\n\n"
             "%s --version prints the version. Exit codes: 0 success, 1 not ready (with a\n"
             "gate such as --fail-under), 2 usage error, 3 invalid input, 4 I/O or output\n"
-            "failure, 5-11 verify outcomes (see verify --help).\n",
+            "failure, 5-11 verify outcomes (see verify --help); sign refuses with 20 no such\n"
+            "field, 21 already signed, 22 not an intact report, 23 key and certificate\n"
+            "differ, 24 certificate expired or not yet valid, 25 key usage forbids signing,\n"
+            "26 wrong PIN or password.\n",
             prog);
 }
 
@@ -131,6 +156,8 @@ static void print_command_help(const command_t *c, const char *prog)
          "  --fail-under N    exit 1 when the score is below N or the verdict is not ready"},
         {'o', "report", "  -o, --output FILE write the PDF to FILE (- for standard output)"},
         {'o', "batch", "  -o, --output DIR  write one report per record into the directory DIR"},
+        {'o', "sign",
+         "  -o, --output FILE write the signed report to FILE (default: sign in place)"},
         {'o', "manifest", "  -o, --output FILE write the merged manifest to FILE (.csv or .json)"},
         {'o', NULL, "  -o, --output FILE write to FILE instead of standard output"},
         {'t', "verify",
@@ -151,6 +178,17 @@ static void print_command_help(const command_t *c, const char *prog)
         {'S', NULL,
          "  --shard K/N       process only the K-th of N deterministic parts of the input"},
         {'x', NULL, "  --force           redo records whose report is already up to date"},
+        {'r', NULL,
+         "  --role ROLE       the signature field to sign: the role id (technical-owner, ...)"},
+        {'k', NULL, "  --key FILE        the signer's private key (PEM or DER, unencrypted)"},
+        {'c', NULL,
+         "  --cert FILE       the signer's certificate (PEM), then any chain certificates"},
+        {'n', NULL, "  --chain FILE      intermediate certificates to include (PEM)"},
+        {'P', NULL, "  --p12 FILE        key and certificates from a PKCS#12 file"},
+        {'w', NULL, "  --password-file F the PKCS#12 password: the first line of F"},
+        {'K', NULL,
+         "  --pkcs11 URI      a key on a PKCS#11 token (RFC 7512; module-path= names the module)"},
+        {'i', NULL, "  --pin-file F      the token's PIN: the first line of F"},
     };
     for (size_t i = 0; i < sizeof docs / sizeof *docs; i++) {
         if (!strchr(c->options, docs[i].letter) ||
@@ -224,15 +262,20 @@ static int parse_options(ra_cli_t *cli, const command_t *c, int argc, char **arg
             return RA_EXIT_USAGE;
         }
         if ((ch == OPT_OUTPUT || ch == OPT_MANIFEST || ch == OPT_SUMMARY || ch == OPT_CHECKLIST ||
-             ch == OPT_TEMPLATE) &&
+             ch == OPT_TEMPLATE || ch == OPT_ROLE || ch == OPT_KEY || ch == OPT_CERT ||
+             ch == OPT_CHAIN || ch == OPT_P12 || ch == OPT_PASSWORD || ch == OPT_PKCS11 ||
+             ch == OPT_PIN) &&
             !*optarg) {
             const char *name = "-o";
             for (const struct option *lo = long_options; lo->name; lo++)
                 if (lo->val == ch && ch != OPT_OUTPUT)
                     name = lo->name;
-            fprintf(stderr,
-                    "%s %s: %s%s wants a file name, not an empty string\nTry '%s %s --help'.\n",
-                    cli->prog, c->name, ch == OPT_OUTPUT ? "" : "--", name, cli->prog, c->name);
+            const char *what = ch == OPT_ROLE     ? "a role id"
+                               : ch == OPT_PKCS11 ? "a PKCS#11 URI"
+                                                  : "a file name";
+            fprintf(stderr, "%s %s: %s%s wants %s, not an empty string\nTry '%s %s --help'.\n",
+                    cli->prog, c->name, ch == OPT_OUTPUT ? "" : "--", name, what, cli->prog,
+                    c->name);
             return RA_EXIT_USAGE;
         }
         switch (ch) {
@@ -274,6 +317,30 @@ static int parse_options(ra_cli_t *cli, const command_t *c, int argc, char **arg
             break;
         case OPT_SUMMARY:
             o->summary = optarg;
+            break;
+        case OPT_ROLE:
+            o->role = optarg;
+            break;
+        case OPT_KEY:
+            o->key = optarg;
+            break;
+        case OPT_CERT:
+            o->cert = optarg;
+            break;
+        case OPT_CHAIN:
+            o->chain = optarg;
+            break;
+        case OPT_P12:
+            o->p12 = optarg;
+            break;
+        case OPT_PASSWORD:
+            o->password_file = optarg;
+            break;
+        case OPT_PKCS11:
+            o->pkcs11 = optarg;
+            break;
+        case OPT_PIN:
+            o->pin_file = optarg;
             break;
         case OPT_JOBS: {
             char *end;

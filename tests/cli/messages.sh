@@ -230,7 +230,7 @@ done
 # Each command's options as --help lists them, and as the man page's OPTIONS
 # section does (its "every command" options belong to every command).
 help_options() {
-    "$RA" "$1" --help | sed -n '/^options:/,$p' | sed -n 's/^  \(-[a-z], \)\{0,1\}\(--[a-z-]*\).*/\2/p' | sort
+    "$RA" "$1" --help | sed -n '/^options:/,$p' | sed -n 's/^  \(-[a-z], \)\{0,1\}\(--[a-z0-9-]*\).*/\2/p' | sort
 }
 man_options() {
     awk -v want="$1" '
@@ -241,7 +241,7 @@ man_options() {
             tp = 0
             if (section == want || section == "every command") {
                 line = $0; gsub(/\\-/, "-", line)
-                if (match(line, /--[a-z-]+/)) print substr(line, RSTART, RLENGTH)
+                if (match(line, /--[a-z0-9-]+/)) print substr(line, RSTART, RLENGTH)
             }
         }' src/cli/readyaudit.1 | sort
 }
