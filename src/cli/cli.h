@@ -27,6 +27,7 @@ enum {
     RA_EXIT_OTHER_VERSION = 9,  /* made by another version: cannot be regenerated here */
     RA_EXIT_INPUT_MISSING = 10, /* a checklist, template, logo, fonts or record not found */
     RA_EXIT_REWRITTEN = 11,     /* rewritten by another PDF tool: bytes not comparable */
+    RA_EXIT_UNTRUSTED = 12,     /* signed after issue, but not chained to --trust */
     /* sign: why a signature was refused, one code each (ra_sign_refusal_t). */
     RA_EXIT_SIGN_NO_FIELD = 20,     /* the role is not a signature field of the report */
     RA_EXIT_SIGN_SIGNED = 21,       /* the field is already signed */
@@ -58,6 +59,7 @@ typedef struct {
     const char *key, *cert;     /* sign: --key, --cert */
     const char *chain;          /* sign: --chain */
     const char *p12;            /* sign: --p12 */
+    const char *trust;          /* verify: --trust */
     const char *password_file;  /* sign: --password-file */
     const char *pkcs11;         /* sign: --pkcs11 URI */
     const char *pin_file;       /* sign: --pin-file */

@@ -28,6 +28,7 @@ static const struct {
     [RA_VERIFY_OTHER_VERSION] = {RA_EXIT_OTHER_VERSION, "OTHER VERSION"},
     [RA_VERIFY_INPUT_MISSING] = {RA_EXIT_INPUT_MISSING, "INPUT MISSING"},
     [RA_VERIFY_REWRITTEN] = {RA_EXIT_REWRITTEN, "REWRITTEN"},
+    [RA_VERIFY_UNTRUSTED] = {RA_EXIT_UNTRUSTED, "SIGNED, NOT TRUSTED"},
 };
 
 static const char *from_name(ra_from_t f)
@@ -68,6 +69,34 @@ static void input_line(const char *label, const char *sha, ra_from_t from, const
     printf("\n");
 }
 
+/* Each signature: its field and role, its signer, what holds and what
+ * does not; then approvals recorded and signatures against the roles. */
+static void print_signatures(const ra_regen_result_t *r)
+{
+    const ra_sig_report_t *sr = &r->sigs;
+    for (size_t k = 0; k < sr->nsigs; k++) {
+        const ra_sig_info_t *g = &sr->sigs[k];
+        const ra_sig_match_t *m = &r->match[k];
+        printf("signature %zu:%*s%s (%s), signed by %s%s%s%s%s, at %s\n", k + 1, k + 1 < 10 ? 7 : 6,
+               "", g->field, m->role_name ? m->role_name : "not a required role", g->signer,
+               g->email[0] ? " <" : "", g->email, g->email[0] ? ">" : "", "",
+               g->signed_at[0] ? g->signed_at : "(no time)");
+        printf("%-19s%s; %s; %s; %s%s%s\n", "", g->valid ? "valid" : "NOT VALID",
+               g->cert_ok ? "certificate allowed signing at that time" : "CERTIFICATE NOT USABLE",
+               g->trusted ? "trusted" : "not trusted",
+               !m->approval          ? "no approval recorded for the role"
+               : m->approval_matches ? "matches the approval of "
+                                     : "DOES NOT match the approval of ",
+               m->approval ? m->approval->name : "", "");
+        if (g->problem[0])
+            printf("%-19s%s\n", "", g->problem);
+    }
+    if (r->compared && r->cmp.identical && r->nroles)
+        printf("%-19sapprovals recorded %zu of %zu, digitally signed %zu of %zu%s%s\n",
+               "sign-off:", r->napproved, r->nroles, r->nsigned, r->nroles,
+               r->unsigned_roles.len ? "; unsigned: " : "", ra_buf_str(&r->unsigned_roles));
+}
+
 static void print_text(const char *report, const char *record, const ra_regen_result_t *r)
 {
     const ra_integrity_t *it = &r->it;
@@ -93,6 +122,7 @@ static void print_text(const char *report, const char *record, const ra_regen_re
     if (r->compared)
         printf("%-19s%zu bytes regenerated, %zu in the file\n",
                "original revision:", r->cmp.original_len, r->cmp.file_len);
+    print_signatures(r);
     printf("%s: %s.\n", outcomes[r->outcome].word, ra_buf_str(&r->detail));
 }
 
@@ -154,7 +184,25 @@ static int print_json(ra_cli_t *cli, const char *report, const char *record,
     }
     json_object_set_new(root, "updates", json_integer((json_int_t)r->nupdates));
     json_object_set_new(root, "update_changes", jstr(ra_buf_str(&r->updates)));
-    json_object_set_new(root, "signatures", json_array());
+    json_t *sigs = json_array();
+    for (size_t k = 0; k < r->sigs.nsigs; k++) {
+        const ra_sig_info_t *g = &r->sigs.sigs[k];
+        const ra_sig_match_t *m = &r->match[k];
+        json_array_append_new(
+            sigs, json_pack("{s:s, s:s, s:o, s:s, s:o, s:o, s:b, s:b, s:b, s:o, s:b, s:o}", "field",
+                            g->field, "role", g->field, "role_name", jstr(m->role_name), "signer",
+                            g->signer, "email", jstr(g->email), "signed_at", jstr(g->signed_at),
+                            "valid", g->valid, "trusted", g->trusted, "certificate_ok", g->cert_ok,
+                            "approver", jstr(m->approval ? m->approval->name : NULL),
+                            "approval_matches", m->approval_matches, "problem", jstr(g->problem)));
+    }
+    json_object_set_new(root, "signatures", sigs);
+    json_object_set_new(root, "signoff",
+                        r->compared && r->cmp.identical
+                            ? json_pack("{s:i, s:i, s:i, s:o}", "required", (int)r->nroles,
+                                        "approved", (int)r->napproved, "signed", (int)r->nsigned,
+                                        "unsigned", jstr(ra_buf_str(&r->unsigned_roles)))
+                            : json_null());
     int rc = json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     json_decref(root);
     if (rc != 0 || fputc('\n', stdout) == EOF)
@@ -180,10 +228,14 @@ int ra_cmd_verify(ra_cli_t *cli)
      * the fonts cannot be read, the regeneration says so. */
     ra_env_t env = *cli->env;
     ra_pdf_fonts_t *fonts = NULL;
+    ra_buf_t chain = RA_BUF_INIT, trust = RA_BUF_INIT;
     ra_pdf_options_t fo = {.font_dir = env.font_dir};
-    if (ra_pdf_fonts_new(&fo, &fonts) == RA_OK)
+    if (ra_env_font_chain(&env, &chain, &fo.font_chain) == RA_OK &&
+        ra_pdf_fonts_new(&fo, &fonts) == RA_OK)
         env.fonts = fonts;
     ra_status_t st = ra_loader_preload(env.loader);
+    if (st == RA_OK && o->trust)
+        st = ra_read_file(o->trust, RA_MAX_FILE_BYTES, &trust, cli->env->sink);
     ra_env_started();
     const char *report = o->args[0];
     ra_buf_t data = RA_BUF_INIT;
@@ -196,7 +248,8 @@ int ra_cmd_verify(ra_cli_t *cli)
                                .len = data.len,
                                .record_path = o->nargs == 2 ? o->args[1] : NULL,
                                .checklist_path = o->checklist_path,
-                               .template_path = o->template_path};
+                               .template_path = o->template_path,
+                               .trust_pem = o->trust ? ra_buf_str(&trust) : NULL};
         st = ra_pipeline_verify(&env, &in, &r);
         ra_cli_flush(cli, report);
     }
@@ -214,6 +267,8 @@ int ra_cmd_verify(ra_cli_t *cli)
     }
     ra_regen_result_free(&r);
     ra_buf_free(&data);
+    ra_buf_free(&chain);
+    ra_buf_free(&trust);
     ra_pdf_fonts_free(fonts);
     return code;
 }

@@ -52,7 +52,8 @@ enum {
     OPT_P12 = 'P',
     OPT_PASSWORD = 'w',
     OPT_PKCS11 = 'K',
-    OPT_PIN = 'i'
+    OPT_PIN = 'i',
+    OPT_TRUST = 'T'
 };
 
 static const struct option long_options[] = {
@@ -79,6 +80,7 @@ static const struct option long_options[] = {
     {"password-file", required_argument, NULL, OPT_PASSWORD},
     {"pkcs11", required_argument, NULL, OPT_PKCS11},
     {"pin-file", required_argument, NULL, OPT_PIN},
+    {"trust", required_argument, NULL, OPT_TRUST},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
 };
@@ -99,13 +101,15 @@ static const command_t commands[] = {
     {"batch", ra_cmd_batch, "ojSmsxqA",
      "batch FILE|DIR... -o OUTDIR [-j N] [--manifest M] [--summary S.pdf] [--shard K/N] [--force]",
      "Report on many records at once into OUTDIR, one worker process per core.", true},
-    {"verify", ra_cmd_verify, "tf",
-     "verify REPORT.pdf [RECORD.xml] [--template T] [--format text|json]",
+    {"verify", ra_cmd_verify, "tfT",
+     "verify REPORT.pdf [RECORD.xml] [--template T] [--trust CA.pem] [--format text|json]",
      "Regenerate a report from the inputs it names (the record given or embedded, the checklist\n"
-     "and template found by digest) and compare it byte for byte; say what later updates do.\n"
-     "Exit 0 only when it matches; 5 record mismatch, 6 damaged or truncated, 7 modified after\n"
-     "issue, 8 not a readyaudit report, 9 made by another version, 10 an input missing,\n"
-     "11 rewritten by another PDF tool.",
+     "and template found by digest) and compare it byte for byte; check every signature added\n"
+     "after issue and match its signer with the approval the record holds for its role.\n"
+     "Exit 0 only when it matches and every later update is a valid signature (with --trust, a\n"
+     "trusted one); 5 record mismatch, 6 damaged or truncated, 7 modified after issue (or a\n"
+     "signature not valid), 8 not a readyaudit report, 9 made by another version, 10 an input\n"
+     "missing, 11 rewritten by another PDF tool, 12 signed but not trusted under --trust.",
      false},
     {"manifest", ra_cmd_manifest, "oq", "manifest merge MANIFEST... -o OUT",
      "Merge the manifests of sharded batch runs into one.", false},
@@ -189,6 +193,7 @@ static void print_command_help(const command_t *c, const char *prog)
         {'K', NULL,
          "  --pkcs11 URI      a key on a PKCS#11 token (RFC 7512; module-path= names the module)"},
         {'i', NULL, "  --pin-file F      the token's PIN: the first line of F"},
+        {'T', NULL, "  --trust FILE      trust anchors (PEM certificates) for the signatures"},
     };
     for (size_t i = 0; i < sizeof docs / sizeof *docs; i++) {
         if (!strchr(c->options, docs[i].letter) ||
@@ -264,7 +269,7 @@ static int parse_options(ra_cli_t *cli, const command_t *c, int argc, char **arg
         if ((ch == OPT_OUTPUT || ch == OPT_MANIFEST || ch == OPT_SUMMARY || ch == OPT_CHECKLIST ||
              ch == OPT_TEMPLATE || ch == OPT_ROLE || ch == OPT_KEY || ch == OPT_CERT ||
              ch == OPT_CHAIN || ch == OPT_P12 || ch == OPT_PASSWORD || ch == OPT_PKCS11 ||
-             ch == OPT_PIN) &&
+             ch == OPT_PIN || ch == OPT_TRUST) &&
             !*optarg) {
             const char *name = "-o";
             for (const struct option *lo = long_options; lo->name; lo++)
@@ -341,6 +346,9 @@ static int parse_options(ra_cli_t *cli, const command_t *c, int argc, char **arg
             break;
         case OPT_PIN:
             o->pin_file = optarg;
+            break;
+        case OPT_TRUST:
+            o->trust = optarg;
             break;
         case OPT_JOBS: {
             char *end;

@@ -12,6 +12,7 @@
 
 #include "base/hash.h"
 #include "base/io.h"
+#include "base/text.h"
 #include "base/version.h"
 #include "model/load.h"
 #include "pdf/pdf.h"
@@ -29,6 +30,7 @@ const char *ra_verify_outcome_name(ra_verify_outcome_t o)
         [RA_VERIFY_OTHER_VERSION] = "other-version",
         [RA_VERIFY_INPUT_MISSING] = "input-missing",
         [RA_VERIFY_REWRITTEN] = "rewritten",
+        [RA_VERIFY_UNTRUSTED] = "signed-untrusted",
     };
     return (unsigned)o < RA_VERIFY_OUTCOME_COUNT ? names[o] : "unknown";
 }
@@ -39,6 +41,9 @@ void ra_regen_result_free(ra_regen_result_t *r)
     ra_buf_free(&r->template_file);
     ra_buf_free(&r->detail);
     ra_buf_free(&r->updates);
+    ra_buf_free(&r->unsigned_roles);
+    ra_sig_report_free(&r->sigs);
+    free(r->match);
 }
 
 static void sha_hex(const char *data, size_t len, char hex[65])
@@ -202,6 +207,101 @@ static void regen_diag(void *ctx, const ra_diag_t *d)
 }
 
 /* Everything after the inputs were found: load, check, regenerate, compare. */
+/* Is the signer the approver: the same e-mail where the approval gives
+ * one, else the same name (as the governance rules compare people). */
+static bool signer_is(const ra_sig_info_t *sig, const ra_approval_t *a)
+{
+    if (a->email && *a->email)
+        return sig->email[0] && strcasecmp(sig->email, a->email) == 0;
+    ra_buf_t k = RA_BUF_INIT;
+    ra_text_person_key(sig->signer, &k);
+    bool same =
+        !ra_buf_failed(&k) && k.len && a->name_key && strcmp(ra_buf_str(&k), a->name_key) == 0;
+    ra_buf_free(&k);
+    return same;
+}
+
+/* Matches each signature with the role of its field and the approval the
+ * record holds for it, and counts the required roles approved and signed. */
+static ra_status_t match_signatures(ra_regen_result_t *out, const ra_score_t *s)
+{
+    const ra_sig_report_t *sr = &out->sigs;
+    if (sr->nsigs && !(out->match = calloc(sr->nsigs, sizeof *out->match)))
+        return RA_ERR_NOMEM;
+    out->nroles = s->nroles;
+    for (size_t i = 0; i < s->nroles; i++) {
+        const ra_role_score_t *rs = &s->roles[i];
+        bool is_signed = false;
+        out->napproved += rs->state == RA_ROLE_MET;
+        for (size_t k = 0; k < sr->nsigs; k++) {
+            if (strcmp(sr->sigs[k].field, rs->role->id) != 0)
+                continue;
+            ra_sig_match_t *m = &out->match[k];
+            m->role_name = rs->role->name;
+            m->approval = rs->approval;
+            m->approval_matches = rs->approval && signer_is(&sr->sigs[k], rs->approval);
+            is_signed |= sr->sigs[k].valid && sr->sigs[k].cert_ok;
+        }
+        out->nsigned += is_signed;
+        if (!is_signed)
+            ra_buf_printf(&out->unsigned_roles, "%s%s", out->unsigned_roles.len ? ", " : "",
+                          rs->role->id);
+    }
+    return ra_buf_failed(&out->unsigned_roles) ? RA_ERR_NOMEM : RA_OK;
+}
+
+/* The original revision is what readyaudit makes and more follows it:
+ * signed after issue when every later update only adds a valid signature
+ * (a trusted one under --trust), else modified after issue or damaged. */
+static ra_status_t later_updates(const ra_regen_input_t *in, ra_regen_result_t *out,
+                                 const ra_score_t *s)
+{
+    const ra_compare_t *c = &out->cmp;
+    ra_status_t st = ra_updates_describe(in->pdf, in->len, c->original_len, &out->updates);
+    for (const char *p = in->pdf + c->original_len, *end = in->pdf + in->len;
+         st == RA_OK && (p = memmem(p, (size_t)(end - p), "%%EOF", 5)) != NULL; p += 5)
+        out->nupdates++;
+    if (st != RA_OK)
+        return st;
+    ra_sig_report_t *sr = &out->sigs;
+    st = ra_signatures_check(in->pdf, in->len, c->original_len, in->trust_pem, sr);
+    if (st == RA_ERR_NOMEM)
+        return st;
+    /* Updates that cannot even be read as revisions modify the report too:
+     * what they add is said, and why they cannot be read. */
+    bool unreadable = st != RA_OK;
+    if (!unreadable && (st = match_signatures(out, s)) != RA_OK)
+        return st;
+    if (unreadable || !sr->only_signatures || sr->nsigs == 0)
+        return outcome(out, RA_VERIFY_MODIFIED,
+                       "the original revision (%zu bytes) is what readyaudit makes from these "
+                       "inputs, but what follows it (%zu bytes, %zu incremental update%s) %s%s%s",
+                       c->original_len, c->file_len - c->original_len, out->nupdates,
+                       out->nupdates == 1 ? "" : "s",
+                       unreadable || !sr->other[0] ? ra_buf_str(&out->updates) : sr->other,
+                       unreadable ? "; it cannot be read as revisions: " : "",
+                       unreadable ? sr->other : "");
+    for (size_t k = 0; k < sr->nsigs; k++)
+        if (!sr->sigs[k].valid || !sr->sigs[k].cert_ok)
+            return outcome(out, RA_VERIFY_MODIFIED,
+                           "the original revision is what readyaudit makes from these inputs, "
+                           "but the signature in field %s is not valid: %s",
+                           sr->sigs[k].field, sr->sigs[k].problem);
+    for (size_t k = 0; in->trust_pem && k < sr->nsigs; k++)
+        if (!sr->sigs[k].trusted)
+            return outcome(out, RA_VERIFY_UNTRUSTED,
+                           "the original revision is what readyaudit makes from these inputs "
+                           "and every later update is a valid signature, but the signature in "
+                           "field %s does not chain to --trust: %s",
+                           sr->sigs[k].field, sr->sigs[k].problem);
+    return outcome(out, RA_VERIFY_SIGNED,
+                   "the original revision is what readyaudit makes from these inputs; %zu "
+                   "valid signature%s follow%s it%s, and nothing else",
+                   sr->nsigs, sr->nsigs == 1 ? "" : "s", sr->nsigs == 1 ? "s" : "",
+                   in->trust_pem ? ", each chained to --trust"
+                                 : " (not checked against a trust anchor: no --trust)");
+}
+
 static ra_status_t regenerate(const ra_env_t *env, const ra_regen_input_t *in,
                               ra_regen_result_t *out, const char *rec, size_t rec_len,
                               bool attached)
@@ -315,23 +415,7 @@ static ra_status_t regenerate(const ra_env_t *env, const ra_regen_input_t *in,
         st = outcome(out, RA_VERIFY_MATCH,
                      "the report is byte for byte what readyaudit makes from these inputs");
     } else {
-        /* Later updates. Once src/seal/signature.h is merged, this is where
-         * ra_signatures_check(in->pdf, in->len, c->original_len, trust, &sr)
-         * decides between RA_VERIFY_SIGNED (sr.only_signatures and every
-         * signature valid, trusted under --trust) and RA_VERIFY_MODIFIED
-         * (sr.other says what). Until then every later update counts as a
-         * modification, described by the object it replaces or adds. */
-        st = ra_updates_describe(in->pdf, in->len, c->original_len, &out->updates);
-        for (const char *p = in->pdf + c->original_len, *end = in->pdf + in->len;
-             st == RA_OK && (p = memmem(p, (size_t)(end - p), "%%EOF", 5)) != NULL; p += 5)
-            out->nupdates++;
-        if (st == RA_OK)
-            st = outcome(out, RA_VERIFY_MODIFIED,
-                         "the original revision (%zu bytes) is what "
-                         "readyaudit makes from these inputs, but what follows it (%zu bytes, "
-                         "%zu incremental update%s) %s",
-                         c->original_len, c->file_len - c->original_len, out->nupdates,
-                         out->nupdates == 1 ? "" : "s", ra_buf_str(&out->updates));
+        st = later_updates(in, out, res.score);
     }
 done:
     ra_pipeline_result_free(&res);

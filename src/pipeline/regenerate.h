@@ -14,7 +14,9 @@
 #include "base/buf.h"
 #include "base/env.h"
 #include "base/status.h"
+#include "model/model.h"
 #include "seal/integrity.h"
+#include "seal/signature.h"
 #include "seal/verify.h"
 
 typedef enum {
@@ -27,6 +29,7 @@ typedef enum {
     RA_VERIFY_OTHER_VERSION,   /* the record matches, but another readyaudit made it */
     RA_VERIFY_INPUT_MISSING,   /* an input named by digest is not here */
     RA_VERIFY_REWRITTEN,       /* rewritten by another PDF tool: bytes not comparable */
+    RA_VERIFY_UNTRUSTED,       /* signed after issue, but a signature does not chain to --trust */
     RA_VERIFY_OUTCOME_COUNT
 } ra_verify_outcome_t;
 
@@ -45,7 +48,15 @@ typedef struct {
     size_t record_len;
     const char *checklist_path; /* --checklist, or NULL: the shipped one found by digest */
     const char *template_path;  /* --template, or NULL: likewise */
+    const char *trust_pem;      /* --trust: the anchors' PEM text, or NULL */
 } ra_regen_input_t;
+
+/* A signature set beside the approval the record holds for its role. */
+typedef struct {
+    const char *role_name;         /* the role's label, or NULL: the field names no required role */
+    const ra_approval_t *approval; /* the record's approval deciding that role, or NULL */
+    bool approval_matches;         /* the signer is that approver (e-mail, else name) */
+} ra_sig_match_t;
 
 /* Where an input came from. */
 typedef enum { RA_FROM_NONE = 0, RA_FROM_GIVEN, RA_FROM_EMBEDDED, RA_FROM_DATADIR } ra_from_t;
@@ -68,6 +79,13 @@ typedef struct {
     ra_buf_t detail;  /* the outcome in one or two sentences */
     ra_buf_t updates; /* what later updates do, when any */
     size_t nupdates;  /* incremental updates after the original revision */
+    /* The signatures of later updates, when the original matched. */
+    ra_sig_report_t sigs;
+    ra_sig_match_t *match;   /* [sigs.nsigs] */
+    size_t nroles;           /* roles the profile requires */
+    size_t napproved;        /* of them, with a counting approval in the record */
+    size_t nsigned;          /* of them, with a valid signature in their field */
+    ra_buf_t unsigned_roles; /* the required roles without a valid signature, ", "-separated */
 } ra_regen_result_t;
 
 /* Verifies a report. Returns RA_OK when an outcome was reached (in

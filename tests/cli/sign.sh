@@ -204,6 +204,126 @@ cmp -s "$tmp/want" "$tmp/got" || problem "pdfsig:" "$(excerpt "$tmp/got")"
 cp "$tmp/s4.pdf" "$tmp/pf/4-chain.pdf"
 end
 
+# ------------------------------------------------- verify checks signatures
+
+# A record whose first three approvers are the test PKI's signers (Alice by
+# e-mail, Bob and Carol by name), signed by each with another key source.
+"$PY" - samples/regulated-credit-advisor.xml "$tmp/abc.xml" <<'PYEOF'
+import sys
+s = open(sys.argv[1], encoding="utf-8").read()
+s = s.replace('name="Łukasz Kowalczyk" role="technical-owner"',
+              'name="A. Example" email="alice@example.org" role="technical-owner"')
+s = s.replace('name="Zoë Müller" role="product-owner"', 'name="Bob Example" role="product-owner"')
+s = s.replace('name="Дмитрий Соколов" role="security-lead"', 'name="carol  EXAMPLE" role="security-lead"')
+open(sys.argv[2], "w", encoding="utf-8").write(s)
+PYEOF
+V0=$tmp/v0.pdf
+V3=$tmp/v3.pdf
+run report "$tmp/abc.xml" -o "$V0" -q
+run sign "$V0" --role technical-owner --key "$K/rsa.key" --cert "$K/rsa.pem" -o "$tmp/v1.pdf" -q
+run sign "$tmp/v1.pdf" --role product-owner --p12 "$K/ecdsa.p12" --password-file "$K/p12.pass" -o "$tmp/v2.pdf" -q
+run sign "$tmp/v2.pdf" --role security-lead --pkcs11 "$URI" --pin-file "$tmp/pin" -o "$V3" -q
+
+begin "verify --trust of a report signed by three approvers with three key sources: signed after issue, every role matched (exit 0)"
+run verify --trust "$K/ca.pem" "$V3" "$tmp/abc.xml"
+expect_rc 0
+for want in \
+    "signature 1:       technical-owner (Technical owner), signed by Alice Example <alice@example.org>, at 2026-11-18T11:06:40Z" \
+    "signature 2:       product-owner (Product owner), signed by Bob Example <bob@example.org>, at 2026-11-18T11:06:40Z" \
+    "signature 3:       security-lead (Security lead), signed by Carol Example <carol@example.org>, at 2026-11-18T11:06:40Z" \
+    "                   valid; certificate allowed signing at that time; trusted; matches the approval of A. Example" \
+    "                   valid; certificate allowed signing at that time; trusted; matches the approval of Bob Example" \
+    "                   valid; certificate allowed signing at that time; trusted; matches the approval of carol EXAMPLE" \
+    "sign-off:          approvals recorded 5 of 5, digitally signed 3 of 5; unsigned: compliance-officer, data-protection-officer" \
+    "SIGNED AFTER ISSUE: the original revision is what readyaudit makes from these inputs; 3 valid signatures follow it, each chained to --trust, and nothing else."; do
+    grep -qxF -- "$want" "$tmp/out" || problem "no line '$want' in:" "$(excerpt "$tmp/out" 30)"
+done
+end
+
+begin "verify --format json: result signed, signatures with field, role, signer, valid, trusted, approval_matches"
+run verify --trust "$K/ca.pem" --format json "$V3" "$tmp/abc.xml"
+expect_rc 0
+"$PY" - "$tmp/out" <<'PYEOF' || problem "json:" "$(excerpt "$tmp/out" 40)"
+import json, sys
+v = json.load(open(sys.argv[1]))
+assert v["result"] == "signed", v["result"]
+got = [(s["field"], s["role"], s["signer"], s["valid"], s["trusted"], s["approval_matches"]) for s in v["signatures"]]
+assert got == [("technical-owner", "technical-owner", "Alice Example", True, True, True),
+               ("product-owner", "product-owner", "Bob Example", True, True, True),
+               ("security-lead", "security-lead", "Carol Example", True, True, True)], got
+assert v["signoff"] == {"required": 5, "approved": 5, "signed": 3,
+                        "unsigned": "compliance-officer, data-protection-officer"}, v["signoff"]
+PYEOF
+end
+
+begin "without --trust: signed after issue, each signature 'not trusted' (exit 0)"
+run verify "$V3" "$tmp/abc.xml"
+expect_rc 0
+grep -q '^SIGNED AFTER ISSUE: .*3 valid signatures follow it (not checked against a trust anchor: no --trust), and nothing else\.$' "$tmp/out" ||
+    problem "stdout:" "$(excerpt "$tmp/out" 30)"
+[ "$(grep -c '; not trusted; matches the approval of' "$tmp/out")" -eq 3 ] || problem "stdout:" "$(excerpt "$tmp/out" 30)"
+end
+
+begin "--trust with a CA that signed none of them: signed, not trusted (exit 12)"
+run verify --trust "$K/other-ca.pem" "$V3" "$tmp/abc.xml"
+expect_rc 12
+grep -q '^SIGNED, NOT TRUSTED: .*but the signature in field technical-owner does not chain to --trust' "$tmp/out" ||
+    problem "stdout:" "$(excerpt "$tmp/out" 30)"
+end
+
+begin "signed by someone other than the recorded approver: signed, and the line says it does not match"
+run verify --trust "$K/ca.pem" "$S3" samples/regulated-credit-advisor.xml
+expect_rc 0
+grep -qxF "                   valid; certificate allowed signing at that time; trusted; DOES NOT match the approval of Łukasz Kowalczyk" "$tmp/out" ||
+    problem "stdout:" "$(excerpt "$tmp/out" 30)"
+end
+
+begin "a byte flipped inside the second signature's signed range: not MATCH nor SIGNED"
+n1=$(wc -c <"$tmp/v1.pdf")
+"$PY" - "$V3" "$tmp/flip.pdf" "$((n1 + 40))" <<'PYEOF'
+import sys
+b = bytearray(open(sys.argv[1], "rb").read())
+b[int(sys.argv[3])] ^= 0x01
+open(sys.argv[2], "wb").write(b)
+PYEOF
+run verify --trust "$K/ca.pem" "$tmp/flip.pdf" "$tmp/abc.xml"
+case $rc in 6 | 7) ;; *) problem "exit $rc, expected 7 (or 6)" ;; esac
+grep -q '^MATCH\|^SIGNED' "$tmp/out" && problem "a flipped byte still verifies:" "$(excerpt "$tmp/out" 30)"
+end
+
+begin "an update that replaces a page after signing: modified after issue (exit 7), and says so"
+"$PY" - "$V3" "$tmp/page.pdf" <<'PYEOF'
+import re, sys
+b = open(sys.argv[1], "rb").read()
+m = re.search(rb"\n(\d+) 0 obj\s*<<\s*/Type /Page\b", b)
+num = int(m.group(1))
+prev = int(b[b.rfind(b"startxref") + 9:].split()[0])
+off = len(b)
+body = b"%d 0 obj\n<< /Type /Page /MediaBox [0 0 595 842] >>\nendobj\n" % num
+xoff = off + len(body)
+xref = b"xref\n%d 1\n%010d 00000 n \n" % (num, off)
+# The last trailer again (its /Root, /Info and /ID), with /Prev pointing back.
+last = b[b.rfind(b"trailer"):b.rfind(b"startxref")]
+last = re.sub(rb"/Prev \d+", b"/Prev %d" % prev, last)
+trailer = last + b"startxref\n%d\n%%%%EOF\n" % xoff
+open(sys.argv[2], "wb").write(b + body + xref + trailer)
+PYEOF
+run verify --trust "$K/ca.pem" "$tmp/page.pdf" "$tmp/abc.xml"
+expect_rc 7
+grep -q '^MODIFIED AFTER ISSUE: .*a page' "$tmp/out" || problem "stdout:" "$(excerpt "$tmp/out" 30)"
+end
+
+begin "a signature copied from another report: not MATCH nor SIGNED"
+"$PY" - "$R" "$S1" "$V0" "$tmp/copied.pdf" <<'PYEOF'
+import sys
+r, s1, v0 = (open(p, "rb").read() for p in sys.argv[1:4])
+open(sys.argv[4], "wb").write(v0 + s1[len(r):])
+PYEOF
+run verify --trust "$K/ca.pem" "$tmp/copied.pdf" "$tmp/abc.xml"
+case $rc in 6 | 7) ;; *) problem "exit $rc, expected 7 or 6" ;; esac
+grep -q '^MATCH\|^SIGNED' "$tmp/out" && problem "a copied signature verifies:" "$(excerpt "$tmp/out" 30)"
+end
+
 # Poppler's signer (NSS) fills one field; readyaudit accepts its update as a
 # signature and signs the next field after it.
 if ! command -v certutil >/dev/null 2>&1 || ! command -v pk12util >/dev/null 2>&1; then
@@ -228,6 +348,10 @@ else
             "product-owner|Ada Signer|Signature is Valid.|total" >"$tmp/want"
         cmp -s "$tmp/want" "$tmp/got" || problem "pdfsig:" "$(excerpt "$tmp/got")"
         cp "$tmp/pop2.pdf" "$tmp/pf/5-poppler-then-readyaudit.pdf"
+        run verify "$tmp/pop.pdf" samples/regulated-credit-advisor.xml
+        expect_rc 0
+        grep -q '^SIGNED AFTER ISSUE: .* 1 valid signature follows it' "$tmp/out" ||
+            problem "verify of poppler's signature:" "$(excerpt "$tmp/out" 20)"
     fi
     end
 fi

@@ -106,7 +106,7 @@ INFO=$(grep -a -o '/Info [0-9]* 0 R' "$tmp/r.pdf" | tail -n 1 | cut -d' ' -f2)
 begin "a 1 KB update claiming another record's digest: modified after issue (exit 7), says it replaces the Info dictionary"
 run verify appended.pdf rec.xml
 expect_rc 7
-expect_last "MODIFIED AFTER ISSUE: the original revision ($N bytes) is what readyaudit makes from these inputs, but what follows it ($A bytes, 1 incremental update) replaces the Info dictionary (object $INFO)."
+expect_last "MODIFIED AFTER ISSUE: the original revision ($N bytes) is what readyaudit makes from these inputs, but what follows it ($A bytes, 1 incremental update) object $INFO (the Info dictionary) is replaced."
 grep -q "^report ID: *$(grep -a -o 'RA-[0-9a-f]\{16\}' "$tmp/r.pdf" | head -n 1)$" "$tmp/out" ||
     problem "the report ID is not the original's:" "$(excerpt "$tmp/out" 3)"
 grep -q "^appended.pdf: error: the original revision" "$tmp/err" || problem "stderr:" "$(excerpt "$tmp/err")"
