@@ -250,6 +250,14 @@ static ra_status_t match_signatures(ra_regen_result_t *out, const ra_score_t *s)
     return ra_buf_failed(&out->unsigned_roles) ? RA_ERR_NOMEM : RA_OK;
 }
 
+/* Do these bytes end with an end-of-file marker (and white space)? */
+static bool ends_with_eof(const char *p, size_t n)
+{
+    while (n && (p[n - 1] == '\n' || p[n - 1] == '\r' || p[n - 1] == ' '))
+        n--;
+    return n >= 5 && memcmp(p + n - 5, "%%EOF", 5) == 0;
+}
+
 /* The original revision is what readyaudit makes and more follows it:
  * signed after issue when every later update only adds a valid signature
  * (a trusted one under --trust), else modified after issue or damaged. */
@@ -270,6 +278,12 @@ static ra_status_t later_updates(const ra_regen_input_t *in, ra_regen_result_t *
     /* Updates that cannot even be read as revisions modify the report too:
      * what they add is said, and why they cannot be read. */
     bool unreadable = st != RA_OK;
+    if (unreadable && !ends_with_eof(in->pdf + c->original_len, in->len - c->original_len))
+        return outcome(out, RA_VERIFY_DAMAGED,
+                       "the original revision (%zu bytes) is what readyaudit makes from these "
+                       "inputs, but the file ends inside what follows it (%zu bytes, no "
+                       "end-of-file marker at its end): truncated or damaged (%s)",
+                       c->original_len, c->file_len - c->original_len, sr->other);
     if (!unreadable && (st = match_signatures(out, s)) != RA_OK)
         return st;
     if (unreadable || !sr->only_signatures || sr->nsigs == 0)

@@ -313,6 +313,14 @@ expect_rc 7
 grep -q '^MODIFIED AFTER ISSUE: .*a page' "$tmp/out" || problem "stdout:" "$(excerpt "$tmp/out" 30)"
 end
 
+begin "a signed report missing its last 30 bytes: damaged (exit 6), truncated"
+head -c -30 "$V3" >"$tmp/cut.pdf"
+run verify --trust "$K/ca.pem" "$tmp/cut.pdf" "$tmp/abc.xml"
+expect_rc 6
+grep -q '^DAMAGED: the original revision ([0-9]* bytes) is what readyaudit makes from these inputs, but the file ends inside what follows it' "$tmp/out" ||
+    problem "stdout:" "$(excerpt "$tmp/out" 30)"
+end
+
 begin "a signature copied from another report: not MATCH nor SIGNED"
 "$PY" - "$R" "$S1" "$V0" "$tmp/copied.pdf" <<'PYEOF'
 import sys
