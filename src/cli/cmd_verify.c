@@ -78,16 +78,16 @@ static void print_signatures(const ra_regen_result_t *r)
         const ra_sig_info_t *g = &sr->sigs[k];
         const ra_sig_match_t *m = &r->match[k];
         printf("signature %zu:%*s%s (%s), signed by %s%s%s%s%s, at %s\n", k + 1, k + 1 < 10 ? 7 : 6,
-               "", g->field, m->role_name ? m->role_name : "not a required role", g->signer,
+               "", g->field, m->role_name[0] ? m->role_name : "not a required role", g->signer,
                g->email[0] ? " <" : "", g->email, g->email[0] ? ">" : "", "",
                g->signed_at[0] ? g->signed_at : "(no time)");
         printf("%-19s%s; %s; %s; %s%s%s\n", "", g->valid ? "valid" : "NOT VALID",
                g->cert_ok ? "certificate allowed signing at that time" : "CERTIFICATE NOT USABLE",
                g->trusted ? "trusted" : "not trusted",
-               !m->approval          ? "no approval recorded for the role"
+               !m->approver[0]       ? "no approval recorded for the role"
                : m->approval_matches ? "matches the approval of "
                                      : "DOES NOT match the approval of ",
-               m->approval ? m->approval->name : "", "");
+               m->approver, "");
         if (g->problem[0])
             printf("%-19s%s\n", "", g->problem);
     }
@@ -193,8 +193,8 @@ static int print_json(ra_cli_t *cli, const char *report, const char *record,
                             g->field, "role", g->field, "role_name", jstr(m->role_name), "signer",
                             g->signer, "email", jstr(g->email), "signed_at", jstr(g->signed_at),
                             "valid", g->valid, "trusted", g->trusted, "certificate_ok", g->cert_ok,
-                            "approver", jstr(m->approval ? m->approval->name : NULL),
-                            "approval_matches", m->approval_matches, "problem", jstr(g->problem)));
+                            "approver", jstr(m->approver), "approval_matches", m->approval_matches,
+                            "problem", jstr(g->problem)));
     }
     json_object_set_new(root, "signatures", sigs);
     json_object_set_new(root, "signoff",

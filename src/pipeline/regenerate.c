@@ -237,8 +237,8 @@ static ra_status_t match_signatures(ra_regen_result_t *out, const ra_score_t *s)
             if (strcmp(sr->sigs[k].field, rs->role->id) != 0)
                 continue;
             ra_sig_match_t *m = &out->match[k];
-            m->role_name = rs->role->name;
-            m->approval = rs->approval;
+            snprintf(m->role_name, sizeof m->role_name, "%s", rs->role->name);
+            snprintf(m->approver, sizeof m->approver, "%s", rs->approval ? rs->approval->name : "");
             m->approval_matches = rs->approval && signer_is(&sr->sigs[k], rs->approval);
             is_signed |= sr->sigs[k].valid && sr->sigs[k].cert_ok;
         }

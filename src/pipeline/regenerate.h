@@ -14,7 +14,6 @@
 #include "base/buf.h"
 #include "base/env.h"
 #include "base/status.h"
-#include "model/model.h"
 #include "seal/integrity.h"
 #include "seal/signature.h"
 #include "seal/verify.h"
@@ -51,11 +50,12 @@ typedef struct {
     const char *trust_pem;      /* --trust: the anchors' PEM text, or NULL */
 } ra_regen_input_t;
 
-/* A signature set beside the approval the record holds for its role. */
+/* A signature set beside the approval the record holds for its role
+ * (copies: the record and checklist are gone when verify returns). */
 typedef struct {
-    const char *role_name;         /* the role's label, or NULL: the field names no required role */
-    const ra_approval_t *approval; /* the record's approval deciding that role, or NULL */
-    bool approval_matches;         /* the signer is that approver (e-mail, else name) */
+    char role_name[128];   /* the role's label, or "": the field names no required role */
+    char approver[256];    /* the name in the record's approval deciding that role, or "" */
+    bool approval_matches; /* the signer is that approver (e-mail, else name) */
 } ra_sig_match_t;
 
 /* Where an input came from. */
