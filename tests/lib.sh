@@ -213,3 +213,20 @@ TMPL
         }
     done
 }
+
+# preflight_find: sets CP to the class path of PDFBox Preflight (the jars in
+# PDFBOX_JARS, default /usr/share/java) and preflight to "yes", or to why its
+# cases are skipped (no java, or a jar missing).
+preflight_find() {
+    _jars=${PDFBOX_JARS:-/usr/share/java}
+    CP=
+    preflight=yes
+    command -v java >/dev/null 2>&1 || preflight="no java (default-jre-headless)"
+    for _j in pdfbox2 fontbox2 preflight xmpbox commons-logging javax.activation jaxb-api; do
+        if [ -f "$_jars/$_j.jar" ]; then
+            CP="${CP:+$CP:}$_jars/$_j.jar"
+        elif [ "$preflight" = yes ]; then
+            preflight="no $_jars/$_j.jar"
+        fi
+    done
+}

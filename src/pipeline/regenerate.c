@@ -439,6 +439,26 @@ done:
     return st;
 }
 
+/* find_input for the checklist or the template (what), and when it is not
+ * found, the input-missing outcome that says where it was looked for. */
+static ra_status_t find_named(const ra_env_t *env, const char *what, const char *given,
+                              const char *sha256, ra_buf_t *file, ra_from_t *from,
+                              ra_regen_result_t *out, bool *found)
+{
+    char got[65];
+    ra_status_t st = find_input(env, given, sha256, file, from, found, got);
+    if (st != RA_OK || *found)
+        return st;
+    if (given)
+        return missing(out, what, sha256,
+                       "the %s with SHA-256 %s is missing: %s (--%s) has SHA-256 %s", what, sha256,
+                       given, what, got);
+    return missing(out, what, sha256,
+                   "the %s with SHA-256 %s is missing: it is not a shipped one; give it with "
+                   "--%s FILE",
+                   what, sha256, what);
+}
+
 ra_status_t ra_pipeline_verify(const ra_env_t *env, const ra_regen_input_t *in,
                                ra_regen_result_t *out)
 {
@@ -496,37 +516,11 @@ ra_status_t ra_pipeline_verify(const ra_env_t *env, const ra_regen_input_t *in,
     }
 
     bool found;
-    char got[65];
-    st = find_input(env, in->checklist_path, it->checklist_sha256, &out->checklist_file,
-                    &out->checklist_from, &found, got);
-    if (st == RA_OK && !found) {
-        if (in->checklist_path)
-            st = missing(out, "checklist", it->checklist_sha256,
-                         "the checklist with SHA-256 %s is missing: %s (--checklist) has SHA-256 "
-                         "%s",
-                         it->checklist_sha256, in->checklist_path, got);
-        else
-            st = missing(out, "checklist", it->checklist_sha256,
-                         "the checklist with SHA-256 %s is missing: it is not a shipped one; give "
-                         "it with --checklist FILE",
-                         it->checklist_sha256);
-    }
-    if (st != RA_OK || !found)
-        goto done;
-    st = find_input(env, in->template_path, it->template_sha256, &out->template_file,
-                    &out->template_from, &found, got);
-    if (st == RA_OK && !found) {
-        if (in->template_path)
-            st = missing(out, "template", it->template_sha256,
-                         "the template with SHA-256 %s is missing: %s (--template) has SHA-256 "
-                         "%s",
-                         it->template_sha256, in->template_path, got);
-        else
-            st = missing(out, "template", it->template_sha256,
-                         "the template with SHA-256 %s is missing: it is not a shipped one; give "
-                         "it with --template FILE",
-                         it->template_sha256);
-    }
+    st = find_named(env, "checklist", in->checklist_path, it->checklist_sha256,
+                    &out->checklist_file, &out->checklist_from, out, &found);
+    if (st == RA_OK && found)
+        st = find_named(env, "template", in->template_path, it->template_sha256,
+                        &out->template_file, &out->template_from, out, &found);
     if (st != RA_OK || !found)
         goto done;
     st = regenerate(env, in, out, rec, rec_len, attached);

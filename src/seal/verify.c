@@ -467,6 +467,22 @@ typedef enum {
     ROLE_EMBEDDED
 } role_t;
 
+/* What replacing an object of each role does, as the update list says it
+ * (pages and their content add the page number). */
+static const char *const role_change[] = {
+    [ROLE_CATALOG] = "replaces the document catalog",
+    [ROLE_INFO] = "replaces the Info dictionary",
+    [ROLE_PAGES] = "replaces the page tree",
+    [ROLE_PAGE] = "changes page",
+    [ROLE_CONTENT] = "changes the content of page",
+    [ROLE_METADATA] = "replaces the XMP metadata",
+    [ROLE_FORM] = "changes the form",
+    [ROLE_SIG_FIELD] = "changes a signature field",
+    [ROLE_ANNOT] = "changes an annotation",
+    [ROLE_FONT] = "changes a font",
+    [ROLE_EMBEDDED] = "replaces the embedded record",
+};
+
 typedef struct {
     unsigned char role;
     unsigned page; /* ROLE_PAGE, ROLE_CONTENT: 1-based */
@@ -662,44 +678,13 @@ ra_status_t ra_updates_describe(const char *pdf, size_t len, size_t orig, ra_buf
         const char *sep = said++ ? "; " : "";
         if ((size_t)num < nroles) {
             const obj_role_t *r = &roles[num];
-            switch (r->role) {
-            case ROLE_CATALOG:
-                st = ra_buf_printf(out, "%sreplaces the document catalog (object %ld)", sep, num);
-                break;
-            case ROLE_INFO:
-                st = ra_buf_printf(out, "%sreplaces the Info dictionary (object %ld)", sep, num);
-                break;
-            case ROLE_PAGES:
-                st = ra_buf_printf(out, "%sreplaces the page tree (object %ld)", sep, num);
-                break;
-            case ROLE_PAGE:
-                st = ra_buf_printf(out, "%schanges page %u (object %ld)", sep, r->page, num);
-                break;
-            case ROLE_CONTENT:
-                st = ra_buf_printf(out, "%schanges the content of page %u (object %ld)", sep,
-                                   r->page, num);
-                break;
-            case ROLE_METADATA:
-                st = ra_buf_printf(out, "%sreplaces the XMP metadata (object %ld)", sep, num);
-                break;
-            case ROLE_FORM:
-                st = ra_buf_printf(out, "%schanges the form (object %ld)", sep, num);
-                break;
-            case ROLE_SIG_FIELD:
-                st = ra_buf_printf(out, "%schanges a signature field (object %ld)", sep, num);
-                break;
-            case ROLE_ANNOT:
-                st = ra_buf_printf(out, "%schanges an annotation (object %ld)", sep, num);
-                break;
-            case ROLE_FONT:
-                st = ra_buf_printf(out, "%schanges a font (object %ld)", sep, num);
-                break;
-            case ROLE_EMBEDDED:
-                st = ra_buf_printf(out, "%sreplaces the embedded record (object %ld)", sep, num);
-                break;
-            default:
+            if (r->role == ROLE_NONE)
                 st = ra_buf_printf(out, "%sreplaces object %ld", sep, num);
-            }
+            else if (r->role == ROLE_PAGE || r->role == ROLE_CONTENT)
+                st = ra_buf_printf(out, "%s%s %u (object %ld)", sep, role_change[r->role], r->page,
+                                   num);
+            else
+                st = ra_buf_printf(out, "%s%s (object %ld)", sep, role_change[r->role], num);
         } else {
             st = ra_buf_printf(out, "%sadds object %ld (%s)", sep, num, new_kind(body, h));
         }

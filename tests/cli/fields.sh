@@ -294,17 +294,7 @@ fi
 
 # --------------------------------------------------------------- Preflight
 
-JARDIR=${PDFBOX_JARS:-/usr/share/java}
-CP=
-preflight=yes
-command -v java >/dev/null 2>&1 || preflight="no java (default-jre-headless)"
-for j in pdfbox2 fontbox2 preflight xmpbox commons-logging javax.activation jaxb-api; do
-    if [ -f "$JARDIR/$j.jar" ]; then
-        CP="${CP:+$CP:}$JARDIR/$j.jar"
-    elif [ "$preflight" = yes ]; then
-        preflight="no $JARDIR/$j.jar"
-    fi
-done
+preflight_find
 mkdir -p "$tmp/pf"
 cp "$R" "$tmp/pf/unsigned.pdf"
 [ -s "$S" ] && cp "$S" "$tmp/pf/signed.pdf"

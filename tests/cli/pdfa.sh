@@ -26,24 +26,13 @@
 
 cd "$(dirname "$0")/../.." || exit 2
 
-JARDIR=${PDFBOX_JARS:-/usr/share/java}
-JARS="pdfbox2 fontbox2 preflight xmpbox commons-logging javax.activation jaxb-api"
 
 SUITE=pdfa
 . tests/lib.sh
 suite_start qpdf pdfinfo pdftotext pdffonts pdfdetach
 
 # Preflight: java and every jar, else its cases are skipped.
-CP=
-preflight=yes
-command -v java >/dev/null 2>&1 || preflight="no java (default-jre-headless)"
-for j in $JARS; do
-    if [ -f "$JARDIR/$j.jar" ]; then
-        CP="${CP:+$CP:}$JARDIR/$j.jar"
-    elif [ "$preflight" = yes ]; then
-        preflight="no $JARDIR/$j.jar"
-    fi
-done
+preflight_find
 
 # ------------------------------------------------------------------ harness
 

@@ -26,24 +26,13 @@
 
 cd "$(dirname "$0")/../.." || exit 2
 
-JARDIR=${PDFBOX_JARS:-/usr/share/java}
-JARS="pdfbox2 fontbox2 preflight xmpbox commons-logging javax.activation jaxb-api"
 MODULE=${SOFTHSM2_MODULE:-/usr/lib/softhsm/libsofthsm2.so}
 
 SUITE=sign
 . tests/lib.sh
 suite_start certtool p11tool softhsm2-util pdfsig qpdf openssl
 
-CP=
-preflight=yes
-command -v java >/dev/null 2>&1 || preflight="no java (default-jre-headless)"
-for j in $JARS; do
-    if [ -f "$JARDIR/$j.jar" ]; then
-        CP="${CP:+$CP:}$JARDIR/$j.jar"
-    elif [ "$preflight" = yes ]; then
-        preflight="no $JARDIR/$j.jar"
-    fi
-done
+preflight_find
 
 # Signing time 2026-11-18 11:06:40 UTC: reproducible, inside the test PKI's validity.
 SOURCE_DATE_EPOCH=1795000000

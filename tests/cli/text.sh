@@ -13,8 +13,6 @@
 
 cd "$(dirname "$0")/../.." || exit 2
 
-JARDIR=${PDFBOX_JARS:-/usr/share/java}
-JARS="pdfbox2 fontbox2 preflight xmpbox commons-logging javax.activation jaxb-api"
 
 SUITE=text
 . tests/lib.sh
@@ -111,16 +109,7 @@ end
 
 # ------------------------------------------------------------ Preflight
 
-CP=
-preflight=yes
-command -v java >/dev/null 2>&1 || preflight="no java (default-jre-headless)"
-for j in $JARS; do
-    if [ -f "$JARDIR/$j.jar" ]; then
-        CP="${CP:+$CP:}$JARDIR/$j.jar"
-    elif [ "$preflight" = yes ]; then
-        preflight="no $JARDIR/$j.jar"
-    fi
-done
+preflight_find
 if [ "$preflight" != yes ]; then
     skip "world-text: PDFBox Preflight says PDF/A-1b" "$preflight"
 else
