@@ -13,6 +13,7 @@ static const char *const status_names[] = {
     [RA_ERR_PDF] = "PDF library error",
     [RA_ERR_FONT] = "font error",
     [RA_ERR_MISMATCH] = "mismatch",
+    [RA_ERR_GLYPHS] = "text the font chain cannot draw",
 };
 
 _Static_assert(sizeof status_names / sizeof status_names[0] == RA_STATUS_COUNT,

@@ -14,6 +14,7 @@ typedef enum {
     RA_ERR_PDF,      /* the PDF library reported an error */
     RA_ERR_FONT,     /* a font could not be found or loaded */
     RA_ERR_MISMATCH, /* verify: record and report disagree */
+    RA_ERR_GLYPHS,   /* --strict: the record holds text the font chain cannot draw */
     RA_STATUS_COUNT
 } ra_status_t;
 

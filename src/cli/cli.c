@@ -9,6 +9,8 @@
 
 #include "base/buf.h"
 #include "base/io.h"
+#include "pdf/pdf.h"
+#include "report/report.h"
 
 int ra_exit_code(ra_status_t st)
 {
@@ -24,6 +26,8 @@ int ra_exit_code(ra_status_t st)
         return RA_EXIT_INVALID;
     case RA_ERR_MISMATCH:
         return RA_EXIT_MISMATCH;
+    case RA_ERR_GLYPHS:
+        return RA_EXIT_GLYPHS;
     default:
         return RA_EXIT_IO;
     }
@@ -108,6 +112,34 @@ ra_status_t ra_cli_record(ra_cli_t *cli, const ra_checklist_t *cl, const char *p
         rec = NULL;
     }
     *out = rec;
+    return st;
+}
+
+ra_status_t ra_cli_check_text(ra_cli_t *cli, ra_record_t *rec)
+{
+    if (!cli->fonts_tried) {
+        cli->fonts_tried = true;
+        ra_buf_t chain = RA_BUF_INIT, why = RA_BUF_INIT;
+        const char *path = NULL;
+        ra_status_t st = ra_env_font_chain(cli->env, &chain, &path);
+        ra_pdf_options_t fo = {.font_dir = cli->env->font_dir, .font_chain = path, .errmsg = &why};
+        if (st == RA_OK)
+            st = ra_pdf_fonts_new(&fo, &cli->fonts);
+        if (st == RA_ERR_NOMEM) {
+            ra_buf_free(&chain);
+            ra_buf_free(&why);
+            return st;
+        }
+        if (st != RA_OK)
+            ra_diag(cli->env->sink, RA_DIAG_WARNING, NULL, 0,
+                    "cannot check the records' text against the font chain: %s", ra_buf_str(&why));
+        ra_buf_free(&chain);
+        ra_buf_free(&why);
+    }
+    if (!cli->fonts)
+        return RA_OK;
+    ra_status_t st = ra_report_check_text(cli->fonts, rec, cli->env->sink, cli->opts.strict);
+    ra_cli_flush(cli, rec->path);
     return st;
 }
 

@@ -28,6 +28,7 @@ enum {
     RA_EXIT_INPUT_MISSING = 10, /* a checklist, template, logo, fonts or record not found */
     RA_EXIT_REWRITTEN = 11,     /* rewritten by another PDF tool: bytes not comparable */
     RA_EXIT_UNTRUSTED = 12,     /* signed after issue, but not chained to --trust */
+    RA_EXIT_GLYPHS = 13,        /* --strict: text of the record the font chain cannot draw */
     /* sign: why a signature was refused, one code each (ra_sign_refusal_t). */
     RA_EXIT_SIGN_NO_FIELD = 20,     /* the role is not a signature field of the report */
     RA_EXIT_SIGN_SIGNED = 21,       /* the field is already signed */
@@ -51,6 +52,7 @@ typedef struct {
     bool attach_source;         /* --attach-source */
     bool methodology;           /* --methodology */
     bool force;                 /* --force */
+    bool strict;                /* --strict: text the fonts cannot draw is an error */
     unsigned jobs;              /* -j, 0: one per core */
     const char *shard;          /* --shard K/N */
     const char *manifest;       /* --manifest */
@@ -74,6 +76,9 @@ typedef struct {
     ra_opts_t opts;
     ra_env_t *env;   /* made once in main.c */
     bool said_nomem; /* an "out of memory" error was printed (ra_cli_diag) */
+    /* The font chain for ra_cli_check_text, read on first use (freed by main). */
+    struct ra_pdf_fonts *fonts;
+    bool fonts_tried;
 } ra_cli_t;
 
 /* The command line's diagnostics sink (ctx: the ra_cli_t): prints to
@@ -104,6 +109,12 @@ void ra_cli_flush(ra_cli_t *cli, const char *file);
 /* Loads a record and runs the semantic checks. */
 ra_status_t ra_cli_record(ra_cli_t *cli, const ra_checklist_t *cl, const char *path,
                           ra_record_t **out);
+
+/* Checks the text of rec against the font chain (ra_report_check_text; the
+ * chain read once, on first use, into cli->fonts): one warning per field
+ * that loses characters, an error with --strict (RA_ERR_GLYPHS). When the
+ * chain cannot be read, says so once as a warning and checks nothing. */
+ra_status_t ra_cli_check_text(ra_cli_t *cli, ra_record_t *rec);
 
 /* Closes a stream, reporting a failed write; returns RA_ERR_IO on failure. */
 ra_status_t ra_cli_close(ra_cli_t *cli, FILE *f, const char *name);

@@ -233,7 +233,7 @@ typedef struct {
     const ra_checklist_t *cl;
     const ra_template_t *tpl;
     const char *outdir;
-    bool force, attach_source;
+    bool force, attach_source, strict;
     int lockfd; /* holds the lock on outdir; workers close it, so that it ends with the batch */
 } batch_t;
 
@@ -268,15 +268,25 @@ static output_state_t output_current(const batch_t *b, const char *path, const r
     return state;
 }
 
-/* A sink that keeps the first error message, for the manifest. */
+/* A sink that keeps the first error message, for the manifest, and every
+ * line as the command line prints it, for the batch to print when the
+ * record's text check spoke. */
 typedef struct {
     ra_buf_t first;
-    FILE *echo; /* also printed here when not NULL */
+    FILE *echo;    /* also printed here when not NULL */
+    ra_buf_t said; /* every diagnostic, one line each */
 } worker_diag_t;
 
 static void worker_diag(void *ctx, const ra_diag_t *d)
 {
     worker_diag_t *w = ctx;
+    if (d->file && d->line > 0)
+        ra_buf_printf(&w->said, "%s:%ld: %s: %s\n", d->file, d->line, ra_severity_name(d->severity),
+                      d->message);
+    else if (d->file)
+        ra_buf_printf(&w->said, "%s: %s: %s\n", d->file, ra_severity_name(d->severity), d->message);
+    else
+        ra_buf_printf(&w->said, "readyaudit: %s: %s\n", ra_severity_name(d->severity), d->message);
     if (d->severity == RA_DIAG_ERROR && !w->first.len) {
         if (d->file && d->line > 0)
             ra_buf_printf(&w->first, "%s:%ld: %s", d->file, d->line, d->message);
@@ -289,16 +299,36 @@ static void worker_diag(void *ctx, const ra_diag_t *d)
         ra_diag_print(w->echo, d);
 }
 
+/* How bad an exit code of a batch is: the worst one is the batch's. */
+static int failure_rank(int code)
+{
+    switch (code) {
+    case RA_EXIT_OK:
+        return 0;
+    case RA_EXIT_INVALID:
+        return 1;
+    case RA_EXIT_GLYPHS:
+        return 2;
+    case RA_EXIT_USAGE:
+        return 4;
+    default:
+        return 3;
+    }
+}
+
 /* Runs one record in a worker: scores it, and unless its report is up to
  * date renders it into a temporary file beside OUTDIR/<record id>.pdf for
  * the parent to commit. Sends the parent the temporary file's name (empty
  * when none), a NUL, and the manifest row. */
 static int run_one(batch_t *b, const char *path, int fd)
 {
-    worker_diag_t wd = {RA_BUF_INIT, NULL};
+    worker_diag_t wd = {RA_BUF_INIT, NULL, RA_BUF_INIT};
     *b->env->sink = (ra_diag_sink_t){worker_diag, &wd, 0, 0, 50, 0};
-    ra_pipeline_input_t in = {
-        .checklist = b->cl, .tmpl = b->tpl, .record_path = path, .attach_source = b->attach_source};
+    ra_pipeline_input_t in = {.checklist = b->cl,
+                              .tmpl = b->tpl,
+                              .record_path = path,
+                              .attach_source = b->attach_source,
+                              .strict = b->strict};
     ra_pipeline_result_t res = {0};
     ra_buf_t out = RA_BUF_INIT;
     char *tmp = NULL;
@@ -325,14 +355,17 @@ static int run_one(batch_t *b, const char *path, int fd)
             ra_sha256(res.pdf.data, res.pdf.len, sha256);
         written = st == RA_OK;
     }
-    ra_manifest_entry_t e = {.input = path,
-                             .record = res.record,
-                             .score = res.score,
-                             .output = written ? ra_buf_str(&out) : NULL,
-                             .output_sha256 = sha256,
-                             .skipped = skipped,
-                             .status = st,
-                             .error = ra_buf_str(&wd.first)};
+    ra_manifest_entry_t e = {
+        .input = path,
+        .record = res.record,
+        .score = res.score,
+        .output = written ? ra_buf_str(&out) : NULL,
+        .output_sha256 = sha256,
+        .skipped = skipped,
+        .status = st,
+        .error = ra_buf_str(&wd.first),
+        /* Fields that lose characters are said as report says them. */
+        .messages = res.record && res.record->ntext_warnings ? ra_buf_str(&wd.said) : NULL};
     ra_manifest_row_t *row = ra_manifest_row_new(&e);
     char *text = row ? ra_manifest_row_encode(row) : NULL;
     if (!text) {
@@ -364,6 +397,7 @@ static int run_one(batch_t *b, const char *path, int fd)
     ra_buf_free(&out);
     free(tmp);
     ra_buf_free(&wd.first);
+    ra_buf_free(&wd.said);
     return ra_exit_code(st);
 }
 
@@ -605,7 +639,7 @@ static void reap(const batch_t *b, worker_t *w, inputs_t *in, progress_t *pg, in
         /* The worker's exit code says what kind of failure it was; one that
          * died or said nothing failed to make its report. */
         int code = WIFEXITED(status) ? WEXITSTATUS(status) : RA_EXIT_IO;
-        in->codes[w->index] = code == RA_EXIT_INVALID ? RA_EXIT_INVALID : RA_EXIT_IO;
+        in->codes[w->index] = code == RA_EXIT_INVALID || code == RA_EXIT_GLYPHS ? code : RA_EXIT_IO;
         pg->failed++;
     } else if (state && strcmp(state, "skipped") == 0)
         pg->skipped++;
@@ -615,11 +649,17 @@ static void reap(const batch_t *b, worker_t *w, inputs_t *in, progress_t *pg, in
         fprintf(stderr, "%s%s: %s\n", pg->tty && !pg->quiet ? "\r\033[K" : "", in->paths[w->index],
                 ra_strerror(RA_ERR_NOMEM));
     if (row) {
+        /* What the record's text check said, with the rest the worker said
+         * (its first error, the row's, among them). */
+        char *said = ra_manifest_row_take_messages(row);
+        if (said)
+            fprintf(stderr, "%s%s", pg->tty && !pg->quiet ? "\r\033[K" : "", said);
         /* A duplicate id fails this row and the earlier one it collides with. */
         long other = commit_row(row, tmp, w->index, in, pg, sink);
         const char *now = ra_manifest_row_str(row, "status");
-        if (!now || strcmp(now, "failed") == 0)
+        if ((!now || strcmp(now, "failed") == 0) && !(said && strstr(said, ": error: ")))
             say_failed(pg, in->paths[w->index], row);
+        free(said);
         if (other >= 0)
             say_failed(pg, in->paths[other], in->rows[other]);
         /* Workers are forked from this process, so what it holds they carry:
@@ -892,7 +932,7 @@ int ra_cmd_batch(ra_cli_t *cli)
     }
 
     ra_env_started();
-    batch_t b = {cli, &env, cl, tpl, o->output, o->force, o->attach_source, lockfd};
+    batch_t b = {cli, &env, cl, tpl, o->output, o->force, o->attach_source, o->strict, lockfd};
     progress_t pg = {isatty(STDERR_FILENO) != 0, o->quiet, in.n, 0, 0, 0, {0, 0}};
     clock_gettime(CLOCK_MONOTONIC, &pg.start);
     st = run_workers(&b, &in, jobs, &pg);
@@ -931,11 +971,10 @@ int ra_cmd_batch(ra_cli_t *cli)
             shard_n > 1 ? ", this shard" : "", elapsed(&pg), (double)ru.ru_maxrss / 1024.0);
     }
     /* The worst failure wins: a clash (usage), then an I/O failure, then
-     * an invalid record. */
+     * a record refused by --strict, then an invalid record. */
     rc = st != RA_OK ? ra_cli_exit(cli, st) : RA_EXIT_OK;
     for (size_t i = 0; i < in.n; i++)
-        if (in.codes[i] && (rc == RA_EXIT_OK || (rc != RA_EXIT_USAGE && in.codes[i] > rc) ||
-                            in.codes[i] == RA_EXIT_USAGE))
+        if (failure_rank(in.codes[i]) > failure_rank(rc))
             rc = in.codes[i];
 done:
     if (lockfd >= 0)

@@ -57,9 +57,16 @@ int ra_cmd_report(ra_cli_t *cli)
         ra_pipeline_input_t in = {.checklist = cl,
                                   .tmpl = tpl,
                                   .record_path = o->args[0],
-                                  .attach_source = o->attach_source};
+                                  .attach_source = o->attach_source,
+                                  .strict = o->strict};
         st = ra_pipeline_report(&env, &in, &res);
         ra_cli_flush(cli, o->args[0]);
+        if (st == RA_ERR_GLYPHS)
+            ra_diag(cli->env->sink, RA_DIAG_ERROR, o->args[0], 0,
+                    "--strict: %zu field%s hold%s text the font chain cannot draw; no report "
+                    "written",
+                    res.record->ntext_warnings, res.record->ntext_warnings == 1 ? "" : "s",
+                    res.record->ntext_warnings == 1 ? "s" : "");
     }
     if (st == RA_OK)
         st = ra_write_atomic(o->output, res.pdf.data, res.pdf.len, cli->env->sink);

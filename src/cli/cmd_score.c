@@ -41,6 +41,8 @@ int ra_cmd_score(ra_cli_t *cli)
         st = ra_cli_profile(cli, cl, o->profile ? o->profile : rec->profile, &profile);
     if (st == RA_OK)
         st = ra_score_compute(cl, rec, profile, &s);
+    if (st == RA_OK)
+        st = ra_cli_check_text(cli, rec);
     if (st == RA_OK) {
         switch (which) {
         case 0: {

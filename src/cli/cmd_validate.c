@@ -31,6 +31,8 @@ int ra_cmd_validate(ra_cli_t *cli)
             ra_cli_flush(cli, path);
         }
         ra_score_free(s);
+        if (st == RA_OK)
+            st = ra_cli_check_text(cli, rec);
         if (st == RA_OK && !cli->opts.quiet)
             printf("%s: valid (%s, profile %s, %zu results)\n", path, rec->id, rec->profile,
                    rec->nresults);

@@ -12,6 +12,7 @@
 #include "base/cleanup.h"
 #include "base/env.h"
 #include "model/load.h"
+#include "pdf/pdf.h"
 #include "base/version.h"
 
 #ifndef RA_DATADIR
@@ -53,7 +54,8 @@ enum {
     OPT_PASSWORD = 'w',
     OPT_PKCS11 = 'K',
     OPT_PIN = 'i',
-    OPT_TRUST = 'T'
+    OPT_TRUST = 'T',
+    OPT_STRICT = 'Z'
 };
 
 static const struct option long_options[] = {
@@ -81,25 +83,27 @@ static const struct option long_options[] = {
     {"pkcs11", required_argument, NULL, OPT_PKCS11},
     {"pin-file", required_argument, NULL, OPT_PIN},
     {"trust", required_argument, NULL, OPT_TRUST},
+    {"strict", no_argument, NULL, OPT_STRICT},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
 };
 
 static const command_t commands[] = {
-    {"validate", ra_cmd_validate, "qv", "validate [-q] [-v] FILE...",
+    {"validate", ra_cmd_validate, "qvZ", "validate [-q] [-v] [--strict] FILE...",
      "Check records against the schema and the checklist; errors as FILE:LINE: message.", false},
     {"init", ra_cmd_init, "po", "init --profile P [-o FILE]",
      "Print a blank record listing every check of profile P, ready to fill in.", true},
     {"checklist", ra_cmd_checklist, "pM", "checklist [--profile P] [--methodology]",
      "List the checks (of profile P, or all) as a table, or print the scoring methodology.", false},
-    {"score", ra_cmd_score, "pfFv",
-     "score FILE [--format text|json|csv|junit] [--profile P] [--fail-under N] [-v]",
+    {"score", ra_cmd_score, "pfFvZ",
+     "score FILE [--format text|json|csv|junit] [--profile P] [--fail-under N] [--strict] [-v]",
      "Score a record: maturity score, band, verdict, sign-off status, gaps.", false},
-    {"report", ra_cmd_report, "otqAv",
-     "report FILE -o OUT.pdf [--template T] [--attach-source] [-v]",
+    {"report", ra_cmd_report, "otqAvZ",
+     "report FILE -o OUT.pdf [--template T] [--attach-source] [--strict] [-v]",
      "Lay out the PDF readiness report of a record.", true},
-    {"batch", ra_cmd_batch, "ojSmsxqA",
-     "batch FILE|DIR... -o OUTDIR [-j N] [--manifest M] [--summary S.pdf] [--shard K/N] [--force]",
+    {"batch", ra_cmd_batch, "ojSmsxqAZ",
+     "batch FILE|DIR... -o OUTDIR [-j N] [--manifest M] [--summary S.pdf] [--shard K/N] [--force] "
+     "[--strict]",
      "Report on many records at once into OUTDIR, one worker process per core.", true},
     {"verify", ra_cmd_verify, "tfT",
      "verify REPORT.pdf [RECORD.xml] [--template T] [--trust CA.pem] [--format text|json]",
@@ -132,10 +136,11 @@ static void print_usage(FILE *f, const char *prog)
             "  --help            describe the command\n\n"
             "%s --version prints the version. Exit codes: 0 success, 1 not ready (with a\n"
             "gate such as --fail-under), 2 usage error, 3 invalid input, 4 I/O or output\n"
-            "failure, 5-11 verify outcomes (see verify --help); sign refuses with 20 no such\n"
-            "field, 21 already signed, 22 not an intact report, 23 key and certificate\n"
-            "differ, 24 certificate expired or not yet valid, 25 key usage forbids signing,\n"
-            "26 wrong PIN or password.\n",
+            "failure, 5-12 verify outcomes (see verify --help), 13 text the font chain\n"
+            "cannot draw (with --strict); sign refuses with 20 no such field, 21 already\n"
+            "signed, 22 not an intact report, 23 key and certificate differ, 24 certificate\n"
+            "expired or not yet valid, 25 key usage forbids signing, 26 wrong PIN or\n"
+            "password.\n",
             prog);
 }
 
@@ -182,6 +187,10 @@ static void print_command_help(const command_t *c, const char *prog)
         {'S', NULL,
          "  --shard K/N       process only the K-th of N deterministic parts of the input"},
         {'x', NULL, "  --force           redo records whose report is already up to date"},
+        {'Z', "batch",
+         "  --strict          a record with text the fonts cannot draw fails (exit 13)"},
+        {'Z', NULL,
+         "  --strict          text the fonts cannot draw is an error (exit 13), not a warning"},
         {'r', NULL,
          "  --role ROLE       the signature field to sign: the role id (technical-owner, ...)"},
         {'k', NULL, "  --key FILE        the signer's private key (PEM or DER, unencrypted)"},
@@ -313,6 +322,9 @@ static int parse_options(ra_cli_t *cli, const command_t *c, int argc, char **arg
             break;
         case OPT_FORCE:
             o->force = true;
+            break;
+        case OPT_STRICT:
+            o->strict = true;
             break;
         case OPT_SHARD:
             o->shard = optarg;
@@ -484,6 +496,7 @@ int main(int argc, char **argv)
     /* A signal removes the temporary files it would leave (cleanup.h). */
     ra_cleanup_install();
     rc = cmd->fn(&cli);
+    ra_pdf_fonts_free(cli.fonts);
     ra_loader_free(env.loader);
     free(datadir);
     return close_stdout(cli.prog, rc);

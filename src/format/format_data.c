@@ -107,6 +107,24 @@ ra_status_t ra_format_json(FILE *f, const ra_score_t *s)
         json_array_append_new(findings, o);
     }
     json_object_set_new(root, "findings", findings);
+    /* Fields that lose characters in the report: null when not checked. */
+    json_object_set_new(root, "text_warnings",
+                        r->text_checked ? json_integer((json_int_t)r->ntext_warnings)
+                                        : json_null());
+    json_t *undrawable = json_array();
+    for (size_t i = 0; i < r->ntext_warnings; i++) {
+        const ra_text_warning_t *w = &r->text_warnings[i];
+        json_t *cps = json_array();
+        for (size_t k = 0; k < w->ncps && k < RA_TEXT_CPS_MAX; k++) {
+            char u[16];
+            snprintf(u, sizeof u, "U+%04X", (unsigned)w->cps[k]);
+            json_array_append_new(cps, json_string(u));
+        }
+        json_array_append_new(
+            undrawable, json_pack("{s:I, s:s, s:I, s:o}", "line", (json_int_t)w->line, "field",
+                                  w->field, "characters", (json_int_t)w->ncps, "code_points", cps));
+    }
+    json_object_set_new(root, "undrawable_text", undrawable);
 
     json_t *gates = json_array();
     for (size_t i = 0; i < s->nchecks; i++) {

@@ -218,6 +218,25 @@ static void print_findings(FILE *f, const ra_score_t *s, const colors_t *c)
     }
 }
 
+/* The fields of the record whose characters the font chain cannot draw. */
+static void print_text_warnings(FILE *f, const ra_score_t *s, const colors_t *c)
+{
+    const ra_record_t *r = s->record;
+    if (!r->ntext_warnings)
+        return;
+    fprintf(f, "\nText the fonts cannot draw (%zu field%s)\n", r->ntext_warnings,
+            r->ntext_warnings == 1 ? "" : "s");
+    for (size_t i = 0; i < r->ntext_warnings; i++) {
+        const ra_text_warning_t *w = &r->text_warnings[i];
+        fprintf(f, "  %sline %ld%s  %s:", paint(c, YELLOW), w->line, paint(c, RESET), w->field);
+        for (size_t k = 0; k < w->ncps && k < RA_TEXT_CPS_MAX; k++)
+            fprintf(f, " U+%04X", (unsigned)w->cps[k]);
+        if (w->ncps > RA_TEXT_CPS_MAX)
+            fprintf(f, " and %zu more", w->ncps - RA_TEXT_CPS_MAX);
+        putc('\n', f);
+    }
+}
+
 ra_status_t ra_format_text(FILE *f, const ra_score_t *s, bool color)
 {
     unsigned long buf_failures = ra_buf_failures(); /* see base/buf.h */
@@ -227,6 +246,7 @@ ra_status_t ra_format_text(FILE *f, const ra_score_t *s, bool color)
     print_layers(f, s);
     print_gaps(f, s, &c);
     print_findings(f, s, &c);
+    print_text_warnings(f, s, &c);
     if (ra_buf_failures() != buf_failures)
         return RA_ERR_NOMEM;
     return ferror(f) ? RA_ERR_IO : RA_OK;

@@ -767,8 +767,10 @@ static void read_result(walk_t *w, xmlNodePtr n, ra_result_t *r)
             e->text = own_text(w, c);
         } else if (is_elem(c, "note")) {
             r->note = own_text(w, c);
+            r->note_line = line;
         } else if (is_elem(c, "justification")) {
             r->justification = own_text(w, c);
+            r->justification_line = line;
         } else if (is_elem(c, "remediation")) {
             ra_remediation_t *m = ra_arena_alloc(w->arena, sizeof *m);
             if (!m) {
@@ -820,6 +822,99 @@ static void read_approval(walk_t *w, xmlNodePtr n, ra_approval_t *a)
             a->conditions[k++] = own_text(w, c);
 }
 
+/* Whether s[0..n) is n characters, each an ASCII letter (alpha) or digit. */
+static bool subtag_is(const char *s, size_t n, bool letters, bool digits)
+{
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'),
+             digit = c >= '0' && c <= '9';
+        if (!((letters && letter) || (digits && digit)))
+            return false;
+    }
+    return n > 0;
+}
+
+/* Whether s is a well-formed BCP 47 language tag (RFC 5646 section 2.1):
+ * language (2-3 letters with up to three extlangs, or 4-8 letters),
+ * script, region, variants, extensions and private use, in that order;
+ * or private use alone ("x-..."). Grandfathered tags are not taken. */
+static bool is_lang_tag(const char *s)
+{
+    const char *sub[64];
+    size_t len[64], n = 0;
+    for (const char *p = s;; p++) {
+        const char *start = p;
+        while (*p && *p != '-')
+            p++;
+        if (n == 64 || p == start || p - start > 8)
+            return false;
+        sub[n] = start;
+        len[n++] = (size_t)(p - start);
+        if (!*p)
+            break;
+    }
+    size_t i = 0;
+    if (len[0] == 1 && (sub[0][0] == 'x' || sub[0][0] == 'X'))
+        goto private_use;
+    if (!subtag_is(sub[0], len[0], true, false) || len[0] == 1)
+        return false;
+    i = 1;
+    for (size_t k = 0;
+         len[0] <= 3 && k < 3 && i < n && len[i] == 3 && subtag_is(sub[i], 3, true, false); k++)
+        i++; /* extlang */
+    if (i < n && len[i] == 4 && subtag_is(sub[i], 4, true, false))
+        i++; /* script */
+    if (i < n && ((len[i] == 2 && subtag_is(sub[i], 2, true, false)) ||
+                  (len[i] == 3 && subtag_is(sub[i], 3, false, true))))
+        i++; /* region */
+    while (i < n &&
+           ((len[i] >= 5 && subtag_is(sub[i], len[i], true, true)) ||
+            (len[i] == 4 && subtag_is(sub[i], 1, false, true) && subtag_is(sub[i], 4, true, true))))
+        i++; /* variants */
+    while (i < n && len[i] == 1 && subtag_is(sub[i], 1, true, true) && sub[i][0] != 'x' &&
+           sub[i][0] != 'X') {
+        i++; /* an extension: a singleton and at least one subtag of 2-8 */
+        size_t k = 0;
+        while (i < n && len[i] >= 2 && subtag_is(sub[i], len[i], true, true))
+            i++, k++;
+        if (k == 0)
+            return false;
+    }
+    if (i == n)
+        return true;
+    if (len[i] != 1 || (sub[i][0] != 'x' && sub[i][0] != 'X'))
+        return false;
+private_use:
+    if (++i == n)
+        return false;
+    for (; i < n; i++)
+        if (!subtag_is(sub[i], len[i], true, true))
+            return false;
+    return true;
+}
+
+/* The record's xml:lang, checked as a language tag (an error when it is not one). */
+static const char *record_lang(walk_t *w, xmlNodePtr root)
+{
+    xmlChar *v = xmlGetNsProp(root, (const xmlChar *)"lang", XML_XML_NAMESPACE);
+    if (!v)
+        return NULL;
+    const char *s = NULL;
+    if (is_lang_tag((const char *)v)) {
+        if (!(s = ra_arena_strdup(w->arena, (const char *)v)))
+            w->st = RA_ERR_NOMEM;
+    } else {
+        ra_diag(w->sink, RA_DIAG_ERROR, w->file, xmlGetLineNo(root),
+                "xml:lang '%s' is not a BCP 47 language tag (such as en, de-CH or zh-Hant-TW)",
+                (const char *)v);
+        if (w->st == RA_OK)
+            w->st = RA_ERR_INVALID;
+    }
+    xmlFree(v);
+    return s;
+}
+
 /* Copies a validated assessment document into a record. */
 static void read_record(walk_t *w, xmlNodePtr root, ra_record_t *rec)
 {
@@ -828,6 +923,7 @@ static void read_record(walk_t *w, xmlNodePtr root, ra_record_t *rec)
     rec->checklist_id = req_attr(w, root, "checklist");
     rec->checklist_version = req_attr(w, root, "checklist-version");
     rec->profile = req_attr(w, root, "profile");
+    rec->lang = record_lang(w, root);
     xmlNodePtr sys = child(root, "system");
     if (sys) {
         rec->system_name = child_text(w, sys, "name");
@@ -836,6 +932,8 @@ static void read_record(walk_t *w, xmlNodePtr root, ra_record_t *rec)
         rec->system_name_line = nm ? xmlGetLineNo(nm) : 0;
         rec->organisation_line = org ? xmlGetLineNo(org) : 0;
         rec->unit = child_text(w, sys, "unit");
+        xmlNodePtr un = child(sys, "unit");
+        rec->unit_line = un ? xmlGetLineNo(un) : 0;
         rec->description = child_text(w, sys, "description");
     }
     if (!rec->system_name)

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/arena.h"
 #include "base/buf.h"
@@ -160,8 +161,9 @@ typedef struct {
     ra_evidence_t *evidence;
     size_t nevidence;
     const char *note, *justification; /* optional */
-    ra_remediation_t *remediation;    /* optional */
-    ra_risk_t *risk;                  /* optional */
+    long note_line, justification_line;
+    ra_remediation_t *remediation; /* optional */
+    ra_risk_t *risk;               /* optional */
     long line;
 } ra_result_t;
 
@@ -188,14 +190,26 @@ typedef struct {
     long line;
 } ra_approval_t;
 
+/* A text field of a record holding characters that no face of the font
+ * chain can draw (report/report.h, ra_report_check_text, finds them). */
+#define RA_TEXT_CPS_MAX 8
+typedef struct {
+    const char *field; /* what it is, "approver name" (static) */
+    long line;         /* of its element */
+    size_t ncps;       /* distinct such characters; the first RA_TEXT_CPS_MAX in cps */
+    uint32_t cps[RA_TEXT_CPS_MAX];
+} ra_text_warning_t;
+
 typedef struct {
     ra_arena_t arena;
     const char *path;
     unsigned char sha256[32]; /* of the file's bytes */
     size_t size;              /* bytes */
+    const char *lang;         /* xml:lang of the root, a BCP 47 tag; NULL when absent */
     const char *id, *checklist_id, *checklist_version, *profile;
     const char *system_name, *organisation, *unit, *description;
     long system_name_line, organisation_line; /* of <name> and <organisation>, 0 when absent */
+    long unit_line;
     ra_date_t assessed_on;
     ra_assessor_t *assessors;
     size_t nassessors;
@@ -204,6 +218,11 @@ typedef struct {
     ra_approval_t *approvals;
     size_t napprovals;
     long line; /* of the root element */
+    /* The fields the font chain cannot draw, in record order (in the
+     * arena); text_checked says whether they were looked for. */
+    ra_text_warning_t *text_warnings;
+    size_t ntext_warnings;
+    bool text_checked;
 } ra_record_t;
 
 /* Report sections, in their default order. */

@@ -17,7 +17,8 @@
 const char *const ra_manifest_columns[] = {
     "id",           "system",  "organisation",  "profile", "score",         "band",
     "verdict",      "signoff", "gaps",          "overdue", "expired_risks", "input",
-    "input_sha256", "output",  "output_sha256", "status",  "error",         "tool",
+    "input_sha256", "output",  "output_sha256", "status",  "error",         "warnings",
+    "tool",
 };
 const size_t ra_manifest_ncolumns = sizeof ra_manifest_columns / sizeof *ra_manifest_columns;
 
@@ -94,6 +95,14 @@ ra_manifest_row_t *ra_manifest_row_new(const ra_manifest_entry_t *e)
     const char *error = e->error ? e->error : "";
     put(row, "error",
         json_string(e->status != RA_OK ? (*error ? error : ra_strerror(e->status)) : ""), &bad);
+    /* Fields of the record that lose characters in the report (null when
+     * its text was not checked). */
+    put(row, "warnings",
+        rec && rec->text_checked ? json_integer((json_int_t)rec->ntext_warnings) : json_null(),
+        &bad);
+    /* The diagnostics of those fields, for the batch to print (not a column). */
+    if (e->messages && *e->messages)
+        put(row, "messages", json_string(e->messages), &bad);
     /* Which readyaudit made the row: merge joins rows of one version only. */
     put(row, "tool", json_string(RA_TOOL), &bad);
     /* Per-layer scores for the portfolio heat map. */
@@ -188,6 +197,14 @@ ra_status_t ra_manifest_row_fail(ra_manifest_row_t *row, const char *msg)
     return RA_ERR_NOMEM;
 }
 
+char *ra_manifest_row_take_messages(ra_manifest_row_t *row)
+{
+    const char *m = json_string_value(json_object_get(row->obj, "messages"));
+    char *copy = m ? strdup(m) : NULL;
+    json_object_del(row->obj, "messages");
+    return copy;
+}
+
 void ra_manifest_row_drop_detail(ra_manifest_row_t *row)
 {
     json_object_del(row->obj, "layers");
@@ -235,6 +252,14 @@ static ra_status_t rows_add(ra_manifest_rows_t *rows, json_t *obj, const char *f
     return RA_OK;
 }
 
+/* Whether a column may be missing from a manifest: "warnings" came after
+ * "tool", so a manifest without it is one of an earlier version, which
+ * merge refuses by its version (and "tool" is looked for first). */
+static bool column_optional(const char *name)
+{
+    return strcmp(name, "warnings") == 0;
+}
+
 /* Is v a row of a manifest: an object whose every column is there and is a
  * string, a number or null? Says what is wrong at file:line otherwise. */
 static bool row_valid(const json_t *v, size_t index, const char *file, long line,
@@ -246,7 +271,8 @@ static bool row_valid(const json_t *v, size_t index, const char *file, long line
     }
     for (size_t c = 0; c < ra_manifest_ncolumns; c++) {
         const json_t *x = json_object_get(v, ra_manifest_columns[c]);
-        if (!x && strcmp(ra_manifest_columns[c], "tool") == 0)
+        if (!x && (strcmp(ra_manifest_columns[c], "tool") == 0 ||
+                   column_optional(ra_manifest_columns[c])))
             continue; /* a row that does not say is refused by merge, with its version check */
         if (!x) {
             ra_diag(sink, RA_DIAG_ERROR, file, line, "row %zu has no column '%s'", index + 1,
@@ -412,6 +438,38 @@ ra_status_t ra_manifest_write(const char *path, ra_manifest_row_t *const *rows, 
     return st;
 }
 
+/* Maps the CSV header fields[0..n) to the columns (cols[i] the name of
+ * field i); false when it is not our header: "id" first, each column once,
+ * none missing but an optional one. */
+static bool header_columns(const ra_buf_t *fields, size_t n, const char **cols)
+{
+    size_t found = 0;
+    if (n == 0 || strcmp(ra_buf_str(&fields[0]), "id") != 0)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        cols[i] = NULL;
+        for (size_t c = 0; c < ra_manifest_ncolumns && !cols[i]; c++)
+            if (strcmp(ra_buf_str(&fields[i]), ra_manifest_columns[c]) == 0)
+                cols[i] = ra_manifest_columns[c];
+        for (size_t k = 0; cols[i] && k < i; k++)
+            if (cols[k] == cols[i])
+                return false;
+        if (!cols[i])
+            return false;
+        found++;
+    }
+    size_t optional_missing = 0;
+    for (size_t c = 0; c < ra_manifest_ncolumns; c++) {
+        bool here = false;
+        for (size_t i = 0; i < n && !here; i++)
+            here = cols[i] == ra_manifest_columns[c];
+        if (!here && !column_optional(ra_manifest_columns[c]))
+            return false;
+        optional_missing += !here;
+    }
+    return found + optional_missing == ra_manifest_ncolumns;
+}
+
 /* Splits one CSV record starting at *p into fields (RFC 4180); advances *p. */
 static size_t csv_record(const char **p, ra_buf_t *fields, size_t max)
 {
@@ -478,15 +536,19 @@ ra_status_t ra_manifest_read(const char *path, ra_manifest_rows_t *rows, ra_diag
         goto done;
     }
     ra_buf_t fields[32] = {RA_BUF_INIT};
+    const char *cols[32];
     const char *p = ra_buf_str(&data);
     size_t nh = csv_record(&p, fields, 32);
-    if (nh == ra_manifest_ncolumns - 1 && strcmp(ra_buf_str(&fields[0]), "id") == 0 &&
+    bool has_tool = false;
+    for (size_t i = 0; i < nh; i++)
+        has_tool |= strcmp(ra_buf_str(&fields[i]), "tool") == 0;
+    if (nh > 1 && !has_tool && strcmp(ra_buf_str(&fields[0]), "id") == 0 &&
         strcmp(ra_buf_str(&fields[nh - 1]), "error") == 0) {
         /* The columns of a manifest from before rows said who made them. */
         ra_diag(sink, RA_DIAG_ERROR, path, 1,
                 "no 'tool' column: the manifest does not say which readyaudit made its rows");
         st = RA_ERR_INVALID;
-    } else if (nh != ra_manifest_ncolumns || strcmp(ra_buf_str(&fields[0]), "id") != 0) {
+    } else if (!header_columns(fields, nh, cols)) {
         ra_diag(sink, RA_DIAG_ERROR, path, 1, "not a readyaudit manifest (unexpected header)");
         st = RA_ERR_INVALID;
     }
@@ -497,16 +559,15 @@ ra_status_t ra_manifest_read(const char *path, ra_manifest_rows_t *rows, ra_diag
     while (st == RA_OK && *p) {
         const char *start = p;
         size_t n = csv_record(&p, fields, 32);
-        if (n != ra_manifest_ncolumns) {
-            ra_diag(sink, RA_DIAG_ERROR, path, line, "row has %zu fields, expected %zu", n,
-                    ra_manifest_ncolumns);
+        if (n != nh) {
+            ra_diag(sink, RA_DIAG_ERROR, path, line, "row has %zu fields, expected %zu", n, nh);
             st = RA_ERR_INVALID;
             break;
         }
         json_t *row = json_object();
         int bad = !row;
         for (size_t c = 0; row && c < n; c++)
-            put(row, ra_manifest_columns[c], json_string(ra_buf_str(&fields[c])), &bad);
+            put(row, cols[c], json_string(ra_buf_str(&fields[c])), &bad);
         if (bad) {
             json_decref(row);
             st = RA_ERR_NOMEM;

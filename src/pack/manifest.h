@@ -31,6 +31,9 @@ typedef struct {
     bool skipped;                       /* the report was already up to date */
     ra_status_t status;
     const char *error; /* the first error message, "" when none */
+    /* Lines the batch prints for this input (warnings), NULL or "" when none;
+     * kept in the row (key "messages", not a column) until printed. */
+    const char *messages;
 } ra_manifest_entry_t;
 
 /* Builds the row of one input (with per-layer scores and gap checks for the
@@ -59,6 +62,10 @@ const char *ra_manifest_row_gap(const ra_manifest_row_t *row, size_t i);
  * RA_ERR_NOMEM when memory ran out: the row then has no status at all
  * (never still "done"). */
 ra_status_t ra_manifest_row_fail(ra_manifest_row_t *row, const char *msg);
+
+/* Takes the row's messages (see ra_manifest_entry_t), NULL when none; the
+ * caller frees them. */
+char *ra_manifest_row_take_messages(ra_manifest_row_t *row);
 
 /* Drops the per-layer scores and gap checks (kept only for the portfolio). */
 void ra_manifest_row_drop_detail(ra_manifest_row_t *row);

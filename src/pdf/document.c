@@ -316,6 +316,17 @@ ra_status_t ra_pdf_set_info(ra_pdf_t *pdf, const ra_pdf_info_t *info)
             hp(pdf, HPDF_Dict_Add(ra_pdf__info(pdf), "ModDate", m)) != RA_OK)
             return hp(pdf, HPDF_FAILD_TO_ALLOC_MEM);
     }
+    if (info->lang) {
+        /* A language tag is ASCII letters, digits and hyphens (BCP 47). */
+        size_t n = strlen(info->lang);
+        if (n == 0 || n > 64 ||
+            strspn(info->lang, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                               "0123456789-") != n)
+            return fail_msg(pdf, "the document language is not a language tag");
+        HPDF_String lang = HPDF_String_New(ra_pdf__mmgr(pdf), info->lang, NULL);
+        if (!lang || hp(pdf, HPDF_Dict_Add(ra_pdf__catalog(pdf), "Lang", lang)) != RA_OK)
+            return hp(pdf, HPDF_FAILD_TO_ALLOC_MEM);
+    }
     return ra_pdf__xmp_custom(pdf, info);
 }
 

@@ -415,15 +415,12 @@ void ra_pdf__report(ra_pdf_t *pdf, ra_face_t face, uint32_t cp, uint32_t drawn, 
             return;
         pdf->reported[cp >> 3] |= (uint8_t)(1u << (cp & 7));
     }
-    if (pdf->on_glyph) {
+    /* Without a callback nothing is said: the caller names the fields that
+     * lose characters beforehand (ra_pdf_fonts_missing), and
+     * ra_pdf_missing_count says how many were drawn as U+FFFD. */
+    (void)drawn;
+    if (pdf->on_glyph)
         pdf->on_glyph(pdf->glyph_ctx, cp, face, why);
-        return;
-    }
-    if (cp == RA_UTF8_INVALID)
-        fprintf(stderr, "readyaudit: warning: invalid UTF-8 drawn as U+%04X\n", (unsigned)drawn);
-    else
-        fprintf(stderr, "readyaudit: warning: U+%04X drawn as U+%04X: %s\n", (unsigned)cp,
-                (unsigned)drawn, why);
 }
 
 /* --- The document's fonts --- */

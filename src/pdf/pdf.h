@@ -12,7 +12,8 @@
  * the first face of its style's font chain (fonts/chain.txt: DejaVu, Noto,
  * Noto CJK, Symbola) that has its characters; a character no face has is
  * drawn as U+FFFD and reported once per code point and document through the
- * glyph callback. Measuring shapes the same way, so widths match the page.
+ * glyph callback (ra_pdf_fonts_missing finds such characters beforehand). Measuring shapes the same
+ * way, so widths match the page.
  *
  * Each font file drawn with is embedded as a subset made by hb-subset: a
  * Type0 font, Identity-H, whose CIDs are the font's glyph ids, over a
@@ -103,8 +104,8 @@ typedef struct {
     const char *font_dir;
     /* The font chain file; NULL: RA_PDF_FONT_CHAIN. */
     const char *font_chain;
-    /* Glyph substitution reports; NULL: a warning line on stderr
-     * ("readyaudit: warning: U+E000 drawn as U+FFFD: in no font of the chain"). */
+    /* Glyph substitution reports; NULL: none (ra_pdf_missing_count still
+     * counts them; ra_pdf_fonts_missing finds them before drawing). */
     ra_pdf_glyph_fn on_glyph;
     void *glyph_ctx;
     /* PDF/A-1b (the zero value) or plain. */
@@ -133,6 +134,9 @@ typedef struct {
     const char *keywords;
     const char *creator;
     const char *producer; /* NULL: libharu's "Haru Free PDF Library 2.3.0" */
+    /* The document's language, the catalog's /Lang: a BCP 47 tag ("en",
+     * "de-CH"); NULL: none. */
+    const char *lang;
     /* Creation (and modification) date, seconds since 1970-01-01 UTC,
      * written as UTC; negative: no date. Never taken from the clock. */
     int64_t created;
@@ -229,6 +233,20 @@ ra_dir_t ra_pdf_text_direction(const char *utf8, size_t len);
  * as RA_UTF8_INVALID) and their number in *ncps. Does not report. */
 size_t ra_pdf_text_missing(const ra_pdf_t *pdf, ra_face_t face, const char *utf8, size_t len,
                            uint32_t *cps, size_t max, size_t *ncps);
+/* Returns why cp is drawn as U+FFFD whatever the font ("control
+ * character", "not a character", "invalid UTF-8" for RA_UTF8_INVALID), or
+ * NULL; a tab is drawn as a space. */
+const char *ra_pdf_unprintable(uint32_t cp);
+/* Returns how many distinct characters of utf8[0..len) would not be drawn
+ * as themselves in some style of fonts: no face of that style's chain has
+ * them, or they are control characters, non-characters or malformed UTF-8
+ * (RA_UTF8_INVALID), all of which the text functions draw as U+FFFD (a
+ * mark or format character no face has is left out: it is not drawn).
+ * Stores the first max of them in cps, in text order. Reads the faces'
+ * character maps only as far as needed (a face is asked only for what the
+ * faces before it lack): no document, no shaping, cheap for Latin text. */
+size_t ra_pdf_fonts_missing(const ra_pdf_fonts_t *fonts, const char *utf8, size_t len,
+                            uint32_t *cps, size_t max);
 /* Returns how many characters the document drew as U+FFFD so far. */
 size_t ra_pdf_missing_count(const ra_pdf_t *pdf);
 

@@ -388,6 +388,15 @@ ra_status_t ra_pdf__shape(const ra_pdf_t *pdf, ra_face_t face, ra_dir_t dir, con
                           size_t len);
 /* Frees the scratch. */
 void ra_pdf__shaper_free(shaper_t *sh);
+/* Whether cp goes with the character before it (mark, joiner, format
+ * character, variation selector): drawn with its base's face, or hidden. */
+int ra_pdf__attaches(uint32_t cp);
+
+/* --- coverage.c: what the chain cannot draw --- */
+
+/* Whether font file fi of fonts has a glyph for cp: the one place the
+ * coverage check reads a face. */
+int ra_pdf__font_has(const ra_pdf_fonts_t *fonts, int fi, uint32_t cp);
 
 /* --- content.c: content streams --- */
 

@@ -653,3 +653,13 @@ ra_dir_t ra_pdf_text_direction(const char *utf8, size_t len)
     }
     return RA_DIR_AUTO;
 }
+
+const char *ra_pdf_unprintable(uint32_t cp)
+{
+    return cp == '\t' ? NULL : unprintable(cp);
+}
+
+int ra_pdf__attaches(uint32_t cp)
+{
+    return attaches(hb_unicode_funcs_get_default(), cp);
+}

@@ -44,7 +44,9 @@ ra_status_t ra_pipeline_score(const ra_env_t *env, const ra_pipeline_input_t *in
     }
     if (st == RA_OK)
         st = ra_score_compute(in->checklist, out->record, (size_t)profile, &out->score);
-    if (st != RA_OK) {
+    if (st == RA_OK && env->fonts)
+        st = ra_report_check_text(env->fonts, out->record, env->sink, in->strict);
+    if (st != RA_OK && st != RA_ERR_GLYPHS) {
         ra_score_free(out->score);
         ra_record_free(out->record);
         out->score = NULL;

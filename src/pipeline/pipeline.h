@@ -23,6 +23,9 @@ typedef struct {
     const char *record_data; /* or its bytes, already in memory (then not read) */
     size_t record_len;
     bool attach_source; /* embed the record in the PDF (not PDF/A then) */
+    /* Text of the record that the font chain cannot draw is an error
+     * (RA_ERR_GLYPHS; the record and its score are kept), not a warning. */
+    bool strict;
 } ra_pipeline_input_t;
 
 /* What the pipeline made; start from {0}, free with ra_pipeline_result_free. */
@@ -34,7 +37,10 @@ typedef struct {
 } ra_pipeline_result_t;
 
 /* Reads the record (once), loads, checks and scores it into out->record and
- * out->score. Problems go to env->sink under the record's path. */
+ * out->score, and, when env->fonts is set, checks its text against them
+ * (ra_report_check_text; in->strict makes a field that loses characters
+ * an error: RA_ERR_GLYPHS, record and score kept for the caller to say
+ * so). Problems go to env->sink under the record's path. */
 ra_status_t ra_pipeline_score(const ra_env_t *env, const ra_pipeline_input_t *in,
                               ra_pipeline_result_t *out);
 

@@ -167,19 +167,30 @@ static ra_status_t draw_footer(void *ctx, ra_pdf_t *pdf, size_t page, size_t cou
     return st;
 }
 
-/* Sends a glyph substitution to the diagnostic sink as a warning. */
+/* Sends a glyph substitution to the diagnostic sink as a warning, unless
+ * the record's text check named it already with its field and line (the
+ * rest comes from the checklist or the template). */
 static void on_glyph(void *ctx, uint32_t cp, ra_face_t face, const char *what)
 {
     (void)face;
+    (void)what;
     report_t *r = ctx;
     if (!r->in->sink)
         return;
-    if (cp == 0xFFFFFFFFu)
-        ra_diag(r->in->sink, RA_DIAG_WARNING, r->rec->path, 0,
-                "invalid UTF-8 drawn as U+FFFD in the report");
+    const ra_record_t *rec = r->rec;
+    for (size_t i = 0; i < rec->ntext_warnings; i++) {
+        const ra_text_warning_t *w = &rec->text_warnings[i];
+        for (size_t k = 0; k < w->ncps && k < RA_TEXT_CPS_MAX; k++)
+            if (w->cps[k] == cp)
+                return;
+    }
+    if (cp == RA_UTF8_INVALID)
+        ra_diag(r->in->sink, RA_DIAG_WARNING, rec->path, 0,
+                "report text: invalid UTF-8 drawn as U+FFFD");
     else
-        ra_diag(r->in->sink, RA_DIAG_WARNING, r->rec->path, 0,
-                "U+%04X drawn as a replacement character in the report: %s", (unsigned)cp, what);
+        ra_diag(r->in->sink, RA_DIAG_WARNING, rec->path, 0,
+                "report text: U+%04X has no glyph in the font chain; drawn as U+FFFD",
+                (unsigned)cp);
 }
 
 /* Title, author, subject and keywords of the document. */
@@ -219,6 +230,7 @@ static ra_status_t set_info(report_t *r)
         .subject = ra_buf_str(&subject),
         .keywords = ra_buf_str(&kw),
         .creator = RA_TOOL,
+        .lang = r->rec->lang ? r->rec->lang : "en",
         .created = r->in->created,
         .xmp_schema = "readyaudit report integrity",
         .xmp_namespace = RA_XMP_NAMESPACE,

@@ -41,6 +41,17 @@ typedef struct {
 void ra_report_integrity(const ra_report_input_t *in, const struct ra_pdf_fonts *fonts,
                          ra_integrity_t *it);
 
+/* Looks through every text field of rec that the report prints for
+ * characters that fonts cannot draw (ra_pdf_fonts_missing), lists each such
+ * field in rec->text_warnings (and sets rec->text_checked), and says one
+ * diagnostic per field to sink at its element's line:
+ *   rec.xml:42: warning: approver name: U+E000 () has no glyph in the font
+ *   chain; drawn as U+FFFD
+ * an error instead when strict, and then returns RA_ERR_GLYPHS if there
+ * was any. RA_ERR_NOMEM when the list could not be made. */
+ra_status_t ra_report_check_text(const struct ra_pdf_fonts *fonts, ra_record_t *rec,
+                                 ra_diag_sink_t *sink, bool strict);
+
 /* Lays out and renders the whole report into out (the PDF file's bytes). */
 ra_status_t ra_report_render(const ra_report_input_t *in, ra_buf_t *out);
 

@@ -132,10 +132,10 @@ static void test_csv_round_trip(void **state)
     assert_int_equal(ra_read_file(path, 1 << 20, &text, &m->f->cap.sink), RA_OK);
     assert_non_null(strstr(ra_buf_str(&text),
                            ",\"in/a,b.xml\",,,,failed,"
-                           "\"bad, \"\"quoted\"\"\nsecond line\"," RA_TOOL "\r\n"));
+                           "\"bad, \"\"quoted\"\"\nsecond line\",," RA_TOOL "\r\n"));
     const char *header = "id,system,organisation,profile,score,band,verdict,signoff,gaps,overdue,"
                          "expired_risks,input,input_sha256,output,output_sha256,status,error,"
-                         "tool\r\n";
+                         "warnings,tool\r\n";
     assert_int_equal(strncmp(ra_buf_str(&text), header, strlen(header)), 0);
     ra_buf_free(&text);
 
@@ -209,7 +209,7 @@ static void test_merge(void **state)
     fputs("only,three,fields\r\n", f);
     fclose(f);
     assert_int_equal(ra_manifest_merge(paths, 1, out, &n, &m->f->cap.sink), RA_ERR_INVALID);
-    assert_string_equal(ra_buf_str(&m->f->cap.text), "3: error: row has 3 fields, expected 18\n");
+    assert_string_equal(ra_buf_str(&m->f->cap.text), "3: error: row has 3 fields, expected 19\n");
 
     capture_reset(&m->f->cap);
     snprintf(in, sizeof in, "%s", file(m, "obj.json"));
