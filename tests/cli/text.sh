@@ -27,7 +27,7 @@ run report "$W" -o "$tmp/pdf/world.pdf" -q
 expect_rc 0
 [ -s "$tmp/pdf/world.pdf" ] || problem "no PDF"
 # No character of the record is drawn as a replacement.
-grep 'replacement' "$tmp/err" >/dev/null && problem "characters replaced:" "$(excerpt "$tmp/err" 10)"
+grep 'no glyph' "$tmp/err" >/dev/null && problem "characters replaced:" "$(excerpt "$tmp/err" 10)"
 end
 
 begin "world-text: qpdf --check is clean"
