@@ -36,6 +36,8 @@ size_t ra_pdf_fonts_missing(const ra_pdf_fonts_t *fonts, const char *utf8, size_
             continue;
         }
         uint32_t cp = ra_utf8_decode(utf8, len, &pos);
+        if (cp == '\t')
+            continue; /* drawn as a space */
         int bad = ra_pdf_unprintable(cp) != NULL;
         for (int s = 0; !bad && s < RA_FACE_COUNT; s++)
             bad = !style_draws(fonts, s, cp);

@@ -247,6 +247,21 @@ const char *ra_pdf_unprintable(uint32_t cp);
  * faces before it lack): no document, no shaping, cheap for Latin text. */
 size_t ra_pdf_fonts_missing(const ra_pdf_fonts_t *fonts, const char *utf8, size_t len,
                             uint32_t *cps, size_t max);
+/* One run of text as drawn: characters of one bidi level, script and font
+ * file, shaped together. */
+typedef struct {
+    size_t start, end; /* its characters: bytes [start, end) of the text */
+    char script[5];    /* ISO 15924 tag of its script ("Arab", "Latn", "Zyyy") */
+    const char *font;  /* its font file's name ("NotoSansArabic-Regular.ttf") */
+    int level;         /* bidi embedding level: odd is drawn right to left */
+} ra_pdf_run_t;
+
+/* Itemises utf8[0..len) as ra_pdf_text draws it in face (paragraph
+ * direction dir) and stores its first max runs, in visual order (left to
+ * right on the page); returns how many runs it has (0 on failure). Does not
+ * report. For tests and diagnostics of itemisation and bidi order. */
+size_t ra_pdf_text_runs(const ra_pdf_t *pdf, ra_face_t face, ra_dir_t dir, const char *utf8,
+                        size_t len, ra_pdf_run_t *runs, size_t max);
 /* Returns how many characters the document drew as U+FFFD so far. */
 size_t ra_pdf_missing_count(const ra_pdf_t *pdf);
 

@@ -243,9 +243,13 @@ static ra_status_t itemise(const ra_pdf_t *pdf, shaper_t *sh, ra_face_t face, in
         sh->script[i] = weak ? HB_SCRIPT_COMMON : (int)sc;
         prev = fi;
     }
-    /* Common characters take the script before them (or after, at the start). */
+    /* Common characters take the script before them in their bidi run (or
+     * after, at its start): the space and bracket of "محمد (Security)"
+     * that follow the Arabic at the left-to-right level go with the Latin. */
     int last = HB_SCRIPT_COMMON;
     for (size_t i = 0; i < n; i++) {
+        if (i > 0 && sh->level[i] != sh->level[i - 1])
+            last = HB_SCRIPT_COMMON;
         if (sh->script[i] != HB_SCRIPT_COMMON)
             last = sh->script[i];
         else
@@ -662,4 +666,45 @@ const char *ra_pdf_unprintable(uint32_t cp)
 int ra_pdf__attaches(uint32_t cp)
 {
     return attaches(hb_unicode_funcs_get_default(), cp);
+}
+
+size_t ra_pdf_text_runs(const ra_pdf_t *pdf, ra_face_t face, ra_dir_t dir, const char *utf8,
+                        size_t len, ra_pdf_run_t *runs, size_t max)
+{
+    if (ra_pdf__shape(pdf, face, dir, utf8, len) != RA_OK)
+        return 0;
+    const shaper_t *sh = pdf->shaper;
+    size_t n = 0;
+    ra_pdf_run_t cur = {0};
+    int key_font = -1, key_script = 0, key_level = -1;
+    /* Glyphs are in visual order; a run is a stretch of them whose
+     * characters share level, script and font. */
+    for (size_t i = 0; i <= sh->ng; i++) {
+        const glyph_t *g = i < sh->ng ? &sh->g[i] : NULL;
+        uint32_t c = g ? g->c0 : 0;
+        int same =
+            g && g->font == key_font && sh->script[c] == key_script && sh->level[c] == key_level;
+        if (same) {
+            cur.start = sh->byte[c] < cur.start ? sh->byte[c] : cur.start;
+            cur.end = sh->byte[g->c1] > cur.end ? sh->byte[g->c1] : cur.end;
+            continue;
+        }
+        if (key_font >= 0) {
+            if (n < max)
+                runs[n] = cur;
+            n++;
+        }
+        if (!g)
+            break;
+        key_font = g->font;
+        key_script = sh->script[c];
+        key_level = sh->level[c];
+        cur.start = sh->byte[c];
+        cur.end = sh->byte[g->c1];
+        hb_tag_to_string(hb_script_to_iso15924_tag((hb_script_t)key_script), cur.script);
+        cur.script[4] = '\0';
+        cur.font = pdf->fonts->font[key_font].name;
+        cur.level = key_level;
+    }
+    return n;
 }
