@@ -814,12 +814,19 @@ static void read_approval(walk_t *w, xmlNodePtr n, ra_approval_t *a)
     a->comment = own_text(w, n);
     a->nconditions = count_children(n, "condition");
     a->conditions = alloc_items(w, n, a->nconditions, sizeof *a->conditions, "conditions");
-    if (!a->conditions)
+    a->condition_lines = a->conditions
+                             ? ra_arena_alloc(w->arena, a->nconditions * sizeof *a->condition_lines)
+                             : NULL;
+    if (a->conditions && !a->condition_lines)
+        w->st = RA_ERR_NOMEM;
+    if (!a->conditions || !a->condition_lines)
         a->nconditions = 0;
     size_t k = 0;
     for (xmlNodePtr c = first_elem(n->children); c && k < a->nconditions; c = next_elem(c))
-        if (is_elem(c, "condition"))
+        if (is_elem(c, "condition")) {
+            a->condition_lines[k] = xmlGetLineNo(c);
             a->conditions[k++] = own_text(w, c);
+        }
 }
 
 /* Whether s[0..n) is n characters, each an ASCII letter (alpha) or digit. */

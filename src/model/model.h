@@ -186,6 +186,7 @@ typedef struct {
     ra_date_t date;
     const char *comment; /* may be "" */
     const char **conditions;
+    long *condition_lines; /* [nconditions] the line of each <condition> */
     size_t nconditions;
     long line;
 } ra_approval_t;

@@ -542,8 +542,7 @@ ra_status_t ra_manifest_read(const char *path, ra_manifest_rows_t *rows, ra_diag
     bool has_tool = false;
     for (size_t i = 0; i < nh; i++)
         has_tool |= strcmp(ra_buf_str(&fields[i]), "tool") == 0;
-    if (nh > 1 && !has_tool && strcmp(ra_buf_str(&fields[0]), "id") == 0 &&
-        strcmp(ra_buf_str(&fields[nh - 1]), "error") == 0) {
+    if (nh > 1 && !has_tool && strcmp(ra_buf_str(&fields[0]), "id") == 0) {
         /* The columns of a manifest from before rows said who made them. */
         ra_diag(sink, RA_DIAG_ERROR, path, 1,
                 "no 'tool' column: the manifest does not say which readyaudit made its rows");

@@ -111,7 +111,7 @@ ra_status_t ra_report_check_text(const ra_pdf_fonts_t *fonts, ra_record_t *rec,
         field(&c, "approver name", a->line, a->name);
         field(&c, "approval comment", a->line, a->comment);
         for (size_t k = 0; k < a->nconditions; k++)
-            field(&c, "approval condition", a->line, a->conditions[k]);
+            field(&c, "approval condition", a->condition_lines[k], a->conditions[k]);
     }
     ra_status_t st = c.st;
     if (st == RA_OK && c.n) {

@@ -69,6 +69,23 @@ cmp -s "$tmp/err" "$tmp/errors" || problem "stderr:" "$(excerpt "$tmp/err" 10)"
 [ -s "$tmp/out" ] && problem "stdout says:" "$(excerpt "$tmp/out")"
 end
 
+begin "a condition is reported at its own line, not its approval's"
+"$PY" - samples/accepted-risks-overdue.xml "$tmp/cond.xml" <<'EOF'
+import sys
+s = open(sys.argv[1], encoding="utf-8").read()
+old = "<condition>No new user groups onboarded"
+assert s.count(old) == 1
+open(sys.argv[2], "w", encoding="utf-8").write(s.replace(old, "<condition>No new \ue000 user groups onboarded"))
+EOF
+line=$(grep -n 'No new .* user groups' "$tmp/cond.xml" | cut -d: -f1)
+[ "$line" = 185 ] || problem "the condition is at line $line, not 185"
+run validate -q "$tmp/cond.xml"
+expect_rc 0
+printf '%s\n' "$tmp/cond.xml:185: warning: approval condition: U+E000 ($PUA) has no glyph in the font chain; drawn as U+FFFD" >"$tmp/want"
+grep 'no glyph' "$tmp/err" >"$tmp/got"
+cmp -s "$tmp/got" "$tmp/want" || problem "stderr:" "$(excerpt "$tmp/err")"
+end
+
 begin "a record every face draws gets no warning, also with --strict"
 run validate --strict "$S" tests/fixtures/world-text.xml
 expect_rc 0

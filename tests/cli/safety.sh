@@ -664,7 +664,7 @@ open(sys.argv[2], "w", newline="").write("\r\n".join(lines))
 ' "$tmp/shp1.csv" "$tmp/bad.csv"
 run manifest merge bad.csv -o bm.csv
 expect_rc 3
-expect_err "bad.csv:4: error: row has 2 fields, expected 18"
+expect_err "bad.csv:4: error: row has 2 fields, expected 19"
 end
 
 # Pack versions: each row names the readyaudit that made it (tool); merge
