@@ -120,6 +120,23 @@ if d.get("text_warnings") != 0 or d.get("undrawable_text") != []:
 [ -s "$tmp/res" ] && problem "$(cat "$tmp/res")"
 end
 
+begin "without the fonts, validate and score say they could not check, once; JSON says null"
+READYAUDIT_FONT_DIR=$tmp/nofonts run score --format json "$U" "$S"
+expect_rc 2
+READYAUDIT_FONT_DIR=$tmp/nofonts run validate "$U" "$S"
+expect_rc 0
+want="readyaudit: warning: cannot check the records' text against the font chain: cannot open $tmp/nofonts/truetype/dejavu/DejaVuSans.ttf: No such file or directory"
+[ "$(cat "$tmp/err")" = "$want" ] || problem "stderr:" "$(excerpt "$tmp/err")"
+READYAUDIT_FONT_DIR=$tmp/nofonts run score --format json "$U"
+expect_rc 0
+"$PY" -c '
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+if d.get("text_warnings", 0) is not None or d.get("undrawable_text") != []:
+    print(d.get("text_warnings"), d.get("undrawable_text"))' "$tmp/out" >"$tmp/res" 2>&1
+[ -s "$tmp/res" ] && problem "$(cat "$tmp/res")"
+end
+
 begin "score (text): the fields are listed under their heading"
 NO_COLOR=1 run score "$U"
 expect_rc 0
