@@ -28,6 +28,7 @@ enum {
     RA_EXIT_INPUT_MISSING = 10, /* a checklist, template, logo, fonts or record not found */
     RA_EXIT_REWRITTEN = 11,     /* rewritten by another PDF tool: bytes not comparable */
     RA_EXIT_UNTRUSTED = 12,     /* signed after issue, but not chained to --trust */
+    RA_EXIT_OTHER_SYSTEM = 13,  /* diff: the records are of different systems (no --force) */
     /* sign: why a signature was refused, one code each (ra_sign_refusal_t). */
     RA_EXIT_SIGN_NO_FIELD = 20,     /* the role is not a signature field of the report */
     RA_EXIT_SIGN_SIGNED = 21,       /* the field is already signed */
@@ -137,5 +138,6 @@ int ra_cmd_batch(ra_cli_t *cli);
 int ra_cmd_verify(ra_cli_t *cli);
 int ra_cmd_manifest(ra_cli_t *cli);
 int ra_cmd_sign(ra_cli_t *cli);
+int ra_cmd_diff(ra_cli_t *cli);
 
 #endif

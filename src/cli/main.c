@@ -111,6 +111,11 @@ static const command_t commands[] = {
      "signature not valid), 8 not a readyaudit report, 9 made by another version, 10 an input\n"
      "missing, 11 rewritten by another PDF tool, 12 signed but not trusted under --trust.",
      false},
+    {"diff", ra_cmd_diff, "fx", "diff OLD.xml NEW.xml [--format text|json] [--force]",
+     "Compare two assessments of one system: scores, layers, every check, remediations, risk\n"
+     "acceptances and approvals. Exit 13 when the records are of different systems (their\n"
+     "<system id> or organisation and name differ) unless --force.",
+     false},
     {"manifest", ra_cmd_manifest, "oq", "manifest merge MANIFEST... -o OUT",
      "Merge the manifests of sharded batch runs into one.", false},
     {"sign", ra_cmd_sign, "orkcnPwKiq",
@@ -132,7 +137,8 @@ static void print_usage(FILE *f, const char *prog)
             "  --help            describe the command\n\n"
             "%s --version prints the version. Exit codes: 0 success, 1 not ready (with a\n"
             "gate such as --fail-under), 2 usage error, 3 invalid input, 4 I/O or output\n"
-            "failure, 5-11 verify outcomes (see verify --help); sign refuses with 20 no such\n"
+            "failure, 5-12 verify outcomes (see verify --help), 13 diff of different systems; sign "
+            "refuses with 20 no such\n"
             "field, 21 already signed, 22 not an intact report, 23 key and certificate\n"
             "differ, 24 certificate expired or not yet valid, 25 key usage forbids signing,\n"
             "26 wrong PIN or password.\n",
@@ -155,6 +161,7 @@ static void print_command_help(const command_t *c, const char *prog)
         {'p', "checklist", "  --profile P       list only the checks profile P scores"},
         {'p', "score", "  --profile P       score for profile P instead of the record's own"},
         {'f', "verify", "  --format F        text (default) or json"},
+        {'f', "diff", "  --format F        text (default) or json"},
         {'f', NULL, "  --format F        text (default), json, csv or junit"},
         {'F', NULL,
          "  --fail-under N    exit 1 when the score is below N or the verdict is not ready"},
@@ -181,6 +188,7 @@ static void print_command_help(const command_t *c, const char *prog)
         {'s', NULL, "  --summary FILE    write a portfolio summary PDF over the batch"},
         {'S', NULL,
          "  --shard K/N       process only the K-th of N deterministic parts of the input"},
+        {'x', "diff", "  --force           compare records of different systems"},
         {'x', NULL, "  --force           redo records whose report is already up to date"},
         {'r', NULL,
          "  --role ROLE       the signature field to sign: the role id (technical-owner, ...)"},
