@@ -61,6 +61,7 @@ typedef struct {
     const char *chain;          /* sign: --chain */
     const char *p12;            /* sign: --p12 */
     const char *trust;          /* verify: --trust */
+    const char *previous;       /* report, verify: --previous */
     const char *password_file;  /* sign: --password-file */
     const char *pkcs11;         /* sign: --pkcs11 URI */
     const char *pin_file;       /* sign: --pin-file */

@@ -35,6 +35,7 @@ int ra_cmd_report(ra_cli_t *cli)
             {"the template", ra_cli_data_file(cli, o->template_path, "default-report.xml", &tpp),
              false},
             {"the template's logo", tpl->logo_path, false},
+            {"--previous", o->previous, false},
         };
         st = strcmp(o->output, "-") == 0
                  ? RA_OK
@@ -57,9 +58,12 @@ int ra_cmd_report(ra_cli_t *cli)
         ra_pipeline_input_t in = {.checklist = cl,
                                   .tmpl = tpl,
                                   .record_path = o->args[0],
-                                  .attach_source = o->attach_source};
+                                  .attach_source = o->attach_source,
+                                  .previous_path = o->previous};
         st = ra_pipeline_report(&env, &in, &res);
         ra_cli_flush(cli, o->args[0]);
+        if (o->previous)
+            ra_cli_flush(cli, o->previous);
     }
     if (st == RA_OK)
         st = ra_write_atomic(o->output, res.pdf.data, res.pdf.len, cli->env->sink);

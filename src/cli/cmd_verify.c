@@ -114,6 +114,9 @@ static void print_text(const char *report, const char *record, const ra_regen_re
                    ra_buf_str(&r->template_file), r, "template");
         input_line("logo SHA-256:", it->logo_sha256, RA_FROM_NONE, "", r, "logo");
         input_line("fonts SHA-256:", it->fonts_sha256, RA_FROM_NONE, "", r, "fonts");
+        if (it->previous_sha256[0]) /* a report made with --previous */
+            input_line("previous SHA-256:", it->previous_sha256, RA_FROM_NONE, "", r,
+                       "previous record");
         printf("%-19s%s\n%-19s%s\n", "record file:", it->record_file[0] ? it->record_file : "-",
                "document date:", it->record_file[0] ? when : "-");
     }
@@ -249,6 +252,7 @@ int ra_cmd_verify(ra_cli_t *cli)
                                .record_path = o->nargs == 2 ? o->args[1] : NULL,
                                .checklist_path = o->checklist_path,
                                .template_path = o->template_path,
+                               .previous_path = o->previous,
                                .trust_pem = o->trust ? ra_buf_str(&trust) : NULL};
         st = ra_pipeline_verify(&env, &in, &r);
         ra_cli_flush(cli, report);

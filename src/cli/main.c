@@ -53,7 +53,8 @@ enum {
     OPT_PASSWORD = 'w',
     OPT_PKCS11 = 'K',
     OPT_PIN = 'i',
-    OPT_TRUST = 'T'
+    OPT_TRUST = 'T',
+    OPT_PREVIOUS = 'R'
 };
 
 static const struct option long_options[] = {
@@ -81,6 +82,7 @@ static const struct option long_options[] = {
     {"pkcs11", required_argument, NULL, OPT_PKCS11},
     {"pin-file", required_argument, NULL, OPT_PIN},
     {"trust", required_argument, NULL, OPT_TRUST},
+    {"previous", required_argument, NULL, OPT_PREVIOUS},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
 };
@@ -95,14 +97,17 @@ static const command_t commands[] = {
     {"score", ra_cmd_score, "pfFv",
      "score FILE [--format text|json|csv|junit] [--profile P] [--fail-under N] [-v]",
      "Score a record: maturity score, band, verdict, sign-off status, gaps.", false},
-    {"report", ra_cmd_report, "otqAv",
-     "report FILE -o OUT.pdf [--template T] [--attach-source] [-v]",
-     "Lay out the PDF readiness report of a record.", true},
+    {"report", ra_cmd_report, "otqAvR",
+     "report FILE -o OUT.pdf [--template T] [--attach-source] [--previous OLD.xml] [-v]",
+     "Lay out the PDF readiness report of a record; with --previous, what changed since that\n"
+     "earlier assessment of the same system.",
+     true},
     {"batch", ra_cmd_batch, "ojSmsxqA",
      "batch FILE|DIR... -o OUTDIR [-j N] [--manifest M] [--summary S.pdf] [--shard K/N] [--force]",
      "Report on many records at once into OUTDIR, one worker process per core.", true},
-    {"verify", ra_cmd_verify, "tfT",
-     "verify REPORT.pdf [RECORD.xml] [--template T] [--trust CA.pem] [--format text|json]",
+    {"verify", ra_cmd_verify, "tfTR",
+     "verify REPORT.pdf [RECORD.xml] [--template T] [--previous OLD.xml] [--trust CA.pem] "
+     "[--format text|json]",
      "Regenerate a report from the inputs it names (the record given or embedded, the checklist\n"
      "and template found by digest) and compare it byte for byte; check every signature added\n"
      "after issue and match its signer with the approval the record holds for its role.\n"
@@ -202,6 +207,10 @@ static void print_command_help(const command_t *c, const char *prog)
          "  --pkcs11 URI      a key on a PKCS#11 token (RFC 7512; module-path= names the module)"},
         {'i', NULL, "  --pin-file F      the token's PIN: the first line of F"},
         {'T', NULL, "  --trust FILE      trust anchors (PEM certificates) for the signatures"},
+        {'R', "verify",
+         "  --previous FILE   the previous record a report made with --previous compares with"},
+        {'R', NULL,
+         "  --previous FILE   add the changes since this earlier assessment of the system"},
     };
     for (size_t i = 0; i < sizeof docs / sizeof *docs; i++) {
         if (!strchr(c->options, docs[i].letter) ||
@@ -277,7 +286,7 @@ static int parse_options(ra_cli_t *cli, const command_t *c, int argc, char **arg
         if ((ch == OPT_OUTPUT || ch == OPT_MANIFEST || ch == OPT_SUMMARY || ch == OPT_CHECKLIST ||
              ch == OPT_TEMPLATE || ch == OPT_ROLE || ch == OPT_KEY || ch == OPT_CERT ||
              ch == OPT_CHAIN || ch == OPT_P12 || ch == OPT_PASSWORD || ch == OPT_PKCS11 ||
-             ch == OPT_PIN || ch == OPT_TRUST) &&
+             ch == OPT_PIN || ch == OPT_TRUST || ch == OPT_PREVIOUS) &&
             !*optarg) {
             const char *name = "-o";
             for (const struct option *lo = long_options; lo->name; lo++)
@@ -357,6 +366,9 @@ static int parse_options(ra_cli_t *cli, const command_t *c, int argc, char **arg
             break;
         case OPT_TRUST:
             o->trust = optarg;
+            break;
+        case OPT_PREVIOUS:
+            o->previous = optarg;
             break;
         case OPT_JOBS: {
             char *end;

@@ -22,6 +22,48 @@ static void record_bytes(const ra_pipeline_input_t *in, const ra_pipeline_result
     *len = in->record_data ? in->record_len : out->source.len;
 }
 
+/* Reads, loads, checks and scores one record at its own profile. */
+static ra_status_t score_one(const ra_env_t *env, const ra_pipeline_input_t *in, const char *name,
+                             const char *given, size_t given_len, ra_buf_t *source,
+                             ra_record_t **rec, ra_score_t **score)
+{
+    ra_status_t st = RA_OK;
+    if (!given)
+        st = ra_read_file(name, RA_MAX_FILE_BYTES, source, env->sink);
+    const char *data = given ? given : ra_buf_str(source);
+    size_t len = given ? given_len : source->len;
+    if (st == RA_OK)
+        st = ra_load_record_checked_mem(env->loader, in->checklist, name, data, len, rec);
+    long profile = -1;
+    if (st == RA_OK && (profile = ra_checklist_find_profile(in->checklist, (*rec)->profile)) < 0) {
+        ra_diag(env->sink, RA_DIAG_ERROR, name, (*rec)->line, "unknown profile '%s'",
+                (*rec)->profile);
+        st = RA_ERR_INVALID;
+    }
+    if (st == RA_OK)
+        st = ra_score_compute(in->checklist, *rec, (size_t)profile, score);
+    return st;
+}
+
+/* The previous record of in, scored and compared with out's record. */
+static ra_status_t score_previous(const ra_env_t *env, const ra_pipeline_input_t *in,
+                                  ra_pipeline_result_t *out)
+{
+    const char *name = in->previous_path ? in->previous_path : "previous record";
+    ra_status_t st = score_one(env, in, name, in->previous_data, in->previous_len,
+                               &out->previous_source, &out->previous, &out->previous_score);
+    if (st == RA_OK)
+        st = ra_diff_compute(out->previous_score, out->score, &out->diff);
+    if (st == RA_OK && !out->diff->same_system) {
+        ra_diag(env->sink, RA_DIAG_ERROR, name, out->previous->line,
+                "the previous record is of another system ('%s', not '%s'): --previous wants "
+                "an earlier assessment of the same system",
+                ra_record_system_key(out->previous), ra_record_system_key(out->record));
+        st = RA_ERR_INVALID;
+    }
+    return st;
+}
+
 ra_status_t ra_pipeline_score(const ra_env_t *env, const ra_pipeline_input_t *in,
                               ra_pipeline_result_t *out)
 {
@@ -44,7 +86,15 @@ ra_status_t ra_pipeline_score(const ra_env_t *env, const ra_pipeline_input_t *in
     }
     if (st == RA_OK)
         st = ra_score_compute(in->checklist, out->record, (size_t)profile, &out->score);
+    if (st == RA_OK && (in->previous_path || in->previous_data))
+        st = score_previous(env, in, out);
     if (st != RA_OK) {
+        ra_diff_free(out->diff);
+        ra_score_free(out->previous_score);
+        ra_record_free(out->previous);
+        out->diff = NULL;
+        out->previous_score = NULL;
+        out->previous = NULL;
         ra_score_free(out->score);
         ra_record_free(out->record);
         out->score = NULL;
@@ -69,6 +119,7 @@ ra_status_t ra_pipeline_render(const ra_env_t *env, const ra_pipeline_input_t *i
         .record = out->record,
         .score = out->score,
         .tmpl = in->tmpl,
+        .diff = out->diff,
         .font_dir = env->font_dir,
         .font_chain = font_chain,
         .fonts = env->fonts,
@@ -95,6 +146,13 @@ ra_status_t ra_pipeline_report(const ra_env_t *env, const ra_pipeline_input_t *i
 
 void ra_pipeline_result_free(ra_pipeline_result_t *out)
 {
+    ra_diff_free(out->diff);
+    ra_score_free(out->previous_score);
+    ra_record_free(out->previous);
+    ra_buf_free(&out->previous_source);
+    out->diff = NULL;
+    out->previous_score = NULL;
+    out->previous = NULL;
     ra_score_free(out->score);
     ra_record_free(out->record);
     ra_buf_free(&out->source);
