@@ -92,8 +92,8 @@ static ra_status_t changes_checks(report_t *r)
         return rc;
     const ra_column_t cols[] = {
         {"Change", 1.9, RA_ALIGN_LEFT}, {"Check", 1.5, RA_ALIGN_LEFT},
-        {"Title", 5.4, RA_ALIGN_LEFT},  {"Before", 1.9, RA_ALIGN_LEFT},
-        {"Now", 1.9, RA_ALIGN_LEFT},
+        {"Title", 4.8, RA_ALIGN_LEFT},  {"Before", 2.2, RA_ALIGN_LEFT},
+        {"Now", 2.2, RA_ALIGN_LEFT},
     };
     rc = ra_layout_table_begin(r->lo, NULL, cols, 5);
     for (int k = 0; k < RA_CHANGE_UNCHANGED && rc == RA_OK; k++)
