@@ -48,11 +48,15 @@ int ra_cmd_diff(ra_cli_t *cli)
     if (st == RA_OK)
         st = ra_diff_compute(os, ns, &d);
     if (st == RA_OK && !d->same_system && !o->force) {
+        ra_buf_t a = RA_BUF_INIT, b = RA_BUF_INIT;
+        ra_format_system(orec, &a);
+        ra_format_system(nrec, &b);
         fprintf(stderr,
-                "%s diff: %s and %s are records of different systems ('%s' and '%s'); "
-                "--force compares them anyway\n",
-                cli->prog, o->args[0], o->args[1], ra_record_system_key(orec),
-                ra_record_system_key(nrec));
+                "%s diff: %s and %s are records of different systems (%s; %s); --force "
+                "compares them anyway\n",
+                cli->prog, o->args[0], o->args[1], ra_buf_str(&a), ra_buf_str(&b));
+        ra_buf_free(&a);
+        ra_buf_free(&b);
         rc = RA_EXIT_OTHER_SYSTEM;
         goto done;
     }

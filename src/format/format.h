@@ -22,6 +22,9 @@ ra_status_t ra_format_junit(FILE *f, const ra_score_t *s);
 ra_status_t ra_format_diff_text(FILE *f, const ra_diff_t *d);
 /* `diff --format json`: one JSON object (readyaudit(1) lists its fields). */
 ra_status_t ra_format_diff_json(FILE *f, const ra_diff_t *d);
+/* How a record names its system, in words: "system id X", or "\"NAME\" of
+ * \"ORG\", no system id". */
+void ra_format_system(const ra_record_t *rec, ra_buf_t *out);
 /* A score delta with one decimal and its sign ("+4.7", "-50.0", "0.0"; "n/a" when !has). */
 void ra_delta_format(bool has, double delta, char out[16]);
 

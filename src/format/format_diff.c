@@ -8,6 +8,14 @@
 #include "format/format.h"
 #include "base/hash.h"
 
+void ra_format_system(const ra_record_t *rec, ra_buf_t *out)
+{
+    if (rec->system_id)
+        ra_buf_printf(out, "system id %s", rec->system_id);
+    else
+        ra_buf_printf(out, "\"%s\" of \"%s\", no system id", rec->system_name, rec->organisation);
+}
+
 void ra_delta_format(bool has, double delta, char out[16])
 {
     if (!has) {
@@ -48,10 +56,15 @@ ra_status_t ra_format_diff_text(FILE *f, const ra_diff_t *d)
     const ra_checklist_t *cl = n->checklist;
     char a[16], b[16], c[16];
     fprintf(f, "%s  %s\n", n->record->system_name, n->record->organisation);
-    if (!d->same_system)
-        fprintf(f, "Different systems: old %s  %s, new %s  %s (compared with --force)\n",
-                o->record->system_name, o->record->organisation, n->record->system_name,
-                n->record->organisation);
+    if (!d->same_system) {
+        ra_buf_t os = RA_BUF_INIT, ns = RA_BUF_INIT;
+        ra_format_system(o->record, &os);
+        ra_format_system(n->record, &ns);
+        fprintf(f, "Different systems (compared with --force): old %s; new %s\n", ra_buf_str(&os),
+                ra_buf_str(&ns));
+        ra_buf_free(&os);
+        ra_buf_free(&ns);
+    }
     text_side(f, "Old", o);
     text_side(f, "New", n);
     ra_delta_format(d->has_delta, d->score_delta, a);

@@ -2,6 +2,7 @@
 #include "pipeline/pipeline.h"
 
 #include "base/io.h"
+#include "format/format.h"
 #include "model/load.h"
 #include "report/report.h"
 
@@ -55,10 +56,15 @@ static ra_status_t score_previous(const ra_env_t *env, const ra_pipeline_input_t
     if (st == RA_OK)
         st = ra_diff_compute(out->previous_score, out->score, &out->diff);
     if (st == RA_OK && !out->diff->same_system) {
+        ra_buf_t a = RA_BUF_INIT, b = RA_BUF_INIT;
+        ra_format_system(out->previous, &a);
+        ra_format_system(out->record, &b);
         ra_diag(env->sink, RA_DIAG_ERROR, name, out->previous->line,
-                "the previous record is of another system ('%s', not '%s'): --previous wants "
-                "an earlier assessment of the same system",
-                ra_record_system_key(out->previous), ra_record_system_key(out->record));
+                "the previous record is of another system (%s; this record: %s): --previous "
+                "wants an earlier assessment of the same system",
+                ra_buf_str(&a), ra_buf_str(&b));
+        ra_buf_free(&a);
+        ra_buf_free(&b);
         st = RA_ERR_INVALID;
     }
     return st;
