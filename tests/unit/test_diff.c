@@ -21,7 +21,7 @@
     "Accepted for now.</risk-acceptance>"
 #define APPROVAL(name, role, decision)                                         \
     "<approval name=\"" name "\" role=\"" role "\" decision=\"" decision "\" " \
-                                                                         "date=\"2026-06-01\"/>"
+    "date=\"2026-06-01\"/>"
 
 #define assert_close(a, b) assert_true(fabs((a) - (b)) < 1e-9)
 
