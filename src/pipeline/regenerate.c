@@ -483,8 +483,10 @@ static ra_status_t find_previous(const ra_env_t *env, const ra_regen_input_t *in
     char got[65];
     sha_hex(data->data, data->len, got);
     *found = strcmp(got, want) == 0;
-    if (*found)
+    if (*found) {
+        out->previous_from = RA_FROM_GIVEN;
         return RA_OK;
+    }
     ra_buf_clear(data);
     return missing(out, "previous record", want,
                    "the previous record with SHA-256 %s is missing: %s (--previous) has SHA-256 "

@@ -70,6 +70,7 @@ typedef struct {
     bool have_data;         /* integrity data was found */
     char record_sha256[65]; /* the record used (given or embedded), "" when none */
     ra_from_t record_from, checklist_from, template_from;
+    ra_from_t previous_from; /* RA_FROM_GIVEN when --previous had the stated digest */
     ra_buf_t checklist_file, template_file; /* the files used */
     /* RA_VERIFY_INPUT_MISSING: which input ("record", "checklist",
      * "template", "logo", "fonts", "previous record") and the digest the

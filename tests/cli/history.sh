@@ -324,7 +324,10 @@ begin "verify: MATCH with --previous, INPUT MISSING (10) without it or with anot
 run verify "$tmp/a.pdf" "$Q2" --previous "$Q1"
 expect_rc 0
 grep -q '^MATCH: ' "$tmp/out" || problem "no MATCH:" "$(excerpt "$tmp/out")"
-grep -qxF "previous SHA-256:  $want" "$tmp/out" || problem "no previous line:" "$(excerpt "$tmp/out")"
+grep -qxF "previous SHA-256:  $want  (given: $Q1)" "$tmp/out" || problem "no previous line:" "$(excerpt "$tmp/out")"
+run verify "$tmp/a.pdf" "$Q2" --previous "$Q1" --format json
+expect_rc 0
+expect_json 'd["result"], d["inputs"]["previous_record"]' "('match', {'sha256': '$want', 'source': 'given', 'file': '$Q1'})"
 run verify "$tmp/a.pdf" "$Q2"
 expect_rc 10
 grep -qxF "previous SHA-256:  $want  (MISSING)" "$tmp/out" || problem "no MISSING line:" "$(excerpt "$tmp/out")"
@@ -341,6 +344,10 @@ begin "verify: a report made without --previous needs none and ignores one given
 run verify "$tmp/plain.pdf" "$Q2"
 expect_rc 0
 grep -q 'previous' "$tmp/out" && problem "a previous line for a report without one"
+run verify "$tmp/plain.pdf" "$Q2" --previous "$Q1"
+expect_rc 0
+run verify "$tmp/plain.pdf" "$Q2" --format json
+expect_json '"previous_record" in d["inputs"]' False
 end
 
 suite_end
