@@ -47,6 +47,13 @@ int ra_cmd_diff(ra_cli_t *cli)
         st = load_scored(cli, cl, o->args[1], &nrec, &ns);
     if (st == RA_OK)
         st = ra_diff_compute(os, ns, &d);
+    if (st == RA_OK && orec->assessed_on > nrec->assessed_on) {
+        char a[11], b[11];
+        ra_date_format(orec->assessed_on, a);
+        ra_date_format(nrec->assessed_on, b);
+        ra_diag(cli->env->sink, RA_DIAG_WARNING, o->args[0], orec->line,
+                "OLD is dated after NEW (assessed %s, NEW %s): the changes read backwards", a, b);
+    }
     if (st == RA_OK && !d->same_system && !o->force) {
         ra_buf_t a = RA_BUF_INIT, b = RA_BUF_INIT;
         ra_format_system(orec, &a);

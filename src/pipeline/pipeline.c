@@ -55,6 +55,15 @@ static ra_status_t score_previous(const ra_env_t *env, const ra_pipeline_input_t
                                &out->previous_source, &out->previous, &out->previous_score);
     if (st == RA_OK)
         st = ra_diff_compute(out->previous_score, out->score, &out->diff);
+    if (st == RA_OK && out->previous->assessed_on > out->record->assessed_on) {
+        char a[11], b[11];
+        ra_date_format(out->previous->assessed_on, a);
+        ra_date_format(out->record->assessed_on, b);
+        ra_diag(env->sink, RA_DIAG_WARNING, name, out->previous->line,
+                "the previous record is dated after this one (assessed %s, this one %s): the "
+                "changes read backwards",
+                a, b);
+    }
     if (st == RA_OK && !out->diff->same_system) {
         ra_buf_t a = RA_BUF_INIT, b = RA_BUF_INIT;
         ra_format_system(out->previous, &a);

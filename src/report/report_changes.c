@@ -1,7 +1,7 @@
 /* report_changes.c - "Changes since the previous assessment" (report
- * --previous): the previous score and date, the delta, the checks that
- * changed (regressions first), and remediations, acceptances and approvals
- * whose state changed. */
+ * --previous): the previous score and date, the delta, the approvals that
+ * changed, the checks that changed (regressions first), and remediations
+ * and acceptances whose state changed. */
 #include <stdio.h>
 #include <string.h>
 
@@ -24,6 +24,29 @@ static const char *const change_words[] = {
 static const char *side_label(const ra_check_score_t *cs)
 {
     return cs->applicable ? ra_style_status_label(cs) : "Not in profile";
+}
+
+/* Appends to out, one line each, the approvals added, removed or with
+ * another decision; "Unchanged" when there are none. */
+static void approval_lines(const report_t *r, ra_buf_t *out)
+{
+    const ra_diff_t *d = r->in->diff;
+    if (d->napprovals == 0)
+        ra_buf_puts(out, "Unchanged");
+    for (size_t i = 0; i < d->napprovals; i++) {
+        const ra_approval_diff_t *x = &d->approvals[i];
+        const ra_approval_t *p = x->new_ ? x->new_ : x->old;
+        long role = ra_checklist_find_role(r->cl, p->role);
+        const char *rn = role >= 0 ? r->cl->roles[role].name : p->role;
+        ra_buf_printf(out, "%s%s as %s: ", i ? "\n" : "", p->name, rn);
+        if (x->change == RA_APPROVAL_CHANGED)
+            ra_buf_printf(out, "%s then, %s now", ra_decision_label(x->old->decision),
+                          ra_decision_label(x->new_->decision));
+        else
+            ra_buf_printf(out, "%s (%s)",
+                          x->change == RA_APPROVAL_ADDED ? "new approval" : "no longer approves",
+                          ra_decision_label(p->decision));
+    }
 }
 
 /* The opening paragraph and the before / now key-value rows. */
@@ -57,11 +80,12 @@ static ra_status_t changes_head(report_t *r)
     ra_buf_printf(&dv, "%s points", delta);
     ra_buf_printf(&sg, "%s then, %s now", ra_signoff_label(o->signoff),
                   ra_signoff_label(r->s->signoff));
+    ra_buf_t ap = RA_BUF_INIT;
+    approval_lines(r, &ap);
     ra_kv_t rows[] = {
-        {"Previous score", ra_buf_str(&prev)},
-        {"Score now", ra_buf_str(&now)},
-        {"Change", ra_buf_str(&dv)},
-        {"Sign-off", ra_buf_str(&sg)},
+        {"Previous score", ra_buf_str(&prev)}, {"Score now", ra_buf_str(&now)},
+        {"Change", ra_buf_str(&dv)},           {"Sign-off", ra_buf_str(&sg)},
+        {"Approvals", ra_buf_str(&ap)},
     };
     if (rc == RA_OK)
         rc = ra_layout_kv(r->lo, rows, sizeof rows / sizeof *rows, 0.2);
@@ -70,6 +94,7 @@ static ra_status_t changes_head(report_t *r)
     ra_buf_free(&now);
     ra_buf_free(&dv);
     ra_buf_free(&sg);
+    ra_buf_free(&ap);
     return rc;
 }
 
@@ -81,10 +106,15 @@ static ra_status_t changes_checks(report_t *r)
     size_t changed = d->nchecks - d->counts[RA_CHANGE_UNCHANGED];
     ra_status_t rc = ra_layout_heading(r->lo, 2, "Checks that changed", 0, NULL);
     ra_buf_t line = RA_BUF_INIT;
-    ra_buf_printf(&line, "%zu of %zu check%s changed:", changed, d->nchecks, report_s(d->nchecks));
-    for (int k = 0; k < RA_CHANGE_UNCHANGED; k++)
-        ra_buf_printf(&line, "%s %zu %s", k ? "," : "", d->counts[k], change_words[k]);
-    ra_buf_puts(&line, ".");
+    if (changed == 0) {
+        ra_buf_printf(&line, "None of the %zu check%s changed.", d->nchecks, report_s(d->nchecks));
+    } else {
+        ra_buf_printf(&line, "%zu of %zu check%s changed:", changed, d->nchecks,
+                      report_s(d->nchecks));
+        for (int k = 0; k < RA_CHANGE_UNCHANGED; k++)
+            ra_buf_printf(&line, "%s %zu %s", k ? "," : "", d->counts[k], change_words[k]);
+        ra_buf_puts(&line, ".");
+    }
     if (rc == RA_OK)
         rc = ra_layout_paragraph(r->lo, NULL, ra_buf_str(&line));
     ra_buf_free(&line);
@@ -205,36 +235,6 @@ static ra_status_t changes_items(report_t *r)
     return rc;
 }
 
-/* Approvals added, removed or with another decision. */
-static ra_status_t changes_approvals(report_t *r)
-{
-    const ra_diff_t *d = r->in->diff;
-    ra_status_t rc = ra_layout_heading(r->lo, 2, "Approvals", 0, NULL);
-    if (rc != RA_OK)
-        return rc;
-    if (d->napprovals == 0)
-        return ra_layout_paragraph(r->lo, NULL, "The approvals are those of the previous record.");
-    ra_buf_t t = RA_BUF_INIT;
-    for (size_t i = 0; i < d->napprovals && rc == RA_OK; i++) {
-        const ra_approval_diff_t *x = &d->approvals[i];
-        const ra_approval_t *p = x->new_ ? x->new_ : x->old;
-        long role = ra_checklist_find_role(r->cl, p->role);
-        const char *rn = role >= 0 ? r->cl->roles[role].name : p->role;
-        ra_buf_clear(&t);
-        if (x->change == RA_APPROVAL_CHANGED)
-            ra_buf_printf(&t, "%s as %s: %s then, %s now.", p->name, rn,
-                          ra_decision_label(x->old->decision),
-                          ra_decision_label(x->new_->decision));
-        else
-            ra_buf_printf(&t, "%s as %s: %s (%s).", p->name, rn,
-                          x->change == RA_APPROVAL_ADDED ? "new approval" : "no longer approves",
-                          ra_decision_label(p->decision));
-        rc = ra_layout_paragraph(r->lo, NULL, ra_buf_str(&t));
-    }
-    ra_buf_free(&t);
-    return rc;
-}
-
 ra_status_t report_changes(report_t *r)
 {
     ra_status_t rc = ra_layout_heading(r->lo, 1, "Changes since the previous assessment",
@@ -245,7 +245,5 @@ ra_status_t report_changes(report_t *r)
         rc = changes_checks(r);
     if (rc == RA_OK)
         rc = changes_items(r);
-    if (rc == RA_OK)
-        rc = changes_approvals(r);
     return rc;
 }
