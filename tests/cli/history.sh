@@ -29,7 +29,7 @@
 cd "$(dirname "$0")/../.." || exit 2
 SUITE=history
 . tests/lib.sh
-suite_start pdftotext pdfinfo sha256sum cmp
+suite_start pdftotext pdfinfo sha256sum cmp qpdf
 
 Q1=tests/fixtures/history-q1.xml
 Q2=tests/fixtures/history-q2.xml
@@ -368,6 +368,15 @@ grep -qxF "$tmp/a.pdf: error: the previous record with SHA-256 $want is missing:
 run verify "$tmp/a.pdf" "$Q2" --format json
 expect_rc 10
 expect_json 'd["result"], d["missing"]["input"], d["missing"]["sha256"]' "('input-missing', 'previous record', '$want')"
+end
+
+begin "verify: a report made with --previous and rewritten by qpdf is REWRITTEN (11), not DAMAGED"
+# qpdf moves the info dictionary into an object stream: the integrity data,
+# the previous digest included, is read back from the XMP.
+qpdf --object-streams=generate "$tmp/a.pdf" "$tmp/rewritten.pdf"
+run verify "$tmp/rewritten.pdf" "$Q2" --previous "$Q1"
+expect_rc 11
+grep -q '^REWRITTEN: ' "$tmp/out" || problem "not REWRITTEN:" "$(excerpt "$tmp/out")"
 end
 
 begin "verify: a report made without --previous needs none and ignores one given"
