@@ -11,6 +11,7 @@
 
 #include <math.h>
 
+#include "format/format.h"
 #include "score/diff.h"
 
 #define EV "<evidence kind=\"ticket\" ref=\"T-1\"/>"
@@ -65,6 +66,54 @@ static const ra_check_diff_t *check(const ra_diff_t *d, const char *id)
             return &d->checks[i];
     fail_msg("no check %s", id);
     return NULL;
+}
+
+/* The text and JSON forms of test_every_change's diff: the check lines in
+ * change order, an unevidenced pass named so, the delta with its sign. */
+static void check_formats(const ra_diff_t *d)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    assert_non_null(f);
+    assert_int_equal(ra_format_diff_text(f, d), RA_OK);
+    fclose(f);
+    assert_non_null(strstr(text, "\nScore delta  -7.5\n"));
+    assert_non_null(strstr(text, "\n  Layer beta                      33.3     8.3   -25.0\n"));
+    assert_non_null(strstr(text, "\n  Layer gamma                      0.0     n/a     n/a\n"));
+    assert_non_null(strstr(text, "\nChecks (7): 1 regressed, 1 new-gap, 1 closed-gap, 1 improved, "
+                                 "1 added, 1 removed, 1 unchanged\n"
+                                 "  regressed   B-1      partial -> fail\n"
+                                 "  new-gap     A-2      pass -> pass-unevidenced\n"
+                                 "  closed-gap  A-3      partial -> pass\n"
+                                 "  improved    B-2      fail -> pass-unevidenced\n"
+                                 "  added       B-3      not-applicable -> fail\n"
+                                 "  removed     G-1      fail -> not-applicable\n"));
+    assert_non_null(
+        strstr(text, "  changed     o as owner: approved -> approved-with-conditions\n"));
+    free(text);
+    f = open_memstream(&text, &len);
+    assert_non_null(f);
+    assert_int_equal(ra_format_diff_json(f, d), RA_OK);
+    fclose(f);
+    /* Unrounded: -7.5 up to binary floating point, with all its digits. */
+    const char *sd = strstr(text, "\"score_delta\": ");
+    assert_non_null(sd);
+    char *end = NULL;
+    double v = strtod(sd + 15, &end);
+    assert_close(v, -7.5);
+    assert_true(end - (sd + 15) >= 4);
+    assert_non_null(strstr(text, "\"id\": \"A-2\",\n      \"layer\": \"alpha\",\n      "
+                                 "\"change\": \"new-gap\",\n      \"old\": \"pass\",\n      "
+                                 "\"new\": \"pass-unevidenced\""));
+    free(text);
+    char out[16];
+    ra_delta_format(true, -0.04, out);
+    assert_string_equal(out, "0.0");
+    ra_delta_format(true, 0.05, out);
+    assert_string_equal(out, "+0.1");
+    ra_delta_format(false, 3, out);
+    assert_string_equal(out, "n/a");
 }
 
 /* Every kind of change at the strict profile.
@@ -169,6 +218,7 @@ static void test_every_change(void **state)
     assert_string_equal(d->approvals[1].old->name, "Au");
     assert_int_equal(d->approvals[2].change, RA_APPROVAL_ADDED);
     assert_string_equal(d->approvals[2].new_->name, "New Auditor");
+    check_formats(d);
     ra_diff_free(d);
 
     /* The other way round every change turns over, except the unchanged A-1
