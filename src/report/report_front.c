@@ -322,7 +322,6 @@ static ra_status_t profile_ladder(report_t *r)
     return rc;
 }
 
-/* The layer chart against the profile's thresholds. */
 /* The chart's heading with --previous: what its ticks mark. */
 static const char *previous_caption(report_t *r)
 {
@@ -334,6 +333,7 @@ static const char *previous_caption(report_t *r)
                       date);
 }
 
+/* The layer chart against the profile's thresholds. */
 static ra_status_t layer_chart(report_t *r)
 {
     const ra_score_t *s = r->s;
