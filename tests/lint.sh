@@ -15,7 +15,7 @@ bad=0
 rules='<hpdf|src/pdf/*|only the PDF backend (src/pdf/) may call libharu
 <libxml/|src/model/load.c src/model/messages.c src/model/messages.h src/format/format_data.c|only the loader (src/model/load.c) and the XML writers (src/format/format_data.c) may use libxml2
 "cli/|src/cli/*|only the command line (src/cli/) may include its headers
-<jansson|src/pack/manifest.c src/format/format_data.c src/cli/cmd_verify.c|only the JSON and manifest code (src/pack/manifest.c, src/format/format_data.c, src/cli/cmd_verify.c) may use jansson
+<jansson|src/pack/manifest.c src/format/format_data.c src/format/format_diff.c src/cli/cmd_verify.c|only the JSON and manifest code (src/pack/manifest.c, src/format/format_data.c, src/format/format_diff.c, src/cli/cmd_verify.c) may use jansson
 <hb|src/pdf/*|only the PDF backend (src/pdf/) may use HarfBuzz
 <fribidi|src/pdf/shape.c|only the shaper (src/pdf/shape.c) may use FriBidi
 <gnutls/|src/seal/*|only the signature code (src/seal/) may use GnuTLS'

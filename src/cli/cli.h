@@ -29,6 +29,7 @@ enum {
     RA_EXIT_REWRITTEN = 11,     /* rewritten by another PDF tool: bytes not comparable */
     RA_EXIT_UNTRUSTED = 12,     /* signed after issue, but not chained to --trust */
     RA_EXIT_GLYPHS = 13,        /* --strict: text of the record the font chain cannot draw */
+    RA_EXIT_OTHER_SYSTEM = 14,  /* diff: the records are of different systems (no --force) */
     /* sign: why a signature was refused, one code each (ra_sign_refusal_t). */
     RA_EXIT_SIGN_NO_FIELD = 20,     /* the role is not a signature field of the report */
     RA_EXIT_SIGN_SIGNED = 21,       /* the field is already signed */
@@ -62,6 +63,7 @@ typedef struct {
     const char *chain;          /* sign: --chain */
     const char *p12;            /* sign: --p12 */
     const char *trust;          /* verify: --trust */
+    const char *previous;       /* report, verify: --previous */
     const char *password_file;  /* sign: --password-file */
     const char *pkcs11;         /* sign: --pkcs11 URI */
     const char *pin_file;       /* sign: --pin-file */
@@ -148,5 +150,6 @@ int ra_cmd_batch(ra_cli_t *cli);
 int ra_cmd_verify(ra_cli_t *cli);
 int ra_cmd_manifest(ra_cli_t *cli);
 int ra_cmd_sign(ra_cli_t *cli);
+int ra_cmd_diff(ra_cli_t *cli);
 
 #endif

@@ -35,6 +35,7 @@ int ra_cmd_report(ra_cli_t *cli)
             {"the template", ra_cli_data_file(cli, o->template_path, "default-report.xml", &tpp),
              false},
             {"the template's logo", tpl->logo_path, false},
+            {"--previous", o->previous, false},
         };
         st = strcmp(o->output, "-") == 0
                  ? RA_OK
@@ -58,9 +59,12 @@ int ra_cmd_report(ra_cli_t *cli)
                                   .tmpl = tpl,
                                   .record_path = o->args[0],
                                   .attach_source = o->attach_source,
-                                  .strict = o->strict};
+                                  .strict = o->strict,
+                                  .previous_path = o->previous};
         st = ra_pipeline_report(&env, &in, &res);
         ra_cli_flush(cli, o->args[0]);
+        if (o->previous)
+            ra_cli_flush(cli, o->previous);
         if (st == RA_ERR_GLYPHS)
             ra_diag(cli->env->sink, RA_DIAG_ERROR, o->args[0], 0,
                     "--strict: %zu field%s hold%s text the font chain cannot draw; no report "

@@ -97,7 +97,8 @@ static void print_signatures(const ra_regen_result_t *r)
                r->unsigned_roles.len ? "; unsigned: " : "", ra_buf_str(&r->unsigned_roles));
 }
 
-static void print_text(const char *report, const char *record, const ra_regen_result_t *r)
+static void print_text(const char *report, const char *record, const char *previous,
+                       const ra_regen_result_t *r)
 {
     const ra_integrity_t *it = &r->it;
     printf("%-19s%s\n", "report:", report);
@@ -114,6 +115,9 @@ static void print_text(const char *report, const char *record, const ra_regen_re
                    ra_buf_str(&r->template_file), r, "template");
         input_line("logo SHA-256:", it->logo_sha256, RA_FROM_NONE, "", r, "logo");
         input_line("fonts SHA-256:", it->fonts_sha256, RA_FROM_NONE, "", r, "fonts");
+        if (it->previous_sha256[0]) /* a report made with --previous */
+            input_line("previous SHA-256:", it->previous_sha256, r->previous_from, previous, r,
+                       "previous record");
         printf("%-19s%s\n%-19s%s\n", "record file:", it->record_file[0] ? it->record_file : "-",
                "document date:", it->record_file[0] ? when : "-");
     }
@@ -137,7 +141,7 @@ static json_t *jinput(const char *sha, ra_from_t from, const char *file)
                      "file", jstr(from == RA_FROM_GIVEN || from == RA_FROM_DATADIR ? file : NULL));
 }
 
-static int print_json(ra_cli_t *cli, const char *report, const char *record,
+static int print_json(ra_cli_t *cli, const char *report, const char *record, const char *previous,
                       const ra_regen_result_t *r, int code)
 {
     const ra_integrity_t *it = &r->it;
@@ -160,6 +164,9 @@ static int print_json(ra_cli_t *cli, const char *report, const char *record,
         jinput(it->template_sha256, r->template_from, ra_buf_str(&r->template_file)));
     json_object_set_new(inputs, "logo", jinput(it->logo_sha256, RA_FROM_NONE, ""));
     json_object_set_new(inputs, "fonts", jinput(it->fonts_sha256, RA_FROM_NONE, ""));
+    if (it->previous_sha256[0]) /* a report made with --previous */
+        json_object_set_new(inputs, "previous_record",
+                            jinput(it->previous_sha256, r->previous_from, previous));
     json_object_set_new(root, "inputs", inputs);
     json_object_set_new(root, "record_file", jstr(it->record_file));
     json_object_set_new(root, "created",
@@ -249,6 +256,7 @@ int ra_cmd_verify(ra_cli_t *cli)
                                .record_path = o->nargs == 2 ? o->args[1] : NULL,
                                .checklist_path = o->checklist_path,
                                .template_path = o->template_path,
+                               .previous_path = o->previous,
                                .trust_pem = o->trust ? ra_buf_str(&trust) : NULL};
         st = ra_pipeline_verify(&env, &in, &r);
         ra_cli_flush(cli, report);
@@ -259,9 +267,10 @@ int ra_cmd_verify(ra_cli_t *cli)
     else {
         code = outcomes[r.outcome].code;
         if (json)
-            code = print_json(cli, report, o->nargs == 2 ? o->args[1] : "", &r, code);
+            code = print_json(cli, report, o->nargs == 2 ? o->args[1] : "",
+                              o->previous ? o->previous : "", &r, code);
         else
-            print_text(report, o->nargs == 2 ? o->args[1] : "", &r);
+            print_text(report, o->nargs == 2 ? o->args[1] : "", o->previous ? o->previous : "", &r);
         if (r.outcome != RA_VERIFY_MATCH && r.outcome != RA_VERIFY_SIGNED)
             fprintf(stderr, "%s: error: %s\n", report, ra_buf_str(&r.detail));
     }

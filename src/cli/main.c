@@ -55,7 +55,8 @@ enum {
     OPT_PKCS11 = 'K',
     OPT_PIN = 'i',
     OPT_TRUST = 'T',
-    OPT_STRICT = 'Z'
+    OPT_STRICT = 'Z',
+    OPT_PREVIOUS = 'R'
 };
 
 static const struct option long_options[] = {
@@ -84,6 +85,7 @@ static const struct option long_options[] = {
     {"pin-file", required_argument, NULL, OPT_PIN},
     {"trust", required_argument, NULL, OPT_TRUST},
     {"strict", no_argument, NULL, OPT_STRICT},
+    {"previous", required_argument, NULL, OPT_PREVIOUS},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
 };
@@ -98,15 +100,18 @@ static const command_t commands[] = {
     {"score", ra_cmd_score, "pfFvZ",
      "score FILE [--format text|json|csv|junit] [--profile P] [--fail-under N] [--strict] [-v]",
      "Score a record: maturity score, band, verdict, sign-off status, gaps.", false},
-    {"report", ra_cmd_report, "otqAvZ",
-     "report FILE -o OUT.pdf [--template T] [--attach-source] [--strict] [-v]",
-     "Lay out the PDF readiness report of a record.", true},
+    {"report", ra_cmd_report, "otqAvZR",
+     "report FILE -o OUT.pdf [--template T] [--attach-source] [--previous OLD.xml] [--strict] [-v]",
+     "Lay out the PDF readiness report of a record; with --previous, what changed since that\n"
+     "earlier assessment of the same system.",
+     true},
     {"batch", ra_cmd_batch, "ojSmsxqAZ",
      "batch FILE|DIR... -o OUTDIR [-j N] [--manifest M] [--summary S.pdf] [--shard K/N] [--force] "
      "[--strict]",
      "Report on many records at once into OUTDIR, one worker process per core.", true},
-    {"verify", ra_cmd_verify, "tfT",
-     "verify REPORT.pdf [RECORD.xml] [--template T] [--trust CA.pem] [--format text|json]",
+    {"verify", ra_cmd_verify, "tfTR",
+     "verify REPORT.pdf [RECORD.xml] [--template T] [--previous OLD.xml] [--trust CA.pem] "
+     "[--format text|json]",
      "Regenerate a report from the inputs it names (the record given or embedded, the checklist\n"
      "and template found by digest) and compare it byte for byte; check every signature added\n"
      "after issue and match its signer with the approval the record holds for its role.\n"
@@ -114,6 +119,11 @@ static const command_t commands[] = {
      "trusted one); 5 record mismatch, 6 damaged or truncated, 7 modified after issue (or a\n"
      "signature not valid), 8 not a readyaudit report, 9 made by another version, 10 an input\n"
      "missing, 11 rewritten by another PDF tool, 12 signed but not trusted under --trust.",
+     false},
+    {"diff", ra_cmd_diff, "fx", "diff OLD.xml NEW.xml [--format text|json] [--force]",
+     "Compare two assessments of one system: scores, layers, every check, remediations, risk\n"
+     "acceptances and approvals. Exit 14 when the records are of different systems (their\n"
+     "<system id> or organisation and name differ) unless --force.",
      false},
     {"manifest", ra_cmd_manifest, "oq", "manifest merge MANIFEST... -o OUT",
      "Merge the manifests of sharded batch runs into one.", false},
@@ -137,10 +147,10 @@ static void print_usage(FILE *f, const char *prog)
             "%s --version prints the version. Exit codes: 0 success, 1 not ready (with a\n"
             "gate such as --fail-under), 2 usage error, 3 invalid input, 4 I/O or output\n"
             "failure, 5-12 verify outcomes (see verify --help), 13 text the font chain\n"
-            "cannot draw (with --strict); sign refuses with 20 no such field, 21 already\n"
-            "signed, 22 not an intact report, 23 key and certificate differ, 24 certificate\n"
-            "expired or not yet valid, 25 key usage forbids signing, 26 wrong PIN or\n"
-            "password.\n",
+            "cannot draw (with --strict), 14 diff of different systems; sign refuses with\n"
+            "20 no such field, 21 already signed, 22 not an intact report, 23 key and\n"
+            "certificate differ, 24 certificate expired or not yet valid, 25 key usage\n"
+            "forbids signing, 26 wrong PIN or password.\n",
             prog);
 }
 
@@ -160,6 +170,7 @@ static void print_command_help(const command_t *c, const char *prog)
         {'p', "checklist", "  --profile P       list only the checks profile P scores"},
         {'p', "score", "  --profile P       score for profile P instead of the record's own"},
         {'f', "verify", "  --format F        text (default) or json"},
+        {'f', "diff", "  --format F        text (default) or json"},
         {'f', NULL, "  --format F        text (default), json, csv or junit"},
         {'F', NULL,
          "  --fail-under N    exit 1 when the score is below N or the verdict is not ready"},
@@ -186,6 +197,7 @@ static void print_command_help(const command_t *c, const char *prog)
         {'s', NULL, "  --summary FILE    write a portfolio summary PDF over the batch"},
         {'S', NULL,
          "  --shard K/N       process only the K-th of N deterministic parts of the input"},
+        {'x', "diff", "  --force           compare records of different systems"},
         {'x', NULL, "  --force           redo records whose report is already up to date"},
         {'Z', "batch",
          "  --strict          a record with text the fonts cannot draw fails (exit 13)"},
@@ -203,6 +215,10 @@ static void print_command_help(const command_t *c, const char *prog)
          "  --pkcs11 URI      a key on a PKCS#11 token (RFC 7512; module-path= names the module)"},
         {'i', NULL, "  --pin-file F      the token's PIN: the first line of F"},
         {'T', NULL, "  --trust FILE      trust anchors (PEM certificates) for the signatures"},
+        {'R', "verify",
+         "  --previous FILE   the previous record a report made with --previous compares with"},
+        {'R', NULL,
+         "  --previous FILE   add the changes since this earlier assessment of the system"},
     };
     for (size_t i = 0; i < sizeof docs / sizeof *docs; i++) {
         if (!strchr(c->options, docs[i].letter) ||
@@ -278,7 +294,7 @@ static int parse_options(ra_cli_t *cli, const command_t *c, int argc, char **arg
         if ((ch == OPT_OUTPUT || ch == OPT_MANIFEST || ch == OPT_SUMMARY || ch == OPT_CHECKLIST ||
              ch == OPT_TEMPLATE || ch == OPT_ROLE || ch == OPT_KEY || ch == OPT_CERT ||
              ch == OPT_CHAIN || ch == OPT_P12 || ch == OPT_PASSWORD || ch == OPT_PKCS11 ||
-             ch == OPT_PIN || ch == OPT_TRUST) &&
+             ch == OPT_PIN || ch == OPT_TRUST || ch == OPT_PREVIOUS) &&
             !*optarg) {
             const char *name = "-o";
             for (const struct option *lo = long_options; lo->name; lo++)
@@ -361,6 +377,9 @@ static int parse_options(ra_cli_t *cli, const command_t *c, int argc, char **arg
             break;
         case OPT_TRUST:
             o->trust = optarg;
+            break;
+        case OPT_PREVIOUS:
+            o->previous = optarg;
             break;
         case OPT_JOBS: {
             char *end;

@@ -736,6 +736,27 @@ static const char *person_key(walk_t *w, const char *name)
     return key;
 }
 
+/* The record's system key (model.h ra_record_t.system_key), in the arena. */
+static const char *system_key(walk_t *w, const ra_record_t *rec)
+{
+    ra_buf_t k = RA_BUF_INIT;
+    if (rec->system_id) {
+        ra_buf_printf(&k, "id:%s", rec->system_id);
+    } else {
+        ra_buf_puts(&k, "name:");
+        ra_text_person_key(rec->organisation, &k);
+        ra_buf_putc(&k, '\t');
+        ra_text_person_key(rec->system_name, &k);
+    }
+    const char *key = ra_buf_failed(&k) ? NULL : ra_arena_strdup(w->arena, ra_buf_str(&k));
+    ra_buf_free(&k);
+    if (!key) {
+        w->st = RA_ERR_NOMEM;
+        return "";
+    }
+    return key;
+}
+
 static void read_result(walk_t *w, xmlNodePtr n, ra_result_t *r)
 {
     r->line = xmlGetLineNo(n);
@@ -947,6 +968,8 @@ static void read_record(walk_t *w, xmlNodePtr root, ra_record_t *rec)
         rec->system_name = "";
     if (!rec->organisation)
         rec->organisation = "";
+    rec->system_id = sys ? attr(w, sys, "id") : NULL;
+    rec->system_key = system_key(w, rec);
     xmlNodePtr on = child(root, "assessed-on");
     if (on)
         rec->assessed_on = date_value(w, xmlGetLineNo(on), "assessed-on", own_text(w, on));

@@ -288,3 +288,8 @@ void ra_profile_tier_roles(const ra_checklist_t *cl, const ra_profile_t *p, int 
                           cl->roles[p->authorities[i].role].name);
         }
 }
+
+const char *ra_record_system_key(const ra_record_t *rec)
+{
+    return rec && rec->system_key ? rec->system_key : "";
+}

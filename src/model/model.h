@@ -211,6 +211,14 @@ typedef struct {
     const char *system_name, *organisation, *unit, *description;
     long system_name_line, organisation_line; /* of <name> and <organisation>, 0 when absent */
     long unit_line;
+    const char *system_id;                    /* <system id="">, optional */
+    /* The system's identity across assessments: "id:" and system_id when
+     * it is given, else "name:", the organisation's key, a tab and the
+     * name's key (ra_text_person_key: case-folded, white space collapsed,
+     * so neither holds a tab). Two records are of one system when their
+     * keys are equal; an explicit id and a default never collide. Never
+     * NULL after a load; in the arena. Read it with ra_record_system_key. */
+    const char *system_key;
     ra_date_t assessed_on;
     ra_assessor_t *assessors;
     size_t nassessors;
@@ -313,6 +321,9 @@ void ra_profile_tier_roles(const ra_checklist_t *cl, const ra_profile_t *p, int 
 bool ra_checklist_supersedes(const ra_checklist_t *cl, const char *version);
 /* Days from a to b (b - a), both real dates. */
 long ra_date_days_between(ra_date_t a, ra_date_t b);
+
+/* The record's system key (ra_record_t.system_key); "" when it has none. */
+const char *ra_record_system_key(const ra_record_t *rec);
 
 /* Parses "YYYY-MM-DD" into a date; returns 0 unless it is a real calendar date. */
 ra_date_t ra_date_parse(const char *s);

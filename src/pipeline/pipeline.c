@@ -2,6 +2,7 @@
 #include "pipeline/pipeline.h"
 
 #include "base/io.h"
+#include "format/format.h"
 #include "model/load.h"
 #include "report/report.h"
 
@@ -20,6 +21,62 @@ static void record_bytes(const ra_pipeline_input_t *in, const ra_pipeline_result
 {
     *data = in->record_data ? in->record_data : ra_buf_str(&out->source);
     *len = in->record_data ? in->record_len : out->source.len;
+}
+
+/* Reads, loads, checks and scores one record at its own profile. */
+static ra_status_t score_one(const ra_env_t *env, const ra_pipeline_input_t *in, const char *name,
+                             const char *given, size_t given_len, ra_buf_t *source,
+                             ra_record_t **rec, ra_score_t **score)
+{
+    ra_status_t st = RA_OK;
+    if (!given)
+        st = ra_read_file(name, RA_MAX_FILE_BYTES, source, env->sink);
+    const char *data = given ? given : ra_buf_str(source);
+    size_t len = given ? given_len : source->len;
+    if (st == RA_OK)
+        st = ra_load_record_checked_mem(env->loader, in->checklist, name, data, len, rec);
+    long profile = -1;
+    if (st == RA_OK && (profile = ra_checklist_find_profile(in->checklist, (*rec)->profile)) < 0) {
+        ra_diag(env->sink, RA_DIAG_ERROR, name, (*rec)->line, "unknown profile '%s'",
+                (*rec)->profile);
+        st = RA_ERR_INVALID;
+    }
+    if (st == RA_OK)
+        st = ra_score_compute(in->checklist, *rec, (size_t)profile, score);
+    return st;
+}
+
+/* The previous record of in, scored and compared with out's record. */
+static ra_status_t score_previous(const ra_env_t *env, const ra_pipeline_input_t *in,
+                                  ra_pipeline_result_t *out)
+{
+    const char *name = in->previous_path ? in->previous_path : "previous record";
+    ra_status_t st = score_one(env, in, name, in->previous_data, in->previous_len,
+                               &out->previous_source, &out->previous, &out->previous_score);
+    if (st == RA_OK)
+        st = ra_diff_compute(out->previous_score, out->score, &out->diff);
+    if (st == RA_OK && out->previous->assessed_on > out->record->assessed_on) {
+        char a[11], b[11];
+        ra_date_format(out->previous->assessed_on, a);
+        ra_date_format(out->record->assessed_on, b);
+        ra_diag(env->sink, RA_DIAG_WARNING, name, out->previous->line,
+                "the previous record is dated after this one (assessed %s, this one %s): the "
+                "changes read backwards",
+                a, b);
+    }
+    if (st == RA_OK && !out->diff->same_system) {
+        ra_buf_t a = RA_BUF_INIT, b = RA_BUF_INIT;
+        ra_format_system(out->previous, &a);
+        ra_format_system(out->record, &b);
+        ra_diag(env->sink, RA_DIAG_ERROR, name, out->previous->line,
+                "the previous record is of another system (%s; this record: %s): --previous "
+                "wants an earlier assessment of the same system",
+                ra_buf_str(&a), ra_buf_str(&b));
+        ra_buf_free(&a);
+        ra_buf_free(&b);
+        st = RA_ERR_INVALID;
+    }
+    return st;
 }
 
 ra_status_t ra_pipeline_score(const ra_env_t *env, const ra_pipeline_input_t *in,
@@ -46,6 +103,16 @@ ra_status_t ra_pipeline_score(const ra_env_t *env, const ra_pipeline_input_t *in
         st = ra_score_compute(in->checklist, out->record, (size_t)profile, &out->score);
     if (st == RA_OK && env->fonts)
         st = ra_report_check_text(env->fonts, out->record, env->sink, in->strict);
+    if (st == RA_OK && (in->previous_path || in->previous_data))
+        st = score_previous(env, in, out);
+    if (st != RA_OK) {
+        ra_diff_free(out->diff);
+        ra_score_free(out->previous_score);
+        ra_record_free(out->previous);
+        out->diff = NULL;
+        out->previous_score = NULL;
+        out->previous = NULL;
+    }
     if (st != RA_OK && st != RA_ERR_GLYPHS) {
         ra_score_free(out->score);
         ra_record_free(out->record);
@@ -71,6 +138,7 @@ ra_status_t ra_pipeline_render(const ra_env_t *env, const ra_pipeline_input_t *i
         .record = out->record,
         .score = out->score,
         .tmpl = in->tmpl,
+        .diff = out->diff,
         .font_dir = env->font_dir,
         .font_chain = font_chain,
         .fonts = env->fonts,
@@ -97,6 +165,13 @@ ra_status_t ra_pipeline_report(const ra_env_t *env, const ra_pipeline_input_t *i
 
 void ra_pipeline_result_free(ra_pipeline_result_t *out)
 {
+    ra_diff_free(out->diff);
+    ra_score_free(out->previous_score);
+    ra_record_free(out->previous);
+    ra_buf_free(&out->previous_source);
+    out->diff = NULL;
+    out->previous_score = NULL;
+    out->previous = NULL;
     ra_score_free(out->score);
     ra_record_free(out->record);
     ra_buf_free(&out->source);

@@ -13,6 +13,7 @@
 #include "base/env.h"
 #include "base/status.h"
 #include "model/model.h"
+#include "score/diff.h"
 #include "score/score.h"
 
 /* What one report is made from. All pointers are borrowed. */
@@ -26,6 +27,11 @@ typedef struct {
     /* Text of the record that the font chain cannot draw is an error
      * (RA_ERR_GLYPHS; the record and its score are kept), not a warning. */
     bool strict;
+    /* report --previous: the previous assessment of the same system, read
+     * from previous_path (or given as previous_data), or NULL: none. */
+    const char *previous_path;
+    const char *previous_data;
+    size_t previous_len;
 } ra_pipeline_input_t;
 
 /* What the pipeline made; start from {0}, free with ra_pipeline_result_free. */
@@ -34,13 +40,20 @@ typedef struct {
     ra_record_t *record; /* the checked record */
     ra_score_t *score;   /* at the record's own profile */
     ra_buf_t pdf;        /* the report's bytes */
+    /* With previous_path: the previous record, its score and the comparison. */
+    ra_buf_t previous_source;
+    ra_record_t *previous;
+    ra_score_t *previous_score;
+    ra_diff_t *diff;
 } ra_pipeline_result_t;
 
 /* Reads the record (once), loads, checks and scores it into out->record and
  * out->score, and, when env->fonts is set, checks its text against them
  * (ra_report_check_text; in->strict makes a field that loses characters
  * an error: RA_ERR_GLYPHS, record and score kept for the caller to say
- * so). Problems go to env->sink under the record's path. */
+ * so); with a previous record, the same for it and the comparison
+ * (out->diff), refusing one of another system (RA_ERR_INVALID). Problems go
+ * to env->sink under the path of the record they concern. */
 ra_status_t ra_pipeline_score(const ra_env_t *env, const ra_pipeline_input_t *in,
                               ra_pipeline_result_t *out);
 

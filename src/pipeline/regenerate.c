@@ -317,8 +317,8 @@ static ra_status_t later_updates(const ra_regen_input_t *in, ra_regen_result_t *
 }
 
 static ra_status_t regenerate(const ra_env_t *env, const ra_regen_input_t *in,
-                              ra_regen_result_t *out, const char *rec, size_t rec_len,
-                              bool attached)
+                              ra_regen_result_t *out, const ra_buf_t *previous, const char *rec,
+                              size_t rec_len, bool attached)
 {
     const ra_integrity_t *it = &out->it;
     ra_checklist_t *cl = NULL;
@@ -402,7 +402,10 @@ static ra_status_t regenerate(const ra_env_t *env, const ra_regen_input_t *in,
                               .record_path = it->record_file,
                               .record_data = rec,
                               .record_len = rec_len,
-                              .attach_source = attached};
+                              .attach_source = attached,
+                              .previous_path = previous->len ? in->previous_path : NULL,
+                              .previous_data = previous->len ? previous->data : NULL,
+                              .previous_len = previous->len};
     st = ra_pipeline_report(&e, &pi, &res);
     if (st != RA_OK)
         goto done;
@@ -459,6 +462,38 @@ static ra_status_t find_named(const ra_env_t *env, const char *what, const char 
                    what, sha256, what);
 }
 
+/* A report made with --previous needs that record, given with --previous
+ * and of the digest the report states: read into data, or the
+ * input-missing outcome. A report made without one needs nothing (*found). */
+static ra_status_t find_previous(const ra_env_t *env, const ra_regen_input_t *in,
+                                 ra_regen_result_t *out, ra_buf_t *data, bool *found)
+{
+    const char *want = out->it.previous_sha256;
+    *found = !want[0];
+    if (*found)
+        return RA_OK;
+    if (!in->previous_path)
+        return missing(out, "previous record", want,
+                       "the previous record with SHA-256 %s is missing: the report compares "
+                       "with it; give it with --previous FILE",
+                       want);
+    ra_status_t st = ra_read_file(in->previous_path, RA_MAX_FILE_BYTES, data, env->sink);
+    if (st != RA_OK)
+        return st;
+    char got[65];
+    sha_hex(data->data, data->len, got);
+    *found = strcmp(got, want) == 0;
+    if (*found) {
+        out->previous_from = RA_FROM_GIVEN;
+        return RA_OK;
+    }
+    ra_buf_clear(data);
+    return missing(out, "previous record", want,
+                   "the previous record with SHA-256 %s is missing: %s (--previous) has SHA-256 "
+                   "%s",
+                   want, in->previous_path, got);
+}
+
 ra_status_t ra_pipeline_verify(const ra_env_t *env, const ra_regen_input_t *in,
                                ra_regen_result_t *out)
 {
@@ -487,7 +522,7 @@ ra_status_t ra_pipeline_verify(const ra_env_t *env, const ra_regen_input_t *in,
                        "metadata was altered",
                        it->report_id);
 
-    ra_buf_t embedded = RA_BUF_INIT, given = RA_BUF_INIT;
+    ra_buf_t embedded = RA_BUF_INIT, given = RA_BUF_INIT, previous = RA_BUF_INIT;
     bool attached = false, decided = false;
     ra_status_t est = ra_embedded_read(in->pdf, scope, RA_MAX_FILE_BYTES, &embedded, &attached);
     const char *rec = NULL;
@@ -523,8 +558,12 @@ ra_status_t ra_pipeline_verify(const ra_env_t *env, const ra_regen_input_t *in,
                         &out->template_file, &out->template_from, out, &found);
     if (st != RA_OK || !found)
         goto done;
-    st = regenerate(env, in, out, rec, rec_len, attached);
+    st = find_previous(env, in, out, &previous, &found);
+    if (st != RA_OK || !found)
+        goto done;
+    st = regenerate(env, in, out, &previous, rec, rec_len, attached);
 done:
+    ra_buf_free(&previous);
     ra_buf_free(&embedded);
     ra_buf_free(&given);
     return st;

@@ -47,6 +47,7 @@ typedef struct {
     size_t record_len;
     const char *checklist_path; /* --checklist, or NULL: the shipped one found by digest */
     const char *template_path;  /* --template, or NULL: likewise */
+    const char *previous_path;  /* --previous: the previous record a report compares with */
     const char *trust_pem;      /* --trust: the anchors' PEM text, or NULL */
 } ra_regen_input_t;
 
@@ -69,9 +70,11 @@ typedef struct {
     bool have_data;         /* integrity data was found */
     char record_sha256[65]; /* the record used (given or embedded), "" when none */
     ra_from_t record_from, checklist_from, template_from;
+    ra_from_t previous_from; /* RA_FROM_GIVEN when --previous had the stated digest */
     ra_buf_t checklist_file, template_file; /* the files used */
     /* RA_VERIFY_INPUT_MISSING: which input ("record", "checklist",
-     * "template", "logo", "fonts") and the digest the report states. */
+     * "template", "logo", "fonts", "previous record") and the digest the
+     * report states. */
     const char *missing;
     char missing_sha256[65];
     ra_compare_t cmp; /* when a regeneration was compared */

@@ -167,6 +167,18 @@ static ra_status_t place_chart(void *ctx, ra_layout_t *lo)
         }
         if ((st = chart_thresholds(lo, c, x0, scale_w, top, bot, size)) != RA_OK)
             goto done;
+        /* The previous assessment's values: a tick across each bar. */
+        for (size_t k = 0; k < rows; k++) {
+            const ra_bar_t *bar = &c->bars[r + k];
+            if (!bar->has_previous)
+                continue;
+            double ry = top + k * row_h + (row_h - bar_h) / 2;
+            double p = bar->previous < 0 ? 0 : bar->previous > 100 ? 100 : bar->previous;
+            double px = x0 + scale_w * p / 100.0;
+            if ((st = ra_layout_line(lo, px, ry - 2, px, ry + bar_h + 2, 1.6, o->text_color, 0)) !=
+                RA_OK)
+                goto done;
+        }
         /* Values beside the bars, on a white ground over any line. */
         for (size_t k = 0; k < rows; k++) {
             const ra_bar_t *bar = &c->bars[r + k];

@@ -6,6 +6,7 @@
 #ifndef RA_GRAPHICS_H
 #define RA_GRAPHICS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "base/status.h"
@@ -17,6 +18,8 @@ typedef struct {
     double value;           /* 0..100; negative or NaN: "n/a", no bar */
     const char *value_text; /* printed beside the bar; NULL: one decimal */
     ra_rgb_t fill;
+    bool has_previous; /* mark previous on the bar: an earlier assessment's value */
+    double previous;   /* 0..100 */
 } ra_bar_t;
 
 typedef struct {
@@ -26,7 +29,8 @@ typedef struct {
 } ra_threshold_t;
 
 /* Appends a horizontal bar chart (scale 0..100, gridlines every 20) with
- * dashed vertical threshold lines. Kept on one page when it fits on one. */
+ * dashed vertical threshold lines; a bar with a previous value has a dark
+ * tick across it there. Kept on one page when it fits on one. */
 ra_status_t ra_graphics_bar_chart(ra_layout_t *lo, const ra_bar_t *bars, size_t n,
                                   const ra_threshold_t *th, size_t nth);
 

@@ -96,6 +96,7 @@ void ra_report_integrity(const ra_report_input_t *in, const ra_pdf_fonts_t *font
                                 .tmpl = in->tmpl->sha256,
                                 .logo = in->tmpl->logo_png ? logo : NULL,
                                 .fonts = fd,
+                                .previous = in->diff ? in->diff->old->record->sha256 : NULL,
                                 .tool = RA_TOOL,
                                 .record_path = in->record->path,
                                 .created = in->created};
@@ -223,6 +224,8 @@ static ra_status_t set_info(report_t *r)
         {"recordFile", it->record_file, "The file name of the assessment record"},
         {"created", created, "The document date, in seconds since 1970-01-01 UTC"},
         {"tool", it->tool, "The program and version that made the report"},
+        {"previousSha256", it->previous_sha256,
+         "SHA-256 of the previous assessment record the report compares with"},
     };
     ra_pdf_info_t info = {
         .title = ra_buf_str(&title),
@@ -236,7 +239,8 @@ static ra_status_t set_info(report_t *r)
         .xmp_namespace = RA_XMP_NAMESPACE,
         .xmp_prefix = "ra",
         .xmp_props = props,
-        .nxmp_props = sizeof props / sizeof props[0],
+        /* The previous record's digest only in a report made with one. */
+        .nxmp_props = sizeof props / sizeof props[0] - (it->previous_sha256[0] ? 0 : 1),
     };
     ra_status_t st = ra_pdf_set_info(r->pdf, &info);
     ra_buf_free(&title);
@@ -339,8 +343,12 @@ ra_status_t ra_report_render(const ra_report_input_t *in, ra_buf_t *out)
     /* Layer sections come after the summary and overview that link to them. */
     for (size_t l = 0; l < r.cl->nlayers && st == RA_OK; l++)
         st = ra_layout_anchor_new(r.lo, &r.layer_anchor[l]);
-    for (size_t i = 0; i < in->tmpl->nsections && st == RA_OK; i++)
+    for (size_t i = 0; i < in->tmpl->nsections && st == RA_OK; i++) {
         st = section_fns[in->tmpl->sections[i]](&r);
+        /* The changes since the previous assessment follow the summary. */
+        if (st == RA_OK && in->diff && in->tmpl->sections[i] == RA_SECTION_SUMMARY)
+            st = report_changes(&r);
+    }
     if (st == RA_OK)
         st = ra_layout_finish(r.lo);
     if (st == RA_OK && in->layout_dump)

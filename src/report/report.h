@@ -11,6 +11,7 @@
 #include "base/buf.h"
 #include "base/diag.h"
 #include "model/model.h"
+#include "score/diff.h"
 #include "score/score.h"
 #include "base/status.h"
 #include "seal/integrity.h"
@@ -21,6 +22,12 @@ typedef struct {
     const ra_record_t *record;
     const ra_score_t *score; /* at the record's own profile */
     const ra_template_t *tmpl;
+    /* report --previous: the comparison with the previous assessment (its
+     * old side), or NULL. It adds the section "Changes since the previous
+     * assessment" after the summary, the previous layer scores on the
+     * summary's chart, the delta on the cover, and the previous record's
+     * digest to the integrity data. */
+    const ra_diff_t *diff;
     const char *font_dir;             /* NULL: the default */
     const char *font_chain;           /* NULL: the default */
     const struct ra_pdf_fonts *fonts; /* read beforehand (pdf.h), or NULL */

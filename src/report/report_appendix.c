@@ -199,10 +199,20 @@ ra_status_t report_integrity(report_t *r)
                   r->cl->id, r->cl->version, r->s->profile->id, r->s->profile->name, date,
                   r->score_text, ra_verdict_label(r->s->verdict), ra_signoff_label(r->s->signoff));
     const char *base = strrchr(r->rec->path, '/');
+    /* With --previous, the previous record is an input too (verify --previous). */
+    ra_buf_t prev = RA_BUF_INIT, prev_opt = RA_BUF_INIT;
+    if (in->diff) {
+        const ra_record_t *o = in->diff->old->record;
+        const char *ob = strrchr(o->path, '/');
+        ra_buf_printf(&prev, "%s (%s)\n%s", o->id, ob ? ob + 1 : o->path,
+                      r->integrity.previous_sha256);
+        ra_buf_printf(&prev_opt, " --previous %s", ob ? ob + 1 : o->path);
+    }
     ra_buf_printf(&how,
-                  "readyaudit verify REPORT.pdf %s (rebuilds the report and compares it byte "
+                  "readyaudit verify REPORT.pdf %s%s (rebuilds the report and compares it byte "
                   "for byte)\nor, for the record alone: sha256sum %s",
-                  base ? base + 1 : r->rec->path, base ? base + 1 : r->rec->path);
+                  base ? base + 1 : r->rec->path, ra_buf_str(&prev_opt),
+                  base ? base + 1 : r->rec->path);
     const ra_integrity_t *it = &r->integrity;
     char when[32];
     time_t t = (time_t)it->created;
@@ -229,6 +239,7 @@ ra_status_t report_integrity(report_t *r)
                              ? "none (the template has no logo)"
                              : it->logo_sha256},
         {"Fonts SHA-256", it->fonts_sha256},
+        {"Previous record", ra_buf_str(&prev)},
         {"Document date", when},
         {"Tool", it->tool},
         {"Audit trail", ra_buf_str(&trail)},
@@ -238,8 +249,16 @@ ra_status_t report_integrity(report_t *r)
                                               : "PDF/A-1b"},
         {"Attached record", ra_buf_str(&src)},
     };
+    size_t n = sizeof rows / sizeof *rows - !in->attach_source;
+    if (!in->diff) { /* no previous record: its row goes */
+        for (size_t i = 9; i + 1 < n; i++)
+            rows[i] = rows[i + 1];
+        n--;
+    }
     if (rc == RA_OK)
-        rc = ra_layout_kv(r->lo, rows, sizeof rows / sizeof *rows - !in->attach_source, 0.24);
+        rc = ra_layout_kv(r->lo, rows, n, 0.24);
+    ra_buf_free(&prev);
+    ra_buf_free(&prev_opt);
     ra_buf_free(&clv);
     ra_buf_free(&tv);
     ra_buf_free(&trail);

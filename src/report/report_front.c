@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "model/load.h"
+#include "format/format.h"
 #include "report/report_int.h"
 
 /* The assessors as "Name (role), Name (role)". */
@@ -151,6 +152,15 @@ ra_status_t report_cover(report_t *r)
     /* Score gauge and verdict, the two things a reader looks for first. */
     char caption[128];
     snprintf(caption, sizeof caption, "Maturity score \xC2\xB7 %s", s->has_score ? s->band : "n/a");
+    /* With --previous, the change since then beside the score. */
+    const ra_diff_t *d = r->in->diff;
+    if (d) {
+        char delta[16], date[11];
+        ra_delta_format(d->has_delta, d->score_delta, delta);
+        ra_style_date(d->old->record->assessed_on, date);
+        size_t len = strlen(caption);
+        snprintf(caption + len, sizeof caption - len, " \xC2\xB7 %s since %s", delta, date);
+    }
     if (rc == RA_OK)
         rc = ra_graphics_gauge(lo, s->has_score ? s->score : NAN, r->score_text, caption,
                                ra_style_score_color(s->profile, s->has_score, s->score), 130,
@@ -312,17 +322,38 @@ static ra_status_t profile_ladder(report_t *r)
     return rc;
 }
 
+/* The chart's heading with --previous: what its ticks mark. */
+static const char *previous_caption(report_t *r)
+{
+    char date[11];
+    ra_style_date(r->in->diff->old->record->assessed_on, date);
+    return report_fmt(r,
+                      "Layer scores against the thresholds; ticks mark the previous assessment "
+                      "(%s)",
+                      date);
+}
+
 /* The layer chart against the profile's thresholds. */
 static ra_status_t layer_chart(report_t *r)
 {
     const ra_score_t *s = r->s;
     ra_bar_t *bars = calloc(s->nlayers ? s->nlayers : 1, sizeof *bars);
-    char(*vals)[16] = calloc(s->nlayers ? s->nlayers : 1, sizeof *vals);
+    char(*vals)[48] = calloc(s->nlayers ? s->nlayers : 1, sizeof *vals);
+    const ra_diff_t *d = r->in->diff;
     ra_status_t rc = RA_ERR_NOMEM;
     if (bars && vals) {
         for (size_t l = 0; l < s->nlayers; l++) {
             const ra_layer_score_t *ls = &s->layers[l];
             ra_score_format(ls->has_score, ls->score, vals[l]);
+            /* With --previous: the previous score marked on the bar and named beside it. */
+            if (d && d->layers[l].has_old) {
+                char was[16];
+                ra_score_format(true, d->layers[l].old, was);
+                size_t len = strlen(vals[l]);
+                snprintf(vals[l] + len, sizeof vals[l] - len, " (was %s)", was);
+                bars[l].has_previous = true;
+                bars[l].previous = d->layers[l].old;
+            }
             bars[l].label = ls->layer->name;
             bars[l].value = ls->has_score ? ls->score : -1;
             bars[l].value_text = vals[l];
@@ -486,8 +517,9 @@ ra_status_t report_summary(report_t *r)
     }
     ra_buf_free(&notes);
     if (rc == RA_OK)
-        rc = ra_layout_heading(lo, 3, "Layer scores against the thresholds", RA_HEADING_NO_TOC,
-                               NULL);
+        rc = ra_layout_heading(
+            lo, 3, r->in->diff ? previous_caption(r) : "Layer scores against the thresholds",
+            RA_HEADING_NO_TOC, NULL);
     if (rc == RA_OK)
         rc = layer_chart(r);
     if (rc == RA_OK)

@@ -51,6 +51,8 @@ void report_overdue_text(const report_t *r, ra_buf_t *out);
 ra_status_t report_cover(report_t *r);
 ra_status_t report_contents(report_t *r);
 ra_status_t report_summary(report_t *r);
+/* report --previous only (in->diff): what changed since the previous assessment. */
+ra_status_t report_changes(report_t *r);
 ra_status_t report_overview(report_t *r);
 ra_status_t report_layers(report_t *r);
 ra_status_t report_actions(report_t *r);

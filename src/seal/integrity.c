@@ -37,11 +37,11 @@ void ra_report_id(const ra_integrity_t *it, char out[24])
 {
     /* Hashed as it goes: a buffer that could not grow would give a wrong ID. */
     const char *digests[] = {it->record_sha256, it->checklist_sha256, it->template_sha256,
-                             it->logo_sha256, it->fonts_sha256};
+                             it->logo_sha256,   it->fonts_sha256,     it->previous_sha256};
     /* Reports of readyaudit 0.1.0 name no logo and no fonts: their ID is
      * over the first three digests, so that verify can tell them apart from
      * altered metadata and say they come from another version. */
-    size_t n = !it->logo_sha256[0] && !it->fonts_sha256[0] ? 3 : 5;
+    size_t n = !it->logo_sha256[0] && !it->fonts_sha256[0] ? 3 : it->previous_sha256[0] ? 6 : 5;
     ra_sha256_ctx_t c;
     ra_sha256_init(&c);
     for (size_t i = 0; i < n; i++) {
@@ -68,6 +68,8 @@ void ra_integrity_make(const ra_integrity_inputs_t *in, ra_integrity_t *it)
     else
         snprintf(it->logo_sha256, sizeof it->logo_sha256, "%s", RA_NO_LOGO);
     ra_hex(in->fonts, 32, it->fonts_sha256);
+    if (in->previous)
+        ra_hex(in->previous, 32, it->previous_sha256);
     const char *path = in->record_path ? in->record_path : "record";
     const char *base = strrchr(path, '/');
     snprintf(it->record_file, sizeof it->record_file, "%s", base ? base + 1 : path);
@@ -86,9 +88,12 @@ ra_status_t ra_integrity_format(const ra_integrity_t *it, ra_buf_t *out)
 {
     ra_buf_printf(out,
                   "report-id=%s; record-sha256=%s; checklist-sha256=%s; template-sha256=%s; "
-                  "logo-sha256=%s; fonts-sha256=%s; record-file=",
+                  "logo-sha256=%s; fonts-sha256=%s; ",
                   it->report_id, it->record_sha256, it->checklist_sha256, it->template_sha256,
                   it->logo_sha256, it->fonts_sha256);
+    if (it->previous_sha256[0])
+        ra_buf_printf(out, "previous-sha256=%s; ", it->previous_sha256);
+    ra_buf_puts(out, "record-file=");
     for (const unsigned char *p = (const unsigned char *)it->record_file; *p; p++)
         if (plain_byte(*p))
             ra_buf_putc(out, (char)*p);
@@ -163,6 +168,9 @@ ra_status_t ra_integrity_parse(const char *text, ra_integrity_t *it)
         return RA_ERR_INVALID;
     if (field(seg, "fonts-sha256=", it->fonts_sha256, sizeof it->fonts_sha256) == 0 &&
         !ra_is_sha256_hex(it->fonts_sha256))
+        return RA_ERR_INVALID;
+    if (field(seg, "previous-sha256=", it->previous_sha256, sizeof it->previous_sha256) == 0 &&
+        !ra_is_sha256_hex(it->previous_sha256))
         return RA_ERR_INVALID;
     if (field(seg, "record-file=", it->record_file, sizeof it->record_file) == 0 &&
         unpercent(it->record_file) != 0)

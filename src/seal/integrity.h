@@ -12,7 +12,7 @@
 
 /* The XMP namespace of the integrity data (ra:reportId, ra:recordSha256,
  * ra:checklistSha256, ra:templateSha256, ra:logoSha256, ra:fontsSha256,
- * ra:recordFile, ra:created, ra:tool). */
+ * ra:recordFile, ra:created, ra:tool; ra:previousSha256 with --previous). */
 #define RA_XMP_NAMESPACE "urn:readyaudit:report:1"
 
 /* logo_sha256 of a template without a logo. */
@@ -27,6 +27,7 @@ typedef struct {
     char record_sha256[65], checklist_sha256[65], template_sha256[65];
     char logo_sha256[65]; /* 64 hex digits, or RA_NO_LOGO */
     char fonts_sha256[65];
+    char previous_sha256[65]; /* of the previous record (report --previous), "" when none */
     char record_file[RA_RECORD_FILE_MAX + 1]; /* the record's file name, as the report prints it */
     int64_t created;                          /* the document date, seconds since 1970 UTC */
     char tool[64];
@@ -37,6 +38,7 @@ typedef struct {
  * and the document date. */
 typedef struct {
     const unsigned char *record, *checklist, *tmpl, *logo, *fonts; /* [32] each */
+    const unsigned char *previous; /* [32], or NULL: made without --previous */
     const char *tool;
     const char *record_path;
     int64_t created;
@@ -44,7 +46,8 @@ typedef struct {
 
 /* The report ID: "RA-" and 16 hex digits of SHA-256 over the digests of
  * record, checklist, template, logo (32 zero bytes for none) and fonts (raw
- * bytes) and the tool string. Digests that are not hex give a fixed wrong ID. */
+ * bytes), then the previous record's when there is one, and the tool string.
+ * Digests that are not hex give a fixed wrong ID. */
 void ra_report_id(const ra_integrity_t *it, char out[24]);
 
 /* Fills it from the inputs; the report ID derives from them. */
@@ -52,7 +55,8 @@ void ra_integrity_make(const ra_integrity_inputs_t *in, ra_integrity_t *it);
 
 /* Appends the integrity data as the report's Keywords carry it:
  * "report-id=...; record-sha256=...; checklist-sha256=...; template-sha256=...;
- * logo-sha256=...; fonts-sha256=...; record-file=...; created=...; tool=..."
+ * logo-sha256=...; fonts-sha256=...; [previous-sha256=...; ]record-file=...; created=...;
+ * tool=..." (previous-sha256 only for a report made with --previous)
  * (the file name percent-encoded outside [A-Za-z0-9._-]). */
 ra_status_t ra_integrity_format(const ra_integrity_t *it, ra_buf_t *out);
 

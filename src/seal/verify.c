@@ -86,6 +86,7 @@ static const struct {
     {"templateSha256", "template-sha256"},
     {"logoSha256", "logo-sha256"},
     {"fontsSha256", "fonts-sha256"},
+    {"previousSha256", "previous-sha256"}, /* only in a report made with --previous */
     {"recordFile", "record-file"},
     {"created", "created"},
     {"tool", "tool"},

@@ -55,7 +55,7 @@ fault "libxml2 in the report" src/report/report.c '#include <libxml/tree.h>' \
 fault "the CLI header in the layout engine" src/layout/layout.c '#include "cli/cli.h"' \
     "lint: src/layout/layout.c:4: #include \"cli/cli.h\": only the command line (src/cli/) may include its headers"
 fault "jansson in the scorer's header" src/score/score.h '#include <jansson.h>' \
-    "lint: src/score/score.h:9: #include <jansson.h>: only the JSON and manifest code (src/pack/manifest.c, src/format/format_data.c, src/cli/cmd_verify.c) may use jansson"
+    "lint: src/score/score.h:9: #include <jansson.h>: only the JSON and manifest code (src/pack/manifest.c, src/format/format_data.c, src/format/format_diff.c, src/cli/cmd_verify.c) may use jansson"
 fault "the report in the scorer (a stage reaching forward)" src/score/score.c '#include "report/report.h"' \
     "lint: src/score/score.c:3: #include \"report/report.h\": src/score/ may include only its own stage and those before it (base pdf model score format layout seal report pack pipeline cli)"
 fault "the pipeline in the PDF backend" src/pdf/font.c '#include "pipeline/pipeline.h"' \

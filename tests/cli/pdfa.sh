@@ -174,6 +174,17 @@ expect_rc 0
 grep -q '^MATCH' "$tmp/out" || problem "stdout:" "$(excerpt "$tmp/out" 12)"
 end
 
+# A report made with --previous: its XMP names the previous record too.
+begin "a report made with --previous is PDF/A too, its XMP naming the previous record"
+run report tests/fixtures/history-q2.xml --previous tests/fixtures/history-q1.xml \
+    -o "$tmp/pdfa/previous.pdf" -q
+expect_rc 0
+prev=$(sha256sum <tests/fixtures/history-q1.xml | cut -c1-64)
+xmp "$tmp/pdfa/previous.pdf" | grep -q "<ra:previousSha256>$prev</ra:previousSha256>" ||
+    problem "no ra:previousSha256:" "$(xmp "$tmp/pdfa/previous.pdf" | grep 'ra:')"
+xmp "$tmp/pdfa/special-chars.pdf" | grep -q 'previousSha256' && problem "ra:previousSha256 without --previous"
+end
+
 # -------------------------------------------------------------- structure
 
 for pdf in "$tmp"/pdfa/*.pdf; do

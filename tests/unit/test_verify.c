@@ -236,6 +236,41 @@ static void test_format_parse(void **state)
     ra_buf_free(&b);
 }
 
+/* The previous record's digest (report --previous): written before the
+ * record file, read back, and part of the report ID; absent, the ID is the
+ * one of the five digests. */
+static void test_format_previous(void **state)
+{
+    verify_t *v = *state;
+    ra_verify_t r;
+    assert_int_equal(ra_verify_report(v->plain.pdf.data, v->plain.pdf.len, &r), RA_OK);
+    ra_integrity_t it = r.it, back;
+    assert_string_equal(it.previous_sha256, "");
+    char plain_id[24];
+    ra_report_id(&it, plain_id);
+    assert_string_equal(plain_id, it.report_id);
+    memset(it.previous_sha256, 'a', 64);
+    it.previous_sha256[64] = '\0';
+    ra_report_id(&it, it.report_id);
+    assert_string_not_equal(it.report_id, plain_id);
+    ra_buf_t b = RA_BUF_INIT;
+    assert_int_equal(ra_integrity_format(&it, &b), RA_OK);
+    assert_non_null(strstr(ra_buf_str(&b), "; previous-sha256=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+                                           "aaaaaaaaaaaaaaaaaaaaaaaaaaaa; record-file="));
+    assert_int_equal(ra_integrity_parse(ra_buf_str(&b), &back), RA_OK);
+    assert_string_equal(back.previous_sha256, it.previous_sha256);
+    assert_string_equal(back.report_id, it.report_id);
+    char id[24];
+    ra_report_id(&back, id);
+    assert_string_equal(id, it.report_id);
+    /* A previous digest that is not 64 hex digits is malformed. */
+    ra_buf_clear(&b);
+    it.previous_sha256[3] = 'X';
+    assert_int_equal(ra_integrity_format(&it, &b), RA_OK);
+    assert_int_equal(ra_integrity_parse(ra_buf_str(&b), &back), RA_ERR_INVALID);
+    ra_buf_free(&b);
+}
+
 /* Runs ra_pipeline_verify over pdf with the mini checklist given. */
 static ra_verify_outcome_t regen(verify_t *v, const char *pdf, size_t len, const char *record,
                                  size_t rlen, ra_regen_result_t *out)
@@ -356,11 +391,11 @@ static void test_updates_linear(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_read_back),      cmocka_unit_test(test_records),
-        cmocka_unit_test(test_attached),       cmocka_unit_test(test_damaged),
-        cmocka_unit_test(test_crafted_linear), cmocka_unit_test(test_format_parse),
-        cmocka_unit_test(test_regenerate),     cmocka_unit_test(test_regenerate_missing),
-        cmocka_unit_test(test_updates_linear),
+        cmocka_unit_test(test_read_back),          cmocka_unit_test(test_records),
+        cmocka_unit_test(test_attached),           cmocka_unit_test(test_damaged),
+        cmocka_unit_test(test_crafted_linear),     cmocka_unit_test(test_format_parse),
+        cmocka_unit_test(test_format_previous),    cmocka_unit_test(test_regenerate),
+        cmocka_unit_test(test_regenerate_missing), cmocka_unit_test(test_updates_linear),
     };
     return cmocka_run_group_tests(tests, verify_setup, verify_teardown);
 }
