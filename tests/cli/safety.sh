@@ -664,15 +664,15 @@ open(sys.argv[2], "w", newline="").write("\r\n".join(lines))
 ' "$tmp/shp1.csv" "$tmp/bad.csv"
 run manifest merge bad.csv -o bm.csv
 expect_rc 3
-expect_err "bad.csv:4: error: row has 2 fields, expected 18"
+expect_err "bad.csv:4: error: row has 2 fields, expected 25"
 end
 
 # Pack versions: each row names the readyaudit that made it (tool); merge
 # joins rows of one version only.
 tool=$("$RA" --version)
 begin "manifest rows name their maker: the tool column in CSV, the key in JSON"
-[ "$(head -n 1 "$tmp/shp1.csv" | tr -d '\r' | awk -F, '{ print $NF }')" = tool ] ||
-    problem "the CSV header does not end with tool:" "$(head -n 1 "$tmp/shp1.csv")"
+[ "$(head -n 1 "$tmp/shp1.csv" | tr -d '\r' | awk -F, '{ print $18 }')" = tool ] ||
+    problem "the CSV header's 18th column (after error) is not tool:" "$(head -n 1 "$tmp/shp1.csv")"
 n=$(tail -n +2 "$tmp/shp1.csv" | tr -d '\r' | grep -c ",$tool\$")
 [ "$n" -eq "$(tail -n +2 "$tmp/shp1.csv" | grep -c .)" ] || problem "not every CSV row ends with '$tool'"
 n=$(grep -c "^    \"tool\": \"$tool\"" "$tmp/shj.json")

@@ -132,10 +132,11 @@ static void test_csv_round_trip(void **state)
     assert_int_equal(ra_read_file(path, 1 << 20, &text, &m->f->cap.sink), RA_OK);
     assert_non_null(strstr(ra_buf_str(&text),
                            ",\"in/a,b.xml\",,,,failed,"
-                           "\"bad, \"\"quoted\"\"\nsecond line\"," RA_TOOL "\r\n"));
+                           "\"bad, \"\"quoted\"\"\nsecond line\"," RA_TOOL ",,,,,,,\r\n"));
     const char *header = "id,system,organisation,profile,score,band,verdict,signoff,gaps,overdue,"
                          "expired_risks,input,input_sha256,output,output_sha256,status,error,"
-                         "tool\r\n";
+                         "tool,system_key,assessed_on,layer_scores,gap_checks,not_applicable,"
+                         "overdue_owners,expired_owners\r\n";
     assert_int_equal(strncmp(ra_buf_str(&text), header, strlen(header)), 0);
     ra_buf_free(&text);
 
@@ -178,9 +179,13 @@ static void test_json_round_trip(void **state)
     assert_true(score == m->res.score->score); /* 17 digits: exact */
     assert_int_equal(ra_manifest_row_int(r, "gaps"), (long long)m->res.score->gaps);
     assert_string_equal(ra_manifest_row_str(ra_manifest_rows_get(rows, 1), "error"), NASTY);
-    /* Per-layer detail is for the portfolio, not the manifest. */
-    assert_int_equal(ra_manifest_row_ngaps(m->rows[0]), m->res.score->gaps);
-    assert_int_equal(ra_manifest_row_ngaps(r), 0);
+    /* The portfolio's detail columns read back as they were written. */
+    double x = 0, y = 0;
+    const char *layer = m->res.score->layers[0].layer->id;
+    assert_true(ra_manifest_row_layer(r, layer, &x));
+    assert_true(ra_manifest_row_layer(m->rows[0], layer, &y));
+    assert_true(x == y && x == m->res.score->layers[0].score);
+    assert_false(ra_manifest_row_layer(r, "no-such-layer", &x));
     ra_manifest_rows_free(rows);
 }
 
@@ -209,7 +214,7 @@ static void test_merge(void **state)
     fputs("only,three,fields\r\n", f);
     fclose(f);
     assert_int_equal(ra_manifest_merge(paths, 1, out, &n, &m->f->cap.sink), RA_ERR_INVALID);
-    assert_string_equal(ra_buf_str(&m->f->cap.text), "3: error: row has 3 fields, expected 18\n");
+    assert_string_equal(ra_buf_str(&m->f->cap.text), "3: error: row has 3 fields, expected 25\n");
 
     capture_reset(&m->f->cap);
     snprintf(in, sizeof in, "%s", file(m, "obj.json"));
