@@ -436,6 +436,14 @@ static int step_of(const ra_portfolio_t *p, const assess_t *a, double x)
     return 2;
 }
 
+/* The mark printed beside a shaded score, so that the step reads without
+ * colour too: ready, conditional, below (no score: none). */
+static const char *step_mark(int step)
+{
+    static const char *const marks[] = {" \xE2\x97\x8F", " \xE2\x97\x90", " \xE2\x97\x8B", ""};
+    return marks[step];
+}
+
 static const ra_rgb_t *step_fill(int step)
 {
     static const ra_rgb_t *const fills[] = {&RA_C_HEAT_GOOD, &RA_C_HEAT_WARN, &RA_C_HEAT_BAD,
@@ -586,7 +594,7 @@ static void sys_list_free(void *ctx)
 
 /* Where each column of a system row starts, as shares of the body width. */
 static const double col1[] = {0, 0.42, 0.66, 0.79, 1};
-static const double col2[] = {0, 0.10, 0.42, 0.74, 1};
+static const double col2[] = {0, 0.10, 0.44, 0.74, 1};
 
 /* Draws one text of a system row in the column [x0, x1), ellipsised. */
 static ra_status_t row_text(ra_layout_t *lo, ra_buf_t *tmp, ra_face_t face, double size,
@@ -718,8 +726,6 @@ static bool sys_row_fill(const ra_portfolio_t *p, const sys_t *s, sys_row_t *r)
         r->trend[i] = s->a[i].has_score ? s->a[i].score : 0;
     }
     r->ntrend = s->n;
-    if (s->n > 1)
-        ra_buf_printf(&t, " (%s to %s)", s->a[0].date, a->date);
     ok &= (r->line2[0] = dup(ra_buf_str(&t))) != NULL;
     ra_buf_clear(&t);
     r->alarm = ready_rejected(a);
@@ -816,10 +822,10 @@ static ra_status_t regressions_detail(writer_t *w, sys_t **buf)
     pick(w, keep_regressed, cmp_regressed, buf, &total);
     if (total == 0)
         return RA_OK;
-    const ra_column_t cols[] = {{"System", 3.2, RA_ALIGN_LEFT},
-                                {"Previous record", 2.4, RA_ALIGN_LEFT},
-                                {"Latest record", 2.4, RA_ALIGN_LEFT},
-                                {"New gaps since the previous assessment", 4, RA_ALIGN_LEFT}};
+    const ra_column_t cols[] = {{"System", 3, RA_ALIGN_LEFT},
+                                {"Previous record", 3, RA_ALIGN_LEFT},
+                                {"Latest record", 3, RA_ALIGN_LEFT},
+                                {"New gaps since the previous", 3, RA_ALIGN_LEFT}};
     ra_status_t rc = ra_layout_table_begin(w->lo, NULL, cols, 4);
     ra_buf_t g = RA_BUF_INIT;
     for (size_t i = 0; i < total && i < LIST_MAX && rc == RA_OK; i++) {
@@ -850,7 +856,7 @@ static ra_status_t heat_map(writer_t *w)
     size_t nl = cl->nlayers, shown = w->n < WORST_MAX ? w->n : WORST_MAX;
     ra_column_t *cols = calloc(nl + 1, sizeof *cols);
     ra_cell_t *cells = calloc(nl + 1, sizeof *cells);
-    char(*vals)[16] = calloc(nl + 1, sizeof *vals);
+    char(*vals)[32] = calloc(nl + 1, sizeof *vals);
     char(*heads)[24] = calloc(nl + 1, sizeof *heads);
     size_t(*steps)[4] = calloc(nl + 1, sizeof *steps);
     ra_buf_t legend = RA_BUF_INIT;
@@ -864,9 +870,10 @@ static ra_status_t heat_map(writer_t *w)
         ra_buf_printf(&legend, "%sL%zu %s", l ? ", " : "Layers: ", l + 1, cl->layers[l].name);
     }
     ra_buf_puts(&legend, ". Each cell is the layer's score in the system's latest assessment, "
-                         "shaded by the thresholds of that record's own profile: green at or "
-                         "above its ready threshold, amber at or above its conditional "
-                         "threshold, red below it, grey no score (n/a). Thresholds: ");
+                         "shaded and marked by the thresholds of that record's own profile: "
+                         "blue \xE2\x97\x8F at or above its ready threshold, orange "
+                         "\xE2\x97\x90 at or above its conditional threshold, red "
+                         "\xE2\x97\x8B below it, grey no score (n/a). Thresholds: ");
     for (size_t k = 0; k < cl->nprofiles; k++) {
         char r[32], c[32];
         ra_number_shortest(cl->profiles[k].ready, r);
@@ -888,9 +895,11 @@ static ra_status_t heat_map(writer_t *w)
         const assess_t *a = latest(w->v[i]);
         cells[0] = (ra_cell_t){a->name, RA_FACE_BOLD, NULL, NULL, 0};
         for (size_t l = 0; l < nl; l++) {
-            ra_score_format(!isnan(a->layer[l]), a->layer[l], vals[l]);
-            cells[l + 1] = (ra_cell_t){vals[l], RA_FACE_REGULAR, NULL,
-                                       step_fill(step_of(w->p, a, a->layer[l])), 0};
+            char num[16];
+            int step = step_of(w->p, a, a->layer[l]);
+            ra_score_format(!isnan(a->layer[l]), a->layer[l], num);
+            snprintf(vals[l], sizeof vals[l], "%s%s", num, step_mark(step));
+            cells[l + 1] = (ra_cell_t){vals[l], RA_FACE_REGULAR, NULL, step_fill(step), 0};
         }
         rc = ra_layout_table_row(w->lo, cells);
     }
@@ -903,9 +912,9 @@ static ra_status_t heat_map(writer_t *w)
             steps[l][step_of(w->p, a, a->layer[l])]++;
     }
     const ra_column_t dcols[] = {{"Layer (all systems)", 3, RA_ALIGN_LEFT},
-                                 {"At or above ready", 1.6, RA_ALIGN_RIGHT},
-                                 {"Conditional", 1.4, RA_ALIGN_RIGHT},
-                                 {"Below", 1.2, RA_ALIGN_RIGHT},
+                                 {"\xE2\x97\x8F At or above ready", 1.8, RA_ALIGN_RIGHT},
+                                 {"\xE2\x97\x90 Conditional", 1.5, RA_ALIGN_RIGHT},
+                                 {"\xE2\x97\x8B Below", 1.2, RA_ALIGN_RIGHT},
                                  {"No score", 1.2, RA_ALIGN_RIGHT}};
     if (rc == RA_OK)
         rc = ra_layout_table_begin(w->lo, NULL, dcols, 5);
