@@ -89,6 +89,22 @@ static void assess_clear(assess_t *a)
     memset(a, 0, sizeof *a);
 }
 
+/* Frees what only a system's latest assessment needs (names, report,
+ * layer scores, not-applicable checks, owners): earlier ones keep their
+ * id, date, score and gaps, for the trend and the new gaps. */
+static void assess_thin(assess_t *a)
+{
+    char **strs[] = {&a->output, &a->name, &a->org, &a->overdue_owners, &a->expired_owners};
+    for (size_t i = 0; i < sizeof strs / sizeof *strs; i++) {
+        free(*strs[i]);
+        *strs[i] = NULL;
+    }
+    free(a->layer);
+    free(a->na);
+    a->layer = NULL;
+    a->na = NULL;
+}
+
 ra_portfolio_t *ra_portfolio_new(const ra_env_t *env, const ra_checklist_t *cl)
 {
     ra_portfolio_t *p = calloc(1, sizeof *p);
@@ -292,6 +308,9 @@ ra_status_t ra_portfolio_add(ra_portfolio_t *p, const ra_manifest_row_t *row)
     }
     s->a[i] = a;
     s->n++;
+    /* Only the latest keeps its detail. */
+    if (s->n > 1)
+        assess_thin(&s->a[i + 1 == s->n ? s->n - 2 : i]);
     return RA_OK;
 }
 
@@ -965,9 +984,9 @@ static ra_status_t common_gaps(writer_t *w)
             gap[c] += has_bit(a->gap, c);
         }
     }
-    const ra_column_t cols[] = {{"Check", 1.7, RA_ALIGN_LEFT},
-                                {"Title", 6, RA_ALIGN_LEFT},
-                                {"Layer", 2.4, RA_ALIGN_LEFT},
+    const ra_column_t cols[] = {{"Check", 1.6, RA_ALIGN_LEFT},
+                                {"Title", 5.8, RA_ALIGN_LEFT},
+                                {"Layer", 2.6, RA_ALIGN_LEFT},
                                 {"Systems", 1.6, RA_ALIGN_RIGHT}};
     ra_status_t rc = ra_layout_paragraph(w->lo, NULL,
                                          "Each check's gaps are counted over the systems where "
