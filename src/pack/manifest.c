@@ -681,7 +681,7 @@ static ra_status_t each_json(FILE *f, const char *path, ra_manifest_row_fn fn, v
         if ((st = json_read_element(f, c, &el, &line)) != RA_OK)
             break;
         json_error_t err;
-        json_t *v = json_loadb(ra_buf_str(&el), el.len, 0, &err);
+        json_t *v = json_loadb(ra_buf_str(&el), el.len, JSON_DECODE_ANY, &err);
         if (!v) {
             ra_diag(sink, RA_DIAG_ERROR, path, start + (err.line > 0 ? err.line - 1 : 0),
                     "not a manifest: %s", err.text);

@@ -102,10 +102,27 @@ static void test_rows(void **state)
     assert_true(ra_manifest_row_number(r, "score", &score));
     assert_true(score == m->res.score->score);
     assert_int_equal(ra_manifest_row_int(r, "gaps"), (long long)m->res.score->gaps);
+    /* What the portfolio needs, by hand from mini-ready.xml (profile basic):
+     * alpha (A-1 w3 pass, A-2 w1 fail) 3/4, beta (B-1, B-2 pass) 100, gamma
+     * has no basic check; A-2 is the gap, its acceptance unexpired. */
+    assert_string_equal(ra_manifest_row_str(r, "system_key"), "example ltd / ready bot");
+    assert_string_equal(ra_manifest_row_str(r, "assessed_on"), "2026-06-15");
+    assert_string_equal(ra_manifest_row_str(r, "layer_scores"), "alpha=75 beta=100");
+    assert_string_equal(ra_manifest_row_str(r, "gap_checks"), "A-2");
+    assert_string_equal(ra_manifest_row_str(r, "not_applicable"), "");
+    assert_string_equal(ra_manifest_row_str(r, "overdue_owners"), "");
+    assert_string_equal(ra_manifest_row_str(r, "expired_owners"), "");
+    double layer = 0;
+    assert_true(ra_manifest_row_layer(r, "alpha", &layer));
+    assert_true(layer == 75);
+    assert_false(ra_manifest_row_layer(r, "gamma", &layer));
+    assert_false(ra_manifest_row_layer(r, "alph", &layer));
     const ra_manifest_row_t *b = m->rows[1];
     assert_string_equal(ra_manifest_row_str(b, "status"), "failed");
     assert_string_equal(ra_manifest_row_str(b, "error"), NASTY);
     assert_null(ra_manifest_row_str(b, "id"));
+    assert_null(ra_manifest_row_str(b, "system_key"));
+    assert_null(ra_manifest_row_str(b, "layer_scores"));
     assert_string_equal(ra_manifest_row_str(b, "tool"), RA_TOOL);
     assert_false(ra_manifest_row_number(b, "score", &score));
     assert_true(score == 0);
