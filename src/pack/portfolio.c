@@ -66,7 +66,6 @@ struct ra_portfolio {
     failure_t failures[FAILURES_MAX];
     char *manifest; /* path, or NULL */
     char manifest_hex[65];
-    int bad; /* memory ran out while adding */
 };
 
 static char *dup(const char *s)
@@ -715,7 +714,7 @@ static ra_status_t place_list(void *ctx, ra_layout_t *lo)
 
 /* The row of system s: line 1 system, record, date, previous -> latest;
  * line 2 the trend, the verdict and sign-off, the report. */
-static bool sys_row_fill(const ra_portfolio_t *p, const sys_t *s, sys_row_t *r)
+static bool sys_row_fill(const sys_t *s, sys_row_t *r)
 {
     const assess_t *a = latest(s), *b = previous(s);
     char sa[16], sb[16];
@@ -754,7 +753,6 @@ static bool sys_row_fill(const ra_portfolio_t *p, const sys_t *s, sys_row_t *r)
     /* The report's file name: the pack holds it (the manifest its path). */
     const char *slash = strrchr(a->output, '/');
     ok &= (r->line2[2] = dup(*a->output ? (slash ? slash + 1 : a->output) : "none")) != NULL;
-    (void)p;
     ok &= !ra_buf_failed(&t);
     ra_buf_free(&t);
     return ok;
@@ -773,7 +771,7 @@ static ra_status_t sys_list(writer_t *w, sys_t *const *v, size_t n)
     }
     for (size_t i = 0; i < n; i++) {
         l->n++;
-        if (!sys_row_fill(w->p, v[i], &l->rows[i])) {
+        if (!sys_row_fill(v[i], &l->rows[i])) {
             sys_list_free(l);
             return RA_ERR_NOMEM;
         }
@@ -1272,7 +1270,7 @@ ra_status_t ra_portfolio_write(ra_portfolio_t *p, const char *path)
     ra_buf_t out = RA_BUF_INIT, err = RA_BUF_INIT, chain = RA_BUF_INIT;
     sys_t **buf = NULL;
     unsigned long buf_failures = ra_buf_failures();
-    ra_status_t rc = p->bad ? RA_ERR_NOMEM : RA_OK;
+    ra_status_t rc = RA_OK;
     w.v = calloc(p->nsys + 1, sizeof *w.v);
     buf = calloc(p->nsys + 1, sizeof *buf);
     if (!w.v || !buf)
