@@ -611,8 +611,8 @@ static void sys_list_free(void *ctx)
 }
 
 /* Where each column of a system row starts, as shares of the body width. */
-static const double col1[] = {0, 0.42, 0.66, 0.79, 1};
-static const double col2[] = {0, 0.10, 0.44, 0.74, 1};
+static const double col1[] = {0, 0.40, 0.64, 0.78, 1};
+static const double col2[] = {0, 0.10, 0.40, 0.70, 1};
 
 /* Draws one text of a system row in the column [x0, x1), ellipsised. */
 static ra_status_t row_text(ra_layout_t *lo, ra_buf_t *tmp, ra_face_t face, double size,
@@ -982,10 +982,10 @@ static ra_status_t common_gaps(writer_t *w)
             gap[c] += has_bit(a->gap, c);
         }
     }
-    const ra_column_t cols[] = {{"Check", 1.6, RA_ALIGN_LEFT},
-                                {"Title", 5.8, RA_ALIGN_LEFT},
+    const ra_column_t cols[] = {{"Check", 1.5, RA_ALIGN_LEFT},
+                                {"Title", 5.5, RA_ALIGN_LEFT},
                                 {"Layer", 2.6, RA_ALIGN_LEFT},
-                                {"Systems", 1.6, RA_ALIGN_RIGHT}};
+                                {"Systems", 2.2, RA_ALIGN_RIGHT}};
     ra_status_t rc = ra_layout_paragraph(w->lo, NULL,
                                          "Each check's gaps are counted over the systems where "
                                          "it applies: the check is in the profile of the "
