@@ -627,25 +627,34 @@ static ra_status_t row_text(ra_layout_t *lo, ra_buf_t *tmp, ra_face_t face, doub
     return ra_layout_text(lo, face, size, color, x, base, t, len);
 }
 
-/* The sparkline of one system: its scores over 0..100 as a line with a dot
- * per assessment, the latest one larger. */
+/* The sparkline of one system: its scores as a line with a dot per
+ * assessment, the latest one larger, over its own range (at least 10
+ * points, so that a small change does not look like a large one). */
 static ra_status_t sparkline(ra_layout_t *lo, const sys_row_t *r, double x, double y, double w,
                              double h, ra_rgb_t color)
 {
-    ra_rgb_t base = ra_rgb_tint(color, 0.75);
-    ra_status_t st = ra_layout_line(lo, x, y + h, x + w, y + h, 0.3, base, 0);
-    double step = r->ntrend > 1 ? w / (double)(r->ntrend - 1) : 0;
+    double min = 100, max = 0;
+    for (size_t i = 0; i < r->ntrend; i++) {
+        min = r->trend[i] < min ? r->trend[i] : min;
+        max = r->trend[i] > max ? r->trend[i] : max;
+    }
+    if (max - min < 10) {
+        double mid = (max + min) / 2;
+        min = mid - 5;
+        max = mid + 5;
+    }
+    double step = r->ntrend > 1 ? w / (double)(r->ntrend - 1) : 0, px0 = 0, py0 = 0;
+    ra_status_t st = RA_OK;
     for (size_t i = 0; st == RA_OK && i < r->ntrend; i++) {
-        double v = r->trend[i] < 0 ? 0 : r->trend[i] > 100 ? 100 : r->trend[i];
         double px = r->ntrend > 1 ? x + step * (double)i : x + w / 2;
-        double py = y + h - h * v / 100;
-        if (i > 0) {
-            double u = r->trend[i - 1] < 0 ? 0 : r->trend[i - 1] > 100 ? 100 : r->trend[i - 1];
-            st = ra_layout_line(lo, px - step, y + h - h * u / 100, px, py, 0.8, color, 0);
-        }
+        double py = y + h - h * (r->trend[i] - min) / (max - min);
+        if (i > 0)
+            st = ra_layout_line(lo, px0, py0, px, py, 0.8, color, 0);
         double d = i + 1 == r->ntrend ? 2.4 : 1.4;
         if (st == RA_OK)
             st = ra_layout_rect(lo, px - d / 2, py - d / 2, d, d, d / 2, &color, NULL, 0);
+        px0 = px;
+        py0 = py;
     }
     return st;
 }
@@ -700,7 +709,7 @@ static ra_status_t place_list(void *ctx, ra_layout_t *lo)
                           cur.x + col2[k + 2 > 4 ? 4 : k + 2] * cur.w,
                           y + lh + ra_layout_baseline(lo, size), r->line2[k], RA_ALIGN_LEFT);
         if (st == RA_OK)
-            st = sparkline(lo, r, cur.x + 2, y + lh + 1.5, col2[1] * cur.w - 8, lh - 3, o->accent);
+            st = sparkline(lo, r, cur.x + 2, y + lh + 1, col2[1] * cur.w - 8, lh - 2, o->accent);
         if (st == RA_OK)
             st = ra_layout_line(lo, cur.x, y + row_h - 0.5, cur.x + cur.w, y + row_h - 0.5, 0.3,
                                 ra_rgb_tint(o->muted, 0.7), 0);
