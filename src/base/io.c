@@ -28,8 +28,9 @@ static const char *file_kind(mode_t mode)
     return "of an unknown kind";
 }
 
-ra_status_t ra_read_file(const char *path, size_t max, ra_buf_t *buf, ra_diag_sink_t *sink)
+ra_status_t ra_open_read(const char *path, FILE **out, ra_diag_sink_t *sink)
 {
+    *out = NULL;
     /* Opened without blocking, so that a FIFO with no writer cannot hang the
      * run before it is refused. */
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
@@ -64,7 +65,16 @@ ra_status_t ra_read_file(const char *path, size_t max, ra_buf_t *buf, ra_diag_si
         close(fd);
         return nomem ? RA_ERR_NOMEM : RA_ERR_IO;
     }
-    ra_status_t st = RA_OK;
+    *out = f;
+    return RA_OK;
+}
+
+ra_status_t ra_read_file(const char *path, size_t max, ra_buf_t *buf, ra_diag_sink_t *sink)
+{
+    FILE *f;
+    ra_status_t st = ra_open_read(path, &f, sink);
+    if (st != RA_OK)
+        return st;
     char chunk[65536];
     size_t n;
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {

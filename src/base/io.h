@@ -12,6 +12,10 @@
 #include "base/diag.h"
 #include "base/status.h"
 
+/* Opens a regular file for reading (never blocking on a FIFO) into *out,
+ * which the caller closes; failures are reported to sink under its name. */
+ra_status_t ra_open_read(const char *path, FILE **out, ra_diag_sink_t *sink);
+
 /* Reads a whole regular file into buf (at most max bytes; larger is RA_ERR_LIMIT),
  * reporting failures to sink under the file's name. */
 ra_status_t ra_read_file(const char *path, size_t max, ra_buf_t *buf, ra_diag_sink_t *sink);

@@ -22,6 +22,7 @@
 #include "base/hash.h"
 #include "base/io.h"
 #include "pack/manifest.h"
+#include "pack/portfolio.h"
 #include "pdf/pdf.h"
 #include "pipeline/pipeline.h"
 #include "seal/verify.h"
@@ -37,8 +38,7 @@ typedef struct {
     bool has_ids;
     char **id_keys; /* the keys of ids, owned */
     size_t nids;
-    bool keep_detail; /* keep per-layer scores and gaps (for --summary) */
-    int *codes;       /* per input, the exit code of its failure (0 when none) */
+    int *codes; /* per input, the exit code of its failure (0 when none) */
     /* What no report may be written over: the inputs, the manifest and the
      * summary (see ra_cli_check_clashes). */
     const ra_cli_file_t *reserved;
@@ -662,10 +662,6 @@ static void reap(const batch_t *b, worker_t *w, inputs_t *in, progress_t *pg, in
         free(said);
         if (other >= 0)
             say_failed(pg, in->paths[other], in->rows[other]);
-        /* Workers are forked from this process, so what it holds they carry:
-         * keep only what the manifest (and a summary, when asked for) needs. */
-        if (!in->keep_detail)
-            ra_manifest_row_drop_detail(row);
     }
     ra_buf_free(&w->out);
     close(w->fd);
@@ -773,6 +769,23 @@ static ra_status_t run_workers(batch_t *b, inputs_t *in, unsigned jobs, progress
     return RA_OK;
 }
 
+/* Feeds the rows to the portfolio one by one and writes it; it names the
+ * manifest, when there is one, whose bytes are final by now. */
+static ra_status_t write_summary(const ra_env_t *env, const ra_checklist_t *cl, const char *path,
+                                 const char *manifest, ra_manifest_row_t *const *rows, size_t n)
+{
+    ra_portfolio_t *p = ra_portfolio_new(env, cl);
+    ra_status_t st = p ? RA_OK : RA_ERR_NOMEM;
+    for (size_t i = 0; i < n && st == RA_OK; i++)
+        st = ra_portfolio_add(p, rows[i]);
+    if (st == RA_OK && manifest && !ra_cli_is_stdout(manifest))
+        st = ra_portfolio_set_manifest(p, manifest);
+    if (st == RA_OK)
+        st = ra_portfolio_write(p, path);
+    ra_portfolio_free(p);
+    return st;
+}
+
 int ra_cmd_batch(ra_cli_t *cli)
 {
     const ra_opts_t *o = &cli->opts;
@@ -828,7 +841,6 @@ int ra_cmd_batch(ra_cli_t *cli)
     in.codes = calloc(in.n ? in.n : 1, sizeof *in.codes);
     in.id_keys = calloc(in.n ? in.n : 1, sizeof *in.id_keys);
     in.has_ids = hcreate_r(in.n * 2 + 16, &in.ids) != 0;
-    in.keep_detail = o->summary != NULL;
     if (st != RA_OK || !in.rows || !in.codes || !in.id_keys || !in.has_ids) {
         rc = RA_EXIT_IO;
         goto done;
@@ -960,7 +972,7 @@ int ra_cmd_batch(ra_cli_t *cli)
     if (st == RA_OK && o->manifest && !in.clash)
         st = ra_manifest_write(o->manifest, in.rows, in.n, cli->env->sink);
     if (st == RA_OK && o->summary && !in.clash)
-        st = ra_portfolio_write(&env, cl, o->summary, in.rows, in.n);
+        st = write_summary(&env, cl, o->summary, o->manifest, in.rows, in.n);
     if (!o->quiet) {
         /* The largest worker: memory must not grow with the batch. */
         struct rusage ru;

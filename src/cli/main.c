@@ -125,8 +125,11 @@ static const command_t commands[] = {
      "acceptances and approvals. Exit 14 when the records are of different systems (their\n"
      "<system id> or organisation and name differ) unless --force.",
      false},
-    {"manifest", ra_cmd_manifest, "oq", "manifest merge MANIFEST... -o OUT",
-     "Merge the manifests of sharded batch runs into one.", false},
+    {"manifest", ra_cmd_manifest, "oq",
+     "manifest merge MANIFEST... -o OUT | manifest summary MANIFEST -o PORTFOLIO.pdf",
+     "Merge the manifests of sharded batch runs into one, or write the portfolio summary of a\n"
+     "manifest (read one row at a time; a merged manifest of shards gives the whole pack's).",
+     false},
     {"sign", ra_cmd_sign, "orkcnPwKiq",
      "sign REPORT.pdf --role ROLE (--key KEY.pem --cert CERT.pem [--chain CHAIN.pem] | --p12 "
      "FILE.p12 [--password-file F] | --pkcs11 URI [--cert CERT.pem] [--pin-file F]) [-o OUT.pdf]",
@@ -178,7 +181,9 @@ static void print_command_help(const command_t *c, const char *prog)
         {'o', "batch", "  -o, --output DIR  write one report per record into the directory DIR"},
         {'o', "sign",
          "  -o, --output FILE write the signed report to FILE (default: sign in place)"},
-        {'o', "manifest", "  -o, --output FILE write the merged manifest to FILE (.csv or .json)"},
+        {'o', "manifest",
+         "  -o, --output FILE write the merged manifest (.csv or .json) or the summary PDF to "
+         "FILE"},
         {'o', NULL, "  -o, --output FILE write to FILE instead of standard output"},
         {'t', "verify",
          "  --template FILE   the template to regenerate with when the report's is not a shipped "

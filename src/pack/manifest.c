@@ -3,6 +3,7 @@
 #include "pack/manifest.h"
 
 #include <jansson.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,15 +13,44 @@
 #include "base/io.h"
 #include "base/vec.h"
 #include "base/version.h"
+#include "base/text.h"
 #include "model/load.h"
 
 const char *const ra_manifest_columns[] = {
-    "id",           "system",  "organisation",  "profile", "score",         "band",
-    "verdict",      "signoff", "gaps",          "overdue", "expired_risks", "input",
-    "input_sha256", "output",  "output_sha256", "status",  "error",         "warnings",
+    "id",
+    "system",
+    "organisation",
+    "profile",
+    "score",
+    "band",
+    "verdict",
+    "signoff",
+    "gaps",
+    "overdue",
+    "expired_risks",
+    "input",
+    "input_sha256",
+    "output",
+    "output_sha256",
+    "status",
+    "error",
     "tool",
+    /* Added after tool: rows of older versions lack them (merge refuses
+     * those rows by their tool anyway). */
+    "system_key",
+    "assessed_on",
+    "layer_scores",
+    "gap_checks",
+    "not_applicable",
+    "overdue_owners",
+    "expired_owners",
+    "warnings",
 };
 const size_t ra_manifest_ncolumns = sizeof ra_manifest_columns / sizeof *ra_manifest_columns;
+
+/* The index of "tool" in ra_manifest_columns: the columns after it are
+ * newer, and rows of older versions may lack them. */
+#define RA_MANIFEST_TOOL_COLUMN 17
 
 struct ra_manifest_row {
     json_t *obj;
@@ -59,6 +89,45 @@ static void put(json_t *obj, const char *key, json_t *v, int *bad)
 static json_t *str_or_null(const char *s)
 {
     return s ? json_string(s) : json_null();
+}
+
+/* A name in a ';'-separated list: its own ';' become ','. */
+static void put_listed(ra_buf_t *b, const char *s)
+{
+    if (b->len)
+        ra_buf_puts(b, "; ");
+    for (s = s ? s : ""; *s; s++)
+        ra_buf_putc(b, *s == ';' ? ',' : *s);
+}
+
+/* One detail column of a scored record (see ra_manifest_columns): 0 layer
+ * scores "id=score" (shortest exact, layers without a score left out), 1
+ * gap check ids, 2 not-applicable check ids (space-separated), 3 owners of
+ * overdue remediations, 4 who accepted each expired risk ("; "-separated,
+ * one per item). */
+static void detail_text(const ra_score_t *s, int col, ra_buf_t *b)
+{
+    char num[32];
+    if (col == 0) {
+        for (size_t l = 0; l < s->nlayers; l++) {
+            if (!s->layers[l].has_score)
+                continue;
+            ra_number_shortest(s->layers[l].score, num);
+            ra_buf_printf(b, "%s%s=%s", b->len ? " " : "", s->layers[l].layer->id, num);
+        }
+        return;
+    }
+    for (size_t i = 0; i < s->nchecks; i++) {
+        const ra_check_score_t *c = &s->checks[i];
+        if (col == 1 && c->gap)
+            ra_buf_printf(b, "%s%s", b->len ? " " : "", c->check->id);
+        else if (col == 2 && c->applicable && !c->scored)
+            ra_buf_printf(b, "%s%s", b->len ? " " : "", c->check->id);
+        else if (col == 3 && c->overdue && c->result && c->result->remediation)
+            put_listed(b, c->result->remediation->owner);
+        else if (col == 4 && c->risk_expired && c->result && c->result->risk)
+            put_listed(b, c->result->risk->by);
+    }
 }
 
 ra_manifest_row_t *ra_manifest_row_new(const ra_manifest_entry_t *e)
@@ -105,20 +174,27 @@ ra_manifest_row_t *ra_manifest_row_new(const ra_manifest_entry_t *e)
         put(row, "messages", json_string(e->messages), &bad);
     /* Which readyaudit made the row: merge joins rows of one version only. */
     put(row, "tool", json_string(RA_TOOL), &bad);
-    /* Per-layer scores for the portfolio heat map. */
-    if (s) {
-        json_t *layers = json_object();
-        for (size_t l = 0; layers && l < s->nlayers; l++)
-            put(layers, s->layers[l].layer->id,
-                s->layers[l].has_score ? json_real(s->layers[l].score) : json_null(), &bad);
-        put(row, "layers", layers, &bad);
-        json_t *gaps = json_array();
-        for (size_t i = 0; gaps && i < s->nchecks; i++)
-            if (s->checks[i].gap &&
-                json_array_append_new(gaps, json_string(s->checks[i].check->id)) != 0)
-                bad = 1;
-        put(row, "gap_checks", gaps, &bad);
+    /* What the portfolio needs of a row, as text columns (so CSV and JSON
+     * carry the same): the system across assessments, the date, per-layer
+     * scores, gaps, not-applicable checks and who holds the overdue and
+     * expired items. */
+    ra_buf_t b = RA_BUF_INIT;
+    put(row, "system_key", str_or_null(rec ? ra_record_system_key(rec) : NULL), &bad);
+    char date[11];
+    if (rec)
+        ra_date_format(rec->assessed_on, date);
+    put(row, "assessed_on", str_or_null(rec ? date : NULL), &bad);
+    for (int col = 0; col < 5; col++) {
+        static const char *const names[] = {"layer_scores", "gap_checks", "not_applicable",
+                                            "overdue_owners", "expired_owners"};
+        ra_buf_clear(&b);
+        if (s)
+            detail_text(s, col, &b);
+        put(row, names[col], s ? json_string(ra_buf_str(&b)) : json_null(), &bad);
     }
+    if (ra_buf_failed(&b))
+        bad = 1;
+    ra_buf_free(&b);
     if (bad) {
         json_decref(row);
         return NULL;
@@ -149,9 +225,17 @@ const char *ra_manifest_row_str(const ra_manifest_row_t *row, const char *column
     return json_string_value(json_object_get(row->obj, column));
 }
 
-/* A JSON value as a number: false, and 0, when it is not one. */
+static bool plain_number(const char *s);
+
+/* A JSON value as a number, or a string that is a plain decimal number (as
+ * a CSV manifest reads back): false, and 0, when it is neither. */
 static bool number(const json_t *v, double *out)
 {
+    const char *t = json_string_value(v);
+    if (t && *t && plain_number(t)) {
+        *out = strtod(t, NULL); /* the process runs in the C locale */
+        return true;
+    }
     *out = json_number_value(v);
     return json_is_number(v);
 }
@@ -163,22 +247,37 @@ bool ra_manifest_row_number(const ra_manifest_row_t *row, const char *column, do
 
 long long ra_manifest_row_int(const ra_manifest_row_t *row, const char *column)
 {
-    return (long long)json_integer_value(json_object_get(row->obj, column));
+    double x = 0;
+    const json_t *v = json_object_get(row->obj, column);
+    if (json_is_integer(v))
+        return (long long)json_integer_value(v);
+    return number(v, &x) ? (long long)x : 0;
 }
 
 bool ra_manifest_row_layer(const ra_manifest_row_t *row, const char *layer, double *out)
 {
-    return number(json_object_get(json_object_get(row->obj, "layers"), layer), out);
-}
-
-size_t ra_manifest_row_ngaps(const ra_manifest_row_t *row)
-{
-    return json_array_size(json_object_get(row->obj, "gap_checks"));
-}
-
-const char *ra_manifest_row_gap(const ra_manifest_row_t *row, size_t i)
-{
-    return json_string_value(json_array_get(json_object_get(row->obj, "gap_checks"), i));
+    *out = 0;
+    const char *s = ra_manifest_row_str(row, "layer_scores");
+    size_t n = strlen(layer);
+    while (s && *s) {
+        while (*s == ' ')
+            s++;
+        const char *end = s + strcspn(s, " ");
+        if ((size_t)(end - s) > n + 1 && strncmp(s, layer, n) == 0 && s[n] == '=') {
+            char num[40];
+            size_t k = (size_t)(end - s) - n - 1;
+            if (k >= sizeof num)
+                return false;
+            memcpy(num, s + n + 1, k);
+            num[k] = '\0';
+            if (!plain_number(num))
+                return false;
+            *out = strtod(num, NULL);
+            return true;
+        }
+        s = end;
+    }
+    return false;
 }
 
 ra_status_t ra_manifest_row_fail(ra_manifest_row_t *row, const char *msg)
@@ -203,12 +302,6 @@ char *ra_manifest_row_take_messages(ra_manifest_row_t *row)
     char *copy = m ? strdup(m) : NULL;
     json_object_del(row->obj, "messages");
     return copy;
-}
-
-void ra_manifest_row_drop_detail(ra_manifest_row_t *row)
-{
-    json_object_del(row->obj, "layers");
-    json_object_del(row->obj, "gap_checks");
 }
 
 ra_manifest_rows_t *ra_manifest_rows_new(void)
@@ -236,30 +329,6 @@ ra_manifest_row_t *ra_manifest_rows_get(const ra_manifest_rows_t *rows, size_t i
     return i < rows->n ? rows->v[i] : NULL;
 }
 
-/* Appends a JSON object read from file at line to rows (taking the reference). */
-static ra_status_t rows_add(ra_manifest_rows_t *rows, json_t *obj, const char *file, long line)
-{
-    if (RA_VEC_RESERVE(rows->v, rows->n, rows->cap, 64) != RA_OK) {
-        json_decref(obj);
-        return RA_ERR_NOMEM;
-    }
-    ra_manifest_row_t *row = row_wrap(obj);
-    if (!row)
-        return RA_ERR_NOMEM;
-    row->file = file;
-    row->line = line;
-    rows->v[rows->n++] = row;
-    return RA_OK;
-}
-
-/* Whether a column may be missing from a manifest: "warnings" came after
- * "tool", so a manifest without it is one of an earlier version, which
- * merge refuses by its version (and "tool" is looked for first). */
-static bool column_optional(const char *name)
-{
-    return strcmp(name, "warnings") == 0;
-}
-
 /* Is v a row of a manifest: an object whose every column is there and is a
  * string, a number or null? Says what is wrong at file:line otherwise. */
 static bool row_valid(const json_t *v, size_t index, const char *file, long line,
@@ -271,8 +340,7 @@ static bool row_valid(const json_t *v, size_t index, const char *file, long line
     }
     for (size_t c = 0; c < ra_manifest_ncolumns; c++) {
         const json_t *x = json_object_get(v, ra_manifest_columns[c]);
-        if (!x && (strcmp(ra_manifest_columns[c], "tool") == 0 ||
-                   column_optional(ra_manifest_columns[c])))
+        if (!x && c >= RA_MANIFEST_TOOL_COLUMN)
             continue; /* a row that does not say is refused by merge, with its version check */
         if (!x) {
             ra_diag(sink, RA_DIAG_ERROR, file, line, "row %zu has no column '%s'", index + 1,
@@ -287,43 +355,6 @@ static bool row_valid(const json_t *v, size_t index, const char *file, long line
         }
     }
     return true;
-}
-
-/* The line of each element of the top-level JSON array in text (lines[i]
- * for element i, at most n), found by skipping strings and nesting. */
-static void json_element_lines(const char *text, size_t len, long *lines, size_t n)
-{
-    long line = 1;
-    int depth = 0;
-    bool in_string = false, want = false;
-    size_t k = 0;
-    for (size_t i = 0; i < len && k < n; i++) {
-        char c = text[i];
-        if (c == '\n')
-            line++;
-        if (in_string) {
-            if (c == '\\')
-                i++;
-            else if (c == '"')
-                in_string = false;
-            continue;
-        }
-        if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
-            continue;
-        if (want && depth == 1 && c != ']') {
-            lines[k++] = line;
-            want = false;
-        }
-        if (c == '"')
-            in_string = true;
-        else if (c == '[' || c == '{') {
-            if (++depth == 1)
-                want = true;
-        } else if (c == ']' || c == '}')
-            depth--;
-        else if (c == ',' && depth == 1)
-            want = true;
-    }
 }
 
 /* Is s a plain decimal number, as a CSV manifest read back holds its
@@ -438,38 +469,6 @@ ra_status_t ra_manifest_write(const char *path, ra_manifest_row_t *const *rows, 
     return st;
 }
 
-/* Maps the CSV header fields[0..n) to the columns (cols[i] the name of
- * field i); false when it is not our header: "id" first, each column once,
- * none missing but an optional one. */
-static bool header_columns(const ra_buf_t *fields, size_t n, const char **cols)
-{
-    size_t found = 0;
-    if (n == 0 || strcmp(ra_buf_str(&fields[0]), "id") != 0)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        cols[i] = NULL;
-        for (size_t c = 0; c < ra_manifest_ncolumns && !cols[i]; c++)
-            if (strcmp(ra_buf_str(&fields[i]), ra_manifest_columns[c]) == 0)
-                cols[i] = ra_manifest_columns[c];
-        for (size_t k = 0; cols[i] && k < i; k++)
-            if (cols[k] == cols[i])
-                return false;
-        if (!cols[i])
-            return false;
-        found++;
-    }
-    size_t optional_missing = 0;
-    for (size_t c = 0; c < ra_manifest_ncolumns; c++) {
-        bool here = false;
-        for (size_t i = 0; i < n && !here; i++)
-            here = cols[i] == ra_manifest_columns[c];
-        if (!here && !column_optional(ra_manifest_columns[c]))
-            return false;
-        optional_missing += !here;
-    }
-    return found + optional_missing == ra_manifest_ncolumns;
-}
-
 /* Splits one CSV record starting at *p into fields (RFC 4180); advances *p. */
 static size_t csv_record(const char **p, ra_buf_t *fields, size_t max)
 {
@@ -503,84 +502,249 @@ static size_t csv_record(const char **p, ra_buf_t *fields, size_t max)
     return n;
 }
 
-ra_status_t ra_manifest_read(const char *path, ra_manifest_rows_t *rows, ra_diag_sink_t *sink)
+/* The most bytes one row of a manifest may take. */
+#define ROW_MAX (1u << 20)
+
+/* Reads one CSV record (line breaks inside quotes belong to it) from f into
+ * b; false at the end of the file. *nl counts the line breaks read. */
+static ra_status_t csv_read_record(FILE *f, ra_buf_t *b, long *nl, bool *got)
 {
-    ra_buf_t data = RA_BUF_INIT;
-    ra_status_t st = ra_read_file(path, RA_MAX_FILE_BYTES * 4, &data, sink);
-    if (st != RA_OK)
-        goto done;
-    if (ends_with(path, ".json")) {
-        json_error_t err;
-        json_t *arr = json_loadb(ra_buf_str(&data), data.len, 0, &err);
-        if (!json_is_array(arr)) {
-            ra_diag(sink, RA_DIAG_ERROR, path, err.line > 0 ? err.line : 0, "not a manifest: %s",
-                    arr ? "expected a JSON array" : err.text);
-            st = RA_ERR_INVALID;
-        } else {
-            size_t n = json_array_size(arr);
-            long *lines = calloc(n ? n : 1, sizeof *lines);
-            if (!lines)
-                st = RA_ERR_NOMEM;
-            else
-                json_element_lines(ra_buf_str(&data), data.len, lines, n);
-            for (size_t i = 0; i < n && st == RA_OK; i++) {
-                json_t *v = json_array_get(arr, i);
-                if (!row_valid(v, i, path, lines[i], sink))
-                    st = RA_ERR_INVALID;
-                else
-                    st = rows_add(rows, json_incref(v), path, lines[i]);
-            }
-            free(lines);
-        }
-        json_decref(arr);
-        goto done;
+    bool quoted = false;
+    int c;
+    ra_buf_clear(b);
+    *got = false;
+    while ((c = getc(f)) != EOF) {
+        *got = true;
+        if (c == '\n')
+            ++*nl;
+        if (c == '"')
+            quoted = !quoted;
+        if (!quoted && c == '\n')
+            break;
+        if (b->len >= ROW_MAX)
+            return RA_ERR_LIMIT;
+        if (ra_buf_putc(b, (char)c) != RA_OK)
+            return RA_ERR_NOMEM;
     }
-    ra_buf_t fields[32] = {RA_BUF_INIT};
-    const char *cols[32];
-    const char *p = ra_buf_str(&data);
-    size_t nh = csv_record(&p, fields, 32);
-    bool has_tool = false;
-    for (size_t i = 0; i < nh; i++)
-        has_tool |= strcmp(ra_buf_str(&fields[i]), "tool") == 0;
-    if (nh > 1 && !has_tool && strcmp(ra_buf_str(&fields[0]), "id") == 0) {
+    return ferror(f) ? RA_ERR_IO : RA_OK;
+}
+
+/* Hands row (taking it), read at file:line, to fn. */
+static ra_status_t hand(json_t *obj, const char *file, long line, ra_manifest_row_fn fn, void *ctx)
+{
+    ra_manifest_row_t *row = row_wrap(obj);
+    if (!row)
+        return RA_ERR_NOMEM;
+    row->file = file;
+    row->line = line;
+    return fn(ctx, row);
+}
+
+/* The CSV manifest in f, record by record. */
+static ra_status_t each_csv(FILE *f, const char *path, ra_manifest_row_fn fn, void *ctx,
+                            ra_diag_sink_t *sink)
+{
+    enum { MAXF = 40 };
+    ra_buf_t fields[MAXF] = {RA_BUF_INIT}, rec = RA_BUF_INIT;
+    long nl = 0, line = 1;
+    bool got = false;
+    ra_status_t st = csv_read_record(f, &rec, &nl, &got);
+    const char *p = ra_buf_str(&rec);
+    size_t nh = st == RA_OK ? csv_record(&p, fields, MAXF) : 0;
+    bool prefix = nh > RA_MANIFEST_TOOL_COLUMN && nh <= ra_manifest_ncolumns;
+    for (size_t c = 0; prefix && c < nh; c++)
+        prefix = strcmp(ra_buf_str(&fields[c]), ra_manifest_columns[c]) == 0;
+    if (st != RA_OK) {
+    } else if (nh == RA_MANIFEST_TOOL_COLUMN && strcmp(ra_buf_str(&fields[0]), "id") == 0 &&
+               strcmp(ra_buf_str(&fields[nh - 1]), "error") == 0) {
         /* The columns of a manifest from before rows said who made them. */
         ra_diag(sink, RA_DIAG_ERROR, path, 1,
                 "no 'tool' column: the manifest does not say which readyaudit made its rows");
         st = RA_ERR_INVALID;
-    } else if (!header_columns(fields, nh, cols)) {
+    } else if (!prefix) {
+        /* An older version's columns (up to tool and some after it) are
+         * read, for merge to name the version. */
         ra_diag(sink, RA_DIAG_ERROR, path, 1, "not a readyaudit manifest (unexpected header)");
         st = RA_ERR_INVALID;
     }
     /* A row's line is where it starts: quoted fields may hold line breaks. */
-    long line = 1;
-    for (const char *q = ra_buf_str(&data); q < p; q++)
-        line += *q == '\n';
-    while (st == RA_OK && *p) {
-        const char *start = p;
-        size_t n = csv_record(&p, fields, 32);
+    line = 1 + nl;
+    while (st == RA_OK) {
+        long start = line;
+        if ((st = csv_read_record(f, &rec, &nl, &got)) != RA_OK || !got)
+            break;
+        line = 1 + nl;
+        p = ra_buf_str(&rec);
+        if (!*p || strcmp(p, "\r") == 0)
+            continue;
+        size_t n = csv_record(&p, fields, MAXF);
         if (n != nh) {
-            ra_diag(sink, RA_DIAG_ERROR, path, line, "row has %zu fields, expected %zu", n, nh);
+            ra_diag(sink, RA_DIAG_ERROR, path, start, "row has %zu fields, expected %zu", n, nh);
             st = RA_ERR_INVALID;
             break;
         }
         json_t *row = json_object();
         int bad = !row;
         for (size_t c = 0; row && c < n; c++)
-            put(row, cols[c], json_string(ra_buf_str(&fields[c])), &bad);
+            put(row, ra_manifest_columns[c], json_string(ra_buf_str(&fields[c])), &bad);
         if (bad) {
             json_decref(row);
             st = RA_ERR_NOMEM;
             break;
         }
-        st = rows_add(rows, row, path, line);
-        for (const char *q = start; q < p; q++)
-            line += *q == '\n';
+        st = hand(row, path, start, fn, ctx);
     }
-    for (size_t i = 0; i < 32; i++)
+    if (st == RA_ERR_LIMIT)
+        ra_diag(sink, RA_DIAG_ERROR, path, line, "row is longer than the limit of %u bytes",
+                ROW_MAX);
+    else if (st == RA_ERR_IO)
+        ra_diag(sink, RA_DIAG_ERROR, path, 0, "read error: %s", strerror(errno));
+    for (size_t i = 0; i < MAXF; i++)
         ra_buf_free(&fields[i]);
-done:
-    ra_buf_free(&data);
+    ra_buf_free(&rec);
     return st;
+}
+
+/* The next character of f that is not white space (EOF at the end);
+ * *line counts line breaks. */
+static int skip_space(FILE *f, long *line)
+{
+    int c;
+    while ((c = getc(f)) == ' ' || c == '\t' || c == '\r' || c == '\n')
+        if (c == '\n')
+            ++*line;
+    return c;
+}
+
+/* Reads one element of the top-level JSON array, whose first character is
+ * c, into b: to its closing bracket, or for a scalar up to the ',' or ']'
+ * after it (put back). */
+static ra_status_t json_read_element(FILE *f, int c, ra_buf_t *b, long *line)
+{
+    int depth = 0;
+    bool in_string = false;
+    ra_buf_clear(b);
+    for (; c != EOF; c = getc(f)) {
+        if (!in_string && depth == 0 && (c == ',' || c == ']') && b->len) {
+            ungetc(c, f);
+            break;
+        }
+        if (b->len >= ROW_MAX)
+            return RA_ERR_LIMIT;
+        if (ra_buf_putc(b, (char)c) != RA_OK)
+            return RA_ERR_NOMEM;
+        if (c == '\n')
+            ++*line;
+        if (in_string) {
+            if (c == '\\') {
+                if ((c = getc(f)) == EOF)
+                    break;
+                if (ra_buf_putc(b, (char)c) != RA_OK)
+                    return RA_ERR_NOMEM;
+            } else if (c == '"')
+                in_string = false;
+            continue;
+        }
+        if (c == '"')
+            in_string = true;
+        else if (c == '[' || c == '{')
+            depth++;
+        else if ((c == ']' || c == '}') && --depth == 0)
+            break;
+    }
+    return ferror(f) ? RA_ERR_IO : RA_OK;
+}
+
+/* The JSON manifest in f (an array of row objects), element by element. */
+static ra_status_t each_json(FILE *f, const char *path, ra_manifest_row_fn fn, void *ctx,
+                             ra_diag_sink_t *sink)
+{
+    ra_buf_t el = RA_BUF_INIT;
+    long line = 1;
+    ra_status_t st = RA_OK;
+    int c = skip_space(f, &line);
+    if (c != '[') {
+        ra_diag(sink, RA_DIAG_ERROR, path, 0, "not a manifest: expected a JSON array");
+        return RA_ERR_INVALID;
+    }
+    for (size_t i = 0;; i++) {
+        c = skip_space(f, &line);
+        if (c == ']' && i == 0)
+            break;
+        long start = line;
+        if (c == EOF || c == ']' || c == ',') {
+            ra_diag(sink, RA_DIAG_ERROR, path, line, "not a manifest: %s",
+                    c == EOF ? "the array is not closed" : "an element is missing");
+            st = RA_ERR_INVALID;
+            break;
+        }
+        if ((st = json_read_element(f, c, &el, &line)) != RA_OK)
+            break;
+        json_error_t err;
+        json_t *v = json_loadb(ra_buf_str(&el), el.len, JSON_DECODE_ANY, &err);
+        if (!v) {
+            ra_diag(sink, RA_DIAG_ERROR, path, start + (err.line > 0 ? err.line - 1 : 0),
+                    "not a manifest: %s", err.text);
+            st = RA_ERR_INVALID;
+            break;
+        }
+        if (!row_valid(v, i, path, start, sink)) {
+            json_decref(v);
+            st = RA_ERR_INVALID;
+            break;
+        }
+        if ((st = hand(v, path, start, fn, ctx)) != RA_OK)
+            break;
+        c = skip_space(f, &line);
+        if (c == ']')
+            break;
+        if (c != ',') {
+            ra_diag(sink, RA_DIAG_ERROR, path, line, "not a manifest: expected ',' or ']'");
+            st = RA_ERR_INVALID;
+            break;
+        }
+    }
+    if (st == RA_OK && skip_space(f, &line) != EOF) {
+        ra_diag(sink, RA_DIAG_ERROR, path, line, "not a manifest: text after the array");
+        st = RA_ERR_INVALID;
+    }
+    if (st == RA_ERR_LIMIT)
+        ra_diag(sink, RA_DIAG_ERROR, path, line, "row is longer than the limit of %u bytes",
+                ROW_MAX);
+    else if (st == RA_ERR_IO)
+        ra_diag(sink, RA_DIAG_ERROR, path, 0, "read error: %s", strerror(errno));
+    ra_buf_free(&el);
+    return st;
+}
+
+ra_status_t ra_manifest_each(const char *path, ra_manifest_row_fn fn, void *ctx,
+                             ra_diag_sink_t *sink)
+{
+    FILE *f;
+    ra_status_t st = ra_open_read(path, &f, sink);
+    if (st != RA_OK)
+        return st;
+    st = ends_with(path, ".json") ? each_json(f, path, fn, ctx, sink)
+                                  : each_csv(f, path, fn, ctx, sink);
+    fclose(f);
+    return st;
+}
+
+/* Keeps a row read (ra_manifest_each's fn for ra_manifest_read). */
+static ra_status_t keep_row(void *ctx, ra_manifest_row_t *row)
+{
+    ra_manifest_rows_t *rows = ctx;
+    if (RA_VEC_RESERVE(rows->v, rows->n, rows->cap, 64) != RA_OK) {
+        ra_manifest_row_free(row);
+        return RA_ERR_NOMEM;
+    }
+    rows->v[rows->n++] = row;
+    return RA_OK;
+}
+
+ra_status_t ra_manifest_read(const char *path, ra_manifest_rows_t *rows, ra_diag_sink_t *sink)
+{
+    return ra_manifest_each(path, keep_row, rows, sink);
 }
 
 /* A row's id for the duplicate check, and where it was read. */

@@ -36,8 +36,9 @@ typedef struct {
     const char *messages;
 } ra_manifest_entry_t;
 
-/* Builds the row of one input (with per-layer scores and gap checks for the
- * portfolio). NULL when out of memory. Free with ra_manifest_row_free. */
+/* Builds the row of one input, with what the portfolio needs (system key,
+ * date, per-layer scores, gaps, not-applicable checks, owners of overdue
+ * and expired items). NULL when out of memory. Free with ra_manifest_row_free. */
 ra_manifest_row_t *ra_manifest_row_new(const ra_manifest_entry_t *e);
 void ra_manifest_row_free(ra_manifest_row_t *row);
 
@@ -48,15 +49,14 @@ char *ra_manifest_row_encode(const ra_manifest_row_t *row);
 ra_manifest_row_t *ra_manifest_row_decode(const char *text);
 
 /* A column's value: a string (NULL when null or not a string), a number
- * (false when there is none; *out is then 0), an integer (0 when none). */
+ * (false when there is none; *out is then 0), an integer (0 when none). A
+ * string that is a plain decimal number (CSV) reads as a number too. */
 const char *ra_manifest_row_str(const ra_manifest_row_t *row, const char *column);
 bool ra_manifest_row_number(const ra_manifest_row_t *row, const char *column, double *out);
 long long ra_manifest_row_int(const ra_manifest_row_t *row, const char *column);
 
-/* The score of a layer (false when it has none), and the checks that are gaps. */
+/* The score of a layer, from the layer_scores column (false when it has none). */
 bool ra_manifest_row_layer(const ra_manifest_row_t *row, const char *layer, double *out);
-size_t ra_manifest_row_ngaps(const ra_manifest_row_t *row);
-const char *ra_manifest_row_gap(const ra_manifest_row_t *row, size_t i);
 
 /* Marks the row failed with message msg: no output, no output digest.
  * RA_ERR_NOMEM when memory ran out: the row then has no status at all
@@ -66,9 +66,6 @@ ra_status_t ra_manifest_row_fail(ra_manifest_row_t *row, const char *msg);
 /* Takes the row's messages (see ra_manifest_entry_t), NULL when none; the
  * caller frees them. */
 char *ra_manifest_row_take_messages(ra_manifest_row_t *row);
-
-/* Drops the per-layer scores and gap checks (kept only for the portfolio). */
-void ra_manifest_row_drop_detail(ra_manifest_row_t *row);
 
 /* Writes rows (NULL entries give empty rows) to path as JSON (".json") or
  * CSV (anything else), atomically. */
@@ -85,14 +82,19 @@ ra_manifest_row_t *ra_manifest_rows_get(const ra_manifest_rows_t *rows, size_t i
  * its rows. A CSV manifest's values all read back as strings. */
 ra_status_t ra_manifest_read(const char *path, ra_manifest_rows_t *rows, ra_diag_sink_t *sink);
 
+/* Reads the manifest at path (CSV or JSON) one row at a time, in bounded
+ * memory whatever its size, and hands each row to fn, which owns it (and
+ * frees it with ra_manifest_row_free); a status other than RA_OK from fn
+ * ends the reading with that status. Rows are checked as merge checks
+ * them; a failure is said at FILE:LINE. */
+typedef ra_status_t (*ra_manifest_row_fn)(void *ctx, ra_manifest_row_t *row);
+ra_status_t ra_manifest_each(const char *path, ra_manifest_row_fn fn, void *ctx,
+                             ra_diag_sink_t *sink);
+
 /* Reads the manifests at paths and writes their rows, sorted by input path
  * (so merging shards in any order gives the same file), to out; *count
  * is the number of rows. */
 ra_status_t ra_manifest_merge(const char *const *paths, size_t n, const char *out, size_t *count,
                               ra_diag_sink_t *sink);
-
-/* Writes the portfolio summary PDF over the rows of a batch. */
-ra_status_t ra_portfolio_write(const ra_env_t *env, const ra_checklist_t *cl, const char *path,
-                               ra_manifest_row_t *const *rows, size_t n);
 
 #endif

@@ -7,7 +7,9 @@ Runs each measurement several times and reports medians:
   - one regulated sample report as a whole process (wall ms, peak RSS);
   - a batch of 1,000 generated records at -j1 and -j2 (reports/s, ms/report);
   - the largest batch worker for 10 and for 1,000 records (memory must not grow);
-  - a 48-check and a 2,000-check custom checklist record (time per check, pages).
+  - a 48-check and a 2,000-check custom checklist record (time per check, pages);
+  - the portfolio summary of generated manifests of 2,000 and 20,000 rows
+    (tests/bench/gen_manifest.py, `manifest summary`): time, peak RSS, pages.
 Records come from tests/bench/gen_records.py (seeded, deterministic). Work files go
 to build/bench/.
 """
@@ -115,6 +117,21 @@ def main(argv):
                      "%.3f ms/check" % (per[n] * 1000), "peak RSS %.1f MiB" % (rss / 1024)))
     rows.append(("time per check, 2,000 vs 48 checks", "%.2fx" % (per[2000] / per[48]), "",
                  "target within 1.5x"))
+
+    # The portfolio at scale, from generated manifests (no reports rendered):
+    # at most about 12 pages before the appendix, in seconds, in bounded memory.
+    tool = subprocess.run([ra, "--version"], capture_output=True, text=True).stdout.strip()
+    for n, per in ((2000, 4), (20000, 4), (20000, 1)):
+        m = os.path.join(WORK, "manifest-%d-%d.json" % (n, per))
+        if not os.path.exists(m):
+            subprocess.run([sys.executable, os.path.join(HERE, "gen_manifest.py"), str(n), m,
+                            "--tool", tool, "--per-system", str(per)], check=True)
+        out = os.path.join(WORK, "portfolio-%d-%d.pdf" % (n, per))
+        wall, rss, _ = median_run([ra, "manifest", "summary", m, "-o", out, "-q"],
+                                  max(3, reps // 3))
+        rows.append(("portfolio of %d rows, %d per system (%d pages)" % (n, per, pages(out)),
+                     "%.2f s" % wall, "peak RSS %.1f MiB" % (rss / 1024),
+                     "target <= ~12 pages + appendix, seconds, <= 64 MiB"))
 
     w = max(len(r[0]) for r in rows)
     print("%-*s  %-16s %-16s %s" % (w, "measurement (median)", "result", "", "note"))

@@ -116,7 +116,9 @@ for n, l in enumerate(lines, 1):
 rows = list(csv.DictReader(io.StringIO(text, newline="")))
 columns = ["id", "system", "organisation", "profile", "score", "band", "verdict", "signoff",
            "gaps", "overdue", "expired_risks", "input", "input_sha256", "output",
-           "output_sha256", "status", "error", "warnings", "tool"]
+           "output_sha256", "status", "error", "tool", "system_key", "assessed_on",
+           "layer_scores", "gap_checks", "not_applicable", "overdue_owners", "expired_owners",
+           "warnings"]
 cols = next(csv.reader(io.StringIO(text, newline="")), [])
 if cols != columns:
     print("%s: columns %s, expected %s" % (path, cols, columns))

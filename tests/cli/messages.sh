@@ -249,7 +249,6 @@ commands=$("$RA" --help | sed -n '/^commands:/,/^$/s/^  \([a-z]*\) .*/\1/p')
 for c in $commands; do
     begin "$c --help lists the options the man page lists for it"
     section=$c
-    [ "$c" = manifest ] && section="manifest merge"
     h=$(help_options "$c")
     m=$(man_options "$section")
     [ -n "$h" ] || problem "no options in $c --help"

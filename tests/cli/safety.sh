@@ -664,17 +664,36 @@ open(sys.argv[2], "w", newline="").write("\r\n".join(lines))
 ' "$tmp/shp1.csv" "$tmp/bad.csv"
 run manifest merge bad.csv -o bm.csv
 expect_rc 3
-expect_err "bad.csv:4: error: row has 2 fields, expected 19"
+expect_err "bad.csv:4: error: row has 2 fields, expected 26"
 end
 
 # Pack versions: each row names the readyaudit that made it (tool); merge
 # joins rows of one version only.
+# csv_cut IN OUT empty|old: IN with the second row's tool emptied, or with
+# only the columns before tool (a manifest from before rows named their maker).
+csv_cut() {
+    "$PY" -c '
+import csv, io, sys
+rows = list(csv.reader(open(sys.argv[1], newline="")))
+if sys.argv[3] == "empty":
+    rows[2][17] = ""
+else:
+    rows = [r[:17] for r in rows]
+out = io.StringIO(newline="")
+csv.writer(out, lineterminator="\r\n").writerows(rows)
+open(sys.argv[2], "w", newline="").write(out.getvalue())
+' "$1" "$2" "$3"
+}
 tool=$("$RA" --version)
 begin "manifest rows name their maker: the tool column in CSV, the key in JSON"
-[ "$(head -n 1 "$tmp/shp1.csv" | tr -d '\r' | awk -F, '{ print $NF }')" = tool ] ||
-    problem "the CSV header does not end with tool:" "$(head -n 1 "$tmp/shp1.csv")"
-n=$(tail -n +2 "$tmp/shp1.csv" | tr -d '\r' | grep -c ",$tool\$")
-[ "$n" -eq "$(tail -n +2 "$tmp/shp1.csv" | grep -c .)" ] || problem "not every CSV row ends with '$tool'"
+[ "$(head -n 1 "$tmp/shp1.csv" | tr -d '\r' | awk -F, '{ print $18 }')" = tool ] ||
+    problem "the CSV header's 18th column (after error) is not tool:" "$(head -n 1 "$tmp/shp1.csv")"
+n=$("$PY" -c '
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline="")))[1:]
+print(sum(1 for r in rows if r[17] == sys.argv[2]) if all(len(r) == len(rows[0]) for r in rows) else -1)
+' "$tmp/shp1.csv" "$tool")
+[ "$n" -eq "$(tail -n +2 "$tmp/shp1.csv" | grep -c .)" ] || problem "not every CSV row has tool '$tool'"
 n=$(grep -c "^    \"tool\": \"$tool\"" "$tmp/shj.json")
 [ "$n" -eq "$(grep -c '^  {' "$tmp/shj.json")" ] || problem "not every JSON row has tool '$tool'"
 end
@@ -684,8 +703,13 @@ begin "manifest merge: manifests of two versions are refused with FILE:LINE"
 import sys
 lines = open(sys.argv[1], newline="").read().split("\r\n")
 open(sys.argv[2], "w", newline="").write("\r\n".join(lines[:2] + [""]))
-b = [lines[0]] + [l.rsplit(",", 1)[0] + ",readyaudit 0.0.9" for l in lines[2:] if l]
-open(sys.argv[3], "w", newline="").write("\r\n".join(b + [""]))
+import csv, io
+rows = list(csv.reader(io.StringIO("\r\n".join([lines[0]] + lines[2:]), newline="")))
+for r in rows[1:]:
+    r[17] = "readyaudit 0.0.9"
+out = io.StringIO(newline="")
+csv.writer(out, lineterminator="\r\n").writerows(rows)
+open(sys.argv[3], "w", newline="").write(out.getvalue())
 ' "$tmp/shp1.csv" "$tmp/v1.csv" "$tmp/v0.csv"
 run manifest merge v1.csv v0.csv -o vm.csv
 expect_rc 3
@@ -704,7 +728,7 @@ line=$(grep -n '^  {' "$tmp/notool.json" | sed -n 2p | cut -d: -f1)
 run manifest merge notool.json -o vm.csv
 expect_rc 3
 expect_err "notool.json:$line: error: the row does not say which readyaudit made it (no 'tool')"
-sed '3s/,[^,]*\r$/,\r/' "$tmp/shp1.csv" >"$tmp/emptytool.csv"
+csv_cut "$tmp/shp1.csv" "$tmp/emptytool.csv" empty
 run manifest merge emptytool.csv -o vm.csv
 expect_rc 3
 expect_err "emptytool.csv:3: error: the row does not say which readyaudit made it (no 'tool')"
@@ -712,7 +736,7 @@ expect_absent_file "$tmp/vm.csv"
 end
 
 begin "manifest merge: a manifest of the columns before tool is refused, line 1"
-sed 's/,[^,]*\r$/\r/' "$tmp/shp1.csv" >"$tmp/old.csv"
+csv_cut "$tmp/shp1.csv" "$tmp/old.csv" old
 run manifest merge old.csv shp1.csv -o vm.csv
 expect_rc 3
 expect_err "old.csv:1: error: no 'tool' column: the manifest does not say which readyaudit made its rows"

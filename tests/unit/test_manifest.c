@@ -102,10 +102,27 @@ static void test_rows(void **state)
     assert_true(ra_manifest_row_number(r, "score", &score));
     assert_true(score == m->res.score->score);
     assert_int_equal(ra_manifest_row_int(r, "gaps"), (long long)m->res.score->gaps);
+    /* What the portfolio needs (the system key as ra_record_system_key makes it), by hand from
+     * mini-ready.xml (profile basic): alpha (A-1 w3 pass, A-2 w1 fail) 3/4, beta (B-1, B-2 pass)
+     * 100, gamma has no basic check; A-2 is the gap, its acceptance unexpired. */
+    assert_string_equal(ra_manifest_row_str(r, "system_key"), "name:example ltd\tready bot");
+    assert_string_equal(ra_manifest_row_str(r, "assessed_on"), "2026-06-15");
+    assert_string_equal(ra_manifest_row_str(r, "layer_scores"), "alpha=75 beta=100");
+    assert_string_equal(ra_manifest_row_str(r, "gap_checks"), "A-2");
+    assert_string_equal(ra_manifest_row_str(r, "not_applicable"), "");
+    assert_string_equal(ra_manifest_row_str(r, "overdue_owners"), "");
+    assert_string_equal(ra_manifest_row_str(r, "expired_owners"), "");
+    double layer = 0;
+    assert_true(ra_manifest_row_layer(r, "alpha", &layer));
+    assert_true(layer == 75);
+    assert_false(ra_manifest_row_layer(r, "gamma", &layer));
+    assert_false(ra_manifest_row_layer(r, "alph", &layer));
     const ra_manifest_row_t *b = m->rows[1];
     assert_string_equal(ra_manifest_row_str(b, "status"), "failed");
     assert_string_equal(ra_manifest_row_str(b, "error"), NASTY);
     assert_null(ra_manifest_row_str(b, "id"));
+    assert_null(ra_manifest_row_str(b, "system_key"));
+    assert_null(ra_manifest_row_str(b, "layer_scores"));
     assert_string_equal(ra_manifest_row_str(b, "tool"), RA_TOOL);
     assert_false(ra_manifest_row_number(b, "score", &score));
     assert_true(score == 0);
@@ -132,10 +149,11 @@ static void test_csv_round_trip(void **state)
     assert_int_equal(ra_read_file(path, 1 << 20, &text, &m->f->cap.sink), RA_OK);
     assert_non_null(strstr(ra_buf_str(&text),
                            ",\"in/a,b.xml\",,,,failed,"
-                           "\"bad, \"\"quoted\"\"\nsecond line\",," RA_TOOL "\r\n"));
+                           "\"bad, \"\"quoted\"\"\nsecond line\"," RA_TOOL ",,,,,,,,\r\n"));
     const char *header = "id,system,organisation,profile,score,band,verdict,signoff,gaps,overdue,"
                          "expired_risks,input,input_sha256,output,output_sha256,status,error,"
-                         "warnings,tool\r\n";
+                         "tool,system_key,assessed_on,layer_scores,gap_checks,not_applicable,"
+                         "overdue_owners,expired_owners,warnings\r\n";
     assert_int_equal(strncmp(ra_buf_str(&text), header, strlen(header)), 0);
     ra_buf_free(&text);
 
@@ -178,9 +196,13 @@ static void test_json_round_trip(void **state)
     assert_true(score == m->res.score->score); /* 17 digits: exact */
     assert_int_equal(ra_manifest_row_int(r, "gaps"), (long long)m->res.score->gaps);
     assert_string_equal(ra_manifest_row_str(ra_manifest_rows_get(rows, 1), "error"), NASTY);
-    /* Per-layer detail is for the portfolio, not the manifest. */
-    assert_int_equal(ra_manifest_row_ngaps(m->rows[0]), m->res.score->gaps);
-    assert_int_equal(ra_manifest_row_ngaps(r), 0);
+    /* The portfolio's detail columns read back as they were written. */
+    double x = 0, y = 0;
+    const char *layer = m->res.score->layers[0].layer->id;
+    assert_true(ra_manifest_row_layer(r, layer, &x));
+    assert_true(ra_manifest_row_layer(m->rows[0], layer, &y));
+    assert_true(x == y && x == m->res.score->layers[0].score);
+    assert_false(ra_manifest_row_layer(r, "no-such-layer", &x));
     ra_manifest_rows_free(rows);
 }
 
@@ -209,7 +231,7 @@ static void test_merge(void **state)
     fputs("only,three,fields\r\n", f);
     fclose(f);
     assert_int_equal(ra_manifest_merge(paths, 1, out, &n, &m->f->cap.sink), RA_ERR_INVALID);
-    assert_string_equal(ra_buf_str(&m->f->cap.text), "3: error: row has 3 fields, expected 19\n");
+    assert_string_equal(ra_buf_str(&m->f->cap.text), "3: error: row has 3 fields, expected 26\n");
 
     capture_reset(&m->f->cap);
     snprintf(in, sizeof in, "%s", file(m, "obj.json"));
