@@ -211,7 +211,7 @@ typedef struct {
     const char *system_name, *organisation, *unit, *description;
     long system_name_line, organisation_line; /* of <name> and <organisation>, 0 when absent */
     long unit_line;
-    const char *system_id;                    /* <system id="">, optional */
+    const char *system_id; /* <system id="">, optional */
     /* The system's identity across assessments: "id:" and system_id when
      * it is given, else "name:", the organisation's key, a tab and the
      * name's key (ra_text_person_key: case-folded, white space collapsed,
