@@ -93,9 +93,9 @@ static ra_status_t counts(portfolio_t *p, ra_manifest_row_t **ok, size_t nok, si
     for (int v = 0; v < RA_VERDICT_COUNT && rc == RA_OK; v++) {
         snprintf(num, sizeof num, "%zu", by_verdict[v]);
         const ra_rgb_t *tint = ra_style_verdict_heat((ra_verdict_t)v);
-        ra_cell_t cells[] = {
-            {fmt(p, "Verdict: %s", ra_verdict_label((ra_verdict_t)v)), RA_FACE_BOLD, NULL, tint, 0},
-            {num, RA_FACE_BOLD, NULL, tint, 0}};
+        ra_cell_t cells[] = {{fmt(p, "Verdict: %s", ra_verdict_label((ra_verdict_t)v)),
+                              RA_FACE_BOLD, NULL, tint, 0, 0},
+                             {num, RA_FACE_BOLD, NULL, tint, 0, 0}};
         rc = ra_layout_table_row(p->lo, cells);
     }
     for (int v = 0; v < RA_SIGNOFF_COUNT && rc == RA_OK; v++) {
@@ -144,13 +144,13 @@ static ra_status_t systems_table(portfolio_t *p, ra_manifest_row_t **ok, size_t 
         const char *v = str(ok[i], "verdict");
         const char *so = str(ok[i], "signoff");
         ra_cell_t cells[] = {
-            {str(ok[i], "system"), RA_FACE_BOLD, NULL, NULL, 0},
-            {str(ok[i], "organisation"), RA_FACE_REGULAR, NULL, NULL, 0},
-            {profile_name(p->cl, str(ok[i], "profile")), RA_FACE_REGULAR, NULL, NULL, 0},
-            {sc, RA_FACE_BOLD, NULL, NULL, 0},
-            {verdict_label(v), RA_FACE_BOLD, NULL, ra_style_verdict_heat(verdict_of(v)), 0},
-            {ra_signoff_label(signoff_of(so)), RA_FACE_REGULAR, NULL, NULL, 0},
-            {gaps, RA_FACE_REGULAR, NULL, NULL, 0},
+            {str(ok[i], "system"), RA_FACE_BOLD, NULL, NULL, 0, 0},
+            {str(ok[i], "organisation"), RA_FACE_REGULAR, NULL, NULL, 0, 0},
+            {profile_name(p->cl, str(ok[i], "profile")), RA_FACE_REGULAR, NULL, NULL, 0, 0},
+            {sc, RA_FACE_BOLD, NULL, NULL, 0, 0},
+            {verdict_label(v), RA_FACE_BOLD, NULL, ra_style_verdict_heat(verdict_of(v)), 0, 0},
+            {ra_signoff_label(signoff_of(so)), RA_FACE_REGULAR, NULL, NULL, 0, 0},
+            {gaps, RA_FACE_REGULAR, NULL, NULL, 0, 0},
         };
         rc = ra_layout_table_row(p->lo, cells);
     }
@@ -198,13 +198,13 @@ static ra_status_t heat_map(portfolio_t *p, ra_manifest_row_t **ok, size_t nok)
     if (rc == RA_OK)
         rc = ra_layout_table_begin(p->lo, &ts, cols, nl + 1);
     for (size_t i = 0; i < nok && rc == RA_OK; i++) {
-        cells[0] = (ra_cell_t){str(ok[i], "system"), RA_FACE_BOLD, NULL, NULL, 0};
+        cells[0] = (ra_cell_t){str(ok[i], "system"), RA_FACE_BOLD, NULL, NULL, 0, 0};
         for (size_t l = 0; l < nl; l++) {
             double x = 0;
             bool has = ra_manifest_row_layer(ok[i], p->cl->layers[l].id, &x);
             ra_score_format(has, x, vals[l]);
             const ra_rgb_t *fill = ra_style_score_heat(has, x);
-            cells[l + 1] = (ra_cell_t){vals[l], RA_FACE_REGULAR, NULL, fill, 0};
+            cells[l + 1] = (ra_cell_t){vals[l], RA_FACE_REGULAR, NULL, fill, 0, 0};
         }
         rc = ra_layout_table_row(p->lo, cells);
     }
