@@ -16,6 +16,7 @@
 #define BULLET_INDENT 14.0
 #define HEADING_DEPTH 3
 #define FIRST_DEPTH_MAX 8 /* keep-with-next lookahead through headings */
+#define BRK_UNKNOWN 3     /* in lo->brks: not computed yet */
 
 /* What a recorded block is. */
 typedef enum {
@@ -111,7 +112,8 @@ typedef struct {
     ra_face_t face;
     ra_rgb_t color;
     int link;
-    double size; /* 0: the wrapper's size */
+    double size;     /* 0: the wrapper's size */
+    const char *brk; /* its break opportunities (ra_break_find), or NULL */
 } wspan_t;
 
 /* A piece of a wrapped line drawn with one text call. */
@@ -166,6 +168,7 @@ struct ra_layout {
     VEC(col_t) cols;
     VEC(anchor_t) anchors;
     VEC(link_t) links;
+    VEC(char) brks; /* break opportunities of the text arena, BRK_UNKNOWN: not yet */
     VEC(toc_t) tocs;
     VEC(wspan_t) wspans;
     wrapper_t wr;
@@ -323,6 +326,7 @@ void ra_layout_free(ra_layout_t *lo)
     free(lo->wr.lines.v);
     free(lo->wr.brk.v);
     free(lo->wr.pts.v);
+    free(lo->brks.v);
     ra_hyph_free(lo->own_hyph);
     ra_buf_free(&lo->dump);
     ra_buf_free(&lo->tmp);
@@ -921,9 +925,9 @@ static ra_status_t wrap_spans(wrapper_t *w, const wspan_t *spans, size_t n, doub
         double space_w = ra_pdf_text_width(w->pdf, sp->face, size, " ", 1);
         const char *url = NULL; /* the URL the text at pos is part of */
         size_t url_len = 0;
-        if ((st = wr_breaks(w, s, len)) != RA_OK)
+        if (!sp->brk && (st = wr_breaks(w, s, len)) != RA_OK)
             return st;
-        const char *brk = w->brk.v;
+        const char *brk = sp->brk ? sp->brk : w->brk.v;
         while (pos < len) {
             char c = s[pos];
             if (c == '\n' || c == '\r') {
@@ -1009,19 +1013,24 @@ static ra_status_t widest_segment(wrapper_t *w, const wspan_t *spans, size_t n, 
     for (size_t i = 0; i < n; i++) {
         const wspan_t *sp = &spans[i];
         double size = sp->size > 0 ? sp->size : w->size;
-        ra_status_t st = wr_breaks(w, sp->s, sp->len);
+        ra_status_t st = sp->brk ? RA_OK : wr_breaks(w, sp->s, sp->len);
         if (st != RA_OK)
             return st;
+        const char *brk = sp->brk ? sp->brk : w->brk.v;
         for (size_t pos = 0; pos < sp->len;) {
             char c = sp->s[pos];
             if (c == ' ' || c == '\n' || c == '\r') {
                 pos++;
                 continue;
             }
-            size_t end = seg_end(sp->s, sp->len, w->brk.v, pos);
-            double ww = ra_pdf_text_width(w->pdf, sp->face, size, sp->s + pos, end - pos);
-            if (ww > most)
-                most = ww;
+            size_t end = seg_end(sp->s, sp->len, brk, pos);
+            /* No character is wider than 2 em: shorter segments than the
+             * widest so far need no measuring. */
+            if ((double)(end - pos) * 2 * size > most) {
+                double ww = ra_pdf_text_width(w->pdf, sp->face, size, sp->s + pos, end - pos);
+                if (ww > most)
+                    most = ww;
+            }
             pos = end;
         }
     }
@@ -1046,7 +1055,7 @@ ra_status_t ra_layout_wrap_hyph(const ra_pdf_t *pdf, ra_hyph_t *hyph, const char
     w.lang = lang ? lang : RA_LAYOUT_LANG;
     w.hyph = hyph;
     w.need_dict = hyph != NULL;
-    wspan_t sp = {text, strlen(text), face, {0, 0, 0}, 0, 0};
+    wspan_t sp = {text, strlen(text), face, {0, 0, 0}, 0, 0, NULL};
     ra_status_t st = wrap_spans(&w, &sp, 1, width);
     for (size_t i = 0; st == RA_OK && i < w.lines.n; i++) {
         const line_t *l = &w.lines.v[i];
@@ -1063,6 +1072,23 @@ ra_status_t ra_layout_wrap_hyph(const ra_pdf_t *pdf, ra_hyph_t *hyph, const char
     free(w.pts.v);
     /* Terminated also when no line was appended to a buffer never used. */
     return st == RA_OK ? ra_buf_append(out, "", 0) : st;
+}
+
+/* Returns the break opportunities of the arena string t, computed once per
+ * layout (they depend only on the text and the language); NULL when out of
+ * memory. */
+static const char *str_breaks(ra_layout_t *lo, str_t t)
+{
+    size_t need = t.off + t.len;
+    if (lo->brks.n < need) {
+        if (bytes_reserve(&lo->brks.v, &lo->brks.cap, need) != RA_OK)
+            return NULL;
+        memset(lo->brks.v + lo->brks.n, BRK_UNKNOWN, need - lo->brks.n);
+        lo->brks.n = need;
+    }
+    if (t.len > 0 && lo->brks.v[t.off] == BRK_UNKNOWN)
+        ra_break_find(S(lo, t), t.len, lo->lang, lo->brks.v + t.off);
+    return lo->brks.v + t.off;
 }
 
 /* Wraps cell c of lo at size to width; its lines are appended to lo->wr
@@ -1082,6 +1108,8 @@ static ra_status_t wrap_cell(ra_layout_t *lo, const cell_t *c, double size, doub
         w->color = sp->color;
         w->link = sp->link;
         w->size = sp->size;
+        if ((w->brk = str_breaks(lo, sp->text)) == NULL)
+            return RA_ERR_NOMEM;
     }
     lo->wr.size = size;
     *line0 = lo->wr.lines.n;
@@ -1659,8 +1687,15 @@ static ra_status_t cell_min_width(ra_layout_t *lo, const cell_t *c, ra_face_t fa
         wspan_t *w = VEC_PUSH(lo->wspans);
         if (!w)
             return RA_ERR_NOMEM;
-        *w = (wspan_t){S(lo, sp->text), sp->text.len, face == RA_FACE_COUNT ? sp->face : face,
-                       sp->color,       sp->link,     sp->size};
+        *w = (wspan_t){S(lo, sp->text),
+                       sp->text.len,
+                       face == RA_FACE_COUNT ? sp->face : face,
+                       sp->color,
+                       sp->link,
+                       sp->size,
+                       str_breaks(lo, sp->text)};
+        if (!w->brk)
+            return RA_ERR_NOMEM;
     }
     size_t chars = 0;
     int multiline = 0;
@@ -1705,8 +1740,8 @@ static ra_status_t column_widths(ra_layout_t *lo, const block_t *b, double *colw
         rel[c] = b->kind == K_KV ? (c == 0 ? b->num : 1 - b->num) : lo->cols.v[b->aux0 + c].width;
         need[c] = 0;
         if (b->kind == K_TABLE) {
-            span_t hs = {lo->cols.v[b->aux0 + c].title, RA_FACE_BOLD, white, 0, 0};
-            wspan_t w = {S(lo, hs.text), hs.text.len, RA_FACE_BOLD, white, 0, 0};
+            str_t title = lo->cols.v[b->aux0 + c].title;
+            wspan_t w = {S(lo, title), title.len, RA_FACE_BOLD, white, 0, 0, NULL};
             lo->wr.size = size;
             ra_status_t st = widest_segment(&lo->wr, &w, 1, &need[c]);
             if (st != RA_OK)

@@ -320,8 +320,17 @@ ra_status_t ra_report_render(const ra_report_input_t *in, ra_buf_t *out)
     lo.footer = draw_footer;
     lo.page_ctx = &r;
     lo.no_dump = in->layout_dump == NULL; /* the dump costs a line per item drawn */
+    lo.hyph = in->hyph;
     if ((st = ra_layout_new(r.pdf, &lo, &r.lo)) != RA_OK)
         goto done;
+    /* The text's language chooses the hyphenation dictionary. */
+    if ((st = ra_layout_set_lang(r.lo, RA_LAYOUT_LANG)) != RA_OK) {
+        if (in->sink && st != RA_ERR_NOMEM)
+            ra_diag(in->sink, RA_DIAG_ERROR, NULL, 0,
+                    "cannot load the hyphenation dictionary %s/%s (Debian package hyphen-en-us)",
+                    RA_HYPH_DIR, ra_hyph_file(RA_LAYOUT_LANG));
+        goto done;
+    }
     if ((st = set_info(&r)) != RA_OK || (st = attach_source(&r)) != RA_OK)
         goto done;
     /* Layer sections come after the summary and overview that link to them. */
