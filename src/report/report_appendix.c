@@ -228,6 +228,7 @@ ra_status_t report_integrity(report_t *r)
                       "%s (%zu bytes), embedded in this PDF; extract it with: pdfdetach "
                       "-saveall REPORT.pdf",
                       base ? base + 1 : r->rec->path, in->record_len);
+    int no_logo = strcmp(it->logo_sha256, RA_NO_LOGO) == 0;
     ra_kv_t rows[] = {
         {"Report ID", r->integrity.report_id, 0, 0},
         {"Assessment record", r->rec->id, 0, 0},
@@ -236,10 +237,8 @@ ra_status_t report_integrity(report_t *r)
         {"Checklist SHA-256", cl, RA_FACE_MONO, DIGEST_KV_SIZE},
         {"Report template", ra_buf_str(&tv), 0, 0},
         {"Template SHA-256", tpl, RA_FACE_MONO, DIGEST_KV_SIZE},
-        {"Logo SHA-256",
-         strcmp(it->logo_sha256, RA_NO_LOGO) == 0 ? "none (the template has no logo)"
-                                                  : it->logo_sha256,
-         strcmp(it->logo_sha256, RA_NO_LOGO) == 0 ? RA_FACE_REGULAR : RA_FACE_MONO, DIGEST_KV_SIZE},
+        {"Logo SHA-256", no_logo ? "none (the template has no logo)" : it->logo_sha256,
+         no_logo ? RA_FACE_REGULAR : RA_FACE_MONO, no_logo ? 0 : DIGEST_KV_SIZE},
         {"Fonts SHA-256", it->fonts_sha256, RA_FACE_MONO, DIGEST_KV_SIZE},
         {"Document date", when, 0, 0},
         {"Tool", it->tool, 0, 0},
