@@ -17,6 +17,11 @@
 #define HEADING_DEPTH 3
 #define FIRST_DEPTH_MAX 8 /* keep-with-next lookahead through headings */
 #define BRK_UNKNOWN 3     /* in lo->brks: not computed yet */
+/* No byte of UTF-8 text is drawn wider than this many em in the faces of
+ * the chain (DejaVu's widest Latin letters are about 1 em, a CJK character
+ * of 3 bytes 1 em): a segment of n bytes cannot be wider than n times it,
+ * so segments that cannot be the widest are not measured. */
+#define EM_PER_BYTE_MAX 1.2
 
 /* What a recorded block is. */
 typedef enum {
@@ -1005,11 +1010,13 @@ static ra_status_t wrap_spans(wrapper_t *w, const wspan_t *spans, size_t n, doub
     return RA_OK;
 }
 
-/* Returns the width of the widest segment of spans at w->size: what a
- * column must hold for none of them to break inside. */
-static ra_status_t widest_segment(wrapper_t *w, const wspan_t *spans, size_t n, double *out)
+/* Stores in *out the width of the widest segment of spans at w->size (what
+ * a column must hold for none of them to break inside), or floor when that
+ * is wider: segments that cannot be wider are not measured. */
+static ra_status_t widest_segment(wrapper_t *w, const wspan_t *spans, size_t n, double floor,
+                                  double *out)
 {
-    double most = 0;
+    double most = floor;
     for (size_t i = 0; i < n; i++) {
         const wspan_t *sp = &spans[i];
         double size = sp->size > 0 ? sp->size : w->size;
@@ -1024,9 +1031,7 @@ static ra_status_t widest_segment(wrapper_t *w, const wspan_t *spans, size_t n, 
                 continue;
             }
             size_t end = seg_end(sp->s, sp->len, brk, pos);
-            /* No character is wider than 2 em: shorter segments than the
-             * widest so far need no measuring. */
-            if ((double)(end - pos) * 2 * size > most) {
+            if ((double)(end - pos) * EM_PER_BYTE_MAX * size > most) {
                 double ww = ra_pdf_text_width(w->pdf, sp->face, size, sp->s + pos, end - pos);
                 if (ww > most)
                     most = ww;
@@ -1679,7 +1684,7 @@ static double table_size(const ra_layout_t *lo, const block_t *b);
  * a verdict, a date, a name) all of it, so that it stays on one line;
  * for others their widest unbreakable segment (widest_segment). */
 static ra_status_t cell_min_width(ra_layout_t *lo, const cell_t *c, ra_face_t face, double size,
-                                  double *out)
+                                  double floor, double *out)
 {
     lo->wspans.n = 0;
     for (size_t i = 0; i < c->nspans; i++) {
@@ -1705,15 +1710,21 @@ static ra_status_t cell_min_width(ra_layout_t *lo, const cell_t *c, ra_face_t fa
         multiline |= memchr(w->s, '\n', w->len) != NULL || memchr(w->s, '\r', w->len) != NULL;
     }
     ra_status_t st = RA_OK;
+    floor -= 2 * TABLE_PAD_X;
     if (chars <= RA_LAYOUT_SHORT_CELL && !multiline) {
-        *out = 0;
-        for (size_t i = 0; i < lo->wspans.n; i++) {
+        /* Not measured when it cannot be wider than floor. */
+        double bound = 0;
+        for (size_t i = 0; i < lo->wspans.n; i++)
+            bound += EM_PER_BYTE_MAX * (lo->wspans.v[i].size > 0 ? lo->wspans.v[i].size : size) *
+                     (double)lo->wspans.v[i].len;
+        *out = bound <= floor ? floor : 0;
+        for (size_t i = 0; i < lo->wspans.n && bound > floor; i++) {
             const wspan_t *w = &lo->wspans.v[i];
             *out += ra_pdf_text_width(lo->pdf, w->face, w->size > 0 ? w->size : size, w->s, w->len);
         }
     } else {
         lo->wr.size = size;
-        st = widest_segment(&lo->wr, lo->wspans.v, lo->wspans.n, out);
+        st = widest_segment(&lo->wr, lo->wspans.v, lo->wspans.n, floor, out);
     }
     *out += 2 * TABLE_PAD_X;
     return st;
@@ -1743,7 +1754,7 @@ static ra_status_t column_widths(ra_layout_t *lo, const block_t *b, double *colw
             str_t title = lo->cols.v[b->aux0 + c].title;
             wspan_t w = {S(lo, title), title.len, RA_FACE_BOLD, white, 0, 0, NULL};
             lo->wr.size = size;
-            ra_status_t st = widest_segment(&lo->wr, &w, 1, &need[c]);
+            ra_status_t st = widest_segment(&lo->wr, &w, 1, 0, &need[c]);
             if (st != RA_OK)
                 return st;
             need[c] += 2 * TABLE_PAD_X;
@@ -1751,14 +1762,14 @@ static ra_status_t column_widths(ra_layout_t *lo, const block_t *b, double *colw
     }
     for (size_t i = 0; i < b->ncells; i++) {
         double w;
-        ra_status_t st = cell_min_width(lo, &lo->cells.v[b->cell0 + i], RA_FACE_COUNT, size, &w);
+        const cell_t *cell = &lo->cells.v[b->cell0 + i];
+        ra_status_t st = cell_min_width(lo, cell, RA_FACE_COUNT, size, need[i % n], &w);
         if (st != RA_OK)
             return st;
         if (w > need[i % n])
             need[i % n] = w;
-        const cell_t *cell = &lo->cells.v[b->cell0 + i];
         if (cell->nspans > 0 && lo->spans.v[cell->span0].face == RA_FACE_MONO &&
-            w > 2 * TABLE_PAD_X)
+            lo->spans.v[cell->span0].text.len > 1)
             hard[i % n] = 1;
     }
     double total_need = 0, hard_need = 0;
