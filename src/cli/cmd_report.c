@@ -4,7 +4,6 @@
 
 #include "cli/cli.h"
 #include "base/io.h"
-#include "layout/layout.h"
 #include "model/load.h"
 #include "pdf/pdf.h"
 #include "pipeline/pipeline.h"
@@ -21,7 +20,6 @@ int ra_cmd_report(ra_cli_t *cli)
     ra_template_t *tpl = NULL;
     ra_pipeline_result_t res = {0};
     ra_pdf_fonts_t *fonts = NULL;
-    ra_hyph_t *hyph = NULL;
     ra_buf_t chain = RA_BUF_INIT;
     ra_env_t env = *cli->env;
     ra_status_t st = ra_cli_checklist(cli, &cl);
@@ -51,10 +49,6 @@ int ra_cmd_report(ra_cli_t *cli)
         ra_pdf_options_t fo = {.font_dir = env.font_dir, .font_chain = env.font_chain};
         if (st == RA_OK && ra_pdf_fonts_new(&fo, &fonts) == RA_OK)
             env.fonts = fonts;
-        const ra_hyph_dict_t *hd;
-        if (st == RA_OK && ra_hyph_new(NULL, &hyph) == RA_OK &&
-            ra_hyph_dict(hyph, RA_LAYOUT_LANG, &hd) == RA_OK)
-            env.hyph = hyph;
         if (st == RA_OK)
             st = ra_loader_preload(env.loader);
     }
@@ -79,7 +73,6 @@ int ra_cmd_report(ra_cli_t *cli)
     }
     ra_pipeline_result_free(&res);
     ra_pdf_fonts_free(fonts);
-    ra_hyph_free(hyph);
     ra_buf_free(&chain);
     ra_template_free(tpl);
     ra_checklist_free(cl);

@@ -9,7 +9,6 @@
 #include "cli/cli.h"
 #include "base/env.h"
 #include "base/io.h"
-#include "layout/layout.h"
 #include "model/load.h"
 #include "pdf/pdf.h"
 #include "pipeline/regenerate.h"
@@ -234,10 +233,6 @@ int ra_cmd_verify(ra_cli_t *cli)
     if (ra_env_font_chain(&env, &chain, &fo.font_chain) == RA_OK &&
         ra_pdf_fonts_new(&fo, &fonts) == RA_OK)
         env.fonts = fonts;
-    ra_hyph_t *hyph = NULL;
-    const ra_hyph_dict_t *hd;
-    if (ra_hyph_new(NULL, &hyph) == RA_OK && ra_hyph_dict(hyph, RA_LAYOUT_LANG, &hd) == RA_OK)
-        env.hyph = hyph;
     ra_status_t st = ra_loader_preload(env.loader);
     if (st == RA_OK && o->trust)
         st = ra_read_file(o->trust, RA_MAX_FILE_BYTES, &trust, cli->env->sink);
@@ -275,6 +270,5 @@ int ra_cmd_verify(ra_cli_t *cli)
     ra_buf_free(&chain);
     ra_buf_free(&trust);
     ra_pdf_fonts_free(fonts);
-    ra_hyph_free(hyph);
     return code;
 }

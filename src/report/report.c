@@ -323,14 +323,6 @@ ra_status_t ra_report_render(const ra_report_input_t *in, ra_buf_t *out)
     lo.hyph = in->hyph;
     if ((st = ra_layout_new(r.pdf, &lo, &r.lo)) != RA_OK)
         goto done;
-    /* The text's language chooses the hyphenation dictionary. */
-    if ((st = ra_layout_set_lang(r.lo, RA_LAYOUT_LANG)) != RA_OK) {
-        if (in->sink && st != RA_ERR_NOMEM)
-            ra_diag(in->sink, RA_DIAG_ERROR, NULL, 0,
-                    "cannot load the hyphenation dictionary %s/%s (Debian package hyphen-en-us)",
-                    RA_HYPH_DIR, ra_hyph_file(RA_LAYOUT_LANG));
-        goto done;
-    }
     if ((st = set_info(&r)) != RA_OK || (st = attach_source(&r)) != RA_OK)
         goto done;
     /* Layer sections come after the summary and overview that link to them. */
@@ -340,6 +332,14 @@ ra_status_t ra_report_render(const ra_report_input_t *in, ra_buf_t *out)
         st = section_fns[in->tmpl->sections[i]](&r);
     if (st == RA_OK)
         st = ra_layout_finish(r.lo);
+    /* The layout reads one file: the hyphenation dictionary of the text's
+     * language, when a word first needs it. */
+    if (st == RA_ERR_IO && in->sink)
+        ra_diag(in->sink, RA_DIAG_ERROR, NULL, 0,
+                "cannot load the hyphenation dictionary %s/%s (Debian packages hyphen-en-us, "
+                "hyphen-de)",
+                RA_HYPH_DIR,
+                ra_hyph_file(ra_layout_lang(r.lo)) ? ra_hyph_file(ra_layout_lang(r.lo)) : "?");
     if (st == RA_OK && in->layout_dump)
         st = ra_layout_dump(r.lo, in->layout_dump);
     /* Page labels agree with the footers' "Page X of Y", so a viewer's page
