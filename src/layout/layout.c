@@ -1679,12 +1679,13 @@ static ra_status_t place_bullets(ra_layout_t *lo, const block_t *b)
 /* Table font size (kv grids use the base size). */
 static double table_size(const ra_layout_t *lo, const block_t *b);
 
-/* Stores in *out the width cell c needs at size, padding included: for a
- * short one-line cell (at most RA_LAYOUT_SHORT_CELL characters: a status,
- * a verdict, a date, a name) all of it, so that it stays on one line;
- * for others their widest unbreakable segment (widest_segment). */
-static ra_status_t cell_min_width(ra_layout_t *lo, const cell_t *c, ra_face_t face, double size,
-                                  double floor, double *out)
+/* Stores in *word the width cell c needs at size for no word of it to
+ * break (its widest unbreakable segment, widest_segment; floor_word when
+ * that is wider), and in *whole what it needs to stay on one line when it
+ * is a short one-line cell (at most RA_LAYOUT_SHORT_CELL characters: a
+ * status, a verdict, a date, a name), else *word; padding included. */
+static ra_status_t cell_min_width(ra_layout_t *lo, const cell_t *c, double size, double floor_word,
+                                  double *word, double *whole)
 {
     lo->wspans.n = 0;
     for (size_t i = 0; i < c->nspans; i++) {
@@ -1692,13 +1693,9 @@ static ra_status_t cell_min_width(ra_layout_t *lo, const cell_t *c, ra_face_t fa
         wspan_t *w = VEC_PUSH(lo->wspans);
         if (!w)
             return RA_ERR_NOMEM;
-        *w = (wspan_t){S(lo, sp->text),
-                       sp->text.len,
-                       face == RA_FACE_COUNT ? sp->face : face,
-                       sp->color,
-                       sp->link,
-                       sp->size,
-                       str_breaks(lo, sp->text)};
+        *w = (wspan_t){
+            S(lo, sp->text),         sp->text.len, sp->face, sp->color, sp->link, sp->size,
+            str_breaks(lo, sp->text)};
         if (!w->brk)
             return RA_ERR_NOMEM;
     }
@@ -1709,34 +1706,57 @@ static ra_status_t cell_min_width(ra_layout_t *lo, const cell_t *c, ra_face_t fa
         chars += ra_utf8_count(w->s, w->len);
         multiline |= memchr(w->s, '\n', w->len) != NULL || memchr(w->s, '\r', w->len) != NULL;
     }
-    ra_status_t st = RA_OK;
-    floor -= 2 * TABLE_PAD_X;
-    if (chars <= RA_LAYOUT_SHORT_CELL && !multiline) {
-        /* Not measured when it cannot be wider than floor. */
-        double bound = 0;
-        for (size_t i = 0; i < lo->wspans.n; i++)
-            bound += EM_PER_BYTE_MAX * (lo->wspans.v[i].size > 0 ? lo->wspans.v[i].size : size) *
-                     (double)lo->wspans.v[i].len;
-        *out = bound <= floor ? floor : 0;
-        for (size_t i = 0; i < lo->wspans.n && bound > floor; i++) {
+    lo->wr.size = size;
+    ra_status_t st =
+        widest_segment(&lo->wr, lo->wspans.v, lo->wspans.n, floor_word - 2 * TABLE_PAD_X, word);
+    *whole = *word;
+    if (st == RA_OK && chars <= RA_LAYOUT_SHORT_CELL && !multiline) {
+        double all = 0;
+        for (size_t i = 0; i < lo->wspans.n; i++) {
             const wspan_t *w = &lo->wspans.v[i];
-            *out += ra_pdf_text_width(lo->pdf, w->face, w->size > 0 ? w->size : size, w->s, w->len);
+            all += ra_pdf_text_width(lo->pdf, w->face, w->size > 0 ? w->size : size, w->s, w->len);
         }
-    } else {
-        lo->wr.size = size;
-        st = widest_segment(&lo->wr, lo->wspans.v, lo->wspans.n, floor, out);
+        if (all > *whole)
+            *whole = all;
     }
-    *out += 2 * TABLE_PAD_X;
+    *word += 2 * TABLE_PAD_X;
+    *whole += 2 * TABLE_PAD_X;
     return st;
 }
 
-/* Column widths of a table (or the two kv columns) over the body: each
- * column gets its share of the relative widths, but never less than its
- * widest unbreakable segment (header included), so that status words,
- * dates and ids stay whole; what the wider columns need is taken from the
- * others in proportion. When even the minimums do not fit, the columns
- * share the width in proportion to them, but for columns of monospaced
- * text (digests), which keep theirs. Computed once per table. */
+/* Fills colw with widths over total: each column its share of the relative
+ * widths rel, but never less than need; what columns below it need is
+ * taken from the others in proportion (sum of need at most total). */
+static void share_widths(const double *rel, const double *need, size_t n, double total,
+                         double *colw)
+{
+    int fixed[RA_LAYOUT_MAX_COLUMNS] = {0};
+    for (int again = 1; again;) {
+        again = 0;
+        double left = total, share = 0;
+        for (size_t c = 0; c < n; c++)
+            if (fixed[c])
+                left -= need[c];
+            else
+                share += rel[c];
+        for (size_t c = 0; c < n; c++) {
+            colw[c] = fixed[c] ? need[c] : share > 0 ? left * rel[c] / share : 0;
+            if (!fixed[c] && colw[c] < need[c] - EPS) {
+                fixed[c] = 1;
+                again = 1;
+            }
+        }
+    }
+}
+
+/* Column widths of a table (or the two kv columns) over the body,
+ * computed once per table: each column gets its share of the relative
+ * widths but never less than its cells need to keep their words and short
+ * cells whole (taken from the others in proportion); when short cells
+ * cannot all stay whole, words still do and each column gets the same part
+ * of what it would like beyond its words; when not even the words fit,
+ * columns of monospaced text (digests) keep their width and the others
+ * give way in proportion to what they need. */
 static ra_status_t column_widths(ra_layout_t *lo, const block_t *b, double *colw, size_t *ncols)
 {
     size_t n = b->kind == K_KV ? 2 : b->naux;
@@ -1745,65 +1765,63 @@ static ra_status_t column_widths(ra_layout_t *lo, const block_t *b, double *colw
         memcpy(colw, lo->cw, n * sizeof *colw);
         return RA_OK;
     }
-    double rel[RA_LAYOUT_MAX_COLUMNS], need[RA_LAYOUT_MAX_COLUMNS], size = table_size(lo, b);
-    int fixed[RA_LAYOUT_MAX_COLUMNS] = {0}, hard[RA_LAYOUT_MAX_COLUMNS] = {0};
+    double rel[RA_LAYOUT_MAX_COLUMNS], word[RA_LAYOUT_MAX_COLUMNS], whole[RA_LAYOUT_MAX_COLUMNS];
+    double size = table_size(lo, b), W = lo->width, rel_sum = 0;
+    int mono[RA_LAYOUT_MAX_COLUMNS] = {0};
     for (size_t c = 0; c < n; c++) {
         rel[c] = b->kind == K_KV ? (c == 0 ? b->num : 1 - b->num) : lo->cols.v[b->aux0 + c].width;
-        need[c] = 0;
+        rel_sum += rel[c];
+        word[c] = 0;
         if (b->kind == K_TABLE) {
             str_t title = lo->cols.v[b->aux0 + c].title;
             wspan_t w = {S(lo, title), title.len, RA_FACE_BOLD, white, 0, 0, NULL};
             lo->wr.size = size;
-            ra_status_t st = widest_segment(&lo->wr, &w, 1, 0, &need[c]);
+            ra_status_t st = widest_segment(&lo->wr, &w, 1, 0, &word[c]);
             if (st != RA_OK)
                 return st;
-            need[c] += 2 * TABLE_PAD_X;
+            word[c] += 2 * TABLE_PAD_X;
         }
+        whole[c] = word[c];
     }
     for (size_t i = 0; i < b->ncells; i++) {
-        double w;
         const cell_t *cell = &lo->cells.v[b->cell0 + i];
-        ra_status_t st = cell_min_width(lo, cell, RA_FACE_COUNT, size, need[i % n], &w);
+        double cw, ch;
+        ra_status_t st = cell_min_width(lo, cell, size, word[i % n], &cw, &ch);
         if (st != RA_OK)
             return st;
-        if (w > need[i % n])
-            need[i % n] = w;
+        if (cw > word[i % n])
+            word[i % n] = cw;
+        if (ch > whole[i % n])
+            whole[i % n] = ch;
         if (cell->nspans > 0 && lo->spans.v[cell->span0].face == RA_FACE_MONO &&
             lo->spans.v[cell->span0].text.len > 1)
-            hard[i % n] = 1;
+            mono[i % n] = 1;
     }
-    double total_need = 0, hard_need = 0;
+    double sum_whole = 0, sum_word = 0, sum_mono = 0, sum_want = 0, want[RA_LAYOUT_MAX_COLUMNS];
     for (size_t c = 0; c < n; c++) {
-        total_need += need[c];
-        hard_need += hard[c] ? need[c] : 0;
+        sum_whole += whole[c];
+        sum_word += word[c];
+        sum_mono += mono[c] ? word[c] : 0;
+        want[c] = whole[c] > W * rel[c] / rel_sum ? whole[c] : W * rel[c] / rel_sum;
+        sum_want += want[c];
     }
-    if (total_need > lo->width) {
-        /* Columns of monospaced text (digests) keep their width when the
-         * others can share what is left; the others give way. */
-        int keep_hard = hard_need < lo->width && hard_need < total_need;
-        double left = keep_hard ? lo->width - hard_need : lo->width;
-        double soft = keep_hard ? total_need - hard_need : total_need;
+    if (sum_whole <= W) {
+        share_widths(rel, whole, n, W, colw);
+    } else if (sum_word <= W) {
+        /* Short cells cannot all stay on one line: every column gets what
+         * its words need and the same part of what it would like beyond
+         * that (its short cells whole, or its share). */
+        double t = (W - sum_word) / (sum_want - sum_word);
         for (size_t c = 0; c < n; c++)
-            colw[c] = keep_hard && hard[c] ? need[c] : left * need[c] / soft;
+            colw[c] = word[c] + t * (want[c] - word[c]);
     } else {
-        /* Columns below their minimum are fixed at it, the rest share what
-         * is left; repeated until no column is below its minimum. */
-        for (int again = 1; again;) {
-            again = 0;
-            double left = lo->width, share = 0;
-            for (size_t c = 0; c < n; c++)
-                if (fixed[c])
-                    left -= need[c];
-                else
-                    share += rel[c];
-            for (size_t c = 0; c < n; c++) {
-                colw[c] = fixed[c] ? need[c] : share > 0 ? left * rel[c] / share : 0;
-                if (!fixed[c] && colw[c] < need[c] - EPS) {
-                    fixed[c] = 1;
-                    again = 1;
-                }
-            }
-        }
+        /* Not even the words fit: columns of monospaced text (digests)
+         * keep their width when the others can share what is left; the
+         * others give way in proportion to what they need. */
+        int keep = sum_mono < W && sum_mono < sum_word;
+        double left = keep ? W - sum_mono : W, others = keep ? sum_word - sum_mono : sum_word;
+        for (size_t c = 0; c < n; c++)
+            colw[c] = keep && mono[c] ? word[c] : left * word[c] / others;
     }
     lo->cw_block = b;
     memcpy(lo->cw, colw, n * sizeof *colw);

@@ -220,14 +220,14 @@ typedef struct {
 /* Returns the default table style. */
 ra_table_style_t ra_layout_table_style(const ra_layout_t *lo);
 
-/* A table cell of at most this many characters on one line is kept on one
- * line: its column is at least as wide (statuses, verdicts, dates, names).
- * Every column is at least as wide as the widest unbreakable segment of
- * its cells and header (break.h), so no word, date, id or digest in it is
- * split; what such columns need beyond their share of the relative widths
- * is taken from the others in proportion. When even that cannot fit, the
- * columns share the width in proportion to what they need, except columns
- * of monospaced text (digests), which keep what they need. */
+/* Table column widths: a column is at least as wide as the widest
+ * unbreakable segment of its cells and header (break.h), so no word, date,
+ * id or digest in it is split, and a cell of at most RA_LAYOUT_SHORT_CELL
+ * characters on one line (a status, a verdict, a date, a name) stays on
+ * one line; what such columns need beyond their share of the relative
+ * widths is taken from the others in proportion. When short cells cannot
+ * all stay whole, words still do; when not even the words fit, columns of
+ * monospaced text (digests) keep their width and the others give way. */
 #define RA_LAYOUT_SHORT_CELL 24
 
 /* Most columns a table may have. */
