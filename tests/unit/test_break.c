@@ -290,6 +290,36 @@ static void test_columns_keep_statuses_and_digests(void **state)
     ra_buf_free(&dump);
 }
 
+static void test_columns_too_many_short_cells(void **state)
+{
+    (void)state;
+    /* The portfolio's systems table: its short cells cannot all stay on
+     * one line, but no word, score or hyphenated name breaks. */
+    ra_column_t cols[] = {{"System", 2.6, RA_ALIGN_LEFT},  {"Organisation", 2.2, RA_ALIGN_LEFT},
+                          {"Profile", 1.6, RA_ALIGN_LEFT}, {"Score", 0.9, RA_ALIGN_RIGHT},
+                          {"Verdict", 1.7, RA_ALIGN_LEFT}, {"Sign-off", 1.2, RA_ALIGN_LEFT},
+                          {"Gaps", 0.7, RA_ALIGN_RIGHT}};
+    ra_cell_t cells[] = {
+        {"Kreditberater-Assistent (credit adviser assistant)", RA_FACE_BOLD, NULL, NULL, 0, 0},
+        {"Vantor Engineering Group", RA_FACE_REGULAR, NULL, NULL, 0, 0},
+        {"Minimum viable", RA_FACE_REGULAR, NULL, NULL, 0, 0},
+        {"54.9", RA_FACE_BOLD, NULL, NULL, 0, 0},
+        {"Ready with conditions", RA_FACE_BOLD, NULL, NULL, 0, 0},
+        {"Signed off", RA_FACE_REGULAR, NULL, NULL, 0, 0},
+        {"22", RA_FACE_REGULAR, NULL, NULL, 0, 0},
+    };
+    ra_buf_t dump = RA_BUF_INIT;
+    table_dump(cols, 7, cells, 1, &dump, NULL);
+    const char *d = ra_buf_str(&dump);
+    const char *whole[] = {"\"System\"",    "\"Organisation\"", "\"Sign-off\"",
+                           "\"54.9\"",      "\"22\"",           "\"Kreditberater-Assistent\"",
+                           "\"Engineering", "conditions\""};
+    for (size_t i = 0; i < sizeof whole / sizeof *whole; i++)
+        if (!strstr(d, whole[i]))
+            fail_msg("%s is not drawn whole:\n%s", whole[i], d);
+    ra_buf_free(&dump);
+}
+
 static void test_url_links(void **state)
 {
     (void)state;
@@ -395,6 +425,7 @@ int main(void)
         cmocka_unit_test(test_hyph_missing_dictionary),
         cmocka_unit_test(test_wrap_hyphenates),
         cmocka_unit_test(test_columns_keep_statuses_and_digests),
+        cmocka_unit_test(test_columns_too_many_short_cells),
         cmocka_unit_test(test_url_links),
         cmocka_unit_test(test_layout_lang),
     };
