@@ -1724,6 +1724,13 @@ static ra_status_t cell_min_width(ra_layout_t *lo, const cell_t *c, double size,
     return st;
 }
 
+/* The width of a column that needs word and would like want at level. */
+static double level_width(double word, double want, double level)
+{
+    double w = want < level ? want : level;
+    return w > word ? w : word;
+}
+
 /* Fills colw with widths over total: each column its share of the relative
  * widths rel, but never less than need; what columns below it need is
  * taken from the others in proportion (sum of need at most total). */
@@ -1753,10 +1760,10 @@ static void share_widths(const double *rel, const double *need, size_t n, double
  * computed once per table: each column gets its share of the relative
  * widths but never less than its cells need to keep their words and short
  * cells whole (taken from the others in proportion); when short cells
- * cannot all stay whole, words still do and each column gets the same part
- * of what it would like beyond its words; when not even the words fit,
- * columns of monospaced text (digests) keep their width and the others
- * give way in proportion to what they need. */
+ * cannot all stay whole, words still do and each column gets what it would
+ * like up to a common level; when not even the words fit,
+ * columns of monospaced text (digests) keep their width and the columns
+ * that would like the most are cut to one common width. */
 static ra_status_t column_widths(ra_layout_t *lo, const block_t *b, double *colw, size_t *ncols)
 {
     size_t n = b->kind == K_KV ? 2 : b->naux;
@@ -1797,31 +1804,63 @@ static ra_status_t column_widths(ra_layout_t *lo, const block_t *b, double *colw
             lo->spans.v[cell->span0].text.len > 1)
             mono[i % n] = 1;
     }
-    double sum_whole = 0, sum_word = 0, sum_mono = 0, sum_want = 0, want[RA_LAYOUT_MAX_COLUMNS];
+    double sum_whole = 0, sum_word = 0, sum_mono = 0, want[RA_LAYOUT_MAX_COLUMNS];
     for (size_t c = 0; c < n; c++) {
         sum_whole += whole[c];
         sum_word += word[c];
         sum_mono += mono[c] ? word[c] : 0;
         want[c] = whole[c] > W * rel[c] / rel_sum ? whole[c] : W * rel[c] / rel_sum;
-        sum_want += want[c];
     }
     if (sum_whole <= W) {
         share_widths(rel, whole, n, W, colw);
     } else if (sum_word <= W) {
         /* Short cells cannot all stay on one line: every column gets what
-         * its words need and the same part of what it would like beyond
-         * that (its short cells whole, or its share). */
-        double t = (W - sum_word) / (sum_want - sum_word);
+         * its words need, and what it would like (its short cells whole,
+         * or its share) up to a common level, the level at which the
+         * columns fill the width (found by bisection; the sum grows with
+         * the level from sum_word to the sum of want). */
+        double lo_level = 0, hi_level = 0;
         for (size_t c = 0; c < n; c++)
-            colw[c] = word[c] + t * (want[c] - word[c]);
+            hi_level = want[c] > hi_level ? want[c] : hi_level;
+        for (int k = 0; k < 60; k++) {
+            double mid = (lo_level + hi_level) / 2, sum = 0;
+            for (size_t c = 0; c < n; c++)
+                sum += level_width(word[c], want[c], mid);
+            if (sum > W)
+                hi_level = mid;
+            else
+                lo_level = mid;
+        }
+        for (size_t c = 0; c < n; c++)
+            colw[c] = level_width(word[c], want[c], lo_level);
     } else {
-        /* Not even the words fit: columns of monospaced text (digests)
-         * keep their width when the others can share what is left; the
-         * others give way in proportion to what they need. */
+        /* Not even the words fit (a very long word): columns of monospaced
+         * text (digests) keep their width when the others can share what is
+         * left; of the others, those that would like the most are cut to
+         * one common width, so that only they break their words. */
         int keep = sum_mono < W && sum_mono < sum_word;
-        double left = keep ? W - sum_mono : W, others = keep ? sum_word - sum_mono : sum_word;
+        int cut[RA_LAYOUT_MAX_COLUMNS];
+        size_t ncut = 0;
+        for (size_t c = 0; c < n; c++) {
+            cut[c] = !(keep && mono[c]);
+            ncut += (size_t)cut[c];
+        }
+        double level = 0;
+        for (int again = 1; again && ncut > 0;) {
+            again = 0;
+            double left = W;
+            for (size_t c = 0; c < n; c++)
+                left -= cut[c] ? 0 : (keep && mono[c] ? word[c] : want[c]);
+            level = left / (double)ncut;
+            for (size_t c = 0; c < n; c++)
+                if (cut[c] && want[c] <= level) {
+                    cut[c] = 0;
+                    ncut--;
+                    again = 1;
+                }
+        }
         for (size_t c = 0; c < n; c++)
-            colw[c] = keep && mono[c] ? word[c] : left * word[c] / others;
+            colw[c] = cut[c] ? level : keep && mono[c] ? word[c] : want[c];
     }
     lo->cw_block = b;
     memcpy(lo->cw, colw, n * sizeof *colw);

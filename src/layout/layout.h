@@ -226,8 +226,9 @@ ra_table_style_t ra_layout_table_style(const ra_layout_t *lo);
  * characters on one line (a status, a verdict, a date, a name) stays on
  * one line; what such columns need beyond their share of the relative
  * widths is taken from the others in proportion. When short cells cannot
- * all stay whole, words still do; when not even the words fit, columns of
- * monospaced text (digests) keep their width and the others give way. */
+ * all stay whole, words still do; when not even the words fit (a very long
+ * word), columns of monospaced text (digests) keep their width and only
+ * the columns that would like the most are cut, to one common width. */
 #define RA_LAYOUT_SHORT_CELL 24
 
 /* Most columns a table may have. */
@@ -349,7 +350,8 @@ ra_status_t ra_layout_anchor_page(const ra_layout_t *lo, int anchor, size_t *pag
  *     rect 56.69 100.00 481.89 20.00 fill
  * one line per drawn item in drawing order (text: x, y of the baseline
  * start, face R/B/I/M, size, text as drawn; rect/line/link/custom/toc-row/
- * watermark and what place functions log: geometry), numbers with 2 decimals in C style. A
+ * watermark and what place functions log: geometry; uri: the rectangle of
+ * a line of a URL, then the URL it opens), numbers with 2 decimals in C style. A
  * "page N" line (1-based) applies to the items after it; contents entries
  * and watermarks, drawn once all pages exist, come last under their own
  * "page N" lines. Header and footer callbacks' drawing is not included.
