@@ -11,14 +11,17 @@ bad=0
 # Who may include what: HEADER-PATTERN|FILES-ALLOWED (shell patterns)|WHY.
 # libharu stays in the PDF backend, libxml2 in the loader and the XML
 # writers, the command line's header in the command line, jansson in the
-# JSON and manifest code, GnuTLS in the signature code (src/seal/).
+# JSON and manifest code, GnuTLS in the signature code (src/seal/),
+# libunibreak and libhyphen in the line breaker.
 rules='<hpdf|src/pdf/*|only the PDF backend (src/pdf/) may call libharu
 <libxml/|src/model/load.c src/model/messages.c src/model/messages.h src/format/format_data.c|only the loader (src/model/load.c) and the XML writers (src/format/format_data.c) may use libxml2
 "cli/|src/cli/*|only the command line (src/cli/) may include its headers
 <jansson|src/pack/manifest.c src/format/format_data.c src/format/format_diff.c src/cli/cmd_verify.c|only the JSON and manifest code (src/pack/manifest.c, src/format/format_data.c, src/format/format_diff.c, src/cli/cmd_verify.c) may use jansson
 <hb|src/pdf/*|only the PDF backend (src/pdf/) may use HarfBuzz
 <fribidi|src/pdf/shape.c|only the shaper (src/pdf/shape.c) may use FriBidi
-<gnutls/|src/seal/*|only the signature code (src/seal/) may use GnuTLS'
+<gnutls/|src/seal/*|only the signature code (src/seal/) may use GnuTLS
+<linebreak|src/layout/break.c|only the line breaker (src/layout/break.c) may use libunibreak
+<hyphen|src/layout/break.c|only the line breaker (src/layout/break.c) may use libhyphen'
 
 if ! command -v "$CLANG_FORMAT" >/dev/null 2>&1; then
     echo "lint: $CLANG_FORMAT not found (make deps installs it)"

@@ -13,6 +13,7 @@
 
 struct ra_loader;    /* model/load.h */
 struct ra_pdf_fonts; /* pdf/pdf.h */
+struct ra_hyph;      /* layout/break.h */
 
 /* All pointers are borrowed: the maker of the environment owns them. */
 typedef struct {
@@ -25,6 +26,9 @@ typedef struct {
     ra_diag_sink_t *sink;
     struct ra_loader *loader;         /* reports to sink */
     const struct ra_pdf_fonts *fonts; /* read once for many reports (batch), or NULL */
+    /* Hyphenation dictionaries, each loaded once for many reports, or NULL:
+     * each report loads its own. */
+    struct ra_hyph *hyph;
 } ra_env_t;
 
 /* Parses a SOURCE_DATE_EPOCH value into env as the reproducible-builds

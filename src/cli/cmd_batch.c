@@ -21,6 +21,7 @@
 #include "base/cleanup.h"
 #include "base/hash.h"
 #include "base/io.h"
+#include "layout/layout.h"
 #include "pack/manifest.h"
 #include "pack/portfolio.h"
 #include "pdf/pdf.h"
@@ -808,6 +809,7 @@ int ra_cmd_batch(ra_cli_t *cli)
     ra_checklist_t *cl = NULL;
     ra_template_t *tpl = NULL;
     ra_pdf_fonts_t *fonts = NULL;
+    ra_hyph_t *hyph = NULL;
     ra_buf_t chain = RA_BUF_INIT;
     ra_status_t st = RA_OK;
     int rc = RA_EXIT_OK;
@@ -938,6 +940,11 @@ int ra_cmd_batch(ra_cli_t *cli)
     ra_pdf_options_t fo = {.font_dir = env.font_dir, .font_chain = env.font_chain};
     if (ra_pdf_fonts_new(&fo, &fonts) == RA_OK)
         env.fonts = fonts;
+    /* So is the default language's hyphenation dictionary (others are
+     * loaded by the worker that first needs them, and kept). */
+    const ra_hyph_dict_t *hd;
+    if (ra_hyph_new(NULL, &hyph) == RA_OK && ra_hyph_dict(hyph, RA_LAYOUT_LANG, &hd) == RA_OK)
+        env.hyph = hyph;
     if ((st = ra_loader_preload(env.loader)) != RA_OK) {
         rc = ra_cli_exit(cli, st);
         goto done;
@@ -1016,6 +1023,7 @@ done:
     free(in.rows);
     free(in.id_keys);
     ra_pdf_fonts_free(fonts);
+    ra_hyph_free(hyph);
     ra_buf_free(&chain);
     ra_template_free(tpl);
     ra_checklist_free(cl);

@@ -8,6 +8,7 @@
 
 #include "base/text.h"
 #include "base/vec.h"
+#include "layout/break.h"
 
 #define EPS 0.001       /* tolerance when comparing positions */
 #define TABLE_PAD_X 4.0 /* cell padding, points */
@@ -15,6 +16,12 @@
 #define BULLET_INDENT 14.0
 #define HEADING_DEPTH 3
 #define FIRST_DEPTH_MAX 8 /* keep-with-next lookahead through headings */
+#define BRK_UNKNOWN 3     /* in lo->brks: not computed yet */
+/* No byte of UTF-8 text is drawn wider than this many em in the faces of
+ * the chain (DejaVu's widest Latin letters are about 1 em, a CJK character
+ * of 3 bytes 1 em): a segment of n bytes cannot be wider than n times it,
+ * so segments that cannot be the widest are not measured. */
+#define EM_PER_BYTE_MAX 1.2
 
 /* What a recorded block is. */
 typedef enum {
@@ -45,6 +52,7 @@ typedef struct {
     ra_face_t face;
     ra_rgb_t color;
     int link;
+    double size; /* 0: the block's size */
 } span_t;
 
 /* A paragraph, list item, grid or table cell: a range of spans. */
@@ -109,6 +117,8 @@ typedef struct {
     ra_face_t face;
     ra_rgb_t color;
     int link;
+    double size;     /* 0: the wrapper's size */
+    const char *brk; /* its break opportunities (ra_break_find), or NULL */
 } wspan_t;
 
 /* A piece of a wrapped line drawn with one text call. */
@@ -118,6 +128,9 @@ typedef struct {
     ra_face_t face;
     ra_rgb_t color;
     int link;
+    double size;     /* 0: the line's size */
+    const char *uri; /* the URL it is part of (a link to it), or NULL */
+    size_t uri_len;
     double x, w;
 } frag_t;
 
@@ -138,9 +151,15 @@ typedef struct {
 typedef struct {
     const ra_pdf_t *pdf;
     double size;
-    ra_dir_t dir; /* of the paragraph being wrapped */
+    ra_dir_t dir;               /* of the paragraph being wrapped */
+    const char *lang;           /* BCP 47 tag, for the break rules */
+    const ra_hyph_dict_t *dict; /* hyphenation; NULL: none */
+    ra_hyph_t *hyph;            /* where dict comes from when need_dict is set */
+    int need_dict;              /* dict is to be loaded at first use */
     VEC(frag_t) frags;
     VEC(line_t) lines;
+    VEC(char) brk; /* ra_break_find of the span being wrapped */
+    VEC(char) pts; /* hyphenation points of a segment */
 } wrapper_t;
 
 struct ra_layout {
@@ -154,6 +173,7 @@ struct ra_layout {
     VEC(col_t) cols;
     VEC(anchor_t) anchors;
     VEC(link_t) links;
+    VEC(char) brks; /* break opportunities of the text arena, BRK_UNKNOWN: not yet */
     VEC(toc_t) tocs;
     VEC(wspan_t) wspans;
     wrapper_t wr;
@@ -169,6 +189,10 @@ struct ra_layout {
     int outline[HEADING_DEPTH + 1]; /* last bookmark id per level */
     ra_buf_t dump;
     ra_buf_t tmp;
+    ra_hyph_t *own_hyph; /* when the options gave none */
+    char lang[RA_LAYOUT_LANG_MAX + 1];
+    const block_t *cw_block; /* the table whose column widths cw holds */
+    double cw[RA_LAYOUT_MAX_COLUMNS];
 };
 
 /* --- Small helpers --- */
@@ -269,7 +293,15 @@ ra_status_t ra_layout_new(ra_pdf_t *pdf, const ra_layout_options_t *opt, ra_layo
         return RA_ERR_INVALID;
     }
     lo->wr.pdf = pdf;
-    ra_status_t st = put_str(lo, o->watermark, &lo->watermark);
+    strcpy(lo->lang, RA_LAYOUT_LANG);
+    lo->wr.lang = lo->lang;
+    lo->wr.hyph = o->hyph;
+    lo->wr.need_dict = 1; /* loaded when a word first needs it */
+    ra_status_t st = o->hyph ? RA_OK : ra_hyph_new(NULL, &lo->own_hyph);
+    if (!o->hyph)
+        lo->wr.hyph = lo->own_hyph;
+    if (st == RA_OK)
+        st = put_str(lo, o->watermark, &lo->watermark);
     o->watermark = NULL; /* the copy lives in the arena */
     if (st != RA_OK) {
         ra_layout_free(lo);
@@ -297,9 +329,33 @@ void ra_layout_free(ra_layout_t *lo)
     free(lo->wspans.v);
     free(lo->wr.frags.v);
     free(lo->wr.lines.v);
+    free(lo->wr.brk.v);
+    free(lo->wr.pts.v);
+    free(lo->brks.v);
+    ra_hyph_free(lo->own_hyph);
     ra_buf_free(&lo->dump);
     ra_buf_free(&lo->tmp);
     free(lo);
+}
+
+ra_status_t ra_layout_set_lang(ra_layout_t *lo, const char *lang)
+{
+    if (!lang || !*lang)
+        lang = RA_LAYOUT_LANG;
+    size_t n = strlen(lang);
+    if (n > RA_LAYOUT_LANG_MAX)
+        return RA_ERR_INVALID;
+    /* The dictionary is loaded when a word first needs it: libhyphen takes
+     * seconds over the German one, which most reports never use. */
+    memcpy(lo->lang, lang, n + 1);
+    lo->wr.dict = NULL;
+    lo->wr.need_dict = 1;
+    return RA_OK;
+}
+
+const char *ra_layout_lang(const ra_layout_t *lo)
+{
+    return lo->lang;
 }
 
 double ra_layout_body_width(const ra_layout_t *lo)
@@ -364,8 +420,8 @@ static ra_status_t new_anchor(ra_layout_t *lo, int *id)
 }
 
 /* Appends a cell holding one span of text. */
-static ra_status_t add_text_cell(ra_layout_t *lo, const char *text, ra_face_t face, ra_rgb_t color,
-                                 int link, const ra_rgb_t *fill)
+static ra_status_t add_text_cell(ra_layout_t *lo, const char *text, ra_face_t face, double size,
+                                 ra_rgb_t color, int link, const ra_rgb_t *fill)
 {
     span_t *sp = VEC_PUSH(lo->spans);
     if (!sp)
@@ -373,6 +429,7 @@ static ra_status_t add_text_cell(ra_layout_t *lo, const char *text, ra_face_t fa
     sp->face = (unsigned)face < RA_FACE_COUNT ? face : RA_FACE_REGULAR;
     sp->color = color;
     sp->link = link;
+    sp->size = size > 0 && size < 1000 ? size : 0;
     ra_status_t st = put_str(lo, text, &sp->text);
     if (st != RA_OK)
         return st;
@@ -487,7 +544,7 @@ ra_status_t ra_layout_paragraph(ra_layout_t *lo, const ra_style_t *st, const cha
         return s;
     ra_style_t sty = b->st;
     b->ncells = 1;
-    return add_text_cell(lo, text, sty.face, sty.color, sty.link, NULL);
+    return add_text_cell(lo, text, sty.face, 0, sty.color, sty.link, NULL);
 }
 
 ra_status_t ra_layout_rich(ra_layout_t *lo, const ra_style_t *st, const ra_span_t *spans, size_t n)
@@ -506,6 +563,7 @@ ra_status_t ra_layout_rich(ra_layout_t *lo, const ra_style_t *st, const ra_span_
         sp->face = (unsigned)spans[i].face < RA_FACE_COUNT ? spans[i].face : RA_FACE_REGULAR;
         sp->color = spans[i].color ? *spans[i].color : sty.color;
         sp->link = spans[i].link ? spans[i].link : sty.link;
+        sp->size = 0;
         if ((s = put_str(lo, spans[i].text, &sp->text)) != RA_OK)
             return s;
     }
@@ -528,7 +586,7 @@ ra_status_t ra_layout_bullets(ra_layout_t *lo, const ra_style_t *st, const char 
     ra_style_t sty = b->st;
     b->ncells = n;
     for (size_t i = 0; i < n; i++)
-        if ((s = add_text_cell(lo, items[i], sty.face, sty.color, sty.link, NULL)) != RA_OK)
+        if ((s = add_text_cell(lo, items[i], sty.face, 0, sty.color, sty.link, NULL)) != RA_OK)
             return s;
     return RA_OK;
 }
@@ -545,9 +603,10 @@ ra_status_t ra_layout_kv(ra_layout_t *lo, const ra_kv_t *rows, size_t n, double 
     b->cell0 = lo->cells.n;
     b->ncells = 2 * n;
     for (size_t i = 0; i < n; i++)
-        if ((s = add_text_cell(lo, rows[i].label, RA_FACE_BOLD, lo->opt.muted, 0, NULL)) != RA_OK ||
-            (s = add_text_cell(lo, rows[i].value, RA_FACE_REGULAR, lo->opt.text_color, 0, NULL)) !=
-                RA_OK)
+        if ((s = add_text_cell(lo, rows[i].label, RA_FACE_BOLD, 0, lo->opt.muted, 0, NULL)) !=
+                RA_OK ||
+            (s = add_text_cell(lo, rows[i].value, rows[i].face, rows[i].size, lo->opt.text_color, 0,
+                               NULL)) != RA_OK)
             return s;
     return RA_OK;
 }
@@ -591,8 +650,8 @@ ra_status_t ra_layout_table_row(ra_layout_t *lo, const ra_cell_t *cells)
     block_t *b = &lo->blocks.v[lo->blocks.n - 1];
     for (size_t i = 0; i < b->naux; i++) {
         ra_rgb_t color = cells[i].color ? *cells[i].color : lo->opt.text_color;
-        ra_status_t s =
-            add_text_cell(lo, cells[i].text, cells[i].face, color, cells[i].link, cells[i].fill);
+        ra_status_t s = add_text_cell(lo, cells[i].text, cells[i].face, cells[i].size, color,
+                                      cells[i].link, cells[i].fill);
         if (s != RA_OK)
             return s;
     }
@@ -607,7 +666,8 @@ ra_status_t ra_layout_table_row_text(ra_layout_t *lo, const char *const *texts)
         return RA_ERR_INVALID;
     block_t *b = &lo->blocks.v[lo->blocks.n - 1];
     for (size_t i = 0; i < b->naux; i++) {
-        ra_status_t s = add_text_cell(lo, texts[i], RA_FACE_REGULAR, lo->opt.text_color, 0, NULL);
+        ra_status_t s =
+            add_text_cell(lo, texts[i], RA_FACE_REGULAR, 0, lo->opt.text_color, 0, NULL);
         if (s != RA_OK)
             return s;
     }
@@ -734,16 +794,18 @@ static ra_status_t wr_new_line(wrapper_t *w)
 
 /* Adds text s[0..len) of span sp at x with width tw to the last line,
  * extending the previous fragment when it is the same span's adjacent
- * text (so that a line of one style is one text call). */
+ * text (so that a line of one style is one text call); uri[0..ulen) is the
+ * URL the text is part of (NULL: none). */
 static ra_status_t wr_add(wrapper_t *w, const wspan_t *sp, const char *s, size_t len, double x,
-                          double tw)
+                          double tw, const char *uri, size_t ulen)
 {
     line_t *l = &w->lines.v[w->lines.n - 1];
     if (l->nfrag > 0) {
         frag_t *f = &w->frags.v[w->frags.n - 1];
         if (f->face == sp->face && f->link == sp->link && f->color.r == sp->color.r &&
-            f->color.g == sp->color.g && f->color.b == sp->color.b && s >= f->s &&
-            s <= sp->s + sp->len && f->s >= sp->s && f->s < sp->s + sp->len) {
+            f->color.g == sp->color.g && f->color.b == sp->color.b && f->size == sp->size &&
+            f->uri == uri && s >= f->s && s <= sp->s + sp->len && f->s >= sp->s &&
+            f->s < sp->s + sp->len) {
             f->len = (size_t)(s + len - f->s);
             f->w = x + tw - f->x;
             l->w = x + tw;
@@ -758,6 +820,9 @@ static ra_status_t wr_add(wrapper_t *w, const wspan_t *sp, const char *s, size_t
     f->face = sp->face;
     f->color = sp->color;
     f->link = sp->link;
+    f->size = sp->size;
+    f->uri = uri;
+    f->uri_len = ulen;
     f->x = x;
     f->w = tw;
     l = &w->lines.v[w->lines.n - 1];
@@ -766,9 +831,6 @@ static ra_status_t wr_add(wrapper_t *w, const wspan_t *sp, const char *s, size_t
     return RA_OK;
 }
 
-/* Wraps spans to width at w->size, appending lines to w->lines: words
- * break on spaces; a word wider than a line breaks between characters;
- * "\n" (or "\r\n", "\r") ends a line. */
 /* Returns the direction of the paragraph that starts at s[pos] of span i:
  * that of its first strong character, up to the next line end (bidi P2). */
 static ra_dir_t para_dir(const wspan_t *spans, size_t n, size_t i, size_t pos)
@@ -787,6 +849,69 @@ static ra_dir_t para_dir(const wspan_t *spans, size_t n, size_t i, size_t pos)
     return RA_DIR_LTR;
 }
 
+/* Makes room for need bytes in the byte array *v of capacity *cap. */
+static ra_status_t bytes_reserve(char **v, size_t *cap, size_t need)
+{
+    while (*cap < need)
+        if (ra_vec_reserve(v, *cap, cap, 1, need) != RA_OK)
+            return RA_ERR_NOMEM;
+    return RA_OK;
+}
+
+/* Computes the break opportunities of s[0..len) into w->brk. */
+static ra_status_t wr_breaks(wrapper_t *w, const char *s, size_t len)
+{
+    if (bytes_reserve(&w->brk.v, &w->brk.cap, len + 1) != RA_OK)
+        return RA_ERR_NOMEM;
+    ra_break_find(s, len, w->lang, w->brk.v);
+    return RA_OK;
+}
+
+/* Returns the end of the segment of s[0..len) that starts at pos: the text
+ * up to the next space, line end or break opportunity (brk). */
+static size_t seg_end(const char *s, size_t len, const char *brk, size_t pos)
+{
+    size_t e = pos;
+    while (e < len && s[e] != ' ' && s[e] != '\n' && s[e] != '\r') {
+        e++;
+        if (brk[e - 1] != RA_BREAK_NO)
+            break;
+    }
+    return e;
+}
+
+/* Returns how many bytes of s[0..len) go before a hyphen at the end of a
+ * line of room width at size: the longest prefix ending on a hyphenation
+ * point that fits with the hyphen; 0 when none does. */
+static size_t hyphen_fit(wrapper_t *w, const wspan_t *sp, double size, const char *s, size_t len,
+                         double room, ra_status_t *st)
+{
+    *st = RA_OK;
+    if (w->need_dict) {
+        w->need_dict = 0;
+        if ((*st = ra_hyph_dict(w->hyph, w->lang, &w->dict)) != RA_OK)
+            return 0;
+    }
+    if (!w->dict || len < 5)
+        return 0;
+    if (bytes_reserve(&w->pts.v, &w->pts.cap, len) != RA_OK) {
+        *st = RA_ERR_NOMEM;
+        return 0;
+    }
+    ra_hyph_points(w->dict, s, len, w->pts.v);
+    double hw = ra_pdf_text_width(w->pdf, sp->face, size, "-", 1);
+    for (size_t i = len - 1; i-- > 0;)
+        if (w->pts.v[i] && ra_pdf_text_width(w->pdf, sp->face, size, s, i + 1) + hw <= room + EPS)
+            return i + 1;
+    return 0;
+}
+
+/* Wraps spans to width at w->size, appending lines to w->lines. Lines end
+ * at the break opportunities of break.h (spaces, after hyphens, between
+ * ideographs, the tailored rules for ids, dates and URLs) and at mandatory
+ * breaks ("\n", "\r\n", "\r", U+2028...). A segment wider than a whole
+ * line breaks at the last hyphenation point that fits, with a visible
+ * hyphen, or where no point fits, between characters. */
 static ra_status_t wrap_spans(wrapper_t *w, const wspan_t *spans, size_t n, double width)
 {
     ra_status_t st;
@@ -799,7 +924,13 @@ static ra_status_t wrap_spans(wrapper_t *w, const wspan_t *spans, size_t n, doub
         const wspan_t *sp = &spans[i];
         const char *s = sp->s;
         size_t len = sp->len, pos = 0;
-        double space_w = ra_pdf_text_width(w->pdf, sp->face, w->size, " ", 1);
+        double size = sp->size > 0 ? sp->size : w->size;
+        double space_w = ra_pdf_text_width(w->pdf, sp->face, size, " ", 1);
+        const char *url = NULL; /* the URL the text at pos is part of */
+        size_t url_len = 0;
+        if (!sp->brk && (st = wr_breaks(w, s, len)) != RA_OK)
+            return st;
+        const char *brk = sp->brk ? sp->brk : w->brk.v;
         while (pos < len) {
             char c = s[pos];
             if (c == '\n' || c == '\r') {
@@ -817,10 +948,14 @@ static ra_status_t wrap_spans(wrapper_t *w, const wspan_t *spans, size_t n, doub
                 pos++;
                 continue;
             }
-            size_t end = pos;
-            while (end < len && s[end] != ' ' && s[end] != '\n' && s[end] != '\r')
-                end++;
-            double ww = ra_pdf_text_width(w->pdf, sp->face, w->size, s + pos, end - pos);
+            if (pos == 0 || s[pos - 1] == ' ' || s[pos - 1] == '\n' || s[pos - 1] == '\r') {
+                size_t u = ra_break_url(s + pos, len - pos);
+                url = u ? s + pos : NULL;
+                url_len = u;
+            }
+            const char *uri = url && s + pos < url + url_len ? url : NULL;
+            size_t end = seg_end(s, len, brk, pos);
+            double ww = ra_pdf_text_width(w->pdf, sp->face, size, s + pos, end - pos);
             double gap = open && x > 0 ? pending * space_w : 0;
             if (!open) {
                 if ((st = wr_new_line(w)) != RA_OK)
@@ -830,11 +965,15 @@ static ra_status_t wrap_spans(wrapper_t *w, const wspan_t *spans, size_t n, doub
                 gap = 0;
             }
             if (x + gap + ww <= width + EPS) {
-                if ((st = wr_add(w, sp, s + pos, end - pos, x + gap, ww)) != RA_OK)
+                if ((st = wr_add(w, sp, s + pos, end - pos, x + gap, ww, uri, url_len)) != RA_OK)
                     return st;
                 x += gap + ww;
                 pending = 0;
                 pos = end;
+                if (brk[end - 1] == RA_BREAK_MUST) { /* U+2028 and the like */
+                    open = 0;
+                    x = 0;
+                }
                 continue;
             }
             if (x > 0) { /* does not fit after others: next line */
@@ -842,11 +981,24 @@ static ra_status_t wrap_spans(wrapper_t *w, const wspan_t *spans, size_t n, doub
                 pending = 0;
                 continue;
             }
-            /* Alone and too wide: as much as fits, the rest goes on. */
-            size_t k = ra_pdf_text_fit(w->pdf, sp->face, w->size, s + pos, end - pos, width);
-            double kw = ra_pdf_text_width(w->pdf, sp->face, w->size, s + pos, k);
-            if ((st = wr_add(w, sp, s + pos, k, 0, kw)) != RA_OK)
+            /* Alone and too wide: up to a hyphenation point that fits,
+             * with a hyphen; else as much as fits; the rest goes on. */
+            size_t k = uri ? 0 : hyphen_fit(w, sp, size, s + pos, end - pos, width, &st);
+            if (st != RA_OK)
                 return st;
+            if (k > 0) {
+                double kw = ra_pdf_text_width(w->pdf, sp->face, size, s + pos, k);
+                if ((st = wr_add(w, sp, s + pos, k, 0, kw, NULL, 0)) != RA_OK ||
+                    (st = wr_add(w, sp, "-", 1, kw,
+                                 ra_pdf_text_width(w->pdf, sp->face, size, "-", 1), NULL, 0)) !=
+                        RA_OK)
+                    return st;
+            } else {
+                k = ra_pdf_text_fit(w->pdf, sp->face, size, s + pos, end - pos, width);
+                double kw = ra_pdf_text_width(w->pdf, sp->face, size, s + pos, k);
+                if ((st = wr_add(w, sp, s + pos, k, 0, kw, uri, url_len)) != RA_OK)
+                    return st;
+            }
             pos += k;
             open = 0;
             pending = 0;
@@ -856,14 +1008,57 @@ static ra_status_t wrap_spans(wrapper_t *w, const wspan_t *spans, size_t n, doub
     return RA_OK;
 }
 
+/* Stores in *out the width of the widest segment of spans at w->size (what
+ * a column must hold for none of them to break inside), or floor when that
+ * is wider: segments that cannot be wider are not measured. */
+static ra_status_t widest_segment(wrapper_t *w, const wspan_t *spans, size_t n, double floor,
+                                  double *out)
+{
+    double most = floor;
+    for (size_t i = 0; i < n; i++) {
+        const wspan_t *sp = &spans[i];
+        double size = sp->size > 0 ? sp->size : w->size;
+        ra_status_t st = sp->brk ? RA_OK : wr_breaks(w, sp->s, sp->len);
+        if (st != RA_OK)
+            return st;
+        const char *brk = sp->brk ? sp->brk : w->brk.v;
+        for (size_t pos = 0; pos < sp->len;) {
+            char c = sp->s[pos];
+            if (c == ' ' || c == '\n' || c == '\r') {
+                pos++;
+                continue;
+            }
+            size_t end = seg_end(sp->s, sp->len, brk, pos);
+            if ((double)(end - pos) * EM_PER_BYTE_MAX * size > most) {
+                double ww = ra_pdf_text_width(w->pdf, sp->face, size, sp->s + pos, end - pos);
+                if (ww > most)
+                    most = ww;
+            }
+            pos = end;
+        }
+    }
+    *out = most;
+    return RA_OK;
+}
+
 ra_status_t ra_layout_wrap(const ra_pdf_t *pdf, ra_face_t face, double size, double width,
                            const char *text, ra_buf_t *out)
+{
+    return ra_layout_wrap_hyph(pdf, NULL, NULL, face, size, width, text, out);
+}
+
+ra_status_t ra_layout_wrap_hyph(const ra_pdf_t *pdf, ra_hyph_t *hyph, const char *lang,
+                                ra_face_t face, double size, double width, const char *text,
+                                ra_buf_t *out)
 {
     wrapper_t w;
     memset(&w, 0, sizeof w);
     w.pdf = pdf;
     w.size = size;
-    wspan_t sp = {text, strlen(text), face, {0, 0, 0}, 0};
+    w.lang = lang ? lang : RA_LAYOUT_LANG;
+    w.hyph = hyph;
+    w.need_dict = hyph != NULL;
+    wspan_t sp = {text, strlen(text), face, {0, 0, 0}, 0, 0, NULL};
     ra_status_t st = wrap_spans(&w, &sp, 1, width);
     for (size_t i = 0; st == RA_OK && i < w.lines.n; i++) {
         const line_t *l = &w.lines.v[i];
@@ -876,8 +1071,27 @@ ra_status_t ra_layout_wrap(const ra_pdf_t *pdf, ra_face_t face, double size, dou
     }
     free(w.frags.v);
     free(w.lines.v);
+    free(w.brk.v);
+    free(w.pts.v);
     /* Terminated also when no line was appended to a buffer never used. */
     return st == RA_OK ? ra_buf_append(out, "", 0) : st;
+}
+
+/* Returns the break opportunities of the arena string t, computed once per
+ * layout (they depend only on the text and the language); NULL when out of
+ * memory. */
+static const char *str_breaks(ra_layout_t *lo, str_t t)
+{
+    size_t need = t.off + t.len;
+    if (lo->brks.n < need) {
+        if (bytes_reserve(&lo->brks.v, &lo->brks.cap, need) != RA_OK)
+            return NULL;
+        memset(lo->brks.v + lo->brks.n, BRK_UNKNOWN, need - lo->brks.n);
+        lo->brks.n = need;
+    }
+    if (t.len > 0 && lo->brks.v[t.off] == BRK_UNKNOWN)
+        ra_break_find(S(lo, t), t.len, lo->lang, lo->brks.v + t.off);
+    return lo->brks.v + t.off;
 }
 
 /* Wraps cell c of lo at size to width; its lines are appended to lo->wr
@@ -896,6 +1110,9 @@ static ra_status_t wrap_cell(ra_layout_t *lo, const cell_t *c, double size, doub
         w->face = sp->face;
         w->color = sp->color;
         w->link = sp->link;
+        w->size = sp->size;
+        if ((w->brk = str_breaks(lo, sp->text)) == NULL)
+            return RA_ERR_NOMEM;
     }
     lo->wr.size = size;
     *line0 = lo->wr.lines.n;
@@ -1041,6 +1258,26 @@ static ra_status_t lo_link(ra_layout_t *lo, double x, double y, double w, double
     return log_item(lo, "link", v, 4, NULL);
 }
 
+/* Makes (x, y, w, h) on the current page a link to the URL u[0..n) ("www."
+ * ones open as "http://www."), logged as "uri x y w h URL". */
+static ra_status_t lo_uri(ra_layout_t *lo, double x, double y, double w, double h, const char *u,
+                          size_t n)
+{
+    if (lo->dry)
+        return RA_OK;
+    ra_buf_clear(&lo->tmp);
+    if (n >= 4 && (u[0] == 'w' || u[0] == 'W'))
+        ra_buf_puts(&lo->tmp, "http://");
+    ra_buf_append(&lo->tmp, u, n);
+    if (ra_buf_failed(&lo->tmp))
+        return RA_ERR_NOMEM;
+    double v[4] = {x, y, w, h};
+    ra_status_t st = log_item(lo, "uri", v, 4, ra_buf_str(&lo->tmp));
+    if (st != RA_OK)
+        return st;
+    return ra_pdf_uri_link(lo->pdf, x, y, w, h, lo->tmp.data, lo->tmp.len);
+}
+
 /* --- Pages and cursor --- */
 
 /* Draws the watermark on the current page: outlined letters (vector
@@ -1166,9 +1403,12 @@ static ra_status_t draw_line_at(ra_layout_t *lo, size_t li, double x, double y, 
     for (size_t j = 0; j < l->nfrag; j++) {
         const frag_t *f = &lo->wr.frags.v[l->frag0 + j];
         double fx = x + shift + (rtl ? l->w - f->x - f->w : f->x);
-        ra_status_t st = lo_text_dir(lo, f->face, size, f->color, fx, base, l->dir, f->s, f->len);
+        double fs = f->size > 0 ? f->size : size;
+        ra_status_t st = lo_text_dir(lo, f->face, fs, f->color, fx, base, l->dir, f->s, f->len);
         if (st == RA_OK && f->link)
             st = lo_link(lo, fx, y, f->w, line_h(lo, size), f->link);
+        if (st == RA_OK && f->uri)
+            st = lo_uri(lo, fx, y, f->w, line_h(lo, size), f->uri, f->uri_len);
         if (st != RA_OK)
             return st;
     }
@@ -1314,6 +1554,7 @@ static ra_status_t wrap_heading(ra_layout_t *lo, const block_t *b, double size, 
     tmp->face = RA_FACE_BOLD;
     tmp->color = b->level == 3 ? lo->opt.text_color : lo->opt.accent;
     tmp->link = 0;
+    tmp->size = 0;
     cell_t cell = {lo->spans.n - 1, 1, 0, {0, 0, 0}};
     ra_status_t st = wrap_cell(lo, &cell, size, lo->width, l0, nl);
     lo->spans.n--;
@@ -1433,21 +1674,195 @@ static ra_status_t place_bullets(ra_layout_t *lo, const block_t *b)
     return RA_OK;
 }
 
-/* Column widths of a table (or the two kv columns) over the body. */
-static void column_widths(const ra_layout_t *lo, const block_t *b, double *colw, size_t *ncols)
+/* Table font size (kv grids use the base size). */
+static double table_size(const ra_layout_t *lo, const block_t *b);
+
+/* Stores in *word the width cell c needs at size for no word of it to
+ * break (its widest unbreakable segment, widest_segment; floor_word when
+ * that is wider), and in *whole what it needs to stay on one line when it
+ * is a short one-line cell (at most RA_LAYOUT_SHORT_CELL characters: a
+ * status, a verdict, a date, a name), else *word; padding included. */
+static ra_status_t cell_min_width(ra_layout_t *lo, const cell_t *c, double size, double floor_word,
+                                  double *word, double *whole)
 {
-    if (b->kind == K_KV) {
-        colw[0] = lo->width * b->num;
-        colw[1] = lo->width - colw[0];
-        *ncols = 2;
-        return;
+    lo->wspans.n = 0;
+    for (size_t i = 0; i < c->nspans; i++) {
+        const span_t *sp = &lo->spans.v[c->span0 + i];
+        wspan_t *w = VEC_PUSH(lo->wspans);
+        if (!w)
+            return RA_ERR_NOMEM;
+        *w = (wspan_t){
+            S(lo, sp->text),         sp->text.len, sp->face, sp->color, sp->link, sp->size,
+            str_breaks(lo, sp->text)};
+        if (!w->brk)
+            return RA_ERR_NOMEM;
     }
-    double total = 0;
-    for (size_t c = 0; c < b->naux; c++)
-        total += lo->cols.v[b->aux0 + c].width;
-    for (size_t c = 0; c < b->naux; c++)
-        colw[c] = lo->width * lo->cols.v[b->aux0 + c].width / total;
-    *ncols = b->naux;
+    size_t chars = 0;
+    int multiline = 0;
+    for (size_t i = 0; i < lo->wspans.n; i++) {
+        const wspan_t *w = &lo->wspans.v[i];
+        chars += ra_utf8_count(w->s, w->len);
+        multiline |= memchr(w->s, '\n', w->len) != NULL || memchr(w->s, '\r', w->len) != NULL;
+    }
+    lo->wr.size = size;
+    ra_status_t st =
+        widest_segment(&lo->wr, lo->wspans.v, lo->wspans.n, floor_word - 2 * TABLE_PAD_X, word);
+    *whole = *word;
+    if (st == RA_OK && chars <= RA_LAYOUT_SHORT_CELL && !multiline) {
+        double all = 0;
+        for (size_t i = 0; i < lo->wspans.n; i++) {
+            const wspan_t *w = &lo->wspans.v[i];
+            all += ra_pdf_text_width(lo->pdf, w->face, w->size > 0 ? w->size : size, w->s, w->len);
+        }
+        if (all > *whole)
+            *whole = all;
+    }
+    *word += 2 * TABLE_PAD_X;
+    *whole += 2 * TABLE_PAD_X;
+    return st;
+}
+
+/* The width of a column that needs word and would like want at level. */
+static double level_width(double word, double want, double level)
+{
+    double w = want < level ? want : level;
+    return w > word ? w : word;
+}
+
+/* Fills colw with widths over total: each column its share of the relative
+ * widths rel, but never less than need; what columns below it need is
+ * taken from the others in proportion (sum of need at most total). */
+static void share_widths(const double *rel, const double *need, size_t n, double total,
+                         double *colw)
+{
+    int fixed[RA_LAYOUT_MAX_COLUMNS] = {0};
+    for (int again = 1; again;) {
+        again = 0;
+        double left = total, share = 0;
+        for (size_t c = 0; c < n; c++)
+            if (fixed[c])
+                left -= need[c];
+            else
+                share += rel[c];
+        for (size_t c = 0; c < n; c++) {
+            colw[c] = fixed[c] ? need[c] : share > 0 ? left * rel[c] / share : 0;
+            if (!fixed[c] && colw[c] < need[c] - EPS) {
+                fixed[c] = 1;
+                again = 1;
+            }
+        }
+    }
+}
+
+/* Column widths of a table (or the two kv columns) over the body,
+ * computed once per table: each column gets its share of the relative
+ * widths but never less than its cells need to keep their words and short
+ * cells whole (taken from the others in proportion); when short cells
+ * cannot all stay whole, words still do and each column gets what it would
+ * like up to a common level; when not even the words fit,
+ * columns of monospaced text (digests) keep their width and the columns
+ * that would like the most are cut to one common width. */
+static ra_status_t column_widths(ra_layout_t *lo, const block_t *b, double *colw, size_t *ncols)
+{
+    size_t n = b->kind == K_KV ? 2 : b->naux;
+    *ncols = n;
+    if (lo->cw_block == b) {
+        memcpy(colw, lo->cw, n * sizeof *colw);
+        return RA_OK;
+    }
+    double rel[RA_LAYOUT_MAX_COLUMNS], word[RA_LAYOUT_MAX_COLUMNS], whole[RA_LAYOUT_MAX_COLUMNS];
+    double size = table_size(lo, b), W = lo->width, rel_sum = 0;
+    int mono[RA_LAYOUT_MAX_COLUMNS] = {0};
+    for (size_t c = 0; c < n; c++) {
+        rel[c] = b->kind == K_KV ? (c == 0 ? b->num : 1 - b->num) : lo->cols.v[b->aux0 + c].width;
+        rel_sum += rel[c];
+        word[c] = 0;
+        if (b->kind == K_TABLE) {
+            str_t title = lo->cols.v[b->aux0 + c].title;
+            wspan_t w = {S(lo, title), title.len, RA_FACE_BOLD, white, 0, 0, NULL};
+            lo->wr.size = size;
+            ra_status_t st = widest_segment(&lo->wr, &w, 1, 0, &word[c]);
+            if (st != RA_OK)
+                return st;
+            word[c] += 2 * TABLE_PAD_X;
+        }
+        whole[c] = word[c];
+    }
+    for (size_t i = 0; i < b->ncells; i++) {
+        const cell_t *cell = &lo->cells.v[b->cell0 + i];
+        double cw, ch;
+        ra_status_t st = cell_min_width(lo, cell, size, word[i % n], &cw, &ch);
+        if (st != RA_OK)
+            return st;
+        if (cw > word[i % n])
+            word[i % n] = cw;
+        if (ch > whole[i % n])
+            whole[i % n] = ch;
+        if (cell->nspans > 0 && lo->spans.v[cell->span0].face == RA_FACE_MONO &&
+            lo->spans.v[cell->span0].text.len > 1)
+            mono[i % n] = 1;
+    }
+    double sum_whole = 0, sum_word = 0, sum_mono = 0, want[RA_LAYOUT_MAX_COLUMNS];
+    for (size_t c = 0; c < n; c++) {
+        sum_whole += whole[c];
+        sum_word += word[c];
+        sum_mono += mono[c] ? word[c] : 0;
+        want[c] = whole[c] > W * rel[c] / rel_sum ? whole[c] : W * rel[c] / rel_sum;
+    }
+    if (sum_whole <= W) {
+        share_widths(rel, whole, n, W, colw);
+    } else if (sum_word <= W) {
+        /* Short cells cannot all stay on one line: every column gets what
+         * its words need, and what it would like (its short cells whole,
+         * or its share) up to a common level, the level at which the
+         * columns fill the width (found by bisection; the sum grows with
+         * the level from sum_word to the sum of want). */
+        double lo_level = 0, hi_level = 0;
+        for (size_t c = 0; c < n; c++)
+            hi_level = want[c] > hi_level ? want[c] : hi_level;
+        for (int k = 0; k < 60; k++) {
+            double mid = (lo_level + hi_level) / 2, sum = 0;
+            for (size_t c = 0; c < n; c++)
+                sum += level_width(word[c], want[c], mid);
+            if (sum > W)
+                hi_level = mid;
+            else
+                lo_level = mid;
+        }
+        for (size_t c = 0; c < n; c++)
+            colw[c] = level_width(word[c], want[c], lo_level);
+    } else {
+        /* Not even the words fit (a very long word): columns of monospaced
+         * text (digests) keep their width when the others can share what is
+         * left; of the others, those that would like the most are cut to
+         * one common width, so that only they break their words. */
+        int keep = sum_mono < W && sum_mono < sum_word;
+        int cut[RA_LAYOUT_MAX_COLUMNS];
+        size_t ncut = 0;
+        for (size_t c = 0; c < n; c++) {
+            cut[c] = !(keep && mono[c]);
+            ncut += (size_t)cut[c];
+        }
+        double level = 0;
+        for (int again = 1; again && ncut > 0;) {
+            again = 0;
+            double left = W;
+            for (size_t c = 0; c < n; c++)
+                left -= cut[c] ? 0 : (keep && mono[c] ? word[c] : want[c]);
+            level = left / (double)ncut;
+            for (size_t c = 0; c < n; c++)
+                if (cut[c] && want[c] <= level) {
+                    cut[c] = 0;
+                    ncut--;
+                    again = 1;
+                }
+        }
+        for (size_t c = 0; c < n; c++)
+            colw[c] = cut[c] ? level : keep && mono[c] ? word[c] : want[c];
+    }
+    lo->cw_block = b;
+    memcpy(lo->cw, colw, n * sizeof *colw);
+    return RA_OK;
 }
 
 /* Table font size (kv grids use the base size). */
@@ -1463,7 +1878,9 @@ static ra_status_t table_row_lines(ra_layout_t *lo, const block_t *b, size_t row
 {
     size_t ncols;
     double size = table_size(lo, b), most = 1;
-    column_widths(lo, b, colw, &ncols);
+    ra_status_t cst = column_widths(lo, b, colw, &ncols);
+    if (cst != RA_OK)
+        return cst;
     for (size_t c = 0; c < ncols; c++) {
         const cell_t *cell = &lo->cells.v[b->cell0 + row * ncols + c];
         ra_status_t st = wrap_cell(lo, cell, size, colw[c] - 2 * TABLE_PAD_X, &l0[c], &nl[c]);
@@ -1492,6 +1909,7 @@ static ra_status_t draw_table_header(ra_layout_t *lo, const block_t *b, const do
         sp->face = RA_FACE_BOLD;
         sp->color = white;
         sp->link = 0;
+        sp->size = 0;
         cell_t cell = {lo->spans.n - 1, 1, 0, {0, 0, 0}};
         st = wrap_cell(lo, &cell, size, colw[c] - 2 * TABLE_PAD_X, &l0[c], &nl[c]);
         lo->spans.n--;
@@ -1530,7 +1948,8 @@ static ra_status_t place_table(ra_layout_t *lo, const block_t *b)
     double size = table_size(lo, b), lh = line_h(lo, size);
     ra_status_t st;
 
-    column_widths(lo, b, colw, &ncols);
+    if ((st = column_widths(lo, b, colw, &ncols)) != RA_OK)
+        return st;
     size_t nrows = ncols ? b->ncells / ncols : 0;
     double header_h = 0;
     /* A key-value grid is one record: it moves whole when it fits on a

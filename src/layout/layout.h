@@ -28,6 +28,12 @@
 #include "base/buf.h"
 #include "pdf/pdf.h"
 #include "base/status.h"
+#include "layout/break.h"
+
+/* The language text is broken and hyphenated for unless set otherwise
+ * (ra_layout_set_lang), and the longest tag the layout keeps. */
+#define RA_LAYOUT_LANG "en-US"
+#define RA_LAYOUT_LANG_MAX 35
 
 typedef struct ra_layout ra_layout_t;
 
@@ -69,6 +75,10 @@ typedef struct {
     /* Set: keep no dump (ra_layout_dump appends nothing), which saves a
      * formatted line per item drawn; for callers that never read it. */
     int no_dump;
+    /* Hyphenation dictionaries, loaded once and shared by many layouts (a
+     * batch); not owned, must outlive the layout. NULL: the layout loads
+     * the one it needs itself. */
+    ra_hyph_t *hyph;
 } ra_layout_options_t;
 
 /* Fills opt with the defaults (A4, 20 mm margins, 10 pt, navy accent). */
@@ -92,6 +102,17 @@ typedef struct {
     double space_after; /* gap below the block in points, default 0.6 em */
     int link;           /* anchor to link the text to; 0: none */
 } ra_style_t;
+
+/* Sets the language of the text (a BCP 47 tag, e.g. "de" or "en-GB"; NULL
+ * or "": RA_LAYOUT_LANG), which chooses the hyphenation dictionary
+ * (break.h, ra_hyph_file; a language without one is not hyphenated) and
+ * libunibreak's tailoring. The dictionary is loaded when a word first
+ * needs it (a file that cannot be loaded fails that layout call with
+ * RA_ERR_IO). RA_ERR_INVALID for a tag longer than RA_LAYOUT_LANG_MAX; the
+ * setting is then unchanged. */
+ra_status_t ra_layout_set_lang(ra_layout_t *lo, const char *lang);
+/* Returns the language set (RA_LAYOUT_LANG by default). */
+const char *ra_layout_lang(const ra_layout_t *lo);
 
 /* Returns the width of the body column: the page less its left and right
  * margins (what a custom block's box is wide). */
@@ -143,8 +164,12 @@ ra_status_t ra_layout_mark(ra_layout_t *lo, int level, const char *title, unsign
 /* Mixes colour c towards white by t (0: c, 1: white). */
 ra_rgb_t ra_rgb_tint(ra_rgb_t c, double t);
 
-/* Appends a wrapped paragraph; st NULL: body style. Words wrap on spaces;
- * a word longer than a line breaks between characters. */
+/* Appends a wrapped paragraph; st NULL: body style. Lines break where
+ * break.h allows (spaces, after hyphens, between ideographs; never inside
+ * a date, an id, a short hyphenated token; URLs after "/" or "."); a word
+ * wider than the line is hyphenated (ra_layout_set_lang), and breaks
+ * between characters only where no hyphenation point fits. A URL becomes a
+ * link to itself on every line it takes. */
 ra_status_t ra_layout_paragraph(ra_layout_t *lo, const ra_style_t *st, const char *text);
 
 /* Appends a paragraph of mixed runs (bold inside regular, links...). st
@@ -159,6 +184,8 @@ ra_status_t ra_layout_bullets(ra_layout_t *lo, const ra_style_t *st, const char 
 typedef struct {
     const char *label; /* drawn bold in muted colour */
     const char *value; /* wrapped; "\n" honoured */
+    ra_face_t face;    /* of the value; default regular (0) */
+    double size;       /* of the value; 0: the base size */
 } ra_kv_t;
 
 /* Appends a two-column grid: labels in the first label_frac of the width
@@ -181,6 +208,7 @@ typedef struct {
     const ra_rgb_t *color; /* NULL: text colour */
     const ra_rgb_t *fill;  /* NULL: none (or the zebra stripe) */
     int link;              /* anchor, 0: none */
+    double size;           /* 0: the table's font size */
 } ra_cell_t;
 
 typedef struct {
@@ -192,6 +220,17 @@ typedef struct {
 
 /* Returns the default table style. */
 ra_table_style_t ra_layout_table_style(const ra_layout_t *lo);
+
+/* Table column widths: a column is at least as wide as the widest
+ * unbreakable segment of its cells and header (break.h), so no word, date,
+ * id or digest in it is split, and a cell of at most RA_LAYOUT_SHORT_CELL
+ * characters on one line (a status, a verdict, a date, a name) stays on
+ * one line; what such columns need beyond their share of the relative
+ * widths is taken from the others in proportion. When short cells cannot
+ * all stay whole, words still do; when not even the words fit (a very long
+ * word), columns of monospaced text (digests) keep their width and only
+ * the columns that would like the most are cut, to one common width. */
+#define RA_LAYOUT_SHORT_CELL 24
 
 /* Most columns a table may have. */
 #define RA_LAYOUT_MAX_COLUMNS 64
@@ -312,16 +351,25 @@ ra_status_t ra_layout_anchor_page(const ra_layout_t *lo, int anchor, size_t *pag
  *     rect 56.69 100.00 481.89 20.00 fill
  * one line per drawn item in drawing order (text: x, y of the baseline
  * start, face R/B/I/M, size, text as drawn; rect/line/link/custom/toc-row/
- * watermark and what place functions log: geometry), numbers with 2 decimals in C style. A
+ * watermark and what place functions log: geometry; uri: the rectangle of
+ * a line of a URL, then the URL it opens), numbers with 2 decimals in C style. A
  * "page N" line (1-based) applies to the items after it; contents entries
  * and watermarks, drawn once all pages exist, come last under their own
  * "page N" lines. Header and footer callbacks' drawing is not included.
  * Empty when the options had no_dump set. */
 ra_status_t ra_layout_dump(const ra_layout_t *lo, ra_buf_t *out);
 
-/* Wraps text to width in face at size as paragraphs are wrapped and
+/* Wraps text to width in face at size as paragraphs are wrapped (without
+ * hyphenation: a word wider than the line breaks between characters) and
  * appends the lines to out separated by "\n" (no trailing one). */
 ra_status_t ra_layout_wrap(const ra_pdf_t *pdf, ra_face_t face, double size, double width,
                            const char *text, ra_buf_t *out);
+/* Like ra_layout_wrap, for text in language lang (NULL: RA_LAYOUT_LANG),
+ * hyphenating a word wider than the line with the dictionaries of hyph
+ * (NULL: none): it breaks at its last hyphenation point that fits, and the
+ * line ends with "-". */
+ra_status_t ra_layout_wrap_hyph(const ra_pdf_t *pdf, ra_hyph_t *hyph, const char *lang,
+                                ra_face_t face, double size, double width, const char *text,
+                                ra_buf_t *out);
 
 #endif

@@ -519,9 +519,9 @@ static ra_status_t counts(writer_t *w)
     for (int v = 0; v < RA_VERDICT_COUNT && rc == RA_OK; v++) {
         snprintf(num, sizeof num, "%zu", by_verdict[v]);
         const ra_rgb_t *tint = ra_style_verdict_heat((ra_verdict_t)v);
-        ra_cell_t cells[] = {
-            {fmt(w, "Verdict: %s", ra_verdict_label((ra_verdict_t)v)), RA_FACE_BOLD, NULL, tint, 0},
-            {num, RA_FACE_BOLD, NULL, tint, 0}};
+        ra_cell_t cells[] = {{fmt(w, "Verdict: %s", ra_verdict_label((ra_verdict_t)v)),
+                              RA_FACE_BOLD, NULL, tint, 0, 0},
+                             {num, RA_FACE_BOLD, NULL, tint, 0, 0}};
         rc = ra_layout_table_row(w->lo, cells);
     }
     for (int v = 0; v < RA_SIGNOFF_COUNT && rc == RA_OK; v++) {
@@ -921,13 +921,13 @@ static ra_status_t heat_map(writer_t *w)
         rc = ra_layout_table_begin(w->lo, &ts, cols, nl + 1);
     for (size_t i = 0; i < shown && rc == RA_OK; i++) {
         const assess_t *a = latest(w->v[i]);
-        cells[0] = (ra_cell_t){a->name, RA_FACE_BOLD, NULL, NULL, 0};
+        cells[0] = (ra_cell_t){a->name, RA_FACE_BOLD, NULL, NULL, 0, 0};
         for (size_t l = 0; l < nl; l++) {
             char num[16];
             int step = step_of(w->p, a, a->layer[l]);
             ra_score_format(!isnan(a->layer[l]), a->layer[l], num);
             snprintf(vals[l], sizeof vals[l], "%s%s", num, step_mark(step));
-            cells[l + 1] = (ra_cell_t){vals[l], RA_FACE_REGULAR, NULL, step_fill(step), 0};
+            cells[l + 1] = (ra_cell_t){vals[l], RA_FACE_REGULAR, NULL, step_fill(step), 0, 0};
         }
         rc = ra_layout_table_row(w->lo, cells);
     }
@@ -950,11 +950,11 @@ static ra_status_t heat_map(writer_t *w)
         char n[4][24];
         for (int k = 0; k < 4; k++)
             snprintf(n[k], sizeof n[k], "%zu", steps[l][k]);
-        ra_cell_t c[] = {{cl->layers[l].name, RA_FACE_BOLD, NULL, NULL, 0},
-                         {n[0], RA_FACE_REGULAR, NULL, step_fill(0), 0},
-                         {n[1], RA_FACE_REGULAR, NULL, step_fill(1), 0},
-                         {n[2], RA_FACE_REGULAR, NULL, step_fill(2), 0},
-                         {n[3], RA_FACE_REGULAR, NULL, step_fill(3), 0}};
+        ra_cell_t c[] = {{cl->layers[l].name, RA_FACE_BOLD, NULL, NULL, 0, 0},
+                         {n[0], RA_FACE_REGULAR, NULL, step_fill(0), 0, 0},
+                         {n[1], RA_FACE_REGULAR, NULL, step_fill(1), 0, 0},
+                         {n[2], RA_FACE_REGULAR, NULL, step_fill(2), 0, 0},
+                         {n[3], RA_FACE_REGULAR, NULL, step_fill(3), 0, 0}};
         rc = ra_layout_table_row(w->lo, c);
     }
     if (rc == RA_OK)

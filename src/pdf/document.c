@@ -437,6 +437,38 @@ ra_status_t ra_pdf_link(ra_pdf_t *pdf, double x, double y, double w, double h, s
     return RA_OK;
 }
 
+ra_status_t ra_pdf_uri_link(ra_pdf_t *pdf, double x, double y, double w, double h, const char *uri,
+                            size_t len)
+{
+    page_t *pg = ra_pdf__cur_page(pdf);
+    if (!pg)
+        return pdf->err ? pdf_err_status(pdf) : RA_ERR_PDF;
+    /* A URI is ASCII: other bytes, spaces and controls are %-escaped. */
+    ra_buf_t u = RA_BUF_INIT;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)uri[i];
+        if (c <= 0x20 || c >= 0x7F || strchr("\"<>\\^`{|}", c))
+            ra_buf_printf(&u, "%%%02X", c);
+        else
+            ra_buf_putc(&u, (char)c);
+    }
+    if (ra_buf_failed(&u)) {
+        ra_buf_free(&u);
+        return keep(pdf, RA_ERR_NOMEM);
+    }
+    HPDF_Rect r = {(HPDF_REAL)x, (HPDF_REAL)(pg->h - y - h), (HPDF_REAL)(x + w),
+                   (HPDF_REAL)(pg->h - y)};
+    HPDF_Annotation a = HPDF_Page_CreateURILinkAnnot(pg->page, r, ra_buf_str(&u));
+    ra_buf_free(&u);
+    if (!a || pdf->err)
+        return hp(pdf, HPDF_INVALID_ANNOTATION);
+    /* No border; print flag (PDF/A wants /F 4 on annotations). */
+    if (hp(pdf, HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0)) != RA_OK ||
+        hp(pdf, HPDF_Dict_AddNumber(a, "F", 4)) != RA_OK)
+        return pdf->err ? pdf_err_status(pdf) : RA_ERR_PDF;
+    return RA_OK;
+}
+
 ra_status_t ra_pdf_outline(ra_pdf_t *pdf, int parent, const char *title, size_t page, double y,
                            int *id)
 {

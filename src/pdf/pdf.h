@@ -318,6 +318,12 @@ ra_status_t ra_pdf_image(ra_pdf_t *pdf, const void *data, size_t len, double x, 
 ra_status_t ra_pdf_link(ra_pdf_t *pdf, double x, double y, double w, double h, size_t target,
                         double target_y);
 
+/* Makes the rectangle (x, y, w, h) on the current page a borderless,
+ * printable link (/F 4) that opens uri[0..len) (a URI action; bytes
+ * outside printable ASCII are written %XX). */
+ra_status_t ra_pdf_uri_link(ra_pdf_t *pdf, double x, double y, double w, double h, const char *uri,
+                            size_t len);
+
 /* --- Interactive form --- */
 
 /* Puts an empty (unsigned) signature field named name on the current page

@@ -142,6 +142,7 @@ ra_status_t ra_pipeline_render(const ra_env_t *env, const ra_pipeline_input_t *i
         .font_dir = env->font_dir,
         .font_chain = font_chain,
         .fonts = env->fonts,
+        .hyph = env->hyph,
         .created = document_date(env, out->record),
         .record_data = in->attach_source ? data : NULL,
         .record_len = in->attach_source ? len : 0,

@@ -336,7 +336,11 @@ ra_status_t ra_report_render(const ra_report_input_t *in, ra_buf_t *out)
     lo.footer = draw_footer;
     lo.page_ctx = &r;
     lo.no_dump = in->layout_dump == NULL; /* the dump costs a line per item drawn */
+    lo.hyph = in->hyph;
     if ((st = ra_layout_new(r.pdf, &lo, &r.lo)) != RA_OK)
+        goto done;
+    /* Words are hyphenated in the record's language (xml:lang), else English. */
+    if (r.rec->lang && (st = ra_layout_set_lang(r.lo, r.rec->lang)) != RA_OK)
         goto done;
     if ((st = set_info(&r)) != RA_OK || (st = attach_source(&r)) != RA_OK)
         goto done;
@@ -351,6 +355,14 @@ ra_status_t ra_report_render(const ra_report_input_t *in, ra_buf_t *out)
     }
     if (st == RA_OK)
         st = ra_layout_finish(r.lo);
+    /* The layout reads one file: the hyphenation dictionary of the text's
+     * language, when a word first needs it. */
+    if (st == RA_ERR_IO && in->sink)
+        ra_diag(in->sink, RA_DIAG_ERROR, NULL, 0,
+                "cannot load the hyphenation dictionary %s/%s (Debian packages hyphen-en-us, "
+                "hyphen-de)",
+                RA_HYPH_DIR,
+                ra_hyph_file(ra_layout_lang(r.lo)) ? ra_hyph_file(ra_layout_lang(r.lo)) : "?");
     if (st == RA_OK && in->layout_dump)
         st = ra_layout_dump(r.lo, in->layout_dump);
     /* Page labels agree with the footers' "Page X of Y", so a viewer's page

@@ -31,6 +31,7 @@ typedef struct {
     const char *font_dir;             /* NULL: the default */
     const char *font_chain;           /* NULL: the default */
     const struct ra_pdf_fonts *fonts; /* read beforehand (pdf.h), or NULL */
+    struct ra_hyph *hyph;             /* dictionaries shared by reports (break.h), or NULL */
     int64_t created;                  /* document date, seconds since the epoch (UTC) */
     const char *record_data;          /* the record's bytes, embedded with attach_source */
     size_t record_len;

@@ -73,11 +73,11 @@ ra_status_t report_actions(report_t *r)
                                : cs->risk_accepted                       ? &RA_C_NEUTRAL_TINT
                                                                          : NULL;
         ra_cell_t cells[] = {
-            {due, RA_FACE_REGULAR, NULL, NULL, 0},
-            {cs->check->id, RA_FACE_BOLD, NULL, NULL, 0},
-            {ra_buf_str(&action), RA_FACE_REGULAR, NULL, NULL, 0},
-            {m ? m->owner : "-", RA_FACE_REGULAR, NULL, NULL, 0},
-            {state, RA_FACE_BOLD, NULL, tint, 0},
+            {due, RA_FACE_REGULAR, NULL, NULL, 0, 0},
+            {cs->check->id, RA_FACE_BOLD, NULL, NULL, 0, 0},
+            {ra_buf_str(&action), RA_FACE_REGULAR, NULL, NULL, 0, 0},
+            {m ? m->owner : "-", RA_FACE_REGULAR, NULL, NULL, 0, 0},
+            {state, RA_FACE_BOLD, NULL, tint, 0, 0},
         };
         rc = ra_layout_table_row(r->lo, cells);
     }
@@ -123,12 +123,12 @@ ra_status_t report_risks(report_t *r)
         ra_style_date(k->expires, exp);
         bool expired = k->expires < r->rec->assessed_on;
         ra_cell_t cells[] = {
-            {cs->check->id, RA_FACE_BOLD, NULL, NULL, 0},
-            {ra_buf_str(&who), RA_FACE_REGULAR, NULL, NULL, 0},
-            {given, RA_FACE_REGULAR, NULL, NULL, 0},
+            {cs->check->id, RA_FACE_BOLD, NULL, NULL, 0, 0},
+            {ra_buf_str(&who), RA_FACE_REGULAR, NULL, NULL, 0, 0},
+            {given, RA_FACE_REGULAR, NULL, NULL, 0, 0},
             {expired ? report_fmt(r, "%s EXPIRED", exp) : exp,
-             expired ? RA_FACE_BOLD : RA_FACE_REGULAR, NULL, expired ? &RA_C_BAD_TINT : NULL, 0},
-            {k->text, RA_FACE_REGULAR, NULL, NULL, 0},
+             expired ? RA_FACE_BOLD : RA_FACE_REGULAR, NULL, expired ? &RA_C_BAD_TINT : NULL, 0, 0},
+            {k->text, RA_FACE_REGULAR, NULL, NULL, 0, 0},
         };
         rc = ra_layout_table_row(r->lo, cells);
     }

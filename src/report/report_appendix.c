@@ -58,14 +58,14 @@ static ra_status_t profiles_table(report_t *r)
         bool own = pr == r->s->profile;
         ra_face_t face = own ? RA_FACE_BOLD : RA_FACE_REGULAR;
         ra_cell_t cells[] = {
-            {pr->name, face, NULL, own ? &RA_C_PANEL : NULL, 0},
-            {rank, face, NULL, own ? &RA_C_PANEL : NULL, 0},
-            {cnt, face, NULL, own ? &RA_C_PANEL : NULL, 0},
-            {ready, face, NULL, own ? &RA_C_PANEL : NULL, 0},
-            {cond, face, NULL, own ? &RA_C_PANEL : NULL, 0},
+            {pr->name, face, NULL, own ? &RA_C_PANEL : NULL, 0, 0},
+            {rank, face, NULL, own ? &RA_C_PANEL : NULL, 0, 0},
+            {cnt, face, NULL, own ? &RA_C_PANEL : NULL, 0, 0},
+            {ready, face, NULL, own ? &RA_C_PANEL : NULL, 0, 0},
+            {cond, face, NULL, own ? &RA_C_PANEL : NULL, 0, 0},
             {pr->evidence_required ? "required" : "not required", face, NULL,
-             own ? &RA_C_PANEL : NULL, 0},
-            {roles.len ? ra_buf_str(&roles) : "none", face, NULL, own ? &RA_C_PANEL : NULL, 0},
+             own ? &RA_C_PANEL : NULL, 0, 0},
+            {roles.len ? ra_buf_str(&roles) : "none", face, NULL, own ? &RA_C_PANEL : NULL, 0, 0},
         };
         rc = ra_layout_table_row(r->lo, cells);
     }
@@ -117,6 +117,13 @@ ra_status_t report_methodology(report_t *r)
     return rc;
 }
 
+/* Digests are drawn in DejaVu Sans Mono at sizes at which all 64 hex digits
+ * stay on one line: in the evidence index's SHA-256 column (the layout
+ * widens it to the digest's width, 239 pt of the 482 pt body), and in the
+ * integrity grid's value column (366 pt; a digest takes 327 pt). */
+#define DIGEST_CELL_SIZE 6
+#define DIGEST_KV_SIZE 8.5
+
 ra_status_t report_evidence(report_t *r)
 {
     const ra_score_t *s = r->s;
@@ -141,8 +148,12 @@ ra_status_t report_evidence(report_t *r)
         {"Reference", 4.2, RA_ALIGN_LEFT},
         {"SHA-256", 4.4, RA_ALIGN_LEFT},
     };
+    /* 8.5 pt leaves the Check, Kind and Reference columns room beside
+     * the digests. */
+    ra_table_style_t ts = ra_layout_table_style(r->lo);
+    ts.font_size = 8.5;
     if (rc == RA_OK)
-        rc = ra_layout_table_begin(r->lo, NULL, cols, 4);
+        rc = ra_layout_table_begin(r->lo, &ts, cols, 4);
     ra_buf_t ref = RA_BUF_INIT;
     for (size_t i = 0; i < s->nchecks && rc == RA_OK; i++) {
         const ra_check_score_t *cs = &s->checks[i];
@@ -154,10 +165,10 @@ ra_status_t report_evidence(report_t *r)
             ra_buf_printf(&ref, "%s%s%s", e->ref ? e->ref : "", e->ref && *e->text ? "\n" : "",
                           e->text);
             ra_cell_t cells[] = {
-                {cs->check->id, RA_FACE_BOLD, NULL, NULL, 0},
-                {ra_evidence_kind_name(e->kind), RA_FACE_REGULAR, NULL, NULL, 0},
-                {ref.len ? ra_buf_str(&ref) : "-", RA_FACE_REGULAR, NULL, NULL, 0},
-                {e->sha256 ? e->sha256 : "-", RA_FACE_MONO, NULL, NULL, 0},
+                {cs->check->id, RA_FACE_BOLD, NULL, NULL, 0, 0},
+                {ra_evidence_kind_name(e->kind), RA_FACE_REGULAR, NULL, NULL, 0, 0},
+                {ref.len ? ra_buf_str(&ref) : "-", RA_FACE_REGULAR, NULL, NULL, 0, 0},
+                {e->sha256 ? e->sha256 : "-", RA_FACE_MONO, NULL, NULL, 0, DIGEST_CELL_SIZE},
             };
             rc = ra_layout_table_row(r->lo, cells);
         }
@@ -227,27 +238,29 @@ ra_status_t report_integrity(report_t *r)
                       "%s (%zu bytes), embedded in this PDF; extract it with: pdfdetach "
                       "-saveall REPORT.pdf",
                       base ? base + 1 : r->rec->path, in->record_len);
+    int no_logo = strcmp(it->logo_sha256, RA_NO_LOGO) == 0;
     ra_kv_t rows[] = {
-        {"Report ID", r->integrity.report_id},
-        {"Assessment record", r->rec->id},
-        {"Record SHA-256", rec},
-        {"Checklist", ra_buf_str(&clv)},
-        {"Checklist SHA-256", cl},
-        {"Report template", ra_buf_str(&tv)},
-        {"Template SHA-256", tpl},
-        {"Logo SHA-256", strcmp(it->logo_sha256, RA_NO_LOGO) == 0
-                             ? "none (the template has no logo)"
-                             : it->logo_sha256},
-        {"Fonts SHA-256", it->fonts_sha256},
-        {"Previous record", ra_buf_str(&prev)},
-        {"Document date", when},
-        {"Tool", it->tool},
-        {"Audit trail", ra_buf_str(&trail)},
-        {"How to verify", ra_buf_str(&how)},
-        {"Archival format", in->attach_source ? "Not PDF/A: the source record is attached "
-                                                "(PDF/A-1 forbids attachments)"
-                                              : "PDF/A-1b"},
-        {"Attached record", ra_buf_str(&src)},
+        {"Report ID", r->integrity.report_id, 0, 0},
+        {"Assessment record", r->rec->id, 0, 0},
+        {"Record SHA-256", rec, RA_FACE_MONO, DIGEST_KV_SIZE},
+        {"Checklist", ra_buf_str(&clv), 0, 0},
+        {"Checklist SHA-256", cl, RA_FACE_MONO, DIGEST_KV_SIZE},
+        {"Report template", ra_buf_str(&tv), 0, 0},
+        {"Template SHA-256", tpl, RA_FACE_MONO, DIGEST_KV_SIZE},
+        {"Logo SHA-256", no_logo ? "none (the template has no logo)" : it->logo_sha256,
+         no_logo ? RA_FACE_REGULAR : RA_FACE_MONO, no_logo ? 0 : DIGEST_KV_SIZE},
+        {"Fonts SHA-256", it->fonts_sha256, RA_FACE_MONO, DIGEST_KV_SIZE},
+        {"Previous record", ra_buf_str(&prev), RA_FACE_MONO, DIGEST_KV_SIZE},
+        {"Document date", when, 0, 0},
+        {"Tool", it->tool, 0, 0},
+        {"Audit trail", ra_buf_str(&trail), 0, 0},
+        {"How to verify", ra_buf_str(&how), 0, 0},
+        {"Archival format",
+         in->attach_source ? "Not PDF/A: the source record is attached "
+                             "(PDF/A-1 forbids attachments)"
+                           : "PDF/A-1b",
+         0, 0},
+        {"Attached record", ra_buf_str(&src), 0, 0},
     };
     size_t n = sizeof rows / sizeof *rows - !in->attach_source;
     if (!in->diff) { /* no previous record: its row goes */

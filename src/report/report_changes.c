@@ -83,9 +83,9 @@ static ra_status_t changes_head(report_t *r)
     ra_buf_t ap = RA_BUF_INIT;
     approval_lines(r, &ap);
     ra_kv_t rows[] = {
-        {"Previous score", ra_buf_str(&prev)}, {"Score now", ra_buf_str(&now)},
-        {"Change", ra_buf_str(&dv)},           {"Sign-off", ra_buf_str(&sg)},
-        {"Approvals", ra_buf_str(&ap)},
+        {"Previous score", ra_buf_str(&prev), 0, 0}, {"Score now", ra_buf_str(&now), 0, 0},
+        {"Change", ra_buf_str(&dv), 0, 0},           {"Sign-off", ra_buf_str(&sg), 0, 0},
+        {"Approvals", ra_buf_str(&ap), 0, 0},
     };
     if (rc == RA_OK)
         rc = ra_layout_kv(r->lo, rows, sizeof rows / sizeof *rows, 0.2);
@@ -138,11 +138,11 @@ static ra_status_t changes_checks(report_t *r)
                  bad    ? &RA_C_BAD_TINT
                  : good ? &RA_C_GOOD_TINT
                         : &RA_C_NEUTRAL_TINT,
-                 0},
-                {x->check->id, RA_FACE_BOLD, NULL, NULL, 0},
-                {x->check->title, RA_FACE_REGULAR, NULL, NULL, 0},
-                {side_label(x->old), RA_FACE_REGULAR, NULL, NULL, 0},
-                {side_label(x->new_), RA_FACE_REGULAR, NULL, NULL, 0},
+                 0, 0},
+                {x->check->id, RA_FACE_BOLD, NULL, NULL, 0, 0},
+                {x->check->title, RA_FACE_REGULAR, NULL, NULL, 0, 0},
+                {side_label(x->old), RA_FACE_REGULAR, NULL, NULL, 0, 0},
+                {side_label(x->new_), RA_FACE_REGULAR, NULL, NULL, 0, 0},
             };
             rc = ra_layout_table_row(r->lo, cells);
         }
@@ -222,10 +222,10 @@ static ra_status_t changes_items(report_t *r)
                  bad                             ? &RA_C_BAD_TINT
                  : it->kind == RA_ITEM_COMPLETED ? &RA_C_GOOD_TINT
                                                  : &RA_C_NEUTRAL_TINT,
-                 0},
-                {it->check->id, RA_FACE_BOLD, NULL, NULL, 0},
-                {who, RA_FACE_REGULAR, NULL, NULL, 0},
-                {ra_buf_str(&detail), RA_FACE_REGULAR, NULL, NULL, 0},
+                 0, 0},
+                {it->check->id, RA_FACE_BOLD, NULL, NULL, 0, 0},
+                {who, RA_FACE_REGULAR, NULL, NULL, 0, 0},
+                {ra_buf_str(&detail), RA_FACE_REGULAR, NULL, NULL, 0, 0},
             };
             rc = ra_layout_table_row(r->lo, cells);
         }

@@ -221,12 +221,12 @@ ra_status_t report_cover(report_t *r)
     ra_buf_t assessors = RA_BUF_INIT;
     ra_buf_puts(&assessors, assessor_list(r));
     ra_kv_t rows[] = {
-        {"Profile", report_fmt(r, "%s (%s)", s->profile->name, s->profile->id)},
-        {"Assessed on", date},
-        {"Assessors", ra_buf_str(&assessors)},
-        {"Record ID", rec->id},
-        {"Checklist", NULL},
-        {"Report ID", r->integrity.report_id},
+        {"Profile", report_fmt(r, "%s (%s)", s->profile->name, s->profile->id), 0, 0},
+        {"Assessed on", date, 0, 0},
+        {"Assessors", ra_buf_str(&assessors), 0, 0},
+        {"Record ID", rec->id, 0, 0},
+        {"Checklist", NULL, 0, 0},
+        {"Report ID", r->integrity.report_id, 0, 0},
     };
     ra_buf_t prof = RA_BUF_INIT, cl = RA_BUF_INIT;
     ra_buf_puts(&prof, rows[0].value);
@@ -307,13 +307,13 @@ static ra_status_t profile_ladder(report_t *r)
         const ra_rgb_t *fill = own ? &RA_C_PANEL : NULL;
         ra_cell_t cells[] = {
             {report_fmt(r, "%s%s", rung->profile->name, own ? " (assessed)" : ""), face, NULL, fill,
-             0},
-            {n, face, NULL, fill, 0},
-            {ready, face, NULL, fill, 0},
-            {sc, face, NULL, fill, 0},
-            {gaps, face, NULL, fill, 0},
+             0, 0},
+            {n, face, NULL, fill, 0, 0},
+            {ready, face, NULL, fill, 0, 0},
+            {sc, face, NULL, fill, 0, 0},
+            {gaps, face, NULL, fill, 0, 0},
             {ra_verdict_label(rung->verdict), RA_FACE_BOLD, NULL,
-             ra_style_verdict_tint(rung->verdict), 0},
+             ra_style_verdict_tint(rung->verdict), 0, 0},
         };
         rc = ra_layout_table_row(r->lo, cells);
     }
@@ -405,12 +405,12 @@ static ra_status_t top_gaps(report_t *r, size_t max)
         } else
             ra_buf_puts(&plan, "No plan recorded");
         ra_cell_t cells[] = {
-            {cs->check->id, RA_FACE_BOLD, NULL, NULL, r->layer_anchor[cs->check->layer]},
-            {cs->check->title, RA_FACE_REGULAR, NULL, NULL, 0},
+            {cs->check->id, RA_FACE_BOLD, NULL, NULL, r->layer_anchor[cs->check->layer], 0},
+            {cs->check->title, RA_FACE_REGULAR, NULL, NULL, 0, 0},
             {cs->unevidenced ? "Unevidenced" : ra_style_status_label(cs), RA_FACE_REGULAR, NULL,
-             ra_style_status_tint(cs), 0},
+             ra_style_status_tint(cs), 0, 0},
             {ra_buf_str(&plan), cs->overdue ? RA_FACE_BOLD : RA_FACE_REGULAR,
-             cs->overdue ? &RA_C_BAD : NULL, NULL, 0},
+             cs->overdue ? &RA_C_BAD : NULL, NULL, 0, 0},
         };
         rc = ra_layout_table_row(r->lo, cells);
         ra_buf_free(&plan);
@@ -475,13 +475,14 @@ ra_status_t report_summary(report_t *r)
     ra_buf_printf(&score, "%s / 100 (%s); ready at %g, conditional at %g", r->score_text,
                   s->has_score ? s->band : "n/a", s->profile->ready, s->profile->conditional);
     ra_kv_t rows[] = {
-        {"Maturity score", ra_buf_str(&score)},
-        {"Verdict", ra_buf_str(&verdict)},
-        {"Sign-off", s->signoff == RA_SIGNOFF_NOT_REQUIRED
-                         ? "Not required: the profile requires no sign-off"
-                         : ra_signoff_label(s->signoff)},
-        {"Gates", NULL},
-        {"Checks", ra_buf_str(&counts)},
+        {"Maturity score", ra_buf_str(&score), 0, 0},
+        {"Verdict", ra_buf_str(&verdict), 0, 0},
+        {"Sign-off",
+         s->signoff == RA_SIGNOFF_NOT_REQUIRED ? "Not required: the profile requires no sign-off"
+                                               : ra_signoff_label(s->signoff),
+         0, 0},
+        {"Gates", NULL, 0, 0},
+        {"Checks", ra_buf_str(&counts), 0, 0},
     };
     /* The gates in one line: each with a tick or a cross and, when not met, why. */
     ra_buf_t gates = RA_BUF_INIT;

@@ -32,12 +32,12 @@ ra_status_t report_overview(report_t *r)
         snprintf(g, sizeof g, "%zu", ls->gaps);
         ra_rgb_t col = ra_style_score_color(s->profile, ls->has_score, ls->score);
         ra_cell_t cells[] = {
-            {ls->layer->name, RA_FACE_BOLD, NULL, NULL, r->layer_anchor[l]},
-            {ls->layer->prototype_question, RA_FACE_ITALIC, &RA_C_MUTED, NULL, 0},
-            {ls->layer->production_question, RA_FACE_REGULAR, NULL, NULL, 0},
-            {sc, RA_FACE_BOLD, &col, NULL, 0},
-            {n, RA_FACE_REGULAR, NULL, NULL, 0},
-            {g, RA_FACE_REGULAR, NULL, NULL, 0},
+            {ls->layer->name, RA_FACE_BOLD, NULL, NULL, r->layer_anchor[l], 0},
+            {ls->layer->prototype_question, RA_FACE_ITALIC, &RA_C_MUTED, NULL, 0, 0},
+            {ls->layer->production_question, RA_FACE_REGULAR, NULL, NULL, 0, 0},
+            {sc, RA_FACE_BOLD, &col, NULL, 0, 0},
+            {n, RA_FACE_REGULAR, NULL, NULL, 0, 0},
+            {g, RA_FACE_REGULAR, NULL, NULL, 0, 0},
         };
         rc = ra_layout_table_row(r->lo, cells);
     }
@@ -88,12 +88,12 @@ static ra_status_t layer_checks(report_t *r, const ra_layer_score_t *ls)
         char w[4];
         snprintf(w, sizeof w, "%d", cs->check->weight);
         ra_cell_t cells[] = {
-            {cs->check->id, RA_FACE_BOLD, NULL, NULL, 0},
-            {ra_buf_str(&req), RA_FACE_REGULAR, NULL, NULL, 0},
-            {w, RA_FACE_REGULAR, NULL, NULL, 0},
-            {cs->unevidenced ? "Pass\n(unevidenced)" : ra_style_status_label(cs), RA_FACE_BOLD,
-             NULL, ra_style_status_tint(cs), 0},
-            {ra_buf_str(&ev), RA_FACE_REGULAR, NULL, NULL, 0},
+            {cs->check->id, RA_FACE_BOLD, NULL, NULL, 0, 0},
+            {ra_buf_str(&req), RA_FACE_REGULAR, NULL, NULL, 0, 0},
+            {w, RA_FACE_REGULAR, NULL, NULL, 0, 0},
+            {cs->unevidenced ? "Pass (unevidenced)" : ra_style_status_label(cs), RA_FACE_BOLD, NULL,
+             ra_style_status_tint(cs), 0, 0},
+            {ra_buf_str(&ev), RA_FACE_REGULAR, NULL, NULL, 0, 0},
         };
         rc = ra_layout_table_row(r->lo, cells);
     }
@@ -153,9 +153,9 @@ static ra_status_t layer_gaps(report_t *r, const ra_layer_score_t *ls)
         gap_plan(cs, &plan);
         bool flagged = cs->overdue || cs->risk_expired;
         ra_cell_t cells[] = {
-            {cs->check->id, RA_FACE_BOLD, NULL, NULL, 0},
-            {ra_buf_str(&good), RA_FACE_REGULAR, NULL, NULL, 0},
-            {ra_buf_str(&plan), RA_FACE_REGULAR, NULL, flagged ? &RA_C_BAD_TINT : NULL, 0},
+            {cs->check->id, RA_FACE_BOLD, NULL, NULL, 0, 0},
+            {ra_buf_str(&good), RA_FACE_REGULAR, NULL, NULL, 0, 0},
+            {ra_buf_str(&plan), RA_FACE_REGULAR, NULL, flagged ? &RA_C_BAD_TINT : NULL, 0, 0},
         };
         rc = ra_layout_table_row(r->lo, cells);
     }

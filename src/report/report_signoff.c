@@ -32,13 +32,13 @@ static ra_status_t roles_table(report_t *r)
             ra_buf_printf(&who, "%s%s", a->name,
                           rs->state == RA_ROLE_MISSING && !early ? " (not counted)" : "");
         ra_cell_t cells[] = {
-            {rs->role->name, RA_FACE_BOLD, NULL, NULL, 0},
+            {rs->role->name, RA_FACE_BOLD, NULL, NULL, 0, 0},
             {ra_style_role_state_label(rs->state), RA_FACE_BOLD, NULL,
-             ra_style_role_state_tint(rs->state), 0},
-            {a ? ra_buf_str(&who) : "-", RA_FACE_REGULAR, NULL, NULL, 0},
-            {a ? ra_decision_label(a->decision) : "-", RA_FACE_REGULAR, NULL, NULL, 0},
+             ra_style_role_state_tint(rs->state), 0, 0},
+            {a ? ra_buf_str(&who) : "-", RA_FACE_REGULAR, NULL, NULL, 0, 0},
+            {a ? ra_decision_label(a->decision) : "-", RA_FACE_REGULAR, NULL, NULL, 0, 0},
             {early ? report_fmt(r, "%s (before the assessment: not counted)", date) : date,
-             early ? RA_FACE_BOLD : RA_FACE_REGULAR, NULL, NULL, 0},
+             early ? RA_FACE_BOLD : RA_FACE_REGULAR, NULL, NULL, 0, 0},
         };
         rc = ra_layout_table_row(r->lo, cells);
     }
@@ -147,8 +147,8 @@ static ra_status_t findings_table(report_t *r)
         ra_buf_clear(&head);
         ra_buf_printf(&head, "%s (%s)", ra_style_rule_phrase(f->rule), ra_rule_name(f->rule));
         ra_cell_t cells[] = {
-            {ra_buf_str(&head), RA_FACE_BOLD, NULL, NULL, 0},
-            {ra_buf_str(&f->text), RA_FACE_REGULAR, NULL, NULL, 0},
+            {ra_buf_str(&head), RA_FACE_BOLD, NULL, NULL, 0, 0},
+            {ra_buf_str(&f->text), RA_FACE_REGULAR, NULL, NULL, 0, 0},
         };
         rc = ra_layout_table_row(r->lo, cells);
     }
