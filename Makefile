@@ -11,7 +11,7 @@ CPPFLAGS += -std=c11 -D_GNU_SOURCE -Isrc -I/usr/include/libxml2 -I/usr/include/h
             -DRA_DATADIR='"$(DATADIR)"'
 # libharu ships no pkg-config file on Debian: its libraries are named here.
 LDLIBS   = -lhpdf -lpng -lz -lxml2 -ljansson -lnettle -lgnutls -lharfbuzz-subset -lharfbuzz \
-           -lfribidi -lunibreak -lm
+           -lfribidi -lunibreak -lsqlite3 -lm
 
 ifeq ($(CI),true)
 WARN += -Werror
@@ -32,6 +32,7 @@ DEB_PACKAGES = build-essential libhpdf-dev libpng-dev zlib1g-dev libxml2-dev net
                libgnutls28-dev gnutls-bin softhsm2 p11-kit libnss3-tools \
                libharfbuzz-dev libharfbuzz-bin libfribidi-dev libunibreak-dev \
                fonts-noto-core fonts-noto-cjk fonts-symbola mupdf-tools \
+               libsqlite3-dev sqlite3 \
                libcmocka-dev libxml2-utils poppler-utils qpdf python3 locales \
                clang libclang-rt-14-dev clang-format valgrind \
                default-jre-headless libpdfbox2-java libfontbox2-java \

@@ -18,7 +18,8 @@ rules='<hpdf|src/pdf/*|only the PDF backend (src/pdf/) may call libharu
 <jansson|src/pack/manifest.c src/format/format_data.c src/cli/cmd_verify.c|only the JSON and manifest code (src/pack/manifest.c, src/format/format_data.c, src/cli/cmd_verify.c) may use jansson
 <hb|src/pdf/*|only the PDF backend (src/pdf/) may use HarfBuzz
 <fribidi|src/pdf/shape.c|only the shaper (src/pdf/shape.c) may use FriBidi
-<gnutls/|src/seal/*|only the signature code (src/seal/) may use GnuTLS'
+<gnutls/|src/seal/*|only the signature code (src/seal/) may use GnuTLS
+<sqlite3|src/pack/index.c|only the pack index (src/pack/index.c) may use SQLite'
 
 if ! command -v "$CLANG_FORMAT" >/dev/null 2>&1; then
     echo "lint: $CLANG_FORMAT not found (make deps installs it)"

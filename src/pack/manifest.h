@@ -52,6 +52,10 @@ long long ra_manifest_row_int(const ra_manifest_row_t *row, const char *column);
 
 /* The score of a layer (false when it has none), and the checks that are gaps. */
 bool ra_manifest_row_layer(const ra_manifest_row_t *row, const char *layer, double *out);
+/* The row's layer scores in checklist order: the id of the i-th (NULL past
+ * the last), its score in *out, and whether it has one. */
+const char *ra_manifest_row_layer_at(const ra_manifest_row_t *row, size_t i, double *out,
+                                     bool *has);
 size_t ra_manifest_row_ngaps(const ra_manifest_row_t *row);
 const char *ra_manifest_row_gap(const ra_manifest_row_t *row, size_t i);
 
@@ -60,6 +64,10 @@ const char *ra_manifest_row_gap(const ra_manifest_row_t *row, size_t i);
  * (never still "done"). */
 ra_status_t ra_manifest_row_fail(ra_manifest_row_t *row, const char *msg);
 
+/* Marks a row of a report found up to date: status "skipped", no error.
+ * RA_ERR_NOMEM when memory ran out (the row is then unchanged). */
+ra_status_t ra_manifest_row_skip(ra_manifest_row_t *row);
+
 /* Drops the per-layer scores and gap checks (kept only for the portfolio). */
 void ra_manifest_row_drop_detail(ra_manifest_row_t *row);
 
@@ -67,6 +75,16 @@ void ra_manifest_row_drop_detail(ra_manifest_row_t *row);
  * CSV (anything else), atomically. */
 ra_status_t ra_manifest_write(const char *path, ra_manifest_row_t *const *rows, size_t n,
                               ra_diag_sink_t *sink);
+
+/* A manifest written one row at a time, in bounded memory, with the
+ * guarantees of ra_manifest_write: add each row (NULL gives an empty row),
+ * then commit (which frees the writer) or free it (which discards the file). */
+typedef struct ra_manifest_writer ra_manifest_writer_t;
+ra_status_t ra_manifest_writer_new(const char *path, ra_diag_sink_t *sink,
+                                   ra_manifest_writer_t **out);
+ra_status_t ra_manifest_writer_add(ra_manifest_writer_t *w, const ra_manifest_row_t *row);
+ra_status_t ra_manifest_writer_commit(ra_manifest_writer_t *w);
+void ra_manifest_writer_free(ra_manifest_writer_t *w);
 
 /* Rows read back from manifests. */
 ra_manifest_rows_t *ra_manifest_rows_new(void);
