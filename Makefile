@@ -32,7 +32,7 @@ DEB_PACKAGES = build-essential libhpdf-dev libpng-dev zlib1g-dev libxml2-dev net
                libgnutls28-dev gnutls-bin softhsm2 p11-kit libnss3-tools \
                libharfbuzz-dev libharfbuzz-bin libfribidi-dev libunibreak-dev \
                fonts-noto-core fonts-noto-cjk fonts-symbola mupdf-tools \
-               libsqlite3-dev sqlite3 \
+               libsqlite3-dev sqlite3 strace \
                libcmocka-dev libxml2-utils poppler-utils qpdf python3 locales \
                clang libclang-rt-14-dev clang-format valgrind \
                default-jre-headless libpdfbox2-java libfontbox2-java \

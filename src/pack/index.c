@@ -91,8 +91,8 @@ static ra_status_t fail(ra_index_t *idx, int rc)
     rc &= 0xff;
     if (rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT) {
         ra_diag(idx->sink, RA_DIAG_ERROR, idx->path, 0,
-                "not a readyaudit pack index (an SQLite database it made)");
-        return RA_ERR_INVALID;
+                "is not a readyaudit pack index: not replaced");
+        return RA_ERR_IO;
     }
     bool said = idx->db && (sqlite3_errcode(idx->db) & 0xff) == rc;
     ra_diag(idx->sink, RA_DIAG_ERROR, idx->path, 0, "pack index: %s",
@@ -140,7 +140,7 @@ static ra_status_t start(ra_index_t *idx)
         if (!ours) {
             ra_diag(idx->sink, RA_DIAG_ERROR, idx->path, 0,
                     "is an SQLite database but not a readyaudit pack index: not replaced");
-            return RA_ERR_INVALID;
+            return RA_ERR_IO;
         }
     }
     if ((rc = exec(idx, "BEGIN IMMEDIATE")) != SQLITE_OK)

@@ -33,7 +33,8 @@ bool ra_index_stat(const char *path, ra_index_stat_t *st);
 /* Opens (creating it when absent) the index at path, or, with path NULL, a
  * temporary one that goes when it is freed; starts a run whose reports are
  * made from inputs_key (a digest of everything but the record that feeds a
- * report). A file that is not a pack index is refused (RA_ERR_INVALID). */
+ * report). A file that is not a pack index is refused and left as it is
+ * (RA_ERR_IO, as a file at a report's name that is not a report). */
 ra_status_t ra_index_open(const char *path, const char *inputs_key, ra_diag_sink_t *sink,
                           ra_index_t **out);
 void ra_index_free(ra_index_t *idx);
