@@ -50,6 +50,8 @@ typedef struct {
     ra_file_id_t *reserved_ids;
     bool *reserved_known;
     size_t nreserved;
+    size_t *by_inode; /* the existing reserved files, sorted by device and inode */
+    size_t nby_inode;
     bool clash; /* a report was refused for being one of them */
 } inputs_t;
 
@@ -479,15 +481,42 @@ static long claim_id(inputs_t *in, const char *id, size_t index)
     return -1;
 }
 
-/* The reserved file that the report at path would overwrite, or NULL. */
+/* Orders reserved files by device and inode (a qsort_r comparator). */
+static int cmp_inode(const void *a, const void *b, void *ctx)
+{
+    const ra_file_id_t *ids = ctx;
+    const ra_file_id_t *x = &ids[*(const size_t *)a], *y = &ids[*(const size_t *)b];
+    if (x->dev != y->dev)
+        return x->dev < y->dev ? -1 : 1;
+    return (x->ino > y->ino) - (x->ino < y->ino);
+}
+
+/* The reserved file that the report at path would overwrite, or NULL: the
+ * existing ones (every input) by a binary search over their inodes, so that
+ * a batch's cost per report does not grow with its size, the few that do
+ * not exist yet (a manifest, a summary) one by one. */
 static const ra_cli_file_t *reserved_clash(const inputs_t *in, const char *path)
 {
     ra_file_id_t id;
     if (ra_file_id(path, &id) != RA_OK)
         return NULL;
     const ra_cli_file_t *hit = NULL;
+    if (id.exists) {
+        size_t lo = 0, hi = in->nby_inode;
+        while (lo < hi && !hit) {
+            size_t mid = lo + (hi - lo) / 2;
+            const ra_file_id_t *r = &in->reserved_ids[in->by_inode[mid]];
+            if (r->dev == id.dev && r->ino == id.ino)
+                hit = &in->reserved[in->by_inode[mid]];
+            else if (r->dev < id.dev || (r->dev == id.dev && r->ino < id.ino))
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+    }
     for (size_t i = 0; i < in->nreserved && !hit; i++)
-        if (in->reserved_known[i] && ra_file_id_same(&id, &in->reserved_ids[i]))
+        if (in->reserved_known[i] && !in->reserved_ids[i].exists &&
+            ra_file_id_same(&id, &in->reserved_ids[i]))
             hit = &in->reserved[i];
     ra_file_id_free(&id);
     return hit;
@@ -1200,12 +1229,16 @@ int ra_cmd_batch(ra_cli_t *cli)
     in.nreserved = nres;
     in.reserved_ids = calloc(nres, sizeof *in.reserved_ids);
     in.reserved_known = calloc(nres, sizeof *in.reserved_known);
-    if (!in.reserved_ids || !in.reserved_known) {
+    in.by_inode = calloc(nres, sizeof *in.by_inode);
+    if (!in.reserved_ids || !in.reserved_known || !in.by_inode) {
         rc = RA_EXIT_IO;
         goto done;
     }
     for (size_t i = 0; i < nres; i++)
-        in.reserved_known[i] = ra_file_id(reserved[i].path, &in.reserved_ids[i]) == RA_OK;
+        if ((in.reserved_known[i] = ra_file_id(reserved[i].path, &in.reserved_ids[i]) == RA_OK) &&
+            in.reserved_ids[i].exists)
+            in.by_inode[in.nby_inode++] = i;
+    qsort_r(in.by_inode, in.nby_inode, sizeof *in.by_inode, cmp_inode, in.reserved_ids);
 
     /* The pack index: the --manifest file when it is one (kept, and
      * completed by a re-run after a crash), else a temporary one. */
@@ -1248,11 +1281,15 @@ int ra_cmd_batch(ra_cli_t *cli)
     if (st == RA_OK && o->summary && !in.clash)
         st = write_summary(&env, cl, o->summary, in.idx);
     if (!o->quiet) {
-        /* The largest worker: memory must not grow with the batch. */
-        printf(
-            "%zu done, %zu skipped, %zu failed (%zu record%s%s, %.1f s, largest worker %.1f MiB)\n",
-            pg.done, pg.skipped, pg.failed, in.n, in.n == 1 ? "" : "s",
-            shard_n > 1 ? ", this shard" : "", elapsed(&pg), (double)pg.maxrss / 1024.0);
+        /* The largest worker and this process: memory must not grow with
+         * the batch. */
+        struct rusage self;
+        getrusage(RUSAGE_SELF, &self);
+        printf("%zu done, %zu skipped, %zu failed (%zu record%s%s, %.1f s, largest worker %.1f "
+               "MiB, batch %.1f MiB)\n",
+               pg.done, pg.skipped, pg.failed, in.n, in.n == 1 ? "" : "s",
+               shard_n > 1 ? ", this shard" : "", elapsed(&pg), (double)pg.maxrss / 1024.0,
+               (double)self.ru_maxrss / 1024.0);
     }
     /* The worst failure wins: a clash (usage), then an I/O failure, then
      * an invalid record. */
@@ -1271,6 +1308,7 @@ done:
             ra_file_id_free(&in.reserved_ids[i]);
     free(in.reserved_ids);
     free(in.reserved_known);
+    free(in.by_inode);
     free(reserved);
     free(in.codes);
     ra_buf_free(&clp);
