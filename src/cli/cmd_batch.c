@@ -34,7 +34,7 @@
 
 /* The inputs found, sorted, and what became of each. */
 typedef struct {
-    char **paths;
+    const char **paths; /* borrowed from the inputs found */
     size_t n, cap;
     ra_index_t *idx;         /* the rows of the inputs done, on disk */
     bool persistent;         /* idx is the --manifest pack index (kept between runs) */
@@ -59,9 +59,7 @@ static ra_status_t add_input(inputs_t *in, const char *path)
 {
     if (RA_VEC_RESERVE(in->paths, in->n, in->cap, 64) != RA_OK)
         return RA_ERR_NOMEM;
-    if (!(in->paths[in->n] = strdup(path)))
-        return RA_ERR_NOMEM;
-    in->n++;
+    in->paths[in->n++] = path;
     return RA_OK;
 }
 
@@ -535,13 +533,13 @@ static void say_failed(const progress_t *pg, const char *path, const ra_manifest
 
 /* Stores the row of input index in the pack index, with the stat of its
  * report when it has one; the first failure stops the batch. */
-static void store_row(inputs_t *in, size_t index, const ra_manifest_row_t *row)
+static void store_row(inputs_t *in, size_t index, const ra_manifest_row_t *row, bool same_detail)
 {
     const char *state = ra_manifest_row_str(row, "status");
     const char *out = ra_manifest_row_str(row, "output");
     ra_index_stat_t sb;
     bool has = state && strcmp(state, "failed") != 0 && out && ra_index_stat(out, &sb);
-    ra_status_t st = ra_index_put(in->idx, index, row, has ? &sb : NULL);
+    ra_status_t st = ra_index_put(in->idx, index, row, has ? &sb : NULL, same_detail);
     if (st != RA_OK && in->idx_failed == RA_OK)
         in->idx_failed = st;
 }
@@ -587,7 +585,7 @@ static void commit_row(ra_manifest_row_t *row, const char *tmp, size_t index, in
                           in->paths[k], id, in->paths[index]);
             fail_row(other, pg, ra_buf_str(&msg));
             say_failed(pg, in->paths[k], other);
-            store_row(in, k, other);
+            store_row(in, k, other, true);
             ra_manifest_row_free(other);
         }
         ra_buf_free(&msg);
@@ -617,9 +615,10 @@ static void commit_row(ra_manifest_row_t *row, const char *tmp, size_t index, in
     }
 }
 
-/* Counts a row, commits its report, says when it failed and stores it. */
+/* Counts a row, commits its report, says when it failed and stores it
+ * (same_detail: a row read back from the index, its layers and gaps there). */
 static void finish_row(ra_manifest_row_t *row, const char *tmp, size_t index, inputs_t *in,
-                       progress_t *pg, ra_diag_sink_t *sink)
+                       progress_t *pg, ra_diag_sink_t *sink, bool same_detail)
 {
     const char *state = ra_manifest_row_str(row, "status");
     if (state && strcmp(state, "skipped") == 0)
@@ -632,7 +631,7 @@ static void finish_row(ra_manifest_row_t *row, const char *tmp, size_t index, in
     const char *now = ra_manifest_row_str(row, "status");
     if (!now || strcmp(now, "failed") == 0)
         say_failed(pg, in->paths[index], row);
-    store_row(in, index, row);
+    store_row(in, index, row, same_detail);
 }
 
 /* Collects a finished worker's row and commits its report. */
@@ -670,8 +669,15 @@ static void reap(const batch_t *b, worker_t *w, inputs_t *in, progress_t *pg, in
         tmp = NULL;
     }
     if (tmp && ra_cleanup_pending()) {
-        unlink(tmp); /* the batch is ending on a signal: no report is put in place */
-        tmp = NULL;
+        /* The batch is ending on a signal: no report is put in place, and
+         * its row is not stored (it would describe a file that is not there,
+         * or an older one at its name). */
+        unlink(tmp);
+        ra_manifest_row_free(row);
+        ra_buf_free(&w->out);
+        close(w->fd);
+        w->pid = 0;
+        return;
     }
     const char *state = row ? ra_manifest_row_str(row, "status") : "failed";
     if (state && strcmp(state, "failed") == 0) {
@@ -687,7 +693,7 @@ static void reap(const batch_t *b, worker_t *w, inputs_t *in, progress_t *pg, in
         if (tmp)
             unlink(tmp);
     } else
-        finish_row(row, tmp, w->index, in, pg, sink);
+        finish_row(row, tmp, w->index, in, pg, sink, false);
     ra_manifest_row_free(row);
     ra_buf_free(&w->out);
     close(w->fd);
@@ -759,7 +765,7 @@ static bool index_current(const batch_t *b, inputs_t *in, size_t index, progress
     ra_hex(d, 32, hex);
     if (strcmp(hex, digest) != 0 || ra_manifest_row_skip(row) != RA_OK)
         goto done;
-    finish_row(row, NULL, index, in, pg, b->env->sink);
+    finish_row(row, NULL, index, in, pg, b->env->sink, true);
     current = true;
 done:
     ra_manifest_row_free(row);
@@ -1315,8 +1321,6 @@ done:
     ra_buf_free(&tpp);
     for (size_t i = 0; i < all.n; i++)
         free(all.v[i].path);
-    for (size_t i = 0; i < in.n; i++)
-        free(in.paths[i]);
     for (size_t i = 0; i < in.nids; i++)
         free(in.id_keys[i]);
     if (in.has_ids)

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "base/version.h"
 
@@ -61,8 +62,14 @@ static const char *const sql[S_COUNT] = {
     "SELECT row_json FROM records WHERE run = ?1 ORDER BY seq",
 };
 
+/* Rows are committed in groups: at most this many, or this old (ns). */
+#define GROUP_ROWS 64
+#define GROUP_NS 100000000LL
+
 struct ra_index {
     sqlite3 *db;
+    int pending;           /* rows stored since the open transaction began */
+    long long group_start; /* when it began (CLOCK_MONOTONIC, ns) */
     sqlite3_stmt *st[S_COUNT];
     const char *path; /* for messages */
     char *key;
@@ -211,10 +218,14 @@ ra_status_t ra_index_open(const char *path, const char *inputs_key, ra_diag_sink
     return RA_OK;
 }
 
+static int commit_group(ra_index_t *idx);
+
 void ra_index_free(ra_index_t *idx)
 {
     if (!idx)
         return;
+    if (idx->db)
+        commit_group(idx); /* the rows of the reports put in place */
     for (int i = 0; i < S_COUNT; i++)
         sqlite3_finalize(idx->st[i]);
     sqlite3_close(idx->db);
@@ -247,7 +258,7 @@ static void bind_num(sqlite3_stmt *s, int at, const ra_manifest_row_t *row, cons
 
 /* The statements of ra_index_put but the transaction around them. */
 static int put_row(ra_index_t *idx, size_t seq, const ra_manifest_row_t *row, const char *text,
-                   const ra_index_stat_t *stat)
+                   const ra_index_stat_t *stat, bool same_detail)
 {
     const char *input = ra_manifest_row_str(row, "input");
     const char *id = ra_manifest_row_str(row, "id");
@@ -278,6 +289,8 @@ static int put_row(ra_index_t *idx, size_t seq, const ra_manifest_row_t *row, co
     }
     sqlite3_bind_text(s, 27, text, -1, SQLITE_STATIC);
     int rc = step_done(s);
+    if (same_detail)
+        return rc; /* its layer scores and gaps are those stored */
     for (int k = S_DEL_LAYERS; rc == SQLITE_OK && k <= S_DEL_GAPS; k++) {
         sqlite3_bind_text(idx->st[k], 1, input ? input : "", -1, SQLITE_STATIC);
         rc = step_done(idx->st[k]);
@@ -307,19 +320,55 @@ static int put_row(ra_index_t *idx, size_t seq, const ra_manifest_row_t *row, co
     return rc;
 }
 
+static long long now_ns(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
+/* Commits the rows stored since the last commit. */
+static int commit_group(ra_index_t *idx)
+{
+    if (!idx->pending)
+        return SQLITE_OK;
+    int rc = step_done(idx->st[S_COMMIT]);
+    if (rc != SQLITE_OK && sqlite3_get_autocommit(idx->db) == 0)
+        step_done(idx->st[S_ROLLBACK]);
+    idx->pending = 0;
+    return rc;
+}
+
+ra_status_t ra_index_flush(ra_index_t *idx)
+{
+    int rc = commit_group(idx);
+    return rc == SQLITE_OK ? RA_OK : fail(idx, rc);
+}
+
 ra_status_t ra_index_put(ra_index_t *idx, size_t seq, const ra_manifest_row_t *row,
-                         const ra_index_stat_t *stat)
+                         const ra_index_stat_t *stat, bool same_detail)
 {
     char *text = ra_manifest_row_encode(row);
     if (!text)
         return RA_ERR_NOMEM;
-    int rc = step_done(idx->st[S_BEGIN]);
-    if (rc == SQLITE_OK)
-        rc = put_row(idx, seq, row, text, stat);
-    if (rc == SQLITE_OK)
-        rc = step_done(idx->st[S_COMMIT]);
-    if (rc != SQLITE_OK && sqlite3_get_autocommit(idx->db) == 0)
+    /* Rows go in groups of transactions: a commit per row made the index
+     * the cost of a re-run. A batch killed before a commit loses only rows
+     * whose reports a re-run finds current the full way. */
+    int rc = SQLITE_OK;
+    if (!idx->pending) {
+        rc = step_done(idx->st[S_BEGIN]);
+        idx->group_start = now_ns();
+    }
+    if (rc == SQLITE_OK) {
+        idx->pending++;
+        rc = put_row(idx, seq, row, text, stat, same_detail);
+    }
+    if (rc == SQLITE_OK && (idx->pending >= GROUP_ROWS || now_ns() - idx->group_start >= GROUP_NS))
+        rc = commit_group(idx);
+    if (rc != SQLITE_OK && sqlite3_get_autocommit(idx->db) == 0) {
         step_done(idx->st[S_ROLLBACK]);
+        idx->pending = 0;
+    }
     free(text);
     return rc == SQLITE_OK ? RA_OK : fail(idx, rc);
 }
@@ -379,6 +428,9 @@ ra_status_t ra_index_get(ra_index_t *idx, size_t seq, ra_manifest_row_t **row)
 
 ra_status_t ra_index_end_run(ra_index_t *idx)
 {
+    int rc = commit_group(idx);
+    if (rc != SQLITE_OK)
+        return fail(idx, rc);
     char text[400];
     snprintf(
         text, sizeof text,
@@ -388,7 +440,7 @@ ra_status_t ra_index_end_run(ra_index_t *idx)
         "DELETE FROM records WHERE run <> %lld;"
         "COMMIT",
         idx->run, idx->run, idx->run);
-    int rc = exec(idx, text);
+    rc = exec(idx, text);
     if (rc != SQLITE_OK) {
         if (sqlite3_get_autocommit(idx->db) == 0)
             exec(idx, "ROLLBACK");
@@ -399,10 +451,12 @@ ra_status_t ra_index_end_run(ra_index_t *idx)
 
 ra_status_t ra_index_each(ra_index_t *idx, ra_index_fn fn, void *ctx)
 {
+    int rc = commit_group(idx);
+    if (rc != SQLITE_OK)
+        return fail(idx, rc);
     sqlite3_stmt *s = idx->st[S_EACH];
     sqlite3_bind_int64(s, 1, idx->run);
     ra_status_t st = RA_OK;
-    int rc;
     while (st == RA_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
         ra_manifest_row_t *row = NULL;
         st = column_row(idx, s, &row);

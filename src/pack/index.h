@@ -40,10 +40,14 @@ ra_status_t ra_index_open(const char *path, const char *inputs_key, ra_diag_sink
 void ra_index_free(ra_index_t *idx);
 
 /* Stores the row of the input at position seq of this run, with its
- * layer scores and gaps, replacing what was there for the input; stat is
- * that of its report (NULL when it has none). One transaction. */
+ * layer scores and gaps (kept as they are with same_detail, for a row read
+ * back from the index), replacing what was there for the input; stat is
+ * that of its report (NULL when it has none). Rows are committed in groups
+ * (at most 64 rows or 0.1 s apart); ra_index_flush commits the pending
+ * ones, as do ra_index_end_run, ra_index_each and ra_index_free. */
 ra_status_t ra_index_put(ra_index_t *idx, size_t seq, const ra_manifest_row_t *row,
-                         const ra_index_stat_t *stat);
+                         const ra_index_stat_t *stat, bool same_detail);
+ra_status_t ra_index_flush(ra_index_t *idx);
 
 /* The row stored for an input, by its path, from this run or an earlier
  * one, with the stat of its report; *row is NULL when there is none, or
