@@ -19,6 +19,7 @@ rules='<hpdf|src/pdf/*|only the PDF backend (src/pdf/) may call libharu
 <hb|src/pdf/*|only the PDF backend (src/pdf/) may use HarfBuzz
 <fribidi|src/pdf/shape.c|only the shaper (src/pdf/shape.c) may use FriBidi
 <gnutls/|src/seal/*|only the signature code (src/seal/) may use GnuTLS
+<libdeflate|src/pdf/*|only the PDF backend (src/pdf/) may use libdeflate
 <sqlite3|src/pack/index.c|only the pack index (src/pack/index.c) may use SQLite'
 
 if ! command -v "$CLANG_FORMAT" >/dev/null 2>&1; then
