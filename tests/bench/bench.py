@@ -105,7 +105,8 @@ def scale(ra):
         wall, _, text = run(cmd)
         rate[n] = n / wall
         worker, parent = mib("largest worker", text), mib("batch", text)
-        again, _, _ = run(cmd)
+        # The re-run's best of two, and the summary as what it adds to one.
+        again = min(run(cmd)[0], run(cmd)[0])
         summary = os.path.join(WORK, "scale-portfolio.pdf")
         with_summary, _, _ = run(cmd + ["--summary", summary])
         rows.append(("batch of %d, -j2, pack index" % n, "%.1f reports/s" % rate[n],
