@@ -820,7 +820,8 @@ static _Noreturn void spawner_main(batch_t *b, int sock)
         struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
         if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
             memcpy(&fd, CMSG_DATA(cm), sizeof fd);
-        int32_t reply[2] = {-1, 0};
+        /* A pid, or minus the errno of what went wrong. */
+        int32_t reply[2] = {-((mh.msg_flags & MSG_CTRUNC) ? EMFILE : EINVAL), 0};
         if (u.m.kind == SPAWN_RUN && fd >= 0) {
             u.bytes[n] = '\0';
             const char *path = u.bytes + sizeof(spawn_msg_t);
@@ -831,7 +832,7 @@ static _Noreturn void spawner_main(batch_t *b, int sock)
                 ra_cleanup_unblock();
                 _exit(run_one(b, path, fd));
             }
-            reply[0] = (int32_t)pid;
+            reply[0] = pid > 0 ? (int32_t)pid : -(int32_t)errno;
         } else if (u.m.kind == SPAWN_WAIT) {
             /* The status, and the worker's peak memory (KiB). */
             int status = 0;
@@ -883,7 +884,7 @@ static void spawner_stop(int sock, pid_t pid)
 }
 
 /* Asks the spawner for a worker running path, with fd as its output; the
- * worker's pid, or -1. */
+ * worker's pid, or -1 with errno set. */
 static pid_t spawn_worker(int sock, const char *path, int fd)
 {
     size_t len = strlen(path);
@@ -913,7 +914,10 @@ static pid_t spawn_worker(int sock, const char *path, int fd)
     if (n == (ssize_t)iov.iov_len)
         while ((n = recv(sock, reply, sizeof reply, 0)) < 0 && errno == EINTR)
             continue;
-    return n == (ssize_t)sizeof reply && reply[0] > 0 ? (pid_t)reply[0] : -1;
+    if (n == (ssize_t)sizeof reply && reply[0] > 0)
+        return (pid_t)reply[0];
+    errno = n == (ssize_t)sizeof reply && reply[0] < 0 ? -reply[0] : n < 0 ? errno : EPIPE;
+    return -1;
 }
 
 /* The exit status of worker pid, from the spawner, and its peak memory
@@ -960,6 +964,7 @@ static ra_status_t run_workers(batch_t *b, inputs_t *in, unsigned jobs, progress
     size_t next = 0, running = 0;
     fflush(NULL);
     bool stop = false;
+    int why = 0; /* the errno of a worker that could not be started */
     while ((next < in->n && !stop) || running > 0) {
         for (unsigned j = 0; j < jobs && next < in->n && !stop; j++) {
             stop = ra_cleanup_pending() || in->idx_failed != RA_OK;
@@ -974,6 +979,7 @@ static ra_status_t run_workers(batch_t *b, inputs_t *in, unsigned jobs, progress
             }
             int p[2];
             if (pipe2(p, O_CLOEXEC) != 0) {
+                why = errno;
                 stop = true;
                 break;
             }
@@ -983,6 +989,7 @@ static ra_status_t run_workers(batch_t *b, inputs_t *in, unsigned jobs, progress
             pid_t pid = spawn_worker(sock, in->paths[next], p[1]);
             close(p[1]);
             if (pid < 0) {
+                why = errno;
                 ra_cleanup_unblock();
                 close(p[0]);
                 stop = true;
@@ -1029,7 +1036,15 @@ static ra_status_t run_workers(batch_t *b, inputs_t *in, unsigned jobs, progress
     free(pfd);
     if (in->idx_failed != RA_OK)
         return in->idx_failed;
-    return next < in->n && !ra_cleanup_pending() ? RA_ERR_IO : RA_OK;
+    if (next < in->n && !ra_cleanup_pending()) {
+        /* Out of processes or descriptors: the records not started are no
+         * rows, and the batch says why. */
+        ra_diag(b->env->sink, RA_DIAG_ERROR, in->paths[next], 0,
+                "cannot start a worker for it (%zu record%s not done): %s", in->n - next,
+                in->n - next == 1 ? "" : "s", strerror(why ? why : EAGAIN));
+        return RA_ERR_IO;
+    }
+    return RA_OK;
 }
 
 static int ends_with(const char *s, const char *suffix)
