@@ -11,7 +11,15 @@ CPPFLAGS += -std=c11 -D_GNU_SOURCE -Isrc -I/usr/include/libxml2 -I/usr/include/h
             -DRA_DATADIR='"$(DATADIR)"'
 # libharu ships no pkg-config file on Debian: its libraries are named here.
 LDLIBS   = -lhpdf -lpng -lz -lxml2 -ljansson -lnettle -lgnutls -lharfbuzz-subset -lharfbuzz \
-           -lfribidi -lunibreak -lhyphen -lm
+           -lfribidi -lunibreak -lhyphen -lsqlite3 -lm
+
+# Streams are compressed with libdeflate (faster than zlib for the same
+# size); LIBDEFLATE=0 builds with zlib alone.
+LIBDEFLATE ?= 1
+ifeq ($(LIBDEFLATE),1)
+CPPFLAGS += -DRA_HAVE_LIBDEFLATE
+LDLIBS   += -ldeflate
+endif
 
 ifeq ($(CI),true)
 WARN += -Werror
@@ -33,6 +41,7 @@ DEB_PACKAGES = build-essential libhpdf-dev libpng-dev zlib1g-dev libxml2-dev net
                libharfbuzz-dev libharfbuzz-bin libfribidi-dev libunibreak-dev \
                libhyphen-dev hyphen-en-us hyphen-de \
                fonts-noto-core fonts-noto-cjk fonts-symbola mupdf-tools \
+               libsqlite3-dev sqlite3 strace libdeflate-dev \
                libcmocka-dev libxml2-utils poppler-utils qpdf python3 locales \
                clang libclang-rt-14-dev clang-format valgrind \
                default-jre-headless libpdfbox2-java libfontbox2-java \

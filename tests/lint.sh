@@ -21,7 +21,9 @@ rules='<hpdf|src/pdf/*|only the PDF backend (src/pdf/) may call libharu
 <fribidi|src/pdf/shape.c|only the shaper (src/pdf/shape.c) may use FriBidi
 <gnutls/|src/seal/*|only the signature code (src/seal/) may use GnuTLS
 <linebreak|src/layout/break.c|only the line breaker (src/layout/break.c) may use libunibreak
-<hyphen|src/layout/break.c|only the line breaker (src/layout/break.c) may use libhyphen'
+<hyphen|src/layout/break.c|only the line breaker (src/layout/break.c) may use libhyphen
+<libdeflate|src/pdf/*|only the PDF backend (src/pdf/) may use libdeflate
+<sqlite3|src/pack/index.c|only the pack index (src/pack/index.c) may use SQLite'
 
 if ! command -v "$CLANG_FORMAT" >/dev/null 2>&1; then
     echo "lint: $CLANG_FORMAT not found (make deps installs it)"

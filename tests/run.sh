@@ -9,7 +9,7 @@ skipped=0
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
-for t in "$@" tests/cli/lint.sh tests/cli/cli.sh tests/cli/messages.sh tests/cli/governance.sh tests/cli/history.sh tests/cli/report.sh tests/cli/text.sh tests/cli/breaks.sh tests/cli/coverage.sh tests/cli/batch.sh tests/cli/portfolio.sh tests/cli/verify.sh tests/cli/pdfa.sh tests/cli/fields.sh tests/cli/sign.sh tests/cli/safety.sh; do
+for t in "$@" tests/cli/lint.sh tests/cli/cli.sh tests/cli/messages.sh tests/cli/governance.sh tests/cli/history.sh tests/cli/report.sh tests/cli/text.sh tests/cli/breaks.sh tests/cli/coverage.sh tests/cli/batch.sh tests/cli/index.sh tests/cli/portfolio.sh tests/cli/verify.sh tests/cli/pdfa.sh tests/cli/fields.sh tests/cli/sign.sh tests/cli/safety.sh; do
     [ -e "$t" ] || continue
     case "$t" in
     *.sh) sh "$t" >"$log" 2>&1 ;;

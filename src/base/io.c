@@ -274,6 +274,117 @@ ra_status_t ra_write_atomic(const char *path, const void *data, size_t len, ra_d
     return st;
 }
 
+struct ra_out {
+    int fd;
+    bool direct, is_stdout;
+    char *tmp;  /* the temporary file (tracked), when not direct */
+    char *path; /* where it goes (the file a symlink names) */
+    ra_buf_t pend;
+    int err;
+    ra_diag_sink_t *sink;
+};
+
+/* Writes what is pending; remembers the first error. */
+static void out_flush(ra_out_t *o)
+{
+    if (!o->err && o->pend.len)
+        o->err = ra_write_fd(o->fd, o->pend.data, o->pend.len);
+    ra_buf_clear(&o->pend);
+}
+
+ra_status_t ra_out_open(const char *path, ra_diag_sink_t *sink, ra_out_t **out)
+{
+    *out = NULL;
+    ra_out_t *o = calloc(1, sizeof *o);
+    if (!o)
+        return RA_ERR_NOMEM;
+    o->fd = -1;
+    o->sink = sink;
+    o->pend = (ra_buf_t)RA_BUF_INIT;
+    ra_buf_t target = RA_BUF_INIT;
+    bool proc = false;
+    ra_status_t st = RA_OK;
+    if (strcmp(path, "-") == 0) {
+        o->direct = o->is_stdout = true;
+        o->fd = STDOUT_FILENO;
+        o->path = strdup("standard output");
+    } else if ((st = resolve_target(path, &target, &proc)) == RA_OK) {
+        struct stat sb;
+        o->direct = proc || (stat(ra_buf_str(&target), &sb) == 0 && !S_ISREG(sb.st_mode) &&
+                             !S_ISDIR(sb.st_mode));
+        o->path = strdup(o->direct ? path : ra_buf_str(&target));
+    }
+    ra_buf_free(&target);
+    if (st == RA_OK && !o->path)
+        st = RA_ERR_NOMEM;
+    if (st == RA_OK && o->direct && !o->is_stdout &&
+        (o->fd = open(o->path, O_WRONLY | O_TRUNC | O_NOCTTY | O_CLOEXEC)) < 0) {
+        ra_diag(sink, RA_DIAG_ERROR, o->path, 0, "cannot open for writing: %s", strerror(errno));
+        st = RA_ERR_IO;
+    }
+    /* A temporary file of no bytes now; the pieces are appended to it. */
+    if (st == RA_OK && !o->direct &&
+        (st = ra_write_temp(o->path, "", 0, 0, sink, &o->tmp)) == RA_OK &&
+        (o->fd = open(o->tmp, O_WRONLY | O_APPEND | O_CLOEXEC)) < 0) {
+        ra_diag(sink, RA_DIAG_ERROR, o->path, 0, "cannot write: %s", strerror(errno));
+        st = RA_ERR_IO;
+    }
+    if (st != RA_OK) {
+        ra_out_discard(o);
+        return st;
+    }
+    *out = o;
+    return RA_OK;
+}
+
+ra_status_t ra_out_write(ra_out_t *o, const void *data, size_t len)
+{
+    if (ra_buf_append(&o->pend, data, len) != RA_OK)
+        return RA_ERR_NOMEM;
+    if (o->pend.len >= 65536)
+        out_flush(o);
+    return RA_OK;
+}
+
+ra_status_t ra_out_commit(ra_out_t *o)
+{
+    out_flush(o);
+    struct stat sb;
+    if (!o->err && !o->is_stdout && fstat(o->fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
+        fsync(o->fd) != 0 && errno != EINVAL)
+        o->err = errno;
+    if (!o->is_stdout && o->fd >= 0 && close(o->fd) != 0 && !o->err && errno != EINTR)
+        o->err = errno;
+    o->fd = -1;
+    ra_status_t st = RA_OK;
+    if (o->err) {
+        ra_diag(o->sink, RA_DIAG_ERROR, o->path, 0, "cannot write: %s", strerror(o->err));
+        st = RA_ERR_IO;
+    } else if (o->tmp) {
+        st = ra_commit(o->tmp, o->path, o->sink);
+        free(o->tmp);
+        o->tmp = NULL;
+    }
+    ra_out_discard(o);
+    return st;
+}
+
+void ra_out_discard(ra_out_t *o)
+{
+    if (!o)
+        return;
+    if (!o->is_stdout && o->fd >= 0)
+        close(o->fd);
+    if (o->tmp) {
+        unlink(o->tmp);
+        ra_cleanup_untrack(o->tmp);
+        free(o->tmp);
+    }
+    ra_buf_free(&o->pend);
+    free(o->path);
+    free(o);
+}
+
 ra_status_t ra_file_id(const char *path, ra_file_id_t *id)
 {
     memset(id, 0, sizeof *id);

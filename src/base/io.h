@@ -46,6 +46,18 @@ ra_status_t ra_write_temp(const char *path, const void *data, size_t len, int du
  * it is no longer tracked (a caller that unlinks one itself untracks it). */
 ra_status_t ra_commit(const char *tmp, const char *path, ra_diag_sink_t *sink);
 
+/* A file written in pieces, with the guarantees of ra_write_atomic: a
+ * regular file gets a temporary file beside it, renamed into place by
+ * ra_out_commit; "-", a device, a FIFO or a /proc/self/fd path is written
+ * directly. Memory stays bounded whatever is written. ra_out_commit and
+ * ra_out_discard free it; on any failure nothing is left behind and the
+ * reason goes to the sink (once). */
+typedef struct ra_out ra_out_t;
+ra_status_t ra_out_open(const char *path, ra_diag_sink_t *sink, ra_out_t **out);
+ra_status_t ra_out_write(ra_out_t *o, const void *data, size_t len);
+ra_status_t ra_out_commit(ra_out_t *o);
+void ra_out_discard(ra_out_t *o);
+
 /* What a path names, for telling whether two paths are one file: device
  * and inode after following symlinks, or, for a file that does not exist
  * yet, those of its resolved directory and its name. */

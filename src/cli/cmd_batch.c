@@ -11,7 +11,9 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -19,9 +21,11 @@
 
 #include "cli/cli.h"
 #include "base/cleanup.h"
+#include "layout/layout.h"
 #include "base/hash.h"
 #include "base/io.h"
-#include "layout/layout.h"
+#include "model/load.h"
+#include "pack/index.h"
 #include "pack/manifest.h"
 #include "pack/portfolio.h"
 #include "pdf/pdf.h"
@@ -32,10 +36,12 @@
 
 /* The inputs found, sorted, and what became of each. */
 typedef struct {
-    char **paths;
+    const char **paths; /* borrowed from the inputs found */
     size_t n, cap;
-    ra_manifest_row_t **rows; /* per input, once done */
-    struct hsearch_data ids;  /* record id -> index of the input that produced it */
+    ra_index_t *idx;         /* the rows of the inputs done, on disk */
+    bool persistent;         /* idx is the --manifest pack index (kept between runs) */
+    ra_status_t idx_failed;  /* the first failure to store a row: the batch stops */
+    struct hsearch_data ids; /* record id -> index of the input that produced it */
     bool has_ids;
     char **id_keys; /* the keys of ids, owned */
     size_t nids;
@@ -46,6 +52,8 @@ typedef struct {
     ra_file_id_t *reserved_ids;
     bool *reserved_known;
     size_t nreserved;
+    size_t *by_inode; /* the existing reserved files, sorted by device and inode */
+    size_t nby_inode;
     bool clash; /* a report was refused for being one of them */
 } inputs_t;
 
@@ -53,9 +61,7 @@ static ra_status_t add_input(inputs_t *in, const char *path)
 {
     if (RA_VEC_RESERVE(in->paths, in->n, in->cap, 64) != RA_OK)
         return RA_ERR_NOMEM;
-    if (!(in->paths[in->n] = strdup(path)))
-        return RA_ERR_NOMEM;
-    in->n++;
+    in->paths[in->n++] = path;
     return RA_OK;
 }
 
@@ -100,6 +106,8 @@ static ra_status_t scan_dir(found_list_t *in, const char *dir, size_t root, int 
         return RA_ERR_LIMIT;
     }
     DIR *d = opendir(dir);
+    if (!d && errno == ENOMEM)
+        return RA_ERR_NOMEM; /* said once, by the caller */
     if (!d) {
         ra_diag(sink, RA_DIAG_ERROR, dir, 0, "cannot open directory: %s", strerror(errno));
         return RA_ERR_IO;
@@ -227,7 +235,7 @@ static void remove_stale(const char *dir)
     closedir(d);
 }
 
-/* Batch-wide state the workers inherit. */
+/* Batch-wide state the workers inherit (from the spawner). */
 typedef struct {
     ra_cli_t *cli;
     const ra_env_t *env; /* the process's, with the fonts read once */
@@ -235,7 +243,6 @@ typedef struct {
     const ra_template_t *tpl;
     const char *outdir;
     bool force, attach_source, strict;
-    int lockfd; /* holds the lock on outdir; workers close it, so that it ends with the batch */
 } batch_t;
 
 /* What lies at a report's target path, compared with what this run writes. */
@@ -415,6 +422,7 @@ typedef struct {
     bool tty, quiet;
     size_t total, done, skipped, failed;
     struct timespec start;
+    long maxrss; /* the largest worker's peak memory, KiB */
 } progress_t;
 
 static double elapsed(const progress_t *p)
@@ -507,26 +515,77 @@ static long claim_id(inputs_t *in, const char *id, size_t index)
     return -1;
 }
 
-/* The reserved file that the report at path would overwrite, or NULL. */
+/* Orders reserved files by device and inode (a qsort_r comparator). */
+static int cmp_inode(const void *a, const void *b, void *ctx)
+{
+    const ra_file_id_t *ids = ctx;
+    const ra_file_id_t *x = &ids[*(const size_t *)a], *y = &ids[*(const size_t *)b];
+    if (x->dev != y->dev)
+        return x->dev < y->dev ? -1 : 1;
+    return (x->ino > y->ino) - (x->ino < y->ino);
+}
+
+/* The reserved file that the report at path would overwrite, or NULL: the
+ * existing ones (every input) by a binary search over their inodes, so that
+ * a batch's cost per report does not grow with its size, the few that do
+ * not exist yet (a manifest, a summary) one by one. */
 static const ra_cli_file_t *reserved_clash(const inputs_t *in, const char *path)
 {
     ra_file_id_t id;
     if (ra_file_id(path, &id) != RA_OK)
         return NULL;
     const ra_cli_file_t *hit = NULL;
+    if (id.exists) {
+        size_t lo = 0, hi = in->nby_inode;
+        while (lo < hi && !hit) {
+            size_t mid = lo + (hi - lo) / 2;
+            const ra_file_id_t *r = &in->reserved_ids[in->by_inode[mid]];
+            if (r->dev == id.dev && r->ino == id.ino)
+                hit = &in->reserved[in->by_inode[mid]];
+            else if (r->dev < id.dev || (r->dev == id.dev && r->ino < id.ino))
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+    }
     for (size_t i = 0; i < in->nreserved && !hit; i++)
-        if (in->reserved_known[i] && ra_file_id_same(&id, &in->reserved_ids[i]))
+        if (in->reserved_known[i] && !in->reserved_ids[i].exists &&
+            ra_file_id_same(&id, &in->reserved_ids[i]))
             hit = &in->reserved[i];
     ra_file_id_free(&id);
     return hit;
 }
 
+/* Says on stderr that an input failed (the error names its file already,
+ * unless the worker itself died). */
+static void say_failed(const progress_t *pg, const char *path, const ra_manifest_row_t *row)
+{
+    const char *err = ra_manifest_row_str(row, "status") ? ra_manifest_row_str(row, "error")
+                                                         : ra_strerror(RA_ERR_NOMEM);
+    bool named = err && strncmp(err, path, strlen(path)) == 0;
+    fprintf(stderr, "%s%s%s%s\n", pg->tty && !pg->quiet ? "\r\033[K" : "", named ? "" : path,
+            named ? "" : ": ", err ? err : "failed");
+}
+
+/* Stores the row of input index in the pack index, with the stat of its
+ * report when it has one; the first failure stops the batch. */
+static void store_row(inputs_t *in, size_t index, const ra_manifest_row_t *row, bool same_detail)
+{
+    const char *state = ra_manifest_row_str(row, "status");
+    const char *out = ra_manifest_row_str(row, "output");
+    ra_index_stat_t sb;
+    bool has = state && strcmp(state, "failed") != 0 && out && ra_index_stat(out, &sb);
+    ra_status_t st = ra_index_put(in->idx, index, row, has ? &sb : NULL, same_detail);
+    if (st != RA_OK && in->idx_failed == RA_OK)
+        in->idx_failed = st;
+}
+
 /* The parent is the only one to put reports in place: a worker's report is
  * renamed into OUTDIR once no other input of this batch claims the same
  * record id. Two inputs with one id are ambiguous: both fail, and a report
- * this run wrote under that id is removed, whatever order they finished in.
- * Returns the index of the earlier input it collided with, or -1. */
-static long commit_row(ra_manifest_row_t *row, const char *tmp, size_t index, inputs_t *in,
+ * this run wrote under that id is removed, whatever order they finished in
+ * (the earlier input's row is read back from the index and stored again). */
+static void commit_row(ra_manifest_row_t *row, const char *tmp, size_t index, inputs_t *in,
                        progress_t *pg, ra_diag_sink_t *sink)
 {
     const char *id = ra_manifest_row_str(row, "id");
@@ -535,14 +594,17 @@ static long commit_row(ra_manifest_row_t *row, const char *tmp, size_t index, in
     if (!id || !state || strcmp(state, "failed") == 0) {
         if (tmp)
             unlink(tmp);
-        return -1;
+        return;
     }
     long first = claim_id(in, id, index);
     if (first >= 0) {
         size_t k = (size_t)first;
-        ra_manifest_row_t *other = in->rows[k];
-        const char *oout = ra_manifest_row_str(other, "output");
-        const char *ostate = ra_manifest_row_str(other, "status");
+        ra_manifest_row_t *other = NULL;
+        ra_status_t st = ra_index_get(in->idx, k, &other);
+        if (st != RA_OK && in->idx_failed == RA_OK)
+            in->idx_failed = st;
+        const char *oout = other ? ra_manifest_row_str(other, "output") : NULL;
+        const char *ostate = other ? ra_manifest_row_str(other, "status") : NULL;
         if (oout && ostate && strcmp(ostate, "done") == 0)
             unlink(oout);
         ra_buf_t msg = RA_BUF_INIT;
@@ -551,17 +613,22 @@ static long commit_row(ra_manifest_row_t *row, const char *tmp, size_t index, in
                       "either",
                       in->paths[index], id, in->paths[k]);
         fail_row(row, pg, ra_buf_str(&msg));
-        ra_buf_clear(&msg);
-        ra_buf_printf(&msg,
-                      "%s: record id '%s' is also the id of %s; no report is kept for "
-                      "either",
-                      in->paths[k], id, in->paths[index]);
-        fail_row(other, pg, ra_buf_str(&msg));
+        if (other) {
+            ra_buf_clear(&msg);
+            ra_buf_printf(&msg,
+                          "%s: record id '%s' is also the id of %s; no report is kept for "
+                          "either",
+                          in->paths[k], id, in->paths[index]);
+            fail_row(other, pg, ra_buf_str(&msg));
+            say_failed(pg, in->paths[k], other);
+            store_row(in, k, other, true);
+            ra_manifest_row_free(other);
+        }
         ra_buf_free(&msg);
         in->codes[index] = in->codes[k] = RA_EXIT_INVALID;
         if (tmp)
             unlink(tmp);
-        return (long)k;
+        return;
     }
     const ra_cli_file_t *clash = out ? reserved_clash(in, out) : NULL;
     if (clash) {
@@ -576,24 +643,37 @@ static long commit_row(ra_manifest_row_t *row, const char *tmp, size_t index, in
         ra_buf_free(&msg);
         in->codes[index] = RA_EXIT_USAGE;
         in->clash = true;
-        return -1;
+        return;
     }
     if (tmp && out && ra_commit(tmp, out, sink) != RA_OK) {
         fail_row(row, pg, "cannot move the report into place");
         in->codes[index] = RA_EXIT_IO;
     }
-    return -1;
 }
 
-/* Says on stderr that an input failed (the error names its file already,
- * unless the worker itself died). */
-static void say_failed(const progress_t *pg, const char *path, const ra_manifest_row_t *row)
+/* Counts a row, commits its report, says when it failed and stores it
+ * (same_detail: a row read back from the index, its layers and gaps there). */
+static void finish_row(ra_manifest_row_t *row, const char *tmp, size_t index, inputs_t *in,
+                       progress_t *pg, ra_diag_sink_t *sink, bool same_detail)
 {
-    const char *err = ra_manifest_row_str(row, "status") ? ra_manifest_row_str(row, "error")
-                                                         : ra_strerror(RA_ERR_NOMEM);
-    bool named = err && strncmp(err, path, strlen(path)) == 0;
-    fprintf(stderr, "%s%s%s%s\n", pg->tty && !pg->quiet ? "\r\033[K" : "", named ? "" : path,
-            named ? "" : ": ", err ? err : "failed");
+    const char *state = ra_manifest_row_str(row, "status");
+    if (state && strcmp(state, "skipped") == 0)
+        pg->skipped++;
+    else if (state && strcmp(state, "done") == 0)
+        pg->done++;
+    else
+        pg->failed++;
+    /* What the record's text check said, with the rest the worker said
+     * (its first error, the row's, among them). */
+    char *said = ra_manifest_row_take_messages(row);
+    if (said)
+        fprintf(stderr, "%s%s", pg->tty && !pg->quiet ? "\r\033[K" : "", said);
+    commit_row(row, tmp, index, in, pg, sink);
+    const char *now = ra_manifest_row_str(row, "status");
+    if ((!now || strcmp(now, "failed") == 0) && !(said && strstr(said, ": error: ")))
+        say_failed(pg, in->paths[index], row);
+    free(said);
+    store_row(in, index, row, same_detail);
 }
 
 /* Collects a finished worker's row and commits its report. */
@@ -631,48 +711,282 @@ static void reap(const batch_t *b, worker_t *w, inputs_t *in, progress_t *pg, in
         tmp = NULL;
     }
     if (tmp && ra_cleanup_pending()) {
-        unlink(tmp); /* the batch is ending on a signal: no report is put in place */
-        tmp = NULL;
+        /* The batch is ending on a signal: no report is put in place, and
+         * its row is not stored (it would describe a file that is not there,
+         * or an older one at its name). */
+        unlink(tmp);
+        ra_manifest_row_free(row);
+        ra_buf_free(&w->out);
+        close(w->fd);
+        w->pid = 0;
+        return;
     }
-    in->rows[w->index] = row;
     const char *state = row ? ra_manifest_row_str(row, "status") : "failed";
     if (state && strcmp(state, "failed") == 0) {
         /* The worker's exit code says what kind of failure it was; one that
          * died or said nothing failed to make its report. */
         int code = WIFEXITED(status) ? WEXITSTATUS(status) : RA_EXIT_IO;
         in->codes[w->index] = code == RA_EXIT_INVALID || code == RA_EXIT_GLYPHS ? code : RA_EXIT_IO;
+    }
+    if (!row) { /* not even the row saying why could be made */
         pg->failed++;
-    } else if (state && strcmp(state, "skipped") == 0)
-        pg->skipped++;
-    else
-        pg->done++;
-    if (!row) /* not even the row saying why could be made */
         fprintf(stderr, "%s%s: %s\n", pg->tty && !pg->quiet ? "\r\033[K" : "", in->paths[w->index],
                 ra_strerror(RA_ERR_NOMEM));
-    if (row) {
-        /* What the record's text check said, with the rest the worker said
-         * (its first error, the row's, among them). */
-        char *said = ra_manifest_row_take_messages(row);
-        if (said)
-            fprintf(stderr, "%s%s", pg->tty && !pg->quiet ? "\r\033[K" : "", said);
-        /* A duplicate id fails this row and the earlier one it collides with. */
-        long other = commit_row(row, tmp, w->index, in, pg, sink);
-        const char *now = ra_manifest_row_str(row, "status");
-        if ((!now || strcmp(now, "failed") == 0) && !(said && strstr(said, ": error: ")))
-            say_failed(pg, in->paths[w->index], row);
-        free(said);
-        if (other >= 0)
-            say_failed(pg, in->paths[other], in->rows[other]);
-    }
+        if (tmp)
+            unlink(tmp);
+    } else
+        finish_row(row, tmp, w->index, in, pg, sink, false);
+    ra_manifest_row_free(row);
     ra_buf_free(&w->out);
     close(w->fd);
     w->pid = 0;
 }
 
-/* Runs the inputs in up to jobs worker processes, one process per record:
- * a crash or leak in one record cannot touch the others, and memory never
- * grows with the batch. */
-static ra_status_t run_workers(batch_t *b, inputs_t *in, unsigned jobs, progress_t *pg)
+/* The inputs that feed a report besides its record, as one digest: a report
+ * found in the pack index is current without being read only when these
+ * are what they were when it was written. */
+static void inputs_key(const ra_env_t *env, const ra_checklist_t *cl, const ra_template_t *tpl,
+                       bool attach_source, char hex[65])
+{
+    ra_sha256_ctx_t c;
+    unsigned char d[32];
+    ra_sha256_init(&c);
+    ra_sha256_update(&c, RA_TOOL, strlen(RA_TOOL) + 1);
+    ra_sha256_update(&c, cl->sha256, 32);
+    ra_sha256_update(&c, tpl->sha256, 32);
+    ra_sha256(tpl->logo_png ? (const void *)tpl->logo_png : "", tpl->logo_len, d);
+    ra_sha256_update(&c, d, 32);
+    if (env->fonts) {
+        ra_pdf_fonts_sha256(env->fonts, d);
+        ra_sha256_update(&c, d, 32);
+    }
+    ra_sha256_update(&c, attach_source ? "a" : "-", 1);
+    const char *epoch = getenv("SOURCE_DATE_EPOCH");
+    ra_sha256_update(&c, epoch ? epoch : "", epoch ? strlen(epoch) + 1 : 0);
+    ra_sha256_final(&c, d);
+    ra_hex(d, 32, hex);
+}
+
+/* Is the report of input index current by the pack index alone: its row
+ * there was made from the same inputs by this version, from a record with
+ * the same digest, and stat says the report is the file that was put in
+ * place (size, mtime, ctime, inode and device)? Then the row is finished
+ * as skipped without a worker, and true is returned. A report planted,
+ * replaced, touched or cut short since has another stat: it goes to a
+ * worker, which checks it the full way. */
+static bool index_current(const batch_t *b, inputs_t *in, size_t index, progress_t *pg)
+{
+    if (!in->persistent || b->force)
+        return false;
+    ra_manifest_row_t *row = NULL;
+    ra_index_stat_t then, now;
+    bool has = false, current = false;
+    ra_buf_t path = RA_BUF_INIT, data = RA_BUF_INIT;
+    ra_diag_sink_t quiet = {0};
+    if (ra_index_find(in->idx, in->paths[index], &row, &then, &has) != RA_OK || !row || !has)
+        goto done;
+    const char *state = ra_manifest_row_str(row, "status");
+    const char *id = ra_manifest_row_str(row, "id");
+    const char *out = ra_manifest_row_str(row, "output");
+    const char *digest = ra_manifest_row_str(row, "input_sha256");
+    if (!state || (strcmp(state, "done") != 0 && strcmp(state, "skipped") != 0) || !id || !out ||
+        !digest)
+        goto done;
+    /* The report this run would write, where the row says it is. */
+    if (ra_buf_printf(&path, "%s/%s.pdf", b->outdir, id) != RA_OK ||
+        strcmp(ra_buf_str(&path), out) != 0)
+        goto done;
+    if (!ra_index_stat(out, &now) || now.size != then.size || now.mtime_ns != then.mtime_ns ||
+        now.ctime_ns != then.ctime_ns || now.ino != then.ino || now.dev != then.dev)
+        goto done;
+    unsigned char d[32];
+    char hex[65];
+    if (ra_read_file(in->paths[index], RA_MAX_FILE_BYTES, &data, &quiet) != RA_OK)
+        goto done;
+    ra_sha256(data.data, data.len, d);
+    ra_hex(d, 32, hex);
+    if (strcmp(hex, digest) != 0 || ra_manifest_row_skip(row) != RA_OK)
+        goto done;
+    finish_row(row, NULL, index, in, pg, b->env->sink, true);
+    current = true;
+done:
+    ra_manifest_row_free(row);
+    ra_buf_free(&path);
+    ra_buf_free(&data);
+    return current;
+}
+
+/* The process the workers are forked from, made before any input is
+ * scanned or any row kept: it holds what every worker needs (fonts,
+ * schemas, checklist, template) and nothing of the batch, so a worker's
+ * memory does not grow with the batch. The parent asks it over a socket:
+ * "run" (a record's path, with the write end of the pipe the worker sends
+ * its row on) is answered with the worker's pid, "wait" (a pid) with the
+ * worker's exit status. */
+typedef struct {
+    uint32_t kind; /* SPAWN_RUN or SPAWN_WAIT */
+    int32_t pid;   /* for SPAWN_WAIT */
+} spawn_msg_t;
+
+enum { SPAWN_RUN = 1, SPAWN_WAIT = 2 };
+
+#define SPAWN_MAX (sizeof(spawn_msg_t) + 8192)
+
+/* The spawner's loop; ends when the parent closes its socket (or is gone).
+ * The caught signals stay blocked in it: a worker it forks unblocks them
+ * once it is set up, and the parent passes a signal on to the workers. */
+static _Noreturn void spawner_main(batch_t *b, int sock)
+{
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    ra_cleanup_reset();
+    for (;;) {
+        union {
+            spawn_msg_t m;
+            char bytes[SPAWN_MAX + 1];
+        } u;
+        union {
+            char buf[CMSG_SPACE(sizeof(int))];
+            struct cmsghdr align;
+        } ctl;
+        struct iovec iov = {u.bytes, SPAWN_MAX};
+        struct msghdr mh = {.msg_iov = &iov,
+                            .msg_iovlen = 1,
+                            .msg_control = ctl.buf,
+                            .msg_controllen = sizeof ctl.buf};
+        ssize_t n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < (ssize_t)sizeof(spawn_msg_t))
+            _exit(0);
+        int fd = -1;
+        struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+        if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
+            memcpy(&fd, CMSG_DATA(cm), sizeof fd);
+        /* A pid, or minus the errno of what went wrong. */
+        int32_t reply[2] = {-((mh.msg_flags & MSG_CTRUNC) ? EMFILE : EINVAL), 0};
+        if (u.m.kind == SPAWN_RUN && fd >= 0) {
+            u.bytes[n] = '\0';
+            const char *path = u.bytes + sizeof(spawn_msg_t);
+            pid_t pid = fork();
+            if (pid == 0) {
+                close(sock);
+                fcntl(fd, F_SETFD, 0);
+                ra_cleanup_unblock();
+                _exit(run_one(b, path, fd));
+            }
+            reply[0] = pid > 0 ? (int32_t)pid : -(int32_t)errno;
+        } else if (u.m.kind == SPAWN_WAIT) {
+            /* The status, and the worker's peak memory (KiB). */
+            int status = 0;
+            struct rusage ru = {0};
+            while (wait4((pid_t)u.m.pid, &status, 0, &ru) < 0 && errno == EINTR)
+                continue;
+            reply[0] = (int32_t)status;
+            reply[1] = (int32_t)ru.ru_maxrss;
+        }
+        if (fd >= 0)
+            close(fd);
+        if (send(sock, reply, sizeof reply, MSG_NOSIGNAL) != (ssize_t)sizeof reply)
+            _exit(0);
+    }
+}
+
+/* Starts the spawner; its socket in *sock and its pid in *pid. */
+static ra_status_t spawner_start(batch_t *b, int *sock, pid_t *pid)
+{
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
+        return RA_ERR_IO;
+    fflush(NULL);
+    ra_cleanup_block();
+    pid_t p = fork();
+    if (p == 0) {
+        close(sv[0]);
+        spawner_main(b, sv[1]);
+    }
+    ra_cleanup_unblock();
+    close(sv[1]);
+    if (p < 0) {
+        close(sv[0]);
+        return RA_ERR_IO;
+    }
+    *sock = sv[0];
+    *pid = p;
+    return RA_OK;
+}
+
+/* Stops the spawner: it ends when its socket closes. */
+static void spawner_stop(int sock, pid_t pid)
+{
+    if (sock < 0)
+        return;
+    close(sock);
+    while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+        continue;
+}
+
+/* Asks the spawner for a worker running path, with fd as its output; the
+ * worker's pid, or -1 with errno set. */
+static pid_t spawn_worker(int sock, const char *path, int fd)
+{
+    size_t len = strlen(path);
+    if (len > SPAWN_MAX - sizeof(spawn_msg_t))
+        return -1;
+    char msg[SPAWN_MAX];
+    spawn_msg_t m = {SPAWN_RUN, 0};
+    memcpy(msg, &m, sizeof m);
+    memcpy(msg + sizeof m, path, len);
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } ctl;
+    memset(&ctl, 0, sizeof ctl);
+    struct iovec iov = {msg, sizeof m + len};
+    struct msghdr mh = {
+        .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof ctl.buf};
+    struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+    cm->cmsg_level = SOL_SOCKET;
+    cm->cmsg_type = SCM_RIGHTS;
+    cm->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(cm), &fd, sizeof fd);
+    ssize_t n;
+    while ((n = sendmsg(sock, &mh, MSG_NOSIGNAL)) < 0 && errno == EINTR)
+        continue;
+    int32_t reply[2] = {-1, 0};
+    if (n == (ssize_t)iov.iov_len)
+        while ((n = recv(sock, reply, sizeof reply, 0)) < 0 && errno == EINTR)
+            continue;
+    if (n == (ssize_t)sizeof reply && reply[0] > 0)
+        return (pid_t)reply[0];
+    errno = n == (ssize_t)sizeof reply && reply[0] < 0 ? -reply[0] : n < 0 ? errno : EPIPE;
+    return -1;
+}
+
+/* The exit status of worker pid, from the spawner, and its peak memory
+ * into *maxrss (KiB) when larger; a worker whose status cannot be had
+ * counts as killed. */
+static int spawn_wait(int sock, pid_t pid, long *maxrss)
+{
+    spawn_msg_t m = {SPAWN_WAIT, (int32_t)pid};
+    ssize_t n;
+    while ((n = send(sock, &m, sizeof m, MSG_NOSIGNAL)) < 0 && errno == EINTR)
+        continue;
+    int32_t reply[2] = {-1, 0};
+    if (n == (ssize_t)sizeof m)
+        while ((n = recv(sock, reply, sizeof reply, 0)) < 0 && errno == EINTR)
+            continue;
+    if (n != (ssize_t)sizeof reply || reply[0] < 0)
+        return SIGKILL;
+    if (reply[1] > *maxrss)
+        *maxrss = reply[1];
+    return (int)reply[0];
+}
+
+/* Runs the inputs in up to jobs worker processes, one process per record
+ * (a crash or leak in one record cannot touch the others), each forked by
+ * the spawner, so that memory never grows with the batch. An input whose
+ * report the pack index shows current needs no worker. */
+static ra_status_t run_workers(batch_t *b, inputs_t *in, unsigned jobs, progress_t *pg, int sock)
 {
     worker_t *ws = calloc(jobs, sizeof *ws);
     struct pollfd *pfd = calloc(jobs, sizeof *pfd);
@@ -691,48 +1005,45 @@ static ra_status_t run_workers(batch_t *b, inputs_t *in, unsigned jobs, progress
     ra_cleanup_defer(true);
     size_t next = 0, running = 0;
     fflush(NULL);
-    while ((next < in->n && !ra_cleanup_pending()) || running > 0) {
-        for (unsigned j = 0; j < jobs && next < in->n && !ra_cleanup_pending(); j++) {
-            if (ws[j].pid)
+    bool stop = false;
+    int why = 0; /* the errno of a worker that could not be started */
+    while ((next < in->n && !stop) || running > 0) {
+        for (unsigned j = 0; j < jobs && next < in->n && !stop; j++) {
+            stop = ra_cleanup_pending() || in->idx_failed != RA_OK;
+            if (ws[j].pid || stop)
                 continue;
+            if (index_current(b, in, next, pg)) {
+                next++;
+                j--; /* the slot is still free */
+                if ((next & 255) == 0)
+                    progress_draw(pg);
+                continue;
+            }
             int p[2];
-            if (pipe(p) != 0)
+            if (pipe2(p, O_CLOEXEC) != 0) {
+                why = errno;
+                stop = true;
                 break;
-            /* A signal between fork and the worker's registration would
-             * miss the worker (the parent cannot pass it on yet) or be
-             * swallowed by it (acting for its parent): held off until each
-             * side is set up. */
+            }
+            /* A signal between the spawn and the worker's registration
+             * would miss the worker: held off until it is registered. */
             ra_cleanup_block();
-            pid_t pid = fork();
+            pid_t pid = spawn_worker(sock, in->paths[next], p[1]);
+            close(p[1]);
             if (pid < 0) {
+                why = errno;
                 ra_cleanup_unblock();
                 close(p[0]);
-                close(p[1]);
+                stop = true;
                 break;
             }
-            if (pid == 0) {
-                /* The worker keeps nothing of the parent's bookkeeping. */
-                ra_cleanup_reset();
-                ra_cleanup_unblock();
-                close(p[0]);
-                close(b->lockfd);
-                for (unsigned k = 0; k < jobs; k++)
-                    if (ws[k].pid) {
-                        close(ws[k].fd);
-                        ra_buf_free(&ws[k].out);
-                    }
-                free(ws);
-                free(pfd);
-                _exit(run_one(b, in->paths[next], p[1]));
-            }
-            close(p[1]);
             ws[j] = (worker_t){pid, p[0], next++, RA_BUF_INIT};
             pids[j] = pid;
             ra_cleanup_unblock();
             running++;
         }
         if (running == 0)
-            break; /* fork failed with nothing running */
+            break; /* a spawn failed, or nothing was left to run */
         size_t np = 0;
         unsigned map[jobs];
         for (unsigned j = 0; j < jobs; j++)
@@ -754,9 +1065,7 @@ static ra_status_t run_workers(batch_t *b, inputs_t *in, unsigned jobs, progress
             }
             if (n < 0 && errno == EINTR)
                 continue;
-            int status = 0;
-            while (waitpid(w->pid, &status, 0) < 0 && errno == EINTR)
-                continue;
+            int status = spawn_wait(sock, w->pid, &pg->maxrss);
             pids[map[i]] = 0;
             reap(b, w, in, pg, status);
             running--;
@@ -767,19 +1076,43 @@ static ra_status_t run_workers(batch_t *b, inputs_t *in, unsigned jobs, progress
     ra_cleanup_defer(false);
     free(ws);
     free(pfd);
+    if (in->idx_failed != RA_OK)
+        return in->idx_failed;
+    if (next < in->n && !ra_cleanup_pending()) {
+        /* Out of processes or descriptors: the records not started are no
+         * rows, and the batch says why. */
+        ra_diag(b->env->sink, RA_DIAG_ERROR, in->paths[next], 0,
+                "cannot start a worker for it (%zu record%s not done): %s", in->n - next,
+                in->n - next == 1 ? "" : "s", strerror(why ? why : EAGAIN));
+        return RA_ERR_IO;
+    }
     return RA_OK;
 }
 
-/* Feeds the rows to the portfolio one by one and writes it; it names the
- * manifest, when there is one, whose bytes are final by now. */
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+/* Hands one row of the index to the portfolio. */
+static ra_status_t feed_row(void *ctx, const ra_manifest_row_t *row)
+{
+    return ra_portfolio_add(ctx, row);
+}
+
+/* Feeds the rows of this run to the portfolio from the index, one at a
+ * time, and writes it; it names the CSV or JSON manifest, when there is
+ * one, whose bytes are final by now (an SQLite index is not named: its
+ * bytes change with every later run). */
 static ra_status_t write_summary(const ra_env_t *env, const ra_checklist_t *cl, const char *path,
-                                 const char *manifest, ra_manifest_row_t *const *rows, size_t n)
+                                 const char *manifest, ra_index_t *idx)
 {
     ra_portfolio_t *p = ra_portfolio_new(env, cl);
     ra_status_t st = p ? RA_OK : RA_ERR_NOMEM;
-    for (size_t i = 0; i < n && st == RA_OK; i++)
-        st = ra_portfolio_add(p, rows[i]);
-    if (st == RA_OK && manifest && !ra_cli_is_stdout(manifest))
+    if (st == RA_OK)
+        st = ra_index_each(idx, feed_row, p);
+    if (st == RA_OK && manifest && !ra_cli_is_stdout(manifest) && !ends_with(manifest, ".sqlite"))
         st = ra_portfolio_set_manifest(p, manifest);
     if (st == RA_OK)
         st = ra_portfolio_write(p, path);
@@ -815,8 +1148,48 @@ int ra_cmd_batch(ra_cli_t *cli)
     int rc = RA_EXIT_OK;
     ra_cli_file_t *reserved = NULL;
     size_t nres = 0;
-    int lockfd = -1;
+    int lockfd = -1, sock = -1;
+    pid_t spawner = -1;
     ra_buf_t clp = RA_BUF_INIT, tpp = RA_BUF_INIT;
+    bool sqlite_manifest = o->manifest && ends_with(o->manifest, ".sqlite");
+
+    /* What every worker needs is read first, once, and the spawner the
+     * workers come from is made then, before anything of the batch is kept
+     * (see spawner_main). If the fonts cannot be read, each worker tries
+     * and reports why. */
+    st = ra_cli_checklist(cli, &cl);
+    if (st == RA_OK)
+        st = ra_cli_template(cli, &tpl);
+    if (st != RA_OK) {
+        rc = ra_cli_exit(cli, st);
+        goto done;
+    }
+    ra_env_t env = *cli->env;
+    if (ra_env_font_chain(&env, &chain, &env.font_chain) != RA_OK) {
+        rc = ra_cli_exit(cli, RA_ERR_NOMEM);
+        goto done;
+    }
+    ra_pdf_options_t fo = {.font_dir = env.font_dir, .font_chain = env.font_chain};
+    if (ra_pdf_fonts_new(&fo, &fonts) == RA_OK)
+        env.fonts = fonts;
+    /* So is the default language's hyphenation dictionary (others are
+     * loaded by the worker that first needs them, and kept). */
+    const ra_hyph_dict_t *hd;
+    if (ra_hyph_new(NULL, &hyph) == RA_OK && ra_hyph_dict(hyph, RA_LAYOUT_LANG, &hd) == RA_OK)
+        env.hyph = hyph;
+    if ((st = ra_loader_preload(env.loader)) != RA_OK) {
+        rc = ra_cli_exit(cli, st);
+        goto done;
+    }
+    ra_env_started();
+    batch_t b = {cli, &env, cl, tpl, o->output, o->force, o->attach_source, o->strict};
+    if (spawner_start(&b, &sock, &spawner) != RA_OK) {
+        ra_diag(cli->env->sink, RA_DIAG_ERROR, NULL, 0, "cannot start the workers: %s",
+                strerror(errno));
+        rc = RA_EXIT_IO;
+        goto done;
+    }
+
     for (int i = 0; i < o->nargs && st == RA_OK; i++) {
         struct stat sb;
         if (stat(o->args[i], &sb) != 0) {
@@ -839,19 +1212,11 @@ int ra_cmd_batch(ra_cli_t *cli)
         if (i == 0 || strcmp(all.v[i].path, all.v[i - 1].path) != 0)
             if (path_hash(all.v[i].path + all.v[i].key) % shard_n == shard_k - 1)
                 st = add_input(&in, all.v[i].path);
-    in.rows = calloc(in.n ? in.n : 1, sizeof *in.rows);
     in.codes = calloc(in.n ? in.n : 1, sizeof *in.codes);
     in.id_keys = calloc(in.n ? in.n : 1, sizeof *in.id_keys);
     in.has_ids = hcreate_r(in.n * 2 + 16, &in.ids) != 0;
-    if (st != RA_OK || !in.rows || !in.codes || !in.id_keys || !in.has_ids) {
-        rc = RA_EXIT_IO;
-        goto done;
-    }
-    st = ra_cli_checklist(cli, &cl);
-    if (st == RA_OK)
-        st = ra_cli_template(cli, &tpl);
-    if (st != RA_OK) {
-        rc = ra_cli_exit(cli, st);
+    if (st != RA_OK || !in.codes || !in.id_keys || !in.has_ids) {
+        rc = ra_cli_exit(cli, RA_ERR_NOMEM);
         goto done;
     }
     /* Nothing is written over an input, and the manifest and the summary
@@ -904,7 +1269,7 @@ int ra_cmd_batch(ra_cli_t *cli)
      * reports with this one's and each manifest would describe files the
      * other replaced. It fails at once rather than wait (a scheduler
      * retries it); the lock goes with the process, whatever ends it. */
-    lockfd = open(o->output, O_RDONLY | O_DIRECTORY);
+    lockfd = open(o->output, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (lockfd < 0 || flock(lockfd, LOCK_EX | LOCK_NB) != 0) {
         int e = errno;
         if (e == EWOULDBLOCK)
@@ -922,39 +1287,30 @@ int ra_cmd_batch(ra_cli_t *cli)
     in.nreserved = nres;
     in.reserved_ids = calloc(nres, sizeof *in.reserved_ids);
     in.reserved_known = calloc(nres, sizeof *in.reserved_known);
-    if (!in.reserved_ids || !in.reserved_known) {
+    in.by_inode = calloc(nres, sizeof *in.by_inode);
+    if (!in.reserved_ids || !in.reserved_known || !in.by_inode) {
         rc = RA_EXIT_IO;
         goto done;
     }
     for (size_t i = 0; i < nres; i++)
-        in.reserved_known[i] = ra_file_id(reserved[i].path, &in.reserved_ids[i]) == RA_OK;
+        if ((in.reserved_known[i] = ra_file_id(reserved[i].path, &in.reserved_ids[i]) == RA_OK) &&
+            in.reserved_ids[i].exists)
+            in.by_inode[in.nby_inode++] = i;
+    qsort_r(in.by_inode, in.nby_inode, sizeof *in.by_inode, cmp_inode, in.reserved_ids);
 
-    /* What every worker needs is read here, once: the workers inherit it
-     * (the fonts and the schemas; checklist and template are loaded). If
-     * the fonts cannot be read, each worker tries and reports why. */
-    ra_env_t env = *cli->env;
-    if (ra_env_font_chain(&env, &chain, &env.font_chain) != RA_OK) {
-        rc = ra_cli_exit(cli, RA_ERR_NOMEM);
-        goto done;
-    }
-    ra_pdf_options_t fo = {.font_dir = env.font_dir, .font_chain = env.font_chain};
-    if (ra_pdf_fonts_new(&fo, &fonts) == RA_OK)
-        env.fonts = fonts;
-    /* So is the default language's hyphenation dictionary (others are
-     * loaded by the worker that first needs them, and kept). */
-    const ra_hyph_dict_t *hd;
-    if (ra_hyph_new(NULL, &hyph) == RA_OK && ra_hyph_dict(hyph, RA_LAYOUT_LANG, &hd) == RA_OK)
-        env.hyph = hyph;
-    if ((st = ra_loader_preload(env.loader)) != RA_OK) {
+    /* The pack index: the --manifest file when it is one (kept, and
+     * completed by a re-run after a crash), else a temporary one. */
+    char key[65];
+    inputs_key(&env, cl, tpl, o->attach_source, key);
+    in.persistent = sqlite_manifest;
+    if ((st = ra_index_open(sqlite_manifest ? o->manifest : NULL, key, cli->env->sink, &in.idx)) !=
+        RA_OK) {
         rc = ra_cli_exit(cli, st);
         goto done;
     }
-
-    ra_env_started();
-    batch_t b = {cli, &env, cl, tpl, o->output, o->force, o->attach_source, o->strict, lockfd};
-    progress_t pg = {isatty(STDERR_FILENO) != 0, o->quiet, in.n, 0, 0, 0, {0, 0}};
+    progress_t pg = {isatty(STDERR_FILENO) != 0, o->quiet, in.n, 0, 0, 0, {0, 0}, 0};
     clock_gettime(CLOCK_MONOTONIC, &pg.start);
-    st = run_workers(&b, &in, jobs, &pg);
+    st = run_workers(&b, &in, jobs, &pg, sock);
     if (ra_cleanup_pending()) {
         /* Ended by a signal: no manifest or summary describes a part of
          * the pack; the process ends as the signal would have it. */
@@ -976,18 +1332,22 @@ int ra_cmd_batch(ra_cli_t *cli)
         fprintf(stderr, "\r\033[K");
     /* A report refused for being another output or an input makes the run
      * a usage error: the manifest and the summary are not written either. */
-    if (st == RA_OK && o->manifest && !in.clash)
-        st = ra_manifest_write(o->manifest, in.rows, in.n, cli->env->sink);
+    if (st == RA_OK)
+        st = ra_index_end_run(in.idx);
+    if (st == RA_OK && o->manifest && !sqlite_manifest && !in.clash)
+        st = ra_index_write_manifest(in.idx, o->manifest, cli->env->sink);
     if (st == RA_OK && o->summary && !in.clash)
-        st = write_summary(&env, cl, o->summary, o->manifest, in.rows, in.n);
+        st = write_summary(&env, cl, o->summary, o->manifest, in.idx);
     if (!o->quiet) {
-        /* The largest worker: memory must not grow with the batch. */
-        struct rusage ru;
-        getrusage(RUSAGE_CHILDREN, &ru);
-        printf(
-            "%zu done, %zu skipped, %zu failed (%zu record%s%s, %.1f s, largest worker %.1f MiB)\n",
-            pg.done, pg.skipped, pg.failed, in.n, in.n == 1 ? "" : "s",
-            shard_n > 1 ? ", this shard" : "", elapsed(&pg), (double)ru.ru_maxrss / 1024.0);
+        /* The largest worker and this process: memory must not grow with
+         * the batch. */
+        struct rusage self;
+        getrusage(RUSAGE_SELF, &self);
+        printf("%zu done, %zu skipped, %zu failed (%zu record%s%s, %.1f s, largest worker %.1f "
+               "MiB, batch %.1f MiB)\n",
+               pg.done, pg.skipped, pg.failed, in.n, in.n == 1 ? "" : "s",
+               shard_n > 1 ? ", this shard" : "", elapsed(&pg), (double)pg.maxrss / 1024.0,
+               (double)self.ru_maxrss / 1024.0);
     }
     /* The worst failure wins: a clash (usage), then an I/O failure, then
      * a record refused by --strict, then an invalid record. */
@@ -996,6 +1356,8 @@ int ra_cmd_batch(ra_cli_t *cli)
         if (failure_rank(in.codes[i]) > failure_rank(rc))
             rc = in.codes[i];
 done:
+    spawner_stop(sock, spawner);
+    ra_index_free(in.idx);
     if (lockfd >= 0)
         close(lockfd);
     if (in.reserved_ids)
@@ -1003,24 +1365,19 @@ done:
             ra_file_id_free(&in.reserved_ids[i]);
     free(in.reserved_ids);
     free(in.reserved_known);
+    free(in.by_inode);
     free(reserved);
     free(in.codes);
     ra_buf_free(&clp);
     ra_buf_free(&tpp);
     for (size_t i = 0; i < all.n; i++)
         free(all.v[i].path);
-    for (size_t i = 0; i < in.n; i++) {
-        free(in.paths[i]);
-        if (in.rows)
-            ra_manifest_row_free(in.rows[i]);
-    }
     for (size_t i = 0; i < in.nids; i++)
         free(in.id_keys[i]);
     if (in.has_ids)
         hdestroy_r(&in.ids);
     free(all.v);
     free(in.paths);
-    free(in.rows);
     free(in.id_keys);
     ra_pdf_fonts_free(fonts);
     ra_hyph_free(hyph);

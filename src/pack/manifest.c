@@ -195,6 +195,14 @@ ra_manifest_row_t *ra_manifest_row_new(const ra_manifest_entry_t *e)
     if (ra_buf_failed(&b))
         bad = 1;
     ra_buf_free(&b);
+    /* Every layer with its score or null, for the pack index (not a column). */
+    if (s) {
+        json_t *layers = json_object();
+        for (size_t l = 0; layers && l < s->nlayers; l++)
+            put(layers, s->layers[l].layer->id,
+                s->layers[l].has_score ? json_real(s->layers[l].score) : json_null(), &bad);
+        put(row, "layers", layers, &bad);
+    }
     if (bad) {
         json_decref(row);
         return NULL;
@@ -280,6 +288,39 @@ bool ra_manifest_row_layer(const ra_manifest_row_t *row, const char *layer, doub
     return false;
 }
 
+const char *ra_manifest_row_layer_at(const ra_manifest_row_t *row, size_t i, double *out, bool *has)
+{
+    const char *key;
+    json_t *v;
+    size_t k = 0;
+    json_object_foreach(json_object_get(row->obj, "layers"), key, v)
+    {
+        if (k++ == i) {
+            *has = number(v, out);
+            return key;
+        }
+    }
+    *out = 0;
+    *has = false;
+    return NULL;
+}
+
+size_t ra_manifest_row_gap(const ra_manifest_row_t *row, size_t i, const char **id)
+{
+    const char *s = ra_manifest_row_str(row, "gap_checks");
+    for (size_t k = 0; s && *s; k++) {
+        s += strspn(s, " ");
+        size_t n = strcspn(s, " ");
+        if (n && k == i) {
+            *id = s;
+            return n;
+        }
+        s += n;
+    }
+    *id = NULL;
+    return 0;
+}
+
 ra_status_t ra_manifest_row_fail(ra_manifest_row_t *row, const char *msg)
 {
     int bad = 0;
@@ -294,6 +335,20 @@ ra_status_t ra_manifest_row_fail(ra_manifest_row_t *row, const char *msg)
     json_object_del(row->obj, "status");
     json_object_del(row->obj, "error");
     return RA_ERR_NOMEM;
+}
+
+ra_status_t ra_manifest_row_skip(ra_manifest_row_t *row)
+{
+    json_t *status = json_string("skipped"), *error = json_string("");
+    if (!status || !error) {
+        json_decref(status);
+        json_decref(error);
+        return RA_ERR_NOMEM;
+    }
+    int bad = 0;
+    put(row->obj, "error", error, &bad);
+    put(row->obj, "status", status, &bad);
+    return bad ? RA_ERR_NOMEM : RA_OK;
 }
 
 char *ra_manifest_row_take_messages(ra_manifest_row_t *row)
@@ -422,50 +477,124 @@ static int ends_with(const char *s, const char *suffix)
     return n >= k && strcmp(s + n - k, suffix) == 0;
 }
 
+struct ra_manifest_writer {
+    ra_out_t *out;
+    bool json;
+    size_t n;
+    ra_buf_t text; /* the row being written */
+};
+
+ra_status_t ra_manifest_writer_new(const char *path, ra_diag_sink_t *sink,
+                                   ra_manifest_writer_t **out)
+{
+    *out = NULL;
+    ra_manifest_writer_t *w = calloc(1, sizeof *w);
+    if (!w)
+        return RA_ERR_NOMEM;
+    w->json = ends_with(path, ".json");
+    w->text = (ra_buf_t)RA_BUF_INIT;
+    ra_status_t st = ra_out_open(path, sink, &w->out);
+    if (st == RA_OK && !w->json) {
+        for (size_t c = 0; c < ra_manifest_ncolumns; c++)
+            ra_buf_printf(&w->text, "%s%s", c ? "," : "", ra_manifest_columns[c]);
+        ra_buf_puts(&w->text, "\r\n");
+        st = ra_buf_failed(&w->text) ? RA_ERR_NOMEM
+                                     : ra_out_write(w->out, w->text.data, w->text.len);
+    }
+    if (st != RA_OK) {
+        ra_manifest_writer_free(w);
+        return st;
+    }
+    *out = w;
+    return RA_OK;
+}
+
+/* The row's columns as one JSON object, indented as an element of the
+ * manifest's array: what json_dumps of the whole array gives. */
+static ra_status_t json_row(ra_buf_t *b, const ra_manifest_row_t *r)
+{
+    json_t *row = json_object();
+    int bad = !row;
+    for (size_t c = 0; row && c < ra_manifest_ncolumns; c++) {
+        json_t *v = r ? json_object_get(r->obj, ra_manifest_columns[c]) : NULL;
+        put(row, ra_manifest_columns[c], json_incref(v ? v : json_null()), &bad);
+    }
+    char *text =
+        bad ? NULL
+            : json_dumps(row, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
+    json_decref(row);
+    if (!text)
+        return RA_ERR_NOMEM;
+    /* JSON strings hold no raw line break: each one starts a line to indent. */
+    ra_buf_puts(b, "  ");
+    for (const char *p = text; *p; p++) {
+        ra_buf_putc(b, *p);
+        if (*p == '\n')
+            ra_buf_puts(b, "  ");
+    }
+    free(text);
+    return ra_buf_failed(b) ? RA_ERR_NOMEM : RA_OK;
+}
+
+ra_status_t ra_manifest_writer_add(ra_manifest_writer_t *w, const ra_manifest_row_t *row)
+{
+    ra_buf_clear(&w->text);
+    ra_status_t st = RA_OK;
+    if (w->json) {
+        ra_buf_puts(&w->text, w->n ? ",\n" : "[\n");
+        st = json_row(&w->text, row);
+    } else {
+        for (size_t c = 0; c < ra_manifest_ncolumns; c++) {
+            if (c)
+                ra_buf_putc(&w->text, ',');
+            if (row)
+                csv_value(&w->text, json_object_get(row->obj, ra_manifest_columns[c]));
+        }
+        ra_buf_puts(&w->text, "\r\n");
+    }
+    if (st == RA_OK && ra_buf_failed(&w->text))
+        st = RA_ERR_NOMEM;
+    if (st == RA_OK)
+        st = ra_out_write(w->out, w->text.data, w->text.len);
+    if (st == RA_OK)
+        w->n++;
+    return st;
+}
+
+ra_status_t ra_manifest_writer_commit(ra_manifest_writer_t *w)
+{
+    ra_status_t st = RA_OK;
+    if (w->json) {
+        const char *end = w->n ? "\n]\n" : "[]\n";
+        st = ra_out_write(w->out, end, strlen(end));
+    }
+    if (st == RA_OK) {
+        st = ra_out_commit(w->out);
+        w->out = NULL;
+    }
+    ra_manifest_writer_free(w);
+    return st;
+}
+
+void ra_manifest_writer_free(ra_manifest_writer_t *w)
+{
+    if (!w)
+        return;
+    ra_out_discard(w->out);
+    ra_buf_free(&w->text);
+    free(w);
+}
+
 ra_status_t ra_manifest_write(const char *path, ra_manifest_row_t *const *rows, size_t n,
                               ra_diag_sink_t *sink)
 {
-    ra_buf_t out = RA_BUF_INIT;
-    if (ends_with(path, ".json")) {
-        json_t *arr = json_array();
-        int bad = !arr;
-        for (size_t i = 0; !bad && i < n; i++) {
-            json_t *row = json_object();
-            for (size_t c = 0; row && c < ra_manifest_ncolumns; c++) {
-                json_t *v = rows[i] ? json_object_get(rows[i]->obj, ra_manifest_columns[c]) : NULL;
-                put(row, ra_manifest_columns[c], json_incref(v ? v : json_null()), &bad);
-            }
-            if (!row || json_array_append_new(arr, row) != 0)
-                bad = 1;
-        }
-        /* A manifest missing a row or a field is never written. */
-        char *text =
-            bad ? NULL
-                : json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
-        json_decref(arr);
-        if (text) {
-            ra_buf_puts(&out, text);
-            ra_buf_putc(&out, '\n');
-        }
-        free(text);
-    } else {
-        for (size_t c = 0; c < ra_manifest_ncolumns; c++)
-            ra_buf_printf(&out, "%s%s", c ? "," : "", ra_manifest_columns[c]);
-        ra_buf_puts(&out, "\r\n");
-        for (size_t i = 0; i < n; i++) {
-            for (size_t c = 0; c < ra_manifest_ncolumns; c++) {
-                if (c)
-                    ra_buf_putc(&out, ',');
-                if (rows[i])
-                    csv_value(&out, json_object_get(rows[i]->obj, ra_manifest_columns[c]));
-            }
-            ra_buf_puts(&out, "\r\n");
-        }
-    }
-    ra_status_t st = out.data && !ra_buf_failed(&out)
-                         ? ra_write_atomic(path, out.data, out.len, sink)
-                         : RA_ERR_NOMEM;
-    ra_buf_free(&out);
+    ra_manifest_writer_t *w = NULL;
+    ra_status_t st = ra_manifest_writer_new(path, sink, &w);
+    for (size_t i = 0; i < n && st == RA_OK; i++)
+        st = ra_manifest_writer_add(w, rows[i]);
+    if (st == RA_OK)
+        return ra_manifest_writer_commit(w);
+    ra_manifest_writer_free(w);
     return st;
 }
 

@@ -57,6 +57,13 @@ long long ra_manifest_row_int(const ra_manifest_row_t *row, const char *column);
 
 /* The score of a layer, from the layer_scores column (false when it has none). */
 bool ra_manifest_row_layer(const ra_manifest_row_t *row, const char *layer, double *out);
+/* The row's layer scores in checklist order: the id of the i-th (NULL past
+ * the last), its score in *out, and whether it has one. */
+const char *ra_manifest_row_layer_at(const ra_manifest_row_t *row, size_t i, double *out,
+                                     bool *has);
+/* The i-th gap of the row (a check id, not NUL-terminated) in *id: its
+ * length, 0 past the last. */
+size_t ra_manifest_row_gap(const ra_manifest_row_t *row, size_t i, const char **id);
 
 /* Marks the row failed with message msg: no output, no output digest.
  * RA_ERR_NOMEM when memory ran out: the row then has no status at all
@@ -67,10 +74,24 @@ ra_status_t ra_manifest_row_fail(ra_manifest_row_t *row, const char *msg);
  * caller frees them. */
 char *ra_manifest_row_take_messages(ra_manifest_row_t *row);
 
+/* Marks a row of a report found up to date: status "skipped", no error.
+ * RA_ERR_NOMEM when memory ran out (the row is then unchanged). */
+ra_status_t ra_manifest_row_skip(ra_manifest_row_t *row);
+
 /* Writes rows (NULL entries give empty rows) to path as JSON (".json") or
  * CSV (anything else), atomically. */
 ra_status_t ra_manifest_write(const char *path, ra_manifest_row_t *const *rows, size_t n,
                               ra_diag_sink_t *sink);
+
+/* A manifest written one row at a time, in bounded memory, with the
+ * guarantees of ra_manifest_write: add each row (NULL gives an empty row),
+ * then commit (which frees the writer) or free it (which discards the file). */
+typedef struct ra_manifest_writer ra_manifest_writer_t;
+ra_status_t ra_manifest_writer_new(const char *path, ra_diag_sink_t *sink,
+                                   ra_manifest_writer_t **out);
+ra_status_t ra_manifest_writer_add(ra_manifest_writer_t *w, const ra_manifest_row_t *row);
+ra_status_t ra_manifest_writer_commit(ra_manifest_writer_t *w);
+void ra_manifest_writer_free(ra_manifest_writer_t *w);
 
 /* Rows read back from manifests. */
 ra_manifest_rows_t *ra_manifest_rows_new(void);
