@@ -755,7 +755,6 @@ int ra_cmd_batch(ra_cli_t *cli)
     ra_checklist_t *cl = NULL;
     ra_template_t *tpl = NULL;
     ra_pdf_fonts_t *fonts = NULL;
-    ra_buf_t chain = RA_BUF_INIT;
     ra_status_t st = RA_OK;
     int rc = RA_EXIT_OK;
     ra_cli_file_t *reserved = NULL;
@@ -879,12 +878,7 @@ int ra_cmd_batch(ra_cli_t *cli)
      * (the fonts and the schemas; checklist and template are loaded). If
      * the fonts cannot be read, each worker tries and reports why. */
     ra_env_t env = *cli->env;
-    if (ra_env_font_chain(&env, &chain, &env.font_chain) != RA_OK) {
-        rc = ra_cli_exit(cli, RA_ERR_NOMEM);
-        goto done;
-    }
-    ra_pdf_options_t fo = {.font_dir = env.font_dir, .font_chain = env.font_chain};
-    if (ra_pdf_fonts_new(&fo, &fonts) == RA_OK)
+    if (ra_pipeline_fonts_new(&env, &fonts, NULL) == RA_OK)
         env.fonts = fonts;
     if ((st = ra_loader_preload(env.loader)) != RA_OK) {
         rc = ra_cli_exit(cli, st);
@@ -965,7 +959,6 @@ done:
     free(in.rows);
     free(in.id_keys);
     ra_pdf_fonts_free(fonts);
-    ra_buf_free(&chain);
     ra_template_free(tpl);
     ra_checklist_free(cl);
     ra_cleanup_finish();

@@ -369,8 +369,7 @@ static ra_status_t regenerate(const ra_env_t *env, const ra_regen_input_t *in,
     const ra_pdf_fonts_t *fonts = env->fonts;
     if (!fonts) {
         ra_buf_t err = RA_BUF_INIT;
-        ra_pdf_options_t fo = {.font_dir = env->font_dir, .font_chain = chain_path, .errmsg = &err};
-        st = ra_pdf_fonts_new(&fo, &own);
+        st = ra_pipeline_fonts_new(env, &own, &err);
         if (st != RA_OK && st != RA_ERR_NOMEM)
             st = missing(out, "fonts", it->fonts_sha256, "the fonts cannot be read: %s",
                          ra_buf_str(&err));
