@@ -36,7 +36,9 @@
 
 /* One font file of the chain (a face of a collection), opened once and
  * read through HarfBuzz: read-only once loaded, so that documents, and
- * processes forked after it was loaded, share it. */
+ * processes forked after it was loaded, share it. The first face of each
+ * style is loaded with the chain; the others (scripts and symbols most
+ * reports never draw) when text first needs them (ra_pdf__font_ready). */
 typedef struct {
     char *path;          /* owned */
     const char *name;    /* file name part of path */
@@ -45,6 +47,8 @@ typedef struct {
     size_t size;
     unsigned char sha256[32]; /* what the chain says the file's digest is */
     int verified;             /* the file's bytes were checked against sha256 */
+    int loaded;               /* 1 loaded, -1 could not be (why says why), 0 not yet */
+    ra_buf_t why;             /* why it could not be loaded */
     hb_blob_t *blob;
     hb_face_t *face;
     hb_font_t *font; /* scale = upem: positions in font units */
@@ -134,6 +138,7 @@ typedef struct {
     width_entry_t *widths; /* [WIDTH_CACHE_SIZE], made on first use */
     word_entry_t *words;   /* [WORD_CACHE_SIZE], made on first use */
     int nomem; /* memory ran out while shaping: the document is out of memory (see hb_watch) */
+    int font_failed; /* 1 + the font file text needed that could not be loaded; 0: none */
 } shaper_t;
 
 /* HarfBuzz has no allocation hooks, and where an allocation fails inside
@@ -388,6 +393,13 @@ ra_status_t ra_pdf__shape(const ra_pdf_t *pdf, ra_face_t face, ra_dir_t dir, con
                           size_t len);
 /* Frees the scratch. */
 void ra_pdf__shaper_free(shaper_t *sh);
+/* Loads font file fi of fonts on its first use (the chain is shared, and
+ * this is one of the two notes it takes after it was made); RA_OK when it
+ * is usable, else its failure, said in its why. */
+ra_status_t ra_pdf__font_ready(const ra_pdf_fonts_t *fonts, int fi);
+/* When text needed a font file that could not be loaded, records why as
+ * the document's error and returns RA_ERR_FONT; else RA_OK. */
+ra_status_t ra_pdf__font_failed(ra_pdf_t *pdf);
 
 /* --- content.c: content streams --- */
 

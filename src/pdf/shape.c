@@ -129,6 +129,21 @@ static int has_glyph(const font_t *f, uint32_t cp)
     return hb_font_get_nominal_glyph(f->font, cp, &g) && g != 0;
 }
 
+/* Returns 1 when font file fi has a glyph for cp, loading it on first use;
+ * a file that cannot be loaded has none, and the shaper notes it. */
+static int chain_has_glyph(shaper_t *sh, const ra_pdf_fonts_t *fonts, int fi, uint32_t cp)
+{
+    int watched = errno; /* loading watches HarfBuzz on its own (hb_watch) */
+    ra_status_t st = ra_pdf__font_ready(fonts, fi);
+    if (watched == ENOMEM)
+        errno = ENOMEM;
+    if (st == RA_ERR_NOMEM)
+        sh->nomem = 1;
+    else if (st != RA_OK && !sh->font_failed)
+        sh->font_failed = fi + 1;
+    return st == RA_OK && has_glyph(&fonts->font[fi], cp);
+}
+
 /* --- Steps --- */
 
 /* Step 1: decodes and cleans utf8 into sh->cp, sh->byte; returns 1 when
@@ -225,7 +240,7 @@ static ra_status_t itemise(const ra_pdf_t *pdf, shaper_t *sh, ra_face_t face, in
         if (prev >= 0 && weak && (attaches(uf, cp) || has_glyph(&fonts->font[prev], cp)))
             fi = prev; /* marks stay with their base, common characters with their run */
         for (size_t k = 0; fi < 0 && k < nchain; k++)
-            if (has_glyph(&fonts->font[chain[k]], cp))
+            if (chain_has_glyph(sh, fonts, chain[k], cp))
                 fi = chain[k];
         if (fi < 0 && attaches(uf, cp) && cp != RA_UNICODE_REPLACEMENT) {
             fi = prev >= 0 ? prev : chain[0]; /* an ignorable HarfBuzz hides */
