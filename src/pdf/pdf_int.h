@@ -105,20 +105,36 @@ typedef struct {
     char text[WIDTH_CACHE_TEXT];
 } width_entry_t;
 
-/* A remembered word of ASCII text, shaped on its own: reports repeat their
- * words, and shaping is most of the cost of text. */
-#define WORD_CACHE_SIZE 1024 /* entries, a power of two */
-#define WORD_CACHE_GLYPHS 24 /* most glyphs of a word remembered */
+/* Remembered shaping: reports repeat their words (shaped one by one in
+ * left-to-right ASCII text) and their running headers and footers, and
+ * shaping is most of the cost of text. An entry is what shaping its text
+ * gave, so a text comes out the same whether it was remembered or not. */
+#define SHAPE_CACHE_FIRST 1024    /* slots of a new table, a power of two */
+#define SHAPE_CACHE_MAX (1 << 16) /* most slots; a full table takes no more */
+#define SHAPE_CACHE_WORD 255      /* longest word remembered, bytes */
+#define SHAPE_CACHE_TEXT 1024     /* longest other text remembered, bytes */
 typedef struct {
     uint32_t hash;
-    uint8_t face, len, ng; /* len 0: empty slot */
-    char text[WIDTH_CACHE_TEXT];
-    struct {
-        uint16_t gid;
-        int16_t ax, dx, dy;
-        uint8_t c0, c1, first, single;
-    } g[WORD_CACHE_GLYPHS];
-} word_entry_t;
+    uint32_t len;           /* bytes of its text; 0: empty slot */
+    uint8_t kind, face;     /* SHAPED_WORD or SHAPED_TEXT (and its direction) */
+    uint32_t text;          /* its bytes: offset in the cache's text pool */
+    uint32_t g, ng;         /* its glyphs (c0, c1 from its first character) */
+    uint32_t cp, ncp;       /* texts: cleaned characters and their byte offsets */
+    uint32_t subst, nsubst; /* texts: substitutions made */
+} shaped_t;
+enum { SHAPED_WORD = 1, SHAPED_TEXT = 2 }; /* SHAPED_TEXT + direction */
+
+typedef struct {
+    shaped_t *slot; /* [nslots], open addressing */
+    size_t nslots, nused;
+    ra_buf_t text; /* the entries' bytes */
+    glyph_t *g;    /* the entries' glyphs */
+    size_t ng, capg;
+    uint32_t *cp; /* texts' characters, then their byte offsets (ncp + 1) */
+    size_t ncp, capcp;
+    subst_t *subst; /* texts' substitutions */
+    size_t nsubst, capsubst;
+} shape_cache_t;
 
 /* Shaping scratch and result, reused by every call of one document. */
 typedef struct {
@@ -136,7 +152,7 @@ typedef struct {
     void *fribidi; /* scratch for FriBidi's arrays */
     size_t fribidi_cap;
     width_entry_t *widths; /* [WIDTH_CACHE_SIZE], made on first use */
-    word_entry_t *words;   /* [WORD_CACHE_SIZE], made on first use */
+    shape_cache_t cache;   /* shaped words and texts */
     int nomem; /* memory ran out while shaping: the document is out of memory (see hb_watch) */
     int font_failed; /* 1 + the font file text needed that could not be loaded; 0: none */
 } shaper_t;
