@@ -51,8 +51,9 @@ typedef struct {
     ra_buf_t why;             /* why it could not be loaded */
     hb_blob_t *blob;
     hb_face_t *face;
-    hb_font_t *font; /* scale = upem: positions in font units */
-    int cff;         /* CFF outlines: embedded as CIDFontType0C */
+    hb_font_t *font;        /* scale = upem: positions in font units */
+    hb_face_t *subset_face; /* face with hb-subset's accelerator (ra_pdf_fonts_prepare), or NULL */
+    int cff;                /* CFF outlines: embedded as CIDFontType0C */
     unsigned upem, num_glyphs;
     int fixed_pitch, weight;
     double ascent, descent, cap_height, italic_angle; /* per 1 pt */
