@@ -4,11 +4,9 @@
  * The chain file lists, one a line, a style (regular, bold, italic, mono),
  * the SHA-256 of a font file and its name (relative to the font directory,
  * "#N" after it picks face N of a collection); a style's lines in order are
- * the faces its text tries. Every file is looked at with the chain (a
- * missing one is an error at once) and opened and mapped once, the first
- * face of each style with the chain and the others when text first needs
- * them; HarfBuzz reads it (cmap, metrics, shaping, outlines) and hb-subset
- * cuts the glyphs a document drew out of it at save time.
+ * the faces its text tries. Every file is checked with the chain and mapped
+ * once when text first needs it (the first face of each style at once);
+ * HarfBuzz reads it and hb-subset cuts the glyphs a document drew from it.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "pdf/pdf_int.h"
@@ -88,6 +86,17 @@ static ra_status_t font_check(font_t *f, ra_buf_t *err)
 /* Frees what font_load made, and when all, the path too. */
 static void font_free(font_t *f, int all)
 {
+    /* hb-subset 6.0 can leave the source face inconsistent when an
+     * allocation fails while it cuts a subset (even when it returns a
+     * plan), and destroying the face then crashes: such a face (and what
+     * it reads) is left to the end of the process. */
+    if (f->hb_damaged) {
+        f->font = NULL;
+        f->subset_face = NULL;
+        f->face = NULL;
+        f->blob = NULL;
+        f->data = NULL;
+    }
     hb_font_destroy(f->font);
     hb_face_destroy(f->subset_face);
     hb_face_destroy(f->face);
@@ -784,6 +793,8 @@ done:
     hb_face_destroy(sub);
     hb_subset_plan_destroy(plan);
     hb_subset_input_destroy(in);
+    if (st != RA_OK || errno == ENOMEM)
+        ((font_t *)ft)->hb_damaged = 1; /* see font_free */
     return st;
 }
 

@@ -48,7 +48,8 @@ typedef struct {
     unsigned char sha256[32]; /* what the chain says the file's digest is */
     int verified;             /* the file's bytes were checked against sha256 */
     int loaded;               /* 1 loaded, -1 could not be (why says why), 0 not yet */
-    ra_buf_t why;             /* why it could not be loaded */
+    int hb_damaged; /* an hb-subset plan failed for want of memory: its face is left alone */
+    ra_buf_t why;   /* why it could not be loaded */
     hb_blob_t *blob;
     hb_face_t *face;
     hb_font_t *font;        /* scale = upem: positions in font units */
