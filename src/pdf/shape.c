@@ -179,7 +179,9 @@ static void cache_add(shaper_t *sh, uint32_t h, int kind, int face, const char *
     int watched = errno; /* not a failure of the document's shaping (hb_watch) */
     size_t ncp = kind == SHAPED_WORD ? 0 : sh->ncp, nsubst = kind == SHAPED_WORD ? 0 : sh->nsubst;
     shaped_t *e = NULL;
-    if (c->text.len + len < UINT32_MAX && pool_room(&c->g, c->ng, &c->capg, ng, sizeof *c->g) &&
+    /* Bounded: a long report (thousands of checks) keeps what it met first. */
+    if (c->ng + ng <= SHAPE_CACHE_GLYPHS && c->text.len + len <= SHAPE_CACHE_GLYPHS * 8 &&
+        pool_room(&c->g, c->ng, &c->capg, ng, sizeof *c->g) &&
         pool_room(&c->cp, c->ncp, &c->capcp, ncp ? 2 * ncp + 1 : 0, sizeof *c->cp) &&
         pool_room(&c->subst, c->nsubst, &c->capsubst, nsubst, sizeof *c->subst) &&
         pool_room(&c->text.data, c->text.len, &c->text.cap, len + 1, 1))
