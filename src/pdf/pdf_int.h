@@ -112,8 +112,8 @@ typedef struct {
  * shaping is most of the cost of text. An entry is what shaping its text
  * gave, so a text comes out the same whether it was remembered or not. */
 #define SHAPE_CACHE_FIRST 1024       /* slots of a new table, a power of two */
-#define SHAPE_CACHE_MAX (1 << 14)    /* most slots; a full table takes no more */
-#define SHAPE_CACHE_GLYPHS (1 << 16) /* most glyphs kept (2.3 MiB); then no more */
+#define SHAPE_CACHE_MAX (1 << 14)    /* most slots; a full table starts again */
+#define SHAPE_CACHE_GLYPHS (1 << 16) /* most glyphs kept (2.3 MiB), then it starts again */
 #define SHAPE_CACHE_WORD 255         /* longest word remembered, bytes */
 #define SHAPE_CACHE_TEXT 1024        /* longest other text remembered, bytes */
 typedef struct {

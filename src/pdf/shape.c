@@ -179,8 +179,14 @@ static void cache_add(shaper_t *sh, uint32_t h, int kind, int face, const char *
     int watched = errno; /* not a failure of the document's shaping (hb_watch) */
     size_t ncp = kind == SHAPED_WORD ? 0 : sh->ncp, nsubst = kind == SHAPED_WORD ? 0 : sh->nsubst;
     shaped_t *e = NULL;
-    /* Bounded: a long report (thousands of checks) keeps what it met first. */
-    if (c->ng + ng <= SHAPE_CACHE_GLYPHS && c->text.len + len <= SHAPE_CACHE_GLYPHS * 8 &&
+    /* Bounded: a long report (thousands of checks) starts again when the
+     * table is full, and keeps what it met since. */
+    if (c->ng + ng > SHAPE_CACHE_GLYPHS || c->text.len + len > SHAPE_CACHE_GLYPHS * 8 ||
+        (c->nused + 1) * 4 > SHAPE_CACHE_MAX * 3) {
+        memset(c->slot, 0, c->nslots * sizeof *c->slot);
+        c->nused = c->ng = c->ncp = c->nsubst = c->text.len = 0;
+    }
+    if (ng <= SHAPE_CACHE_GLYPHS && len <= SHAPE_CACHE_GLYPHS * 8 &&
         pool_room(&c->g, c->ng, &c->capg, ng, sizeof *c->g) &&
         pool_room(&c->cp, c->ncp, &c->capcp, ncp ? 2 * ncp + 1 : 0, sizeof *c->cp) &&
         pool_room(&c->subst, c->nsubst, &c->capsubst, nsubst, sizeof *c->subst) &&
