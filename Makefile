@@ -10,7 +10,9 @@ CPPFLAGS += -std=c11 -D_GNU_SOURCE -Isrc -I/usr/include/libxml2 -I/usr/include/h
             -I/usr/include/fribidi \
             -DRA_DATADIR='"$(DATADIR)"'
 # libharu ships no pkg-config file on Debian: its libraries are named here.
-LDLIBS   = -lhpdf -lpng -lz -lxml2 -ljansson -lnettle -lgnutls -lharfbuzz-subset -lharfbuzz \
+# GnuTLS is not linked: src/seal/tls.c loads it when signing or checking a
+# signature first needs it (libgnutls28-dev gives its headers).
+LDLIBS   = -lhpdf -lpng -lz -lxml2 -ljansson -lnettle -lharfbuzz-subset -lharfbuzz \
            -lfribidi -lunibreak -lhyphen -lsqlite3 -lm
 
 # Streams are compressed with libdeflate (faster than zlib for the same

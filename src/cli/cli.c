@@ -10,6 +10,7 @@
 #include "base/buf.h"
 #include "base/io.h"
 #include "pdf/pdf.h"
+#include "pipeline/pipeline.h"
 #include "report/report.h"
 
 int ra_exit_code(ra_status_t st)
@@ -119,21 +120,15 @@ ra_status_t ra_cli_check_text(ra_cli_t *cli, ra_record_t *rec)
 {
     if (!cli->fonts_tried) {
         cli->fonts_tried = true;
-        ra_buf_t chain = RA_BUF_INIT, why = RA_BUF_INIT;
-        const char *path = NULL;
-        ra_status_t st = ra_env_font_chain(cli->env, &chain, &path);
-        ra_pdf_options_t fo = {.font_dir = cli->env->font_dir, .font_chain = path, .errmsg = &why};
-        if (st == RA_OK)
-            st = ra_pdf_fonts_new(&fo, &cli->fonts);
+        ra_buf_t why = RA_BUF_INIT;
+        ra_status_t st = ra_pipeline_fonts_new(cli->env, &cli->fonts, &why);
         if (st == RA_ERR_NOMEM) {
-            ra_buf_free(&chain);
             ra_buf_free(&why);
             return st;
         }
         if (st != RA_OK)
             ra_diag(cli->env->sink, RA_DIAG_WARNING, NULL, 0,
                     "cannot check the records' text against the font chain: %s", ra_buf_str(&why));
-        ra_buf_free(&chain);
         ra_buf_free(&why);
     }
     if (!cli->fonts)

@@ -1143,7 +1143,6 @@ int ra_cmd_batch(ra_cli_t *cli)
     ra_template_t *tpl = NULL;
     ra_pdf_fonts_t *fonts = NULL;
     ra_hyph_t *hyph = NULL;
-    ra_buf_t chain = RA_BUF_INIT;
     ra_status_t st = RA_OK;
     int rc = RA_EXIT_OK;
     ra_cli_file_t *reserved = NULL;
@@ -1165,13 +1164,13 @@ int ra_cmd_batch(ra_cli_t *cli)
         goto done;
     }
     ra_env_t env = *cli->env;
-    if (ra_env_font_chain(&env, &chain, &env.font_chain) != RA_OK) {
-        rc = ra_cli_exit(cli, RA_ERR_NOMEM);
-        goto done;
-    }
-    ra_pdf_options_t fo = {.font_dir = env.font_dir, .font_chain = env.font_chain};
-    if (ra_pdf_fonts_new(&fo, &fonts) == RA_OK)
+    if (ra_pipeline_fonts_new(&env, &fonts, NULL) == RA_OK)
         env.fonts = fonts;
+    /* Readied once for every worker: shaping for Latin text, and
+     * hb-subset's accelerator, which pays for itself after about a dozen
+     * reports (the inputs are not counted yet: the spawner comes first). */
+    if (fonts)
+        ra_pdf_fonts_prepare(fonts, true);
     /* So is the default language's hyphenation dictionary (others are
      * loaded by the worker that first needs them, and kept). */
     const ra_hyph_dict_t *hd;
@@ -1381,7 +1380,6 @@ done:
     free(in.id_keys);
     ra_pdf_fonts_free(fonts);
     ra_hyph_free(hyph);
-    ra_buf_free(&chain);
     ra_template_free(tpl);
     ra_checklist_free(cl);
     ra_cleanup_finish();

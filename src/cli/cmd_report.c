@@ -20,7 +20,6 @@ int ra_cmd_report(ra_cli_t *cli)
     ra_template_t *tpl = NULL;
     ra_pipeline_result_t res = {0};
     ra_pdf_fonts_t *fonts = NULL;
-    ra_buf_t chain = RA_BUF_INIT;
     ra_env_t env = *cli->env;
     ra_status_t st = ra_cli_checklist(cli, &cl);
     if (st == RA_OK)
@@ -46,12 +45,9 @@ int ra_cmd_report(ra_cli_t *cli)
     /* Start-up ends with the schemas and the fonts read, as in a batch; if
      * the fonts cannot be read, the renderer tries and reports why. */
     if (st == RA_OK) {
-        st = ra_env_font_chain(&env, &chain, &env.font_chain);
-        ra_pdf_options_t fo = {.font_dir = env.font_dir, .font_chain = env.font_chain};
-        if (st == RA_OK && ra_pdf_fonts_new(&fo, &fonts) == RA_OK)
+        if (ra_pipeline_fonts_new(&env, &fonts, NULL) == RA_OK)
             env.fonts = fonts;
-        if (st == RA_OK)
-            st = ra_loader_preload(env.loader);
+        st = ra_loader_preload(env.loader);
     }
     if (st == RA_OK) {
         ra_env_started();
@@ -84,7 +80,6 @@ int ra_cmd_report(ra_cli_t *cli)
     }
     ra_pipeline_result_free(&res);
     ra_pdf_fonts_free(fonts);
-    ra_buf_free(&chain);
     ra_template_free(tpl);
     ra_checklist_free(cl);
     return ra_cli_exit(cli, st);

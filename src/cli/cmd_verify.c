@@ -11,6 +11,7 @@
 #include "base/io.h"
 #include "model/load.h"
 #include "pdf/pdf.h"
+#include "pipeline/pipeline.h"
 #include "pipeline/regenerate.h"
 #include "seal/verify.h"
 
@@ -235,10 +236,8 @@ int ra_cmd_verify(ra_cli_t *cli)
      * the fonts cannot be read, the regeneration says so. */
     ra_env_t env = *cli->env;
     ra_pdf_fonts_t *fonts = NULL;
-    ra_buf_t chain = RA_BUF_INIT, trust = RA_BUF_INIT;
-    ra_pdf_options_t fo = {.font_dir = env.font_dir};
-    if (ra_env_font_chain(&env, &chain, &fo.font_chain) == RA_OK &&
-        ra_pdf_fonts_new(&fo, &fonts) == RA_OK)
+    ra_buf_t trust = RA_BUF_INIT;
+    if (ra_pipeline_fonts_new(&env, &fonts, NULL) == RA_OK)
         env.fonts = fonts;
     ra_status_t st = ra_loader_preload(env.loader);
     if (st == RA_OK && o->trust)
@@ -276,7 +275,6 @@ int ra_cmd_verify(ra_cli_t *cli)
     }
     ra_regen_result_free(&r);
     ra_buf_free(&data);
-    ra_buf_free(&chain);
     ra_buf_free(&trust);
     ra_pdf_fonts_free(fonts);
     return code;

@@ -298,6 +298,8 @@ static ra_status_t draw_text(ra_pdf_t *pdf, ra_face_t face, double size, ra_rgb_
         return RA_OK;
     if ((st = ra_pdf__shape(pdf, face, dir, utf8, len)) != RA_OK)
         return keep(pdf, st);
+    if ((st = ra_pdf__font_failed(pdf)) != RA_OK)
+        return st;
     report_subst(pdf, face);
     shaper_t *sh = pdf->shaper;
     const ra_pdf_fonts_t *fonts = pdf->fonts;

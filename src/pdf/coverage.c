@@ -8,6 +8,10 @@
 int ra_pdf__font_has(const ra_pdf_fonts_t *fonts, int fi, uint32_t cp)
 {
     hb_codepoint_t g;
+    /* A face is read when a character first needs it; one that cannot be
+     * read draws nothing (the report that needs it fails on it). */
+    if (ra_pdf__font_ready(fonts, fi) != RA_OK)
+        return 0;
     return hb_font_get_nominal_glyph(fonts->font[fi].font, cp, &g) && g != 0;
 }
 

@@ -539,6 +539,8 @@ ra_status_t ra_pdf_save(ra_pdf_t *pdf, ra_buf_t *out)
         return pdf->err ? pdf_err_status(pdf) : RA_ERR_PDF;
     if (bufs_failed(pdf) || (pdf->shaper && pdf->shaper->nomem))
         return keep(pdf, RA_ERR_NOMEM);
+    if ((st = ra_pdf__font_failed(pdf)) != RA_OK)
+        return st;
     if (pdf->npages == 0 && (st = ra_pdf_add_page(pdf, RA_PAGE_A4_W, RA_PAGE_A4_H)) != RA_OK)
         return st;
     if ((st = ra_pdf__finish_fonts(pdf)) != RA_OK)

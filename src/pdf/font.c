@@ -4,9 +4,9 @@
  * The chain file lists, one a line, a style (regular, bold, italic, mono),
  * the SHA-256 of a font file and its name (relative to the font directory,
  * "#N" after it picks face N of a collection); a style's lines in order are
- * the faces its text tries. Every file is opened and mapped once; HarfBuzz
- * reads it (cmap, metrics, shaping, outlines) and hb-subset cuts the glyphs
- * a document drew out of it at save time.
+ * the faces its text tries. Every file is checked with the chain and mapped
+ * once when text first needs it (the first face of each style at once);
+ * HarfBuzz reads it and hb-subset cuts the glyphs a document drew from it.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "pdf/pdf_int.h"
@@ -83,31 +83,83 @@ static ra_status_t font_check(font_t *f, ra_buf_t *err)
     return RA_OK;
 }
 
-/* Opens and maps face index of the font file at path into f; appends a
- * reason to err. */
-static ra_status_t font_load(font_t *f, const char *path, unsigned index, ra_buf_t *err)
+/* Frees what font_load made, and when all, the path too. */
+static void font_free(font_t *f, int all)
 {
-    ra_status_t st = RA_ERR_FONT;
+    /* hb-subset 6.0 can leave the source face inconsistent when an
+     * allocation fails while it cuts a subset (even when it returns a
+     * plan), and destroying the face then crashes: such a face (and what
+     * it reads) is left to the end of the process. */
+    if (f->hb_damaged) {
+        f->font = NULL;
+        f->subset_face = NULL;
+        f->face = NULL;
+        f->blob = NULL;
+        f->data = NULL;
+    }
+    hb_font_destroy(f->font);
+    hb_face_destroy(f->subset_face);
+    hb_face_destroy(f->face);
+    hb_blob_destroy(f->blob);
+    if (f->data)
+        munmap(f->data, f->size);
+    f->font = NULL;
+    f->subset_face = NULL;
+    f->face = NULL;
+    f->blob = NULL;
+    f->data = NULL;
+    f->loaded = 0;
+    ra_buf_free(&f->psname);
+    if (all) {
+        free(f->path);
+        f->path = NULL;
+        ra_buf_free(&f->why);
+    }
+}
+
+/* Opens the font file f->path, checks that it is a regular file of a
+ * usable size and gives its descriptor (*fd, or closes it when fd is
+ * NULL); appends a reason to err. */
+static ra_status_t font_open(font_t *f, int *fd, ra_buf_t *err)
+{
     struct stat sb;
-    f->index = index;
-    hb_watch_begin();
-    if (!(f->path = strdup(path)))
-        return RA_ERR_NOMEM;
-    const char *slash = strrchr(f->path, '/');
-    f->name = slash ? slash + 1 : f->path;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
+    const char *path = f->path;
+    int d = open(path, O_RDONLY | O_CLOEXEC);
+    if (d < 0) {
         if (err)
             ra_buf_printf(err, "cannot open %s: %s", path, strerror(errno));
         return errno == ENOMEM ? RA_ERR_NOMEM : RA_ERR_FONT;
     }
-    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size < 12 ||
+    if (fstat(d, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size < 12 ||
         (uint64_t)sb.st_size > FACE_FILE_MAX) {
         if (err)
             ra_buf_printf(err, "%s is not a usable font file", path);
-        goto done;
+        close(d);
+        return RA_ERR_FONT;
     }
     f->size = (size_t)sb.st_size;
+    if (fd)
+        *fd = d;
+    else
+        close(d);
+    return RA_OK;
+}
+
+/* Maps face f->index of the font file f->path and reads it through
+ * HarfBuzz; appends a reason to err. */
+static ra_status_t font_load(font_t *f, ra_buf_t *err)
+{
+    int fd;
+    const char *path = f->path;
+    unsigned index = f->index;
+    int faulty = 0; /* the file itself is wrong, whatever its digest */
+    hb_watch_begin();
+    ra_status_t st = font_open(f, &fd, err);
+    if (st != RA_OK) {
+        f->loaded = -1;
+        return st;
+    }
+    st = RA_ERR_FONT;
     void *map = mmap(NULL, f->size, PROT_READ, MAP_PRIVATE, fd, 0);
     if (map == MAP_FAILED) {
         if (err)
@@ -117,9 +169,12 @@ static ra_status_t font_load(font_t *f, const char *path, unsigned index, ra_buf
     f->data = map;
     f->blob = hb_blob_create((const char *)f->data, (unsigned)f->size, HB_MEMORY_MODE_READONLY,
                              NULL, NULL);
-    if (index >= hb_face_count(f->blob)) {
+    unsigned count = hb_face_count(f->blob);
+    if (index >= count) {
         if (err)
             ra_buf_printf(err, "%s has no face %u", path, index);
+        if (count > 0) /* the file was read: not a failure of memory */
+            faulty = 1;
         goto done;
     }
     f->face = hb_face_create(f->blob, index);
@@ -167,21 +222,25 @@ done:
     /* HarfBuzz gives an empty blob, face or font when it runs out of
      * memory, which reads as a broken file; a file whose bytes are the ones
      * the chain lists is not broken, so its failure here is memory. */
-    if (st == RA_ERR_FONT && f->data && font_check(f, NULL) == RA_OK)
+    if (st == RA_ERR_FONT && !faulty && f->data && font_check(f, NULL) == RA_OK)
         st = RA_ERR_NOMEM;
+    f->loaded = st == RA_OK ? 1 : -1;
     return st;
 }
 
-/* Frees what font_load made. */
-static void font_free(font_t *f)
+ra_status_t ra_pdf__font_ready(const ra_pdf_fonts_t *fonts, int fi)
 {
-    hb_font_destroy(f->font);
-    hb_face_destroy(f->face);
-    hb_blob_destroy(f->blob);
-    if (f->data)
-        munmap(f->data, f->size);
-    free(f->path);
-    ra_buf_free(&f->psname);
+    font_t *f = (font_t *)&fonts->font[fi];
+    if (f->loaded == 0) {
+        ra_buf_clear(&f->why);
+        ra_status_t st = font_load(f, &f->why);
+        /* Out of memory is not the file's fault: tried again next time. */
+        if (st == RA_ERR_NOMEM) {
+            font_free(f, 0);
+            return st;
+        }
+    }
+    return f->loaded == 1 ? RA_OK : RA_ERR_FONT;
 }
 
 ra_status_t ra_pdf__font_verify(ra_pdf_t *pdf, int fi)
@@ -199,6 +258,19 @@ ra_status_t ra_pdf__font_verify(ra_pdf_t *pdf, int fi)
     }
     ra_buf_free(&why);
     return st;
+}
+
+ra_status_t ra_pdf__font_failed(ra_pdf_t *pdf)
+{
+    const shaper_t *sh = pdf->shaper;
+    if (!sh || !sh->font_failed)
+        return RA_OK;
+    if (!pdf->err) {
+        pdf->err = 1;
+        snprintf(pdf->errmsg, sizeof pdf->errmsg, "%s",
+                 ra_buf_str(&pdf->fonts->font[sh->font_failed - 1].why));
+    }
+    return RA_ERR_FONT;
 }
 
 /* --- The chain --- */
@@ -312,7 +384,15 @@ static ra_status_t chain_load(ra_pdf_fonts_t *fonts, const char *path, const cha
             }
             font_t *ft = &fonts->font[fonts->nfonts++];
             memcpy(ft->sha256, sha, 32);
-            if ((st = font_load(ft, ra_buf_str(&file), index, err)) != RA_OK)
+            ft->index = index;
+            if (!(ft->path = strdup(ra_buf_str(&file)))) {
+                st = RA_ERR_NOMEM;
+                break;
+            }
+            const char *slash = strrchr(ft->path, '/');
+            ft->name = slash ? slash + 1 : ft->path;
+            /* Only looked at now: opened and read when first needed. */
+            if ((st = font_open(ft, NULL, err)) != RA_OK)
                 break;
             fi = (int)fonts->nfonts - 1;
         }
@@ -334,6 +414,8 @@ static ra_status_t chain_load(ra_pdf_fonts_t *fonts, const char *path, const cha
         /* A style's first face draws its printable ASCII (the fast path of
          * shape.c) and gives its metrics; it is checked now. */
         font_t *first = &fonts->font[fonts->chain[s][0]];
+        if (!first->loaded && (st = font_load(first, err)) != RA_OK)
+            break;
         hb_watch_begin(); /* the cmap is read on first use */
         for (uint32_t c = 0x20; c < 0x7F && st == RA_OK; c++) {
             hb_codepoint_t g;
@@ -381,8 +463,39 @@ void ra_pdf_fonts_free(ra_pdf_fonts_t *fonts)
     if (!fonts)
         return;
     for (size_t i = 0; i < fonts->nfonts; i++)
-        font_free(&fonts->font[i]);
+        font_free(&fonts->font[i], 1);
     free(fonts);
+}
+
+void ra_pdf_fonts_prepare(const ra_pdf_fonts_t *fonts, int subset)
+{
+    /* What HarfBuzz reads on first use: the shaping tables and plans of
+     * left-to-right Latin text, and with subset, hb-subset's accelerator
+     * (about 5 ms a face to make, about 0.4 ms a face saved per document). */
+    hb_buffer_t *buf = hb_buffer_create();
+    for (int s = 0; s < RA_FACE_COUNT; s++) {
+        font_t *f = (font_t *)&fonts->font[fonts->chain[s][0]];
+        if (f->loaded != 1)
+            continue;
+        hb_watch_begin();
+        hb_buffer_clear_contents(buf);
+        hb_buffer_add_utf8(buf, "Readiness: AV fi 1.0", -1, 0, -1);
+        hb_buffer_set_direction(buf, HB_DIRECTION_LTR);
+        hb_buffer_set_script(buf, HB_SCRIPT_LATIN);
+        hb_buffer_set_flags(buf, HB_BUFFER_FLAG_REMOVE_DEFAULT_IGNORABLES | HB_BUFFER_FLAG_BOT |
+                                     HB_BUFFER_FLAG_EOT);
+        hb_shape_full(f->font, buf, NULL, 0, NULL);
+        if (subset && !f->subset_face) {
+            hb_face_t *pre = hb_subset_preprocess(f->face);
+            /* One that memory ran out for is not used: documents cut their
+             * subsets from the face itself, as without it. */
+            if (hb_watch_end(RA_OK) != RA_OK || hb_face_get_glyph_count(pre) != f->num_glyphs)
+                hb_face_destroy(pre);
+            else
+                f->subset_face = pre;
+        }
+    }
+    hb_buffer_destroy(buf);
 }
 
 void ra_pdf_fonts_sha256(const ra_pdf_fonts_t *fonts, unsigned char out[32])
@@ -655,7 +768,7 @@ static ra_status_t make_subset(const font_t *ft, const uint32_t *gids, size_t n,
         goto done; /* RA_ERR_NOMEM */
     hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING |
                                       (ft->cff ? HB_SUBSET_FLAGS_DESUBROUTINIZE : 0));
-    if (!(plan = hb_subset_plan_create_or_fail(ft->face, in)))
+    if (!(plan = hb_subset_plan_create_or_fail(ft->subset_face ? ft->subset_face : ft->face, in)))
         goto done; /* RA_ERR_NOMEM */
     const hb_map_t *map = hb_subset_plan_old_to_new_glyph_mapping(plan);
     for (size_t i = 0; i < n; i++) {
@@ -677,6 +790,8 @@ done:
     hb_face_destroy(sub);
     hb_subset_plan_destroy(plan);
     hb_subset_input_destroy(in);
+    if (st != RA_OK || errno == ENOMEM)
+        ((font_t *)ft)->hb_damaged = 1; /* see font_free */
     return st;
 }
 

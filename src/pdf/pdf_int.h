@@ -36,7 +36,9 @@
 
 /* One font file of the chain (a face of a collection), opened once and
  * read through HarfBuzz: read-only once loaded, so that documents, and
- * processes forked after it was loaded, share it. */
+ * processes forked after it was loaded, share it. The first face of each
+ * style is loaded with the chain; the others (scripts and symbols most
+ * reports never draw) when text first needs them (ra_pdf__font_ready). */
 typedef struct {
     char *path;          /* owned */
     const char *name;    /* file name part of path */
@@ -45,10 +47,14 @@ typedef struct {
     size_t size;
     unsigned char sha256[32]; /* what the chain says the file's digest is */
     int verified;             /* the file's bytes were checked against sha256 */
+    int loaded;               /* 1 loaded, -1 could not be (why says why), 0 not yet */
+    int hb_damaged; /* an hb-subset plan failed for want of memory: its face is left alone */
+    ra_buf_t why;   /* why it could not be loaded */
     hb_blob_t *blob;
     hb_face_t *face;
-    hb_font_t *font; /* scale = upem: positions in font units */
-    int cff;         /* CFF outlines: embedded as CIDFontType0C */
+    hb_font_t *font;        /* scale = upem: positions in font units */
+    hb_face_t *subset_face; /* face with hb-subset's accelerator (ra_pdf_fonts_prepare), or NULL */
+    int cff;                /* CFF outlines: embedded as CIDFontType0C */
     unsigned upem, num_glyphs;
     int fixed_pitch, weight;
     double ascent, descent, cap_height, italic_angle; /* per 1 pt */
@@ -101,20 +107,37 @@ typedef struct {
     char text[WIDTH_CACHE_TEXT];
 } width_entry_t;
 
-/* A remembered word of ASCII text, shaped on its own: reports repeat their
- * words, and shaping is most of the cost of text. */
-#define WORD_CACHE_SIZE 1024 /* entries, a power of two */
-#define WORD_CACHE_GLYPHS 24 /* most glyphs of a word remembered */
+/* Remembered shaping: reports repeat their words (shaped one by one in
+ * left-to-right ASCII text) and their running headers and footers, and
+ * shaping is most of the cost of text. An entry is what shaping its text
+ * gave, so a text comes out the same whether it was remembered or not. */
+#define SHAPE_CACHE_FIRST 1024       /* slots of a new table, a power of two */
+#define SHAPE_CACHE_MAX (1 << 14)    /* most slots; a full table starts again */
+#define SHAPE_CACHE_GLYPHS (1 << 16) /* most glyphs kept (2.3 MiB), then it starts again */
+#define SHAPE_CACHE_WORD 255         /* longest word remembered, bytes */
+#define SHAPE_CACHE_TEXT 1024        /* longest other text remembered, bytes */
 typedef struct {
     uint32_t hash;
-    uint8_t face, len, ng; /* len 0: empty slot */
-    char text[WIDTH_CACHE_TEXT];
-    struct {
-        uint16_t gid;
-        int16_t ax, dx, dy;
-        uint8_t c0, c1, first, single;
-    } g[WORD_CACHE_GLYPHS];
-} word_entry_t;
+    uint32_t len;           /* bytes of its text; 0: empty slot */
+    uint8_t kind, face;     /* SHAPED_WORD or SHAPED_TEXT (and its direction) */
+    uint32_t text;          /* its bytes: offset in the cache's text pool */
+    uint32_t g, ng;         /* its glyphs (c0, c1 from its first character) */
+    uint32_t cp, ncp;       /* texts: cleaned characters and their byte offsets */
+    uint32_t subst, nsubst; /* texts: substitutions made */
+} shaped_t;
+enum { SHAPED_WORD = 1, SHAPED_TEXT = 2 }; /* SHAPED_TEXT + direction */
+
+typedef struct {
+    shaped_t *slot; /* [nslots], open addressing */
+    size_t nslots, nused;
+    ra_buf_t text; /* the entries' bytes */
+    glyph_t *g;    /* the entries' glyphs */
+    size_t ng, capg;
+    uint32_t *cp; /* texts' characters, then their byte offsets (ncp + 1) */
+    size_t ncp, capcp;
+    subst_t *subst; /* texts' substitutions */
+    size_t nsubst, capsubst;
+} shape_cache_t;
 
 /* Shaping scratch and result, reused by every call of one document. */
 typedef struct {
@@ -132,8 +155,9 @@ typedef struct {
     void *fribidi; /* scratch for FriBidi's arrays */
     size_t fribidi_cap;
     width_entry_t *widths; /* [WIDTH_CACHE_SIZE], made on first use */
-    word_entry_t *words;   /* [WORD_CACHE_SIZE], made on first use */
+    shape_cache_t cache;   /* shaped words and texts */
     int nomem; /* memory ran out while shaping: the document is out of memory (see hb_watch) */
+    int font_failed; /* 1 + the font file text needed that could not be loaded; 0: none */
 } shaper_t;
 
 /* HarfBuzz has no allocation hooks, and where an allocation fails inside
@@ -388,6 +412,14 @@ ra_status_t ra_pdf__shape(const ra_pdf_t *pdf, ra_face_t face, ra_dir_t dir, con
                           size_t len);
 /* Frees the scratch. */
 void ra_pdf__shaper_free(shaper_t *sh);
+/* Loads font file fi of fonts on its first use (the chain is shared, and
+ * this is one of the two notes it takes after it was made); RA_OK when it
+ * is usable, else its failure, said in its why. */
+ra_status_t ra_pdf__font_ready(const ra_pdf_fonts_t *fonts, int fi);
+/* When text needed a font file that could not be loaded, records why as
+ * the document's error and returns RA_ERR_FONT; else RA_OK. */
+ra_status_t ra_pdf__font_failed(ra_pdf_t *pdf);
+
 /* Whether cp goes with the character before it (mark, joiner, format
  * character, variation selector): drawn with its base's face, or hidden. */
 int ra_pdf__attaches(uint32_t cp);

@@ -86,9 +86,143 @@ void ra_pdf__shaper_free(shaper_t *sh)
     free(sh->subst);
     free(sh->fribidi);
     free(sh->widths);
-    free(sh->words);
+    free(sh->cache.slot);
+    ra_buf_free(&sh->cache.text);
+    free(sh->cache.g);
+    free(sh->cache.cp);
+    free(sh->cache.subst);
     hb_buffer_destroy(sh->buf);
     free(sh);
+}
+
+/* --- Remembered shaping --- */
+
+/* FNV-1a over kind, face and text. */
+static uint32_t cache_hash(int kind, int face, const char *text, size_t len)
+{
+    uint32_t h = (2166136261u ^ (uint32_t)kind) * 16777619u;
+    h = (h ^ (uint32_t)face) * 16777619u;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)text[i]) * 16777619u;
+    return h;
+}
+
+/* Returns the entry for kind, face and text, or NULL. */
+static const shaped_t *cache_find(const shape_cache_t *c, uint32_t h, int kind, int face,
+                                  const char *text, size_t len)
+{
+    if (!c->nslots)
+        return NULL;
+    for (size_t i = h & (c->nslots - 1);; i = (i + 1) & (c->nslots - 1)) {
+        const shaped_t *e = &c->slot[i];
+        if (!e->len)
+            return NULL;
+        if (e->hash == h && e->len == len && e->kind == kind && e->face == face &&
+            memcmp(c->text.data + e->text, text, len) == 0)
+            return e;
+    }
+}
+
+/* Makes room for n more elements of size bytes in the array *items of
+ * count used and *cap capacity; 0 when out of memory. */
+static int pool_room(void *items, size_t count, size_t *cap, size_t n, size_t size)
+{
+    if (count + n <= *cap)
+        return 1;
+    size_t want = *cap ? *cap : 256;
+    while (want < count + n)
+        want *= 2;
+    if (want > UINT32_MAX)
+        return 0;
+    void *p = realloc(*(void **)items, want * size);
+    if (!p)
+        return 0;
+    *(void **)items = p;
+    *cap = want;
+    return 1;
+}
+
+/* Returns a free slot for hash h, the table grown as it fills; NULL when it
+ * is full or memory ran out (then nothing is remembered). */
+static shaped_t *cache_slot(shape_cache_t *c, uint32_t h)
+{
+    if ((c->nused + 1) * 4 > c->nslots * 3) {
+        size_t n = c->nslots ? c->nslots * 2 : SHAPE_CACHE_FIRST;
+        shaped_t *slot = n <= SHAPE_CACHE_MAX ? calloc(n, sizeof *slot) : NULL;
+        if (!slot)
+            return NULL;
+        for (size_t i = 0; i < c->nslots; i++) {
+            if (!c->slot[i].len)
+                continue;
+            size_t j = c->slot[i].hash & (n - 1);
+            while (slot[j].len)
+                j = (j + 1) & (n - 1);
+            slot[j] = c->slot[i];
+        }
+        free(c->slot);
+        c->slot = slot;
+        c->nslots = n;
+    }
+    size_t i = h & (c->nslots - 1);
+    while (c->slot[i].len)
+        i = (i + 1) & (c->nslots - 1);
+    return &c->slot[i];
+}
+
+/* Remembers glyphs g[0..ng) (and for texts, sh's characters and
+ * substitutions) as what shaping text gave. Memory that runs out here
+ * only means the text is shaped again next time. */
+static void cache_add(shaper_t *sh, uint32_t h, int kind, int face, const char *text, size_t len,
+                      const glyph_t *g, size_t ng, uint32_t c0)
+{
+    shape_cache_t *c = &sh->cache;
+    int watched = errno; /* not a failure of the document's shaping (hb_watch) */
+    size_t ncp = kind == SHAPED_WORD ? 0 : sh->ncp, nsubst = kind == SHAPED_WORD ? 0 : sh->nsubst;
+    shaped_t *e = NULL;
+    /* Bounded: a long report (thousands of checks) starts again when the
+     * table is full, and keeps what it met since. */
+    if (c->ng + ng > SHAPE_CACHE_GLYPHS || c->text.len + len > SHAPE_CACHE_GLYPHS * 8 ||
+        (c->nused + 1) * 4 > SHAPE_CACHE_MAX * 3) {
+        memset(c->slot, 0, c->nslots * sizeof *c->slot);
+        c->nused = c->ng = c->ncp = c->nsubst = c->text.len = 0;
+    }
+    if (ng <= SHAPE_CACHE_GLYPHS && len <= SHAPE_CACHE_GLYPHS * 8 &&
+        pool_room(&c->g, c->ng, &c->capg, ng, sizeof *c->g) &&
+        pool_room(&c->cp, c->ncp, &c->capcp, ncp ? 2 * ncp + 1 : 0, sizeof *c->cp) &&
+        pool_room(&c->subst, c->nsubst, &c->capsubst, nsubst, sizeof *c->subst) &&
+        pool_room(&c->text.data, c->text.len, &c->text.cap, len + 1, 1))
+        e = cache_slot(c, h);
+    if (e) {
+        *e = (shaped_t){h,
+                        (uint32_t)len,
+                        (uint8_t)kind,
+                        (uint8_t)face,
+                        (uint32_t)c->text.len,
+                        (uint32_t)c->ng,
+                        (uint32_t)ng,
+                        (uint32_t)c->ncp,
+                        (uint32_t)ncp,
+                        (uint32_t)c->nsubst,
+                        (uint32_t)nsubst};
+        memcpy(c->text.data + c->text.len, text, len);
+        c->text.len += len;
+        c->text.data[c->text.len] = '\0';
+        for (size_t i = 0; i < ng; i++) {
+            glyph_t *d = &c->g[c->ng++];
+            *d = g[i];
+            d->c0 -= c0;
+            d->c1 -= c0;
+        }
+        for (size_t i = 0; i < ncp; i++)
+            c->cp[c->ncp + i] = sh->cp[i];
+        for (size_t i = 0; ncp && i <= ncp; i++)
+            c->cp[c->ncp + ncp + i] = (uint32_t)sh->byte[i];
+        c->ncp += ncp ? 2 * ncp + 1 : 0;
+        memcpy(c->subst + c->nsubst, sh->subst, nsubst * sizeof *c->subst);
+        c->nsubst += nsubst;
+        c->nused++;
+    }
+    errno = watched;
 }
 
 /* --- Characters --- */
@@ -127,6 +261,21 @@ static int has_glyph(const font_t *f, uint32_t cp)
 {
     hb_codepoint_t g;
     return hb_font_get_nominal_glyph(f->font, cp, &g) && g != 0;
+}
+
+/* Returns 1 when font file fi has a glyph for cp, loading it on first use;
+ * a file that cannot be loaded has none, and the shaper notes it. */
+static int chain_has_glyph(shaper_t *sh, const ra_pdf_fonts_t *fonts, int fi, uint32_t cp)
+{
+    int watched = errno; /* loading watches HarfBuzz on its own (hb_watch) */
+    ra_status_t st = ra_pdf__font_ready(fonts, fi);
+    if (watched == ENOMEM)
+        errno = ENOMEM;
+    if (st == RA_ERR_NOMEM)
+        sh->nomem = 1;
+    else if (st != RA_OK && !sh->font_failed)
+        sh->font_failed = fi + 1;
+    return st == RA_OK && has_glyph(&fonts->font[fi], cp);
 }
 
 /* --- Steps --- */
@@ -225,7 +374,7 @@ static ra_status_t itemise(const ra_pdf_t *pdf, shaper_t *sh, ra_face_t face, in
         if (prev >= 0 && weak && (attaches(uf, cp) || has_glyph(&fonts->font[prev], cp)))
             fi = prev; /* marks stay with their base, common characters with their run */
         for (size_t k = 0; fi < 0 && k < nchain; k++)
-            if (has_glyph(&fonts->font[chain[k]], cp))
+            if (chain_has_glyph(sh, fonts, chain[k], cp))
                 fi = chain[k];
         if (fi < 0 && attaches(uf, cp) && cp != RA_UNICODE_REPLACEMENT) {
             fi = prev >= 0 ? prev : chain[0]; /* an ignorable HarfBuzz hides */
@@ -401,43 +550,32 @@ static ra_status_t shape_runs(const ra_pdf_t *pdf, shaper_t *sh)
  * their own, each remembered. */
 static ra_status_t shape_ascii(const ra_pdf_t *pdf, shaper_t *sh, ra_face_t face)
 {
-    /* Shaped word by word exactly when the cache is there: a document that
-     * could not have it fails rather than come out otherwise. */
-    if (!sh->words && !(sh->words = calloc(WORD_CACHE_SIZE, sizeof *sh->words)))
-        return RA_ERR_NOMEM;
     size_t n = sh->ncp;
+    char text[SHAPE_CACHE_WORD];
     for (size_t a = 0, b; a < n; a = b) {
         int space = sh->cp[a] == ' ';
         for (b = a + 1; b < n && (sh->cp[b] == ' ') == space; b++)
             ;
         size_t len = b - a;
-        if (len > WIDTH_CACHE_TEXT) {
+        if (len > SHAPE_CACHE_WORD) {
             ra_status_t st = shape_run_in(pdf, sh, a, b, 1);
             if (st != RA_OK)
                 return st;
             continue;
         }
-        char text[WIDTH_CACHE_TEXT];
-        uint32_t h = (2166136261u ^ (uint32_t)face) * 16777619u;
-        for (size_t i = 0; i < len; i++) {
+        for (size_t i = 0; i < len; i++)
             text[i] = (char)sh->cp[a + i];
-            h = (h ^ (unsigned char)text[i]) * 16777619u;
-        }
-        word_entry_t *e = &sh->words[h & (WORD_CACHE_SIZE - 1)];
-        if (e->len == len && e->hash == h && e->face == face && memcmp(e->text, text, len) == 0) {
+        uint32_t h = cache_hash(SHAPED_WORD, face, text, len);
+        const shaped_t *e = cache_find(&sh->cache, h, SHAPED_WORD, face, text, len);
+        if (e) {
             for (unsigned i = 0; i < e->ng; i++) {
                 glyph_t *g = push_glyph(sh);
                 if (!g)
                     return RA_ERR_NOMEM;
-                *g = (glyph_t){e->g[i].gid,
-                               sh->font[a],
-                               e->g[i].ax,
-                               e->g[i].dx,
-                               e->g[i].dy,
-                               (uint32_t)a + e->g[i].c0,
-                               (uint32_t)a + e->g[i].c1,
-                               e->g[i].first,
-                               e->g[i].single};
+                *g = sh->cache.g[e->g + i];
+                g->font = sh->font[a];
+                g->c0 += (uint32_t)a;
+                g->c1 += (uint32_t)a;
             }
             continue;
         }
@@ -445,33 +583,30 @@ static ra_status_t shape_ascii(const ra_pdf_t *pdf, shaper_t *sh, ra_face_t face
         ra_status_t st = shape_run_in(pdf, sh, a, b, 1);
         if (st != RA_OK)
             return st;
-        size_t ng = sh->ng - g0;
-        int fits = ng <= WORD_CACHE_GLYPHS;
-        for (size_t i = 0; fits && i < ng; i++) {
-            const glyph_t *g = &sh->g[g0 + i];
-            fits = g->gid < 65536 && g->ax >= -32768 && g->ax < 32768 && g->dx >= -32768 &&
-                   g->dx < 32768 && g->dy >= -32768 && g->dy < 32768;
-        }
-        if (!fits)
-            continue;
-        e->hash = h;
-        e->face = (uint8_t)face;
-        e->len = (uint8_t)len;
-        e->ng = (uint8_t)ng;
-        memcpy(e->text, text, len);
-        for (size_t i = 0; i < ng; i++) {
-            const glyph_t *g = &sh->g[g0 + i];
-            e->g[i].gid = (uint16_t)g->gid;
-            e->g[i].ax = (int16_t)g->ax;
-            e->g[i].dx = (int16_t)g->dx;
-            e->g[i].dy = (int16_t)g->dy;
-            e->g[i].c0 = (uint8_t)(g->c0 - a);
-            e->g[i].c1 = (uint8_t)(g->c1 - a);
-            e->g[i].first = (uint8_t)g->first;
-            e->g[i].single = (uint8_t)g->single;
-        }
+        cache_add(sh, h, SHAPED_WORD, face, text, len, sh->g + g0, sh->ng - g0, (uint32_t)a);
     }
     return RA_OK;
+}
+
+/* Gives sh what shaping the text of e gave. */
+static ra_status_t shape_again(shaper_t *sh, const shaped_t *e)
+{
+    const shape_cache_t *c = &sh->cache;
+    ra_status_t st = reserve_chars(sh, (size_t)e->ncp + 1);
+    for (size_t i = 0; st == RA_OK && i < e->ncp; i++)
+        sh->cp[i] = c->cp[e->cp + i];
+    for (size_t i = 0; st == RA_OK && i <= e->ncp; i++)
+        sh->byte[i] = c->cp[e->cp + e->ncp + i];
+    sh->ncp = st == RA_OK ? e->ncp : 0;
+    for (size_t i = 0; st == RA_OK && i < e->ng; i++) {
+        glyph_t *g = push_glyph(sh);
+        if (!g)
+            return RA_ERR_NOMEM;
+        *g = c->g[e->g + i];
+    }
+    for (size_t i = 0; st == RA_OK && i < e->nsubst; i++)
+        st = push_subst(sh, c->subst[e->subst + i].cp, c->subst[e->subst + i].why);
+    return st;
 }
 
 ra_status_t ra_pdf__shape(const ra_pdf_t *pdf, ra_face_t face, ra_dir_t dir, const char *utf8,
@@ -489,14 +624,31 @@ ra_status_t ra_pdf__shape(const ra_pdf_t *pdf, ra_face_t face, ra_dir_t dir, con
         if (!hb_buffer_allocation_successful(sh->buf))
             st = RA_ERR_NOMEM;
     }
-    if (st == RA_OK)
-        st = clean(sh, utf8, len, &ascii);
-    if (st == RA_OK)
-        st = bidi_levels(sh, dir, ascii);
-    if (st == RA_OK)
-        st = itemise(pdf, sh, face, ascii);
-    if (st == RA_OK)
-        st = ascii && dir != RA_DIR_RTL ? shape_ascii(pdf, sh, face) : shape_runs(pdf, sh);
+    /* Text other than plain ASCII read left to right (which is remembered
+     * word by word) is remembered whole: the running header and footer of
+     * every page, names in other scripts. */
+    int whole = dir == RA_DIR_RTL;
+    for (size_t i = 0; i < len && !whole && len <= SHAPE_CACHE_TEXT; i++)
+        whole = (unsigned char)utf8[i] < 0x20 || (unsigned char)utf8[i] >= 0x7F;
+    whole = whole && len <= SHAPE_CACHE_TEXT;
+    uint32_t h = whole ? cache_hash(SHAPED_TEXT + (int)dir, face, utf8, len) : 0;
+    const shaped_t *e =
+        whole ? cache_find(&sh->cache, h, SHAPED_TEXT + (int)dir, face, utf8, len) : NULL;
+    if (st == RA_OK && e)
+        st = shape_again(sh, e);
+    else {
+        if (st == RA_OK)
+            st = clean(sh, utf8, len, &ascii);
+        if (st == RA_OK)
+            st = bidi_levels(sh, dir, ascii);
+        if (st == RA_OK)
+            st = itemise(pdf, sh, face, ascii);
+        if (st == RA_OK)
+            st = ascii && dir != RA_DIR_RTL ? shape_ascii(pdf, sh, face) : shape_runs(pdf, sh);
+        if (st == RA_OK && whole && !(ascii && dir != RA_DIR_RTL) && !sh->font_failed &&
+            errno != ENOMEM)
+            cache_add(sh, h, SHAPED_TEXT + (int)dir, face, utf8, len, sh->g, sh->ng, 0);
+    }
     /* Sticky: a width measured as 0 or a glyph lost must fail the document. */
     if ((st = hb_watch_end(st)) == RA_ERR_NOMEM)
         sh->nomem = 1;

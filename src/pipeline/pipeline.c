@@ -4,6 +4,7 @@
 #include "base/io.h"
 #include "format/format.h"
 #include "model/load.h"
+#include "pdf/pdf.h"
 #include "report/report.h"
 
 /* The document date: SOURCE_DATE_EPOCH when set, else midnight UTC of the
@@ -151,6 +152,18 @@ ra_status_t ra_pipeline_render(const ra_env_t *env, const ra_pipeline_input_t *i
     };
     ra_buf_clear(&out->pdf);
     st = ra_report_render(&ri, &out->pdf);
+    ra_buf_free(&chain);
+    return st;
+}
+
+ra_status_t ra_pipeline_fonts_new(const ra_env_t *env, ra_pdf_fonts_t **out, ra_buf_t *err)
+{
+    ra_buf_t chain = RA_BUF_INIT;
+    ra_pdf_options_t fo = {.font_dir = env->font_dir, .errmsg = err};
+    *out = NULL;
+    ra_status_t st = ra_env_font_chain(env, &chain, &fo.font_chain);
+    if (st == RA_OK)
+        st = ra_pdf_fonts_new(&fo, out);
     ra_buf_free(&chain);
     return st;
 }

@@ -61,6 +61,13 @@ ra_status_t ra_pipeline_score(const ra_env_t *env, const ra_pipeline_input_t *in
 ra_status_t ra_pipeline_render(const ra_env_t *env, const ra_pipeline_input_t *in,
                                ra_pipeline_result_t *out);
 
+/* Reads the font chain of env (env->font_chain, else datadir/fonts/chain.txt,
+ * else the PDF default) with env->font_dir into *out, for env->fonts: the one
+ * font set-up of report, batch and verify. Why it cannot goes to err (may be
+ * NULL); *out is NULL then, and a renderer given no fonts tries again and
+ * says why. */
+ra_status_t ra_pipeline_fonts_new(const ra_env_t *env, struct ra_pdf_fonts **out, ra_buf_t *err);
+
 /* ra_pipeline_score, then ra_pipeline_render. */
 ra_status_t ra_pipeline_report(const ra_env_t *env, const ra_pipeline_input_t *in,
                                ra_pipeline_result_t *out);

@@ -273,7 +273,7 @@ static ra_status_t later_updates(const ra_regen_input_t *in, ra_regen_result_t *
         return st;
     ra_sig_report_t *sr = &out->sigs;
     st = ra_signatures_check(in->pdf, in->len, c->original_len, in->trust_pem, sr);
-    if (st == RA_ERR_NOMEM)
+    if (st == RA_ERR_NOMEM || st == RA_ERR_IO) /* GnuTLS could not be loaded (sigs.other) */
         return st;
     /* Updates that cannot even be read as revisions modify the report too:
      * what they add is said, and why they cannot be read. */
@@ -369,8 +369,7 @@ static ra_status_t regenerate(const ra_env_t *env, const ra_regen_input_t *in,
     const ra_pdf_fonts_t *fonts = env->fonts;
     if (!fonts) {
         ra_buf_t err = RA_BUF_INIT;
-        ra_pdf_options_t fo = {.font_dir = env->font_dir, .font_chain = chain_path, .errmsg = &err};
-        st = ra_pdf_fonts_new(&fo, &own);
+        st = ra_pipeline_fonts_new(env, &own, &err);
         if (st != RA_OK && st != RA_ERR_NOMEM)
             st = missing(out, "fonts", it->fonts_sha256, "the fonts cannot be read: %s",
                          ra_buf_str(&err));
@@ -433,6 +432,8 @@ static ra_status_t regenerate(const ra_env_t *env, const ra_regen_input_t *in,
                      "the report is byte for byte what readyaudit makes from these inputs");
     } else {
         st = later_updates(in, out, res.score);
+        if (st == RA_ERR_IO)
+            ra_diag(env->sink, RA_DIAG_ERROR, in->report_path, 0, "%s", out->sigs.other);
     }
 done:
     ra_pipeline_result_free(&res);

@@ -10,17 +10,11 @@
 #include <string.h>
 #include <time.h>
 
-#include <gnutls/abstract.h>
-#include <gnutls/gnutls.h>
-#include <gnutls/pkcs11.h>
-#include <gnutls/pkcs12.h>
-#include <gnutls/pkcs7.h>
-#include <gnutls/x509.h>
-
 #include "base/hash.h"
 #include "base/io.h"
 #include "seal/pdfread.h"
 #include "seal/signature.h"
+#include "seal/tls.h"
 #include "seal/verify.h"
 
 /* Key files, certificates and PIN files are small. */
@@ -710,6 +704,11 @@ ra_status_t ra_sign_report(const char *pdf, size_t len, const char *name,
                            ra_sign_refusal_t *refusal)
 {
     *refusal = RA_SIGN_FINE;
+    char why[256];
+    if (ra_tls_load(why, sizeof why) != RA_OK) {
+        ra_diag(sink, RA_DIAG_ERROR, name, 0, "cannot sign: %s", why);
+        return RA_ERR_IO;
+    }
     ctx_t c = {sink, name, refusal};
     ra_pdfdoc_t *doc = NULL;
     signer_t s = {0};

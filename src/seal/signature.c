@@ -8,13 +8,10 @@
 #include <string.h>
 #include <time.h>
 
-#include <gnutls/gnutls.h>
-#include <gnutls/pkcs7.h>
-#include <gnutls/x509.h>
-
 #include "base/buf.h"
 #include "base/hash.h"
 #include "seal/pdfread.h"
+#include "seal/tls.h"
 
 #define OID_SIGNING_CERT_V2 "1.2.840.113549.1.9.16.2.47"
 
@@ -549,6 +546,11 @@ ra_status_t ra_signatures_check(const char *pdf, size_t len, size_t original_len
                   original_len);
         ra_pdfdoc_free(doc);
         return RA_ERR_INVALID;
+    }
+    /* GnuTLS is loaded when there is an update to check. */
+    if (first + 1 < n && ra_tls_load(why, sizeof why) != RA_OK) {
+        set_other(out, "cannot check the signatures: %s", why);
+        st = RA_ERR_IO;
     }
     for (size_t i = first + 1; st == RA_OK && i < n; i++)
         st = check_update(doc, i, trust_pem, out);

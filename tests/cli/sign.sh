@@ -115,6 +115,36 @@ cmp -s "$tmp/want" "$tmp/got" || problem "pdfsig:" "$(excerpt "$tmp/got")"
 cp "$S1" "$tmp/pf/1-pem.pdf"
 end
 
+# GnuTLS is loaded only by what signs or checks a signature: the dynamic
+# linker lists each library it loads under LD_DEBUG=files.
+begin "report and score do not load GnuTLS; sign and verify of a signed report do"
+for c in "report samples/mvp-support-bot.xml -o $tmp/nolib.pdf -q" "score samples/mvp-support-bot.xml" \
+    "verify $R samples/regulated-credit-advisor.xml"; do
+    # shellcheck disable=SC2086
+    LD_DEBUG=files "$RA" $c >/dev/null 2>"$tmp/ld" || [ $? -lt 2 ] || problem "$c failed:" "$(excerpt "$tmp/ld")"
+    grep -q 'file=libgnutls\.so\.30 ' "$tmp/ld" && problem "$c loaded libgnutls.so.30"
+done
+LD_DEBUG=files "$RA" sign "$R" --role technical-owner --key "$K/rsa.key" --cert "$K/rsa.pem" \
+    -o "$tmp/lib.pdf" -q >/dev/null 2>"$tmp/ld" || problem "sign failed:" "$(excerpt "$tmp/ld")"
+grep -q 'file=libgnutls\.so\.30 .*dynamically loaded' "$tmp/ld" || problem "sign did not load libgnutls.so.30"
+LD_DEBUG=files "$RA" verify "$S1" samples/regulated-credit-advisor.xml >/dev/null 2>"$tmp/ld"
+grep -q 'file=libgnutls\.so\.30 .*dynamically loaded' "$tmp/ld" || problem "verify of a signed report did not load libgnutls.so.30"
+end
+
+begin "a GnuTLS that cannot be used: sign says why (exit 4) and writes nothing"
+mkdir -p "$tmp/fakelib"
+echo 'int not_gnutls(void) { return 0; }' >"$tmp/fakelib/f.c"
+if cc -shared -fPIC -Wl,-soname,libgnutls.so.30 -o "$tmp/fakelib/libgnutls.so.30" "$tmp/fakelib/f.c" 2>"$tmp/err"; then
+    LD_LIBRARY_PATH=$tmp/fakelib run sign "$R" --role technical-owner --key "$K/rsa.key" --cert "$K/rsa.pem" -o "$tmp/nogt.pdf"
+    expect_rc 4
+    [ "$(cat "$tmp/err")" = "$R: error: cannot sign: libgnutls.so.30 has no gnutls_pk_to_sign" ] ||
+        problem "stderr:" "$(excerpt "$tmp/err")"
+    [ -e "$tmp/nogt.pdf" ] && problem "a file was written"
+else
+    problem "cannot build the stand-in library:" "$(excerpt "$tmp/err")"
+fi
+end
+
 begin "the CMS: content-type, message-digest, signing-certificate-v2, no signing-time, SHA-256"
 "$PY" - "$S1" "$tmp/cms.der" <<'EOF'
 import sys

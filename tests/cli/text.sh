@@ -107,6 +107,45 @@ grep -q "cannot open $tmp/fontdir/truetype/dejavu/DejaVuSans.ttf: No such file o
     problem "no missing-font error:" "$(excerpt "$tmp/err" 5)"
 end
 
+# The faces after the first of each style are read when text first needs
+# them: a missing one is still an error at once, one that cannot be read is
+# an error of the report that needs it, and a Latin report reads none.
+begin "a missing font file after the first faces is an error at once"
+mkdir -p "$tmp/partial/truetype/noto"
+cp -r /usr/share/fonts/truetype/dejavu /usr/share/fonts/truetype/ancient-scripts "$tmp/partial/truetype/"
+ln -s /usr/share/fonts/opentype "$tmp/partial/opentype"
+for f in /usr/share/fonts/truetype/noto/NotoSans*-*.ttf; do
+    case $f in */NotoSansThai-Regular.ttf) ;; *) ln -s "$f" "$tmp/partial/truetype/noto/" ;; esac
+done
+READYAUDIT_FONT_DIR=$tmp/partial run report "$L" -o "$tmp/partial/out.pdf" -q
+expect_rc 4
+[ "$(cat "$tmp/err")" = "readyaudit: error: cannot set up the PDF: cannot open $tmp/partial/truetype/noto/NotoSansThai-Regular.ttf: No such file or directory" ] ||
+    problem "not the missing-font error:" "$(excerpt "$tmp/err" 5)"
+[ -e "$tmp/partial/out.pdf" ] && problem "a PDF was written"
+end
+
+# A chain whose second regular face is a face the file does not have.
+mkdir -p "$tmp/lazy/fonts"
+cp -r schemas templates "$tmp/lazy/"
+{
+    grep '^regular .*DejaVuSans.ttf$' fonts/chain.txt
+    echo "regular  0f5db4f1749979d961019838b160bec74abdf7f9eca69553fe1aa856bbff49a4 truetype/dejavu/DejaVuSansMono.ttf#3"
+    grep -v '^regular .*DejaVuSans.ttf$' fonts/chain.txt
+} >"$tmp/lazy/fonts/chain.txt"
+begin "a font file text needs that cannot be read is an error of that report"
+READYAUDIT_DATADIR=$tmp/lazy run report "$W" -o "$tmp/lazy/world.pdf" -q
+expect_rc 4
+[ "$(cat "$tmp/err")" = "readyaudit: error: cannot render the report: font error: /usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf has no face 3" ] ||
+    problem "not the font error:" "$(excerpt "$tmp/err" 5)"
+[ -e "$tmp/lazy/world.pdf" ] && problem "a PDF was written"
+end
+
+begin "a Latin report reads only the first face of each style"
+READYAUDIT_DATADIR=$tmp/lazy run report "$L" -o "$tmp/lazy/latin.pdf" -q
+expect_rc 0
+[ -s "$tmp/lazy/latin.pdf" ] || problem "no PDF"
+end
+
 # ------------------------------------------------------------ Preflight
 
 preflight_find

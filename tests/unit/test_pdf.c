@@ -155,6 +155,50 @@ static void test_text_width(void **state)
     ra_pdf_free(pdf);
 }
 
+/* Shaping is remembered (words of ASCII text, other texts whole): a text
+ * measures, fits and cleans the same the first time, again, and after
+ * thousands of other words. hb-shape DejaVuSans.ttf gives the URL 49815
+ * units (46 glyphs, "e" before "x" kerned to 1224) and a space 651. */
+static void test_remembered_shaping(void **state)
+{
+    (void)state;
+    ra_pdf_t *pdf = new_pdf(RA_PDF_PDFA_1B);
+    const char *url = "https://observe.example.org/dashboards/latency"; /* 46 bytes */
+    const char *hello = "Hello Hello Hello Hello Hello Hello";          /* 35 bytes */
+    /* A control character and a right-to-left word: cleaned and shaped whole. */
+    const char *mixed = "Owner:\x01 \xd9\x85\xd8\xad\xd9\x85\xd8\xaf (Security)";
+    for (int round = 0; round < 3; round++) {
+        /* 49815 / 2048 * 10 */
+        assert_int_equal(llround(ra_pdf_text_width(pdf, RA_FACE_REGULAR, 10, url, 46) * 1000),
+                         243237);
+        /* (6 * 5191 + 5 * 651) / 2048 * 10 */
+        assert_int_equal(llround(ra_pdf_text_width(pdf, RA_FACE_REGULAR, 10, hello, 35) * 1000),
+                         167974);
+        /* The longest prefix within 80 pt: "Hello Hello Hell" is 15622 units,
+         * 76.28 pt; "Hello Hello Hello" 16875, 82.40 pt. */
+        assert_int_equal(ra_pdf_text_fit(pdf, RA_FACE_REGULAR, 10, hello, 35, 80), 16);
+        ra_buf_t clean = RA_BUF_INIT;
+        assert_int_equal(ra_pdf_sanitize(pdf, RA_FACE_REGULAR, mixed, strlen(mixed), &clean),
+                         RA_OK);
+        assert_string_equal(ra_buf_str(&clean),
+                            "Owner:\xef\xbf\xbd \xd9\x85\xd8\xad\xd9\x85\xd8\xaf (Security)");
+        ra_buf_free(&clean);
+        uint32_t cps[4];
+        size_t ncps = 0;
+        assert_int_equal(
+            ra_pdf_text_missing(pdf, RA_FACE_REGULAR, mixed, strlen(mixed), cps, 4, &ncps), 1);
+        assert_int_equal(ncps, 1);
+        assert_int_equal(cps[0], 1);
+        /* Thousands of other words (and texts) in between. */
+        for (int i = 0; round == 1 && i < 5000; i++) {
+            char w[64];
+            int n = snprintf(w, sizeof w, "word%d and \xc3\xbc%d, the %d-th text", i, i, i);
+            assert_true(ra_pdf_text_width(pdf, RA_FACE_BOLD, 9, w, (size_t)n) > 0);
+        }
+    }
+    ra_pdf_free(pdf);
+}
+
 /* Reads a file of tests/fixtures/images into b. */
 static void fixture(const char *name, ra_buf_t *b)
 {
@@ -374,8 +418,9 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_document_saves), cmocka_unit_test(test_deterministic),
-        cmocka_unit_test(test_text_width),     cmocka_unit_test(test_image_jpeg),
-        cmocka_unit_test(test_errors),         cmocka_unit_test(test_sig_fields),
+        cmocka_unit_test(test_text_width),     cmocka_unit_test(test_remembered_shaping),
+        cmocka_unit_test(test_image_jpeg),     cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_sig_fields),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
