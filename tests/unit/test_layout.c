@@ -393,7 +393,7 @@ static void build_doc(ra_buf_t *out)
     assert_int_equal(ra_layout_contents(lo, "Contents", 2), RA_OK);
     assert_int_equal(ra_layout_heading(lo, 1, "Ελένη", 0, &a), RA_OK);
     assert_int_equal(ra_layout_paragraph(lo, NULL, "Дмитрий"), RA_OK);
-    ra_bar_t bar = {"x", 50, NULL, {0, 0, 1}};
+    ra_bar_t bar = {.label = "x", .value = 50, .fill = {0, 0, 1}};
     ra_threshold_t th = {60, "ready", {0, 1, 0}};
     assert_int_equal(ra_graphics_bar_chart(lo, &bar, 1, &th, 1), RA_OK);
     assert_int_equal(ra_graphics_gauge(lo, 40, "40", "score", bar.fill, 60, RA_ALIGN_LEFT), RA_OK);
