@@ -118,9 +118,13 @@ struct ra_hyph_dict {
     HyphenDict *dict;
 };
 
+/* The dictionaries ra_hyph_file can name; each is loaded at most once and
+ * stays where it is, so a pointer handed out stays good until ra_hyph_free. */
+#define HYPH_FILES 2
+
 struct ra_hyph {
     char *dir;
-    ra_hyph_dict_t *dicts;
+    ra_hyph_dict_t dicts[HYPH_FILES];
     size_t n;
 };
 
@@ -147,7 +151,6 @@ void ra_hyph_free(ra_hyph_t *h)
         hnj_hyphen_free(h->dicts[i].dict);
         free(h->dicts[i].file);
     }
-    free(h->dicts);
     free(h->dir);
     free(h);
 }
@@ -185,10 +188,8 @@ ra_status_t ra_hyph_dict(ra_hyph_t *h, const char *lang, const ra_hyph_dict_t **
     ra_status_t st = RA_ERR_NOMEM;
     ra_buf_t path = RA_BUF_INIT;
     char *name = NULL;
-    ra_hyph_dict_t *grown = realloc(h->dicts, (h->n + 1) * sizeof *h->dicts);
-    if (!grown)
+    if (h->n >= HYPH_FILES) /* ra_hyph_file names no more files than this */
         goto fail;
-    h->dicts = grown;
     if ((name = strdup(file)) == NULL || ra_buf_printf(&path, "%s/%s", h->dir, file) != RA_OK)
         goto fail;
     HyphenDict *d = hnj_hyphen_load(ra_buf_str(&path));

@@ -4,8 +4,8 @@
  * validate...) do not load and relocate GnuTLS and the libraries it brings
  * (p11-kit, libtasn1, libidn2, libunistring, Nettle's hogweed, GMP) at
  * start-up: about 1.2 ms of CPU of every process. sign.c and signature.c
- * include this header after GnuTLS's own, which routes each gnutls_ call
- * they make through the library loaded by ra_tls_load. */
+ * include this header (it includes GnuTLS's own), which routes each
+ * gnutls_ call they make through the library loaded by ra_tls_load. */
 #ifndef RA_TLS_H
 #define RA_TLS_H
 
