@@ -835,9 +835,12 @@ enum { SPAWN_RUN = 1, SPAWN_WAIT = 2 };
 /* The spawner's loop; ends when the parent closes its socket (or is gone).
  * The caught signals stay blocked in it: a worker it forks unblocks them
  * once it is set up, and the parent passes a signal on to the workers. */
-static _Noreturn void spawner_main(batch_t *b, int sock)
+static _Noreturn void spawner_main(batch_t *b, int sock, pid_t parent)
 {
+    /* It goes with the batch, also when the batch ended before this line. */
     prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent)
+        _exit(0);
     ra_cleanup_reset();
     for (;;) {
         union {
@@ -867,8 +870,14 @@ static _Noreturn void spawner_main(batch_t *b, int sock)
         if (u.m.kind == SPAWN_RUN && fd >= 0) {
             u.bytes[n] = '\0';
             const char *path = u.bytes + sizeof(spawn_msg_t);
+            pid_t self = getpid();
             pid_t pid = fork();
             if (pid == 0) {
+                /* A worker ends (removing its temporary file) when the
+                 * spawner is gone, which is when the batch is. */
+                prctl(PR_SET_PDEATHSIG, SIGTERM);
+                if (getppid() != self)
+                    _exit(RA_EXIT_IO);
                 close(sock);
                 fcntl(fd, F_SETFD, 0);
                 ra_cleanup_unblock();
@@ -899,10 +908,11 @@ static ra_status_t spawner_start(batch_t *b, int *sock, pid_t *pid)
         return RA_ERR_IO;
     fflush(NULL);
     ra_cleanup_block();
+    pid_t parent = getpid();
     pid_t p = fork();
     if (p == 0) {
         close(sv[0]);
-        spawner_main(b, sv[1]);
+        spawner_main(b, sv[1], parent);
     }
     ra_cleanup_unblock();
     close(sv[1]);
