@@ -251,6 +251,38 @@ else
     skip "the stat recorded is the report's" "strace cannot run here"
 fi
 
+if [ "$have_strace" = 1 ] && strace -qq -o /dev/null -e trace=rename -e inject=rename:delay_exit=1 true 2>/dev/null; then
+    begin "a report swapped in after the rename: its stat is not noted, the next run rebuilds it"
+    # The rename into place returns 2 s late (strace), while the report is
+    # replaced with another record's report under a new inode.
+    mkdir "$tmp/race"
+    cp samples/startup-sales-copilot.xml "$tmp/race/"
+    R=rpack/FHL-DEALCOPILOT-2026Q2.pdf
+    (cd "$tmp" && strace -f -qq -o /dev/null -e trace=rename,renameat,renameat2 \
+        -e inject=rename,renameat,renameat2:delay_exit=2000000 \
+        "$RA" batch -q race -o rpack --manifest r.sqlite) >"$tmp/out" 2>"$tmp/err" &
+    pid=$!
+    i=0
+    while [ ! -e "$tmp/$R" ] && [ $i -lt 400 ]; do
+        sleep 0.05
+        i=$((i + 1))
+    done
+    cp "$tmp/spack/PDW-HELPBOT-UNDRAWABLE.pdf" "$tmp/rpack/.planted"
+    mv -f "$tmp/rpack/.planted" "$tmp/$R"
+    wait "$pid"
+    rc=$?
+    expect_rc 0
+    expect_eq "its row, no stat" "$(q r.sqlite "select status, coalesce(report_size, '-'), coalesce(report_ino, '-') from records")" "done|-|-"
+    run batch race -o rpack --manifest r.sqlite
+    expect_rc 0
+    expect_summary 1 0 0
+    run verify "$R" race/startup-sales-copilot.xml
+    expect_rc 0
+    end
+else
+    skip "a report swapped in after the rename" "strace cannot run or inject here"
+fi
+
 # ------------------------------------------------- files that are no index
 
 begin "--manifest onto a file that is not an SQLite database: exit 4, left as it is"
