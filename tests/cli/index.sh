@@ -279,8 +279,35 @@ if [ "$have_strace" = 1 ] && strace -qq -o /dev/null -e trace=rename -e inject=r
     run verify "$R" race/startup-sales-copilot.xml
     expect_rc 0
     end
+
+    begin "a report swapped in after the worker compared it: its stat is not noted, the next run rebuilds it"
+    # The report is touched, so a worker reads and compares it; its exit
+    # waits 2 s (strace), while the report is replaced under a new inode.
+    touch "$tmp/$R"
+    rm -f "$tmp/log"
+    (cd "$tmp" && strace -f -qq -o "$tmp/log" -e trace=exit_group \
+        -e inject=exit_group:delay_enter=2000000 \
+        "$RA" batch -q race -o rpack --manifest r.sqlite) >"$tmp/out" 2>"$tmp/err" &
+    pid=$!
+    i=0
+    while ! grep -q exit_group "$tmp/log" 2>/dev/null && [ $i -lt 400 ]; do
+        sleep 0.05
+        i=$((i + 1))
+    done
+    cp "$tmp/spack/PDW-HELPBOT-UNDRAWABLE.pdf" "$tmp/rpack/.planted"
+    mv -f "$tmp/rpack/.planted" "$tmp/$R"
+    wait "$pid"
+    rc=$?
+    expect_rc 0
+    expect_eq "its row, no stat" "$(q r.sqlite "select status, coalesce(report_size, '-'), coalesce(report_ino, '-') from records")" "skipped|-|-"
+    run batch race -o rpack --manifest r.sqlite
+    expect_rc 0
+    expect_summary 1 0 0
+    run verify "$R" race/startup-sales-copilot.xml
+    expect_rc 0
+    end
 else
-    skip "a report swapped in after the rename" "strace cannot run or inject here"
+    skip "reports swapped in after the rename or the compare" "strace cannot run or inject here"
 fi
 
 # ------------------------------------------------- files that are no index
