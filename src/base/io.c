@@ -71,10 +71,21 @@ ra_status_t ra_open_read(const char *path, FILE **out, ra_diag_sink_t *sink)
 
 ra_status_t ra_read_file(const char *path, size_t max, ra_buf_t *buf, ra_diag_sink_t *sink)
 {
+    return ra_read_file_stat(path, max, buf, sink, NULL);
+}
+
+ra_status_t ra_read_file_stat(const char *path, size_t max, ra_buf_t *buf, ra_diag_sink_t *sink,
+                              struct stat *sb)
+{
     FILE *f;
     ra_status_t st = ra_open_read(path, &f, sink);
     if (st != RA_OK)
         return st;
+    if (sb && fstat(fileno(f), sb) != 0) {
+        ra_diag(sink, RA_DIAG_ERROR, path, 0, "cannot stat: %s", strerror(errno));
+        st = RA_ERR_IO;
+        goto done;
+    }
     char chunk[65536];
     size_t n;
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
@@ -183,6 +194,12 @@ static ra_status_t write_direct(const char *path, const void *data, size_t len,
 ra_status_t ra_write_temp(const char *path, const void *data, size_t len, int durable,
                           ra_diag_sink_t *sink, char **tmp_out)
 {
+    return ra_write_temp_stat(path, data, len, durable, sink, tmp_out, NULL);
+}
+
+ra_status_t ra_write_temp_stat(const char *path, const void *data, size_t len, int durable,
+                               ra_diag_sink_t *sink, char **tmp_out, struct stat *sb)
+{
     *tmp_out = NULL;
     ra_buf_t tmp = RA_BUF_INIT;
     /* ".NAME.PID.XXXXXX": hidden, never at a report's name, and saying
@@ -220,6 +237,8 @@ ra_status_t ra_write_temp(const char *path, const void *data, size_t len, int du
     if (!err)
         err = ra_write_fd(fd, data, len);
     if (!err && durable && fsync(fd) != 0)
+        err = errno;
+    if (!err && sb && fstat(fd, sb) != 0)
         err = errno;
     if (close(fd) != 0 && !err)
         err = errno;

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "base/buf.h"
@@ -19,6 +20,10 @@ ra_status_t ra_open_read(const char *path, FILE **out, ra_diag_sink_t *sink);
 /* Reads a whole regular file into buf (at most max bytes; larger is RA_ERR_LIMIT),
  * reporting failures to sink under the file's name. */
 ra_status_t ra_read_file(const char *path, size_t max, ra_buf_t *buf, ra_diag_sink_t *sink);
+/* The same, and fills *sb with fstat of the descriptor that was read: the
+ * stat of the very file whose bytes are in buf, whatever is at path now. */
+ra_status_t ra_read_file_stat(const char *path, size_t max, ra_buf_t *buf, ra_diag_sink_t *sink,
+                              struct stat *sb);
 
 /* Writes all of len bytes to fd, retrying on EINTR; 0, or the errno of the failure. */
 int ra_write_fd(int fd, const char *p, size_t len);
@@ -41,6 +46,10 @@ ra_status_t ra_write_atomic(const char *path, const void *data, size_t len, ra_d
  * skip the flush of each and sync the file system once at the end. */
 ra_status_t ra_write_temp(const char *path, const void *data, size_t len, int durable,
                           ra_diag_sink_t *sink, char **tmp);
+/* The same, and fills *sb with fstat of the descriptor written, once every
+ * byte is in (a rename into place changes only its ctime). */
+ra_status_t ra_write_temp_stat(const char *path, const void *data, size_t len, int durable,
+                               ra_diag_sink_t *sink, char **tmp, struct stat *sb);
 
 /* Renames a temporary file into place; on failure removes it. Either way
  * it is no longer tracked (a caller that unlinks one itself untracks it). */

@@ -280,3 +280,9 @@ void ra_text_person_key(const char *s, ra_buf_t *out)
         prev = cp;
     }
 }
+
+bool ra_text_ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && strcmp(s + n - k, suffix) == 0;
+}

@@ -63,4 +63,7 @@ size_t ra_text_words(const char *s);
  * (NFC, approximated) and case-folded. */
 void ra_text_person_key(const char *s, ra_buf_t *out);
 
+/* Whether s ends with suffix, byte for byte (a file name's extension). */
+bool ra_text_ends_with(const char *s, const char *suffix);
+
 #endif

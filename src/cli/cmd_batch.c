@@ -24,6 +24,7 @@
 #include "layout/layout.h"
 #include "base/hash.h"
 #include "base/io.h"
+#include "base/text.h"
 #include "model/load.h"
 #include "pack/index.h"
 #include "pack/manifest.h"
@@ -257,7 +258,8 @@ typedef enum {
  * same truth verify uses: a report is up to date only when it is exactly
  * what readyaudit makes from these inputs. A file there that carries no
  * readyaudit integrity data (or cannot be read) is not ours. */
-static output_state_t output_current(const batch_t *b, const char *path, const ra_buf_t *pdf)
+static output_state_t output_current(const batch_t *b, const char *path, const ra_buf_t *pdf,
+                                     struct stat *read)
 {
     struct stat sb;
     if (stat(path, &sb) != 0 && errno == ENOENT)
@@ -265,7 +267,7 @@ static output_state_t output_current(const batch_t *b, const char *path, const r
     ra_diag_sink_t quiet = {0};
     ra_buf_t data = RA_BUF_INIT;
     output_state_t state = OUTPUT_NOT_OURS;
-    if (ra_read_file(path, RA_MAX_REPORT_BYTES, &data, &quiet) == RA_OK) {
+    if (ra_read_file_stat(path, RA_MAX_REPORT_BYTES, &data, &quiet, read) == RA_OK) {
         ra_verify_t v;
         if (!b->force && data.len == pdf->len && memcmp(data.data, pdf->data, pdf->len) == 0)
             state = OUTPUT_CURRENT;
@@ -327,7 +329,9 @@ static int failure_rank(int code)
 /* Runs one record in a worker: scores it, and unless its report is up to
  * date renders it into a temporary file beside OUTDIR/<record id>.pdf for
  * the parent to commit. Sends the parent the temporary file's name (empty
- * when none), a NUL, and the manifest row. */
+ * when none), a NUL, the manifest row, a NUL, and the stat (fstat) of the
+ * report it compared or wrote, as "SIZE MTIME CTIME INO DEV" (empty when
+ * none): the parent records a stat only when it is that file's. */
 static int run_one(batch_t *b, const char *path, int fd)
 {
     worker_diag_t wd = {RA_BUF_INIT, NULL, RA_BUF_INIT};
@@ -342,6 +346,7 @@ static int run_one(batch_t *b, const char *path, int fd)
     char *tmp = NULL;
     unsigned char sha256[32];
     bool skipped = false, written = false;
+    struct stat sb;
     ra_status_t st = ra_pipeline_score(b->env, &in, &res);
     ra_cli_flush(b->cli, path);
     if (st == RA_OK && ra_buf_printf(&out, "%s/%s.pdf", b->outdir, res.record->id) != RA_OK)
@@ -349,7 +354,7 @@ static int run_one(batch_t *b, const char *path, int fd)
     if (st == RA_OK) {
         st = ra_pipeline_render(b->env, &in, &res);
         output_state_t state =
-            st == RA_OK ? output_current(b, ra_buf_str(&out), &res.pdf) : OUTPUT_ABSENT;
+            st == RA_OK ? output_current(b, ra_buf_str(&out), &res.pdf, &sb) : OUTPUT_ABSENT;
         skipped = state == OUTPUT_CURRENT;
         if (state == OUTPUT_NOT_OURS && !b->force) {
             ra_diag(b->env->sink, RA_DIAG_ERROR, ra_buf_str(&out), 0,
@@ -358,7 +363,8 @@ static int run_one(batch_t *b, const char *path, int fd)
             st = RA_ERR_IO;
         }
         if (!skipped && st == RA_OK)
-            st = ra_write_temp(ra_buf_str(&out), res.pdf.data, res.pdf.len, 0, b->env->sink, &tmp);
+            st = ra_write_temp_stat(ra_buf_str(&out), res.pdf.data, res.pdf.len, 0, b->env->sink,
+                                    &tmp, &sb);
         if (st == RA_OK)
             ra_sha256(res.pdf.data, res.pdf.len, sha256);
         written = st == RA_OK;
@@ -391,8 +397,15 @@ static int run_one(batch_t *b, const char *path, int fd)
         row = ra_manifest_row_new(&least);
         text = row ? ra_manifest_row_encode(row) : NULL;
     }
+    char stat_text[120] = "";
+    if (text && written && (skipped || tmp))
+        snprintf(stat_text, sizeof stat_text, "%lld %lld %lld %lld %lld", (long long)sb.st_size,
+                 (long long)sb.st_mtim.tv_sec * 1000000000LL + sb.st_mtim.tv_nsec,
+                 (long long)sb.st_ctim.tv_sec * 1000000000LL + sb.st_ctim.tv_nsec,
+                 (long long)sb.st_ino, (long long)sb.st_dev);
     bool sent = text && ra_write_fd(fd, tmp ? tmp : "", tmp ? strlen(tmp) + 1 : 1) == 0 &&
-                ra_write_fd(fd, text, strlen(text)) == 0;
+                ra_write_fd(fd, text, strlen(text) + 1) == 0 &&
+                ra_write_fd(fd, stat_text, strlen(stat_text)) == 0;
     if (tmp) {
         /* The parent's now, or nobody's when it could not be told. */
         if (!sent)
@@ -568,13 +581,24 @@ static void say_failed(const progress_t *pg, const char *path, const ra_manifest
 }
 
 /* Stores the row of input index in the pack index, with the stat of its
- * report when it has one; the first failure stops the batch. */
-static void store_row(inputs_t *in, size_t index, const ra_manifest_row_t *row, bool same_detail)
+ * report when it is proven to be the file that was checked or written:
+ * proven is the stat of that file (fstat by the worker, or the one the
+ * index held and the report still has), and the report's stat now must be
+ * the same (but its ctime, for a report renamed into place since: moved is
+ * set). Else no stat is stored, and the next run checks the report the
+ * full way. The first failure stops the batch. */
+static void store_row(inputs_t *in, size_t index, const ra_manifest_row_t *row, bool same_detail,
+                      const ra_index_stat_t *proven, bool moved)
 {
     const char *state = ra_manifest_row_str(row, "status");
     const char *out = ra_manifest_row_str(row, "output");
     ra_index_stat_t sb;
-    bool has = state && strcmp(state, "failed") != 0 && out && ra_index_stat(out, &sb);
+    bool has = proven && state && strcmp(state, "failed") != 0 && out && ra_index_stat(out, &sb);
+    if (has && moved)
+        has = sb.size == proven->size && sb.mtime_ns == proven->mtime_ns && sb.ino == proven->ino &&
+              sb.dev == proven->dev;
+    else if (has)
+        has = ra_index_stat_same(&sb, proven);
     ra_status_t st = ra_index_put(in->idx, index, row, has ? &sb : NULL, same_detail);
     if (st != RA_OK && in->idx_failed == RA_OK)
         in->idx_failed = st;
@@ -621,7 +645,7 @@ static void commit_row(ra_manifest_row_t *row, const char *tmp, size_t index, in
                           in->paths[k], id, in->paths[index]);
             fail_row(other, pg, ra_buf_str(&msg));
             say_failed(pg, in->paths[k], other);
-            store_row(in, k, other, true);
+            store_row(in, k, other, true, NULL, false);
             ra_manifest_row_free(other);
         }
         ra_buf_free(&msg);
@@ -652,9 +676,11 @@ static void commit_row(ra_manifest_row_t *row, const char *tmp, size_t index, in
 }
 
 /* Counts a row, commits its report, says when it failed and stores it
- * (same_detail: a row read back from the index, its layers and gaps there). */
+ * (same_detail: a row read back from the index, its layers and gaps there;
+ * proven: the stat of the report checked or written, see store_row). */
 static void finish_row(ra_manifest_row_t *row, const char *tmp, size_t index, inputs_t *in,
-                       progress_t *pg, ra_diag_sink_t *sink, bool same_detail)
+                       progress_t *pg, ra_diag_sink_t *sink, bool same_detail,
+                       const ra_index_stat_t *proven)
 {
     const char *state = ra_manifest_row_str(row, "status");
     if (state && strcmp(state, "skipped") == 0)
@@ -673,18 +699,27 @@ static void finish_row(ra_manifest_row_t *row, const char *tmp, size_t index, in
     if ((!now || strcmp(now, "failed") == 0) && !(said && strstr(said, ": error: ")))
         say_failed(pg, in->paths[index], row);
     free(said);
-    store_row(in, index, row, same_detail);
+    store_row(in, index, row, same_detail, proven, tmp != NULL);
 }
 
 /* Collects a finished worker's row and commits its report. */
 static void reap(const batch_t *b, worker_t *w, inputs_t *in, progress_t *pg, int status)
 {
     ra_diag_sink_t *sink = b->env->sink;
-    /* The worker sent "TEMP\0ROW" (see run_one). */
+    /* The worker sent "TEMP\0ROW\0STAT" (see run_one). */
     const char *msg = ra_buf_failed(&w->out) ? "" : ra_buf_str(&w->out);
     size_t tlen = strlen(msg);
     const char *tmp = tlen ? msg : NULL;
     ra_manifest_row_t *row = tlen < w->out.len ? ra_manifest_row_decode(msg + tlen + 1) : NULL;
+    ra_index_stat_t proven;
+    bool has_proven = false;
+    if (row) {
+        size_t at = tlen + 1 + strlen(msg + tlen + 1) + 1;
+        char extra;
+        has_proven = at < w->out.len &&
+                     sscanf(msg + at, "%lld %lld %lld %lld %lld%c", &proven.size, &proven.mtime_ns,
+                            &proven.ctime_ns, &proven.ino, &proven.dev, &extra) == 5;
+    }
     if (!row) {
         char why[96];
         if (ra_buf_failed(&w->out)) {
@@ -735,7 +770,7 @@ static void reap(const batch_t *b, worker_t *w, inputs_t *in, progress_t *pg, in
         if (tmp)
             unlink(tmp);
     } else
-        finish_row(row, tmp, w->index, in, pg, sink, false);
+        finish_row(row, tmp, w->index, in, pg, sink, false, has_proven ? &proven : NULL);
     ra_manifest_row_free(row);
     ra_buf_free(&w->out);
     close(w->fd);
@@ -746,7 +781,7 @@ static void reap(const batch_t *b, worker_t *w, inputs_t *in, progress_t *pg, in
  * found in the pack index is current without being read only when these
  * are what they were when it was written. */
 static void inputs_key(const ra_env_t *env, const ra_checklist_t *cl, const ra_template_t *tpl,
-                       bool attach_source, char hex[65])
+                       bool attach_source, bool strict, char hex[65])
 {
     ra_sha256_ctx_t c;
     unsigned char d[32];
@@ -761,6 +796,9 @@ static void inputs_key(const ra_env_t *env, const ra_checklist_t *cl, const ra_t
         ra_sha256_update(&c, d, 32);
     }
     ra_sha256_update(&c, attach_source ? "a" : "-", 1);
+    /* --strict refuses records a run without it reports on: a row made
+     * without it says nothing of whether the record passes it. */
+    ra_sha256_update(&c, strict ? "s" : "-", 1);
     const char *epoch = getenv("SOURCE_DATE_EPOCH");
     ra_sha256_update(&c, epoch ? epoch : "", epoch ? strlen(epoch) + 1 : 0);
     ra_sha256_final(&c, d);
@@ -796,8 +834,7 @@ static bool index_current(const batch_t *b, inputs_t *in, size_t index, progress
     if (ra_buf_printf(&path, "%s/%s.pdf", b->outdir, id) != RA_OK ||
         strcmp(ra_buf_str(&path), out) != 0)
         goto done;
-    if (!ra_index_stat(out, &now) || now.size != then.size || now.mtime_ns != then.mtime_ns ||
-        now.ctime_ns != then.ctime_ns || now.ino != then.ino || now.dev != then.dev)
+    if (!ra_index_stat(out, &now) || !ra_index_stat_same(&now, &then))
         goto done;
     unsigned char d[32];
     char hex[65];
@@ -807,7 +844,7 @@ static bool index_current(const batch_t *b, inputs_t *in, size_t index, progress
     ra_hex(d, 32, hex);
     if (strcmp(hex, digest) != 0 || ra_manifest_row_skip(row) != RA_OK)
         goto done;
-    finish_row(row, NULL, index, in, pg, b->env->sink, true);
+    finish_row(row, NULL, index, in, pg, b->env->sink, true, &now);
     current = true;
 done:
     ra_manifest_row_free(row);
@@ -1099,12 +1136,6 @@ static ra_status_t run_workers(batch_t *b, inputs_t *in, unsigned jobs, progress
     return RA_OK;
 }
 
-static int ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), k = strlen(suffix);
-    return n >= k && strcmp(s + n - k, suffix) == 0;
-}
-
 /* Hands one row of the index to the portfolio. */
 static ra_status_t feed_row(void *ctx, const ra_manifest_row_t *row)
 {
@@ -1122,7 +1153,8 @@ static ra_status_t write_summary(const ra_env_t *env, const ra_checklist_t *cl, 
     ra_status_t st = p ? RA_OK : RA_ERR_NOMEM;
     if (st == RA_OK)
         st = ra_index_each(idx, feed_row, p);
-    if (st == RA_OK && manifest && !ra_cli_is_stdout(manifest) && !ends_with(manifest, ".sqlite"))
+    if (st == RA_OK && manifest && !ra_cli_is_stdout(manifest) &&
+        !ra_text_ends_with(manifest, ".sqlite"))
         st = ra_portfolio_set_manifest(p, manifest);
     if (st == RA_OK)
         st = ra_portfolio_write(p, path);
@@ -1160,7 +1192,7 @@ int ra_cmd_batch(ra_cli_t *cli)
     int lockfd = -1, sock = -1;
     pid_t spawner = -1;
     ra_buf_t clp = RA_BUF_INIT, tpp = RA_BUF_INIT;
-    bool sqlite_manifest = o->manifest && ends_with(o->manifest, ".sqlite");
+    bool sqlite_manifest = o->manifest && ra_text_ends_with(o->manifest, ".sqlite");
 
     /* What every worker needs is read first, once, and the spawner the
      * workers come from is made then, before anything of the batch is kept
@@ -1181,8 +1213,10 @@ int ra_cmd_batch(ra_cli_t *cli)
      * reports (the inputs are not counted yet: the spawner comes first). */
     if (fonts)
         ra_pdf_fonts_prepare(fonts, true);
-    /* So is the default language's hyphenation dictionary (others are
-     * loaded by the worker that first needs them, and kept). */
+    /* So is the default language's hyphenation dictionary. A worker
+     * renders one record and exits: each record in another language loads
+     * that language's dictionary itself (German's takes libhyphen about
+     * 3 s). */
     const ra_hyph_dict_t *hd;
     if (ra_hyph_new(NULL, &hyph) == RA_OK && ra_hyph_dict(hyph, RA_LAYOUT_LANG, &hd) == RA_OK)
         env.hyph = hyph;
@@ -1310,7 +1344,7 @@ int ra_cmd_batch(ra_cli_t *cli)
     /* The pack index: the --manifest file when it is one (kept, and
      * completed by a re-run after a crash), else a temporary one. */
     char key[65];
-    inputs_key(&env, cl, tpl, o->attach_source, key);
+    inputs_key(&env, cl, tpl, o->attach_source, o->strict, key);
     in.persistent = sqlite_manifest;
     if ((st = ra_index_open(sqlite_manifest ? o->manifest : NULL, key, cli->env->sink, &in.idx)) !=
         RA_OK) {

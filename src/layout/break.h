@@ -12,8 +12,11 @@
  * Mandatory breaks (line feed, carriage return, U+2028...) stay mandatory.
  *
  * Dictionaries: a ra_hyph_t loads each language's dictionary once, on first
- * use, and keeps it until it is freed, so one made at start-up serves every
- * report of a batch. It is not thread-safe (one per process or thread).
+ * use, and keeps it until it is freed. A batch makes one at start-up with
+ * the default language loaded, which every worker inherits; a worker renders
+ * one record and exits, so each record in another language loads that
+ * dictionary itself (German takes libhyphen about 3 s). It is not
+ * thread-safe (one per process or thread).
  */
 #ifndef RA_BREAK_H
 #define RA_BREAK_H

@@ -1,5 +1,5 @@
 /* index.c - the pack index in SQLite: the rows of a batch streamed to disk
- * one transaction each, read back one at a time for the manifest, and the
+ * in small groups of transactions, read back one at a time for the manifest, and the
  * stat of each report for the up-to-date check. */
 #include "pack/index.h"
 
@@ -77,17 +77,28 @@ struct ra_index {
     ra_diag_sink_t *sink;
 };
 
+void ra_index_stat_from(const struct stat *sb, ra_index_stat_t *st)
+{
+    st->size = (long long)sb->st_size;
+    st->mtime_ns = (long long)sb->st_mtim.tv_sec * 1000000000LL + sb->st_mtim.tv_nsec;
+    st->ctime_ns = (long long)sb->st_ctim.tv_sec * 1000000000LL + sb->st_ctim.tv_nsec;
+    st->ino = (long long)sb->st_ino;
+    st->dev = (long long)sb->st_dev;
+}
+
 bool ra_index_stat(const char *path, ra_index_stat_t *st)
 {
     struct stat sb;
     if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
         return false;
-    st->size = (long long)sb.st_size;
-    st->mtime_ns = (long long)sb.st_mtim.tv_sec * 1000000000LL + sb.st_mtim.tv_nsec;
-    st->ctime_ns = (long long)sb.st_ctim.tv_sec * 1000000000LL + sb.st_ctim.tv_nsec;
-    st->ino = (long long)sb.st_ino;
-    st->dev = (long long)sb.st_dev;
+    ra_index_stat_from(&sb, st);
     return true;
+}
+
+bool ra_index_stat_same(const ra_index_stat_t *a, const ra_index_stat_t *b)
+{
+    return a->size == b->size && a->mtime_ns == b->mtime_ns && a->ctime_ns == b->ctime_ns &&
+           a->ino == b->ino && a->dev == b->dev;
 }
 
 /* An SQLite result code as a status, saying what failed under the index's name. */
@@ -197,9 +208,9 @@ ra_status_t ra_index_open(const char *path, const char *inputs_key, ra_diag_sink
     ra_status_t st = RA_OK;
     if (rc != SQLITE_OK)
         st = fail(idx, rc);
-    /* Each row is a transaction of its own: in WAL mode a commit is an
-     * append, and one killed at any moment leaves the rows committed
-     * before it. A temporary index need not survive a crash. */
+    /* Rows are committed in small groups (ra_index_put): in WAL mode a
+     * commit is an append, and a batch killed at any moment leaves the rows
+     * committed before it. A temporary index need not survive a crash. */
     if (st == RA_OK) {
         sqlite3_extended_result_codes(idx->db, 1);
         sqlite3_busy_timeout(idx->db, 5000);
@@ -266,18 +277,23 @@ static int put_row(ra_index_t *idx, size_t seq, const ra_manifest_row_t *row, co
     sqlite3_bind_text(s, 1, input ? input : "", -1, SQLITE_STATIC);
     sqlite3_bind_int64(s, 2, idx->run);
     sqlite3_bind_int64(s, 3, (sqlite3_int64)seq);
-    static const char *const cols[] = {
-        "id",      "system",        "organisation", "profile", "score",         "band",
-        "verdict", "signoff",       "gaps",         "overdue", "expired_risks", "input_sha256",
-        "output",  "output_sha256", "status",       "error",   "tool"};
-    for (int c = 0; c < (int)(sizeof cols / sizeof *cols); c++) {
-        if (strcmp(cols[c], "score") == 0)
-            bind_num(s, 4 + c, row, cols[c], false);
-        else if (strcmp(cols[c], "gaps") == 0 || strcmp(cols[c], "overdue") == 0 ||
-                 strcmp(cols[c], "expired_risks") == 0)
-            bind_num(s, 4 + c, row, cols[c], true);
+    /* The manifest's columns up to tool, input aside (it is column 1),
+     * go to columns 4 to 20 of the table, in their order. */
+    int at = 4;
+    for (size_t c = 0; c < ra_manifest_ncolumns && at <= 20; c++) {
+        const char *col = ra_manifest_columns[c];
+        if (strcmp(col, "input") == 0)
+            continue;
+        if (strcmp(col, "score") == 0)
+            bind_num(s, at, row, col, false);
+        else if (strcmp(col, "gaps") == 0 || strcmp(col, "overdue") == 0 ||
+                 strcmp(col, "expired_risks") == 0)
+            bind_num(s, at, row, col, true);
         else
-            bind_str(s, 4 + c, row, cols[c]);
+            bind_str(s, at, row, col);
+        if (strcmp(col, "tool") == 0)
+            break;
+        at++;
     }
     sqlite3_bind_text(s, 21, idx->key, -1, SQLITE_STATIC);
     if (stat) {
@@ -339,12 +355,6 @@ static int commit_group(ra_index_t *idx)
         step_done(idx->st[S_ROLLBACK]);
     idx->pending = 0;
     return rc;
-}
-
-ra_status_t ra_index_flush(ra_index_t *idx)
-{
-    int rc = commit_group(idx);
-    return rc == SQLITE_OK ? RA_OK : fail(idx, rc);
 }
 
 ra_status_t ra_index_put(ra_index_t *idx, size_t seq, const ra_manifest_row_t *row,

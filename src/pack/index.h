@@ -1,5 +1,5 @@
 /* index.h - the pack index: an SQLite database that holds the rows of a
- * batch on disk as they arrive (one transaction each), so that memory does
+ * batch on disk as they arrive (committed in small groups), so that memory does
  * not grow with the batch, a killed batch leaves an index a re-run
  * completes, and a team can query a pack with sqlite3. The schema is in
  * README.md ("The pack index") and readyaudit(1).
@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/stat.h>
 
 #include "base/diag.h"
 #include "base/status.h"
@@ -30,6 +31,12 @@ typedef struct {
  * a regular file. */
 bool ra_index_stat(const char *path, ra_index_stat_t *st);
 
+/* Fills st from what stat or fstat said (sb). */
+void ra_index_stat_from(const struct stat *sb, ra_index_stat_t *st);
+
+/* Whether a and b are the same stat, field for field. */
+bool ra_index_stat_same(const ra_index_stat_t *a, const ra_index_stat_t *b);
+
 /* Opens (creating it when absent) the index at path, or, with path NULL, a
  * temporary one that goes when it is freed; starts a run whose reports are
  * made from inputs_key (a digest of everything but the record that feeds a
@@ -43,11 +50,10 @@ void ra_index_free(ra_index_t *idx);
  * layer scores and gaps (kept as they are with same_detail, for a row read
  * back from the index), replacing what was there for the input; stat is
  * that of its report (NULL when it has none). Rows are committed in groups
- * (at most 64 rows or 0.1 s apart); ra_index_flush commits the pending
- * ones, as do ra_index_end_run, ra_index_each and ra_index_free. */
+ * (at most 64 rows or 0.1 s apart); ra_index_end_run, ra_index_each and
+ * ra_index_free commit the pending ones. */
 ra_status_t ra_index_put(ra_index_t *idx, size_t seq, const ra_manifest_row_t *row,
                          const ra_index_stat_t *stat, bool same_detail);
-ra_status_t ra_index_flush(ra_index_t *idx);
 
 /* The row stored for an input, by its path, from this run or an earlier
  * one, with the stat of its report; *row is NULL when there is none, or

@@ -471,12 +471,6 @@ static void csv_value(ra_buf_t *b, const json_t *v)
     }
 }
 
-static int ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), k = strlen(suffix);
-    return n >= k && strcmp(s + n - k, suffix) == 0;
-}
-
 struct ra_manifest_writer {
     ra_out_t *out;
     bool json;
@@ -491,7 +485,7 @@ ra_status_t ra_manifest_writer_new(const char *path, ra_diag_sink_t *sink,
     ra_manifest_writer_t *w = calloc(1, sizeof *w);
     if (!w)
         return RA_ERR_NOMEM;
-    w->json = ends_with(path, ".json");
+    w->json = ra_text_ends_with(path, ".json");
     w->text = (ra_buf_t)RA_BUF_INIT;
     ra_status_t st = ra_out_open(path, sink, &w->out);
     if (st == RA_OK && !w->json) {
@@ -853,8 +847,8 @@ ra_status_t ra_manifest_each(const char *path, ra_manifest_row_fn fn, void *ctx,
     ra_status_t st = ra_open_read(path, &f, sink);
     if (st != RA_OK)
         return st;
-    st = ends_with(path, ".json") ? each_json(f, path, fn, ctx, sink)
-                                  : each_csv(f, path, fn, ctx, sink);
+    st = ra_text_ends_with(path, ".json") ? each_json(f, path, fn, ctx, sink)
+                                          : each_csv(f, path, fn, ctx, sink);
     fclose(f);
     return st;
 }

@@ -187,6 +187,129 @@ expect_eq "records" "$(q pack.sqlite 'select count(*) from records')" 8
 expect_eq "rows of the removed record" "$(q pack.sqlite "select count(*) from records where input = 'in/draft-unsigned.xml'") $(q pack.sqlite "select count(*) from layer_scores where input = 'in/draft-unsigned.xml'") $(q pack.sqlite "select count(*) from gaps where input = 'in/draft-unsigned.xml'")" "0 0 0"
 end
 
+# ------------------------------------------------------------ --strict
+
+# tests/fixtures/undrawable.xml has two fields no face draws (tests/cli/coverage.sh):
+# warnings without --strict, errors and exit 13 with it.
+mkdir "$tmp/st"
+cp tests/fixtures/undrawable.xml "$tmp/st/a-undrawable.xml"
+cp samples/startup-sales-copilot.xml "$tmp/st/b-clean.xml"
+NOTE_MSG="note: U+10900 (𐤀), U+10901 (𐤁) have no glyph in the font chain; drawn as U+FFFD"
+PUA=$(printf '\356\200\200') # U+E000
+NAME_MSG="approver name: U+E000 ($PUA) has no glyph in the font chain; drawn as U+FFFD"
+
+begin "--strict after a run without it: the index's rows are not taken, the record fails with 13"
+run batch -q st -o spack --manifest s.sqlite
+expect_rc 0
+expect_eq "first run's rows" "$(q s.sqlite "select id, status from records order by seq")" \
+    "PDW-HELPBOT-UNDRAWABLE|done
+FHL-DEALCOPILOT-2026Q2|done"
+run batch st -o spack --manifest s.sqlite --strict
+expect_rc 13
+expect_eq "stderr" "$(cat "$tmp/err")" \
+    "st/a-undrawable.xml:43: error: $NOTE_MSG
+st/a-undrawable.xml:74: error: $NAME_MSG"
+expect_summary 0 1 1
+expect_eq "rows" "$(q s.sqlite "select id, status, coalesce(output, '-'), error from records order by seq")" \
+    "PDW-HELPBOT-UNDRAWABLE|failed|-|st/a-undrawable.xml:43: $NOTE_MSG
+FHL-DEALCOPILOT-2026Q2|skipped|spack/FHL-DEALCOPILOT-2026Q2.pdf|"
+run batch -q st -o spack --manifest s.sqlite --strict
+expect_rc 13
+end
+
+begin "without --strict again: the rows made with it are not taken either; exit 0"
+run batch st -o spack --manifest s.sqlite
+expect_rc 0
+expect_summary 0 2 0
+expect_eq "rows" "$(q s.sqlite "select id, status from records order by seq")" \
+    "PDW-HELPBOT-UNDRAWABLE|skipped
+FHL-DEALCOPILOT-2026Q2|skipped"
+end
+
+if [ "$have_strace" = 1 ]; then
+    begin "the stat recorded is the report's: a fresh run's reports are current by it next time"
+    run batch -q st -o spack2 --manifest s2.sqlite
+    expect_rc 0
+    "$PY" - "$tmp" <<'EOF' >"$tmp/res" 2>&1
+import os, sqlite3, sys
+db = sqlite3.connect(os.path.join(sys.argv[1], "s2.sqlite"))
+for out, size, mt, ct, ino, dev in db.execute("select output, report_size, report_mtime_ns,"
+        " report_ctime_ns, report_ino, report_dev from records order by seq"):
+    st = os.stat(os.path.join(sys.argv[1], out))
+    got = (size, mt, ct, ino, dev)
+    want = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+    if got != want:
+        print("%s: recorded %r, stat %r" % (out, got, want))
+EOF
+    [ -s "$tmp/res" ] && problem "$(cat "$tmp/res")"
+    traced batch st -o spack2 --manifest s2.sqlite
+    expect_rc 0
+    expect_summary 0 2 0
+    expect_eq "reports opened" "$(sed -n 's|.*open[a-z]*(.*"\(spack2/[^"]*\.pdf\)".*|\1|p' "$tmp/trace")" ""
+    end
+else
+    skip "the stat recorded is the report's" "strace cannot run here"
+fi
+
+if [ "$have_strace" = 1 ] && strace -qq -o /dev/null -e trace=rename -e inject=rename:delay_exit=1 true 2>/dev/null; then
+    begin "a report swapped in after the rename: its stat is not noted, the next run rebuilds it"
+    # The rename into place returns 2 s late (strace), while the report is
+    # replaced with another record's report under a new inode.
+    mkdir "$tmp/race"
+    cp samples/startup-sales-copilot.xml "$tmp/race/"
+    R=rpack/FHL-DEALCOPILOT-2026Q2.pdf
+    (cd "$tmp" && strace -f -qq -o /dev/null -e trace=rename,renameat,renameat2 \
+        -e inject=rename,renameat,renameat2:delay_exit=2000000 \
+        "$RA" batch -q race -o rpack --manifest r.sqlite) >"$tmp/out" 2>"$tmp/err" &
+    pid=$!
+    i=0
+    while [ ! -e "$tmp/$R" ] && [ $i -lt 400 ]; do
+        sleep 0.05
+        i=$((i + 1))
+    done
+    cp "$tmp/spack/PDW-HELPBOT-UNDRAWABLE.pdf" "$tmp/rpack/.planted"
+    mv -f "$tmp/rpack/.planted" "$tmp/$R"
+    wait "$pid"
+    rc=$?
+    expect_rc 0
+    expect_eq "its row, no stat" "$(q r.sqlite "select status, coalesce(report_size, '-'), coalesce(report_ino, '-') from records")" "done|-|-"
+    run batch race -o rpack --manifest r.sqlite
+    expect_rc 0
+    expect_summary 1 0 0
+    run verify "$R" race/startup-sales-copilot.xml
+    expect_rc 0
+    end
+
+    begin "a report swapped in after the worker compared it: its stat is not noted, the next run rebuilds it"
+    # The report is touched, so a worker reads and compares it; its exit
+    # waits 2 s (strace), while the report is replaced under a new inode.
+    touch "$tmp/$R"
+    rm -f "$tmp/log"
+    (cd "$tmp" && strace -f -qq -o "$tmp/log" -e trace=exit_group \
+        -e inject=exit_group:delay_enter=2000000 \
+        "$RA" batch -q race -o rpack --manifest r.sqlite) >"$tmp/out" 2>"$tmp/err" &
+    pid=$!
+    i=0
+    while ! grep -q exit_group "$tmp/log" 2>/dev/null && [ $i -lt 400 ]; do
+        sleep 0.05
+        i=$((i + 1))
+    done
+    cp "$tmp/spack/PDW-HELPBOT-UNDRAWABLE.pdf" "$tmp/rpack/.planted"
+    mv -f "$tmp/rpack/.planted" "$tmp/$R"
+    wait "$pid"
+    rc=$?
+    expect_rc 0
+    expect_eq "its row, no stat" "$(q r.sqlite "select status, coalesce(report_size, '-'), coalesce(report_ino, '-') from records")" "skipped|-|-"
+    run batch race -o rpack --manifest r.sqlite
+    expect_rc 0
+    expect_summary 1 0 0
+    run verify "$R" race/startup-sales-copilot.xml
+    expect_rc 0
+    end
+else
+    skip "reports swapped in after the rename or the compare" "strace cannot run or inject here"
+fi
+
 # ------------------------------------------------- files that are no index
 
 begin "--manifest onto a file that is not an SQLite database: exit 4, left as it is"
