@@ -261,8 +261,10 @@ ra_status_t ra_portfolio_add(ra_portfolio_t *p, const ra_manifest_row_t *row)
     if (!row)
         return RA_OK;
     p->nrows++;
-    if (!ra_manifest_row_str(row, "verdict")) {
-        /* A record that did not load or was not scored. */
+    const char *state = ra_manifest_row_str(row, "status");
+    if (!ra_manifest_row_str(row, "verdict") || (state && strcmp(state, "failed") == 0)) {
+        /* A record that did not load, was not scored or was refused: it has no report
+           behind it, so it is no system's assessment, whatever verdict it carries. */
         if (p->nfailed < FAILURES_MAX) {
             failure_t *f = &p->failures[p->nfailed];
             f->input = dup(str(row, "input"));
