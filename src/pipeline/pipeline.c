@@ -54,6 +54,10 @@ static ra_status_t score_previous(const ra_env_t *env, const ra_pipeline_input_t
     const char *name = in->previous_path ? in->previous_path : "previous record";
     ra_status_t st = score_one(env, in, name, in->previous_data, in->previous_len,
                                &out->previous_source, &out->previous, &out->previous_score);
+    /* The changes section prints the previous record's names, owners and
+       acceptors: its text is checked as the record's is, at its own path. */
+    if (st == RA_OK && env->fonts)
+        st = ra_report_check_text(env->fonts, out->previous, env->sink, in->strict);
     if (st == RA_OK)
         st = ra_diff_compute(out->previous_score, out->score, &out->diff);
     if (st == RA_OK && out->previous->assessed_on > out->record->assessed_on) {
@@ -106,7 +110,9 @@ ra_status_t ra_pipeline_score(const ra_env_t *env, const ra_pipeline_input_t *in
         st = ra_report_check_text(env->fonts, out->record, env->sink, in->strict);
     if (st == RA_OK && (in->previous_path || in->previous_data))
         st = score_previous(env, in, out);
-    if (st != RA_OK) {
+    /* A refusal for text the fonts cannot draw keeps the records, so the
+       caller can count the fields of each. */
+    if (st != RA_OK && st != RA_ERR_GLYPHS) {
         ra_diff_free(out->diff);
         ra_score_free(out->previous_score);
         ra_record_free(out->previous);

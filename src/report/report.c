@@ -168,6 +168,18 @@ static ra_status_t draw_footer(void *ctx, ra_pdf_t *pdf, size_t page, size_t cou
     return st;
 }
 
+/* Whether the text check of rec named cp in one of its fields. */
+static bool named_already(const ra_record_t *rec, uint32_t cp)
+{
+    for (size_t i = 0; i < rec->ntext_warnings; i++) {
+        const ra_text_warning_t *w = &rec->text_warnings[i];
+        for (size_t k = 0; k < w->ncps && k < RA_TEXT_CPS_MAX; k++)
+            if (w->cps[k] == cp)
+                return true;
+    }
+    return false;
+}
+
 /* Sends a glyph substitution to the diagnostic sink as a warning, unless
  * the record's text check named it already with its field and line (the
  * rest comes from the checklist or the template). */
@@ -179,12 +191,10 @@ static void on_glyph(void *ctx, uint32_t cp, ra_face_t face, const char *what)
     if (!r->in->sink)
         return;
     const ra_record_t *rec = r->rec;
-    for (size_t i = 0; i < rec->ntext_warnings; i++) {
-        const ra_text_warning_t *w = &rec->text_warnings[i];
-        for (size_t k = 0; k < w->ncps && k < RA_TEXT_CPS_MAX; k++)
-            if (w->cps[k] == cp)
-                return;
-    }
+    /* The changes section draws the previous record's text too. */
+    const ra_record_t *prev = r->in->diff ? r->in->diff->old->record : NULL;
+    if (named_already(rec, cp) || (prev && named_already(prev, cp)))
+        return;
     if (cp == RA_UTF8_INVALID)
         ra_diag(r->in->sink, RA_DIAG_WARNING, rec->path, 0,
                 "report text: invalid UTF-8 drawn as U+FFFD");

@@ -186,6 +186,28 @@ expect_rc 0
 [ -s "$tmp/s.pdf" ] || problem "no PDF"
 end
 
+# The changes section prints the previous record's names, owners and
+# acceptors: $U as the previous record of mvp-support-bot (the same system,
+# the same date) is checked as a record is, at its own path.
+M=samples/mvp-support-bot.xml
+begin "report --previous: the previous record's text is checked, its warnings at its own path"
+run report "$M" --previous "$U" -o "$tmp/p.pdf" -q
+expect_rc 0
+cmp -s "$tmp/err" "$tmp/warnings" || problem "stderr:" "$(excerpt "$tmp/err" 10)"
+[ -s "$tmp/p.pdf" ] || problem "no PDF"
+end
+
+begin "report --strict --previous: a previous record with undrawable text is refused, exit 13, no file"
+run report --strict "$M" --previous "$U" -o "$tmp/ps.pdf"
+expect_rc 13
+{
+    cat "$tmp/errors"
+    echo "$U: error: --strict: 2 fields hold text the font chain cannot draw; no report written"
+} >"$tmp/want"
+cmp -s "$tmp/err" "$tmp/want" || problem "stderr:" "$(excerpt "$tmp/err" 10)"
+[ -e "$tmp/ps.pdf" ] && problem "a file was written"
+end
+
 mkdir -p "$tmp/in"
 cp "$U" "$tmp/in/a-undrawable.xml"
 cp "$S" "$tmp/in/b-clean.xml"
