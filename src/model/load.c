@@ -929,7 +929,15 @@ static const char *record_lang(walk_t *w, xmlNodePtr root)
     if (!v)
         return NULL;
     const char *s = NULL;
-    if (is_lang_tag((const char *)v)) {
+    size_t n = strlen((const char *)v);
+    if (n > RA_RECORD_LANG_MAX) {
+        /* Well-formed or not, longer than the document's language may be. */
+        ra_diag(w->sink, RA_DIAG_ERROR, w->file, xmlGetLineNo(root),
+                "xml:lang '%s' is %zu characters long; a document's language has at most %d",
+                (const char *)v, n, RA_RECORD_LANG_MAX);
+        if (w->st == RA_OK)
+            w->st = RA_ERR_INVALID;
+    } else if (is_lang_tag((const char *)v)) {
         if (!(s = ra_arena_strdup(w->arena, (const char *)v)))
             w->st = RA_ERR_NOMEM;
     } else {

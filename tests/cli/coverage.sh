@@ -285,7 +285,10 @@ assert root in s
 for name, lang in (("de-ch", "de-CH"), ("zh", "zh-Hant-TW"), ("variant", "de-CH-1996"),
                    ("private", "x-internal"), ("ext", "en-a-bbb-x-a-ccc"),
                    ("underscore", "en_US"), ("empty", ""), ("one", "e"), ("long", "englishlanguage"),
-                   ("dash", "en-"), ("twoscripts", "zh-Hant-Hans-TW-x")):
+                   ("dash", "en-"), ("twoscripts", "zh-Hant-Hans-TW-x"),
+                   # Well-formed, 35 and 36 characters long.
+                   ("max", "en-a-bbbbbbbb-x-cccccccc-dddd-eeeee"),
+                   ("over", "en-a-bbbbbbbb-x-cccccccc-dddd-eeeeee")):
     open("%s/lang-%s.xml" % (sys.argv[2], name), "w", encoding="utf-8").write(
         s.replace(root, '<assessment xml:lang="%s" xmlns="urn:readyaudit:assessment:1"' % lang, 1))
 EOF
@@ -309,6 +312,28 @@ begin "well-formed language tags are taken (zh-Hant-TW, de-CH-1996, x-internal, 
 run validate -q "$tmp/lang-zh.xml" "$tmp/lang-variant.xml" "$tmp/lang-private.xml" "$tmp/lang-ext.xml"
 expect_rc 0
 [ -s "$tmp/err" ] && problem "stderr:" "$(excerpt "$tmp/err")"
+end
+
+begin "xml:lang of 35 characters (the most /Lang keeps here) is taken, and is the catalog's /Lang"
+run report "$tmp/lang-max.xml" -o "$tmp/max.pdf" -q
+expect_rc 0
+[ -s "$tmp/err" ] && problem "stderr:" "$(excerpt "$tmp/err")"
+l=$(catalog_lang "$tmp/max.pdf")
+[ "$l" = "(en-a-bbbbbbbb-x-cccccccc-dddd-eeeee)" ] || problem "/Lang: $l"
+end
+
+# A well-formed tag the layout could not keep was an "invalid input" failure
+# of the render; the loader refuses it with FILE:LINE.
+begin "xml:lang of 36 characters is refused with FILE:LINE, exit 3, in validate and report"
+tag=en-a-bbbbbbbb-x-cccccccc-dddd-eeeeee
+want="$tmp/lang-over.xml:$ROOT_LINE: error: xml:lang '$tag' is 36 characters long; a document's language has at most 35"
+run validate "$tmp/lang-over.xml"
+expect_rc 3
+grep -qxF "$want" "$tmp/err" || problem "validate stderr:" "$(excerpt "$tmp/err")" "expected:" "  $want"
+run report "$tmp/lang-over.xml" -o "$tmp/bad.pdf" -q
+expect_rc 3
+printf '%s\n' "$want" | cmp -s - "$tmp/err" || problem "report stderr:" "$(excerpt "$tmp/err")" "expected:" "  $want"
+[ -e "$tmp/bad.pdf" ] && problem "a report was written"
 end
 
 for bad in underscore:en_US empty: one:e long:englishlanguage dash:en- twoscripts:zh-Hant-Hans-TW-x; do
