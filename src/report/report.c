@@ -99,6 +99,7 @@ void ra_report_integrity(const ra_report_input_t *in, const ra_pdf_fonts_t *font
                                 .previous = in->diff ? in->diff->old->record->sha256 : NULL,
                                 .tool = RA_TOOL,
                                 .record_path = in->record->path,
+                                .previous_path = in->diff ? in->diff->old->record->path : NULL,
                                 .created = in->created};
     ra_integrity_make(&ii, it);
 }
@@ -236,6 +237,8 @@ static ra_status_t set_info(report_t *r)
         {"tool", it->tool, "The program and version that made the report"},
         {"previousSha256", it->previous_sha256,
          "SHA-256 of the previous assessment record the report compares with"},
+        {"previousFile", it->previous_file,
+         "The file name of the previous assessment record the report compares with"},
     };
     ra_pdf_info_t info = {
         .title = ra_buf_str(&title),
@@ -249,8 +252,8 @@ static ra_status_t set_info(report_t *r)
         .xmp_namespace = RA_XMP_NAMESPACE,
         .xmp_prefix = "ra",
         .xmp_props = props,
-        /* The previous record's digest only in a report made with one. */
-        .nxmp_props = sizeof props / sizeof props[0] - (it->previous_sha256[0] ? 0 : 1),
+        /* The previous record's digest and file name only in a report made with one. */
+        .nxmp_props = sizeof props / sizeof props[0] - (it->previous_sha256[0] ? 0 : 2),
     };
     ra_status_t st = ra_pdf_set_info(r->pdf, &info);
     ra_buf_free(&title);
