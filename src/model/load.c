@@ -743,10 +743,7 @@ static const char *system_key(walk_t *w, const ra_record_t *rec)
     if (rec->system_id) {
         ra_buf_printf(&k, "id:%s", rec->system_id);
     } else {
-        ra_buf_puts(&k, "name:");
-        ra_text_person_key(rec->organisation, &k);
-        ra_buf_putc(&k, '\t');
-        ra_text_person_key(rec->system_name, &k);
+        ra_system_key_by_name(rec->organisation, rec->system_name, &k);
     }
     const char *key = ra_buf_failed(&k) ? NULL : ra_arena_strdup(w->arena, ra_buf_str(&k));
     ra_buf_free(&k);

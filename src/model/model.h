@@ -329,6 +329,9 @@ long ra_date_days_between(ra_date_t a, ra_date_t b);
 
 /* The record's system key (ra_record_t.system_key); "" when it has none. */
 const char *ra_record_system_key(const ra_record_t *rec);
+/* Appends the system key of a system without an id: "name:", the key of
+ * organisation, a tab and the key of name (ra_record_t.system_key). */
+void ra_system_key_by_name(const char *organisation, const char *name, ra_buf_t *out);
 
 /* Parses "YYYY-MM-DD" into a date; returns 0 unless it is a real calendar date. */
 ra_date_t ra_date_parse(const char *s);

@@ -275,11 +275,12 @@ ra_status_t ra_portfolio_add(ra_portfolio_t *p, const ra_manifest_row_t *row)
         p->nfailed++;
         return RA_OK;
     }
-    /* Rows of a manifest without system_key: the same key from its columns. */
+    /* Rows of a manifest without system_key: the key a record without a
+       system id has, from its columns. */
     ra_buf_t key = RA_BUF_INIT;
     const char *k = ra_manifest_row_str(row, "system_key");
     if (!k || !*k) {
-        ra_buf_printf(&key, "%s / %s", str(row, "organisation"), str(row, "system"));
+        ra_system_key_by_name(str(row, "organisation"), str(row, "system"), &key);
         k = ra_buf_str(&key);
     }
     sys_t *s = ra_buf_failed(&key) ? NULL : system_of(p, k);

@@ -220,6 +220,31 @@ for want in \
 done
 end
 
+# A row without system_key (a manifest of an earlier readyaudit, or edited)
+# takes the key its record would have had: "name:", the organisation's key,
+# a tab and the name's key, case-folded with white space collapsed. So the
+# first Deal Desk row, its key dropped and its names recased and spaced, is
+# still the system the two rows with a key are.
+begin "manifest summary: a row without system_key is the system its record's key names"
+"$PY" - pack/m.json nokey.json <<'PYEOF'
+import json, sys
+rows = json.load(open(sys.argv[1], encoding="utf-8"))
+for r in rows:
+    if r["id"] == "FHL-DEALCOPILOT-Q1":
+        del r["system_key"]
+        r["system"] = "deal desk  COPILOT"
+        r["organisation"] = "Fernhill crm LTD"
+json.dump(rows, open(sys.argv[2], "w", encoding="utf-8"), indent=2)
+PYEOF
+run manifest summary nokey.json -o nokey.pdf -q
+expect_rc 0
+pdftotext -layout nokey.pdf nokey.txt 2>/dev/null || problem "no nokey.pdf"
+has "9 records of 3 systems assessed" nokey.txt || problem "not 3 systems:" "$(excerpt nokey.txt 3)"
+section nokey.txt "Appendix: every system" - >nokey-app.txt
+has "67.2 → 63.2 → 59.4 Not ready / Signed off FHL-DEALCOPILOT-Q3.pdf" nokey-app.txt ||
+    problem "Deal Desk's trend does not include the row without a key:" "$(excerpt nokey-app.txt 12)"
+end
+
 begin "manifest summary: bad input is an error at FILE:LINE, no PDF"
 printf '[\n  {"id": "A"}\n]\n' >bad.json
 run manifest summary bad.json -o bad.pdf
