@@ -5,18 +5,15 @@
 
 #include "cli/cli.h"
 #include "format/format.h"
+#include "pipeline/pipeline.h"
 #include "score/diff.h"
 
-/* Loads and scores one record at its own profile. */
+/* Loads and scores one record at its own profile, as report does. */
 static ra_status_t load_scored(ra_cli_t *cli, const ra_checklist_t *cl, const char *path,
-                               ra_record_t **rec, ra_score_t **s)
+                               ra_buf_t *source, ra_record_t **rec, ra_score_t **s)
 {
-    size_t profile = 0;
-    ra_status_t st = ra_cli_record(cli, cl, path, rec);
-    if (st == RA_OK)
-        st = ra_cli_profile(cli, cl, (*rec)->profile, &profile);
-    if (st == RA_OK)
-        st = ra_score_compute(cl, *rec, profile, s);
+    ra_status_t st = ra_pipeline_score_one(cli->env, cl, path, NULL, 0, source, rec, s);
+    ra_cli_flush(cli, path);
     return st;
 }
 
@@ -39,21 +36,17 @@ int ra_cmd_diff(ra_cli_t *cli)
     ra_record_t *orec = NULL, *nrec = NULL;
     ra_score_t *os = NULL, *ns = NULL;
     ra_diff_t *d = NULL;
+    ra_buf_t osrc = RA_BUF_INIT, nsrc = RA_BUF_INIT;
     int rc;
     ra_status_t st = ra_cli_checklist(cli, &cl);
     if (st == RA_OK)
-        st = load_scored(cli, cl, o->args[0], &orec, &os);
+        st = load_scored(cli, cl, o->args[0], &osrc, &orec, &os);
     if (st == RA_OK)
-        st = load_scored(cli, cl, o->args[1], &nrec, &ns);
+        st = load_scored(cli, cl, o->args[1], &nsrc, &nrec, &ns);
     if (st == RA_OK)
         st = ra_diff_compute(os, ns, &d);
-    if (st == RA_OK && orec->assessed_on > nrec->assessed_on) {
-        char a[11], b[11];
-        ra_date_format(orec->assessed_on, a);
-        ra_date_format(nrec->assessed_on, b);
-        ra_diag(cli->env->sink, RA_DIAG_WARNING, o->args[0], orec->line,
-                "OLD is dated after NEW (assessed %s, NEW %s): the changes read backwards", a, b);
-    }
+    if (st == RA_OK)
+        ra_pipeline_warn_order(cli->env->sink, o->args[0], orec, nrec, "OLD", "NEW");
     if (st == RA_OK && !d->same_system && !o->force) {
         ra_buf_t a = RA_BUF_INIT, b = RA_BUF_INIT;
         ra_format_system(orec, &a);
@@ -82,6 +75,8 @@ done:
     ra_score_free(os);
     ra_record_free(nrec);
     ra_record_free(orec);
+    ra_buf_free(&nsrc);
+    ra_buf_free(&osrc);
     ra_checklist_free(cl);
     return rc;
 }

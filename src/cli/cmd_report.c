@@ -61,12 +61,17 @@ int ra_cmd_report(ra_cli_t *cli)
         ra_cli_flush(cli, o->args[0]);
         if (o->previous)
             ra_cli_flush(cli, o->previous);
-        if (st == RA_ERR_GLYPHS)
-            ra_diag(cli->env->sink, RA_DIAG_ERROR, o->args[0], 0,
-                    "--strict: %zu field%s hold%s text the font chain cannot draw; no report "
-                    "written",
-                    res.record->ntext_warnings, res.record->ntext_warnings == 1 ? "" : "s",
-                    res.record->ntext_warnings == 1 ? "s" : "");
+        /* Each record refused says so at its own path: the record, the
+           previous record, or both. */
+        const ra_record_t *refused[2] = {res.record, res.previous};
+        for (size_t i = 0; st == RA_ERR_GLYPHS && i < 2; i++) {
+            size_t n = refused[i] ? refused[i]->ntext_warnings : 0;
+            if (n)
+                ra_diag(cli->env->sink, RA_DIAG_ERROR, refused[i]->path, 0,
+                        "--strict: %zu field%s hold%s text the font chain cannot draw; no "
+                        "report written",
+                        n, n == 1 ? "" : "s", n == 1 ? "s" : "");
+        }
     }
     if (st == RA_OK)
         st = ra_write_atomic(o->output, res.pdf.data, res.pdf.len, cli->env->sink);

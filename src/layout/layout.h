@@ -29,11 +29,12 @@
 #include "pdf/pdf.h"
 #include "base/status.h"
 #include "layout/break.h"
+#include "model/model.h"
 
 /* The language text is broken and hyphenated for unless set otherwise
  * (ra_layout_set_lang), and the longest tag the layout keeps. */
 #define RA_LAYOUT_LANG "en-US"
-#define RA_LAYOUT_LANG_MAX 35
+#define RA_LAYOUT_LANG_MAX RA_RECORD_LANG_MAX
 
 typedef struct ra_layout ra_layout_t;
 

@@ -743,10 +743,7 @@ static const char *system_key(walk_t *w, const ra_record_t *rec)
     if (rec->system_id) {
         ra_buf_printf(&k, "id:%s", rec->system_id);
     } else {
-        ra_buf_puts(&k, "name:");
-        ra_text_person_key(rec->organisation, &k);
-        ra_buf_putc(&k, '\t');
-        ra_text_person_key(rec->system_name, &k);
+        ra_system_key_by_name(rec->organisation, rec->system_name, &k);
     }
     const char *key = ra_buf_failed(&k) ? NULL : ra_arena_strdup(w->arena, ra_buf_str(&k));
     ra_buf_free(&k);
@@ -929,7 +926,15 @@ static const char *record_lang(walk_t *w, xmlNodePtr root)
     if (!v)
         return NULL;
     const char *s = NULL;
-    if (is_lang_tag((const char *)v)) {
+    size_t n = strlen((const char *)v);
+    if (n > RA_RECORD_LANG_MAX) {
+        /* Well-formed or not, longer than the document's language may be. */
+        ra_diag(w->sink, RA_DIAG_ERROR, w->file, xmlGetLineNo(root),
+                "xml:lang '%s' is %zu characters long; a document's language has at most %d",
+                (const char *)v, n, RA_RECORD_LANG_MAX);
+        if (w->st == RA_OK)
+            w->st = RA_ERR_INVALID;
+    } else if (is_lang_tag((const char *)v)) {
         if (!(s = ra_arena_strdup(w->arena, (const char *)v)))
             w->st = RA_ERR_NOMEM;
     } else {

@@ -293,3 +293,11 @@ const char *ra_record_system_key(const ra_record_t *rec)
 {
     return rec && rec->system_key ? rec->system_key : "";
 }
+
+void ra_system_key_by_name(const char *organisation, const char *name, ra_buf_t *out)
+{
+    ra_buf_puts(out, "name:");
+    ra_text_person_key(organisation, out);
+    ra_buf_putc(out, '\t');
+    ra_text_person_key(name, out);
+}

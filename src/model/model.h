@@ -14,6 +14,10 @@
 #include "base/arena.h"
 #include "base/buf.h"
 
+/* The longest xml:lang a record may give: what the layout stage takes for the
+ * document's language (RA_LAYOUT_LANG_MAX is this one). */
+#define RA_RECORD_LANG_MAX 35
+
 /* A calendar date as YYYYMMDD (20261120); 0 when absent. Compare as integers. */
 typedef int ra_date_t;
 
@@ -206,7 +210,8 @@ typedef struct {
     const char *path;
     unsigned char sha256[32]; /* of the file's bytes */
     size_t size;              /* bytes */
-    const char *lang;         /* xml:lang of the root, a BCP 47 tag; NULL when absent */
+    const char *lang; /* xml:lang of the root, a BCP 47 tag of at most RA_RECORD_LANG_MAX bytes;
+                         NULL when absent */
     const char *id, *checklist_id, *checklist_version, *profile;
     const char *system_name, *organisation, *unit, *description;
     long system_name_line, organisation_line; /* of <name> and <organisation>, 0 when absent */
@@ -324,6 +329,9 @@ long ra_date_days_between(ra_date_t a, ra_date_t b);
 
 /* The record's system key (ra_record_t.system_key); "" when it has none. */
 const char *ra_record_system_key(const ra_record_t *rec);
+/* Appends the system key of a system without an id: "name:", the key of
+ * organisation, a tab and the key of name (ra_record_t.system_key). */
+void ra_system_key_by_name(const char *organisation, const char *name, ra_buf_t *out);
 
 /* Parses "YYYY-MM-DD" into a date; returns 0 unless it is a real calendar date. */
 ra_date_t ra_date_parse(const char *s);

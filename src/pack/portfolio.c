@@ -261,8 +261,10 @@ ra_status_t ra_portfolio_add(ra_portfolio_t *p, const ra_manifest_row_t *row)
     if (!row)
         return RA_OK;
     p->nrows++;
-    if (!ra_manifest_row_str(row, "verdict")) {
-        /* A record that did not load or was not scored. */
+    const char *state = ra_manifest_row_str(row, "status");
+    if (!ra_manifest_row_str(row, "verdict") || (state && strcmp(state, "failed") == 0)) {
+        /* A record that did not load, was not scored or was refused: it has no report
+           behind it, so it is no system's assessment, whatever verdict it carries. */
         if (p->nfailed < FAILURES_MAX) {
             failure_t *f = &p->failures[p->nfailed];
             f->input = dup(str(row, "input"));
@@ -273,11 +275,12 @@ ra_status_t ra_portfolio_add(ra_portfolio_t *p, const ra_manifest_row_t *row)
         p->nfailed++;
         return RA_OK;
     }
-    /* Rows of a manifest without system_key: the same key from its columns. */
+    /* Rows of a manifest without system_key: the key a record without a
+       system id has, from its columns. */
     ra_buf_t key = RA_BUF_INIT;
     const char *k = ra_manifest_row_str(row, "system_key");
     if (!k || !*k) {
-        ra_buf_printf(&key, "%s / %s", str(row, "organisation"), str(row, "system"));
+        ra_system_key_by_name(str(row, "organisation"), str(row, "system"), &key);
         k = ra_buf_str(&key);
     }
     sys_t *s = ra_buf_failed(&key) ? NULL : system_of(p, k);

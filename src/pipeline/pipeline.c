@@ -24,10 +24,9 @@ static void record_bytes(const ra_pipeline_input_t *in, const ra_pipeline_result
     *len = in->record_data ? in->record_len : out->source.len;
 }
 
-/* Reads, loads, checks and scores one record at its own profile. */
-static ra_status_t score_one(const ra_env_t *env, const ra_pipeline_input_t *in, const char *name,
-                             const char *given, size_t given_len, ra_buf_t *source,
-                             ra_record_t **rec, ra_score_t **score)
+ra_status_t ra_pipeline_score_one(const ra_env_t *env, const ra_checklist_t *cl, const char *name,
+                                  const char *given, size_t given_len, ra_buf_t *source,
+                                  ra_record_t **rec, ra_score_t **score)
 {
     ra_status_t st = RA_OK;
     if (!given)
@@ -35,16 +34,30 @@ static ra_status_t score_one(const ra_env_t *env, const ra_pipeline_input_t *in,
     const char *data = given ? given : ra_buf_str(source);
     size_t len = given ? given_len : source->len;
     if (st == RA_OK)
-        st = ra_load_record_checked_mem(env->loader, in->checklist, name, data, len, rec);
+        st = ra_load_record_checked_mem(env->loader, cl, name, data, len, rec);
     long profile = -1;
-    if (st == RA_OK && (profile = ra_checklist_find_profile(in->checklist, (*rec)->profile)) < 0) {
+    /* ra_record_check reports an unknown profile already: a safeguard. */
+    if (st == RA_OK && (profile = ra_checklist_find_profile(cl, (*rec)->profile)) < 0) {
         ra_diag(env->sink, RA_DIAG_ERROR, name, (*rec)->line, "unknown profile '%s'",
                 (*rec)->profile);
         st = RA_ERR_INVALID;
     }
     if (st == RA_OK)
-        st = ra_score_compute(in->checklist, *rec, (size_t)profile, score);
+        st = ra_score_compute(cl, *rec, (size_t)profile, score);
     return st;
+}
+
+void ra_pipeline_warn_order(ra_diag_sink_t *sink, const char *path, const ra_record_t *old,
+                            const ra_record_t *new_, const char *old_name, const char *new_name)
+{
+    if (old->assessed_on <= new_->assessed_on)
+        return;
+    char a[11], b[11];
+    ra_date_format(old->assessed_on, a);
+    ra_date_format(new_->assessed_on, b);
+    ra_diag(sink, RA_DIAG_WARNING, path, old->line,
+            "%s is dated after %s (assessed %s, %s %s): the changes read backwards", old_name,
+            new_name, a, new_name, b);
 }
 
 /* The previous record of in, scored and compared with out's record. */
@@ -52,19 +65,18 @@ static ra_status_t score_previous(const ra_env_t *env, const ra_pipeline_input_t
                                   ra_pipeline_result_t *out)
 {
     const char *name = in->previous_path ? in->previous_path : "previous record";
-    ra_status_t st = score_one(env, in, name, in->previous_data, in->previous_len,
-                               &out->previous_source, &out->previous, &out->previous_score);
+    ra_status_t st =
+        ra_pipeline_score_one(env, in->checklist, name, in->previous_data, in->previous_len,
+                              &out->previous_source, &out->previous, &out->previous_score);
+    /* The changes section prints the previous record's names, owners and
+       acceptors: its text is checked as the record's is, at its own path. */
+    if (st == RA_OK && env->fonts)
+        st = ra_report_check_text(env->fonts, out->previous, env->sink, in->strict);
     if (st == RA_OK)
         st = ra_diff_compute(out->previous_score, out->score, &out->diff);
-    if (st == RA_OK && out->previous->assessed_on > out->record->assessed_on) {
-        char a[11], b[11];
-        ra_date_format(out->previous->assessed_on, a);
-        ra_date_format(out->record->assessed_on, b);
-        ra_diag(env->sink, RA_DIAG_WARNING, name, out->previous->line,
-                "the previous record is dated after this one (assessed %s, this one %s): the "
-                "changes read backwards",
-                a, b);
-    }
+    if (st == RA_OK)
+        ra_pipeline_warn_order(env->sink, name, out->previous, out->record, "the previous record",
+                               "this one");
     if (st == RA_OK && !out->diff->same_system) {
         ra_buf_t a = RA_BUF_INIT, b = RA_BUF_INIT;
         ra_format_system(out->previous, &a);
@@ -84,29 +96,15 @@ ra_status_t ra_pipeline_score(const ra_env_t *env, const ra_pipeline_input_t *in
                               ra_pipeline_result_t *out)
 {
     const char *name = in->record_path ? in->record_path : "record";
-    ra_status_t st = RA_OK;
-    if (!in->record_data)
-        st = ra_read_file(name, RA_MAX_FILE_BYTES, &out->source, env->sink);
-    const char *data;
-    size_t len;
-    record_bytes(in, out, &data, &len);
-    if (st == RA_OK)
-        st = ra_load_record_checked_mem(env->loader, in->checklist, name, data, len, &out->record);
-    long profile = -1;
-    if (st == RA_OK &&
-        (profile = ra_checklist_find_profile(in->checklist, out->record->profile)) < 0) {
-        /* ra_record_check reports an unknown profile already: a safeguard. */
-        ra_diag(env->sink, RA_DIAG_ERROR, name, out->record->line, "unknown profile '%s'",
-                out->record->profile);
-        st = RA_ERR_INVALID;
-    }
-    if (st == RA_OK)
-        st = ra_score_compute(in->checklist, out->record, (size_t)profile, &out->score);
+    ra_status_t st = ra_pipeline_score_one(env, in->checklist, name, in->record_data,
+                                           in->record_len, &out->source, &out->record, &out->score);
     if (st == RA_OK && env->fonts)
         st = ra_report_check_text(env->fonts, out->record, env->sink, in->strict);
     if (st == RA_OK && (in->previous_path || in->previous_data))
         st = score_previous(env, in, out);
-    if (st != RA_OK) {
+    /* A refusal for text the fonts cannot draw keeps the records, so the
+       caller can count the fields of each. */
+    if (st != RA_OK && st != RA_ERR_GLYPHS) {
         ra_diff_free(out->diff);
         ra_score_free(out->previous_score);
         ra_record_free(out->previous);

@@ -57,6 +57,19 @@ typedef struct {
 ra_status_t ra_pipeline_score(const ra_env_t *env, const ra_pipeline_input_t *in,
                               ra_pipeline_result_t *out);
 
+/* Reads path into source unless given (given_len bytes), loads and checks
+ * the record against cl and scores it at its own profile: the step
+ * ra_pipeline_score takes for the record and the previous one, and diff for
+ * each of its two. Problems go to env->sink under path. */
+ra_status_t ra_pipeline_score_one(const ra_env_t *env, const ra_checklist_t *cl, const char *path,
+                                  const char *given, size_t given_len, ra_buf_t *source,
+                                  ra_record_t **rec, ra_score_t **score);
+
+/* Warns at path (old's line) when old is dated after new_: "OLD_NAME is dated
+ * after NEW_NAME (assessed DATE, NEW_NAME DATE): the changes read backwards". */
+void ra_pipeline_warn_order(ra_diag_sink_t *sink, const char *path, const ra_record_t *old,
+                            const ra_record_t *new_, const char *old_name, const char *new_name);
+
 /* Renders the report of a record ra_pipeline_score has scored into out->pdf. */
 ra_status_t ra_pipeline_render(const ra_env_t *env, const ra_pipeline_input_t *in,
                                ra_pipeline_result_t *out);

@@ -402,7 +402,11 @@ static ra_status_t regenerate(const ra_env_t *env, const ra_regen_input_t *in,
                               .record_data = rec,
                               .record_len = rec_len,
                               .attach_source = attached,
-                              .previous_path = previous->len ? in->previous_path : NULL,
+                              /* The name the report was made with, which it prints
+                                 (an earlier report names none: the given one). */
+                              .previous_path = !previous->len         ? NULL
+                                               : it->previous_file[0] ? it->previous_file
+                                                                      : in->previous_path,
                               .previous_data = previous->len ? previous->data : NULL,
                               .previous_len = previous->len};
     st = ra_pipeline_report(&e, &pi, &res);

@@ -99,6 +99,7 @@ void ra_report_integrity(const ra_report_input_t *in, const ra_pdf_fonts_t *font
                                 .previous = in->diff ? in->diff->old->record->sha256 : NULL,
                                 .tool = RA_TOOL,
                                 .record_path = in->record->path,
+                                .previous_path = in->diff ? in->diff->old->record->path : NULL,
                                 .created = in->created};
     ra_integrity_make(&ii, it);
 }
@@ -168,6 +169,18 @@ static ra_status_t draw_footer(void *ctx, ra_pdf_t *pdf, size_t page, size_t cou
     return st;
 }
 
+/* Whether the text check of rec named cp in one of its fields. */
+static bool named_already(const ra_record_t *rec, uint32_t cp)
+{
+    for (size_t i = 0; i < rec->ntext_warnings; i++) {
+        const ra_text_warning_t *w = &rec->text_warnings[i];
+        for (size_t k = 0; k < w->ncps && k < RA_TEXT_CPS_MAX; k++)
+            if (w->cps[k] == cp)
+                return true;
+    }
+    return false;
+}
+
 /* Sends a glyph substitution to the diagnostic sink as a warning, unless
  * the record's text check named it already with its field and line (the
  * rest comes from the checklist or the template). */
@@ -179,12 +192,10 @@ static void on_glyph(void *ctx, uint32_t cp, ra_face_t face, const char *what)
     if (!r->in->sink)
         return;
     const ra_record_t *rec = r->rec;
-    for (size_t i = 0; i < rec->ntext_warnings; i++) {
-        const ra_text_warning_t *w = &rec->text_warnings[i];
-        for (size_t k = 0; k < w->ncps && k < RA_TEXT_CPS_MAX; k++)
-            if (w->cps[k] == cp)
-                return;
-    }
+    /* The changes section draws the previous record's text too. */
+    const ra_record_t *prev = r->in->diff ? r->in->diff->old->record : NULL;
+    if (named_already(rec, cp) || (prev && named_already(prev, cp)))
+        return;
     if (cp == RA_UTF8_INVALID)
         ra_diag(r->in->sink, RA_DIAG_WARNING, rec->path, 0,
                 "report text: invalid UTF-8 drawn as U+FFFD");
@@ -226,6 +237,8 @@ static ra_status_t set_info(report_t *r)
         {"tool", it->tool, "The program and version that made the report"},
         {"previousSha256", it->previous_sha256,
          "SHA-256 of the previous assessment record the report compares with"},
+        {"previousFile", it->previous_file,
+         "The file name of the previous assessment record the report compares with"},
     };
     ra_pdf_info_t info = {
         .title = ra_buf_str(&title),
@@ -239,8 +252,8 @@ static ra_status_t set_info(report_t *r)
         .xmp_namespace = RA_XMP_NAMESPACE,
         .xmp_prefix = "ra",
         .xmp_props = props,
-        /* The previous record's digest only in a report made with one. */
-        .nxmp_props = sizeof props / sizeof props[0] - (it->previous_sha256[0] ? 0 : 1),
+        /* The previous record's digest and file name only in a report made with one. */
+        .nxmp_props = sizeof props / sizeof props[0] - (it->previous_sha256[0] ? 0 : 2),
     };
     ra_status_t st = ra_pdf_set_info(r->pdf, &info);
     ra_buf_free(&title);

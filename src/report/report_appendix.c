@@ -264,9 +264,11 @@ ra_status_t report_integrity(report_t *r)
     };
     size_t n = sizeof rows / sizeof *rows - !in->attach_source;
     if (!in->diff) { /* no previous record: its row goes */
-        for (size_t i = 9; i + 1 < n; i++)
-            rows[i] = rows[i + 1];
-        n--;
+        size_t w = 0;
+        for (size_t i = 0; i < n; i++)
+            if (strcmp(rows[i].label, "Previous record") != 0)
+                rows[w++] = rows[i];
+        n = w;
     }
     if (rc == RA_OK)
         rc = ra_layout_kv(r->lo, rows, n, 0.24);

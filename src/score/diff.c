@@ -67,7 +67,9 @@ static ra_change_t classify(const ra_check_score_t *o, const ra_check_score_t *n
     return RA_CHANGE_UNCHANGED;
 }
 
-/* Has the acceptance expired before the record's date? */
+/* Has the acceptance expired before the record's date? The rule of the
+ * score's risk_expired, which the score sets only for a gap: a change of
+ * acceptance is reported for any result that carries one. */
 static bool expired(const ra_risk_t *r, const ra_record_t *rec)
 {
     return r && r->expires < rec->assessed_on;

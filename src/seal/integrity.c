@@ -73,6 +73,11 @@ void ra_integrity_make(const ra_integrity_inputs_t *in, ra_integrity_t *it)
     const char *path = in->record_path ? in->record_path : "record";
     const char *base = strrchr(path, '/');
     snprintf(it->record_file, sizeof it->record_file, "%s", base ? base + 1 : path);
+    if (in->previous) {
+        const char *prev = in->previous_path ? in->previous_path : "previous record";
+        const char *pb = strrchr(prev, '/');
+        snprintf(it->previous_file, sizeof it->previous_file, "%s", pb ? pb + 1 : prev);
+    }
     it->created = in->created;
     snprintf(it->tool, sizeof it->tool, "%s", in->tool);
     ra_report_id(it, it->report_id);
@@ -82,6 +87,16 @@ static bool plain_byte(unsigned char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
            c == '_' || c == '-';
+}
+
+/* Appends a file name, percent-encoded outside [A-Za-z0-9._-]. */
+static void put_file(ra_buf_t *out, const char *name)
+{
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+        if (plain_byte(*p))
+            ra_buf_putc(out, (char)*p);
+        else
+            ra_buf_printf(out, "%%%02X", *p);
 }
 
 ra_status_t ra_integrity_format(const ra_integrity_t *it, ra_buf_t *out)
@@ -94,11 +109,11 @@ ra_status_t ra_integrity_format(const ra_integrity_t *it, ra_buf_t *out)
     if (it->previous_sha256[0])
         ra_buf_printf(out, "previous-sha256=%s; ", it->previous_sha256);
     ra_buf_puts(out, "record-file=");
-    for (const unsigned char *p = (const unsigned char *)it->record_file; *p; p++)
-        if (plain_byte(*p))
-            ra_buf_putc(out, (char)*p);
-        else
-            ra_buf_printf(out, "%%%02X", *p);
+    put_file(out, it->record_file);
+    if (it->previous_file[0]) {
+        ra_buf_puts(out, "; previous-file=");
+        put_file(out, it->previous_file);
+    }
     return ra_buf_printf(out, "; created=%" PRId64 "; tool=%s", it->created, it->tool);
 }
 
@@ -174,6 +189,9 @@ ra_status_t ra_integrity_parse(const char *text, ra_integrity_t *it)
         return RA_ERR_INVALID;
     if (field(seg, "record-file=", it->record_file, sizeof it->record_file) == 0 &&
         unpercent(it->record_file) != 0)
+        return RA_ERR_INVALID;
+    if (field(seg, "previous-file=", it->previous_file, sizeof it->previous_file) == 0 &&
+        unpercent(it->previous_file) != 0)
         return RA_ERR_INVALID;
     if (field(seg, "created=", created, sizeof created) == 0) {
         char *end;

@@ -29,7 +29,8 @@ typedef struct {
     char fonts_sha256[65];
     char previous_sha256[65]; /* of the previous record (report --previous), "" when none */
     char record_file[RA_RECORD_FILE_MAX + 1]; /* the record's file name, as the report prints it */
-    int64_t created;                          /* the document date, seconds since 1970 UTC */
+    char previous_file[RA_RECORD_FILE_MAX + 1]; /* the previous record's, "" when none */
+    int64_t created;                            /* the document date, seconds since 1970 UTC */
     char tool[64];
 } ra_integrity_t;
 
@@ -41,6 +42,7 @@ typedef struct {
     const unsigned char *previous; /* [32], or NULL: made without --previous */
     const char *tool;
     const char *record_path;
+    const char *previous_path; /* with previous: its last path component is kept */
     int64_t created;
 } ra_integrity_inputs_t;
 
@@ -55,9 +57,9 @@ void ra_integrity_make(const ra_integrity_inputs_t *in, ra_integrity_t *it);
 
 /* Appends the integrity data as the report's Keywords carry it:
  * "report-id=...; record-sha256=...; checklist-sha256=...; template-sha256=...;
- * logo-sha256=...; fonts-sha256=...; [previous-sha256=...; ]record-file=...; created=...;
- * tool=..." (previous-sha256 only for a report made with --previous)
- * (the file name percent-encoded outside [A-Za-z0-9._-]). */
+ * logo-sha256=...; fonts-sha256=...; [previous-sha256=...; ]record-file=...;
+ * [previous-file=...; ]created=...; tool=..." (previous-sha256 and previous-file only for a
+ * report made with --previous) (file names percent-encoded outside [A-Za-z0-9._-]). */
 ra_status_t ra_integrity_format(const ra_integrity_t *it, ra_buf_t *out);
 
 /* Parses what ra_integrity_format wrote (text may hold more before it).

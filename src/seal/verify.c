@@ -88,6 +88,7 @@ static const struct {
     {"fontsSha256", "fonts-sha256"},
     {"previousSha256", "previous-sha256"}, /* only in a report made with --previous */
     {"recordFile", "record-file"},
+    {"previousFile", "previous-file"}, /* only in a report made with --previous */
     {"created", "created"},
     {"tool", "tool"},
 };
@@ -111,7 +112,8 @@ static ra_status_t from_xmp(const char *pdf, size_t len, ra_buf_t *out)
             continue;
         any = true;
         ra_buf_printf(out, "%s%s=", out->len ? "; " : "", xmp_fields[i].key);
-        bool file = strcmp(xmp_fields[i].key, "record-file") == 0;
+        bool file = strcmp(xmp_fields[i].key, "record-file") == 0 ||
+                    strcmp(xmp_fields[i].key, "previous-file") == 0;
         for (const char *c = p; c < q; c++) {
             unsigned char ch = (unsigned char)*c;
             static const struct {

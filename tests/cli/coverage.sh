@@ -186,6 +186,28 @@ expect_rc 0
 [ -s "$tmp/s.pdf" ] || problem "no PDF"
 end
 
+# The changes section prints the previous record's names, owners and
+# acceptors: $U as the previous record of mvp-support-bot (the same system,
+# the same date) is checked as a record is, at its own path.
+M=samples/mvp-support-bot.xml
+begin "report --previous: the previous record's text is checked, its warnings at its own path"
+run report "$M" --previous "$U" -o "$tmp/p.pdf" -q
+expect_rc 0
+cmp -s "$tmp/err" "$tmp/warnings" || problem "stderr:" "$(excerpt "$tmp/err" 10)"
+[ -s "$tmp/p.pdf" ] || problem "no PDF"
+end
+
+begin "report --strict --previous: a previous record with undrawable text is refused, exit 13, no file"
+run report --strict "$M" --previous "$U" -o "$tmp/ps.pdf"
+expect_rc 13
+{
+    cat "$tmp/errors"
+    echo "$U: error: --strict: 2 fields hold text the font chain cannot draw; no report written"
+} >"$tmp/want"
+cmp -s "$tmp/err" "$tmp/want" || problem "stderr:" "$(excerpt "$tmp/err" 10)"
+[ -e "$tmp/ps.pdf" ] && problem "a file was written"
+end
+
 mkdir -p "$tmp/in"
 cp "$U" "$tmp/in/a-undrawable.xml"
 cp "$S" "$tmp/in/b-clean.xml"
@@ -263,7 +285,10 @@ assert root in s
 for name, lang in (("de-ch", "de-CH"), ("zh", "zh-Hant-TW"), ("variant", "de-CH-1996"),
                    ("private", "x-internal"), ("ext", "en-a-bbb-x-a-ccc"),
                    ("underscore", "en_US"), ("empty", ""), ("one", "e"), ("long", "englishlanguage"),
-                   ("dash", "en-"), ("twoscripts", "zh-Hant-Hans-TW-x")):
+                   ("dash", "en-"), ("twoscripts", "zh-Hant-Hans-TW-x"),
+                   # Well-formed, 35 and 36 characters long.
+                   ("max", "en-a-bbbbbbbb-x-cccccccc-dddd-eeeee"),
+                   ("over", "en-a-bbbbbbbb-x-cccccccc-dddd-eeeeee")):
     open("%s/lang-%s.xml" % (sys.argv[2], name), "w", encoding="utf-8").write(
         s.replace(root, '<assessment xml:lang="%s" xmlns="urn:readyaudit:assessment:1"' % lang, 1))
 EOF
@@ -287,6 +312,28 @@ begin "well-formed language tags are taken (zh-Hant-TW, de-CH-1996, x-internal, 
 run validate -q "$tmp/lang-zh.xml" "$tmp/lang-variant.xml" "$tmp/lang-private.xml" "$tmp/lang-ext.xml"
 expect_rc 0
 [ -s "$tmp/err" ] && problem "stderr:" "$(excerpt "$tmp/err")"
+end
+
+begin "xml:lang of 35 characters (the most /Lang keeps here) is taken, and is the catalog's /Lang"
+run report "$tmp/lang-max.xml" -o "$tmp/max.pdf" -q
+expect_rc 0
+[ -s "$tmp/err" ] && problem "stderr:" "$(excerpt "$tmp/err")"
+l=$(catalog_lang "$tmp/max.pdf")
+[ "$l" = "(en-a-bbbbbbbb-x-cccccccc-dddd-eeeee)" ] || problem "/Lang: $l"
+end
+
+# A well-formed tag the layout could not keep was an "invalid input" failure
+# of the render; the loader refuses it with FILE:LINE.
+begin "xml:lang of 36 characters is refused with FILE:LINE, exit 3, in validate and report"
+tag=en-a-bbbbbbbb-x-cccccccc-dddd-eeeeee
+want="$tmp/lang-over.xml:$ROOT_LINE: error: xml:lang '$tag' is 36 characters long; a document's language has at most 35"
+run validate "$tmp/lang-over.xml"
+expect_rc 3
+grep -qxF "$want" "$tmp/err" || problem "validate stderr:" "$(excerpt "$tmp/err")" "expected:" "  $want"
+run report "$tmp/lang-over.xml" -o "$tmp/bad.pdf" -q
+expect_rc 3
+printf '%s\n' "$want" | cmp -s - "$tmp/err" || problem "report stderr:" "$(excerpt "$tmp/err")" "expected:" "  $want"
+[ -e "$tmp/bad.pdf" ] && problem "a report was written"
 end
 
 for bad in underscore:en_US empty: one:e long:englishlanguage dash:en- twoscripts:zh-Hant-Hans-TW-x; do

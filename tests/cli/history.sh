@@ -298,11 +298,15 @@ end
 
 begin "report --previous: the previous record's digest is in the integrity data"
 want=$(sha256sum <"$Q1" | cut -c1-64)
-pdfinfo "$tmp/a.pdf" | grep -q "; previous-sha256=$want; record-file=history-q2.xml;" || problem "keywords:" "$(pdfinfo "$tmp/a.pdf" | grep Keywords)"
+pdfinfo "$tmp/a.pdf" | grep -q "; previous-sha256=$want; record-file=history-q2.xml; previous-file=history-q1.xml; created=" || problem "keywords:" "$(pdfinfo "$tmp/a.pdf" | grep Keywords)"
+pdfinfo -meta "$tmp/a.pdf" | grep -q "<ra:previousFile>history-q1.xml</ra:previousFile>" || problem "no ra:previousFile in the XMP"
 grep -q "^Previous record  *PDW-HELPBOT-2025-12 (history-q1.xml)$" "$tmp/a.txt" || problem "appendix row"
 grep -q "readyaudit verify REPORT.pdf history-q2.xml --previous history-q1.xml" "$tmp/a.txt" || problem "how to verify"
 run report "$Q2" -o "$tmp/plain.pdf" -q
-pdfinfo "$tmp/plain.pdf" | grep -q 'previous-sha256' && problem "a report without --previous names a previous record"
+pdfinfo "$tmp/plain.pdf" | grep -q 'previous-sha256\|previous-file' && problem "a report without --previous names a previous record"
+pdftotext -layout "$tmp/plain.pdf" - | grep -q '^ *Previous record' && problem "a report without --previous has a Previous record row"
+pdftotext -layout "$tmp/plain.pdf" - | grep -q '^ *Fonts SHA-256' || problem "the appendix lost the row before Previous record"
+pdftotext -layout "$tmp/plain.pdf" - | grep -q '^ *Document date' || problem "the appendix lost the row after Previous record"
 pdftotext "$tmp/plain.pdf" - | grep -q 'Changes since the previous assessment\|was 60.0\|since 2025-12-10' && problem "a report without --previous shows changes"
 # The report ID derives from the previous record too.
 id_a=$(pdfinfo "$tmp/a.pdf" | sed -n 's/.*report-id=\([^;]*\);.*/\1/p')
@@ -368,6 +372,18 @@ grep -qxF "$tmp/a.pdf: error: the previous record with SHA-256 $want is missing:
 run verify "$tmp/a.pdf" "$Q2" --format json
 expect_rc 10
 expect_json 'd["result"], d["missing"]["input"], d["missing"]["sha256"]' "('input-missing', 'previous record', '$want')"
+end
+
+# The report prints the previous record's file name; the integrity data keeps
+# it, so the previous record under another name (the same bytes) still
+# rebuilds the same report.
+begin "verify: MATCH with the previous record renamed (its digest is what counts)"
+mkdir -p "$tmp/renamed"
+cp "$Q1" "$tmp/renamed/last-quarter.xml"
+run verify "$tmp/a.pdf" "$Q2" --previous "$tmp/renamed/last-quarter.xml"
+expect_rc 0
+grep -q '^MATCH: ' "$tmp/out" || problem "no MATCH:" "$(excerpt "$tmp/out")" "$(excerpt "$tmp/err")"
+grep -qxF "previous SHA-256:  $want  (given: $tmp/renamed/last-quarter.xml)" "$tmp/out" || problem "no previous line:" "$(excerpt "$tmp/out")"
 end
 
 begin "verify: a report made with --previous and rewritten by qpdf is REWRITTEN (11), not DAMAGED"

@@ -189,6 +189,62 @@ grep -v "^Manifest: \|^[0-9a-f]\{64\}\.$" p.txt >p1.txt
 cmp -s c1.txt p1.txt || problem "the CSV manifest's summary says something else:" "$(diff p1.txt c1.txt | head -8)"
 end
 
+# A row that failed keeps the verdict its record would have had, but no report
+# stands behind it: undrawable.xml is refused by --strict (a Ready record of
+# Pedalwise, PDW-HELPBOT-UNDRAWABLE), and the Deal Desk sample twice under one
+# id is refused for both. Only mvp-support-bot (Pedalwise, PDW-HELPBOT-2026-03,
+# 79.4) is assessed: 1 system, 3 failed, and neither refused id is a system's
+# latest assessment anywhere.
+begin "batch --strict: refused rows and duplicate ids count only among failures"
+mkdir fin
+cp "$ROOT/tests/fixtures/undrawable.xml" "$ROOT/samples/mvp-support-bot.xml" "$ROOT/samples/startup-sales-copilot.xml" fin/
+cp "$ROOT/samples/startup-sales-copilot.xml" fin/zz-copy.xml
+run batch fin -o fpack --manifest fpack/m.json --summary f.pdf --strict -q
+expect_rc 13
+pdftotext -layout f.pdf f.txt 2>/dev/null || problem "no summary f.pdf"
+has "4 records of 1 systems assessed against LLMOps Production Readiness 1.1; 3 failed to load." f.txt ||
+    problem "the opening does not count 1 system and 3 failed:" "$(excerpt f.txt 3)"
+grep -q "Records that failed to load  *3$" f.txt || problem "the overview does not count 3 failed records"
+section f.txt "Records that failed" "Appendix: every system" >ffail.txt
+# Every section but the failures' names neither refused record.
+grep -vxF -f ffail.txt f.txt >fother.txt
+grep -q "PDW-HELPBOT-UNDRAWABLE" fother.txt && problem "the refused record is shown as an assessment"
+grep -q "Deal Desk Copilot\|FHL-DEALCOPILOT" fother.txt && problem "the duplicate id is shown as an assessment"
+section f.txt "Appendix: every system" - >fapp.txt
+has "PDW-HELPBOT-2026-03 2026-03-12 79.4 (first)" fapp.txt || problem "the assessed system is not listed:" "$(excerpt fapp.txt 8)"
+for want in \
+    "fin/undrawable.xml fin/undrawable.xml:43: note: U+10900" \
+    "fin/startup-sales-copilot.xml fin/startup-sales-copilot.xml: record id 'FHL-DEALCOPILOT-2026Q2' is also the id of fin/zz-copy.xml" \
+    "fin/zz-copy.xml fin/zz-copy.xml: record id 'FHL-DEALCOPILOT-2026Q2' is also the id of fin/startup-sales-copilot.xml"; do
+    has "$want" ffail.txt || problem "the failures lack '$want':" "$(excerpt ffail.txt 14)"
+done
+end
+
+# A row without system_key (a manifest of an earlier readyaudit, or edited)
+# takes the key its record would have had: "name:", the organisation's key,
+# a tab and the name's key, case-folded with white space collapsed. So the
+# first Deal Desk row, its key dropped and its names recased and spaced, is
+# still the system the two rows with a key are.
+begin "manifest summary: a row without system_key is the system its record's key names"
+"$PY" - pack/m.json nokey.json <<'PYEOF'
+import json, sys
+rows = json.load(open(sys.argv[1], encoding="utf-8"))
+for r in rows:
+    if r["id"] == "FHL-DEALCOPILOT-Q1":
+        del r["system_key"]
+        r["system"] = "deal desk  COPILOT"
+        r["organisation"] = "Fernhill crm LTD"
+json.dump(rows, open(sys.argv[2], "w", encoding="utf-8"), indent=2)
+PYEOF
+run manifest summary nokey.json -o nokey.pdf -q
+expect_rc 0
+pdftotext -layout nokey.pdf nokey.txt 2>/dev/null || problem "no nokey.pdf"
+has "9 records of 3 systems assessed" nokey.txt || problem "not 3 systems:" "$(excerpt nokey.txt 3)"
+section nokey.txt "Appendix: every system" - >nokey-app.txt
+has "67.2 → 63.2 → 59.4 Not ready / Signed off FHL-DEALCOPILOT-Q3.pdf" nokey-app.txt ||
+    problem "Deal Desk's trend does not include the row without a key:" "$(excerpt nokey-app.txt 12)"
+end
+
 begin "manifest summary: bad input is an error at FILE:LINE, no PDF"
 printf '[\n  {"id": "A"}\n]\n' >bad.json
 run manifest summary bad.json -o bad.pdf

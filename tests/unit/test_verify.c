@@ -251,6 +251,7 @@ static void test_format_previous(void **state)
     assert_string_equal(plain_id, it.report_id);
     memset(it.previous_sha256, 'a', 64);
     it.previous_sha256[64] = '\0';
+    snprintf(it.previous_file, sizeof it.previous_file, "%s", "last quarter;\xC3\xA9.xml");
     ra_report_id(&it, it.report_id);
     assert_string_not_equal(it.report_id, plain_id);
     ra_buf_t b = RA_BUF_INIT;
@@ -258,7 +259,11 @@ static void test_format_previous(void **state)
     assert_non_null(strstr(ra_buf_str(&b), "; previous-sha256=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
                                            "aaaaaaaaaaaaaaaaaaaaaaaaaaaa; record-file="));
     assert_int_equal(ra_integrity_parse(ra_buf_str(&b), &back), RA_OK);
+    /* Its file name after the record's, percent-encoded the same way. */
+    assert_non_null(
+        strstr(ra_buf_str(&b), "; previous-file=last%20quarter%3B%C3%A9.xml; created="));
     assert_string_equal(back.previous_sha256, it.previous_sha256);
+    assert_string_equal(back.previous_file, it.previous_file);
     assert_string_equal(back.report_id, it.report_id);
     char id[24];
     ra_report_id(&back, id);
