@@ -1094,29 +1094,35 @@ static const char *str_breaks(ra_layout_t *lo, str_t t)
     return lo->brks.v + t.off;
 }
 
-/* Wraps cell c of lo at size to width; its lines are appended to lo->wr
- * from *line0 on (the caller clears lo->wr between uses). */
-static ra_status_t wrap_cell(ra_layout_t *lo, const cell_t *c, double size, double width,
-                             size_t *line0, size_t *nlines)
+/* Sets lo->wspans to the spans of cell c with their break opportunities. */
+static ra_status_t cell_wspans(ra_layout_t *lo, const cell_t *c)
 {
     lo->wspans.n = 0;
     for (size_t i = 0; i < c->nspans; i++) {
         const span_t *sp = &lo->spans.v[c->span0 + i];
         wspan_t *w = VEC_PUSH(lo->wspans);
-        if (!w)
+        if (!w || str_breaks(lo, sp->text) == NULL)
             return RA_ERR_NOMEM;
-        w->s = S(lo, sp->text);
-        w->len = sp->text.len;
-        w->face = sp->face;
-        w->color = sp->color;
-        w->link = sp->link;
-        w->size = sp->size;
-        if ((w->brk = str_breaks(lo, sp->text)) == NULL)
-            return RA_ERR_NOMEM;
+        *w =
+            (wspan_t){S(lo, sp->text), sp->text.len, sp->face, sp->color, sp->link, sp->size, NULL};
     }
+    /* Pointed at once all are computed: a later span's may move the table. */
+    for (size_t i = 0; i < c->nspans; i++)
+        lo->wspans.v[i].brk = lo->brks.v + lo->spans.v[c->span0 + i].text.off;
+    return RA_OK;
+}
+
+/* Wraps cell c of lo at size to width; its lines are appended to lo->wr
+ * from *line0 on (the caller clears lo->wr between uses). */
+static ra_status_t wrap_cell(ra_layout_t *lo, const cell_t *c, double size, double width,
+                             size_t *line0, size_t *nlines)
+{
+    ra_status_t st = cell_wspans(lo, c);
+    if (st != RA_OK)
+        return st;
     lo->wr.size = size;
     *line0 = lo->wr.lines.n;
-    ra_status_t st = wrap_spans(&lo->wr, lo->wspans.v, lo->wspans.n, width > 1 ? width : 1);
+    st = wrap_spans(&lo->wr, lo->wspans.v, lo->wspans.n, width > 1 ? width : 1);
     *nlines = lo->wr.lines.n - *line0;
     return st;
 }
@@ -1685,18 +1691,8 @@ static double table_size(const ra_layout_t *lo, const block_t *b);
 static ra_status_t cell_min_width(ra_layout_t *lo, const cell_t *c, double size, double floor_word,
                                   double *word, double *whole)
 {
-    lo->wspans.n = 0;
-    for (size_t i = 0; i < c->nspans; i++) {
-        const span_t *sp = &lo->spans.v[c->span0 + i];
-        wspan_t *w = VEC_PUSH(lo->wspans);
-        if (!w)
-            return RA_ERR_NOMEM;
-        *w = (wspan_t){
-            S(lo, sp->text),         sp->text.len, sp->face, sp->color, sp->link, sp->size,
-            str_breaks(lo, sp->text)};
-        if (!w->brk)
-            return RA_ERR_NOMEM;
-    }
+    if (cell_wspans(lo, c) != RA_OK)
+        return RA_ERR_NOMEM;
     size_t chars = 0;
     int multiline = 0;
     for (size_t i = 0; i < lo->wspans.n; i++) {

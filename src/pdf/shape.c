@@ -218,7 +218,8 @@ static void cache_add(shaper_t *sh, uint32_t h, int kind, int face, const char *
         for (size_t i = 0; ncp && i <= ncp; i++)
             c->cp[c->ncp + ncp + i] = (uint32_t)sh->byte[i];
         c->ncp += ncp ? 2 * ncp + 1 : 0;
-        memcpy(c->subst + c->nsubst, sh->subst, nsubst * sizeof *c->subst);
+        if (nsubst) /* the table may not be allocated yet */
+            memcpy(c->subst + c->nsubst, sh->subst, nsubst * sizeof *c->subst);
         c->nsubst += nsubst;
         c->nused++;
     }
