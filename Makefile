@@ -157,6 +157,7 @@ asan: deps
 	  $(UNIT_NAMES:%=build/asan/%)
 	$(Q)READYAUDIT=build/asan/readyaudit READYAUDIT_DATADIR=. \
 	  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 	  tests/run.sh $(UNIT_NAMES:%=build/asan/%)
 
 # Every sample through every command under memcheck: no error, no leak.

@@ -45,10 +45,13 @@ pdf_opens() {
 
 # traced ARG...: runs readyaudit under strace (every process), opens to $tmp/trace.
 traced() {
-    (cd "$tmp" && strace -f -qq -e trace=open,openat -o "$tmp/trace" "$RA" "$@") >"$tmp/out" 2>"$tmp/err"
+    (cd "$tmp" && ASAN_OPTIONS="$untraced_asan" strace -f -qq -e trace=open,openat -o "$tmp/trace" "$RA" "$@") >"$tmp/out" 2>"$tmp/err"
     rc=$?
 }
 
+# LeakSanitizer cannot run under ptrace: a traced run (make asan) keeps
+# the other sanitizer checks and leaves the leak check to the untraced runs.
+untraced_asan="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 have_strace=0
 command -v strace >/dev/null 2>&1 && strace -qq -o /dev/null true 2>/dev/null && have_strace=1
 
@@ -258,7 +261,7 @@ if [ "$have_strace" = 1 ] && strace -qq -o /dev/null -e trace=rename -e inject=r
     mkdir "$tmp/race"
     cp samples/startup-sales-copilot.xml "$tmp/race/"
     R=rpack/FHL-DEALCOPILOT-2026Q2.pdf
-    (cd "$tmp" && strace -f -qq -o /dev/null -e trace=rename,renameat,renameat2 \
+    (cd "$tmp" && ASAN_OPTIONS="$untraced_asan" strace -f -qq -o /dev/null -e trace=rename,renameat,renameat2 \
         -e inject=rename,renameat,renameat2:delay_exit=2000000 \
         "$RA" batch -q race -o rpack --manifest r.sqlite) >"$tmp/out" 2>"$tmp/err" &
     pid=$!
@@ -285,7 +288,7 @@ if [ "$have_strace" = 1 ] && strace -qq -o /dev/null -e trace=rename -e inject=r
     # waits 2 s (strace), while the report is replaced under a new inode.
     touch "$tmp/$R"
     rm -f "$tmp/log"
-    (cd "$tmp" && strace -f -qq -o "$tmp/log" -e trace=exit_group \
+    (cd "$tmp" && ASAN_OPTIONS="$untraced_asan" strace -f -qq -o "$tmp/log" -e trace=exit_group \
         -e inject=exit_group:delay_enter=2000000 \
         "$RA" batch -q race -o rpack --manifest r.sqlite) >"$tmp/out" 2>"$tmp/err" &
     pid=$!
