@@ -799,8 +799,11 @@ static void inputs_key(const ra_env_t *env, const ra_checklist_t *cl, const ra_t
     /* --strict refuses records a run without it reports on: a row made
      * without it says nothing of whether the record passes it. */
     ra_sha256_update(&c, strict ? "s" : "-", 1);
-    const char *epoch = getenv("SOURCE_DATE_EPOCH");
-    ra_sha256_update(&c, epoch ? epoch : "", epoch ? strlen(epoch) + 1 : 0);
+    /* The document date, as the environment parsed it once for the reports. */
+    char epoch[24] = "";
+    if (env->epoch_set)
+        snprintf(epoch, sizeof epoch, "%lld", (long long)env->epoch);
+    ra_sha256_update(&c, epoch, strlen(epoch) + 1);
     ra_sha256_final(&c, d);
     ra_hex(d, 32, hex);
 }
