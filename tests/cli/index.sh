@@ -254,6 +254,32 @@ else
     skip "the stat recorded is the report's" "strace cannot run here"
 fi
 
+# wait_until CMD...: polls CMD every 0.05 s, for at most 20 s.
+wait_until() {
+    i=0
+    while ! "$@" 2>/dev/null && [ $i -lt 400 ]; do
+        sleep 0.05
+        i=$((i + 1))
+    done
+}
+
+# swapped_in STATUS: while the traced batch ($pid) is held, replaces its
+# report $R with another record's under a new inode; then its row has
+# STATUS and no stat, and the next run rebuilds the report, which verifies.
+swapped_in() {
+    cp "$tmp/spack/PDW-HELPBOT-UNDRAWABLE.pdf" "$tmp/rpack/.planted"
+    mv -f "$tmp/rpack/.planted" "$tmp/$R"
+    wait "$pid"
+    rc=$?
+    expect_rc 0
+    expect_eq "its row, no stat" "$(q r.sqlite "select status, coalesce(report_size, '-'), coalesce(report_ino, '-') from records")" "$1|-|-"
+    run batch race -o rpack --manifest r.sqlite
+    expect_rc 0
+    expect_summary 1 0 0
+    run verify "$R" race/startup-sales-copilot.xml
+    expect_rc 0
+}
+
 if [ "$have_strace" = 1 ] && strace -qq -o /dev/null -e trace=rename -e inject=rename:delay_exit=1 true 2>/dev/null; then
     begin "a report swapped in after the rename: its stat is not noted, the next run rebuilds it"
     # The rename into place returns 2 s late (strace), while the report is
@@ -265,22 +291,8 @@ if [ "$have_strace" = 1 ] && strace -qq -o /dev/null -e trace=rename -e inject=r
         -e inject=rename,renameat,renameat2:delay_exit=2000000 \
         "$RA" batch -q race -o rpack --manifest r.sqlite) >"$tmp/out" 2>"$tmp/err" &
     pid=$!
-    i=0
-    while [ ! -e "$tmp/$R" ] && [ $i -lt 400 ]; do
-        sleep 0.05
-        i=$((i + 1))
-    done
-    cp "$tmp/spack/PDW-HELPBOT-UNDRAWABLE.pdf" "$tmp/rpack/.planted"
-    mv -f "$tmp/rpack/.planted" "$tmp/$R"
-    wait "$pid"
-    rc=$?
-    expect_rc 0
-    expect_eq "its row, no stat" "$(q r.sqlite "select status, coalesce(report_size, '-'), coalesce(report_ino, '-') from records")" "done|-|-"
-    run batch race -o rpack --manifest r.sqlite
-    expect_rc 0
-    expect_summary 1 0 0
-    run verify "$R" race/startup-sales-copilot.xml
-    expect_rc 0
+    wait_until test -e "$tmp/$R"
+    swapped_in done
     end
 
     begin "a report swapped in after the worker compared it: its stat is not noted, the next run rebuilds it"
@@ -292,22 +304,8 @@ if [ "$have_strace" = 1 ] && strace -qq -o /dev/null -e trace=rename -e inject=r
         -e inject=exit_group:delay_enter=2000000 \
         "$RA" batch -q race -o rpack --manifest r.sqlite) >"$tmp/out" 2>"$tmp/err" &
     pid=$!
-    i=0
-    while ! grep -q exit_group "$tmp/log" 2>/dev/null && [ $i -lt 400 ]; do
-        sleep 0.05
-        i=$((i + 1))
-    done
-    cp "$tmp/spack/PDW-HELPBOT-UNDRAWABLE.pdf" "$tmp/rpack/.planted"
-    mv -f "$tmp/rpack/.planted" "$tmp/$R"
-    wait "$pid"
-    rc=$?
-    expect_rc 0
-    expect_eq "its row, no stat" "$(q r.sqlite "select status, coalesce(report_size, '-'), coalesce(report_ino, '-') from records")" "skipped|-|-"
-    run batch race -o rpack --manifest r.sqlite
-    expect_rc 0
-    expect_summary 1 0 0
-    run verify "$R" race/startup-sales-copilot.xml
-    expect_rc 0
+    wait_until grep -q exit_group "$tmp/log"
+    swapped_in skipped
     end
 else
     skip "reports swapped in after the rename or the compare" "strace cannot run or inject here"
