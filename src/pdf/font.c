@@ -464,6 +464,8 @@ void ra_pdf_fonts_free(ra_pdf_fonts_t *fonts)
         return;
     for (size_t i = 0; i < fonts->nfonts; i++)
         font_free(&fonts->font[i], 1);
+    ra_pdf__cache_free(&fonts->kept);
+    free(fonts->kept_widths);
     free(fonts);
 }
 

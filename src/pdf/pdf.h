@@ -88,8 +88,9 @@ typedef void (*ra_pdf_glyph_fn)(void *ctx, uint32_t cp, ra_face_t face, const ch
 
 /* The font chain and its files, read once: a document made with them
  * (ra_pdf_options_t.fonts) reads no font file itself. Read-only once made
- * (but for the note that a file's digest was checked), so documents, and
- * processes forked after it was made, share it. */
+ * (but for the note that a file's digest was checked, and the shaping it
+ * is given to keep), so documents, and processes forked after it was made,
+ * share it. */
 typedef struct ra_pdf_fonts ra_pdf_fonts_t;
 
 /* What the document claims to conform to. */
@@ -184,6 +185,14 @@ void ra_pdf_fonts_sha256(const ra_pdf_fonts_t *fonts, unsigned char out[32]);
  * accelerator, which costs more than one document saves. The documents'
  * bytes are the same with or without it. */
 void ra_pdf_fonts_prepare(const ra_pdf_fonts_t *fonts, int subset);
+/* Keeps what document pdf (drawn with fonts) shaped and measured, for the
+ * documents made with fonts after it: a batch keeps one report's before
+ * its workers are forked, and they share it. Kept text is shaped again
+ * by none of them, and their bytes are the same with or without it (what
+ * is kept is what shaping gave). Nothing is kept of a document that failed
+ * or ran out of memory; what fonts keeps is bounded as a document's own
+ * caches are, and memory that runs out here keeps less. */
+void ra_pdf_fonts_keep_shaping(ra_pdf_fonts_t *fonts, const ra_pdf_t *pdf);
 /* Returns the fonts document pdf draws with (its own or the caller's). */
 const ra_pdf_fonts_t *ra_pdf_fonts_of(const ra_pdf_t *pdf);
 

@@ -62,25 +62,6 @@ typedef struct {
     ra_buf_t psname;                                  /* PostScript name */
 } font_t;
 
-/* The chain: every font file, and per style the faces it tries in order. */
-struct ra_pdf_fonts {
-    font_t font[CHAIN_FONTS_MAX];
-    size_t nfonts;
-    int chain[RA_FACE_COUNT][CHAIN_LEN_MAX]; /* indices into font[] */
-    size_t nchain[RA_FACE_COUNT];
-    unsigned char sha256[32]; /* chain file and fonts (ra_pdf_fonts_sha256) */
-};
-
-/* One font file in a document: the glyphs drawn with it, what each maps
- * to in ToUnicode, its PDF objects. */
-typedef struct {
-    const font_t *ft;
-    uint32_t *map; /* [num_glyphs] 0: not drawn; else 1 + offset in pool; owned */
-    ra_buf_t pool; /* per drawn glyph: count, then that many code points (uint32) */
-    /* PDF objects, created on first use and completed by ra_pdf_save. */
-    HPDF_Dict type0, cidfont, desc, file, map_stream, tounicode, cidset;
-} face_t;
-
 /* A shaped glyph, in visual order. Units are the font's (upem per em). */
 typedef struct {
     uint32_t gid;
@@ -138,6 +119,31 @@ typedef struct {
     subst_t *subst; /* texts' substitutions */
     size_t nsubst, capsubst;
 } shape_cache_t;
+
+/* The chain: every font file, and per style the faces it tries in order. */
+struct ra_pdf_fonts {
+    font_t font[CHAIN_FONTS_MAX];
+    size_t nfonts;
+    int chain[RA_FACE_COUNT][CHAIN_LEN_MAX]; /* indices into font[] */
+    size_t nchain[RA_FACE_COUNT];
+    unsigned char sha256[32]; /* chain file and fonts (ra_pdf_fonts_sha256) */
+    /* What documents shaped and measured, kept for the documents after
+     * them (ra_pdf_fonts_keep_shaping): read-only but while it is kept, so
+     * that processes forked afterwards share its pages. A document looks
+     * here first, then in its own caches. */
+    shape_cache_t kept;
+    width_entry_t *kept_widths; /* [WIDTH_CACHE_SIZE], or NULL */
+};
+
+/* One font file in a document: the glyphs drawn with it, what each maps
+ * to in ToUnicode, its PDF objects. */
+typedef struct {
+    const font_t *ft;
+    uint32_t *map; /* [num_glyphs] 0: not drawn; else 1 + offset in pool; owned */
+    ra_buf_t pool; /* per drawn glyph: count, then that many code points (uint32) */
+    /* PDF objects, created on first use and completed by ra_pdf_save. */
+    HPDF_Dict type0, cidfont, desc, file, map_stream, tounicode, cidset;
+} face_t;
 
 /* Shaping scratch and result, reused by every call of one document. */
 typedef struct {
@@ -412,6 +418,8 @@ ra_status_t ra_pdf__shape(const ra_pdf_t *pdf, ra_face_t face, ra_dir_t dir, con
                           size_t len);
 /* Frees the scratch. */
 void ra_pdf__shaper_free(shaper_t *sh);
+/* Frees what a cache of shaping holds and empties it. */
+void ra_pdf__cache_free(shape_cache_t *c);
 /* Loads font file fi of fonts on its first use (the chain is shared, and
  * this is one of the two notes it takes after it was made); RA_OK when it
  * is usable, else its failure, said in its why. */

@@ -86,13 +86,19 @@ void ra_pdf__shaper_free(shaper_t *sh)
     free(sh->subst);
     free(sh->fribidi);
     free(sh->widths);
-    free(sh->cache.slot);
-    ra_buf_free(&sh->cache.text);
-    free(sh->cache.g);
-    free(sh->cache.cp);
-    free(sh->cache.subst);
+    ra_pdf__cache_free(&sh->cache);
     hb_buffer_destroy(sh->buf);
     free(sh);
+}
+
+void ra_pdf__cache_free(shape_cache_t *c)
+{
+    free(c->slot);
+    ra_buf_free(&c->text);
+    free(c->g);
+    free(c->cp);
+    free(c->subst);
+    *c = (shape_cache_t){0};
 }
 
 /* --- Remembered shaping --- */
@@ -121,6 +127,21 @@ static const shaped_t *cache_find(const shape_cache_t *c, uint32_t h, int kind, 
             memcmp(c->text.data + e->text, text, len) == 0)
             return e;
     }
+}
+
+/* Returns the entry for kind, face and text among what the fonts keep
+ * (ra_pdf_fonts_keep_shaping), else among what the document remembered,
+ * with the cache it is in (*in), or NULL. */
+static const shaped_t *remembered(const ra_pdf_t *pdf, uint32_t h, int kind, int face,
+                                  const char *text, size_t len, const shape_cache_t **in)
+{
+    *in = &pdf->fonts->kept;
+    const shaped_t *e = cache_find(*in, h, kind, face, text, len);
+    if (!e) {
+        *in = &pdf->shaper->cache;
+        e = cache_find(*in, h, kind, face, text, len);
+    }
+    return e;
 }
 
 /* Makes room for n more elements of size bytes in the array *items of
@@ -224,6 +245,64 @@ static void cache_add(shaper_t *sh, uint32_t h, int kind, int face, const char *
         c->nused++;
     }
     errno = watched;
+}
+
+/* Copies entry e of src into dst (a cache that is not started again when
+ * full); 0 when it does not fit or memory ran out. */
+static int cache_copy(shape_cache_t *dst, const shape_cache_t *src, const shaped_t *e)
+{
+    size_t ncp = e->ncp ? 2 * (size_t)e->ncp + 1 : 0;
+    if (dst->ng + e->ng > SHAPE_CACHE_GLYPHS || dst->text.len + e->len > SHAPE_CACHE_GLYPHS * 8 ||
+        (dst->nused + 1) * 4 > SHAPE_CACHE_MAX * 3)
+        return 0;
+    shaped_t *d = NULL;
+    if (pool_room(&dst->g, dst->ng, &dst->capg, e->ng, sizeof *dst->g) &&
+        pool_room(&dst->cp, dst->ncp, &dst->capcp, ncp, sizeof *dst->cp) &&
+        pool_room(&dst->subst, dst->nsubst, &dst->capsubst, e->nsubst, sizeof *dst->subst) &&
+        pool_room(&dst->text.data, dst->text.len, &dst->text.cap, (size_t)e->len + 1, 1))
+        d = cache_slot(dst, e->hash);
+    if (!d)
+        return 0;
+    *d = *e;
+    d->text = (uint32_t)dst->text.len;
+    d->g = (uint32_t)dst->ng;
+    d->cp = (uint32_t)dst->ncp;
+    d->subst = (uint32_t)dst->nsubst;
+    memcpy(dst->text.data + dst->text.len, src->text.data + e->text, e->len);
+    dst->text.len += e->len;
+    dst->text.data[dst->text.len] = '\0';
+    memcpy(dst->g + dst->ng, src->g + e->g, e->ng * sizeof *dst->g);
+    dst->ng += e->ng;
+    if (ncp) /* a pool may not be allocated yet */
+        memcpy(dst->cp + dst->ncp, src->cp + e->cp, ncp * sizeof *dst->cp);
+    dst->ncp += ncp;
+    if (e->nsubst)
+        memcpy(dst->subst + dst->nsubst, src->subst + e->subst, e->nsubst * sizeof *dst->subst);
+    dst->nsubst += e->nsubst;
+    dst->nused++;
+    return 1;
+}
+
+void ra_pdf_fonts_keep_shaping(ra_pdf_fonts_t *fonts, const ra_pdf_t *pdf)
+{
+    const shaper_t *sh = pdf->shaper;
+    /* A document that ran out of memory may have remembered what a failed
+     * shaping gave (a word without its kerning): nothing of a document
+     * that failed is kept. */
+    if (pdf->fonts != fonts || !sh || sh->nomem || sh->font_failed || pdf->err)
+        return;
+    const shape_cache_t *c = &sh->cache;
+    for (size_t i = 0; i < c->nslots; i++) {
+        const shaped_t *e = &c->slot[i];
+        if (e->len &&
+            !cache_find(&fonts->kept, e->hash, e->kind, e->face, c->text.data + e->text, e->len))
+            cache_copy(&fonts->kept, c, e);
+    }
+    if (sh->widths && !fonts->kept_widths)
+        fonts->kept_widths = calloc(WIDTH_CACHE_SIZE, sizeof *fonts->kept_widths);
+    for (size_t i = 0; sh->widths && fonts->kept_widths && i < WIDTH_CACHE_SIZE; i++)
+        if (sh->widths[i].len && !fonts->kept_widths[i].len)
+            fonts->kept_widths[i] = sh->widths[i];
 }
 
 /* --- Characters --- */
@@ -567,13 +646,14 @@ static ra_status_t shape_ascii(const ra_pdf_t *pdf, shaper_t *sh, ra_face_t face
         for (size_t i = 0; i < len; i++)
             text[i] = (char)sh->cp[a + i];
         uint32_t h = cache_hash(SHAPED_WORD, face, text, len);
-        const shaped_t *e = cache_find(&sh->cache, h, SHAPED_WORD, face, text, len);
+        const shape_cache_t *in;
+        const shaped_t *e = remembered(pdf, h, SHAPED_WORD, face, text, len, &in);
         if (e) {
             for (unsigned i = 0; i < e->ng; i++) {
                 glyph_t *g = push_glyph(sh);
                 if (!g)
                     return RA_ERR_NOMEM;
-                *g = sh->cache.g[e->g + i];
+                *g = in->g[e->g + i];
                 g->font = sh->font[a];
                 g->c0 += (uint32_t)a;
                 g->c1 += (uint32_t)a;
@@ -589,10 +669,9 @@ static ra_status_t shape_ascii(const ra_pdf_t *pdf, shaper_t *sh, ra_face_t face
     return RA_OK;
 }
 
-/* Gives sh what shaping the text of e gave. */
-static ra_status_t shape_again(shaper_t *sh, const shaped_t *e)
+/* Gives sh what shaping the text of e (an entry of c) gave. */
+static ra_status_t shape_again(shaper_t *sh, const shape_cache_t *c, const shaped_t *e)
 {
-    const shape_cache_t *c = &sh->cache;
     ra_status_t st = reserve_chars(sh, (size_t)e->ncp + 1);
     for (size_t i = 0; st == RA_OK && i < e->ncp; i++)
         sh->cp[i] = c->cp[e->cp + i];
@@ -633,10 +712,11 @@ ra_status_t ra_pdf__shape(const ra_pdf_t *pdf, ra_face_t face, ra_dir_t dir, con
         whole = (unsigned char)utf8[i] < 0x20 || (unsigned char)utf8[i] >= 0x7F;
     whole = whole && len <= SHAPE_CACHE_TEXT;
     uint32_t h = whole ? cache_hash(SHAPED_TEXT + (int)dir, face, utf8, len) : 0;
+    const shape_cache_t *in = NULL;
     const shaped_t *e =
-        whole ? cache_find(&sh->cache, h, SHAPED_TEXT + (int)dir, face, utf8, len) : NULL;
+        whole ? remembered(pdf, h, SHAPED_TEXT + (int)dir, face, utf8, len, &in) : NULL;
     if (st == RA_OK && e)
-        st = shape_again(sh, e);
+        st = shape_again(sh, in, e);
     else {
         if (st == RA_OK)
             st = clean(sh, utf8, len, &ascii);
@@ -687,6 +767,12 @@ double ra_pdf_text_width(const ra_pdf_t *pdf, ra_face_t face, double size, const
     uint32_t h = (2166136261u ^ (uint32_t)face) * 16777619u;
     for (size_t i = 0; i < len; i++)
         h = (h ^ (unsigned char)utf8[i]) * 16777619u;
+    const width_entry_t *k = pdf->fonts->kept_widths;
+    if (k) {
+        k += h & (WIDTH_CACHE_SIZE - 1);
+        if (k->len == len && k->hash == h && k->face == face && memcmp(k->text, utf8, len) == 0)
+            return k->width * size;
+    }
     width_entry_t *e = &sh->widths[h & (WIDTH_CACHE_SIZE - 1)];
     if (e->len == len && e->hash == h && e->face == face && memcmp(e->text, utf8, len) == 0)
         return e->width * size;
