@@ -341,7 +341,7 @@ static ra_status_t draw_text(ra_pdf_t *pdf, ra_face_t face, double size, ra_rgb_
             actual = 1;
         }
         double scale = size / ft->upem;
-        double w = round(hb_font_get_glyph_h_advance(ft->font, g->gid) * 1000.0 / ft->upem);
+        double w = round(g->width * 1000.0 / ft->upem);
         st = tj_glyph(&t, g->gid, w, pen + g->dx * scale, g->dy * scale);
         pen += g->ax * scale;
         /* The cluster's marked content ends after its last glyph. */

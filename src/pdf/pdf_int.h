@@ -68,8 +68,10 @@ typedef struct {
     int font;           /* index into the chain's fonts */
     int32_t ax, dx, dy; /* advance, offsets */
     uint32_t c0, c1;    /* its cluster: characters [c0, c1) of the cleaned text */
-    int first;          /* the first glyph of its cluster */
-    int single;         /* its cluster is this one glyph */
+    int32_t width;      /* its own advance (hmtx), for the content stream: looked up once
+                           with the shaping that is remembered, not at every drawing */
+    uint8_t first;      /* the first glyph of its cluster */
+    uint8_t single;     /* its cluster is this one glyph */
 } glyph_t;
 
 /* A substitution made while cleaning text: code point in, why. */

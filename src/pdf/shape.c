@@ -536,6 +536,7 @@ static ra_status_t shape_run_in(const ra_pdf_t *pdf, shaper_t *sh, size_t start,
         g->ax = pos[i].x_advance;
         g->dx = pos[i].x_offset;
         g->dy = pos[i].y_offset;
+        g->width = hb_font_get_glyph_h_advance(f->font, info[i].codepoint);
         g->c0 = info[i].cluster + (isolated ? (uint32_t)start : 0);
     }
     /* A cluster's characters end where the next cluster in logical order
