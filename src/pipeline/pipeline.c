@@ -121,8 +121,9 @@ ra_status_t ra_pipeline_score(const ra_env_t *env, const ra_pipeline_input_t *in
     return st;
 }
 
-ra_status_t ra_pipeline_render(const ra_env_t *env, const ra_pipeline_input_t *in,
-                               ra_pipeline_result_t *out)
+/* ra_pipeline_render, keeping the report's shaping in keep when not NULL. */
+static ra_status_t render(const ra_env_t *env, const ra_pipeline_input_t *in,
+                          ra_pipeline_result_t *out, ra_pdf_fonts_t *keep)
 {
     const char *data;
     size_t len;
@@ -147,10 +148,106 @@ ra_status_t ra_pipeline_render(const ra_env_t *env, const ra_pipeline_input_t *i
         .record_len = in->attach_source ? len : 0,
         .attach_source = in->attach_source,
         .sink = env->sink,
+        .keep_shaping = keep,
     };
     ra_buf_clear(&out->pdf);
     st = ra_report_render(&ri, &out->pdf);
     ra_buf_free(&chain);
+    return st;
+}
+
+ra_status_t ra_pipeline_render(const ra_env_t *env, const ra_pipeline_input_t *in,
+                               ra_pipeline_result_t *out)
+{
+    return render(env, in, out, NULL);
+}
+
+/* The record a batch warms up with: at the checklist's highest profile, every
+ * check answered in turn pass (with evidence), pass, partial (evidence, a
+ * note and a remediation), fail (remediation and an accepted risk) and
+ * not applicable (a justification), gates pass, and every
+ * required role approving; so the report has every section and the text of
+ * every check. */
+static ra_status_t specimen(const ra_checklist_t *cl, ra_buf_t *x)
+{
+    if (cl->nprofiles == 0 || cl->nroles == 0)
+        return RA_ERR_INVALID;
+    const ra_profile_t *p = &cl->profiles[cl->nprofiles - 1]; /* sorted by rank */
+    ra_buf_printf(x,
+                  "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                  "<assessment xmlns=\"urn:readyaudit:assessment:1\" id=\"SPECIMEN\" "
+                  "checklist=\"%s\" checklist-version=\"%s\" profile=\"%s\">\n"
+                  "<system><name>Specimen assistant</name><organisation>Specimen "
+                  "organisation</organisation><description>An assistant that answers questions "
+                  "from the documents of the organisation.</description></system>\n"
+                  "<assessed-on>2026-01-15</assessed-on>\n"
+                  "<assessors><assessor name=\"Alex Assessor\" role=\"Assessor\"/></assessors>\n"
+                  "<results>\n",
+                  cl->id, cl->version, p->id);
+    for (size_t i = 0; i < cl->nchecks; i++) {
+        const ra_check_t *c = &cl->checks[i];
+        static const char *const status[] = {"pass", "pass", "partial", "fail", "not-applicable"};
+        size_t k = i % 5;
+        if (k >= 2 && c->gate)
+            k = 0;
+        ra_buf_printf(x, "<result check=\"%s\" status=\"%s\">", c->id, status[k]);
+        if (k < 3)
+            ra_buf_printf(x,
+                          "<evidence kind=\"document\" ref=\"DOC-%zu\"%s>The record of the "
+                          "check, kept with the release.</evidence>",
+                          i,
+                          k == 0 ? " sha256=\"0000000000000000000000000000000000000000000000000000"
+                                   "000000000000\""
+                                 : "");
+        if (k == 2)
+            ra_buf_puts(x, "<note>Only part of the system is covered so far.</note>");
+        if (k == 2 || k == 3)
+            ra_buf_puts(x, "<remediation owner=\"Sam Owner\" due=\"2026-06-30\">Cover the rest "
+                           "of the system before the next release.</remediation>");
+        if (k == 3)
+            ra_buf_printf(x,
+                          "<risk-acceptance by=\"Robin Risk\" role=\"%s\" date=\"2026-01-10\" "
+                          "expires=\"2026-12-31\">Accepted until the remediation is done."
+                          "</risk-acceptance>",
+                          cl->roles[0].id);
+        if (k == 4)
+            ra_buf_puts(x, "<justification>The system does not do this at all.</justification>");
+        ra_buf_puts(x, "</result>\n");
+    }
+    ra_buf_puts(x, "</results>\n<sign-off>\n");
+    for (size_t r = 0; r < p->nsignoff; r++)
+        ra_buf_printf(x,
+                      "<approval name=\"Approver %zu\" role=\"%s\" decision=\"approved\" "
+                      "date=\"2026-01-20\">Approved for production.</approval>\n",
+                      r + 1, cl->roles[p->signoff_roles[r]].id);
+    return ra_buf_puts(x, "</sign-off>\n</assessment>\n");
+}
+
+ra_status_t ra_pipeline_warm(const ra_env_t *env, ra_pdf_fonts_t *fonts, const ra_checklist_t *cl,
+                             const ra_template_t *tmpl)
+{
+    if (!fonts || fonts != env->fonts)
+        return RA_ERR_USAGE;
+    ra_buf_t xml = RA_BUF_INIT;
+    ra_status_t st = specimen(cl, &xml);
+    if (st == RA_OK && ra_buf_failed(&xml))
+        st = RA_ERR_NOMEM;
+    ra_pipeline_input_t in = {.checklist = cl,
+                              .tmpl = tmpl,
+                              .record_path = "specimen",
+                              .record_data = ra_buf_str(&xml),
+                              .record_len = xml.len};
+    /* The sink is the loader's too: silenced in place. */
+    ra_diag_sink_t said = *env->sink;
+    *env->sink = (ra_diag_sink_t){0};
+    ra_pipeline_result_t res = {0};
+    if (st == RA_OK)
+        st = ra_pipeline_score(env, &in, &res);
+    if (st == RA_OK)
+        st = render(env, &in, &res, fonts);
+    ra_pipeline_result_free(&res);
+    *env->sink = said;
+    ra_buf_free(&xml);
     return st;
 }
 

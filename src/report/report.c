@@ -391,6 +391,8 @@ ra_status_t ra_report_render(const ra_report_input_t *in, ra_buf_t *out)
         ra_diag(in->sink, RA_DIAG_ERROR, NULL, 0, "cannot render the report: %s%s%s",
                 ra_strerror(st), *ra_pdf_errmsg(r.pdf) ? ": " : "", ra_pdf_errmsg(r.pdf));
 done:
+    if (st == RA_OK && in->keep_shaping)
+        ra_pdf_fonts_keep_shaping(in->keep_shaping, r.pdf);
     ra_layout_free(r.lo);
     ra_pdf_free(r.pdf);
     free(r.layer_anchor);

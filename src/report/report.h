@@ -42,6 +42,10 @@ typedef struct {
     /* Not NULL: the layout's text dump (ra_layout_dump) of the report is
      * appended here, for the layout goldens; NULL: no dump is kept. */
     ra_buf_t *layout_dump;
+    /* Not NULL (fonts, as the caller's own): what the report shaped and
+     * measured is kept in them (ra_pdf_fonts_keep_shaping) for the reports
+     * after it. */
+    struct ra_pdf_fonts *keep_shaping;
 } ra_report_input_t;
 
 /* The integrity data of the report these inputs make with these fonts
