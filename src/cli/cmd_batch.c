@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <errno.h>
+#include <malloc.h>
 #include <poll.h>
 #include <search.h>
 #include <stdint.h>
@@ -1283,6 +1284,11 @@ int ra_cmd_batch(ra_cli_t *cli)
      * as before. */
     if (fonts && has_records(o->args, o->nargs, WARM_MIN_RECORDS))
         ra_pipeline_warm(&env, fonts, cl, tpl);
+    /* What start-up freed goes back to the system: a worker's allocations
+     * then take fresh pages, not pages it shares with the spawner, which
+     * the kernel copies on a worker's first write to each (at several
+     * times the cost of a fresh page). */
+    malloc_trim(0);
     ra_env_started();
     batch_t b = {cli, &env, cl, tpl, o->output, o->force, o->attach_source, o->strict};
     if (spawner_start(&b, &sock, &spawner) != RA_OK) {
