@@ -3,6 +3,7 @@
 #include "layout/layout.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1077,9 +1078,139 @@ ra_status_t ra_layout_wrap_hyph(const ra_pdf_t *pdf, ra_hyph_t *hyph, const char
     return st == RA_OK ? ra_buf_append(out, "", 0) : st;
 }
 
+/* --- Break opportunities kept for other layouts --- */
+
+#define MEMO_FIRST 1024     /* slots of a new table, a power of two */
+#define MEMO_SLOTS (1 << 15) /* most slots (at most 3/4 of them used) */
+#define MEMO_BYTES (1u << 20) /* most bytes kept: languages, texts and their breaks */
+
+/* A text whose break opportunities were kept. */
+typedef struct {
+    uint32_t hash;
+    uint32_t len; /* bytes of the text; 0: empty slot */
+    uint32_t off; /* in bytes: the language, a NUL, the text, then its breaks */
+} memo_entry_t;
+
+struct ra_layout_memo {
+    memo_entry_t *slot; /* [nslots], open addressing */
+    size_t nslots, nused;
+    char *bytes; /* what the entries point into */
+    size_t len, cap;
+};
+
+ra_status_t ra_layout_memo_new(ra_layout_memo_t **out)
+{
+    *out = calloc(1, sizeof **out);
+    return *out ? RA_OK : RA_ERR_NOMEM;
+}
+
+void ra_layout_memo_free(ra_layout_memo_t *m)
+{
+    if (!m)
+        return;
+    free(m->slot);
+    free(m->bytes);
+    free(m);
+}
+
+/* FNV-1a over the language, a NUL and the text. */
+static uint32_t memo_hash(const char *lang, const char *text, size_t len)
+{
+    uint32_t h = 2166136261u;
+    for (const char *c = lang;; c++) {
+        h = (h ^ (unsigned char)*c) * 16777619u;
+        if (!*c)
+            break;
+    }
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)text[i]) * 16777619u;
+    return h;
+}
+
+/* Returns the slot of lang and text in m: its entry, or the empty slot
+ * where it would go; NULL when m has no table. */
+static memo_entry_t *memo_slot(const ra_layout_memo_t *m, uint32_t h, const char *lang,
+                               const char *text, size_t len)
+{
+    if (!m->nslots)
+        return NULL;
+    size_t nl = strlen(lang) + 1;
+    for (size_t i = h & (m->nslots - 1);; i = (i + 1) & (m->nslots - 1)) {
+        memo_entry_t *e = &m->slot[i];
+        if (!e->len || (e->hash == h && e->len == len && memcmp(m->bytes + e->off, lang, nl) == 0 &&
+                        memcmp(m->bytes + e->off + nl, text, len) == 0))
+            return e;
+    }
+}
+
+/* Keeps brk[0..len), the break opportunities of text in lang, in m (when
+ * it is not full and memory does not run out). */
+static void memo_add(ra_layout_memo_t *m, const char *lang, const char *text, size_t len,
+                     const char *brk)
+{
+    uint32_t h = memo_hash(lang, text, len);
+    memo_entry_t *e = memo_slot(m, h, lang, text, len);
+    if (e && e->len)
+        return; /* kept already */
+    size_t nl = strlen(lang) + 1, need = m->len + nl + 2 * len;
+    if (need > MEMO_BYTES)
+        return;
+    if (need > m->cap) {
+        size_t cap = m->cap ? m->cap : 4096;
+        while (cap < need)
+            cap *= 2;
+        char *p = realloc(m->bytes, cap);
+        if (!p)
+            return;
+        m->bytes = p;
+        m->cap = cap;
+    }
+    if ((m->nused + 1) * 4 > m->nslots * 3) {
+        size_t n = m->nslots ? m->nslots * 2 : MEMO_FIRST;
+        memo_entry_t *slot = n <= MEMO_SLOTS ? calloc(n, sizeof *slot) : NULL;
+        if (!slot)
+            return;
+        for (size_t i = 0; i < m->nslots; i++) {
+            if (!m->slot[i].len)
+                continue;
+            size_t j = m->slot[i].hash & (n - 1);
+            while (slot[j].len)
+                j = (j + 1) & (n - 1);
+            slot[j] = m->slot[i];
+        }
+        free(m->slot);
+        m->slot = slot;
+        m->nslots = n;
+        e = memo_slot(m, h, lang, text, len);
+    }
+    memcpy(m->bytes + m->len, lang, nl);
+    memcpy(m->bytes + m->len + nl, text, len);
+    memcpy(m->bytes + m->len + nl + len, brk, len);
+    *e = (memo_entry_t){h, (uint32_t)len, (uint32_t)m->len};
+    m->len = need;
+    m->nused++;
+}
+
+/* Returns the kept break opportunities of text in lang, or NULL. */
+static const char *memo_find(const ra_layout_memo_t *m, const char *lang, const char *text,
+                             size_t len)
+{
+    const memo_entry_t *e = memo_slot(m, memo_hash(lang, text, len), lang, text, len);
+    return e && e->len ? m->bytes + e->off + strlen(lang) + 1 + len : NULL;
+}
+
+void ra_layout_memo_keep(ra_layout_memo_t *m, const ra_layout_t *lo)
+{
+    for (size_t i = 0; i < lo->spans.n; i++) {
+        str_t t = lo->spans.v[i].text;
+        if (t.len > 0 && t.off + t.len <= lo->brks.n && lo->brks.v[t.off] != BRK_UNKNOWN)
+            memo_add(m, lo->lang, S(lo, t), t.len, lo->brks.v + t.off);
+    }
+}
+
 /* Returns the break opportunities of the arena string t, computed once per
- * layout (they depend only on the text and the language); NULL when out of
- * memory. */
+ * layout (they depend only on the text and the language) unless kept in
+ * the options' memo; NULL when out of memory. */
 static const char *str_breaks(ra_layout_t *lo, str_t t)
 {
     size_t need = t.off + t.len;
@@ -1089,8 +1220,13 @@ static const char *str_breaks(ra_layout_t *lo, str_t t)
         memset(lo->brks.v + lo->brks.n, BRK_UNKNOWN, need - lo->brks.n);
         lo->brks.n = need;
     }
-    if (t.len > 0 && lo->brks.v[t.off] == BRK_UNKNOWN)
-        ra_break_find(S(lo, t), t.len, lo->lang, lo->brks.v + t.off);
+    if (t.len > 0 && lo->brks.v[t.off] == BRK_UNKNOWN) {
+        const char *kept = lo->opt.memo ? memo_find(lo->opt.memo, lo->lang, S(lo, t), t.len) : NULL;
+        if (kept)
+            memcpy(lo->brks.v + t.off, kept, t.len);
+        else
+            ra_break_find(S(lo, t), t.len, lo->lang, lo->brks.v + t.off);
+    }
     return lo->brks.v + t.off;
 }
 

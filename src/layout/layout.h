@@ -80,7 +80,24 @@ typedef struct {
      * batch); not owned, must outlive the layout. NULL: the layout loads
      * the one it needs itself. */
     ra_hyph_t *hyph;
+    /* Break opportunities kept from earlier layouts (ra_layout_memo_keep),
+     * looked up before any is computed; not owned, must outlive the
+     * layout. NULL: none. */
+    const struct ra_layout_memo *memo;
 } ra_layout_options_t;
+
+/* Break opportunities that layouts found, kept for the layouts after them:
+ * they depend only on the text and its language, and a batch keeps its
+ * specimen report's before the workers are forked, so that none of them
+ * computes the checklist's again. Bounded (1 MiB); not thread-safe. */
+typedef struct ra_layout_memo ra_layout_memo_t;
+/* Creates an empty memo. Free with ra_layout_memo_free. */
+ra_status_t ra_layout_memo_new(ra_layout_memo_t **out);
+/* Frees m; NULL is fine. */
+void ra_layout_memo_free(ra_layout_memo_t *m);
+/* Keeps in m the break opportunities lo found for the texts of its table
+ * cells (as many as fit; memory that runs out keeps fewer). */
+void ra_layout_memo_keep(ra_layout_memo_t *m, const ra_layout_t *lo);
 
 /* Fills opt with the defaults (A4, 20 mm margins, 10 pt, navy accent). */
 void ra_layout_options_default(ra_layout_options_t *opt);
