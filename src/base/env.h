@@ -14,6 +14,7 @@
 struct ra_loader;    /* model/load.h */
 struct ra_pdf_fonts; /* pdf/pdf.h */
 struct ra_hyph;      /* layout/break.h */
+struct ra_layout_memo; /* layout/layout.h */
 
 /* All pointers are borrowed: the maker of the environment owns them. */
 typedef struct {
@@ -29,6 +30,8 @@ typedef struct {
     /* Hyphenation dictionaries, each loaded once for many reports, or NULL:
      * each report loads its own. */
     struct ra_hyph *hyph;
+    /* Break opportunities kept from a batch's specimen report, or NULL. */
+    const struct ra_layout_memo *breaks;
 } ra_env_t;
 
 /* Parses a SOURCE_DATE_EPOCH value into env as the reproducible-builds

@@ -1236,6 +1236,7 @@ int ra_cmd_batch(ra_cli_t *cli)
     ra_template_t *tpl = NULL;
     ra_pdf_fonts_t *fonts = NULL;
     ra_hyph_t *hyph = NULL;
+    ra_layout_memo_t *breaks = NULL;
     ra_status_t st = RA_OK;
     int rc = RA_EXIT_OK;
     ra_cli_file_t *reserved = NULL;
@@ -1277,13 +1278,16 @@ int ra_cmd_batch(ra_cli_t *cli)
     }
     /* A specimen's report, made and thrown away: what every report of
      * this checklist and template shapes and measures alike (titles,
-     * questions, labels, headings) is kept with the fonts, and each worker
-     * inherits it rather than shaping it again. It costs what about
+     * questions, labels, headings) is kept with the fonts, and the break
+     * opportunities of its table cells in breaks; each worker inherits
+     * them rather than computing them again. It costs what about
      * WARM_MIN_RECORDS reports save: smaller batches go without. A
      * specimen that fails keeps nothing, and the workers shape everything
      * as before. */
-    if (fonts && has_records(o->args, o->nargs, WARM_MIN_RECORDS))
-        ra_pipeline_warm(&env, fonts, cl, tpl);
+    if (fonts && has_records(o->args, o->nargs, WARM_MIN_RECORDS) &&
+        ra_layout_memo_new(&breaks) == RA_OK &&
+        ra_pipeline_warm(&env, fonts, breaks, cl, tpl) == RA_OK)
+        env.breaks = breaks;
     /* What start-up freed goes back to the system: a worker's allocations
      * then take fresh pages, not pages it shares with the spawner, which
      * the kernel copies on a worker's first write to each (at several
@@ -1489,6 +1493,7 @@ done:
     free(in.id_keys);
     ra_pdf_fonts_free(fonts);
     ra_hyph_free(hyph);
+    ra_layout_memo_free(breaks);
     ra_template_free(tpl);
     ra_checklist_free(cl);
     ra_cleanup_finish();

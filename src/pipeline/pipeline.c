@@ -3,6 +3,7 @@
 
 #include "base/io.h"
 #include "format/format.h"
+#include "layout/layout.h"
 #include "model/load.h"
 #include "pdf/pdf.h"
 #include "report/report.h"
@@ -121,9 +122,11 @@ ra_status_t ra_pipeline_score(const ra_env_t *env, const ra_pipeline_input_t *in
     return st;
 }
 
-/* ra_pipeline_render, keeping the report's shaping in keep when not NULL. */
+/* ra_pipeline_render, keeping the report's shaping in fonts and its break
+ * opportunities in breaks when not NULL. */
 static ra_status_t render(const ra_env_t *env, const ra_pipeline_input_t *in,
-                          ra_pipeline_result_t *out, ra_pdf_fonts_t *keep)
+                          ra_pipeline_result_t *out, ra_pdf_fonts_t *fonts,
+                          ra_layout_memo_t *breaks)
 {
     const char *data;
     size_t len;
@@ -148,7 +151,9 @@ static ra_status_t render(const ra_env_t *env, const ra_pipeline_input_t *in,
         .record_len = in->attach_source ? len : 0,
         .attach_source = in->attach_source,
         .sink = env->sink,
-        .keep_shaping = keep,
+        .breaks = env->breaks,
+        .keep_shaping = fonts,
+        .keep_breaks = breaks,
     };
     ra_buf_clear(&out->pdf);
     st = ra_report_render(&ri, &out->pdf);
@@ -159,7 +164,7 @@ static ra_status_t render(const ra_env_t *env, const ra_pipeline_input_t *in,
 ra_status_t ra_pipeline_render(const ra_env_t *env, const ra_pipeline_input_t *in,
                                ra_pipeline_result_t *out)
 {
-    return render(env, in, out, NULL);
+    return render(env, in, out, NULL, NULL);
 }
 
 /* The record a batch warms up with: at the checklist's highest profile, every
@@ -223,8 +228,8 @@ static ra_status_t specimen(const ra_checklist_t *cl, ra_buf_t *x)
     return ra_buf_puts(x, "</sign-off>\n</assessment>\n");
 }
 
-ra_status_t ra_pipeline_warm(const ra_env_t *env, ra_pdf_fonts_t *fonts, const ra_checklist_t *cl,
-                             const ra_template_t *tmpl)
+ra_status_t ra_pipeline_warm(const ra_env_t *env, ra_pdf_fonts_t *fonts, ra_layout_memo_t *breaks,
+                             const ra_checklist_t *cl, const ra_template_t *tmpl)
 {
     if (!fonts || fonts != env->fonts)
         return RA_ERR_USAGE;
@@ -244,7 +249,7 @@ ra_status_t ra_pipeline_warm(const ra_env_t *env, ra_pdf_fonts_t *fonts, const r
     if (st == RA_OK)
         st = ra_pipeline_score(env, &in, &res);
     if (st == RA_OK)
-        st = render(env, &in, &res, fonts);
+        st = render(env, &in, &res, fonts, breaks);
     ra_pipeline_result_free(&res);
     *env->sink = said;
     ra_buf_free(&xml);

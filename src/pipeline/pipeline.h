@@ -77,12 +77,15 @@ ra_status_t ra_pipeline_render(const ra_env_t *env, const ra_pipeline_input_t *i
 /* Makes the report of a specimen record of checklist cl (at its highest
  * profile, every check answered, every required role approving) with tmpl,
  * and throws it away, keeping what its shaping and measuring learnt in
- * fonts (which must be env->fonts) for the reports after it
- * (ra_pdf_fonts_keep_shaping): a batch warms them so before its workers
- * are forked. Says nothing (env->sink is silenced meanwhile); RA_ERR_USAGE
- * when fonts is not env->fonts, else the pipeline's status. */
+ * fonts (which must be env->fonts; ra_pdf_fonts_keep_shaping) and the
+ * break opportunities it found in breaks (NULL: not kept;
+ * ra_layout_memo_keep), for the reports after it: a batch warms them so
+ * before its workers are forked. Says nothing (env->sink is silenced
+ * meanwhile); RA_ERR_USAGE when fonts is not env->fonts, else the
+ * pipeline's status. */
 ra_status_t ra_pipeline_warm(const ra_env_t *env, struct ra_pdf_fonts *fonts,
-                             const ra_checklist_t *cl, const ra_template_t *tmpl);
+                             struct ra_layout_memo *breaks, const ra_checklist_t *cl,
+                             const ra_template_t *tmpl);
 
 /* Reads the font chain of env (env->font_chain, else datadir/fonts/chain.txt,
  * else the PDF default) with env->font_dir into *out, for env->fonts: the one

@@ -350,6 +350,7 @@ ra_status_t ra_report_render(const ra_report_input_t *in, ra_buf_t *out)
     lo.page_ctx = &r;
     lo.no_dump = in->layout_dump == NULL; /* the dump costs a line per item drawn */
     lo.hyph = in->hyph;
+    lo.memo = in->breaks;
     if ((st = ra_layout_new(r.pdf, &lo, &r.lo)) != RA_OK)
         goto done;
     /* Words are hyphenated in the record's language (xml:lang), else English. */
@@ -393,6 +394,8 @@ ra_status_t ra_report_render(const ra_report_input_t *in, ra_buf_t *out)
 done:
     if (st == RA_OK && in->keep_shaping)
         ra_pdf_fonts_keep_shaping(in->keep_shaping, r.pdf);
+    if (st == RA_OK && in->keep_breaks)
+        ra_layout_memo_keep(in->keep_breaks, r.lo);
     ra_layout_free(r.lo);
     ra_pdf_free(r.pdf);
     free(r.layer_anchor);

@@ -42,10 +42,15 @@ typedef struct {
     /* Not NULL: the layout's text dump (ra_layout_dump) of the report is
      * appended here, for the layout goldens; NULL: no dump is kept. */
     ra_buf_t *layout_dump;
-    /* Not NULL (fonts, as the caller's own): what the report shaped and
-     * measured is kept in them (ra_pdf_fonts_keep_shaping) for the reports
-     * after it. */
+    /* Break opportunities kept from an earlier report (layout.h,
+     * ra_layout_memo_keep), looked up first, or NULL. */
+    const struct ra_layout_memo *breaks;
+    /* Not NULL: what the report shaped and measured is kept in keep_shaping
+     * (fonts, as the caller's own: ra_pdf_fonts_keep_shaping), and the
+     * break opportunities it found in keep_breaks, for the reports after
+     * it. */
     struct ra_pdf_fonts *keep_shaping;
+    struct ra_layout_memo *keep_breaks;
 } ra_report_input_t;
 
 /* The integrity data of the report these inputs make with these fonts
