@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <malloc.h>
 #include <poll.h>
+#include <pthread.h>
 #include <search.h>
 #include <stdint.h>
 #include <signal.h>
@@ -1213,6 +1214,37 @@ static ra_status_t write_summary(const ra_env_t *env, const ra_checklist_t *cl, 
     return st;
 }
 
+/* Loads the default language's dictionary into the ra_hyph_t at arg (a
+ * pthread start routine); its status, as a pointer-sized value. */
+static void *hyph_thread(void *arg)
+{
+    const ra_hyph_dict_t *hd;
+    return (void *)(intptr_t)ra_hyph_dict(arg, RA_LAYOUT_LANG, &hd);
+}
+
+/* Loads the default language's hyphenation dictionary into h, from a thread
+ * of its own when one can be made. libhyphen reads a dictionary in small
+ * blocks that it frees as it goes, 15,000 of them for English: in the main
+ * malloc arena, every worker's allocations would land in those holes,
+ * among pages the worker shares with the spawner, and the kernel would
+ * copy each such page at the worker's first write (a third of a worker's
+ * page faults). A thread's allocations come from an arena of its own,
+ * which the workers (forked from the main thread) never allocate from. */
+static ra_status_t hyph_load(ra_hyph_t *h)
+{
+    pthread_t t;
+    void *st;
+    /* The thread starts with the caught signals blocked: they stay the
+     * main thread's to handle. */
+    ra_cleanup_block();
+    int made = pthread_create(&t, NULL, hyph_thread, h) == 0;
+    ra_cleanup_unblock();
+    if (!made)
+        return (ra_status_t)(intptr_t)hyph_thread(h);
+    pthread_join(t, &st);
+    return (ra_status_t)(intptr_t)st;
+}
+
 int ra_cmd_batch(ra_cli_t *cli)
 {
     const ra_opts_t *o = &cli->opts;
@@ -1269,8 +1301,7 @@ int ra_cmd_batch(ra_cli_t *cli)
      * renders one record and exits: each record in another language loads
      * that language's dictionary itself (German's takes libhyphen about
      * 3 s). */
-    const ra_hyph_dict_t *hd;
-    if (ra_hyph_new(NULL, &hyph) == RA_OK && ra_hyph_dict(hyph, RA_LAYOUT_LANG, &hd) == RA_OK)
+    if (ra_hyph_new(NULL, &hyph) == RA_OK && hyph_load(hyph) == RA_OK)
         env.hyph = hyph;
     if ((st = ra_loader_preload(env.loader)) != RA_OK) {
         rc = ra_cli_exit(cli, st);
