@@ -172,7 +172,7 @@ static ra_status_t tj_font(tj_t *t, int fi)
 static ra_status_t tj_glyph(tj_t *t, uint32_t gid, double w, double x, double rise)
 {
     ra_status_t st = RA_OK;
-    if (round3(rise) != round3(t->rise)) {
+    if (rise != t->rise && round3(rise) != round3(t->rise)) {
         if ((st = tj_close(t)) != RA_OK || (st = ra_pdf__put_op(t->b, &rise, 1, "Ts")) != RA_OK)
             return st;
         t->rise = rise;
@@ -321,7 +321,8 @@ static ra_status_t draw_text(ra_pdf_t *pdf, ra_face_t face, double size, ra_rgb_
         return keep(pdf, st);
 
     tj_t t = {pdf, pg, b, size, 0, 0, 0, 0, 0};
-    double pen = 0;
+    double pen = 0, scale = 0;
+    int scale_font = -1; /* the font scale is of */
     int actual = 0; /* inside /ActualText marked content */
     for (size_t i = 0; i < sh->ng && st == RA_OK; i++) {
         const glyph_t *g = &sh->g[i];
@@ -340,9 +341,11 @@ static ra_status_t draw_text(ra_pdf_t *pdf, ra_face_t face, double size, ra_rgb_
                 break;
             actual = 1;
         }
-        double scale = size / ft->upem;
-        double w = round(g->width * 1000.0 / ft->upem);
-        st = tj_glyph(&t, g->gid, w, pen + g->dx * scale, g->dy * scale);
+        if (g->font != scale_font) {
+            scale = size / ft->upem;
+            scale_font = g->font;
+        }
+        st = tj_glyph(&t, g->gid, g->width, pen + g->dx * scale, g->dy * scale);
         pen += g->ax * scale;
         /* The cluster's marked content ends after its last glyph. */
         if (st == RA_OK && actual && (i + 1 == sh->ng || sh->g[i + 1].first)) {

@@ -68,7 +68,7 @@ typedef struct {
     int font;           /* index into the chain's fonts */
     int32_t ax, dx, dy; /* advance, offsets */
     uint32_t c0, c1;    /* its cluster: characters [c0, c1) of the cleaned text */
-    int32_t width;      /* its own advance (hmtx), for the content stream: looked up once
+    int32_t width;      /* its own advance (hmtx) in 1/1000 em, rounded as /W has it: found
                            with the shaping that is remembered, not at every drawing */
     uint8_t first;      /* the first glyph of its cluster */
     uint8_t single;     /* its cluster is this one glyph */
