@@ -138,6 +138,18 @@ typedef struct {
     size_t hexcount;
 } tj_t;
 
+/* Appends s[0..n) to b: in place when there is room (a glyph's few bytes,
+ * most of a page's content), else by ra_buf_append. */
+static ra_status_t put_bytes(ra_buf_t *b, const char *s, size_t n)
+{
+    if (b->failed || b->len + n >= b->cap)
+        return ra_buf_append(b, s, n);
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+    return RA_OK;
+}
+
 /* Closes the hex string and the array, if open. */
 static ra_status_t tj_close(tj_t *t)
 {
@@ -151,6 +163,8 @@ static ra_status_t tj_close(tj_t *t)
     return st;
 }
 
+_Static_assert(CHAIN_FONTS_MAX <= 100, "a font's resource name /F<n> has at most two digits");
+
 /* Sets font fi at the run's size unless it is current. */
 static ra_status_t tj_font(tj_t *t, int fi)
 {
@@ -161,7 +175,13 @@ static ra_status_t tj_font(tj_t *t, int fi)
     if (st == RA_OK && (st = ra_pdf__use_font(t->pdf, pg, fi)) == RA_OK) {
         pg->font = fi;
         pg->font_size = t->size;
-        if ((st = ra_buf_printf(t->b, "/F%d ", fi)) == RA_OK)
+        char name[16] = "/F";
+        size_t k = 2;
+        if (fi >= 10)
+            name[k++] = (char)('0' + fi / 10);
+        name[k++] = (char)('0' + fi % 10);
+        name[k++] = ' ';
+        if ((st = put_bytes(t->b, name, k)) == RA_OK)
             st = ra_pdf__put_op(t->b, &t->size, 1, "Tf");
     }
     return st;
@@ -177,9 +197,12 @@ static ra_status_t tj_glyph(tj_t *t, uint32_t gid, double w, double x, double ri
             return st;
         t->rise = rise;
     }
+    /* What this glyph adds is gathered here and appended at once: a
+     * page's content is mostly these few bytes a glyph. */
+    char out[48];
+    size_t k = 0;
     if (!t->open) {
-        if ((st = ra_buf_putc(t->b, '[')) != RA_OK)
-            return st;
+        out[k++] = '[';
         t->open = 1;
     }
     /* The adjustment moves the pen left by adj/1000 of the size; whole
@@ -187,36 +210,30 @@ static ra_status_t tj_glyph(tj_t *t, uint32_t gid, double w, double x, double ri
      * before it is corrected. */
     double adj = round((t->cur - x) * 1000.0 / t->size);
     if (adj != 0) {
-        if (t->in_hex && (st = ra_buf_putc(t->b, ')')) != RA_OK)
-            return st;
+        if (t->in_hex)
+            out[k++] = ')';
         t->in_hex = 0;
-        char num[24], *e = num;
-        e = fmt_num(e, adj);
-        if ((st = ra_buf_append(t->b, num, (size_t)(e - num))) != RA_OK)
-            return st;
+        k = (size_t)(fmt_num(out + k, adj) - out);
         t->cur -= adj * t->size / 1000.0;
     }
     if (!t->in_hex || t->hexcount >= 4000) {
-        if (t->in_hex && (st = ra_buf_putc(t->b, ')')) != RA_OK)
-            return st;
-        if ((st = ra_buf_putc(t->b, '(')) != RA_OK)
-            return st;
+        if (t->in_hex)
+            out[k++] = ')';
+        out[k++] = '(';
         t->in_hex = 1;
         t->hexcount = 0;
     }
-    char two[4];
-    size_t k = 0;
     for (int i = 0; i < 2; i++) {
         unsigned char c = (unsigned char)(i == 0 ? gid >> 8 : gid);
         if (str_escape[c]) {
-            two[k++] = '\\';
+            out[k++] = '\\';
             c = str_escape[c];
         }
-        two[k++] = (char)c;
+        out[k++] = (char)c;
     }
     t->hexcount++;
     t->cur += w * t->size / 1000.0;
-    return ra_buf_append(t->b, two, k);
+    return put_bytes(t->b, out, k);
 }
 
 /* Starts marked content that extracts as cps[0..n) (/ActualText). */
