@@ -14,8 +14,10 @@
 ra_status_t ra_vec_reserve(void *items_ptr, size_t n, size_t *cap, size_t size, size_t first);
 
 /* RA_VEC_RESERVE(items, n, cap, first): ra_vec_reserve for an array held as
- * `T *items; size_t n, cap;`. */
+ * `T *items; size_t n, cap;` (whose arguments it may evaluate twice). When
+ * there is room it calls nothing: arrays grow at every glyph shaped and
+ * every block laid out. */
 #define RA_VEC_RESERVE(items, n, cap, first) \
-    ra_vec_reserve(&(items), (n), &(cap), sizeof *(items), (first))
+    ((n) < (cap) ? RA_OK : ra_vec_reserve(&(items), (n), &(cap), sizeof *(items), (first)))
 
 #endif
