@@ -638,10 +638,16 @@ int ra_pdf__glyph_use(ra_pdf_t *pdf, int fi, uint32_t g, const uint32_t *cps, si
     if (n > TOUNICODE_CPS_MAX)
         n = TOUNICODE_CPS_MAX;
     if (f->map[g]) {
-        uint32_t have;
+        uint32_t have, one;
         const char *at = f->pool.data + (size_t)(f->map[g] - 1) * 4;
         memcpy(&have, at, 4);
-        return have == n && memcmp(at + 4, cps, n * 4) == 0;
+        if (have != n)
+            return 0;
+        if (n == 1) { /* most glyphs: compared without a call */
+            memcpy(&one, at + 4, 4);
+            return one == cps[0];
+        }
+        return memcmp(at + 4, cps, n * 4) == 0;
     }
     size_t off = f->pool.len / 4;
     uint32_t nn = (uint32_t)n;
