@@ -11,9 +11,9 @@
 #include "base/diag.h"
 #include "base/status.h"
 
-struct ra_loader;    /* model/load.h */
-struct ra_pdf_fonts; /* pdf/pdf.h */
-struct ra_hyph;      /* layout/break.h */
+struct ra_loader;      /* model/load.h */
+struct ra_pdf_fonts;   /* pdf/pdf.h */
+struct ra_hyph;        /* layout/break.h */
 struct ra_layout_memo; /* layout/layout.h */
 
 /* All pointers are borrowed: the maker of the environment owns them. */

@@ -1080,8 +1080,8 @@ ra_status_t ra_layout_wrap_hyph(const ra_pdf_t *pdf, ra_hyph_t *hyph, const char
 
 /* --- Break opportunities kept for other layouts --- */
 
-#define MEMO_FIRST 1024     /* slots of a new table, a power of two */
-#define MEMO_SLOTS (1 << 15) /* most slots (at most 3/4 of them used) */
+#define MEMO_FIRST 1024       /* slots of a new table, a power of two */
+#define MEMO_SLOTS (1 << 15)  /* most slots (at most 3/4 of them used) */
 #define MEMO_BYTES (1u << 20) /* most bytes kept: languages, texts and their breaks */
 
 /* A text whose break opportunities were kept. */

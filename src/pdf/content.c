@@ -340,7 +340,7 @@ static ra_status_t draw_text(ra_pdf_t *pdf, ra_face_t face, double size, ra_rgb_
     tj_t t = {pdf, pg, b, size, 0, 0, 0, 0, 0};
     double pen = 0, scale = 0;
     int scale_font = -1; /* the font scale is of */
-    int actual = 0; /* inside /ActualText marked content */
+    int actual = 0;      /* inside /ActualText marked content */
     for (size_t i = 0; i < sh->ng && st == RA_OK; i++) {
         const glyph_t *g = &sh->g[i];
         const font_t *ft = &fonts->font[g->font];
