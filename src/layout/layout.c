@@ -1199,13 +1199,25 @@ static const char *memo_find(const ra_layout_memo_t *m, const char *lang, const 
     return e && e->len ? m->bytes + e->off + strlen(lang) + 1 + len : NULL;
 }
 
+/* Keeps in m the break opportunities lo found for its arena string t. */
+static void memo_keep_str(ra_layout_memo_t *m, const ra_layout_t *lo, str_t t)
+{
+    if (t.len > 0 && t.off + t.len <= lo->brks.n && lo->brks.v[t.off] != BRK_UNKNOWN)
+        memo_add(m, lo->lang, S(lo, t), t.len, lo->brks.v + t.off);
+}
+
 void ra_layout_memo_keep(ra_layout_memo_t *m, const ra_layout_t *lo)
 {
-    for (size_t i = 0; i < lo->spans.n; i++) {
-        str_t t = lo->spans.v[i].text;
-        if (t.len > 0 && t.off + t.len <= lo->brks.n && lo->brks.v[t.off] != BRK_UNKNOWN)
-            memo_add(m, lo->lang, S(lo, t), t.len, lo->brks.v + t.off);
-    }
+    for (size_t i = 0; i < lo->spans.n; i++)
+        memo_keep_str(m, lo, lo->spans.v[i].text);
+    /* Table headers are wrapped as cells of their own. */
+    for (size_t i = 0; i < lo->cols.n; i++)
+        memo_keep_str(m, lo, lo->cols.v[i].title);
+}
+
+size_t ra_layout_memo_count(const ra_layout_memo_t *m)
+{
+    return m->nused;
 }
 
 /* Returns the break opportunities of the arena string t, computed once per

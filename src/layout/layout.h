@@ -96,8 +96,10 @@ ra_status_t ra_layout_memo_new(ra_layout_memo_t **out);
 /* Frees m; NULL is fine. */
 void ra_layout_memo_free(ra_layout_memo_t *m);
 /* Keeps in m the break opportunities lo found for the texts of its table
- * cells (as many as fit; memory that runs out keeps fewer). */
+ * cells and headers (as many as fit; memory that runs out keeps fewer). */
 void ra_layout_memo_keep(ra_layout_memo_t *m, const ra_layout_t *lo);
+/* Returns how many texts m keeps the break opportunities of. */
+size_t ra_layout_memo_count(const ra_layout_memo_t *m);
 
 /* Fills opt with the defaults (A4, 20 mm margins, 10 pt, navy accent). */
 void ra_layout_options_default(ra_layout_options_t *opt);

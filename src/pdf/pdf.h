@@ -193,6 +193,8 @@ void ra_pdf_fonts_prepare(const ra_pdf_fonts_t *fonts, int subset);
  * or ran out of memory; what fonts keeps is bounded as a document's own
  * caches are, and memory that runs out here keeps less. */
 void ra_pdf_fonts_keep_shaping(ra_pdf_fonts_t *fonts, const ra_pdf_t *pdf);
+/* Returns how many shaped texts and words fonts keeps. */
+size_t ra_pdf_fonts_kept(const ra_pdf_fonts_t *fonts);
 /* Returns the fonts document pdf draws with (its own or the caller's). */
 const ra_pdf_fonts_t *ra_pdf_fonts_of(const ra_pdf_t *pdf);
 

@@ -306,6 +306,11 @@ void ra_pdf_fonts_keep_shaping(ra_pdf_fonts_t *fonts, const ra_pdf_t *pdf)
             fonts->kept_widths[i] = sh->widths[i];
 }
 
+size_t ra_pdf_fonts_kept(const ra_pdf_fonts_t *fonts)
+{
+    return fonts->kept.nused;
+}
+
 /* --- Characters --- */
 
 /* Returns why cp cannot be drawn as itself whatever the font, or NULL. */

@@ -608,6 +608,82 @@ static void test_shared_fonts(void **state)
     ra_buf_free(&b);
 }
 
+/* Texts measured and drawn by test_kept_shaping: words, a text other than
+ * ASCII (shaped whole), right to left, and one longer than the widths
+ * remembered (shaped word by word). */
+static const char *const kept_texts[] = {
+    "alpha",        "beta gamma",
+    "Zoë Łukasz ✓", "Owner: محمد العلي",
+    "2026-10-31",   "a sentence that is longer than the thirty bytes whose width is remembered"};
+#define NKEPT (sizeof kept_texts / sizeof *kept_texts)
+
+/* What a document shaped and measured, kept with its fonts, gives the
+ * documents after it the same widths and the same bytes; nothing is kept
+ * of a document that failed, nor of one drawn with other fonts. */
+static void test_kept_shaping(void **state)
+{
+    (void)state;
+    ra_pdf_fonts_t *fonts = NULL, *other = NULL;
+    ra_pdf_options_t fo = {.font_chain = RA_TEST_FONT_CHAIN};
+    assert_int_equal(ra_pdf_fonts_new(&fo, &fonts), RA_OK);
+    assert_int_equal(ra_pdf_fonts_new(&fo, &other), RA_OK);
+    ra_buf_t before = RA_BUF_INIT, after = RA_BUF_INIT;
+    build_with_fonts(fonts, &before);
+    assert_int_equal(ra_pdf_fonts_kept(fonts), 0);
+
+    ra_pdf_options_t o = {.font_chain = RA_TEST_FONT_CHAIN, .fonts = fonts};
+    ra_pdf_t *pdf = NULL;
+    ra_rgb_t black = {0, 0, 0};
+    double w[NKEPT];
+    assert_int_equal(ra_pdf_new(&o, &pdf), RA_OK);
+    assert_int_equal(ra_pdf_add_page(pdf, RA_PAGE_A4_W, RA_PAGE_A4_H), RA_OK);
+    for (size_t i = 0; i < NKEPT; i++) {
+        w[i] = W(pdf, kept_texts[i]);
+        assert_true(w[i] > 0);
+        for (int f = 0; f < RA_FACE_COUNT; f++)
+            assert_int_equal(ra_pdf_text(pdf, (ra_face_t)f, 10, black, 72, 72 + 12 * i,
+                                         kept_texts[i], strlen(kept_texts[i])),
+                             RA_OK);
+    }
+    /* build_with_fonts's text, the same in every face. */
+    for (int f = 0; f < RA_FACE_COUNT; f++)
+        assert_int_equal(ra_pdf_text(pdf, (ra_face_t)f, 10, black, 72, 300, "Zoë Łukasz ✓", 15),
+                         RA_OK);
+    ra_pdf_fonts_keep_shaping(fonts, pdf);
+    size_t kept = ra_pdf_fonts_kept(fonts);
+    assert_true(kept > 0);
+    /* Kept again: nothing is kept twice. */
+    ra_pdf_fonts_keep_shaping(fonts, pdf);
+    assert_int_equal(ra_pdf_fonts_kept(fonts), kept);
+    ra_pdf_free(pdf);
+
+    /* A later document measures the same, and draws the same bytes. */
+    assert_int_equal(ra_pdf_new(&o, &pdf), RA_OK);
+    for (size_t i = 0; i < NKEPT; i++)
+        assert_true(W(pdf, kept_texts[i]) == w[i]);
+    ra_pdf_free(pdf);
+    build_with_fonts(fonts, &after);
+    assert_int_equal(before.len, after.len);
+    assert_memory_equal(before.data, after.data, after.len);
+
+    /* A document drawn with other fonts is not kept in these. */
+    o.fonts = other;
+    assert_int_equal(ra_pdf_new(&o, &pdf), RA_OK);
+    for (size_t i = 0; i < NKEPT; i++)
+        assert_true(W(pdf, kept_texts[i]) == w[i]);
+    ra_pdf_fonts_keep_shaping(fonts, pdf);
+    assert_int_equal(ra_pdf_fonts_kept(fonts), kept);
+    /* Nor is one that failed (text with no page), in its own. */
+    assert_int_equal(ra_pdf_text(pdf, RA_FACE_REGULAR, 10, black, 72, 72, "x", 1), RA_ERR_PDF);
+    ra_pdf_fonts_keep_shaping(other, pdf);
+    assert_int_equal(ra_pdf_fonts_kept(other), 0);
+    ra_pdf_free(pdf);
+    ra_pdf_fonts_free(fonts);
+    ra_pdf_fonts_free(other);
+    ra_buf_free(&before);
+    ra_buf_free(&after);
+}
+
 static void test_subset_has_no_hinting(void **state)
 {
     (void)state;
@@ -732,6 +808,68 @@ static void test_wrap_long_words(void **state)
     assert_string_equal(ra_buf_str(&out), "x\nabc\ndef\ngh");
     ra_buf_free(&out);
     ra_pdf_free(pdf);
+}
+
+/* Lays out, in lang, a table whose narrow first column holds a quotation
+ * that UAX #14 breaks differently in English and German, looking up memo
+ * m (NULL: none), into dump; keeps its break opportunities in keep unless
+ * NULL. */
+static void memo_layout(const char *lang, const ra_layout_memo_t *m, ra_layout_memo_t *keep,
+                        ra_buf_t *dump)
+{
+    reports_t r = {0};
+    ra_pdf_t *pdf = new_pdf(&r);
+    ra_layout_options_t o = test_options();
+    o.memo = m;
+    ra_layout_t *lo;
+    assert_int_equal(ra_layout_new(pdf, &o, &lo), RA_OK);
+    assert_int_equal(ra_layout_set_lang(lo, lang), RA_OK);
+    ra_column_t cols[] = {{"Q", 1, RA_ALIGN_LEFT}, {"Rest", 30, RA_ALIGN_LEFT}};
+    assert_int_equal(ra_layout_table_begin(lo, NULL, cols, 2), RA_OK);
+    /* The second column's text is long: the first shrinks to its widest
+     * segment between break opportunities, "“y”" in English and "x “y”"
+     * in German. */
+    const char *rest = "the rest of the row, long enough to take all the width there is: "
+                       "the rest of the row, long enough to take all the width there is: "
+                       "the rest of the row, long enough to take all the width there is";
+    const char *rows[][2] = {{"x \u201Cy\u201D z", rest}, {"a", rest}};
+    for (size_t i = 0; i < 2; i++)
+        assert_int_equal(ra_layout_table_row_text(lo, rows[i]), RA_OK);
+    assert_int_equal(ra_layout_table_end(lo), RA_OK);
+    assert_int_equal(ra_layout_finish(lo), RA_OK);
+    ra_buf_clear(dump);
+    assert_int_equal(ra_layout_dump(lo, dump), RA_OK);
+    if (keep)
+        ra_layout_memo_keep(keep, lo);
+    ra_layout_free(lo);
+    ra_pdf_free(pdf);
+}
+
+/* Break opportunities kept from one layout give the layouts after them the
+ * same lines, and only in the language they were found for: "x “y” z" may
+ * break before its opening quote in English, not in German. */
+static void test_memo_breaks(void **state)
+{
+    (void)state;
+    ra_layout_memo_t *m = NULL;
+    ra_buf_t en = RA_BUF_INIT, en_memo = RA_BUF_INIT, de = RA_BUF_INIT, de_memo = RA_BUF_INIT;
+    assert_int_equal(ra_layout_memo_new(&m), RA_OK);
+    memo_layout("en-US", NULL, m, &en);
+    /* The rows' three different texts and the two headers. */
+    assert_int_equal(ra_layout_memo_count(m), 5);
+    memo_layout("en-US", m, m, &en_memo);
+    assert_int_equal(ra_layout_memo_count(m), 5);
+    assert_string_equal(ra_buf_str(&en_memo), ra_buf_str(&en));
+    memo_layout("de", NULL, NULL, &de);
+    assert_string_not_equal(ra_buf_str(&de), ra_buf_str(&en));
+    memo_layout("de", m, NULL, &de_memo);
+    assert_string_equal(ra_buf_str(&de_memo), ra_buf_str(&de));
+    ra_layout_memo_free(m);
+    ra_layout_memo_free(NULL);
+    ra_buf_free(&en);
+    ra_buf_free(&en_memo);
+    ra_buf_free(&de);
+    ra_buf_free(&de_memo);
 }
 
 /* --- layout.c pagination --- */
@@ -991,6 +1129,8 @@ int main(void)
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_image_png),
         cmocka_unit_test(test_shared_fonts),
+        cmocka_unit_test(test_kept_shaping),
+        cmocka_unit_test(test_memo_breaks),
         cmocka_unit_test(test_subset_has_no_hinting),
         cmocka_unit_test(test_watermark_is_one_form),
         cmocka_unit_test(test_wrap_break_points),

@@ -7,6 +7,8 @@
 #include <math.h>
 
 #include "base/io.h"
+#include "layout/layout.h"
+#include "pdf/pdf.h"
 #include "pipeline/pipeline.h"
 #include "seal/verify.h"
 
@@ -134,6 +136,62 @@ static void test_file_and_memory_agree(void **state)
     ra_buf_free(&xml);
 }
 
+/* A batch's warm-up (ra_pipeline_warm): the specimen of the mini checklist
+ * and of the shipped one is reported, quietly, and what its report shaped
+ * and broke is kept; a report after it is the same bytes as before it.
+ * Fonts that are not the environment's are refused. */
+static void test_warm(void **state)
+{
+    pipe_t *p = *state;
+    ra_pdf_fonts_t *fonts = NULL, *cold = NULL;
+    ra_layout_memo_t *breaks = NULL;
+    ra_checklist_t *shipped = NULL;
+    assert_int_equal(ra_pipeline_fonts_new(&p->env, &fonts, NULL), RA_OK);
+    assert_int_equal(ra_pipeline_fonts_new(&p->env, &cold, NULL), RA_OK);
+    assert_int_equal(ra_layout_memo_new(&breaks), RA_OK);
+    ra_env_t env = p->env;
+    env.fonts = fonts;
+    assert_int_equal(ra_pipeline_warm(&env, cold, breaks, p->f->cl, p->tpl), RA_ERR_USAGE);
+    assert_int_equal(ra_pdf_fonts_kept(cold), 0);
+
+    ra_buf_t xml = RA_BUF_INIT;
+    read_fixture("tests/fixtures/mini-ready.xml", &xml);
+    ra_pipeline_input_t in = {.checklist = p->f->cl,
+                              .tmpl = p->tpl,
+                              .record_path = "tests/fixtures/mini-ready.xml",
+                              .record_data = xml.data,
+                              .record_len = xml.len};
+    ra_pipeline_result_t before = {0}, after = {0};
+    assert_int_equal(ra_pipeline_report(&env, &in, &before), RA_OK);
+
+    capture_reset(&p->f->cap);
+    assert_int_equal(ra_pipeline_warm(&env, fonts, breaks, p->f->cl, p->tpl), RA_OK);
+    assert_string_equal(ra_buf_str(&p->f->cap.text), "");
+    size_t kept = ra_pdf_fonts_kept(fonts), nbreaks = ra_layout_memo_count(breaks);
+    assert_true(kept > 0);
+    assert_true(nbreaks > 0);
+    /* The shipped checklist's specimen adds its 50 checks' text. */
+    assert_int_equal(ra_load_checklist(p->f->loader, "templates/llmops-readiness.xml", &shipped),
+                     RA_OK);
+    assert_int_equal(ra_pipeline_warm(&env, fonts, breaks, shipped, p->tpl), RA_OK);
+    assert_string_equal(ra_buf_str(&p->f->cap.text), "");
+    assert_int_equal(p->f->cap.sink.errors + p->f->cap.sink.warnings, 0);
+    assert_true(ra_pdf_fonts_kept(fonts) > kept);
+    assert_true(ra_layout_memo_count(breaks) > nbreaks);
+
+    env.breaks = breaks;
+    assert_int_equal(ra_pipeline_report(&env, &in, &after), RA_OK);
+    assert_int_equal(after.pdf.len, before.pdf.len);
+    assert_memory_equal(after.pdf.data, before.pdf.data, before.pdf.len);
+    ra_pipeline_result_free(&before);
+    ra_pipeline_result_free(&after);
+    ra_buf_free(&xml);
+    ra_checklist_free(shipped);
+    ra_layout_memo_free(breaks);
+    ra_pdf_fonts_free(cold);
+    ra_pdf_fonts_free(fonts);
+}
+
 /* SOURCE_DATE_EPOCH, when set, changes the document date and so the bytes;
  * a malformed one is refused and leaves the date alone. */
 static void test_epoch(void **state)
@@ -242,6 +300,7 @@ int main(void)
         cmocka_unit_test(test_epoch),
         cmocka_unit_test(test_epoch_values),
         cmocka_unit_test(test_invalid_records),
+        cmocka_unit_test(test_warm),
     };
     return cmocka_run_group_tests(tests, pipe_setup, pipe_teardown);
 }
