@@ -395,6 +395,11 @@ static ra_status_t make_shape_form(ra_pdf_t *pdf, shape_t *sh)
     if (st == RA_OK && (st = ra_pdf__shape(pdf, sh->face, RA_DIR_AUTO, sh->text, sh->len)) == RA_OK)
         report_subst(pdf, sh->face);
     const shaper_t *shp = pdf->shaper;
+    /* Outlines are the font's bytes drawn: its file is checked first, as
+     * for text. */
+    for (size_t i = 0; st == RA_OK && i < shp->ng; i++)
+        if (!pdf->fonts->font[shp->g[i].font].verified)
+            st = ra_pdf__font_verify(pdf, shp->g[i].font);
     for (size_t i = 0; st == RA_OK && i < shp->ng; i++) {
         const glyph_t *g = &shp->g[i];
         const font_t *f = &pdf->fonts->font[g->font];
@@ -479,8 +484,9 @@ ra_status_t ra_pdf_text_shape(ra_pdf_t *pdf, ra_face_t face, double size, ra_rgb
         sh = &pdf->shapes[pdf->nshapes++];
         *sh =
             (shape_t){face, size, x, y, angle, stroke_width, pg->w, pg->h, color, text, len, NULL};
-        if (make_shape_form(pdf, sh) != RA_OK)
-            return pdf->err ? pdf_err_status(pdf) : RA_ERR_PDF;
+        ra_status_t st = make_shape_form(pdf, sh);
+        if (st != RA_OK)
+            return st; /* RA_ERR_FONT too, as for text */
     }
     if (!sh->form)
         return RA_OK;

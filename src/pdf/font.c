@@ -311,9 +311,11 @@ done:
     return st;
 }
 
-/* Reads the chain file at path into fonts, opening its files under dir. */
+/* Reads the chain file at path into fonts, opening its files under dir;
+ * the styles' first faces are checked against their digests unless
+ * check_on_draw. */
 static ra_status_t chain_load(ra_pdf_fonts_t *fonts, const char *path, const char *dir,
-                              ra_buf_t *err)
+                              int check_on_draw, ra_buf_t *err)
 {
     ra_buf_t text = RA_BUF_INIT, file = RA_BUF_INIT;
     ra_sha256_ctx_t ctx;
@@ -412,7 +414,8 @@ static ra_status_t chain_load(ra_pdf_fonts_t *fonts, const char *path, const cha
             break;
         }
         /* A style's first face draws its printable ASCII (the fast path of
-         * shape.c) and gives its metrics; it is checked now. */
+         * shape.c) and gives its metrics; it is checked now, unless the
+         * caller only asks which characters the faces have. */
         font_t *first = &fonts->font[fonts->chain[s][0]];
         if (!first->loaded && (st = font_load(first, err)) != RA_OK)
             break;
@@ -425,7 +428,7 @@ static ra_status_t chain_load(ra_pdf_fonts_t *fonts, const char *path, const cha
                 ra_buf_printf(err, "%s: the first %s face %s lacks U+%04X", path, style_name[s],
                               first->path, (unsigned)c);
         }
-        if (st == RA_OK)
+        if (st == RA_OK && !check_on_draw)
             st = font_check(first, err);
     }
     if (st == RA_OK)
@@ -447,7 +450,7 @@ ra_status_t ra_pdf_fonts_new(const ra_pdf_options_t *opt, ra_pdf_fonts_t **out)
     if (!fonts)
         return RA_ERR_NOMEM;
     ra_status_t st = chain_load(fonts, opt->font_chain ? opt->font_chain : RA_PDF_FONT_CHAIN,
-                                opt->font_dir ? opt->font_dir : RA_PDF_FONT_DIR,
+                                opt->font_dir ? opt->font_dir : RA_PDF_FONT_DIR, opt->check_on_draw,
                                 opt->errmsg ? opt->errmsg : &scratch);
     ra_buf_free(&scratch);
     if (st != RA_OK) {

@@ -154,16 +154,29 @@ ra_status_t ra_pipeline_render(const ra_env_t *env, const ra_pipeline_input_t *i
     return st;
 }
 
-ra_status_t ra_pipeline_fonts_new(const ra_env_t *env, ra_pdf_fonts_t **out, ra_buf_t *err)
+/* Reads env's font chain into *out; check_on_draw as in ra_pdf_options_t. */
+static ra_status_t fonts_new(const ra_env_t *env, int check_on_draw, ra_pdf_fonts_t **out,
+                             ra_buf_t *err)
 {
     ra_buf_t chain = RA_BUF_INIT;
-    ra_pdf_options_t fo = {.font_dir = env->font_dir, .errmsg = err};
+    ra_pdf_options_t fo = {
+        .font_dir = env->font_dir, .errmsg = err, .check_on_draw = check_on_draw};
     *out = NULL;
     ra_status_t st = ra_env_font_chain(env, &chain, &fo.font_chain);
     if (st == RA_OK)
         st = ra_pdf_fonts_new(&fo, out);
     ra_buf_free(&chain);
     return st;
+}
+
+ra_status_t ra_pipeline_fonts_new(const ra_env_t *env, ra_pdf_fonts_t **out, ra_buf_t *err)
+{
+    return fonts_new(env, 0, out, err);
+}
+
+ra_status_t ra_pipeline_fonts_for_text(const ra_env_t *env, ra_pdf_fonts_t **out, ra_buf_t *err)
+{
+    return fonts_new(env, 1, out, err);
 }
 
 ra_status_t ra_pipeline_report(const ra_env_t *env, const ra_pipeline_input_t *in,

@@ -99,6 +99,26 @@ grep -q 'DejaVuSans.ttf: SHA-256 is abdc775b21b1bc470d50c97e790d276f2054b7504e56
 [ -e "$tmp/chain/out.pdf" ] && problem "a PDF was written"
 end
 
+# validate and score only ask which characters the faces have: they read
+# no font file whole for its digest, and still find the characters no face
+# has; a report drawing with the changed face is refused (above).
+begin "validate and score do not check the digests; they still check the text"
+READYAUDIT_DATADIR=$tmp/chain run validate "$L"
+expect_rc 0
+[ "$(cat "$tmp/out")" = "$L: valid (NWK-KREDITASSIST-2026-10, profile regulated, 50 results)" ] ||
+    problem "stdout:" "$(excerpt "$tmp/out")"
+# Its one warning is the governance rule's, as with the chain's own digests.
+[ "$(cut -d: -f1-4 "$tmp/err")" = "$L:159: warning: self-acceptance" ] ||
+    problem "stderr:" "$(excerpt "$tmp/err" 5)"
+U=tests/fixtures/undrawable.xml
+READYAUDIT_DATADIR=$tmp/chain run validate -q "$U"
+expect_rc 0
+[ "$(grep -c ': warning: .* have no glyph in the font chain\|: warning: .* has no glyph in the font chain' "$tmp/err")" = 2 ] ||
+    problem "not the two coverage warnings:" "$(excerpt "$tmp/err" 5)"
+READYAUDIT_DATADIR=$tmp/chain run score --strict "$U"
+expect_rc 13
+end
+
 begin "a missing font file is an error naming it"
 mkdir -p "$tmp/fontdir"
 READYAUDIT_FONT_DIR=$tmp/fontdir run report "$L" -o "$tmp/fontdir/out.pdf" -q
