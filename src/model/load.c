@@ -40,8 +40,12 @@ struct ra_loader {
     char *datadir;
     ra_diag_sink_t *sink;
     xmlSchemaPtr schemas[SCHEMA_COUNT]; /* loaded on first use */
-    ra_xsd_t *xsd[SCHEMA_COUNT];        /* what each declares, for messages */
-    bool verbose;                       /* libxml2's own words too, as notes */
+    /* What each declares, for messages: read from the schema's bytes
+     * (xsd_text) when a message first needs it; a valid document never
+     * does. */
+    ra_xsd_t *xsd[SCHEMA_COUNT];
+    ra_buf_t xsd_text[SCHEMA_COUNT];
+    bool verbose; /* libxml2's own words too, as notes */
 };
 
 /* What the libxml2 error callbacks need to report under our file name. */
@@ -50,15 +54,16 @@ typedef struct {
     const char *file;
     int doctype; /* set when a DOCTYPE was seen */
     int nomem;   /* set when libxml2 said it ran out of memory: its later errors follow from it */
-    const ra_xsd_t *xsd; /* the schema's declarations, or NULL */
-    bool verbose;        /* add libxml2's own message as a note */
-    size_t budget;       /* elements messages may still visit (ra_xml_translate) */
+    ra_loader_t *ld; /* whose schema which (SCHEMA_COUNT: none) declares what */
+    int which;       /* messages name; see report_xsd */
+    bool verbose;    /* add libxml2's own message as a note */
+    size_t budget;   /* elements messages may still visit (ra_xml_translate) */
 } xml_report_t;
 
 /* A report for file. */
 static xml_report_t xml_report(ra_diag_sink_t *sink, const char *file)
 {
-    return (xml_report_t){sink, file, 0, 0, NULL, false, 2000000};
+    return (xml_report_t){sink, file, 0, 0, NULL, SCHEMA_COUNT, false, 2000000};
 }
 
 /* Did libxml2 run out of memory during the work rep reports on? */
@@ -147,6 +152,7 @@ void ra_loader_free(ra_loader_t *ld)
         if (ld->schemas[i])
             xmlSchemaFree(ld->schemas[i]);
         ra_xsd_free(ld->xsd[i]);
+        ra_buf_free(&ld->xsd_text[i]);
     }
     free(ld->datadir);
     free(ld);
@@ -180,6 +186,24 @@ static void tidy_message(const char *in, ra_buf_t *out)
 }
 
 /* libxml2 structured error callback: one diagnostic per parser/schema error. */
+/* The declarations of the schema r validates against, read on first use;
+ * NULL when none (a parse, not a validation) or when memory ran out, which
+ * r then says. */
+static const ra_xsd_t *report_xsd(xml_report_t *r)
+{
+    if (r->which >= SCHEMA_COUNT)
+        return NULL;
+    ra_loader_t *ld = r->ld;
+    ra_buf_t *text = &ld->xsd_text[r->which];
+    if (!ld->xsd[r->which] && text->data) {
+        if (ra_xsd_read(text->data, text->len, &ld->xsd[r->which]) != RA_OK)
+            r->nomem = 1;
+        else
+            ra_buf_free(text);
+    }
+    return ld->xsd[r->which];
+}
+
 static void xml_error(void *ctx, xmlErrorPtr err)
 {
     xml_report_t *r = ctx;
@@ -192,6 +216,9 @@ static void xml_error(void *ctx, xmlErrorPtr err)
         r->nomem = 1;
     if (xml_nomem(r))
         return;
+    const ra_xsd_t *xsd = report_xsd(r);
+    if (xml_nomem(r))
+        return;
     ra_buf_t raw = RA_BUF_INIT, msg = RA_BUF_INIT;
     tidy_message(err->message ? err->message : "unknown XML error", &raw);
     ra_severity_t sev = err->level == XML_ERR_WARNING ? RA_DIAG_WARNING : RA_DIAG_ERROR;
@@ -199,7 +226,7 @@ static void xml_error(void *ctx, xmlErrorPtr err)
     /* In the file's terms (messages.c); libxml2's own words with --verbose. */
     bool show = strncmp(ra_buf_str(&raw), "elements are nested", 19) == 0
                     ? ra_buf_puts(&msg, ra_buf_str(&raw)) == RA_OK
-                    : ra_xml_translate(r->xsd, err, ra_buf_str(&raw), &msg, &line, &r->budget);
+                    : ra_xml_translate(xsd, err, ra_buf_str(&raw), &msg, &line, &r->budget);
     if (show)
         ra_diag(r->sink, sev, r->file, line, "%s", ra_buf_str(&msg));
     if (r->verbose)
@@ -408,8 +435,10 @@ static ra_status_t get_schema(ra_loader_t *ld, int which, xmlSchemaPtr *out)
         st = RA_ERR_IO;
         goto done;
     }
-    if ((st = ra_xsd_read(data.data, data.len, &ld->xsd[which])) != RA_OK)
-        goto done;
+    /* Kept for messages (report_xsd). */
+    ra_buf_free(&ld->xsd_text[which]);
+    ld->xsd_text[which] = data;
+    data = (ra_buf_t)RA_BUF_INIT;
     *out = ld->schemas[which];
 done:
     ra_buf_free(&path);
@@ -442,7 +471,8 @@ static ra_status_t validate_doc(ra_loader_t *ld, int which, const char *name, xm
     if (!vc)
         return RA_ERR_NOMEM;
     xml_report_t rep = xml_report(ld->sink, name);
-    rep.xsd = ld->xsd[which];
+    rep.ld = ld;
+    rep.which = which;
     rep.verbose = ld->verbose;
     xmlSchemaSetValidStructuredErrors(vc, xml_error, &rep);
     size_t before = ld->sink->errors;
