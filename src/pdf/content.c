@@ -172,14 +172,20 @@ static ra_status_t tj_font(tj_t *t, int fi)
 static ra_status_t tj_glyph(tj_t *t, uint32_t gid, double w, double x, double rise)
 {
     ra_status_t st = RA_OK;
-    if (round3(rise) != round3(t->rise)) {
+    /* Equal rises round equally: only a changed one is rounded (every glyph
+     * comes here). */
+    if (rise != t->rise && round3(rise) != round3(t->rise)) {
         if ((st = tj_close(t)) != RA_OK || (st = ra_pdf__put_op(t->b, &rise, 1, "Ts")) != RA_OK)
             return st;
         t->rise = rise;
     }
+    /* At most "[", ")", an adjustment, "(" and two escaped bytes: written
+     * in place after one reservation. */
+    if ((st = ra_buf_reserve(t->b, 32)) != RA_OK)
+        return st;
+    char *p = t->b->data + t->b->len;
     if (!t->open) {
-        if ((st = ra_buf_putc(t->b, '[')) != RA_OK)
-            return st;
+        *p++ = '[';
         t->open = 1;
     }
     /* The adjustment moves the pen left by adj/1000 of the size; whole
@@ -187,36 +193,32 @@ static ra_status_t tj_glyph(tj_t *t, uint32_t gid, double w, double x, double ri
      * before it is corrected. */
     double adj = round((t->cur - x) * 1000.0 / t->size);
     if (adj != 0) {
-        if (t->in_hex && (st = ra_buf_putc(t->b, ')')) != RA_OK)
-            return st;
+        if (t->in_hex)
+            *p++ = ')';
         t->in_hex = 0;
-        char num[24], *e = num;
-        e = fmt_num(e, adj);
-        if ((st = ra_buf_append(t->b, num, (size_t)(e - num))) != RA_OK)
-            return st;
+        p = fmt_num(p, adj);
         t->cur -= adj * t->size / 1000.0;
     }
     if (!t->in_hex || t->hexcount >= 4000) {
-        if (t->in_hex && (st = ra_buf_putc(t->b, ')')) != RA_OK)
-            return st;
-        if ((st = ra_buf_putc(t->b, '(')) != RA_OK)
-            return st;
+        if (t->in_hex)
+            *p++ = ')';
+        *p++ = '(';
         t->in_hex = 1;
         t->hexcount = 0;
     }
-    char two[4];
-    size_t k = 0;
     for (int i = 0; i < 2; i++) {
         unsigned char c = (unsigned char)(i == 0 ? gid >> 8 : gid);
         if (str_escape[c]) {
-            two[k++] = '\\';
+            *p++ = '\\';
             c = str_escape[c];
         }
-        two[k++] = (char)c;
+        *p++ = (char)c;
     }
+    *p = '\0';
+    t->b->len = (size_t)(p - t->b->data);
     t->hexcount++;
     t->cur += w * t->size / 1000.0;
-    return ra_buf_append(t->b, two, k);
+    return RA_OK;
 }
 
 /* Starts marked content that extracts as cps[0..n) (/ActualText). */
@@ -330,7 +332,8 @@ static ra_status_t draw_text(ra_pdf_t *pdf, ra_face_t face, double size, ra_rgb_
             break;
         const uint32_t *cps = sh->cp + g->c0;
         size_t n = g->c1 - g->c0;
-        int same = ra_pdf__glyph_use(pdf, g->font, g->gid, cps, n);
+        double w;
+        int same = ra_pdf__glyph_use(pdf, g->font, g->gid, cps, n, &w);
         if (same < 0) {
             st = RA_ERR_NOMEM;
             break;
@@ -341,7 +344,6 @@ static ra_status_t draw_text(ra_pdf_t *pdf, ra_face_t face, double size, ra_rgb_
             actual = 1;
         }
         double scale = size / ft->upem;
-        double w = round(hb_font_get_glyph_h_advance(ft->font, g->gid) * 1000.0 / ft->upem);
         st = tj_glyph(&t, g->gid, w, pen + g->dx * scale, g->dy * scale);
         pen += g->ax * scale;
         /* The cluster's marked content ends after its last glyph. */

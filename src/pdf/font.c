@@ -631,25 +631,41 @@ ra_status_t ra_pdf__use_font(ra_pdf_t *pdf, page_t *pg, int fi)
     return RA_OK;
 }
 
-int ra_pdf__glyph_use(ra_pdf_t *pdf, int fi, uint32_t g, const uint32_t *cps, size_t n)
+/* Returns the advance of glyph g of f in whole 1/1000 em. */
+static int32_t glyph_width(const font_t *f, uint32_t g)
+{
+    return (int32_t)round(hb_font_get_glyph_h_advance(f->font, g) * 1000.0 / f->upem);
+}
+
+int ra_pdf__glyph_use(ra_pdf_t *pdf, int fi, uint32_t g, const uint32_t *cps, size_t n,
+                      double *width)
 {
     face_t *f = &pdf->face[fi];
-    if (g >= f->ft->num_glyphs)
+    if (g >= f->ft->num_glyphs) {
+        *width = glyph_width(f->ft, g);
         return 0;
+    }
     if (n > TOUNICODE_CPS_MAX)
         n = TOUNICODE_CPS_MAX;
     if (f->map[g]) {
         uint32_t have;
+        int32_t w;
         const char *at = f->pool.data + (size_t)(f->map[g] - 1) * 4;
         memcpy(&have, at, 4);
-        return have == n && memcmp(at + 4, cps, n * 4) == 0;
+        memcpy(&w, at + 4, 4);
+        *width = w;
+        return have == n && memcmp(at + 8, cps, n * 4) == 0;
     }
+    /* The width is asked for every glyph drawn: the font's once per glyph. */
     size_t off = f->pool.len / 4;
     uint32_t nn = (uint32_t)n;
+    int32_t w = glyph_width(f->ft, g);
     if (ra_buf_append(&f->pool, (const char *)&nn, 4) != RA_OK ||
+        ra_buf_append(&f->pool, (const char *)&w, 4) != RA_OK ||
         ra_buf_append(&f->pool, (const char *)cps, n * 4) != RA_OK)
         return -1;
     f->map[g] = (uint32_t)off + 1;
+    *width = w;
     return 1;
 }
 
@@ -696,7 +712,7 @@ static ra_status_t build_tounicode(const face_t *f, const uint32_t *gids, size_t
             uint32_t cnt, cps[TOUNICODE_CPS_MAX];
             const char *at = f->pool.data + (size_t)(f->map[gids[j]] - 1) * 4;
             memcpy(&cnt, at, 4);
-            memcpy(cps, at + 4, cnt * 4);
+            memcpy(cps, at + 8, cnt * 4);
             if ((st = ra_buf_reserve(b, 16 + 8 * (size_t)cnt)) != RA_OK)
                 break;
             char *p = b->data + b->len;

@@ -76,7 +76,8 @@ struct ra_pdf_fonts {
 typedef struct {
     const font_t *ft;
     uint32_t *map; /* [num_glyphs] 0: not drawn; else 1 + offset in pool; owned */
-    ra_buf_t pool; /* per drawn glyph: count, then that many code points (uint32) */
+    ra_buf_t pool; /* per drawn glyph: count, width (ra_pdf__glyph_use), then that many code
+                      points (uint32) */
     /* PDF objects, created on first use and completed by ra_pdf_save. */
     HPDF_Dict type0, cidfont, desc, file, map_stream, tounicode, cidset;
 } face_t;
@@ -395,10 +396,12 @@ ra_status_t ra_pdf__font_verify(ra_pdf_t *pdf, int fi);
 void ra_pdf__report(ra_pdf_t *pdf, ra_face_t face, uint32_t cp, uint32_t drawn, const char *why);
 /* Makes font file fi usable on page pg: PDF objects and a /F<n> resource. */
 ra_status_t ra_pdf__use_font(ra_pdf_t *pdf, page_t *pg, int fi);
-/* Notes that glyph g of font file fi is drawn for cps[0..n); returns 1
+/* Notes that glyph g of font file fi is drawn for cps[0..n) and sets
+ * *width to its advance in whole 1/1000 em (as /W says it); returns 1
  * when its ToUnicode entry says exactly that, 0 when it says something else
  * (the caller then marks the text with /ActualText), -1 out of memory. */
-int ra_pdf__glyph_use(ra_pdf_t *pdf, int fi, uint32_t g, const uint32_t *cps, size_t n);
+int ra_pdf__glyph_use(ra_pdf_t *pdf, int fi, uint32_t g, const uint32_t *cps, size_t n,
+                      double *width);
 /* Completes the objects of every font file drawn with. */
 ra_status_t ra_pdf__finish_fonts(ra_pdf_t *pdf);
 /* Appends the outline path of glyph g of font fi under m. */
