@@ -20,6 +20,9 @@ typedef struct {
     const char *datadir;    /* holds schemas/ and templates/ */
     const char *font_dir;   /* READYAUDIT_FONT_DIR, or NULL: the default fonts */
     const char *font_chain; /* the font chain file, or NULL: datadir/fonts/chain.txt */
+    /* The user's cache of font files found as the chain lists them
+     * (ra_pdf_options_t.verified_fonts), or NULL: none. */
+    const char *verified_fonts;
     /* SOURCE_DATE_EPOCH, read once (ra_env_set_epoch). */
     bool epoch_set; /* set, not empty, and valid: the document date of reports */
     int64_t epoch;  /* its value, 0 when not set */

@@ -517,11 +517,21 @@ int main(int argc, char **argv)
         return RA_EXIT_IO;
     }
     ra_loader_set_verbose(env.loader, cli.opts.verbose);
+    /* Where the user's cache is (the XDG base directories): which font
+     * files earlier runs read whole and found as the chain lists them. */
+    ra_buf_t cache = RA_BUF_INIT;
+    const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+    if (xdg && xdg[0] == '/')
+        ra_buf_printf(&cache, "%s/readyaudit/verified-fonts", xdg);
+    else if (home && home[0] == '/')
+        ra_buf_printf(&cache, "%s/.cache/readyaudit/verified-fonts", home);
+    env.verified_fonts = cache.len && !cache.failed ? cache.data : NULL;
     /* A signal removes the temporary files it would leave (cleanup.h). */
     ra_cleanup_install();
     rc = cmd->fn(&cli);
     ra_pdf_fonts_free(cli.fonts);
     ra_loader_free(env.loader);
+    ra_buf_free(&cache);
     free(datadir);
     return close_stdout(cli.prog, rc);
 }

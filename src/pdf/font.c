@@ -63,12 +63,17 @@ static const unsigned char *face_table(const font_t *f, hb_tag_t tag, unsigned *
     return *len ? (const unsigned char *)d : NULL;
 }
 
-/* Checks f's bytes against the chain's digest; appends why not to err. */
-static ra_status_t font_check(font_t *f, ra_buf_t *err)
+/* Checks f's bytes against the chain's digest, unless fonts (may be NULL)
+ * remembers that an earlier run did (fontcache.c); appends why not to err. */
+static ra_status_t font_check(ra_pdf_fonts_t *fonts, font_t *f, ra_buf_t *err)
 {
     unsigned char d[32];
     if (f->verified)
         return RA_OK;
+    if (fonts && ra_pdf__cache_knows(fonts, f)) {
+        f->verified = 1;
+        return RA_OK;
+    }
     ra_sha256(f->data, f->size, d);
     if (memcmp(d, f->sha256, 32) != 0) {
         if (err) {
@@ -80,6 +85,8 @@ static ra_status_t font_check(font_t *f, ra_buf_t *err)
         return RA_ERR_FONT;
     }
     f->verified = 1;
+    if (fonts)
+        ra_pdf__cache_note(fonts, f);
     return RA_OK;
 }
 
@@ -138,6 +145,7 @@ static ra_status_t font_open(font_t *f, int *fd, ra_buf_t *err)
         return RA_ERR_FONT;
     }
     f->size = (size_t)sb.st_size;
+    ra_pdf__stat_of(&sb, d, &f->st);
     if (fd)
         *fd = d;
     else
@@ -222,7 +230,7 @@ done:
     /* HarfBuzz gives an empty blob, face or font when it runs out of
      * memory, which reads as a broken file; a file whose bytes are the ones
      * the chain lists is not broken, so its failure here is memory. */
-    if (st == RA_ERR_FONT && !faulty && f->data && font_check(f, NULL) == RA_OK)
+    if (st == RA_ERR_FONT && !faulty && f->data && font_check(NULL, f, NULL) == RA_OK)
         st = RA_ERR_NOMEM;
     f->loaded = st == RA_OK ? 1 : -1;
     return st;
@@ -245,13 +253,16 @@ ra_status_t ra_pdf__font_ready(const ra_pdf_fonts_t *fonts, int fi)
 
 ra_status_t ra_pdf__font_verify(ra_pdf_t *pdf, int fi)
 {
-    /* The note that the file was checked is the one thing a shared chain
-     * changes after it was made. */
-    font_t *f = (font_t *)&pdf->fonts->font[fi];
+    /* The note that the file was checked (and the cache's entry for it)
+     * is the one thing a shared chain changes after it was made. */
+    ra_pdf_fonts_t *fonts = (ra_pdf_fonts_t *)pdf->fonts;
+    font_t *f = &fonts->font[fi];
     if (f->verified)
         return RA_OK;
     ra_buf_t why = RA_BUF_INIT;
-    ra_status_t st = font_check(f, &why);
+    ra_status_t st = font_check(fonts, f, &why);
+    if (st == RA_OK)
+        ra_pdf__cache_save(fonts);
     if (st != RA_OK && !pdf->err) {
         pdf->err = 1;
         snprintf(pdf->errmsg, sizeof pdf->errmsg, "%s", ra_buf_str(&why));
@@ -429,10 +440,11 @@ static ra_status_t chain_load(ra_pdf_fonts_t *fonts, const char *path, const cha
                               first->path, (unsigned)c);
         }
         if (st == RA_OK && !check_on_draw)
-            st = font_check(first, err);
+            st = font_check(fonts, first, err);
     }
     if (st == RA_OK)
         ra_sha256_final(&ctx, fonts->sha256);
+    ra_pdf__cache_save(fonts);
 done:
     ra_buf_free(&text);
     ra_buf_free(&file);
@@ -449,6 +461,7 @@ ra_status_t ra_pdf_fonts_new(const ra_pdf_options_t *opt, ra_pdf_fonts_t **out)
     ra_pdf_fonts_t *fonts = calloc(1, sizeof *fonts);
     if (!fonts)
         return RA_ERR_NOMEM;
+    ra_pdf__cache_read(fonts, opt->verified_fonts);
     ra_status_t st = chain_load(fonts, opt->font_chain ? opt->font_chain : RA_PDF_FONT_CHAIN,
                                 opt->font_dir ? opt->font_dir : RA_PDF_FONT_DIR, opt->check_on_draw,
                                 opt->errmsg ? opt->errmsg : &scratch);
@@ -467,6 +480,7 @@ void ra_pdf_fonts_free(ra_pdf_fonts_t *fonts)
         return;
     for (size_t i = 0; i < fonts->nfonts; i++)
         font_free(&fonts->font[i], 1);
+    free(fonts->cache_path);
     free(fonts);
 }
 

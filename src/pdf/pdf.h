@@ -123,6 +123,11 @@ typedef struct {
      * they have (validate, score), which need not read every byte of four
      * files. */
     int check_on_draw;
+    /* For ra_pdf_fonts_new: the file that remembers which font files
+     * earlier runs of this user read whole and found as the chain lists
+     * them (fontcache.c says when that is trusted), read and updated;
+     * NULL: none, every face is read whole to be checked. */
+    const char *verified_fonts;
 } ra_pdf_options_t;
 
 /* A property of the caller's own XMP schema (see ra_pdf_info_t). */

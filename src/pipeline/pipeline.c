@@ -159,8 +159,10 @@ static ra_status_t fonts_new(const ra_env_t *env, int check_on_draw, ra_pdf_font
                              ra_buf_t *err)
 {
     ra_buf_t chain = RA_BUF_INIT;
-    ra_pdf_options_t fo = {
-        .font_dir = env->font_dir, .errmsg = err, .check_on_draw = check_on_draw};
+    ra_pdf_options_t fo = {.font_dir = env->font_dir,
+                           .errmsg = err,
+                           .check_on_draw = check_on_draw,
+                           .verified_fonts = env->verified_fonts};
     *out = NULL;
     ra_status_t st = ra_env_font_chain(env, &chain, &fo.font_chain);
     if (st == RA_OK)

@@ -166,6 +166,126 @@ expect_rc 0
 [ -s "$tmp/lazy/latin.pdf" ] || problem "no PDF"
 end
 
+# ------------------------------------------------- fonts checked before
+
+# The user's cache (XDG_CACHE_HOME/readyaudit/verified-fonts) remembers
+# the font files a report read whole and found as the chain lists them,
+# by device, inode, size and times; src/pdf/fontcache.c says when it is
+# trusted. A face changed since is read and refused as without it.
+F=/usr/share/fonts/truetype/dejavu
+FIRST="DejaVuSans.ttf DejaVuSans-Bold.ttf DejaVuSans-Oblique.ttf DejaVuSansMono.ttf"
+XC=$tmp/xdg/readyaudit/verified-fonts
+
+# entry FILE DIGEST: the line the cache holds for FILE as it is now.
+entry() {
+    stat -L -c '%d %i %s %.9Y %.9Z' "$1" | sed 's/\.//g' | tr '\n' ' '
+    echo "$2"
+}
+digest_of() {
+    grep " truetype/dejavu/$1\$" fonts/chain.txt | head -n 1 | awk '{print $2}'
+}
+
+begin "a report notes the four first faces in the user's cache, the user's alone"
+XDG_CACHE_HOME=$tmp/xdg run report "$L" -o "$tmp/pdf/cached.pdf" -q
+expect_rc 0
+[ "$(stat -c %a "$tmp/xdg/readyaudit")" = 700 ] || problem "directory mode $(stat -c %a "$tmp/xdg/readyaudit")"
+[ "$(stat -c %a "$XC")" = 600 ] || problem "file mode $(stat -c %a "$XC")"
+[ "$(head -n 1 "$XC")" = "readyaudit verified fonts 1" ] || problem "header:" "$(head -n 1 "$XC")"
+for f in $FIRST; do
+    grep -qxF "$(entry "$F/$f" "$(digest_of "$f")")" "$XC" || problem "no entry for $f:" "$(cat "$XC")"
+done
+[ "$(wc -l <"$XC")" = 5 ] || problem "not 4 entries:" "$(cat "$XC")"
+end
+
+begin "with the cache read, the same report bytes; a cache that cannot be written is no error"
+XDG_CACHE_HOME=$tmp/xdg run report "$L" -o "$tmp/pdf/cached2.pdf" -q
+expect_rc 0
+HOME=/nonexistent XDG_CACHE_HOME= run report "$L" -o "$tmp/pdf/nocache.pdf" -q
+expect_rc 0
+: >"$tmp/afile"
+XDG_CACHE_HOME=$tmp/afile run report "$L" -o "$tmp/pdf/unwritable.pdf" -q
+expect_rc 0
+[ -s "$tmp/err" ] && problem "stderr:" "$(excerpt "$tmp/err" 5)"
+for p in cached cached2 unwritable; do
+    cmp -s "$tmp/pdf/nocache.pdf" "$tmp/pdf/$p.pdf" || problem "$p.pdf differs from the report made without a cache"
+done
+end
+
+# A font directory of the chain's files, the first faces copied (the other
+# files linked), as READYAUDIT_FONT_DIR.
+mkdir -p "$tmp/own/truetype/dejavu"
+for d in noto ancient-scripts; do ln -s "/usr/share/fonts/truetype/$d" "$tmp/own/truetype/$d"; done
+ln -s /usr/share/fonts/opentype "$tmp/own/opentype"
+for f in $FIRST; do cp "$F/$f" "$tmp/own/truetype/dejavu/"; done
+OWN=$tmp/own/truetype/dejavu
+
+begin "a face changed less than 3 s before it was read is not noted (its times could stay)"
+rm -rf "$tmp/xdg"
+READYAUDIT_FONT_DIR=$tmp/own XDG_CACHE_HOME=$tmp/xdg run report "$L" -o "$tmp/pdf/fresh.pdf" -q
+expect_rc 0
+for f in $FIRST; do
+    ino=$(stat -c %i "$OWN/$f")
+    grep -q "^[0-9]* $ino " "$XC" 2>/dev/null && problem "$f noted while fresh"
+done
+end
+
+sleep 3
+begin "a face changed in place after it was noted is read again and refused"
+READYAUDIT_FONT_DIR=$tmp/own XDG_CACHE_HOME=$tmp/xdg run report "$L" -o "$tmp/pdf/own.pdf" -q
+expect_rc 0
+grep -qxF "$(entry "$OWN/DejaVuSans.ttf" "$(digest_of DejaVuSans.ttf)")" "$XC" || problem "not noted:" "$(cat "$XC")"
+cmp -s "$tmp/pdf/nocache.pdf" "$tmp/pdf/own.pdf" || problem "the report of the copies differs"
+# One byte of the glyph data changed, the size and the modification time kept.
+printf 'X' | dd of="$OWN/DejaVuSans.ttf" bs=1 seek=400000 conv=notrunc 2>/dev/null
+touch -r "$F/DejaVuSans.ttf" "$OWN/DejaVuSans.ttf"
+READYAUDIT_FONT_DIR=$tmp/own XDG_CACHE_HOME=$tmp/xdg run report "$L" -o "$tmp/pdf/changed.pdf" -q
+expect_rc 4
+grep -q "$OWN/DejaVuSans.ttf: SHA-256 is [0-9a-f]*, not the one the font chain lists" "$tmp/err" ||
+    problem "not the digest error:" "$(excerpt "$tmp/err" 5)"
+[ -e "$tmp/pdf/changed.pdf" ] && problem "a PDF was written"
+end
+
+begin "a face replaced by another file (a new inode, the same size and times) is refused"
+cp "$F/DejaVuSans.ttf" "$OWN/DejaVuSans.ttf"
+touch -r "$F/DejaVuSans.ttf" "$OWN/DejaVuSans.ttf"
+sleep 3
+READYAUDIT_FONT_DIR=$tmp/own XDG_CACHE_HOME=$tmp/xdg run report "$L" -o "$tmp/pdf/own2.pdf" -q
+expect_rc 0
+cp "$OWN/DejaVuSans.ttf" "$tmp/changed.ttf"
+printf 'X' | dd of="$tmp/changed.ttf" bs=1 seek=400000 conv=notrunc 2>/dev/null
+touch -r "$F/DejaVuSans.ttf" "$tmp/changed.ttf"
+mv "$tmp/changed.ttf" "$OWN/DejaVuSans.ttf"
+READYAUDIT_FONT_DIR=$tmp/own XDG_CACHE_HOME=$tmp/xdg run report "$L" -o "$tmp/pdf/replaced.pdf" -q
+expect_rc 4
+grep -q "$OWN/DejaVuSans.ttf: SHA-256 is [0-9a-f]*, not the one the font chain lists" "$tmp/err" ||
+    problem "not the digest error:" "$(excerpt "$tmp/err" 5)"
+end
+
+# Writing the user's cache vouches for a file: an entry for the changed
+# face as it is now is believed (what the cache saves is that check), but
+# only from a cache that no one but the user may write.
+begin "an entry is believed only from a cache file and directory no one else may write"
+entry "$OWN/DejaVuSans.ttf" "$(digest_of DejaVuSans.ttf)" >>"$XC"
+READYAUDIT_FONT_DIR=$tmp/own XDG_CACHE_HOME=$tmp/xdg run report "$L" -o "$tmp/pdf/vouched.pdf" -q
+expect_rc 0
+chmod g+w "$XC"
+READYAUDIT_FONT_DIR=$tmp/own XDG_CACHE_HOME=$tmp/xdg run report "$L" -o "$tmp/pdf/groupfile.pdf" -q
+expect_rc 4
+chmod g-w "$XC"
+chmod o+w "$tmp/xdg/readyaudit"
+READYAUDIT_FONT_DIR=$tmp/own XDG_CACHE_HOME=$tmp/xdg run report "$L" -o "$tmp/pdf/otherdir.pdf" -q
+expect_rc 4
+chmod o-w "$tmp/xdg/readyaudit"
+if [ "$(id -u)" = 0 ]; then
+    chown nobody "$XC"
+    READYAUDIT_FONT_DIR=$tmp/own XDG_CACHE_HOME=$tmp/xdg run report "$L" -o "$tmp/pdf/notmine.pdf" -q
+    expect_rc 4
+    chown root "$XC"
+fi
+grep -q "$OWN/DejaVuSans.ttf: SHA-256 is [0-9a-f]*, not the one the font chain lists" "$tmp/err" ||
+    problem "not the digest error:" "$(excerpt "$tmp/err" 5)"
+end
+
 # ------------------------------------------------------------ Preflight
 
 preflight_find
