@@ -36,8 +36,9 @@ suite_start() {
     RA=$tmp/readyaudit
     READYAUDIT_DATADIR=$(pwd)
     export READYAUDIT_DATADIR
-    # The cache of font files checked before (src/pdf/fontcache.c) is the
-    # suite's own: none from earlier runs, none left in the user's home.
+    # The user's cache (fonts checked, documents validated before: README,
+    # "What a run remembers for the next") is the suite's own: nothing from
+    # earlier runs, nothing left in the user's home.
     XDG_CACHE_HOME=$tmp/cache
     export XDG_CACHE_HOME
 }

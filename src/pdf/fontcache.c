@@ -14,10 +14,8 @@
  *   - a file server or a FUSE file system says what it likes of a file:
  *     only files of local file systems whose times the kernel keeps are
  *     remembered or looked up;
- *   - whoever can write the cache could vouch for any file: it is used only
- *     when the file and its directory belong to the user running readyaudit
- *     and no one else may write them (such a writer could as well change
- *     the user's readyaudit or its environment).
+ *   - whoever can write the cache could vouch for any file: it is read only
+ *     when it is the user's alone (base/usercache.h).
  * A cache that cannot be read or written is no error: the files are read
  * and checked as without one, and the report's bytes are the same. */
 #define _POSIX_C_SOURCE 200809L
@@ -30,9 +28,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/usercache.h"
+
 #define CACHE_HEADER "readyaudit verified fonts 1\n"
 #define CACHE_ENTRIES_MAX FONTCACHE_ENTRIES_MAX
-#define CACHE_FILE_MAX (16u << 10)  /* a larger file is not ours: ignored */
 #define CACHE_QUIET_NS 3000000000LL /* how long a file must be unchanged before it is read */
 
 /* File systems whose files' times only their kernel sets (statfs f_type). */
@@ -59,12 +58,6 @@ static int on_local_fs(int fd)
     return 0;
 }
 
-/* Whether st is the user's own and no one else may write it. */
-static int own_only(const struct stat *st)
-{
-    return st->st_uid == geteuid() && !(st->st_mode & (S_IWGRP | S_IWOTH));
-}
-
 void ra_pdf__stat_of(const struct stat *sb, int fd, font_stat_t *out)
 {
     out->dev = (uint64_t)sb->st_dev;
@@ -80,27 +73,6 @@ static int same_stat(const font_stat_t *a, const font_stat_t *b)
 {
     return a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
            a->mtime_ns == b->mtime_ns && a->ctime_ns == b->ctime_ns;
-}
-
-/* The directory part of path into dir (at most n bytes); 0 when none. */
-static int dir_of(const char *path, char *dir, size_t n)
-{
-    const char *slash = strrchr(path, '/');
-    size_t len = slash ? (size_t)(slash - path) : 0;
-    if (!slash || len == 0 || len >= n)
-        return 0;
-    memcpy(dir, path, len);
-    dir[len] = '\0';
-    return 1;
-}
-
-/* Whether the directory of path is the user's own and only theirs. */
-static int own_dir(const char *path)
-{
-    char dir[4096];
-    struct stat sb;
-    return dir_of(path, dir, sizeof dir) && stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode) &&
-           own_only(&sb);
 }
 
 /* Parses one entry line ("dev ino size mtime_ns ctime_ns sha256") into e. */
@@ -126,34 +98,19 @@ static int parse_entry(const char *line, fontcache_entry_t *e)
 
 void ra_pdf__cache_read(ra_pdf_fonts_t *fonts, const char *path)
 {
+    ra_buf_t text = RA_BUF_INIT;
     fonts->cache_path = path ? strdup(path) : NULL;
-    if (!fonts->cache_path || !own_dir(path))
-        return;
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-    struct stat sb;
-    if (fd < 0)
-        return;
-    char text[CACHE_FILE_MAX + 1];
-    ssize_t got = 0, n;
-    if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && own_only(&sb) &&
-        sb.st_size <= (off_t)CACHE_FILE_MAX)
-        while (got < (ssize_t)CACHE_FILE_MAX &&
-               (n = read(fd, text + got, CACHE_FILE_MAX - (size_t)got)) > 0)
-            got += n;
-    close(fd);
-    text[got] = '\0';
-    size_t hl = strlen(CACHE_HEADER);
-    if ((size_t)got < hl || memcmp(text, CACHE_HEADER, hl) != 0)
-        return;
-    for (char *p = text + hl, *next; *p && fonts->nseen < CACHE_ENTRIES_MAX; p = next) {
-        char *eol = strchr(p, '\n');
-        next = eol ? eol + 1 : p + strlen(p);
-        if (eol)
-            *eol = '\0';
-        fontcache_entry_t e;
-        if (parse_entry(p, &e))
-            fonts->seen[fonts->nseen++] = e;
-    }
+    if (fonts->cache_path && ra_usercache_read(path, CACHE_HEADER, &text))
+        for (char *p = text.data, *next; *p && fonts->nseen < CACHE_ENTRIES_MAX; p = next) {
+            char *eol = strchr(p, '\n');
+            next = eol ? eol + 1 : p + strlen(p);
+            if (eol)
+                *eol = '\0';
+            fontcache_entry_t e;
+            if (parse_entry(p, &e))
+                fonts->seen[fonts->nseen++] = e;
+        }
+    ra_buf_free(&text);
 }
 
 int ra_pdf__cache_knows(const ra_pdf_fonts_t *fonts, const font_t *f)
@@ -194,28 +151,13 @@ void ra_pdf__cache_note(ra_pdf_fonts_t *fonts, const font_t *f)
     fonts->cache_dirty = 1;
 }
 
-/* Makes the directory of path (and its parent) for the user alone, as the
- * XDG base directory specification asks of a cache directory. */
-static void make_dirs(const char *path)
-{
-    char dir[4096], parent[4096];
-    if (!dir_of(path, dir, sizeof dir))
-        return;
-    if (dir_of(dir, parent, sizeof parent))
-        mkdir(parent, 0700);
-    mkdir(dir, 0700);
-}
-
 void ra_pdf__cache_save(ra_pdf_fonts_t *fonts)
 {
     if (!fonts->cache_dirty || !fonts->cache_path)
         return;
     fonts->cache_dirty = 0;
-    make_dirs(fonts->cache_path);
-    if (!own_dir(fonts->cache_path))
-        return;
-    ra_buf_t text = RA_BUF_INIT, tmp = RA_BUF_INIT;
-    ra_status_t st = ra_buf_puts(&text, CACHE_HEADER);
+    ra_buf_t text = RA_BUF_INIT;
+    ra_status_t st = RA_OK;
     for (size_t i = 0; st == RA_OK && i < fonts->nseen; i++) {
         const fontcache_entry_t *e = &fonts->seen[i];
         char hex[65];
@@ -224,16 +166,7 @@ void ra_pdf__cache_save(ra_pdf_fonts_t *fonts)
                            (unsigned long long)e->st.ino, (long long)e->st.size,
                            (long long)e->st.mtime_ns, (long long)e->st.ctime_ns, hex);
     }
-    /* A whole new file renamed over the old one: a reader sees one or the
-     * other, and of two runs saving at once the last one's entries stay. */
-    int fd = -1;
-    if (st == RA_OK && ra_buf_printf(&tmp, "%s.XXXXXX", fonts->cache_path) == RA_OK)
-        fd = mkstemp(tmp.data);
-    if (fd >= 0) {
-        ssize_t put = write(fd, text.data, text.len);
-        if (close(fd) != 0 || put != (ssize_t)text.len || rename(tmp.data, fonts->cache_path) != 0)
-            unlink(tmp.data);
-    }
+    if (st == RA_OK)
+        ra_usercache_write(fonts->cache_path, CACHE_HEADER, text.data, text.len);
     ra_buf_free(&text);
-    ra_buf_free(&tmp);
 }

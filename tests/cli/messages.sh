@@ -298,4 +298,71 @@ grep -q "$(printf '\033')\[[0-9;]*m" "$tmp/col" || problem "no colour on a termi
 grep -q "$(printf '\033')\[[0-9;]*m" "$tmp/nocol" && problem "colour despite NO_COLOR"
 end
 
+# ------------------------------------- documents known to match their schema
+
+# The user's cache (XDG_CACHE_HOME/readyaudit/valid-documents) remembers the
+# checklists and templates that matched their schema, by the SHA-256 of
+# their bytes and of the schema's and libxml2's version: the same bytes
+# are not validated again. Records always are.
+VD=$tmp/vd/readyaudit/valid-documents
+sha() { sha256sum "$1" | cut -d' ' -f1; }
+
+begin "validate notes the shipped checklist, by its digest and the schema's"
+XDG_CACHE_HOME=$tmp/vd run validate -q samples/mvp-support-bot.xml
+expect_rc 0
+[ "$(head -n 1 "$VD")" = "readyaudit valid documents 1" ] || problem "header:" "$(head -n 1 "$VD")"
+[ "$(sed -n 2p "$VD" | cut -d' ' -f1-2)" = "$(sha schemas/checklist.xsd) $(sha templates/llmops-readiness.xml)" ] ||
+    problem "entry:" "$(cat "$VD")"
+sed -n 2p "$VD" | grep -qE ' [0-9]+$' || problem "no libxml2 version:" "$(cat "$VD")"
+[ "$(wc -l <"$VD")" = 2 ] || problem "not one entry:" "$(cat "$VD")"
+[ "$(stat -c %a "$VD")" = 600 ] || problem "mode $(stat -c %a "$VD")"
+XDG_CACHE_HOME=$tmp/vd run report samples/mvp-support-bot.xml -o "$tmp/vd.pdf" -q
+expect_rc 0
+[ "$(wc -l <"$VD")" = 3 ] || problem "the template not noted:" "$(cat "$VD")"
+[ "$(sed -n 2p "$VD" | cut -d' ' -f1-2)" = "$(sha schemas/report-template.xsd) $(sha templates/default-report.xml)" ] ||
+    problem "entry:" "$(cat "$VD")"
+end
+
+begin "a checklist changed since it was noted is validated again and refused"
+cp templates/llmops-readiness.xml "$tmp/cl.xml"
+XDG_CACHE_HOME=$tmp/vd run validate -q --checklist "$tmp/cl.xml" samples/mvp-support-bot.xml
+expect_rc 0
+sed -i '0,/<checklist /s//<checklist foo="1" /' "$tmp/cl.xml"
+XDG_CACHE_HOME=$tmp/vd run validate -q --checklist "$tmp/cl.xml" samples/mvp-support-bot.xml
+expect_rc 3
+[ "$(cat "$tmp/err")" = "$tmp/cl.xml:32: error: <checklist> has no attribute foo (its attributes are id, version, title and supersedes)" ] ||
+    problem "stderr:" "$(excerpt "$tmp/err")"
+grep -q " $(sha "$tmp/cl.xml") " "$VD" && problem "the invalid bytes were noted"
+end
+
+begin "another schema: the checklist is validated again"
+mkdir -p "$tmp/vdata"
+cp -r templates fonts "$tmp/vdata/"
+mkdir -p "$tmp/vdata/schemas"
+cp schemas/*.xsd "$tmp/vdata/schemas/"
+printf '<!-- a copy -->\n' >>"$tmp/vdata/schemas/checklist.xsd"
+READYAUDIT_DATADIR=$tmp/vdata XDG_CACHE_HOME=$tmp/vd run validate -q samples/mvp-support-bot.xml
+expect_rc 0
+[ "$(sed -n 2p "$VD" | cut -d' ' -f1-2)" = "$(sha "$tmp/vdata/schemas/checklist.xsd") $(sha templates/llmops-readiness.xml)" ] ||
+    problem "not noted under the new schema:" "$(cat "$VD")"
+end
+
+# Writing the user's cache vouches for bytes: an entry for the invalid
+# checklist is believed (what the cache saves is that validation), but
+# only from a cache that no one but the user may write.
+begin "an entry is believed only from a cache file and directory no one else may write"
+line="$(sha schemas/checklist.xsd) $(sha "$tmp/cl.xml") $(sed -n 2p "$VD" | cut -d' ' -f3)"
+printf '%s\n' "$line" >>"$VD"
+XDG_CACHE_HOME=$tmp/vd run validate -q --checklist "$tmp/cl.xml" samples/mvp-support-bot.xml
+expect_rc 0
+chmod g+w "$VD"
+XDG_CACHE_HOME=$tmp/vd run validate -q --checklist "$tmp/cl.xml" samples/mvp-support-bot.xml
+expect_rc 3
+chmod g-w "$VD"
+chmod o+w "$tmp/vd/readyaudit"
+XDG_CACHE_HOME=$tmp/vd run validate -q --checklist "$tmp/cl.xml" samples/mvp-support-bot.xml
+expect_rc 3
+chmod o-w "$tmp/vd/readyaudit"
+end
+
 suite_end
