@@ -145,11 +145,12 @@ static ra_status_t font_open(font_t *f, int *fd, ra_buf_t *err)
         return RA_ERR_FONT;
     }
     f->size = (size_t)sb.st_size;
-    ra_pdf__stat_of(&sb, d, &f->st);
-    if (fd)
+    if (fd) { /* opened to be read: the stat the cache compares (fontcache.c) */
+        ra_pdf__stat_of(&sb, d, &f->st);
         *fd = d;
-    else
+    } else {
         close(d);
+    }
     return RA_OK;
 }
 
