@@ -65,16 +65,28 @@ bool ra_usercache_read(const char *path, const char *header, ra_buf_t *text)
     return true;
 }
 
+/* Makes the directory dir for the user alone (as the XDG base directory
+ * specification asks of the cache directory) when it is missing and its
+ * parent is the user's: root with another user's HOME (sudo) leaves that
+ * home as it is. */
+static void make_dir(const char *dir)
+{
+    char parent[4096];
+    struct stat sb;
+    if (stat(dir, &sb) == 0 || !dir_of(dir, parent, sizeof parent) || stat(parent, &sb) != 0 ||
+        sb.st_uid != geteuid())
+        return;
+    mkdir(dir, 0700);
+}
+
 void ra_usercache_write(const char *path, const char *header, const char *text, size_t len)
 {
     char dir[4096], parent[4096];
     if (!path || !dir_of(path, dir, sizeof dir))
         return;
-    /* For the user alone, as the XDG base directory specification asks of
-     * the cache directory. */
     if (dir_of(dir, parent, sizeof parent))
-        mkdir(parent, 0700);
-    mkdir(dir, 0700);
+        make_dir(parent);
+    make_dir(dir);
     if (!own_dir(path))
         return;
     /* A whole new file renamed over the old one: a reader sees one or the

@@ -23,8 +23,9 @@
 bool ra_usercache_read(const char *path, const char *header, ra_buf_t *text);
 
 /* Replaces the cache file at path with header and text[0..len), making
- * its directory (and that directory's parent) for the user alone; a failure
- * leaves the file as it was and says nothing. */
+ * its directory (and that directory's parent) for the user alone where
+ * they are missing under a directory of the user's; a failure leaves the
+ * file as it was and says nothing. */
 void ra_usercache_write(const char *path, const char *header, const char *text, size_t len);
 
 #endif

@@ -365,4 +365,19 @@ expect_rc 3
 chmod o-w "$tmp/vd/readyaudit"
 end
 
+begin "the cache directory is made only under a directory of the user's (root with another's HOME)"
+mkdir -p "$tmp/home"
+HOME=$tmp/home XDG_CACHE_HOME= run validate -q samples/mvp-support-bot.xml
+expect_rc 0
+[ "$(stat -c %a "$tmp/home/.cache") $(stat -c %a "$tmp/home/.cache/readyaudit")" = "700 700" ] ||
+    problem "not made for the user alone:" "$(ls -la "$tmp/home" "$tmp/home/.cache" 2>&1)"
+if [ "$(id -u)" = 0 ]; then
+    mkdir -p "$tmp/other"
+    chown nobody "$tmp/other"
+    HOME=$tmp/other XDG_CACHE_HOME= run validate -q samples/mvp-support-bot.xml
+    expect_rc 0
+    [ -z "$(ls -A "$tmp/other")" ] || problem "made in another user's home:" "$(ls -la "$tmp/other")"
+fi
+end
+
 suite_end
