@@ -537,6 +537,12 @@ static void valid_note(ra_loader_t *ld, const char *key)
     ra_buf_free(&text);
 }
 
+ra_status_t ra_loader_preload_records(ra_loader_t *ld)
+{
+    xmlSchemaPtr schema;
+    return get_schema(ld, SCHEMA_ASSESSMENT, &schema);
+}
+
 ra_status_t ra_loader_preload(ra_loader_t *ld)
 {
     ra_status_t st = RA_OK;
