@@ -1221,7 +1221,8 @@ int ra_cmd_batch(ra_cli_t *cli)
      * that language's dictionary itself (German's takes libhyphen about
      * 3 s). */
     const ra_hyph_dict_t *hd;
-    if (ra_hyph_new(NULL, &hyph) == RA_OK && ra_hyph_dict(hyph, RA_LAYOUT_LANG, &hd) == RA_OK)
+    if (ra_pipeline_hyph_new(&env, &hyph) == RA_OK &&
+        ra_hyph_dict(hyph, RA_LAYOUT_LANG, &hd) == RA_OK)
         env.hyph = hyph;
     if ((st = ra_loader_preload(env.loader)) != RA_OK) {
         rc = ra_cli_exit(cli, st);
