@@ -49,10 +49,11 @@ typedef struct {
     ra_buf_t *layout_dump;
 } ra_report_input_t;
 
-/* The integrity data of the report these inputs make with these fonts
- * (digests of every input, tool, record file name, date, report ID). */
+/* The integrity data of the report these inputs make with these fonts and
+ * the dictionary list of digest hyphen (digests of every input, tool,
+ * record file name, date, report ID). */
 void ra_report_integrity(const ra_report_input_t *in, const struct ra_pdf_fonts *fonts,
-                         ra_integrity_t *it);
+                         const unsigned char hyphen[32], ra_integrity_t *it);
 
 /* Looks through every text field of rec that the report prints for
  * characters that fonts cannot draw (ra_pdf_fonts_missing), lists each such

@@ -133,6 +133,7 @@ cp -r schemas templates "$tmp/lazy/"
     echo "regular  0f5db4f1749979d961019838b160bec74abdf7f9eca69553fe1aa856bbff49a4 truetype/dejavu/DejaVuSansMono.ttf#3"
     grep -v '^regular .*DejaVuSans.ttf$' fonts/chain.txt
 } >"$tmp/lazy/fonts/chain.txt"
+cp fonts/hyphen.txt "$tmp/lazy/fonts/"
 begin "a font file text needs that cannot be read is an error of that report"
 READYAUDIT_DATADIR=$tmp/lazy run report "$W" -o "$tmp/lazy/world.pdf" -q
 expect_rc 4
@@ -192,6 +193,17 @@ begin "an English report needs only the English dictionary: the changed German o
 READYAUDIT_HYPH_DIR=$tmp/hyph run report samples/mvp-support-bot.xml -o "$tmp/hyph/en.pdf" -q
 expect_rc 0
 [ -s "$tmp/hyph/en.pdf" ] || problem "no PDF"
+end
+
+begin "without the dictionary list no report is made (exit 4), and the error names it"
+mkdir -p "$tmp/nolist/fonts"
+ln -s "$PWD/schemas" "$PWD/templates" "$tmp/nolist/"
+cp fonts/chain.txt "$tmp/nolist/fonts/"
+READYAUDIT_DATADIR=$tmp/nolist run report samples/mvp-support-bot.xml -o "$tmp/nolist/out.pdf" -q
+expect_rc 4
+[ "$(cat "$tmp/err")" = "readyaudit: error: cannot read the hyphenation dictionary list $tmp/nolist/fonts/hyphen.txt: cannot open: No such file or directory" ] ||
+    problem "not the list error:" "$(excerpt "$tmp/err" 5)"
+[ -e "$tmp/nolist/out.pdf" ] && problem "a PDF was written"
 end
 
 # ------------------------------------------------------------ Preflight
