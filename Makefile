@@ -191,7 +191,7 @@ install: all
 	install -m 755 readyaudit $(DESTDIR)$(PREFIX)/bin/readyaudit
 	install -m 644 schemas/*.xsd $(DESTDIR)$(DATADIR)/schemas/
 	install -m 644 templates/*.xml templates/*.png $(DESTDIR)$(DATADIR)/templates/
-	install -m 644 fonts/chain.txt $(DESTDIR)$(DATADIR)/fonts/
+	install -m 644 fonts/chain.txt fonts/hyphen.txt $(DESTDIR)$(DATADIR)/fonts/
 	install -m 644 src/cli/readyaudit.1 $(DESTDIR)$(PREFIX)/share/man/man1/readyaudit.1
 
 uninstall:

@@ -499,6 +499,7 @@ int main(int argc, char **argv)
     const char *font_dir = getenv("READYAUDIT_FONT_DIR");
     env.datadir = datadir;
     env.font_dir = font_dir;
+    env.hyph_dir = getenv("READYAUDIT_HYPH_DIR");
     /* A malformed SOURCE_DATE_EPOCH is an error where it would date the
      * output, and of no concern elsewhere. */
     const char *epoch = getenv("SOURCE_DATE_EPOCH"), *why = NULL;

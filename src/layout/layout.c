@@ -297,7 +297,7 @@ ra_status_t ra_layout_new(ra_pdf_t *pdf, const ra_layout_options_t *opt, ra_layo
     lo->wr.lang = lo->lang;
     lo->wr.hyph = o->hyph;
     lo->wr.need_dict = 1; /* loaded when a word first needs it */
-    ra_status_t st = o->hyph ? RA_OK : ra_hyph_new(NULL, &lo->own_hyph);
+    ra_status_t st = o->hyph ? RA_OK : ra_hyph_new(NULL, NULL, &lo->own_hyph);
     if (!o->hyph)
         lo->wr.hyph = lo->own_hyph;
     if (st == RA_OK)

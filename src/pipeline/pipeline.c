@@ -3,6 +3,7 @@
 
 #include "base/io.h"
 #include "format/format.h"
+#include "layout/break.h"
 #include "model/load.h"
 #include "pdf/pdf.h"
 #include "report/report.h"
@@ -127,11 +128,15 @@ ra_status_t ra_pipeline_render(const ra_env_t *env, const ra_pipeline_input_t *i
     const char *data;
     size_t len;
     record_bytes(in, out, &data, &len);
-    ra_buf_t chain = RA_BUF_INIT;
-    const char *font_chain;
+    ra_buf_t chain = RA_BUF_INIT, hlist = RA_BUF_INIT;
+    const char *font_chain, *hyph_list = NULL;
     ra_status_t st = ra_env_font_chain(env, &chain, &font_chain);
-    if (st != RA_OK)
+    if (st == RA_OK)
+        st = ra_env_hyph_list(env, &hlist, &hyph_list);
+    if (st != RA_OK) {
+        ra_buf_free(&chain);
         return st;
+    }
     ra_report_input_t ri = {
         .checklist = in->checklist,
         .record = out->record,
@@ -142,6 +147,8 @@ ra_status_t ra_pipeline_render(const ra_env_t *env, const ra_pipeline_input_t *i
         .font_chain = font_chain,
         .fonts = env->fonts,
         .hyph = env->hyph,
+        .hyph_dir = env->hyph_dir,
+        .hyph_list = hyph_list,
         .created = document_date(env, out->record),
         .record_data = in->attach_source ? data : NULL,
         .record_len = in->attach_source ? len : 0,
@@ -151,6 +158,7 @@ ra_status_t ra_pipeline_render(const ra_env_t *env, const ra_pipeline_input_t *i
     ra_buf_clear(&out->pdf);
     st = ra_report_render(&ri, &out->pdf);
     ra_buf_free(&chain);
+    ra_buf_free(&hlist);
     return st;
 }
 
@@ -179,6 +187,18 @@ ra_status_t ra_pipeline_fonts_new(const ra_env_t *env, ra_pdf_fonts_t **out, ra_
 ra_status_t ra_pipeline_fonts_for_text(const ra_env_t *env, ra_pdf_fonts_t **out, ra_buf_t *err)
 {
     return fonts_new(env, 1, out, err);
+}
+
+ra_status_t ra_pipeline_hyph_new(const ra_env_t *env, ra_hyph_t **out)
+{
+    ra_buf_t list = RA_BUF_INIT;
+    const char *path;
+    *out = NULL;
+    ra_status_t st = ra_env_hyph_list(env, &list, &path);
+    if (st == RA_OK)
+        st = ra_hyph_new(env->hyph_dir, path, out);
+    ra_buf_free(&list);
+    return st;
 }
 
 ra_status_t ra_pipeline_report(const ra_env_t *env, const ra_pipeline_input_t *in,

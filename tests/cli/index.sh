@@ -229,6 +229,28 @@ expect_eq "rows" "$(q s.sqlite "select id, status from records order by seq")" \
 FHL-DEALCOPILOT-2026Q2|skipped"
 end
 
+# ---------------------------------------------- the dictionary list
+
+# A data directory whose dictionary list differs (a comment more): every
+# report states the list's digest, so the rows made with the shipped list
+# are not taken and each report is remade.
+mkdir -p "$tmp/hdata/fonts" "$tmp/hy"
+ln -s "$PWD/schemas" "$PWD/templates" "$tmp/hdata/"
+ln -s "$PWD/fonts/chain.txt" "$tmp/hdata/fonts/"
+{ cat fonts/hyphen.txt; echo "# another list"; } >"$tmp/hdata/fonts/hyphen.txt"
+cp samples/mvp-support-bot.xml "$tmp/hy/"
+begin "another dictionary list: the index's rows are not taken, and the report states the new list's digest"
+run batch -q hy -o hpack --manifest h.sqlite
+expect_rc 0
+(cd "$tmp" && READYAUDIT_DATADIR="$tmp/hdata" "$RA" batch hy -o hpack --manifest h.sqlite) >"$tmp/out" 2>"$tmp/err"
+rc=$?
+expect_rc 0
+expect_summary 1 0 0
+want=$(sha256sum <"$tmp/hdata/fonts/hyphen.txt" | cut -c1-64)
+grep -a -q "<ra:hyphenSha256>$want</ra:hyphenSha256>" "$tmp/hpack/PDW-HELPBOT-2026-03.pdf" ||
+    problem "the report does not state the list it was made with ($want)"
+end
+
 if [ "$have_strace" = 1 ]; then
     begin "the stat recorded is the report's: a fresh run's reports are current by it next time"
     run batch -q st -o spack2 --manifest s2.sqlite

@@ -43,6 +43,25 @@ fi
 [ ! -e "$tmp/x.pdf" ] || problem "a report was written for an invalid record"
 end
 
+# A custom checklist is read through the same translation: a reference to a
+# role it does not define (libxml2 reports it with no node, at the end of the
+# references' scope), and an attribute longer than its type allows (libxml2
+# gives an attribute's value, its length and the maximum; an element's text,
+# only the length and the maximum).
+begin "checklist errors in its own terms: an undefined sign-off role, an id too long"
+sed -e 's/<requires-signoff role="data-protection-officer"/<requires-signoff role="dpo"/' \
+    -e 's/<role id="security-lead"/<role id="security-lead-of-the-whole-group-and-of-every-subsidiary-abroad-too"/' \
+    templates/llmops-readiness.xml >"$tmp/bad-cl.xml"
+run validate --checklist "$tmp/bad-cl.xml" samples/regulated-credit-advisor.xml
+expect_rc 3
+expect_err_is \
+    "$tmp/bad-cl.xml:46: error: id of <role> in <roles> is 67 characters long; the most it may hold is 64" \
+    "$tmp/bad-cl.xml:85: error: role \"security-lead\" of <requires-signoff> names no <role> of this file (no id=\"security-lead\" among them)" \
+    "$tmp/bad-cl.xml:102: error: role \"security-lead\" of <requires-signoff> names no <role> of this file (no id=\"security-lead\" among them)" \
+    "$tmp/bad-cl.xml:104: error: role \"dpo\" of <requires-signoff> names no <role> of this file (no id=\"dpo\" among them)"
+grep -qE "$jargon" "$tmp/err" && problem "jargon:" "$(cat "$tmp/err")"
+end
+
 # --verbose: the message, then libxml2's own words as a note at the same line.
 begin "validate --verbose adds libxml2's message as a note"
 run validate --verbose tests/malformed/bad-status.xml

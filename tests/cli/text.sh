@@ -6,7 +6,8 @@
 # chain embedded as a subset, passes qpdf and PDFBox Preflight (PDF/A-1b),
 # gives every name back through pdftotext, and grows by at most 150 KiB over
 # the Latin report. The font chain's digests are checked: a changed or
-# missing font file is an error, not a silent change.
+# missing font file is an error, not a silent change; so are those of the
+# hyphenation dictionaries (fonts/hyphen.txt).
 #
 # Needs qpdf, pdffonts and pdftotext (poppler-utils) and, for Preflight, java
 # with PDFBox 2 as tests/cli/pdfa.sh does (else those cases are skipped).
@@ -16,7 +17,7 @@ cd "$(dirname "$0")/../.." || exit 2
 
 SUITE=text
 . tests/lib.sh
-suite_start qpdf pdffonts pdftotext
+suite_start qpdf pdffonts pdftotext sha256sum
 
 W=tests/fixtures/world-text.xml
 L=samples/regulated-credit-advisor.xml
@@ -152,6 +153,7 @@ cp -r schemas templates "$tmp/lazy/"
     echo "regular  0f5db4f1749979d961019838b160bec74abdf7f9eca69553fe1aa856bbff49a4 truetype/dejavu/DejaVuSansMono.ttf#3"
     grep -v '^regular .*DejaVuSans.ttf$' fonts/chain.txt
 } >"$tmp/lazy/fonts/chain.txt"
+cp fonts/hyphen.txt "$tmp/lazy/fonts/"
 begin "a font file text needs that cannot be read is an error of that report"
 READYAUDIT_DATADIR=$tmp/lazy run report "$W" -o "$tmp/lazy/world.pdf" -q
 expect_rc 4
@@ -284,6 +286,63 @@ if [ "$(id -u)" = 0 ]; then
 fi
 grep -q "$OWN/DejaVuSans.ttf: SHA-256 is [0-9a-f]*, not the one the font chain lists" "$tmp/err" ||
     problem "not the digest error:" "$(excerpt "$tmp/err" 5)"
+# ------------------------------------------------ the hyphenation dictionaries
+
+# fonts/hyphen.txt pins each dictionary by its SHA-256 as the chain pins the
+# fonts: the German fixture's report needs hyph_de_DE.dic.
+G=tests/fixtures/german-compounds.xml
+mkdir -p "$tmp/hyph"
+begin "a German record's report hyphenates its compounds with the German dictionary"
+run report "$G" -o "$tmp/hyph/de.pdf" -q
+expect_rc 0
+# (make asan: LeakSanitizer's note on libhyphen's own leak is no diagnostic.)
+grep -E ': (error|warning):' "$tmp/err" >/dev/null && problem "stderr:" "$(excerpt "$tmp/err" 5)"
+pdftotext -layout "$tmp/hyph/de.pdf" - 2>/dev/null | grep -q ' Datenschutzfolgenab-$' ||
+    problem "no compound hyphenated at a point of the German dictionary"
+end
+
+# A copy of the dictionaries, the German one with one byte changed.
+cp /usr/share/hyphen/hyph_en_US.dic /usr/share/hyphen/hyph_de_DE.dic "$tmp/hyph/"
+"$PY" - "$tmp/hyph/hyph_de_DE.dic" <<'EOF'
+import sys
+d = bytearray(open(sys.argv[1], "rb").read())
+d[len(d) // 2] ^= 1
+open(sys.argv[1], "wb").write(d)
+EOF
+good=$(sha256sum </usr/share/hyphen/hyph_de_DE.dic | cut -c1-64)
+bad=$(sha256sum <"$tmp/hyph/hyph_de_DE.dic" | cut -c1-64)
+begin "a dictionary whose digest differs from the list is refused, naming it and both digests (exit 4)"
+READYAUDIT_HYPH_DIR=$tmp/hyph run report "$G" -o "$tmp/hyph/out.pdf" -q
+expect_rc 4
+[ "$(cat "$tmp/err")" = "readyaudit: error: cannot use the hyphenation dictionary $tmp/hyph/hyph_de_DE.dic: its SHA-256 is $bad, not $good, the one $PWD/fonts/hyphen.txt lists" ] ||
+    problem "not the dictionary error:" "$(excerpt "$tmp/err" 5)"
+[ -e "$tmp/hyph/out.pdf" ] && problem "a PDF was written"
+end
+
+begin "batch: the record whose dictionary differs fails with that error; the other's report is written"
+READYAUDIT_HYPH_DIR=$tmp/hyph run batch -q "$G" samples/mvp-support-bot.xml -o "$tmp/hyph/pack"
+expect_rc 4
+grep -q "cannot use the hyphenation dictionary $tmp/hyph/hyph_de_DE.dic: its SHA-256 is $bad, not $good, the one $PWD/fonts/hyphen.txt lists" "$tmp/err" ||
+    problem "not the dictionary error:" "$(excerpt "$tmp/err" 5)"
+[ -e "$tmp/hyph/pack/PDW-HELPBOT-DE.pdf" ] && problem "the German report was written"
+[ -s "$tmp/hyph/pack/PDW-HELPBOT-2026-03.pdf" ] || problem "the English report is missing"
+end
+
+begin "an English report needs only the English dictionary: the changed German one is not read"
+READYAUDIT_HYPH_DIR=$tmp/hyph run report samples/mvp-support-bot.xml -o "$tmp/hyph/en.pdf" -q
+expect_rc 0
+[ -s "$tmp/hyph/en.pdf" ] || problem "no PDF"
+end
+
+begin "without the dictionary list no report is made (exit 4), and the error names it"
+mkdir -p "$tmp/nolist/fonts"
+ln -s "$PWD/schemas" "$PWD/templates" "$tmp/nolist/"
+cp fonts/chain.txt "$tmp/nolist/fonts/"
+READYAUDIT_DATADIR=$tmp/nolist run report samples/mvp-support-bot.xml -o "$tmp/nolist/out.pdf" -q
+expect_rc 4
+[ "$(cat "$tmp/err")" = "readyaudit: error: cannot read the hyphenation dictionary list $tmp/nolist/fonts/hyphen.txt: cannot open: No such file or directory" ] ||
+    problem "not the list error:" "$(excerpt "$tmp/err" 5)"
+[ -e "$tmp/nolist/out.pdf" ] && problem "a PDF was written"
 end
 
 # ------------------------------------------------------------ Preflight

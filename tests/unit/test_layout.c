@@ -113,11 +113,16 @@ static void inflate_streams(const ra_buf_t *pdf, ra_buf_t *all)
     }
 }
 
+/* The hyphenation dictionaries of this checkout, as its list pins them
+ * (the layout's own default is the installed list); made by group_setup. */
+static ra_hyph_t *test_hyph;
+
 /* Layout options used by the pagination tests. */
 static ra_layout_options_t test_options(void)
 {
     ra_layout_options_t o;
     ra_layout_options_default(&o);
+    o.hyph = test_hyph;
     return o;
 }
 
@@ -1096,6 +1101,19 @@ static void test_api_misuse(void **state)
     ra_pdf_free(NULL);
 }
 
+static int group_setup(void **state)
+{
+    (void)state;
+    return ra_hyph_new(NULL, "fonts/hyphen.txt", &test_hyph) == RA_OK ? 0 : -1;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    ra_hyph_free(test_hyph);
+    return 0;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1122,5 +1140,5 @@ int main(void)
         cmocka_unit_test(test_forward_anchor),
         cmocka_unit_test(test_api_misuse),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
