@@ -10,10 +10,12 @@ CPPFLAGS += -std=c11 -D_GNU_SOURCE -Isrc -I/usr/include/libxml2 -I/usr/include/h
             -I/usr/include/fribidi \
             -DRA_DATADIR='"$(DATADIR)"'
 # libharu ships no pkg-config file on Debian: its libraries are named here.
-# GnuTLS is not linked: src/seal/tls.c loads it when signing or checking a
-# signature first needs it (libgnutls28-dev gives its headers).
+# GnuTLS and SQLite are not linked: src/seal/tls.c loads GnuTLS when
+# signing or checking a signature first needs it, src/pack/sqlite.c loads
+# SQLite when a batch opens its pack index (libgnutls28-dev and
+# libsqlite3-dev give their headers).
 LDLIBS   = -lhpdf -lpng -lz -lxml2 -ljansson -lnettle -lharfbuzz-subset -lharfbuzz \
-           -lfribidi -lunibreak -lhyphen -lsqlite3 -lm
+           -lfribidi -lunibreak -lhyphen -lm
 
 # Streams are compressed with libdeflate (faster than zlib for the same
 # size); LIBDEFLATE=0 builds with zlib alone.
@@ -189,7 +191,7 @@ install: all
 	install -m 755 readyaudit $(DESTDIR)$(PREFIX)/bin/readyaudit
 	install -m 644 schemas/*.xsd $(DESTDIR)$(DATADIR)/schemas/
 	install -m 644 templates/*.xml templates/*.png $(DESTDIR)$(DATADIR)/templates/
-	install -m 644 fonts/chain.txt $(DESTDIR)$(DATADIR)/fonts/
+	install -m 644 fonts/chain.txt fonts/hyphen.txt $(DESTDIR)$(DATADIR)/fonts/
 	install -m 644 src/cli/readyaudit.1 $(DESTDIR)$(PREFIX)/share/man/man1/readyaudit.1
 
 uninstall:

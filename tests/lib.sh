@@ -4,8 +4,8 @@
 #
 # suite_start checks that ./readyaudit (or $READYAUDIT) and every TOOL exist,
 # makes $tmp (removed on exit) and points $RA at a copy of the binary reading
-# its data from this tree, so a rebuild while the suite runs cannot mix two
-# builds. Cases are begin NAME / expectations / end; problem records a failed
+# its data from this tree (and keeping its cache in $tmp), so a rebuild while
+# the suite runs cannot mix two builds. Cases are begin NAME / expectations / end; problem records a failed
 # expectation; skip NAME WHY counts a case that cannot run here; suite_end
 # prints the closing "NAME: N passed, N failed, N skipped" line and returns 1
 # when a case failed.
@@ -36,6 +36,11 @@ suite_start() {
     RA=$tmp/readyaudit
     READYAUDIT_DATADIR=$(pwd)
     export READYAUDIT_DATADIR
+    # The user's cache (fonts checked, documents validated before: README,
+    # "What a run remembers for the next") is the suite's own: nothing from
+    # earlier runs, nothing left in the user's home.
+    XDG_CACHE_HOME=$tmp/cache
+    export XDG_CACHE_HOME
 }
 
 suite_end() {

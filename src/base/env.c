@@ -1,4 +1,5 @@
-/* env.c - reading the reproducible date into the process environment; the end of start-up. */
+/* env.c - reading the reproducible date into the process environment; where the font chain
+ * and the dictionary list are; the end of start-up. */
 #include "base/env.h"
 
 #include <dlfcn.h>
@@ -52,6 +53,17 @@ ra_status_t ra_env_font_chain(const ra_env_t *env, ra_buf_t *tmp, const char **o
         return RA_OK;
     ra_buf_clear(tmp);
     ra_status_t st = ra_buf_printf(tmp, "%s/fonts/chain.txt", env->datadir);
+    *out = st == RA_OK ? ra_buf_str(tmp) : NULL;
+    return st;
+}
+
+ra_status_t ra_env_hyph_list(const ra_env_t *env, ra_buf_t *tmp, const char **out)
+{
+    *out = env->hyph_list;
+    if (*out || !env->datadir)
+        return RA_OK;
+    ra_buf_clear(tmp);
+    ra_status_t st = ra_buf_printf(tmp, "%s/fonts/hyphen.txt", env->datadir);
     *out = st == RA_OK ? ra_buf_str(tmp) : NULL;
     return st;
 }

@@ -21,6 +21,11 @@ typedef struct {
     const char *datadir;    /* holds schemas/ and templates/ */
     const char *font_dir;   /* READYAUDIT_FONT_DIR, or NULL: the default fonts */
     const char *font_chain; /* the font chain file, or NULL: datadir/fonts/chain.txt */
+    const char *hyph_dir;   /* READYAUDIT_HYPH_DIR, or NULL: the default dictionaries */
+    const char *hyph_list;  /* the dictionary list, or NULL: datadir/fonts/hyphen.txt */
+    /* The user's cache of font files found as the chain lists them
+     * (ra_pdf_options_t.verified_fonts), or NULL: none. */
+    const char *verified_fonts;
     /* SOURCE_DATE_EPOCH, read once (ra_env_set_epoch). */
     bool epoch_set; /* set, not empty, and valid: the document date of reports */
     int64_t epoch;  /* its value, 0 when not set */
@@ -43,6 +48,11 @@ ra_status_t ra_env_set_epoch(ra_env_t *env, const char *value, const char **why)
 /* Stores in *out the font chain file of env: env->font_chain, else
  * datadir/fonts/chain.txt (made in tmp), else NULL (the PDF default). */
 ra_status_t ra_env_font_chain(const ra_env_t *env, ra_buf_t *tmp, const char **out);
+
+/* Stores in *out the hyphenation dictionary list of env: env->hyph_list,
+ * else datadir/fonts/hyphen.txt (made in tmp), else NULL (the layout's
+ * default). */
+ra_status_t ra_env_hyph_list(const ra_env_t *env, ra_buf_t *tmp, const char **out);
 
 /* Says that start-up is over (schemas, fonts and checklist are loaded): calls
  * ra_test_started(), when something loaded into the process defines it (the

@@ -2,7 +2,7 @@
 #ifndef RA_VERSION_H
 #define RA_VERSION_H
 
-#define RA_VERSION "0.3.0"
+#define RA_VERSION "0.4.0"
 #define RA_TOOL "readyaudit " RA_VERSION
 
 #endif

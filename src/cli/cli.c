@@ -121,7 +121,9 @@ ra_status_t ra_cli_check_text(ra_cli_t *cli, ra_record_t *rec)
     if (!cli->fonts_tried) {
         cli->fonts_tried = true;
         ra_buf_t why = RA_BUF_INIT;
-        ra_status_t st = ra_pipeline_fonts_new(cli->env, &cli->fonts, &why);
+        /* Only asked which characters the faces have: none is read
+         * whole to check its digest (a document drawing with one would). */
+        ra_status_t st = ra_pipeline_fonts_for_text(cli->env, &cli->fonts, &why);
         if (st == RA_ERR_NOMEM) {
             ra_buf_free(&why);
             return st;

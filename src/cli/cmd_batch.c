@@ -844,6 +844,9 @@ static void inputs_key(const ra_env_t *env, const ra_checklist_t *cl, const ra_t
         ra_pdf_fonts_sha256(env->fonts, d);
         ra_sha256_update(&c, d, 32);
     }
+    /* The list the dictionaries are checked against, read at start-up. */
+    if (env->hyph && ra_hyph_sha256(env->hyph, d) == RA_OK)
+        ra_sha256_update(&c, d, 32);
     ra_sha256_update(&c, attach_source ? "a" : "-", 1);
     /* --strict refuses records a run without it reports on: a row made
      * without it says nothing of whether the record passes it. */
@@ -1301,7 +1304,7 @@ int ra_cmd_batch(ra_cli_t *cli)
      * renders one record and exits: each record in another language loads
      * that language's dictionary itself (German's takes libhyphen about
      * 3 s). */
-    if (ra_hyph_new(NULL, &hyph) == RA_OK && hyph_load(hyph) == RA_OK)
+    if (ra_pipeline_hyph_new(&env, &hyph) == RA_OK && hyph_load(hyph) == RA_OK)
         env.hyph = hyph;
     if ((st = ra_loader_preload(env.loader)) != RA_OK) {
         rc = ra_cli_exit(cli, st);

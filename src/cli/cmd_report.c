@@ -42,12 +42,13 @@ int ra_cmd_report(ra_cli_t *cli)
         ra_buf_free(&clp);
         ra_buf_free(&tpp);
     }
-    /* Start-up ends with the schemas and the fonts read, as in a batch; if
-     * the fonts cannot be read, the renderer tries and reports why. */
+    /* Start-up ends with the fonts and the schema of records read, as in a
+     * batch (the checklist and template are loaded already); if the fonts
+     * cannot be read, the renderer tries and reports why. */
     if (st == RA_OK) {
         if (ra_pipeline_fonts_new(&env, &fonts, NULL) == RA_OK)
             env.fonts = fonts;
-        st = ra_loader_preload(env.loader);
+        st = ra_loader_preload_records(env.loader);
     }
     if (st == RA_OK) {
         ra_env_started();

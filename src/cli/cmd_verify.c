@@ -116,6 +116,9 @@ static void print_text(const char *report, const char *record, const char *previ
                    ra_buf_str(&r->template_file), r, "template");
         input_line("logo SHA-256:", it->logo_sha256, RA_FROM_NONE, "", r, "logo");
         input_line("fonts SHA-256:", it->fonts_sha256, RA_FROM_NONE, "", r, "fonts");
+        if (it->hyphen_sha256[0]) /* a report of readyaudit 0.4.0 or later */
+            input_line("hyphen SHA-256:", it->hyphen_sha256, RA_FROM_NONE, "", r,
+                       "hyphenation dictionary list");
         if (it->previous_sha256[0]) /* a report made with --previous */
             input_line("previous SHA-256:", it->previous_sha256, r->previous_from, previous, r,
                        "previous record");
@@ -165,6 +168,7 @@ static int print_json(ra_cli_t *cli, const char *report, const char *record, con
         jinput(it->template_sha256, r->template_from, ra_buf_str(&r->template_file)));
     json_object_set_new(inputs, "logo", jinput(it->logo_sha256, RA_FROM_NONE, ""));
     json_object_set_new(inputs, "fonts", jinput(it->fonts_sha256, RA_FROM_NONE, ""));
+    json_object_set_new(inputs, "hyphenation", jinput(it->hyphen_sha256, RA_FROM_NONE, ""));
     if (it->previous_sha256[0]) /* a report made with --previous */
         json_object_set_new(inputs, "previous_record",
                             jinput(it->previous_sha256, r->previous_from, previous));

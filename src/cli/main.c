@@ -499,6 +499,7 @@ int main(int argc, char **argv)
     const char *font_dir = getenv("READYAUDIT_FONT_DIR");
     env.datadir = datadir;
     env.font_dir = font_dir;
+    env.hyph_dir = getenv("READYAUDIT_HYPH_DIR");
     /* A malformed SOURCE_DATE_EPOCH is an error where it would date the
      * output, and of no concern elsewhere. */
     const char *epoch = getenv("SOURCE_DATE_EPOCH"), *why = NULL;
@@ -517,11 +518,28 @@ int main(int argc, char **argv)
         return RA_EXIT_IO;
     }
     ra_loader_set_verbose(env.loader, cli.opts.verbose);
+    /* Where the user's cache is (the XDG base directories): which font
+     * files earlier runs read whole and found as the chain lists them,
+     * which checklists and templates matched their schema. */
+    ra_buf_t cache = RA_BUF_INIT, valid = RA_BUF_INIT;
+    const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+    if (xdg && xdg[0] == '/')
+        ra_buf_printf(&cache, "%s/readyaudit/", xdg);
+    else if (home && home[0] == '/')
+        ra_buf_printf(&cache, "%s/.cache/readyaudit/", home);
+    if (cache.len && ra_buf_printf(&valid, "%svalid-documents", cache.data) == RA_OK &&
+        ra_buf_puts(&cache, "verified-fonts") == RA_OK) {
+        env.verified_fonts = cache.data;
+        if (ra_loader_set_cache(env.loader, valid.data) != RA_OK)
+            env.verified_fonts = NULL; /* out of memory: no cache at all */
+    }
     /* A signal removes the temporary files it would leave (cleanup.h). */
     ra_cleanup_install();
     rc = cmd->fn(&cli);
     ra_pdf_fonts_free(cli.fonts);
     ra_loader_free(env.loader);
+    ra_buf_free(&cache);
+    ra_buf_free(&valid);
     free(datadir);
     return close_stdout(cli.prog, rc);
 }

@@ -2,13 +2,18 @@
  * report text) and hyphenation points (libhyphen dictionaries). */
 #include "layout/break.h"
 
+#include <errno.h>
 #include <hyphen.h>
 #include <linebreak.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/diag.h"
+#include "base/hash.h"
+#include "base/io.h"
 #include "base/text.h"
 
 #define HYPH_WORD_MAX 96 /* longer words are not looked up (the dictionary's limit) */
@@ -113,30 +118,48 @@ void ra_break_find(const char *utf8, size_t len, const char *lang, char *brk)
 
 /* --- Hyphenation --- */
 
+#define HYPH_LIST_MAX (64u * 1024)        /* bytes of a dictionary list */
+#define HYPH_PINS_MAX 16                  /* dictionaries a list may name */
+#define HYPH_DICT_MAX (16u * 1024 * 1024) /* bytes of a dictionary (German's is about 1 MiB) */
+
 struct ra_hyph_dict {
     char *file;
     HyphenDict *dict;
 };
+
+/* A line of the dictionary list: a file name and the digest its bytes must have. */
+typedef struct {
+    const char *file; /* points into the list's text */
+    unsigned char sha256[32];
+} pin_t;
 
 /* The dictionaries ra_hyph_file can name; each is loaded at most once and
  * stays where it is, so a pointer handed out stays good until ra_hyph_free. */
 #define HYPH_FILES 2
 
 struct ra_hyph {
-    char *dir;
+    char *dir, *list;
     ra_hyph_dict_t dicts[HYPH_FILES];
     size_t n;
+    /* The list, once read: its text (cut into names), digest and lines. */
+    int list_read;
+    ra_buf_t list_text;
+    unsigned char list_sha256[32];
+    pin_t pins[HYPH_PINS_MAX];
+    size_t npins;
+    ra_buf_t err; /* why the last call that failed did */
 };
 
-ra_status_t ra_hyph_new(const char *dir, ra_hyph_t **out)
+ra_status_t ra_hyph_new(const char *dir, const char *list, ra_hyph_t **out)
 {
     *out = NULL;
     ra_hyph_t *h = calloc(1, sizeof *h);
     if (!h)
         return RA_ERR_NOMEM;
     h->dir = strdup(dir ? dir : RA_HYPH_DIR);
-    if (!h->dir) {
-        free(h);
+    h->list = strdup(list ? list : RA_HYPH_LIST);
+    if (!h->dir || !h->list) {
+        ra_hyph_free(h);
         return RA_ERR_NOMEM;
     }
     *out = h;
@@ -151,7 +174,10 @@ void ra_hyph_free(ra_hyph_t *h)
         hnj_hyphen_free(h->dicts[i].dict);
         free(h->dicts[i].file);
     }
+    ra_buf_free(&h->list_text);
+    ra_buf_free(&h->err);
     free(h->dir);
+    free(h->list);
     free(h);
 }
 
@@ -174,9 +200,182 @@ const char *ra_hyph_file(const char *lang)
     return NULL;
 }
 
+const char *ra_hyph_error(const ra_hyph_t *h)
+{
+    return ra_buf_str(&h->err);
+}
+
+/* A sink that keeps the message of the last error (ra_read_file's). */
+static void keep_message(void *ctx, const ra_diag_t *d)
+{
+    ra_buf_t *b = ctx;
+    ra_buf_clear(b);
+    ra_buf_puts(b, d->message);
+}
+
+/* Reads path (at most max bytes) into data; on failure puts what went
+ * wrong ("cannot open: No such file or directory") in why. */
+static ra_status_t read_bytes(const char *path, size_t max, ra_buf_t *data, ra_buf_t *why)
+{
+    ra_diag_sink_t sink = {.fn = keep_message, .ctx = why};
+    ra_status_t st = ra_read_file(path, max, data, &sink);
+    if (st == RA_ERR_LIMIT)
+        st = RA_ERR_IO;
+    return st;
+}
+
+static int hexval(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* Parses 64 lowercase hex digits into out; -1 when t is not that. */
+static int parse_sha256(const char *t, unsigned char out[32])
+{
+    if (strlen(t) != 64)
+        return -1;
+    for (int i = 0; i < 32; i++) {
+        int hi = hexval(t[2 * i]), lo = hexval(t[2 * i + 1]);
+        if (hi < 0 || lo < 0)
+            return -1;
+        out[i] = (unsigned char)(hi << 4 | lo);
+    }
+    return 0;
+}
+
+/* Reads h's list once: its digest, then each "SHA-256 FILE" line. */
+static ra_status_t list_read(ra_hyph_t *h)
+{
+    if (h->list_read)
+        return RA_OK;
+    ra_buf_t why = RA_BUF_INIT;
+    ra_buf_clear(&h->list_text);
+    h->npins = 0;
+    ra_status_t st = read_bytes(h->list, HYPH_LIST_MAX, &h->list_text, &why);
+    if (st == RA_ERR_IO)
+        ra_buf_printf(&h->err, "cannot read the hyphenation dictionary list %s: %s", h->list,
+                      ra_buf_str(&why));
+    ra_buf_free(&why);
+    if (st != RA_OK)
+        return st;
+    ra_sha256(h->list_text.data, h->list_text.len, h->list_sha256);
+    char *text = h->list_text.data;
+    size_t len = h->list_text.len;
+    long line = 0;
+    for (char *p = text, *next; p < text + len; p = next) {
+        char *eol = memchr(p, '\n', (size_t)(text + len - p));
+        next = eol ? eol + 1 : text + len;
+        if (eol)
+            *eol = '\0';
+        line++;
+        char *f[3];
+        int nf = 0;
+        char *save = NULL;
+        for (char *t = strtok_r(p, " \t\r", &save); t && nf < 3; t = strtok_r(NULL, " \t\r", &save))
+            f[nf++] = t;
+        if (nf == 0 || f[0][0] == '#')
+            continue;
+        pin_t pin = {0};
+        if (nf != 2 || parse_sha256(f[0], pin.sha256) != 0 || strchr(f[1], '/')) {
+            ra_buf_printf(&h->err,
+                          "%s:%ld: expected SHA-256 FILE (64 lowercase hex digits, then the "
+                          "name of a file of the dictionary directory)",
+                          h->list, line);
+            return RA_ERR_IO;
+        }
+        pin.file = f[1];
+        for (size_t i = 0; i < h->npins; i++)
+            if (strcmp(h->pins[i].file, pin.file) == 0) {
+                ra_buf_printf(&h->err, "%s:%ld: %s is listed twice", h->list, line, pin.file);
+                return RA_ERR_IO;
+            }
+        if (h->npins == HYPH_PINS_MAX) {
+            ra_buf_printf(&h->err, "%s:%ld: more than %d dictionaries", h->list, line,
+                          HYPH_PINS_MAX);
+            return RA_ERR_IO;
+        }
+        h->pins[h->npins++] = pin;
+    }
+    h->list_read = 1;
+    return RA_OK;
+}
+
+ra_status_t ra_hyph_sha256(ra_hyph_t *h, unsigned char out[32])
+{
+    ra_buf_clear(&h->err);
+    ra_status_t st = list_read(h);
+    if (st == RA_OK)
+        memcpy(out, h->list_sha256, 32);
+    return ra_buf_failed(&h->err) ? RA_ERR_NOMEM : st;
+}
+
+/* Loads the dictionary file of h's directory, once its bytes are the ones the
+ * list pins: libhyphen reads the bytes that were checked, not the file
+ * again, so a file replaced in between cannot slip through. */
+static ra_status_t dict_load(ra_hyph_t *h, const char *file, HyphenDict **out)
+{
+    *out = NULL;
+    ra_status_t st = list_read(h);
+    if (st != RA_OK)
+        return st;
+    ra_buf_t path = RA_BUF_INIT, data = RA_BUF_INIT, why = RA_BUF_INIT;
+    const pin_t *pin = NULL;
+    for (size_t i = 0; i < h->npins && !pin; i++)
+        if (strcmp(h->pins[i].file, file) == 0)
+            pin = &h->pins[i];
+    if ((st = ra_buf_printf(&path, "%s/%s", h->dir, file)) != RA_OK)
+        goto done;
+    if (!pin) {
+        ra_buf_printf(&h->err, "cannot use the hyphenation dictionary %s: %s does not list it",
+                      ra_buf_str(&path), h->list);
+        st = RA_ERR_IO;
+        goto done;
+    }
+    if ((st = read_bytes(ra_buf_str(&path), HYPH_DICT_MAX, &data, &why)) != RA_OK) {
+        if (st == RA_ERR_IO)
+            ra_buf_printf(&h->err,
+                          "cannot use the hyphenation dictionary %s: %s (Debian packages "
+                          "hyphen-en-us, hyphen-de)",
+                          ra_buf_str(&path), ra_buf_str(&why));
+        goto done;
+    }
+    unsigned char d[32];
+    ra_sha256(data.data, data.len, d);
+    if (memcmp(d, pin->sha256, 32) != 0) {
+        char got[65], want[65];
+        ra_hex(d, 32, got);
+        ra_hex(pin->sha256, 32, want);
+        ra_buf_printf(&h->err,
+                      "cannot use the hyphenation dictionary %s: its SHA-256 is %s, not %s, "
+                      "the one %s lists",
+                      ra_buf_str(&path), got, want, h->list);
+        st = RA_ERR_IO;
+        goto done;
+    }
+    FILE *f = data.len ? fmemopen(data.data, data.len, "r") : NULL;
+    if (!f) {
+        st = data.len && errno == ENOMEM ? RA_ERR_NOMEM : RA_ERR_IO;
+        if (st == RA_ERR_IO)
+            ra_buf_printf(&h->err, "cannot use the hyphenation dictionary %s: it is empty",
+                          ra_buf_str(&path));
+        goto done;
+    }
+    *out = hnj_hyphen_load_file(f);
+    fclose(f);
+    /* The bytes are the ones the list pins, so they are a dictionary: a
+     * failure here is libhyphen's memory. */
+    st = *out ? RA_OK : RA_ERR_NOMEM;
+done:
+    ra_buf_free(&path);
+    ra_buf_free(&data);
+    ra_buf_free(&why);
+    return st;
+}
+
 ra_status_t ra_hyph_dict(ra_hyph_t *h, const char *lang, const ra_hyph_dict_t **dict)
 {
     *dict = NULL;
+    ra_buf_clear(&h->err);
     const char *file = ra_hyph_file(lang);
     if (!file)
         return RA_OK;
@@ -185,26 +384,20 @@ ra_status_t ra_hyph_dict(ra_hyph_t *h, const char *lang, const ra_hyph_dict_t **
             *dict = &h->dicts[i];
             return RA_OK;
         }
-    ra_status_t st = RA_ERR_NOMEM;
-    ra_buf_t path = RA_BUF_INIT;
-    char *name = NULL;
     if (h->n >= HYPH_FILES) /* ra_hyph_file names no more files than this */
-        goto fail;
-    if ((name = strdup(file)) == NULL || ra_buf_printf(&path, "%s/%s", h->dir, file) != RA_OK)
-        goto fail;
-    HyphenDict *d = hnj_hyphen_load(ra_buf_str(&path));
-    if (!d) {
-        st = RA_ERR_IO;
-        goto fail;
+        return RA_ERR_NOMEM;
+    char *name = strdup(file);
+    if (!name)
+        return RA_ERR_NOMEM;
+    HyphenDict *d;
+    ra_status_t st = dict_load(h, file, &d);
+    if (st != RA_OK) {
+        free(name);
+        return ra_buf_failed(&h->err) ? RA_ERR_NOMEM : st;
     }
     h->dicts[h->n] = (ra_hyph_dict_t){name, d};
     *dict = &h->dicts[h->n++];
-    ra_buf_free(&path);
     return RA_OK;
-fail:
-    free(name);
-    ra_buf_free(&path);
-    return st;
 }
 
 /* Returns 1 for a letter that hyphenation applies to: ASCII letters and

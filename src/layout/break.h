@@ -17,6 +17,13 @@
  * one record and exits, so each record in another language loads that
  * dictionary itself (German takes libhyphen about 3 s). It is not
  * thread-safe (one per process or thread).
+ *
+ * Pinning: the dictionary list (fonts/hyphen.txt) names, one a line, the
+ * SHA-256 of each dictionary file and its name ("SHA-256 FILE", as
+ * sha256sum writes it; "#" starts a comment). A dictionary's bytes are
+ * checked against the list before libhyphen reads them, and libhyphen reads
+ * those very bytes; the list's own SHA-256 is what a report's integrity
+ * data names, so the same inputs give the same hyphenation everywhere.
  */
 #ifndef RA_BREAK_H
 #define RA_BREAK_H
@@ -34,6 +41,13 @@ enum { RA_BREAK_NO = 0, RA_BREAK_ALLOW = 1, RA_BREAK_MUST = 2 };
 /* Where hyphenation dictionaries are (Debian's hyphen-* packages). */
 #define RA_HYPH_DIR "/usr/share/hyphen"
 
+/* The dictionary list of an installation. */
+#ifdef RA_DATADIR
+#define RA_HYPH_LIST RA_DATADIR "/fonts/hyphen.txt"
+#else
+#define RA_HYPH_LIST "/usr/local/share/readyaudit/fonts/hyphen.txt"
+#endif
+
 /* Fills brk[0..len) for utf8[0..len): brk[i] says whether a line may
  * (RA_BREAK_ALLOW) or must (RA_BREAK_MUST) end after byte i, or not
  * (RA_BREAK_NO, also inside a character). The end of the text is not a
@@ -48,9 +62,10 @@ size_t ra_break_url(const char *s, size_t len);
 typedef struct ra_hyph ra_hyph_t;
 typedef struct ra_hyph_dict ra_hyph_dict_t;
 
-/* Creates an empty set of dictionaries read from dir (NULL: RA_HYPH_DIR;
- * copied). Free with ra_hyph_free. */
-ra_status_t ra_hyph_new(const char *dir, ra_hyph_t **out);
+/* Creates an empty set of dictionaries read from dir (NULL: RA_HYPH_DIR)
+ * and pinned by the list file (NULL: RA_HYPH_LIST); both are copied, and
+ * nothing is read yet. Free with ra_hyph_free. */
+ra_status_t ra_hyph_new(const char *dir, const char *list, ra_hyph_t **out);
 /* Frees h and every dictionary it loaded; NULL is fine. */
 void ra_hyph_free(ra_hyph_t *h);
 
@@ -60,10 +75,21 @@ void ra_hyph_free(ra_hyph_t *h);
  * "_" is taken for "-". */
 const char *ra_hyph_file(const char *lang);
 
+/* Stores in out the SHA-256 of h's dictionary list, reading the list the
+ * first time. RA_ERR_IO when it cannot be read or a line is malformed
+ * (ra_hyph_error says why); RA_ERR_NOMEM. */
+ra_status_t ra_hyph_sha256(ra_hyph_t *h, unsigned char out[32]);
+
 /* Stores in *dict the dictionary of lang, loading it the first time; NULL
- * when lang has none (no hyphenation). RA_ERR_IO when its file cannot be
- * loaded; RA_ERR_NOMEM. */
+ * when lang has none (no hyphenation). RA_ERR_IO when the list cannot be
+ * read, does not list the file, or the file cannot be read, has another
+ * SHA-256 than the list's or is not a dictionary (ra_hyph_error says
+ * why); RA_ERR_NOMEM. */
 ra_status_t ra_hyph_dict(ra_hyph_t *h, const char *lang, const ra_hyph_dict_t **dict);
+
+/* Why the last call on h that returned RA_ERR_IO failed, in one sentence
+ * that names the file ("" when none did); valid until the next call. */
+const char *ra_hyph_error(const ra_hyph_t *h);
 
 /* Sets pts[i] to 1 where text[0..len) may be hyphenated after byte i, else
  * 0 (d NULL: nowhere). Each run of letters (ASCII, and from U+00C0 on) is

@@ -298,7 +298,7 @@ ra_status_t ra_layout_new(ra_pdf_t *pdf, const ra_layout_options_t *opt, ra_layo
     lo->wr.lang = lo->lang;
     lo->wr.hyph = o->hyph;
     lo->wr.need_dict = 1; /* loaded when a word first needs it */
-    ra_status_t st = o->hyph ? RA_OK : ra_hyph_new(NULL, &lo->own_hyph);
+    ra_status_t st = o->hyph ? RA_OK : ra_hyph_new(NULL, NULL, &lo->own_hyph);
     if (!o->hyph)
         lo->wr.hyph = lo->own_hyph;
     if (st == RA_OK)
@@ -2186,13 +2186,20 @@ static ra_status_t place_table(ra_layout_t *lo, const block_t *b)
     return RA_OK;
 }
 
-const char *ra_layout_ellipsize(const ra_pdf_t *pdf, ra_buf_t *tmp, ra_face_t face, double size,
-                                double width, const char *s, size_t *len)
+/* ra_layout_ellipsize, which also sets *fits to the width of s when s
+ * fits as it is (else to -1: the callers measure what it gives), so that
+ * a line of a header or footer is not measured twice. */
+static const char *ellipsize(const ra_pdf_t *pdf, ra_buf_t *tmp, ra_face_t face, double size,
+                             double width, const char *s, size_t *len, double *fits)
 {
     static const char dots[] = "\xE2\x80\xA6";
     ra_buf_clear(tmp);
-    if (ra_pdf_text_width(pdf, face, size, s, *len) <= width + EPS)
+    double whole = ra_pdf_text_width(pdf, face, size, s, *len);
+    *fits = -1;
+    if (whole <= width + EPS) {
+        *fits = whole;
         return s;
+    }
     double dw = ra_pdf_text_width(pdf, face, size, dots, 3);
     size_t k = width > dw ? ra_pdf_text_fit(pdf, face, size, s, *len, width - dw) : 0;
     if (width <= dw || ra_pdf_text_width(pdf, face, size, s, k) + dw > width + EPS)
@@ -2206,6 +2213,13 @@ const char *ra_layout_ellipsize(const ra_pdf_t *pdf, ra_buf_t *tmp, ra_face_t fa
     }
     *len = tmp->len;
     return tmp->data;
+}
+
+const char *ra_layout_ellipsize(const ra_pdf_t *pdf, ra_buf_t *tmp, ra_face_t face, double size,
+                                double width, const char *s, size_t *len)
+{
+    double fits;
+    return ellipsize(pdf, tmp, face, size, width, s, len, &fits);
 }
 
 /* Places a custom block; its height is clamped to a page. */
@@ -2296,12 +2310,13 @@ static ra_status_t draw_contents(ra_layout_t *lo)
         double nw = ra_pdf_text_width(lo->pdf, face, size, num.data, num.len);
         double avail = lo->width - indent - nw - 24;
         size_t len = t->title.len;
-        const char *s =
-            ra_layout_ellipsize(lo->pdf, &lo->tmp, face, size, avail, S(lo, t->title), &len);
+        double tw;
+        const char *s = ellipsize(lo->pdf, &lo->tmp, face, size, avail, S(lo, t->title), &len, &tw);
         ra_buf_clear(&title);
         if ((st = ra_buf_append(&title, s, len)) != RA_OK)
             break;
-        double tw = ra_pdf_text_width(lo->pdf, face, size, title.data, len);
+        if (tw < 0)
+            tw = ra_pdf_text_width(lo->pdf, face, size, title.data, len);
         lo->page = t->row_page;
         if ((st = lo_text(lo, face, size, lo->opt.text_color, lo->left + indent, base, title.data,
                           len)) != RA_OK ||
@@ -2457,8 +2472,10 @@ ra_status_t ra_layout_draw_line(ra_pdf_t *pdf, const ra_rect_t *box, ra_face_t f
     ra_buf_t tmp = RA_BUF_INIT;
     size_t len = strlen(text);
     /* ellipsize returns text itself when it fits, else a copy in tmp */
-    const char *s = ra_layout_ellipsize(pdf, &tmp, face, size, box->w, text, &len);
-    double w = ra_pdf_text_width(pdf, face, size, s, len);
+    double w;
+    const char *s = ellipsize(pdf, &tmp, face, size, box->w, text, &len, &w);
+    if (w < 0)
+        w = ra_pdf_text_width(pdf, face, size, s, len);
     double asc, desc;
     ra_pdf_font_metrics(pdf, face, &asc, &desc);
     double x = align == RA_ALIGN_RIGHT    ? box->x + box->w - w

@@ -22,6 +22,7 @@
 #include "base/io.h"
 #include "base/text.h"
 #include "base/vec.h"
+#include "base/usercache.h"
 #include "model/messages.h"
 #include "pdf/image.h"
 
@@ -40,8 +41,22 @@ struct ra_loader {
     char *datadir;
     ra_diag_sink_t *sink;
     xmlSchemaPtr schemas[SCHEMA_COUNT]; /* loaded on first use */
-    ra_xsd_t *xsd[SCHEMA_COUNT];        /* what each declares, for messages */
-    bool verbose;                       /* libxml2's own words too, as notes */
+    /* What each declares, for messages: read from the schema's bytes
+     * (xsd_text) when a message first needs it; a valid document never
+     * does. */
+    ra_xsd_t *xsd[SCHEMA_COUNT];
+    ra_buf_t xsd_text[SCHEMA_COUNT];
+    unsigned char schema_sha256[SCHEMA_COUNT][32]; /* of each schema's bytes, once read */
+    bool schema_read[SCHEMA_COUNT];
+    /* Checklists and templates that matched their schema in earlier runs
+     * (the user's cache file, usercache.h): "SCHEMA-SHA256 DOC-SHA256
+     * LIBXML2-VERSION" lines, most recent first, read on first use. The
+     * same bytes match the same schema again: such a document's schema is
+     * neither parsed nor run. Records are always validated. */
+    char *valid_path;
+    ra_buf_t valid;
+    bool valid_read;
+    bool verbose; /* libxml2's own words too, as notes */
 };
 
 /* What the libxml2 error callbacks need to report under our file name. */
@@ -50,15 +65,16 @@ typedef struct {
     const char *file;
     int doctype; /* set when a DOCTYPE was seen */
     int nomem;   /* set when libxml2 said it ran out of memory: its later errors follow from it */
-    const ra_xsd_t *xsd; /* the schema's declarations, or NULL */
-    bool verbose;        /* add libxml2's own message as a note */
-    size_t budget;       /* elements messages may still visit (ra_xml_translate) */
+    ra_loader_t *ld; /* whose schema which (SCHEMA_COUNT: none) declares what */
+    int which;       /* messages name; see report_xsd */
+    bool verbose;    /* add libxml2's own message as a note */
+    size_t budget;   /* elements messages may still visit (ra_xml_translate) */
 } xml_report_t;
 
 /* A report for file. */
 static xml_report_t xml_report(ra_diag_sink_t *sink, const char *file)
 {
-    return (xml_report_t){sink, file, 0, 0, NULL, false, 2000000};
+    return (xml_report_t){sink, file, 0, 0, NULL, SCHEMA_COUNT, false, 2000000};
 }
 
 /* Did libxml2 run out of memory during the work rep reports on? */
@@ -147,7 +163,10 @@ void ra_loader_free(ra_loader_t *ld)
         if (ld->schemas[i])
             xmlSchemaFree(ld->schemas[i]);
         ra_xsd_free(ld->xsd[i]);
+        ra_buf_free(&ld->xsd_text[i]);
     }
+    free(ld->valid_path);
+    ra_buf_free(&ld->valid);
     free(ld->datadir);
     free(ld);
 }
@@ -180,6 +199,24 @@ static void tidy_message(const char *in, ra_buf_t *out)
 }
 
 /* libxml2 structured error callback: one diagnostic per parser/schema error. */
+/* The declarations of the schema r validates against, read on first use;
+ * NULL when none (a parse, not a validation) or when memory ran out, which
+ * r then says. */
+static const ra_xsd_t *report_xsd(xml_report_t *r)
+{
+    if (r->which >= SCHEMA_COUNT)
+        return NULL;
+    ra_loader_t *ld = r->ld;
+    ra_buf_t *text = &ld->xsd_text[r->which];
+    if (!ld->xsd[r->which] && text->data) {
+        if (ra_xsd_read(text->data, text->len, &ld->xsd[r->which]) != RA_OK)
+            r->nomem = 1;
+        else
+            ra_buf_free(text);
+    }
+    return ld->xsd[r->which];
+}
+
 static void xml_error(void *ctx, xmlErrorPtr err)
 {
     xml_report_t *r = ctx;
@@ -192,6 +229,9 @@ static void xml_error(void *ctx, xmlErrorPtr err)
         r->nomem = 1;
     if (xml_nomem(r))
         return;
+    const ra_xsd_t *xsd = report_xsd(r);
+    if (xml_nomem(r))
+        return;
     ra_buf_t raw = RA_BUF_INIT, msg = RA_BUF_INIT;
     tidy_message(err->message ? err->message : "unknown XML error", &raw);
     ra_severity_t sev = err->level == XML_ERR_WARNING ? RA_DIAG_WARNING : RA_DIAG_ERROR;
@@ -199,7 +239,7 @@ static void xml_error(void *ctx, xmlErrorPtr err)
     /* In the file's terms (messages.c); libxml2's own words with --verbose. */
     bool show = strncmp(ra_buf_str(&raw), "elements are nested", 19) == 0
                     ? ra_buf_puts(&msg, ra_buf_str(&raw)) == RA_OK
-                    : ra_xml_translate(r->xsd, err, ra_buf_str(&raw), &msg, &line, &r->budget);
+                    : ra_xml_translate(xsd, err, ra_buf_str(&raw), &msg, &line, &r->budget);
     if (show)
         ra_diag(r->sink, sev, r->file, line, "%s", ra_buf_str(&msg));
     if (r->verbose)
@@ -374,6 +414,22 @@ static ra_status_t parse_bytes(ra_diag_sink_t *sink, const char *name, const cha
     return RA_OK;
 }
 
+/* Reads (once) the bytes of one of our schemas into ld->xsd_text, and
+ * their digest; path is set to the schema's file. */
+static ra_status_t read_schema(ra_loader_t *ld, int which, ra_buf_t *path)
+{
+    ra_status_t st = ra_buf_printf(path, "%s/schemas/%s", ld->datadir, doc_kinds[which].file);
+    if (st != RA_OK || ld->schema_read[which])
+        return st;
+    ra_buf_free(&ld->xsd_text[which]);
+    if ((st = ra_read_file(ra_buf_str(path), RA_MAX_FILE_BYTES, &ld->xsd_text[which], ld->sink)) !=
+        RA_OK)
+        return st;
+    ra_sha256(ld->xsd_text[which].data, ld->xsd_text[which].len, ld->schema_sha256[which]);
+    ld->schema_read[which] = true;
+    return RA_OK;
+}
+
 /* Loads (once) and returns one of our schemas. */
 static ra_status_t get_schema(ra_loader_t *ld, int which, xmlSchemaPtr *out)
 {
@@ -381,12 +437,11 @@ static ra_status_t get_schema(ra_loader_t *ld, int which, xmlSchemaPtr *out)
         *out = ld->schemas[which];
         return RA_OK;
     }
-    ra_buf_t path = RA_BUF_INIT, data = RA_BUF_INIT;
-    ra_status_t st = ra_buf_printf(&path, "%s/schemas/%s", ld->datadir, doc_kinds[which].file);
+    ra_buf_t path = RA_BUF_INIT;
+    ra_status_t st = read_schema(ld, which, &path);
     if (st != RA_OK)
         goto done;
-    if ((st = ra_read_file(ra_buf_str(&path), RA_MAX_FILE_BYTES, &data, ld->sink)) != RA_OK)
-        goto done;
+    const ra_buf_t data = ld->xsd_text[which]; /* kept for messages (report_xsd) */
     xml_report_t rep = xml_report(ld->sink, ra_buf_str(&path));
     xmlSchemaParserCtxtPtr pc = xmlSchemaNewMemParserCtxt(data.data, (int)data.len);
     if (!pc) {
@@ -408,18 +463,84 @@ static ra_status_t get_schema(ra_loader_t *ld, int which, xmlSchemaPtr *out)
         st = RA_ERR_IO;
         goto done;
     }
-    if ((st = ra_xsd_read(data.data, data.len, &ld->xsd[which])) != RA_OK)
-        goto done;
     *out = ld->schemas[which];
 done:
     ra_buf_free(&path);
-    ra_buf_free(&data);
     return st;
 }
 
 void ra_loader_set_verbose(ra_loader_t *ld, bool verbose)
 {
     ld->verbose = verbose;
+}
+
+ra_status_t ra_loader_set_cache(ra_loader_t *ld, const char *path)
+{
+    free(ld->valid_path);
+    ld->valid_path = path ? strdup(path) : NULL;
+    return !path || ld->valid_path ? RA_OK : RA_ERR_NOMEM;
+}
+
+#define VALID_HEADER "readyaudit valid documents 1\n"
+#define VALID_ENTRIES_MAX 32
+
+/* Sets key to what the cache says of data matching schema which under
+ * this libxml2: "SCHEMA-SHA256 DOC-SHA256 VERSION". */
+static ra_status_t valid_key(ra_loader_t *ld, int which, const char *data, size_t len,
+                             ra_buf_t *key)
+{
+    ra_buf_t path = RA_BUF_INIT;
+    ra_status_t st = read_schema(ld, which, &path);
+    ra_buf_free(&path);
+    unsigned char d[32];
+    char hs[65], hd[65];
+    ra_sha256(data, len, d);
+    ra_hex(ld->schema_sha256[which], 32, hs);
+    ra_hex(d, 32, hd);
+    return st == RA_OK ? ra_buf_printf(key, "%s %s %s", hs, hd, xmlParserVersion) : st;
+}
+
+/* Whether the cache says that key matched (key a whole line of it). */
+static bool valid_known(ra_loader_t *ld, const char *key)
+{
+    if (!ld->valid_read) {
+        ld->valid_read = true;
+        ra_usercache_read(ld->valid_path, VALID_HEADER, &ld->valid);
+    }
+    size_t n = strlen(key);
+    for (const char *p = ld->valid.data; p && (p = strstr(p, key)) != NULL; p += n)
+        if ((p == ld->valid.data || p[-1] == '\n') && p[n] == '\n')
+            return true;
+    return false;
+}
+
+/* Notes in the cache that key matched: first, the oldest entries beyond
+ * VALID_ENTRIES_MAX dropped. */
+static void valid_note(ra_loader_t *ld, const char *key)
+{
+    ra_buf_t text = RA_BUF_INIT;
+    ra_status_t st = ra_buf_printf(&text, "%s\n", key);
+    size_t lines = 1;
+    for (const char *p = ld->valid.data; st == RA_OK && p && *p && lines < VALID_ENTRIES_MAX;
+         lines++) {
+        const char *eol = strchr(p, '\n');
+        size_t len = eol ? (size_t)(eol - p) + 1 : strlen(p);
+        st = ra_buf_append(&text, p, len);
+        p += len;
+    }
+    if (st == RA_OK) {
+        ra_usercache_write(ld->valid_path, VALID_HEADER, text.data, text.len);
+        ra_buf_free(&ld->valid);
+        ld->valid = text;
+        return;
+    }
+    ra_buf_free(&text);
+}
+
+ra_status_t ra_loader_preload_records(ra_loader_t *ld)
+{
+    xmlSchemaPtr schema;
+    return get_schema(ld, SCHEMA_ASSESSMENT, &schema);
 }
 
 ra_status_t ra_loader_preload(ra_loader_t *ld)
@@ -442,7 +563,8 @@ static ra_status_t validate_doc(ra_loader_t *ld, int which, const char *name, xm
     if (!vc)
         return RA_ERR_NOMEM;
     xml_report_t rep = xml_report(ld->sink, name);
-    rep.xsd = ld->xsd[which];
+    rep.ld = ld;
+    rep.which = which;
     rep.verbose = ld->verbose;
     xmlSchemaSetValidStructuredErrors(vc, xml_error, &rep);
     size_t before = ld->sink->errors;
@@ -473,6 +595,27 @@ static ra_status_t check_root(ra_diag_sink_t *sink, const char *name, xmlDocPtr 
     return RA_ERR_SCHEMA;
 }
 
+/* Validates checklist or template bytes data, parsed as doc, unless the
+ * cache says the same bytes matched the same schema before; notes them
+ * there when they match without a word from the schema. */
+static ra_status_t validate_known(ra_loader_t *ld, int which, const char *name, const char *data,
+                                  size_t len, xmlDocPtr doc)
+{
+    ra_buf_t key = RA_BUF_INIT;
+    ra_status_t st = ld->valid_path ? valid_key(ld, which, data, len, &key) : RA_OK;
+    if (st == RA_OK && key.len && valid_known(ld, ra_buf_str(&key))) {
+        ra_buf_free(&key);
+        return RA_OK;
+    }
+    size_t said = ld->sink->errors + ld->sink->warnings;
+    if (st == RA_OK)
+        st = validate_doc(ld, which, name, doc);
+    if (st == RA_OK && key.len && ld->sink->errors + ld->sink->warnings == said)
+        valid_note(ld, ra_buf_str(&key));
+    ra_buf_free(&key);
+    return st;
+}
+
 /* Parses bytes as a document of the given kind and validates it. */
 static ra_status_t parse_valid(ra_loader_t *ld, int which, const char *name, const char *data,
                                size_t len, xmlDocPtr *out)
@@ -481,7 +624,8 @@ static ra_status_t parse_valid(ra_loader_t *ld, int which, const char *name, con
     if (st == RA_OK)
         st = check_root(ld->sink, name, *out, which);
     if (st == RA_OK)
-        st = validate_doc(ld, which, name, *out);
+        st = which == SCHEMA_ASSESSMENT ? validate_doc(ld, which, name, *out)
+                                        : validate_known(ld, which, name, data, len, *out);
     if (st != RA_OK) {
         xmlFreeDoc(*out);
         *out = NULL;

@@ -33,9 +33,17 @@ void ra_loader_free(ra_loader_t *ld);
 /* With verbose, each parser and schema error is followed by a note giving
  * libxml2's own message ("libxml2: ..."). */
 void ra_loader_set_verbose(ra_loader_t *ld, bool verbose);
+/* Names the user's cache file of checklists and templates that matched
+ * their schema (load.c); NULL: none, each is validated. */
+ra_status_t ra_loader_set_cache(ra_loader_t *ld, const char *path);
 /* Loads every schema now rather than on first use (for a parent about to
  * fork workers, which then share them instead of each parsing them). */
 ra_status_t ra_loader_preload(ra_loader_t *ld);
+/* Loads now the schema of records, the one a command still needs once its
+ * checklist and template are loaded (report): theirs are loaded only when
+ * they are validated, which the cache of documents that matched before
+ * may spare. */
+ra_status_t ra_loader_preload_records(ra_loader_t *ld);
 
 /* Loads and XSD-validates a checklist, and checks its own consistency.
  * On success *out is owned by the caller (ra_checklist_free). */

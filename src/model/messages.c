@@ -641,6 +641,51 @@ static xmlNodePtr first_with(xmlNodePtr n, const char *field, size_t *budget, bo
     return found;
 }
 
+/* A reference that names nothing (a keyref "No match found"): "role
+ * \"dpo\" of <requires-signoff> in <profile> names no <role> of this file
+ * (...)". The element is n, or when libxml2 gives no node (it checks
+ * references at the end of their scope), only its name. */
+static void unmatched_key(const ra_xsd_t *xsd, const idc_t *idc, xmlNodePtr n, const char *element,
+                          const char *v, ra_buf_t *out)
+{
+    const char *field = idc ? idc->field : "id";
+    ra_buf_printf(out, "%s \"%s\" of ", field, v);
+    if (n)
+        put_label(out, n);
+    else
+        ra_buf_printf(out, "<%s>", element);
+    const idc_t *target = NULL;
+    for (size_t i = 0; xsd && idc && idc->refer && i < xsd->nidcs; i++)
+        if (xsd->idcs[i].name && strcmp(xsd->idcs[i].name, idc->refer) == 0)
+            target = &xsd->idcs[i];
+    if (target)
+        ra_buf_printf(out, " names no <%s> of this file (no %s=\"%s\" among them)", target->element,
+                      target->field, v);
+    else
+        ra_buf_puts(out, " refers to nothing in this file");
+}
+
+/* A keyref error libxml2 gives without a node: the element's name and the
+ * value from its text ("Element 'x': No match found for key-sequence
+ * ['v'] of keyref 'k'."); false when the text is not that. */
+static bool unmatched_key_raw(const ra_xsd_t *xsd, const char *raw, ra_buf_t *out)
+{
+    const char *open = strstr(raw, "key-sequence ['");
+    const char *close = open ? strstr(open + 15, "']") : NULL;
+    if (strncmp(raw, "Element '", 9) != 0 || !strstr(raw, "No match found") || !close)
+        return false;
+    const char *ename = raw + 9, *eend = strchr(ename, '\'');
+    if (!eend || eend > open)
+        return false;
+    ra_buf_t element = RA_BUF_INIT, value = RA_BUF_INIT;
+    ra_buf_append(&element, ename, (size_t)(eend - ename));
+    ra_buf_append(&value, open + 15, (size_t)(close - open - 15));
+    unmatched_key(xsd, find_idc(xsd, raw), NULL, ra_buf_str(&element), ra_buf_str(&value), out);
+    ra_buf_free(&element);
+    ra_buf_free(&value);
+    return true;
+}
+
 /* A duplicate key or unique value (XML_SCHEMAV_CVC_IDC); false when there
  * is no earlier element with that value to name (libxml2 also complains
  * about a value it has just rejected). */
@@ -649,22 +694,13 @@ static bool duplicate_key(const ra_xsd_t *xsd, xmlNodePtr n, const char *raw, ra
 {
     const idc_t *idc = find_idc(xsd, raw);
     const char *field = idc ? idc->field : "id";
-    char *v = prop(n, field);
     if (strstr(raw, "No match found")) {
-        ra_buf_printf(out, "%s \"%s\" of ", field, v ? v : "");
-        put_label(out, n);
-        const idc_t *target = NULL;
-        for (size_t i = 0; xsd && idc && idc->refer && i < xsd->nidcs; i++)
-            if (xsd->idcs[i].name && strcmp(xsd->idcs[i].name, idc->refer) == 0)
-                target = &xsd->idcs[i];
-        if (target)
-            ra_buf_printf(out, " names no <%s> of this file (no %s=\"%s\" among them)",
-                          target->element, target->field, v ? v : "");
-        else
-            ra_buf_puts(out, " refers to nothing in this file");
+        char *v = prop(n, field);
+        unmatched_key(xsd, idc, n, NULL, v ? v : "", out);
         xmlFree(v);
         return true;
     }
+    char *v = prop(n, field);
     bool gave_up;
     xmlNodePtr first = first_with(n, field, budget, &gave_up);
     if (!first && !gave_up) {
@@ -779,7 +815,8 @@ bool ra_xml_translate(const ra_xsd_t *xsd, const xmlError *err, const char *raw,
                        ? (xmlNodePtr)err->node
                        : NULL;
     if (!n) {
-        ra_buf_puts(out, raw);
+        if (err->code != XML_SCHEMAV_CVC_IDC || !unmatched_key_raw(xsd, raw, out))
+            ra_buf_puts(out, raw);
         return true;
     }
     ra_buf_t attr = RA_BUF_INIT, value = RA_BUF_INIT, words = RA_BUF_INIT;
@@ -838,8 +875,14 @@ bool ra_xml_translate(const ra_xsd_t *xsd, const xmlError *err, const char *raw,
         if (*a)
             ra_buf_printf(out, "%s of ", a);
         put_label(out, n);
-        ra_buf_printf(out, " is %s characters long; the most it may hold is %s",
-                      err->str1 ? err->str1 : "?", err->str2 ? err->str2 : "?");
+        /* libxml2 gives (value, length, maximum) for an attribute, and
+         * (length, maximum) for an element's text. */
+        if (err->str3)
+            ra_buf_printf(out, " is %s characters long; the most it may hold is %s",
+                          err->str2 ? err->str2 : "?", err->str3);
+        else
+            ra_buf_printf(out, " is %s characters long; the most it may hold is %s",
+                          err->str1 ? err->str1 : "?", err->str2 ? err->str2 : "?");
         break;
     case XML_SCHEMAV_CVC_COMPLEX_TYPE_4:
     case XML_SCHEMAV_CVC_AU: {

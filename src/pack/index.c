@@ -3,7 +3,6 @@
  * stat of each report for the up-to-date check. */
 #include "pack/index.h"
 
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +10,7 @@
 #include <time.h>
 
 #include "base/version.h"
+#include "pack/sqlite.h"
 
 /* What a pack index says it is (table pack_meta, key 'format'). */
 #define INDEX_FORMAT "readyaudit-pack-index 1"
@@ -194,12 +194,18 @@ ra_status_t ra_index_open(const char *path, const char *inputs_key, ra_diag_sink
                           ra_index_t **out)
 {
     *out = NULL;
+    const char *name = path ? path : "the batch's temporary index";
+    char why[300];
+    if (ra_sqlite_load(why, sizeof why) != RA_OK) {
+        ra_diag(sink, RA_DIAG_ERROR, name, 0, "pack index: %s", why);
+        return RA_ERR_IO;
+    }
     ra_index_t *idx = calloc(1, sizeof *idx);
     if (!idx || !(idx->key = strdup(inputs_key))) {
         free(idx);
         return RA_ERR_NOMEM;
     }
-    idx->path = path ? path : "the batch's temporary index";
+    idx->path = name;
     idx->sink = sink;
     /* A temporary index ("") lives in a file SQLite removes when it closes. */
     int rc =

@@ -1281,7 +1281,8 @@ ra_status_t ra_portfolio_write(ra_portfolio_t *p, const char *path)
     const ra_env_t *env = p->env;
     writer_t w = {p, NULL, NULL, 0, RA_BUF_INIT};
     ra_pdf_t *pdf = NULL;
-    ra_buf_t out = RA_BUF_INIT, err = RA_BUF_INIT, chain = RA_BUF_INIT;
+    ra_buf_t out = RA_BUF_INIT, err = RA_BUF_INIT, chain = RA_BUF_INIT, hlist = RA_BUF_INIT;
+    ra_hyph_t *own_hyph = NULL;
     sys_t **buf = NULL;
     unsigned long buf_failures = ra_buf_failures();
     ra_status_t rc = RA_OK;
@@ -1304,6 +1305,13 @@ ra_status_t ra_portfolio_write(ra_portfolio_t *p, const char *path)
     ra_layout_options_default(&lopt);
     lopt.footer = footer;
     lopt.no_dump = 1;
+    /* A word too long for its line is hyphenated with the dictionaries of
+     * the environment, pinned by its list as a report's are. */
+    const char *hyph_list = NULL;
+    lopt.hyph = env->hyph;
+    if (rc == RA_OK && !lopt.hyph && (rc = ra_env_hyph_list(env, &hlist, &hyph_list)) == RA_OK &&
+        (rc = ra_hyph_new(env->hyph_dir, hyph_list, &own_hyph)) == RA_OK)
+        lopt.hyph = own_hyph;
     if (rc == RA_OK)
         rc = ra_layout_new(pdf, &lopt, &w.lo);
     ra_pdf_info_t info = {.title = "Portfolio summary",
@@ -1324,14 +1332,19 @@ ra_status_t ra_portfolio_write(ra_portfolio_t *p, const char *path)
         rc = RA_ERR_NOMEM;
     if (rc == RA_OK)
         rc = ra_write_atomic(path, out.data, out.len, env->sink);
+    else if (rc == RA_ERR_IO && lopt.hyph && *ra_hyph_error(lopt.hyph))
+        ra_diag(env->sink, RA_DIAG_ERROR, path, 0, "cannot make the portfolio summary: %s",
+                ra_hyph_error(lopt.hyph));
     else
         ra_diag(env->sink, RA_DIAG_ERROR, path, 0, "cannot make the portfolio summary: %s",
                 ra_strerror(rc));
     ra_layout_free(w.lo);
+    ra_hyph_free(own_hyph);
     ra_pdf_free(pdf);
     ra_buf_free(&out);
     ra_buf_free(&err);
     ra_buf_free(&chain);
+    ra_buf_free(&hlist);
     ra_buf_free(&w.tmp);
     free(w.v);
     free(buf);

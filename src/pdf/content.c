@@ -192,17 +192,20 @@ static ra_status_t tj_font(tj_t *t, int fi)
 static ra_status_t tj_glyph(tj_t *t, uint32_t gid, double w, double x, double rise)
 {
     ra_status_t st = RA_OK;
+    /* Equal rises round equally: only a changed one is rounded (every glyph
+     * comes here). */
     if (rise != t->rise && round3(rise) != round3(t->rise)) {
         if ((st = tj_close(t)) != RA_OK || (st = ra_pdf__put_op(t->b, &rise, 1, "Ts")) != RA_OK)
             return st;
         t->rise = rise;
     }
-    /* What this glyph adds is gathered here and appended at once: a
-     * page's content is mostly these few bytes a glyph. */
-    char out[48];
-    size_t k = 0;
+    /* At most "[", ")", an adjustment, "(" and two escaped bytes: written
+     * in place after one reservation. */
+    if ((st = ra_buf_reserve(t->b, 32)) != RA_OK)
+        return st;
+    char *p = t->b->data + t->b->len;
     if (!t->open) {
-        out[k++] = '[';
+        *p++ = '[';
         t->open = 1;
     }
     /* The adjustment moves the pen left by adj/1000 of the size; whole
@@ -211,29 +214,31 @@ static ra_status_t tj_glyph(tj_t *t, uint32_t gid, double w, double x, double ri
     double adj = round((t->cur - x) * 1000.0 / t->size);
     if (adj != 0) {
         if (t->in_hex)
-            out[k++] = ')';
+            *p++ = ')';
         t->in_hex = 0;
-        k = (size_t)(fmt_num(out + k, adj) - out);
+        p = fmt_num(p, adj);
         t->cur -= adj * t->size / 1000.0;
     }
     if (!t->in_hex || t->hexcount >= 4000) {
         if (t->in_hex)
-            out[k++] = ')';
-        out[k++] = '(';
+            *p++ = ')';
+        *p++ = '(';
         t->in_hex = 1;
         t->hexcount = 0;
     }
     for (int i = 0; i < 2; i++) {
         unsigned char c = (unsigned char)(i == 0 ? gid >> 8 : gid);
         if (str_escape[c]) {
-            out[k++] = '\\';
+            *p++ = '\\';
             c = str_escape[c];
         }
-        out[k++] = (char)c;
+        *p++ = (char)c;
     }
+    *p = '\0';
+    t->b->len = (size_t)(p - t->b->data);
     t->hexcount++;
     t->cur += w * t->size / 1000.0;
-    return put_bytes(t->b, out, k);
+    return RA_OK;
 }
 
 /* Starts marked content that extracts as cps[0..n) (/ActualText). */
@@ -348,7 +353,8 @@ static ra_status_t draw_text(ra_pdf_t *pdf, ra_face_t face, double size, ra_rgb_
             break;
         const uint32_t *cps = sh->cp + g->c0;
         size_t n = g->c1 - g->c0;
-        int same = ra_pdf__glyph_use(pdf, g->font, g->gid, cps, n);
+        double w;
+        int same = ra_pdf__glyph_use(pdf, g->font, g->gid, cps, n, &w);
         if (same < 0) {
             st = RA_ERR_NOMEM;
             break;
@@ -362,7 +368,7 @@ static ra_status_t draw_text(ra_pdf_t *pdf, ra_face_t face, double size, ra_rgb_
             scale = size / ft->upem;
             scale_font = g->font;
         }
-        st = tj_glyph(&t, g->gid, g->width, pen + g->dx * scale, g->dy * scale);
+        st = tj_glyph(&t, g->gid, w, pen + g->dx * scale, g->dy * scale);
         pen += g->ax * scale;
         /* The cluster's marked content ends after its last glyph. */
         if (st == RA_OK && actual && (i + 1 == sh->ng || sh->g[i + 1].first)) {
@@ -415,6 +421,11 @@ static ra_status_t make_shape_form(ra_pdf_t *pdf, shape_t *sh)
     if (st == RA_OK && (st = ra_pdf__shape(pdf, sh->face, RA_DIR_AUTO, sh->text, sh->len)) == RA_OK)
         report_subst(pdf, sh->face);
     const shaper_t *shp = pdf->shaper;
+    /* Outlines are the font's bytes drawn: its file is checked first, as
+     * for text. */
+    for (size_t i = 0; st == RA_OK && i < shp->ng; i++)
+        if (!pdf->fonts->font[shp->g[i].font].verified)
+            st = ra_pdf__font_verify(pdf, shp->g[i].font);
     for (size_t i = 0; st == RA_OK && i < shp->ng; i++) {
         const glyph_t *g = &shp->g[i];
         const font_t *f = &pdf->fonts->font[g->font];
@@ -499,8 +510,9 @@ ra_status_t ra_pdf_text_shape(ra_pdf_t *pdf, ra_face_t face, double size, ra_rgb
         sh = &pdf->shapes[pdf->nshapes++];
         *sh =
             (shape_t){face, size, x, y, angle, stroke_width, pg->w, pg->h, color, text, len, NULL};
-        if (make_shape_form(pdf, sh) != RA_OK)
-            return pdf->err ? pdf_err_status(pdf) : RA_ERR_PDF;
+        ra_status_t st = make_shape_form(pdf, sh);
+        if (st != RA_OK)
+            return st; /* RA_ERR_FONT too, as for text */
     }
     if (!sh->form)
         return RA_OK;

@@ -63,12 +63,17 @@ static const unsigned char *face_table(const font_t *f, hb_tag_t tag, unsigned *
     return *len ? (const unsigned char *)d : NULL;
 }
 
-/* Checks f's bytes against the chain's digest; appends why not to err. */
-static ra_status_t font_check(font_t *f, ra_buf_t *err)
+/* Checks f's bytes against the chain's digest, unless fonts (may be NULL)
+ * remembers that an earlier run did (fontcache.c); appends why not to err. */
+static ra_status_t font_check(ra_pdf_fonts_t *fonts, font_t *f, ra_buf_t *err)
 {
     unsigned char d[32];
     if (f->verified)
         return RA_OK;
+    if (fonts && ra_pdf__cache_knows(fonts, f)) {
+        f->verified = 1;
+        return RA_OK;
+    }
     ra_sha256(f->data, f->size, d);
     if (memcmp(d, f->sha256, 32) != 0) {
         if (err) {
@@ -80,6 +85,8 @@ static ra_status_t font_check(font_t *f, ra_buf_t *err)
         return RA_ERR_FONT;
     }
     f->verified = 1;
+    if (fonts)
+        ra_pdf__cache_note(fonts, f);
     return RA_OK;
 }
 
@@ -138,10 +145,12 @@ static ra_status_t font_open(font_t *f, int *fd, ra_buf_t *err)
         return RA_ERR_FONT;
     }
     f->size = (size_t)sb.st_size;
-    if (fd)
+    if (fd) { /* opened to be read: the stat the cache compares (fontcache.c) */
+        ra_pdf__stat_of(&sb, d, &f->st);
         *fd = d;
-    else
+    } else {
         close(d);
+    }
     return RA_OK;
 }
 
@@ -222,7 +231,7 @@ done:
     /* HarfBuzz gives an empty blob, face or font when it runs out of
      * memory, which reads as a broken file; a file whose bytes are the ones
      * the chain lists is not broken, so its failure here is memory. */
-    if (st == RA_ERR_FONT && !faulty && f->data && font_check(f, NULL) == RA_OK)
+    if (st == RA_ERR_FONT && !faulty && f->data && font_check(NULL, f, NULL) == RA_OK)
         st = RA_ERR_NOMEM;
     f->loaded = st == RA_OK ? 1 : -1;
     return st;
@@ -245,13 +254,16 @@ ra_status_t ra_pdf__font_ready(const ra_pdf_fonts_t *fonts, int fi)
 
 ra_status_t ra_pdf__font_verify(ra_pdf_t *pdf, int fi)
 {
-    /* The note that the file was checked is the one thing a shared chain
-     * changes after it was made. */
-    font_t *f = (font_t *)&pdf->fonts->font[fi];
+    /* The note that the file was checked (and the cache's entry for it)
+     * is the one thing a shared chain changes after it was made. */
+    ra_pdf_fonts_t *fonts = (ra_pdf_fonts_t *)pdf->fonts;
+    font_t *f = &fonts->font[fi];
     if (f->verified)
         return RA_OK;
     ra_buf_t why = RA_BUF_INIT;
-    ra_status_t st = font_check(f, &why);
+    ra_status_t st = font_check(fonts, f, &why);
+    if (st == RA_OK)
+        ra_pdf__cache_save(fonts);
     if (st != RA_OK && !pdf->err) {
         pdf->err = 1;
         snprintf(pdf->errmsg, sizeof pdf->errmsg, "%s", ra_buf_str(&why));
@@ -311,9 +323,11 @@ done:
     return st;
 }
 
-/* Reads the chain file at path into fonts, opening its files under dir. */
+/* Reads the chain file at path into fonts, opening its files under dir;
+ * the styles' first faces are checked against their digests unless
+ * check_on_draw. */
 static ra_status_t chain_load(ra_pdf_fonts_t *fonts, const char *path, const char *dir,
-                              ra_buf_t *err)
+                              int check_on_draw, ra_buf_t *err)
 {
     ra_buf_t text = RA_BUF_INIT, file = RA_BUF_INIT;
     ra_sha256_ctx_t ctx;
@@ -412,7 +426,8 @@ static ra_status_t chain_load(ra_pdf_fonts_t *fonts, const char *path, const cha
             break;
         }
         /* A style's first face draws its printable ASCII (the fast path of
-         * shape.c) and gives its metrics; it is checked now. */
+         * shape.c) and gives its metrics; it is checked now, unless the
+         * caller only asks which characters the faces have. */
         font_t *first = &fonts->font[fonts->chain[s][0]];
         if (!first->loaded && (st = font_load(first, err)) != RA_OK)
             break;
@@ -425,11 +440,12 @@ static ra_status_t chain_load(ra_pdf_fonts_t *fonts, const char *path, const cha
                 ra_buf_printf(err, "%s: the first %s face %s lacks U+%04X", path, style_name[s],
                               first->path, (unsigned)c);
         }
-        if (st == RA_OK)
-            st = font_check(first, err);
+        if (st == RA_OK && !check_on_draw)
+            st = font_check(fonts, first, err);
     }
     if (st == RA_OK)
         ra_sha256_final(&ctx, fonts->sha256);
+    ra_pdf__cache_save(fonts);
 done:
     ra_buf_free(&text);
     ra_buf_free(&file);
@@ -446,8 +462,9 @@ ra_status_t ra_pdf_fonts_new(const ra_pdf_options_t *opt, ra_pdf_fonts_t **out)
     ra_pdf_fonts_t *fonts = calloc(1, sizeof *fonts);
     if (!fonts)
         return RA_ERR_NOMEM;
+    ra_pdf__cache_read(fonts, opt->verified_fonts);
     ra_status_t st = chain_load(fonts, opt->font_chain ? opt->font_chain : RA_PDF_FONT_CHAIN,
-                                opt->font_dir ? opt->font_dir : RA_PDF_FONT_DIR,
+                                opt->font_dir ? opt->font_dir : RA_PDF_FONT_DIR, opt->check_on_draw,
                                 opt->errmsg ? opt->errmsg : &scratch);
     ra_buf_free(&scratch);
     if (st != RA_OK) {
@@ -466,6 +483,7 @@ void ra_pdf_fonts_free(ra_pdf_fonts_t *fonts)
         font_free(&fonts->font[i], 1);
     ra_pdf__cache_free(&fonts->kept);
     free(fonts->kept_widths);
+    free(fonts->cache_path);
     free(fonts);
 }
 
@@ -630,31 +648,47 @@ ra_status_t ra_pdf__use_font(ra_pdf_t *pdf, page_t *pg, int fi)
     return RA_OK;
 }
 
-int ra_pdf__glyph_use(ra_pdf_t *pdf, int fi, uint32_t g, const uint32_t *cps, size_t n)
+/* Returns the advance of glyph g of f in whole 1/1000 em. */
+static int32_t glyph_width(const font_t *f, uint32_t g)
+{
+    return (int32_t)round(hb_font_get_glyph_h_advance(f->font, g) * 1000.0 / f->upem);
+}
+
+int ra_pdf__glyph_use(ra_pdf_t *pdf, int fi, uint32_t g, const uint32_t *cps, size_t n,
+                      double *width)
 {
     face_t *f = &pdf->face[fi];
-    if (g >= f->ft->num_glyphs)
+    if (g >= f->ft->num_glyphs) {
+        *width = glyph_width(f->ft, g);
         return 0;
+    }
     if (n > TOUNICODE_CPS_MAX)
         n = TOUNICODE_CPS_MAX;
     if (f->map[g]) {
         uint32_t have, one;
+        int32_t w;
         const char *at = f->pool.data + (size_t)(f->map[g] - 1) * 4;
         memcpy(&have, at, 4);
+        memcpy(&w, at + 4, 4);
+        *width = w;
         if (have != n)
             return 0;
         if (n == 1) { /* most glyphs: compared without a call */
-            memcpy(&one, at + 4, 4);
+            memcpy(&one, at + 8, 4);
             return one == cps[0];
         }
-        return memcmp(at + 4, cps, n * 4) == 0;
+        return memcmp(at + 8, cps, n * 4) == 0;
     }
+    /* The width is asked for every glyph drawn: the font's once per glyph. */
     size_t off = f->pool.len / 4;
     uint32_t nn = (uint32_t)n;
+    int32_t w = glyph_width(f->ft, g);
     if (ra_buf_append(&f->pool, (const char *)&nn, 4) != RA_OK ||
+        ra_buf_append(&f->pool, (const char *)&w, 4) != RA_OK ||
         ra_buf_append(&f->pool, (const char *)cps, n * 4) != RA_OK)
         return -1;
     f->map[g] = (uint32_t)off + 1;
+    *width = w;
     return 1;
 }
 
@@ -701,7 +735,7 @@ static ra_status_t build_tounicode(const face_t *f, const uint32_t *gids, size_t
             uint32_t cnt, cps[TOUNICODE_CPS_MAX];
             const char *at = f->pool.data + (size_t)(f->map[gids[j]] - 1) * 4;
             memcpy(&cnt, at, 4);
-            memcpy(cps, at + 4, cnt * 4);
+            memcpy(cps, at + 8, cnt * 4);
             if ((st = ra_buf_reserve(b, 16 + 8 * (size_t)cnt)) != RA_OK)
                 break;
             char *p = b->data + b->len;

@@ -118,6 +118,17 @@ typedef struct {
      * document; font_dir and font_chain are then not used. NULL: the
      * document reads its own. */
     const ra_pdf_fonts_t *fonts;
+    /* For ra_pdf_fonts_new: the first face of each style too is checked
+     * against the chain's SHA-256 only when a document first draws with
+     * it, as the other faces are. For fonts asked only which characters
+     * they have (validate, score), which need not read every byte of four
+     * files. */
+    int check_on_draw;
+    /* For ra_pdf_fonts_new: the file that remembers which font files
+     * earlier runs of this user read whole and found as the chain lists
+     * them (fontcache.c says when that is trusted), read and updated;
+     * NULL: none, every face is read whole to be checked. */
+    const char *verified_fonts;
 } ra_pdf_options_t;
 
 /* A property of the caller's own XMP schema (see ra_pdf_info_t). */
@@ -165,8 +176,8 @@ typedef struct ra_pdf ra_pdf_t;
 
 /* Reads the font chain named by opt (font_chain, font_dir; errmsg as for
  * ra_pdf_new) and opens every file it lists, for documents to share. Each
- * style's first face is checked against the chain's SHA-256 now, the
- * others when first drawn with. Fails with RA_ERR_FONT when the chain is
+ * style's first face is checked against the chain's SHA-256 now (unless
+ * opt->check_on_draw), the others when first drawn with. Fails with RA_ERR_FONT when the chain is
  * malformed, a file is missing or unusable, or its digest differs
  * ("fonts/chain.txt:4: /usr/share/fonts/x.ttf: SHA-256 is 12ab..., the
  * chain says 34cd..."). The caller frees them with ra_pdf_fonts_free

@@ -34,6 +34,21 @@
 #define STREAM_ZMEM 7
 #define STREAM_LIBDEFLATE_LEVEL 1
 
+/* What fstat said of a font file when it was opened (fontcache.c). */
+typedef struct {
+    uint64_t dev, ino;
+    int64_t size, mtime_ns, ctime_ns;
+    int local; /* on a file system whose times only its kernel sets */
+} font_stat_t;
+
+/* A font file an earlier run read whole, and the SHA-256 it had. */
+typedef struct {
+    font_stat_t st;
+    unsigned char sha256[32];
+} fontcache_entry_t;
+
+#define FONTCACHE_ENTRIES_MAX 64 /* entries kept, most recent first */
+
 /* One font file of the chain (a face of a collection), opened once and
  * read through HarfBuzz: read-only once loaded, so that documents, and
  * processes forked after it was loaded, share it. The first face of each
@@ -47,6 +62,7 @@ typedef struct {
     size_t size;
     unsigned char sha256[32]; /* what the chain says the file's digest is */
     int verified;             /* the file's bytes were checked against sha256 */
+    font_stat_t st;           /* the file as it was opened to be read */
     int loaded;               /* 1 loaded, -1 could not be (why says why), 0 not yet */
     int hb_damaged; /* an hb-subset plan failed for want of memory: its face is left alone */
     ra_buf_t why;   /* why it could not be loaded */
@@ -68,10 +84,8 @@ typedef struct {
     int font;           /* index into the chain's fonts */
     int32_t ax, dx, dy; /* advance, offsets */
     uint32_t c0, c1;    /* its cluster: characters [c0, c1) of the cleaned text */
-    int32_t width;      /* its own advance (hmtx) in 1/1000 em, rounded as /W has it: found
-                           with the shaping that is remembered, not at every drawing */
-    uint8_t first;      /* the first glyph of its cluster */
-    uint8_t single;     /* its cluster is this one glyph */
+    int first;          /* the first glyph of its cluster */
+    int single;         /* its cluster is this one glyph */
 } glyph_t;
 
 /* A substitution made while cleaning text: code point in, why. */
@@ -129,6 +143,12 @@ struct ra_pdf_fonts {
     int chain[RA_FACE_COUNT][CHAIN_LEN_MAX]; /* indices into font[] */
     size_t nchain[RA_FACE_COUNT];
     unsigned char sha256[32]; /* chain file and fonts (ra_pdf_fonts_sha256) */
+    /* The files earlier runs checked (fontcache.c): the cache file, or NULL
+     * for none; its entries; whether one was added since it was read. */
+    char *cache_path;
+    fontcache_entry_t seen[FONTCACHE_ENTRIES_MAX];
+    size_t nseen;
+    int cache_dirty;
     /* What documents shaped and measured, kept for the documents after
      * them (ra_pdf_fonts_keep_shaping): read-only but while it is kept, so
      * that processes forked afterwards share its pages. A document looks
@@ -142,7 +162,8 @@ struct ra_pdf_fonts {
 typedef struct {
     const font_t *ft;
     uint32_t *map; /* [num_glyphs] 0: not drawn; else 1 + offset in pool; owned */
-    ra_buf_t pool; /* per drawn glyph: count, then that many code points (uint32) */
+    ra_buf_t pool; /* per drawn glyph: count, width (ra_pdf__glyph_use), then that many code
+                      points (uint32) */
     /* PDF objects, created on first use and completed by ra_pdf_save. */
     HPDF_Dict type0, cidfont, desc, file, map_stream, tounicode, cidset;
 } face_t;
@@ -401,12 +422,32 @@ typedef struct {
 ra_status_t ra_pdf__font_verify(ra_pdf_t *pdf, int fi);
 /* Reports a substitution once per code point. */
 void ra_pdf__report(ra_pdf_t *pdf, ra_face_t face, uint32_t cp, uint32_t drawn, const char *why);
+/* --- Files checked before (fontcache.c) --- */
+
+struct stat;
+/* Fills out from fstat's sb of the file open at fd. */
+void ra_pdf__stat_of(const struct stat *sb, int fd, font_stat_t *out);
+/* Reads the cache file at path (NULL: none) into fonts; one that is not
+ * the user's alone, or not a cache, is left unread. */
+void ra_pdf__cache_read(ra_pdf_fonts_t *fonts, const char *path);
+/* Whether an earlier run read f, as it is now, and found the SHA-256 the
+ * chain lists for it. */
+int ra_pdf__cache_knows(const ra_pdf_fonts_t *fonts, const font_t *f);
+/* Notes that f was read whole just now and had the digest the chain lists
+ * (when it may be remembered: see fontcache.c). */
+void ra_pdf__cache_note(ra_pdf_fonts_t *fonts, const font_t *f);
+/* Writes the cache file when an entry was noted since it was read; a
+ * failure leaves it as it was, and says nothing. */
+void ra_pdf__cache_save(ra_pdf_fonts_t *fonts);
+
 /* Makes font file fi usable on page pg: PDF objects and a /F<n> resource. */
 ra_status_t ra_pdf__use_font(ra_pdf_t *pdf, page_t *pg, int fi);
-/* Notes that glyph g of font file fi is drawn for cps[0..n); returns 1
+/* Notes that glyph g of font file fi is drawn for cps[0..n) and sets
+ * *width to its advance in whole 1/1000 em (as /W says it); returns 1
  * when its ToUnicode entry says exactly that, 0 when it says something else
  * (the caller then marks the text with /ActualText), -1 out of memory. */
-int ra_pdf__glyph_use(ra_pdf_t *pdf, int fi, uint32_t g, const uint32_t *cps, size_t n);
+int ra_pdf__glyph_use(ra_pdf_t *pdf, int fi, uint32_t g, const uint32_t *cps, size_t n,
+                      double *width);
 /* Completes the objects of every font file drawn with. */
 ra_status_t ra_pdf__finish_fonts(ra_pdf_t *pdf);
 /* Appends the outline path of glyph g of font fi under m. */

@@ -21,7 +21,6 @@
 #include "pdf/pdf_int.h"
 
 #include <fribidi.h>
-#include <math.h>
 #include <stdlib.h>
 
 #include "base/text.h"
@@ -542,8 +541,6 @@ static ra_status_t shape_run_in(const ra_pdf_t *pdf, shaper_t *sh, size_t start,
         g->ax = pos[i].x_advance;
         g->dx = pos[i].x_offset;
         g->dy = pos[i].y_offset;
-        g->width = (int32_t)round(hb_font_get_glyph_h_advance(f->font, info[i].codepoint) * 1000.0 /
-                                  f->upem);
         g->c0 = info[i].cluster + (isolated ? (uint32_t)start : 0);
     }
     /* A cluster's characters end where the next cluster in logical order

@@ -3,6 +3,7 @@
 
 #include "base/io.h"
 #include "format/format.h"
+#include "layout/break.h"
 #include "layout/layout.h"
 #include "model/load.h"
 #include "pdf/pdf.h"
@@ -131,11 +132,15 @@ static ra_status_t render(const ra_env_t *env, const ra_pipeline_input_t *in,
     const char *data;
     size_t len;
     record_bytes(in, out, &data, &len);
-    ra_buf_t chain = RA_BUF_INIT;
-    const char *font_chain;
+    ra_buf_t chain = RA_BUF_INIT, hlist = RA_BUF_INIT;
+    const char *font_chain, *hyph_list = NULL;
     ra_status_t st = ra_env_font_chain(env, &chain, &font_chain);
-    if (st != RA_OK)
+    if (st == RA_OK)
+        st = ra_env_hyph_list(env, &hlist, &hyph_list);
+    if (st != RA_OK) {
+        ra_buf_free(&chain);
         return st;
+    }
     ra_report_input_t ri = {
         .checklist = in->checklist,
         .record = out->record,
@@ -146,6 +151,8 @@ static ra_status_t render(const ra_env_t *env, const ra_pipeline_input_t *in,
         .font_chain = font_chain,
         .fonts = env->fonts,
         .hyph = env->hyph,
+        .hyph_dir = env->hyph_dir,
+        .hyph_list = hyph_list,
         .created = document_date(env, out->record),
         .record_data = in->attach_source ? data : NULL,
         .record_len = in->attach_source ? len : 0,
@@ -158,6 +165,7 @@ static ra_status_t render(const ra_env_t *env, const ra_pipeline_input_t *in,
     ra_buf_clear(&out->pdf);
     st = ra_report_render(&ri, &out->pdf);
     ra_buf_free(&chain);
+    ra_buf_free(&hlist);
     return st;
 }
 
@@ -256,15 +264,42 @@ ra_status_t ra_pipeline_warm(const ra_env_t *env, ra_pdf_fonts_t *fonts, ra_layo
     return st;
 }
 
-ra_status_t ra_pipeline_fonts_new(const ra_env_t *env, ra_pdf_fonts_t **out, ra_buf_t *err)
+/* Reads env's font chain into *out; check_on_draw as in ra_pdf_options_t. */
+static ra_status_t fonts_new(const ra_env_t *env, int check_on_draw, ra_pdf_fonts_t **out,
+                             ra_buf_t *err)
 {
     ra_buf_t chain = RA_BUF_INIT;
-    ra_pdf_options_t fo = {.font_dir = env->font_dir, .errmsg = err};
+    ra_pdf_options_t fo = {.font_dir = env->font_dir,
+                           .errmsg = err,
+                           .check_on_draw = check_on_draw,
+                           .verified_fonts = env->verified_fonts};
     *out = NULL;
     ra_status_t st = ra_env_font_chain(env, &chain, &fo.font_chain);
     if (st == RA_OK)
         st = ra_pdf_fonts_new(&fo, out);
     ra_buf_free(&chain);
+    return st;
+}
+
+ra_status_t ra_pipeline_fonts_new(const ra_env_t *env, ra_pdf_fonts_t **out, ra_buf_t *err)
+{
+    return fonts_new(env, 0, out, err);
+}
+
+ra_status_t ra_pipeline_fonts_for_text(const ra_env_t *env, ra_pdf_fonts_t **out, ra_buf_t *err)
+{
+    return fonts_new(env, 1, out, err);
+}
+
+ra_status_t ra_pipeline_hyph_new(const ra_env_t *env, ra_hyph_t **out)
+{
+    ra_buf_t list = RA_BUF_INIT;
+    const char *path;
+    *out = NULL;
+    ra_status_t st = ra_env_hyph_list(env, &list, &path);
+    if (st == RA_OK)
+        st = ra_hyph_new(env->hyph_dir, path, out);
+    ra_buf_free(&list);
     return st;
 }
 

@@ -94,6 +94,17 @@ ra_status_t ra_pipeline_warm(const ra_env_t *env, struct ra_pdf_fonts *fonts,
  * says why. */
 ra_status_t ra_pipeline_fonts_new(const ra_env_t *env, struct ra_pdf_fonts **out, ra_buf_t *err);
 
+/* As ra_pipeline_fonts_new, for asking which characters the fonts have
+ * (validate, score): no face is checked against the chain's digest until a
+ * document draws with it. */
+ra_status_t ra_pipeline_fonts_for_text(const ra_env_t *env, struct ra_pdf_fonts **out,
+                                       ra_buf_t *err);
+
+/* Makes the hyphenation dictionaries of env (env->hyph_dir, as the list
+ * env->hyph_list, else datadir/fonts/hyphen.txt, pins them) into *out,
+ * for env->hyph; nothing is read yet (break.h). Free with ra_hyph_free. */
+ra_status_t ra_pipeline_hyph_new(const ra_env_t *env, struct ra_hyph **out);
+
 /* ra_pipeline_score, then ra_pipeline_render. */
 ra_status_t ra_pipeline_report(const ra_env_t *env, const ra_pipeline_input_t *in,
                                ra_pipeline_result_t *out);

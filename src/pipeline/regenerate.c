@@ -14,6 +14,7 @@
 #include "base/io.h"
 #include "base/text.h"
 #include "base/version.h"
+#include "layout/break.h"
 #include "model/load.h"
 #include "pdf/pdf.h"
 #include "pipeline/pipeline.h"
@@ -197,13 +198,59 @@ static ra_status_t find_record(const ra_env_t *env, const ra_regen_input_t *in,
     return RA_OK;
 }
 
+/* Where the regeneration's diagnostics go. */
+typedef struct {
+    ra_diag_sink_t *sink;
+    const ra_hyph_t *hyph; /* a dictionary it cannot use is said by the outcome */
+} regen_sink_t;
+
 /* Errors of the regeneration go on; warnings (glyphs drawn as
- * replacements, already said when the report was made) do not. */
+ * replacements, already said when the report was made) do not, nor a
+ * dictionary that cannot be used (the outcome, input missing, says why). */
 static void regen_diag(void *ctx, const ra_diag_t *d)
 {
-    ra_diag_sink_t *sink = ctx;
-    if (d->severity == RA_DIAG_ERROR && sink && sink->fn)
-        sink->fn(sink->ctx, d);
+    const regen_sink_t *rs = ctx;
+    ra_diag_sink_t *sink = rs->sink;
+    if (d->severity != RA_DIAG_ERROR || !sink || !sink->fn)
+        return;
+    if (rs->hyph && strcmp(d->message, ra_hyph_error(rs->hyph)) == 0)
+        return;
+    sink->fn(sink->ctx, d);
+}
+
+/* Is the list of the dictionaries here the one the report states? When it
+ * is, *out is the dictionaries it pins (env's, or own made here); else
+ * the input-missing outcome. */
+static ra_status_t find_hyph(const ra_env_t *env, ra_regen_result_t *out, ra_hyph_t **own,
+                             ra_hyph_t **hyph)
+{
+    const ra_integrity_t *it = &out->it;
+    ra_buf_t list = RA_BUF_INIT;
+    const char *list_path = NULL;
+    *hyph = env->hyph;
+    ra_status_t st = ra_env_hyph_list(env, &list, &list_path);
+    if (st == RA_OK && !*hyph) {
+        st = ra_hyph_new(env->hyph_dir, list_path, own);
+        *hyph = *own;
+    }
+    unsigned char hd[32];
+    if (st == RA_OK)
+        st = ra_hyph_sha256(*hyph, hd);
+    if (st == RA_ERR_IO) {
+        st = missing(out, "hyphenation dictionary list", it->hyphen_sha256,
+                     "the hyphenation dictionary list with SHA-256 %s is missing: %s",
+                     it->hyphen_sha256, ra_hyph_error(*hyph));
+    } else if (st == RA_OK) {
+        char hex[65];
+        ra_hex(hd, 32, hex);
+        if (strcmp(hex, it->hyphen_sha256) != 0)
+            st = missing(out, "hyphenation dictionary list", it->hyphen_sha256,
+                         "the hyphenation dictionary list with SHA-256 %s is missing: the list "
+                         "here (%s) has SHA-256 %s",
+                         it->hyphen_sha256, list_path ? list_path : RA_HYPH_LIST, hex);
+    }
+    ra_buf_free(&list);
+    return st;
 }
 
 /* Everything after the inputs were found: load, check, regenerate, compare. */
@@ -324,6 +371,7 @@ static ra_status_t regenerate(const ra_env_t *env, const ra_regen_input_t *in,
     ra_checklist_t *cl = NULL;
     ra_template_t *tpl = NULL;
     ra_pdf_fonts_t *own = NULL;
+    ra_hyph_t *own_hyph = NULL;
     ra_pipeline_result_t res = {0};
     ra_status_t st = ra_load_checklist(env->loader, ra_buf_str(&out->checklist_file), &cl);
     if (st == RA_OK)
@@ -389,12 +437,19 @@ static ra_status_t regenerate(const ra_env_t *env, const ra_regen_input_t *in,
     ra_buf_free(&chain);
     if (st != RA_OK || out->outcome == RA_VERIFY_INPUT_MISSING)
         goto done;
+    /* The hyphenation dictionaries: this installation's list, by its digest. */
+    ra_hyph_t *hyph = NULL;
+    st = find_hyph(env, out, &own_hyph, &hyph);
+    if (st != RA_OK || out->outcome == RA_VERIFY_INPUT_MISSING)
+        goto done;
     /* The same pipeline as `report`, dated as the report was. */
-    ra_diag_sink_t sink = {regen_diag, env->sink, 0, 0, 0, 0};
+    regen_sink_t rs = {env->sink, hyph};
+    ra_diag_sink_t sink = {regen_diag, &rs, 0, 0, 0, 0};
     ra_env_t e = *env;
     e.epoch_set = true;
     e.epoch = it->created;
     e.fonts = fonts;
+    e.hyph = hyph;
     e.sink = &sink;
     ra_pipeline_input_t pi = {.checklist = cl,
                               .tmpl = tpl,
@@ -410,7 +465,13 @@ static ra_status_t regenerate(const ra_env_t *env, const ra_regen_input_t *in,
                               .previous_data = previous->len ? previous->data : NULL,
                               .previous_len = previous->len};
     st = ra_pipeline_report(&e, &pi, &res);
-    if (st != RA_OK)
+    /* The list is the one the report states, but a dictionary it pins is
+     * not here as it pins it. */
+    if (st == RA_ERR_IO && *ra_hyph_error(hyph))
+        st = missing(out, "hyphenation dictionary list", it->hyphen_sha256,
+                     "a hyphenation dictionary that the list with SHA-256 %s pins is missing: %s",
+                     it->hyphen_sha256, ra_hyph_error(hyph));
+    if (st != RA_OK || out->outcome == RA_VERIFY_INPUT_MISSING)
         goto done;
     ra_report_compare(in->pdf, in->len, res.pdf.data, res.pdf.len, &out->cmp);
     out->compared = true;
@@ -441,6 +502,7 @@ static ra_status_t regenerate(const ra_env_t *env, const ra_regen_input_t *in,
     }
 done:
     ra_pipeline_result_free(&res);
+    ra_hyph_free(own_hyph);
     ra_pdf_fonts_free(own);
     ra_template_free(tpl);
     ra_checklist_free(cl);
@@ -547,7 +609,7 @@ ra_status_t ra_pipeline_verify(const ra_env_t *env, const ra_regen_input_t *in,
     /* Made by another readyaudit (or an earlier one, whose integrity data
      * names fewer inputs): the record matches, the bytes cannot be remade. */
     if (strcmp(it->tool, RA_TOOL) != 0 || !it->fonts_sha256[0] || !it->logo_sha256[0] ||
-        !it->record_file[0]) {
+        !it->hyphen_sha256[0] || !it->record_file[0]) {
         st = outcome(out, RA_VERIFY_OTHER_VERSION,
                      "made by another version of readyaudit (%s; this is %s): the record digest "
                      "matches, but the report cannot be regenerated byte for byte here",

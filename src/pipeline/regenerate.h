@@ -73,8 +73,8 @@ typedef struct {
     ra_from_t previous_from; /* RA_FROM_GIVEN when --previous had the stated digest */
     ra_buf_t checklist_file, template_file; /* the files used */
     /* RA_VERIFY_INPUT_MISSING: which input ("record", "checklist",
-     * "template", "logo", "fonts", "previous record") and the digest the
-     * report states. */
+     * "template", "logo", "fonts", "hyphenation dictionary list",
+     * "previous record") and the digest the report states. */
     const char *missing;
     char missing_sha256[65];
     ra_compare_t cmp; /* when a regeneration was compared */

@@ -85,7 +85,7 @@ void report_overdue_text(const report_t *r, ra_buf_t *out)
 }
 
 void ra_report_integrity(const ra_report_input_t *in, const ra_pdf_fonts_t *fonts,
-                         ra_integrity_t *it)
+                         const unsigned char hyphen[32], ra_integrity_t *it)
 {
     unsigned char logo[32], fd[32];
     if (in->tmpl->logo_png)
@@ -96,6 +96,7 @@ void ra_report_integrity(const ra_report_input_t *in, const ra_pdf_fonts_t *font
                                 .tmpl = in->tmpl->sha256,
                                 .logo = in->tmpl->logo_png ? logo : NULL,
                                 .fonts = fd,
+                                .hyphen = hyphen,
                                 .previous = in->diff ? in->diff->old->record->sha256 : NULL,
                                 .tool = RA_TOOL,
                                 .record_path = in->record->path,
@@ -224,14 +225,16 @@ static ra_status_t set_info(report_t *r)
     snprintf(created, sizeof created, "%" PRId64, it->created);
     const ra_pdf_xmp_prop_t props[] = {
         {"reportId", it->report_id,
-         "Report ID: RA- and 16 hex digits of SHA-256 over the "
-         "digests of record, checklist, template, logo and fonts and the tool"},
+         "Report ID: RA- and 16 hex digits of SHA-256 over the digests of record, "
+         "checklist, template, logo, fonts and hyphenation dictionary list and the tool"},
         {"recordSha256", it->record_sha256, "SHA-256 of the assessment record file"},
         {"checklistSha256", it->checklist_sha256, "SHA-256 of the checklist file"},
         {"templateSha256", it->template_sha256, "SHA-256 of the report template file"},
         {"logoSha256", it->logo_sha256,
          "SHA-256 of the template's logo file, or none when it has no logo"},
         {"fontsSha256", it->fonts_sha256, "SHA-256 over the font files the report embeds"},
+        {"hyphenSha256", it->hyphen_sha256,
+         "SHA-256 of the list of the hyphenation dictionaries and their digests"},
         {"recordFile", it->record_file, "The file name of the assessment record"},
         {"created", created, "The document date, in seconds since 1970-01-01 UTC"},
         {"tool", it->tool, "The program and version that made the report"},
@@ -310,6 +313,7 @@ ra_status_t ra_report_render(const ra_report_input_t *in, ra_buf_t *out)
     ra_score_format(r.s->has_score, r.s->score, r.score_text);
     ra_buf_t err = RA_BUF_INIT;
     ra_status_t st = RA_OK;
+    ra_hyph_t *hyph = NULL, *own_hyph = NULL;
     unsigned long buf_failures = ra_buf_failures();
     r.layer_anchor = calloc(r.cl->nlayers ? r.cl->nlayers : 1, sizeof *r.layer_anchor);
     if (!r.layer_anchor) {
@@ -334,7 +338,20 @@ ra_status_t ra_report_render(const ra_report_input_t *in, ra_buf_t *out)
                     ra_buf_str(&err));
         goto done;
     }
-    ra_report_integrity(in, ra_pdf_fonts_of(r.pdf), &r.integrity);
+    /* The dictionaries are pinned by their list, whose digest the report
+     * states: it is read now, the dictionaries when a word needs one. */
+    hyph = in->hyph;
+    if (!hyph && (st = ra_hyph_new(in->hyph_dir, in->hyph_list, &own_hyph)) != RA_OK)
+        goto done;
+    if (!hyph)
+        hyph = own_hyph;
+    unsigned char hd[32];
+    if ((st = ra_hyph_sha256(hyph, hd)) != RA_OK) {
+        if (st == RA_ERR_IO && in->sink)
+            ra_diag(in->sink, RA_DIAG_ERROR, NULL, 0, "%s", ra_hyph_error(hyph));
+        goto done;
+    }
+    ra_report_integrity(in, ra_pdf_fonts_of(r.pdf), hd, &r.integrity);
     ra_layout_options_t lo;
     ra_layout_options_default(&lo);
     if (in->tmpl->page_size == RA_PAGE_LETTER) {
@@ -349,7 +366,7 @@ ra_status_t ra_report_render(const ra_report_input_t *in, ra_buf_t *out)
     lo.footer = draw_footer;
     lo.page_ctx = &r;
     lo.no_dump = in->layout_dump == NULL; /* the dump costs a line per item drawn */
-    lo.hyph = in->hyph;
+    lo.hyph = hyph;
     lo.memo = in->breaks;
     if ((st = ra_layout_new(r.pdf, &lo, &r.lo)) != RA_OK)
         goto done;
@@ -370,13 +387,10 @@ ra_status_t ra_report_render(const ra_report_input_t *in, ra_buf_t *out)
     if (st == RA_OK)
         st = ra_layout_finish(r.lo);
     /* The layout reads one file: the hyphenation dictionary of the text's
-     * language, when a word first needs it. */
-    if (st == RA_ERR_IO && in->sink)
-        ra_diag(in->sink, RA_DIAG_ERROR, NULL, 0,
-                "cannot load the hyphenation dictionary %s/%s (Debian packages hyphen-en-us, "
-                "hyphen-de)",
-                RA_HYPH_DIR,
-                ra_hyph_file(ra_layout_lang(r.lo)) ? ra_hyph_file(ra_layout_lang(r.lo)) : "?");
+     * language, when a word first needs it; why it could not is said once. */
+    bool said = st == RA_ERR_IO && *ra_hyph_error(hyph);
+    if (said && in->sink)
+        ra_diag(in->sink, RA_DIAG_ERROR, NULL, 0, "%s", ra_hyph_error(hyph));
     if (st == RA_OK && in->layout_dump)
         st = ra_layout_dump(r.lo, in->layout_dump);
     /* Page labels agree with the footers' "Page X of Y", so a viewer's page
@@ -388,7 +402,7 @@ ra_status_t ra_report_render(const ra_report_input_t *in, ra_buf_t *out)
     /* An unchecked append that ran out of memory left its buffer failed. */
     if (st == RA_OK && (ra_buf_failures() != buf_failures || ra_buf_failed(out)))
         st = RA_ERR_NOMEM;
-    if (st != RA_OK && st != RA_ERR_NOMEM && in->sink)
+    if (st != RA_OK && st != RA_ERR_NOMEM && !said && in->sink)
         ra_diag(in->sink, RA_DIAG_ERROR, NULL, 0, "cannot render the report: %s%s%s",
                 ra_strerror(st), *ra_pdf_errmsg(r.pdf) ? ": " : "", ra_pdf_errmsg(r.pdf));
 done:
@@ -397,6 +411,7 @@ done:
     if (st == RA_OK && in->keep_breaks)
         ra_layout_memo_keep(in->keep_breaks, r.lo);
     ra_layout_free(r.lo);
+    ra_hyph_free(own_hyph);
     ra_pdf_free(r.pdf);
     free(r.layer_anchor);
     free(r.ladder);

@@ -31,9 +31,14 @@ typedef struct {
     const char *font_dir;             /* NULL: the default */
     const char *font_chain;           /* NULL: the default */
     const struct ra_pdf_fonts *fonts; /* read beforehand (pdf.h), or NULL */
-    struct ra_hyph *hyph;             /* dictionaries shared by reports (break.h), or NULL */
-    int64_t created;                  /* document date, seconds since the epoch (UTC) */
-    const char *record_data;          /* the record's bytes, embedded with attach_source */
+    /* Hyphenation dictionaries shared by reports (break.h), or NULL: the
+     * report reads its own from hyph_dir (NULL: the default) as the list
+     * hyph_list (NULL: the default) pins them. */
+    struct ra_hyph *hyph;
+    const char *hyph_dir;
+    const char *hyph_list;
+    int64_t created;         /* document date, seconds since the epoch (UTC) */
+    const char *record_data; /* the record's bytes, embedded with attach_source */
     size_t record_len;
     /* Embed the record (its bytes must hash to record->sha256). The report is
      * then not PDF/A (PDF/A-1 forbids attachments) and says so; else PDF/A-1b. */
@@ -53,10 +58,11 @@ typedef struct {
     struct ra_layout_memo *keep_breaks;
 } ra_report_input_t;
 
-/* The integrity data of the report these inputs make with these fonts
- * (digests of every input, tool, record file name, date, report ID). */
+/* The integrity data of the report these inputs make with these fonts and
+ * the dictionary list of digest hyphen (digests of every input, tool,
+ * record file name, date, report ID). */
 void ra_report_integrity(const ra_report_input_t *in, const struct ra_pdf_fonts *fonts,
-                         ra_integrity_t *it);
+                         const unsigned char hyphen[32], ra_integrity_t *it);
 
 /* Looks through every text field of rec that the report prints for
  * characters that fonts cannot draw (ra_pdf_fonts_missing), lists each such

@@ -93,40 +93,133 @@ static ra_status_t approvals_list(report_t *r)
 /* Signature lines, one per required role: the role's name, then a rule
  * for the name (the approver the record holds, printed), one holding the
  * role's empty signature field (named by the role id, for any PDF signer)
- * and one for the date, each captioned. */
+ * and one for the date, each captioned. Nothing on the line is shortened:
+ * it is the evidence of who signed for what, so a name, role or field id
+ * too wide for its column takes more lines and the block grows. */
 typedef struct {
     report_t *r;
     const ra_role_score_t *rs;
+    /* Wrapped to their columns when the line is appended, lines separated
+     * by "\n": the role's name, the approver's name (NULL: none), the
+     * signature field's caption. */
+    const char *role_name, *who, *field;
+    int nrole, nwho, nfield;
 } sigline_t;
 
-/* Height of a signature line's block, and of its signature field. */
-#define SIGLINE_H 60.0
+/* The columns of a signature line, as fractions of its width: name,
+ * signature field, date. */
+static const double sig_cols[3][2] = {{0, 0.42}, {0.46, 0.76}, {0.80, 1.0}};
+
+/* Sizes and steps of the texts on a signature line, in points. */
+#define SIG_ROLE_SIZE 9.0
+#define SIG_ROLE_STEP 12.0
+#define SIG_NAME_SIZE 9.0
+#define SIG_NAME_STEP 11.0
+#define SIG_CAPTION_SIZE 7.0
+#define SIG_CAPTION_STEP 8.0
+/* The room between the role's name and the rules (three name lines fit),
+ * and below the rules' captions. */
+#define SIG_ROOM 34.0
+#define SIG_BOTTOM 4.0
+#define SIGFIELD_GAP 2.0
+/* The field's top, below the top of the block's last line of role name. */
 #define SIGFIELD_TOP 14.0
+
+/* Wraps text to the given share of the body width; the lines (in the
+ * report's arena) in *out and their count in *n. */
+static ra_status_t sig_wrap(report_t *r, ra_face_t face, double size, double frac, const char *text,
+                            const char **out, int *n)
+{
+    ra_buf_t b = RA_BUF_INIT;
+    ra_status_t rc =
+        ra_layout_wrap(r->pdf, face, size, frac * ra_layout_body_width(r->lo), text, &b);
+    *out = rc == RA_OK ? ra_arena_strdup(&r->arena, ra_buf_str(&b)) : NULL;
+    ra_buf_free(&b);
+    if (rc == RA_OK && !*out)
+        rc = RA_ERR_NOMEM;
+    *n = 1;
+    for (const char *p = rc == RA_OK ? *out : ""; *p; p++)
+        *n += *p == '\n';
+    return rc;
+}
+
+/* Where a signature line's rules are, below the top of its block. */
+static double sig_rule_y(const sigline_t *sl)
+{
+    double room = sl->nwho * SIG_NAME_STEP + 1 > SIG_ROOM ? sl->nwho * SIG_NAME_STEP + 1 : SIG_ROOM;
+    return sl->nrole * SIG_ROLE_STEP + room;
+}
+
+/* The height of a signature line's block. */
+static double sig_height(const sigline_t *sl)
+{
+    return sig_rule_y(sl) + SIGFIELD_GAP + sl->nfield * SIG_CAPTION_STEP + SIG_BOTTOM;
+}
+
+static ra_status_t sig_prepare(report_t *r, sigline_t *sl)
+{
+    const ra_role_t *role = sl->rs->role;
+    ra_status_t rc =
+        sig_wrap(r, RA_FACE_BOLD, SIG_ROLE_SIZE, 1.0, role->name, &sl->role_name, &sl->nrole);
+    if (rc == RA_OK)
+        rc = sig_wrap(r, RA_FACE_REGULAR, SIG_CAPTION_SIZE, sig_cols[1][1] - sig_cols[1][0],
+                      report_fmt(r, "Signature (field %s)", role->id), &sl->field, &sl->nfield);
+    sl->who = NULL;
+    sl->nwho = 1;
+    if (rc == RA_OK && sl->rs->approval)
+        rc = sig_wrap(r, RA_FACE_REGULAR, SIG_NAME_SIZE, sig_cols[0][1] - sig_cols[0][0],
+                      sl->rs->approval->name, &sl->who, &sl->nwho);
+    return rc;
+}
+
+/* Draws the lines of text (separated by "\n"), the first in a box of
+ * height step at (x, y), each next one step lower. */
+static ra_status_t sig_lines(ra_pdf_t *pdf, double x, double y, double w, double step,
+                             ra_face_t face, double size, ra_rgb_t color, double box_h,
+                             const char *text)
+{
+    ra_status_t rc = RA_OK;
+    char line[1024];
+    for (const char *p = text; rc == RA_OK; y += step) {
+        const char *e = strchr(p, '\n');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        if (n >= sizeof line)
+            n = sizeof line - 1;
+        memcpy(line, p, n);
+        line[n] = '\0';
+        rc = ra_layout_draw_line(pdf, &(ra_rect_t){x, y, w, box_h}, face, size, color,
+                                 RA_ALIGN_LEFT, line);
+        if (!e)
+            break;
+        p = e + 1;
+    }
+    return rc;
+}
 
 static ra_status_t draw_signature(void *ctx, ra_pdf_t *pdf, const ra_rect_t *box)
 {
     const sigline_t *sl = ctx;
     const ra_role_t *role = sl->rs->role;
-    const double y = box->y + box->h - 14;
-    const double cols[3][2] = {{0, 0.42}, {0.46, 0.76}, {0.80, 1.0}};
-    report_t *r = sl->r;
-    const char *captions[3] = {"Name", report_fmt(r, "Signature (field %s)", role->id), "Date"};
-    ra_status_t rc = ra_layout_draw_line(pdf, &(ra_rect_t){box->x, box->y, box->w, 12},
-                                         RA_FACE_BOLD, 9, RA_C_TEXT, RA_ALIGN_LEFT, role->name);
+    const double y = box->y + sig_rule_y(sl);
+    const char *captions[3] = {"Name", sl->field, "Date"};
+    ra_status_t rc = sig_lines(pdf, box->x, box->y, box->w, SIG_ROLE_STEP, RA_FACE_BOLD,
+                               SIG_ROLE_SIZE, RA_C_TEXT, SIG_ROLE_STEP, sl->role_name);
     for (int i = 0; i < 3 && rc == RA_OK; i++) {
-        double x0 = box->x + cols[i][0] * box->w, x1 = box->x + cols[i][1] * box->w;
+        double x0 = box->x + sig_cols[i][0] * box->w, x1 = box->x + sig_cols[i][1] * box->w;
         rc = ra_pdf_line(pdf, x0, y, x1, y, 0.6, RA_C_MUTED, 0);
         if (rc == RA_OK)
-            rc = ra_layout_draw_line(pdf, &(ra_rect_t){x0, y + 2, x1 - x0, 10}, RA_FACE_REGULAR, 7,
-                                     RA_C_MUTED, RA_ALIGN_LEFT, captions[i]);
-        /* The approver's name stands on the name rule. */
-        if (rc == RA_OK && i == 0 && sl->rs->approval)
-            rc = ra_layout_draw_line(pdf, &(ra_rect_t){x0, y - 13, x1 - x0, 12}, RA_FACE_REGULAR, 9,
-                                     RA_C_TEXT, RA_ALIGN_LEFT, sl->rs->approval->name);
+            rc = sig_lines(pdf, x0, y + SIGFIELD_GAP, x1 - x0, SIG_CAPTION_STEP, RA_FACE_REGULAR,
+                           SIG_CAPTION_SIZE, RA_C_MUTED, 10, captions[i]);
+        /* The approver's name stands on the name rule, its last line just
+         * above it. */
+        if (rc == RA_OK && i == 0 && sl->who)
+            rc = sig_lines(pdf, x0, y - 13 - (sl->nwho - 1) * SIG_NAME_STEP, x1 - x0, SIG_NAME_STEP,
+                           RA_FACE_REGULAR, SIG_NAME_SIZE, RA_C_TEXT, 12, sl->who);
         /* The field sits on its rule, from below the role's name down. */
-        if (rc == RA_OK && i == 1)
-            rc = ra_pdf_sig_field(pdf, role->id, x0, box->y + SIGFIELD_TOP, x1 - x0,
-                                  y - box->y - SIGFIELD_TOP);
+        if (rc == RA_OK && i == 1) {
+            double top = box->y + (sl->nrole - 1) * SIG_ROLE_STEP + SIGFIELD_TOP;
+            rc = ra_pdf_sig_field(pdf, role->id, x0, top, x1 - x0, y - top);
+        }
     }
     return rc;
 }
@@ -233,8 +326,9 @@ ra_status_t report_signoff(report_t *r)
     if (!lines)
         return RA_ERR_NOMEM;
     for (size_t i = 0; i < s->nroles && rc == RA_OK; i++) {
-        lines[i] = (sigline_t){r, &s->roles[i]};
-        rc = ra_layout_custom(r->lo, SIGLINE_H, draw_signature, &lines[i]);
+        lines[i] = (sigline_t){.r = r, .rs = &s->roles[i]};
+        if ((rc = sig_prepare(r, &lines[i])) == RA_OK)
+            rc = ra_layout_custom(r->lo, sig_height(&lines[i]), draw_signature, &lines[i]);
     }
     if (rc == RA_OK)
         rc = ra_layout_keep_end(r->lo);

@@ -35,13 +35,21 @@ static void unhex(const char *hex, unsigned char out[32])
 
 void ra_report_id(const ra_integrity_t *it, char out[24])
 {
-    /* Hashed as it goes: a buffer that could not grow would give a wrong ID. */
-    const char *digests[] = {it->record_sha256, it->checklist_sha256, it->template_sha256,
-                             it->logo_sha256,   it->fonts_sha256,     it->previous_sha256};
-    /* Reports of readyaudit 0.1.0 name no logo and no fonts: their ID is
-     * over the first three digests, so that verify can tell them apart from
-     * altered metadata and say they come from another version. */
-    size_t n = !it->logo_sha256[0] && !it->fonts_sha256[0] ? 3 : it->previous_sha256[0] ? 6 : 5;
+    /* Hashed as it goes: a buffer that could not grow would give a wrong ID.
+     * Reports of readyaudit 0.1.0 name no logo and no fonts, and those
+     * before 0.4.0 no dictionary list: their ID is over the digests they
+     * name, so that verify can tell them apart from altered metadata and
+     * say they come from another version. */
+    const char *digests[7] = {it->record_sha256, it->checklist_sha256, it->template_sha256};
+    size_t n = 3;
+    if (it->logo_sha256[0] || it->fonts_sha256[0]) {
+        digests[n++] = it->logo_sha256;
+        digests[n++] = it->fonts_sha256;
+    }
+    if (it->hyphen_sha256[0])
+        digests[n++] = it->hyphen_sha256;
+    if (it->previous_sha256[0])
+        digests[n++] = it->previous_sha256;
     ra_sha256_ctx_t c;
     ra_sha256_init(&c);
     for (size_t i = 0; i < n; i++) {
@@ -68,6 +76,8 @@ void ra_integrity_make(const ra_integrity_inputs_t *in, ra_integrity_t *it)
     else
         snprintf(it->logo_sha256, sizeof it->logo_sha256, "%s", RA_NO_LOGO);
     ra_hex(in->fonts, 32, it->fonts_sha256);
+    if (in->hyphen)
+        ra_hex(in->hyphen, 32, it->hyphen_sha256);
     if (in->previous)
         ra_hex(in->previous, 32, it->previous_sha256);
     const char *path = in->record_path ? in->record_path : "record";
@@ -106,6 +116,8 @@ ra_status_t ra_integrity_format(const ra_integrity_t *it, ra_buf_t *out)
                   "logo-sha256=%s; fonts-sha256=%s; ",
                   it->report_id, it->record_sha256, it->checklist_sha256, it->template_sha256,
                   it->logo_sha256, it->fonts_sha256);
+    if (it->hyphen_sha256[0])
+        ra_buf_printf(out, "hyphen-sha256=%s; ", it->hyphen_sha256);
     if (it->previous_sha256[0])
         ra_buf_printf(out, "previous-sha256=%s; ", it->previous_sha256);
     ra_buf_puts(out, "record-file=");
@@ -183,6 +195,9 @@ ra_status_t ra_integrity_parse(const char *text, ra_integrity_t *it)
         return RA_ERR_INVALID;
     if (field(seg, "fonts-sha256=", it->fonts_sha256, sizeof it->fonts_sha256) == 0 &&
         !ra_is_sha256_hex(it->fonts_sha256))
+        return RA_ERR_INVALID;
+    if (field(seg, "hyphen-sha256=", it->hyphen_sha256, sizeof it->hyphen_sha256) == 0 &&
+        !ra_is_sha256_hex(it->hyphen_sha256))
         return RA_ERR_INVALID;
     if (field(seg, "previous-sha256=", it->previous_sha256, sizeof it->previous_sha256) == 0 &&
         !ra_is_sha256_hex(it->previous_sha256))

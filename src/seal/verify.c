@@ -86,6 +86,7 @@ static const struct {
     {"templateSha256", "template-sha256"},
     {"logoSha256", "logo-sha256"},
     {"fontsSha256", "fonts-sha256"},
+    {"hyphenSha256", "hyphen-sha256"},     /* from readyaudit 0.4.0 on */
     {"previousSha256", "previous-sha256"}, /* only in a report made with --previous */
     {"recordFile", "record-file"},
     {"previousFile", "previous-file"}, /* only in a report made with --previous */

@@ -34,7 +34,7 @@ def main(argv):
     if len(argv) < 3:
         sys.exit(__doc__)
     n, out = int(argv[1]), argv[2]
-    tool = argv[argv.index("--tool") + 1] if "--tool" in argv else "readyaudit 0.3.0"
+    tool = argv[argv.index("--tool") + 1] if "--tool" in argv else "readyaudit 0.4.0"
     k = int(argv[argv.index("--per-system") + 1]) if "--per-system" in argv else 4
     rnd = random.Random(20261202)
     nsys = max(1, n // k)

@@ -229,6 +229,28 @@ expect_eq "rows" "$(q s.sqlite "select id, status from records order by seq")" \
 FHL-DEALCOPILOT-2026Q2|skipped"
 end
 
+# ---------------------------------------------- the dictionary list
+
+# A data directory whose dictionary list differs (a comment more): every
+# report states the list's digest, so the rows made with the shipped list
+# are not taken and each report is remade.
+mkdir -p "$tmp/hdata/fonts" "$tmp/hy"
+ln -s "$PWD/schemas" "$PWD/templates" "$tmp/hdata/"
+ln -s "$PWD/fonts/chain.txt" "$tmp/hdata/fonts/"
+{ cat fonts/hyphen.txt; echo "# another list"; } >"$tmp/hdata/fonts/hyphen.txt"
+cp samples/mvp-support-bot.xml "$tmp/hy/"
+begin "another dictionary list: the index's rows are not taken, and the report states the new list's digest"
+run batch -q hy -o hpack --manifest h.sqlite
+expect_rc 0
+(cd "$tmp" && READYAUDIT_DATADIR="$tmp/hdata" "$RA" batch hy -o hpack --manifest h.sqlite) >"$tmp/out" 2>"$tmp/err"
+rc=$?
+expect_rc 0
+expect_summary 1 0 0
+want=$(sha256sum <"$tmp/hdata/fonts/hyphen.txt" | cut -c1-64)
+grep -a -q "<ra:hyphenSha256>$want</ra:hyphenSha256>" "$tmp/hpack/PDW-HELPBOT-2026-03.pdf" ||
+    problem "the report does not state the list it was made with ($want)"
+end
+
 if [ "$have_strace" = 1 ]; then
     begin "the stat recorded is the report's: a fresh run's reports are current by it next time"
     run batch -q st -o spack2 --manifest s2.sqlite
@@ -328,6 +350,42 @@ expect_rc 4
 expect_eq "stderr" "$(cat "$tmp/err")" "other.sqlite: error: is an SQLite database but not a readyaudit pack index: not replaced"
 expect_eq "its table" "$(q other.sqlite 'select a from t')" 42
 expect_eq "its tables" "$(q other.sqlite "select name from sqlite_master")" t
+end
+
+# ------------------------------------------------ SQLite, loaded on first use
+
+# Only a batch keeps an index: the dynamic linker lists each library it
+# loads under LD_DEBUG=files, and SQLite is not among them for the others.
+begin "report, validate and score do not load SQLite; batch does"
+for c in "report in/mvp-support-bot.xml -o nolib.pdf -q" "validate -q in/mvp-support-bot.xml" \
+    "score in/mvp-support-bot.xml"; do
+    # shellcheck disable=SC2086
+    (cd "$tmp" && LD_DEBUG=files "$RA" $c) >/dev/null 2>"$tmp/ld" || problem "$c failed:" "$(tail -n 3 "$tmp/ld")"
+    grep -q 'file=libsqlite3\.so\.0 ' "$tmp/ld" && problem "$c loaded libsqlite3.so.0"
+done
+mkdir -p "$tmp/one"
+cp samples/mvp-support-bot.xml "$tmp/one/"
+(cd "$tmp" && LD_DEBUG=files "$RA" batch -q one -o libpack) >/dev/null 2>"$tmp/ld" ||
+    problem "batch failed:" "$(tail -n 3 "$tmp/ld")"
+grep -q 'file=libsqlite3\.so\.0 .*dynamically loaded' "$tmp/ld" || problem "batch did not load libsqlite3.so.0"
+end
+
+begin "an SQLite that cannot be used: batch says why (exit 4) and writes no report"
+mkdir -p "$tmp/fakelib"
+echo 'int not_sqlite(void) { return 0; }' >"$tmp/fakelib/f.c"
+if cc -shared -fPIC -Wl,-soname,libsqlite3.so.0 -o "$tmp/fakelib/libsqlite3.so.0" "$tmp/fakelib/f.c" 2>"$tmp/err"; then
+    LD_LIBRARY_PATH=$tmp/fakelib run batch -q one -o fakepack --manifest fake.sqlite
+    expect_rc 4
+    expect_eq "stderr" "$(cat "$tmp/err")" "fake.sqlite: error: pack index: libsqlite3.so.0 has no sqlite3_bind_double"
+    [ -e "$tmp/fake.sqlite" ] && problem "an index was made"
+    [ -n "$(ls "$tmp/fakepack" 2>/dev/null)" ] && problem "reports were written:" "$(ls "$tmp/fakepack")"
+    # Without --manifest the index is a temporary one, named as such.
+    LD_LIBRARY_PATH=$tmp/fakelib run batch -q one -o fakepack
+    expect_rc 4
+    expect_eq "stderr" "$(cat "$tmp/err")" "the batch's temporary index: error: pack index: libsqlite3.so.0 has no sqlite3_bind_double"
+else
+    problem "cannot build the stand-in library:" "$(cat "$tmp/err")"
+fi
 end
 
 # ---------------------------------------------------------- kill -9 tests

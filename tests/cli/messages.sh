@@ -43,6 +43,25 @@ fi
 [ ! -e "$tmp/x.pdf" ] || problem "a report was written for an invalid record"
 end
 
+# A custom checklist is read through the same translation: a reference to a
+# role it does not define (libxml2 reports it with no node, at the end of the
+# references' scope), and an attribute longer than its type allows (libxml2
+# gives an attribute's value, its length and the maximum; an element's text,
+# only the length and the maximum).
+begin "checklist errors in its own terms: an undefined sign-off role, an id too long"
+sed -e 's/<requires-signoff role="data-protection-officer"/<requires-signoff role="dpo"/' \
+    -e 's/<role id="security-lead"/<role id="security-lead-of-the-whole-group-and-of-every-subsidiary-abroad-too"/' \
+    templates/llmops-readiness.xml >"$tmp/bad-cl.xml"
+run validate --checklist "$tmp/bad-cl.xml" samples/regulated-credit-advisor.xml
+expect_rc 3
+expect_err_is \
+    "$tmp/bad-cl.xml:46: error: id of <role> in <roles> is 67 characters long; the most it may hold is 64" \
+    "$tmp/bad-cl.xml:85: error: role \"security-lead\" of <requires-signoff> names no <role> of this file (no id=\"security-lead\" among them)" \
+    "$tmp/bad-cl.xml:102: error: role \"security-lead\" of <requires-signoff> names no <role> of this file (no id=\"security-lead\" among them)" \
+    "$tmp/bad-cl.xml:104: error: role \"dpo\" of <requires-signoff> names no <role> of this file (no id=\"dpo\" among them)"
+grep -qE "$jargon" "$tmp/err" && problem "jargon:" "$(cat "$tmp/err")"
+end
+
 # --verbose: the message, then libxml2's own words as a note at the same line.
 begin "validate --verbose adds libxml2's message as a note"
 run validate --verbose tests/malformed/bad-status.xml
@@ -296,6 +315,88 @@ script -qec "$RA score samples/mvp-support-bot.xml" /dev/null >"$tmp/col" 2>&1
 script -qec "NO_COLOR=1 $RA score samples/mvp-support-bot.xml" /dev/null >"$tmp/nocol" 2>&1
 grep -q "$(printf '\033')\[[0-9;]*m" "$tmp/col" || problem "no colour on a terminal"
 grep -q "$(printf '\033')\[[0-9;]*m" "$tmp/nocol" && problem "colour despite NO_COLOR"
+end
+
+# ------------------------------------- documents known to match their schema
+
+# The user's cache (XDG_CACHE_HOME/readyaudit/valid-documents) remembers the
+# checklists and templates that matched their schema, by the SHA-256 of
+# their bytes and of the schema's and libxml2's version: the same bytes
+# are not validated again. Records always are.
+VD=$tmp/vd/readyaudit/valid-documents
+sha() { sha256sum "$1" | cut -d' ' -f1; }
+
+begin "validate notes the shipped checklist, by its digest and the schema's"
+XDG_CACHE_HOME=$tmp/vd run validate -q samples/mvp-support-bot.xml
+expect_rc 0
+[ "$(head -n 1 "$VD")" = "readyaudit valid documents 1" ] || problem "header:" "$(head -n 1 "$VD")"
+[ "$(sed -n 2p "$VD" | cut -d' ' -f1-2)" = "$(sha schemas/checklist.xsd) $(sha templates/llmops-readiness.xml)" ] ||
+    problem "entry:" "$(cat "$VD")"
+sed -n 2p "$VD" | grep -qE ' [0-9]+$' || problem "no libxml2 version:" "$(cat "$VD")"
+[ "$(wc -l <"$VD")" = 2 ] || problem "not one entry:" "$(cat "$VD")"
+[ "$(stat -c %a "$VD")" = 600 ] || problem "mode $(stat -c %a "$VD")"
+XDG_CACHE_HOME=$tmp/vd run report samples/mvp-support-bot.xml -o "$tmp/vd.pdf" -q
+expect_rc 0
+[ "$(wc -l <"$VD")" = 3 ] || problem "the template not noted:" "$(cat "$VD")"
+[ "$(sed -n 2p "$VD" | cut -d' ' -f1-2)" = "$(sha schemas/report-template.xsd) $(sha templates/default-report.xml)" ] ||
+    problem "entry:" "$(cat "$VD")"
+end
+
+begin "a checklist changed since it was noted is validated again and refused"
+cp templates/llmops-readiness.xml "$tmp/cl.xml"
+XDG_CACHE_HOME=$tmp/vd run validate -q --checklist "$tmp/cl.xml" samples/mvp-support-bot.xml
+expect_rc 0
+sed -i '0,/<checklist /s//<checklist foo="1" /' "$tmp/cl.xml"
+XDG_CACHE_HOME=$tmp/vd run validate -q --checklist "$tmp/cl.xml" samples/mvp-support-bot.xml
+expect_rc 3
+[ "$(cat "$tmp/err")" = "$tmp/cl.xml:32: error: <checklist> has no attribute foo (its attributes are id, version, title and supersedes)" ] ||
+    problem "stderr:" "$(excerpt "$tmp/err")"
+grep -q " $(sha "$tmp/cl.xml") " "$VD" && problem "the invalid bytes were noted"
+end
+
+begin "another schema: the checklist is validated again"
+mkdir -p "$tmp/vdata"
+cp -r templates fonts "$tmp/vdata/"
+mkdir -p "$tmp/vdata/schemas"
+cp schemas/*.xsd "$tmp/vdata/schemas/"
+printf '<!-- a copy -->\n' >>"$tmp/vdata/schemas/checklist.xsd"
+READYAUDIT_DATADIR=$tmp/vdata XDG_CACHE_HOME=$tmp/vd run validate -q samples/mvp-support-bot.xml
+expect_rc 0
+[ "$(sed -n 2p "$VD" | cut -d' ' -f1-2)" = "$(sha "$tmp/vdata/schemas/checklist.xsd") $(sha templates/llmops-readiness.xml)" ] ||
+    problem "not noted under the new schema:" "$(cat "$VD")"
+end
+
+# Writing the user's cache vouches for bytes: an entry for the invalid
+# checklist is believed (what the cache saves is that validation), but
+# only from a cache that no one but the user may write.
+begin "an entry is believed only from a cache file and directory no one else may write"
+line="$(sha schemas/checklist.xsd) $(sha "$tmp/cl.xml") $(sed -n 2p "$VD" | cut -d' ' -f3)"
+printf '%s\n' "$line" >>"$VD"
+XDG_CACHE_HOME=$tmp/vd run validate -q --checklist "$tmp/cl.xml" samples/mvp-support-bot.xml
+expect_rc 0
+chmod g+w "$VD"
+XDG_CACHE_HOME=$tmp/vd run validate -q --checklist "$tmp/cl.xml" samples/mvp-support-bot.xml
+expect_rc 3
+chmod g-w "$VD"
+chmod o+w "$tmp/vd/readyaudit"
+XDG_CACHE_HOME=$tmp/vd run validate -q --checklist "$tmp/cl.xml" samples/mvp-support-bot.xml
+expect_rc 3
+chmod o-w "$tmp/vd/readyaudit"
+end
+
+begin "the cache directory is made only under a directory of the user's (root with another's HOME)"
+mkdir -p "$tmp/home"
+HOME=$tmp/home XDG_CACHE_HOME= run validate -q samples/mvp-support-bot.xml
+expect_rc 0
+[ "$(stat -c %a "$tmp/home/.cache") $(stat -c %a "$tmp/home/.cache/readyaudit")" = "700 700" ] ||
+    problem "not made for the user alone:" "$(ls -la "$tmp/home" "$tmp/home/.cache" 2>&1)"
+if [ "$(id -u)" = 0 ]; then
+    mkdir -p "$tmp/other"
+    chown nobody "$tmp/other"
+    HOME=$tmp/other XDG_CACHE_HOME= run validate -q samples/mvp-support-bot.xml
+    expect_rc 0
+    [ -z "$(ls -A "$tmp/other")" ] || problem "made in another user's home:" "$(ls -la "$tmp/other")"
+fi
 end
 
 suite_end

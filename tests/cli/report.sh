@@ -594,6 +594,46 @@ else
 fi
 end
 
+# The signature lines are the evidence of who signs for what: a long
+# approver's name, role name or role id takes more lines, never an ellipsis.
+# The longest the schemas allow: a name of 200 characters, a role's name of
+# 120, a role id of 64.
+begin "signature lines: the longest name, role name and role id are printed whole"
+long_id=data-protection-officer-for-the-european-economic-area-and-uk-ch
+long_role="Data protection officer for the European Economic Area, the United Kingdom and Switzerland, appointed under Art. 37 GDPR"
+long_name="Maria Josefina Alejandra Guadalupe de los Ángeles Fernández de Córdoba y Figueroa Montenegro Villalobos Santisteban Ximénez de Cisneros Altamirano Bustamante Castellanos Echeverría y Goicoechea Zúñiga"
+[ ${#long_id} -eq 64 ] || problem "the role id is ${#long_id} characters, not 64"
+[ "$(printf %s "$long_name" | python3 -c 'import sys; print(len(sys.stdin.read()))')" -eq 200 ] ||
+    problem "the name is not 200 characters"
+sed -e "s|\"data-protection-officer\" name=\"Data protection officer\"|\"$long_id\" name=\"$long_role\"|" \
+    -e "s|role=\"data-protection-officer\"|role=\"$long_id\"|" templates/llmops-readiness.xml >"$tmp/long-cl.xml"
+sed -e "s|name=\"Ayşe Yılmaz\" role=\"data-protection-officer\"|name=\"$long_name\" role=\"$long_id\"|" \
+    samples/regulated-credit-advisor.xml >"$tmp/long-rec.xml"
+grep -q "$long_id" "$tmp/long-cl.xml" && grep -q "$long_id" "$tmp/long-rec.xml" ||
+    problem "the long role id did not reach the checklist and the record"
+run report --checklist "$tmp/long-cl.xml" "$tmp/long-rec.xml" -o "$tmp/long.pdf" -q
+expect_rc 0
+if [ -s "$tmp/long.pdf" ]; then
+    npages=$(page_count "$tmp/long.pdf")
+    sp=1
+    while [ "$sp" -le "$npages" ] && ! layout_page "$tmp/long.pdf" "$sp" | grep -q "Signature (field"; do
+        sp=$((sp + 1))
+    done
+    # In drawing order each text's lines follow one another; white space
+    # is dropped on both sides, as a wrapped line ends where a space was.
+    # The footer (its digest shortened on purpose) is left out.
+    pdftotext -raw -f "$sp" -l "$sp" "$tmp/long.pdf" - 2>/dev/null |
+        grep -v ' Page [0-9]* of [0-9]*$' | tr -d ' \n' >"$tmp/sig.txt"
+    for want in "$long_name" "$long_role" "Signature (field $long_id)"; do
+        grep -qF "$(printf %s "$want" | tr -d ' ')" "$tmp/sig.txt" ||
+            problem "the signature page (page $sp) lacks, whole: $want" "$(head -c 600 "$tmp/sig.txt")"
+    done
+    grep -q "…" "$tmp/sig.txt" && problem "the signature page shortens a text with an ellipsis"
+else
+    problem "no PDF at $tmp/long.pdf"
+fi
+end
+
 for n in $GOLDEN; do
     begin "golden text: pdftotext -layout of samples/$n.xml equals tests/golden/$n.txt"
     if [ ! -f "tests/golden/$n.txt" ]; then

@@ -8,6 +8,9 @@ ra=${1:-./readyaudit}
 command -v valgrind >/dev/null || { echo "valgrind: not installed"; exit 2; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# The user's cache starts empty: the first runs write it, the later ones read it.
+XDG_CACHE_HOME=$tmp/cache
+export XDG_CACHE_HOME
 pass=0
 fail=0
 vg() {

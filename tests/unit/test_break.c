@@ -12,9 +12,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "base/buf.h"
+#include "base/hash.h"
 #include "layout/break.h"
 #include "layout/layout.h"
 #include "pdf/pdf.h"
@@ -23,6 +25,8 @@
 /* The font chain of this checkout (tests run from its top directory). */
 #define RA_TEST_FONT_CHAIN "fonts/chain.txt"
 #endif
+/* And its list of the hyphenation dictionaries. */
+#define RA_TEST_HYPH_LIST "fonts/hyphen.txt"
 
 /* --- Helpers --- */
 
@@ -196,9 +200,182 @@ static void test_hyph_missing_dictionary(void **state)
     (void)state;
     ra_hyph_t *h;
     const ra_hyph_dict_t *d = (const ra_hyph_dict_t *)1;
-    assert_int_equal(ra_hyph_new("/nonexistent", &h), RA_OK);
+    assert_int_equal(ra_hyph_new("/nonexistent", RA_TEST_HYPH_LIST, &h), RA_OK);
     assert_int_equal(ra_hyph_dict(h, "en", &d), RA_ERR_IO);
     assert_null(d);
+    assert_string_equal(ra_hyph_error(h),
+                        "cannot use the hyphenation dictionary /nonexistent/hyph_en_US.dic: "
+                        "cannot open: No such file or directory (Debian packages hyphen-en-us, "
+                        "hyphen-de)");
+    /* A language without a dictionary needs none, nor the list. */
+    assert_int_equal(ra_hyph_dict(h, "fr", &d), RA_OK);
+    assert_null(d);
+    assert_string_equal(ra_hyph_error(h), "");
+    ra_hyph_free(h);
+}
+
+/* --- Pinning: the dictionary list --- */
+
+/* A scratch directory for dictionaries and lists, made once per test. */
+static char scratch[64];
+
+static void make_scratch(void)
+{
+    snprintf(scratch, sizeof scratch, "/tmp/ra-test-hyph.XXXXXX");
+    assert_non_null(mkdtemp(scratch));
+}
+
+/* Writes len bytes of data to scratch/name. */
+static void put_file(const char *name, const void *data, size_t len)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/%s", scratch, name);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(data, 1, len, f), len);
+    assert_int_equal(fclose(f), 0);
+}
+
+static void remove_scratch(const char *const *names)
+{
+    char path[128];
+    for (; *names; names++) {
+        snprintf(path, sizeof path, "%s/%s", scratch, *names);
+        unlink(path);
+    }
+    rmdir(scratch);
+}
+
+/* The digest ra_hyph_sha256 gives is the list file's own SHA-256. */
+static void test_hyph_list_digest(void **state)
+{
+    (void)state;
+    ra_buf_t list = RA_BUF_INIT;
+    FILE *f = fopen(RA_TEST_HYPH_LIST, "rb");
+    assert_non_null(f);
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        assert_int_equal(ra_buf_append(&list, chunk, n), RA_OK);
+    fclose(f);
+    unsigned char want[32], got[32];
+    ra_sha256(list.data, list.len, want);
+    ra_hyph_t *h;
+    assert_int_equal(ra_hyph_new(NULL, RA_TEST_HYPH_LIST, &h), RA_OK);
+    assert_int_equal(ra_hyph_sha256(h, got), RA_OK);
+    assert_memory_equal(got, want, 32);
+    ra_hyph_free(h);
+    ra_buf_free(&list);
+}
+
+/* A copy of the English dictionary with one byte changed is refused before
+ * libhyphen reads it, with both digests; the true copy beside it is taken. */
+static void test_hyph_changed_dictionary(void **state)
+{
+    (void)state;
+    ra_buf_t dic = RA_BUF_INIT;
+    FILE *f = fopen(RA_HYPH_DIR "/hyph_en_US.dic", "rb");
+    assert_non_null(f);
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        assert_int_equal(ra_buf_append(&dic, chunk, n), RA_OK);
+    fclose(f);
+    unsigned char good[32], bad[32];
+    char good_hex[65], bad_hex[65];
+    ra_sha256(dic.data, dic.len, good);
+    ra_hex(good, 32, good_hex);
+    make_scratch();
+    ra_buf_t list = RA_BUF_INIT;
+    ra_buf_printf(&list, "# pinned\n\n%s  hyph_en_US.dic\n", good_hex);
+    put_file("list.txt", list.data, list.len);
+    dic.data[dic.len / 2] ^= 1;
+    ra_sha256(dic.data, dic.len, bad);
+    ra_hex(bad, 32, bad_hex);
+    put_file("hyph_en_US.dic", dic.data, dic.len);
+
+    char list_path[128];
+    snprintf(list_path, sizeof list_path, "%s/list.txt", scratch);
+    ra_hyph_t *h;
+    const ra_hyph_dict_t *d = (const ra_hyph_dict_t *)1;
+    assert_int_equal(ra_hyph_new(scratch, list_path, &h), RA_OK);
+    assert_int_equal(ra_hyph_dict(h, "en", &d), RA_ERR_IO);
+    assert_null(d);
+    ra_buf_t want = RA_BUF_INIT;
+    ra_buf_printf(&want,
+                  "cannot use the hyphenation dictionary %s/hyph_en_US.dic: its SHA-256 is %s, "
+                  "not %s, the one %s lists",
+                  scratch, bad_hex, good_hex, list_path);
+    assert_string_equal(ra_hyph_error(h), ra_buf_str(&want));
+    /* Put right, the same set loads it (a failure is not remembered). */
+    dic.data[dic.len / 2] ^= 1;
+    put_file("hyph_en_US.dic", dic.data, dic.len);
+    assert_int_equal(ra_hyph_dict(h, "en", &d), RA_OK);
+    assert_non_null(d);
+    assert_string_equal(ra_hyph_error(h), "");
+    /* The German dictionary is not on this list: an error, not unhyphenated text. */
+    assert_int_equal(ra_hyph_dict(h, "de", &d), RA_ERR_IO);
+    ra_buf_clear(&want);
+    ra_buf_printf(&want,
+                  "cannot use the hyphenation dictionary %s/hyph_de_DE.dic: %s does not list it",
+                  scratch, list_path);
+    assert_string_equal(ra_hyph_error(h), ra_buf_str(&want));
+    ra_hyph_free(h);
+    remove_scratch((const char *const[]){"list.txt", "hyph_en_US.dic", NULL});
+    ra_buf_free(&want);
+    ra_buf_free(&list);
+    ra_buf_free(&dic);
+}
+
+/* A malformed or missing list is an error naming the list and the line. */
+static void test_hyph_bad_list(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text, *why;
+    } cases[] = {
+        {"# one digit short\n"
+         "546b4c007d82b3bc9b3a691a3048eaae86741a162cd4e64a41fdebe147e5e47  hyph_en_US.dic\n",
+         ":2: expected SHA-256 FILE (64 lowercase hex digits, then the name of a file of the "
+         "dictionary directory)"},
+        {"546B4C007D82B3BC9B3A691A3048EAAE86741A162CD4E64A41FDEBE147E5E473  hyph_en_US.dic\n",
+         ":1: expected SHA-256 FILE (64 lowercase hex digits, then the name of a file of the "
+         "dictionary directory)"},
+        {"546b4c007d82b3bc9b3a691a3048eaae86741a162cd4e64a41fdebe147e5e473  ../hyph_en_US.dic\n",
+         ":1: expected SHA-256 FILE (64 lowercase hex digits, then the name of a file of the "
+         "dictionary directory)"},
+        {"546b4c007d82b3bc9b3a691a3048eaae86741a162cd4e64a41fdebe147e5e473  hyph_en_US.dic x\n",
+         ":1: expected SHA-256 FILE (64 lowercase hex digits, then the name of a file of the "
+         "dictionary directory)"},
+        {"546b4c007d82b3bc9b3a691a3048eaae86741a162cd4e64a41fdebe147e5e473  hyph_en_US.dic\n"
+         "2e2f5ffea6bc53f67ffe8c076921c7b1b34a2ec2b9ec57a4608374bb65a1a1e1  hyph_en_US.dic\n",
+         ":2: hyph_en_US.dic is listed twice"},
+    };
+    make_scratch();
+    char list_path[128];
+    snprintf(list_path, sizeof list_path, "%s/list.txt", scratch);
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        put_file("list.txt", cases[i].text, strlen(cases[i].text));
+        ra_hyph_t *h;
+        unsigned char d[32];
+        assert_int_equal(ra_hyph_new(NULL, list_path, &h), RA_OK);
+        assert_int_equal(ra_hyph_sha256(h, d), RA_ERR_IO);
+        ra_buf_t want = RA_BUF_INIT;
+        ra_buf_printf(&want, "%s%s", list_path, cases[i].why);
+        assert_string_equal(ra_hyph_error(h), ra_buf_str(&want));
+        ra_buf_free(&want);
+        ra_hyph_free(h);
+    }
+    remove_scratch((const char *const[]){"list.txt", NULL});
+    ra_hyph_t *h;
+    unsigned char d[32];
+    assert_int_equal(ra_hyph_new(NULL, "/nonexistent/hyphen.txt", &h), RA_OK);
+    assert_int_equal(ra_hyph_sha256(h, d), RA_ERR_IO);
+    assert_string_equal(ra_hyph_error(h), "cannot read the hyphenation dictionary list "
+                                          "/nonexistent/hyphen.txt: cannot open: No such file or "
+                                          "directory");
+    const ra_hyph_dict_t *dict;
+    assert_int_equal(ra_hyph_dict(h, "en", &dict), RA_ERR_IO);
     ra_hyph_free(h);
 }
 
@@ -399,7 +576,7 @@ static void test_layout_lang(void **state)
 static int group_setup(void **state)
 {
     ra_hyph_t *h;
-    if (ra_hyph_new(NULL, &h) != RA_OK)
+    if (ra_hyph_new(NULL, RA_TEST_HYPH_LIST, &h) != RA_OK)
         return -1;
     *state = h;
     return 0;
@@ -423,6 +600,9 @@ int main(void)
         cmocka_unit_test(test_hyph_english),
         cmocka_unit_test(test_hyph_german),
         cmocka_unit_test(test_hyph_missing_dictionary),
+        cmocka_unit_test(test_hyph_list_digest),
+        cmocka_unit_test(test_hyph_changed_dictionary),
+        cmocka_unit_test(test_hyph_bad_list),
         cmocka_unit_test(test_wrap_hyphenates),
         cmocka_unit_test(test_columns_keep_statuses_and_digests),
         cmocka_unit_test(test_columns_too_many_short_cells),

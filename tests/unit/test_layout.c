@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include <cmocka.h>
@@ -112,11 +113,16 @@ static void inflate_streams(const ra_buf_t *pdf, ra_buf_t *all)
     }
 }
 
+/* The hyphenation dictionaries of this checkout, as its list pins them
+ * (the layout's own default is the installed list); made by group_setup. */
+static ra_hyph_t *test_hyph;
+
 /* Layout options used by the pagination tests. */
 static ra_layout_options_t test_options(void)
 {
     ra_layout_options_t o;
     ra_layout_options_default(&o);
+    o.hyph = test_hyph;
     return o;
 }
 
@@ -684,6 +690,124 @@ static void test_kept_shaping(void **state)
     ra_buf_free(&after);
 }
 
+/* Writes the four first faces of the chain to dir/chain.txt with their
+ * listed digests, the regular one read from dir/DejaVuSans.ttf: a copy of
+ * the real file with its last byte changed when modify. */
+static void modified_chain(const char *dir, int modify)
+{
+    char path[512];
+    ra_buf_t font = RA_BUF_INIT;
+    FILE *in = fopen("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "rb");
+    assert_non_null(in);
+    char chunk[65536];
+    size_t got;
+    while ((got = fread(chunk, 1, sizeof chunk, in)) > 0)
+        assert_int_equal(ra_buf_append(&font, chunk, got), RA_OK);
+    fclose(in);
+    assert_true(font.len > 1000);
+    if (modify)
+        font.data[font.len - 1] ^= 1;
+    snprintf(path, sizeof path, "%s/DejaVuSans.ttf", dir);
+    FILE *out = fopen(path, "wb");
+    assert_non_null(out);
+    assert_int_equal(fwrite(font.data, 1, font.len, out), font.len);
+    assert_int_equal(fclose(out), 0);
+    ra_buf_free(&font);
+    snprintf(path, sizeof path, "%s/chain.txt", dir);
+    out = fopen(path, "w");
+    assert_non_null(out);
+    fprintf(out,
+            "regular abdc775b21b1bc470d50c97e790d276f2054b7504e56e5bd3e64f48d68582322 %s/"
+            "DejaVuSans.ttf\n"
+            "bold 0d977336a6d5fba34eab8e3199eb218327161b5143749f802982c2bc34df0c96 "
+            "truetype/dejavu/DejaVuSans-Bold.ttf\n"
+            "italic eef1a593cc0a4654f147fd1aa9a11e7d327eb8be6f3a35099182db6aeb5d28fe "
+            "truetype/dejavu/DejaVuSans-Oblique.ttf\n"
+            "mono 0f5db4f1749979d961019838b160bec74abdf7f9eca69553fe1aa856bbff49a4 "
+            "truetype/dejavu/DejaVuSansMono.ttf\n",
+            dir);
+    assert_int_equal(fclose(out), 0);
+}
+
+static void test_fonts_checked_on_draw(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/ra-test-fonts-XXXXXX", chain[600];
+    assert_non_null(mkdtemp(dir));
+    snprintf(chain, sizeof chain, "%s/chain.txt", dir);
+    modified_chain(dir, 1);
+    const char *want = "/DejaVuSans.ttf: SHA-256 is ";
+    const char *mismatch = ", not the one the font chain lists";
+    ra_rgb_t black = {0, 0, 0};
+
+    /* Checked at once: the modified face is refused by ra_pdf_fonts_new. */
+    ra_buf_t err = RA_BUF_INIT;
+    ra_pdf_fonts_t *fonts = NULL;
+    ra_pdf_options_t fo = {.font_chain = chain, .errmsg = &err};
+    assert_int_equal(ra_pdf_fonts_new(&fo, &fonts), RA_ERR_FONT);
+    assert_null(fonts);
+    assert_non_null(strstr(ra_buf_str(&err), want));
+    assert_non_null(strstr(ra_buf_str(&err), mismatch));
+
+    /* Checked on draw: the fonts load and say which characters they have,
+     * and every document that draws with the face is refused with the same
+     * words: as text, and as outlines. */
+    fo.check_on_draw = 1;
+    assert_int_equal(ra_pdf_fonts_new(&fo, &fonts), RA_OK);
+    uint32_t cps[4];
+    size_t ncps = 9;
+    ra_pdf_options_t po = {.fonts = fonts};
+    ra_pdf_t *pdf = NULL;
+    assert_int_equal(ra_pdf_new(&po, &pdf), RA_OK);
+    assert_int_equal(ra_pdf_text_missing(pdf, RA_FACE_REGULAR, "Readiness", 9, cps, 4, &ncps), 0);
+    assert_int_equal(ncps, 0);
+    assert_true(ra_pdf_text_width(pdf, RA_FACE_REGULAR, 10, "Readiness", 9) > 30);
+    assert_int_equal(ra_pdf_add_page(pdf, RA_PAGE_A4_W, RA_PAGE_A4_H), RA_OK);
+    assert_int_equal(ra_pdf_text(pdf, RA_FACE_REGULAR, 10, black, 72, 72, "Readiness", 9),
+                     RA_ERR_FONT);
+    assert_non_null(strstr(ra_pdf_errmsg(pdf), want));
+    assert_non_null(strstr(ra_pdf_errmsg(pdf), mismatch));
+    ra_buf_t out = RA_BUF_INIT;
+    assert_int_not_equal(ra_pdf_save(pdf, &out), RA_OK);
+    ra_pdf_free(pdf);
+    assert_int_equal(ra_pdf_new(&po, &pdf), RA_OK);
+    assert_int_equal(ra_pdf_add_page(pdf, RA_PAGE_A4_W, RA_PAGE_A4_H), RA_OK);
+    assert_int_equal(ra_pdf_text_shape(pdf, RA_FACE_REGULAR, 40, black, 72, 300, 45, 0, "DRAFT", 5),
+                     RA_ERR_FONT);
+    assert_non_null(strstr(ra_pdf_errmsg(pdf), mismatch));
+    ra_pdf_free(pdf);
+    /* A face whose file is as listed is drawn as before. */
+    assert_int_equal(ra_pdf_new(&po, &pdf), RA_OK);
+    assert_int_equal(ra_pdf_add_page(pdf, RA_PAGE_A4_W, RA_PAGE_A4_H), RA_OK);
+    assert_int_equal(ra_pdf_text(pdf, RA_FACE_BOLD, 10, black, 72, 72, "Readiness", 9), RA_OK);
+    assert_int_equal(ra_pdf_save(pdf, &out), RA_OK);
+    assert_true(out.len > 1000);
+    ra_pdf_free(pdf);
+    ra_pdf_fonts_free(fonts);
+
+    /* The same file unmodified draws either way. */
+    modified_chain(dir, 0);
+    assert_int_equal(ra_pdf_fonts_new(&fo, &fonts), RA_OK);
+    po.fonts = fonts;
+    assert_int_equal(ra_pdf_new(&po, &pdf), RA_OK);
+    assert_int_equal(ra_pdf_add_page(pdf, RA_PAGE_A4_W, RA_PAGE_A4_H), RA_OK);
+    assert_int_equal(ra_pdf_text(pdf, RA_FACE_REGULAR, 10, black, 72, 72, "Readiness", 9), RA_OK);
+    assert_int_equal(ra_pdf_text_shape(pdf, RA_FACE_REGULAR, 40, black, 72, 300, 45, 0, "DRAFT", 5),
+                     RA_OK);
+    ra_buf_clear(&out);
+    assert_int_equal(ra_pdf_save(pdf, &out), RA_OK);
+    ra_pdf_free(pdf);
+    ra_pdf_fonts_free(fonts);
+
+    char path[700];
+    snprintf(path, sizeof path, "%s/DejaVuSans.ttf", dir);
+    unlink(path);
+    unlink(chain);
+    rmdir(dir);
+    ra_buf_free(&out);
+    ra_buf_free(&err);
+}
+
 static void test_subset_has_no_hinting(void **state)
 {
     (void)state;
@@ -1115,6 +1239,19 @@ static void test_api_misuse(void **state)
     ra_pdf_free(NULL);
 }
 
+static int group_setup(void **state)
+{
+    (void)state;
+    return ra_hyph_new(NULL, "fonts/hyphen.txt", &test_hyph) == RA_OK ? 0 : -1;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    ra_hyph_free(test_hyph);
+    return 0;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1131,6 +1268,7 @@ int main(void)
         cmocka_unit_test(test_shared_fonts),
         cmocka_unit_test(test_kept_shaping),
         cmocka_unit_test(test_memo_breaks),
+        cmocka_unit_test(test_fonts_checked_on_draw),
         cmocka_unit_test(test_subset_has_no_hinting),
         cmocka_unit_test(test_watermark_is_one_form),
         cmocka_unit_test(test_wrap_break_points),
@@ -1142,5 +1280,5 @@ int main(void)
         cmocka_unit_test(test_forward_anchor),
         cmocka_unit_test(test_api_misuse),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

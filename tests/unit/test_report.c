@@ -58,6 +58,7 @@ static void render_dump(const char *name, ra_buf_t *dump)
         .tmpl = tpl,
         .font_dir = getenv("READYAUDIT_FONT_DIR"),
         .font_chain = RA_TEST_FONT_CHAIN,
+        .hyph_list = "fonts/hyphen.txt",
         .sink = &sink,
         .layout_dump = dump,
     };
