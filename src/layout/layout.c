@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/slots.h"
 #include "base/text.h"
 #include "base/vec.h"
 #include "layout/break.h"
@@ -1090,6 +1091,7 @@ typedef struct {
     uint32_t len; /* bytes of the text; 0: empty slot */
     uint32_t off; /* in bytes: the language, a NUL, the text, then its breaks */
 } memo_entry_t;
+_Static_assert(offsetof(memo_entry_t, len) == sizeof(uint32_t), "a table entry, as slots.h says");
 
 struct ra_layout_memo {
     memo_entry_t *slot; /* [nslots], open addressing */
@@ -1165,24 +1167,10 @@ static void memo_add(ra_layout_memo_t *m, const char *lang, const char *text, si
         m->bytes = p;
         m->cap = cap;
     }
-    if ((m->nused + 1) * 4 > m->nslots * 3) {
-        size_t n = m->nslots ? m->nslots * 2 : MEMO_FIRST;
-        memo_entry_t *slot = n <= MEMO_SLOTS ? calloc(n, sizeof *slot) : NULL;
-        if (!slot)
-            return;
-        for (size_t i = 0; i < m->nslots; i++) {
-            if (!m->slot[i].len)
-                continue;
-            size_t j = m->slot[i].hash & (n - 1);
-            while (slot[j].len)
-                j = (j + 1) & (n - 1);
-            slot[j] = m->slot[i];
-        }
-        free(m->slot);
-        m->slot = slot;
-        m->nslots = n;
-        e = memo_slot(m, h, lang, text, len);
-    }
+    if (!ra_slots_room((void **)&m->slot, &m->nslots, m->nused, sizeof *m->slot, MEMO_FIRST,
+                       MEMO_SLOTS))
+        return;
+    e = ra_slots_free(m->slot, m->nslots, sizeof *m->slot, h);
     memcpy(m->bytes + m->len, lang, nl);
     memcpy(m->bytes + m->len + nl, text, len);
     memcpy(m->bytes + m->len + nl + len, brk, len);

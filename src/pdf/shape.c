@@ -23,6 +23,7 @@
 #include <fribidi.h>
 #include <stdlib.h>
 
+#include "base/slots.h"
 #include "base/text.h"
 
 /* --- Scratch --- */
@@ -165,29 +166,13 @@ static int pool_room(void *items, size_t count, size_t *cap, size_t n, size_t si
 
 /* Returns a free slot for hash h, the table grown as it fills; NULL when it
  * is full or memory ran out (then nothing is remembered). */
+_Static_assert(offsetof(shaped_t, len) == sizeof(uint32_t), "a table entry, as slots.h says");
 static shaped_t *cache_slot(shape_cache_t *c, uint32_t h)
 {
-    if ((c->nused + 1) * 4 > c->nslots * 3) {
-        size_t n = c->nslots ? c->nslots * 2 : SHAPE_CACHE_FIRST;
-        shaped_t *slot = n <= SHAPE_CACHE_MAX ? calloc(n, sizeof *slot) : NULL;
-        if (!slot)
-            return NULL;
-        for (size_t i = 0; i < c->nslots; i++) {
-            if (!c->slot[i].len)
-                continue;
-            size_t j = c->slot[i].hash & (n - 1);
-            while (slot[j].len)
-                j = (j + 1) & (n - 1);
-            slot[j] = c->slot[i];
-        }
-        free(c->slot);
-        c->slot = slot;
-        c->nslots = n;
-    }
-    size_t i = h & (c->nslots - 1);
-    while (c->slot[i].len)
-        i = (i + 1) & (c->nslots - 1);
-    return &c->slot[i];
+    if (!ra_slots_room((void **)&c->slot, &c->nslots, c->nused, sizeof *c->slot, SHAPE_CACHE_FIRST,
+                       SHAPE_CACHE_MAX))
+        return NULL;
+    return ra_slots_free(c->slot, c->nslots, sizeof *c->slot, h);
 }
 
 /* Remembers glyphs g[0..ng) (and for texts, sh's characters and

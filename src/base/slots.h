@@ -1,0 +1,24 @@
+/* slots.h - the slots of an open-addressed hash table whose entries are
+ * kept in the slots themselves (the shaping cache, the layout's memo of
+ * break opportunities). An entry of such a table begins with two
+ * uint32_t: its hash, then a length that is 0 in an empty slot. The table
+ * has a power of two of slots and is never more than three quarters full. */
+#ifndef RA_BASE_SLOTS_H
+#define RA_BASE_SLOTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Makes room for one more entry in *slots (*nslots slots of size bytes,
+ * nused in use): when it would be more than three quarters full, the table
+ * doubles (from first slots) and its entries move to their new slots. 0
+ * when it would grow beyond max slots or memory runs out; *slots is then
+ * as it was. */
+int ra_slots_room(void **slots, size_t *nslots, size_t nused, size_t size, size_t first,
+                  size_t max);
+
+/* The first empty slot of hash h's probe sequence (nslots > 0, and one is
+ * empty). */
+void *ra_slots_free(void *slots, size_t nslots, size_t size, uint32_t h);
+
+#endif
