@@ -2,6 +2,8 @@
  * OpenSSL 3 charged on the first digest of every process. */
 #include "base/hash.h"
 
+#include <string.h>
+
 #include <nettle/md5.h>
 
 void ra_sha256_init(ra_sha256_ctx_t *c)
@@ -43,4 +45,23 @@ void ra_hex(const unsigned char *bytes, size_t n, char *out)
         out[2 * i + 1] = digits[bytes[i] & 15];
     }
     out[2 * n] = '\0';
+}
+
+/* A lower-case hex digit's value; -1 for anything else. */
+static int hex_digit(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+int ra_unhex(const char *hex, unsigned char *out, size_t n)
+{
+    if (strlen(hex) != 2 * n)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        int hi = hex_digit(hex[2 * i]), lo = hex_digit(hex[2 * i + 1]);
+        if (hi < 0 || lo < 0)
+            return -1;
+        out[i] = (unsigned char)(hi << 4 | lo);
+    }
+    return 0;
 }

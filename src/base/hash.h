@@ -21,5 +21,8 @@ void ra_sha256(const void *data, size_t len, unsigned char out[32]);
 void ra_md5(const void *data, size_t len, unsigned char out[16]);
 /* Writes n bytes as lower-case hex plus a NUL into out (2n+1 bytes). */
 void ra_hex(const unsigned char *bytes, size_t n, char *out);
+/* Reads hex, exactly 2n lower-case hex digits (as ra_hex writes them),
+ * into out[0..n); -1 when it is not that. */
+int ra_unhex(const char *hex, unsigned char *out, size_t n);
 
 #endif

@@ -286,3 +286,18 @@ bool ra_text_ends_with(const char *s, const char *suffix)
     size_t n = strlen(s), k = strlen(suffix);
     return n >= k && strcmp(s + n - k, suffix) == 0;
 }
+
+int ra_text_line_fields(char *text, size_t len, size_t *pos, char **f, int max)
+{
+    if (*pos >= len)
+        return -1;
+    char *p = text + *pos, *eol = memchr(p, '\n', len - *pos);
+    *pos = eol ? (size_t)(eol - text) + 1 : len;
+    if (eol)
+        *eol = '\0';
+    int nf = 0;
+    char *save = NULL;
+    for (char *t = strtok_r(p, " \t\r", &save); t && nf < max; t = strtok_r(NULL, " \t\r", &save))
+        f[nf++] = t;
+    return nf;
+}

@@ -66,4 +66,11 @@ void ra_text_person_key(const char *s, ra_buf_t *out);
 /* Whether s ends with suffix, byte for byte (a file name's extension). */
 bool ra_text_ends_with(const char *s, const char *suffix);
 
+/* For the project's line-based data files (fonts/chain.txt,
+ * fonts/hyphen.txt): splits the line of text[0..len) that starts at *pos,
+ * in place (its newline becomes a NUL), into at most max fields separated
+ * by spaces, tabs or CRs, and moves *pos to the next line. Returns the
+ * number of fields (0 for a blank line), or -1 when no line is left. */
+int ra_text_line_fields(char *text, size_t len, size_t *pos, char **f, int max);
+
 #endif

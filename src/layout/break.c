@@ -224,25 +224,6 @@ static ra_status_t read_bytes(const char *path, size_t max, ra_buf_t *data, ra_b
     return st;
 }
 
-static int hexval(char c)
-{
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
-/* Parses 64 lowercase hex digits into out; -1 when t is not that. */
-static int parse_sha256(const char *t, unsigned char out[32])
-{
-    if (strlen(t) != 64)
-        return -1;
-    for (int i = 0; i < 32; i++) {
-        int hi = hexval(t[2 * i]), lo = hexval(t[2 * i + 1]);
-        if (hi < 0 || lo < 0)
-            return -1;
-        out[i] = (unsigned char)(hi << 4 | lo);
-    }
-    return 0;
-}
-
 /* Reads h's list once: its digest, then each "SHA-256 FILE" line. */
 static ra_status_t list_read(ra_hyph_t *h)
 {
@@ -259,24 +240,16 @@ static ra_status_t list_read(ra_hyph_t *h)
     if (st != RA_OK)
         return st;
     ra_sha256(h->list_text.data, h->list_text.len, h->list_sha256);
-    char *text = h->list_text.data;
-    size_t len = h->list_text.len;
     long line = 0;
-    for (char *p = text, *next; p < text + len; p = next) {
-        char *eol = memchr(p, '\n', (size_t)(text + len - p));
-        next = eol ? eol + 1 : text + len;
-        if (eol)
-            *eol = '\0';
+    char *f[3];
+    size_t pos = 0;
+    for (int nf;
+         (nf = ra_text_line_fields(h->list_text.data, h->list_text.len, &pos, f, 3)) >= 0;) {
         line++;
-        char *f[3];
-        int nf = 0;
-        char *save = NULL;
-        for (char *t = strtok_r(p, " \t\r", &save); t && nf < 3; t = strtok_r(NULL, " \t\r", &save))
-            f[nf++] = t;
         if (nf == 0 || f[0][0] == '#')
             continue;
         pin_t pin = {0};
-        if (nf != 2 || parse_sha256(f[0], pin.sha256) != 0 || strchr(f[1], '/')) {
+        if (nf != 2 || ra_unhex(f[0], pin.sha256, 32) != 0 || strchr(f[1], '/')) {
             ra_buf_printf(&h->err,
                           "%s:%ld: expected SHA-256 FILE (64 lowercase hex digits, then the "
                           "name of a file of the dictionary directory)",

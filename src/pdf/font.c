@@ -287,12 +287,6 @@ ra_status_t ra_pdf__font_failed(ra_pdf_t *pdf)
 
 /* --- The chain --- */
 
-/* Parses one hex digit; -1 when c is none. */
-static int hexval(char c)
-{
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 /* Reads the regular file at path (at most CHAIN_FILE_MAX bytes) into text. */
 static ra_status_t read_chain(const char *path, ra_buf_t *text, ra_buf_t *err)
 {
@@ -337,17 +331,10 @@ static ra_status_t chain_load(ra_pdf_fonts_t *fonts, const char *path, const cha
     ra_sha256_init(&ctx);
     ra_sha256_update(&ctx, text.data, text.len);
     long line = 0;
-    for (char *p = text.data, *next; st == RA_OK && p < text.data + text.len; p = next) {
-        char *eol = memchr(p, '\n', (size_t)(text.data + text.len - p));
-        next = eol ? eol + 1 : text.data + text.len;
-        if (eol)
-            *eol = '\0';
+    char *f[4];
+    size_t pos = 0;
+    for (int nf; st == RA_OK && (nf = ra_text_line_fields(text.data, text.len, &pos, f, 4)) >= 0;) {
         line++;
-        char *f[4];
-        int nf = 0;
-        char *save = NULL;
-        for (char *t = strtok_r(p, " \t\r", &save); t && nf < 4; t = strtok_r(NULL, " \t\r", &save))
-            f[nf++] = t;
         if (nf == 0 || f[0][0] == '#')
             continue;
         int style = -1;
@@ -355,13 +342,7 @@ static ra_status_t chain_load(ra_pdf_fonts_t *fonts, const char *path, const cha
             if (strcmp(f[0], style_name[s]) == 0)
                 style = s;
         unsigned char sha[32];
-        int ok = nf == 3 && style >= 0 && strlen(f[1]) == 64;
-        for (int i = 0; ok && i < 32; i++) {
-            int hi = hexval(f[1][2 * i]), lo = hexval(f[1][2 * i + 1]);
-            ok = hi >= 0 && lo >= 0;
-            sha[i] = (unsigned char)(hi << 4 | lo);
-        }
-        if (!ok) {
+        if (nf != 3 || style < 0 || ra_unhex(f[1], sha, 32) != 0) {
             ra_buf_printf(err,
                           "%s:%ld: expected STYLE SHA-256 FILE (style regular, bold, "
                           "italic or mono; 64 lowercase hex digits)",
