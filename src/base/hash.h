@@ -3,6 +3,7 @@
 #define RA_HASH_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <nettle/sha2.h>
 
@@ -24,5 +25,16 @@ void ra_hex(const unsigned char *bytes, size_t n, char *out);
 /* Reads hex, exactly 2n lower-case hex digits (as ra_hex writes them),
  * into out[0..n); -1 when it is not that. */
 int ra_unhex(const char *hex, unsigned char *out, size_t n);
+
+/* FNV-1a, the hash of the in-memory tables (caches, shards; not a
+ * digest): h carried on over data[0..len), from RA_FNV1A_BASIS. */
+#define RA_FNV1A_BASIS 2166136261u
+static inline uint32_t ra_fnv1a(uint32_t h, const void *data, size_t len)
+{
+    const unsigned char *p = data;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ p[i]) * 16777619u;
+    return h;
+}
 
 #endif

@@ -197,10 +197,7 @@ static int cmp_found(const void *a, const void *b)
  * others, however each spells the directory. */
 static unsigned long path_hash(const char *s)
 {
-    unsigned long h = 2166136261u;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 16777619u;
-    return h & 0xFFFFFFFFu;
+    return ra_fnv1a(RA_FNV1A_BASIS, s, strlen(s));
 }
 
 /* Parses "K/N" with 1 <= K <= N. */

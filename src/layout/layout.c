@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/hash.h"
 #include "base/slots.h"
 #include "base/text.h"
 #include "base/vec.h"
@@ -1118,15 +1119,7 @@ void ra_layout_memo_free(ra_layout_memo_t *m)
 /* FNV-1a over the language, a NUL and the text. */
 static uint32_t memo_hash(const char *lang, const char *text, size_t len)
 {
-    uint32_t h = 2166136261u;
-    for (const char *c = lang;; c++) {
-        h = (h ^ (unsigned char)*c) * 16777619u;
-        if (!*c)
-            break;
-    }
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ (unsigned char)text[i]) * 16777619u;
-    return h;
+    return ra_fnv1a(ra_fnv1a(RA_FNV1A_BASIS, lang, strlen(lang) + 1), text, len);
 }
 
 /* Returns the slot of lang and text in m: its entry, or the empty slot

@@ -23,6 +23,7 @@
 #include <fribidi.h>
 #include <stdlib.h>
 
+#include "base/hash.h"
 #include "base/slots.h"
 #include "base/text.h"
 
@@ -107,11 +108,8 @@ void ra_pdf__cache_free(shape_cache_t *c)
 /* FNV-1a over kind, face and text. */
 static uint32_t cache_hash(int kind, int face, const char *text, size_t len)
 {
-    uint32_t h = (2166136261u ^ (uint32_t)kind) * 16777619u;
-    h = (h ^ (uint32_t)face) * 16777619u;
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ (unsigned char)text[i]) * 16777619u;
-    return h;
+    const unsigned char key[2] = {(unsigned char)kind, (unsigned char)face};
+    return ra_fnv1a(ra_fnv1a(RA_FNV1A_BASIS, key, 2), text, len);
 }
 
 /* Returns the entry for kind, face and text, or NULL. */
@@ -740,6 +738,13 @@ static double shaped_width(const ra_pdf_t *pdf, ra_face_t face, const char *utf8
     return total;
 }
 
+/* Whether width entry e is the one of utf8[0..len) in face (hash h). */
+static int width_is(const width_entry_t *e, uint32_t h, ra_face_t face, const char *utf8,
+                    size_t len)
+{
+    return e->len == len && e->hash == h && e->face == face && memcmp(e->text, utf8, len) == 0;
+}
+
 double ra_pdf_text_width(const ra_pdf_t *pdf, ra_face_t face, double size, const char *utf8,
                          size_t len)
 {
@@ -754,17 +759,14 @@ double ra_pdf_text_width(const ra_pdf_t *pdf, ra_face_t face, double size, const
         sh->nomem = 1; /* the document fails at save */
         return 0;
     }
-    uint32_t h = (2166136261u ^ (uint32_t)face) * 16777619u;
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ (unsigned char)utf8[i]) * 16777619u;
+    const unsigned char f = (unsigned char)face;
+    uint32_t h = ra_fnv1a(ra_fnv1a(RA_FNV1A_BASIS, &f, 1), utf8, len);
+    size_t at = h & (WIDTH_CACHE_SIZE - 1);
     const width_entry_t *k = pdf->fonts->kept_widths;
-    if (k) {
-        k += h & (WIDTH_CACHE_SIZE - 1);
-        if (k->len == len && k->hash == h && k->face == face && memcmp(k->text, utf8, len) == 0)
-            return k->width * size;
-    }
-    width_entry_t *e = &sh->widths[h & (WIDTH_CACHE_SIZE - 1)];
-    if (e->len == len && e->hash == h && e->face == face && memcmp(e->text, utf8, len) == 0)
+    if (k && width_is(&k[at], h, face, utf8, len))
+        return k[at].width * size;
+    width_entry_t *e = &sh->widths[at];
+    if (width_is(e, h, face, utf8, len))
         return e->width * size;
     double w = shaped_width(pdf, face, utf8, len);
     e->width = w;
