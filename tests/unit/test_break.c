@@ -20,6 +20,7 @@
 #include "layout/break.h"
 #include "layout/layout.h"
 #include "pdf/pdf.h"
+#include "testutil.h"
 
 #ifndef RA_TEST_FONT_CHAIN
 /* The font chain of this checkout (tests run from its top directory). */
@@ -251,13 +252,7 @@ static void test_hyph_list_digest(void **state)
 {
     (void)state;
     ra_buf_t list = RA_BUF_INIT;
-    FILE *f = fopen(RA_TEST_HYPH_LIST, "rb");
-    assert_non_null(f);
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        assert_int_equal(ra_buf_append(&list, chunk, n), RA_OK);
-    fclose(f);
+    read_whole(RA_TEST_HYPH_LIST, &list);
     unsigned char want[32], got[32];
     ra_sha256(list.data, list.len, want);
     ra_hyph_t *h;
@@ -274,13 +269,7 @@ static void test_hyph_changed_dictionary(void **state)
 {
     (void)state;
     ra_buf_t dic = RA_BUF_INIT;
-    FILE *f = fopen(RA_HYPH_DIR "/hyph_en_US.dic", "rb");
-    assert_non_null(f);
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        assert_int_equal(ra_buf_append(&dic, chunk, n), RA_OK);
-    fclose(f);
+    read_whole(RA_HYPH_DIR "/hyph_en_US.dic", &dic);
     unsigned char good[32], bad[32];
     char good_hex[65], bad_hex[65];
     ra_sha256(dic.data, dic.len, good);

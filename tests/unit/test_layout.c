@@ -23,6 +23,7 @@
 #include "pdf/pdf.h"
 #include "base/text.h"
 #include "pngutil.h"
+#include "testutil.h"
 
 #ifndef RA_TEST_FONT_CHAIN
 /* The font chain of this checkout (tests run from its top directory). */
@@ -697,13 +698,7 @@ static void modified_chain(const char *dir, int modify)
 {
     char path[512];
     ra_buf_t font = RA_BUF_INIT;
-    FILE *in = fopen("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "rb");
-    assert_non_null(in);
-    char chunk[65536];
-    size_t got;
-    while ((got = fread(chunk, 1, sizeof chunk, in)) > 0)
-        assert_int_equal(ra_buf_append(&font, chunk, got), RA_OK);
-    fclose(in);
+    read_whole("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", &font);
     assert_true(font.len > 1000);
     if (modify)
         font.data[font.len - 1] ^= 1;

@@ -1,5 +1,5 @@
 /* testutil.h - shared fixtures for the cmocka unit tests: a capturing
- * diagnostic sink and records built from XML fragments. Header-only: each
+ * diagnostic sink, whole files read, and records built from XML fragments. Header-only: each
  * test program includes it once. */
 #ifndef RA_TESTUTIL_H
 #define RA_TESTUTIL_H
@@ -23,13 +23,13 @@ typedef struct {
     ra_buf_t text;
 } capture_t;
 
-static void capture_fn(void *ctx, const ra_diag_t *d)
+__attribute__((unused)) static void capture_fn(void *ctx, const ra_diag_t *d)
 {
     capture_t *c = ctx;
     ra_buf_printf(&c->text, "%ld: %s: %s\n", d->line, ra_severity_name(d->severity), d->message);
 }
 
-static void capture_init(capture_t *c)
+__attribute__((unused)) static void capture_init(capture_t *c)
 {
     memset(c, 0, sizeof *c);
     c->sink.fn = capture_fn;
@@ -40,6 +40,19 @@ __attribute__((unused)) static void capture_reset(capture_t *c)
 {
     ra_buf_clear(&c->text);
     c->sink.errors = c->sink.warnings = c->sink.suppressed = 0;
+}
+
+/* Appends the whole file at path to b; the test fails when it cannot. */
+__attribute__((unused)) static void read_whole(const char *path, ra_buf_t *b)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        fail_msg("cannot read %s", path);
+    char chunk[8192];
+    size_t got;
+    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
+        assert_int_equal(ra_buf_append(b, chunk, got), RA_OK);
+    fclose(f);
 }
 
 /* Builds an assessment record around the given results and sign-off XML
@@ -72,7 +85,7 @@ typedef struct {
 } fixture_t;
 
 /* cmocka group set-up: loads tests/fixtures/mini-checklist.xml. */
-static int fixture_setup(void **state)
+__attribute__((unused)) static int fixture_setup(void **state)
 {
     fixture_t *f = calloc(1, sizeof *f);
     capture_init(&f->cap);
@@ -85,7 +98,7 @@ static int fixture_setup(void **state)
     return 0;
 }
 
-static int fixture_teardown(void **state)
+__attribute__((unused)) static int fixture_teardown(void **state)
 {
     fixture_t *f = *state;
     ra_score_free(f->score);
