@@ -98,6 +98,11 @@ expect_rc() {
     problem "exit code: expected $1, got $rc; stderr:" "$(excerpt "$tmp/err")"
 }
 
+# expect_eq WHAT GOT WANT
+expect_eq() {
+    [ "$2" = "$3" ] || problem "$1: expected" "$3" "got" "$2"
+}
+
 # make_records DIR N TAG: N records rec-00.xml... in DIR, the samples in
 # turn, each record id prefixed with TAG and its number so that all differ.
 make_records() {

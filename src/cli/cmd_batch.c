@@ -911,7 +911,7 @@ done:
  * memory does not grow with the batch. The parent asks it over a socket:
  * "run" (a record's path, with the write end of the pipe the worker sends
  * its row on) is answered with the worker's pid, "wait" (a pid) with the
- * worker's exit status. */
+ * worker's exit status for that record. */
 typedef struct {
     uint32_t kind; /* SPAWN_RUN or SPAWN_WAIT */
     int32_t pid;   /* for SPAWN_WAIT */
@@ -920,6 +920,194 @@ typedef struct {
 enum { SPAWN_RUN = 1, SPAWN_WAIT = 2 };
 
 #define SPAWN_MAX (sizeof(spawn_msg_t) + 8192)
+
+/* A worker runs one record after another, each handed to it by the
+ * spawner, so that the pages the first record wrote are not copied and
+ * zeroed again for every later one (about a quarter of a report's CPU in
+ * a fresh process). It ends after WORKER_RECORDS records, so what a record
+ * leaves behind stays bounded, and after any record that did not succeed,
+ * so that no record is run in a process a failure may have left in a
+ * strange state. WORKER_POOL workers are kept; a batch with more jobs
+ * forks the others for one record each. */
+#define WORKER_RECORDS 100
+#define WORKER_POOL 64
+
+/* A message of up to max bytes into bytes (NUL-terminated) and the
+ * descriptor sent with it into *fd (-1 when none came; *lost is set when
+ * one came and could not be taken, the process being out of them); its
+ * length, 0 at the end of the socket, or -1 on an error. */
+static ssize_t recv_with_fd(int sock, char *bytes, size_t max, int *fd, bool *lost)
+{
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } ctl;
+    struct iovec iov = {bytes, max};
+    struct msghdr mh = {
+        .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof ctl.buf};
+    ssize_t n;
+    while ((n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
+        continue;
+    *fd = -1;
+    *lost = n > 0 && (mh.msg_flags & MSG_CTRUNC);
+    struct cmsghdr *cm = n > 0 ? CMSG_FIRSTHDR(&mh) : NULL;
+    if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
+        memcpy(fd, CMSG_DATA(cm), sizeof *fd);
+    if (n > 0)
+        bytes[n] = '\0';
+    return n;
+}
+
+/* Sends len bytes with descriptor fd; 0, or -1 with errno set. */
+static int send_with_fd(int sock, const void *bytes, size_t len, int fd)
+{
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } ctl;
+    memset(&ctl, 0, sizeof ctl);
+    struct iovec iov = {(void *)bytes, len};
+    struct msghdr mh = {
+        .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof ctl.buf};
+    struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+    cm->cmsg_level = SOL_SOCKET;
+    cm->cmsg_type = SCM_RIGHTS;
+    cm->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(cm), &fd, sizeof fd);
+    ssize_t n;
+    while ((n = sendmsg(sock, &mh, MSG_NOSIGNAL)) < 0 && errno == EINTR)
+        continue;
+    if (n == (ssize_t)len)
+        return 0;
+    if (n >= 0)
+        errno = EPIPE;
+    return -1;
+}
+
+/* A worker's loop: runs path with fd as its output, then, while it may go
+ * on (ctl >= 0), tells the spawner on ctl that the record succeeded (with
+ * its peak memory) and waits there for the next record. It ends with the
+ * record's exit status when it stops, and with 0 when the spawner is done. */
+static _Noreturn void worker_main(batch_t *b, int ctl, const char *path, int fd)
+{
+    char bytes[SPAWN_MAX + 1];
+    for (unsigned done = 1;; done++) {
+        errno = 0;
+        int code = run_one(b, path, fd);
+        close(fd);
+        if (code != 0 || ctl < 0 || done >= WORKER_RECORDS)
+            _exit(code);
+        struct rusage ru = {0};
+        getrusage(RUSAGE_SELF, &ru);
+        int32_t said[2] = {0, (int32_t)ru.ru_maxrss};
+        bool lost;
+        if (send(ctl, said, sizeof said, MSG_NOSIGNAL) != (ssize_t)sizeof said ||
+            recv_with_fd(ctl, bytes, SPAWN_MAX, &fd, &lost) <= 0 || fd < 0)
+            _exit(0); /* the spawner is done (or the record cannot be answered) */
+        path = bytes;
+    }
+}
+
+/* A worker the spawner keeps: its pid, the spawner's end of the socket it
+ * is handed records on, and whether it is running one. */
+typedef struct {
+    pid_t pid;
+    int ctl;
+    bool busy;
+} pooled_t;
+
+/* Forks a worker for path with fd as its output, kept in pool[*npool] when
+ * there is room; its pid, or -1 with errno set. */
+static pid_t fork_worker(batch_t *b, int sock, pooled_t *pool, size_t *npool, const char *path,
+                         int fd)
+{
+    int sv[2] = {-1, -1};
+    if (*npool < WORKER_POOL && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
+        return -1;
+    pid_t self = getpid();
+    pid_t pid = fork();
+    if (pid == 0) {
+        /* A worker ends (removing its temporary file) when the spawner is
+         * gone, which is when the batch is. */
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
+        if (getppid() != self)
+            _exit(RA_EXIT_IO);
+        close(sock);
+        for (size_t i = 0; i < *npool; i++)
+            close(pool[i].ctl);
+        if (sv[0] >= 0)
+            close(sv[0]);
+        ra_cleanup_unblock();
+        worker_main(b, sv[1], path, fd);
+    }
+    int err = errno;
+    if (sv[1] >= 0)
+        close(sv[1]);
+    if (pid > 0 && sv[0] >= 0)
+        pool[(*npool)++] = (pooled_t){pid, sv[0], true};
+    else if (sv[0] >= 0)
+        close(sv[0]);
+    errno = err;
+    return pid;
+}
+
+/* Forgets pooled worker i (which has ended, or is made to). */
+static void pool_drop(pooled_t *pool, size_t *npool, size_t i)
+{
+    close(pool[i].ctl);
+    pool[i] = pool[--*npool];
+}
+
+/* Runs path in an idle worker of the pool, or in a new one; the pid, or -1
+ * with errno set. */
+static pid_t pool_run(batch_t *b, int sock, pooled_t *pool, size_t *npool, const char *path, int fd)
+{
+    for (size_t i = 0; i < *npool;) {
+        if (pool[i].busy) {
+            i++;
+            continue;
+        }
+        if (send_with_fd(pool[i].ctl, path, strlen(path), fd) == 0) {
+            pool[i].busy = true;
+            return pool[i].pid;
+        }
+        /* It ended while idle (a signal): collected, and the next tried. */
+        while (waitpid(pool[i].pid, NULL, 0) < 0 && errno == EINTR)
+            continue;
+        pool_drop(pool, npool, i);
+    }
+    return fork_worker(b, sock, pool, npool, path, fd);
+}
+
+/* The status of worker pid's record, and its peak memory (KiB) into
+ * *maxrss: what a pooled worker says when it goes on, else its exit;
+ * minus an errno when pid runs no record. */
+static int pool_wait(pooled_t *pool, size_t *npool, pid_t pid, int32_t *maxrss)
+{
+    size_t i = 0;
+    while (i < *npool && pool[i].pid != pid)
+        i++;
+    if (i < *npool && !pool[i].busy)
+        return -EINVAL; /* not running a record: nothing to wait for */
+    if (i < *npool) {
+        int32_t said[2];
+        ssize_t n;
+        while ((n = recv(pool[i].ctl, said, sizeof said, 0)) < 0 && errno == EINTR)
+            continue;
+        if (n == (ssize_t)sizeof said) {
+            pool[i].busy = false;
+            *maxrss = said[1];
+            return said[0] << 8; /* as wait reports exit(said[0]) */
+        }
+        pool_drop(pool, npool, i); /* it ended: its exit says how */
+    }
+    int status = 0;
+    struct rusage ru = {0};
+    while (wait4(pid, &status, 0, &ru) < 0 && errno == EINTR)
+        continue;
+    *maxrss = (int32_t)ru.ru_maxrss;
+    return status;
+}
 
 /* The spawner's loop; ends when the parent closes its socket (or is gone).
  * The caught signals stay blocked in it: a worker it forks unblocks them
@@ -931,62 +1119,39 @@ static _Noreturn void spawner_main(batch_t *b, int sock, pid_t parent)
     if (getppid() != parent)
         _exit(0);
     ra_cleanup_reset();
+    pooled_t pool[WORKER_POOL];
+    size_t npool = 0;
     for (;;) {
         union {
             spawn_msg_t m;
             char bytes[SPAWN_MAX + 1];
         } u;
-        union {
-            char buf[CMSG_SPACE(sizeof(int))];
-            struct cmsghdr align;
-        } ctl;
-        struct iovec iov = {u.bytes, SPAWN_MAX};
-        struct msghdr mh = {.msg_iov = &iov,
-                            .msg_iovlen = 1,
-                            .msg_control = ctl.buf,
-                            .msg_controllen = sizeof ctl.buf};
-        ssize_t n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
-        if (n < 0 && errno == EINTR)
-            continue;
+        int fd;
+        bool lost;
+        ssize_t n = recv_with_fd(sock, u.bytes, SPAWN_MAX, &fd, &lost);
         if (n < (ssize_t)sizeof(spawn_msg_t))
-            _exit(0);
-        int fd = -1;
-        struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
-        if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
-            memcpy(&fd, CMSG_DATA(cm), sizeof fd);
+            break;
         /* A pid, or minus the errno of what went wrong. */
-        int32_t reply[2] = {-((mh.msg_flags & MSG_CTRUNC) ? EMFILE : EINVAL), 0};
+        int32_t reply[2] = {-(lost ? EMFILE : EINVAL), 0};
         if (u.m.kind == SPAWN_RUN && fd >= 0) {
-            u.bytes[n] = '\0';
-            const char *path = u.bytes + sizeof(spawn_msg_t);
-            pid_t self = getpid();
-            pid_t pid = fork();
-            if (pid == 0) {
-                /* A worker ends (removing its temporary file) when the
-                 * spawner is gone, which is when the batch is. */
-                prctl(PR_SET_PDEATHSIG, SIGTERM);
-                if (getppid() != self)
-                    _exit(RA_EXIT_IO);
-                close(sock);
-                fcntl(fd, F_SETFD, 0);
-                ra_cleanup_unblock();
-                _exit(run_one(b, path, fd));
-            }
+            pid_t pid = pool_run(b, sock, pool, &npool, u.bytes + sizeof(spawn_msg_t), fd);
             reply[0] = pid > 0 ? (int32_t)pid : -(int32_t)errno;
         } else if (u.m.kind == SPAWN_WAIT) {
-            /* The status, and the worker's peak memory (KiB). */
-            int status = 0;
-            struct rusage ru = {0};
-            while (wait4((pid_t)u.m.pid, &status, 0, &ru) < 0 && errno == EINTR)
-                continue;
-            reply[0] = (int32_t)status;
-            reply[1] = (int32_t)ru.ru_maxrss;
+            reply[0] = (int32_t)pool_wait(pool, &npool, (pid_t)u.m.pid, &reply[1]);
         }
         if (fd >= 0)
             close(fd);
         if (send(sock, reply, sizeof reply, MSG_NOSIGNAL) != (ssize_t)sizeof reply)
-            _exit(0);
+            break;
     }
+    /* The idle workers end when their socket does; all are collected. */
+    while (npool > 0) {
+        pid_t pid = pool[0].pid;
+        pool_drop(pool, &npool, 0);
+        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+            continue;
+    }
+    _exit(0);
 }
 
 /* Starts the spawner; its socket in *sock and its pid in *pid. */
@@ -1035,24 +1200,9 @@ static pid_t spawn_worker(int sock, const char *path, int fd)
     spawn_msg_t m = {SPAWN_RUN, 0};
     memcpy(msg, &m, sizeof m);
     memcpy(msg + sizeof m, path, len);
-    union {
-        char buf[CMSG_SPACE(sizeof(int))];
-        struct cmsghdr align;
-    } ctl;
-    memset(&ctl, 0, sizeof ctl);
-    struct iovec iov = {msg, sizeof m + len};
-    struct msghdr mh = {
-        .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof ctl.buf};
-    struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
-    cm->cmsg_level = SOL_SOCKET;
-    cm->cmsg_type = SCM_RIGHTS;
-    cm->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(cm), &fd, sizeof fd);
-    ssize_t n;
-    while ((n = sendmsg(sock, &mh, MSG_NOSIGNAL)) < 0 && errno == EINTR)
-        continue;
+    ssize_t n = send_with_fd(sock, msg, sizeof m + len, fd) == 0 ? 0 : -1;
     int32_t reply[2] = {-1, 0};
-    if (n == (ssize_t)iov.iov_len)
+    if (n == 0)
         while ((n = recv(sock, reply, sizeof reply, 0)) < 0 && errno == EINTR)
             continue;
     if (n == (ssize_t)sizeof reply && reply[0] > 0)
@@ -1081,9 +1231,9 @@ static int spawn_wait(int sock, pid_t pid, long *maxrss)
     return (int)reply[0];
 }
 
-/* Runs the inputs in up to jobs worker processes, one process per record
- * (a crash or leak in one record cannot touch the others), each forked by
- * the spawner, so that memory never grows with the batch. An input whose
+/* Runs the inputs in up to jobs worker processes forked by the spawner, so
+ * that memory never grows with the batch (a worker goes on to another
+ * record only after one that succeeded: a crash or a failure ends it). An input whose
  * report the pack index shows current needs no worker. */
 static ra_status_t run_workers(batch_t *b, inputs_t *in, unsigned jobs, progress_t *pg, int sock)
 {
@@ -1297,10 +1447,10 @@ int ra_cmd_batch(ra_cli_t *cli)
      * reports (the inputs are not counted yet: the spawner comes first). */
     if (fonts)
         ra_pdf_fonts_prepare(fonts, true);
-    /* So is the default language's hyphenation dictionary. A worker
-     * renders one record and exits: each record in another language loads
-     * that language's dictionary itself (German's takes libhyphen about
-     * 3 s). */
+    /* So is the default language's hyphenation dictionary. Another
+     * language's is loaded by the first record of a worker that needs it
+     * (German's takes libhyphen about 3 s), and kept for the worker's next
+     * records. */
     if (ra_pipeline_hyph_new(&env, &hyph) == RA_OK && hyph_load(hyph) == RA_OK)
         env.hyph = hyph;
     if ((st = ra_loader_preload(env.loader)) != RA_OK) {

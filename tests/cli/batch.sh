@@ -652,7 +652,8 @@ end
 # ----------------------------------------------- a batch readies its fonts
 
 # From 16 records a batch readies hb-subset's accelerator before forking
-# its workers: each report is still byte for byte the one `report` makes.
+# its workers, and each worker runs record after record: each report is
+# still byte for byte the one `report` makes.
 mkdir "$tmp/ready-in"
 n=0
 for f in samples/*.xml samples/*.xml tests/fixtures/world-text.xml; do
@@ -676,6 +677,57 @@ for i in $(seq 1 $n); do
         problem "the batch report of r$i.xml differs from report's"
 done
 end
+
+# ------------------------------------------------- workers run many records
+
+# workers_of DIR ARG...: runs `batch DIR -o DIR.out -j1 ARG...` under strace
+# and sets $workers to the number of processes the spawner forked.
+workers_of() {
+    d=$1
+    shift
+    (cd "$tmp" && ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" strace -f -qq -o "$tmp/forks" \
+        -e trace=clone,clone3,fork,vfork "$RA" batch -q -j1 "$d" -o "$d.out" "$@") >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    # Processes, not threads; the first one the batch forks is the spawner.
+    workers=$(($(grep -v CLONE_THREAD "$tmp/forks" | grep -c '^[0-9]* \(clone\|clone3\|fork\|vfork\)(') - 1))
+}
+
+# gen_same N DIR: N copies of the minimum-viable sample, ids W-001...
+gen_same() {
+    mkdir -p "$tmp/$2"
+    for i in $(seq -w 1 "$1"); do
+        sed "s/id=\"PDW-HELPBOT-2026-03\"/id=\"W-$i\"/" samples/mvp-support-bot.xml >"$tmp/$2/r$i.xml"
+    done
+}
+
+if command -v strace >/dev/null 2>&1 && strace -qq -o /dev/null true 2>/dev/null; then
+    begin "a -j1 batch of 5 records runs them in one worker"
+    gen_same 5 w5
+    workers_of w5
+    expect_rc 0
+    expect_eq "workers" "$workers" 1
+    expect_eq "reports" "$(ls "$tmp/w5.out" | wc -l)" 5
+    end
+
+    begin "a record that fails ends its worker: the next record runs in a new one"
+    gen_same 5 wf
+    printf '<broken' >"$tmp/wf/r2.xml"
+    workers_of wf
+    expect_rc 3
+    expect_eq "workers" "$workers" 2
+    expect_eq "reports" "$(ls "$tmp/wf.out" | tr '\n' ' ')" "W-1.pdf W-3.pdf W-4.pdf W-5.pdf "
+    end
+
+    begin "a worker ends after 100 records: 101 records take two"
+    gen_same 101 w101
+    workers_of w101
+    expect_rc 0
+    expect_eq "workers" "$workers" 2
+    expect_eq "reports" "$(ls "$tmp/w101.out" | wc -l)" 101
+    end
+else
+    skip "workers that run many records" "strace cannot run here"
+fi
 
 # ------------------------------------------------------------------ total
 

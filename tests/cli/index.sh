@@ -25,11 +25,6 @@ q() {
     sqlite3 "$tmp/$1" "$2"
 }
 
-# expect_eq WHAT GOT WANT
-expect_eq() {
-    [ "$2" = "$3" ] || problem "$1: expected" "$3" "got" "$2"
-}
-
 expect_summary() {
     got=$(tail -n 1 "$tmp/out")
     case $got in
@@ -318,15 +313,18 @@ if [ "$have_strace" = 1 ] && strace -qq -o /dev/null -e trace=rename -e inject=r
     end
 
     begin "a report swapped in after the worker compared it: its stat is not noted, the next run rebuilds it"
-    # The report is touched, so a worker reads and compares it; its exit
-    # waits 2 s (strace), while the report is replaced under a new inode.
+    # The report is touched, so a worker reads and compares it; once it has
+    # sent its row, it tells the spawner it is free for another record, and
+    # that waits 2 s (strace; getrusage is the first call of that step and
+    # made by nothing else of a quiet batch), while the report is replaced
+    # under a new inode.
     touch "$tmp/$R"
     rm -f "$tmp/log"
-    (cd "$tmp" && ASAN_OPTIONS="$untraced_asan" strace -f -qq -o "$tmp/log" -e trace=exit_group \
-        -e inject=exit_group:delay_enter=2000000 \
+    (cd "$tmp" && ASAN_OPTIONS="$untraced_asan" strace -f -qq -o "$tmp/log" -e trace=getrusage \
+        -e inject=getrusage:delay_enter=2000000 \
         "$RA" batch -q race -o rpack --manifest r.sqlite) >"$tmp/out" 2>"$tmp/err" &
     pid=$!
-    wait_until grep -q exit_group "$tmp/log"
+    wait_until grep -q getrusage "$tmp/log"
     swapped_in skipped
     end
 else

@@ -1302,8 +1302,14 @@ elif command -v cc >/dev/null 2>&1 && cc -shared -fPIC -O1 -o "$tmp/fault.so" "$
     end
 
     begin "batch with manifest and summary: every write, fsync and rename failure ends cleanly"
-    run batch -q -j1 in -o fb --manifest fb/m.csv --summary fb/s.pdf
-    fault_scan batch fb batch -q -j1 --force in -o fb --manifest fb/m.csv --summary fb/s.pdf
+    # -j2, so each of the two records has a worker of its own, which counts
+    # its writes from where the spawner's count stood, as the batch does:
+    # the Nth write of every process fails in the same run. (At -j1 one
+    # worker runs both records, and its Nth write can fall in the second
+    # record alone: that record fails and is said to, which changes the
+    # manifest as a failed record should.)
+    run batch -q -j2 in -o fb --manifest fb/m.csv --summary fb/s.pdf
+    fault_scan batch fb batch -q -j2 --force in -o fb --manifest fb/m.csv --summary fb/s.pdf
     echo "batch: $points failure points" >>"$tmp/fault.points"
     [ "$points" -ge 6 ] || problem "batch: only $points failure points"
     end
