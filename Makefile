@@ -67,7 +67,7 @@ CLI_OBJ = $(CLI_SRC:src/%.c=$(BUILD)/%.o)
 UNIT_NAMES = $(sort $(basename $(notdir $(wildcard tests/unit/test_*.c))))
 UNIT_TESTS = $(UNIT_NAMES:%=$(BUILD)/%)
 
-.PHONY: all deps demo check lint unit install uninstall clean help asan valgrind fuzz bench
+.PHONY: all deps demo check lint install uninstall clean help asan valgrind fuzz bench
 all: $(BIN)
 
 help:
