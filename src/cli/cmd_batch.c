@@ -932,16 +932,19 @@ enum { SPAWN_RUN = 1, SPAWN_WAIT = 2 };
 #define WORKER_RECORDS 100
 #define WORKER_POOL 64
 
+/* Room for the one descriptor a message carries (SCM_RIGHTS). */
+typedef union {
+    char buf[CMSG_SPACE(sizeof(int))];
+    struct cmsghdr align;
+} fd_cmsg_t;
+
 /* A message of up to max bytes into bytes (NUL-terminated) and the
  * descriptor sent with it into *fd (-1 when none came; *lost is set when
  * one came and could not be taken, the process being out of them); its
  * length, 0 at the end of the socket, or -1 on an error. */
 static ssize_t recv_with_fd(int sock, char *bytes, size_t max, int *fd, bool *lost)
 {
-    union {
-        char buf[CMSG_SPACE(sizeof(int))];
-        struct cmsghdr align;
-    } ctl;
+    fd_cmsg_t ctl;
     struct iovec iov = {bytes, max};
     struct msghdr mh = {
         .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof ctl.buf};
@@ -961,10 +964,7 @@ static ssize_t recv_with_fd(int sock, char *bytes, size_t max, int *fd, bool *lo
 /* Sends len bytes with descriptor fd; 0, or -1 with errno set. */
 static int send_with_fd(int sock, const void *bytes, size_t len, int fd)
 {
-    union {
-        char buf[CMSG_SPACE(sizeof(int))];
-        struct cmsghdr align;
-    } ctl;
+    fd_cmsg_t ctl;
     memset(&ctl, 0, sizeof ctl);
     struct iovec iov = {(void *)bytes, len};
     struct msghdr mh = {
@@ -992,7 +992,6 @@ static _Noreturn void worker_main(batch_t *b, int ctl, const char *path, int fd)
 {
     char bytes[SPAWN_MAX + 1];
     for (unsigned done = 1;; done++) {
-        errno = 0;
         int code = run_one(b, path, fd);
         close(fd);
         if (code != 0 || ctl < 0 || done >= WORKER_RECORDS)
@@ -1087,9 +1086,9 @@ static int pool_wait(pooled_t *pool, size_t *npool, pid_t pid, int32_t *maxrss)
     size_t i = 0;
     while (i < *npool && pool[i].pid != pid)
         i++;
-    if (i < *npool && !pool[i].busy)
-        return -EINVAL; /* not running a record: nothing to wait for */
     if (i < *npool) {
+        if (!pool[i].busy)
+            return -EINVAL; /* not running a record: nothing to wait for */
         int32_t said[2];
         ssize_t n;
         while ((n = recv(pool[i].ctl, said, sizeof said, 0)) < 0 && errno == EINTR)
@@ -1200,11 +1199,12 @@ static pid_t spawn_worker(int sock, const char *path, int fd)
     spawn_msg_t m = {SPAWN_RUN, 0};
     memcpy(msg, &m, sizeof m);
     memcpy(msg + sizeof m, path, len);
-    ssize_t n = send_with_fd(sock, msg, sizeof m + len, fd) == 0 ? 0 : -1;
+    if (send_with_fd(sock, msg, sizeof m + len, fd) != 0)
+        return -1;
     int32_t reply[2] = {-1, 0};
-    if (n == 0)
-        while ((n = recv(sock, reply, sizeof reply, 0)) < 0 && errno == EINTR)
-            continue;
+    ssize_t n;
+    while ((n = recv(sock, reply, sizeof reply, 0)) < 0 && errno == EINTR)
+        continue;
     if (n == (ssize_t)sizeof reply && reply[0] > 0)
         return (pid_t)reply[0];
     errno = n == (ssize_t)sizeof reply && reply[0] < 0 ? -reply[0] : n < 0 ? errno : EPIPE;
@@ -1233,8 +1233,8 @@ static int spawn_wait(int sock, pid_t pid, long *maxrss)
 
 /* Runs the inputs in up to jobs worker processes forked by the spawner, so
  * that memory never grows with the batch (a worker goes on to another
- * record only after one that succeeded: a crash or a failure ends it). An input whose
- * report the pack index shows current needs no worker. */
+ * record only after one that succeeded: a crash or a failure ends it). An
+ * input whose report the pack index shows current needs no worker. */
 static ra_status_t run_workers(batch_t *b, inputs_t *in, unsigned jobs, progress_t *pg, int sock)
 {
     worker_t *ws = calloc(jobs, sizeof *ws);
