@@ -11,6 +11,11 @@
 # when a case failed.
 
 RA=${READYAUDIT:-./readyaudit}
+# LeakSanitizer cannot run under ptrace: a traced run (make asan) keeps
+# the other sanitizer checks and leaves the leak check to the untraced runs.
+untraced_asan="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+have_strace=0
+command -v strace >/dev/null 2>&1 && strace -qq -o /dev/null true 2>/dev/null && have_strace=1
 # python3 may be a slow wrapper (a pyenv shim): find the interpreter once.
 PY=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null)
 passed=0

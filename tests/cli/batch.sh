@@ -685,7 +685,7 @@ end
 workers_of() {
     d=$1
     shift
-    (cd "$tmp" && ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" strace -f -qq -o "$tmp/forks" \
+    (cd "$tmp" && ASAN_OPTIONS="$untraced_asan" strace -f -qq -o "$tmp/forks" \
         -e trace=clone,clone3,fork,vfork "$RA" batch -q -j1 "$d" -o "$d.out" "$@") >"$tmp/out" 2>"$tmp/err"
     rc=$?
     # Processes, not threads; the first one the batch forks is the spawner.
@@ -700,7 +700,7 @@ gen_same() {
     done
 }
 
-if command -v strace >/dev/null 2>&1 && strace -qq -o /dev/null true 2>/dev/null; then
+if [ "$have_strace" = 1 ]; then
     begin "a -j1 batch of 5 records runs them in one worker"
     gen_same 5 w5
     workers_of w5

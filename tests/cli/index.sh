@@ -44,11 +44,6 @@ traced() {
     rc=$?
 }
 
-# LeakSanitizer cannot run under ptrace: a traced run (make asan) keeps
-# the other sanitizer checks and leaves the leak check to the untraced runs.
-untraced_asan="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
-have_strace=0
-command -v strace >/dev/null 2>&1 && strace -qq -o /dev/null true 2>/dev/null && have_strace=1
 
 # The samples and one regulated record that fails a gate.
 mkdir "$tmp/in"

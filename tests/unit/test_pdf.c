@@ -16,6 +16,7 @@
 
 #include "base/buf.h"
 #include "pdf/pdf.h"
+#include "testutil.h"
 
 /* The font chain of this checkout (tests run from its top directory). */
 #define RA_TEST_FONT_CHAIN "fonts/chain.txt"
@@ -202,14 +203,9 @@ static void test_remembered_shaping(void **state)
 /* Reads a file of tests/fixtures/images into b. */
 static void fixture(const char *name, ra_buf_t *b)
 {
-    char path[256], chunk[4096];
-    size_t got;
+    char path[256];
     snprintf(path, sizeof path, "tests/fixtures/images/%s", name);
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
-        ra_buf_append(b, chunk, got);
-    fclose(f);
+    read_whole(path, b);
 }
 
 /* A JPEG is embedded byte for byte with /DCTDecode; a damaged one is an

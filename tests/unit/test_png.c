@@ -14,6 +14,7 @@
 #include "base/buf.h"
 #include "pdf/image.h"
 #include "pngutil.h"
+#include "testutil.h"
 
 /* --- Building PNG files --- */
 
@@ -271,14 +272,8 @@ static void fixture(const char *name, ra_buf_t *b)
 {
     char path[256];
     snprintf(path, sizeof path, "tests/fixtures/images/%s", name);
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    char chunk_buf[4096];
-    size_t got;
     ra_buf_clear(b);
-    while ((got = fread(chunk_buf, 1, sizeof chunk_buf, f)) > 0)
-        ra_buf_append(b, chunk_buf, got);
-    fclose(f);
+    read_whole(path, b);
 }
 
 /* Baseline and progressive, RGB and greyscale: 12 x 8, embedded as they

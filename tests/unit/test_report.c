@@ -12,11 +12,13 @@
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "model/load.h"
 #include "report/report.h"
+#include "testutil.h"
 
 #ifndef RA_TEST_FONT_CHAIN
 /* The font chain of this checkout (tests run from its top directory). */
@@ -89,14 +91,9 @@ static void check_golden(const char *name)
         assert_int_equal(fwrite(dump.data, 1, dump.len, out), dump.len);
         assert_int_equal(fclose(out), 0);
     }
-    FILE *f = fopen(ra_buf_str(&path), "rb");
-    if (!f)
+    if (access(ra_buf_str(&path), R_OK) != 0)
         fail_msg("cannot read %s (see the top of tests/unit/test_report.c)", ra_buf_str(&path));
-    char chunk[8192];
-    size_t got;
-    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
-        assert_int_equal(ra_buf_append(&want, chunk, got), RA_OK);
-    fclose(f);
+    read_whole(ra_buf_str(&path), &want);
     const char *a = ra_buf_str(&want), *b = ra_buf_str(&dump);
     size_t line = 1, i = 0;
     while (a[i] && a[i] == b[i])

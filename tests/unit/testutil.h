@@ -1,11 +1,12 @@
 /* testutil.h - shared fixtures for the cmocka unit tests: a capturing
- * diagnostic sink, whole files read, and records built from XML fragments. Header-only: each
- * test program includes it once. */
+ * diagnostic sink, whole files read, and records built from XML fragments.
+ * Header-only: each test program includes it once. */
 #ifndef RA_TESTUTIL_H
 #define RA_TESTUTIL_H
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include <cmocka.h>
 
 #include "base/buf.h"
+#include "base/io.h"
 #include "model/load.h"
 #include "score/score.h"
 
@@ -42,17 +44,15 @@ __attribute__((unused)) static void capture_reset(capture_t *c)
     c->sink.errors = c->sink.warnings = c->sink.suppressed = 0;
 }
 
-/* Appends the whole file at path to b; the test fails when it cannot. */
+/* Appends the whole file at path to b; the test fails, saying why, when it
+ * cannot. */
 __attribute__((unused)) static void read_whole(const char *path, ra_buf_t *b)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        fail_msg("cannot read %s", path);
-    char chunk[8192];
-    size_t got;
-    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
-        assert_int_equal(ra_buf_append(b, chunk, got), RA_OK);
-    fclose(f);
+    capture_t c;
+    capture_init(&c);
+    if (ra_read_file(path, SIZE_MAX, b, &c.sink) != RA_OK)
+        fail_msg("%s: %s", path, ra_buf_str(&c.text));
+    ra_buf_free(&c.text);
 }
 
 /* Builds an assessment record around the given results and sign-off XML
