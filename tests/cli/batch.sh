@@ -689,7 +689,8 @@ workers_of() {
         -e trace=clone,clone3,fork,vfork "$RA" batch -q -j1 "$d" -o "$d.out" "$@") >"$tmp/out" 2>"$tmp/err"
     rc=$?
     # Processes, not threads; the first one the batch forks is the spawner.
-    workers=$(($(grep -v CLONE_THREAD "$tmp/forks" | grep -c '^[0-9]* \(clone\|clone3\|fork\|vfork\)(') - 1))
+    # strace pads the pid column to 5 places ("1054  clone(...").
+    workers=$(($(grep -v CLONE_THREAD "$tmp/forks" | grep -c '^[0-9][0-9]* *\(clone\|clone3\|fork\|vfork\)(') - 1))
 }
 
 # gen_same N DIR: N copies of the minimum-viable sample, ids W-001...
