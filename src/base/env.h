@@ -26,6 +26,9 @@ typedef struct {
     /* The user's cache of font files found as the chain lists them
      * (ra_pdf_options_t.verified_fonts), or NULL: none. */
     const char *verified_fonts;
+    /* The user's cache of words shaped by earlier runs
+     * (ra_pdf_options_t.shaped_words), or NULL: none. */
+    const char *shaped_words;
     /* SOURCE_DATE_EPOCH, read once (ra_env_set_epoch). */
     bool epoch_set; /* set, not empty, and valid: the document date of reports */
     int64_t epoch;  /* its value, 0 when not set */

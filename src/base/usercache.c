@@ -3,6 +3,7 @@
 #include "base/usercache.h"
 
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +37,7 @@ static bool own_dir(const char *path)
            own_only(&sb);
 }
 
-bool ra_usercache_read(const char *path, const char *header, ra_buf_t *text)
+bool ra_usercache_read(const char *path, const char *header, size_t max, ra_buf_t *text)
 {
     ra_buf_clear(text);
     if (!path || !own_dir(path))
@@ -45,9 +46,8 @@ bool ra_usercache_read(const char *path, const char *header, ra_buf_t *text)
     if (fd < 0)
         return false;
     struct stat sb;
-    bool ok = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && own_only(&sb) &&
-              sb.st_size <= (off_t)RA_USERCACHE_MAX &&
-              ra_buf_reserve(text, (size_t)sb.st_size) == RA_OK;
+    bool ok = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && own_only(&sb) && sb.st_size >= 0 &&
+              (uintmax_t)sb.st_size <= max && ra_buf_reserve(text, (size_t)sb.st_size) == RA_OK;
     ssize_t got = 0;
     while (ok && text->len < (size_t)sb.st_size &&
            (got = read(fd, text->data + text->len, (size_t)sb.st_size - text->len)) > 0)

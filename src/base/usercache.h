@@ -14,13 +14,13 @@
 
 #include "base/buf.h"
 
-/* Most bytes of a cache file: a larger one is not ours. */
+/* Most bytes of a cache file of lines: a larger one is not ours. */
 #define RA_USERCACHE_MAX (16u << 10)
 
 /* Sets *text to the entries of the cache file at path (after its first
  * line, which must be header, "\n" included); false, *text empty, when
- * there are none to trust. */
-bool ra_usercache_read(const char *path, const char *header, ra_buf_t *text);
+ * there are none to trust or the file has more than max bytes. */
+bool ra_usercache_read(const char *path, const char *header, size_t max, ra_buf_t *text);
 
 /* Replaces the cache file at path with header and text[0..len), making
  * its directory (and that directory's parent) for the user alone where

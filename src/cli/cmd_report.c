@@ -57,7 +57,8 @@ int ra_cmd_report(ra_cli_t *cli)
                                   .record_path = o->args[0],
                                   .attach_source = o->attach_source,
                                   .strict = o->strict,
-                                  .previous_path = o->previous};
+                                  .previous_path = o->previous,
+                                  .keep_shaping = fonts};
         st = ra_pipeline_report(&env, &in, &res);
         ra_cli_flush(cli, o->args[0]);
         if (o->previous)
@@ -76,6 +77,9 @@ int ra_cmd_report(ra_cli_t *cli)
     }
     if (st == RA_OK)
         st = ra_write_atomic(o->output, res.pdf.data, res.pdf.len, cli->env->sink);
+    /* The words it shaped, for the next report (after the report is out). */
+    if (st == RA_OK && fonts)
+        ra_pdf_fonts_save_shaping(fonts);
     /* The line that says what was written goes to standard output, unless
      * the report itself went there. */
     if (st == RA_OK && !o->quiet && !ra_cli_is_stdout(o->output)) {

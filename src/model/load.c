@@ -505,7 +505,7 @@ static bool valid_known(ra_loader_t *ld, const char *key)
 {
     if (!ld->valid_read) {
         ld->valid_read = true;
-        ra_usercache_read(ld->valid_path, VALID_HEADER, &ld->valid);
+        ra_usercache_read(ld->valid_path, VALID_HEADER, RA_USERCACHE_MAX, &ld->valid);
     }
     size_t n = strlen(key);
     for (const char *p = ld->valid.data; p && (p = strstr(p, key)) != NULL; p += n)

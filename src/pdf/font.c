@@ -452,6 +452,7 @@ ra_status_t ra_pdf_fonts_new(const ra_pdf_options_t *opt, ra_pdf_fonts_t **out)
         ra_pdf_fonts_free(fonts);
         return st;
     }
+    ra_pdf__store_read(fonts, opt->shaped_words);
     *out = fonts;
     return RA_OK;
 }
@@ -465,6 +466,7 @@ void ra_pdf_fonts_free(ra_pdf_fonts_t *fonts)
     ra_pdf__cache_free(&fonts->kept);
     free(fonts->kept_widths);
     free(fonts->cache_path);
+    free(fonts->store_path);
     free(fonts);
 }
 

@@ -100,7 +100,7 @@ void ra_pdf__cache_read(ra_pdf_fonts_t *fonts, const char *path)
 {
     ra_buf_t text = RA_BUF_INIT;
     fonts->cache_path = path ? strdup(path) : NULL;
-    if (fonts->cache_path && ra_usercache_read(path, CACHE_HEADER, &text))
+    if (fonts->cache_path && ra_usercache_read(path, CACHE_HEADER, RA_USERCACHE_MAX, &text))
         for (char *p = text.data, *next; *p && fonts->nseen < CACHE_ENTRIES_MAX; p = next) {
             char *eol = strchr(p, '\n');
             next = eol ? eol + 1 : p + strlen(p);

@@ -129,6 +129,10 @@ typedef struct {
      * them (fontcache.c says when that is trusted), read and updated;
      * NULL: none, every face is read whole to be checked. */
     const char *verified_fonts;
+    /* The user's cache file of words shaped by earlier runs (shapestore.c),
+     * read into the fonts made (ra_pdf_fonts_new) and written by
+     * ra_pdf_fonts_save_shaping; NULL: none. */
+    const char *shaped_words;
 } ra_pdf_options_t;
 
 /* A property of the caller's own XMP schema (see ra_pdf_info_t). */
@@ -204,6 +208,11 @@ void ra_pdf_fonts_prepare(const ra_pdf_fonts_t *fonts, int subset);
  * or ran out of memory; what fonts keeps is bounded as a document's own
  * caches are, and memory that runs out here keeps less. */
 void ra_pdf_fonts_keep_shaping(ra_pdf_fonts_t *fonts, const ra_pdf_t *pdf);
+/* Writes the words fonts keeps to the user's cache file it was made with
+ * (ra_pdf_options_t.shaped_words) when it keeps words the file does not
+ * hold, for later runs; a failure leaves the file as it was, and says
+ * nothing. */
+void ra_pdf_fonts_save_shaping(ra_pdf_fonts_t *fonts);
 /* Returns how many shaped texts and words fonts keeps. */
 size_t ra_pdf_fonts_kept(const ra_pdf_fonts_t *fonts);
 /* Returns the fonts document pdf draws with (its own or the caller's). */

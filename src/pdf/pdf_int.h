@@ -155,6 +155,10 @@ struct ra_pdf_fonts {
      * here first, then in its own caches. */
     shape_cache_t kept;
     width_entry_t *kept_widths; /* [WIDTH_CACHE_SIZE], or NULL */
+    /* The words earlier runs shaped (shapestore.c): the cache file, or
+     * NULL; how many words kept came from it or were written to it. */
+    char *store_path;
+    size_t store_words;
 };
 
 /* One font file in a document: the glyphs drawn with it, what each maps
@@ -463,6 +467,17 @@ ra_status_t ra_pdf__shape(const ra_pdf_t *pdf, ra_face_t face, ra_dir_t dir, con
 void ra_pdf__shaper_free(shaper_t *sh);
 /* Frees what a cache of shaping holds and empties it. */
 void ra_pdf__cache_free(shape_cache_t *c);
+/* Adds to c, unless it has it, word text[0..len) of face as shaped into
+ * glyphs g[0..ng) (clusters from the word's first byte); 0 when it does
+ * not fit or memory ran out. */
+int ra_pdf__cache_keep_word(shape_cache_t *c, int face, const char *text, size_t len,
+                            const glyph_t *g, size_t ng);
+
+/* --- shapestore.c: words shaped by earlier runs --- */
+
+/* Keeps in fonts the words the user's cache file at path (NULL: none)
+ * holds for this run, and remembers path for ra_pdf_fonts_save_shaping. */
+void ra_pdf__store_read(ra_pdf_fonts_t *fonts, const char *path);
 /* Loads font file fi of fonts on its first use (the chain is shared, and
  * this is one of the two notes it takes after it was made); RA_OK when it
  * is usable, else its failure, said in its why. */

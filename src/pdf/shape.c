@@ -173,6 +173,59 @@ static shaped_t *cache_slot(shape_cache_t *c, uint32_t h)
     return ra_slots_free(c->slot, c->nslots, sizeof *c->slot, h);
 }
 
+/* Whether entries of ng glyphs and len bytes can be added to c without
+ * passing its bounds. */
+static int cache_fits(const shape_cache_t *c, size_t ng, size_t len)
+{
+    return c->ng + ng <= SHAPE_CACHE_GLYPHS && c->text.len + len <= SHAPE_CACHE_GLYPHS * 8 &&
+           (c->nused + 1) * 4 <= SHAPE_CACHE_MAX * 3;
+}
+
+/* Adds to c the entry of kind, face and text (hash h) with glyphs
+ * g[0..ng), characters and byte offsets cp[0..2 ncp + 1) (none for words;
+ * cp NULL: left for the caller to fill) and substitutions
+ * subst[0..nsubst); returns it, or NULL when it does not fit or memory ran
+ * out. */
+static shaped_t *cache_put(shape_cache_t *c, uint32_t h, int kind, int face, const char *text,
+                           size_t len, const glyph_t *g, size_t ng, const uint32_t *cp, size_t ncp,
+                           const subst_t *subst, size_t nsubst)
+{
+    size_t ncpall = ncp ? 2 * ncp + 1 : 0;
+    shaped_t *e = NULL;
+    if (cache_fits(c, ng, len) && pool_room(&c->g, c->ng, &c->capg, ng, sizeof *c->g) &&
+        pool_room(&c->cp, c->ncp, &c->capcp, ncpall, sizeof *c->cp) &&
+        pool_room(&c->subst, c->nsubst, &c->capsubst, nsubst, sizeof *c->subst) &&
+        pool_room(&c->text.data, c->text.len, &c->text.cap, len + 1, 1))
+        e = cache_slot(c, h);
+    if (!e)
+        return NULL;
+    *e = (shaped_t){h,
+                    (uint32_t)len,
+                    (uint8_t)kind,
+                    (uint8_t)face,
+                    (uint32_t)c->text.len,
+                    (uint32_t)c->ng,
+                    (uint32_t)ng,
+                    (uint32_t)c->ncp,
+                    (uint32_t)ncp,
+                    (uint32_t)c->nsubst,
+                    (uint32_t)nsubst};
+    memcpy(c->text.data + c->text.len, text, len);
+    c->text.len += len;
+    c->text.data[c->text.len] = '\0';
+    if (ng) /* a pool may not be allocated yet */
+        memcpy(c->g + c->ng, g, ng * sizeof *g);
+    c->ng += ng;
+    if (cp && ncpall)
+        memcpy(c->cp + c->ncp, cp, ncpall * sizeof *cp);
+    c->ncp += ncpall;
+    if (nsubst)
+        memcpy(c->subst + c->nsubst, subst, nsubst * sizeof *subst);
+    c->nsubst += nsubst;
+    c->nused++;
+    return e;
+}
+
 /* Remembers glyphs g[0..ng) (and for texts, sh's characters and
  * substitutions) as what shaping text gave. Memory that runs out here
  * only means the text is shaped again next time. */
@@ -181,52 +234,24 @@ static void cache_add(shaper_t *sh, uint32_t h, int kind, int face, const char *
 {
     shape_cache_t *c = &sh->cache;
     int watched = errno; /* not a failure of the document's shaping (hb_watch) */
-    size_t ncp = kind == SHAPED_WORD ? 0 : sh->ncp, nsubst = kind == SHAPED_WORD ? 0 : sh->nsubst;
-    shaped_t *e = NULL;
+    size_t ncp = kind == SHAPED_WORD ? 0 : sh->ncp;
     /* Bounded: a long report (thousands of checks) starts again when the
      * table is full, and keeps what it met since. */
-    if (c->ng + ng > SHAPE_CACHE_GLYPHS || c->text.len + len > SHAPE_CACHE_GLYPHS * 8 ||
-        (c->nused + 1) * 4 > SHAPE_CACHE_MAX * 3) {
+    if (!cache_fits(c, ng, len)) {
         memset(c->slot, 0, c->nslots * sizeof *c->slot);
         c->nused = c->ng = c->ncp = c->nsubst = c->text.len = 0;
     }
-    if (ng <= SHAPE_CACHE_GLYPHS && len <= SHAPE_CACHE_GLYPHS * 8 &&
-        pool_room(&c->g, c->ng, &c->capg, ng, sizeof *c->g) &&
-        pool_room(&c->cp, c->ncp, &c->capcp, ncp ? 2 * ncp + 1 : 0, sizeof *c->cp) &&
-        pool_room(&c->subst, c->nsubst, &c->capsubst, nsubst, sizeof *c->subst) &&
-        pool_room(&c->text.data, c->text.len, &c->text.cap, len + 1, 1))
-        e = cache_slot(c, h);
-    if (e) {
-        *e = (shaped_t){h,
-                        (uint32_t)len,
-                        (uint8_t)kind,
-                        (uint8_t)face,
-                        (uint32_t)c->text.len,
-                        (uint32_t)c->ng,
-                        (uint32_t)ng,
-                        (uint32_t)c->ncp,
-                        (uint32_t)ncp,
-                        (uint32_t)c->nsubst,
-                        (uint32_t)nsubst};
-        memcpy(c->text.data + c->text.len, text, len);
-        c->text.len += len;
-        c->text.data[c->text.len] = '\0';
-        for (size_t i = 0; i < ng; i++) {
-            glyph_t *d = &c->g[c->ng++];
-            *d = g[i];
-            d->c0 -= c0;
-            d->c1 -= c0;
-        }
-        for (size_t i = 0; i < ncp; i++)
-            c->cp[c->ncp + i] = sh->cp[i];
-        for (size_t i = 0; ncp && i <= ncp; i++)
-            c->cp[c->ncp + ncp + i] = (uint32_t)sh->byte[i];
-        c->ncp += ncp ? 2 * ncp + 1 : 0;
-        if (nsubst) /* the table may not be allocated yet */
-            memcpy(c->subst + c->nsubst, sh->subst, nsubst * sizeof *c->subst);
-        c->nsubst += nsubst;
-        c->nused++;
+    shaped_t *e = cache_put(c, h, kind, face, text, len, g, ng, NULL, ncp, sh->subst,
+                            kind == SHAPED_WORD ? 0 : sh->nsubst);
+    for (size_t i = 0; e && i < ng; i++) {
+        c->g[e->g + i].c0 -= c0;
+        c->g[e->g + i].c1 -= c0;
     }
+    /* Texts keep their characters, then their byte offsets. */
+    for (size_t i = 0; e && i < ncp; i++)
+        c->cp[e->cp + i] = sh->cp[i];
+    for (size_t i = 0; e && ncp && i <= ncp; i++)
+        c->cp[e->cp + ncp + i] = (uint32_t)sh->byte[i];
     errno = watched;
 }
 
@@ -234,36 +259,17 @@ static void cache_add(shaper_t *sh, uint32_t h, int kind, int face, const char *
  * full); 0 when it does not fit or memory ran out. */
 static int cache_copy(shape_cache_t *dst, const shape_cache_t *src, const shaped_t *e)
 {
-    size_t ncp = e->ncp ? 2 * (size_t)e->ncp + 1 : 0;
-    if (dst->ng + e->ng > SHAPE_CACHE_GLYPHS || dst->text.len + e->len > SHAPE_CACHE_GLYPHS * 8 ||
-        (dst->nused + 1) * 4 > SHAPE_CACHE_MAX * 3)
-        return 0;
-    shaped_t *d = NULL;
-    if (pool_room(&dst->g, dst->ng, &dst->capg, e->ng, sizeof *dst->g) &&
-        pool_room(&dst->cp, dst->ncp, &dst->capcp, ncp, sizeof *dst->cp) &&
-        pool_room(&dst->subst, dst->nsubst, &dst->capsubst, e->nsubst, sizeof *dst->subst) &&
-        pool_room(&dst->text.data, dst->text.len, &dst->text.cap, (size_t)e->len + 1, 1))
-        d = cache_slot(dst, e->hash);
-    if (!d)
-        return 0;
-    *d = *e;
-    d->text = (uint32_t)dst->text.len;
-    d->g = (uint32_t)dst->ng;
-    d->cp = (uint32_t)dst->ncp;
-    d->subst = (uint32_t)dst->nsubst;
-    memcpy(dst->text.data + dst->text.len, src->text.data + e->text, e->len);
-    dst->text.len += e->len;
-    dst->text.data[dst->text.len] = '\0';
-    memcpy(dst->g + dst->ng, src->g + e->g, e->ng * sizeof *dst->g);
-    dst->ng += e->ng;
-    if (ncp) /* a pool may not be allocated yet */
-        memcpy(dst->cp + dst->ncp, src->cp + e->cp, ncp * sizeof *dst->cp);
-    dst->ncp += ncp;
-    if (e->nsubst)
-        memcpy(dst->subst + dst->nsubst, src->subst + e->subst, e->nsubst * sizeof *dst->subst);
-    dst->nsubst += e->nsubst;
-    dst->nused++;
-    return 1;
+    return cache_put(dst, e->hash, e->kind, e->face, src->text.data + e->text, e->len,
+                     src->g + e->g, e->ng, e->ncp ? src->cp + e->cp : NULL, e->ncp,
+                     e->nsubst ? src->subst + e->subst : NULL, e->nsubst) != NULL;
+}
+
+int ra_pdf__cache_keep_word(shape_cache_t *c, int face, const char *text, size_t len,
+                            const glyph_t *g, size_t ng)
+{
+    uint32_t h = cache_hash(SHAPED_WORD, face, text, len);
+    return cache_find(c, h, SHAPED_WORD, face, text, len) ||
+           cache_put(c, h, SHAPED_WORD, face, text, len, g, ng, NULL, 0, NULL, 0);
 }
 
 void ra_pdf_fonts_keep_shaping(ra_pdf_fonts_t *fonts, const ra_pdf_t *pdf)

@@ -159,7 +159,7 @@ static ra_status_t render(const ra_env_t *env, const ra_pipeline_input_t *in,
         .attach_source = in->attach_source,
         .sink = env->sink,
         .breaks = env->breaks,
-        .keep_shaping = fonts,
+        .keep_shaping = fonts ? fonts : in->keep_shaping,
         .keep_breaks = breaks,
     };
     ra_buf_clear(&out->pdf);
@@ -272,7 +272,8 @@ static ra_status_t fonts_new(const ra_env_t *env, int check_on_draw, ra_pdf_font
     ra_pdf_options_t fo = {.font_dir = env->font_dir,
                            .errmsg = err,
                            .check_on_draw = check_on_draw,
-                           .verified_fonts = env->verified_fonts};
+                           .verified_fonts = env->verified_fonts,
+                           .shaped_words = env->shaped_words};
     *out = NULL;
     ra_status_t st = ra_env_font_chain(env, &chain, &fo.font_chain);
     if (st == RA_OK)

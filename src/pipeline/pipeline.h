@@ -32,6 +32,9 @@ typedef struct {
     const char *previous_path;
     const char *previous_data;
     size_t previous_len;
+    /* env->fonts, to keep the words the report shaped for
+     * ra_pdf_fonts_save_shaping (a report from the shell), or NULL. */
+    struct ra_pdf_fonts *keep_shaping;
 } ra_pipeline_input_t;
 
 /* What the pipeline made; start from {0}, free with ra_pipeline_result_free. */
