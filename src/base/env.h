@@ -29,6 +29,9 @@ typedef struct {
     /* The user's cache of words shaped by earlier runs
      * (ra_pdf_options_t.shaped_words), or NULL: none. */
     const char *shaped_words;
+    /* The user's cache of break opportunities found by earlier runs
+     * (ra_layout_memo_read), or NULL: none. */
+    const char *break_memo;
     /* SOURCE_DATE_EPOCH, read once (ra_env_set_epoch). */
     bool epoch_set; /* set, not empty, and valid: the document date of reports */
     int64_t epoch;  /* its value, 0 when not set */

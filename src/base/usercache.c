@@ -9,6 +9,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
+
+#include "base/version.h"
 
 /* Whether st is the user's own and no one else may write it. */
 static bool own_only(const struct stat *st)
@@ -100,4 +103,64 @@ void ra_usercache_write(const char *path, const char *header, const char *text, 
             unlink(tmp.data);
     }
     ra_buf_free(&tmp);
+}
+
+bool ra_usercache_key_begin(ra_sha256_ctx_t *c, const char *header)
+{
+    struct stat sb;
+    if (stat("/proc/self/exe", &sb) != 0)
+        return false;
+    int64_t exe[5] = {(int64_t)sb.st_dev, (int64_t)sb.st_ino, (int64_t)sb.st_size,
+                      (int64_t)sb.st_mtim.tv_sec * 1000000000 + sb.st_mtim.tv_nsec,
+                      (int64_t)sb.st_ctim.tv_sec * 1000000000 + sb.st_ctim.tv_nsec};
+    ra_sha256_init(c);
+    ra_sha256_update(c, header, strlen(header) + 1);
+    ra_sha256_update(c, RA_TOOL, sizeof RA_TOOL);
+    ra_sha256_update(c, exe, sizeof exe);
+    return true;
+}
+
+/* The CRC-32 of data[0..len) as the 4 little-endian bytes of a keyed file. */
+static void crc_bytes(const char *data, size_t len, unsigned char out[4])
+{
+    uLong crc = crc32(0, Z_NULL, 0);
+    for (size_t done = 0, n; done < len; done += n) {
+        n = len - done < (1u << 30) ? len - done : (1u << 30);
+        crc = crc32(crc, (const Bytef *)data + done, (uInt)n);
+    }
+    for (int i = 0; i < 4; i++, crc >>= 8)
+        out[i] = (unsigned char)crc;
+}
+
+bool ra_usercache_read_keyed(const char *path, const char *header, const unsigned char key[32],
+                             size_t max, ra_buf_t *data)
+{
+    unsigned char crc[4];
+    if (!ra_usercache_read(path, header, max, data))
+        return false;
+    if (data->len >= 32 + 4)
+        crc_bytes(data->data, data->len - 4, crc);
+    if (data->len < 32 + 4 || memcmp(crc, data->data + data->len - 4, 4) != 0 ||
+        memcmp(data->data, key, 32) != 0) {
+        ra_buf_free(data);
+        return false;
+    }
+    data->len -= 32 + 4;
+    memmove(data->data, data->data + 32, data->len);
+    data->data[data->len] = '\0';
+    return true;
+}
+
+void ra_usercache_write_keyed(const char *path, const char *header, const unsigned char key[32],
+                              const char *data, size_t len)
+{
+    ra_buf_t b = RA_BUF_INIT;
+    unsigned char crc[4];
+    if (ra_buf_append(&b, (const char *)key, 32) == RA_OK &&
+        ra_buf_append(&b, data, len) == RA_OK) {
+        crc_bytes(b.data, b.len, crc);
+        if (ra_buf_append(&b, (const char *)crc, 4) == RA_OK)
+            ra_usercache_write(path, header, b.data, b.len);
+    }
+    ra_buf_free(&b);
 }

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 
 #include "base/buf.h"
+#include "base/hash.h"
 
 /* Most bytes of a cache file of lines: a larger one is not ours. */
 #define RA_USERCACHE_MAX (16u << 10)
@@ -27,5 +28,27 @@ bool ra_usercache_read(const char *path, const char *header, size_t max, ra_buf_
  * they are missing under a directory of the user's; a failure leaves the
  * file as it was and says nothing. */
 void ra_usercache_write(const char *path, const char *header, const char *text, size_t len);
+
+/* Keyed files: what this readyaudit computed from inputs the key names
+ * (the words it shaped, the break opportunities it found). The body is the
+ * key, the data and a CRC-32 of both, so a file written by another build
+ * or another library, or damaged since, is not read at all. */
+
+/* Starts a key with the file's header, this readyaudit's version and its
+ * executable's device, inode, size and times (a build with other code
+ * gives another key); the caller adds what else the data depends on and
+ * ends it. False when the executable cannot be told apart. */
+bool ra_usercache_key_begin(ra_sha256_ctx_t *c, const char *header);
+
+/* Sets *data to the data of the keyed file at path when its header, key
+ * and CRC-32 are right and it has at most max bytes; false, *data empty,
+ * otherwise. */
+bool ra_usercache_read_keyed(const char *path, const char *header, const unsigned char key[32],
+                             size_t max, ra_buf_t *data);
+
+/* Replaces the keyed file at path with header, key and data[0..len), as
+ * ra_usercache_write does. */
+void ra_usercache_write_keyed(const char *path, const char *header, const unsigned char key[32],
+                              const char *data, size_t len);
 
 #endif

@@ -4,6 +4,7 @@
 
 #include "cli/cli.h"
 #include "base/io.h"
+#include "layout/layout.h"
 #include "model/load.h"
 #include "pdf/pdf.h"
 #include "pipeline/pipeline.h"
@@ -20,6 +21,7 @@ int ra_cmd_report(ra_cli_t *cli)
     ra_template_t *tpl = NULL;
     ra_pipeline_result_t res = {0};
     ra_pdf_fonts_t *fonts = NULL;
+    ra_layout_memo_t *breaks = NULL;
     ra_env_t env = *cli->env;
     ra_status_t st = ra_cli_checklist(cli, &cl);
     if (st == RA_OK)
@@ -48,6 +50,7 @@ int ra_cmd_report(ra_cli_t *cli)
     if (st == RA_OK) {
         if (ra_pipeline_fonts_new(&env, &fonts, NULL) == RA_OK)
             env.fonts = fonts;
+        env.breaks = breaks = ra_pipeline_memo_read(&env);
         st = ra_loader_preload_records(env.loader);
     }
     if (st == RA_OK) {
@@ -58,7 +61,8 @@ int ra_cmd_report(ra_cli_t *cli)
                                   .attach_source = o->attach_source,
                                   .strict = o->strict,
                                   .previous_path = o->previous,
-                                  .keep_shaping = fonts};
+                                  .keep_shaping = fonts,
+                                  .keep_breaks = breaks};
         st = ra_pipeline_report(&env, &in, &res);
         ra_cli_flush(cli, o->args[0]);
         if (o->previous)
@@ -77,9 +81,12 @@ int ra_cmd_report(ra_cli_t *cli)
     }
     if (st == RA_OK)
         st = ra_write_atomic(o->output, res.pdf.data, res.pdf.len, cli->env->sink);
-    /* The words it shaped, for the next report (after the report is out). */
+    /* The words it shaped and the break opportunities it found, for the
+     * next report (once the report is out). */
     if (st == RA_OK && fonts)
         ra_pdf_fonts_save_shaping(fonts);
+    if (st == RA_OK && breaks)
+        ra_layout_memo_save(breaks, env.break_memo);
     /* The line that says what was written goes to standard output, unless
      * the report itself went there. */
     if (st == RA_OK && !o->quiet && !ra_cli_is_stdout(o->output)) {
@@ -90,6 +97,7 @@ int ra_cmd_report(ra_cli_t *cli)
     }
     ra_pipeline_result_free(&res);
     ra_pdf_fonts_free(fonts);
+    ra_layout_memo_free(breaks);
     ra_template_free(tpl);
     ra_checklist_free(cl);
     return ra_cli_exit(cli, st);

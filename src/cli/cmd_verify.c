@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "base/env.h"
 #include "base/io.h"
+#include "layout/layout.h"
 #include "model/load.h"
 #include "pdf/pdf.h"
 #include "pipeline/pipeline.h"
@@ -243,6 +244,8 @@ int ra_cmd_verify(ra_cli_t *cli)
     ra_buf_t trust = RA_BUF_INIT;
     if (ra_pipeline_fonts_new(&env, &fonts, NULL) == RA_OK)
         env.fonts = fonts;
+    ra_layout_memo_t *breaks = ra_pipeline_memo_read(&env);
+    env.breaks = breaks;
     ra_status_t st = ra_loader_preload(env.loader);
     if (st == RA_OK && o->trust)
         st = ra_read_file(o->trust, RA_MAX_FILE_BYTES, &trust, cli->env->sink);
@@ -281,5 +284,6 @@ int ra_cmd_verify(ra_cli_t *cli)
     ra_buf_free(&data);
     ra_buf_free(&trust);
     ra_pdf_fonts_free(fonts);
+    ra_layout_memo_free(breaks);
     return code;
 }

@@ -90,6 +90,11 @@ static void tailor_token(const char *t, size_t n, char *brk)
             brk[i] = RA_BREAK_NO;
 }
 
+int ra_break_engine_version(void)
+{
+    return linebreak_version;
+}
+
 void ra_break_find(const char *utf8, size_t len, const char *lang, char *brk)
 {
     if (len == 0)

@@ -55,6 +55,10 @@ enum { RA_BREAK_NO = 0, RA_BREAK_ALLOW = 1, RA_BREAK_MUST = 2 };
  * lang is a BCP 47 tag (NULL: none), for libunibreak's tailorings. */
 void ra_break_find(const char *utf8, size_t len, const char *lang, char *brk);
 
+/* The version of the line breaker ra_break_find calls (libunibreak's), for
+ * the key of what is kept of its results. */
+int ra_break_engine_version(void);
+
 /* Returns the byte length of the URL that starts at s[0..len) ("http://",
  * "https://" or "www." up to a space, less trailing ".,;:!?)'\""), or 0. */
 size_t ra_break_url(const char *s, size_t len);

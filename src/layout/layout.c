@@ -9,6 +9,7 @@
 
 #include "base/hash.h"
 #include "base/slots.h"
+#include "base/usercache.h"
 #include "base/text.h"
 #include "base/vec.h"
 #include "layout/break.h"
@@ -1099,6 +1100,7 @@ struct ra_layout_memo {
     size_t nslots, nused;
     char *bytes; /* what the entries point into */
     size_t len, cap;
+    size_t stored; /* entries the cache file holds (ra_layout_memo_read, _save) */
 };
 
 ra_status_t ra_layout_memo_new(ra_layout_memo_t **out)
@@ -1199,6 +1201,114 @@ void ra_layout_memo_keep(ra_layout_memo_t *m, const ra_layout_t *lo)
 size_t ra_layout_memo_count(const ra_layout_memo_t *m)
 {
     return m->nused;
+}
+
+/* The cache file: a keyed file whose data, integers little-endian, is the
+ * number of entries (4) and per entry the language's length (1), the
+ * language, the text's length (4), the text and its break opportunities. */
+#define MEMO_HEADER "readyaudit break opportunities 1\n"
+#define MEMO_LANG_MAX 35 /* bytes of a language tag */
+
+/* This run's key: the executable and libunibreak. */
+static bool memo_key(unsigned char key[32])
+{
+    ra_sha256_ctx_t c;
+    if (!ra_usercache_key_begin(&c, MEMO_HEADER))
+        return false;
+    int version = ra_break_engine_version();
+    ra_sha256_update(&c, &version, sizeof version);
+    ra_sha256_final(&c, key);
+    return true;
+}
+
+/* Parses the entry at p (before end) into lang (NUL-ended), text[0..*len)
+ * and its breaks (after the text); returns the bytes it takes, 0 when it
+ * is not one ra_break_find could give. */
+static size_t memo_parse(const char *p, const char *end, char lang[MEMO_LANG_MAX + 1],
+                         const char **text, size_t *len)
+{
+    if (end - p < 1)
+        return 0;
+    size_t nl = (unsigned char)p[0];
+    if (nl == 0 || nl > MEMO_LANG_MAX || (size_t)(end - p) < 1 + nl + 4)
+        return 0;
+    for (size_t i = 0; i < nl; i++)
+        if (p[1 + i] <= 0x20 || p[1 + i] > 0x7E)
+            return 0;
+    memcpy(lang, p + 1, nl);
+    lang[nl] = '\0';
+    const unsigned char *q = (const unsigned char *)p + 1 + nl;
+    *len = (size_t)q[0] | (size_t)q[1] << 8 | (size_t)q[2] << 16 | (size_t)q[3] << 24;
+    *text = (const char *)q + 4;
+    if (*len == 0 || *len > (size_t)(end - *text) / 2)
+        return 0;
+    /* Inside a character there is no break. */
+    for (size_t i = 0; i < *len; i++) {
+        unsigned char v = (unsigned char)(*text)[*len + i];
+        if (v > RA_BREAK_MUST || (v && i + 1 < *len && ((*text)[i + 1] & 0xC0) == 0x80))
+            return 0;
+    }
+    return 1 + nl + 4 + 2 * *len;
+}
+
+void ra_layout_memo_read(ra_layout_memo_t *m, const char *path)
+{
+    ra_buf_t b = RA_BUF_INIT;
+    unsigned char key[32];
+    if (!path || !memo_key(key) ||
+        !ra_usercache_read_keyed(path, MEMO_HEADER, key, 2 * MEMO_BYTES, &b) || b.len < 4)
+        goto done;
+    const unsigned char *u = (const unsigned char *)b.data;
+    size_t n = (size_t)u[0] | (size_t)u[1] << 8 | (size_t)u[2] << 16 | (size_t)u[3] << 24;
+    const char *p = b.data + 4, *end = b.data + b.len, *text;
+    char lang[MEMO_LANG_MAX + 1];
+    size_t len, took;
+    /* Checked whole before any of it is kept. */
+    for (size_t i = 0; i < n; i++, p += took)
+        if (!(took = memo_parse(p, end, lang, &text, &len)))
+            goto done;
+    if (p != end)
+        goto done;
+    p = b.data + 4;
+    for (size_t i = 0; i < n; i++, p += took) {
+        took = memo_parse(p, end, lang, &text, &len);
+        memo_add(m, lang, text, len, text + len);
+    }
+    m->stored = m->nused;
+done:
+    ra_buf_free(&b);
+}
+
+void ra_layout_memo_save(ra_layout_memo_t *m, const char *path)
+{
+    unsigned char key[32];
+    if (!path || m->nused <= m->stored || !memo_key(key))
+        return;
+    ra_buf_t b = RA_BUF_INIT;
+    uint32_t n = 0;
+    ra_buf_append(&b, "\0\0\0\0", 4); /* the count */
+    for (size_t i = 0; i < m->nslots; i++) {
+        const memo_entry_t *e = &m->slot[i];
+        const char *lang = m->bytes + (e->len ? e->off : 0);
+        size_t nl = e->len ? strlen(lang) : 0;
+        if (!e->len || nl == 0 || nl > MEMO_LANG_MAX)
+            continue;
+        unsigned char l[5] = {(unsigned char)nl, (unsigned char)e->len,
+                              (unsigned char)(e->len >> 8), (unsigned char)(e->len >> 16),
+                              (unsigned char)(e->len >> 24)};
+        ra_buf_append(&b, (const char *)l, 1);
+        ra_buf_append(&b, lang, nl);
+        ra_buf_append(&b, (const char *)l + 1, 4);
+        ra_buf_append(&b, lang + nl + 1, 2 * (size_t)e->len);
+        n++;
+    }
+    if (!ra_buf_failed(&b)) {
+        for (int i = 0; i < 4; i++)
+            b.data[i] = (char)(n >> (8 * i));
+        ra_usercache_write_keyed(path, MEMO_HEADER, key, b.data, b.len);
+    }
+    m->stored = m->nused;
+    ra_buf_free(&b);
 }
 
 /* Returns the break opportunities of the arena string t, computed once per

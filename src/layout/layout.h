@@ -100,6 +100,15 @@ void ra_layout_memo_free(ra_layout_memo_t *m);
 void ra_layout_memo_keep(ra_layout_memo_t *m, const ra_layout_t *lo);
 /* Returns how many texts m keeps the break opportunities of. */
 size_t ra_layout_memo_count(const ra_layout_memo_t *m);
+/* Keeps in m the break opportunities the user's cache file at path holds
+ * (a keyed file, base/usercache.h: believed only for this readyaudit and
+ * libunibreak, whole, when every value is one ra_break_find gives); a file
+ * that is not right is not read. path NULL: none. */
+void ra_layout_memo_read(ra_layout_memo_t *m, const char *path);
+/* Writes what m keeps to the cache file at path when it keeps texts the
+ * file did not hold (read or written by m); a failure leaves the file as
+ * it was, and says nothing. */
+void ra_layout_memo_save(ra_layout_memo_t *m, const char *path);
 
 /* Fills opt with the defaults (A4, 20 mm margins, 10 pt, navy accent). */
 void ra_layout_options_default(ra_layout_options_t *opt);

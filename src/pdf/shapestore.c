@@ -25,8 +25,8 @@
  * shapes a word writes a new one. The reports' bytes are the same with or
  * without the file.
  *
- * The body, integers little-endian: the key (32 bytes), the number of
- * entries (4), the entries, and the CRC-32 of all before it (4). An entry:
+ * A keyed file (base/usercache.h) whose data, integers little-endian, is
+ * the number of entries (4) and the entries. An entry:
  * face (1), length (1), glyph count (2), the word's bytes, and per glyph
  * its id (2), advance, x and y offsets (2 each, signed), cluster start and
  * end in the word (1 each) and flags (1: bit 0 first of its cluster, bit 1
@@ -35,31 +35,23 @@
 #include "pdf/pdf_int.h"
 
 #include <stdlib.h>
-#include <sys/stat.h>
 
 #include "base/usercache.h"
-#include "base/version.h"
 
 #define STORE_HEADER "readyaudit shaped words 1\n"
 #define STORE_MAX (4u << 20) /* bytes of the file */
 #define STORE_GLYPH 11       /* bytes of a glyph */
 
-/* This run's key into key; 0 when the executable cannot be told apart. */
+/* This run's key into key: the executable (base/usercache.h), HarfBuzz
+ * and the chain; 0 when the executable cannot be told apart. */
 static int store_key(const ra_pdf_fonts_t *fonts, unsigned char key[32])
 {
-    struct stat sb;
-    if (stat("/proc/self/exe", &sb) != 0)
-        return 0;
-    int64_t exe[5] = {(int64_t)sb.st_dev, (int64_t)sb.st_ino, (int64_t)sb.st_size,
-                      (int64_t)sb.st_mtim.tv_sec * 1000000000 + sb.st_mtim.tv_nsec,
-                      (int64_t)sb.st_ctim.tv_sec * 1000000000 + sb.st_ctim.tv_nsec};
-    const char *hb = hb_version_string();
     ra_sha256_ctx_t c;
-    ra_sha256_init(&c);
-    ra_sha256_update(&c, STORE_HEADER RA_TOOL, sizeof STORE_HEADER RA_TOOL);
+    const char *hb = hb_version_string();
+    if (!ra_usercache_key_begin(&c, STORE_HEADER))
+        return 0;
     ra_sha256_update(&c, hb, strlen(hb) + 1);
     ra_sha256_update(&c, fonts->sha256, 32);
-    ra_sha256_update(&c, exe, sizeof exe);
     ra_sha256_final(&c, key);
     return 1;
 }
@@ -130,13 +122,11 @@ void ra_pdf__store_read(ra_pdf_fonts_t *fonts, const char *path)
     ra_buf_t b = RA_BUF_INIT;
     unsigned char key[32];
     if (!path || !(fonts->store_path = strdup(path)) || !store_key(fonts, key) ||
-        !ra_usercache_read(path, STORE_HEADER, STORE_MAX, &b) || b.len < 32 + 4 + 4)
+        !ra_usercache_read_keyed(path, STORE_HEADER, key, STORE_MAX, &b) || b.len < 4)
         goto done;
-    const unsigned char *p = (const unsigned char *)b.data, *end = p + b.len - 4;
-    if (crc32(0, p, (uInt)(b.len - 4)) != get_le(end, 4) || memcmp(p, key, 32) != 0)
-        goto done;
-    uint32_t n = get_le(p + 32, 4);
-    p += 36;
+    const unsigned char *p = (const unsigned char *)b.data, *end = p + b.len;
+    uint32_t n = get_le(p, 4);
+    p += 4;
     /* Checked whole before any of it is kept. */
     glyph_t g[2 * 255];
     const unsigned char *first = p;
@@ -172,8 +162,7 @@ void ra_pdf_fonts_save_shaping(ra_pdf_fonts_t *fonts)
     if (!fonts->store_path || words <= fonts->store_words || !store_key(fonts, key))
         return;
     ra_buf_t b = RA_BUF_INIT;
-    ra_buf_append(&b, (const char *)key, 32);
-    ra_buf_append(&b, "\0\0\0\0", 4);
+    ra_buf_append(&b, "\0\0\0\0", 4); /* the count */
     uint32_t n = 0;
     glyph_t check[2 * 255];
     for (size_t i = 0; i < c->nslots && !ra_buf_failed(&b); i++) {
@@ -181,7 +170,7 @@ void ra_pdf_fonts_save_shaping(ra_pdf_fonts_t *fonts)
         const glyph_t *g = c->g + e->g;
         size_t size = 4 + e->len + e->ng * STORE_GLYPH;
         if (!e->len || e->kind != SHAPED_WORD || e->len > 255 || e->ng > 2 * e->len ||
-            b.len + size + 4 > STORE_MAX || ra_buf_reserve(&b, size) != RA_OK)
+            b.len + size + 32 + 4 > STORE_MAX || ra_buf_reserve(&b, size) != RA_OK)
             continue;
         unsigned char *p = (unsigned char *)b.data + b.len;
         p[0] = e->face;
@@ -214,12 +203,9 @@ void ra_pdf_fonts_save_shaping(ra_pdf_fonts_t *fonts)
             n++;
         }
     }
-    if (!ra_buf_failed(&b) && ra_buf_reserve(&b, 4) == RA_OK) {
-        put_le((unsigned char *)b.data + 32, n, 4);
-        put_le((unsigned char *)b.data + b.len,
-               (uint32_t)crc32(0, (const Bytef *)b.data, (uInt)b.len), 4);
-        b.len += 4;
-        ra_usercache_write(fonts->store_path, STORE_HEADER, b.data, b.len);
+    if (!ra_buf_failed(&b)) {
+        put_le((unsigned char *)b.data, n, 4);
+        ra_usercache_write_keyed(fonts->store_path, STORE_HEADER, key, b.data, b.len);
     }
     fonts->store_words = words;
     ra_buf_free(&b);

@@ -160,7 +160,7 @@ static ra_status_t render(const ra_env_t *env, const ra_pipeline_input_t *in,
         .sink = env->sink,
         .breaks = env->breaks,
         .keep_shaping = fonts ? fonts : in->keep_shaping,
-        .keep_breaks = breaks,
+        .keep_breaks = breaks ? breaks : in->keep_breaks,
     };
     ra_buf_clear(&out->pdf);
     st = ra_report_render(&ri, &out->pdf);
@@ -285,6 +285,14 @@ static ra_status_t fonts_new(const ra_env_t *env, int check_on_draw, ra_pdf_font
 ra_status_t ra_pipeline_fonts_new(const ra_env_t *env, ra_pdf_fonts_t **out, ra_buf_t *err)
 {
     return fonts_new(env, 0, out, err);
+}
+
+ra_layout_memo_t *ra_pipeline_memo_read(const ra_env_t *env)
+{
+    ra_layout_memo_t *m = NULL;
+    if (env->break_memo && ra_layout_memo_new(&m) == RA_OK)
+        ra_layout_memo_read(m, env->break_memo);
+    return m;
 }
 
 ra_status_t ra_pipeline_fonts_for_text(const ra_env_t *env, ra_pdf_fonts_t **out, ra_buf_t *err)

@@ -35,6 +35,9 @@ typedef struct {
     /* env->fonts, to keep the words the report shaped for
      * ra_pdf_fonts_save_shaping (a report from the shell), or NULL. */
     struct ra_pdf_fonts *keep_shaping;
+    /* env->breaks, to keep the break opportunities the report found for
+     * ra_layout_memo_save (a report from the shell), or NULL. */
+    struct ra_layout_memo *keep_breaks;
 } ra_pipeline_input_t;
 
 /* What the pipeline made; start from {0}, free with ra_pipeline_result_free. */
@@ -96,6 +99,11 @@ ra_status_t ra_pipeline_warm(const ra_env_t *env, struct ra_pdf_fonts *fonts,
  * NULL); *out is NULL then, and a renderer given no fonts tries again and
  * says why. */
 ra_status_t ra_pipeline_fonts_new(const ra_env_t *env, struct ra_pdf_fonts **out, ra_buf_t *err);
+
+/* A memo of break opportunities holding what the user's cache file
+ * (env->break_memo) holds for this run, for env->breaks; NULL when there is
+ * no such file name or memory ran out. Free with ra_layout_memo_free. */
+struct ra_layout_memo *ra_pipeline_memo_read(const ra_env_t *env);
 
 /* As ra_pipeline_fonts_new, for asking which characters the fonts have
  * (validate, score): no face is checked against the chain's digest until a

@@ -286,74 +286,90 @@ if [ "$(id -u)" = 0 ]; then
 fi
 grep -q "$OWN/DejaVuSans.ttf: SHA-256 is [0-9a-f]*, not the one the font chain lists" "$tmp/err" ||
     problem "not the digest error:" "$(excerpt "$tmp/err" 5)"
-# ------------------------------------------------- words shaped before
+# ------------------------------------------- what earlier reports computed
 
-# The user's cache (XDG_CACHE_HOME/readyaudit/shaped-words) keeps the
-# words a report shaped for the next report; src/pdf/shapestore.c says when
-# it is believed. tests/cli/shapestore.py reads and alters it.
-SW=$tmp/sw/readyaudit/shaped-words
-store() { python3 tests/cli/shapestore.py "$@"; }
+# The user's cache keeps the words a report shaped (shaped-words) and the
+# break opportunities it found (break-opportunities) for the next report;
+# src/pdf/shapestore.c and src/layout/layout.c say when each is believed.
+# tests/cli/cachefile.py reads and alters them.
+cf() { python3 tests/cli/cachefile.py "$@"; }
 
-begin "a report keeps the words it shaped in the user's cache, the user's alone"
-XDG_CACHE_HOME=$tmp/sw run report "$L" -o "$tmp/pdf/sw1.pdf" -q
-expect_rc 0
-[ "$(stat -c %a "$SW" 2>/dev/null)" = 600 ] || problem "no file, or mode $(stat -c %a "$SW" 2>/dev/null)"
-store list "$SW" >"$tmp/sw.list" || problem "not a file of shaped words"
-# The cover's verdict in the regular face (0), a decision on the sign-off
-# page in the bold one (1).
+# computed KIND NAME WORD DAMAGE...: the tests of cache file NAME
+# (cachefile.py KIND), forging its entries for WORD where a forged entry
+# must show, and damaging it each way DAMAGE says (cachefile.py).
+computed() {
+    kind=$1 name=$2 word=$3
+    shift 3
+    C=$tmp/cc-$kind/readyaudit/$name
+    begin "a report keeps its $kind in $name in the user's cache, the user's alone"
+    XDG_CACHE_HOME=$tmp/cc-$kind run report "$L" -o "$tmp/pdf/$kind-1.pdf" -q
+    expect_rc 0
+    [ "$(stat -c %a "$C" 2>/dev/null)" = 600 ] || problem "no file, or mode $(stat -c %a "$C" 2>/dev/null)"
+    cf "$kind" list "$C" >"$tmp/$kind.list" || problem "not a file of $kind"
+    end
+
+    begin "the next report reads its $kind: the same bytes, and the file is not written again"
+    ino=$(stat -c %i "$C")
+    XDG_CACHE_HOME=$tmp/cc-$kind run report "$L" -o "$tmp/pdf/$kind-2.pdf" -q
+    expect_rc 0
+    for p in "$kind-1" "$kind-2"; do
+        cmp -s "$tmp/pdf/nocache.pdf" "$tmp/pdf/$p.pdf" || problem "$p.pdf differs from the report made without a cache"
+    done
+    [ "$(stat -c %i "$C")" = "$ino" ] || problem "the file was written again"
+    end
+
+    # What the file says is what the report draws (the cache saves
+    # computing it): a forged entry shows, but only from a file no one but
+    # the user may write.
+    cp "$C" "$tmp/$kind.good"
+    forged() { cp "$tmp/$kind.good" "$C" && cf "$kind" forge "$C" "$word"; }
+    begin "an entry of $name is believed only from a file and directory no one else may write"
+    forged
+    XDG_CACHE_HOME=$tmp/cc-$kind run report "$L" -o "$tmp/pdf/$kind-forged.pdf" -q
+    expect_rc 0
+    cmp -s "$tmp/pdf/nocache.pdf" "$tmp/pdf/$kind-forged.pdf" && problem "the forged entry did not show"
+    forged && chmod g+w "$C"
+    XDG_CACHE_HOME=$tmp/cc-$kind run report "$L" -o "$tmp/pdf/$kind-group.pdf" -q
+    expect_rc 0
+    cmp -s "$tmp/pdf/nocache.pdf" "$tmp/pdf/$kind-group.pdf" || problem "read from a file the group may write"
+    forged && chmod 600 "$C" && chmod o+w "${C%/*}"
+    XDG_CACHE_HOME=$tmp/cc-$kind run report "$L" -o "$tmp/pdf/$kind-dir.pdf" -q
+    expect_rc 0
+    chmod o-w "${C%/*}"
+    cmp -s "$tmp/pdf/nocache.pdf" "$tmp/pdf/$kind-dir.pdf" || problem "read from a directory others may write"
+    if [ "$(id -u)" = 0 ]; then
+        forged && chown nobody "$C"
+        XDG_CACHE_HOME=$tmp/cc-$kind run report "$L" -o "$tmp/pdf/$kind-notmine.pdf" -q
+        expect_rc 0
+        cmp -s "$tmp/pdf/nocache.pdf" "$tmp/pdf/$kind-notmine.pdf" || problem "read from another user's file"
+    fi
+    end
+
+    # Each damage is made to a file whose entries for the word are forged
+    # too: a file read in part would show them.
+    begin "a damaged $name, or one of another run, is not read at all; the next report writes a good one"
+    for how in "$@"; do
+        forged && cf "$kind" damage "$C" "$how"
+        XDG_CACHE_HOME=$tmp/cc-$kind run report "$L" -o "$tmp/pdf/$kind-$how.pdf" -q
+        expect_rc 0
+        cmp -s "$tmp/pdf/nocache.pdf" "$tmp/pdf/$kind-$how.pdf" || problem "$how: the file was read"
+        cmp -s "$tmp/$kind.good" "$C" || problem "$how: not written again as it was"
+    done
+    end
+}
+
+computed words shaped-words Readiness flip cut key count tail gid cluster flags byte length
+begin "the words are kept with their face: the cover's verdict, a decision in bold"
 for w in "0 Readiness" "0 Approved" "1 Approved"; do
-    grep -qxF "$w" "$tmp/sw.list" || problem "no entry '$w'"
+    grep -qxF "$w" "$tmp/words.list" || problem "no entry '$w'"
 done
-grep -v '^[0-3] [ -~]*$' "$tmp/sw.list" | head -n 3 | grep . && problem "an entry that is not a face and a word"
+grep -v '^[0-3] [ -~]*$' "$tmp/words.list" | head -n 3 | grep . && problem "an entry that is not a face and a word"
 end
 
-begin "the next report reads them: the same bytes, and the file is not written again"
-ino=$(stat -c %i "$SW")
-XDG_CACHE_HOME=$tmp/sw run report "$L" -o "$tmp/pdf/sw2.pdf" -q
-expect_rc 0
-for p in sw1 sw2; do
-    cmp -s "$tmp/pdf/nocache.pdf" "$tmp/pdf/$p.pdf" || problem "$p.pdf differs from the report made without a cache"
-done
-[ "$(stat -c %i "$SW")" = "$ino" ] || problem "the file was written again"
-end
-
-# What the file says of a word is what the report draws (the cache saves
-# shaping it): a forged entry shows, but only from a file no one but the
-# user may write.
-cp "$SW" "$tmp/sw.good"
-begin "an entry is believed only from a file and directory no one else may write"
-store forge "$SW" Readiness
-XDG_CACHE_HOME=$tmp/sw run report "$L" -o "$tmp/pdf/forged.pdf" -q
-expect_rc 0
-cmp -s "$tmp/pdf/nocache.pdf" "$tmp/pdf/forged.pdf" && problem "the forged entry was not drawn"
-cp "$tmp/sw.good" "$SW" && store forge "$SW" Readiness && chmod g+w "$SW"
-XDG_CACHE_HOME=$tmp/sw run report "$L" -o "$tmp/pdf/sw-group.pdf" -q
-expect_rc 0
-cmp -s "$tmp/pdf/nocache.pdf" "$tmp/pdf/sw-group.pdf" || problem "read from a file the group may write"
-cp "$tmp/sw.good" "$SW" && store forge "$SW" Readiness && chmod 600 "$SW"
-chmod o+w "$tmp/sw/readyaudit"
-XDG_CACHE_HOME=$tmp/sw run report "$L" -o "$tmp/pdf/sw-dir.pdf" -q
-expect_rc 0
-chmod o-w "$tmp/sw/readyaudit"
-cmp -s "$tmp/pdf/nocache.pdf" "$tmp/pdf/sw-dir.pdf" || problem "read from a directory others may write"
-if [ "$(id -u)" = 0 ]; then
-    cp "$tmp/sw.good" "$SW" && store forge "$SW" Readiness && chown nobody "$SW"
-    XDG_CACHE_HOME=$tmp/sw run report "$L" -o "$tmp/pdf/sw-notmine.pdf" -q
-    expect_rc 0
-    cmp -s "$tmp/pdf/nocache.pdf" "$tmp/pdf/sw-notmine.pdf" || problem "read from another user's file"
-fi
-end
-
-# Each damage below is made to a file that also draws "Readiness" forged:
-# a file read in part would show it.
-begin "a damaged file, or one of another run, is not read at all; the next report writes a good one"
-for how in flip cut key count gid cluster flags byte length tail; do
-    cp "$tmp/sw.good" "$SW" && store forge "$SW" Readiness && store damage "$SW" $how
-    XDG_CACHE_HOME=$tmp/sw run report "$L" -o "$tmp/pdf/sw-$how.pdf" -q
-    expect_rc 0
-    cmp -s "$tmp/pdf/nocache.pdf" "$tmp/pdf/sw-$how.pdf" || problem "$how: the file was read"
-    cmp -s "$tmp/sw.good" "$SW" || problem "$how: not written again as it was"
-done
+computed breaks break-opportunities Remediation: flip cut key count tail value inside lang length
+begin "break opportunities are kept for the record's language, text in other scripts too"
+grep -qxF "en-US Prompt management" "$tmp/breaks.list" || problem "no entry for a layer's name"
+grep -q "^en-US .*Owner: Ελένη Παπαδοπούλου" "$tmp/breaks.list" || problem "no entry for a Greek owner's name"
 end
 
 # ------------------------------------------------ the hyphenation dictionaries

@@ -1,0 +1,149 @@
+#!/usr/bin/env python3
+"""tests/cli/cachefile.py KIND COMMAND FILE [ARG] - reads and alters the
+user's cache files of what earlier runs computed: KIND words
+(shaped-words, src/pdf/shapestore.c) or breaks (break-opportunities,
+src/layout/layout.c). Both are keyed files (src/base/usercache.h): a
+header line, then a key (32 bytes), the data and its CRC-32 (4).
+
+  list FILE         words: "FACE WORD" per entry; breaks: "LANG TEXT" per
+                    entry (the text's line ends as \\n)
+  forge FILE WORD   words: draws every glyph of WORD's entries as its first
+                    glyph (each still one of the face's); breaks: a break
+                    after every character of each text holding WORD; the
+                    CRC made right
+  damage FILE HOW   alters the first entry, the CRC made right unless HOW
+                    is flip or cut:
+                      flip     one byte of it, CRC left
+                      cut      the file's last 10 bytes cut off
+                      key      one byte of the key
+                      count    the entry count one more than there are
+                      tail     one byte after the last entry
+                    words only:
+                      gid      its first glyph's id 65535
+                      cluster  its first glyph's cluster end past its word
+                      flags    its first glyph's flags 4
+                      byte     its word's first byte 0x80
+                      length   its glyph count 3 times its length
+                    breaks only:
+                      value    its first break value 3
+                      inside   a break before a UTF-8 continuation byte
+                      lang     its language empty
+                      length   its text's length past the end"""
+import struct
+import sys
+import zlib
+
+HEADERS = {"words": b"readyaudit shaped words 1\n",
+           "breaks": b"readyaudit break opportunities 1\n"}
+GLYPH = 11
+
+
+def load(kind, path):
+    data = open(path, "rb").read()
+    if not data.startswith(HEADERS[kind]):
+        sys.exit("%s: not a file of %s" % (path, kind))
+    return bytearray(data[len(HEADERS[kind]):])
+
+
+def save(kind, path, body, fix=True):
+    if fix:
+        struct.pack_into("<I", body, len(body) - 4, zlib.crc32(bytes(body[:-4])))
+    open(path, "wb").write(HEADERS[kind] + bytes(body))
+
+
+def entries(kind, body):
+    """Yields (offset, name, text, rest offset, count) per entry: for words
+    (face, word, first glyph, glyph count), for breaks (language, text,
+    first break value, length)."""
+    (n,) = struct.unpack_from("<I", body, 32)
+    at = 36
+    for _ in range(n):
+        if kind == "words":
+            face, length, ng = struct.unpack_from("<BBH", body, at)
+            yield at, str(face), bytes(body[at + 4:at + 4 + length]), at + 4 + length, ng
+            at += 4 + length + ng * GLYPH
+        else:
+            nl = body[at]
+            lang = bytes(body[at + 1:at + 1 + nl]).decode("ascii")
+            (length,) = struct.unpack_from("<I", body, at + 1 + nl)
+            t = at + 1 + nl + 4
+            yield at, lang, bytes(body[t:t + length]), t + length, length
+            at = t + 2 * length
+
+
+def forge(kind, body, word):
+    found = 0
+    for _, _, text, rest, count in entries(kind, body):
+        if kind == "words" and text == word:
+            (first,) = struct.unpack_from("<H", body, rest)
+            for k in range(count):
+                struct.pack_into("<H", body, rest + k * GLYPH, first)
+            found += 1
+        elif kind == "breaks" and word in text:
+            for i in range(count - 1):
+                if text[i + 1] & 0xC0 != 0x80:
+                    body[rest + i] = 1
+            found += 1
+    return found
+
+
+def damage(kind, body, how):
+    at, _, text, rest, count = next(entries(kind, body))
+    if how == "flip":
+        body[at + 1] ^= 1
+    elif how == "cut":
+        pass  # save cuts
+    elif how == "key":
+        body[0] ^= 1
+    elif how == "count":
+        struct.pack_into("<I", body, 32, struct.unpack_from("<I", body, 32)[0] + 1)
+    elif how == "tail":
+        body[-4:-4] = b"\0"
+    elif kind == "words" and how == "gid":
+        struct.pack_into("<H", body, rest, 65535)
+    elif kind == "words" and how == "cluster":
+        body[rest + 9] = len(text) + 1
+    elif kind == "words" and how == "flags":
+        body[rest + 10] = 4
+    elif kind == "words" and how == "byte":
+        body[at + 4] = 0x80
+    elif kind == "words" and how == "length":
+        struct.pack_into("<H", body, at + 2, 3 * len(text))
+    elif kind == "breaks" and how == "value":
+        body[rest] = 3
+    elif kind == "breaks" and how == "inside":
+        for e in entries(kind, body):
+            t = e[2]
+            i = next((i for i in range(len(t) - 1) if t[i + 1] & 0xC0 == 0x80), None)
+            if i is not None:
+                body[e[3] + i] = 1
+                return
+        sys.exit("no text with a character of several bytes")
+    elif kind == "breaks" and how == "lang":
+        body[at:at + 1 + body[at]] = b"\0"
+    elif kind == "breaks" and how == "length":
+        struct.pack_into("<I", body, rest - count - 4, len(body))
+    else:
+        sys.exit("unknown damage %r" % how)
+
+
+def main(argv):
+    kind, cmd, path = argv[1], argv[2], argv[3]
+    body = load(kind, path)
+    if cmd == "list":
+        for _, name, text, _, _ in entries(kind, body):
+            print(name, text.decode("utf-8", "replace").replace("\n", "\\n"))
+    elif cmd == "forge":
+        if not forge(kind, body, argv[4].encode()):
+            sys.exit("%s: no entry for %r" % (path, argv[4]))
+        save(kind, path, body)
+    elif cmd == "damage":
+        damage(kind, body, argv[4])
+        save(kind, path, body[:-10] if argv[4] == "cut" else body,
+             fix=argv[4] not in ("flip", "cut"))
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main(sys.argv)
