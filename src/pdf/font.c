@@ -760,6 +760,32 @@ static void subset_tag(const font_t *f, const uint32_t *gids, size_t n, char tag
     tag[6] = '\0';
 }
 
+/* Adds to unicodes every character the cmap of ft maps to one of
+ * gids[0..n) (glyph 0 aside); returns 1 when each of those glyphs is the
+ * nominal glyph of a character, 0 when one is not (a ligature, a
+ * contextual form) or memory ran out. */
+static int cmap_preimage(const font_t *ft, const uint32_t *gids, size_t n, hb_set_t *unicodes)
+{
+    hb_set_t *drawn = hb_set_create(), *all = hb_set_create(), *reached = hb_set_create();
+    for (size_t i = 0; i < n; i++)
+        if (gids[i])
+            hb_set_add(drawn, gids[i]);
+    hb_face_collect_unicodes(ft->face, all);
+    hb_codepoint_t cp = HB_SET_VALUE_INVALID, g;
+    while (hb_set_next(all, &cp))
+        if (hb_font_get_nominal_glyph(ft->font, cp, &g) && g && hb_set_has(drawn, g)) {
+            hb_set_add(unicodes, cp);
+            hb_set_add(reached, g);
+        }
+    int ok = hb_set_allocation_successful(drawn) && hb_set_allocation_successful(all) &&
+             hb_set_allocation_successful(reached) && hb_set_allocation_successful(unicodes) &&
+             hb_set_get_population(reached) == hb_set_get_population(drawn);
+    hb_set_destroy(drawn);
+    hb_set_destroy(all);
+    hb_set_destroy(reached);
+    return ok;
+}
+
 /* Subsets f's font to glyph 0 and gids[0..n) with hb-subset: appends the
  * font program (TrueType, or the bare CFF table) to out and sets newid[g]
  * for each glyph g kept. */
@@ -780,16 +806,25 @@ static ra_status_t make_subset(const font_t *ft, const uint32_t *gids, size_t n,
     hb_subset_input_t *in = hb_subset_input_create_or_fail();
     if (!in)
         return RA_ERR_NOMEM;
+    /* Given glyphs, hb-subset 6.0 reads the whole cmap into a hash map to
+     * find the characters they stand for (most of a plan's cost); given
+     * those characters instead, it looks each up, and cuts the same
+     * subset. So the characters are given when they reach every glyph. */
     hb_set_t *gs = hb_subset_input_glyph_set(in);
-    hb_set_add(gs, 0);
-    for (size_t i = 0; i < n; i++)
-        hb_set_add(gs, gids[i]);
+    hb_set_t *us = hb_subset_input_unicode_set(in);
+    if (!cmap_preimage(ft, gids, n, us)) {
+        hb_set_clear(us);
+        hb_set_add(gs, 0);
+        for (size_t i = 0; i < n; i++)
+            hb_set_add(gs, gids[i]);
+    }
     hb_set_t *tables = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
     for (size_t i = 0; i < sizeof drop / sizeof *drop; i++)
         hb_set_add(tables, drop[i]);
     hb_set_clear(hb_subset_input_set(in, HB_SUBSET_SETS_LAYOUT_FEATURE_TAG));
     /* A set that could not grow would silently leave glyphs out. */
-    if (!hb_set_allocation_successful(gs) || !hb_set_allocation_successful(tables))
+    if (!hb_set_allocation_successful(gs) || !hb_set_allocation_successful(us) ||
+        !hb_set_allocation_successful(tables))
         goto done; /* RA_ERR_NOMEM */
     hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING |
                                       (ft->cff ? HB_SUBSET_FLAGS_DESUBROUTINIZE : 0));

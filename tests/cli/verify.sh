@@ -325,6 +325,23 @@ run verify --checklist mini-checklist.xml mini-ready-0.3.0.pdf mini-not-ready.xm
 expect_rc 5
 end
 
+# tests/fixtures/world-text-0.4.0.pdf was made by readyaudit 0.4.0 as it
+# was released (commit 0db9f64, SOURCE_DATE_EPOCH=1790000000) from
+# tests/fixtures/world-text.xml, whose text draws with every font of the
+# chain: while the version stays 0.4.0, the bytes of what this readyaudit
+# makes must not change (its shaping, line breaking and font subsets
+# included), or every report already filed would stop verifying.
+begin "a report that readyaudit 0.4.0 made when released still matches, every font of the chain in it"
+cp tests/fixtures/world-text-0.4.0.pdf tests/fixtures/world-text.xml "$tmp/"
+if "$RA" --version | head -n 1 | grep -qx "readyaudit 0.4.0"; then
+    run verify world-text-0.4.0.pdf world-text.xml
+    expect_rc 0
+    expect_last "MATCH: the report is byte for byte what readyaudit makes from these inputs."
+else
+    skip "this readyaudit is not 0.4.0: the fixture is another version's"
+fi
+end
+
 begin "not a readyaudit report: exit 8"
 qpdf --empty "$tmp/empty.pdf"
 run verify empty.pdf rec.xml
