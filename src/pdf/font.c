@@ -771,11 +771,19 @@ static int cmap_preimage(const font_t *ft, const uint32_t *gids, size_t n, hb_se
         if (gids[i])
             hb_set_add(drawn, gids[i]);
     hb_face_collect_unicodes(ft->face, all);
-    hb_codepoint_t cp = HB_SET_VALUE_INVALID, g;
-    while (hb_set_next(all, &cp))
-        if (hb_font_get_nominal_glyph(ft->font, cp, &g) && g && hb_set_has(drawn, g)) {
-            hb_set_add(unicodes, cp);
-            hb_set_add(reached, g);
+    /* Looked up 256 at a time; a lookup stops at a character the cmap
+     * does not map. */
+    hb_codepoint_t cps[256], gs[256], last = HB_SET_VALUE_INVALID;
+    for (unsigned m; (m = hb_set_next_many(all, last, cps, 256)) > 0; last = cps[m - 1])
+        for (unsigned i = 0; i < m; i++) {
+            unsigned got = hb_font_get_nominal_glyphs(ft->font, m - i, cps + i, sizeof *cps, gs + i,
+                                                      sizeof *gs);
+            for (unsigned k = i; k < i + got; k++)
+                if (gs[k] && hb_set_has(drawn, gs[k])) {
+                    hb_set_add(unicodes, cps[k]);
+                    hb_set_add(reached, gs[k]);
+                }
+            i += got; /* cps[i] is not mapped */
         }
     int ok = hb_set_allocation_successful(drawn) && hb_set_allocation_successful(all) &&
              hb_set_allocation_successful(reached) && hb_set_allocation_successful(unicodes) &&

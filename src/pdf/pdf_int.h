@@ -467,6 +467,9 @@ ra_status_t ra_pdf__shape(const ra_pdf_t *pdf, ra_face_t face, ra_dir_t dir, con
 void ra_pdf__shaper_free(shaper_t *sh);
 /* Frees what a cache of shaping holds and empties it. */
 void ra_pdf__cache_free(shape_cache_t *c);
+/* Makes room in c for entries more entries of glyphs glyphs and bytes bytes
+ * in all (memory that runs out here only means less room). */
+void ra_pdf__cache_reserve(shape_cache_t *c, size_t entries, size_t glyphs, size_t bytes);
 /* Adds to c, unless it has it, word text[0..len) of face as shaped into
  * glyphs g[0..ng) (clusters from the word's first byte); 0 when it does
  * not fit or memory ran out. */

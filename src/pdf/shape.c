@@ -264,6 +264,19 @@ static int cache_copy(shape_cache_t *dst, const shape_cache_t *src, const shaped
                      e->nsubst ? src->subst + e->subst : NULL, e->nsubst) != NULL;
 }
 
+void ra_pdf__cache_reserve(shape_cache_t *c, size_t entries, size_t glyphs, size_t bytes)
+{
+    size_t n = SHAPE_CACHE_FIRST;
+    while (n < SHAPE_CACHE_MAX && entries * 4 > n * 3)
+        n *= 2;
+    if (!c->nslots)
+        ra_slots_room((void **)&c->slot, &c->nslots, 0, sizeof *c->slot, n, SHAPE_CACHE_MAX);
+    if (glyphs <= SHAPE_CACHE_GLYPHS && bytes <= SHAPE_CACHE_GLYPHS * 8) {
+        pool_room(&c->g, c->ng, &c->capg, glyphs, sizeof *c->g);
+        pool_room(&c->text.data, c->text.len, &c->text.cap, bytes + 1, 1);
+    }
+}
+
 int ra_pdf__cache_keep_word(shape_cache_t *c, int face, const char *text, size_t len,
                             const glyph_t *g, size_t ng)
 {
@@ -272,21 +285,36 @@ int ra_pdf__cache_keep_word(shape_cache_t *c, int face, const char *text, size_t
            cache_put(c, h, SHAPED_WORD, face, text, len, g, ng, NULL, 0, NULL, 0);
 }
 
-void ra_pdf_fonts_keep_shaping(ra_pdf_fonts_t *fonts, const ra_pdf_t *pdf)
+/* Keeps in fonts what document pdf shaped (words only: no texts nor
+ * widths); 0 when there is nothing to keep of it. */
+static int keep_of(ra_pdf_fonts_t *fonts, const ra_pdf_t *pdf, int words_only)
 {
     const shaper_t *sh = pdf->shaper;
     /* A document that ran out of memory may have remembered what a failed
      * shaping gave (a word without its kerning): nothing of a document
      * that failed is kept. */
     if (pdf->fonts != fonts || !sh || sh->nomem || sh->font_failed || pdf->err)
-        return;
+        return 0;
     const shape_cache_t *c = &sh->cache;
     for (size_t i = 0; i < c->nslots; i++) {
         const shaped_t *e = &c->slot[i];
-        if (e->len &&
+        if (e->len && (!words_only || e->kind == SHAPED_WORD) &&
             !cache_find(&fonts->kept, e->hash, e->kind, e->face, c->text.data + e->text, e->len))
             cache_copy(&fonts->kept, c, e);
     }
+    return 1;
+}
+
+void ra_pdf_fonts_keep_words(ra_pdf_fonts_t *fonts, const ra_pdf_t *pdf)
+{
+    keep_of(fonts, pdf, 1);
+}
+
+void ra_pdf_fonts_keep_shaping(ra_pdf_fonts_t *fonts, const ra_pdf_t *pdf)
+{
+    const shaper_t *sh = pdf->shaper;
+    if (!keep_of(fonts, pdf, 0))
+        return;
     if (sh->widths && !fonts->kept_widths)
         fonts->kept_widths = calloc(WIDTH_CACHE_SIZE, sizeof *fonts->kept_widths);
     for (size_t i = 0; sh->widths && fonts->kept_widths && i < WIDTH_CACHE_SIZE; i++)

@@ -130,6 +130,7 @@ void ra_pdf__store_read(ra_pdf_fonts_t *fonts, const char *path)
     /* Checked whole before any of it is kept. */
     glyph_t g[2 * 255];
     const unsigned char *first = p;
+    size_t glyphs = 0, bytes = 0;
     for (uint32_t i = 0; i < n; i++) {
         int face;
         const char *w;
@@ -137,9 +138,12 @@ void ra_pdf__store_read(ra_pdf_fonts_t *fonts, const char *path)
         if (!took)
             goto done;
         p += took;
+        glyphs += ng;
+        bytes += len + 1;
     }
     if (p != end)
         goto done;
+    ra_pdf__cache_reserve(&fonts->kept, n, glyphs, bytes);
     p = first;
     for (uint32_t i = 0; i < n; i++) {
         int face;
