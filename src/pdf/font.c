@@ -817,10 +817,12 @@ static ra_status_t make_subset(const font_t *ft, const uint32_t *gids, size_t n,
     /* Given glyphs, hb-subset 6.0 reads the whole cmap into a hash map to
      * find the characters they stand for (most of a plan's cost); given
      * those characters instead, it looks each up, and cuts the same
-     * subset. So the characters are given when they reach every glyph. */
+     * subset. So the characters are given when they reach every glyph,
+     * unless the face has hb-subset's accelerator, which maps glyphs to
+     * characters itself. */
     hb_set_t *gs = hb_subset_input_glyph_set(in);
     hb_set_t *us = hb_subset_input_unicode_set(in);
-    if (!cmap_preimage(ft, gids, n, us)) {
+    if (ft->subset_face || !cmap_preimage(ft, gids, n, us)) {
         hb_set_clear(us);
         hb_set_add(gs, 0);
         for (size_t i = 0; i < n; i++)
