@@ -28,7 +28,10 @@ header line, then a key (32 bytes), the data and its CRC-32 (4).
                       value    its first break value 3
                       inside   a break before a UTF-8 continuation byte
                       lang     its language empty
-                      length   its text's length past the end"""
+                      length   its text's length past the end
+  mutate FILE SEED  sets 1 to 4 bytes of the data (after the key) to
+                    random values (seeded), the CRC made right"""
+import random
 import struct
 import sys
 import zlib
@@ -136,6 +139,11 @@ def main(argv):
     elif cmd == "forge":
         if not forge(kind, body, argv[4].encode()):
             sys.exit("%s: no entry for %r" % (path, argv[4]))
+        save(kind, path, body)
+    elif cmd == "mutate":
+        rnd = random.Random(int(argv[4]))
+        for _ in range(rnd.randint(1, 4)):
+            body[rnd.randrange(32, len(body) - 4)] = rnd.randrange(256)
         save(kind, path, body)
     elif cmd == "damage":
         damage(kind, body, argv[4])
