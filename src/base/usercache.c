@@ -128,8 +128,7 @@ static void crc_bytes(const char *data, size_t len, unsigned char out[4])
         n = len - done < (1u << 30) ? len - done : (1u << 30);
         crc = crc32(crc, (const Bytef *)data + done, (uInt)n);
     }
-    for (int i = 0; i < 4; i++, crc >>= 8)
-        out[i] = (unsigned char)crc;
+    ra_le_put(out, (uint32_t)crc, 4);
 }
 
 bool ra_usercache_read_keyed(const char *path, const char *header, const unsigned char key[32],

@@ -11,6 +11,7 @@
 #define RA_USERCACHE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "base/buf.h"
 #include "base/hash.h"
@@ -33,6 +34,21 @@ void ra_usercache_write(const char *path, const char *header, const char *text, 
  * (the words it shaped, the break opportunities it found). The body is the
  * key, the data and a CRC-32 of both, so a file written by another build
  * or another library, or damaged since, is not read at all. */
+
+/* The n-byte little-endian integer at p (n at most 4), as keyed files
+ * hold their integers; and v written so. */
+static inline uint32_t ra_le_get(const void *p, int n)
+{
+    uint32_t v = 0;
+    for (int i = n - 1; i >= 0; i--)
+        v = v << 8 | ((const unsigned char *)p)[i];
+    return v;
+}
+static inline void ra_le_put(void *p, uint32_t v, int n)
+{
+    for (int i = 0; i < n; i++, v >>= 8)
+        ((unsigned char *)p)[i] = (unsigned char)v;
+}
 
 /* Starts a key with the file's header, this readyaudit's version and its
  * executable's device, inode, size and times (a build with other code

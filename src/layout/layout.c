@@ -1237,9 +1237,8 @@ static size_t memo_parse(const char *p, const char *end, char lang[MEMO_LANG_MAX
             return 0;
     memcpy(lang, p + 1, nl);
     lang[nl] = '\0';
-    const unsigned char *q = (const unsigned char *)p + 1 + nl;
-    *len = (size_t)q[0] | (size_t)q[1] << 8 | (size_t)q[2] << 16 | (size_t)q[3] << 24;
-    *text = (const char *)q + 4;
+    *len = ra_le_get(p + 1 + nl, 4);
+    *text = p + 1 + nl + 4;
     if (*len == 0 || *len > (size_t)(end - *text) / 2)
         return 0;
     /* Inside a character there is no break. */
@@ -1258,8 +1257,7 @@ void ra_layout_memo_read(ra_layout_memo_t *m, const char *path)
     if (!path || !memo_key(key) ||
         !ra_usercache_read_keyed(path, MEMO_HEADER, key, 2 * MEMO_BYTES, &b) || b.len < 4)
         goto done;
-    const unsigned char *u = (const unsigned char *)b.data;
-    size_t n = (size_t)u[0] | (size_t)u[1] << 8 | (size_t)u[2] << 16 | (size_t)u[3] << 24;
+    size_t n = ra_le_get(b.data, 4);
     const char *p = b.data + 4, *end = b.data + b.len, *text;
     char lang[MEMO_LANG_MAX + 1];
     size_t len, took;
@@ -1293,18 +1291,16 @@ void ra_layout_memo_save(ra_layout_memo_t *m, const char *path)
         size_t nl = e->len ? strlen(lang) : 0;
         if (!e->len || nl == 0 || nl > MEMO_LANG_MAX)
             continue;
-        unsigned char l[5] = {(unsigned char)nl, (unsigned char)e->len,
-                              (unsigned char)(e->len >> 8), (unsigned char)(e->len >> 16),
-                              (unsigned char)(e->len >> 24)};
-        ra_buf_append(&b, (const char *)l, 1);
+        char l[5] = {(char)nl};
+        ra_le_put(l + 1, e->len, 4);
+        ra_buf_append(&b, l, 1);
         ra_buf_append(&b, lang, nl);
-        ra_buf_append(&b, (const char *)l + 1, 4);
+        ra_buf_append(&b, l + 1, 4);
         ra_buf_append(&b, lang + nl + 1, 2 * (size_t)e->len);
         n++;
     }
     if (!ra_buf_failed(&b)) {
-        for (int i = 0; i < 4; i++)
-            b.data[i] = (char)(n >> (8 * i));
+        ra_le_put(b.data, n, 4);
         ra_usercache_write_keyed(path, MEMO_HEADER, key, b.data, b.len);
     }
     m->stored = m->nused;

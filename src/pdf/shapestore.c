@@ -56,20 +56,6 @@ static int store_key(const ra_pdf_fonts_t *fonts, unsigned char key[32])
     return 1;
 }
 
-static uint32_t get_le(const unsigned char *p, int n)
-{
-    uint32_t v = 0;
-    for (int i = n - 1; i >= 0; i--)
-        v = v << 8 | p[i];
-    return v;
-}
-
-static void put_le(unsigned char *p, uint32_t v, int n)
-{
-    for (int i = 0; i < n; i++, v >>= 8)
-        p[i] = (unsigned char)v;
-}
-
 /* Parses the entry at p (end: the end of the entries) into *face, the
  * word w[0..*len) and glyphs g[0..*ng) (room for 255 * 2); returns the
  * bytes it takes, 0 when it is not one a word of fonts could give. */
@@ -81,7 +67,7 @@ static size_t parse_entry(const ra_pdf_fonts_t *fonts, const unsigned char *p,
         return 0;
     *face = p[0];
     *len = p[1];
-    *ng = get_le(p + 2, 2);
+    *ng = ra_le_get(p + 2, 2);
     *w = (const char *)p + 4;
     if (*face >= RA_FACE_COUNT || *len == 0 || *ng > 2 * *len ||
         (size_t)(end - p) < 4 + *len + *ng * STORE_GLYPH)
@@ -92,11 +78,11 @@ static size_t parse_entry(const ra_pdf_fonts_t *fonts, const unsigned char *p,
     int fi = fonts->chain[*face][0];
     const unsigned char *q = p + 4 + *len;
     for (size_t i = 0; i < *ng; i++, q += STORE_GLYPH) {
-        g[i] = (glyph_t){.gid = get_le(q, 2),
+        g[i] = (glyph_t){.gid = ra_le_get(q, 2),
                          .font = fi,
-                         .ax = (int16_t)get_le(q + 2, 2),
-                         .dx = (int16_t)get_le(q + 4, 2),
-                         .dy = (int16_t)get_le(q + 6, 2),
+                         .ax = (int16_t)ra_le_get(q + 2, 2),
+                         .dx = (int16_t)ra_le_get(q + 4, 2),
+                         .dy = (int16_t)ra_le_get(q + 6, 2),
                          .c0 = q[8],
                          .c1 = q[9],
                          .first = q[10] & 1,
@@ -125,7 +111,7 @@ void ra_pdf__store_read(ra_pdf_fonts_t *fonts, const char *path)
         !ra_usercache_read_keyed(path, STORE_HEADER, key, STORE_MAX, &b) || b.len < 4)
         goto done;
     const unsigned char *p = (const unsigned char *)b.data, *end = p + b.len;
-    uint32_t n = get_le(p, 4);
+    uint32_t n = ra_le_get(p, 4);
     p += 4;
     /* Checked whole before any of it is kept. */
     glyph_t g[2 * 255];
@@ -179,14 +165,14 @@ void ra_pdf_fonts_save_shaping(ra_pdf_fonts_t *fonts)
         unsigned char *p = (unsigned char *)b.data + b.len;
         p[0] = e->face;
         p[1] = (unsigned char)e->len;
-        put_le(p + 2, e->ng, 2);
+        ra_le_put(p + 2, e->ng, 2);
         memcpy(p + 4, c->text.data + e->text, e->len);
         for (size_t k = 0; k < e->ng; k++) {
             unsigned char *q = p + 4 + e->len + k * STORE_GLYPH;
-            put_le(q, g[k].gid, 2);
-            put_le(q + 2, (uint32_t)g[k].ax, 2);
-            put_le(q + 4, (uint32_t)g[k].dx, 2);
-            put_le(q + 6, (uint32_t)g[k].dy, 2);
+            ra_le_put(q, g[k].gid, 2);
+            ra_le_put(q + 2, (uint32_t)g[k].ax, 2);
+            ra_le_put(q + 4, (uint32_t)g[k].dx, 2);
+            ra_le_put(q + 6, (uint32_t)g[k].dy, 2);
             q[8] = (unsigned char)g[k].c0;
             q[9] = (unsigned char)g[k].c1;
             q[10] = (unsigned char)((g[k].first ? 1 : 0) | (g[k].single ? 2 : 0));
@@ -208,7 +194,7 @@ void ra_pdf_fonts_save_shaping(ra_pdf_fonts_t *fonts)
         }
     }
     if (!ra_buf_failed(&b)) {
-        put_le((unsigned char *)b.data, n, 4);
+        ra_le_put((unsigned char *)b.data, n, 4);
         ra_usercache_write_keyed(fonts->store_path, STORE_HEADER, key, b.data, b.len);
     }
     fonts->store_words = words;
