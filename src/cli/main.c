@@ -520,7 +520,8 @@ int main(int argc, char **argv)
     ra_loader_set_verbose(env.loader, cli.opts.verbose);
     /* Where the user's cache is (the XDG base directories): which font
      * files earlier runs read whole and found as the chain lists them,
-     * which checklists and templates matched their schema. */
+     * which checklists and templates matched their schema, the words
+     * reports shaped and the break opportunities they found. */
     ra_buf_t cache = RA_BUF_INIT, valid = RA_BUF_INIT, words = RA_BUF_INIT, breaks = RA_BUF_INIT;
     const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
     if (xdg && xdg[0] == '/')

@@ -345,6 +345,15 @@ computed() {
     fi
     end
 
+    # A batch's workers share what its specimen report computed instead.
+    begin "a batch reads no $name: its report is the one made without a cache"
+    forged
+    XDG_CACHE_HOME=$tmp/cc-$kind run batch "$L" -o "$tmp/pack-$kind" -q
+    expect_rc 0
+    cmp -s "$tmp/pdf/nocache.pdf" "$tmp/pack-$kind/NWK-KREDITASSIST-2026-10.pdf" ||
+        problem "the batch's report differs:" "$(ls "$tmp/pack-$kind")"
+    end
+
     # Each damage is made to a file whose entries for the word are forged
     # too: a file read in part would show them.
     begin "a damaged $name, or one of another run, is not read at all; the next report writes a good one"
