@@ -50,7 +50,9 @@ int ra_cmd_report(ra_cli_t *cli)
     if (st == RA_OK) {
         if (ra_pipeline_fonts_new(&env, &fonts, NULL) == RA_OK)
             env.fonts = fonts;
-        env.breaks = breaks = ra_pipeline_memo_read(&env);
+        if (env.break_memo && ra_layout_memo_new(&breaks) == RA_OK)
+            ra_layout_memo_read(breaks, env.break_memo);
+        env.breaks = breaks;
         st = ra_loader_preload_records(env.loader);
     }
     if (st == RA_OK) {

@@ -9,7 +9,6 @@
 #include "cli/cli.h"
 #include "base/env.h"
 #include "base/io.h"
-#include "layout/layout.h"
 #include "model/load.h"
 #include "pdf/pdf.h"
 #include "pipeline/pipeline.h"
@@ -240,12 +239,14 @@ int ra_cmd_verify(ra_cli_t *cli)
     /* Start-up ends with the schemas and the fonts read, as for report; if
      * the fonts cannot be read, the regeneration says so. */
     ra_env_t env = *cli->env;
+    /* The user's files of words and break opportunities are not read: what
+     * they say is drawn, and a match must rest on the inputs and this
+     * readyaudit alone. */
+    env.shaped_words = env.break_memo = NULL;
     ra_pdf_fonts_t *fonts = NULL;
     ra_buf_t trust = RA_BUF_INIT;
     if (ra_pipeline_fonts_new(&env, &fonts, NULL) == RA_OK)
         env.fonts = fonts;
-    ra_layout_memo_t *breaks = ra_pipeline_memo_read(&env);
-    env.breaks = breaks;
     ra_status_t st = ra_loader_preload(env.loader);
     if (st == RA_OK && o->trust)
         st = ra_read_file(o->trust, RA_MAX_FILE_BYTES, &trust, cli->env->sink);
@@ -284,6 +285,5 @@ int ra_cmd_verify(ra_cli_t *cli)
     ra_buf_free(&data);
     ra_buf_free(&trust);
     ra_pdf_fonts_free(fonts);
-    ra_layout_memo_free(breaks);
     return code;
 }

@@ -288,14 +288,6 @@ ra_status_t ra_pipeline_fonts_new(const ra_env_t *env, ra_pdf_fonts_t **out, ra_
     return fonts_new(env, 0, out, err);
 }
 
-ra_layout_memo_t *ra_pipeline_memo_read(const ra_env_t *env)
-{
-    ra_layout_memo_t *m = NULL;
-    if (env->break_memo && ra_layout_memo_new(&m) == RA_OK)
-        ra_layout_memo_read(m, env->break_memo);
-    return m;
-}
-
 ra_status_t ra_pipeline_fonts_for_text(const ra_env_t *env, ra_pdf_fonts_t **out, ra_buf_t *err)
 {
     return fonts_new(env, 1, out, err);

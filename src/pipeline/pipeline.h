@@ -100,11 +100,6 @@ ra_status_t ra_pipeline_warm(const ra_env_t *env, struct ra_pdf_fonts *fonts,
  * says why. */
 ra_status_t ra_pipeline_fonts_new(const ra_env_t *env, struct ra_pdf_fonts **out, ra_buf_t *err);
 
-/* A memo of break opportunities holding what the user's cache file
- * (env->break_memo) holds for this run, for env->breaks; NULL when there is
- * no such file name or memory ran out. Free with ra_layout_memo_free. */
-struct ra_layout_memo *ra_pipeline_memo_read(const ra_env_t *env);
-
 /* As ra_pipeline_fonts_new, for asking which characters the fonts have
  * (validate, score): no face is checked against the chain's digest until a
  * document draws with it. */

@@ -354,6 +354,15 @@ computed() {
         problem "the batch's report differs:" "$(ls "$tmp/pack-$kind")"
     end
 
+    # A match must rest on the inputs and the installed readyaudit alone.
+    begin "verify reads no $name: a genuine report matches with a forged file present"
+    forged
+    cp "$tmp/pdf/nocache.pdf" "$tmp/genuine-$kind.pdf"
+    XDG_CACHE_HOME=$tmp/cc-$kind run verify "$tmp/genuine-$kind.pdf" "$L"
+    expect_rc 0
+    grep -q "^MATCH: " "$tmp/out" || problem "not a match:" "$(tail -n 1 "$tmp/out")"
+    end
+
     # Each damage is made to a file whose entries for the word are forged
     # too: a file read in part would show them.
     begin "a damaged $name, or one of another run, is not read at all; the next report writes a good one"
