@@ -1291,13 +1291,22 @@ void ra_layout_memo_save(ra_layout_memo_t *m, const char *path)
         size_t nl = e->len ? strlen(lang) : 0;
         if (!e->len || nl == 0 || nl > MEMO_LANG_MAX)
             continue;
-        char l[5] = {(char)nl};
+        char l[5] = {(char)nl}, got[MEMO_LANG_MAX + 1];
         ra_le_put(l + 1, e->len, 4);
+        size_t at = b.len, len;
+        const char *text;
         ra_buf_append(&b, l, 1);
         ra_buf_append(&b, lang, nl);
         ra_buf_append(&b, l + 1, 4);
         ra_buf_append(&b, lang + nl + 1, 2 * (size_t)e->len);
-        n++;
+        /* Written only as it will be read back (a text of malformed UTF-8
+         * may have a break before a stray continuation byte). */
+        if (ra_buf_failed(&b))
+            break;
+        if (memo_parse(b.data + at, b.data + b.len, got, &text, &len))
+            n++;
+        else
+            b.len = at;
     }
     if (!ra_buf_failed(&b)) {
         ra_le_put(b.data, n, 4);

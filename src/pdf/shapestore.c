@@ -39,7 +39,7 @@
 #include "base/usercache.h"
 
 #define STORE_HEADER "readyaudit shaped words 1\n"
-#define STORE_MAX (4u << 20) /* bytes of the file */
+#define STORE_MAX (4u << 20) /* bytes of the file, header and key included */
 #define STORE_GLYPH 11       /* bytes of a glyph */
 
 /* This run's key into key: the executable (base/usercache.h), HarfBuzz
@@ -160,7 +160,8 @@ void ra_pdf_fonts_save_shaping(ra_pdf_fonts_t *fonts)
         const glyph_t *g = c->g + e->g;
         size_t size = 4 + e->len + e->ng * STORE_GLYPH;
         if (!e->len || e->kind != SHAPED_WORD || e->len > 255 || e->ng > 2 * e->len ||
-            b.len + size + 32 + 4 > STORE_MAX || ra_buf_reserve(&b, size) != RA_OK)
+            sizeof STORE_HEADER - 1 + 32 + b.len + size + 4 > STORE_MAX ||
+            ra_buf_reserve(&b, size) != RA_OK)
             continue;
         unsigned char *p = (unsigned char *)b.data + b.len;
         p[0] = e->face;
