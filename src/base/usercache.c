@@ -2,6 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "base/usercache.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -82,6 +83,21 @@ static void make_dir(const char *dir)
     mkdir(dir, 0700);
 }
 
+/* Whether path holds nothing, or a cache file of readyaudit's (of any
+ * version: its header begins "readyaudit "): anything else there (a report
+ * written to that name, say) is the user's, and is never replaced. */
+static bool ours_or_none(const char *path)
+{
+    static const char ours[] = "readyaudit ";
+    char head[sizeof ours - 1];
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0)
+        return errno == ENOENT;
+    ssize_t got = read(fd, head, sizeof head);
+    close(fd);
+    return got == (ssize_t)sizeof head && memcmp(head, ours, sizeof head) == 0;
+}
+
 void ra_usercache_write(const char *path, const char *header, const char *text, size_t len)
 {
     char dir[4096], parent[4096];
@@ -90,7 +106,7 @@ void ra_usercache_write(const char *path, const char *header, const char *text, 
     if (dir_of(dir, parent, sizeof parent))
         make_dir(parent);
     make_dir(dir);
-    if (!own_dir(path))
+    if (!own_dir(path) || !ours_or_none(path))
         return;
     /* A whole new file renamed over the old one: a reader sees one or the
      * other, and of two runs writing at once the last one's entries stay. */

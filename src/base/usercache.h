@@ -27,7 +27,8 @@ bool ra_usercache_read(const char *path, const char *header, size_t max, ra_buf_
 /* Replaces the cache file at path with header and text[0..len), making
  * its directory (and that directory's parent) for the user alone where
  * they are missing under a directory of the user's; a failure leaves the
- * file as it was and says nothing. */
+ * file as it was and says nothing. A file at path that is not a cache file
+ * of readyaudit's (its first line begins "readyaudit ") is left as it is. */
 void ra_usercache_write(const char *path, const char *header, const char *text, size_t len);
 
 /* Keyed files: what this readyaudit computed from inputs the key names

@@ -375,6 +375,17 @@ computed() {
     done
     end
 
+    # A report is never lost to a cache file written over it.
+    begin "a report written where $name goes is never replaced by it"
+    O=$tmp/cc-out-$kind/readyaudit/$name
+    mkdir -p "${O%/*}" && chmod 700 "${O%/*}" "${O%/*/*}"
+    for i in 1 2; do
+        XDG_CACHE_HOME=$tmp/cc-out-$kind run report "$L" -o "$O" -q
+        expect_rc 0
+        cmp -s "$tmp/pdf/nocache.pdf" "$O" || problem "run $i: the report there is gone:" "$(head -c 40 "$O" | tr -c '[:print:]' .)"
+    done
+    end
+
     # Bytes changed at random (seeded), the CRC made right: whatever the
     # checks let through is drawn, but a report is always made whole.
     begin "$name changed at random, its CRC made right: a whole report every time"
