@@ -84,8 +84,9 @@ static void make_dir(const char *dir)
 }
 
 /* Whether path holds nothing, or a cache file of readyaudit's (of any
- * version: its header begins "readyaudit "): anything else there (a report
- * written to that name, say) is the user's, and is never replaced. */
+ * version: its header begins "readyaudit "; or what is left of one cut
+ * short, down to an empty file): anything else there (a report written to
+ * that name, say) is the user's, and is never replaced. */
 static bool ours_or_none(const char *path)
 {
     static const char ours[] = "readyaudit ";
@@ -95,7 +96,7 @@ static bool ours_or_none(const char *path)
         return errno == ENOENT;
     ssize_t got = read(fd, head, sizeof head);
     close(fd);
-    return got == (ssize_t)sizeof head && memcmp(head, ours, sizeof head) == 0;
+    return got >= 0 && memcmp(head, ours, (size_t)got) == 0;
 }
 
 void ra_usercache_write(const char *path, const char *header, const char *text, size_t len)

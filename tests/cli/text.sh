@@ -375,6 +375,18 @@ computed() {
     done
     end
 
+    # A crash can leave a file cut short (it is renamed into place without
+    # fsync): what is left of one of ours is replaced.
+    begin "a $name cut short, down to an empty file, is written again whole"
+    for cut in 0 6 20; do
+        head -c $cut "$tmp/$kind.good" >"$C"
+        XDG_CACHE_HOME=$tmp/cc-$kind run report "$L" -o "$tmp/pdf/$kind-cut$cut.pdf" -q
+        expect_rc 0
+        cmp -s "$tmp/pdf/nocache.pdf" "$tmp/pdf/$kind-cut$cut.pdf" || problem "cut to $cut bytes: another report"
+        cmp -s "$tmp/$kind.good" "$C" || problem "cut to $cut bytes: not written again whole"
+    done
+    end
+
     # A report is never lost to a cache file written over it.
     begin "a report written where $name goes is never replaced by it"
     O=$tmp/cc-out-$kind/readyaudit/$name
@@ -398,6 +410,20 @@ computed() {
     done
     end
 }
+
+# validate and score ask only which characters the faces have.
+T="validate and score open neither file of what reports computed"
+if [ "$have_strace" = 1 ]; then
+    begin "$T"
+    for cmd in validate score; do
+        XDG_CACHE_HOME=$tmp/cc-words strace -f -qq -e trace=open,openat -o "$tmp/trace" "$RA" $cmd "$L" >/dev/null 2>&1
+        grep -q "regulated-credit-advisor.xml" "$tmp/trace" || problem "$cmd did not run:" "$(excerpt "$tmp/trace" 3)"
+        grep -E 'shaped-words|break-opportunities' "$tmp/trace" && problem "$cmd opened it"
+    done
+    end
+else
+    skip "$T" "strace cannot run here"
+fi
 
 computed words shaped-words Readiness flip cut key count tail gid cluster flags byte length
 begin "the words are kept with their face: the cover's verdict, a decision in bold"
