@@ -363,15 +363,21 @@ computed() {
     grep -q "^MATCH: " "$tmp/out" || problem "not a match:" "$(tail -n 1 "$tmp/out")"
     end
 
+    # healed WHAT: a report made with the file as it is now is the one
+    # made without a cache, and writes the file again as it was.
+    healed() {
+        XDG_CACHE_HOME=$tmp/cc-$kind run report "$L" -o "$tmp/pdf/$kind-healed.pdf" -q
+        expect_rc 0
+        cmp -s "$tmp/pdf/nocache.pdf" "$tmp/pdf/$kind-healed.pdf" || problem "$1: the file was read"
+        cmp -s "$tmp/$kind.good" "$C" || problem "$1: not written again as it was"
+    }
+
     # Each damage is made to a file whose entries for the word are forged
     # too: a file read in part would show them.
     begin "a damaged $name, or one of another run, is not read at all; the next report writes a good one"
     for how in "$@"; do
-        forged && cf "$kind" damage "$C" "$how"
-        XDG_CACHE_HOME=$tmp/cc-$kind run report "$L" -o "$tmp/pdf/$kind-$how.pdf" -q
-        expect_rc 0
-        cmp -s "$tmp/pdf/nocache.pdf" "$tmp/pdf/$kind-$how.pdf" || problem "$how: the file was read"
-        cmp -s "$tmp/$kind.good" "$C" || problem "$how: not written again as it was"
+        forged && cf "$kind" damage "$C" "$how" || problem "$how: could not damage the file"
+        healed "$how"
     done
     end
 
@@ -380,10 +386,7 @@ computed() {
     begin "a $name cut short, down to an empty file, is written again whole"
     for cut in 0 6 20; do
         head -c $cut "$tmp/$kind.good" >"$C"
-        XDG_CACHE_HOME=$tmp/cc-$kind run report "$L" -o "$tmp/pdf/$kind-cut$cut.pdf" -q
-        expect_rc 0
-        cmp -s "$tmp/pdf/nocache.pdf" "$tmp/pdf/$kind-cut$cut.pdf" || problem "cut to $cut bytes: another report"
-        cmp -s "$tmp/$kind.good" "$C" || problem "cut to $cut bytes: not written again whole"
+        healed "cut to $cut bytes"
     done
     end
 
