@@ -26,11 +26,10 @@ typedef struct {
     /* The user's cache of font files found as the chain lists them
      * (ra_pdf_options_t.verified_fonts), or NULL: none. */
     const char *verified_fonts;
-    /* The user's cache of words shaped by earlier runs
-     * (ra_pdf_options_t.shaped_words), or NULL: none. */
+    /* The user's cache of words shaped by earlier reports
+     * (ra_pdf_options_t.shaped_words), and of the break opportunities they
+     * found (ra_layout_memo_read): set for report alone, else NULL. */
     const char *shaped_words;
-    /* The user's cache of break opportunities found by earlier runs
-     * (ra_layout_memo_read), or NULL: none. */
     const char *break_memo;
     /* SOURCE_DATE_EPOCH, read once (ra_env_set_epoch). */
     bool epoch_set; /* set, not empty, and valid: the document date of reports */

@@ -1440,10 +1440,6 @@ int ra_cmd_batch(ra_cli_t *cli)
         goto done;
     }
     ra_env_t env = *cli->env;
-    /* The user's files of words and break opportunities are for reports
-     * from the shell: what they hold beyond the specimen's would be in
-     * every worker's memory, and they grow with every report made. */
-    env.shaped_words = env.break_memo = NULL;
     if (ra_pipeline_fonts_new(&env, &fonts, NULL) == RA_OK)
         env.fonts = fonts;
     /* Readied once for every worker: shaping for Latin text, and

@@ -239,10 +239,6 @@ int ra_cmd_verify(ra_cli_t *cli)
     /* Start-up ends with the schemas and the fonts read, as for report; if
      * the fonts cannot be read, the regeneration says so. */
     ra_env_t env = *cli->env;
-    /* The user's files of words and break opportunities are not read: what
-     * they say is drawn, and a match must rest on the inputs and this
-     * readyaudit alone. */
-    env.shaped_words = env.break_memo = NULL;
     ra_pdf_fonts_t *fonts = NULL;
     ra_buf_t trust = RA_BUF_INIT;
     if (ra_pipeline_fonts_new(&env, &fonts, NULL) == RA_OK)

@@ -533,8 +533,15 @@ int main(int argc, char **argv)
         ra_buf_printf(&breaks, "%sbreak-opportunities", cache.data) == RA_OK &&
         ra_buf_puts(&cache, "verified-fonts") == RA_OK) {
         env.verified_fonts = cache.data;
-        env.shaped_words = words.data;
-        env.break_memo = breaks.data;
+        /* The files of the words reports shaped and the break
+         * opportunities they found are report's alone: what they say is
+         * drawn, so verify must not rest on them, and batch workers share
+         * a specimen's instead (what the files hold would be in each
+         * one's memory). */
+        if (cmd->fn == ra_cmd_report) {
+            env.shaped_words = words.data;
+            env.break_memo = breaks.data;
+        }
         if (ra_loader_set_cache(env.loader, valid.data) != RA_OK)
             env.verified_fonts = env.shaped_words = env.break_memo = NULL; /* no cache at all */
     }

@@ -274,9 +274,7 @@ static ra_status_t fonts_new(const ra_env_t *env, int check_on_draw, ra_pdf_font
                            .errmsg = err,
                            .check_on_draw = check_on_draw,
                            .verified_fonts = env->verified_fonts,
-                           /* Only for drawing: not read to ask which
-                            * characters the faces have. */
-                           .shaped_words = check_on_draw ? NULL : env->shaped_words};
+                           .shaped_words = env->shaped_words};
     *out = NULL;
     ra_status_t st = ra_env_font_chain(env, &chain, &fo.font_chain);
     if (st == RA_OK)
