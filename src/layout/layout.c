@@ -1260,17 +1260,18 @@ void ra_layout_memo_read(ra_layout_memo_t *m, const char *path)
     size_t n = ra_le_get(b.data, 4);
     const char *p = b.data + 4, *end = b.data + b.len, *text;
     char lang[MEMO_LANG_MAX + 1];
-    size_t len, took;
-    /* Checked whole before any of it is kept. */
-    for (size_t i = 0; i < n; i++, p += took)
-        if (!(took = memo_parse(p, end, lang, &text, &len)))
-            goto done;
-    if (p != end)
-        goto done;
-    p = b.data + 4;
-    for (size_t i = 0; i < n; i++, p += took) {
+    /* Kept as read, m being empty: a bad entry empties it again, so that a
+     * file is believed whole or not at all. */
+    for (size_t i = 0, len, took; i < n && p; i++) {
         took = memo_parse(p, end, lang, &text, &len);
-        memo_add(m, lang, text, len, text + len);
+        if (took)
+            memo_add(m, lang, text, len, text + len);
+        p = took ? p + took : NULL;
+    }
+    if (p != end) {
+        free(m->slot);
+        free(m->bytes);
+        *m = (ra_layout_memo_t){0};
     }
     m->stored = m->nused;
 done:

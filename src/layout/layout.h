@@ -100,7 +100,7 @@ void ra_layout_memo_free(ra_layout_memo_t *m);
 void ra_layout_memo_keep(ra_layout_memo_t *m, const ra_layout_t *lo);
 /* Returns how many texts m keeps the break opportunities of. */
 size_t ra_layout_memo_count(const ra_layout_memo_t *m);
-/* Keeps in m the break opportunities the user's cache file at path holds
+/* Keeps in m (empty) the break opportunities the user's cache file at path holds
  * (a keyed file, base/usercache.h: believed only for this readyaudit and
  * libunibreak, whole, when every value is one ra_break_find gives); a file
  * that is not right is not read. path NULL: none. */

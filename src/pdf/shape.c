@@ -271,10 +271,11 @@ void ra_pdf__cache_reserve(shape_cache_t *c, size_t entries, size_t glyphs, size
         n *= 2;
     if (!c->nslots)
         ra_slots_room((void **)&c->slot, &c->nslots, 0, sizeof *c->slot, n, SHAPE_CACHE_MAX);
-    if (glyphs <= SHAPE_CACHE_GLYPHS && bytes <= SHAPE_CACHE_GLYPHS * 8) {
-        pool_room(&c->g, c->ng, &c->capg, glyphs, sizeof *c->g);
-        pool_room(&c->text.data, c->text.len, &c->text.cap, bytes + 1, 1);
-    }
+    /* No more than the cache ever holds. */
+    pool_room(&c->g, c->ng, &c->capg, glyphs < SHAPE_CACHE_GLYPHS ? glyphs : SHAPE_CACHE_GLYPHS,
+              sizeof *c->g);
+    pool_room(&c->text.data, c->text.len, &c->text.cap,
+              (bytes < SHAPE_CACHE_GLYPHS * 8 ? bytes : SHAPE_CACHE_GLYPHS * 8) + 1, 1);
 }
 
 int ra_pdf__cache_keep_word(shape_cache_t *c, int face, const char *text, size_t len,

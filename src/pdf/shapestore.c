@@ -113,33 +113,24 @@ void ra_pdf__store_read(ra_pdf_fonts_t *fonts, const char *path)
     const unsigned char *p = (const unsigned char *)b.data, *end = p + b.len;
     uint32_t n = ra_le_get(p, 4);
     p += 4;
-    /* Checked whole before any of it is kept. */
+    /* Kept as read, the fonts being new (nothing kept yet): a bad entry
+     * empties what was kept again, so that a file is believed whole or not
+     * at all. Room for the most the file could hold is made at once (pages
+     * never written are not taken). */
+    ra_pdf__cache_reserve(&fonts->kept, n, b.len / STORE_GLYPH, b.len);
     glyph_t g[2 * 255];
-    const unsigned char *first = p;
-    size_t glyphs = 0, bytes = 0;
-    for (uint32_t i = 0; i < n; i++) {
+    int room = 1;
+    for (uint32_t i = 0; i < n && p; i++) {
         int face;
         const char *w;
         size_t len, ng, took = parse_entry(fonts, p, end, &face, &w, &len, g, &ng);
-        if (!took)
-            goto done;
-        p += took;
-        glyphs += ng;
-        bytes += len + 1;
+        p = took ? p + took : NULL;
+        /* Full, or out of memory: fewer words kept, the rest still checked. */
+        room = p && room && ra_pdf__cache_keep_word(&fonts->kept, face, w, len, g, ng);
     }
     if (p != end)
-        goto done;
-    ra_pdf__cache_reserve(&fonts->kept, n, glyphs, bytes);
-    p = first;
-    for (uint32_t i = 0; i < n; i++) {
-        int face;
-        const char *w;
-        size_t len, ng;
-        p += parse_entry(fonts, p, end, &face, &w, &len, g, &ng);
-        if (!ra_pdf__cache_keep_word(&fonts->kept, face, w, len, g, ng))
-            break; /* full, or out of memory: fewer words kept */
-    }
-    fonts->store_words = words_kept(fonts);
+        ra_pdf__cache_free(&fonts->kept);
+    fonts->store_words = fonts->kept.nused; /* words alone, from the file */
 done:
     ra_buf_free(&b);
 }
