@@ -137,15 +137,11 @@ bool ra_usercache_key_begin(ra_sha256_ctx_t *c, const char *header)
     return true;
 }
 
-/* The CRC-32 of data[0..len) as the 4 little-endian bytes of a keyed file. */
+/* The CRC-32 of data[0..len) as the 4 little-endian bytes of a keyed file
+ * (a few MiB at most: the readers' caps). */
 static void crc_bytes(const char *data, size_t len, unsigned char out[4])
 {
-    uLong crc = crc32(0, Z_NULL, 0);
-    for (size_t done = 0, n; done < len; done += n) {
-        n = len - done < (1u << 30) ? len - done : (1u << 30);
-        crc = crc32(crc, (const Bytef *)data + done, (uInt)n);
-    }
-    ra_le_put(out, (uint32_t)crc, 4);
+    ra_le_put(out, (uint32_t)crc32(0, (const Bytef *)data, (uInt)len), 4);
 }
 
 bool ra_usercache_read_keyed(const char *path, const char *header, const unsigned char key[32],

@@ -1288,9 +1288,11 @@ void ra_layout_memo_save(ra_layout_memo_t *m, const char *path)
     ra_buf_append(&b, "\0\0\0\0", 4); /* the count */
     for (size_t i = 0; i < m->nslots; i++) {
         const memo_entry_t *e = &m->slot[i];
-        const char *lang = m->bytes + (e->len ? e->off : 0);
-        size_t nl = e->len ? strlen(lang) : 0;
-        if (!e->len || nl == 0 || nl > MEMO_LANG_MAX)
+        if (!e->len)
+            continue;
+        const char *lang = m->bytes + e->off;
+        size_t nl = strlen(lang);
+        if (nl == 0 || nl > MEMO_LANG_MAX)
             continue;
         char l[5] = {(char)nl}, got[MEMO_LANG_MAX + 1];
         ra_le_put(l + 1, e->len, 4);
