@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <nettle/sha2.h>
 
@@ -35,6 +36,31 @@ static inline uint32_t ra_fnv1a(uint32_t h, const void *data, size_t len)
     for (size_t i = 0; i < len; i++)
         h = (h ^ p[i]) * 16777619u;
     return h;
+}
+
+/* The hash of the in-memory tables looked up for every word drawn or
+ * measured (shaped words, widths, break opportunities): eight bytes a
+ * step from seed, where FNV-1a takes one. Never written to a file nor
+ * compared across processes, so it may change from one version to the
+ * next. */
+static inline uint32_t ra_table_hash(uint64_t seed, const void *data, size_t len)
+{
+    const unsigned char *p = data;
+    uint64_t h = seed ^ (len * 0x9E3779B97F4A7C15u), w;
+    for (; len >= 8; p += 8, len -= 8) {
+        memcpy(&w, p, 8);
+        h = (h ^ w) * 0xFF51AFD7ED558CCDu;
+        h ^= h >> 29;
+    }
+    if (len) {
+        w = 0;
+        for (size_t i = 0; i < len; i++)
+            w |= (uint64_t)p[i] << (8 * i);
+        h = (h ^ w) * 0xFF51AFD7ED558CCDu;
+        h ^= h >> 29;
+    }
+    h = (h ^ (h >> 33)) * 0xC4CEB9FE1A85EC53u;
+    return (uint32_t)(h ^ (h >> 33));
 }
 
 #endif

@@ -1118,10 +1118,10 @@ void ra_layout_memo_free(ra_layout_memo_t *m)
     free(m);
 }
 
-/* FNV-1a over the language, a NUL and the text. */
+/* The table hash of the language, then the text. */
 static uint32_t memo_hash(const char *lang, const char *text, size_t len)
 {
-    return ra_fnv1a(ra_fnv1a(RA_FNV1A_BASIS, lang, strlen(lang) + 1), text, len);
+    return ra_table_hash(ra_table_hash(0, lang, strlen(lang)), text, len);
 }
 
 /* Returns the slot of lang and text in m: its entry, or the empty slot

@@ -58,6 +58,15 @@ static ra_status_t reserve_chars(shaper_t *sh, size_t n)
     return RA_OK;
 }
 
+/* Makes room for n more glyphs. */
+static ra_status_t glyph_room(shaper_t *sh, size_t n)
+{
+    while (sh->ng + n > sh->capg)
+        if (ra_vec_reserve(&sh->g, sh->capg, &sh->capg, sizeof *sh->g, 64) != RA_OK)
+            return RA_ERR_NOMEM;
+    return RA_OK;
+}
+
 /* Appends a glyph slot; NULL when out of memory. */
 static glyph_t *push_glyph(shaper_t *sh)
 {
@@ -105,11 +114,10 @@ void ra_pdf__cache_free(shape_cache_t *c)
 
 /* --- Remembered shaping --- */
 
-/* FNV-1a over kind, face and text. */
+/* The table hash of kind, face and text. */
 static uint32_t cache_hash(int kind, int face, const char *text, size_t len)
 {
-    const unsigned char key[2] = {(unsigned char)kind, (unsigned char)face};
-    return ra_fnv1a(ra_fnv1a(RA_FNV1A_BASIS, key, 2), text, len);
+    return ra_table_hash((uint64_t)kind << 8 | (unsigned char)face, text, len);
 }
 
 /* Returns the entry for kind, face and text, or NULL. */
@@ -650,11 +658,12 @@ static ra_status_t shape_runs(const ra_pdf_t *pdf, shaper_t *sh)
 }
 
 /* Step 5 for left-to-right ASCII text: words and runs of spaces shaped on
- * their own, each remembered. */
-static ra_status_t shape_ascii(const ra_pdf_t *pdf, shaper_t *sh, ra_face_t face)
+ * their own, each remembered. bytes is the text when it is sh's characters
+ * (printable ASCII), else NULL. */
+static ra_status_t shape_ascii(const ra_pdf_t *pdf, shaper_t *sh, ra_face_t face, const char *bytes)
 {
     size_t n = sh->ncp;
-    char text[SHAPE_CACHE_WORD];
+    char copy[SHAPE_CACHE_WORD];
     for (size_t a = 0, b; a < n; a = b) {
         int space = sh->cp[a] == ' ';
         for (b = a + 1; b < n && (sh->cp[b] == ' ') == space; b++)
@@ -666,21 +675,23 @@ static ra_status_t shape_ascii(const ra_pdf_t *pdf, shaper_t *sh, ra_face_t face
                 return st;
             continue;
         }
-        for (size_t i = 0; i < len; i++)
-            text[i] = (char)sh->cp[a + i];
+        const char *text = bytes ? bytes + a : copy;
+        for (size_t i = 0; !bytes && i < len; i++)
+            copy[i] = (char)sh->cp[a + i];
         uint32_t h = cache_hash(SHAPED_WORD, face, text, len);
         const shape_cache_t *in;
         const shaped_t *e = remembered(pdf, h, SHAPED_WORD, face, text, len, &in);
         if (e) {
+            if (glyph_room(sh, e->ng) != RA_OK)
+                return RA_ERR_NOMEM;
+            glyph_t *g = sh->g + sh->ng;
+            memcpy(g, in->g + e->g, e->ng * sizeof *g);
             for (unsigned i = 0; i < e->ng; i++) {
-                glyph_t *g = push_glyph(sh);
-                if (!g)
-                    return RA_ERR_NOMEM;
-                *g = in->g[e->g + i];
-                g->font = sh->font[a];
-                g->c0 += (uint32_t)a;
-                g->c1 += (uint32_t)a;
+                g[i].font = sh->font[a];
+                g[i].c0 += (uint32_t)a;
+                g[i].c1 += (uint32_t)a;
             }
+            sh->ng += e->ng;
             continue;
         }
         size_t g0 = sh->ng;
@@ -689,6 +700,38 @@ static ra_status_t shape_ascii(const ra_pdf_t *pdf, shaper_t *sh, ra_face_t face
             return st;
         cache_add(sh, h, SHAPED_WORD, face, text, len, sh->g + g0, sh->ng - g0, (uint32_t)a);
     }
+    return RA_OK;
+}
+
+/* Whether utf8[0..len) is printable ASCII: characters that are their
+ * bytes, which need no cleaning. */
+static int printable_ascii(const char *utf8, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)utf8[i] < 0x20 || (unsigned char)utf8[i] >= 0x7F)
+            return 0;
+    return 1;
+}
+
+/* Steps 1 to 4 for printable ASCII read left to right, as clean,
+ * bidi_levels and itemise give them: each byte its character, at level 0,
+ * in Latin script and the style's first face. */
+static ra_status_t plain_chars(const ra_pdf_t *pdf, shaper_t *sh, ra_face_t face, const char *utf8,
+                               size_t len)
+{
+    ra_status_t st = reserve_chars(sh, len + 1);
+    if (st != RA_OK)
+        return st;
+    int first = pdf->fonts->chain[face][0];
+    for (size_t i = 0; i < len; i++) {
+        sh->cp[i] = (unsigned char)utf8[i];
+        sh->byte[i] = i;
+        sh->font[i] = first;
+        sh->script[i] = HB_SCRIPT_LATIN;
+    }
+    memset(sh->level, 0, len);
+    sh->byte[len] = len;
+    sh->ncp = len;
     return RA_OK;
 }
 
@@ -730,17 +773,20 @@ ra_status_t ra_pdf__shape(const ra_pdf_t *pdf, ra_face_t face, ra_dir_t dir, con
     /* Text other than plain ASCII read left to right (which is remembered
      * word by word) is remembered whole: the running header and footer of
      * every page, names in other scripts. */
-    int whole = dir == RA_DIR_RTL;
-    for (size_t i = 0; i < len && !whole && len <= SHAPE_CACHE_TEXT; i++)
-        whole = (unsigned char)utf8[i] < 0x20 || (unsigned char)utf8[i] >= 0x7F;
-    whole = whole && len <= SHAPE_CACHE_TEXT;
+    int plain = dir != RA_DIR_RTL && printable_ascii(utf8, len);
+    int whole = !plain && len <= SHAPE_CACHE_TEXT;
     uint32_t h = whole ? cache_hash(SHAPED_TEXT + (int)dir, face, utf8, len) : 0;
     const shape_cache_t *in = NULL;
     const shaped_t *e =
         whole ? remembered(pdf, h, SHAPED_TEXT + (int)dir, face, utf8, len, &in) : NULL;
-    if (st == RA_OK && e)
+    if (st == RA_OK && e) {
         st = shape_again(sh, in, e);
-    else {
+    } else if (plain) {
+        if (st == RA_OK)
+            st = plain_chars(pdf, sh, face, utf8, len);
+        if (st == RA_OK)
+            st = shape_ascii(pdf, sh, face, utf8);
+    } else {
         if (st == RA_OK)
             st = clean(sh, utf8, len, &ascii);
         if (st == RA_OK)
@@ -748,7 +794,8 @@ ra_status_t ra_pdf__shape(const ra_pdf_t *pdf, ra_face_t face, ra_dir_t dir, con
         if (st == RA_OK)
             st = itemise(pdf, sh, face, ascii);
         if (st == RA_OK)
-            st = ascii && dir != RA_DIR_RTL ? shape_ascii(pdf, sh, face) : shape_runs(pdf, sh);
+            st =
+                ascii && dir != RA_DIR_RTL ? shape_ascii(pdf, sh, face, NULL) : shape_runs(pdf, sh);
         if (st == RA_OK && whole && !(ascii && dir != RA_DIR_RTL) && !sh->font_failed &&
             errno != ENOMEM)
             cache_add(sh, h, SHAPED_TEXT + (int)dir, face, utf8, len, sh->g, sh->ng, 0);
@@ -761,9 +808,35 @@ ra_status_t ra_pdf__shape(const ra_pdf_t *pdf, ra_face_t face, ra_dir_t dir, con
 
 /* --- Measuring --- */
 
+/* Returns the width of printable ASCII utf8[0..len) in face, per point of
+ * size, when every word of it was shaped before: the sum of its glyphs'
+ * advances in the order shaped_width adds them; -1 when a word was not. */
+static double remembered_width(const ra_pdf_t *pdf, ra_face_t face, const char *utf8, size_t len)
+{
+    double total = 0, upem = pdf->fonts->font[pdf->fonts->chain[face][0]].upem;
+    for (size_t a = 0, b; a < len; a = b) {
+        int space = utf8[a] == ' ';
+        for (b = a + 1; b < len && (utf8[b] == ' ') == space; b++)
+            ;
+        if (b - a > SHAPE_CACHE_WORD)
+            return -1;
+        const shape_cache_t *in;
+        const shaped_t *e = remembered(pdf, cache_hash(SHAPED_WORD, face, utf8 + a, b - a),
+                                       SHAPED_WORD, face, utf8 + a, b - a, &in);
+        if (!e)
+            return -1;
+        for (unsigned i = 0; i < e->ng; i++)
+            total += (double)in->g[e->g + i].ax / upem;
+    }
+    return total;
+}
+
 /* Returns the shaped width of utf8[0..len) in face, per point of size. */
 static double shaped_width(const ra_pdf_t *pdf, ra_face_t face, const char *utf8, size_t len)
 {
+    double known = printable_ascii(utf8, len) ? remembered_width(pdf, face, utf8, len) : -1;
+    if (known >= 0)
+        return known;
     if (ra_pdf__shape(pdf, face, RA_DIR_AUTO, utf8, len) != RA_OK)
         return 0;
     const shaper_t *sh = pdf->shaper;
@@ -788,14 +861,13 @@ double ra_pdf_text_width(const ra_pdf_t *pdf, ra_face_t face, double size, const
     face = face_ok(face);
     if (len > WIDTH_CACHE_TEXT)
         return shaped_width(pdf, face, utf8, len) * size;
-    /* Short texts (words, labels) are remembered: FNV-1a over face and bytes. */
+    /* Short texts (words, labels) are remembered: hashed with their face. */
     shaper_t *sh = pdf->shaper;
     if (!sh->widths && !(sh->widths = calloc(WIDTH_CACHE_SIZE, sizeof *sh->widths))) {
         sh->nomem = 1; /* the document fails at save */
         return 0;
     }
-    const unsigned char f = (unsigned char)face;
-    uint32_t h = ra_fnv1a(ra_fnv1a(RA_FNV1A_BASIS, &f, 1), utf8, len);
+    uint32_t h = ra_table_hash((unsigned char)face, utf8, len);
     size_t at = h & (WIDTH_CACHE_SIZE - 1);
     const width_entry_t *k = pdf->fonts->kept_widths;
     if (k && width_is(&k[at], h, face, utf8, len))

@@ -168,13 +168,29 @@ static void test_remembered_shaping(void **state)
     const char *hello = "Hello Hello Hello Hello Hello Hello";          /* 35 bytes */
     /* A control character and a right-to-left word: cleaned and shaped whole. */
     const char *mixed = "Owner:\x01 \xd9\x85\xd8\xad\xd9\x85\xd8\xaf (Security)";
+    /* A word longer than any remembered (300 "i" and " i" in Mono). */
+    char longword[303];
+    memset(longword, 'i', 300);
+    memcpy(longword + 300, " i", 3);
+    /* Texts longer than a remembered width are summed from their words'
+     * glyphs once every word is remembered: the very same double as when
+     * they were shaped. */
+    double first[3] = {0};
     for (int round = 0; round < 3; round++) {
+        double got[3] = {ra_pdf_text_width(pdf, RA_FACE_REGULAR, 10, url, 46),
+                         ra_pdf_text_width(pdf, RA_FACE_REGULAR, 10, hello, 35),
+                         ra_pdf_text_width(pdf, RA_FACE_MONO, 10, longword, 302)};
         /* 49815 / 2048 * 10 */
-        assert_int_equal(llround(ra_pdf_text_width(pdf, RA_FACE_REGULAR, 10, url, 46) * 1000),
-                         243237);
+        assert_int_equal(llround(got[0] * 1000), 243237);
         /* (6 * 5191 + 5 * 651) / 2048 * 10 */
-        assert_int_equal(llround(ra_pdf_text_width(pdf, RA_FACE_REGULAR, 10, hello, 35) * 1000),
-                         167974);
+        assert_int_equal(llround(got[1] * 1000), 167974);
+        /* 302 * 1233 / 2048 * 10 */
+        assert_int_equal(llround(got[2] * 1000), 1818193);
+        for (int k = 0; k < 3; k++) {
+            if (round == 0)
+                first[k] = got[k];
+            assert_memory_equal(&got[k], &first[k], sizeof got[k]);
+        }
         /* The longest prefix within 80 pt: "Hello Hello Hell" is 15622 units,
          * 76.28 pt; "Hello Hello Hello" 16875, 82.40 pt. */
         assert_int_equal(ra_pdf_text_fit(pdf, RA_FACE_REGULAR, 10, hello, 35, 80), 16);
