@@ -10,6 +10,17 @@
 
 /* --- Content stream writing --- */
 
+/* round(v), without a call for the values of a page (every glyph drawn
+ * rounds its position): the whole part, then away from zero from half on;
+ * 0 for -0.5 < v < 0 where round gives -0, which compares equal. */
+static double round_half_away(double v)
+{
+    if (!(fabs(v) < 4503599627370496.0)) /* 2^52: no fraction; NaN */
+        return round(v);
+    double whole = (double)(long long)v, frac = v - whole; /* both exact */
+    return frac >= 0.5 ? whole + 1 : frac <= -0.5 ? whole - 1 : whole;
+}
+
 /* Rounds v to the 3 decimals fmt_num writes. */
 static double round3(double v)
 {
@@ -200,8 +211,8 @@ static ra_status_t tj_glyph(tj_t *t, uint32_t gid, double w, double x, double ri
         t->rise = rise;
     }
     /* At most "[", ")", an adjustment, "(" and two escaped bytes: written
-     * in place after one reservation. */
-    if ((st = ra_buf_reserve(t->b, 32)) != RA_OK)
+     * in place after one reservation (a call only when the room is short). */
+    if ((t->b->failed || t->b->len + 33 > t->b->cap) && (st = ra_buf_reserve(t->b, 32)) != RA_OK)
         return st;
     char *p = t->b->data + t->b->len;
     if (!t->open) {
@@ -211,7 +222,7 @@ static ra_status_t tj_glyph(tj_t *t, uint32_t gid, double w, double x, double ri
     /* The adjustment moves the pen left by adj/1000 of the size; whole
      * thousandths, so that the rounding of /W's widths adds up to one
      * before it is corrected. */
-    double adj = round((t->cur - x) * 1000.0 / t->size);
+    double adj = round_half_away((t->cur - x) * 1000.0 / t->size);
     if (adj != 0) {
         if (t->in_hex)
             *p++ = ')';
@@ -325,10 +336,12 @@ static ra_status_t draw_text(ra_pdf_t *pdf, ra_face_t face, double size, ra_rgb_
     report_subst(pdf, face);
     shaper_t *sh = pdf->shaper;
     const ra_pdf_fonts_t *fonts = pdf->fonts;
-    for (size_t i = 0; i < sh->ng; i++)
-        if (!fonts->font[sh->g[i].font].verified &&
-            ra_pdf__font_verify(pdf, sh->g[i].font) != RA_OK)
-            return RA_ERR_FONT;
+    for (size_t i = 0, last = (size_t)-1; i < sh->ng; i++)
+        if ((size_t)sh->g[i].font != last) {
+            last = (size_t)sh->g[i].font;
+            if (!fonts->font[last].verified && ra_pdf__font_verify(pdf, (int)last) != RA_OK)
+                return RA_ERR_FONT;
+        }
     if (sh->ng == 0)
         return RA_OK;
     ra_buf_t *b = &pg->content;
@@ -354,7 +367,7 @@ static ra_status_t draw_text(ra_pdf_t *pdf, ra_face_t face, double size, ra_rgb_
         const uint32_t *cps = sh->cp + g->c0;
         size_t n = g->c1 - g->c0;
         double w;
-        int same = ra_pdf__glyph_use(pdf, g->font, g->gid, cps, n, &w);
+        int same = ra_pdf__glyph_use_fast(pdf, g->font, g->gid, cps, n, &w);
         if (same < 0) {
             st = RA_ERR_NOMEM;
             break;

@@ -766,31 +766,38 @@ static void subset_tag(const font_t *f, const uint32_t *gids, size_t n, char tag
  * contextual form) or memory ran out. */
 static int cmap_preimage(const font_t *ft, const uint32_t *gids, size_t n, hb_set_t *unicodes)
 {
-    hb_set_t *drawn = hb_set_create(), *all = hb_set_create(), *reached = hb_set_create();
-    for (size_t i = 0; i < n; i++)
-        if (gids[i])
-            hb_set_add(drawn, gids[i]);
-    hb_face_collect_unicodes(ft->face, all);
+    /* Per glyph of the face: 0 not drawn, 1 drawn, 2 drawn and reached. */
+    uint8_t *state = calloc(ft->num_glyphs, 1);
+    hb_set_t *all = hb_set_create();
+    size_t drawn = 0, reached = 0;
+    for (size_t i = 0; state && i < n; i++)
+        if (gids[i] >= ft->num_glyphs) /* no character maps to it */
+            drawn = SIZE_MAX;
+        else if (gids[i] && !state[gids[i]] && drawn != SIZE_MAX) {
+            state[gids[i]] = 1;
+            drawn++;
+        }
+    if (state)
+        hb_face_collect_unicodes(ft->face, all);
     /* Looked up 256 at a time; a lookup stops at a character the cmap
      * does not map. */
     hb_codepoint_t cps[256], gs[256], last = HB_SET_VALUE_INVALID;
-    for (unsigned m; (m = hb_set_next_many(all, last, cps, 256)) > 0; last = cps[m - 1])
+    for (unsigned m; state && (m = hb_set_next_many(all, last, cps, 256)) > 0; last = cps[m - 1])
         for (unsigned i = 0; i < m; i++) {
             unsigned got = hb_font_get_nominal_glyphs(ft->font, m - i, cps + i, sizeof *cps, gs + i,
                                                       sizeof *gs);
             for (unsigned k = i; k < i + got; k++)
-                if (gs[k] && hb_set_has(drawn, gs[k])) {
+                if (gs[k] && gs[k] < ft->num_glyphs && state[gs[k]]) {
                     hb_set_add(unicodes, cps[k]);
-                    hb_set_add(reached, gs[k]);
+                    reached += state[gs[k]] == 1;
+                    state[gs[k]] = 2;
                 }
             i += got; /* cps[i] is not mapped */
         }
-    int ok = hb_set_allocation_successful(drawn) && hb_set_allocation_successful(all) &&
-             hb_set_allocation_successful(reached) && hb_set_allocation_successful(unicodes) &&
-             hb_set_get_population(reached) == hb_set_get_population(drawn);
-    hb_set_destroy(drawn);
+    int ok = state && hb_set_allocation_successful(all) && hb_set_allocation_successful(unicodes) &&
+             reached == drawn;
+    free(state);
     hb_set_destroy(all);
-    hb_set_destroy(reached);
     return ok;
 }
 

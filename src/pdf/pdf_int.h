@@ -452,6 +452,25 @@ ra_status_t ra_pdf__use_font(ra_pdf_t *pdf, page_t *pg, int fi);
  * (the caller then marks the text with /ActualText), -1 out of memory. */
 int ra_pdf__glyph_use(ra_pdf_t *pdf, int fi, uint32_t g, const uint32_t *cps, size_t n,
                       double *width);
+/* ra_pdf__glyph_use, answered here for a glyph drawn before for the one
+ * character it maps to (most glyphs of a page, each drawn once a glyph). */
+static inline int ra_pdf__glyph_use_fast(ra_pdf_t *pdf, int fi, uint32_t g, const uint32_t *cps,
+                                         size_t n, double *width)
+{
+    const face_t *f = &pdf->face[fi];
+    if (n == 1 && g < f->ft->num_glyphs && f->map[g]) {
+        const char *at = f->pool.data + (size_t)(f->map[g] - 1) * 4;
+        uint32_t have, cp;
+        int32_t w;
+        memcpy(&have, at, 4); /* count, width, then that many characters */
+        if (have == 1 && (memcpy(&cp, at + 8, 4), cp == cps[0])) {
+            memcpy(&w, at + 4, 4);
+            *width = w;
+            return 1;
+        }
+    }
+    return ra_pdf__glyph_use(pdf, fi, g, cps, n, width);
+}
 /* Completes the objects of every font file drawn with. */
 ra_status_t ra_pdf__finish_fonts(ra_pdf_t *pdf);
 /* Appends the outline path of glyph g of font fi under m. */

@@ -292,6 +292,34 @@ static int bcount(const ra_buf_t *b, const char *needle)
     return bcountn(b, needle, strlen(needle));
 }
 
+/* Noto Sans CJK draws U+002D HYPHEN-MINUS and U+2011 NON-BREAKING HYPHEN
+ * with one glyph (id 14; both are common characters, so between
+ * ideographs they go with the CJK run). ToUnicode maps the glyph to the
+ * character it was first drawn for; drawn again for that character it
+ * needs nothing more, drawn for the other one it is marked /ActualText. */
+static void test_glyph_of_two_characters(void **state)
+{
+    (void)state;
+    reports_t r = {0};
+    ra_pdf_t *pdf = new_pdf(&r);
+    /* 中-中‑中 */
+    const char *s = "\xE4\xB8\xAD-\xE4\xB8\xAD\xE2\x80\x91\xE4\xB8\xAD";
+    ra_rgb_t black = {0, 0, 0};
+    assert_int_equal(ra_pdf_add_page(pdf, RA_PAGE_A4_W, RA_PAGE_A4_H), RA_OK);
+    assert_int_equal(ra_pdf_text(pdf, RA_FACE_REGULAR, 12, black, 72, 72, s, strlen(s)), RA_OK);
+    assert_int_equal(ra_pdf_text(pdf, RA_FACE_REGULAR, 12, black, 72, 90, s, strlen(s)), RA_OK);
+    ra_buf_t file = RA_BUF_INIT, all = RA_BUF_INIT;
+    save(pdf, &file);
+    inflate_streams(&file, &all);
+    /* The non-breaking hyphen of each line, and nothing else. */
+    assert_int_equal(bcount(&all, "/Span<</ActualText<FEFF2011>>>BDC\n"), 2);
+    assert_int_equal(bcount(&all, "BDC\n"), 2);
+    assert_int_equal(bcount(&all, "EMC\n"), 2);
+    ra_buf_free(&file);
+    ra_buf_free(&all);
+    ra_pdf_free(pdf);
+}
+
 static void test_tounicode_cmap(void **state)
 {
     (void)state;
@@ -1254,6 +1282,7 @@ int main(void)
         cmocka_unit_test(test_width_additive),
         cmocka_unit_test(test_sanitize_and_report_once),
         cmocka_unit_test(test_tounicode_cmap),
+        cmocka_unit_test(test_glyph_of_two_characters),
         cmocka_unit_test(test_bidi_order),
         cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_locale_independent),
