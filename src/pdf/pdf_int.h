@@ -80,13 +80,17 @@ typedef struct {
 
 /* A shaped glyph, in visual order. Units are the font's (upem per em). */
 typedef struct {
-    uint32_t gid;
-    int font;           /* index into the chain's fonts */
+    uint16_t gid;       /* below the face's glyph count, at most 65535 (font_load) */
+    uint8_t font;       /* index into the chain's fonts (CHAIN_FONTS_MAX) */
+    uint8_t first : 1;  /* the first glyph of its cluster */
+    uint8_t single : 1; /* its cluster is this one glyph */
     int32_t ax, dx, dy; /* advance, offsets */
     uint32_t c0, c1;    /* its cluster: characters [c0, c1) of the cleaned text */
-    int first;          /* the first glyph of its cluster */
-    int single;         /* its cluster is this one glyph */
 } glyph_t;
+/* 24 bytes: every word remembered keeps its glyphs, and every glyph drawn
+ * is copied from them. */
+_Static_assert(sizeof(glyph_t) == 24, "a glyph in 24 bytes");
+_Static_assert(CHAIN_FONTS_MAX <= 256, "a font index in a byte");
 
 /* A substitution made while cleaning text: code point in, why. */
 typedef struct {
@@ -110,7 +114,7 @@ typedef struct {
  * gave, so a text comes out the same whether it was remembered or not. */
 #define SHAPE_CACHE_FIRST 1024       /* slots of a new table, a power of two */
 #define SHAPE_CACHE_MAX (1 << 14)    /* most slots; a full table starts again */
-#define SHAPE_CACHE_GLYPHS (1 << 16) /* most glyphs kept (2.3 MiB), then it starts again */
+#define SHAPE_CACHE_GLYPHS (1 << 16) /* most glyphs kept (1.5 MiB), then it starts again */
 #define SHAPE_CACHE_WORD 255         /* longest word remembered, bytes */
 #define SHAPE_CACHE_TEXT 1024        /* longest other text remembered, bytes */
 typedef struct {

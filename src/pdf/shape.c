@@ -562,8 +562,8 @@ static ra_status_t shape_run_in(const ra_pdf_t *pdf, shaper_t *sh, size_t start,
         glyph_t *g = push_glyph(sh);
         if (!g)
             return RA_ERR_NOMEM;
-        g->gid = info[i].codepoint;
-        g->font = sh->font[start];
+        g->gid = (uint16_t)info[i].codepoint; /* below the face's glyph count */
+        g->font = (uint8_t)sh->font[start];
         g->ax = pos[i].x_advance;
         g->dx = pos[i].x_offset;
         g->dy = pos[i].y_offset;
@@ -687,7 +687,7 @@ static ra_status_t shape_ascii(const ra_pdf_t *pdf, shaper_t *sh, ra_face_t face
             glyph_t *g = sh->g + sh->ng;
             memcpy(g, in->g + e->g, e->ng * sizeof *g);
             for (unsigned i = 0; i < e->ng; i++) {
-                g[i].font = sh->font[a];
+                g[i].font = (uint8_t)sh->font[a];
                 g[i].c0 += (uint32_t)a;
                 g[i].c1 += (uint32_t)a;
             }
