@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <locale.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -463,6 +464,17 @@ static int close_stdout(const char *prog, int rc)
 int main(int argc, char **argv)
 {
     setlocale(LC_ALL, "C");
+    /* A run is short and its memory peaks near its end: glibc's malloc
+     * would map each block over 128 KiB on its own (a cache file read, a
+     * table, a page's content) and unmap it when freed, and give the top
+     * of the heap back each time it shrank, so the pages of the next
+     * blocks were faulted in and zeroed again. Blocks up to 32 MiB come
+     * from the heap, which grows 1 MiB at a time and is given back only
+     * past 64 MiB free: about 90 fewer page faults in a regulated report
+     * (1,469 to 1,381). */
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_TRIM_THRESHOLD, 64 << 20);
+    mallopt(M_TOP_PAD, 1 << 20);
     ra_diag_sink_t sink = {.fn = ra_cli_diag, .cap = 50};
     ra_env_t env = {.sink = &sink};
     ra_cli_t cli = {.prog = "readyaudit", .env = &env};
