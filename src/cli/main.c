@@ -471,7 +471,7 @@ int main(int argc, char **argv)
      * blocks were faulted in and zeroed again. Blocks up to 32 MiB come
      * from the heap, which grows 1 MiB at a time and is given back only
      * past 64 MiB free: about 90 fewer page faults in a regulated report
-     * (1,469 to 1,381). */
+     * (1,469 to 1,378). */
     mallopt(M_MMAP_THRESHOLD, 32 << 20);
     mallopt(M_TRIM_THRESHOLD, 64 << 20);
     mallopt(M_TOP_PAD, 1 << 20);

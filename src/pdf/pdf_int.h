@@ -456,8 +456,8 @@ ra_status_t ra_pdf__use_font(ra_pdf_t *pdf, page_t *pg, int fi);
  * (the caller then marks the text with /ActualText), -1 out of memory. */
 int ra_pdf__glyph_use(ra_pdf_t *pdf, int fi, uint32_t g, const uint32_t *cps, size_t n,
                       double *width);
-/* ra_pdf__glyph_use, answered here for a glyph drawn before for the one
- * character it maps to (most glyphs of a page, each drawn once a glyph). */
+/* ra_pdf__glyph_use, answered here without a call for a glyph drawn
+ * before for the one character it maps to: most glyphs of a page. */
 static inline int ra_pdf__glyph_use_fast(ra_pdf_t *pdf, int fi, uint32_t g, const uint32_t *cps,
                                          size_t n, double *width)
 {
@@ -467,10 +467,13 @@ static inline int ra_pdf__glyph_use_fast(ra_pdf_t *pdf, int fi, uint32_t g, cons
         uint32_t have, cp;
         int32_t w;
         memcpy(&have, at, 4); /* count, width, then that many characters */
-        if (have == 1 && (memcpy(&cp, at + 8, 4), cp == cps[0])) {
+        if (have == 1) {
+            memcpy(&cp, at + 8, 4);
             memcpy(&w, at + 4, 4);
-            *width = w;
-            return 1;
+            if (cp == cps[0]) {
+                *width = w;
+                return 1;
+            }
         }
     }
     return ra_pdf__glyph_use(pdf, fi, g, cps, n, width);
