@@ -367,7 +367,7 @@ static ra_status_t draw_text(ra_pdf_t *pdf, ra_face_t face, double size, ra_rgb_
         const uint32_t *cps = sh->cp + g->c0;
         size_t n = g->c1 - g->c0;
         double w;
-        int same = ra_pdf__glyph_use_fast(pdf, g->font, g->gid, cps, n, &w);
+        int same = ra_pdf__glyph_use(pdf, g->font, g->gid, cps, n, &w);
         if (same < 0) {
             st = RA_ERR_NOMEM;
             break;

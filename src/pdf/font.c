@@ -637,7 +637,7 @@ static int32_t glyph_width(const font_t *f, uint32_t g)
     return (int32_t)round(hb_font_get_glyph_h_advance(f->font, g) * 1000.0 / f->upem);
 }
 
-int ra_pdf__glyph_use(ra_pdf_t *pdf, int fi, uint32_t g, const uint32_t *cps, size_t n,
+int ra_pdf__glyph_add(ra_pdf_t *pdf, int fi, uint32_t g, const uint32_t *cps, size_t n,
                       double *width)
 {
     face_t *f = &pdf->face[fi];
@@ -647,21 +647,6 @@ int ra_pdf__glyph_use(ra_pdf_t *pdf, int fi, uint32_t g, const uint32_t *cps, si
     }
     if (n > TOUNICODE_CPS_MAX)
         n = TOUNICODE_CPS_MAX;
-    if (f->map[g]) {
-        uint32_t have, one;
-        int32_t w;
-        const char *at = f->pool.data + (size_t)(f->map[g] - 1) * 4;
-        memcpy(&have, at, 4);
-        memcpy(&w, at + 4, 4);
-        *width = w;
-        if (have != n)
-            return 0;
-        if (n == 1) { /* most glyphs: compared without a call */
-            memcpy(&one, at + 8, 4);
-            return one == cps[0];
-        }
-        return memcmp(at + 8, cps, n * 4) == 0;
-    }
     /* The width is asked for every glyph drawn: the font's once per glyph. */
     size_t off = f->pool.len / 4;
     uint32_t nn = (uint32_t)n;

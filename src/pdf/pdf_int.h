@@ -450,33 +450,37 @@ void ra_pdf__cache_save(ra_pdf_fonts_t *fonts);
 
 /* Makes font file fi usable on page pg: PDF objects and a /F<n> resource. */
 ra_status_t ra_pdf__use_font(ra_pdf_t *pdf, page_t *pg, int fi);
+/* Notes in font file fi's glyph g (in its pool, see face_t) what
+ * ra_pdf__glyph_use notes on the glyph's first use; for a glyph past the
+ * face's count, only gives its width. */
+int ra_pdf__glyph_add(ra_pdf_t *pdf, int fi, uint32_t g, const uint32_t *cps, size_t n,
+                      double *width);
 /* Notes that glyph g of font file fi is drawn for cps[0..n) and sets
  * *width to its advance in whole 1/1000 em (as /W says it); returns 1
  * when its ToUnicode entry says exactly that, 0 when it says something else
- * (the caller then marks the text with /ActualText), -1 out of memory. */
-int ra_pdf__glyph_use(ra_pdf_t *pdf, int fi, uint32_t g, const uint32_t *cps, size_t n,
-                      double *width);
-/* ra_pdf__glyph_use, answered here without a call for a glyph drawn
- * before for the one character it maps to: most glyphs of a page. */
-static inline int ra_pdf__glyph_use_fast(ra_pdf_t *pdf, int fi, uint32_t g, const uint32_t *cps,
-                                         size_t n, double *width)
+ * (the caller then marks the text with /ActualText), -1 out of memory.
+ * Inline: every glyph drawn comes here, and most were drawn before. */
+static inline int ra_pdf__glyph_use(ra_pdf_t *pdf, int fi, uint32_t g, const uint32_t *cps,
+                                    size_t n, double *width)
 {
     const face_t *f = &pdf->face[fi];
-    if (n == 1 && g < f->ft->num_glyphs && f->map[g]) {
-        const char *at = f->pool.data + (size_t)(f->map[g] - 1) * 4;
-        uint32_t have, cp;
-        int32_t w;
-        memcpy(&have, at, 4); /* count, width, then that many characters */
-        if (have == 1) {
-            memcpy(&cp, at + 8, 4);
-            memcpy(&w, at + 4, 4);
-            if (cp == cps[0]) {
-                *width = w;
-                return 1;
-            }
-        }
+    if (g >= f->ft->num_glyphs || !f->map[g])
+        return ra_pdf__glyph_add(pdf, fi, g, cps, n, width);
+    if (n > TOUNICODE_CPS_MAX)
+        n = TOUNICODE_CPS_MAX;
+    const char *at = f->pool.data + (size_t)(f->map[g] - 1) * 4;
+    uint32_t have, one;
+    int32_t w;
+    memcpy(&have, at, 4); /* count, width, then that many characters */
+    memcpy(&w, at + 4, 4);
+    *width = w;
+    if (have != n)
+        return 0;
+    if (n == 1) { /* most glyphs: compared without a call */
+        memcpy(&one, at + 8, 4);
+        return one == cps[0];
     }
-    return ra_pdf__glyph_use(pdf, fi, g, cps, n, width);
+    return memcmp(at + 8, cps, n * 4) == 0;
 }
 /* Completes the objects of every font file drawn with. */
 ra_status_t ra_pdf__finish_fonts(ra_pdf_t *pdf);
