@@ -751,14 +751,15 @@ static void subset_tag(const font_t *f, const uint32_t *gids, size_t n, char tag
  * contextual form) or memory ran out. */
 static int cmap_preimage(const font_t *ft, const uint32_t *gids, size_t n, hb_set_t *unicodes)
 {
+    for (size_t i = 0; i < n; i++)
+        if (gids[i] >= ft->num_glyphs) /* no character maps to it */
+            return 0;
     /* Per glyph of the face: 0 not drawn, 1 drawn, 2 drawn and reached. */
     uint8_t *state = calloc(ft->num_glyphs, 1);
     hb_set_t *all = hb_set_create();
     size_t drawn = 0, reached = 0;
     for (size_t i = 0; state && i < n; i++)
-        if (gids[i] >= ft->num_glyphs) /* no character maps to it */
-            drawn = SIZE_MAX;
-        else if (gids[i] && !state[gids[i]] && drawn != SIZE_MAX) {
+        if (gids[i] && !state[gids[i]]) {
             state[gids[i]] = 1;
             drawn++;
         }
