@@ -713,6 +713,19 @@ static int printable_ascii(const char *utf8, size_t len)
     return 1;
 }
 
+/* Whether the levels of utf8[0..len) are all 0 whether the paragraph is
+ * read left to right or its direction is found (bidi_levels): clean gives
+ * no U+FFFD for it and none of its characters is one of U+0590 or after. */
+static int left_to_right_only(const char *utf8, size_t len)
+{
+    for (size_t pos = 0; pos < len;) {
+        uint32_t cp = ra_utf8_decode(utf8, len, &pos);
+        if (cp >= 0x590 || (cp != '\t' && unprintable(cp)))
+            return 0;
+    }
+    return 1;
+}
+
 /* Steps 1 to 4 for printable ASCII read left to right, as clean,
  * bidi_levels and itemise give them: each byte its character, at level 0,
  * in Latin script and the style's first face. */
@@ -775,6 +788,10 @@ ra_status_t ra_pdf__shape(const ra_pdf_t *pdf, ra_face_t face, ra_dir_t dir, con
      * every page, names in other scripts. */
     int plain = dir != RA_DIR_RTL && printable_ascii(utf8, len);
     int whole = !plain && len <= SHAPE_CACHE_TEXT;
+    /* A layout draws left to right what it measured in the direction
+     * found: for a text that shapes the same either way, one entry. */
+    if (whole && dir == RA_DIR_LTR && left_to_right_only(utf8, len))
+        dir = RA_DIR_AUTO;
     uint32_t h = whole ? cache_hash(SHAPED_TEXT + (int)dir, face, utf8, len) : 0;
     const shape_cache_t *in = NULL;
     const shaped_t *e =

@@ -216,6 +216,35 @@ static void test_remembered_shaping(void **state)
     ra_pdf_free(pdf);
 }
 
+/* A text measured in the direction found and drawn left to right is
+ * remembered once when it shapes the same either way (no character from
+ * U+0590 on); a text with a right-to-left character, once per direction. */
+static void test_remembered_direction(void **state)
+{
+    (void)state;
+    ra_pdf_options_t o = {.font_chain = RA_TEST_FONT_CHAIN};
+    ra_pdf_fonts_t *fonts = NULL;
+    assert_int_equal(ra_pdf_fonts_new(&o, &fonts), RA_OK);
+    o.fonts = fonts;
+    static const char *const texts[] = {"Zo\xc3\xab M\xc3\xbcller",
+                                        "Owner: \xd9\x85\xd8\xad\xd9\x85\xd8\xaf"};
+    for (int t = 0; t < 2; t++) {
+        ra_pdf_t *pdf = NULL;
+        assert_int_equal(ra_pdf_new(&o, &pdf), RA_OK);
+        assert_int_equal(ra_pdf_add_page(pdf, RA_PAGE_A4_W, RA_PAGE_A4_H), RA_OK);
+        size_t len = strlen(texts[t]);
+        assert_true(ra_pdf_text_width(pdf, RA_FACE_REGULAR, 10, texts[t], len) > 0);
+        assert_int_equal(
+            ra_pdf_text_dir(pdf, RA_FACE_REGULAR, 10, black, 72, 100, RA_DIR_LTR, texts[t], len),
+            RA_OK);
+        size_t before = ra_pdf_fonts_kept(fonts);
+        ra_pdf_fonts_keep_shaping(fonts, pdf);
+        assert_int_equal(ra_pdf_fonts_kept(fonts) - before, t == 0 ? 1 : 2);
+        ra_pdf_free(pdf);
+    }
+    ra_pdf_fonts_free(fonts);
+}
+
 /* Reads a file of tests/fixtures/images into b. */
 static void fixture(const char *name, ra_buf_t *b)
 {
@@ -429,9 +458,13 @@ static void test_sig_fields(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_document_saves), cmocka_unit_test(test_deterministic),
-        cmocka_unit_test(test_text_width),     cmocka_unit_test(test_remembered_shaping),
-        cmocka_unit_test(test_image_jpeg),     cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_document_saves),
+        cmocka_unit_test(test_deterministic),
+        cmocka_unit_test(test_text_width),
+        cmocka_unit_test(test_remembered_shaping),
+        cmocka_unit_test(test_remembered_direction),
+        cmocka_unit_test(test_image_jpeg),
+        cmocka_unit_test(test_errors),
         cmocka_unit_test(test_sig_fields),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
