@@ -208,12 +208,12 @@ void ra_pdf_fonts_prepare(const ra_pdf_fonts_t *fonts, int subset);
  * or ran out of memory; what fonts keeps is bounded as a document's own
  * caches are, and memory that runs out here keeps less. */
 void ra_pdf_fonts_keep_shaping(ra_pdf_fonts_t *fonts, const ra_pdf_t *pdf);
-/* As ra_pdf_fonts_keep_shaping, the words alone (what
- * ra_pdf_fonts_save_shaping writes). */
-void ra_pdf_fonts_keep_words(ra_pdf_fonts_t *fonts, const ra_pdf_t *pdf);
-/* Writes the words fonts keeps to the user's cache file it was made with
- * (ra_pdf_options_t.shaped_words) when it keeps words the file does not
- * hold, for later runs; a failure leaves the file as it was, and says
+/* As ra_pdf_fonts_keep_shaping, what was shaped alone, not the widths
+ * measured (what ra_pdf_fonts_save_shaping writes). */
+void ra_pdf_fonts_keep_shaped(ra_pdf_fonts_t *fonts, const ra_pdf_t *pdf);
+/* Writes the words and texts fonts keeps to the user's cache file it was
+ * made with (ra_pdf_options_t.shaped_words) when it keeps ones the file
+ * does not hold, for later runs; a failure leaves the file as it was, and says
  * nothing. */
 void ra_pdf_fonts_save_shaping(ra_pdf_fonts_t *fonts);
 /* Returns how many shaped texts and words fonts keeps. */

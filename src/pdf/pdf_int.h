@@ -159,10 +159,10 @@ struct ra_pdf_fonts {
      * here first, then in its own caches. */
     shape_cache_t kept;
     width_entry_t *kept_widths; /* [WIDTH_CACHE_SIZE], or NULL */
-    /* The words earlier runs shaped (shapestore.c): the cache file, or
-     * NULL; how many words kept came from it or were written to it. */
+    /* What earlier runs shaped (shapestore.c): the cache file, or NULL;
+     * how many entries kept came from it or were written to it. */
     char *store_path;
-    size_t store_words;
+    size_t store_entries;
 };
 
 /* One font file in a document: the glyphs drawn with it, what each maps
@@ -500,15 +500,17 @@ void ra_pdf__cache_free(shape_cache_t *c);
 /* Makes room in c for entries more entries of glyphs glyphs and bytes bytes
  * in all (memory that runs out here only means less room). */
 void ra_pdf__cache_reserve(shape_cache_t *c, size_t entries, size_t glyphs, size_t bytes);
-/* Adds to c, unless it has it, word text[0..len) of face as shaped into
- * glyphs g[0..ng) (clusters from the word's first byte); 0 when it does
- * not fit or memory ran out. */
-int ra_pdf__cache_keep_word(shape_cache_t *c, int face, const char *text, size_t len,
-                            const glyph_t *g, size_t ng);
+/* Adds to c, unless it has it, the entry of kind (SHAPED_WORD, or
+ * SHAPED_TEXT plus the direction) for text[0..len) of face as shaped into
+ * glyphs g[0..ng) (clusters from the text's first character) and, for a
+ * text, characters then byte offsets cp[0..2 ncp + 1); 0 when it does not
+ * fit or memory ran out. */
+int ra_pdf__cache_keep(shape_cache_t *c, int kind, int face, const char *text, size_t len,
+                       const glyph_t *g, size_t ng, const uint32_t *cp, size_t ncp);
 
-/* --- shapestore.c: words shaped by earlier runs --- */
+/* --- shapestore.c: words and texts shaped by earlier runs --- */
 
-/* Keeps in fonts the words the user's cache file at path (NULL: none)
+/* Keeps in fonts the shaping the user's cache file at path (NULL: none)
  * holds for this run, and remembers path for ra_pdf_fonts_save_shaping. */
 void ra_pdf__store_read(ra_pdf_fonts_t *fonts, const char *path);
 /* Loads font file fi of fonts on its first use (the chain is shared, and

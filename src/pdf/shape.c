@@ -286,17 +286,17 @@ void ra_pdf__cache_reserve(shape_cache_t *c, size_t entries, size_t glyphs, size
               (bytes < SHAPE_CACHE_GLYPHS * 8 ? bytes : SHAPE_CACHE_GLYPHS * 8) + 1, 1);
 }
 
-int ra_pdf__cache_keep_word(shape_cache_t *c, int face, const char *text, size_t len,
-                            const glyph_t *g, size_t ng)
+int ra_pdf__cache_keep(shape_cache_t *c, int kind, int face, const char *text, size_t len,
+                       const glyph_t *g, size_t ng, const uint32_t *cp, size_t ncp)
 {
-    uint32_t h = cache_hash(SHAPED_WORD, face, text, len);
-    return cache_find(c, h, SHAPED_WORD, face, text, len) ||
-           cache_put(c, h, SHAPED_WORD, face, text, len, g, ng, NULL, 0, NULL, 0);
+    uint32_t h = cache_hash(kind, face, text, len);
+    return cache_find(c, h, kind, face, text, len) ||
+           cache_put(c, h, kind, face, text, len, g, ng, cp, ncp, NULL, 0);
 }
 
-/* Keeps in fonts what document pdf shaped (words only: no texts nor
- * widths); 0 when there is nothing to keep of it. */
-static int keep_of(ra_pdf_fonts_t *fonts, const ra_pdf_t *pdf, int words_only)
+/* Keeps in fonts what document pdf shaped (not what it measured); 0 when
+ * there is nothing to keep of it. */
+static int keep_of(ra_pdf_fonts_t *fonts, const ra_pdf_t *pdf)
 {
     const shaper_t *sh = pdf->shaper;
     /* A document that ran out of memory may have remembered what a failed
@@ -307,22 +307,22 @@ static int keep_of(ra_pdf_fonts_t *fonts, const ra_pdf_t *pdf, int words_only)
     const shape_cache_t *c = &sh->cache;
     for (size_t i = 0; i < c->nslots; i++) {
         const shaped_t *e = &c->slot[i];
-        if (e->len && (!words_only || e->kind == SHAPED_WORD) &&
+        if (e->len &&
             !cache_find(&fonts->kept, e->hash, e->kind, e->face, c->text.data + e->text, e->len))
             cache_copy(&fonts->kept, c, e);
     }
     return 1;
 }
 
-void ra_pdf_fonts_keep_words(ra_pdf_fonts_t *fonts, const ra_pdf_t *pdf)
+void ra_pdf_fonts_keep_shaped(ra_pdf_fonts_t *fonts, const ra_pdf_t *pdf)
 {
-    keep_of(fonts, pdf, 1);
+    keep_of(fonts, pdf);
 }
 
 void ra_pdf_fonts_keep_shaping(ra_pdf_fonts_t *fonts, const ra_pdf_t *pdf)
 {
     const shaper_t *sh = pdf->shaper;
-    if (!keep_of(fonts, pdf, 0))
+    if (!keep_of(fonts, pdf))
         return;
     if (sh->widths && !fonts->kept_widths)
         fonts->kept_widths = calloc(WIDTH_CACHE_SIZE, sizeof *fonts->kept_widths);

@@ -160,7 +160,7 @@ static ra_status_t render(const ra_env_t *env, const ra_pipeline_input_t *in,
         .sink = env->sink,
         .breaks = env->breaks,
         .keep_shaping = fonts ? fonts : in->keep_shaping,
-        .keep_words_only = !fonts,
+        .keep_shaped_only = !fonts,
         .keep_breaks = breaks ? breaks : in->keep_breaks,
     };
     ra_buf_clear(&out->pdf);

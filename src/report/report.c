@@ -407,8 +407,8 @@ ra_status_t ra_report_render(const ra_report_input_t *in, ra_buf_t *out)
                 ra_strerror(st), *ra_pdf_errmsg(r.pdf) ? ": " : "", ra_pdf_errmsg(r.pdf));
 done:
     if (st == RA_OK && in->keep_shaping)
-        (in->keep_words_only ? ra_pdf_fonts_keep_words
-                             : ra_pdf_fonts_keep_shaping)(in->keep_shaping, r.pdf);
+        (in->keep_shaped_only ? ra_pdf_fonts_keep_shaped
+                              : ra_pdf_fonts_keep_shaping)(in->keep_shaping, r.pdf);
     if (st == RA_OK && in->keep_breaks)
         ra_layout_memo_keep(in->keep_breaks, r.lo);
     ra_layout_free(r.lo);

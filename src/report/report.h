@@ -56,9 +56,10 @@ typedef struct {
      * it. */
     struct ra_pdf_fonts *keep_shaping;
     struct ra_layout_memo *keep_breaks;
-    /* With keep_shaping: the words alone (ra_pdf_fonts_keep_words), for
-     * the user's cache file rather than for the reports after it. */
-    bool keep_words_only;
+    /* With keep_shaping: what was shaped alone, not the widths
+     * (ra_pdf_fonts_keep_shaped), for the user's cache file rather than
+     * for the reports after it. */
+    bool keep_shaped_only;
 } ra_report_input_t;
 
 /* The integrity data of the report these inputs make with these fonts and

@@ -5,12 +5,14 @@ user's cache files of what earlier runs computed: KIND words
 src/layout/layout.c). Both are keyed files (src/base/usercache.h): a
 header line, then a key (32 bytes), the data and its CRC-32 (4).
 
-  list FILE         words: "FACE WORD" per entry; breaks: "LANG TEXT" per
-                    entry (the text's line ends as \\n)
+  list FILE         words: "FACE TEXT" per entry (a word, or a text shaped
+                    whole); breaks: "LANG TEXT" per entry (the text's
+                    line ends as \\n)
   forge FILE WORD   words: draws every glyph of WORD's entries as its first
-                    glyph (each still one of the face's); breaks: a break
-                    after every character of each text holding WORD; the
-                    CRC made right
+                    glyph (a text's: those of its first glyph's font;
+                    each still one of the face's); breaks: a break after
+                    every character of each text holding WORD; the CRC
+                    made right
   damage FILE HOW   alters the first entry, the CRC made right unless HOW
                     is flip or cut:
                       flip     one byte of it, CRC left
@@ -18,12 +20,19 @@ header line, then a key (32 bytes), the data and its CRC-32 (4).
                       key      one byte of the key
                       count    the entry count one more than there are
                       tail     one byte after the last entry
-                    words only:
+                    words only (the first word's entry):
                       gid      its first glyph's id 65535
                       cluster  its first glyph's cluster end past its word
                       flags    its first glyph's flags 4
                       byte     its word's first byte 0x80
                       length   its glyph count 3 times its length
+                    words only (the first text's entry):
+                      kind     its kind 5
+                      font     its first glyph's font 255
+                      char     its first character U+110000
+                      offset   its second character at its first's byte
+                      tcluster its first glyph's cluster end past its
+                               characters
                     breaks only:
                       value    its first break value 3
                       inside   a break before a UTF-8 continuation byte
@@ -36,9 +45,9 @@ import struct
 import sys
 import zlib
 
-HEADERS = {"words": b"readyaudit shaped words 1\n",
+HEADERS = {"words": b"readyaudit shaped words 2\n",
            "breaks": b"readyaudit break opportunities 1\n"}
-GLYPH = 11
+WORD_GLYPH, TEXT_CHAR, TEXT_GLYPH = 11, 5, 14
 
 
 def load(kind, path):
@@ -56,15 +65,20 @@ def save(kind, path, body, fix=True):
 
 def entries(kind, body):
     """Yields (offset, name, text, rest offset, count) per entry: for words
-    (face, word, first glyph, glyph count), for breaks (language, text,
-    first break value, length)."""
+    (face, word or text, first glyph, glyph count), for breaks (language,
+    text, first break value, length)."""
     (n,) = struct.unpack_from("<I", body, 32)
     at = 36
     for _ in range(n):
-        if kind == "words":
-            face, length, ng = struct.unpack_from("<BBH", body, at)
-            yield at, str(face), bytes(body[at + 4:at + 4 + length]), at + 4 + length, ng
-            at += 4 + length + ng * GLYPH
+        if kind == "words" and body[at] == 1:
+            face, length, ng = struct.unpack_from("<BBH", body, at + 1)
+            yield at, str(face), bytes(body[at + 5:at + 5 + length]), at + 5 + length, ng
+            at += 5 + length + ng * WORD_GLYPH
+        elif kind == "words":
+            face, length, ncp, ng = struct.unpack_from("<BHHH", body, at + 1)
+            rest = at + 8 + length + ncp * TEXT_CHAR
+            yield at, str(face), bytes(body[at + 8:at + 8 + length]), rest, ng
+            at = rest + ng * TEXT_GLYPH
         else:
             nl = body[at]
             lang = bytes(body[at + 1:at + 1 + nl]).decode("ascii")
@@ -76,11 +90,17 @@ def entries(kind, body):
 
 def forge(kind, body, word):
     found = 0
-    for _, _, text, rest, count in entries(kind, body):
-        if kind == "words" and text == word:
+    for at, _, text, rest, count in entries(kind, body):
+        if kind == "words" and text == word and body[at] == 1:
             (first,) = struct.unpack_from("<H", body, rest)
             for k in range(count):
-                struct.pack_into("<H", body, rest + k * GLYPH, first)
+                struct.pack_into("<H", body, rest + k * WORD_GLYPH, first)
+            found += 1
+        elif kind == "words" and text == word:
+            font, first = struct.unpack_from("<BH", body, rest)
+            for k in range(count):
+                if body[rest + k * TEXT_GLYPH] == font:
+                    struct.pack_into("<H", body, rest + k * TEXT_GLYPH + 1, first)
             found += 1
         elif kind == "breaks" and word in text:
             for i in range(count - 1):
@@ -91,7 +111,11 @@ def forge(kind, body, word):
 
 
 def damage(kind, body, how):
-    at, _, text, rest, count = next(entries(kind, body))
+    texts = kind == "words" and how in ("kind", "font", "char", "offset", "tcluster")
+    at, _, text, rest, count = next(
+        e for e in entries(kind, body)
+        if kind != "words" or ((body[e[0]] != 1) == texts and
+                               (how != "offset" or struct.unpack_from("<H", body, e[0] + 4)[0] > 1)))
     if how == "flip":
         body[at + 1] ^= 1
     elif how == "cut":
@@ -109,9 +133,21 @@ def damage(kind, body, how):
     elif kind == "words" and how == "flags":
         body[rest + 10] = 4
     elif kind == "words" and how == "byte":
-        body[at + 4] = 0x80
+        body[at + 5] = 0x80
     elif kind == "words" and how == "length":
-        struct.pack_into("<H", body, at + 2, 3 * len(text))
+        struct.pack_into("<H", body, at + 3, 3 * len(text))
+    elif texts and how == "kind":
+        body[at] = 5
+    elif texts and how == "font":
+        body[rest] = 255
+    elif texts and how == "char":
+        body[at + 8 + len(text):at + 11 + len(text)] = b"\0\0\x11"
+    elif texts and how == "offset":
+        first = at + 8 + len(text)
+        body[first + TEXT_CHAR + 3:first + TEXT_CHAR + 5] = body[first + 3:first + 5]
+    elif texts and how == "tcluster":
+        (ncp,) = struct.unpack_from("<H", body, at + 4)
+        struct.pack_into("<H", body, rest + 11, ncp + 1)
     elif kind == "breaks" and how == "value":
         body[rest] = 3
     elif kind == "breaks" and how == "inside":

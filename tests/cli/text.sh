@@ -428,12 +428,26 @@ else
     skip "$T" "strace cannot run here"
 fi
 
-computed words shaped-words Readiness flip cut key count tail gid cluster flags byte length
-begin "the words are kept with their face: the cover's verdict, a decision in bold"
-for w in "0 Readiness" "0 Approved" "1 Approved"; do
+computed words shaped-words Readiness flip cut key count tail gid cluster flags byte length \
+    kind font char offset tcluster
+begin "words and texts are kept with their face: the cover's verdict, a decision in bold, names in other letters"
+for w in "0 Readiness" "0 Approved" "1 Approved" "0 Zoë Müller" "0 Дмитрий Соколов" "0 Ελένη Παπαδοπούλου"; do
     grep -qxF "$w" "$tmp/words.list" || problem "no entry '$w'"
 done
-grep -v '^[0-3] [ -~]*$' "$tmp/words.list" | head -n 3 | grep . && problem "an entry that is not a face and a word"
+grep -v '^[0-3] ' "$tmp/words.list" | head -n 3 | grep . && problem "an entry that is not of a face"
+end
+
+# A text shaped whole (not printable ASCII) is read from the file too:
+# forged, it shows; the file's other checks are the words' (above).
+begin "a name in other letters is drawn as shaped-words says, from the user's file"
+C=$tmp/cc-words/readyaudit/shaped-words
+cp "$tmp/words.good" "$C" && cf words forge "$C" "Zoë Müller" || problem "could not forge the name"
+XDG_CACHE_HOME=$tmp/cc-words run report "$L" -o "$tmp/pdf/words-text.pdf" -q
+expect_rc 0
+cmp -s "$tmp/pdf/nocache.pdf" "$tmp/pdf/words-text.pdf" && problem "the forged text did not show"
+# Its glyphs are forged, not its characters: it still extracts as itself.
+pdftotext "$tmp/pdf/words-text.pdf" - | grep -q "Zoë Müller" || problem "the name does not extract"
+cp "$tmp/words.good" "$C"
 end
 
 computed breaks break-opportunities Remediation: flip cut key count tail value inside lang length
