@@ -22,7 +22,7 @@ rules='<hpdf|src/pdf/*|only the PDF backend (src/pdf/) may call libharu
 <gnutls/|src/seal/*|only the signature code (src/seal/) may use GnuTLS
 <linebreak|src/layout/break.c|only the line breaker (src/layout/break.c) may use libunibreak
 <hyphen|src/layout/break.c|only the line breaker (src/layout/break.c) may use libhyphen
-<libdeflate|src/pdf/*|only the PDF backend (src/pdf/) may use libdeflate
+<libdeflate|src/pdf/* src/base/usercache.c|only the PDF backend (src/pdf/) and the CRC-32 of cache files (src/base/usercache.c) may use libdeflate
 <sqlite3|src/pack/index.c src/pack/sqlite.h src/pack/sqlite.c|only the pack index (src/pack/index.c, and src/pack/sqlite.c that loads SQLite for it) may use SQLite'
 
 if ! command -v "$CLANG_FORMAT" >/dev/null 2>&1; then

@@ -10,7 +10,11 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#ifdef RA_HAVE_LIBDEFLATE
+#include <libdeflate.h>
+#else
 #include <zlib.h>
+#endif
 
 #include "base/version.h"
 
@@ -41,32 +45,59 @@ static bool own_dir(const char *path)
            own_only(&sb);
 }
 
-bool ra_usercache_read(const char *path, const char *header, size_t max, ra_buf_t *text)
+/* Opens the file at path when it and its directory are the user's alone
+ * and it is a regular file of at most max bytes that starts with header;
+ * returns its descriptor, past the header, and sets *rest to the bytes
+ * after it; -1 otherwise. */
+static int open_own(const char *path, const char *header, size_t max, size_t *rest)
 {
-    ra_buf_clear(text);
     if (!path || !own_dir(path))
-        return false;
+        return -1;
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
     if (fd < 0)
-        return false;
+        return -1;
     struct stat sb;
-    bool ok = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && own_only(&sb) && sb.st_size >= 0 &&
-              (uintmax_t)sb.st_size <= max && ra_buf_reserve(text, (size_t)sb.st_size) == RA_OK;
-    ssize_t got = 0;
-    while (ok && text->len < (size_t)sb.st_size &&
-           (got = read(fd, text->data + text->len, (size_t)sb.st_size - text->len)) > 0)
-        text->len += (size_t)got;
-    close(fd);
     size_t hl = strlen(header);
-    ok = ok && got >= 0 && text->len >= hl && memcmp(text->data, header, hl) == 0;
+    char head[64];
+    bool ok = hl <= sizeof head && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && own_only(&sb) &&
+              sb.st_size >= (off_t)hl && (uintmax_t)sb.st_size <= max &&
+              read(fd, head, hl) == (ssize_t)hl && memcmp(head, header, hl) == 0;
     if (!ok) {
-        ra_buf_free(text);
+        close(fd);
+        return -1;
+    }
+    *rest = (size_t)sb.st_size - hl;
+    return fd;
+}
+
+/* Appends the next n bytes of fd to b; false when they could not all be
+ * read (b then empty). */
+static bool read_more(int fd, size_t n, ra_buf_t *b)
+{
+    ssize_t got = 1;
+    size_t want = b->len + n;
+    if (ra_buf_reserve(b, n) != RA_OK)
+        return false;
+    while (b->len < want && (got = read(fd, b->data + b->len, want - b->len)) > 0)
+        b->len += (size_t)got;
+    if (b->len < want) {
+        ra_buf_free(b);
         return false;
     }
-    memmove(text->data, text->data + hl, text->len - hl);
-    text->len -= hl;
-    text->data[text->len] = '\0';
+    b->data[b->len] = '\0';
     return true;
+}
+
+bool ra_usercache_read(const char *path, const char *header, size_t max, ra_buf_t *text)
+{
+    size_t rest;
+    ra_buf_clear(text);
+    int fd = open_own(path, header, max, &rest);
+    if (fd < 0)
+        return false;
+    bool ok = read_more(fd, rest, text);
+    close(fd);
+    return ok;
 }
 
 /* Makes the directory dir for the user alone (as the XDG base directory
@@ -137,28 +168,39 @@ bool ra_usercache_key_begin(ra_sha256_ctx_t *c, const char *header)
     return true;
 }
 
-/* The CRC-32 of data[0..len) as the 4 little-endian bytes of a keyed file
- * (a few MiB at most: the readers' caps). */
-static void crc_bytes(const char *data, size_t len, unsigned char out[4])
+/* The CRC-32 of what crc is the CRC-32 of, then data[0..len) (a few MiB
+ * at most: the readers' caps); 0 for nothing. */
+static uint32_t crc_more(uint32_t crc, const void *data, size_t len)
 {
-    ra_le_put(out, (uint32_t)crc32(0, (const Bytef *)data, (uInt)len), 4);
+#ifdef RA_HAVE_LIBDEFLATE
+    return libdeflate_crc32(crc, data, len);
+#else
+    return (uint32_t)crc32(crc, (const Bytef *)data, (uInt)len);
+#endif
 }
 
 bool ra_usercache_read_keyed(const char *path, const char *header, const unsigned char key[32],
                              size_t max, ra_buf_t *data)
 {
-    unsigned char crc[4];
-    if (!ra_usercache_read(path, header, max, data))
+    size_t rest;
+    unsigned char got[32];
+    ra_buf_clear(data);
+    int fd = open_own(path, header, max, &rest);
+    if (fd < 0)
         return false;
-    if (data->len >= 32 + 4)
-        crc_bytes(data->data, data->len - 4, crc);
-    if (data->len < 32 + 4 || memcmp(crc, data->data + data->len - 4, 4) != 0 ||
-        memcmp(data->data, key, 32) != 0) {
+    /* Read after the key, so that the data need not be moved. */
+    bool ok = rest >= 32 + 4 && read(fd, got, 32) == 32 && memcmp(got, key, 32) == 0 &&
+              read_more(fd, rest - 32, data);
+    close(fd);
+    if (ok) {
+        data->len -= 4;
+        ok = crc_more(crc_more(0, key, 32), data->data, data->len) ==
+             ra_le_get(data->data + data->len, 4);
+    }
+    if (!ok) {
         ra_buf_free(data);
         return false;
     }
-    data->len -= 32 + 4;
-    memmove(data->data, data->data + 32, data->len);
     data->data[data->len] = '\0';
     return true;
 }
@@ -170,7 +212,7 @@ void ra_usercache_write_keyed(const char *path, const char *header, const unsign
     unsigned char crc[4];
     if (ra_buf_append(&b, (const char *)key, 32) == RA_OK &&
         ra_buf_append(&b, data, len) == RA_OK) {
-        crc_bytes(b.data, b.len, crc);
+        ra_le_put(crc, crc_more(0, b.data, b.len), 4);
         if (ra_buf_append(&b, (const char *)crc, 4) == RA_OK)
             ra_usercache_write(path, header, b.data, b.len);
     }
