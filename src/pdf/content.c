@@ -34,9 +34,19 @@ static char *fmt_num(char *p, double v)
     char tmp[16], *q = tmp + sizeof tmp;
     if (!(v > -1e9 && v < 1e9)) /* NaN, infinities, absurd values */
         v = 0;
-    long long m = llround(fabs(v) * 1000.0);
-    unsigned frac = (unsigned)(m % 1000);
-    unsigned long ip = (unsigned long)(m / 1000);
+    /* A whole number (a TJ adjustment, most coordinates) is what rounding
+     * to thousandths gives: its magnitude times 1000 is exact. */
+    long long whole = (long long)v, m;
+    unsigned frac = 0;
+    unsigned long ip;
+    if ((double)whole == v) {
+        m = whole < 0 ? -whole : whole;
+        ip = (unsigned long)m;
+    } else {
+        m = llround(fabs(v) * 1000.0);
+        frac = (unsigned)(m % 1000);
+        ip = (unsigned long)(m / 1000);
+    }
     if (frac) { /* up to 3 decimals, no trailing zeros */
         int digits = 3;
         while (frac % 10 == 0) {
@@ -182,6 +192,10 @@ static ra_status_t tj_font(tj_t *t, int fi)
     page_t *pg = t->pg;
     if (pg->font == fi && pg->font_size == t->size)
         return RA_OK;
+    /* A font file is checked before its first glyph is drawn (a page's
+     * font was, when it was set). */
+    if (!t->pdf->fonts->font[fi].verified && ra_pdf__font_verify(t->pdf, fi) != RA_OK)
+        return RA_ERR_FONT;
     ra_status_t st = tj_close(t);
     if (st == RA_OK && (st = ra_pdf__use_font(t->pdf, pg, fi)) == RA_OK) {
         pg->font = fi;
@@ -336,12 +350,6 @@ static ra_status_t draw_text(ra_pdf_t *pdf, ra_face_t face, double size, ra_rgb_
     report_subst(pdf, face);
     shaper_t *sh = pdf->shaper;
     const ra_pdf_fonts_t *fonts = pdf->fonts;
-    for (size_t i = 0, last = (size_t)-1; i < sh->ng; i++)
-        if ((size_t)sh->g[i].font != last) {
-            last = (size_t)sh->g[i].font;
-            if (!fonts->font[last].verified && ra_pdf__font_verify(pdf, (int)last) != RA_OK)
-                return RA_ERR_FONT;
-        }
     if (sh->ng == 0)
         return RA_OK;
     ra_buf_t *b = &pg->content;
