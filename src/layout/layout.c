@@ -1193,9 +1193,12 @@ void ra_layout_memo_keep(ra_layout_memo_t *m, const ra_layout_t *lo)
 {
     for (size_t i = 0; i < lo->spans.n; i++)
         memo_keep_str(m, lo, lo->spans.v[i].text);
-    /* Table headers are wrapped as cells of their own. */
+    /* Table headers and headings are wrapped as cells of their own. */
     for (size_t i = 0; i < lo->cols.n; i++)
         memo_keep_str(m, lo, lo->cols.v[i].title);
+    for (size_t i = 0; i < lo->blocks.n; i++)
+        if (lo->blocks.v[i].kind == K_HEADING)
+            memo_keep_str(m, lo, lo->blocks.v[i].s1);
 }
 
 size_t ra_layout_memo_count(const ra_layout_memo_t *m)

@@ -451,8 +451,9 @@ cp "$tmp/words.good" "$C"
 end
 
 computed breaks break-opportunities Remediation: flip cut key count tail value inside lang length
-begin "break opportunities are kept for the record's language, text in other scripts too"
+begin "break opportunities are kept for the record's language, headings and text in other scripts too"
 grep -qxF "en-US Prompt management" "$tmp/breaks.list" || problem "no entry for a layer's name"
+grep -qxF "en-US Executive summary" "$tmp/breaks.list" || problem "no entry for a heading"
 grep -q "^en-US .*Owner: Ελένη Παπαδοπούλου" "$tmp/breaks.list" || problem "no entry for a Greek owner's name"
 end
 
