@@ -2025,7 +2025,7 @@ static ra_status_t column_widths(ra_layout_t *lo, const block_t *b, double *colw
         word[c] = 0;
         if (b->kind == K_TABLE) {
             str_t title = lo->cols.v[b->aux0 + c].title;
-            wspan_t w = {S(lo, title), title.len, RA_FACE_BOLD, white, 0, 0, NULL};
+            wspan_t w = {S(lo, title), title.len, RA_FACE_BOLD, white, 0, 0, str_breaks(lo, title)};
             lo->wr.size = size;
             ra_status_t st = widest_segment(&lo->wr, &w, 1, 0, &word[c]);
             if (st != RA_OK)
