@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #ifdef RA_HAVE_LIBDEFLATE
@@ -203,6 +204,38 @@ bool ra_usercache_read_keyed(const char *path, const char *header, const unsigne
     }
     data->data[data->len] = '\0';
     return true;
+}
+
+const char *ra_usercache_map_keyed(const char *path, const char *header,
+                                   const unsigned char key[32], size_t max, size_t *len,
+                                   ra_usercache_map_t *map)
+{
+    size_t rest, hl = strlen(header);
+    *map = (ra_usercache_map_t){0};
+    int fd = open_own(path, header, max, &rest);
+    if (fd < 0)
+        return NULL;
+    void *p = rest >= 32 + 4 ? mmap(NULL, hl + rest, PROT_READ, MAP_PRIVATE, fd, 0) : MAP_FAILED;
+    close(fd);
+    if (p == MAP_FAILED)
+        return NULL;
+    const unsigned char *key_at = (const unsigned char *)p + hl, *data = key_at + 32;
+    *len = rest - 32 - 4;
+    if (memcmp(key_at, key, 32) != 0 ||
+        crc_more(crc_more(0, key, 32), data, *len) != ra_le_get(data + *len, 4)) {
+        munmap(p, hl + rest);
+        return NULL;
+    }
+    map->addr = p;
+    map->len = hl + rest;
+    return (const char *)data;
+}
+
+void ra_usercache_unmap(ra_usercache_map_t *map)
+{
+    if (map->addr)
+        munmap(map->addr, map->len);
+    *map = (ra_usercache_map_t){0};
 }
 
 void ra_usercache_write_keyed(const char *path, const char *header, const unsigned char key[32],

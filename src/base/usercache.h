@@ -63,6 +63,24 @@ bool ra_usercache_key_begin(ra_sha256_ctx_t *c, const char *header);
 bool ra_usercache_read_keyed(const char *path, const char *header, const unsigned char key[32],
                              size_t max, ra_buf_t *data);
 
+/* A keyed file mapped into memory (ra_usercache_map_keyed). */
+typedef struct {
+    void *addr;
+    size_t len;
+} ra_usercache_map_t;
+
+/* As ra_usercache_read_keyed, the file mapped rather than read: returns
+ * where its data starts (at the header's length plus 32 from a page
+ * boundary) and sets *len, or NULL. The file is read where it is, as the
+ * font files are: it is replaced by a rename, never written in place (a
+ * program that wrote it in place while it is mapped could as well change
+ * the user's readyaudit). */
+const char *ra_usercache_map_keyed(const char *path, const char *header,
+                                   const unsigned char key[32], size_t max, size_t *len,
+                                   ra_usercache_map_t *map);
+/* Unmaps what ra_usercache_map_keyed mapped, if anything. */
+void ra_usercache_unmap(ra_usercache_map_t *map);
+
 /* Replaces the keyed file at path with header, key and data[0..len), as
  * ra_usercache_write does. */
 void ra_usercache_write_keyed(const char *path, const char *header, const unsigned char key[32],

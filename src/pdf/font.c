@@ -464,6 +464,7 @@ void ra_pdf_fonts_free(ra_pdf_fonts_t *fonts)
     for (size_t i = 0; i < fonts->nfonts; i++)
         font_free(&fonts->font[i], 1);
     ra_pdf__cache_free(&fonts->kept);
+    ra_pdf__cache_free(&fonts->stored);
     free(fonts->kept_widths);
     free(fonts->cache_path);
     free(fonts->store_path);

@@ -14,6 +14,7 @@
 
 #include "base/hash.h"
 #include "base/text.h"
+#include "base/usercache.h"
 #include "base/vec.h"
 #include "pdf/pdf.h"
 
@@ -138,6 +139,10 @@ typedef struct {
     size_t ncp, capcp;
     subst_t *subst; /* texts' substitutions */
     size_t nsubst, capsubst;
+    /* Mapped: the file the pools are inside (what earlier runs shaped, in
+     * the user's cache: shapestore.c), read-only; the cache unmaps it and
+     * never grows its pools. */
+    ra_usercache_map_t owned;
 } shape_cache_t;
 
 /* The chain: every font file, and per style the faces it tries in order. */
@@ -159,10 +164,10 @@ struct ra_pdf_fonts {
      * here first, then in its own caches. */
     shape_cache_t kept;
     width_entry_t *kept_widths; /* [WIDTH_CACHE_SIZE], or NULL */
-    /* What earlier runs shaped (shapestore.c): the cache file, or NULL;
-     * how many entries kept came from it or were written to it. */
+    /* What earlier runs shaped (shapestore.c), read-only: documents look
+     * here first; and the cache file, or NULL. */
+    shape_cache_t stored;
     char *store_path;
-    size_t store_entries;
 };
 
 /* One font file in a document: the glyphs drawn with it, what each maps
@@ -497,16 +502,10 @@ ra_status_t ra_pdf__shape(const ra_pdf_t *pdf, ra_face_t face, ra_dir_t dir, con
 void ra_pdf__shaper_free(shaper_t *sh);
 /* Frees what a cache of shaping holds and empties it. */
 void ra_pdf__cache_free(shape_cache_t *c);
-/* Makes room in c for entries more entries of glyphs glyphs and bytes bytes
- * in all (memory that runs out here only means less room). */
-void ra_pdf__cache_reserve(shape_cache_t *c, size_t entries, size_t glyphs, size_t bytes);
-/* Adds to c, unless it has it, the entry of kind (SHAPED_WORD, or
- * SHAPED_TEXT plus the direction) for text[0..len) of face as shaped into
- * glyphs g[0..ng) (clusters from the text's first character) and, for a
- * text, characters then byte offsets cp[0..2 ncp + 1); 0 when it does not
- * fit or memory ran out. */
-int ra_pdf__cache_keep(shape_cache_t *c, int kind, int face, const char *text, size_t len,
-                       const glyph_t *g, size_t ng, const uint32_t *cp, size_t ncp);
+/* Adds entry e, whose text, glyphs and characters are in c's pools, to
+ * c's table (its hash computed here, no substitutions); 0 when the table
+ * is full or memory ran out. */
+int ra_pdf__cache_index(shape_cache_t *c, shaped_t e);
 
 /* --- shapestore.c: words and texts shaped by earlier runs --- */
 

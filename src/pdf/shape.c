@@ -72,7 +72,10 @@ static glyph_t *push_glyph(shaper_t *sh)
 {
     if (RA_VEC_RESERVE(sh->g, sh->ng, sh->capg, 64) != RA_OK)
         return NULL;
-    return &sh->g[sh->ng++];
+    /* Every bit of a glyph is one its fields say (shapestore.c). */
+    glyph_t *g = &sh->g[sh->ng++];
+    memset(g, 0, sizeof *g);
+    return g;
 }
 
 /* Lists a substitution. */
@@ -105,10 +108,14 @@ void ra_pdf__shaper_free(shaper_t *sh)
 void ra_pdf__cache_free(shape_cache_t *c)
 {
     free(c->slot);
-    ra_buf_free(&c->text);
-    free(c->g);
-    free(c->cp);
-    free(c->subst);
+    if (c->owned.addr) { /* the pools are inside it */
+        ra_usercache_unmap(&c->owned);
+    } else {
+        ra_buf_free(&c->text);
+        free(c->g);
+        free(c->cp);
+        free(c->subst);
+    }
     *c = (shape_cache_t){0};
 }
 
@@ -136,19 +143,21 @@ static const shaped_t *cache_find(const shape_cache_t *c, uint32_t h, int kind, 
     }
 }
 
-/* Returns the entry for kind, face and text among what the fonts keep
- * (ra_pdf_fonts_keep_shaping), else among what the document remembered,
- * with the cache it is in (*in), or NULL. */
+/* Returns the entry for kind, face and text among what earlier runs
+ * shaped (shapestore.c), else what the fonts keep
+ * (ra_pdf_fonts_keep_shaping), else what the document remembered, with
+ * the cache it is in (*in), or NULL. */
 static const shaped_t *remembered(const ra_pdf_t *pdf, uint32_t h, int kind, int face,
                                   const char *text, size_t len, const shape_cache_t **in)
 {
-    *in = &pdf->fonts->kept;
-    const shaped_t *e = cache_find(*in, h, kind, face, text, len);
-    if (!e) {
-        *in = &pdf->shaper->cache;
-        e = cache_find(*in, h, kind, face, text, len);
+    const shape_cache_t *order[3] = {&pdf->fonts->stored, &pdf->fonts->kept, &pdf->shaper->cache};
+    for (int i = 0; i < 3; i++) {
+        *in = order[i];
+        const shaped_t *e = cache_find(*in, h, kind, face, text, len);
+        if (e)
+            return e;
     }
-    return e;
+    return NULL;
 }
 
 /* Makes room for n more elements of size bytes in the array *items of
@@ -272,26 +281,16 @@ static int cache_copy(shape_cache_t *dst, const shape_cache_t *src, const shaped
                      e->nsubst ? src->subst + e->subst : NULL, e->nsubst) != NULL;
 }
 
-void ra_pdf__cache_reserve(shape_cache_t *c, size_t entries, size_t glyphs, size_t bytes)
+int ra_pdf__cache_index(shape_cache_t *c, shaped_t e)
 {
-    size_t n = SHAPE_CACHE_FIRST;
-    while (n < SHAPE_CACHE_MAX && entries * 4 > n * 3)
-        n *= 2;
-    if (!c->nslots)
-        ra_slots_room((void **)&c->slot, &c->nslots, 0, sizeof *c->slot, n, SHAPE_CACHE_MAX);
-    /* No more than the cache ever holds. */
-    pool_room(&c->g, c->ng, &c->capg, glyphs < SHAPE_CACHE_GLYPHS ? glyphs : SHAPE_CACHE_GLYPHS,
-              sizeof *c->g);
-    pool_room(&c->text.data, c->text.len, &c->text.cap,
-              (bytes < SHAPE_CACHE_GLYPHS * 8 ? bytes : SHAPE_CACHE_GLYPHS * 8) + 1, 1);
-}
-
-int ra_pdf__cache_keep(shape_cache_t *c, int kind, int face, const char *text, size_t len,
-                       const glyph_t *g, size_t ng, const uint32_t *cp, size_t ncp)
-{
-    uint32_t h = cache_hash(kind, face, text, len);
-    return cache_find(c, h, kind, face, text, len) ||
-           cache_put(c, h, kind, face, text, len, g, ng, cp, ncp, NULL, 0);
+    e.hash = cache_hash(e.kind, e.face, c->text.data + e.text, e.len);
+    e.subst = e.nsubst = 0;
+    shaped_t *slot = cache_slot(c, e.hash);
+    if (slot) {
+        *slot = e;
+        c->nused++;
+    }
+    return slot != NULL;
 }
 
 /* Keeps in fonts what document pdf shaped (not what it measured); 0 when

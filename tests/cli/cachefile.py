@@ -20,7 +20,8 @@ header line, then a key (32 bytes), the data and its CRC-32 (4).
                       key      one byte of the key
                       count    the entry count one more than there are
                       tail     one byte after the last entry
-                    words only (the first word's entry):
+                    words only (the first word's entry; the file holds
+                    the x86-64 build's structures, see words_layout):
                       gid      its first glyph's id 65535
                       cluster  its first glyph's cluster end past its word
                       flags    its first glyph's flags 4
@@ -45,9 +46,27 @@ import struct
 import sys
 import zlib
 
-HEADERS = {"words": b"readyaudit shaped words 2\n",
+HEADERS = {"words": b"readyaudit shaped words 3\n",
            "breaks": b"readyaudit break opportunities 1\n"}
-WORD_GLYPH, TEXT_CHAR, TEXT_GLYPH = 11, 5, 14
+# The words file holds src/pdf/pdf_int.h's structures as the x86-64 build
+# lays them out: after the key, padding to 8 bytes, four counts (entries,
+# glyphs, characters, text bytes), the entries (shaped_t, 40 bytes: hash,
+# len, kind, face, text, g, ng, cp, ncp, subst, nsubst), the glyphs
+# (glyph_t, 24 bytes: gid, font, flags, ax, dx, dy, c0, c1), the
+# characters (4 bytes each) and the texts' bytes.
+PAD = (8 - (len(b"readyaudit shaped words 3\n") + 32) % 8) % 8
+ENTRY, GLYPH = 40, 24
+
+
+def words_layout(body):
+    """The counts and where the entries, glyphs, characters and texts begin."""
+    at = 32 + PAD
+    ne, ng, nc, nb = struct.unpack_from("<IIII", body, at)
+    e0 = at + 16
+    g0 = e0 + ne * ENTRY
+    c0 = g0 + ng * GLYPH
+    t0 = c0 + nc * 4
+    return at, ne, e0, g0, c0, t0
 
 
 def load(kind, path):
@@ -67,40 +86,32 @@ def entries(kind, body):
     """Yields (offset, name, text, rest offset, count) per entry: for words
     (face, word or text, first glyph, glyph count), for breaks (language,
     text, first break value, length)."""
+    if kind == "words":
+        _, ne, e0, g0, _, t0 = words_layout(body)
+        for i in range(ne):
+            at = e0 + i * ENTRY
+            length, _, face, text, g, ng = struct.unpack_from("<IBBxxIII", body, at + 4)
+            yield at, str(face), bytes(body[t0 + text:t0 + text + length]), g0 + g * GLYPH, ng
+        return
     (n,) = struct.unpack_from("<I", body, 32)
     at = 36
     for _ in range(n):
-        if kind == "words" and body[at] == 1:
-            face, length, ng = struct.unpack_from("<BBH", body, at + 1)
-            yield at, str(face), bytes(body[at + 5:at + 5 + length]), at + 5 + length, ng
-            at += 5 + length + ng * WORD_GLYPH
-        elif kind == "words":
-            face, length, ncp, ng = struct.unpack_from("<BHHH", body, at + 1)
-            rest = at + 8 + length + ncp * TEXT_CHAR
-            yield at, str(face), bytes(body[at + 8:at + 8 + length]), rest, ng
-            at = rest + ng * TEXT_GLYPH
-        else:
-            nl = body[at]
-            lang = bytes(body[at + 1:at + 1 + nl]).decode("ascii")
-            (length,) = struct.unpack_from("<I", body, at + 1 + nl)
-            t = at + 1 + nl + 4
-            yield at, lang, bytes(body[t:t + length]), t + length, length
-            at = t + 2 * length
+        nl = body[at]
+        lang = bytes(body[at + 1:at + 1 + nl]).decode("ascii")
+        (length,) = struct.unpack_from("<I", body, at + 1 + nl)
+        t = at + 1 + nl + 4
+        yield at, lang, bytes(body[t:t + length]), t + length, length
+        at = t + 2 * length
 
 
 def forge(kind, body, word):
     found = 0
     for at, _, text, rest, count in entries(kind, body):
-        if kind == "words" and text == word and body[at] == 1:
-            (first,) = struct.unpack_from("<H", body, rest)
+        if kind == "words" and text == word:
+            first, font = struct.unpack_from("<HB", body, rest)
             for k in range(count):
-                struct.pack_into("<H", body, rest + k * WORD_GLYPH, first)
-            found += 1
-        elif kind == "words" and text == word:
-            font, first = struct.unpack_from("<BH", body, rest)
-            for k in range(count):
-                if body[rest + k * TEXT_GLYPH] == font:
-                    struct.pack_into("<H", body, rest + k * TEXT_GLYPH + 1, first)
+                if body[rest + k * GLYPH + 2] == font:
+                    struct.pack_into("<H", body, rest + k * GLYPH, first)
             found += 1
         elif kind == "breaks" and word in text:
             for i in range(count - 1):
@@ -112,10 +123,13 @@ def forge(kind, body, word):
 
 def damage(kind, body, how):
     texts = kind == "words" and how in ("kind", "font", "char", "offset", "tcluster")
+    ncp = lambda at: struct.unpack_from("<I", body, at + 28)[0]
     at, _, text, rest, count = next(
         e for e in entries(kind, body)
-        if kind != "words" or ((body[e[0]] != 1) == texts and
-                               (how != "offset" or struct.unpack_from("<H", body, e[0] + 4)[0] > 1)))
+        if kind != "words" or ((body[e[0] + 8] != 1) == texts and (how != "offset" or ncp(e[0]) > 1)))
+    if kind == "words":
+        counts, _, _, _, c0, _ = words_layout(body)
+        chars = c0 + 4 * struct.unpack_from("<I", body, at + 24)[0]
     if how == "flip":
         body[at + 1] ^= 1
     elif how == "cut":
@@ -123,31 +137,32 @@ def damage(kind, body, how):
     elif how == "key":
         body[0] ^= 1
     elif how == "count":
-        struct.pack_into("<I", body, 32, struct.unpack_from("<I", body, 32)[0] + 1)
+        n = counts if kind == "words" else 32
+        struct.pack_into("<I", body, n, struct.unpack_from("<I", body, n)[0] + 1)
     elif how == "tail":
         body[-4:-4] = b"\0"
     elif kind == "words" and how == "gid":
         struct.pack_into("<H", body, rest, 65535)
     elif kind == "words" and how == "cluster":
-        body[rest + 9] = len(text) + 1
+        struct.pack_into("<I", body, rest + 20, len(text) + 1)
     elif kind == "words" and how == "flags":
-        body[rest + 10] = 4
+        body[rest + 3] = 4
     elif kind == "words" and how == "byte":
-        body[at + 5] = 0x80
+        _, _, _, _, _, t0 = words_layout(body)
+        body[t0 + struct.unpack_from("<I", body, at + 12)[0]] = 0x80
     elif kind == "words" and how == "length":
-        struct.pack_into("<H", body, at + 3, 3 * len(text))
+        struct.pack_into("<I", body, at + 20, 3 * len(text))
     elif texts and how == "kind":
-        body[at] = 5
+        body[at + 8] = 5
     elif texts and how == "font":
-        body[rest] = 255
+        body[rest + 2] = 255
     elif texts and how == "char":
-        body[at + 8 + len(text):at + 11 + len(text)] = b"\0\0\x11"
+        struct.pack_into("<I", body, chars, 0x110000)
     elif texts and how == "offset":
-        first = at + 8 + len(text)
-        body[first + TEXT_CHAR + 3:first + TEXT_CHAR + 5] = body[first + 3:first + 5]
+        offsets = chars + 4 * ncp(at)
+        body[offsets + 4:offsets + 8] = body[offsets:offsets + 4]
     elif texts and how == "tcluster":
-        (ncp,) = struct.unpack_from("<H", body, at + 4)
-        struct.pack_into("<H", body, rest + 11, ncp + 1)
+        struct.pack_into("<I", body, rest + 20, ncp(at) + 1)
     elif kind == "breaks" and how == "value":
         body[rest] = 3
     elif kind == "breaks" and how == "inside":
