@@ -1086,6 +1086,7 @@ ra_status_t ra_layout_wrap_hyph(const ra_pdf_t *pdf, ra_hyph_t *hyph, const char
 #define MEMO_FIRST 1024       /* slots of a new table, a power of two */
 #define MEMO_SLOTS (1 << 15)  /* most slots (at most 3/4 of them used) */
 #define MEMO_BYTES (1u << 20) /* most bytes kept: languages, texts and their breaks */
+#define MEMO_LANG_MAX 35      /* bytes of a language tag */
 
 /* A text whose break opportunities were kept. */
 typedef struct {
@@ -1095,12 +1096,19 @@ typedef struct {
 } memo_entry_t;
 _Static_assert(offsetof(memo_entry_t, len) == sizeof(uint32_t), "a table entry, as slots.h says");
 
-struct ra_layout_memo {
+/* Entries and the bytes they point into. */
+typedef struct {
     memo_entry_t *slot; /* [nslots], open addressing */
     size_t nslots, nused;
-    char *bytes; /* what the entries point into */
+    char *bytes;
     size_t len, cap;
-    size_t stored; /* entries the cache file holds (ra_layout_memo_read, _save) */
+} memo_table_t;
+
+/* What the cache file holds (read-only, its bytes mapped where they are:
+ * ra_layout_memo_read), then what layouts kept since. */
+struct ra_layout_memo {
+    memo_table_t file, own;
+    ra_usercache_map_t map;
 };
 
 ra_status_t ra_layout_memo_new(ra_layout_memo_t **out)
@@ -1113,8 +1121,10 @@ void ra_layout_memo_free(ra_layout_memo_t *m)
 {
     if (!m)
         return;
-    free(m->slot);
-    free(m->bytes);
+    free(m->file.slot);
+    ra_usercache_unmap(&m->map);
+    free(m->own.slot);
+    free(m->own.bytes);
     free(m);
 }
 
@@ -1124,20 +1134,33 @@ static uint32_t memo_hash(const char *lang, const char *text, size_t len)
     return ra_table_hash(ra_table_hash(0, lang, strlen(lang)), text, len);
 }
 
-/* Returns the slot of lang and text in m: its entry, or the empty slot
- * where it would go; NULL when m has no table. */
-static memo_entry_t *memo_slot(const ra_layout_memo_t *m, uint32_t h, const char *lang,
+/* Returns the slot of lang and text in t: its entry, or the empty slot
+ * where it would go; NULL when t has no table. */
+static memo_entry_t *memo_slot(const memo_table_t *t, uint32_t h, const char *lang,
                                const char *text, size_t len)
 {
-    if (!m->nslots)
+    if (!t->nslots)
         return NULL;
     size_t nl = strlen(lang) + 1;
-    for (size_t i = h & (m->nslots - 1);; i = (i + 1) & (m->nslots - 1)) {
-        memo_entry_t *e = &m->slot[i];
-        if (!e->len || (e->hash == h && e->len == len && memcmp(m->bytes + e->off, lang, nl) == 0 &&
-                        memcmp(m->bytes + e->off + nl, text, len) == 0))
+    for (size_t i = h & (t->nslots - 1);; i = (i + 1) & (t->nslots - 1)) {
+        memo_entry_t *e = &t->slot[i];
+        if (!e->len || (e->hash == h && e->len == len && memcmp(t->bytes + e->off, lang, nl) == 0 &&
+                        memcmp(t->bytes + e->off + nl, text, len) == 0))
             return e;
     }
+}
+
+/* Returns the kept break opportunities of text in lang, or NULL. */
+static const char *memo_find(const ra_layout_memo_t *m, const char *lang, const char *text,
+                             size_t len)
+{
+    uint32_t h = memo_hash(lang, text, len);
+    for (const memo_table_t *t = &m->file; t; t = t == &m->file ? &m->own : NULL) {
+        const memo_entry_t *e = memo_slot(t, h, lang, text, len);
+        if (e && e->len)
+            return t->bytes + e->off + strlen(lang) + 1 + len;
+    }
+    return NULL;
 }
 
 /* Keeps brk[0..len), the break opportunities of text in lang, in m (when
@@ -1145,41 +1168,33 @@ static memo_entry_t *memo_slot(const ra_layout_memo_t *m, uint32_t h, const char
 static void memo_add(ra_layout_memo_t *m, const char *lang, const char *text, size_t len,
                      const char *brk)
 {
-    uint32_t h = memo_hash(lang, text, len);
-    memo_entry_t *e = memo_slot(m, h, lang, text, len);
-    if (e && e->len)
+    if (memo_find(m, lang, text, len))
         return; /* kept already */
-    size_t nl = strlen(lang) + 1, need = m->len + nl + 2 * len;
+    memo_table_t *t = &m->own;
+    uint32_t h = memo_hash(lang, text, len);
+    size_t nl = strlen(lang) + 1, need = t->len + nl + 2 * len;
     if (need > MEMO_BYTES)
         return;
-    if (need > m->cap) {
-        size_t cap = m->cap ? m->cap : 4096;
+    if (need > t->cap) {
+        size_t cap = t->cap ? t->cap : 4096;
         while (cap < need)
             cap *= 2;
-        char *p = realloc(m->bytes, cap);
+        char *p = realloc(t->bytes, cap);
         if (!p)
             return;
-        m->bytes = p;
-        m->cap = cap;
+        t->bytes = p;
+        t->cap = cap;
     }
-    if (!ra_slots_room((void **)&m->slot, &m->nslots, m->nused, sizeof *m->slot, MEMO_FIRST,
+    if (!ra_slots_room((void **)&t->slot, &t->nslots, t->nused, sizeof *t->slot, MEMO_FIRST,
                        MEMO_SLOTS))
         return;
-    e = ra_slots_free(m->slot, m->nslots, sizeof *m->slot, h);
-    memcpy(m->bytes + m->len, lang, nl);
-    memcpy(m->bytes + m->len + nl, text, len);
-    memcpy(m->bytes + m->len + nl + len, brk, len);
-    *e = (memo_entry_t){h, (uint32_t)len, (uint32_t)m->len};
-    m->len = need;
-    m->nused++;
-}
-
-/* Returns the kept break opportunities of text in lang, or NULL. */
-static const char *memo_find(const ra_layout_memo_t *m, const char *lang, const char *text,
-                             size_t len)
-{
-    const memo_entry_t *e = memo_slot(m, memo_hash(lang, text, len), lang, text, len);
-    return e && e->len ? m->bytes + e->off + strlen(lang) + 1 + len : NULL;
+    memo_entry_t *e = ra_slots_free(t->slot, t->nslots, sizeof *t->slot, h);
+    memcpy(t->bytes + t->len, lang, nl);
+    memcpy(t->bytes + t->len + nl, text, len);
+    memcpy(t->bytes + t->len + nl + len, brk, len);
+    *e = (memo_entry_t){h, (uint32_t)len, (uint32_t)t->len};
+    t->len = need;
+    t->nused++;
 }
 
 /* Keeps in m the break opportunities lo found for its arena string t. */
@@ -1203,14 +1218,15 @@ void ra_layout_memo_keep(ra_layout_memo_t *m, const ra_layout_t *lo)
 
 size_t ra_layout_memo_count(const ra_layout_memo_t *m)
 {
-    return m->nused;
+    return m->file.nused + m->own.nused;
 }
 
-/* The cache file: a keyed file whose data, integers little-endian, is the
- * number of entries (4) and per entry the language's length (1), the
- * language, the text's length (4), the text and its break opportunities. */
-#define MEMO_HEADER "readyaudit break opportunities 1\n"
-#define MEMO_LANG_MAX 35 /* bytes of a language tag */
+/* The cache file: a keyed file whose data is the number of entries and
+ * of bytes (4 each, as this build lays them out: the key names the
+ * executable), per entry its text's length and offset (4 each), then the
+ * bytes: per entry the language, a NUL, the text and its break
+ * opportunities. It is mapped, and the bytes are used where they are. */
+#define MEMO_HEADER "readyaudit break opportunities 2\n"
 
 /* This run's key: the executable and libunibreak. */
 static bool memo_key(unsigned char key[32])
@@ -1224,102 +1240,111 @@ static bool memo_key(unsigned char key[32])
     return true;
 }
 
-/* Parses the entry at p (before end) into lang (NUL-ended), text[0..*len)
- * and its breaks (after the text); returns the bytes it takes, 0 when it
- * is not one ra_break_find could give. */
-static size_t memo_parse(const char *p, const char *end, char lang[MEMO_LANG_MAX + 1],
-                         const char **text, size_t *len)
+/* Whether the entry of a text of len bytes at off in bytes[0..n) is one
+ * ra_break_find could give: a language tag, then the text and as many
+ * break values, none inside a character. */
+static bool memo_ok(const char *bytes, size_t n, size_t off, size_t len)
 {
-    if (end - p < 1)
-        return 0;
-    size_t nl = (unsigned char)p[0];
-    if (nl == 0 || nl > MEMO_LANG_MAX || (size_t)(end - p) < 1 + nl + 4)
-        return 0;
+    if (len == 0 || off >= n)
+        return false;
+    const char *lang = bytes + off, *nul = memchr(lang, '\0', n - off);
+    size_t nl = nul ? (size_t)(nul - lang) : 0;
+    if (nl == 0 || nl > MEMO_LANG_MAX || (n - off - nl - 1) / 2 < len)
+        return false;
     for (size_t i = 0; i < nl; i++)
-        if (p[1 + i] <= 0x20 || p[1 + i] > 0x7E)
-            return 0;
-    memcpy(lang, p + 1, nl);
-    lang[nl] = '\0';
-    *len = ra_le_get(p + 1 + nl, 4);
-    *text = p + 1 + nl + 4;
-    if (*len == 0 || *len > (size_t)(end - *text) / 2)
-        return 0;
-    /* Inside a character there is no break. */
-    for (size_t i = 0; i < *len; i++) {
-        unsigned char v = (unsigned char)(*text)[*len + i];
-        if (v > RA_BREAK_MUST || (v && i + 1 < *len && ((*text)[i + 1] & 0xC0) == 0x80))
-            return 0;
+        if (lang[i] <= 0x20 || lang[i] > 0x7E)
+            return false;
+    const char *text = nul + 1, *brk = text + len;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char v = (unsigned char)brk[i];
+        if (v > RA_BREAK_MUST || (v && i + 1 < len && (text[i + 1] & 0xC0) == 0x80))
+            return false;
     }
-    return 1 + nl + 4 + 2 * *len;
+    return true;
 }
 
 void ra_layout_memo_read(ra_layout_memo_t *m, const char *path)
 {
-    ra_buf_t b = RA_BUF_INIT;
     unsigned char key[32];
-    if (!path || !memo_key(key) ||
-        !ra_usercache_read_keyed(path, MEMO_HEADER, key, 2 * MEMO_BYTES, &b) || b.len < 4)
-        goto done;
-    size_t n = ra_le_get(b.data, 4);
-    const char *p = b.data + 4, *end = b.data + b.len, *text;
-    char lang[MEMO_LANG_MAX + 1];
-    /* Kept as read, m being empty: a bad entry empties it again, so that a
-     * file is believed whole or not at all. */
-    for (size_t i = 0, len, took; i < n && p; i++) {
-        took = memo_parse(p, end, lang, &text, &len);
-        if (took)
-            memo_add(m, lang, text, len, text + len);
-        p = took ? p + took : NULL;
+    uint32_t n[2];
+    size_t len;
+    const char *data = path && memo_key(key) ? ra_usercache_map_keyed(path, MEMO_HEADER, key,
+                                                                      2 * MEMO_BYTES, &len, &m->map)
+                                             : NULL;
+    if (!data || len < sizeof n) {
+        ra_usercache_unmap(&m->map);
+        return;
     }
-    if (p != end) {
-        free(m->slot);
-        free(m->bytes);
-        *m = (ra_layout_memo_t){0};
+    memcpy(n, data, sizeof n);
+    size_t at = sizeof n;
+    memo_table_t *t = &m->file;
+    /* Believed whole or not at all; its bytes read where they are (the
+     * table never adds to them), the table made at its size. */
+    bool ok = n[0] <= (len - at) / 8 && n[1] == len - at - (size_t)n[0] * 8 &&
+              (size_t)n[0] * 4 <= (size_t)MEMO_SLOTS * 3;
+    size_t slots = MEMO_FIRST;
+    while (ok && (size_t)n[0] * 4 > slots * 3)
+        slots *= 2;
+    ok = ok && ra_slots_room((void **)&t->slot, &t->nslots, 0, sizeof *t->slot, slots, MEMO_SLOTS);
+    t->bytes = ok ? (char *)data + at + (size_t)n[0] * 8 : NULL;
+    t->len = ok ? n[1] : 0;
+    for (size_t i = 0; ok && i < n[0]; i++) {
+        uint32_t e[2];
+        memcpy(e, data + at + i * 8, sizeof e);
+        ok = memo_ok(t->bytes, t->len, e[1], e[0]);
+        if (ok) {
+            const char *lang = t->bytes + e[1];
+            uint32_t h = memo_hash(lang, lang + strlen(lang) + 1, e[0]);
+            *(memo_entry_t *)ra_slots_free(t->slot, t->nslots, sizeof *t->slot, h) =
+                (memo_entry_t){h, e[0], e[1]};
+            t->nused++;
+        }
     }
-    m->stored = m->nused;
-done:
-    ra_buf_free(&b);
+    if (!ok) {
+        free(t->slot);
+        *t = (memo_table_t){0};
+        ra_usercache_unmap(&m->map);
+    }
+}
+
+/* Appends the entries of t that the file can hold (while it can: *size
+ * is its bytes so far) to out and their bytes to bytes; counts them in *n. */
+static void memo_put(const memo_table_t *t, size_t *size, ra_buf_t *out, ra_buf_t *bytes,
+                     uint32_t *n)
+{
+    for (size_t i = 0; i < t->nslots; i++) {
+        const memo_entry_t *e = &t->slot[i];
+        size_t rec = e->len ? strlen(t->bytes + e->off) + 1 + 2 * (size_t)e->len : 0;
+        if (!e->len || !memo_ok(t->bytes, t->len, e->off, e->len) ||
+            *size + 8 + rec > 2 * MEMO_BYTES || (size_t)(*n + 1) * 4 > (size_t)MEMO_SLOTS * 3)
+            continue;
+        uint32_t x[2] = {e->len, (uint32_t)bytes->len};
+        ra_buf_append(out, (const char *)x, sizeof x);
+        ra_buf_append(bytes, t->bytes + e->off, rec);
+        *size += 8 + rec;
+        (*n)++;
+    }
 }
 
 void ra_layout_memo_save(ra_layout_memo_t *m, const char *path)
 {
     unsigned char key[32];
-    if (!path || m->nused <= m->stored || !memo_key(key))
+    if (!path || !m->own.nused || !memo_key(key))
         return;
-    ra_buf_t b = RA_BUF_INIT;
-    uint32_t n = 0;
-    ra_buf_append(&b, "\0\0\0\0", 4); /* the count */
-    for (size_t i = 0; i < m->nslots; i++) {
-        const memo_entry_t *e = &m->slot[i];
-        if (!e->len)
-            continue;
-        const char *lang = m->bytes + e->off;
-        size_t nl = strlen(lang);
-        if (nl == 0 || nl > MEMO_LANG_MAX)
-            continue;
-        char l[5] = {(char)nl}, got[MEMO_LANG_MAX + 1];
-        ra_le_put(l + 1, e->len, 4);
-        size_t at = b.len, len;
-        const char *text;
-        ra_buf_append(&b, l, 1);
-        ra_buf_append(&b, lang, nl);
-        ra_buf_append(&b, l + 1, 4);
-        ra_buf_append(&b, lang + nl + 1, 2 * (size_t)e->len);
-        /* Written only as it will be read back (a text of malformed UTF-8
-         * may have a break before a stray continuation byte). */
-        if (ra_buf_failed(&b))
-            break;
-        if (memo_parse(b.data + at, b.data + b.len, got, &text, &len))
-            n++;
-        else
-            b.len = at;
-    }
-    if (!ra_buf_failed(&b)) {
-        ra_le_put(b.data, n, 4);
+    ra_buf_t b = RA_BUF_INIT, bytes = RA_BUF_INIT;
+    uint32_t n[2] = {0, 0};
+    size_t size = sizeof MEMO_HEADER - 1 + 32 + sizeof n + 4;
+    ra_buf_append(&b, (const char *)n, sizeof n);
+    memo_put(&m->file, &size, &b, &bytes, &n[0]);
+    memo_put(&m->own, &size, &b, &bytes, &n[0]);
+    n[1] = (uint32_t)bytes.len;
+    ra_buf_append(&b, bytes.data, bytes.len);
+    if (!ra_buf_failed(&b) && !ra_buf_failed(&bytes)) {
+        memcpy(b.data, n, sizeof n);
         ra_usercache_write_keyed(path, MEMO_HEADER, key, b.data, b.len);
     }
-    m->stored = m->nused;
     ra_buf_free(&b);
+    ra_buf_free(&bytes);
 }
 
 /* Returns the break opportunities of the arena string t, computed once per

@@ -47,7 +47,7 @@ import sys
 import zlib
 
 HEADERS = {"words": b"readyaudit shaped words 3\n",
-           "breaks": b"readyaudit break opportunities 1\n"}
+           "breaks": b"readyaudit break opportunities 2\n"}
 # The words file holds src/pdf/pdf_int.h's structures as the x86-64 build
 # lays them out: after the key, padding to 8 bytes, four counts (entries,
 # glyphs, characters, text bytes), the entries (shaped_t, 40 bytes: hash,
@@ -93,15 +93,18 @@ def entries(kind, body):
             length, _, face, text, g, ng = struct.unpack_from("<IBBxxIII", body, at + 4)
             yield at, str(face), bytes(body[t0 + text:t0 + text + length]), g0 + g * GLYPH, ng
         return
-    (n,) = struct.unpack_from("<I", body, 32)
-    at = 36
-    for _ in range(n):
-        nl = body[at]
-        lang = bytes(body[at + 1:at + 1 + nl]).decode("ascii")
-        (length,) = struct.unpack_from("<I", body, at + 1 + nl)
-        t = at + 1 + nl + 4
-        yield at, lang, bytes(body[t:t + length]), t + length, length
-        at = t + 2 * length
+    # The breaks file: after the key, the counts of entries and bytes, per
+    # entry its text's length and offset (4 bytes each), then per entry the
+    # language, a NUL, the text and its break values. An entry's offset
+    # here is where its length is.
+    n, _ = struct.unpack_from("<II", body, 32)
+    b0 = 40 + 8 * n
+    for i in range(n):
+        at = 40 + 8 * i
+        length, off = struct.unpack_from("<II", body, at)
+        nul = body.index(0, b0 + off)
+        lang = bytes(body[b0 + off:nul]).decode("ascii")
+        yield at, lang, bytes(body[nul + 1:nul + 1 + length]), nul + 1 + length, length
 
 
 def forge(kind, body, word):
@@ -174,9 +177,10 @@ def damage(kind, body, how):
                 return
         sys.exit("no text with a character of several bytes")
     elif kind == "breaks" and how == "lang":
-        body[at:at + 1 + body[at]] = b"\0"
+        n, _ = struct.unpack_from("<II", body, 32)
+        body[40 + 8 * n + struct.unpack_from("<I", body, at + 4)[0]] = 0
     elif kind == "breaks" and how == "length":
-        struct.pack_into("<I", body, rest - count - 4, len(body))
+        struct.pack_into("<I", body, at, len(body))
     else:
         sys.exit("unknown damage %r" % how)
 
