@@ -1314,9 +1314,10 @@ static void memo_put(const memo_table_t *t, size_t *size, ra_buf_t *out, ra_buf_
 {
     for (size_t i = 0; i < t->nslots; i++) {
         const memo_entry_t *e = &t->slot[i];
-        size_t rec = e->len ? strlen(t->bytes + e->off) + 1 + 2 * (size_t)e->len : 0;
-        if (!e->len || !memo_ok(t->bytes, t->len, e->off, e->len) ||
-            *size + 8 + rec > 2 * MEMO_BYTES || (size_t)(*n + 1) * 4 > (size_t)MEMO_SLOTS * 3)
+        if (!e->len || !memo_ok(t->bytes, t->len, e->off, e->len))
+            continue;
+        size_t rec = strlen(t->bytes + e->off) + 1 + 2 * (size_t)e->len;
+        if (*size + 8 + rec > 2 * MEMO_BYTES || (size_t)(*n + 1) * 4 > (size_t)MEMO_SLOTS * 3)
             continue;
         uint32_t x[2] = {e->len, (uint32_t)bytes->len};
         ra_buf_append(out, (const char *)x, sizeof x);
