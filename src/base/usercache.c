@@ -180,32 +180,6 @@ static uint32_t crc_more(uint32_t crc, const void *data, size_t len)
 #endif
 }
 
-bool ra_usercache_read_keyed(const char *path, const char *header, const unsigned char key[32],
-                             size_t max, ra_buf_t *data)
-{
-    size_t rest;
-    unsigned char got[32];
-    ra_buf_clear(data);
-    int fd = open_own(path, header, max, &rest);
-    if (fd < 0)
-        return false;
-    /* Read after the key, so that the data need not be moved. */
-    bool ok = rest >= 32 + 4 && read(fd, got, 32) == 32 && memcmp(got, key, 32) == 0 &&
-              read_more(fd, rest - 32, data);
-    close(fd);
-    if (ok) {
-        data->len -= 4;
-        ok = crc_more(crc_more(0, key, 32), data->data, data->len) ==
-             ra_le_get(data->data + data->len, 4);
-    }
-    if (!ok) {
-        ra_buf_free(data);
-        return false;
-    }
-    data->data[data->len] = '\0';
-    return true;
-}
-
 const char *ra_usercache_map_keyed(const char *path, const char *header,
                                    const unsigned char key[32], size_t max, size_t *len,
                                    ra_usercache_map_t *map)

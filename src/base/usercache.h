@@ -57,24 +57,18 @@ static inline void ra_le_put(void *p, uint32_t v, int n)
  * ends it. False when the executable cannot be told apart. */
 bool ra_usercache_key_begin(ra_sha256_ctx_t *c, const char *header);
 
-/* Sets *data to the data of the keyed file at path when its header, key
- * and CRC-32 are right and it has at most max bytes; false, *data empty,
- * otherwise. */
-bool ra_usercache_read_keyed(const char *path, const char *header, const unsigned char key[32],
-                             size_t max, ra_buf_t *data);
-
 /* A keyed file mapped into memory (ra_usercache_map_keyed). */
 typedef struct {
     void *addr;
     size_t len;
 } ra_usercache_map_t;
 
-/* As ra_usercache_read_keyed, the file mapped rather than read: returns
- * where its data starts (at the header's length plus 32 from a page
- * boundary) and sets *len, or NULL. The file is read where it is, as the
- * font files are: it is replaced by a rename, never written in place (a
- * program that wrote it in place while it is mapped could as well change
- * the user's readyaudit). */
+/* Maps the keyed file at path when it has at most max bytes, and its
+ * header, key and CRC-32 are right: returns where its data starts (at the
+ * header's length plus 32 from a page boundary) and sets *len, or NULL.
+ * The file is read where it is, as the font files are: it is replaced by
+ * a rename, never written in place (a program that wrote it in place
+ * while it is mapped could as well change the user's readyaudit). */
 const char *ra_usercache_map_keyed(const char *path, const char *header,
                                    const unsigned char key[32], size_t max, size_t *len,
                                    ra_usercache_map_t *map);
