@@ -22,6 +22,14 @@ void *ra_slots_free(void *slots, size_t nslots, size_t size, uint32_t h)
     return s + i * size;
 }
 
+int ra_slots_make(void **slots, size_t *nslots, size_t n, size_t size, size_t first, size_t max)
+{
+    size_t want = first;
+    while (n * 4 > want * 3)
+        want *= 2;
+    return ra_slots_hold(n, max) && ra_slots_room(slots, nslots, 0, size, want, max);
+}
+
 int ra_slots_room(void **slots, size_t *nslots, size_t nused, size_t size, size_t first, size_t max)
 {
     if ((nused + 1) * 4 <= *nslots * 3)

@@ -17,6 +17,17 @@
 int ra_slots_room(void **slots, size_t *nslots, size_t nused, size_t size, size_t first,
                   size_t max);
 
+/* Whether a table of at most max slots holds n entries. */
+static inline int ra_slots_hold(size_t n, size_t max)
+{
+    return n <= max / 4 * 3;
+}
+
+/* Makes *slots (none yet) an empty table for n entries: first slots or
+ * more, as ra_slots_room would have grown it. 0 when a table of max slots
+ * does not hold them or memory runs out. */
+int ra_slots_make(void **slots, size_t *nslots, size_t n, size_t size, size_t first, size_t max);
+
 /* The first empty slot of hash h's probe sequence (nslots > 0, and one is
  * empty). */
 void *ra_slots_free(void *slots, size_t nslots, size_t size, uint32_t h);

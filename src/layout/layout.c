@@ -1280,12 +1280,9 @@ void ra_layout_memo_read(ra_layout_memo_t *m, const char *path)
     memo_table_t *t = &m->file;
     /* Believed whole or not at all; its bytes read where they are (the
      * table never adds to them), the table made at its size. */
-    bool ok = n[0] <= (len - at) / 8 && n[1] == len - at - (size_t)n[0] * 8 &&
-              (size_t)n[0] * 4 <= (size_t)MEMO_SLOTS * 3;
-    size_t slots = MEMO_FIRST;
-    while (ok && (size_t)n[0] * 4 > slots * 3)
-        slots *= 2;
-    ok = ok && ra_slots_room((void **)&t->slot, &t->nslots, 0, sizeof *t->slot, slots, MEMO_SLOTS);
+    bool ok =
+        n[0] <= (len - at) / 8 && n[1] == len - at - (size_t)n[0] * 8 &&
+        ra_slots_make((void **)&t->slot, &t->nslots, n[0], sizeof *t->slot, MEMO_FIRST, MEMO_SLOTS);
     t->bytes = ok ? (char *)data + at + (size_t)n[0] * 8 : NULL;
     t->len = ok ? n[1] : 0;
     for (size_t i = 0; ok && i < n[0]; i++) {
@@ -1317,7 +1314,7 @@ static void memo_put(const memo_table_t *t, size_t *size, ra_buf_t *out, ra_buf_
         if (!e->len || !memo_ok(t->bytes, t->len, e->off, e->len))
             continue;
         size_t rec = strlen(t->bytes + e->off) + 1 + 2 * (size_t)e->len;
-        if (*size + 8 + rec > 2 * MEMO_BYTES || (size_t)(*n + 1) * 4 > (size_t)MEMO_SLOTS * 3)
+        if (*size + 8 + rec > 2 * MEMO_BYTES || !ra_slots_hold(*n + 1, MEMO_SLOTS))
             continue;
         uint32_t x[2] = {e->len, (uint32_t)bytes->len};
         ra_buf_append(out, (const char *)x, sizeof x);

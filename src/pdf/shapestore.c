@@ -174,12 +174,8 @@ void ra_pdf__store_read(ra_pdf_fonts_t *fonts, const char *path)
     c->text.len = n.bytes;
     /* Believed whole or not at all; the table made at its size. */
     int ok = entries && c->g && c->cp && c->text.data && at == len &&
-             (size_t)n.entries * 4 <= (size_t)SHAPE_CACHE_MAX * 3;
-    size_t slots = SHAPE_CACHE_FIRST;
-    while (ok && (size_t)n.entries * 4 > slots * 3)
-        slots *= 2;
-    ok = ok &&
-         ra_slots_room((void **)&c->slot, &c->nslots, 0, sizeof *c->slot, slots, SHAPE_CACHE_MAX);
+             ra_slots_make((void **)&c->slot, &c->nslots, n.entries, sizeof *c->slot,
+                           SHAPE_CACHE_FIRST, SHAPE_CACHE_MAX);
     for (size_t i = 0; ok && i < n.entries; i++) {
         shaped_t e;
         memcpy(&e, &entries[i], sizeof e);
@@ -200,7 +196,7 @@ static void put_entries(const ra_pdf_fonts_t *fonts, const shape_cache_t *c, siz
         size_t ncp = e->ncp ? 2 * (size_t)e->ncp + 1 : 0;
         size_t more = sizeof *e + e->ng * sizeof(glyph_t) + ncp * sizeof(uint32_t) + e->len;
         if (!e->len || !entry_ok(fonts, c, e) || *size + more > STORE_MAX ||
-            (size_t)(*n + 1) * 4 > (size_t)SHAPE_CACHE_MAX * 3)
+            !ra_slots_hold(*n + 1, SHAPE_CACHE_MAX))
             continue;
         shaped_t x;
         memset(&x, 0, sizeof x);
