@@ -1150,17 +1150,26 @@ static memo_entry_t *memo_slot(const memo_table_t *t, uint32_t h, const char *la
     }
 }
 
-/* Returns the kept break opportunities of text in lang, or NULL. */
+/* Returns the kept break opportunities of text in lang (hash h): what
+ * the file holds, else what layouts kept since; NULL when neither has
+ * them. */
+static const char *memo_lookup(const ra_layout_memo_t *m, uint32_t h, const char *lang,
+                               const char *text, size_t len)
+{
+    const memo_table_t *order[2] = {&m->file, &m->own};
+    for (int i = 0; i < 2; i++) {
+        const memo_entry_t *e = memo_slot(order[i], h, lang, text, len);
+        if (e && e->len)
+            return order[i]->bytes + e->off + strlen(lang) + 1 + len;
+    }
+    return NULL;
+}
+
+/* memo_lookup, the hash computed here. */
 static const char *memo_find(const ra_layout_memo_t *m, const char *lang, const char *text,
                              size_t len)
 {
-    uint32_t h = memo_hash(lang, text, len);
-    for (const memo_table_t *t = &m->file; t; t = t == &m->file ? &m->own : NULL) {
-        const memo_entry_t *e = memo_slot(t, h, lang, text, len);
-        if (e && e->len)
-            return t->bytes + e->off + strlen(lang) + 1 + len;
-    }
-    return NULL;
+    return memo_lookup(m, memo_hash(lang, text, len), lang, text, len);
 }
 
 /* Keeps brk[0..len), the break opportunities of text in lang, in m (when
@@ -1168,10 +1177,10 @@ static const char *memo_find(const ra_layout_memo_t *m, const char *lang, const 
 static void memo_add(ra_layout_memo_t *m, const char *lang, const char *text, size_t len,
                      const char *brk)
 {
-    if (memo_find(m, lang, text, len))
+    uint32_t h = memo_hash(lang, text, len);
+    if (memo_lookup(m, h, lang, text, len))
         return; /* kept already */
     memo_table_t *t = &m->own;
-    uint32_t h = memo_hash(lang, text, len);
     size_t nl = strlen(lang) + 1, need = t->len + nl + 2 * len;
     if (need > MEMO_BYTES)
         return;
