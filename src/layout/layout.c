@@ -1314,13 +1314,14 @@ void ra_layout_memo_read(ra_layout_memo_t *m, const char *path)
 }
 
 /* Appends the entries of t that the file can hold (while it can: *size
- * is its bytes so far) to out and their bytes to bytes; counts them in *n. */
-static void memo_put(const memo_table_t *t, size_t *size, ra_buf_t *out, ra_buf_t *bytes,
-                     uint32_t *n)
+ * is its bytes so far) to out and their bytes to bytes; counts them in *n.
+ * checked: t's entries were checked as the file was read. */
+static void memo_put(const memo_table_t *t, bool checked, size_t *size, ra_buf_t *out,
+                     ra_buf_t *bytes, uint32_t *n)
 {
     for (size_t i = 0; i < t->nslots; i++) {
         const memo_entry_t *e = &t->slot[i];
-        if (!e->len || !memo_ok(t->bytes, t->len, e->off, e->len))
+        if (!e->len || !(checked || memo_ok(t->bytes, t->len, e->off, e->len)))
             continue;
         size_t rec = strlen(t->bytes + e->off) + 1 + 2 * (size_t)e->len;
         if (*size + 8 + rec > 2 * MEMO_BYTES || !ra_slots_hold(*n + 1, MEMO_SLOTS))
@@ -1342,8 +1343,8 @@ void ra_layout_memo_save(ra_layout_memo_t *m, const char *path)
     uint32_t n[2] = {0, 0};
     size_t size = sizeof MEMO_HEADER - 1 + 32 + sizeof n + 4;
     ra_buf_append(&b, (const char *)n, sizeof n);
-    memo_put(&m->file, &size, &b, &bytes, &n[0]);
-    memo_put(&m->own, &size, &b, &bytes, &n[0]);
+    memo_put(&m->file, true, &size, &b, &bytes, &n[0]);
+    memo_put(&m->own, false, &size, &b, &bytes, &n[0]);
     n[1] = (uint32_t)bytes.len;
     ra_buf_append(&b, bytes.data, bytes.len);
     if (!ra_buf_failed(&b) && !ra_buf_failed(&bytes)) {

@@ -187,15 +187,17 @@ void ra_pdf__store_read(ra_pdf_fonts_t *fonts, const char *path)
 
 /* Appends to out the entries of c that the file can hold (while it can:
  * *size is its bytes so far), their glyphs, characters and bytes to g, cp
- * and text, each where the file will have it; sets *n to how many. */
-static void put_entries(const ra_pdf_fonts_t *fonts, const shape_cache_t *c, size_t *size,
-                        ra_buf_t *out, ra_buf_t *g, ra_buf_t *cp, ra_buf_t *text, uint32_t *n)
+ * and text, each where the file will have it; sets *n to how many.
+ * checked: c's entries were checked as it was read. */
+static void put_entries(const ra_pdf_fonts_t *fonts, const shape_cache_t *c, int checked,
+                        size_t *size, ra_buf_t *out, ra_buf_t *g, ra_buf_t *cp, ra_buf_t *text,
+                        uint32_t *n)
 {
     for (size_t i = 0; i < c->nslots; i++) {
         const shaped_t *e = &c->slot[i];
         size_t ncp = e->ncp ? 2 * (size_t)e->ncp + 1 : 0;
         size_t more = sizeof *e + e->ng * sizeof(glyph_t) + ncp * sizeof(uint32_t) + e->len;
-        if (!e->len || !entry_ok(fonts, c, e) || *size + more > STORE_MAX ||
+        if (!e->len || !(checked || entry_ok(fonts, c, e)) || *size + more > STORE_MAX ||
             !ra_slots_hold(*n + 1, SHAPE_CACHE_MAX))
             continue;
         shaped_t x;
@@ -235,8 +237,8 @@ void ra_pdf_fonts_save_shaping(ra_pdf_fonts_t *fonts)
     size_t size = sizeof STORE_HEADER - 1 + 32 + STORE_PAD + sizeof n + 4;
     ra_buf_append(&b, "\0\0\0\0\0\0\0", STORE_PAD);
     ra_buf_append(&b, (const char *)&n, sizeof n);
-    put_entries(fonts, &fonts->stored, &size, &b, &g, &cp, &text, &n.entries);
-    put_entries(fonts, kept, &size, &b, &g, &cp, &text, &n.entries);
+    put_entries(fonts, &fonts->stored, 1, &size, &b, &g, &cp, &text, &n.entries);
+    put_entries(fonts, kept, 0, &size, &b, &g, &cp, &text, &n.entries);
     n.glyphs = (uint32_t)(g.len / sizeof(glyph_t));
     n.cps = (uint32_t)(cp.len / sizeof(uint32_t));
     n.bytes = (uint32_t)text.len;
