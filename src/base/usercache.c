@@ -71,24 +71,6 @@ static int open_own(const char *path, const char *header, size_t max, size_t *re
     return fd;
 }
 
-/* Appends the next n bytes of fd to b; false when they could not all be
- * read (b then empty). */
-static bool read_more(int fd, size_t n, ra_buf_t *b)
-{
-    ssize_t got = 1;
-    size_t want = b->len + n;
-    if (ra_buf_reserve(b, n) != RA_OK)
-        return false;
-    while (b->len < want && (got = read(fd, b->data + b->len, want - b->len)) > 0)
-        b->len += (size_t)got;
-    if (b->len < want) {
-        ra_buf_free(b);
-        return false;
-    }
-    b->data[b->len] = '\0';
-    return true;
-}
-
 bool ra_usercache_read(const char *path, const char *header, size_t max, ra_buf_t *text)
 {
     size_t rest;
@@ -96,9 +78,17 @@ bool ra_usercache_read(const char *path, const char *header, size_t max, ra_buf_
     int fd = open_own(path, header, max, &rest);
     if (fd < 0)
         return false;
-    bool ok = read_more(fd, rest, text);
+    ssize_t got = 1;
+    if (ra_buf_reserve(text, rest) == RA_OK)
+        while (text->len < rest && (got = read(fd, text->data + text->len, rest - text->len)) > 0)
+            text->len += (size_t)got;
     close(fd);
-    return ok;
+    if (text->len < rest || ra_buf_failed(text)) {
+        ra_buf_free(text);
+        return false;
+    }
+    text->data[text->len] = '\0';
+    return true;
 }
 
 /* Makes the directory dir for the user alone (as the XDG base directory

@@ -161,7 +161,7 @@ struct ra_pdf_fonts {
     /* What documents shaped and measured, kept for the documents after
      * them (ra_pdf_fonts_keep_shaping): read-only but while it is kept, so
      * that processes forked afterwards share its pages. A document looks
-     * here first, then in its own caches. */
+     * here after stored (below), then in its own caches. */
     shape_cache_t kept;
     width_entry_t *kept_widths; /* [WIDTH_CACHE_SIZE], or NULL */
     /* What earlier runs shaped (shapestore.c), read-only: documents look
