@@ -54,7 +54,7 @@ HEADERS = {"words": b"readyaudit shaped words 3\n",
 # len, kind, face, text, g, ng, cp, ncp, subst, nsubst), the glyphs
 # (glyph_t, 24 bytes: gid, font, flags, ax, dx, dy, c0, c1), the
 # characters (4 bytes each) and the texts' bytes.
-PAD = (8 - (len(b"readyaudit shaped words 3\n") + 32) % 8) % 8
+PAD = (8 - (len(HEADERS["words"]) + 32) % 8) % 8
 ENTRY, GLYPH = 40, 24
 
 
