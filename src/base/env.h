@@ -31,6 +31,9 @@ typedef struct {
      * found (ra_layout_memo_read): set for report alone, else NULL. */
     const char *shaped_words;
     const char *break_memo;
+    /* The user's cache of font subsets reports embedded
+     * (ra_pdf_options_t.font_subsets): set for report alone, else NULL. */
+    const char *font_subsets;
     /* SOURCE_DATE_EPOCH, read once (ra_env_set_epoch). */
     bool epoch_set; /* set, not empty, and valid: the document date of reports */
     int64_t epoch;  /* its value, 0 when not set */

@@ -85,8 +85,10 @@ int ra_cmd_report(ra_cli_t *cli)
         st = ra_write_atomic(o->output, res.pdf.data, res.pdf.len, cli->env->sink);
     /* The words it shaped and the break opportunities it found, for the
      * next report (once the report is out). */
-    if (st == RA_OK && fonts)
+    if (st == RA_OK && fonts) {
         ra_pdf_fonts_save_shaping(fonts);
+        ra_pdf_fonts_save_subsets(fonts);
+    }
     if (st == RA_OK && breaks)
         ra_layout_memo_save(breaks, env.break_memo);
     /* The line that says what was written goes to standard output, unless

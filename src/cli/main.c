@@ -534,7 +534,8 @@ int main(int argc, char **argv)
      * files earlier runs read whole and found as the chain lists them,
      * which checklists and templates matched their schema, the words
      * reports shaped and the break opportunities they found. */
-    ra_buf_t cache = RA_BUF_INIT, valid = RA_BUF_INIT, words = RA_BUF_INIT, breaks = RA_BUF_INIT;
+    ra_buf_t cache = RA_BUF_INIT, valid = RA_BUF_INIT, words = RA_BUF_INIT, breaks = RA_BUF_INIT,
+             subsets = RA_BUF_INIT;
     const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
     if (xdg && xdg[0] == '/')
         ra_buf_printf(&cache, "%s/readyaudit/", xdg);
@@ -543,6 +544,7 @@ int main(int argc, char **argv)
     if (cache.len && ra_buf_printf(&valid, "%svalid-documents", cache.data) == RA_OK &&
         ra_buf_printf(&words, "%sshaped-words", cache.data) == RA_OK &&
         ra_buf_printf(&breaks, "%sbreak-opportunities", cache.data) == RA_OK &&
+        ra_buf_printf(&subsets, "%sfont-subsets", cache.data) == RA_OK &&
         ra_buf_puts(&cache, "verified-fonts") == RA_OK) {
         env.verified_fonts = cache.data;
         /* The files of the words reports shaped and the break
@@ -553,9 +555,11 @@ int main(int argc, char **argv)
         if (cmd->fn == ra_cmd_report) {
             env.shaped_words = words.data;
             env.break_memo = breaks.data;
+            env.font_subsets = subsets.data;
         }
         if (ra_loader_set_cache(env.loader, valid.data) != RA_OK)
-            env.verified_fonts = env.shaped_words = env.break_memo = NULL; /* no cache at all */
+            env.verified_fonts = env.shaped_words = env.break_memo = env.font_subsets =
+                NULL; /* no cache at all */
     }
     /* A signal removes the temporary files it would leave (cleanup.h). */
     ra_cleanup_install();
@@ -566,6 +570,7 @@ int main(int argc, char **argv)
     ra_buf_free(&valid);
     ra_buf_free(&words);
     ra_buf_free(&breaks);
+    ra_buf_free(&subsets);
     free(datadir);
     return close_stdout(cli.prog, rc);
 }

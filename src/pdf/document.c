@@ -164,6 +164,7 @@ void ra_pdf_free(ra_pdf_t *pdf)
     }
     free(pdf->blobs);
     ra_buf_free(&pdf->zout);
+    ra_buf_free(&pdf->new_subsets);
     free(pdf);
 }
 

@@ -453,6 +453,7 @@ ra_status_t ra_pdf_fonts_new(const ra_pdf_options_t *opt, ra_pdf_fonts_t **out)
         return st;
     }
     ra_pdf__store_read(fonts, opt->shaped_words);
+    ra_pdf__subsets_read(fonts, opt->font_subsets);
     *out = fonts;
     return RA_OK;
 }
@@ -468,6 +469,9 @@ void ra_pdf_fonts_free(ra_pdf_fonts_t *fonts)
     free(fonts->kept_widths);
     free(fonts->cache_path);
     free(fonts->store_path);
+    ra_usercache_unmap(&fonts->subsets_map);
+    free(fonts->subsets_path);
+    ra_buf_free(&fonts->kept_subsets);
     free(fonts);
 }
 
@@ -859,10 +863,10 @@ done:
     return st;
 }
 
-/* Completes face f's objects: BaseFont, the subset, /W, /CIDToGIDMap,
- * /CIDSet and /ToUnicode for the glyphs drawn. CIDs are the font's own
- * glyph ids (for the CID-keyed CFF of Noto CJK, its CIDs). */
-static ra_status_t finish_face(ra_pdf_t *pdf, face_t *f)
+/* Completes the objects of face f (font file fi): BaseFont, the subset,
+ * /W, /CIDToGIDMap, /CIDSet and /ToUnicode for the glyphs drawn. CIDs are
+ * the font's own glyph ids (for the CID-keyed CFF of Noto CJK, its CIDs). */
+static ra_status_t finish_face(ra_pdf_t *pdf, int fi, face_t *f)
 {
     const font_t *ft = f->ft;
     ra_status_t st;
@@ -887,16 +891,25 @@ static ra_status_t finish_face(ra_pdf_t *pdf, face_t *f)
         (st = hp(pdf, HPDF_Dict_AddName(f->desc, "FontName", b.data))) != RA_OK)
         goto done;
 
-    /* The font program. */
-    ra_buf_clear(&b);
-    hb_watch_begin();
-    if ((st = hb_watch_end(make_subset(ft, gids, n, newid, &b))) != RA_OK) {
-        st = keep(pdf, st);
-        goto done;
+    /* The font program: as an earlier run embedded it, else cut now. */
+    const char *z;
+    size_t zlen, len1;
+    if (ra_pdf__subset_find(pdf->fonts, fi, gids, n, newid, &z, &zlen, &len1)) {
+        st = ra_pdf__stream_set_deflated(pdf, f->file, z, zlen);
+    } else {
+        ra_buf_clear(&b);
+        hb_watch_begin();
+        if ((st = hb_watch_end(make_subset(ft, gids, n, newid, &b))) != RA_OK) {
+            st = keep(pdf, st);
+            goto done;
+        }
+        len1 = b.len;
+        if ((st = ra_pdf__stream_set(pdf, f->file, b.data, b.len, NULL)) == RA_OK)
+            ra_pdf__subset_note(pdf, fi, gids, n, newid, pdf->zout.data, pdf->zout.len, len1);
     }
-    if ((st = ra_pdf__stream_set(pdf, f->file, b.data, b.len, NULL)) != RA_OK ||
+    if (st != RA_OK ||
         (!ft->cff &&
-         (st = hp(pdf, HPDF_Dict_AddNumber(f->file, "Length1", (HPDF_UINT32)b.len))) != RA_OK))
+         (st = hp(pdf, HPDF_Dict_AddNumber(f->file, "Length1", (HPDF_UINT32)len1))) != RA_OK))
         goto done;
 
     uint32_t max = n ? gids[n - 1] : 0;
@@ -979,7 +992,7 @@ ra_status_t ra_pdf__finish_fonts(ra_pdf_t *pdf)
     for (size_t i = 0; i < pdf->fonts->nfonts; i++) {
         face_t *f = &pdf->face[i];
         ra_status_t st;
-        if (f->type0 && (st = finish_face(pdf, f)) != RA_OK)
+        if (f->type0 && (st = finish_face(pdf, (int)i, f)) != RA_OK)
             return st;
     }
     return RA_OK;

@@ -173,6 +173,17 @@ static ra_status_t put_data(ra_pdf_t *pdf, HPDF_Dict d, HPDF_PageAttr page, cons
     return RA_OK;
 }
 
+/* Makes z[0..len), compressed, the data of stream dictionary s (page: see
+ * put_data). */
+static ra_status_t deflated(ra_pdf_t *pdf, HPDF_Dict s, HPDF_PageAttr page, const void *z,
+                            size_t len)
+{
+    ra_status_t st = put_data(pdf, s, page, z, len);
+    if (st == RA_OK)
+        s->write_fn = write_flate_key;
+    return st;
+}
+
 /* Replaces the data of stream dictionary s with data[0..len), which we
  * compress ourselves (see STREAM_ZLEVEL). When digest is not NULL, the
  * compressed bytes (as they are in the file) are added to it. page: see
@@ -194,6 +205,7 @@ static ra_status_t set_data(ra_pdf_t *pdf, HPDF_Dict s, HPDF_PageAttr page, cons
     zlen = libdeflate_zlib_compress(pdf->z, data, len, z->data, bound);
     if (zlen == 0)
         return fail_msg(pdf, "compression failed");
+    z->len = zlen;
 #else
     if (!pdf->z_ready) {
         int zs =
@@ -217,13 +229,11 @@ static ra_status_t set_data(ra_pdf_t *pdf, HPDF_Dict s, HPDF_PageAttr page, cons
     if (deflate(&pdf->z, Z_FINISH) != Z_STREAM_END)
         return fail_msg(pdf, "zlib compression failed");
     zlen = pdf->z.total_out;
+    z->len = zlen;
 #endif
     if (digest)
         ra_sha256_update(digest, z->data, zlen);
-    ra_status_t st = put_data(pdf, s, page, z->data, zlen);
-    if (st == RA_OK)
-        s->write_fn = write_flate_key;
-    return st;
+    return deflated(pdf, s, page, z->data, zlen);
 }
 
 /* libharu's output: appends to the ra_buf_t in the stream's attr. */
@@ -242,6 +252,11 @@ static HPDF_STATUS out_write(HPDF_Stream s, const HPDF_BYTE *ptr, HPDF_UINT siz)
 ra_status_t ra_pdf__stream_put(ra_pdf_t *pdf, HPDF_Dict d, const void *data, size_t len)
 {
     return put_data(pdf, d, NULL, data, len);
+}
+
+ra_status_t ra_pdf__stream_set_deflated(ra_pdf_t *pdf, HPDF_Dict s, const void *z, size_t len)
+{
+    return deflated(pdf, s, NULL, z, len);
 }
 
 /* Makes data, compressed here, the data of stream dictionary s. */

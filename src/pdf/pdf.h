@@ -133,6 +133,10 @@ typedef struct {
      * read into the fonts made (ra_pdf_fonts_new) and written by
      * ra_pdf_fonts_save_shaping; NULL: none. */
     const char *shaped_words;
+    /* The user's cache file of font subsets embedded by earlier runs
+     * (subsetstore.c), read into the fonts made and written by
+     * ra_pdf_fonts_save_subsets; NULL: none. */
+    const char *font_subsets;
 } ra_pdf_options_t;
 
 /* A property of the caller's own XMP schema (see ra_pdf_info_t). */
@@ -216,6 +220,10 @@ void ra_pdf_fonts_keep_shaped(ra_pdf_fonts_t *fonts, const ra_pdf_t *pdf);
  * does not hold, for later runs; a failure leaves the file as it was, and says
  * nothing. */
 void ra_pdf_fonts_save_shaping(ra_pdf_fonts_t *fonts);
+/* As ra_pdf_fonts_save_shaping, the font subsets documents cut that the
+ * file (ra_pdf_options_t.font_subsets) does not hold, kept with what was
+ * shaped (ra_pdf_fonts_keep_shaped). */
+void ra_pdf_fonts_save_subsets(ra_pdf_fonts_t *fonts);
 /* Returns how many shaped texts and words fonts keeps. */
 size_t ra_pdf_fonts_kept(const ra_pdf_fonts_t *fonts);
 /* Returns the fonts document pdf draws with (its own or the caller's). */

@@ -168,6 +168,14 @@ struct ra_pdf_fonts {
      * here first; and the cache file, or NULL. */
     shape_cache_t stored;
     char *store_path;
+    /* The font programs earlier runs embedded (subsetstore.c), read-only:
+     * the file's data, mapped, or NULL; the file, or NULL; and the entries
+     * documents cut since, in the file's layout, for ra_pdf_fonts_save_subsets. */
+    const char *subsets;
+    size_t subsets_len;
+    ra_usercache_map_t subsets_map;
+    char *subsets_path;
+    ra_buf_t kept_subsets;
 };
 
 /* One font file in a document: the glyphs drawn with it, what each maps
@@ -314,7 +322,10 @@ struct ra_pdf {
     z_stream z; /* reused for every stream (deflateReset) */
     int z_ready;
 #endif
-    ra_buf_t zout; /* compressed output, reused */
+    ra_buf_t zout; /* compressed output, reused: the last stream's */
+    /* The font programs this document cut that subsetstore.c did not hold,
+     * in its file's layout (ra_pdf__subset_note). */
+    ra_buf_t new_subsets;
 };
 
 /* --- Errors --- */
@@ -512,6 +523,23 @@ int ra_pdf__cache_index(shape_cache_t *c, shaped_t e);
 /* Keeps in fonts the shaping the user's cache file at path (NULL: none)
  * holds for this run, and remembers path for ra_pdf_fonts_save_shaping. */
 void ra_pdf__store_read(ra_pdf_fonts_t *fonts, const char *path);
+/* --- subsetstore.c: font programs embedded by earlier runs --- */
+
+/* Keeps in fonts the subsets the user's cache file at path (NULL: none)
+ * holds for this run, and remembers path for ra_pdf_fonts_save_subsets. */
+void ra_pdf__subsets_read(ra_pdf_fonts_t *fonts, const char *path);
+/* Finds what fonts holds for the subset of font file fi to gids[0..n)
+ * (increasing): sets newid[0..n), the compressed program z[0..*zlen) and
+ * its length before compression *len1, and returns 1; else 0. */
+int ra_pdf__subset_find(const ra_pdf_fonts_t *fonts, int fi, const uint32_t *gids, size_t n,
+                        uint16_t *newid, const char **z, size_t *zlen, size_t *len1);
+/* Notes in pdf the subset it cut (as ra_pdf__subset_find gives it) when
+ * its fonts have a file to write it to. */
+void ra_pdf__subset_note(ra_pdf_t *pdf, int fi, const uint32_t *gids, size_t n,
+                         const uint16_t *newid, const char *z, size_t zlen, size_t len1);
+/* Keeps in fonts the subsets document pdf noted (ra_pdf_fonts_keep_shaped). */
+void ra_pdf__subsets_keep(ra_pdf_fonts_t *fonts, const ra_pdf_t *pdf);
+
 /* Loads font file fi of fonts on its first use (the chain is shared, and
  * this is one of the two notes it takes after it was made); RA_OK when it
  * is usable, else its failure, said in its why. */
@@ -583,8 +611,12 @@ void ra_pdf__mark_flate(HPDF_Dict d);
 void ra_pdf__mark_dct(HPDF_Dict d);
 /* Makes data[0..len) (copied) the data of stream dictionary d, as it is. */
 ra_status_t ra_pdf__stream_put(ra_pdf_t *pdf, HPDF_Dict d, const void *data, size_t len);
+/* Makes z[0..len), compressed as ra_pdf__stream_set compresses, the data
+ * of stream dictionary s. */
+ra_status_t ra_pdf__stream_set_deflated(ra_pdf_t *pdf, HPDF_Dict s, const void *z, size_t len);
 /* Makes data[0..len), compressed here, the data of stream dictionary s;
- * adds the compressed bytes to digest when not NULL. */
+ * adds the compressed bytes to digest when not NULL. The compressed bytes
+ * are left in pdf->zout. */
 ra_status_t ra_pdf__stream_set(ra_pdf_t *pdf, HPDF_Dict s, const void *data, size_t len,
                                ra_sha256_ctx_t *digest);
 /* Makes data[0..len), compressed, the content stream of page. */

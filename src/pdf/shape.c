@@ -315,7 +315,8 @@ static int keep_of(ra_pdf_fonts_t *fonts, const ra_pdf_t *pdf)
 
 void ra_pdf_fonts_keep_shaped(ra_pdf_fonts_t *fonts, const ra_pdf_t *pdf)
 {
-    keep_of(fonts, pdf);
+    if (keep_of(fonts, pdf))
+        ra_pdf__subsets_keep(fonts, pdf);
 }
 
 void ra_pdf_fonts_keep_shaping(ra_pdf_fonts_t *fonts, const ra_pdf_t *pdf)

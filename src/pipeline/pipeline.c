@@ -274,7 +274,8 @@ static ra_status_t fonts_new(const ra_env_t *env, int check_on_draw, ra_pdf_font
                            .errmsg = err,
                            .check_on_draw = check_on_draw,
                            .verified_fonts = env->verified_fonts,
-                           .shaped_words = env->shaped_words};
+                           .shaped_words = env->shaped_words,
+                           .font_subsets = env->font_subsets};
     *out = NULL;
     ra_status_t st = ra_env_font_chain(env, &chain, &fo.font_chain);
     if (st == RA_OK)

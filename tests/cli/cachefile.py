@@ -1,18 +1,21 @@
 #!/usr/bin/env python3
 """tests/cli/cachefile.py KIND COMMAND FILE [ARG] - reads and alters the
 user's cache files of what earlier runs computed: KIND words
-(shaped-words, src/pdf/shapestore.c) or breaks (break-opportunities,
-src/layout/layout.c). Both are keyed files (src/base/usercache.h): a
-header line, then a key (32 bytes), the data and its CRC-32 (4).
+(shaped-words, src/pdf/shapestore.c), breaks (break-opportunities,
+src/layout/layout.c) or subsets (font-subsets, src/pdf/subsetstore.c).
+All are keyed files (src/base/usercache.h): a header line, then a key
+(32 bytes), the data and its CRC-32 (4).
 
   list FILE         words: "FACE TEXT" per entry (a word, or a text shaped
                     whole); breaks: "LANG TEXT" per entry (the text's
-                    line ends as \\n)
+                    line ends as \\n); subsets: "FONT GLYPHS" per entry
+                    (the font file's index in the chain, how many glyphs)
   forge FILE WORD   words: draws every glyph of WORD's entries as its first
                     glyph (a text's: those of its first glyph's font;
                     each still one of the face's); breaks: a break after
-                    every character of each text holding WORD; the CRC
-                    made right
+                    every character of each text holding WORD; subsets:
+                    every new glyph id 1 in the entries of font file WORD
+                    (an index); the CRC made right
   damage FILE HOW   alters the first entry, the CRC made right unless HOW
                     is flip or cut:
                       flip     one byte of it, CRC left
@@ -39,6 +42,12 @@ header line, then a key (32 bytes), the data and its CRC-32 (4).
                       inside   a break before a UTF-8 continuation byte
                       lang     its language empty
                       length   its text's length past the end
+                    subsets only:
+                      font     its font file 255
+                      order    its second glyph its first
+                      glyphs   its glyph count 0
+                      zlen     its program's length past the end
+                      program  one byte of its compressed program
   mutate FILE SEED  sets 1 to 4 bytes of the data (after the key) to
                     random values (seeded), the CRC made right"""
 import random
@@ -47,7 +56,8 @@ import sys
 import zlib
 
 HEADERS = {"words": b"readyaudit shaped words 3\n",
-           "breaks": b"readyaudit break opportunities 2\n"}
+           "breaks": b"readyaudit break opportunities 2\n",
+           "subsets": b"readyaudit font subsets 1\n"}
 # The words file holds src/pdf/pdf_int.h's structures as the x86-64 build
 # lays them out: after the key, padding to 8 bytes, four counts (entries,
 # glyphs, characters, text bytes), the entries (shaped_t, 40 bytes: hash,
@@ -93,6 +103,18 @@ def entries(kind, body):
             length, _, face, text, g, ng = struct.unpack_from("<IBBxxIII", body, at + 4)
             yield at, str(face), bytes(body[t0 + text:t0 + text + length]), g0 + g * GLYPH, ng
         return
+    if kind == "subsets":
+        # After the key, the entry count, then per entry its font file,
+        # glyph count n, compressed and plain lengths (4 bytes each), the
+        # glyph ids (4 bytes each), new ids (2 bytes each) and the program.
+        # An entry's rest is where its new ids are.
+        n, = struct.unpack_from("<I", body, 32)
+        at = 36
+        for _ in range(n):
+            font, count, zlen, _ = struct.unpack_from("<IIII", body, at)
+            yield at, str(font), str(count).encode(), at + 16 + 4 * count, count
+            at += 16 + 6 * count + zlen
+        return
     # The breaks file: after the key, the counts of entries and bytes, per
     # entry its text's length and offset (4 bytes each), then per entry the
     # language, a NUL, the text and its break values. An entry's offset
@@ -109,12 +131,16 @@ def entries(kind, body):
 
 def forge(kind, body, word):
     found = 0
-    for at, _, text, rest, count in entries(kind, body):
+    for at, name, text, rest, count in entries(kind, body):
         if kind == "words" and text == word:
             first, font = struct.unpack_from("<HB", body, rest)
             for k in range(count):
                 if body[rest + k * GLYPH + 2] == font:
                     struct.pack_into("<H", body, rest + k * GLYPH, first)
+            found += 1
+        elif kind == "subsets" and name == word.decode():
+            for k in range(count):
+                struct.pack_into("<H", body, rest + 2 * k, 1)
             found += 1
         elif kind == "breaks" and word in text:
             for i in range(count - 1):
@@ -181,6 +207,16 @@ def damage(kind, body, how):
         body[40 + 8 * n + struct.unpack_from("<I", body, at + 4)[0]] = 0
     elif kind == "breaks" and how == "length":
         struct.pack_into("<I", body, at, len(body))
+    elif kind == "subsets" and how == "font":
+        struct.pack_into("<I", body, at, 255)
+    elif kind == "subsets" and how == "order":
+        body[at + 20:at + 24] = body[at + 16:at + 20]
+    elif kind == "subsets" and how == "glyphs":
+        struct.pack_into("<I", body, at + 4, 0)
+    elif kind == "subsets" and how == "zlen":
+        struct.pack_into("<I", body, at + 8, len(body))
+    elif kind == "subsets" and how == "program":
+        body[rest + 2 * count + 7] ^= 0x10
     else:
         sys.exit("unknown damage %r" % how)
 

@@ -288,9 +288,10 @@ grep -q "$OWN/DejaVuSans.ttf: SHA-256 is [0-9a-f]*, not the one the font chain l
     problem "not the digest error:" "$(excerpt "$tmp/err" 5)"
 # ------------------------------------------- what earlier reports computed
 
-# The user's cache keeps the words a report shaped (shaped-words) and the
-# break opportunities it found (break-opportunities) for the next report;
-# src/pdf/shapestore.c and src/layout/layout.c say when each is believed.
+# The user's cache keeps the words a report shaped (shaped-words), the
+# break opportunities it found (break-opportunities) and the font subsets
+# it embedded (font-subsets) for the next report; src/pdf/shapestore.c,
+# src/layout/layout.c and src/pdf/subsetstore.c say when each is believed.
 # tests/cli/cachefile.py reads and alters them.
 cf() { python3 tests/cli/cachefile.py "$@"; }
 
@@ -421,7 +422,7 @@ if [ "$have_strace" = 1 ]; then
     for cmd in validate score; do
         XDG_CACHE_HOME=$tmp/cc-words strace -f -qq -e trace=open,openat -o "$tmp/trace" "$RA" $cmd "$L" >/dev/null 2>&1
         grep -q "regulated-credit-advisor.xml" "$tmp/trace" || problem "$cmd did not run:" "$(excerpt "$tmp/trace" 3)"
-        grep -E 'shaped-words|break-opportunities' "$tmp/trace" && problem "$cmd opened it"
+        grep -E 'shaped-words|break-opportunities|font-subsets' "$tmp/trace" && problem "$cmd opened it"
     done
     end
 else
@@ -455,6 +456,29 @@ begin "break opportunities are kept for the record's language, headings and text
 grep -qxF "en-US Prompt management" "$tmp/breaks.list" || problem "no entry for a layer's name"
 grep -qxF "en-US Executive summary" "$tmp/breaks.list" || problem "no entry for a heading"
 grep -q "^en-US .*Owner: Ελένη Παπαδοπούλου" "$tmp/breaks.list" || problem "no entry for a Greek owner's name"
+end
+
+# The forged entry maps every glyph of the chain's first font file to glyph 1.
+computed subsets font-subsets 0 flip cut key count tail font order glyphs zlen program
+begin "font subsets are kept per font file, another record's before the ones the file held"
+# The regulated sample draws four faces of DejaVu (the chain's files 0, 9,
+# 17 and 18: regular, bold, oblique and mono).
+[ "$(cut -d' ' -f1 "$tmp/subsets.list" | tr '\n' ' ')" = "0 9 17 18 " ] ||
+    problem "not the four faces:" "$(cat "$tmp/subsets.list")"
+C=$tmp/cc-subsets/readyaudit/font-subsets
+cp "$tmp/subsets.good" "$C"
+W=tests/fixtures/world-text.xml
+XDG_CACHE_HOME=$tmp/cc-subsets run report "$W" -o "$tmp/pdf/subsets-world.pdf" -q
+expect_rc 0
+HOME=/nonexistent XDG_CACHE_HOME= run report "$W" -o "$tmp/pdf/world-nocache.pdf" -q
+expect_rc 0
+cmp -s "$tmp/pdf/world-nocache.pdf" "$tmp/pdf/subsets-world.pdf" || problem "the second record's report differs"
+cf subsets list "$C" >"$tmp/subsets-2.list"
+[ "$(wc -l <"$tmp/subsets-2.list")" -gt 4 ] || problem "no entry of the second record:" "$(cat "$tmp/subsets-2.list")"
+tail -n 4 "$tmp/subsets-2.list" | cmp -s - "$tmp/subsets.list" || problem "the first record's entries are not last"
+XDG_CACHE_HOME=$tmp/cc-subsets run report "$L" -o "$tmp/pdf/subsets-again.pdf" -q
+expect_rc 0
+cmp -s "$tmp/pdf/nocache.pdf" "$tmp/pdf/subsets-again.pdf" || problem "the first record's report differs"
 end
 
 # ------------------------------------------------ the hyphenation dictionaries
