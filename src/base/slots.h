@@ -32,4 +32,13 @@ int ra_slots_make(void **slots, size_t *nslots, size_t n, size_t size, size_t fi
  * empty). */
 void *ra_slots_free(void *slots, size_t nslots, size_t size, uint32_t h);
 
+/* A bit per slot of a table of nslots (the entries of a cache file a run
+ * used, which the file keeps first): sets slot i's in *bits, made on first
+ * use (0 when memory ran out); and whether it is set (bits NULL: none). */
+int ra_slots_mark(uint8_t **bits, size_t nslots, size_t i);
+static inline int ra_slots_marked(const uint8_t *bits, size_t i)
+{
+    return bits && (bits[i / 8] >> (i % 8) & 1);
+}
+
 #endif

@@ -1083,10 +1083,15 @@ ra_status_t ra_layout_wrap_hyph(const ra_pdf_t *pdf, ra_hyph_t *hyph, const char
 
 /* --- Break opportunities kept for other layouts --- */
 
-#define MEMO_FIRST 1024       /* slots of a new table, a power of two */
-#define MEMO_SLOTS (1 << 15)  /* most slots (at most 3/4 of them used) */
-#define MEMO_BYTES (1u << 20) /* most bytes kept: languages, texts and their breaks */
-#define MEMO_LANG_MAX 35      /* bytes of a language tag */
+#define MEMO_FIRST 1024      /* slots of a new table, a power of two */
+#define MEMO_SLOTS (1 << 15) /* most slots (at most 3/4 of them used) */
+/* Most bytes kept, languages, texts and their breaks, and of the file: a
+ * report reads the whole file and writes it again when it found what the
+ * file does not hold, so this bounds what a report of a new record costs.
+ * The file keeps what the last report used first, then the rest while it
+ * fits (what reports use less often falls out). */
+#define MEMO_BYTES (1u << 19)
+#define MEMO_LANG_MAX 35 /* bytes of a language tag */
 
 /* A text whose break opportunities were kept. */
 typedef struct {
@@ -1109,6 +1114,7 @@ typedef struct {
 struct ra_layout_memo {
     memo_table_t file, own;
     ra_usercache_map_t map;
+    uint8_t *file_used; /* a bit per slot of file: kept again, or NULL */
 };
 
 ra_status_t ra_layout_memo_new(ra_layout_memo_t **out)
@@ -1125,6 +1131,7 @@ void ra_layout_memo_free(ra_layout_memo_t *m)
     ra_usercache_unmap(&m->map);
     free(m->own.slot);
     free(m->own.bytes);
+    free(m->file_used);
     free(m);
 }
 
@@ -1178,6 +1185,11 @@ static void memo_add(ra_layout_memo_t *m, const char *lang, const char *text, si
                      const char *brk)
 {
     uint32_t h = memo_hash(lang, text, len);
+    const memo_entry_t *in_file = memo_slot(&m->file, h, lang, text, len);
+    if (in_file && in_file->len) { /* kept already, and used again */
+        ra_slots_mark(&m->file_used, m->file.nslots, (size_t)(in_file - m->file.slot));
+        return;
+    }
     if (memo_lookup(m, h, lang, text, len))
         return; /* kept already */
     memo_table_t *t = &m->own;
@@ -1278,7 +1290,7 @@ void ra_layout_memo_read(ra_layout_memo_t *m, const char *path)
     uint32_t n[2];
     size_t len;
     const char *data = path && memo_key(key) ? ra_usercache_map_keyed(path, MEMO_HEADER, key,
-                                                                      2 * MEMO_BYTES, &len, &m->map)
+                                                                      MEMO_BYTES, &len, &m->map)
                                              : NULL;
     if (!data || len < sizeof n) {
         ra_usercache_unmap(&m->map);
@@ -1315,16 +1327,19 @@ void ra_layout_memo_read(ra_layout_memo_t *m, const char *path)
 
 /* Appends the entries of t that the file can hold (while it can: *size
  * is its bytes so far) to out and their bytes to bytes; counts them in *n.
- * checked: t's entries were checked as the file was read. */
-static void memo_put(const memo_table_t *t, bool checked, size_t *size, ra_buf_t *out,
-                     ra_buf_t *bytes, uint32_t *n)
+ * checked: t's entries were checked as the file was read, and used (a bit
+ * per slot, or NULL for none) says which were kept again: those when
+ * want_used, else the others. */
+static void memo_put(const memo_table_t *t, bool checked, const uint8_t *used, bool want_used,
+                     size_t *size, ra_buf_t *out, ra_buf_t *bytes, uint32_t *n)
 {
     for (size_t i = 0; i < t->nslots; i++) {
         const memo_entry_t *e = &t->slot[i];
-        if (!e->len || !(checked || memo_ok(t->bytes, t->len, e->off, e->len)))
+        if (!e->len || (checked && ra_slots_marked(used, i) != want_used) ||
+            !(checked || memo_ok(t->bytes, t->len, e->off, e->len)))
             continue;
         size_t rec = strlen(t->bytes + e->off) + 1 + 2 * (size_t)e->len;
-        if (*size + 8 + rec > 2 * MEMO_BYTES || !ra_slots_hold(*n + 1, MEMO_SLOTS))
+        if (*size + 8 + rec > MEMO_BYTES || !ra_slots_hold(*n + 1, MEMO_SLOTS))
             continue;
         uint32_t x[2] = {e->len, (uint32_t)bytes->len};
         ra_buf_append(out, (const char *)x, sizeof x);
@@ -1343,11 +1358,15 @@ void ra_layout_memo_save(ra_layout_memo_t *m, const char *path)
     uint32_t n[2] = {0, 0};
     size_t size = sizeof MEMO_HEADER - 1 + 32 + sizeof n + 4;
     ra_buf_append(&b, (const char *)n, sizeof n);
-    memo_put(&m->file, true, &size, &b, &bytes, &n[0]);
-    memo_put(&m->own, false, &size, &b, &bytes, &n[0]);
+    /* What this run found first, then what it used of the file, then the
+     * rest; written when some of the first fits. */
+    memo_put(&m->own, false, NULL, false, &size, &b, &bytes, &n[0]);
+    bool news = n[0] > 0;
+    memo_put(&m->file, true, m->file_used, true, &size, &b, &bytes, &n[0]);
+    memo_put(&m->file, true, m->file_used, false, &size, &b, &bytes, &n[0]);
     n[1] = (uint32_t)bytes.len;
     ra_buf_append(&b, bytes.data, bytes.len);
-    if (!ra_buf_failed(&b) && !ra_buf_failed(&bytes)) {
+    if (news && !ra_buf_failed(&b) && !ra_buf_failed(&bytes)) {
         memcpy(b.data, n, sizeof n);
         ra_usercache_write_keyed(path, MEMO_HEADER, key, b.data, b.len);
     }

@@ -469,6 +469,7 @@ void ra_pdf_fonts_free(ra_pdf_fonts_t *fonts)
     free(fonts->kept_widths);
     free(fonts->cache_path);
     free(fonts->store_path);
+    free(fonts->stored_used);
     ra_usercache_unmap(&fonts->subsets_map);
     free(fonts->subsets_path);
     ra_buf_free(&fonts->kept_subsets);

@@ -168,6 +168,9 @@ struct ra_pdf_fonts {
      * here first; and the cache file, or NULL. */
     shape_cache_t stored;
     char *store_path;
+    /* A bit per slot of stored: the entries kept documents used
+     * (ra_pdf_fonts_keep_shaped), written first; or NULL. */
+    uint8_t *stored_used;
     /* The font programs earlier runs embedded (subsetstore.c), read-only:
      * the file's data, mapped, or NULL; the file, or NULL; and the entries
      * documents cut since, in the file's layout, for ra_pdf_fonts_save_subsets. */
@@ -206,6 +209,9 @@ typedef struct {
     size_t fribidi_cap;
     width_entry_t *widths; /* [WIDTH_CACHE_SIZE], made on first use */
     shape_cache_t cache;   /* shaped words and texts */
+    /* A bit per slot of the fonts' stored shaping (shapestore.c): the
+     * entries this document used, made on first use. */
+    uint8_t *stored_used;
     int nomem; /* memory ran out while shaping: the document is out of memory (see hb_watch) */
     int font_failed; /* 1 + the font file text needed that could not be loaded; 0: none */
 } shaper_t;

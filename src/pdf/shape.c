@@ -100,6 +100,7 @@ void ra_pdf__shaper_free(shaper_t *sh)
     free(sh->subst);
     free(sh->fribidi);
     free(sh->widths);
+    free(sh->stored_used);
     ra_pdf__cache_free(&sh->cache);
     hb_buffer_destroy(sh->buf);
     free(sh);
@@ -154,6 +155,8 @@ static const shaped_t *remembered(const ra_pdf_t *pdf, uint32_t h, int kind, int
     for (int i = 0; i < 3; i++) {
         *in = order[i];
         const shaped_t *e = cache_find(*in, h, kind, face, text, len);
+        if (e && i == 0) /* the file keeps what is used first */
+            ra_slots_mark(&pdf->shaper->stored_used, (*in)->nslots, (size_t)(e - (*in)->slot));
         if (e)
             return e;
     }
@@ -303,6 +306,11 @@ static int keep_of(ra_pdf_fonts_t *fonts, const ra_pdf_t *pdf)
      * that failed is kept. */
     if (pdf->fonts != fonts || !sh || sh->nomem || sh->font_failed || pdf->err)
         return 0;
+    size_t nused = fonts->stored.nslots / 8 + 1;
+    if (sh->stored_used && !fonts->stored_used)
+        fonts->stored_used = calloc(nused, 1);
+    for (size_t i = 0; sh->stored_used && fonts->stored_used && i < nused; i++)
+        fonts->stored_used[i] |= sh->stored_used[i];
     const shape_cache_t *c = &sh->cache;
     for (size_t i = 0; i < c->nslots; i++) {
         const shaped_t *e = &c->slot[i];

@@ -47,7 +47,12 @@
 #include "base/usercache.h"
 
 #define STORE_HEADER "readyaudit shaped words 3\n"
-#define STORE_MAX (8u << 20) /* bytes of the file, header and key included */
+/* Bytes of the file, header and key included: what a few reports shaped.
+ * A report reads the whole file and writes it again when it shaped what
+ * the file does not hold, so this bounds what a report of a new record
+ * costs; the file keeps what the last report used first, then the rest
+ * while it fits (what reports use less often falls out). */
+#define STORE_MAX (1u << 20)
 /* Zero bytes that start the data, so that its structures are aligned in
  * the mapped file (its header and key before them). */
 #define STORE_PAD ((8 - (sizeof STORE_HEADER - 1 + 32) % 8) % 8)
@@ -187,17 +192,20 @@ void ra_pdf__store_read(ra_pdf_fonts_t *fonts, const char *path)
 
 /* Appends to out the entries of c that the file can hold (while it can:
  * *size is its bytes so far), their glyphs, characters and bytes to g, cp
- * and text, each where the file will have it; sets *n to how many.
- * checked: c's entries were checked as it was read. */
+ * and text, each where the file will have it; adds to *n how many.
+ * checked: c's entries were checked as it was read, and used (a bit per
+ * slot, or NULL for none) says which a kept document used: those when
+ * want_used, else the others. */
 static void put_entries(const ra_pdf_fonts_t *fonts, const shape_cache_t *c, int checked,
-                        size_t *size, ra_buf_t *out, ra_buf_t *g, ra_buf_t *cp, ra_buf_t *text,
-                        uint32_t *n)
+                        const uint8_t *used, int want_used, size_t *size, ra_buf_t *out,
+                        ra_buf_t *g, ra_buf_t *cp, ra_buf_t *text, uint32_t *n)
 {
     for (size_t i = 0; i < c->nslots; i++) {
         const shaped_t *e = &c->slot[i];
         size_t ncp = e->ncp ? 2 * (size_t)e->ncp + 1 : 0;
         size_t more = sizeof *e + e->ng * sizeof(glyph_t) + ncp * sizeof(uint32_t) + e->len;
-        if (!e->len || !(checked || entry_ok(fonts, c, e)) || *size + more > STORE_MAX ||
+        if (!e->len || (checked && ra_slots_marked(used, i) != want_used) ||
+            !(checked || entry_ok(fonts, c, e)) || *size + more > STORE_MAX ||
             !ra_slots_hold(*n + 1, SHAPE_CACHE_MAX))
             continue;
         shaped_t x;
@@ -224,7 +232,8 @@ static void put_entries(const ra_pdf_fonts_t *fonts, const shape_cache_t *c, int
 void ra_pdf_fonts_save_shaping(ra_pdf_fonts_t *fonts)
 {
     /* Written when a run shaped what the file does not hold (which the
-     * fonts keep apart from what it read). */
+     * fonts keep apart from what it read): that first, then what it used
+     * of the file, then the rest. */
     const shape_cache_t *kept = &fonts->kept;
     int news = 0;
     for (size_t i = 0; i < kept->nslots && !news; i++)
@@ -237,8 +246,12 @@ void ra_pdf_fonts_save_shaping(ra_pdf_fonts_t *fonts)
     size_t size = sizeof STORE_HEADER - 1 + 32 + STORE_PAD + sizeof n + 4;
     ra_buf_append(&b, "\0\0\0\0\0\0\0", STORE_PAD);
     ra_buf_append(&b, (const char *)&n, sizeof n);
-    put_entries(fonts, &fonts->stored, 1, &size, &b, &g, &cp, &text, &n.entries);
-    put_entries(fonts, kept, 0, &size, &b, &g, &cp, &text, &n.entries);
+    put_entries(fonts, kept, 0, NULL, 0, &size, &b, &g, &cp, &text, &n.entries);
+    news = n.entries > 0; /* they fit */
+    put_entries(fonts, &fonts->stored, 1, fonts->stored_used, 1, &size, &b, &g, &cp, &text,
+                &n.entries);
+    put_entries(fonts, &fonts->stored, 1, fonts->stored_used, 0, &size, &b, &g, &cp, &text,
+                &n.entries);
     n.glyphs = (uint32_t)(g.len / sizeof(glyph_t));
     n.cps = (uint32_t)(cp.len / sizeof(uint32_t));
     n.bytes = (uint32_t)text.len;
@@ -246,7 +259,8 @@ void ra_pdf_fonts_save_shaping(ra_pdf_fonts_t *fonts)
     ra_buf_append(&b, g.data, g.len);
     ra_buf_append(&b, cp.data, cp.len);
     ra_buf_append(&b, text.data, text.len);
-    if (!ra_buf_failed(&b) && !ra_buf_failed(&g) && !ra_buf_failed(&cp) && !ra_buf_failed(&text))
+    if (news && !ra_buf_failed(&b) && !ra_buf_failed(&g) && !ra_buf_failed(&cp) &&
+        !ra_buf_failed(&text))
         ra_usercache_write_keyed(fonts->store_path, STORE_HEADER, key, b.data, b.len);
     ra_buf_free(&b);
     ra_buf_free(&g);

@@ -38,8 +38,11 @@
 #include "base/usercache.h"
 
 #define SUBSETS_HEADER "readyaudit font subsets 1\n"
-#define SUBSETS_MAX (4u << 20)        /* bytes of the file's data */
-#define SUBSETS_ENTRIES_MAX 64        /* the newest are kept */
+/* Bytes of the file's data, and entries: a report of a new record cuts
+ * its subsets and writes the whole file again, so this bounds what that
+ * costs; the newest are kept (a few records' worth). */
+#define SUBSETS_MAX (1u << 20)
+#define SUBSETS_ENTRIES_MAX 16
 #define SUBSETS_PLAIN_MAX (16u << 20) /* bytes of a program before compression */
 
 typedef struct {

@@ -9,7 +9,8 @@ Runs each measurement several times and reports medians:
     checked fonts and documents) empty before each run, and as filled by
     the run before (a cache of the bench's own, build/bench/cache); with
     BENCH_BASE=another/readyaudit, its CPU against that build's, the two
-    run in turn;
+    run in turn; and 100 generated records reported from the shell one after
+    another with one cache (the first ten's CPU against the last ten's);
   - a batch of 1,000 generated records at -j1 and -j2 (reports/s, ms/report,
     CPU per report: the batch's and its workers' user and system time);
   - the largest batch worker for 10 and for 1,000 records (memory must not grow);
@@ -190,6 +191,22 @@ def paired(ra, base, sample, n):
             "%.2fx" % (a / b), "%.1f vs %.1f ms" % (a * 1000, b * 1000), "target <= 1.00")
 
 
+def shell_series(ra, src, n):
+    """n records, each reported from the shell once, one after another with
+    one cache (as a loop over a team's records would): the CPU of each of
+    the first ten against each of the last ten (medians), which the cache
+    files' bounds keep from growing."""
+    cache = os.path.join(WORK, "cache-series")
+    shutil.rmtree(cache, ignore_errors=True)
+    env = dict(os.environ, XDG_CACHE_HOME=cache)
+    pdf = os.path.join(WORK, "series.pdf")
+    recs = sorted(f for f in os.listdir(src) if f.endswith(".xml"))[:n]
+    cpu = [run([ra, "report", "-q", os.path.join(src, f), "-o", pdf], env)[3] for f in recs]
+    first, last = statistics.median(cpu[:10]), statistics.median(cpu[-10:])
+    return ("%d new records from the shell, one cache: CPU of the first 10, the last 10" % len(cpu),
+            "%.1f ms" % (first * 1000), "%.1f ms" % (last * 1000), "no growth with records made")
+
+
 def table(rows):
     w = max(len(r[0]) for r in rows)
     print("%-*s  %-16s %-16s %s" % (w, "measurement", "result", "", "note"))
@@ -235,6 +252,8 @@ def main(argv):
     base = os.environ.get("BENCH_BASE")
     if base:
         rows.append(paired(ra, os.path.abspath(base), sample, reps * 6))
+
+    rows.append(shell_series(ra, big, 100))
 
     t1, w1, c1 = batch(ra, big, 1, 3 if not quick else 1)
     t2, w2, c2 = batch(ra, big, 2, 3 if not quick else 1)

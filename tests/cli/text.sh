@@ -458,6 +458,36 @@ grep -qxF "en-US Executive summary" "$tmp/breaks.list" || problem "no entry for 
 grep -q "^en-US .*Owner: Ελένη Παπαδοπούλου" "$tmp/breaks.list" || problem "no entry for a Greek owner's name"
 end
 
+# A report of a record no earlier one drew writes both files again, whole
+# and bounded: what it computed first, then what it used of the file,
+# then the rest while it fits, so that the checklist's words stay and a
+# record's own fall out. before LIST A B: A's line comes before B's.
+before() {
+    a=$(grep -nxF "$2" "$1" | cut -d: -f1) b=$(grep -nxF "$3" "$1" | cut -d: -f1)
+    [ -n "$a" ] && [ -n "$b" ] && [ "$a" -lt "$b" ]
+}
+begin "another record's report writes what it computed first, then what it used of the file, then the rest"
+W=tests/fixtures/world-text.xml
+for f in words:shaped-words breaks:break-opportunities; do
+    kind=${f%%:*} C=$tmp/cc-${f%%:*}/readyaudit/${f#*:}
+    cp "$tmp/$kind.good" "$C"
+    XDG_CACHE_HOME=$tmp/cc-$kind run report "$W" -o "$tmp/pdf/$kind-world.pdf" -q
+    expect_rc 0
+    cf "$kind" list "$C" >"$tmp/$kind-2.list"
+    # Where the first entry the first record's file held is: none of the
+    # second record's own after it.
+    old=$(grep -nxF -f "$tmp/$kind.list" "$tmp/$kind-2.list" | head -n 1 | cut -d: -f1)
+    own=$(grep -nvxF -f "$tmp/$kind.list" "$tmp/$kind-2.list" | tail -n 1 | cut -d: -f1)
+    [ -n "$old" ] && [ -n "$own" ] && [ "$own" -lt "$old" ] ||
+        problem "$kind: an entry of the second record's own (line $own) after the file's (line $old)"
+done
+before "$tmp/words-2.list" "0 Readiness" "0 Zoë Müller" ||
+    problem "words: a word both records draw is not before one only the first draws"
+before "$tmp/breaks-2.list" "en-US Executive summary" "$(grep -m1 '^en-US .*Owner: Ελένη Παπαδοπούλου' "$tmp/breaks.list")" ||
+    problem "breaks: a heading both records have is not before a text only the first has"
+cmp -s "$tmp/pdf/words-world.pdf" "$tmp/pdf/breaks-world.pdf" || problem "the second record's reports differ"
+end
+
 # The forged entry maps every glyph of the chain's first font file to glyph 1.
 computed subsets font-subsets 0 flip cut key count tail font order glyphs zlen program
 begin "font subsets are kept per font file, another record's before the ones the file held"
@@ -467,7 +497,6 @@ begin "font subsets are kept per font file, another record's before the ones the
     problem "not the four faces:" "$(cat "$tmp/subsets.list")"
 C=$tmp/cc-subsets/readyaudit/font-subsets
 cp "$tmp/subsets.good" "$C"
-W=tests/fixtures/world-text.xml
 XDG_CACHE_HOME=$tmp/cc-subsets run report "$W" -o "$tmp/pdf/subsets-world.pdf" -q
 expect_rc 0
 HOME=/nonexistent XDG_CACHE_HOME= run report "$W" -o "$tmp/pdf/world-nocache.pdf" -q
