@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 #ifdef RA_HAVE_LIBDEFLATE
 #include <libdeflate.h>
@@ -121,7 +122,9 @@ static bool ours_or_none(const char *path)
     return got >= 0 && memcmp(head, ours, (size_t)got) == 0;
 }
 
-void ra_usercache_write(const char *path, const char *header, const char *text, size_t len)
+/* Replaces the cache file at path with the n pieces of iov (the header
+ * first), as ra_usercache_write says. */
+static void replace(const char *path, const struct iovec *iov, int n)
 {
     char dir[4096], parent[4096];
     if (!path || !dir_of(path, dir, sizeof dir))
@@ -136,12 +139,20 @@ void ra_usercache_write(const char *path, const char *header, const char *text, 
     ra_buf_t tmp = RA_BUF_INIT;
     int fd = ra_buf_printf(&tmp, "%s.XXXXXX", path) == RA_OK ? mkstemp(tmp.data) : -1;
     if (fd >= 0) {
-        size_t hl = strlen(header);
-        bool ok = write(fd, header, hl) == (ssize_t)hl && write(fd, text, len) == (ssize_t)len;
+        size_t len = 0;
+        for (int i = 0; i < n; i++)
+            len += iov[i].iov_len;
+        bool ok = writev(fd, iov, n) == (ssize_t)len;
         if (close(fd) != 0 || !ok || rename(tmp.data, path) != 0)
             unlink(tmp.data);
     }
     ra_buf_free(&tmp);
+}
+
+void ra_usercache_write(const char *path, const char *header, const char *text, size_t len)
+{
+    struct iovec iov[2] = {{(void *)header, strlen(header)}, {(void *)text, len}};
+    replace(path, iov, 2);
 }
 
 bool ra_usercache_key_begin(ra_sha256_ctx_t *c, const char *header)
@@ -163,6 +174,8 @@ bool ra_usercache_key_begin(ra_sha256_ctx_t *c, const char *header)
  * at most: the readers' caps); 0 for nothing. */
 static uint32_t crc_more(uint32_t crc, const void *data, size_t len)
 {
+    if (len == 0) /* zlib's crc32 starts again for no data */
+        return crc;
 #ifdef RA_HAVE_LIBDEFLATE
     return libdeflate_crc32(crc, data, len);
 #else
@@ -203,15 +216,20 @@ void ra_usercache_unmap(ra_usercache_map_t *map)
 }
 
 void ra_usercache_write_keyed(const char *path, const char *header, const unsigned char key[32],
-                              const char *data, size_t len)
+                              const ra_usercache_part_t *parts, size_t nparts)
 {
-    ra_buf_t b = RA_BUF_INIT;
+    /* Written from where the parts are, their CRC-32 summed as they go. */
+    struct iovec iov[RA_USERCACHE_PARTS_MAX + 3] = {{(void *)header, strlen(header)},
+                                                    {(void *)key, 32}};
     unsigned char crc[4];
-    if (ra_buf_append(&b, (const char *)key, 32) == RA_OK &&
-        ra_buf_append(&b, data, len) == RA_OK) {
-        ra_le_put(crc, crc_more(0, b.data, b.len), 4);
-        if (ra_buf_append(&b, (const char *)crc, 4) == RA_OK)
-            ra_usercache_write(path, header, b.data, b.len);
+    uint32_t sum = crc_more(0, key, 32);
+    if (nparts > RA_USERCACHE_PARTS_MAX)
+        return;
+    for (size_t i = 0; i < nparts; i++) {
+        iov[2 + i] = (struct iovec){(void *)parts[i].data, parts[i].len};
+        sum = crc_more(sum, parts[i].data, parts[i].len);
     }
-    ra_buf_free(&b);
+    ra_le_put(crc, sum, 4);
+    iov[2 + nparts] = (struct iovec){crc, 4};
+    replace(path, iov, (int)nparts + 3);
 }

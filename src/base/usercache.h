@@ -75,9 +75,17 @@ const char *ra_usercache_map_keyed(const char *path, const char *header,
 /* Unmaps what ra_usercache_map_keyed mapped, if anything. */
 void ra_usercache_unmap(ra_usercache_map_t *map);
 
-/* Replaces the keyed file at path with header, key and data[0..len), as
- * ra_usercache_write does. */
+/* A piece of a keyed file's data, where it is. */
+typedef struct {
+    const void *data;
+    size_t len;
+} ra_usercache_part_t;
+#define RA_USERCACHE_PARTS_MAX 8
+
+/* Replaces the keyed file at path with header, key and data: the nparts
+ * pieces parts say (at most RA_USERCACHE_PARTS_MAX), one after another, as
+ * ra_usercache_write does (written from where they are, not copied). */
 void ra_usercache_write_keyed(const char *path, const char *header, const unsigned char key[32],
-                              const char *data, size_t len);
+                              const ra_usercache_part_t *parts, size_t nparts);
 
 #endif

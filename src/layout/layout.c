@@ -1365,10 +1365,10 @@ void ra_layout_memo_save(ra_layout_memo_t *m, const char *path)
     memo_put(&m->file, true, m->file_used, true, &size, &b, &bytes, &n[0]);
     memo_put(&m->file, true, m->file_used, false, &size, &b, &bytes, &n[0]);
     n[1] = (uint32_t)bytes.len;
-    ra_buf_append(&b, bytes.data, bytes.len);
     if (news && !ra_buf_failed(&b) && !ra_buf_failed(&bytes)) {
         memcpy(b.data, n, sizeof n);
-        ra_usercache_write_keyed(path, MEMO_HEADER, key, b.data, b.len);
+        ra_usercache_part_t parts[] = {{b.data, b.len}, {bytes.data, bytes.len}};
+        ra_usercache_write_keyed(path, MEMO_HEADER, key, parts, 2);
     }
     ra_buf_free(&b);
     ra_buf_free(&bytes);

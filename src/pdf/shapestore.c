@@ -255,13 +255,13 @@ void ra_pdf_fonts_save_shaping(ra_pdf_fonts_t *fonts)
     n.glyphs = (uint32_t)(g.len / sizeof(glyph_t));
     n.cps = (uint32_t)(cp.len / sizeof(uint32_t));
     n.bytes = (uint32_t)text.len;
-    memcpy(b.data + STORE_PAD, &n, sizeof n);
-    ra_buf_append(&b, g.data, g.len);
-    ra_buf_append(&b, cp.data, cp.len);
-    ra_buf_append(&b, text.data, text.len);
     if (news && !ra_buf_failed(&b) && !ra_buf_failed(&g) && !ra_buf_failed(&cp) &&
-        !ra_buf_failed(&text))
-        ra_usercache_write_keyed(fonts->store_path, STORE_HEADER, key, b.data, b.len);
+        !ra_buf_failed(&text)) {
+        memcpy(b.data + STORE_PAD, &n, sizeof n);
+        ra_usercache_part_t parts[] = {
+            {b.data, b.len}, {g.data, g.len}, {cp.data, cp.len}, {text.data, text.len}};
+        ra_usercache_write_keyed(fonts->store_path, STORE_HEADER, key, parts, 4);
+    }
     ra_buf_free(&b);
     ra_buf_free(&g);
     ra_buf_free(&cp);

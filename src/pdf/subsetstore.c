@@ -220,6 +220,7 @@ void ra_pdf_fonts_save_subsets(ra_pdf_fonts_t *fonts)
         }
     memcpy(out.data, &count, sizeof count);
     if (!ra_buf_failed(&out))
-        ra_usercache_write_keyed(fonts->subsets_path, SUBSETS_HEADER, key, out.data, out.len);
+        ra_usercache_write_keyed(fonts->subsets_path, SUBSETS_HEADER, key,
+                                 &(ra_usercache_part_t){out.data, out.len}, 1);
     ra_buf_free(&out);
 }
