@@ -529,6 +529,11 @@ int ra_pdf__cache_index(shape_cache_t *c, shaped_t e);
 /* Keeps in fonts the shaping the user's cache file at path (NULL: none)
  * holds for this run, and remembers path for ra_pdf_fonts_save_shaping. */
 void ra_pdf__store_read(ra_pdf_fonts_t *fonts, const char *path);
+/* This run's key for the keyed file with header of what is computed from
+ * fonts (words shaped, subsets cut): the executable (base/usercache.h),
+ * HarfBuzz and the chain's digest; 0 when the executable cannot be told
+ * apart. */
+int ra_pdf__fonts_key(const ra_pdf_fonts_t *fonts, const char *header, unsigned char key[32]);
 /* --- subsetstore.c: font programs embedded by earlier runs --- */
 
 /* Keeps in fonts the subsets the user's cache file at path (NULL: none)

@@ -57,13 +57,11 @@
  * the mapped file (its header and key before them). */
 #define STORE_PAD ((8 - (sizeof STORE_HEADER - 1 + 32) % 8) % 8)
 
-/* This run's key into key: the executable (base/usercache.h), HarfBuzz
- * and the chain; 0 when the executable cannot be told apart. */
-static int store_key(const ra_pdf_fonts_t *fonts, unsigned char key[32])
+int ra_pdf__fonts_key(const ra_pdf_fonts_t *fonts, const char *header, unsigned char key[32])
 {
     ra_sha256_ctx_t c;
     const char *hb = hb_version_string();
-    if (!ra_usercache_key_begin(&c, STORE_HEADER))
+    if (!ra_usercache_key_begin(&c, header))
         return 0;
     ra_sha256_update(&c, hb, strlen(hb) + 1);
     ra_sha256_update(&c, fonts->sha256, 32);
@@ -157,7 +155,7 @@ void ra_pdf__store_read(ra_pdf_fonts_t *fonts, const char *path)
     size_t len;
     shape_cache_t *c = &fonts->stored;
     const char *data =
-        path && (fonts->store_path = strdup(path)) && store_key(fonts, key)
+        path && (fonts->store_path = strdup(path)) && ra_pdf__fonts_key(fonts, STORE_HEADER, key)
             ? ra_usercache_map_keyed(path, STORE_HEADER, key, STORE_MAX, &len, &c->owned)
             : NULL;
     static const char pad[8];
@@ -239,7 +237,7 @@ void ra_pdf_fonts_save_shaping(ra_pdf_fonts_t *fonts)
     for (size_t i = 0; i < kept->nslots && !news; i++)
         news = kept->slot[i].len && entry_ok(fonts, kept, &kept->slot[i]);
     unsigned char key[32];
-    if (!fonts->store_path || !news || !store_key(fonts, key))
+    if (!fonts->store_path || !news || !ra_pdf__fonts_key(fonts, STORE_HEADER, key))
         return;
     ra_buf_t b = RA_BUF_INIT, g = RA_BUF_INIT, cp = RA_BUF_INIT, text = RA_BUF_INIT;
     counts_t n = {0};

@@ -49,20 +49,6 @@ typedef struct {
     uint32_t font, n, zlen, len1;
 } subset_head_t;
 
-/* This run's key into key: the executable, HarfBuzz and the chain; 0 when
- * the executable cannot be told apart. */
-static int subsets_key(const ra_pdf_fonts_t *fonts, unsigned char key[32])
-{
-    ra_sha256_ctx_t c;
-    const char *hb = hb_version_string();
-    if (!ra_usercache_key_begin(&c, SUBSETS_HEADER))
-        return 0;
-    ra_sha256_update(&c, hb, strlen(hb) + 1);
-    ra_sha256_update(&c, fonts->sha256, 32);
-    ra_sha256_final(&c, key);
-    return 1;
-}
-
 /* The bytes of an entry of n glyphs and a program of zlen bytes. */
 static size_t entry_size(size_t n, size_t zlen)
 {
@@ -97,7 +83,8 @@ void ra_pdf__subsets_read(ra_pdf_fonts_t *fonts, const char *path)
 {
     unsigned char key[32];
     size_t len;
-    const char *data = path && (fonts->subsets_path = strdup(path)) && subsets_key(fonts, key)
+    const char *data = path && (fonts->subsets_path = strdup(path)) &&
+                               ra_pdf__fonts_key(fonts, SUBSETS_HEADER, key)
                            ? ra_usercache_map_keyed(path, SUBSETS_HEADER, key, SUBSETS_MAX, &len,
                                                     &fonts->subsets_map)
                            : NULL;
@@ -195,7 +182,8 @@ void ra_pdf_fonts_save_subsets(ra_pdf_fonts_t *fonts)
      * used), while they fit. */
     const ra_buf_t *kept = &fonts->kept_subsets;
     unsigned char key[32];
-    if (!fonts->subsets_path || !kept->len || ra_buf_failed(kept) || !subsets_key(fonts, key))
+    if (!fonts->subsets_path || !kept->len || ra_buf_failed(kept) ||
+        !ra_pdf__fonts_key(fonts, SUBSETS_HEADER, key))
         return;
     ra_buf_t out = RA_BUF_INIT;
     uint32_t count = 0;
