@@ -510,6 +510,21 @@ expect_rc 0
 cmp -s "$tmp/pdf/nocache.pdf" "$tmp/pdf/subsets-again.pdf" || problem "the first record's report differs"
 end
 
+begin "font-subsets holds at most 16 entries, the last report's first"
+for s in mvp-support-bot enterprise-claims-assistant startup-sales-copilot; do
+    XDG_CACHE_HOME=$tmp/cc-subsets run report "samples/$s.xml" -o "$tmp/pdf/subsets-$s.pdf" -q
+    expect_rc 0
+done
+cf subsets list "$C" >"$tmp/subsets-3.list"
+[ "$(wc -l <"$tmp/subsets-3.list")" -eq 16 ] || problem "not 16 entries:" "$(wc -l <"$tmp/subsets-3.list")"
+HOME=/nonexistent XDG_CACHE_HOME=$tmp/cc-subsets-alone run report samples/startup-sales-copilot.xml -o "$tmp/pdf/subsets-alone.pdf" -q
+expect_rc 0
+cf subsets list "$tmp/cc-subsets-alone/readyaudit/font-subsets" >"$tmp/subsets-alone.list"
+head -n "$(wc -l <"$tmp/subsets-alone.list")" "$tmp/subsets-3.list" | cmp -s - "$tmp/subsets-alone.list" ||
+    problem "the last report's entries are not first:" "$(head -n 4 "$tmp/subsets-3.list")"
+cmp -s "$tmp/pdf/subsets-startup-sales-copilot.pdf" "$tmp/pdf/subsets-alone.pdf" || problem "the last report differs"
+end
+
 # ------------------------------------------------ the hyphenation dictionaries
 
 # fonts/hyphen.txt pins each dictionary by its SHA-256 as the chain pins the
