@@ -13,12 +13,9 @@ static uint32_t slot_word(const char *e, size_t i)
     return w;
 }
 
-int ra_slots_mark(uint8_t **bits, size_t nslots, size_t i)
+int ra_slots_bits_new(uint8_t **bits, size_t nslots)
 {
-    if (!*bits && !(*bits = calloc(nslots / 8 + 1, 1)))
-        return 0;
-    (*bits)[i / 8] |= (uint8_t)(1u << (i % 8));
-    return 1;
+    return (*bits = calloc(nslots / 8 + 1, 1)) != NULL;
 }
 
 void *ra_slots_free(void *slots, size_t nslots, size_t size, uint32_t h)

@@ -34,8 +34,16 @@ void *ra_slots_free(void *slots, size_t nslots, size_t size, uint32_t h);
 
 /* A bit per slot of a table of nslots (the entries of a cache file a run
  * used, which the file keeps first): sets slot i's in *bits, made on first
- * use (0 when memory ran out); and whether it is set (bits NULL: none). */
-int ra_slots_mark(uint8_t **bits, size_t nslots, size_t i);
+ * use (0 when memory ran out); and whether it is set (bits NULL: none).
+ * Inline: a report marks an entry for most words it draws. */
+int ra_slots_bits_new(uint8_t **bits, size_t nslots);
+static inline int ra_slots_mark(uint8_t **bits, size_t nslots, size_t i)
+{
+    if (!*bits && !ra_slots_bits_new(bits, nslots))
+        return 0;
+    (*bits)[i / 8] |= (uint8_t)(1u << (i % 8));
+    return 1;
+}
 static inline int ra_slots_marked(const uint8_t *bits, size_t i)
 {
     return bits && (bits[i / 8] >> (i % 8) & 1);

@@ -148,8 +148,8 @@ static const shaped_t *cache_find(const shape_cache_t *c, uint32_t h, int kind, 
  * shaped (shapestore.c), else what the fonts keep
  * (ra_pdf_fonts_keep_shaping), else what the document remembered, with
  * the cache it is in (*in), or NULL. */
-static const shaped_t *remembered(const ra_pdf_t *pdf, uint32_t h, int kind, int face,
-                                  const char *text, size_t len, const shape_cache_t **in)
+static inline const shaped_t *remembered(const ra_pdf_t *pdf, uint32_t h, int kind, int face,
+                                         const char *text, size_t len, const shape_cache_t **in)
 {
     const shape_cache_t *order[3] = {&pdf->fonts->stored, &pdf->fonts->kept, &pdf->shaper->cache};
     for (int i = 0; i < 3; i++) {
