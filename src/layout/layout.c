@@ -1276,7 +1276,22 @@ static bool memo_ok(const char *bytes, size_t n, size_t off, size_t len)
         if (lang[i] <= 0x20 || lang[i] > 0x7E)
             return false;
     const char *text = nul + 1, *brk = text + len;
-    for (size_t i = 0; i < len; i++) {
+    _Static_assert(RA_BREAK_NO == 0 && RA_BREAK_ALLOW == 1 && RA_BREAK_MUST == 2,
+                   "break values are the two low bits");
+    size_t i = 0;
+    /* Eight at a time (every entry of the file is checked as it is read):
+     * no value above 2 (no bit above the two low ones, not both), none but
+     * 0 before a continuation byte. */
+    for (; i + 9 <= len; i += 8) {
+        uint64_t v, t;
+        memcpy(&v, brk + i, 8);
+        memcpy(&t, text + i + 1, 8); /* the byte after each */
+        uint64_t set = (v | v >> 1) & 0x0101010101010101u;
+        uint64_t cont = (t & ~(t << 1)) >> 7 & 0x0101010101010101u; /* 10xxxxxx */
+        if ((v & 0xFCFCFCFCFCFCFCFCu) || (v & v >> 1 & 0x0101010101010101u) || (set & cont))
+            return false;
+    }
+    for (; i < len; i++) {
         unsigned char v = (unsigned char)brk[i];
         if (v > RA_BREAK_MUST || (v && i + 1 < len && (text[i + 1] & 0xC0) == 0x80))
             return false;
