@@ -18,6 +18,14 @@ int ra_slots_bits_new(uint8_t **bits, size_t nslots)
     return (*bits = calloc(nslots / 8 + 1, 1)) != NULL;
 }
 
+void ra_slots_bits_or(uint8_t **bits, const uint8_t *from, size_t nslots)
+{
+    if (!from || (!*bits && !ra_slots_bits_new(bits, nslots)))
+        return;
+    for (size_t i = 0; i < nslots / 8 + 1; i++)
+        (*bits)[i] |= from[i];
+}
+
 void *ra_slots_free(void *slots, size_t nslots, size_t size, uint32_t h)
 {
     char *s = slots;

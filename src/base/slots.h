@@ -48,5 +48,7 @@ static inline int ra_slots_marked(const uint8_t *bits, size_t i)
 {
     return bits && (bits[i / 8] >> (i % 8) & 1);
 }
+/* Sets in *bits (made when missing) every bit set in from (NULL: none). */
+void ra_slots_bits_or(uint8_t **bits, const uint8_t *from, size_t nslots);
 
 #endif

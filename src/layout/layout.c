@@ -1190,7 +1190,8 @@ static void memo_add(ra_layout_memo_t *m, const char *lang, const char *text, si
         ra_slots_mark(&m->file_used, m->file.nslots, (size_t)(in_file - m->file.slot));
         return;
     }
-    if (memo_lookup(m, h, lang, text, len))
+    const memo_entry_t *in_own = memo_slot(&m->own, h, lang, text, len);
+    if (in_own && in_own->len)
         return; /* kept already */
     memo_table_t *t = &m->own;
     size_t nl = strlen(lang) + 1, need = t->len + nl + 2 * len;
@@ -1342,15 +1343,15 @@ void ra_layout_memo_read(ra_layout_memo_t *m, const char *path)
 
 /* Appends the entries of t that the file can hold (while it can: *size
  * is its bytes so far) to out and their bytes to bytes; counts them in *n.
- * checked: t's entries were checked as the file was read, and used (a bit
- * per slot, or NULL for none) says which were kept again: those when
- * want_used, else the others. */
+ * checked: t's entries were checked as the file was read. used (a bit per
+ * slot, or NULL for none) says which were kept again: those are put when
+ * want_used, the others when not. */
 static void memo_put(const memo_table_t *t, bool checked, const uint8_t *used, bool want_used,
                      size_t *size, ra_buf_t *out, ra_buf_t *bytes, uint32_t *n)
 {
     for (size_t i = 0; i < t->nslots; i++) {
         const memo_entry_t *e = &t->slot[i];
-        if (!e->len || (checked && ra_slots_marked(used, i) != want_used) ||
+        if (!e->len || ra_slots_marked(used, i) != want_used ||
             !(checked || memo_ok(t->bytes, t->len, e->off, e->len)))
             continue;
         size_t rec = strlen(t->bytes + e->off) + 1 + 2 * (size_t)e->len;

@@ -306,11 +306,7 @@ static int keep_of(ra_pdf_fonts_t *fonts, const ra_pdf_t *pdf)
      * that failed is kept. */
     if (pdf->fonts != fonts || !sh || sh->nomem || sh->font_failed || pdf->err)
         return 0;
-    size_t nused = fonts->stored.nslots / 8 + 1;
-    if (sh->stored_used && !fonts->stored_used)
-        fonts->stored_used = calloc(nused, 1);
-    for (size_t i = 0; sh->stored_used && fonts->stored_used && i < nused; i++)
-        fonts->stored_used[i] |= sh->stored_used[i];
+    ra_slots_bits_or(&fonts->stored_used, sh->stored_used, fonts->stored.nslots);
     const shape_cache_t *c = &sh->cache;
     for (size_t i = 0; i < c->nslots; i++) {
         const shaped_t *e = &c->slot[i];

@@ -191,9 +191,9 @@ void ra_pdf__store_read(ra_pdf_fonts_t *fonts, const char *path)
 /* Appends to out the entries of c that the file can hold (while it can:
  * *size is its bytes so far), their glyphs, characters and bytes to g, cp
  * and text, each where the file will have it; adds to *n how many.
- * checked: c's entries were checked as it was read, and used (a bit per
- * slot, or NULL for none) says which a kept document used: those when
- * want_used, else the others. */
+ * checked: c's entries were checked as it was read. used (a bit per slot,
+ * or NULL for none) says which a kept document used: those are put when
+ * want_used, the others when not. */
 static void put_entries(const ra_pdf_fonts_t *fonts, const shape_cache_t *c, int checked,
                         const uint8_t *used, int want_used, size_t *size, ra_buf_t *out,
                         ra_buf_t *g, ra_buf_t *cp, ra_buf_t *text, uint32_t *n)
@@ -202,7 +202,7 @@ static void put_entries(const ra_pdf_fonts_t *fonts, const shape_cache_t *c, int
         const shaped_t *e = &c->slot[i];
         size_t ncp = e->ncp ? 2 * (size_t)e->ncp + 1 : 0;
         size_t more = sizeof *e + e->ng * sizeof(glyph_t) + ncp * sizeof(uint32_t) + e->len;
-        if (!e->len || (checked && ra_slots_marked(used, i) != want_used) ||
+        if (!e->len || ra_slots_marked(used, i) != want_used ||
             !(checked || entry_ok(fonts, c, e)) || *size + more > STORE_MAX ||
             !ra_slots_hold(*n + 1, SHAPE_CACHE_MAX))
             continue;
